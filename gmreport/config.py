@@ -1,0 +1,155 @@
+"""The agency's config (`gmreport.toml`): built-in defaults for 旗津區公所, overridden by a file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .problems import ConfigError
+
+DEFAULT_UNITS = (
+    "民政課",
+    "社會課",
+    "經建課",
+    "兵役課",
+    "人文課",
+    "秘書室",
+    "人事室",
+    "會計室",
+    "調解委員會",
+)
+
+
+@dataclass(frozen=True)
+class Training:
+    min_service_days: int = 90
+    hours_general: float = 2
+    hours_other_staff: float = 2
+    hours_supervisor: float = 3
+    hours_gender_officer: float = 6
+    completion_rate: float = 1.0
+
+
+@dataclass(frozen=True)
+class Meetings:
+    min_per_year: int = 1
+    members_min: int = 7
+    members_max: int = 13
+
+
+@dataclass(frozen=True)
+class Cedaw:
+    min_sessions: int = 2
+
+
+@dataclass(frozen=True)
+class Measures:
+    min_other_measures: int = 1
+
+
+@dataclass(frozen=True)
+class Config:
+    agency: str = "高雄市旗津區公所"
+    units: tuple[str, ...] = DEFAULT_UNITS
+    training: Training = field(default_factory=Training)
+    meetings: Meetings = field(default_factory=Meetings)
+    cedaw: Cedaw = field(default_factory=Cedaw)
+    measures: Measures = field(default_factory=Measures)
+
+
+_KINDS = {"int": int, "float": float, "str": str}
+SECTIONS = {"training": Training, "meetings": Meetings, "cedaw": Cedaw, "measures": Measures}
+
+
+def load_config(path: Path | None) -> Config:
+    """The defaults, overridden by the TOML file at `path` when one is given."""
+    if path is None:
+        return Config()
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"找不到設定檔「{path}」，請確認路徑。") from None
+    except OSError as e:
+        raise ConfigError(f"無法讀取設定檔「{path}」：{e.strerror}。") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"設定檔「{path}」格式錯誤：{e}。請依 TOML 格式修正。") from None
+    return config_from_dict(data)
+
+
+def config_from_dict(data: dict) -> Config:
+    """Build a Config from parsed TOML, naming any unknown key, wrong type or bad value."""
+    config = Config()
+    known = [f.name for f in fields(Config)]
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"設定檔有不認得的項目「{key}」，可用的項目：{'、'.join(known)}。")
+    if "agency" in data:
+        agency = _typed("agency", data["agency"], str)
+        if not agency.strip():
+            raise ConfigError("設定檔「agency」不可為空白。")
+        config = replace(config, agency=agency.strip())
+    if "units" in data:
+        config = replace(config, units=_units(data["units"]))
+    for name, cls in SECTIONS.items():
+        if name in data:
+            config = replace(config, **{name: _section(name, cls, data[name])})
+    _check_values(config)
+    return config
+
+
+def _units(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(u, str) and u.strip() for u in value):
+        raise ConfigError("設定檔「units」須為單位名稱的清單，例如 units = [\"民政課\", \"人事室\"]。")
+    units = tuple(u.strip() for u in value)
+    if not units:
+        raise ConfigError("設定檔「units」至少要有一個單位。")
+    if len(set(units)) != len(units):
+        raise ConfigError("設定檔「units」有重複的單位名稱。")
+    return units
+
+
+def _section(name: str, cls: type, value: object):
+    if not isinstance(value, dict):
+        raise ConfigError(f"設定檔「[{name}]」須為一個區段。")
+    defaults = cls()
+    kinds = {f.name: _KINDS[f.type] for f in fields(cls)}
+    for key in value:
+        if key not in kinds:
+            raise ConfigError(
+                f"設定檔「[{name}]」有不認得的項目「{key}」，可用的項目：{'、'.join(kinds)}。"
+            )
+    return replace(defaults, **{k: _typed(f"{name}.{k}", v, kinds[k]) for k, v in value.items()})
+
+
+def _typed(key: str, value: object, kind: type):
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, kind):
+        wanted = {int: "整數", float: "數字", str: "文字"}[kind]
+        raise ConfigError(f"設定檔「{key}」須為{wanted}，目前是「{value!r}」。")
+    return value
+
+
+def _check_values(config: Config) -> None:
+    t, m = config.training, config.meetings
+    for key in ("hours_general", "hours_other_staff", "hours_supervisor", "hours_gender_officer"):
+        if getattr(t, key) <= 0:
+            raise ConfigError(f"設定檔「training.{key}」須大於 0。")
+    if not 0 < t.completion_rate <= 1:
+        raise ConfigError("設定檔「training.completion_rate」須介於 0 與 1 之間（1 代表 100%）。")
+    if not 1 <= t.min_service_days <= 366:
+        raise ConfigError("設定檔「training.min_service_days」須介於 1 與 366 之間。")
+    for key in ("min_per_year", "members_min", "members_max"):
+        if getattr(m, key) < 0:
+            raise ConfigError(f"設定檔「meetings.{key}」不可為負數。")
+    if m.members_min > m.members_max:
+        raise ConfigError(
+            f"設定檔「meetings.members_min」（{m.members_min}）不可大於"
+            f"「meetings.members_max」（{m.members_max}）。"
+        )
+    if config.cedaw.min_sessions < 0:
+        raise ConfigError("設定檔「cedaw.min_sessions」不可為負數。")
+    if config.measures.min_other_measures < 0:
+        raise ConfigError("設定檔「measures.min_other_measures」不可為負數。")

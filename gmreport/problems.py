@@ -1,0 +1,258 @@
+"""The error catalogue and the exception tree.
+
+Every problem found in input has a stable code, a severity and a Chinese message
+template that says what is wrong and how to fix it. Tests assert on codes, not wording.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(Enum):
+    ERROR = "錯誤"
+    WARNING = "警告"
+
+
+@dataclass(frozen=True)
+class Rule:
+    severity: Severity
+    message: str
+    hint: str = ""
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+CATALOGUE: dict[str, Rule] = {
+    # The file as a whole
+    "not-a-workbook": Rule(
+        E,
+        "檔案不是 Excel 活頁簿（.xlsx），無法讀取。",
+        "請以 Excel 開啟後「另存新檔」為「Excel 活頁簿 (*.xlsx)」，或將此檔移出資料夾。",
+    ),
+    "legacy-xls": Rule(
+        E, "檔案為舊版 Excel 97-2003 格式（.xls）。", "請以 Excel 另存為 .xlsx 後再放入資料夾。"
+    ),
+    "encrypted": Rule(E, "檔案已加密（設有開啟密碼）。", "請移除密碼後另存為 .xlsx。"),
+    "corrupt": Rule(
+        E, "檔案已損毀或不完整：{detail}。", "請向填報單位索取原檔重新複製，或以 Excel 開啟後另存。"
+    ),
+    "unsafe-content": Rule(
+        E,
+        "檔案含有不允許的內容（{detail}），為安全起見已拒絕讀取。",
+        "請以 Excel 開啟檔案、將資料複製到新的空白範本後另存。",
+    ),
+    "too-large": Rule(
+        E,
+        "檔案內容過大（{detail}），已拒絕讀取。",
+        "請刪除多餘的列、欄與圖片後另存；若為不明來源檔案請勿開啟。",
+    ),
+    "huge-range": Rule(
+        E,
+        "工作表「{sheet}」的使用範圍異常（{detail}），已拒絕讀取。",
+        "請在 Excel 中刪除資料以外的多餘列與欄後另存。",
+    ),
+    "unreadable": Rule(
+        E,
+        "無法開啟檔案：{detail}。",
+        "請確認檔案未被其他程式鎖定、且您有讀取權限後再試。",
+    ),
+    "open-in-excel": Rule(
+        W,
+        "檔案似乎仍在 Excel 中開啟（資料夾內有暫存檔「{detail}」），讀取的是最後一次儲存的內容。",
+        "請先在 Excel 中儲存並關閉檔案後再執行。",
+    ),
+    "no-info-sheet": Rule(
+        E,
+        "找不到「基本資料」工作表，無法判斷填報單位與年度。",
+        "請使用 gmreport templates 產生的範本填報，勿刪除或更名「基本資料」工作表。",
+    ),
+    "info-missing": Rule(
+        E, "基本資料「{field}」未填寫。", "請在「基本資料」工作表 B 欄填寫{field}。"
+    ),
+    "bad-year": Rule(
+        E,
+        "基本資料「年度」填寫「{value}」不是有效的民國年度。",
+        "請填民國年度的阿拉伯數字，例如 113。",
+    ),
+    "unknown-unit": Rule(
+        E,
+        "填報單位「{value}」不在設定檔的單位清單中。",
+        "請填下列單位之一：{choices}；若為新設單位，請人事室更新設定檔。",
+    ),
+    "other-agency": Rule(
+        W,
+        "機關名稱「{value}」與設定檔「{expected}」不同。",
+        "請確認是否為本機關的檔案。",
+    ),
+    "other-year": Rule(
+        W,
+        "檔案年度為 {value} 年，非本次彙整的 {expected} 年度，已另列於附錄，不納入統計。",
+        "若為去年檔案，可移出資料夾；若年度填錯，請更正「基本資料」的年度。",
+    ),
+    "duplicate-unit": Rule(
+        E,
+        "{unit} 有兩個 {year} 年度的檔案：「{detail}」。",
+        "請確認哪一個是正確版本，將另一個移出資料夾。",
+    ),
+    "unknown-sheet": Rule(
+        E,
+        "工作表「{sheet}」不是標準工作表，但有資料，其資料不會被讀取。",
+        "請將工作表名稱改回標準名稱{suggestion}，或把資料移到正確的工作表。",
+    ),
+    "header-missing": Rule(
+        E,
+        "工作表「{sheet}」找不到標題列，或缺少欄位：{detail}，本工作表資料未讀取。",
+        "請勿刪除或修改範本的欄位標題；可由新範本複製標題列貼回第 {row} 列。",
+    ),
+    # One cell
+    "required-blank": Rule(
+        E, "「{column}」未填寫，此列不列入統計。", "請填寫此欄；若此列不需要，請刪除整列。"
+    ),
+    "bad-choice": Rule(
+        E, "「{column}」填寫「{value}」，不在選項內。", "請由下拉選單選擇：{choices}。"
+    ),
+    "cedaw-internal-audience": Rule(
+        E,
+        "CEDAW 宣導對象「{value}」為內部人員；CEDAW 宣導限對外部民眾辦理。",
+        "本所同仁參加的課程請填在「培力紀錄」；對外宣導請選擇：{choices}。",
+    ),
+    "bad-date": Rule(
+        E,
+        "「{column}」填寫「{value}」不是有效日期。",
+        "請填 Excel 日期，或 113/3/5、113年3月5日、2024-03-05 等格式。",
+    ),
+    "date-outside-year": Rule(
+        W,
+        "「{column}」為 {value}，不在 {year} 年度內，此列不列入統計。",
+        "若日期填錯請更正；若確屬其他年度，請刪除此列。",
+    ),
+    "end-before-start": Rule(
+        E, "離職日期 {value} 早於到職日期 {detail}。", "請更正到職或離職日期。"
+    ),
+    "bad-number": Rule(E, "「{column}」填寫「{value}」不是數字。", "請填阿拉伯數字，例如 12。"),
+    "chinese-numeral": Rule(
+        E,
+        "「{column}」填寫中文數字「{value}」。",
+        "請改填阿拉伯數字「{suggestion}」。",
+    ),
+    "not-whole": Rule(
+        E, "「{column}」填寫「{value}」，人數須為 0 以上的整數。", "請填 0 以上的整數。"
+    ),
+    "negative": Rule(E, "「{column}」填寫「{value}」，不可為負數。", "請填 0 以上的數字。"),
+    "hours-out-of-range": Rule(
+        E,
+        "「{column}」填寫「{value}」，每筆時數須大於 0 且不超過 24 小時。",
+        "請填本次課程實際時數；多日課程請分列填寫。",
+    ),
+    "not-on-roster": Rule(
+        E,
+        "「{value}」不在本活頁簿的人員名冊中，此筆時數無法歸屬。",
+        "請確認姓名與「人員名冊」完全一致，或將此人加入人員名冊。",
+    ),
+    "duplicate-name": Rule(
+        E,
+        "人員名冊中「{value}」重複（亦見於 {detail}）。",
+        "同一人請只列一次；不同人同名請加註記區分，例如 {value}(A)。",
+    ),
+    "merged-cells": Rule(
+        W,
+        "{detail} 為合併儲存格，已將「{value}」套用到合併範圍內的每一列。",
+        "建議取消合併儲存格，並在每一列填入值。",
+    ),
+    "merged-numbers": Rule(
+        E,
+        "{detail} 為合併儲存格，數字欄位無法判斷各列數值，合併範圍內的列不列入統計。",
+        "請取消合併儲存格，並在每一列填入數值。",
+    ),
+    # Across workbooks
+    "members-several-units": Rule(
+        W,
+        "性平小組成員由多個單位填寫（{detail}），已依姓名合併。",
+        "性平小組成員原則上由人事室統一填寫，其他單位可留空。",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in input, located as precisely as it can be."""
+
+    code: str
+    severity: Severity
+    message: str
+    hint: str
+    file: str = ""
+    unit: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        """`檔案 › 工作表!儲存格` as people read it."""
+        place = self.sheet + (f"!{self.cell}" if self.cell else "")
+        return " › ".join(p for p in (self.file, place) if p)
+
+    def as_dict(self) -> dict[str, str]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+
+def problem(
+    code: str,
+    *,
+    file: str = "",
+    unit: str = "",
+    sheet: str = "",
+    cell: str = "",
+    **params: object,
+) -> Problem:
+    """Make the problem `code` of the catalogue, filling its message templates."""
+    rule = CATALOGUE[code]
+    params = {"sheet": sheet, **params}
+    return Problem(
+        code,
+        rule.severity,
+        rule.message.format_map(_Blank(params)),
+        rule.hint.format_map(_Blank(params)),
+        file,
+        unit,
+        sheet,
+        cell,
+    )
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def count_by_severity(problems: list[Problem]) -> dict[str, int]:
+    errors = sum(p.is_error for p in problems)
+    return {"errors": errors, "warnings": len(problems) - errors}
+
+
+class GmreportError(Exception):
+    """An expected failure the CLI reports as `錯誤：…` with its exit code."""
+
+    exit_code = 1
+
+
+class UsageError(GmreportError):
+    """Bad command-line usage or a bad config file."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """The config file is unreadable, has an unknown key, a wrong type or an impossible value."""
+
+
+class OutputError(GmreportError):
+    """An output file could not be written."""
