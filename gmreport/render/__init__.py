@@ -1,0 +1,1 @@
+"""The render stage: figures → Word report, workbooks and JSON."""

@@ -1,0 +1,40 @@
+"""Writing output files atomically, with messages a person can act on."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..problems import OutputError
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success it replaces `path` in one step.
+
+    An interrupted run never leaves a half-written file and never destroys the last good one.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~gmreport-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as e:
+        raise OutputError(
+            f"無法在「{path.parent}」建立輸出檔（{e.strerror}），請確認資料夾存在且有寫入權限。"
+        ) from None
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        try:
+            os.replace(tmp_path, path)
+        except PermissionError:
+            raise OutputError(
+                f"無法寫入「{path}」：檔案可能正在 Word 或 Excel 中開啟，請關閉後再執行。"
+            ) from None
+        except OSError as e:
+            raise OutputError(f"無法寫入「{path}」（{e.strerror}）。") from None
+    finally:
+        tmp_path.unlink(missing_ok=True)
