@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from collections.abc import Mapping
 from types import MappingProxyType
 
 
@@ -65,7 +66,7 @@ class Column:
     kind: Kind = Kind.TEXT
     required: bool = False
     choices: tuple[str, ...] = ()
-    aliases: MappingProxyType = field(default=MappingProxyType({}))
+    aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     help: str = ""
     width: int = 14
 
@@ -102,6 +103,10 @@ def _gender(required: bool = True) -> Column:
 
 def _yesno(header: str, key: str, help: str) -> Column:
     return Column(header, key, Kind.YESNO, help=help + "（空白視為「否」）", width=10)
+
+
+def _name(help: str) -> Column:
+    return Column("姓名", "name", Kind.NAME, True, help=help, width=12)
 
 
 def _date(header: str, key: str, help: str, *, required: bool = False) -> Column:
@@ -175,13 +180,7 @@ SHEETS: tuple[Sheet, ...] = (
         "人員名冊（本年度在職人員，每人一列）",
         "列出本年度曾在本單位任職的每一位人員，作為計算應訓人數與完訓率的依據。",
         (
-            _text(
-                "姓名",
-                "name",
-                "同名者請加註記區分，例如 王小明(A)。",
-                required=True,
-                width=12,
-            ),
+            _name("同名者請加註記區分，例如 王小明(A)。"),
             _gender(),
             _choice(
                 "人員類別", "staff_type", STAFF_TYPES, "依人員身分選填。", required=True, width=14
@@ -200,7 +199,7 @@ SHEETS: tuple[Sheet, ...] = (
         "性別意識培力紀錄（每人每次課程一列）",
         "填寫本單位人員參加性別意識培力課程的紀錄；姓名須與本活頁簿人員名冊一致。",
         (
-            _text("姓名", "name", "須與人員名冊之姓名完全相同。", required=True, width=12),
+            _name("須與人員名冊之姓名完全相同。"),
             _text("課程名稱", "course", "課程或研習名稱。", width=28),
             _choice("課程類別", "course_type", COURSE_TYPES, "依課程內容選填。", width=16),
             _choice("辦理方式", "mode", TRAINING_MODES, "實體、數位或混成。", width=10),
@@ -222,7 +221,7 @@ SHEETS: tuple[Sheet, ...] = (
         "性別平等執行小組成員（通常由人事室填寫）",
         "列出本所性別平等執行小組成員及其角色。",
         (
-            _text("姓名", "name", "成員姓名。", required=True, width=12),
+            _name("成員姓名。"),
             _gender(),
             _text("職稱", "title", "現職職稱。", width=14),
             _choice("角色", "role", MEMBER_ROLES, "成員於小組中的角色。", required=True, width=26),

@@ -1,0 +1,117 @@
+"""Turning one cell as people really type it into a value (SPEC §2, 'Cell values')."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+
+ROC_OFFSET = 1911
+
+
+class CellProblem(ValueError):
+    """A cell that cannot be read; `code` is a catalogue code, `params` fill its message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def is_blank(raw: object) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float) and math.isnan(raw):
+        return True
+    return isinstance(raw, str) and not raw.strip()
+
+
+def text(raw: object) -> str:
+    """Trimmed text; whole numbers read as numbers come back without '.0'."""
+    if is_blank(raw):
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, datetime):
+        raw = raw.date()
+    if isinstance(raw, date):
+        return roc_date(raw)
+    return str(raw).strip()
+
+
+def normalize(raw: object) -> str:
+    """Text compared against a fixed vocabulary: NFKC (full-width → half-width), trimmed."""
+    return unicodedata.normalize("NFKC", text(raw)).strip()
+
+
+def name(raw: object) -> str:
+    """A person's name: NFKC, with all whitespace removed (王 小明 → 王小明)."""
+    return re.sub(r"\s+", "", normalize(raw))
+
+
+_ROC_DATE = re.compile(r"(?:民國)?(\d{2,3})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})")
+_ROC_WORDS = re.compile(r"(?:民國)?\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+_AD_DATE = re.compile(r"(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:[ T]00:00(?::00)?)?")
+
+
+def parse_date(raw: object) -> date:
+    """A real Excel date, or 113/3/5, 113.03.05, 113年3月5日, 2024-03-05, 2024/3/5."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    value = normalize(raw)
+    for pattern, offset in ((_ROC_DATE, ROC_OFFSET), (_ROC_WORDS, ROC_OFFSET), (_AD_DATE, 0)):
+        if m := pattern.fullmatch(value):
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return date(y + offset, mo, d)
+            except ValueError:
+                break
+    raise CellProblem("bad-date", value=text(raw))
+
+
+def roc_date(d: date) -> str:
+    """2024-03-18 → 113年3月18日."""
+    return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
+
+
+_UNITS = "人次|人|名|位|小時|時|hrs|hr|h|元|場次|場|次|件|項|個"
+_NUMBER = re.compile(rf"([+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?:{_UNITS})?", re.I)
+_CHINESE_DIGITS = dict(zip("零〇一二兩三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "萬": 10000}
+_CHINESE_NUMBER = re.compile(rf"([零〇一二兩三四五六七八九十百千萬]+)\s*(?:{_UNITS})?")
+
+
+def parse_number(raw: object) -> float:
+    """A number: full-width digits, thousands separators and a trailing unit are accepted."""
+    if isinstance(raw, bool):
+        raise CellProblem("bad-number", value=text(raw))
+    if isinstance(raw, int | float):
+        return float(raw)
+    value = normalize(raw)
+    if m := _NUMBER.fullmatch(value):
+        return float(m.group(1).replace(",", ""))
+    if (m := _CHINESE_NUMBER.fullmatch(value)) and (n := chinese_to_int(m.group(1))) is not None:
+        raise CellProblem("chinese-numeral", value=text(raw), suggestion=str(n))
+    raise CellProblem("bad-number", value=text(raw))
+
+
+def chinese_to_int(digits: str) -> int | None:
+    """十二 → 12, 一百零五 → 105, 兩千 → 2000, 三萬五千 → 35000; None if not a number (兩三)."""
+    total, section, number = 0, 0, 0
+    previous = ""
+    for ch in digits:
+        if ch in _CHINESE_DIGITS:
+            if previous in _CHINESE_DIGITS and previous not in "零〇" and ch not in "零〇":
+                return None
+            number = _CHINESE_DIGITS[ch]
+        elif ch == "萬":
+            total += (section + number) * 10000
+            section, number = 0, 0
+        else:
+            section += (number or 1) * _CHINESE_SCALES[ch]
+            number = 0
+        previous = ch
+    return total + section + number

@@ -1,0 +1,234 @@
+"""The command line: `gmreport templates | check | build`. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .config import Config, load_config
+from .problems import GmreportError, Problem, UsageError, count_by_severity
+
+DEFAULT_CONFIG = Path("gmreport.toml")
+DEFAULT_INPUT = Path("input_samples")
+DEFAULT_OUTPUT = Path("output")
+DEFAULT_TEMPLATES = Path("output") / "填報範本"
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+# Characters a cp950 (Big5) console lacks, and what to show instead.
+CONSOLE_FALLBACK = str.maketrans({"›": ">", "✓": "V", "✗": "X"})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run gmreport; return the exit code (0 成功, 1 填報資料有錯誤, 2 用法或設定檔錯誤)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        return args.run(args)
+    except GmreportError as e:
+        _echo(f"錯誤：{e}", sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        _echo("已中斷。輸出檔未變更。", sys.stderr)
+        return 130
+    except Exception:
+        if os.environ.get("GMREPORT_DEBUG"):
+            raise
+        log = Path(tempfile.gettempdir()) / "gmreport-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        _echo(
+            "錯誤：gmreport 發生未預期的問題，未完成執行。"
+            f"請將「{log}」與輸入檔案提供給維護人員。",
+            sys.stderr,
+        )
+        return EXIT_BUG
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking Traditional Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "必填參數"
+        self._optionals.title = "選項"
+        self.add_argument("-h", "--help", action="help", help="顯示本說明後結束")
+
+    def error(self, message: str) -> None:
+        raise UsageError(f"{_translate(message)}。請執行「{self.prog} --help」查看用法。")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+def _translate(message: str) -> str:
+    for english, chinese in (
+        ("the following arguments are required", "缺少必要的參數"),
+        ("unrecognized arguments", "無法辨識的參數"),
+        ("invalid choice", "無效的選項"),
+        ("expected one argument", "此選項需要一個值"),
+        ("invalid int value", "須為整數"),
+        ("argument ", "參數 "),
+    ):
+        message = message.replace(english, chinese)
+    return message
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gmreport",
+        description="性別主流化推動計畫年度執行成果報告產製工具。",
+        epilog="範例：\n  gmreport build\n  gmreport check 113年度_民政課.xlsx\n"
+        "各指令說明：gmreport 指令 --help",
+    )
+    parser.add_argument("--version", action="version", version=f"gmreport {__version__}", help="顯示版本")
+    commands = parser.add_subparsers(title="指令", dest="command", metavar="指令", parser_class=_Parser)
+
+    templates = commands.add_parser(
+        "templates",
+        help="產生各單位的空白標準填報活頁簿",
+        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿（.xlsx）。",
+        epilog="範例：\n  gmreport templates --year 114 --out 114年度範本",
+    )
+    templates.add_argument("--year", type=int, help="民國年度（預設為今年）")
+    templates.add_argument("--out", type=Path, default=DEFAULT_TEMPLATES, help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）")
+    _config_option(templates)
+    templates.set_defaults(run=_templates)
+
+    check = commands.add_parser(
+        "check",
+        help="檢核填報活頁簿，列出需要修正之處",
+        description="檢核一個或多個填報活頁簿（檔案或資料夾），逐一列出問題與修正建議。\n"
+        "沒有錯誤時結束代碼為 0（可有警告），有錯誤時為 1。",
+        epilog="範例：\n  gmreport check 113年度_民政課.xlsx\n  gmreport check 填報資料夾 --json",
+    )
+    check.add_argument("paths", nargs="+", type=Path, metavar="路徑", help="活頁簿檔案或資料夾")
+    check.add_argument("--json", action="store_true", help="以 JSON 格式輸出問題清單")
+    _config_option(check)
+    check.set_defaults(run=_check)
+
+    build = commands.add_parser(
+        "build",
+        help="年度彙整：讀取所有填報檔，產出成果報告與統計",
+        description="讀取資料夾內所有單位的填報活頁簿，產出 Word 年度執行成果報告、統計總表、"
+        "填報檢核結果與統計數據 JSON。\n不加參數時讀取 input_samples/ 中最新年度，輸出到 output/。",
+        epilog="範例：\n  gmreport build\n  gmreport build --input 113年度填報 --output 113年度成果 --year 113\n"
+        "  gmreport build --draft   （有錯誤時仍產出標示「草稿」的報告）",
+    )
+    build.add_argument("--year", type=int, help="民國年度（預設為資料夾中最新的年度）")
+    build.add_argument("--input", type=Path, default=DEFAULT_INPUT, help=f"填報檔資料夾（預設 {DEFAULT_INPUT}）")
+    build.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）")
+    build.add_argument("--draft", action="store_true", help="有錯誤時仍產出報告，每頁標示「草稿」")
+    build.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
+    _config_option(build)
+    build.set_defaults(run=_build)
+    return parser
+
+
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", type=Path, help=f"設定檔（預設：目前資料夾有 {DEFAULT_CONFIG} 時使用之，否則用內建值）"
+    )
+
+
+def _config(args: argparse.Namespace) -> Config:
+    if args.config is None and DEFAULT_CONFIG.is_file():
+        return load_config(DEFAULT_CONFIG)
+    return load_config(args.config)
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from .blank import write_blank_workbook
+
+    config = _config(args)
+    year = args.year or date.today().year - 1911
+    for unit in config.units:
+        path = args.out / f"{year}年度_{unit}_性別主流化填報.xlsx"
+        write_blank_workbook(path, agency=config.agency, unit=unit, year=year)
+        _echo(f"已產生 {path}")
+    _echo(f"共 {len(config.units)} 個單位的 {year} 年度空白填報活頁簿，位於「{args.out}」。")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import check
+
+    outcome = check(args.paths, _config(args))
+    if args.json:
+        counts = count_by_severity(outcome.problems)
+        _echo(json.dumps({"problems": [p.as_dict() for p in outcome.problems], **counts}, ensure_ascii=False, indent=2))
+    else:
+        _print_problems(outcome.problems)
+        if not outcome.problems:
+            _echo("檢核完成，沒有發現問題。")
+    return EXIT_INPUT if outcome.has_errors else EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    outcome = build(args.input, args.output, _config(args), year=args.year, draft=args.draft, pdf=args.pdf)
+    figures = outcome.figures or {}
+    _print_problems(outcome.problems)
+    for note in outcome.notes:
+        _echo(f"注意：{note}")
+    _echo(f"{outcome.year} 年度：讀取 {len(figures['files']['read'])} 個單位的填報檔，"
+          f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。")
+    for t in figures["targets"]:
+        _echo(f"  {'達成' if t['met'] else '未達成'}：{t['label']}")
+    _echo("已寫入：")
+    for path in outcome.written:
+        _echo(f"  {path}")
+    if outcome.has_errors:
+        done = "已產出標示「草稿」的報告" if args.draft else "未產出成果報告"
+        _echo(
+            f"填報資料有錯誤，{done}。請依「填報檢核結果」請各單位修正後重新執行"
+            + ("。" if args.draft else "；若需先看報告，可加上 --draft。"),
+            sys.stderr,
+        )
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file or "（整體）", []).append(p)
+    for file, group in by_file.items():
+        _echo(f"\n{file}")
+        for p in group:
+            where = p.where if p.file else p.sheet
+            _echo(f"  [{p.severity.value}] {where}：{p.message}")
+            if p.hint:
+                _echo(f"      → {p.hint}")
+    counts = count_by_severity(problems)
+    if problems:
+        _echo(f"\n共 {counts['errors']} 項錯誤、{counts['warnings']} 項警告。")
+
+
+def _echo(text: str, stream: TextIO | None = None) -> None:
+    """Print so that any console survives it, a cp950 one included."""
+    stream = stream or sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = text.translate(CONSOLE_FALLBACK).encode(encoding, "replace").decode(encoding)
+    except LookupError:
+        pass
+    print(text, file=stream)

@@ -1,0 +1,196 @@
+"""The year-end run and the unit's check, as plain functions over the stages.
+
+read → validate → aggregate → render. The CLI is a thin layer over `build` and `check`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .aggregate import Aggregate, aggregate
+from .config import Config
+from .problems import GmreportError, Problem, count_by_severity, problem
+from .read import RawWorkbook, read_paths
+from .validate import CleanWorkbook, RowCount, check_across, identify, row_totals, validate_workbook
+
+REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
+STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
+PROBLEMS_NAME = "{year}年度填報檢核結果.xlsx"
+FIGURES_NAME = "{year}年度統計數據.json"
+
+
+@dataclass
+class Outcome:
+    """What a build or check found, and (for a build) what it wrote."""
+
+    year: int | None
+    problems: list[Problem]
+    figures: dict | None = None
+    shortfalls: list[dict] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things to tell the person, e.g. no charts
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+@dataclass
+class _Sorted:
+    accepted: list[CleanWorkbook]
+    set_aside: list[dict]
+    rejected: list[dict]
+    problems: list[Problem]
+
+
+def check(paths: list[Path], config: Config) -> Outcome:
+    """Validate workbooks as a unit would before sending them: each against its own 年度."""
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise GmreportError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
+    folder = read_paths(paths)
+    problems = list(folder.problems)
+    by_year: dict[int, list[CleanWorkbook]] = {}
+    for raw in folder.workbooks:
+        who = identify(raw, config)
+        problems += who.problems
+        if who.unit is None or who.year is None:
+            problems += raw.problems
+            continue
+        clean = validate_workbook(raw, who.unit, who.year)
+        problems += clean.problems
+        by_year.setdefault(who.year, []).append(clean)
+    for workbooks in by_year.values():
+        problems += check_across(workbooks)[1]
+    years = sorted(by_year)
+    return Outcome(years[-1] if years else None, problems)
+
+
+def build(
+    input_dir: Path,
+    output_dir: Path,
+    config: Config,
+    *,
+    year: int | None = None,
+    draft: bool = False,
+    pdf: bool = False,
+) -> Outcome:
+    """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`."""
+    if not input_dir.is_dir():
+        raise GmreportError(f"找不到資料夾「{input_dir}」，請確認 --input 的路徑。")
+    folder = read_paths([input_dir])
+    identified = [(raw, identify(raw, config)) for raw in folder.workbooks]
+    years = sorted({who.year for _, who in identified if who.year is not None})
+    if year is None:
+        if not years:
+            raise GmreportError(
+                f"「{input_dir}」中沒有可讀取的填報檔（.xlsx）。"
+                "請確認各單位的檔案已放入此資料夾，或以 --input 指定資料夾。"
+            )
+        year = years[-1]
+    sorted_ = _sort(folder.problems, folder.rejected, identified, year)
+    if not sorted_.accepted and not any(who.year == year for _, who in identified):
+        raise GmreportError(
+            f"「{input_dir}」中沒有 {year} 年度的填報檔"
+            + (f"（找到的年度：{'、'.join(map(str, years))}）" if years else "")
+            + "。請以 --year 指定年度。"
+        )
+    accepted, across = check_across(sorted_.accepted)
+    problems = sorted_.problems + across
+    result = aggregate(accepted, config, year)
+    figures = result.figures
+    figures["draft"] = draft
+    figures["rows"] = row_totals(sorted_.accepted)
+    figures["issues"] = count_by_severity(problems)
+    figures["files"] = {
+        "read": [{"file": w.file, "unit": w.unit, "year": w.year} for w in accepted],
+        "set_aside": sorted_.set_aside,
+        "rejected": sorted_.rejected,
+    }
+    outcome = Outcome(year, problems, figures, result.shortfalls)
+    _write(outcome, output_dir, draft=draft, pdf=pdf)
+    return outcome
+
+
+def _sort(
+    file_problems: list[Problem],
+    unreadable: list[tuple[str, str]],
+    identified: list,
+    year: int,
+) -> _Sorted:
+    """Split workbooks into this year's (validated), other years' and unusable ones."""
+    out = _Sorted([], [], [{"file": f, "reason": r} for f, r in unreadable], list(file_problems))
+    for raw, who in identified:
+        out.problems += who.problems
+        if who.year is not None and who.year != year:
+            out.problems.append(
+                problem("other-year", file=raw.file, unit=who.unit or "", sheet="基本資料",
+                        cell=raw.info_cells.get("year", ""), value=who.year, expected=year)
+            )
+            out.set_aside.append(
+                {"file": raw.file, "unit": who.unit or "", "year": who.year,
+                 "reason": f"年度為 {who.year} 年，非本次彙整之 {year} 年度"}
+            )
+        elif who.unit is None or who.year is None:
+            out.problems += raw.problems
+            out.rejected.append({"file": raw.file, "reason": _reason(who.problems + raw.problems)})
+            if who.year == year:
+                out.accepted.append(_unusable(raw, year))
+        else:
+            out.accepted.append(validate_workbook(raw, who.unit, year))
+    for clean in out.accepted:
+        out.problems += clean.problems
+    return out
+
+
+def _reason(problems: list[Problem]) -> str:
+    errors = [p.message for p in problems if p.is_error]
+    return errors[0] if errors else "無法判斷填報單位或年度"
+
+
+def _unusable(raw: RawWorkbook, year: int) -> CleanWorkbook:
+    """A workbook of the year that cannot be placed: every row it holds is excluded."""
+    rows = {d.sheet.name: RowCount(len(d.frame), 0, len(d.frame)) for d in raw.sheets.values()}
+    rows |= {name: RowCount(n, 0, n) for name, n in raw.unread_rows.items()}
+    return CleanWorkbook(raw.file, "", year, {}, rows, [])
+
+
+def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> None:
+    # Imported here: rendering pulls in docxtpl and matplotlib, which `check` never needs.
+    from .render.charts import make_charts
+    from .render.figures_json import write_figures_json
+    from .render.report import render_report
+    from .render.workbooks import write_problems, write_statistics
+
+    year = outcome.year
+    figures = outcome.figures
+    assert figures is not None and year is not None
+    names = {
+        "report": output_dir / REPORT_NAME.format(year=year),
+        "statistics": output_dir / STATISTICS_NAME.format(year=year),
+        "problems": output_dir / PROBLEMS_NAME.format(year=year),
+        "figures": output_dir / FIGURES_NAME.format(year=year),
+    }
+    write_figures_json(figures, names["figures"])
+    outcome.written.append(names["figures"])
+    if outcome.problems or outcome.shortfalls:
+        write_problems(outcome.problems, outcome.shortfalls, names["problems"])
+        outcome.written.append(names["problems"])
+    else:
+        names["problems"].unlink(missing_ok=True)  # a stale list from an earlier run misleads
+    if outcome.has_errors and not draft:
+        return
+    write_statistics(figures, names["statistics"])
+    outcome.written.append(names["statistics"])
+    with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
+        charts = make_charts(figures, Path(charts_dir))
+        if not charts:
+            outcome.notes.append("找不到中文字型，報告中不含圖表。")
+        render_report(figures, names["report"], charts=charts)
+    outcome.written.append(names["report"])
+    if pdf:
+        from .render.pdf import convert_to_pdf
+
+        outcome.written.append(convert_to_pdf(names["report"], output_dir))

@@ -1,0 +1,251 @@
+"""Reading: workbook files → raw frames, with each row's Excel address kept.
+
+Nothing is interpreted here beyond finding where things are: the 基本資料 keys, each data
+sheet's header row, and which rows hold data. Values stay as the cells hold them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+from . import cells
+from .problems import Problem, problem
+from .safety import Refused, SheetInfo, inspect_workbook
+from .schema import (
+    HEADER_SEARCH_ROWS,
+    INFO_FIELDS,
+    INFO_SHEET,
+    KNOWN_SHEETS,
+    SHEETS,
+    Kind,
+    Sheet,
+)
+
+INFO_SEARCH_ROWS = 30
+IGNORED_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
+LOCK_PREFIX = "~$"
+
+
+@dataclass
+class SheetData:
+    """The data rows of one sheet, keyed by column key, indexed by Excel row number."""
+
+    sheet: Sheet
+    frame: pd.DataFrame
+    letters: dict[str, str]  # column key → column letter
+    bad_rows: set[int] = field(default_factory=set)  # rows already found unusable here
+
+    def cell(self, key: str, row: int) -> str:
+        return f"{self.letters[key]}{row}"
+
+
+@dataclass
+class RawWorkbook:
+    path: Path
+    info: dict[str, object]  # InfoField.key → raw value
+    info_cells: dict[str, str]  # InfoField.key → cell address of its value
+    sheets: dict[str, SheetData]  # Sheet.key → data
+    problems: list[Problem]
+    unread_rows: dict[str, int]  # sheet name → data rows that could not be read at all
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class Folder:
+    """What a folder (or a list of paths) holds."""
+
+    workbooks: list[RawWorkbook]
+    problems: list[Problem]  # problems with files that could not be read at all
+    rejected: list[tuple[str, str]]  # (file name, reason)
+
+
+def read_paths(paths: list[Path]) -> Folder:
+    """Read every workbook among `paths` (files, or folders whose files are read)."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
+    locks = {f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)}
+    folder = Folder([], [], [])
+    for f in files:
+        if f.name.startswith(LOCK_PREFIX) or f.name.startswith(".") or f.name.lower() in IGNORED_FILES:
+            continue
+        try:
+            workbook = read_workbook(f)
+        except Refused as e:
+            p = problem(e.code, file=f.name, sheet=e.sheet, detail=e.detail)
+            folder.problems.append(p)
+            folder.rejected.append((f.name, p.message))
+            continue
+        lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks), None)
+        if lock:
+            workbook.problems.append(problem("open-in-excel", file=f.name, detail=lock))
+        folder.workbooks.append(workbook)
+    return folder
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read one workbook; raise Refused when the file is not a safe, readable .xlsx."""
+    infos = {i.name: i for i in inspect_workbook(path)}
+    try:
+        grids = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+    except PermissionError as e:
+        raise Refused("unreadable", e.strerror or "沒有讀取權限") from None
+    except Exception as e:  # calamine's own errors carry no stable type
+        raise Refused("corrupt", f"{type(e).__name__}: {e}"[:200]) from None
+    workbook = RawWorkbook(path, {}, {}, {}, [], {})
+    by_name = {_sheet_name(name): name for name in grids}
+    if INFO_SHEET in by_name:
+        _read_info(workbook, grids[by_name[INFO_SHEET]])
+    else:
+        workbook.problems.append(problem("no-info-sheet", file=path.name))
+    for sheet in SHEETS:
+        if sheet.name in by_name:
+            name = by_name[sheet.name]
+            _read_sheet(workbook, sheet, grids[name], infos.get(name))
+    for name, grid in grids.items():
+        if _sheet_name(name) not in KNOWN_SHEETS and _data_rows(grid):
+            workbook.unread_rows[name] = len(_data_rows(grid))
+            close = difflib.get_close_matches(_sheet_name(name), [s.name for s in SHEETS], n=1)
+            workbook.problems.append(
+                problem(
+                    "unknown-sheet",
+                    file=path.name,
+                    sheet=name,
+                    suggestion=f"（是否為「{close[0]}」？）" if close else "",
+                )
+            )
+    return workbook
+
+
+def _sheet_name(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _header(value: object) -> str:
+    return re.sub(r"\s+", "", cells.normalize(value))
+
+
+def _data_rows(grid: pd.DataFrame) -> list[int]:
+    """Positions of rows holding anything."""
+    return [i for i, row in enumerate(grid.itertuples(index=False)) if not all(map(cells.is_blank, row))]
+
+
+def _read_info(workbook: RawWorkbook, grid: pd.DataFrame) -> None:
+    labels = {f.label: f.key for f in INFO_FIELDS}
+    if grid.shape[1] < 2:
+        return
+    for i in range(min(INFO_SEARCH_ROWS, len(grid))):
+        key = labels.get(_header(grid.iat[i, 0]))
+        if key and key not in workbook.info:
+            workbook.info[key] = grid.iat[i, 1]
+            workbook.info_cells[key] = f"B{i + 1}"
+
+
+def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: pd.DataFrame, info: SheetInfo | None) -> None:
+    file = workbook.file
+    found = _find_header(sheet, grid)
+    if found is None:
+        if rows := _data_rows(grid):
+            workbook.unread_rows[sheet.name] = len(rows)
+            workbook.problems.append(
+                problem(
+                    "header-missing",
+                    file=file,
+                    sheet=sheet.name,
+                    detail="、".join(sheet.headers),
+                    row=2,
+                )
+            )
+        return
+    header_pos, positions = found
+    data = grid.iloc[header_pos + 1 :]
+    missing = [c for c in sheet.columns if c.key not in positions]
+    if missing:
+        data_rows = _data_rows(data)
+        workbook.problems.append(
+            problem(
+                "header-missing",
+                file=file,
+                sheet=sheet.name,
+                cell=f"A{header_pos + 1}",
+                detail="「" + "」、「".join(c.header for c in missing) + "」",
+                row=header_pos + 1,
+            )
+        )
+        if any(c.required for c in missing):
+            if data_rows:
+                workbook.unread_rows[sheet.name] = len(data_rows)
+            return
+    frame = pd.DataFrame(
+        {
+            c.key: data.iloc[:, positions[c.key]].to_numpy() if c.key in positions else None
+            for c in sheet.columns
+        },
+        index=data.index + 1,
+    )
+    frame = frame[~frame.apply(lambda row: all(map(cells.is_blank, row)), axis=1)]
+    letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
+    sheet_data = SheetData(sheet, frame, letters)
+    if info is not None:
+        _spread_merged(workbook, sheet_data, info.merged, header_pos + 1)
+    workbook.sheets[sheet.key] = sheet_data
+
+
+def _find_header(sheet: Sheet, grid: pd.DataFrame) -> tuple[int, dict[str, int]] | None:
+    """The header row's position and each found column's position, or None."""
+    wanted = {c.header.replace(" ", ""): c.key for c in sheet.columns}
+    best: tuple[int, dict[str, int]] | None = None
+    for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        positions: dict[str, int] = {}
+        for j, value in enumerate(grid.iloc[i]):
+            key = wanted.get(_header(value))
+            if key and key not in positions:
+                positions[key] = j
+        if positions and (best is None or len(positions) > len(best[1])):
+            best = (i, positions)
+    if best is None or len(best[1]) < max(2, len(wanted) // 2):
+        return None
+    return best
+
+
+def _spread_merged(workbook: RawWorkbook, data: SheetData, merged: tuple[str, ...], header_row: int) -> None:
+    """A value merged down over several rows applies to each row; numbers cannot be split."""
+    columns = {letter: key for key, letter in data.letters.items()}
+    for ref in merged:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_row <= header_row or min_row == max_row:
+            continue
+        for col in range(min_col, max_col + 1):
+            key = columns.get(get_column_letter(col))
+            rows = [r for r in range(min_row, max_row + 1) if r in data.frame.index]
+            if key is None or not rows:
+                continue
+            column = data.sheet.column(key)
+            value = data.frame.at[rows[0], key]
+            if column.kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
+                data.bad_rows.update(rows)
+                workbook.problems.append(
+                    problem("merged-numbers", file=workbook.file, sheet=data.sheet.name, cell=ref, detail=ref)
+                )
+                continue
+            data.frame.loc[rows, key] = value
+            workbook.problems.append(
+                problem(
+                    "merged-cells",
+                    file=workbook.file,
+                    sheet=data.sheet.name,
+                    cell=ref,
+                    detail=ref,
+                    value=cells.text(value),
+                )
+            )

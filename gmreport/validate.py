@@ -1,0 +1,347 @@
+"""Validation: raw frames → typed frames, and every problem found, located to the cell.
+
+Nothing raises here: problems are collected. A row with an error, or dated outside the
+year, is excluded from the figures; every other row is counted. Each sheet's rows are
+accounted for (read = counted + excluded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+import pandas as pd
+
+from . import cells
+from .cells import CellProblem
+from .config import Config
+from .problems import Problem, problem
+from .read import RawWorkbook, SheetData
+from .schema import CEDAW_AUDIENCES, INFO_FIELDS, SHEETS, YES, Column, Kind, Sheet
+
+INTERNAL_AUDIENCE_WORDS = ("同仁", "員工", "公務人員", "本所", "內部", "職員", "主管")
+
+
+@dataclass
+class RowCount:
+    read: int = 0
+    counted: int = 0
+    excluded: int = 0
+
+    def add(self, other: RowCount) -> None:
+        self.read += other.read
+        self.counted += other.counted
+        self.excluded += other.excluded
+
+
+@dataclass
+class Identity:
+    """Whose workbook this is and for which year; unit or year is None when unusable."""
+
+    agency: str
+    unit: str | None
+    year: int | None
+    problems: list[Problem]
+
+
+@dataclass
+class CleanWorkbook:
+    file: str
+    unit: str
+    year: int
+    frames: dict[str, pd.DataFrame]  # Sheet.key → typed frame, indexed by Excel row
+    rows: dict[str, RowCount]  # sheet name → accounting
+    problems: list[Problem] = field(default_factory=list)
+
+
+def identify(raw: RawWorkbook, config: Config) -> Identity:
+    """Read 基本資料: the agency, unit and year the workbook belongs to."""
+    where = {"file": raw.file, "sheet": "基本資料"}
+    found: list[Problem] = []
+    values = {f.key: cells.text(raw.info.get(f.key)) for f in INFO_FIELDS}
+    if "agency" not in raw.info and "unit" not in raw.info and not raw.info:
+        return Identity("", None, None, found)  # read already reported the missing sheet
+    for f in INFO_FIELDS:
+        if f.required and not values[f.key]:
+            found.append(problem("info-missing", cell=raw.info_cells.get(f.key, ""), field=f.label, **where))
+    unit: str | None = cells.normalize(raw.info.get("unit")) or None
+    if unit and unit not in config.units:
+        found.append(
+            problem(
+                "unknown-unit",
+                cell=raw.info_cells["unit"],
+                value=unit,
+                choices="、".join(config.units),
+                **where,
+            )
+        )
+        unit = None
+    agency = values["agency"]
+    if agency and agency != config.agency:
+        found.append(
+            problem("other-agency", cell=raw.info_cells["agency"], value=agency, expected=config.agency, **where)
+        )
+    year = None
+    if values["year"]:
+        year = parse_year(raw.info.get("year"))
+        if year is None:
+            found.append(problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where))
+    return Identity(agency, unit, year, [replace(p, unit=unit or "") for p in found])
+
+
+def parse_year(raw: object) -> int | None:
+    """The ROC year of 年度: 113, '113', '113年', '１１３', or a Western 2024."""
+    try:
+        value = cells.parse_number(raw)
+    except CellProblem:
+        return None
+    if not value.is_integer():
+        return None
+    year = int(value)
+    if year > 1911:
+        year -= cells.ROC_OFFSET
+    return year if 1 <= year <= 300 else None
+
+
+def validate_workbook(raw: RawWorkbook, unit: str, year: int) -> CleanWorkbook:
+    """Type every cell of every data sheet of `raw`, collecting problems, for `year`."""
+    clean = CleanWorkbook(raw.file, unit, year, {}, {}, [])
+    for sheet_name, n in raw.unread_rows.items():
+        clean.rows[sheet_name] = RowCount(read=n, excluded=n)
+    for data in raw.sheets.values():
+        frame, count, found = _validate_sheet(data, year)
+        clean.frames[data.sheet.key] = frame
+        clean.rows.setdefault(data.sheet.name, RowCount()).add(count)
+        clean.problems.extend(found)
+    _check_roster(clean, raw)
+    _check_training(clean, raw)
+    clean.problems = [
+        replace(p, file=p.file or raw.file, unit=p.unit or unit)
+        for p in (*raw.problems, *clean.problems)
+    ]
+    return clean
+
+
+def _validate_sheet(data: SheetData, year: int) -> tuple[pd.DataFrame, RowCount, list[Problem]]:
+    sheet = data.sheet
+    found: list[Problem] = []
+    records: dict[int, dict[str, object]] = {}
+    excluded = 0
+    for row, values in zip(data.frame.index, data.frame.itertuples(index=False), strict=True):
+        record: dict[str, object] = {}
+        row_problems: list[Problem] = []
+        for column, raw in zip(sheet.columns, values, strict=True):
+            try:
+                record[column.key] = parse_cell(column, raw)
+            except CellProblem as e:
+                row_problems.append(
+                    problem(
+                        e.code,
+                        sheet=sheet.name,
+                        cell=_cell(data, column, row),
+                        column=column.header,
+                        **e.params,
+                    )
+                )
+        row_problems += _row_checks(sheet, data, row, record, year)
+        found.extend(row_problems)
+        if row in data.bad_rows or any(p.is_error or p.code == "date-outside-year" for p in row_problems):
+            excluded += 1
+        else:
+            records[row] = record
+    frame = pd.DataFrame.from_dict(records, orient="index", columns=[c.key for c in sheet.columns])
+    count = RowCount(len(data.frame), len(records), excluded)
+    return frame, count, found
+
+
+def _cell(data: SheetData, column: Column, row: int) -> str:
+    return data.cell(column.key, row) if column.key in data.letters else f"第{row}列"
+
+
+def parse_cell(column: Column, raw: object) -> object:
+    """The typed value of one cell, or CellProblem."""
+    if cells.is_blank(raw):
+        if column.required:
+            raise CellProblem("required-blank")
+        return _BLANK[column.kind]
+    match column.kind:
+        case Kind.TEXT:
+            return cells.text(raw)
+        case Kind.NAME:
+            return cells.name(raw)
+        case Kind.CHOICE | Kind.YESNO:
+            value = _choose(column, raw)
+            return value == YES if column.kind is Kind.YESNO else value
+        case Kind.DATE:
+            return cells.parse_date(raw)
+        case Kind.COUNT:
+            n = cells.parse_number(raw)
+            if n < 0:
+                raise CellProblem("negative", value=cells.text(raw))
+            if not n.is_integer():
+                raise CellProblem("not-whole", value=cells.text(raw))
+            return int(n)
+        case Kind.HOURS:
+            n = cells.parse_number(raw)
+            if not 0 < n <= 24:
+                raise CellProblem("hours-out-of-range", value=cells.text(raw))
+            return n
+        case Kind.AMOUNT:
+            n = cells.parse_number(raw)
+            if n < 0:
+                raise CellProblem("negative", value=cells.text(raw))
+            return n
+
+
+_BLANK = {
+    Kind.TEXT: "",
+    Kind.NAME: "",
+    Kind.CHOICE: "",
+    Kind.YESNO: False,
+    Kind.DATE: None,
+    Kind.COUNT: 0,
+    Kind.HOURS: None,
+    Kind.AMOUNT: 0.0,
+}
+
+
+def _choose(column: Column, raw: object) -> str:
+    value = cells.normalize(raw)
+    value = column.aliases.get(value, value)
+    for choice in column.allowed:
+        if value.casefold() == choice.casefold():
+            return choice
+    if column.choices == CEDAW_AUDIENCES and any(w in value for w in INTERNAL_AUDIENCE_WORDS):
+        raise CellProblem("cedaw-internal-audience", value=cells.text(raw), choices=quote(column.allowed))
+    raise CellProblem("bad-choice", value=cells.text(raw), choices=quote(column.allowed))
+
+
+def quote(choices: Iterable[str]) -> str:
+    """「男」、「女」或「其他」."""
+    quoted = [f"「{c}」" for c in choices]
+    return "、".join(quoted[:-1]) + "或" + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
+def _row_checks(
+    sheet: Sheet, data: SheetData, row: int, record: dict[str, object], year: int
+) -> list[Problem]:
+    found = []
+    dated = sheet.date_column
+    if dated is not None and isinstance(when := record.get(dated.key), date):
+        if when.year - cells.ROC_OFFSET != year:
+            found.append(
+                problem(
+                    "date-outside-year",
+                    sheet=sheet.name,
+                    cell=_cell(data, dated, row),
+                    column=dated.header,
+                    value=cells.roc_date(when),
+                    year=year,
+                )
+            )
+    start, end = record.get("start"), record.get("end")
+    if sheet.key == "roster" and isinstance(start, date) and isinstance(end, date) and end < start:
+        found.append(
+            problem(
+                "end-before-start",
+                sheet=sheet.name,
+                cell=_cell(data, sheet.column("end"), row),
+                value=cells.roc_date(end),
+                detail=cells.roc_date(start),
+            )
+        )
+    return found
+
+
+def _drop(clean: CleanWorkbook, sheet: Sheet, rows: list[int]) -> None:
+    if rows:
+        clean.frames[sheet.key] = clean.frames[sheet.key].drop(index=rows)
+        count = clean.rows[sheet.name]
+        count.counted -= len(rows)
+        count.excluded += len(rows)
+
+
+def _check_roster(clean: CleanWorkbook, raw: RawWorkbook) -> None:
+    """姓名 is unique within a roster: a second row of one name is an error."""
+    if "roster" not in raw.sheets:
+        return
+    data = raw.sheets["roster"]
+    first: dict[str, int] = {}
+    duplicates = []
+    for row, value in data.frame["name"].items():
+        name = cells.name(value)
+        if not name:
+            continue
+        if name in first:
+            clean.problems.append(
+                problem(
+                    "duplicate-name",
+                    sheet=data.sheet.name,
+                    cell=data.cell("name", row),
+                    value=name,
+                    detail=data.cell("name", first[name]),
+                )
+            )
+            duplicates.append(row)
+        else:
+            first[name] = row
+    _drop(clean, data.sheet, [r for r in duplicates if r in clean.frames["roster"].index])
+
+
+def _check_training(clean: CleanWorkbook, raw: RawWorkbook) -> None:
+    """Every trainee must be on the same workbook's roster."""
+    if "training" not in raw.sheets:
+        return
+    data = raw.sheets["training"]
+    roster = raw.sheets.get("roster")
+    names = {cells.name(v) for v in roster.frame["name"]} if roster is not None else set()
+    frame = clean.frames["training"]
+    strangers = [row for row, name in frame["name"].items() if name not in names]
+    for row in strangers:
+        clean.problems.append(
+            problem("not-on-roster", sheet=data.sheet.name, cell=data.cell("name", row), value=frame.at[row, "name"])
+        )
+    _drop(clean, data.sheet, strangers)
+
+
+def check_across(workbooks: list[CleanWorkbook]) -> tuple[list[CleanWorkbook], list[Problem]]:
+    """Checks between workbooks of one year: one workbook per unit; one unit lists members.
+
+    Returns the workbooks whose rows may be counted, and the problems found. Both files of
+    a unit that sent two are left out, since neither can be told to be the right one.
+    """
+    found: list[Problem] = []
+    by_unit: dict[str, list[CleanWorkbook]] = {}
+    for w in workbooks:
+        by_unit.setdefault(w.unit, []).append(w)
+    accepted = []
+    for unit, group in by_unit.items():
+        if len(group) == 1:
+            accepted.append(group[0])
+            continue
+        files = "」、「".join(w.file for w in group)
+        for w in group:
+            found.append(problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files))
+            w.rows = {name: RowCount(c.read, 0, c.read) for name, c in w.rows.items()}
+    listing = [w.unit for w in accepted if not w.frames.get("members", pd.DataFrame()).empty]
+    if len(listing) > 1:
+        found.append(problem("members-several-units", sheet="性平小組成員", detail="、".join(listing)))
+    return accepted, found
+
+
+def row_totals(workbooks: list[CleanWorkbook]) -> dict:
+    """Rows read = rows counted + rows excluded, in all and by sheet (the reconciliation)."""
+    by_sheet: dict[str, RowCount] = {}
+    for w in workbooks:
+        for name, count in w.rows.items():
+            by_sheet.setdefault(name, RowCount()).add(count)
+    order = [s.name for s in SHEETS]
+    names = sorted(by_sheet, key=lambda n: (order.index(n) if n in order else len(order), n))
+    total = RowCount()
+    for count in by_sheet.values():
+        total.add(count)
+    return {
+        **asdict(total),
+        "by_sheet": [{"sheet": n, **asdict(by_sheet[n])} for n in names],
+    }

@@ -1,0 +1,93 @@
+from datetime import date, datetime
+
+import pytest
+
+from gmreport import cells
+from gmreport.cells import CellProblem
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        datetime(2024, 3, 5),
+        date(2024, 3, 5),
+        "113/3/5",
+        "113.03.05",
+        "113-3-5",
+        "113年3月5日",
+        "民國113年3月5日",
+        "2024-03-05",
+        "2024/3/5",
+        "２０２４/３/５",
+        " 113/03/05 ",
+        "2024-03-05 00:00:00",
+    ],
+)
+def test_dates_as_people_type_them(raw):
+    assert cells.parse_date(raw) == date(2024, 3, 5)
+
+
+@pytest.mark.parametrize("raw", ["114/13/45", "113/2/30", "三月五日", "2024", "3/5", "45356", "下週"])
+def test_impossible_or_unknown_dates(raw):
+    with pytest.raises(CellProblem) as e:
+        cells.parse_date(raw)
+    assert e.value.code == "bad-date"
+
+
+def test_roc_date():
+    assert cells.roc_date(date(2025, 3, 18)) == "114年3月18日"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (12, 12.0),
+        (1.5, 1.5),
+        ("12", 12.0),
+        ("１２", 12.0),
+        ("1,200,000", 1200000.0),
+        ("2小時", 2.0),
+        ("2 小時", 2.0),
+        ("1.5hr", 1.5),
+        ("12人", 12.0),
+        ("500元", 500.0),
+        ("-3", -3.0),
+    ],
+)
+def test_numbers_as_people_type_them(raw, value):
+    assert cells.parse_number(raw) == value
+
+
+@pytest.mark.parametrize(("raw", "suggestion"), [("十二", "12"), ("三小時", "3"), ("一百零五人", "105")])
+def test_chinese_numerals_get_a_suggestion(raw, suggestion):
+    with pytest.raises(CellProblem) as e:
+        cells.parse_number(raw)
+    assert e.value.code == "chinese-numeral"
+    assert e.value.params["suggestion"] == suggestion
+
+
+@pytest.mark.parametrize("raw", ["abc", "1,2", "12.3.4", True, "兩三個"])
+def test_not_numbers(raw):
+    with pytest.raises(CellProblem) as e:
+        cells.parse_number(raw)
+    assert e.value.code == "bad-number"
+
+
+@pytest.mark.parametrize(
+    ("digits", "value"),
+    [("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("兩千", 2000), ("三萬五千", 35000)],
+)
+def test_chinese_to_int(digits, value):
+    assert cells.chinese_to_int(digits) == value
+
+
+def test_names_lose_whitespace_and_width():
+    assert cells.name(" 王 小明（A） ") == "王小明(A)"
+    assert cells.name("王\u3000小明") == "王小明"
+
+
+def test_text_of_whole_floats_and_blanks():
+    assert cells.text(3.0) == "3"
+    assert cells.text(float("nan")) == ""
+    assert cells.is_blank("  ")
+    assert not cells.is_blank(0)

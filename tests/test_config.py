@@ -1,0 +1,62 @@
+import pytest
+
+from gmreport.config import DEFAULT_UNITS, Config, config_from_dict, load_config
+from gmreport.problems import ConfigError
+
+
+def test_defaults_serve_qijin():
+    config = load_config(None)
+    assert config.agency == "高雄市旗津區公所"
+    assert config.units == DEFAULT_UNITS
+    assert config.training.hours_gender_officer == 6
+    assert (config.meetings.members_min, config.meetings.members_max) == (7, 13)
+
+
+def test_a_file_overrides_what_it_names(tmp_path):
+    path = tmp_path / "gmreport.toml"
+    path.write_text(
+        'agency = "臺南市東區區公所"\nunits = ["民政課", "人事室"]\n'
+        "[training]\nhours_general = 3\ncompletion_rate = 0.9\n[cedaw]\nmin_sessions = 3\n",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.agency == "臺南市東區區公所"
+    assert config.units == ("民政課", "人事室")
+    assert config.training.hours_general == 3.0
+    assert config.training.hours_supervisor == Config().training.hours_supervisor
+    assert config.training.completion_rate == 0.9
+    assert config.cedaw.min_sessions == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ({"agencyy": "x"}, "agencyy"),
+        ({"training": {"hours": 2}}, "hours"),
+        ({"training": {"hours_general": "2"}}, "training.hours_general"),
+        ({"meetings": {"members_min": 1.5}}, "meetings.members_min"),
+        ({"meetings": {"members_min": True}}, "meetings.members_min"),
+        ({"meetings": {"members_min": 14}}, "members_min"),
+        ({"training": {"completion_rate": 1.5}}, "training.completion_rate"),
+        ({"training": {"hours_supervisor": 0}}, "training.hours_supervisor"),
+        ({"cedaw": {"min_sessions": -1}}, "cedaw.min_sessions"),
+        ({"units": "民政課"}, "units"),
+        ({"units": []}, "units"),
+        ({"units": ["民政課", "民政課"]}, "units"),
+        ({"cedaw": 2}, "cedaw"),
+    ],
+)
+def test_config_errors_name_the_key(data, named):
+    with pytest.raises(ConfigError) as e:
+        config_from_dict(data)
+    assert named in str(e.value)
+    assert e.value.exit_code == 2
+
+
+def test_unreadable_config_files(tmp_path):
+    with pytest.raises(ConfigError, match="找不到設定檔"):
+        load_config(tmp_path / "none.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("agency = \n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="格式錯誤"):
+        load_config(bad)
