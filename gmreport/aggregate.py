@@ -289,13 +289,23 @@ def _amount(x: float) -> int | float:
 
 def _budget(budget: pd.DataFrame) -> dict:
     allocated, executed = float(budget["allocated"].sum()), float(budget["executed"].sum())
-    categories = [c for c in (*BUDGET_CATEGORIES, UNFILLED) if c in set(budget["category"].replace("", UNFILLED))]
+    categories = [
+        c
+        for c in (*BUDGET_CATEGORIES, UNFILLED)
+        if c in set(budget["category"].replace("", UNFILLED))
+    ]
     by_category = []
     for c in categories:
         part = budget[budget["category"].replace("", UNFILLED) == c]
         a, e = float(part["allocated"].sum()), float(part["executed"].sum())
         by_category.append(
-            {"label": c, "count": len(part), "allocated": _amount(a), "executed": _amount(e), "execution_rate": _rate(e, a)}
+            {
+                "label": c,
+                "count": len(part),
+                "allocated": _amount(a),
+                "executed": _amount(e),
+                "execution_rate": _rate(e, a),
+            }
         )
     return {
         "allocated": _amount(allocated),
@@ -377,7 +387,9 @@ def _measures(measures: pd.DataFrame) -> dict:
 
 def _narratives(narratives: pd.DataFrame, config: Config) -> list[dict]:
     order = {u: i for i, u in enumerate(config.units)}
-    ordered = narratives.assign(_order=narratives["unit"].map(order)).sort_values("_order", kind="stable")
+    ordered = narratives.assign(_order=narratives["unit"].map(order)).sort_values(
+        "_order", kind="stable"
+    )
     return [
         {
             "item": item,
@@ -401,27 +413,70 @@ def targets(figures: dict, members: pd.DataFrame, config: Config) -> list[dict]:
     rate = figures["training"]["groups"]["all"]["rate"]["total"]
     need_rate = config.training.completion_rate
     return [
-        _target("meetings_per_year", f"性平執行小組每年至少召開會議 {m.min_per_year} 次",
-                m.min_per_year, figures["meetings"]["count"], figures["meetings"]["count"] >= m.min_per_year),
-        _target("members_range", f"執行小組置組員 {m.members_min} 人至 {m.members_max} 人",
-                [m.members_min, m.members_max], count["total"], m.members_min <= count["total"] <= m.members_max),
-        _target("convener", "置召集人 1 人", 1, roles.get("召集人", 0), roles.get("召集人", 0) == 1),
-        _target("ex_officio", "人事、會計、調解、研考人員及婦女社會參與促進小組連絡人各 1 人為當然成員",
-                len(EX_OFFICIO_ROLES), len(present), len(present) == len(EX_OFFICIO_ROLES),
-                missing=[r for r in EX_OFFICIO_ROLES if r not in present]),
-        _target("gender_balance", "任一性別成員不少於三分之一", third,
-                min(count["male"], count["female"]),
-                count["total"] > 0 and count["male"] >= third and count["female"] >= third),
-        _target("training_completion", f"性別意識培力完訓率達 {need_rate * 100:.1f}%", need_rate, rate,
-                rate is not None and rate >= need_rate - 1e-9),
-        _target("cedaw_sessions", f"CEDAW 宣導每年至少 {config.cedaw.min_sessions} 場次",
-                config.cedaw.min_sessions, figures["cedaw"]["sessions"],
-                figures["cedaw"]["sessions"] >= config.cedaw.min_sessions),
-        _target("other_measures", f"其他性別平等措施每年至少 {config.measures.min_other_measures} 項",
-                config.measures.min_other_measures, figures["other_measures"]["count"],
-                figures["other_measures"]["count"] >= config.measures.min_other_measures),
+        _target(
+            "meetings_per_year",
+            f"性平執行小組每年至少召開會議 {m.min_per_year} 次",
+            m.min_per_year,
+            figures["meetings"]["count"],
+            figures["meetings"]["count"] >= m.min_per_year,
+        ),
+        _target(
+            "members_range",
+            f"執行小組置組員 {m.members_min} 人至 {m.members_max} 人",
+            [m.members_min, m.members_max],
+            count["total"],
+            m.members_min <= count["total"] <= m.members_max,
+        ),
+        _target(
+            "convener", "置召集人 1 人", 1, roles.get("召集人", 0), roles.get("召集人", 0) == 1
+        ),
+        _target(
+            "ex_officio",
+            "人事、會計、調解、研考人員及婦女社會參與促進小組連絡人各 1 人為當然成員",
+            len(EX_OFFICIO_ROLES),
+            len(present),
+            len(present) == len(EX_OFFICIO_ROLES),
+            missing=[r for r in EX_OFFICIO_ROLES if r not in present],
+        ),
+        _target(
+            "gender_balance",
+            "任一性別成員不少於三分之一",
+            third,
+            min(count["male"], count["female"]),
+            count["total"] > 0 and count["male"] >= third and count["female"] >= third,
+        ),
+        _target(
+            "training_completion",
+            f"性別意識培力完訓率達 {need_rate * 100:.1f}%",
+            need_rate,
+            rate,
+            rate is not None and rate >= need_rate - 1e-9,
+        ),
+        _target(
+            "cedaw_sessions",
+            f"CEDAW 宣導每年至少 {config.cedaw.min_sessions} 場次",
+            config.cedaw.min_sessions,
+            figures["cedaw"]["sessions"],
+            figures["cedaw"]["sessions"] >= config.cedaw.min_sessions,
+        ),
+        _target(
+            "other_measures",
+            f"其他性別平等措施每年至少 {config.measures.min_other_measures} 項",
+            config.measures.min_other_measures,
+            figures["other_measures"]["count"],
+            figures["other_measures"]["count"] >= config.measures.min_other_measures,
+        ),
     ]
 
 
-def _target(id: str, label: str, required: object, actual: object, met: bool, **extra: object) -> dict:
-    return {"id": id, "label": label, "required": required, "actual": actual, "met": bool(met), **extra}
+def _target(
+    id: str, label: str, required: object, actual: object, met: bool, **extra: object
+) -> dict:
+    return {
+        "id": id,
+        "label": label,
+        "required": required,
+        "actual": actual,
+        "met": bool(met),
+        **extra,
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from datetime import date, datetime
@@ -20,11 +19,12 @@ class CellProblem(ValueError):
 
 
 def is_blank(raw: object) -> bool:
+    """None, empty or white text, and the missing values NaN and NaT."""
     if raw is None:
         return True
-    if isinstance(raw, float) and math.isnan(raw):
-        return True
-    return isinstance(raw, str) and not raw.strip()
+    if isinstance(raw, str):
+        return not raw.strip()
+    return raw != raw  # NaN and NaT are the values unequal to themselves
 
 
 def text(raw: object) -> str:
@@ -79,7 +79,9 @@ def roc_date(d: date) -> str:
 
 _UNITS = "人次|人|名|位|小時|時|hrs|hr|h|元|場次|場|次|件|項|個"
 _NUMBER = re.compile(rf"([+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?:{_UNITS})?", re.I)
-_CHINESE_DIGITS = dict(zip("零〇一二兩三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_CHINESE_DIGITS = dict(
+    zip("零〇一二兩三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+)
 _CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "萬": 10000}
 _CHINESE_NUMBER = re.compile(rf"([零〇一二兩三四五六七八九十百千萬]+)\s*(?:{_UNITS})?")
 

@@ -49,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         log = Path(tempfile.gettempdir()) / "gmreport-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
         _echo(
-            "錯誤：gmreport 發生未預期的問題，未完成執行。"
-            f"請將「{log}」與輸入檔案提供給維護人員。",
+            f"錯誤：gmreport 發生未預期的問題，未完成執行。請將「{log}」與輸入檔案提供給維護人員。",
             sys.stderr,
         )
         return EXIT_BUG
@@ -96,8 +95,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog="範例：\n  gmreport build\n  gmreport check 113年度_民政課.xlsx\n"
         "各指令說明：gmreport 指令 --help",
     )
-    parser.add_argument("--version", action="version", version=f"gmreport {__version__}", help="顯示版本")
-    commands = parser.add_subparsers(title="指令", dest="command", metavar="指令", parser_class=_Parser)
+    parser.add_argument(
+        "--version", action="version", version=f"gmreport {__version__}", help="顯示版本"
+    )
+    commands = parser.add_subparsers(
+        title="指令", dest="command", metavar="指令", parser_class=_Parser
+    )
 
     templates = commands.add_parser(
         "templates",
@@ -106,7 +109,12 @@ def _parser() -> argparse.ArgumentParser:
         epilog="範例：\n  gmreport templates --year 114 --out 114年度範本",
     )
     templates.add_argument("--year", type=int, help="民國年度（預設為今年）")
-    templates.add_argument("--out", type=Path, default=DEFAULT_TEMPLATES, help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）")
+    templates.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_TEMPLATES,
+        help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）",
+    )
     _config_option(templates)
     templates.set_defaults(run=_templates)
 
@@ -131,8 +139,12 @@ def _parser() -> argparse.ArgumentParser:
         "  gmreport build --draft   （有錯誤時仍產出標示「草稿」的報告）",
     )
     build.add_argument("--year", type=int, help="民國年度（預設為資料夾中最新的年度）")
-    build.add_argument("--input", type=Path, default=DEFAULT_INPUT, help=f"填報檔資料夾（預設 {DEFAULT_INPUT}）")
-    build.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）")
+    build.add_argument(
+        "--input", type=Path, default=DEFAULT_INPUT, help=f"填報檔資料夾（預設 {DEFAULT_INPUT}）"
+    )
+    build.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）"
+    )
     build.add_argument("--draft", action="store_true", help="有錯誤時仍產出報告，每頁標示「草稿」")
     build.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
     _config_option(build)
@@ -142,7 +154,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--config", type=Path, help=f"設定檔（預設：目前資料夾有 {DEFAULT_CONFIG} 時使用之，否則用內建值）"
+        "--config",
+        type=Path,
+        help=f"設定檔（預設：目前資料夾有 {DEFAULT_CONFIG} 時使用之，否則用內建值）",
     )
 
 
@@ -171,7 +185,13 @@ def _check(args: argparse.Namespace) -> int:
     outcome = check(args.paths, _config(args))
     if args.json:
         counts = count_by_severity(outcome.problems)
-        _echo(json.dumps({"problems": [p.as_dict() for p in outcome.problems], **counts}, ensure_ascii=False, indent=2))
+        _echo(
+            json.dumps(
+                {"problems": [p.as_dict() for p in outcome.problems], **counts},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         _print_problems(outcome.problems)
         if not outcome.problems:
@@ -182,13 +202,17 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    outcome = build(args.input, args.output, _config(args), year=args.year, draft=args.draft, pdf=args.pdf)
+    outcome = build(
+        args.input, args.output, _config(args), year=args.year, draft=args.draft, pdf=args.pdf
+    )
     figures = outcome.figures or {}
     _print_problems(outcome.problems)
     for note in outcome.notes:
         _echo(f"注意：{note}")
-    _echo(f"{outcome.year} 年度：讀取 {len(figures['files']['read'])} 個單位的填報檔，"
-          f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。")
+    _echo(
+        f"{outcome.year} 年度：讀取 {len(figures['files']['read'])} 個單位的填報檔，"
+        f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。"
+    )
     for t in figures["targets"]:
         _echo(f"  {'達成' if t['met'] else '未達成'}：{t['label']}")
     _echo("已寫入：")

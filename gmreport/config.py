@@ -101,7 +101,7 @@ def config_from_dict(data: dict) -> Config:
 
 def _units(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(u, str) and u.strip() for u in value):
-        raise ConfigError("設定檔「units」須為單位名稱的清單，例如 units = [\"民政課\", \"人事室\"]。")
+        raise ConfigError('設定檔「units」須為單位名稱的清單，例如 units = ["民政課", "人事室"]。')
     units = tuple(u.strip() for u in value)
     if not units:
         raise ConfigError("設定檔「units」至少要有一個單位。")

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .aggregate import Aggregate, aggregate
+from .aggregate import aggregate
 from .config import Config
 from .problems import GmreportError, Problem, count_by_severity, problem
 from .read import RawWorkbook, read_paths
@@ -126,12 +126,23 @@ def _sort(
         out.problems += who.problems
         if who.year is not None and who.year != year:
             out.problems.append(
-                problem("other-year", file=raw.file, unit=who.unit or "", sheet="基本資料",
-                        cell=raw.info_cells.get("year", ""), value=who.year, expected=year)
+                problem(
+                    "other-year",
+                    file=raw.file,
+                    unit=who.unit or "",
+                    sheet="基本資料",
+                    cell=raw.info_cells.get("year", ""),
+                    value=who.year,
+                    expected=year,
+                )
             )
             out.set_aside.append(
-                {"file": raw.file, "unit": who.unit or "", "year": who.year,
-                 "reason": f"年度為 {who.year} 年，非本次彙整之 {year} 年度"}
+                {
+                    "file": raw.file,
+                    "unit": who.unit or "",
+                    "year": who.year,
+                    "reason": f"年度為 {who.year} 年，非本次彙整之 {year} 年度",
+                }
             )
         elif who.unit is None or who.year is None:
             out.problems += raw.problems

@@ -77,7 +77,11 @@ def read_paths(paths: list[Path]) -> Folder:
     locks = {f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)}
     folder = Folder([], [], [])
     for f in files:
-        if f.name.startswith(LOCK_PREFIX) or f.name.startswith(".") or f.name.lower() in IGNORED_FILES:
+        if (
+            f.name.startswith(LOCK_PREFIX)
+            or f.name.startswith(".")
+            or f.name.lower() in IGNORED_FILES
+        ):
             continue
         try:
             workbook = read_workbook(f)
@@ -137,7 +141,9 @@ def _header(value: object) -> str:
 
 def _data_rows(grid: pd.DataFrame) -> list[int]:
     """Positions of rows holding anything."""
-    return [i for i, row in enumerate(grid.itertuples(index=False)) if not all(map(cells.is_blank, row))]
+    return [
+        i for i, row in enumerate(grid.itertuples(index=False)) if not all(map(cells.is_blank, row))
+    ]
 
 
 def _read_info(workbook: RawWorkbook, grid: pd.DataFrame) -> None:
@@ -151,7 +157,9 @@ def _read_info(workbook: RawWorkbook, grid: pd.DataFrame) -> None:
             workbook.info_cells[key] = f"B{i + 1}"
 
 
-def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: pd.DataFrame, info: SheetInfo | None) -> None:
+def _read_sheet(
+    workbook: RawWorkbook, sheet: Sheet, grid: pd.DataFrame, info: SheetInfo | None
+) -> None:
     file = workbook.file
     found = _find_header(sheet, grid)
     if found is None:
@@ -218,7 +226,9 @@ def _find_header(sheet: Sheet, grid: pd.DataFrame) -> tuple[int, dict[str, int]]
     return best
 
 
-def _spread_merged(workbook: RawWorkbook, data: SheetData, merged: tuple[str, ...], header_row: int) -> None:
+def _spread_merged(
+    workbook: RawWorkbook, data: SheetData, merged: tuple[str, ...], header_row: int
+) -> None:
     """A value merged down over several rows applies to each row; numbers cannot be split."""
     columns = {letter: key for key, letter in data.letters.items()}
     for ref in merged:
@@ -235,7 +245,13 @@ def _spread_merged(workbook: RawWorkbook, data: SheetData, merged: tuple[str, ..
             if column.kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
                 data.bad_rows.update(rows)
                 workbook.problems.append(
-                    problem("merged-numbers", file=workbook.file, sheet=data.sheet.name, cell=ref, detail=ref)
+                    problem(
+                        "merged-numbers",
+                        file=workbook.file,
+                        sheet=data.sheet.name,
+                        cell=ref,
+                        detail=ref,
+                    )
                 )
                 continue
             data.frame.loc[rows, key] = value

@@ -6,9 +6,9 @@ and the validator all derive from the declarations below; adding a column is one
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from collections.abc import Mapping
 from types import MappingProxyType
 
 

@@ -64,7 +64,9 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
         return Identity("", None, None, found)  # read already reported the missing sheet
     for f in INFO_FIELDS:
         if f.required and not values[f.key]:
-            found.append(problem("info-missing", cell=raw.info_cells.get(f.key, ""), field=f.label, **where))
+            found.append(
+                problem("info-missing", cell=raw.info_cells.get(f.key, ""), field=f.label, **where)
+            )
     unit: str | None = cells.normalize(raw.info.get("unit")) or None
     if unit and unit not in config.units:
         found.append(
@@ -80,13 +82,21 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     agency = values["agency"]
     if agency and agency != config.agency:
         found.append(
-            problem("other-agency", cell=raw.info_cells["agency"], value=agency, expected=config.agency, **where)
+            problem(
+                "other-agency",
+                cell=raw.info_cells["agency"],
+                value=agency,
+                expected=config.agency,
+                **where,
+            )
         )
     year = None
     if values["year"]:
         year = parse_year(raw.info.get("year"))
         if year is None:
-            found.append(problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where))
+            found.append(
+                problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where)
+            )
     return Identity(agency, unit, year, [replace(p, unit=unit or "") for p in found])
 
 
@@ -146,7 +156,9 @@ def _validate_sheet(data: SheetData, year: int) -> tuple[pd.DataFrame, RowCount,
                 )
         row_problems += _row_checks(sheet, data, row, record, year)
         found.extend(row_problems)
-        if row in data.bad_rows or any(p.is_error or p.code == "date-outside-year" for p in row_problems):
+        if row in data.bad_rows or any(
+            p.is_error or p.code == "date-outside-year" for p in row_problems
+        ):
             excluded += 1
         else:
             records[row] = record
@@ -213,7 +225,9 @@ def _choose(column: Column, raw: object) -> str:
         if value.casefold() == choice.casefold():
             return choice
     if column.choices == CEDAW_AUDIENCES and any(w in value for w in INTERNAL_AUDIENCE_WORDS):
-        raise CellProblem("cedaw-internal-audience", value=cells.text(raw), choices=quote(column.allowed))
+        raise CellProblem(
+            "cedaw-internal-audience", value=cells.text(raw), choices=quote(column.allowed)
+        )
     raise CellProblem("bad-choice", value=cells.text(raw), choices=quote(column.allowed))
 
 
@@ -228,18 +242,18 @@ def _row_checks(
 ) -> list[Problem]:
     found = []
     dated = sheet.date_column
-    if dated is not None and isinstance(when := record.get(dated.key), date):
-        if when.year - cells.ROC_OFFSET != year:
-            found.append(
-                problem(
-                    "date-outside-year",
-                    sheet=sheet.name,
-                    cell=_cell(data, dated, row),
-                    column=dated.header,
-                    value=cells.roc_date(when),
-                    year=year,
-                )
+    when = record.get(dated.key) if dated is not None else None
+    if isinstance(when, date) and when.year - cells.ROC_OFFSET != year:
+        found.append(
+            problem(
+                "date-outside-year",
+                sheet=sheet.name,
+                cell=_cell(data, dated, row),
+                column=dated.header,
+                value=cells.roc_date(when),
+                year=year,
             )
+        )
     start, end = record.get("start"), record.get("end")
     if sheet.key == "roster" and isinstance(start, date) and isinstance(end, date) and end < start:
         found.append(
@@ -300,7 +314,12 @@ def _check_training(clean: CleanWorkbook, raw: RawWorkbook) -> None:
     strangers = [row for row, name in frame["name"].items() if name not in names]
     for row in strangers:
         clean.problems.append(
-            problem("not-on-roster", sheet=data.sheet.name, cell=data.cell("name", row), value=frame.at[row, "name"])
+            problem(
+                "not-on-roster",
+                sheet=data.sheet.name,
+                cell=data.cell("name", row),
+                value=frame.at[row, "name"],
+            )
         )
     _drop(clean, data.sheet, strangers)
 
@@ -322,11 +341,15 @@ def check_across(workbooks: list[CleanWorkbook]) -> tuple[list[CleanWorkbook], l
             continue
         files = "」、「".join(w.file for w in group)
         for w in group:
-            found.append(problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files))
+            found.append(
+                problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
+            )
             w.rows = {name: RowCount(c.read, 0, c.read) for name, c in w.rows.items()}
     listing = [w.unit for w in accepted if not w.frames.get("members", pd.DataFrame()).empty]
     if len(listing) > 1:
-        found.append(problem("members-several-units", sheet="性平小組成員", detail="、".join(listing)))
+        found.append(
+            problem("members-several-units", sheet="性平小組成員", detail="、".join(listing))
+        )
     return accepted, found
 
 

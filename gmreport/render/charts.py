@@ -1,0 +1,237 @@
+"""Charts for the report, drawn with matplotlib's object API (no pyplot global state).
+
+Chinese labels need a CJK font. When none is installed the charts are left out (with a
+ChartFontWarning) rather than drawn with empty boxes in place of the characters.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+from .findings import GROUP_ORDER, percent
+
+CHART_NAMES = ("training_completion", "cedaw_participants", "other_measures_participants")
+
+# In order of preference: Windows fonts first, then what Linux distributions ship.
+CJK_FONTS = (
+    "Microsoft JhengHei",
+    "微軟正黑體",
+    "DFKai-SB",
+    "標楷體",
+    "PMingLiU",
+    "新細明體",
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Noto Sans CJK JP",
+    "AR PL UKai TW",
+    "AR PL UKai CN",
+    "PingFang TC",
+    "Heiti TC",
+)
+
+DPI = 200
+WIDTH_IN = 6.3  # 16 cm, the report's text width
+GENDERS = (("male", "男", "#3B6FB6"), ("female", "女", "#E08A2C"), ("other", "其他", "#6AA96A"))
+GREY = "#555555"
+
+
+class ChartFontWarning(UserWarning):
+    """No font that can show Chinese was found, so the report is made without charts."""
+
+
+def find_cjk_font() -> str | None:
+    """The family name of the preferred installed font that can show Traditional Chinese."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def make_charts(figures: Mapping[str, Any], folder: Path) -> dict[str, Path]:
+    """Draw the report's charts as PNG files in `folder`; returns chart name → path.
+
+    Returns {} (after a ChartFontWarning) when no CJK font is installed.
+    """
+    family = find_cjk_font()
+    if family is None:
+        warnings.warn(
+            "找不到可顯示中文的字型（如微軟正黑體、標楷體、Noto Sans CJK TC），"
+            "報告將不含統計圖。請安裝中文字型後重新產製。",
+            ChartFontWarning,
+            stacklevel=2,
+        )
+        return {}
+    font = FontProperties(family=family)
+    folder.mkdir(parents=True, exist_ok=True)
+    drawers = {
+        "training_completion": _training_completion,
+        "cedaw_participants": _cedaw_participants,
+        "other_measures_participants": _other_measures,
+    }
+    paths = {}
+    for name, draw in drawers.items():
+        fig = draw(figures, font)
+        if fig is None:
+            continue
+        path = folder / f"{name}.png"
+        FigureCanvasAgg(fig)
+        fig.savefig(path, dpi=DPI, facecolor="white")
+        paths[name] = path
+    return paths
+
+
+def _figure(height_in: float) -> tuple[Figure, Any]:
+    fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    ax = fig.add_subplot()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=GREY, labelsize=9)
+    return fig, ax
+
+
+def _style_ticks(ax: Any, font: FontProperties) -> None:
+    for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
+        label.set_fontproperties(font)
+        label.set_fontsize(9)
+
+
+def _legend(ax: Any, font: FontProperties, columns: int) -> None:
+    """The legend in one row above the plot, right-aligned, clear of the bars."""
+    legend_font = font.copy()
+    legend_font.set_size(9)
+    ax.legend(
+        prop=legend_font,
+        frameon=False,
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncols=columns,
+        borderaxespad=0.2,
+        handlelength=1.2,
+    )
+
+
+def _genders_present(counts: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+    """男 and 女 always; 其他 only when someone is counted there."""
+    return [g for g in GENDERS if g[0] != "other" or any(c.get("other") for c in counts)]
+
+
+def _training_completion(figures: Mapping[str, Any], font: FontProperties) -> Figure | None:
+    training = figures["training"]
+    groups = [training["groups"][k] for k in (*GROUP_ORDER, "all") if k in training["groups"]]
+    if not any(g["required"]["total"] for g in groups):
+        return None
+    fig, ax = _figure(3.0)
+    genders = _genders_present([g["required"] for g in groups])
+    width = 0.8 / len(genders)
+    for i, (key, label, color) in enumerate(genders):
+        xs = [j + (i - (len(genders) - 1) / 2) * width for j in range(len(groups))]
+        rates = [g["rate"][key] for g in groups]
+        bars = ax.bar(xs, [(r or 0) * 100 for r in rates], width * 0.92, color=color, label=label)
+        for bar, r in zip(bars, rates, strict=True):
+            inside = bar.get_height() >= 20
+            ax.annotate(
+                percent(r),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, -3 if inside else 2),
+                textcoords="offset points",
+                ha="center",
+                va="top" if inside else "bottom",
+                fontsize=7,
+                color="white" if inside else GREY,
+                fontproperties=font,
+            )
+    goal = training.get("completion_rate_target")
+    columns = len(genders)
+    if goal:
+        ax.axhline(
+            goal * 100,
+            color="#C00000",
+            linewidth=0.8,
+            linestyle="--",
+            label=f"目標 {percent(goal)}",
+        )
+        columns += 1
+    ax.set_xticks(range(len(groups)), [_wrap(g["label"], 6) for g in groups])
+    ax.set_ylim(0, 109)
+    ax.set_yticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)])
+    _style_ticks(ax, font)
+    _legend(ax, font, columns)
+    return fig
+
+
+def _participants_bars(
+    rows: Sequence[Mapping[str, Any]], labels: Sequence[str], font: FontProperties, unit: str
+) -> Figure:
+    """Horizontal bars, one per row, stacked by gender and labelled with the counts."""
+    fig, ax = _figure(max(1.9, 0.9 + 0.45 * len(rows)))
+    counts = [r["participants"] for r in rows]
+    genders = _genders_present(counts)
+    ys = list(range(len(rows)))[::-1]
+    left = [0] * len(rows)
+    largest = max((c["total"] for c in counts), default=0) or 1
+    for key, label, color in genders:
+        values = [c[key] for c in counts]
+        bars = ax.barh(ys, values, 0.6, left=left, color=color, label=label)
+        for bar, v in zip(bars, values, strict=True):
+            if v / largest >= 0.06:  # too narrow a segment has no room for its number
+                ax.annotate(
+                    f"{v:,}",
+                    (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white",
+                    fontproperties=font,
+                )
+        left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, total in zip(ys, left, strict=True):
+        ax.annotate(
+            f"{total:,} {unit}",
+            (total, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=GREY,
+            fontproperties=font,
+        )
+    ax.set_yticks(ys, labels)
+    ax.set_xlim(0, max(max(left), 1) * 1.15)
+    ax.set_xlabel(f"參與人數（{unit}）", fontproperties=font, fontsize=9, color=GREY)
+    _style_ticks(ax, font)
+    _legend(ax, font, len(genders))
+    return fig
+
+
+def _cedaw_participants(figures: Mapping[str, Any], font: FontProperties) -> Figure | None:
+    cedaw = figures["cedaw"]
+    rows = list(cedaw.get("by_audience", []))
+    if not rows or not cedaw["participants"]["total"]:
+        return None
+    total = {"participants": cedaw["participants"]}
+    labels = [_wrap(r["label"], 8) for r in rows] + ["合計"]
+    return _participants_bars([*rows, total], labels, font, "人次")
+
+
+def _other_measures(figures: Mapping[str, Any], font: FontProperties) -> Figure | None:
+    measures = figures["other_measures"]
+    rows = list(measures.get("list", []))
+    if not rows or not measures["participants"]["total"]:
+        return None
+    labels = [_wrap(r["name"], 9) for r in rows]
+    return _participants_bars(rows, labels, font, "人次")
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a label into lines of at most `width` characters, as even as possible."""
+    if len(text) <= width:
+        return text
+    lines = -(-len(text) // width)
+    size = -(-len(text) // lines)
+    return "\n".join(text[i : i + size] for i in range(0, len(text), size))

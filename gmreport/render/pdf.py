@@ -1,0 +1,123 @@
+"""PDF of the Word report through LibreOffice (`soffice --headless --convert-to pdf`).
+
+On Linux and macOS the report's 標楷體 is not installed; a private fontconfig file maps it
+to a Kai (楷書) font that is, so the PDF keeps the look of the Word document.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..problems import OutputError
+from .output import atomic_path
+
+TIMEOUT_S = 180
+
+KAI_NAMES = ("標楷體", "DFKai-SB", "BiauKai", "標楷體-繁")
+# Kai fonts to use for them, best first (fonts-arphic-ukai ships the first).
+KAI_SUBSTITUTES = ("AR PL UKai TW", "AR PL UKai HK", "AR PL UKai CN", "TW-Kai", "Kaiti TC")
+
+_WINDOWS_PLACES = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+_MAC_PLACE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+
+
+def soffice_path() -> str | None:
+    """Where LibreOffice's `soffice` is, or None when it is not installed."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    places = _WINDOWS_PLACES if sys.platform == "win32" else (_MAC_PLACE,)
+    return next((p for p in places if Path(p).is_file()), None)
+
+
+def _fontconfig_file(folder: Path) -> Path | None:
+    """A fonts.conf that includes the system's and maps 標楷體 to an installed Kai font."""
+    if sys.platform == "win32":
+        return None
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    prefer = "".join(f"<family>{name}</family>" for name in KAI_SUBSTITUTES)
+    aliases = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer>{prefer}</prefer></alias>'
+        for name in KAI_NAMES
+    )
+    latin = (
+        '<alias binding="same"><family>Times New Roman</family>'
+        "<prefer><family>Liberation Serif</family><family>Tinos</family></prefer></alias>"
+    )
+    conf = folder / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f'<fontconfig><include ignore_missing="yes">{system}</include>{aliases}{latin}'
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def convert_to_pdf(docx: Path, out_dir: Path) -> Path:
+    """Convert `docx` to `out_dir/<same name>.pdf` and return that path.
+
+    Raises OutputError with a message a person can act on when LibreOffice is missing,
+    fails or takes longer than a few minutes.
+    """
+    soffice = soffice_path()
+    if soffice is None:
+        raise OutputError(
+            "找不到 LibreOffice（soffice），無法轉出 PDF。"
+            "請安裝 LibreOffice 後再試，或以 Word 開啟報告後「另存為 PDF」。"
+        )
+    if not docx.is_file():
+        raise OutputError(f"找不到要轉成 PDF 的檔案「{docx}」。")
+    target = out_dir / f"{docx.stem}.pdf"
+    with tempfile.TemporaryDirectory(prefix="gmreport-pdf-") as tmp:
+        work = Path(tmp)
+        source = work / "report.docx"  # an ASCII name: soffice mangles some paths on Windows
+        shutil.copyfile(docx, source)
+        env = dict(os.environ)
+        conf = _fontconfig_file(work)
+        if conf is not None:
+            env["FONTCONFIG_FILE"] = str(conf)
+        env.setdefault("LANG", "C.UTF-8")
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
+        try:
+            done = subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise OutputError(
+                f"LibreOffice 轉換 PDF 超過 {TIMEOUT_S} 秒仍未完成，已中止。"
+                "請關閉其他 LibreOffice 視窗後再試。"
+            ) from None
+        except OSError as e:
+            raise OutputError(f"無法執行 LibreOffice（{soffice}）：{e.strerror}。") from None
+        produced = work / "out" / "report.pdf"
+        if done.returncode != 0 or not produced.is_file():
+            detail = (done.stderr or done.stdout).strip().splitlines()
+            reason = f"：{detail[-1]}" if detail else ""
+            raise OutputError(
+                f"LibreOffice 無法將「{docx.name}」轉成 PDF（結束代碼 {done.returncode}）{reason}。"
+                "請以 Word 開啟報告後「另存為 PDF」。"
+            )
+        with atomic_path(target) as out:
+            shutil.copyfile(produced, out)
+    return target

@@ -1,0 +1,311 @@
+"""The statistics workbook (統計總表) and the check-result workbook (填報檢核結果)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..problems import Problem, Severity
+from .output import atomic_path
+from .tables import TOTAL_LABEL, Table, ValueKind, report_tables, roc_short_date
+
+INFO_SHEET = "說明"
+PROBLEMS_SHEET = "檢核結果"
+SHORTFALL_SHEET = "待補訓名單"
+SUMMARY_SHEET = "摘要"
+PROBLEM_COLUMNS = ("檔案", "單位", "工作表", "儲存格", "嚴重度", "代碼", "訊息", "建議修正")
+SHORTFALL_COLUMNS = ("單位", "姓名", "應完成時數", "已完成時數", "差額")
+SUMMARY_COLUMNS = ("單位", "錯誤", "警告", "合計", "待補訓人數")
+NONE_TEXT = "無"
+NOT_APPLICABLE = "－"
+UNKNOWN_UNIT = "（未能判別單位）"
+
+NUMBER_FORMATS = {
+    ValueKind.COUNT: "#,##0",
+    ValueKind.AMOUNT: "#,##0",
+    ValueKind.RATE: "0.0%",
+    ValueKind.HOURS: "#,##0.0",
+}
+MIN_WIDTH, MAX_WIDTH = 8, 50
+LINE_HEIGHT = 16
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_SEVERITY_STYLE = {
+    Severity.ERROR: (PatternFill("solid", fgColor="FFC7CE"), Font(bold=True, color="9C0006")),
+    Severity.WARNING: (PatternFill("solid", fgColor="FFEB9C"), Font(color="9C5700")),
+}
+_CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+def write_statistics(figures: dict, path: Path, *, generated: dt.datetime | None = None) -> None:
+    """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
+    tables = report_tables(figures)
+    draft = bool(figures.get("draft"))
+    wb = Workbook()
+    _write_info(wb.active, figures, tables, generated or dt.datetime.now(), draft)
+    for table in tables:
+        _write_table(wb.create_sheet(table.name), table, draft=draft)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def write_problems(
+    problems: list[Problem],
+    shortfalls: list[dict],
+    path: Path,
+    *,
+    units: dict[str, str] | None = None,
+) -> None:
+    """Write the `{Y}年度填報檢核結果.xlsx` that 人事室 sends back to units.
+
+    `shortfalls` are people short of their training hours, each a dict with keys unit,
+    name, target, hours and gap. `units` maps a file name to its unit, to place problems
+    found before the unit of their file was known.
+    """
+    units = units or {}
+    rows = sorted(
+        (_problem_row(p, units) for p in problems),
+        key=lambda r: (_unit_key(r[1]), r[0], r[2], _cell_key(r[3]), r[4] != Severity.ERROR.value),
+    )
+    errors = sum(r[4] == Severity.ERROR.value for r in rows)
+    short = sorted(
+        ((s["unit"], s["name"], s["target"], s["hours"], s["gap"]) for s in shortfalls),
+        key=lambda r: (_unit_key(r[0]), -r[4], r[1]),
+    )
+    T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
+    wb = Workbook()
+    ws = wb.active
+    ws.title = PROBLEMS_SHEET
+    _write_table(
+        ws,
+        Table(
+            PROBLEMS_SHEET,
+            f"填報檢核結果（共 {len(rows)} 筆：錯誤 {errors} 筆、警告 {len(rows) - errors} 筆）",
+            PROBLEM_COLUMNS,
+            (T,) * len(PROBLEM_COLUMNS),
+            rows,
+        ),
+        autofilter=True,
+    )
+    _mark_severity(ws, PROBLEM_COLUMNS.index("嚴重度") + 1, len(rows))
+    _write_table(
+        wb.create_sheet(SHORTFALL_SHEET),
+        Table(
+            SHORTFALL_SHEET,
+            f"性別意識培力待補訓名單（共 {len(short)} 人；僅供人事室追蹤，請勿外流）",
+            SHORTFALL_COLUMNS,
+            (T, T, H, H, H),
+            short,
+        ),
+        autofilter=True,
+    )
+    _write_table(
+        wb.create_sheet(SUMMARY_SHEET),
+        Table(
+            SUMMARY_SHEET,
+            "各單位檢核結果摘要",
+            SUMMARY_COLUMNS,
+            (T, C, C, C, C),
+            _summary_rows(rows, short),
+        ),
+    )
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+def _problem_row(p: Problem, units: dict[str, str]) -> tuple[str, ...]:
+    unit = p.unit or units.get(p.file, "")
+    return (p.file, unit, p.sheet, p.cell, p.severity.value, p.code, p.message, p.hint)
+
+
+def _unit_key(unit: str) -> tuple[bool, str]:
+    return (not unit, unit)
+
+
+def _cell_key(cell: str) -> tuple[int, int, int, str]:
+    """`A9` before `A10`; sheet-wide problems (no cell) first, odd references last."""
+    if not cell:
+        return (0, 0, 0, "")
+    m = _CELL_RE.match(cell)
+    if not m:
+        return (2, 0, 0, cell)
+    return (1, int(m[2]), column_index_from_string(m[1]), cell)
+
+
+def _summary_rows(problems: list[tuple], shortfalls: list[tuple]) -> list[tuple[Any, ...]]:
+    errors = Counter(r[1] for r in problems if r[4] == Severity.ERROR.value)
+    warnings = Counter(r[1] for r in problems if r[4] != Severity.ERROR.value)
+    short = Counter(r[0] for r in shortfalls)
+    units = sorted(set(errors) | set(warnings) | set(short), key=_unit_key)
+    if not units:
+        return []
+    rows: list[tuple[Any, ...]] = [
+        (u or UNKNOWN_UNIT, errors[u], warnings[u], errors[u] + warnings[u], short[u])
+        for u in units
+    ]
+    totals = [sum(r[i] for r in rows) for i in range(1, len(SUMMARY_COLUMNS))]
+    rows.append((TOTAL_LABEL, *totals))
+    return rows
+
+
+def _write_info(
+    ws: Worksheet, figures: dict, tables: list[Table], generated: dt.datetime, draft: bool
+) -> None:
+    ws.title = INFO_SHEET
+    year = figures["year"]
+    issues = figures.get("issues", {})
+    missing = figures.get("units", {}).get("missing", [])
+    ws.append([f"{figures['agency']}{year}年度性別主流化統計總表"])
+    ws["A1"].font = Font(bold=True, size=14)
+    info = [
+        ("機關名稱", figures["agency"]),
+        ("年度", f"{year}年度"),
+        ("產製時間", f"{roc_short_date(generated.date())} {generated:%H:%M}"),
+        (
+            "版本",
+            "草稿（尚有填報錯誤未更正，數字僅供參考）" if draft else "正式",
+        ),
+        ("未繳交單位", "、".join(missing) or NONE_TEXT),
+        (
+            "檢核結果",
+            f"錯誤 {issues.get('errors', 0)} 筆、警告 {issues.get('warnings', 0)} 筆",
+        ),
+    ]
+    for key, value in info:
+        ws.append([key, value])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        if key == "版本" and draft:
+            ws.cell(ws.max_row, 2).font = Font(bold=True, color="C00000")
+    ws.append([])
+    ws.append(["工作表", "內容"])
+    header_row = ws.max_row
+    for table in tables:
+        ws.append([table.name, table.title])
+    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=2):
+        for cell in row:
+            cell.border = _BORDER
+            if cell.row == header_row:
+                cell.font = Font(bold=True)
+                cell.fill = _HEADER_FILL
+    _fit_widths(ws, [0, 0], [["工作表", "內容"], *([t.name, t.title] for t in tables), *info])
+
+
+def _write_table(
+    ws: Worksheet, table: Table, *, draft: bool = False, autofilter: bool = False
+) -> None:
+    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」)."""
+    ws.cell(1, 1, table.title + ("（草稿）" if draft else "")).font = Font(bold=True, size=14)
+    for col, header in enumerate(table.columns, 1):
+        cell = ws.cell(2, col, header)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    texts: list[list[str]] = []
+    for r, row in enumerate(table.rows):
+        bold = row[0] == TOTAL_LABEL
+        texts.append([])
+        for c, value in enumerate(row):
+            kind = table.kind(r, c)
+            texts[-1].append(_display_text(value, kind))
+            cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
+            cell.border = _BORDER
+            if bold:
+                cell.font = Font(bold=True)
+            if kind in NUMBER_FORMATS and value is not None:
+                cell.number_format = NUMBER_FORMATS[kind]
+            elif kind is ValueKind.DATE or value is None:
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+            else:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+    if not table.rows:
+        ws.cell(3, 1, NONE_TEXT)
+    last_col = get_column_letter(len(table.columns))
+    ws.freeze_panes = "B3" if len(table.columns) > 4 else "A3"
+    if autofilter:
+        ws.auto_filter.ref = f"A2:{last_col}{max(2 + len(table.rows), 3)}"
+    ws.print_title_rows = "1:2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    widths = _fit_widths(ws, [_header_width(h) for h in table.columns], texts)
+    _fit_heights(ws, 2, [list(table.columns)], widths)
+    _fit_heights(ws, 3, texts, widths)
+
+
+def _mark_severity(ws: Worksheet, col: int, count: int) -> None:
+    by_label = {s.value: style for s, style in _SEVERITY_STYLE.items()}
+    for row in range(3, 3 + count):
+        cell = ws.cell(row, col)
+        cell.fill, cell.font = by_label[cell.value]
+        cell.alignment = Alignment(horizontal="center", vertical="top")
+
+
+def _cell_value(value: Any, kind: ValueKind) -> Any:
+    if value is None:
+        return NOT_APPLICABLE if kind is ValueKind.RATE else None
+    if kind is ValueKind.DATE:
+        return roc_short_date(value)
+    return value
+
+
+def _display_text(value: Any, kind: ValueKind) -> str:
+    if value is None:
+        return NOT_APPLICABLE
+    if kind is ValueKind.DATE:
+        return roc_short_date(value)
+    if isinstance(value, str):
+        return value
+    if kind is ValueKind.RATE:
+        return f"{value:.1%}"
+    if kind is ValueKind.HOURS:
+        return f"{value:,.1f}"
+    if kind in (ValueKind.COUNT, ValueKind.AMOUNT):
+        return f"{value:,.0f}"
+    return str(value)
+
+
+def _display_width(text: str) -> int:
+    """Columns of a fixed-width font: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _header_width(header: str) -> int:
+    """Headers wrap, so a long one needs only about half its width."""
+    width = _display_width(header)
+    return width if width <= MIN_WIDTH + 2 else (width + 1) // 2 + 2
+
+
+def _fit_widths(ws: Worksheet, minimum: list[int], rows: list[list[str]]) -> list[int]:
+    """Set each column wide enough for its longest text, within MIN_WIDTH..MAX_WIDTH."""
+    widths = []
+    for col, least in enumerate(minimum, 1):
+        longest = max((_display_width(row[col - 1]) for row in rows if col <= len(row)), default=0)
+        width = min(max(least, longest + 2, MIN_WIDTH), MAX_WIDTH)
+        ws.column_dimensions[get_column_letter(col)].width = width
+        widths.append(width)
+    return widths
+
+
+def _fit_heights(ws: Worksheet, first_row: int, rows: list[list[str]], widths: list[int]) -> None:
+    """Give rows whose text wraps room for every line (not every spreadsheet does it on opening)."""
+    for r, row in enumerate(rows, first_row):
+        lines = max(
+            -(-_display_width(text) // max(width - 2, 1))
+            for text, width in zip(row, widths, strict=True)
+        )
+        if lines > 1:
+            ws.row_dimensions[r].height = LINE_HEIGHT * lines

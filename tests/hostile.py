@@ -1,0 +1,226 @@
+"""Builders for broken and hostile workbook files, shared by tests and tools/bench_hostile.py."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+MB = 1 << 20
+GB = 1 << 30
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+ROOT_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+        for i in range(1, 10)
+    )
+    + "]>\n"
+)
+
+
+def sheet_xml(rows: str = "", *, dimension: str | None = None, after: str = "") -> str:
+    """A worksheet part with `rows` inside <sheetData> and `after` following it."""
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}">{dim}'
+        f"<sheetData>{rows}</sheetData>{after}</worksheet>"
+    )
+
+
+def write_package(
+    path: Path,
+    sheets: dict[str, str | bytes],
+    *,
+    shared_strings: str | None = None,
+    extra: dict[str, str | bytes] | None = None,
+) -> Path:
+    """A minimal but complete .xlsx made of the given worksheet XML, in order."""
+    entries = "".join(
+        f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, name in enumerate(sheets, start=1)
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, len(sheets) + 1)
+    )
+    if shared_strings is not None:
+        rels += (
+            f'<Relationship Id="rId{len(sheets) + 1}" Type="{REL_NS}/sharedStrings" '
+            'Target="sharedStrings.xml"/>'
+        )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", ROOT_RELS)
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" '
+            f'xmlns:r="{REL_NS}"><sheets>{entries}</sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL_NS}">'
+            f"{rels}</Relationships>",
+        )
+        for i, xml in enumerate(sheets.values(), start=1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", xml)
+        if shared_strings is not None:
+            z.writestr("xl/sharedStrings.xml", shared_strings)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return path
+
+
+def write_raw_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> Path:
+    """A zip of deflated members given as (name, raw deflate data, CRC-32, declared size).
+
+    The declared uncompressed size is written as given (with a Zip64 field past 4 GB), so a
+    file can claim any size whatever its data inflates to.
+    """
+    central = []
+    with open(path, "wb") as f:
+        for name, data, crc, size in members:
+            encoded = name.encode()
+            offset = f.tell()
+            zip64 = size >= 0xFFFFFFFF or len(data) >= 0xFFFFFFFF
+            extra = struct.pack("<HHQQ", 1, 16, size, len(data)) if zip64 else b""
+            usize, csize = (0xFFFFFFFF, 0xFFFFFFFF) if zip64 else (size, len(data))
+            version = 45 if zip64 else 20
+            header = (version, 0, 8, 0, 0x21, crc, csize, usize, len(encoded), len(extra))
+            f.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *header) + encoded + extra)
+            f.write(data)
+            central.append(
+                struct.pack("<4s6H3L5H2L", b"PK\x01\x02", version, *header, 0, 0, 0, 0, offset)
+                + encoded
+                + extra
+            )
+        directory = b"".join(central)
+        start = f.tell()
+        f.write(directory)
+        count = len(members)
+        f.write(
+            struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), start, 0)
+        )
+    return path
+
+
+def deflated_zeros(size: int) -> tuple[bytes, int]:
+    """Raw deflate data inflating to `size` zero bytes (a multiple of 1 MB), and its CRC-32."""
+    block = bytes(MB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    # After a full flush the compressor starts afresh, so every 1 MB block compresses alike.
+    unit = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    big = bytes(64 * MB)
+    left = size
+    while left >= len(big):
+        crc = zlib.crc32(big, crc)
+        left -= len(big)
+    crc = zlib.crc32(bytes(left), crc)
+    return unit * (size // MB) + b"\x03\x00", crc
+
+
+def zip_bomb(path: Path, size: int = 5 * GB) -> Path:
+    """A workbook whose only sheet is `size` bytes of zeros (about 1 KB per MB on disk)."""
+    small = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets>'
+            '<sheet name="工作表1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
+            f'Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+    members = []
+    for name, text in small.items():
+        raw = text.encode()
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        members.append(
+            (name, compressor.compress(raw) + compressor.flush(), zlib.crc32(raw), len(raw))
+        )
+    data, crc = deflated_zeros(size)
+    members.append(("xl/worksheets/sheet1.xml", data, crc, size))
+    return write_raw_zip(path, members)
+
+
+def dimension_bomb(path: Path) -> Path:
+    """Two real cells under a <dimension> that claims the whole grid."""
+    rows = '<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>'
+    return write_package(path, {"人員名冊": sheet_xml(rows, dimension="A1:XFD1048576")})
+
+
+def far_cell(path: Path) -> Path:
+    """A value in A1 and another in XFD1048576, with an honest-looking dimension."""
+    rows = (
+        '<row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+    )
+    return write_package(path, {"人員名冊": sheet_xml(rows, dimension="A1")})
+
+
+def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
+    """A minimal OLE compound file (version 3, 512-byte sectors) holding the given streams.
+
+    Each stream must be at least 4,096 bytes, so that it lives in regular sectors.
+    """
+    sector = 512
+    free, end_of_chain, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    fat = [fat_sector, end_of_chain]  # sector 0 holds the FAT, sector 1 the directory
+    starts = []
+    for data in streams.values():
+        assert len(data) >= 4096 and len(streams) <= 3
+        count = -(-len(data) // sector)
+        first = len(fat)
+        starts.append(first)
+        fat += [*range(first + 1, first + count), end_of_chain]
+    assert len(fat) <= sector // 4
+    fat += [free] * (sector // 4 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\x00\x00"
+        return (
+            encoded.ljust(64, b"\x00")
+            + struct.pack("<HBB3L", len(encoded), kind, 1, free, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<LQ", start, size)
+        )
+
+    directory = entry("Root Entry", 5, 1 if streams else free, free, end_of_chain, 0)
+    names = list(streams)
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else free
+        directory += entry(name, 2, free, right, starts[i], len(streams[name]))
+    directory = directory.ljust(sector, b"\x00")
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<9L", 0, 1, 1, 0, 4096, end_of_chain, 0, end_of_chain, 0)
+        + struct.pack("<109L", 0, *[free] * 108)
+    )
+    body = b"".join(
+        data.ljust(-(-len(data) // sector) * sector, b"\x00") for data in streams.values()
+    )
+    path.write_bytes(header + struct.pack(f"<{sector // 4}L", *fat) + directory + body)
+    return path

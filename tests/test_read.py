@@ -1,0 +1,144 @@
+"""Reading: finding headers and rows, file-level rules of SPEC §2."""
+
+from __future__ import annotations
+
+from gmreport.config import Config
+from gmreport.pipeline import check
+from gmreport.read import read_paths, read_workbook
+
+
+def codes(problems):
+    return sorted((p.code, p.sheet, p.cell) for p in problems)
+
+
+def test_header_is_found_by_its_headers_anywhere_in_the_first_rows(make_workbook, valid_rows):
+    def move_down(wb):
+        wb["培力紀錄"].insert_rows(1, amount=4)  # header now on row 6
+
+    raw = read_workbook(make_workbook(valid_rows, edit=move_down))
+    training = raw.sheets["training"]
+    assert list(training.frame.index) == [7, 8, 9]
+    assert training.cell("hours", 7) == "F7"
+
+
+def test_extra_and_reordered_columns_are_tolerated(make_workbook, valid_rows):
+    def reorder(wb):
+        ws = wb["培力紀錄"]
+        ws.insert_cols(1)
+        ws["A2"] = "序號"
+        for row in range(3, 6):
+            ws.cell(row, 1, row - 2)
+        ws.move_range("G2:G5", rows=0, cols=3)  # 時數 moves to column J
+
+    raw = read_workbook(make_workbook(valid_rows, edit=reorder))
+    training = raw.sheets["training"]
+    assert training.letters["hours"] == "J"
+    assert list(training.frame["hours"]) == [3, 6, 2]
+    assert check([raw.path], Config()).problems == []
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_excel_number(make_workbook, valid_rows):
+    rows = valid_rows | {
+        "培力紀錄": [valid_rows["培力紀錄"][0], [], ["", "  "], valid_rows["培力紀錄"][1]]
+    }
+    raw = read_workbook(make_workbook(rows))
+    assert list(raw.sheets["training"].frame.index) == [3, 6]
+
+
+def test_missing_header_is_named_and_its_rows_are_not_lost(make_workbook, valid_rows):
+    def drop_hours(wb):
+        wb["培力紀錄"]["F2"] = None
+
+    path = make_workbook(valid_rows, edit=drop_hours)
+    raw = read_workbook(path)
+    [p] = raw.problems
+    assert (p.code, p.sheet, p.cell) == ("header-missing", "培力紀錄", "A2")
+    assert "「時數」" in p.message
+    assert raw.unread_rows == {"培力紀錄": 3}
+
+
+def test_a_misspelled_sheet_holding_data_is_an_error(make_workbook, valid_rows):
+    def rename(wb):
+        wb["培力紀錄"].title = "培力記錄"
+
+    problems = check([make_workbook(valid_rows, edit=rename)], Config()).problems
+    unknown = [p for p in problems if p.code == "unknown-sheet"]
+    assert [(p.sheet, p.severity.value) for p in unknown] == [("培力記錄", "錯誤")]
+    assert "培力紀錄" in unknown[0].hint
+
+
+def test_an_extra_empty_sheet_is_fine(make_workbook, valid_rows):
+    def add(wb):
+        wb.create_sheet("工作表1")
+
+    assert check([make_workbook(valid_rows, edit=add)], Config()).problems == []
+
+
+def test_missing_data_sheet_means_nothing_to_report(make_workbook, valid_rows):
+    def remove(wb):
+        del wb["性別預算"]
+
+    assert check([make_workbook(valid_rows, edit=remove)], Config()).problems == []
+
+
+def test_basic_data_problems(make_workbook, valid_rows):
+    def no_info(wb):
+        del wb["基本資料"]
+
+    def set_info(row, value):
+        def edit(wb):
+            wb["基本資料"].cell(row, 2).value = value
+
+        return edit
+
+    cases = {
+        "no-info-sheet": no_info,
+        "info-missing": set_info(3, None),
+        "unknown-unit": set_info(3, "總務課"),
+        "bad-year": set_info(4, "明年"),
+        "other-agency": set_info(2, "高雄市鼓山區公所"),
+    }
+    for code, edit in cases.items():
+        path = make_workbook(valid_rows, edit=edit, name=f"{code}.xlsx")
+        found = [p.code for p in check([path], Config()).problems]
+        assert code in found, (code, found)
+
+
+def test_info_cells_are_found_by_their_keys(make_workbook, valid_rows):
+    raw = read_workbook(make_workbook(valid_rows))
+    assert raw.info["unit"] == "人事室"
+    assert int(raw.info["year"]) == 113
+    assert raw.info_cells["year"].startswith("B")
+
+
+def test_lock_files_and_system_files_are_skipped(make_workbook, valid_rows, tmp_path):
+    folder = tmp_path / "in"
+    path = make_workbook(valid_rows, folder=folder)
+    (folder / f"~${path.name}").write_bytes(b"\x00lock")
+    (folder / "desktop.ini").write_text("[.ShellClassInfo]", encoding="utf-8")
+    result = read_paths([folder])
+    assert [w.file for w in result.workbooks] == [path.name]
+    assert result.problems == []
+    assert [p.code for p in result.workbooks[0].problems] == ["open-in-excel"]
+
+
+def test_a_file_that_is_not_a_workbook_is_named(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    make_workbook(valid_rows, folder=folder)
+    (folder / "說明.txt").write_text("各單位請於 12/31 前繳交", encoding="utf-8")
+    (folder / "假的.xlsx").write_text("姓名,性別\n王小明,男\n", encoding="utf-8")
+    result = read_paths([folder])
+    assert sorted((p.code, p.file) for p in result.problems) == [
+        ("not-a-workbook", "假的.xlsx"),
+        ("not-a-workbook", "說明.txt"),
+    ]
+    assert len(result.workbooks) == 1
+
+
+def test_two_files_for_one_unit_name_both(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    a = make_workbook(valid_rows, folder=folder, name="人事室.xlsx")
+    b = make_workbook(valid_rows, folder=folder, name="人事室(1).xlsx")
+    problems = [p for p in check([folder], Config()).problems if p.code == "duplicate-unit"]
+    assert sorted(p.file for p in problems) == sorted([a.name, b.name])
+    assert all(a.name in p.message and b.name in p.message for p in problems)

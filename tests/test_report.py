@@ -1,0 +1,412 @@
+"""The Word report rendered from figures: its text, tables, styles, and the PDF."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from docx.table import Table
+
+from gmreport.problems import OutputError
+from gmreport.render import pdf
+from gmreport.render.charts import find_cjk_font, make_charts
+from gmreport.render.findings import findings
+from gmreport.render.report import TEMPLATE, render_report, roc_date
+
+EXAMPLE = json.loads(
+    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture
+def figures() -> dict:
+    return copy.deepcopy(EXAMPLE)
+
+
+@pytest.fixture
+def render(tmp_path: Path):
+    def render(figures: dict, **kwargs) -> DocumentObject:
+        path = tmp_path / "報告.docx"
+        render_report(figures, path, **kwargs)
+        return Document(str(path))
+
+    return render
+
+
+def captioned_tables(doc: DocumentObject) -> dict[str, list[list[str]]]:
+    """Each table's rows (cell texts) under its caption's title (「表3　標題」 → 「標題」)."""
+    found, caption = {}, None
+    for block in doc.iter_inner_content():
+        if isinstance(block, Table):
+            found[caption] = [[c.text for c in row.cells] for row in block.rows]
+        elif re.match(r"表\d+　", block.text):
+            caption = block.text.split("　", 1)[1]
+    return found
+
+
+def body_text(doc: DocumentObject) -> str:
+    return "\n".join(p.text for p in doc.paragraphs)
+
+
+def all_text(doc: DocumentObject) -> str:
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return body_text(doc) + "\n" + "\n".join(cells)
+
+
+def section_paragraphs(doc: DocumentObject, heading: str, until: str) -> list[str]:
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index(heading)
+    return texts[start + 1 : texts.index(until, start)]
+
+
+def test_roc_date() -> None:
+    assert roc_date("2024-03-18") == "113年3月18日"
+    assert roc_date(dt.date(2025, 12, 31)) == "114年12月31日"
+    assert roc_date(None) == "—"
+
+
+def test_title_and_basis(figures: dict, render) -> None:
+    doc = render(figures)
+    assert [p.text for p in doc.paragraphs[:2]] == [
+        "高雄市旗津區公所",
+        "113年度性別主流化推動計畫執行成果報告",
+    ]
+    assert doc.paragraphs[0].style.style_id == "Title"
+    text = body_text(doc)
+    assert "「高雄市旗津區公所113年至116年性別主流化推動計畫」" in text
+    assert "應繳交 9 個單位，已繳交 8 個單位，未繳交：調解委員會。" in text
+    assert doc.core_properties.title == "113年度性別主流化推動計畫執行成果報告"
+    assert doc.core_properties.author == "高雄市旗津區公所"
+
+
+def test_headings_follow_the_plan(figures: dict, render) -> None:
+    doc = render(figures)
+    h1 = [p.text for p in doc.paragraphs if p.style.style_id == "Heading1"]
+    h2 = [p.text for p in doc.paragraphs if p.style.style_id == "Heading2"]
+    assert h1 == ["依據", "辦理情形", "目標達成情形", "檢討與精進"]
+    assert h2[:5] == [
+        "召開本所性別平等執行小組會議",
+        "落實性別意識培力",
+        "精進性別影響評估辦理品質運用",
+        "性別統計與分析與政策規劃成效評估及加強性別預算說明",
+        "加強落實外部性別意識培力及性別平等宣導",
+    ]
+
+
+def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
+    doc = render(figures)
+    tables = captioned_tables(doc)
+    meetings = tables["性別平等執行小組會議辦理情形"]
+    assert meetings[2][:7] == ["113年第1次會議", "113年5月20日", "林志明", "4", "5", "0", "9"]
+    groups = tables["各類人員性別意識培力情形"]
+    assert groups[2] == [
+        "公務人員", "30", "45", "0", "75", "29", "44", "0", "73", "97.3%", "160.5", "2.14",
+    ]  # fmt: skip
+    assert groups[-1][0] == "全機關"
+    assert groups[-1][9:] == ["96.8%", "204.5", "2.15"]
+    rates = tables["各類人員性別意識培力完訓率（依性別）"]
+    assert rates[3] == ["主管人員", "80.0%", "100.0%", "—", "88.9%"]
+    assert tables["性別意識培力研習時數（依辦理方式）"][-1] == ["合計", "206.5", "100.0%"]
+    assert tables["性別統計指標"][2][4:9] == ["14,500", "13,800", "0", "28,300", "48.8%"]
+    by_category = tables["性別預算編列及執行情形（依預算類別）"]
+    assert by_category[-1] == ["合計", "3", "1,250,000", "1,180,000", "94.4%"]
+    assert tables["CEDAW宣導辦理情形"][3][2] == "113年3月8日"
+    assert tables["CEDAW宣導參與人數（依宣導對象）"][-1] == [
+        "合計", "3", "80", "140", "2", "222", "63.1%",
+    ]  # fmt: skip
+    assert tables["其他性別平等措施辦理情形"][2][3] == "113年7月20日"
+    text = body_text(doc)
+    assert "本年度性別預算編列 1,250,000 元，執行 1,180,000 元，執行率 94.4%" in text
+    assert "完訓率 96.8%（男性 95.2%、女性 98.1%）" in text
+    assert "男性 80 人次、女性 140 人次、其他 2 人次" in text
+
+
+def test_intersection_tables(figures: dict, render) -> None:
+    tables = captioned_tables(render(figures))
+    by_age = tables["性別意識培力完訓率交織分析（性別×年齡層）"]
+    assert [row[0] for row in by_age[2:]] == [a["label"] for a in figures["training"]["by_age"]]
+    assert by_age[2] == ["未滿30歲", "8", "10", "0", "18", "100.0%", "90.0%", "—", "94.4%"]
+    by_supervisor = tables["性別意識培力完訓率交織分析（性別×主管職務）"]
+    assert by_supervisor[3] == ["非主管", "37", "49", "0", "86", "97.3%", "98.0%", "—", "97.7%"]
+
+
+def test_meeting_members_and_roles(figures: dict, render) -> None:
+    tables = captioned_tables(render(figures))
+    assert tables["性別平等執行小組成員性別組成"][2] == ["4", "6", "0", "10", "60.0%"]
+    roles = tables["性別平等執行小組成員角色"]
+    assert roles[1] == ["召集人", "1"]
+    assert roles[-1] == ["合計", "10"]
+
+
+def test_targets_table_matches_the_figures(figures: dict, render) -> None:
+    tables = captioned_tables(render(figures))
+    rows = tables["目標達成情形"]
+    assert rows[0] == ["項次", "目標", "目標值", "實際值", "達成情形"]
+    assert len(rows) == 1 + len(figures["targets"])
+    for row, t in zip(rows[1:], figures["targets"], strict=True):
+        assert row[1] == t["label"]
+        assert row[4] == ("達成" if t["met"] else "未達成")
+    completion = rows[1 + [t["id"] for t in figures["targets"]].index("training_completion")]
+    assert completion[2:] == ["100.0%", "96.8%", "未達成"]
+    assert rows[2][2:4] == ["7 至 13 人", "10 人"]
+
+
+def test_missed_target_appears_in_table_and_findings(figures: dict, render) -> None:
+    cedaw = next(t for t in figures["targets"] if t["id"] == "cedaw_sessions")
+    cedaw.update(label="CEDAW 宣導每年至少 3 場次", required=3, actual=2, met=False)
+    figures["cedaw"]["sessions"] = 2
+    doc = render(figures)
+    row = next(r for r in captioned_tables(doc)["目標達成情形"] if r[1] == cedaw["label"])
+    assert row[2:] == ["至少 3 場次", "2 場次", "未達成"]
+    assert "CEDAW 宣導辦理 2 場次，未達每年至少 3 場次之目標。" in body_text(doc)
+    text = body_text(doc)
+    assert "本計畫所訂目標計 8 項，本年度達成 6 項、未達成 2 項" in text
+
+
+def test_review_section_lists_findings_then_units_own_review(figures: dict, render) -> None:
+    doc = render(figures)
+    numbered = [p.text for p in doc.paragraphs if p.style.style_id == "Finding"]
+    assert numbered == findings(figures)
+    assert "主管人員完訓率 88.9%（男 80.0%、女 100.0%），尚有 1 人未達目標時數。" in numbered
+    own = section_paragraphs(doc, "各單位檢討與精進", "附件　資料彙整情形")
+    assert own == [
+        "人事室（性平執行小組會議）：會議資料提早提供委員。",
+        "人事室（性別意識培力）：加強新進人員訓練。",
+        "民政課（CEDAW宣導及其他性平措施）：擴大網路宣導。",
+    ]
+
+
+def test_all_targets_met_says_so(figures: dict, render) -> None:
+    for t in figures["targets"]:
+        t["met"] = True
+        if t["id"] == "gender_balance":
+            t["actual"] = 5
+    figures["training"]["completion_rate_target"] = 0.5
+    figures["meetings"]["members"] = {"male": 5, "female": 5, "other": 0, "total": 10}
+    figures["units"]["missing"] = []
+    figures["rows"]["excluded"] = 0
+    figures["narratives"] = []
+    doc = render(figures)
+    assert not [p for p in doc.paragraphs if p.style.style_id == "Finding"]
+    text = body_text(doc)
+    assert "本年度各項目標均已達成，且無需特別注意之事項。" in text
+    assert "各單位未另提檢討與精進事項。" in text
+    assert "應繳交之 9 個單位均已繳交。" in text
+    assert text.count("各單位未另提辦理情形說明。") == 5
+
+
+def test_units_narratives_under_each_work_item(figures: dict, render) -> None:
+    doc = render(figures)
+    text = body_text(doc)
+    assert "人事室：本年度召開會議2次。" in text
+    assert "會計室：更新性別統計指標。" in text
+    gia = section_paragraphs(
+        doc, "精進性別影響評估辦理品質運用", "性別統計與分析與政策規劃成效評估及加強性別預算說明"
+    )
+    assert gia[-1] == "各單位未另提辦理情形說明。"
+
+
+def test_empty_lists_read_as_such(figures: dict, render) -> None:
+    figures["gia"] = {"count": 0, "expert_consulted": 0, "list": []}
+    figures["meetings"]["list"] = []
+    tables = captioned_tables(render(figures))
+    assert tables["性別影響評估辦理情形"][1] == ["本年度未辦理性別影響評估"] * 7
+    assert tables["性別平等執行小組會議辦理情形"][2][0] == "本年度未召開會議"
+
+
+def test_appendix(figures: dict, render) -> None:
+    doc = render(figures)
+    tables = captioned_tables(doc)
+    assert tables["納入彙整之檔案"][1] == ["1", "113年度_民政課.xlsx", "民政課", "113"]
+    assert tables["非本年度檔案"][1] == [
+        "112年度_民政課.xlsx", "民政課", "112", "年度為 112 年，非本次彙整年度",
+    ]  # fmt: skip
+    assert tables["無法讀取之檔案"][1] == ["說明.txt", "檔案不是 Excel 活頁簿（.xlsx），無法讀取。"]
+    rows = tables["資料列數核對"]
+    assert rows[1:] == [
+        ["人員名冊", "98", "98", "0"],
+        ["培力紀錄", "200", "195", "5"],
+        ["合計", "420", "415", "5"],
+    ]
+    text = body_text(doc)
+    assert "調解委員會，計 1 個單位未繳交113年度填報資料" in text
+    assert (
+        "本次共讀取資料 420 列，納入統計 415 列，未納入 5 列（讀取列數＝納入統計＋未納入）" in text
+    )
+    assert "填報檢核發現錯誤 0 項、警告 3 項" in text
+
+
+def test_trainee_names_never_appear(figures: dict, render, tmp_path: Path) -> None:
+    names = ["王小明", "李美玲", "陳志強"]
+    figures["training"]["short_of_hours"] = [{"name": n, "unit": "人事室"} for n in names]
+    render(figures)
+    with zipfile.ZipFile(tmp_path / "報告.docx") as z:
+        everything = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    assert not [n for n in names if n in everything]
+    assert "林志明" in everything  # the meetings' chair is a public role
+
+
+def test_text_is_escaped_not_interpreted(figures: dict, render) -> None:
+    figures["narratives"][0]["entries"][0]["done"] = "會議 <A&B> 「決議」</w:t>"
+    assert "人事室：會議 <A&B> 「決議」</w:t>" in body_text(render(figures))
+
+
+def test_draft_marks_every_page(figures: dict, render) -> None:
+    figures["draft"] = True
+    doc = render(figures)
+    assert len(doc.sections) == 1
+    section = doc.sections[0]
+    assert not section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == "草稿"
+    header_xml = section.header._element.xml
+    assert 'string="草稿"' in header_xml  # the watermark
+    assert body_text(doc).count("【草稿】") == 1
+
+
+def test_final_report_has_no_draft_marking(figures: dict, render) -> None:
+    doc = render(figures)
+    assert doc.sections[0].header.paragraphs[0].text == ""
+    assert "草稿" not in doc.sections[0].header._element.xml
+    assert "草稿" not in all_text(doc)
+
+
+def test_styles_are_zh_tw_kai(figures: dict, render) -> None:
+    doc = render(figures)
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    normal = doc.styles["Normal"].element.rPr
+    for rpr in (defaults, normal):
+        fonts = rpr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "標楷體"
+        assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Times New Roman"
+        assert rpr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-TW"
+    for style_id in ("Heading1", "Heading2", "Heading3", "Title", "Caption", "TableText"):
+        fonts = doc.styles.get_by_id(style_id, 1).element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == "標楷體", style_id
+    styles_xml = styles.xml
+    assert "Theme" not in styles_xml and "cstheme" not in styles_xml
+    assert "ja-JP" not in styles_xml and "ja-JP" not in doc.settings.element.xml
+
+
+def test_page_is_a4_with_page_x_of_y_footer(figures: dict, render) -> None:
+    doc = render(figures)
+    section = doc.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0
+    assert round(section.page_height.cm, 1) == 29.7
+    footer = section.footer.paragraphs[0]
+    instructions = [el.text.strip() for el in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert re.fullmatch(r"第 \d+ 頁，共 \d+ 頁", footer.text)
+
+
+def test_headings_use_word_numbering(figures: dict, render) -> None:
+    doc = render(figures)
+    numbering = doc.part.numbering_part.element.xml
+    assert 'w:val="ideographLegalTraditional"' in numbering  # 壹、貳
+    assert 'w:val="taiwaneseCountingThousand"' in numbering  # 一、（一）
+    num_pr = doc.styles["Heading 1"].element.pPr.find(qn("w:numPr"))
+    assert num_pr is not None
+
+
+def test_every_table_repeats_its_header_row(figures: dict, render) -> None:
+    doc = render(figures)
+    assert len(doc.tables) >= 20
+    for table in doc.tables:
+        assert table.style.style_id == "ReportTable"
+        first = table.rows[0]._tr.trPr
+        assert first is not None and first.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.parametrize(
+    ("drop", "name"),
+    [(("cedaw",), "cedaw"), (("budget", "executed"), "executed"), (("draft",), "draft")],
+)
+def test_missing_data_is_an_error_naming_it(
+    figures: dict, tmp_path: Path, drop: tuple[str, ...], name: str
+) -> None:
+    path = tmp_path / "報告.docx"
+    path.write_bytes(b"last good report")
+    parent = figures
+    for key in drop[:-1]:
+        parent = parent[key]
+    del parent[drop[-1]]
+    with pytest.raises(OutputError, match=f"「{name}」不存在"):
+        render_report(figures, path)
+    assert path.read_bytes() == b"last good report"
+    assert [p.name for p in tmp_path.iterdir()] == ["報告.docx"]
+
+
+def test_template_variable_not_in_figures_is_named(figures: dict, tmp_path: Path) -> None:
+    template = Document(str(TEMPLATE))
+    template.add_paragraph("{{ budget_note }}")
+    custom = tmp_path / "範本.docx"
+    template.save(str(custom))
+    with pytest.raises(OutputError, match="「budget_note」"):
+        render_report(figures, tmp_path / "報告.docx", template=custom)
+
+
+needs_cjk_font = pytest.mark.skipif(find_cjk_font() is None, reason="需要中文字型才能繪製統計圖")
+
+
+@needs_cjk_font
+def test_charts_are_inserted_with_captions(figures: dict, render, tmp_path: Path) -> None:
+    charts = make_charts(figures, tmp_path / "charts")
+    doc = render(figures, charts=charts)
+    assert len(doc.inline_shapes) == 3
+    captions = [p.text for p in doc.paragraphs if p.style.style_id == "FigureCaption"]
+    assert captions == [
+        "圖1　各類人員性別意識培力完訓率（依性別）",
+        "圖2　CEDAW宣導參與人數（依性別）",
+        "圖3　其他性別平等措施參與人數（依性別）",
+    ]
+
+
+def test_without_charts_there_are_no_figures(figures: dict, render) -> None:
+    doc = render(figures)
+    assert len(doc.inline_shapes) == 0
+    assert not [p for p in doc.paragraphs if p.text.startswith("圖")]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="需要 poppler-utils（pdffonts）")
+def test_pdf_keeps_kai_font(figures: dict, tmp_path: Path) -> None:
+    figures["draft"] = True
+    docx = tmp_path / "113年度性別主流化執行成果報告.docx"
+    charts = make_charts(figures, tmp_path / "charts") if find_cjk_font() else {}
+    render_report(figures, docx, charts=charts)
+    out = pdf.convert_to_pdf(docx, tmp_path / "pdf")
+    assert out == tmp_path / "pdf" / "113年度性別主流化執行成果報告.pdf"
+    info = subprocess.run(["pdfinfo", out], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert 6 <= pages <= 16
+    fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"kai", fonts, re.I), fonts
+    text = subprocess.run(
+        ["pdftotext", "-layout", out, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"第 1 頁，共 {pages} 頁" in text
+    assert text.count("草稿") >= pages
+
+
+def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    docx = tmp_path / "報告.docx"
+    docx.write_bytes(b"")
+    with pytest.raises(OutputError, match="找不到 LibreOffice"):
+        pdf.convert_to_pdf(docx, tmp_path)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
+def test_pdf_of_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="找不到要轉成 PDF 的檔案"):
+        pdf.convert_to_pdf(tmp_path / "沒有這個檔.docx", tmp_path)

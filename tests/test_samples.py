@@ -1,0 +1,88 @@
+"""input_samples/ is exactly what tools/make_samples.py writes, and reads as the schema says."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from gmreport.schema import INFO_SHEET, SHEETS
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "input_samples"
+
+
+def _load_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_samples", ROOT / "tools" / "make_samples.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("samples")
+    _load_tool().make_samples(out)
+    return out
+
+
+def _values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
+    """Every non-empty cell of every sheet, by (row, column)."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return {
+            ws.title: {
+                (r, c): value
+                for r, row in enumerate(ws.iter_rows(values_only=True), start=1)
+                for c, value in enumerate(row, start=1)
+                if value is not None
+            }
+            for ws in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+
+
+def test_same_files(regenerated: Path) -> None:
+    assert sorted(p.name for p in SAMPLES.glob("*.xlsx")) == sorted(
+        p.name for p in regenerated.glob("*.xlsx")
+    )
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.xlsx")))
+def test_same_content(regenerated: Path, name: str) -> None:
+    stored, fresh = _values(SAMPLES / name), _values(regenerated / name)
+    assert list(stored) == list(fresh)
+    for sheet in stored:
+        assert stored[sheet] == fresh[sheet], (
+            f"{name} › {sheet} 與 tools/make_samples.py 產生的不同"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.xlsx")))
+def test_calamine_reads_headers_and_info(name: str) -> None:
+    frames = pd.read_excel(
+        SAMPLES / name, sheet_name=None, header=None, engine="calamine", dtype=object
+    )
+    info = dict(zip(frames[INFO_SHEET][0], frames[INFO_SHEET][1], strict=True))
+    assert info["機關名稱"] == "高雄市旗津區公所"
+    assert f"{info['年度']}年度_{info['填報單位']}_" in name
+    for sheet in SHEETS:
+        frame = frames[sheet.name]
+        assert tuple(frame.iloc[1].dropna()) == sheet.headers
+
+
+def test_samples_exist() -> None:
+    names = {p.name for p in SAMPLES.glob("*.xlsx")}
+    assert "113年度_人事室_性別主流化填報.xlsx" in names
+    assert "112年度_民政課_性別主流化填報.xlsx" in names
+    assert not any("調解委員會" in n for n in names)  # left out on purpose: 未繳交

@@ -1,0 +1,106 @@
+"""One case per cell-level code of the catalogue: the code, its severity and the cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from gmreport.config import Config
+from gmreport.pipeline import check
+from gmreport.problems import CATALOGUE, Severity
+
+CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "否", ""]
+BUDGET_ROW = ["婦女成長課程", "計畫類", 600000, 580000, 20, 180, 0, ""]
+
+
+def _set(rows, sheet, row, col, value):
+    rows.setdefault(sheet, [])
+    while len(rows[sheet]) <= row:
+        rows[sheet].append([])
+    line = rows[sheet][row]
+    while len(line) <= col:
+        line.append(None)
+    line[col] = value
+
+
+CASES = {
+    "required-blank": ("培力紀錄", 0, 4, "", "E3"),
+    "bad-choice": ("人員名冊", 0, 1, "M", "B3"),
+    "bad-date": ("培力紀錄", 0, 4, "114/13/45", "E3"),
+    "date-outside-year": ("培力紀錄", 0, 4, "112/12/20", "E3"),
+    "bad-number": ("培力紀錄", 0, 5, "兩三個", "F3"),
+    "chinese-numeral": ("培力紀錄", 0, 5, "十二", "F3"),
+    "hours-out-of-range": ("培力紀錄", 0, 5, 25, "F3"),
+    "not-on-roster": ("培力紀錄", 0, 0, "張三", "A3"),
+    "duplicate-name": ("人員名冊", 3, 0, "王 小明", "A6"),
+    "end-before-start": ("人員名冊", 0, 7, "113/3/1", "H3"),
+    "not-whole": ("CEDAW宣導", 0, 5, "2.5", "F3"),
+    "negative": ("性別預算", 0, 2, -5, "C3"),
+    "cedaw-internal-audience": ("CEDAW宣導", 0, 2, "本所同仁", "C3"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_each_cell_problem_is_named_at_its_cell(code, make_workbook, valid_rows):
+    sheet, row, col, value, cell = CASES[code]
+    rows = valid_rows | {"CEDAW宣導": [list(CEDAW_ROW)], "性別預算": [list(BUDGET_ROW)]}
+    if code == "duplicate-name":
+        _set(rows, sheet, row, 1, "男")
+        _set(rows, sheet, row, 2, "公務人員")
+    if code == "end-before-start":
+        _set(rows, sheet, row, 6, "113/5/1")
+    _set(rows, sheet, row, col, value)
+    path = make_workbook(rows)
+    problems = check([path], Config()).problems
+    found = [p for p in problems if p.code == code]
+    assert len(found) == 1, [(p.code, p.cell) for p in problems]
+    p = found[0]
+    assert (p.sheet, p.cell, p.file, p.unit) == (sheet, cell, path.name, "人事室")
+    assert p.severity is CATALOGUE[code].severity
+    assert p.hint
+    others = [x for x in problems if x.code != code]
+    assert not others, [(x.code, x.cell) for x in others]
+
+
+def test_a_valid_workbook_has_no_problems(make_workbook, valid_rows):
+    assert check([make_workbook(valid_rows)], Config()).problems == []
+
+
+def test_messy_but_valid_values_are_accepted(make_workbook):
+    rows = {
+        "人員名冊": [
+            ["王 小明", "男性", "公務人員", "是", "", "", "113年1月5日"],
+            ["李美玲", "女性", "約聘僱人員"],
+        ],
+        "培力紀錄": [
+            ["王小明", "課程", "CEDAW", "實體", "113.03.05", "2小時"],
+            ["李美玲", "課程", "CEDAW", "數位", "2024-03-05", "１.５"],
+            ["李美玲", "課程", "cedaw", "數位", "2024/3/5", "0.5 hr"],
+        ],
+        "CEDAW宣導": [["座談", "113/5/5", "一般民眾", "podcast", "綜合", "12人", "１３", "0"]],
+        "性別預算": [["計畫", "計畫類", "1,200,000", "500元", 1, 2, 0]],
+    }
+    assert check([make_workbook(rows)], Config()).problems == []
+
+
+def test_merged_name_applies_to_each_row(make_workbook, valid_rows):
+    rows = valid_rows | {
+        "培力紀錄": [*valid_rows["培力紀錄"], [None, "進階", "CEDAW", "數位", "113/6/1", 1]]
+    }
+
+    def merge(wb):
+        wb["培力紀錄"].merge_cells("A5:A6")
+
+    problems = check([make_workbook(rows, edit=merge)], Config()).problems
+    assert [(p.code, p.cell, p.severity) for p in problems] == [
+        ("merged-cells", "A5:A6", Severity.WARNING)
+    ]
+
+
+def test_merged_numbers_are_an_error(make_workbook, valid_rows):
+    rows = valid_rows | {"CEDAW宣導": [list(CEDAW_ROW), list(CEDAW_ROW)]}
+
+    def merge(wb):
+        wb["CEDAW宣導"].merge_cells("F3:F4")
+
+    problems = check([make_workbook(rows, edit=merge)], Config()).problems
+    assert [(p.code, p.cell) for p in problems] == [("merged-numbers", "F3:F4")]

@@ -1,0 +1,323 @@
+"""The statistics workbook and the check-result workbook, reopened and read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from gmreport.problems import OutputError, Problem, Severity, problem
+from gmreport.render import output
+from gmreport.render.tables import ValueKind, report_tables, roc_short_date
+from gmreport.render.workbooks import write_problems, write_statistics
+
+EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
+GENERATED = dt.datetime(2025, 1, 15, 9, 30)
+HEADER_ROW, FIRST_ROW = 2, 3
+
+
+@pytest.fixture
+def figures() -> dict:
+    with EXAMPLE.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture
+def statistics(figures: dict, tmp_path: Path) -> openpyxl.Workbook:
+    path = tmp_path / "113年度性別主流化統計總表.xlsx"
+    write_statistics(figures, path, generated=GENERATED)
+    return openpyxl.load_workbook(path)
+
+
+def sheet_rows(ws) -> list[dict[str, Any]]:
+    """The data rows of a sheet written by the workbooks module, keyed by header."""
+    headers = [c.value for c in ws[HEADER_ROW]]
+    return [
+        dict(zip(headers, row, strict=True))
+        for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True)
+    ]
+
+
+def shown(value: Any, kind: ValueKind) -> Any:
+    """What a cell holds for a table value of `kind` (an empty text reads back as None)."""
+    if value is None or value == "":
+        return "－" if value is None and kind is ValueKind.RATE else None
+    return roc_short_date(value) if kind is ValueKind.DATE else value
+
+
+# The statistics workbook
+
+
+def test_one_sheet_per_table_after_the_info_sheet(
+    figures: dict, statistics: openpyxl.Workbook
+) -> None:
+    names = [t.name for t in report_tables(figures)]
+    assert statistics.sheetnames == ["說明", *names]
+
+
+def test_every_cell_holds_the_table_value(figures: dict, statistics: openpyxl.Workbook) -> None:
+    for table in report_tables(figures):
+        ws = statistics[table.name]
+        assert ws["A1"].value == table.title
+        assert tuple(c.value for c in ws[HEADER_ROW]) == table.columns
+        assert all(c.font.b for c in ws[HEADER_ROW])
+        assert ws.freeze_panes in ("A3", "B3")
+        cells = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
+        assert len(cells) == len(table.rows), table.name
+        for r, (row, got) in enumerate(zip(table.rows, cells, strict=True)):
+            expected = tuple(shown(v, table.kind(r, c)) for c, v in enumerate(row))
+            assert got == pytest.approx(expected), table.name
+
+
+def test_training_sheet_equals_figures(figures: dict, statistics: openpyxl.Workbook) -> None:
+    rows = {r["群組"]: r for r in sheet_rows(statistics["培力完訓"])}
+    everyone = figures["training"]["groups"]["all"]
+    assert rows["全機關"]["應訓人數(合計)"] == everyone["required"]["total"]
+    assert rows["全機關"]["完訓人數(合計)"] == everyone["completed"]["total"]
+    assert rows["全機關"]["完訓率"] == everyone["rate"]["total"]
+    assert rows["全機關"]["總時數"] == everyone["hours"]
+    supervisors = figures["training"]["groups"]["supervisors"]
+    assert rows["主管人員"]["應訓人數(男)"] == supervisors["required"]["male"]
+
+
+def test_number_formats_by_kind(statistics: openpyxl.Workbook) -> None:
+    training = statistics["培力完訓"]
+    assert training["E3"].number_format == "#,##0"  # 應訓人數(合計)
+    assert training["J3"].number_format == "0.0%"  # 完訓率
+    assert training["K3"].number_format == "#,##0.0"  # 總時數
+    budget = statistics["性別預算-明細"]
+    assert budget["D3"].number_format == "#,##0"  # 編列數(元)
+    assert budget["F3"].number_format == "0.0%"  # 執行率
+    targets = statistics["目標達成情形"]
+    completion = next(
+        row for row in targets.iter_rows(min_row=FIRST_ROW) if "完訓率" in row[0].value
+    )
+    assert completion[1].number_format == completion[2].number_format == "0.0%"
+
+
+def test_dates_are_roc(statistics: openpyxl.Workbook) -> None:
+    meetings = sheet_rows(statistics["性平小組會議"])
+    assert [m["開會日期"] for m in meetings] == ["113/05/20", "113/11/18"]
+
+
+def test_rates_with_nobody_counted_show_a_dash(statistics: openpyxl.Workbook) -> None:
+    ages = sheet_rows(statistics["交織分析-年齡層"])
+    assert {r["完訓率(其他)"] for r in ages} == {"－"}
+
+
+def test_targets_sheet_states_met(figures: dict, statistics: openpyxl.Workbook) -> None:
+    rows = sheet_rows(statistics["目標達成情形"])
+    assert [r["目標"] for r in rows] == [t["label"] for t in figures["targets"]]
+    for row, target in zip(rows, figures["targets"], strict=True):
+        assert row["達成情形"] == ("達成" if target["met"] else "未達成")
+
+
+def test_columns_fit_chinese_text(statistics: openpyxl.Workbook) -> None:
+    gia = statistics["性別影響評估"]
+    assert gia.column_dimensions["B"].width >= 2 * len("旗津區里民活動中心使用管理要點修正")
+    for ws in statistics.worksheets:
+        for dim in ws.column_dimensions.values():
+            assert 8 <= dim.width <= 50
+
+
+def test_info_sheet(figures: dict, statistics: openpyxl.Workbook) -> None:
+    info = {row[0]: row[1] for row in statistics["說明"].iter_rows(values_only=True) if row[0]}
+    assert info["機關名稱"] == "高雄市旗津區公所"
+    assert info["年度"] == "113年度"
+    assert info["產製時間"] == "114/01/15 09:30"
+    assert info["版本"] == "正式"
+    assert info["未繳交單位"] == "調解委員會"
+    assert info["檢核結果"] == "錯誤 0 筆、警告 3 筆"
+    for table in report_tables(figures):
+        assert info[table.name] == table.title
+
+
+def test_draft_is_marked_on_every_sheet(figures: dict, tmp_path: Path) -> None:
+    figures["draft"] = True
+    path = tmp_path / "統計總表.xlsx"
+    write_statistics(figures, path, generated=GENERATED)
+    wb = openpyxl.load_workbook(path)
+    info = {row[0]: row[1] for row in wb["說明"].iter_rows(values_only=True) if row[0]}
+    assert info["版本"].startswith("草稿")
+    assert all("草稿" in ws["A1"].value for ws in wb.worksheets[1:])
+
+
+def test_empty_list_sheet_says_none(figures: dict, tmp_path: Path) -> None:
+    figures["gia"]["list"] = []
+    path = tmp_path / "統計總表.xlsx"
+    write_statistics(figures, path, generated=GENERATED)
+    ws = openpyxl.load_workbook(path)["性別影響評估"]
+    assert ws["A3"].value == "無"
+    assert ws.max_row == 3
+
+
+def test_pandas_reads_the_statistics_back(figures: dict, tmp_path: Path) -> None:
+    path = tmp_path / "統計總表.xlsx"
+    write_statistics(figures, path, generated=GENERATED)
+    budget = pd.read_excel(path, sheet_name="性別預算-類別", header=1, engine="calamine")
+    total = budget.set_index("預算類別").loc["合計"]
+    assert total["編列數(元)"] == figures["budget"]["allocated"]
+    assert total["執行數(元)"] == figures["budget"]["executed"]
+    assert total["執行率"] == pytest.approx(figures["budget"]["execution_rate"])
+    cedaw = pd.read_excel(path, sheet_name="CEDAW宣導明細", header=1, engine="calamine")
+    assert cedaw["參與人數(合計)"].sum() == figures["cedaw"]["participants"]["total"]
+
+
+# The check-result workbook
+
+
+def make_problems() -> list[Problem]:
+    date = {"sheet": "培力紀錄", "column": "上課日期", "value": "3/5"}
+    return [
+        problem("bad-date", file="社會課.xlsx", unit="社會課", cell="E10", **date),
+        problem("not-a-workbook", file="說明.txt"),
+        problem("bad-date", file="社會課.xlsx", unit="社會課", cell="E9", **date),
+        problem("open-in-excel", file="民政課.xlsx", unit="民政課", detail="~$民政課.xlsx"),
+        problem("bad-date", file="民政課.xlsx", unit="民政課", cell="AA2", **date),
+        problem("bad-date", file="民政課.xlsx", unit="民政課", cell="B2", **date),
+        problem("bad-year", file="人事室.xlsx", sheet="基本資料", cell="B3", value="一一三"),
+    ]
+
+
+SHORTFALLS = [
+    {"unit": "社會課", "name": "王小明", "target": 2, "hours": 1.5, "gap": 0.5},
+    {"unit": "民政課", "name": "陳美華", "target": 6, "hours": 2.0, "gap": 4.0},
+    {"unit": "社會課", "name": "林大同", "target": 3, "hours": 0.0, "gap": 3.0},
+]
+
+
+@pytest.fixture
+def check_result(tmp_path: Path) -> openpyxl.Workbook:
+    path = tmp_path / "113年度填報檢核結果.xlsx"
+    write_problems(make_problems(), SHORTFALLS, path, units={"人事室.xlsx": "人事室"})
+    return openpyxl.load_workbook(path)
+
+
+def test_check_result_sheets(check_result: openpyxl.Workbook) -> None:
+    assert check_result.sheetnames == ["檢核結果", "待補訓名單", "摘要"]
+
+
+def test_problems_sorted_by_unit_file_and_natural_cell_order(
+    check_result: openpyxl.Workbook,
+) -> None:
+    ws = check_result["檢核結果"]
+    assert [c.value for c in ws[HEADER_ROW]] == [
+        "檔案",
+        "單位",
+        "工作表",
+        "儲存格",
+        "嚴重度",
+        "代碼",
+        "訊息",
+        "建議修正",
+    ]
+    rows = sheet_rows(ws)
+    assert [(r["單位"], r["儲存格"]) for r in rows] == [
+        ("人事室", "B3"),
+        ("民政課", None),
+        ("民政課", "B2"),
+        ("民政課", "AA2"),
+        ("社會課", "E9"),
+        ("社會課", "E10"),
+        (None, None),
+    ]
+    assert rows[-1]["檔案"] == "說明.txt"
+    assert rows[0]["嚴重度"] == "錯誤"
+    assert rows[0]["代碼"] == "bad-year"
+    assert "一一三" in rows[0]["訊息"]
+    assert rows[0]["建議修正"]
+    assert ws.auto_filter.ref == "A2:H9"
+    assert ws.freeze_panes in ("A3", "B3")
+
+
+def test_errors_stand_out_from_warnings(check_result: openpyxl.Workbook) -> None:
+    ws = check_result["檢核結果"]
+    fills = {
+        ws.cell(r, 5).value: ws.cell(r, 5).fill.fgColor.rgb
+        for r in range(FIRST_ROW, ws.max_row + 1)
+    }
+    assert fills["錯誤"].endswith("FFC7CE")
+    assert fills["警告"] != fills["錯誤"]
+
+
+def test_shortfalls_sorted_by_unit_then_largest_gap(check_result: openpyxl.Workbook) -> None:
+    ws = check_result["待補訓名單"]
+    assert [c.value for c in ws[HEADER_ROW]] == ["單位", "姓名", "應完成時數", "已完成時數", "差額"]
+    assert list(ws.iter_rows(min_row=FIRST_ROW, values_only=True)) == [
+        ("民政課", "陳美華", 6, 2.0, 4.0),
+        ("社會課", "林大同", 3, 0.0, 3.0),
+        ("社會課", "王小明", 2, 1.5, 0.5),
+    ]
+
+
+def test_summary_counts_per_unit(check_result: openpyxl.Workbook) -> None:
+    rows = {r["單位"]: r for r in sheet_rows(check_result["摘要"])}
+    assert (rows["民政課"]["錯誤"], rows["民政課"]["警告"], rows["民政課"]["待補訓人數"]) == (
+        2,
+        1,
+        1,
+    )
+    assert (rows["社會課"]["錯誤"], rows["社會課"]["待補訓人數"]) == (2, 2)
+    assert rows["人事室"]["錯誤"] == 1
+    assert rows["（未能判別單位）"]["錯誤"] == 1
+    assert (rows["合計"]["錯誤"], rows["合計"]["警告"], rows["合計"]["合計"]) == (6, 1, 7)
+
+
+def test_no_problems_gives_sheets_that_say_none(tmp_path: Path) -> None:
+    path = tmp_path / "檢核結果.xlsx"
+    write_problems([], [], path)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert ws.cell(HEADER_ROW, 1).value == ("檔案" if ws.title == "檢核結果" else "單位")
+        assert ws["A3"].value == "無"
+        assert ws.max_row == 3
+
+
+def test_warning_severity_is_the_catalogue_label(check_result: openpyxl.Workbook) -> None:
+    severities = {r["嚴重度"] for r in sheet_rows(check_result["檢核結果"])}
+    assert severities == {Severity.ERROR.value, Severity.WARNING.value}
+
+
+# Writing fails cleanly
+
+
+WRITERS = {
+    "statistics": lambda figures, path: write_statistics(figures, path, generated=GENERATED),
+    "problems": lambda figures, path: write_problems(
+        [problem("not-a-workbook", file=f"{figures['year']}.txt")], [], path
+    ),
+}
+
+
+@pytest.mark.parametrize("writer", WRITERS.values(), ids=WRITERS.keys())
+def test_locked_output_raises_and_keeps_the_last_good_file(
+    writer, figures: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "out.xlsx"
+    writer(figures, path)
+    good = path.read_bytes()
+
+    def locked(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output.os, "replace", locked)
+    figures["year"] = 114
+    with pytest.raises(OutputError, match="Excel"):
+        writer(figures, path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+@pytest.mark.parametrize("writer", WRITERS.values(), ids=WRITERS.keys())
+def test_output_path_that_is_a_folder_raises(writer, figures: dict, tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    path.mkdir()
+    with pytest.raises(OutputError, match=r"out\.xlsx"):
+        writer(figures, path)
+    assert path.is_dir()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]

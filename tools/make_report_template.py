@@ -1,0 +1,1277 @@
+"""Build the docxtpl Word template `templates/年度執行成果報告.docx`.
+
+Run by developers (`python tools/make_report_template.py`); the output is committed. People
+may then edit the wording and styles in Word: everything between {{ }} and {% %} is data
+the program fills in, the rest is ordinary Word text.
+
+The document is made for zh-TW: 標楷體 for Chinese and Times New Roman for Latin text and
+digits, set on every style with no theme fonts; A4 with 2.5 cm margins; headings numbered
+壹、一、（一） by Word multilevel numbering; footer 「第 X 頁，共 Y 頁」.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Twips
+from docx.table import Table
+
+OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
+
+KAI = "標楷體"
+LATIN = "Times New Roman"
+TEXT_WIDTH_CM = 16.0  # A4 21 cm minus 2 × 2.5 cm
+HEADER_FILL = "D9D9D9"
+CHAR = 280  # one 14 pt character in twips, the unit of CJK indents
+TABLE_PT = 10.5  # 五號字
+
+NS = nsdecls("w")
+
+
+def _fonts(size_pt: float | None = None, *, bold: bool = False, color: str | None = None) -> str:
+    xml = (
+        f'<w:rFonts w:ascii="{LATIN}" w:eastAsia="{KAI}" w:hAnsi="{LATIN}" w:cs="{LATIN}"'
+        ' w:hint="eastAsia"/>'
+    )
+    if bold:
+        xml += "<w:b/><w:bCs/>"
+    if color:
+        xml += f'<w:color w:val="{color}"/>'
+    if size_pt:
+        half = round(size_pt * 2)
+        xml += f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+    return xml
+
+
+LANG = '<w:lang w:val="en-US" w:eastAsia="zh-TW" w:bidi="ar-SA"/>'
+
+
+@dataclass(frozen=True)
+class ParaStyle:
+    """A paragraph style: its id, the name people see in Word and its formatting."""
+
+    style_id: str
+    name: str
+    ppr: str
+    size: float
+    bold: bool = False
+    based_on: str | None = "Normal"
+    next_id: str | None = None
+    numbering: tuple[int, int] | None = None  # (numId, ilvl)
+    outline: int | None = None
+    builtin: bool = False
+    color: str | None = None
+
+
+def _exact(pt: float) -> str:
+    return f'<w:spacing w:before="0" w:after="0" w:line="{round(pt * 20)}" w:lineRule="exact"/>'
+
+
+def _spacing(before: float, after: float, line_pt: float | None) -> str:
+    line = (
+        f' w:line="{round(line_pt * 20)}" w:lineRule="exact"'
+        if line_pt
+        else ' w:line="240" w:lineRule="auto"'
+    )
+    return f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}"{line}/>'
+
+
+def _ind(left: int, hanging: int = 0, first: int = 0) -> str:
+    if hanging:
+        return f'<w:ind w:left="{left}" w:hanging="{hanging}"/>'
+    return f'<w:ind w:left="{left}" w:firstLine="{first}"/>'
+
+
+HEADING_NUM, APPENDIX_NUM, FINDING_NUM = 1, 2, 3
+
+# Geometry of the three heading levels: where the number starts and where the text starts.
+H1_TEXT = 2 * 320  # "壹、" at 16 pt
+H2_NUM, H2_TEXT = CHAR, 3 * CHAR
+H3_NUM, H3_TEXT = 2 * CHAR, 5 * CHAR
+
+PARA_STYLES = (
+    ParaStyle(
+        "Normal",
+        "Normal",
+        '<w:widowControl/><w:adjustRightInd w:val="0"/><w:snapToGrid w:val="0"/>'
+        + _spacing(0, 0, 24)
+        + '<w:jc w:val="left"/>',
+        14,
+        based_on=None,
+        builtin=True,
+    ),
+    ParaStyle(
+        "Title",
+        "Title",
+        '<w:keepNext/><w:spacing w:before="0" w:after="120" w:line="240" w:lineRule="auto"/>'
+        '<w:jc w:val="center"/>',
+        20,
+        bold=True,
+        next_id="Subtitle",
+        builtin=True,
+    ),
+    ParaStyle(
+        "Subtitle",
+        "Subtitle",
+        _spacing(6, 12, None) + '<w:jc w:val="center"/>',
+        14,
+        next_id="Normal",
+        builtin=True,
+    ),
+    ParaStyle(
+        "Heading1",
+        "heading 1",
+        "<w:keepNext/><w:keepLines/>" + _spacing(18, 6, 26) + _ind(H1_TEXT, H1_TEXT),
+        16,
+        bold=True,
+        numbering=(HEADING_NUM, 0),
+        outline=0,
+        next_id="BodyText1",
+        builtin=True,
+    ),
+    ParaStyle(
+        "Heading2",
+        "heading 2",
+        "<w:keepNext/><w:keepLines/>" + _spacing(12, 3, 24) + _ind(H2_TEXT, H2_TEXT - H2_NUM),
+        14,
+        bold=True,
+        numbering=(HEADING_NUM, 1),
+        outline=1,
+        next_id="BodyText2",
+        builtin=True,
+    ),
+    ParaStyle(
+        "Heading3",
+        "heading 3",
+        "<w:keepNext/><w:keepLines/>" + _spacing(6, 0, 24) + _ind(H3_TEXT, H3_TEXT - H3_NUM),
+        14,
+        numbering=(HEADING_NUM, 2),
+        outline=2,
+        next_id="BodyText3",
+        builtin=True,
+    ),
+    ParaStyle("BodyText1", "本文（壹）", _ind(H1_TEXT), 14),
+    ParaStyle("BodyText2", "本文（一）", _ind(H2_TEXT), 14),
+    ParaStyle("BodyText3", "本文（（一））", _ind(H3_TEXT), 14),
+    ParaStyle(
+        "Finding",
+        "檢討事項",
+        _ind(H3_TEXT, H3_TEXT - H3_NUM),
+        14,
+        numbering=(FINDING_NUM, 0),
+    ),
+    ParaStyle(
+        "DraftNote",
+        "草稿說明",
+        _spacing(3, 3, None) + _ind(0) + '<w:jc w:val="center"/>',
+        12,
+        bold=True,
+        color="C00000",
+    ),
+    ParaStyle(
+        "AppendixTitle",
+        "附件標題",
+        "<w:pageBreakBefore/><w:keepNext/><w:keepLines/>" + _spacing(0, 6, 26) + _ind(0),
+        16,
+        bold=True,
+        outline=0,
+        next_id="BodyText2",
+    ),
+    ParaStyle(
+        "AppendixHeading",
+        "附件節標題",
+        "<w:keepNext/><w:keepLines/>" + _spacing(12, 3, 24) + _ind(H2_TEXT, H2_TEXT - H2_NUM),
+        14,
+        bold=True,
+        numbering=(APPENDIX_NUM, 0),
+        outline=1,
+        next_id="BodyText2",
+    ),
+    ParaStyle(
+        "Caption",
+        "caption",
+        "<w:keepNext/><w:keepLines/>" + _spacing(9, 3, None) + _ind(0) + '<w:jc w:val="center"/>',
+        12,
+        bold=True,
+        builtin=True,
+    ),
+    ParaStyle(
+        "FigureCaption",
+        "圖說明",
+        "<w:keepLines/>" + _spacing(3, 9, None) + _ind(0) + '<w:jc w:val="center"/>',
+        12,
+        bold=True,
+        based_on="Caption",
+    ),
+    ParaStyle(
+        "Figure",
+        "圖",
+        "<w:keepNext/>" + _spacing(6, 0, None) + _ind(0) + '<w:jc w:val="center"/>',
+        12,
+    ),
+    ParaStyle(
+        "TableNote",
+        "表註",
+        _spacing(2, 6, None) + _ind(0) + '<w:jc w:val="left"/>',
+        10,
+    ),
+    ParaStyle(
+        "TableText", "表格內文", _spacing(0, 0, None) + _ind(0) + '<w:jc w:val="center"/>', TABLE_PT
+    ),
+    ParaStyle(
+        "TableTextLeft",
+        "表格內文（靠左）",
+        _spacing(0, 0, None) + _ind(0) + '<w:jc w:val="left"/>',
+        TABLE_PT,
+        based_on="TableText",
+    ),
+    ParaStyle(
+        "TableHeading",
+        "表格標題列",
+        "<w:keepNext/>" + _spacing(0, 0, None) + _ind(0) + '<w:jc w:val="center"/>',
+        TABLE_PT,
+        bold=True,
+        based_on="TableText",
+    ),
+    ParaStyle(
+        "Header",
+        "header",
+        _spacing(0, 0, None) + _ind(0) + '<w:jc w:val="right"/>',
+        10,
+        builtin=True,
+    ),
+    ParaStyle(
+        "Footer",
+        "footer",
+        _spacing(0, 0, None) + _ind(0) + '<w:jc w:val="center"/>',
+        10,
+        builtin=True,
+    ),
+)
+
+
+def _para_style_xml(s: ParaStyle) -> str:
+    attrs = ' w:default="1"' if s.style_id == "Normal" else ""
+    custom = "" if s.builtin else ' w:customStyle="1"'
+    xml = f'<w:style {NS} w:type="paragraph"{attrs}{custom} w:styleId="{s.style_id}">'
+    xml += f'<w:name w:val="{s.name}"/>'
+    if s.based_on:
+        xml += f'<w:basedOn w:val="{s.based_on}"/>'
+    if s.next_id:
+        xml += f'<w:next w:val="{s.next_id}"/>'
+    xml += "<w:qFormat/><w:pPr>"
+    ppr = s.ppr
+    keep = ""
+    for tag in ("<w:keepNext/>", "<w:keepLines/>", "<w:pageBreakBefore/>", "<w:widowControl/>"):
+        if tag in ppr:
+            keep += tag
+            ppr = ppr.replace(tag, "")
+    xml += keep
+    if s.numbering:
+        num_id, ilvl = s.numbering
+        xml += f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+    xml += ppr
+    if s.outline is not None:
+        xml += f'<w:outlineLvl w:val="{s.outline}"/>'
+    xml += "</w:pPr><w:rPr>" + _fonts(s.size, bold=s.bold, color=s.color)
+    if s.style_id == "Normal":
+        xml += LANG
+    xml += "</w:rPr></w:style>"
+    return xml
+
+
+def _fix_ppr_order(xml: str) -> str:
+    """Order pPr children as the schema requires (Word rejects files that do not)."""
+    order = [
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr",
+        "adjustRightInd", "snapToGrid", "spacing", "ind", "jc", "outlineLvl",
+    ]  # fmt: skip
+    root = parse_xml(xml)
+    for ppr in root.iter(qn("w:pPr")):
+        children = list(ppr)
+        children.sort(key=lambda e: order.index(e.tag.split("}")[1]))
+        for c in children:
+            ppr.remove(c)
+            ppr.append(c)
+    return root
+
+
+OTHER_STYLES = (
+    f'<w:style {NS} w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+    '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
+    "<w:unhideWhenUsed/></w:style>",
+    f'<w:style {NS} w:type="table" w:default="1" w:styleId="TableNormal">'
+    '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
+    '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+    '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+    '<w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
+    f'<w:style {NS} w:type="numbering" w:default="1" w:styleId="NoList">'
+    '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/>'
+    "</w:style>",
+    f'<w:style {NS} w:type="character" w:customStyle="1" w:styleId="DraftMark">'
+    '<w:name w:val="草稿標記"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>'
+    f"<w:rPr>{_fonts(16, bold=True, color='C00000')}</w:rPr></w:style>",
+    f'<w:style {NS} w:type="character" w:customStyle="1" w:styleId="Missed">'
+    '<w:name w:val="未達成"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>'
+    f"<w:rPr>{_fonts(None, bold=True, color='C00000')}</w:rPr></w:style>",
+    f'<w:style {NS} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
+    '<w:name w:val="成果報告表格"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
+    f"<w:qFormat/><w:rPr>{_fonts(TABLE_PT)}</w:rPr>"
+    '<w:tblPr><w:jc w:val="center"/><w:tblBorders>'
+    '<w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+    '<w:left w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+    '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+    '<w:right w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+    '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    '<w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    "</w:tblBorders><w:tblCellMar>"
+    '<w:top w:w="28" w:type="dxa"/><w:left w:w="45" w:type="dxa"/>'
+    '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="45" w:type="dxa"/>'
+    '</w:tblCellMar></w:tblPr><w:trPr><w:cantSplit/></w:trPr><w:tcPr><w:vAlign w:val="center"/></w:tcPr>'
+    '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr><w:trPr><w:tblHeader/></w:trPr>'
+    f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/></w:tcPr></w:tblStylePr>'
+    "</w:style>",
+)
+
+
+def _setup_styles(doc: DocumentObject) -> None:
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        styles.remove(style)
+    defaults = styles.find(qn("w:docDefaults"))
+    defaults.getparent().remove(defaults)
+    styles.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {NS}><w:rPrDefault><w:rPr>{_fonts(14)}{LANG}</w:rPr></w:rPrDefault>"
+            "<w:pPrDefault><w:pPr>"
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+            "</w:docDefaults>"
+        ),
+    )
+    for s in PARA_STYLES:
+        styles.append(_fix_ppr_order(_para_style_xml(s)))
+    for xml in OTHER_STYLES:
+        styles.append(parse_xml(xml))
+    for el in styles.iter(qn("w:rFonts")):
+        for attr in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme"):
+            el.attrib.pop(qn(f"w:{attr}"), None)
+
+
+def _lvl(ilvl: int, fmt: str, text: str, style: str | None, num_pos: int, text_pos: int) -> str:
+    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{pstyle}'
+        f'<w:suff w:val="nothing"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{text_pos}" w:hanging="{text_pos - num_pos}"/></w:pPr>'
+        f"<w:rPr>{_fonts(None)}</w:rPr></w:lvl>"
+    )
+
+
+def _setup_numbering(doc: DocumentObject) -> None:
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    upper = "ideographLegalTraditional"  # 壹、貳、參
+    counting = "taiwaneseCountingThousand"  # 一、二、……十一
+    lists = {
+        HEADING_NUM: (
+            _lvl(0, upper, "%1、", "Heading1", 0, H1_TEXT)
+            + _lvl(1, counting, "%2、", "Heading2", H2_NUM, H2_TEXT)
+            + _lvl(2, counting, "（%3）", "Heading3", H3_NUM, H3_TEXT)
+        ),
+        APPENDIX_NUM: _lvl(0, counting, "%1、", "AppendixHeading", H2_NUM, H2_TEXT),
+        FINDING_NUM: _lvl(0, counting, "（%1）", "Finding", H3_NUM, H3_TEXT),
+    }
+    for num_id, levels in lists.items():
+        kind = "multilevel" if num_id == HEADING_NUM else "singleLevel"
+        numbering.append(
+            parse_xml(
+                f'<w:abstractNum {NS} w:abstractNumId="{num_id}">'
+                f'<w:nsid w:val="6A1B00{num_id:02X}"/><w:multiLevelType w:val="{kind}"/>'
+                f"{levels}</w:abstractNum>"
+            )
+        )
+    for num_id in lists:
+        numbering.append(
+            parse_xml(f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>')
+        )
+
+
+FONT_TABLE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<w:fonts {NS}>"
+    f'<w:font w:name="{LATIN}"><w:panose1 w:val="02020603050405020304"/>'
+    '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/>'
+    '<w:sig w:usb0="E0002EFF" w:usb1="C000785B" w:usb2="00000009" w:usb3="00000000"'
+    ' w:csb0="000001FF" w:csb1="00000000"/></w:font>'
+    f'<w:font w:name="{KAI}"><w:altName w:val="DFKai-SB"/>'
+    '<w:panose1 w:val="03000509000000000000"/><w:charset w:val="88"/>'
+    '<w:family w:val="script"/><w:pitch w:val="fixed"/>'
+    '<w:sig w:usb0="00000003" w:usb1="082E0000" w:usb2="00000016" w:usb3="00000000"'
+    ' w:csb0="00100001" w:csb1="00000000"/></w:font>'
+    "</w:fonts>"
+)
+
+
+def _setup_package(doc: DocumentObject) -> None:
+    """Drop the default template's leftovers and declare zh-TW in settings and fonts."""
+    part = doc.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects") or rel.reltype == RT.CUSTOM_XML:
+            del part.rels[rid]
+        elif rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = FONT_TABLE.encode("utf-8")
+    package_rels = part.package.rels
+    for rid, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package_rels[rid]
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    lang.set(qn("w:eastAsia"), "zh-TW")
+    for tag in ("w:rsids", "w:proofState", "w:savePreviewPicture"):
+        el = settings.find(qn(tag))
+        if el is not None:
+            settings.remove(el)
+    props = doc.core_properties
+    props.title = "{{ year }}年度性別主流化推動計畫執行成果報告"
+    props.subject = "性別主流化推動計畫年度執行成果報告"
+    props.author = "{{ agency }}"
+    props.last_modified_by = "gmreport"
+    props.language = "zh-TW"
+    props.keywords = "性別主流化"
+    props.comments = ""
+    props.revision = 1
+
+
+def _field(instr: str, shown: str) -> str:
+    run = f"<w:r><w:rPr>{_fonts(None)}</w:rPr>"
+    return (
+        f'{run}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'{run}<w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
+        f'{run}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{run}<w:t>{shown}</w:t></w:r>"
+        f'{run}<w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def _run(text: str, *, style: str | None = None) -> str:
+    rstyle = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
+    return f'<w:r>{rstyle}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+VML_NS = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+    ' xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+WATERMARK = (
+    "<w:r><w:rPr><w:noProof/></w:rPr><w:pict>"
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"'
+    ' path="m@7,l@8,m@5,21600l@6,21600e">'
+    '<v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/>'
+    '<v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/>'
+    '<v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/>'
+    '<v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/>'
+    '<v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom"'
+    ' o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/>'
+    '</v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+    '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s1025" type="#_x0000_t136"'
+    ' style="position:absolute;margin-left:0;margin-top:0;width:340pt;height:170pt;'
+    "rotation:315;z-index:-251657216;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#f2c4c4" stroked="f">'
+    '<v:fill opacity=".5"/>'
+    f'<v:textpath style="font-family:&quot;{KAI}&quot;;font-size:1pt" string="草稿"/>'
+    '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
+)
+
+
+def _setup_section(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, Cm(2.5))
+    section.header_distance = section.footer_distance = Cm(1.25)
+
+    header = section.header._element
+    for p in header.findall(qn("w:p")):
+        header.remove(p)
+    header.append(
+        parse_xml(
+            f'<w:p {NS} {VML_NS}><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
+            f"{_run('{% if draft %}', style='DraftMark')}{WATERMARK}{_run('草稿', style='DraftMark')}"
+            f"{_run('{% endif %}', style='DraftMark')}</w:p>"
+        )
+    )
+    footer = section.footer._element
+    for p in footer.findall(qn("w:p")):
+        footer.remove(p)
+    footer.append(
+        parse_xml(
+            f'<w:p {NS}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+            f"{_run('第 ')}{_field('PAGE', '1')}{_run(' 頁，共 ')}{_field('NUMPAGES', '1')}"
+            f"{_run(' 頁')}</w:p>"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Col:
+    """One table column: header text (under `group` when grouped), width in cm, cell text."""
+
+    header: str
+    width: float
+    cell: str
+    left: bool = False
+    group: str | None = None
+
+
+class Builder:
+    """Appends the report's paragraphs and tables to a document, numbering captions."""
+
+    def __init__(self, doc: DocumentObject) -> None:
+        self.doc = doc
+        self.tables = 0
+        self.figures = 0
+
+    def p(self, text: str, style: str = "BodyText3") -> None:
+        para = self.doc.add_paragraph(style=self.doc.styles.get_by_id(style, 1))
+        if text:
+            para.add_run(text)
+
+    def tag(self, text: str) -> None:
+        """A paragraph holding only a docxtpl {%p %} tag; docxtpl removes it when rendering."""
+        self.p(text, "BodyText1")
+
+    def h1(self, text: str) -> None:
+        self.p(text, "Heading1")
+
+    def h2(self, text: str) -> None:
+        self.p(text, "Heading2")
+
+    def h3(self, text: str) -> None:
+        self.p(text, "Heading3")
+
+    def _caption(self, label: str, number: int, title: str, style: str) -> None:
+        para = self.doc.add_paragraph(style=self.doc.styles.get_by_id(style, 1))
+        p = para._p
+        for xml in (
+            _run(label),
+            _field(f"SEQ {label} \\* ARABIC", str(number)),
+            _run("　" + title),
+        ):
+            for r in list(parse_xml(f"<w:p {NS}>{xml}</w:p>")):
+                p.append(r)
+
+    def next_table(self) -> int:
+        """The number the next table will get (for text that refers to it)."""
+        return self.tables + 1
+
+    def table(
+        self,
+        title: str,
+        cols: list[Col],
+        *,
+        loop: str | None,
+        empty: str = "本年度無資料",
+        total: list[str] | None = None,
+        static: list[list[str]] | None = None,
+        note: str | None = None,
+        keep: bool = False,
+    ) -> None:
+        """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
+
+        `keep` keeps a short table on one page (with its caption) instead of splitting it.
+        """
+        self.tables += 1
+        self._caption("表", self.tables, title, "Caption")
+        grouped = any(c.group for c in cols)
+        n_header = 2 if grouped else 1
+        body: list[tuple[str, list[str] | str]] = []
+        if loop:
+            body += [
+                ("tag", f"{{%tr for {loop} %}}"),
+                ("data", [c.cell for c in cols]),
+                ("tag", "{%tr else %}"),
+                ("span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        for row in static or []:
+            body.append(("data", row))
+        if total:
+            body.append(("total", total))
+        table = self.doc.add_table(rows=n_header + len(body), cols=len(cols))
+        table.style = self.doc.styles.get_by_id("ReportTable", 3)
+        _table_geometry(table, [c.width for c in cols])
+        self._header(table, cols, n_header)
+        for i, (kind, content) in enumerate(body, start=n_header):
+            row = table.rows[i]
+            if kind in ("tag", "span"):
+                cell = row.cells[0].merge(row.cells[-1])
+                _cell_text(cell, content, "TableText" if kind == "span" else "TableTextLeft")
+            else:
+                style = "TableHeading" if kind == "total" else "TableText"
+                for c, cell, text in zip(cols, row.cells, content, strict=True):
+                    _cell_text(cell, text, "TableTextLeft" if c.left and kind == "data" else style)
+        if keep:
+            _keep_together(table)
+        if note:
+            self.p(note, "TableNote")
+
+    def _header(self, table: Table, cols: list[Col], n_header: int) -> None:
+        for r in range(n_header):
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            tr_pr.append(parse_xml(f"<w:tblHeader {NS}/>"))
+        if n_header == 1:
+            for c, cell in zip(cols, table.rows[0].cells, strict=True):
+                _cell_text(cell, c.header, "TableHeading")
+            _shade_header(table, 1)
+            return
+        j = 0
+        while j < len(cols):
+            c = cols[j]
+            if c.group is None:
+                cell = table.cell(0, j).merge(table.cell(1, j))
+                _cell_text(cell, c.header, "TableHeading")
+                j += 1
+                continue
+            k = j
+            while k + 1 < len(cols) and cols[k + 1].group == c.group:
+                k += 1
+            top = table.cell(0, j).merge(table.cell(0, k)) if k > j else table.cell(0, j)
+            _cell_text(top, c.group, "TableHeading")
+            for m in range(j, k + 1):
+                _cell_text(table.cell(1, m), cols[m].header, "TableHeading")
+            j = k + 1
+        _shade_header(table, n_header)
+
+    def figure(self, name: str, title: str) -> None:
+        """An optional chart: shown only when the chart `name` was made."""
+        self.tag(f"{{%p if charts.{name} %}}")
+        self.p(f"{{{{ charts.{name} }}}}", "Figure")
+        self.figures += 1
+        self._caption("圖", self.figures, title, "FigureCaption")
+        self.tag("{%p endif %}")
+
+
+def _table_geometry(table: Table, widths_cm: list[float]) -> None:
+    scale = TEXT_WIDTH_CM / sum(widths_cm)
+    twips = [round(w * scale * 567) for w in widths_cm]
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout", "w:tblLook", "w:jc"):
+        el = tbl_pr.find(qn(tag))
+        if el is not None:
+            tbl_pr.remove(el)
+    tbl_pr.append(parse_xml(f'<w:tblW {NS} w:w="{sum(twips)}" w:type="dxa"/>'))
+    tbl_pr.append(parse_xml(f'<w:jc {NS} w:val="center"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'))
+    tbl_pr.append(
+        parse_xml(
+            f'<w:tblLook {NS} w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0"'
+            ' w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        )
+    )
+    for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
+        col.set(qn("w:w"), str(w))
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {NS}/>"))
+        for j, cell in enumerate(row.cells):
+            cell.width = Twips(twips[j])
+
+
+def _keep_together(table: Table) -> None:
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
+
+
+def _cell_text(cell, text: str, style: str) -> None:
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    para = cell.paragraphs[0]
+    para.style = cell.part.document.styles.get_by_id(style, 1)
+    for r in list(para.runs):
+        r._r.getparent().remove(r._r)
+    if text:
+        para.add_run(text)
+    cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {NS} w:val="center"/>'))
+
+
+def _shade_header(table: Table, n_header: int) -> None:
+    """Grey header cells, including the lower halves of vertically merged ones."""
+    for row in table.rows[:n_header]:
+        for tc in row._tr.tc_lst:
+            tc_pr = tc.get_or_add_tcPr()
+            shd = parse_xml(f'<w:shd {NS} w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>')
+            v_align = tc_pr.find(qn("w:vAlign"))
+            if v_align is None:
+                tc_pr.append(shd)
+                tc_pr.append(parse_xml(f'<w:vAlign {NS} w:val="center"/>'))
+            else:
+                v_align.addprevious(shd)
+
+
+def _genders(group: str, expr: str, width: float = 1.15) -> list[Col]:
+    """男/女/其他/合計 columns for the counts `expr` (a {male, female, other, total} dict)."""
+    return [
+        Col(label, width, f"{{{{ {expr}.{key}|num }}}}", group=group)
+        for label, key in (("男", "male"), ("女", "female"), ("其他", "other"), ("合計", "total"))
+    ]
+
+
+def _rates(group: str, expr: str, width: float = 1.3) -> list[Col]:
+    return [
+        Col(label, width, f"{{{{ {expr}.{key}|pct }}}}", group=group)
+        for label, key in (("男", "male"), ("女", "female"), ("其他", "other"), ("合計", "total"))
+    ]
+
+
+def _people(counts: str) -> str:
+    """「男性 x 人、女性 y 人（、其他 z 人）」 for a gender-count dict."""
+    return (
+        f"男性 {{{{ {counts}.male|num }}}} 人、女性 {{{{ {counts}.female|num }}}} 人"
+        f"{{% if {counts}.other %}}、其他 {{{{ {counts}.other|num }}}} 人{{% endif %}}"
+    )
+
+
+def _narrative(b: Builder, key: str) -> None:
+    b.h3("各單位辦理說明")
+    b.tag(f"{{%p for e in narrative.{key} if e.done %}}")
+    b.p("{{ e.unit }}：{{ e.done }}")
+    b.tag("{%p else %}")
+    b.p("各單位未另提辦理情形說明。")
+    b.tag("{%p endfor %}")
+
+
+def _participants_cols(first: str, loop_var: str) -> list[Col]:
+    return [
+        Col(first, 3.2, f"{{{{ {loop_var}.label }}}}"),
+        Col("場次", 1.3, f"{{{{ {loop_var}.sessions|num }}}}"),
+        *_genders("參與人數", f"{loop_var}.participants", 1.4),
+        Col("女性比例", 1.8, f"{{{{ {loop_var}.participants|female_ratio|pct }}}}"),
+    ]
+
+
+def build_content(b: Builder) -> None:
+    """The report's text, tables and charts, in reading order."""
+    b.p("{{ agency }}", "Title")
+    b.p("{{ year }}年度性別主流化推動計畫執行成果報告", "Title")
+    b.tag("{%p if draft %}")
+    b.p(
+        "【草稿】本報告依尚有錯誤之填報資料產製，有錯誤之資料列未納入統計，"
+        "僅供內部檢視，不得作為正式報告。",
+        "DraftNote",
+    )
+    b.tag("{%p endif %}")
+    b.p("資料期間：{{ year }}年1月1日至{{ year }}年12月31日", "Subtitle")
+
+    b.h1("依據")
+    b.p(
+        "依據「{{ agency }}113年至116年性別主流化推動計畫」（下稱本計畫）伍、考核及獎勵措施，"
+        "彙整本所各課室{{ year }}年度推動性別主流化之執行成果，提報本府性別主流化工作小組。",
+        "BodyText1",
+    )
+    b.p(
+        "本報告資料來源為各課室填報之{{ year }}年度標準填報活頁簿：應繳交 "
+        "{{ units.expected|length }} 個單位，已繳交 {{ units.submitted|length }} 個單位"
+        "{% if units.missing %}，未繳交：{{ units.missing|join('、') }}{% endif %}。",
+        "BodyText1",
+    )
+
+    b.h1("辦理情形")
+    _meetings(b)
+    _training(b)
+    _gia(b)
+    _statistics_budget(b)
+    _cedaw_measures(b)
+    _targets(b)
+    _review(b)
+    _appendix(b)
+
+
+def _meetings(b: Builder) -> None:
+    b.h2("召開本所性別平等執行小組會議")
+    b.h3("會議辦理情形")
+    b.p(
+        "本年度召開性別平等執行小組會議 {{ meetings.count|num }} 次，"
+        f"各次會議辦理情形如表{b.next_table()}。"
+    )
+    b.table(
+        "性別平等執行小組會議辦理情形",
+        [
+            Col("會次", 3.0, "{{ m.session }}"),
+            Col("開會日期", 3.0, "{{ m.date|roc_date }}"),
+            Col("主席", 1.5, "{{ m.chair }}"),
+            *_genders("出席人數", "m.attendance", 0.95),
+            Col("決議及精進建議", 4.7, "{{ m.resolution }}", left=True),
+        ],
+        loop="m in meetings.list",
+        empty="本年度未召開會議",
+    )
+    b.h3("小組成員組成")
+    b.p(
+        "本所性別平等執行小組置成員 {{ meetings.members.total|num }} 人，其中"
+        + _people("meetings.members")
+        + "，女性比例 {{ meetings.members|female_ratio|pct }}；"
+        f"成員性別及角色如表{b.next_table()}、表{b.next_table() + 1}。"
+    )
+    b.table(
+        "性別平等執行小組成員性別組成",
+        [
+            *_genders("成員人數", "meetings.members", 2.2),
+            Col("女性比例", 2.4, "{{ meetings.members|female_ratio|pct }}"),
+        ],
+        loop=None,
+        keep=True,
+        static=[
+            [
+                *(
+                    f"{{{{ meetings.members.{k}|num }}}}"
+                    for k in ("male", "female", "other", "total")
+                ),
+                "{{ meetings.members|female_ratio|pct }}",
+            ]
+        ],
+    )
+    b.table(
+        "性別平等執行小組成員角色",
+        [Col("角色", 8.0, "{{ role }}", left=True), Col("人數", 3.0, "{{ n|num }}")],
+        loop="role, n in meetings.roles.items()",
+        keep=True,
+        empty="未填報小組成員",
+        total=["合計", "{{ meetings.members.total|num }}"],
+    )
+    _narrative(b, "meetings")
+
+
+def _training(b: Builder) -> None:
+    all_ = "training.groups.all"
+    b.h2("落實性別意識培力")
+    b.h3("培力辦理情形")
+    b.p(
+        "每人每年性別意識培力目標時數：公務人員及約聘僱人員 "
+        "{{ training.targets.hours_general|num }} 小時、職工及自僱非公務人員 "
+        "{{ training.targets.hours_other_staff|num }} 小時、主管人員 "
+        "{{ training.targets.hours_supervisor|num }} 小時、性別業務承辦人 "
+        "{{ training.targets.hours_gender_officer|num }} 小時。"
+    )
+    b.p(
+        "本年度在職滿 {{ training.min_service_days|num }} 日之應訓人員計 "
+        f"{{{{ {all_}.required.total|num }}}} 人（"
+        + _people(f"{all_}.required")
+        + f"），達目標時數者（完訓）{{{{ {all_}.completed.total|num }}}} 人，完訓率 "
+        f"{{{{ {all_}.rate.total|pct }}}}（男性 {{{{ {all_}.rate.male|pct }}}}、女性 "
+        f"{{{{ {all_}.rate.female|pct }}}}）；全年研習總時數 {{{{ training.total_hours|num }}}} "
+        f"小時，應訓人員平均每人 {{{{ {all_}.average_hours|num }}}} 小時。"
+        f"各類人員辦理情形如表{b.next_table()}、表{b.next_table() + 1}。"
+    )
+    b.table(
+        "各類人員性別意識培力情形",
+        [
+            Col("類別", 2.7, "{{ g.label }}", left=True),
+            *_genders("應訓人數", "g.required", 1.0),
+            *_genders("完訓人數", "g.completed", 1.0),
+            Col("完訓率", 1.45, "{{ g.rate.total|pct }}"),
+            Col("總時數", 1.45, "{{ g.hours|num }}"),
+            Col("平均時數", 1.55, "{{ g.average_hours|num }}"),
+        ],
+        loop="g in training.groups.values()",
+        keep=True,
+        note="註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
+        "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
+        "{{ training.total_hours|num }} 小時。",
+    )
+    b.table(
+        "各類人員性別意識培力完訓率（依性別）",
+        [Col("類別", 4.4, "{{ g.label }}", left=True), *_rates("完訓率", "g.rate", 2.3)],
+        loop="g in training.groups.values()",
+        keep=True,
+        note="註：該性別無應訓人員者以「—」表示。",
+    )
+    b.figure("training_completion", "各類人員性別意識培力完訓率（依性別）")
+    b.p(f"性別意識培力依辦理方式之研習時數如表{b.next_table()}。")
+    b.table(
+        "性別意識培力研習時數（依辦理方式）",
+        [
+            Col("辦理方式", 4.0, "{{ mode }}"),
+            Col("時數", 3.0, "{{ hours|num }}"),
+            Col("占比", 3.0, "{{ hours|ratio(training.total_hours)|pct }}"),
+        ],
+        loop="mode, hours in training.hours_by_mode.items()",
+        keep=True,
+        total=[
+            "合計",
+            "{{ training.total_hours|num }}",
+            "{{ (1 if training.total_hours else None)|pct }}",
+        ],
+    )
+    b.h3("交織分析")
+    b.p(
+        "就應訓人員按性別交叉年齡層及是否擔任主管分析完訓率，以瞭解不同性別於各年齡層"
+        f"及職務之培力情形，如表{b.next_table()}、表{b.next_table() + 1}。"
+    )
+    for title, first, loop in (
+        ("性別意識培力完訓率交織分析（性別×年齡層）", "年齡層", "a in training.by_age"),
+        ("性別意識培力完訓率交織分析（性別×主管職務）", "職務", "a in training.by_supervisor"),
+    ):
+        b.table(
+            title,
+            [
+                Col(first, 2.4, "{{ a.label }}"),
+                *_genders("應訓人數", "a.required", 1.3),
+                *_rates("完訓率", "a.rate", 1.6),
+            ],
+            loop=loop,
+            keep=True,
+        )
+    _narrative(b, "training")
+
+
+def _gia(b: Builder) -> None:
+    b.h2("精進性別影響評估辦理品質運用")
+    b.h3("性別影響評估辦理情形")
+    b.p(
+        "本年度辦理性別影響評估 {{ gia.count|num }} 件，其中諮詢性別平等專家學者 "
+        f"{{{{ gia.expert_consulted|num }}}} 件，辦理情形如表{b.next_table()}。"
+    )
+    b.table(
+        "性別影響評估辦理情形",
+        [
+            Col("單位", 1.4, "{{ g.unit }}"),
+            Col("計畫或法規名稱", 3.1, "{{ g.name }}", left=True),
+            Col("類型", 1.7, "{{ g.type }}"),
+            Col("辦理日期", 3.0, "{{ g.date|roc_date }}"),
+            Col("諮詢專家學者", 1.4, "{{ g.expert|yesno }}"),
+            Col("運用之性別統計", 2.3, "{{ g.statistics }}", left=True),
+            Col("評估結果及採納情形", 3.1, "{{ g.result }}", left=True),
+        ],
+        loop="g in gia.list",
+        empty="本年度未辦理性別影響評估",
+    )
+    _narrative(b, "gia")
+
+
+def _statistics_budget(b: Builder) -> None:
+    b.h2("性別統計與分析與政策規劃成效評估及加強性別預算說明")
+    b.h3("性別統計")
+    b.p(
+        "本年度性別統計指標計 {{ indicators.count|num }} 項，其中新增 "
+        "{{ indicators.new|num }} 項、具複分類 {{ indicators.cross_classified|num }} 項，"
+        f"如表{b.next_table()}。"
+    )
+    b.table(
+        "性別統計指標",
+        [
+            Col("單位", 1.4, "{{ i.unit }}"),
+            Col("指標名稱\n（資料時間）", 3.1, "{{ i.name }}（{{ i.period }}）", left=True),
+            Col("狀態", 1.1, "{{ i.status }}"),
+            Col("複分類", 1.35, "{{ i.cross|yesno }}"),
+            Col("男", 1.4, "{{ i.male|num }}", group="統計值"),
+            Col("女", 1.4, "{{ i.female|num }}", group="統計值"),
+            Col("其他", 1.0, "{{ i.other|num }}", group="統計值"),
+            Col("合計", 1.5, "{{ i.total|num }}", group="統計值"),
+            Col("女性比例", 1.75, "{{ i.female_ratio|pct }}"),
+            Col("應用情形", 2.4, "{{ i.application }}", left=True),
+        ],
+        loop="i in indicators.list",
+        empty="本年度無性別統計指標",
+    )
+    b.h3("性別預算")
+    b.p(
+        "本年度性別預算編列 {{ budget.allocated|num }} 元，執行 {{ budget.executed|num }} 元，"
+        "執行率 {{ budget.execution_rate|pct }}；受益人數 {{ budget.beneficiaries.total|num }} 人（"
+        + _people("budget.beneficiaries")
+        + "），女性比例 {{ budget.beneficiaries|female_ratio|pct }}。依預算類別統計如"
+        f"表{b.next_table()}，各計畫編列執行及受益情形如表{b.next_table() + 1}、"
+        f"表{b.next_table() + 2}。"
+    )
+    b.table(
+        "性別預算編列及執行情形（依預算類別）",
+        [
+            Col("預算類別", 3.2, "{{ c.label }}"),
+            Col("計畫數", 2.0, "{{ c.count|num }}"),
+            Col("編列數（元）", 3.4, "{{ c.allocated|num }}"),
+            Col("執行數（元）", 3.4, "{{ c.executed|num }}"),
+            Col("執行率", 2.4, "{{ c.execution_rate|pct }}"),
+        ],
+        loop="c in budget.by_category",
+        keep=True,
+        empty="本年度無性別預算",
+        total=[
+            "合計",
+            "{{ budget.list|length|num }}",
+            "{{ budget.allocated|num }}",
+            "{{ budget.executed|num }}",
+            "{{ budget.execution_rate|pct }}",
+        ],
+    )
+    b.table(
+        "性別預算計畫編列及執行情形",
+        [
+            Col("單位", 1.7, "{{ x.unit }}"),
+            Col("計畫名稱", 3.4, "{{ x.name }}", left=True),
+            Col("預算類別", 1.7, "{{ x.category }}"),
+            Col("編列數（元）", 2.3, "{{ x.allocated|num }}"),
+            Col("執行數（元）", 2.3, "{{ x.executed|num }}"),
+            Col("執行率", 1.6, "{{ x.execution_rate|pct }}"),
+            Col("說明", 3.0, "{{ x.note }}", left=True),
+        ],
+        loop="x in budget.list",
+        empty="本年度無性別預算",
+    )
+    b.table(
+        "性別預算受益人數",
+        [
+            Col("計畫名稱", 4.6, "{{ x.name }}", left=True),
+            *_genders("受益人數", "x.beneficiaries", 1.9),
+            Col("女性比例", 2.2, "{{ x.beneficiaries|female_ratio|pct }}"),
+        ],
+        loop="x in budget.list",
+        empty="本年度無性別預算",
+        total=[
+            "合計",
+            *(
+                f"{{{{ budget.beneficiaries.{k}|num }}}}"
+                for k in ("male", "female", "other", "total")
+            ),
+            "{{ budget.beneficiaries|female_ratio|pct }}",
+        ],
+    )
+    _narrative(b, "statistics_budget")
+
+
+def _cedaw_measures(b: Builder) -> None:
+    b.h2("加強落實外部性別意識培力及性別平等宣導")
+    b.h3("CEDAW宣導")
+    t = b.next_table()
+    b.p(
+        "本年度辦理 CEDAW 宣導 {{ cedaw.sessions|num }} 場次，參與 "
+        "{{ cedaw.participants.total|num }} 人次（"
+        + _people("cedaw.participants").replace(" 人", " 人次")
+        + "），女性比例 {{ cedaw.participants|female_ratio|pct }}；其中結合外部資源辦理 "
+        "{{ cedaw.external_resources|num }} 場次。依宣導對象及宣導方式統計如"
+        f"表{t}、表{t + 1}，各場次辦理情形如表{t + 2}。"
+    )
+    total = [
+        "合計",
+        "{{ cedaw.sessions|num }}",
+        *(f"{{{{ cedaw.participants.{k}|num }}}}" for k in ("male", "female", "other", "total")),
+        "{{ cedaw.participants|female_ratio|pct }}",
+    ]
+    b.table(
+        "CEDAW宣導參與人數（依宣導對象）",
+        _participants_cols("宣導對象", "a"),
+        loop="a in cedaw.by_audience",
+        keep=True,
+        empty="本年度未辦理 CEDAW 宣導",
+        total=total,
+    )
+    b.table(
+        "CEDAW宣導參與人數（依宣導方式）",
+        _participants_cols("宣導方式", "a"),
+        loop="a in cedaw.by_method",
+        keep=True,
+        empty="本年度未辦理 CEDAW 宣導",
+        total=total,
+    )
+    b.table(
+        "CEDAW宣導辦理情形",
+        [
+            Col("單位", 1.4, "{{ c.unit }}"),
+            Col("活動名稱", 2.4, "{{ c.name }}", left=True),
+            Col("辦理日期", 3.0, "{{ c.date|roc_date }}"),
+            Col("宣導對象", 1.75, "{{ c.audience }}"),
+            Col("宣導方式", 1.75, "{{ c.method }}"),
+            Col("宣導內容", 1.7, "{{ c.content }}"),
+            *_genders("參與人數", "c.participants", 1.0),
+        ],
+        loop="c in cedaw.list",
+        empty="本年度未辦理 CEDAW 宣導",
+    )
+    b.figure("cedaw_participants", "CEDAW宣導參與人數（依性別）")
+    b.h3("其他性別平等措施")
+    b.p(
+        "本年度辦理其他性別平等措施 {{ other_measures.count|num }} 項，參與 "
+        "{{ other_measures.participants.total|num }} 人次（"
+        + _people("other_measures.participants").replace(" 人", " 人次")
+        + "），女性比例 {{ other_measures.participants|female_ratio|pct }}，"
+        f"辦理情形如表{b.next_table()}。"
+    )
+    b.table(
+        "其他性別平等措施辦理情形",
+        [
+            Col("單位", 1.4, "{{ m.unit }}"),
+            Col("措施名稱", 2.6, "{{ m.name }}", left=True),
+            Col("對應項目", 1.75, "{{ m.item }}"),
+            Col("辦理日期", 3.0, "{{ m.date|roc_date }}"),
+            Col("媒材", 1.75, "{{ m.media }}"),
+            *_genders("參與人數", "m.participants", 1.0),
+            Col("成果說明", 2.4, "{{ m.result }}", left=True),
+        ],
+        loop="m in other_measures.list",
+        empty="本年度未辦理其他性別平等措施",
+    )
+    b.figure("other_measures_participants", "其他性別平等措施參與人數（依性別）")
+    _narrative(b, "cedaw_measures")
+
+
+def _targets(b: Builder) -> None:
+    b.h1("目標達成情形")
+    b.p(
+        "本計畫所訂目標計 {{ target_rows|length }} 項，本年度達成 "
+        "{{ target_rows|selectattr('met')|list|length }} 項、未達成 "
+        "{{ target_rows|rejectattr('met')|list|length }} 項，"
+        f"如表{b.next_table()}。",
+        "BodyText1",
+    )
+    b.tables += 1
+    b._caption("表", b.tables, "目標達成情形", "Caption")
+    cols = [
+        Col("項次", 1.1, "{{ loop.index }}"),
+        Col("目標", 6.3, "{{ t.label }}", left=True),
+        Col("目標值", 3.3, "{{ t.required }}"),
+        Col("實際值", 3.3, "{{ t.actual }}"),
+        Col("達成情形", 1.8, ""),
+    ]
+    table = b.doc.add_table(rows=4, cols=len(cols))
+    table.style = b.doc.styles.get_by_id("ReportTable", 3)
+    _table_geometry(table, [c.width for c in cols])
+    b._header(table, cols, 1)
+    for i, text in ((1, "{%tr for t in target_rows %}"), (3, "{%tr endfor %}")):
+        cell = table.rows[i].cells[0].merge(table.rows[i].cells[-1])
+        _cell_text(cell, text, "TableTextLeft")
+    row = table.rows[2]
+    for c, cell in zip(cols, row.cells, strict=True):
+        _cell_text(cell, c.cell, "TableTextLeft" if c.left else "TableText")
+    _keep_together(table)
+    status = row.cells[-1].paragraphs[0]._p
+    for xml in (
+        _run("{% if t.met %}達成{% else %}"),
+        _run("未達成", style="Missed"),
+        _run("{% endif %}"),
+    ):
+        status.append(parse_xml(f"<w:p {NS}>{xml}</w:p>")[0])
+
+
+def _review(b: Builder) -> None:
+    b.h1("檢討與精進")
+    b.h2("目標達成檢討")
+    b.tag("{%p for f in findings %}")
+    b.p("{{ f }}", "Finding")
+    b.tag("{%p else %}")
+    b.p("本年度各項目標均已達成，且無需特別注意之事項。", "BodyText2")
+    b.tag("{%p endfor %}")
+    b.h2("各單位檢討與精進")
+    b.tag("{%p for r in reviews %}")
+    b.p("{{ r.unit }}（{{ r.item }}）：{{ r.text }}", "BodyText2")
+    b.tag("{%p else %}")
+    b.p("各單位未另提檢討與精進事項。", "BodyText2")
+    b.tag("{%p endfor %}")
+
+
+def _appendix(b: Builder) -> None:
+    b.p("附件　資料彙整情形", "AppendixTitle")
+    b.p("納入彙整之檔案", "AppendixHeading")
+    b.table(
+        "納入彙整之檔案",
+        [
+            Col("項次", 1.4, "{{ loop.index }}"),
+            Col("檔案名稱", 9.6, "{{ f.file }}", left=True),
+            Col("填報單位", 3.0, "{{ f.unit }}"),
+            Col("年度", 2.0, "{{ f.year }}"),
+        ],
+        loop="f in files.read",
+        empty="無",
+    )
+    b.p("非本年度檔案（另列，未納入統計）", "AppendixHeading")
+    b.table(
+        "非本年度檔案",
+        [
+            Col("檔案名稱", 5.4, "{{ f.file }}", left=True),
+            Col("填報單位", 2.4, "{{ f.unit }}"),
+            Col("年度", 1.6, "{{ f.year }}"),
+            Col("說明", 6.6, "{{ f.reason }}", left=True),
+        ],
+        loop="f in files.set_aside",
+        empty="無",
+    )
+    b.p("無法讀取之檔案", "AppendixHeading")
+    b.table(
+        "無法讀取之檔案",
+        [
+            Col("檔案名稱", 5.4, "{{ f.file }}", left=True),
+            Col("原因", 10.6, "{{ f.reason }}", left=True),
+        ],
+        loop="f in files.rejected",
+        empty="無",
+    )
+    b.p("未繳交單位", "AppendixHeading")
+    b.p(
+        "{% if units.missing %}{{ units.missing|join('、') }}，計 {{ units.missing|length }} "
+        "個單位未繳交{{ year }}年度填報資料，其執行成果未納入本報告。"
+        "{% else %}應繳交之 {{ units.expected|length }} 個單位均已繳交。{% endif %}",
+        "BodyText2",
+    )
+    b.p("資料列數核對", "AppendixHeading")
+    b.p(
+        "本次共讀取資料 {{ rows.read|num }} 列，納入統計 {{ rows.counted|num }} 列，"
+        "未納入 {{ rows.excluded|num }} 列（讀取列數＝納入統計＋未納入）；填報檢核發現錯誤 "
+        "{{ issues.errors|num }} 項、警告 {{ issues.warnings|num }} 項，明細詳"
+        f"「{{{{ year }}}}年度填報檢核結果」。各工作表列數如表{b.next_table()}。",
+        "BodyText2",
+    )
+    b.table(
+        "資料列數核對",
+        [
+            Col("工作表", 5.2, "{{ s.sheet }}"),
+            Col("讀取列數", 3.6, "{{ s.read|num }}"),
+            Col("納入統計", 3.6, "{{ s.counted|num }}"),
+            Col("未納入", 3.6, "{{ s.excluded|num }}"),
+        ],
+        loop="s in rows.by_sheet",
+        keep=True,
+        empty="無",
+        total=["合計", "{{ rows.read|num }}", "{{ rows.counted|num }}", "{{ rows.excluded|num }}"],
+    )
+
+
+def build_template(out: Path = OUT) -> Path:
+    """Write the report template to `out` and return its path."""
+    doc = Document()
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    _setup_package(doc)
+    _setup_styles(doc)
+    _setup_numbering(doc)
+    _setup_section(doc)
+    build_content(Builder(doc))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+def main() -> None:
+    """Command-line entry point: build the template (optionally elsewhere, for trying out)."""
+    parser = argparse.ArgumentParser(description="產生年度執行成果報告的 Word 範本")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"輸出路徑（預設 {OUT}）")
+    args = parser.parse_args()
+    print(build_template(args.out))
+
+
+if __name__ == "__main__":
+    main()
