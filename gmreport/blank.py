@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .problems import OutputError
+from .render.output import atomic_path
 from .schema import (
     INFO_FIELDS,
     INFO_SHEET,
@@ -70,16 +70,8 @@ LIST_FORMULA_MAX = 255
 def write_blank_workbook(path: Path, *, agency: str, unit: str, year: int) -> None:
     """Write the blank standard workbook of `unit` for ROC `year` to `path`."""
     workbook = blank_workbook(agency=agency, unit=unit, year=year)
-    try:
-        workbook.save(path)
-    except PermissionError:
-        raise OutputError(
-            f"無法寫入「{path}」：檔案可能正在 Excel 中開啟，請關閉後再執行。"
-        ) from None
-    except OSError as e:
-        raise OutputError(
-            f"無法寫入「{path}」（{e.strerror}），請確認資料夾存在且有寫入權限。"
-        ) from None
+    with atomic_path(path) as tmp:
+        workbook.save(tmp)
 
 
 def blank_workbook(*, agency: str, unit: str, year: int) -> Workbook:

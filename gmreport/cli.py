@@ -171,11 +171,16 @@ def _templates(args: argparse.Namespace) -> int:
 
     config = _config(args)
     year = args.year or date.today().year - 1911
+    written = 0
     for unit in config.units:
         path = args.out / f"{year}年度_{unit}_性別主流化填報.xlsx"
+        if path.exists():  # never overwrite a workbook a unit may already have filled
+            _echo(f"略過 {path}（檔案已存在，未覆寫）")
+            continue
         write_blank_workbook(path, agency=config.agency, unit=unit, year=year)
+        written += 1
         _echo(f"已產生 {path}")
-    _echo(f"共 {len(config.units)} 個單位的 {year} 年度空白填報活頁簿，位於「{args.out}」。")
+    _echo(f"共產生 {written} 個單位的 {year} 年度空白填報活頁簿，位於「{args.out}」。")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .aggregate import aggregate
 from .config import Config
-from .problems import GmreportError, Problem, count_by_severity, problem
+from .problems import GmreportError, Problem, UsageError, count_by_severity, problem
 from .read import RawWorkbook, read_paths
 from .validate import CleanWorkbook, RowCount, check_across, identify, row_totals, validate_workbook
 
@@ -49,7 +49,7 @@ def check(paths: list[Path], config: Config) -> Outcome:
     """Validate workbooks as a unit would before sending them: each against its own 年度."""
     missing = [p for p in paths if not p.exists()]
     if missing:
-        raise GmreportError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
+        raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
     folder = read_paths(paths)
     problems = list(folder.problems)
     by_year: dict[int, list[CleanWorkbook]] = {}
@@ -79,7 +79,7 @@ def build(
 ) -> Outcome:
     """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`."""
     if not input_dir.is_dir():
-        raise GmreportError(f"找不到資料夾「{input_dir}」，請確認 --input 的路徑。")
+        raise UsageError(f"找不到資料夾「{input_dir}」，請確認 --input 的路徑。")
     folder = read_paths([input_dir])
     identified = [(raw, identify(raw, config)) for raw in folder.workbooks]
     years = sorted({who.year for _, who in identified if who.year is not None})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import struct
 import zipfile
 import zlib
@@ -121,6 +122,7 @@ def write_raw_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> Pat
     return path
 
 
+@functools.cache
 def deflated_zeros(size: int) -> tuple[bytes, int]:
     """Raw deflate data inflating to `size` zero bytes (a multiple of 1 MB), and its CRC-32."""
     block = bytes(MB)

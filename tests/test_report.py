@@ -410,3 +410,10 @@ def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch) -
 def test_pdf_of_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="找不到要轉成 PDF 的檔案"):
         pdf.convert_to_pdf(tmp_path / "沒有這個檔.docx", tmp_path)
+
+
+def test_broken_chart_file_is_a_clear_error(figures: dict, tmp_path: Path) -> None:
+    broken = tmp_path / "training_completion.png"
+    broken.write_bytes(b"not a png")
+    with pytest.raises(OutputError, match="無法將統計圖放入報告"):
+        render_report(figures, tmp_path / "報告.docx", charts={"training_completion": broken})

@@ -72,10 +72,6 @@ class ParaStyle:
     color: str | None = None
 
 
-def _exact(pt: float) -> str:
-    return f'<w:spacing w:before="0" w:after="0" w:line="{round(pt * 20)}" w:lineRule="exact"/>'
-
-
 def _spacing(before: float, after: float, line_pt: float | None) -> str:
     line = (
         f' w:line="{round(line_pt * 20)}" w:lineRule="exact"'
@@ -259,7 +255,8 @@ PARA_STYLES = (
 )
 
 
-def _para_style_xml(s: ParaStyle) -> str:
+def _para_style(s: ParaStyle):
+    """The w:style element of `s`, its pPr children in schema order (Word insists)."""
     attrs = ' w:default="1"' if s.style_id == "Normal" else ""
     custom = "" if s.builtin else ' w:customStyle="1"'
     xml = f'<w:style {NS} w:type="paragraph"{attrs}{custom} w:styleId="{s.style_id}">'
@@ -268,41 +265,25 @@ def _para_style_xml(s: ParaStyle) -> str:
         xml += f'<w:basedOn w:val="{s.based_on}"/>'
     if s.next_id:
         xml += f'<w:next w:val="{s.next_id}"/>'
-    xml += "<w:qFormat/><w:pPr>"
-    ppr = s.ppr
-    keep = ""
-    for tag in ("<w:keepNext/>", "<w:keepLines/>", "<w:pageBreakBefore/>", "<w:widowControl/>"):
-        if tag in ppr:
-            keep += tag
-            ppr = ppr.replace(tag, "")
-    xml += keep
+    xml += "<w:qFormat/><w:pPr>" + s.ppr
     if s.numbering:
         num_id, ilvl = s.numbering
         xml += f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
-    xml += ppr
     if s.outline is not None:
         xml += f'<w:outlineLvl w:val="{s.outline}"/>'
     xml += "</w:pPr><w:rPr>" + _fonts(s.size, bold=s.bold, color=s.color)
     if s.style_id == "Normal":
         xml += LANG
     xml += "</w:rPr></w:style>"
-    return xml
-
-
-def _fix_ppr_order(xml: str) -> str:
-    """Order pPr children as the schema requires (Word rejects files that do not)."""
     order = [
         "pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr",
         "adjustRightInd", "snapToGrid", "spacing", "ind", "jc", "outlineLvl",
     ]  # fmt: skip
-    root = parse_xml(xml)
-    for ppr in root.iter(qn("w:pPr")):
-        children = list(ppr)
-        children.sort(key=lambda e: order.index(e.tag.split("}")[1]))
-        for c in children:
-            ppr.remove(c)
-            ppr.append(c)
-    return root
+    style = parse_xml(xml)
+    ppr = style.find(qn("w:pPr"))
+    for child in sorted(ppr, key=lambda e: order.index(e.tag.split("}")[1])):
+        ppr.append(child)  # appending an existing child moves it to the end
+    return style
 
 
 OTHER_STYLES = (
@@ -359,7 +340,7 @@ def _setup_styles(doc: DocumentObject) -> None:
         ),
     )
     for s in PARA_STYLES:
-        styles.append(_fix_ppr_order(_para_style_xml(s)))
+        styles.append(_para_style(s))
     for xml in OTHER_STYLES:
         styles.append(parse_xml(xml))
     for el in styles.iter(qn("w:rFonts")):
@@ -527,6 +508,14 @@ def _setup_section(doc: DocumentObject) -> None:
     )
 
 
+def _style(doc: DocumentObject, style_id: str):
+    """The style `style_id`; python-docx would silently fall back to Normal for a typo."""
+    for style in doc.styles:
+        if style.style_id == style_id:
+            return style
+    raise KeyError(style_id)
+
+
 @dataclass(frozen=True)
 class Col:
     """One table column: header text (under `group` when grouped), width in cm, cell text."""
@@ -547,7 +536,7 @@ class Builder:
         self.figures = 0
 
     def p(self, text: str, style: str = "BodyText3") -> None:
-        para = self.doc.add_paragraph(style=self.doc.styles.get_by_id(style, 1))
+        para = self.doc.add_paragraph(style=_style(self.doc, style))
         if text:
             para.add_run(text)
 
@@ -565,7 +554,7 @@ class Builder:
         self.p(text, "Heading3")
 
     def _caption(self, label: str, number: int, title: str, style: str) -> None:
-        para = self.doc.add_paragraph(style=self.doc.styles.get_by_id(style, 1))
+        para = self.doc.add_paragraph(style=_style(self.doc, style))
         p = para._p
         for xml in (
             _run(label),
@@ -613,7 +602,7 @@ class Builder:
         if total:
             body.append(("total", total))
         table = self.doc.add_table(rows=n_header + len(body), cols=len(cols))
-        table.style = self.doc.styles.get_by_id("ReportTable", 3)
+        table.style = _style(self.doc, "ReportTable")
         _table_geometry(table, [c.width for c in cols])
         self._header(table, cols, n_header)
         for i, (kind, content) in enumerate(body, start=n_header):
@@ -703,7 +692,7 @@ def _cell_text(cell, text: str, style: str) -> None:
     for extra in cell.paragraphs[1:]:
         extra._p.getparent().remove(extra._p)
     para = cell.paragraphs[0]
-    para.style = cell.part.document.styles.get_by_id(style, 1)
+    para.style = _style(cell.part.document, style)
     for r in list(para.runs):
         r._r.getparent().remove(r._r)
     if text:
@@ -1088,6 +1077,7 @@ def _cedaw_measures(b: Builder) -> None:
         empty="本年度未辦理 CEDAW 宣導",
         total=total,
     )
+    b.figure("cedaw_participants", "CEDAW宣導參與人數（依性別）")
     b.table(
         "CEDAW宣導辦理情形",
         [
@@ -1102,7 +1092,6 @@ def _cedaw_measures(b: Builder) -> None:
         loop="c in cedaw.list",
         empty="本年度未辦理 CEDAW 宣導",
     )
-    b.figure("cedaw_participants", "CEDAW宣導參與人數（依性別）")
     b.h3("其他性別平等措施")
     b.p(
         "本年度辦理其他性別平等措施 {{ other_measures.count|num }} 項，參與 "
@@ -1148,7 +1137,7 @@ def _targets(b: Builder) -> None:
         Col("達成情形", 1.8, ""),
     ]
     table = b.doc.add_table(rows=4, cols=len(cols))
-    table.style = b.doc.styles.get_by_id("ReportTable", 3)
+    table.style = _style(b.doc, "ReportTable")
     _table_geometry(table, [c.width for c in cols])
     b._header(table, cols, 1)
     for i, text in ((1, "{%tr for t in target_rows %}"), (3, "{%tr endfor %}")):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
@@ -141,6 +142,8 @@ def render_report(
         raise OutputError(_missing_message([_undefined_name(str(e))])) from None
     except jinja2.TemplateError as e:
         raise OutputError(f"報告範本有錯誤，無法產製報告：{e}") from None
+    except (OSError, UnrecognizedImageError) as e:
+        raise OutputError(f"無法將統計圖放入報告（{e}），請重新產製統計圖。") from None
     with atomic_path(path) as tmp:
         try:
             doc.save(tmp)

@@ -1,0 +1,286 @@
+"""End to end: `input_samples/` through the whole pipeline, checked against an independent count.
+
+The expected figures are computed here from the sample workbooks with openpyxl and a
+deliberately separate, simpler reading of the values, not with gmreport's reader.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from gmreport.config import Config
+from gmreport.pipeline import build
+
+from .conftest import SAMPLES
+
+YEAR = 113
+
+
+def _norm(v) -> str:
+    return unicodedata.normalize("NFKC", str(v)).strip() if v is not None else ""
+
+
+def _date(v) -> date | None:
+    if isinstance(v, datetime):
+        return v.date()
+    s = _norm(v)
+    if not s:
+        return None
+    if m := re.fullmatch(r"(\d{2,3})[/.\-](\d+)[/.\-](\d+)", s) or re.fullmatch(
+        r"(\d{2,3})年(\d+)月(\d+)日", s
+    ):
+        return date(int(m[1]) + 1911, int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{4})[/.\-](\d+)[/.\-](\d+)", s)
+    assert m, f"unexpected date in samples: {v!r}"
+    return date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def _num(v) -> float:
+    if isinstance(v, int | float):
+        return float(v)
+    s = _norm(v).replace(",", "")
+    m = re.match(r"\d+(\.\d+)?", s)
+    return float(m[0]) if m else 0.0
+
+
+def _gender(v) -> str:
+    return {"男性": "男", "女性": "女"}.get(_norm(v), _norm(v))
+
+
+def _rows(ws):
+    """Data rows under the header row (row 2 in the templates) as dicts by header."""
+    header = [_norm(h) for h in next(ws.iter_rows(min_row=2, max_row=2, values_only=True))]
+    for row in ws.iter_rows(min_row=3, values_only=True):
+        if any(_norm(v) for v in row):
+            yield dict(zip(header, row, strict=False))
+
+
+def expected_figures(folder: Path, year: int) -> dict:
+    first, last = date(year + 1911, 1, 1), date(year + 1911, 12, 31)
+    people, hours = [], defaultdict(float)
+    cedaw, measures, members, meetings = [], [], {}, 0
+    for path in sorted(folder.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path, data_only=True)
+        info = {_norm(r[0]): r[1] for r in wb["基本資料"].iter_rows(values_only=True) if r[0]}
+        if int(_num(info["年度"])) != year:
+            continue
+        unit = _norm(info["填報單位"])
+        for r in _rows(wb["培力紀錄"]):
+            when = _date(r["上課日期"])
+            if first <= when <= last:
+                hours[unit, re.sub(r"\s", "", _norm(r["姓名"]))] += _num(r["時數"])
+        for r in _rows(wb["人員名冊"]):
+            start = max(_date(r["到職日期"]) or first, first)
+            end = min(_date(r["離職日期"]) or last, last)
+            kind = _norm(r["人員類別"])
+            target = max(
+                2 if kind in ("公務人員", "約聘僱人員") else 2,
+                3 if _norm(r["主管"]) == "是" else 0,
+                6 if _norm(r["性別業務承辦人"]) == "是" else 0,
+            )
+            people.append(
+                {
+                    "key": (unit, re.sub(r"\s", "", _norm(r["姓名"]))),
+                    "gender": _gender(r["性別"]),
+                    "required": (end - start).days + 1 >= 90,
+                    "target": target,
+                }
+            )
+        cedaw += [r for r in _rows(wb["CEDAW宣導"]) if first <= _date(r["辦理日期"]) <= last]
+        measures += list(_rows(wb["其他性平措施"]))
+        for r in _rows(wb["性平小組成員"]):
+            members.setdefault(_norm(r["姓名"]), (_gender(r["性別"]), _norm(r["角色"])))
+        meetings += len(list(_rows(wb["性平小組會議"])))
+    required = [p for p in people if p["required"]]
+    completed = [p for p in required if hours[p["key"]] >= p["target"]]
+
+    def by_gender(ps):
+        c = Counter(p["gender"] for p in ps)
+        return {"male": c["男"], "female": c["女"], "other": c["其他"], "total": len(ps)}
+
+    def participants(rows):
+        keys = {"male": "參與人數(男)", "female": "參與人數(女)", "other": "參與人數(其他)"}
+        out = {k: int(sum(_num(r[h]) for r in rows)) for k, h in keys.items()}
+        return out | {"total": sum(out.values())}
+
+    member_genders = Counter(g for g, _ in members.values())
+    return {
+        "required": by_gender(required),
+        "completed": by_gender(completed),
+        "hours_all": sum(hours[p["key"]] for p in required),
+        "total_hours": sum(hours.values()),
+        "cedaw_sessions": len(cedaw),
+        "cedaw_participants": participants(cedaw),
+        "measures": len(measures),
+        "members": {
+            "male": member_genders["男"],
+            "female": member_genders["女"],
+            "total": len(members),
+        },
+        "meetings": meetings,
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[dict, Path]:
+    out = tmp_path_factory.mktemp("out")
+    outcome = build(SAMPLES, out, Config())
+    assert not outcome.has_errors, [p.message for p in outcome.problems if p.is_error]
+    figures = json.loads((out / f"{YEAR}年度統計數據.json").read_text(encoding="utf-8"))
+    return figures, out
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict:
+    return expected_figures(SAMPLES, YEAR)
+
+
+def test_build_writes_the_four_outputs(built):
+    _, out = built
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        [
+            f"{YEAR}年度性別主流化執行成果報告.docx",
+            f"{YEAR}年度性別主流化統計總表.xlsx",
+            f"{YEAR}年度填報檢核結果.xlsx",
+            f"{YEAR}年度統計數據.json",
+        ]
+    )
+
+
+def test_json_keys_are_those_of_the_spec(built):
+    figures, _ = built
+    spec_keys = {"schema", "agency", "year", "units", "training", "meetings", "gia", "indicators"}
+    spec_keys |= {"budget", "cedaw", "other_measures", "targets", "issues"}
+    assert spec_keys <= figures.keys()
+    assert figures["schema"] == "gmreport.figures/1"
+    assert figures["year"] == YEAR
+    assert set(figures["training"]["groups"]) == {
+        "civil_servants",
+        "supervisors",
+        "gender_officers",
+        "other_staff",
+        "all",
+    }
+    for group in figures["training"]["groups"].values():
+        assert {"required", "completed", "hours"} <= group.keys()
+        assert set(group["required"]) == {"male", "female", "other", "total"}
+    assert set(figures["training"]["hours_by_mode"]) >= {"實體", "數位", "混成"}
+    for t in figures["targets"]:
+        assert {"id", "label", "required", "actual", "met"} <= t.keys()
+    assert [t["id"] for t in figures["targets"]] == [
+        "meetings_per_year",
+        "members_range",
+        "convener",
+        "ex_officio",
+        "gender_balance",
+        "training_completion",
+        "cedaw_sessions",
+        "other_measures",
+    ]
+
+
+def test_training_figures_match_an_independent_count(built, expected):
+    figures, _ = built
+    everyone = figures["training"]["groups"]["all"]
+    assert everyone["required"] == expected["required"]
+    assert everyone["completed"] == expected["completed"]
+    assert everyone["hours"] == pytest.approx(expected["hours_all"])
+    assert figures["training"]["total_hours"] == pytest.approx(expected["total_hours"])
+    assert sum(figures["training"]["hours_by_mode"].values()) == pytest.approx(
+        expected["total_hours"]
+    )
+
+
+def test_other_figures_match_an_independent_count(built, expected):
+    figures, _ = built
+    assert figures["cedaw"]["sessions"] == expected["cedaw_sessions"]
+    assert figures["cedaw"]["participants"] == expected["cedaw_participants"]
+    assert figures["other_measures"]["count"] == expected["measures"]
+    assert figures["meetings"]["count"] == expected["meetings"]
+    members = figures["meetings"]["members"]
+    assert (members["male"], members["female"], members["total"]) == (
+        expected["members"]["male"],
+        expected["members"]["female"],
+        expected["members"]["total"],
+    )
+
+
+def test_targets_follow_from_the_figures(built, expected):
+    figures, _ = built
+    targets = {t["id"]: t for t in figures["targets"]}
+    rate = expected["completed"]["total"] / expected["required"]["total"]
+    assert targets["training_completion"]["actual"] == pytest.approx(rate)
+    assert targets["training_completion"]["met"] is (rate >= 1.0)
+    assert targets["cedaw_sessions"]["met"] is (expected["cedaw_sessions"] >= 2)
+    third = math.ceil(expected["members"]["total"] / 3)
+    assert targets["gender_balance"]["met"] is (
+        expected["members"]["male"] >= third and expected["members"]["female"] >= third
+    )
+    assert {t["met"] for t in figures["targets"]} == {True, False}, (
+        "samples show both 達成 and 未達成"
+    )
+
+
+def test_samples_show_a_missing_unit_and_a_file_set_aside(built):
+    figures, _ = built
+    assert figures["units"]["missing"] == ["調解委員會"]
+    assert [f["year"] for f in figures["files"]["set_aside"]] == [112]
+
+
+def test_rows_reconcile(built):
+    rows = built[0]["rows"]
+    assert rows["read"] == rows["counted"] + rows["excluded"]
+    for sheet in rows["by_sheet"]:
+        assert sheet["read"] == sheet["counted"] + sheet["excluded"]
+
+
+def _docx_text(path: Path) -> str:
+    document = docx.Document(path)
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += ["\t".join(c.text for c in row.cells) for row in table.rows]
+    return "\n".join(parts)
+
+
+def test_report_shows_the_same_numbers(built, expected):
+    figures, out = built
+    text = _docx_text(out / f"{YEAR}年度性別主流化執行成果報告.docx")
+    req, done = expected["required"], expected["completed"]
+    rate = done["total"] / req["total"]
+    assert f"應訓人員計 {req['total']} 人" in text
+    assert f"完訓率 {rate * 100:.1f}%" in text
+    assert f"CEDAW 宣導 {expected['cedaw_sessions']} 場次" in text
+    assert f"{expected['cedaw_participants']['total']:,} 人次" in text
+    assert "調解委員會" in text
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    everyone = next(r for r in rows if r[0] == "全機關")
+    assert everyone[1:9] == [str(x) for x in (*req.values(), *done.values())]
+    for t in figures["targets"]:
+        row = next(r for r in rows if t["label"] in r)
+        assert row[-1] == ("達成" if t["met"] else "未達成")
+
+
+def test_report_holds_no_trainee_name(built):
+    _, out = built
+    text = _docx_text(out / f"{YEAR}年度性別主流化執行成果報告.docx")
+    wb = openpyxl.load_workbook(SAMPLES / f"{YEAR}年度_人事室_性別主流化填報.xlsx")
+    chairs = {_norm(r["主席"]) for r in _rows(wb["性平小組會議"])}
+    names = {
+        re.sub(r"\s", "", _norm(r["姓名"]))
+        for path in SAMPLES.glob(f"{YEAR}*.xlsx")
+        for r in _rows(openpyxl.load_workbook(path)["培力紀錄"])
+    }
+    assert names
+    leaked = sorted(n for n in names - chairs if n in text)
+    assert not leaked

@@ -1,0 +1,227 @@
+"""The build as a whole: another agency's config, errors, drafts, years, and LibreOffice."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from gmreport.config import Config, config_from_dict
+from gmreport.pipeline import build
+from gmreport.problems import GmreportError
+
+from .conftest import SAMPLES
+from .test_build import _docx_text
+
+OTHER_AGENCY = {
+    "agency": "臺南市東區區公所",
+    "units": ["總務科", "人事室", "會計科"],
+    "training": {"hours_general": 4, "hours_supervisor": 5, "min_service_days": 180},
+    "cedaw": {"min_sessions": 3},
+    "meetings": {"members_min": 3, "members_max": 5},
+}
+
+
+def _outputs(folder: Path, year: int = 113) -> dict:
+    return json.loads((folder / f"{year}年度統計數據.json").read_text(encoding="utf-8"))
+
+
+def test_another_agency_works_by_changing_only_the_config(tmp_path, make_workbook):
+    config = config_from_dict(OTHER_AGENCY)
+    inbox = tmp_path / "in"
+    agency = OTHER_AGENCY["agency"]
+    make_workbook(
+        {
+            "人員名冊": [
+                ["甲", "男", "公務人員", "否"],
+                ["乙", "女", "公務人員", "是"],
+                ["丙", "女", "職工"],
+                ["丁", "男", "公務人員", "", "", "", "113/9/1"],
+            ],
+            "培力紀錄": [
+                ["甲", "課", "CEDAW", "實體", "113/3/1", 4],
+                ["乙", "課", "CEDAW", "實體", "113/3/1", 4],
+                ["丙", "課", "CEDAW", "數位", "113/3/1", 2],
+                ["丁", "課", "CEDAW", "數位", "113/10/1", 1],
+            ],
+            "CEDAW宣導": [
+                ["座談", "113/5/5", "一般民眾", "實體活動", "綜合", 3, 4, 0],
+                ["廣播", "113/6/5", "一般民眾", "廣播", "綜合", 0, 0, 0],
+            ],
+        },
+        unit="總務科",
+        agency=agency,
+        folder=inbox,
+    )
+    make_workbook(
+        {
+            "人員名冊": [["戊", "女", "公務人員", "否", "是"]],
+            "培力紀錄": [["戊", "課", "性別主流化進階", "數位", "113/8/8", 6]],
+            "性平小組成員": [
+                ["戊", "女", "專員", "召集人"],
+                ["己", "男", "主任", "人事當然成員"],
+                ["庚", "女", "主任", "會計當然成員"],
+                ["辛", "男", "秘書", "調解當然成員"],
+            ],
+        },
+        unit="人事室",
+        agency=agency,
+        folder=inbox,
+    )
+    out = tmp_path / "out"
+    outcome = build(inbox, out, config)
+    assert not outcome.has_errors
+    figures = _outputs(out)
+    assert figures["agency"] == agency
+    assert figures["units"] == {
+        "expected": ["總務科", "人事室", "會計科"],
+        "submitted": ["總務科", "人事室"],
+        "missing": ["會計科"],
+    }
+    everyone = figures["training"]["groups"]["all"]
+    assert everyone["required"] == {"male": 1, "female": 3, "other": 0, "total": 4}
+    assert everyone["completed"] == {"male": 1, "female": 2, "other": 0, "total": 3}
+    assert everyone["hours"] == 16.0
+    assert figures["training"]["total_hours"] == 17.0
+    assert figures["training"]["targets"]["hours_general"] == 4
+    targets = {t["id"]: t for t in figures["targets"]}
+    assert (targets["cedaw_sessions"]["required"], targets["cedaw_sessions"]["met"]) == (3, False)
+    assert targets["members_range"]["required"] == [3, 5]
+    assert targets["members_range"]["met"] is True
+    assert targets["ex_officio"]["missing"] == ["研考當然成員", "婦女社會參與促進小組連絡人"]
+    assert targets["training_completion"]["actual"] == 0.75
+    text = _docx_text(out / "113年度性別主流化執行成果報告.docx")
+    assert agency in text
+    assert "會計科" in text
+    assert "旗津" not in text
+    shortfalls = openpyxl.load_workbook(out / "113年度填報檢核結果.xlsx")["待補訓名單"]
+    names = [row[1] for row in shortfalls.iter_rows(values_only=True)]
+    assert "乙" in names
+    assert "甲" not in names
+
+
+def _broken_inbox(tmp_path, make_workbook, valid_rows) -> Path:
+    inbox = tmp_path / "in"
+    rows = valid_rows | {
+        "培力紀錄": [*valid_rows["培力紀錄"], ["王小明", "課", "CEDAW", "實體", "113/13/1", 1]]
+    }
+    make_workbook(rows, folder=inbox)
+    make_workbook(valid_rows, unit="民政課", folder=inbox)
+    return inbox
+
+
+def test_input_errors_stop_the_report_but_not_the_problem_list(tmp_path, make_workbook, valid_rows):
+    inbox = _broken_inbox(tmp_path, make_workbook, valid_rows)
+    out = tmp_path / "out"
+    outcome = build(inbox, out, Config())
+    assert outcome.has_errors
+    assert sorted(p.name for p in out.iterdir()) == [
+        "113年度填報檢核結果.xlsx",
+        "113年度統計數據.json",
+    ]
+    figures = _outputs(out)
+    assert figures["issues"]["errors"] == 1
+    sheet = openpyxl.load_workbook(out / "113年度填報檢核結果.xlsx")["檢核結果"]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "E6" in cells
+    assert "bad-date" in cells
+
+
+def test_draft_report_is_marked_and_counts_the_excluded_rows(tmp_path, make_workbook, valid_rows):
+    inbox = _broken_inbox(tmp_path, make_workbook, valid_rows)
+    out = tmp_path / "out"
+    outcome = build(inbox, out, Config(), draft=True)
+    assert outcome.has_errors
+    report = out / "113年度性別主流化執行成果報告.docx"
+    figures = _outputs(out)
+    assert figures["draft"] is True
+    assert figures["rows"]["excluded"] == 1
+    assert figures["rows"]["read"] == figures["rows"]["counted"] + 1
+    document = docx.Document(report)
+    headers = [p.text for s in document.sections for p in s.header.paragraphs]
+    assert any("草稿" in h for h in headers)
+    text = _docx_text(report)
+    assert str(figures["rows"]["read"]) in text
+
+
+def test_latest_year_is_taken_and_other_years_set_aside(tmp_path, make_workbook, valid_rows):
+    inbox = tmp_path / "in"
+    make_workbook(valid_rows, year=112, folder=inbox)
+    make_workbook(valid_rows, year=113, folder=inbox)
+    outcome = build(inbox, tmp_path / "out", Config())
+    assert outcome.year == 113
+    assert [f["year"] for f in outcome.figures["files"]["set_aside"]] == [112]
+    assert [p.code for p in outcome.problems] == ["other-year"]
+    older = build(inbox, tmp_path / "out112", Config(), year=112)
+    assert older.figures["files"]["set_aside"][0]["year"] == 113
+
+
+def test_a_year_with_no_workbooks_is_a_clear_error(tmp_path, make_workbook, valid_rows):
+    inbox = tmp_path / "in"
+    make_workbook(valid_rows, year=112, folder=inbox)
+    with pytest.raises(GmreportError, match="沒有 114 年度的填報檔"):
+        build(inbox, tmp_path / "out", Config(), year=114)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(GmreportError, match="沒有可讀取的填報檔"):
+        build(empty, tmp_path / "out", Config())
+
+
+def test_every_row_of_a_messy_folder_is_counted_or_excluded(tmp_path, make_workbook, valid_rows):
+    inbox = tmp_path / "in"
+    messy = valid_rows | {
+        "培力紀錄": [
+            *valid_rows["培力紀錄"],
+            ["王小明", "課", "CEDAW", "實體", "112/12/1", 1],  # outside the year
+            ["張三", "課", "CEDAW", "實體", "113/2/1", 1],  # not on the roster
+            ["李美玲", "課", "CEDAW", "實體", "113/2/1", "十二"],
+        ],
+        "CEDAW宣導": [["座談", "113/5/5", "本所同仁", "實體活動", "綜合", 3, 4, 0]],
+    }
+
+    def misspell(wb):
+        wb.create_sheet("其他").append(["多出來的資料"])
+
+    make_workbook(messy, folder=inbox, edit=misspell)
+    make_workbook(valid_rows, unit="民政課", folder=inbox, name="民政課.xlsx")
+    make_workbook(valid_rows, unit="民政課", folder=inbox, name="民政課-新版.xlsx")
+    outcome = build(inbox, tmp_path / "out", Config(), draft=True)
+    rows = outcome.figures["rows"]
+    read = 3 + 6 + 1 + 1 + (3 + 3) * 2  # 人事室: roster, training, CEDAW, stray; 民政課 twice
+    assert rows["read"] == read
+    assert rows["excluded"] == 4 + 1 + 12
+    assert rows["counted"] == read - rows["excluded"]
+    counted_training = outcome.figures["training"]["total_hours"]
+    assert counted_training == 3 + 6 + 2
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能另存活頁簿"
+)
+def test_workbooks_resaved_by_libreoffice_give_identical_figures(tmp_path):
+    resaved = tmp_path / "resaved"
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(resaved),
+            *map(str, sorted(SAMPLES.glob("*.xlsx"))),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert len(list(resaved.glob("*.xlsx"))) == len(list(SAMPLES.glob("*.xlsx")))
+    original = build(SAMPLES, tmp_path / "a", Config()).figures
+    again = build(resaved, tmp_path / "b", Config()).figures
+    assert again == original
