@@ -24,6 +24,8 @@ from gmreport.pipeline import build
 from .conftest import SAMPLES
 
 YEAR = 113
+# SPEC §4 defaults: 公務人員/約聘僱, 職工/自僱, 主管, 性別業務承辦人
+HOURS_GENERAL, HOURS_OTHER_STAFF, HOURS_SUPERVISOR, HOURS_GENDER_OFFICER = 2, 2, 3, 6
 
 
 def _norm(v) -> str:
@@ -84,9 +86,9 @@ def expected_figures(folder: Path, year: int) -> dict:
             end = min(_date(r["離職日期"]) or last, last)
             kind = _norm(r["人員類別"])
             target = max(
-                2 if kind in ("公務人員", "約聘僱人員") else 2,
-                3 if _norm(r["主管"]) == "是" else 0,
-                6 if _norm(r["性別業務承辦人"]) == "是" else 0,
+                HOURS_GENERAL if kind in ("公務人員", "約聘僱人員") else HOURS_OTHER_STAFF,
+                HOURS_SUPERVISOR if _norm(r["主管"]) == "是" else 0,
+                HOURS_GENDER_OFFICER if _norm(r["性別業務承辦人"]) == "是" else 0,
             )
             people.append(
                 {

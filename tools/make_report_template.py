@@ -12,6 +12,8 @@ digits, set on every style with no theme fonts; A4 with 2.5 cm margins; headings
 from __future__ import annotations
 
 import argparse
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -404,6 +406,13 @@ FONT_TABLE = (
 )
 
 
+APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>gmreport</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+
+
 def _setup_package(doc: DocumentObject) -> None:
     """Drop the default template's leftovers and declare zh-TW in settings and fonts."""
     part = doc.part
@@ -416,6 +425,8 @@ def _setup_package(doc: DocumentObject) -> None:
     for rid, rel in list(package_rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             del package_rels[rid]
+        elif rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_PROPERTIES.encode("utf-8")
     settings = doc.settings.element
     lang = settings.find(qn("w:themeFontLang"))
     lang.set(qn("w:eastAsia"), "zh-TW")
@@ -1250,8 +1261,19 @@ def build_template(out: Path = OUT) -> Path:
     _setup_section(doc)
     build_content(Builder(doc))
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    _write_reproducibly(buffer, out)
     return out
+
+
+def _write_reproducibly(docx: io.BytesIO, out: Path) -> None:
+    """Re-zip with fixed timestamps so an unchanged template is byte-identical in git."""
+    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
 
 
 def main() -> None:
