@@ -6,6 +6,7 @@ read → validate → aggregate → render. The CLI is a thin layer over `build`
 from __future__ import annotations
 
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def _unusable(raw: RawWorkbook, year: int) -> CleanWorkbook:
 
 def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> None:
     # Imported here: rendering pulls in docxtpl and matplotlib, which `check` never needs.
-    from .render.charts import make_charts
+    from .render.charts import ChartFontWarning, make_charts
     from .render.figures_json import write_figures_json
     from .render.report import render_report
     from .render.workbooks import write_problems, write_statistics
@@ -195,10 +196,12 @@ def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> Non
         return
     write_statistics(figures, names["statistics"])
     outcome.written.append(names["statistics"])
-    with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
+    with (
+        tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir,
+        warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught,
+    ):
         charts = make_charts(figures, Path(charts_dir))
-        if not charts:
-            outcome.notes.append("找不到中文字型，報告中不含圖表。")
+        outcome.notes += [str(w.message) for w in caught]
         render_report(figures, names["report"], charts=charts)
     outcome.written.append(names["report"])
     if pdf:

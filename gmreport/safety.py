@@ -123,7 +123,13 @@ def inspect_workbook(path: Path) -> tuple[SheetInfo, ...]:
             try:
                 with zipfile.ZipFile(f) as z:
                     return _inspect_package(z)
-            except (zipfile.BadZipFile, zlib.error, EOFError, struct.error) as e:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                struct.error,
+                UnicodeDecodeError,
+            ) as e:
                 raise Refused("corrupt", _zip_detail(e)) from None
             except NotImplementedError:
                 raise Refused("corrupt", "使用了不支援的壓縮方式") from None
@@ -487,14 +493,21 @@ def _parse_range(ref: str) -> tuple[int, int] | None:
 
 
 def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetInfo:
-    """Stream a worksheet once: the cells' used bounds, the merged ranges, the claimed range."""
+    """Stream a worksheet once: the cells' used bounds, the merged ranges, the claimed range.
+
+    A cell counts once a value or formula is seen in it; only then is its reference parsed,
+    since templates hold thousands of styled empty cells. A cell without `r` sits right of
+    the previous cell of its row, and a row without `r` under the previous row, as calamine
+    places them.
+    """
     depth = data_depth = 0
     max_row = max_col = 0
-    row = col = 0  # the current row, and the last column used in it
-    cell_row = cell_col = 0
+    row = 0
+    anchor: str | None = None  # the last cell reference seen in this row
+    since = 0  # cells seen in this row since `anchor`
+    cell_ref: str | None = None
     in_data = in_cell = False
     merged: list[str] = []
-    columns: dict[str, int] = {}
     kinds: dict[str, str] = {}
 
     def kind_of(name: str) -> str:
@@ -502,23 +515,25 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
         kinds[name] = kind = "content" if local in ("v", "f", "is") else local
         return kind
 
-    def too_far(row: int, col: int) -> Refused:
-        inside = row <= EXCEL_ROWS and col <= EXCEL_COLS
-        where = f"{_column_letters(col)}{row}" if inside else "Excel 工作表範圍之外"
-        return Refused("huge-range", f"有資料的儲存格延伸至 {where}", sheet)
-
-    def cell_position(ref: str) -> tuple[int, int]:
-        letters = ref.rstrip("0123456789")
-        column = columns.get(letters)
-        if column is not None and 0 < len(ref) - len(letters) < 10:
-            number = int(ref[len(letters) :])
-            if number:
-                return number, column
-        position = _parse_cell(ref)
-        if position is None:
+    def position(ref: str) -> tuple[int, int]:
+        found = _parse_cell(ref)
+        if found is None:
             raise Refused("corrupt", f"工作表「{sheet}」的儲存格位置「{ref}」無效", sheet)
-        columns[letters] = position[1]
-        return position
+        return found
+
+    def count_cell() -> None:
+        nonlocal max_row, max_col
+        if cell_ref is not None:
+            cell_row, cell_col = position(cell_ref)
+        else:
+            cell_row, cell_col = row, (position(anchor)[1] if anchor else 0) + since
+        if cell_row <= max_row and cell_col <= max_col:
+            return
+        max_row, max_col = max(max_row, cell_row), max(max_col, cell_col)
+        if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
+            inside = cell_row <= EXCEL_ROWS and cell_col <= EXCEL_COLS
+            where = f"{_column_letters(cell_col)}{cell_row}" if inside else "Excel 工作表範圍之外"
+            raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", sheet)
 
     def claim(ref: str, what: str) -> tuple[int, int] | None:
         corner = _parse_range(ref)
@@ -531,8 +546,7 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
         return corner
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth, data_depth, max_row, max_col, row, col, cell_row, cell_col
-        nonlocal in_data, in_cell
+        nonlocal depth, data_depth, row, anchor, since, cell_ref, in_data, in_cell
         depth += 1
         if depth > MAX_DEPTH:
             raise part.too_deep()
@@ -540,23 +554,14 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
         if in_cell:
             if kind == "content":
                 in_cell = False
-                if cell_row > max_row or cell_col > max_col:
-                    max_row = max(max_row, cell_row)
-                    max_col = max(max_col, cell_col)
-                    if (
-                        max_row * max_col > MAX_SHEET_CELLS
-                        or max_row > EXCEL_ROWS
-                        or max_col > EXCEL_COLS
-                    ):
-                        raise too_far(cell_row, cell_col)
+                count_cell()
         elif in_data:
             if kind == "c":
-                ref = attrs.get("r")
-                if ref is None:
-                    cell_row, cell_col = row, col + 1
+                cell_ref = attrs.get("r")
+                if cell_ref is None:
+                    since += 1
                 else:
-                    cell_row, cell_col = cell_position(ref)
-                col = cell_col
+                    anchor, since = cell_ref, 0
                 in_cell = True
             elif kind == "row":
                 ref = attrs.get("r")
@@ -566,7 +571,7 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
                     row = int(ref) if len(ref) < 10 else 10**10
                 else:
                     raise Refused("corrupt", f"工作表「{sheet}」的列號「{ref}」無效", sheet)
-                col = 0
+                anchor, since = None, 0
         elif kind == "sheetData":
             in_data = True
             data_depth = depth

@@ -225,3 +225,18 @@ def test_workbooks_resaved_by_libreoffice_give_identical_figures(tmp_path):
     original = build(SAMPLES, tmp_path / "a", Config()).figures
     again = build(resaved, tmp_path / "b", Config()).figures
     assert again == original
+
+
+def test_without_a_chinese_font_the_report_has_no_charts_and_says_why(tmp_path, monkeypatch):
+    from gmreport.render import charts
+
+    if charts.find_cjk_font() is None:
+        pytest.skip("此機器沒有中文字型（如 fonts-noto-cjk），無法比較有圖表的報告")
+    with_font = build(SAMPLES, tmp_path / "font", Config())
+    assert not with_font.notes
+    assert len(docx.Document(tmp_path / "font" / "113年度性別主流化執行成果報告.docx").inline_shapes) >= 3
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    outcome = build(SAMPLES, tmp_path, Config())
+    assert any("字型" in note for note in outcome.notes)
+    document = docx.Document(tmp_path / "113年度性別主流化執行成果報告.docx")
+    assert not document.inline_shapes

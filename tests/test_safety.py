@@ -10,17 +10,17 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import hostile
 import openpyxl
 import pandas as pd
 import pytest
-from hostile import GB, MB, sheet_xml, write_package, write_raw_zip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gmreport import safety
 from gmreport.problems import CATALOGUE
 from gmreport.safety import Refused, SheetInfo, inspect_workbook
+from tests import hostile
+from tests.hostile import GB, MB, sheet_xml, write_package, write_raw_zip
 
 
 def read_with_pandas(path: Path) -> dict[str, pd.DataFrame]:
@@ -461,7 +461,10 @@ def test_refused_carries_its_message() -> None:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_damaged_files_are_refused_or_pass(normal: Path, data: st.DataObject) -> None:

@@ -80,7 +80,7 @@ def make_charts(figures: Mapping[str, Any], folder: Path) -> dict[str, Path]:
         if fig is None:
             continue
         path = folder / f"{name}.png"
-        FigureCanvasAgg(fig)
+        FigureCanvasAgg(fig)  # attach a raster canvas without going through pyplot
         fig.savefig(path, dpi=DPI, facecolor="white")
         paths[name] = path
     return paths

@@ -1,0 +1,107 @@
+"""Property: any one bad cell put into a valid workbook is reported at that cell, never a crash."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gmreport.blank import FIRST_DATA_ROW, blank_workbook
+from gmreport.config import Config
+from gmreport.pipeline import check
+from gmreport.schema import SHEETS_BY_NAME, Kind
+
+from .conftest import ROSTER, TRAINING, fill
+
+BASE_ROWS = {
+    "人員名冊": ROSTER,
+    "培力紀錄": TRAINING,
+    "性平小組成員": [["王小明", "男", "秘書", "召集人"]],
+    "性平小組會議": [["113年第1次會議", "113/6/1", "王小明", 3, 4, 0, "決議"]],
+    "性別影響評估": [["計畫", "施政計畫", "113/7/1", "是", "人口統計", "採納"]],
+    "性別統計": [["人口數", "既有", "是", 10, 12, 0, "113年底", "施政"]],
+    "性別預算": [["婦女成長課程", "計畫類", 600000, 580000, 20, 180, 0, ""]],
+    "CEDAW宣導": [["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "否", ""]],
+    "其他性平措施": [["親子共讀", "教育", "113/7/20", "實體", 15, 30, 0, "成果"]],
+    "執行成果說明": [["性別意識培力", "辦理 2 場", "持續辦理"]],
+}
+
+text = st.text(alphabet="ABCXYZ甲乙丙？ -", min_size=1, max_size=6).filter(lambda s: s.strip())
+BAD_VALUES = {
+    Kind.CHOICE: st.one_of(st.sampled_from(["M", "F", "不知道", "男女", "公務員", "實體課"]), text),
+    Kind.YESNO: st.sampled_from(["Y", "有", "x", "是的", "不是"]),
+    Kind.DATE: st.sampled_from(["114/13/45", "下週", "2024-02-30", "13/45", "113/0/1", "今天", "２０２４年"]),
+    Kind.COUNT: st.sampled_from(["-1", "2.5", "十二", "abc", "三人", "-3人"]),
+    Kind.HOURS: st.sampled_from(["0", "25", "-2", "十", "abc", "30小時"]),
+    Kind.AMOUNT: st.sampled_from(["-5", "abc", "一百萬", "-1,000"]),
+}
+BLANKS = st.sampled_from(["", "   ", "\u3000"])
+
+
+def _targets() -> list[tuple[str, int, int]]:
+    """Every (sheet, row index, column index) where some value must be an error."""
+    out = []
+    for name, rows in BASE_ROWS.items():
+        for c, column in enumerate(SHEETS_BY_NAME[name].columns):
+            if column.kind in BAD_VALUES or column.required:
+                out += [(name, r, c) for r in range(len(rows))]
+    return out
+
+
+@cache
+def _base() -> bytes:
+    wb = blank_workbook(agency="高雄市旗津區公所", unit="人事室", year=113)
+    for sheet, rows in BASE_ROWS.items():
+        fill(wb[sheet], rows)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_base_workbook_is_valid(tmp_path):
+    path = tmp_path / "base.xlsx"
+    path.write_bytes(_base())
+    assert check([path], Config()).problems == []
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_one_bad_cell_is_reported_at_that_cell(tmp_path, data):
+    sheet, r, c = data.draw(st.sampled_from(_targets()), label="where")
+    column = SHEETS_BY_NAME[sheet].columns[c]
+    choices = [BAD_VALUES[column.kind]] if column.kind in BAD_VALUES else []
+    if column.required:
+        choices.append(BLANKS)
+    value = data.draw(st.one_of(*choices), label="value")
+    wb = openpyxl.load_workbook(io.BytesIO(_base()))
+    wb[sheet].cell(FIRST_DATA_ROW + r, c + 1).value = value
+    path = tmp_path / "mutated.xlsx"
+    wb.save(path)
+    cell = f"{openpyxl.utils.get_column_letter(c + 1)}{FIRST_DATA_ROW + r}"
+    problems = check([path], Config()).problems
+    assert any(p.sheet == sheet and p.cell == cell and p.is_error for p in problems), (
+        sheet,
+        cell,
+        value,
+        [(p.code, p.sheet, p.cell) for p in problems],
+    )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sheet=st.sampled_from(sorted(BASE_ROWS)), data=st.data())
+def test_a_damaged_header_or_sheet_name_is_reported(tmp_path, sheet, data):
+    wb = openpyxl.load_workbook(io.BytesIO(_base()))
+    how = data.draw(st.sampled_from(["rename", "header"]), label="how")
+    if how == "rename":
+        wb[sheet].title = sheet + data.draw(st.sampled_from(["1", "(舊)", "_備份"]), label="suffix")
+    else:
+        c = data.draw(st.integers(0, len(SHEETS_BY_NAME[sheet].columns) - 1), label="column")
+        wb[sheet].cell(2, c + 1).value = data.draw(st.sampled_from([None, "欄位", "?"]), label="header")
+    path = tmp_path / "damaged.xlsx"
+    wb.save(path)
+    problems = check([path], Config()).problems
+    expected = "unknown-sheet" if how == "rename" else "header-missing"
+    assert any(p.code == expected and p.is_error for p in problems), [(p.code, p.sheet) for p in problems]
