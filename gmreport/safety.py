@@ -318,6 +318,7 @@ class _XmlPart:
         self.part = part
         self.prolog_only = prolog_only
         self.depth = 0
+        self.started = False
         self.parser = parser = expat.ParserCreate()
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._doctype
@@ -329,6 +330,7 @@ class _XmlPart:
         raise Refused("unsafe-content", f"「{self.part}」含有 XML DTD／實體宣告")
 
     def _root(self, name: str, attrs: dict[str, str]) -> None:
+        self.started = True
         if name.rpartition(":")[2] == "sst":
             declared = attrs.get("uniqueCount", "")
             if declared.isascii() and declared.isdecimal():
@@ -375,6 +377,10 @@ class _XmlPart:
             raise Refused(
                 "corrupt", f"「{self.part}」不是有效的 XML（第 {e.lineno} 行：{_expat_reason(e)}）"
             ) from None
+        except (LookupError, ValueError):
+            if self.started:  # raised by a handler, which is a bug
+                raise
+            raise Refused("corrupt", f"「{self.part}」使用不支援的文字編碼") from None
 
 
 def _expat_reason(e: expat.ExpatError) -> str:
@@ -393,6 +399,8 @@ def _parse_small(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Element:
         raise Refused("unsafe-content", f"「{info.filename}」含有 XML DTD／實體宣告") from None
     except ParseError as e:
         raise Refused("corrupt", f"「{info.filename}」不是有效的 XML（{e.msg}）") from None
+    except (LookupError, ValueError):
+        raise Refused("corrupt", f"「{info.filename}」使用不支援的文字編碼") from None
 
 
 def _resolve(target: str) -> str:

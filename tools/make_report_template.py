@@ -875,8 +875,8 @@ def _training(b: Builder) -> None:
         + _people(f"{all_}.required")
         + f"），達目標時數者（完訓）{{{{ {all_}.completed.total|num }}}} 人，完訓率 "
         f"{{{{ {all_}.rate.total|pct }}}}（男性 {{{{ {all_}.rate.male|pct }}}}、女性 "
-        f"{{{{ {all_}.rate.female|pct }}}}）；全年研習總時數 {{{{ training.total_hours|num }}}} "
-        f"小時，應訓人員平均每人 {{{{ {all_}.average_hours|num }}}} 小時。"
+        f"{{{{ {all_}.rate.female|pct }}}}）；全年研習總時數 {{{{ training.total_hours|hours }}}} "
+        f"小時，應訓人員平均每人 {{{{ {all_}.average_hours|hours(2) }}}} 小時。"
         f"各類人員辦理情形如表{b.next_table()}、表{b.next_table() + 1}。"
     )
     b.table(
@@ -886,14 +886,14 @@ def _training(b: Builder) -> None:
             *_genders("應訓人數", "g.required", 1.0),
             *_genders("完訓人數", "g.completed", 1.0),
             Col("完訓率", 1.45, "{{ g.rate.total|pct }}"),
-            Col("總時數", 1.45, "{{ g.hours|num }}"),
-            Col("平均時數", 1.55, "{{ g.average_hours|num }}"),
+            Col("總時數", 1.45, "{{ g.hours|hours }}"),
+            Col("平均時數", 1.55, "{{ g.average_hours|hours(2) }}"),
         ],
         loop="g in training.groups.values()",
         keep=True,
         note="註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
         "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
-        "{{ training.total_hours|num }} 小時。",
+        "{{ training.total_hours|hours }} 小時。",
     )
     b.table(
         "各類人員性別意識培力完訓率（依性別）",
@@ -908,14 +908,14 @@ def _training(b: Builder) -> None:
         "性別意識培力研習時數（依辦理方式）",
         [
             Col("辦理方式", 4.0, "{{ mode }}"),
-            Col("時數", 3.0, "{{ hours|num }}"),
+            Col("時數", 3.0, "{{ hours|hours }}"),
             Col("占比", 3.0, "{{ hours|ratio(training.total_hours)|pct }}"),
         ],
         loop="mode, hours in training.hours_by_mode.items()",
         keep=True,
         total=[
             "合計",
-            "{{ training.total_hours|num }}",
+            "{{ training.total_hours|hours }}",
             "{{ (1 if training.total_hours else None)|pct }}",
         ],
     )

@@ -64,12 +64,18 @@ def yesno(value: object) -> str:
     return "是" if value else "否"
 
 
+def hours(value: float | None, digits: int = 1) -> str:
+    """Hours with a fixed number of decimals, so a column lines up (29.0, 213.5)."""
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
 def make_environment() -> jinja2.Environment:
     """The Jinja environment the report renders with: autoescape on, undefined is an error."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
         roc_date=roc_date,
         num=number,
+        hours=hours,
         pct=percent,
         female_ratio=female_ratio,
         ratio=ratio,
