@@ -27,7 +27,9 @@ def test_dates_as_people_type_them(raw):
     assert cells.parse_date(raw) == date(2024, 3, 5)
 
 
-@pytest.mark.parametrize("raw", ["114/13/45", "113/2/30", "三月五日", "2024", "3/5", "45356", "下週"])
+@pytest.mark.parametrize(
+    "raw", ["114/13/45", "113/2/30", "三月五日", "2024", "3/5", "45356", "下週"]
+)
 def test_impossible_or_unknown_dates(raw):
     with pytest.raises(CellProblem) as e:
         cells.parse_date(raw)
@@ -58,7 +60,9 @@ def test_numbers_as_people_type_them(raw, value):
     assert cells.parse_number(raw) == value
 
 
-@pytest.mark.parametrize(("raw", "suggestion"), [("十二", "12"), ("三小時", "3"), ("一百零五人", "105")])
+@pytest.mark.parametrize(
+    ("raw", "suggestion"), [("十二", "12"), ("三小時", "3"), ("一百零五人", "105")]
+)
 def test_chinese_numerals_get_a_suggestion(raw, suggestion):
     with pytest.raises(CellProblem) as e:
         cells.parse_number(raw)
@@ -75,7 +79,14 @@ def test_not_numbers(raw):
 
 @pytest.mark.parametrize(
     ("digits", "value"),
-    [("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("兩千", 2000), ("三萬五千", 35000)],
+    [
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("一百零五", 105),
+        ("兩千", 2000),
+        ("三萬五千", 35000),
+    ],
 )
 def test_chinese_to_int(digits, value):
     assert cells.chinese_to_int(digits) == value

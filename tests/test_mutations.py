@@ -33,7 +33,9 @@ text = st.text(alphabet="ABCXYZ甲乙丙？ -", min_size=1, max_size=6).filter(l
 BAD_VALUES = {
     Kind.CHOICE: st.one_of(st.sampled_from(["M", "F", "不知道", "男女", "公務員", "實體課"]), text),
     Kind.YESNO: st.sampled_from(["Y", "有", "x", "是的", "不是"]),
-    Kind.DATE: st.sampled_from(["114/13/45", "下週", "2024-02-30", "13/45", "113/0/1", "今天", "２０２４年"]),
+    Kind.DATE: st.sampled_from(
+        ["114/13/45", "下週", "2024-02-30", "13/45", "113/0/1", "今天", "２０２４年"]
+    ),
     Kind.COUNT: st.sampled_from(["-1", "2.5", "十二", "abc", "三人", "-3人"]),
     Kind.HOURS: st.sampled_from(["0", "25", "-2", "十", "abc", "30小時"]),
     Kind.AMOUNT: st.sampled_from(["-5", "abc", "一百萬", "-1,000"]),
@@ -67,7 +69,9 @@ def test_the_base_workbook_is_valid(tmp_path):
     assert check([path], Config()).problems == []
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_one_bad_cell_is_reported_at_that_cell(tmp_path, data):
     sheet, r, c = data.draw(st.sampled_from(_targets()), label="where")
@@ -90,7 +94,9 @@ def test_one_bad_cell_is_reported_at_that_cell(tmp_path, data):
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(sheet=st.sampled_from(sorted(BASE_ROWS)), data=st.data())
 def test_a_damaged_header_or_sheet_name_is_reported(tmp_path, sheet, data):
     wb = openpyxl.load_workbook(io.BytesIO(_base()))
@@ -99,9 +105,13 @@ def test_a_damaged_header_or_sheet_name_is_reported(tmp_path, sheet, data):
         wb[sheet].title = sheet + data.draw(st.sampled_from(["1", "(舊)", "_備份"]), label="suffix")
     else:
         c = data.draw(st.integers(0, len(SHEETS_BY_NAME[sheet].columns) - 1), label="column")
-        wb[sheet].cell(2, c + 1).value = data.draw(st.sampled_from([None, "欄位", "?"]), label="header")
+        wb[sheet].cell(2, c + 1).value = data.draw(
+            st.sampled_from([None, "欄位", "?"]), label="header"
+        )
     path = tmp_path / "damaged.xlsx"
     wb.save(path)
     problems = check([path], Config()).problems
     expected = "unknown-sheet" if how == "rename" else "header-missing"
-    assert any(p.code == expected and p.is_error for p in problems), [(p.code, p.sheet) for p in problems]
+    assert any(p.code == expected and p.is_error for p in problems), [
+        (p.code, p.sheet) for p in problems
+    ]

@@ -234,7 +234,10 @@ def test_without_a_chinese_font_the_report_has_no_charts_and_says_why(tmp_path, 
         pytest.skip("此機器沒有中文字型（如 fonts-noto-cjk），無法比較有圖表的報告")
     with_font = build(SAMPLES, tmp_path / "font", Config())
     assert not with_font.notes
-    assert len(docx.Document(tmp_path / "font" / "113年度性別主流化執行成果報告.docx").inline_shapes) >= 3
+    assert (
+        len(docx.Document(tmp_path / "font" / "113年度性別主流化執行成果報告.docx").inline_shapes)
+        >= 3
+    )
     monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
     outcome = build(SAMPLES, tmp_path, Config())
     assert any("字型" in note for note in outcome.notes)
