@@ -5,6 +5,7 @@ read → validate → aggregate → render. The CLI is a thin layer over `build`
 
 from __future__ import annotations
 
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -12,8 +13,16 @@ from pathlib import Path
 
 from .aggregate import aggregate
 from .config import Config
-from .problems import GmreportError, Problem, UsageError, count_by_severity, problem
+from .problems import (
+    GmreportError,
+    OutputError,
+    Problem,
+    UsageError,
+    count_by_severity,
+    problem,
+)
 from .read import RawWorkbook, read_paths
+from .schema import SHEETS_BY_NAME
 from .validate import CleanWorkbook, RowCount, check_across, identify, row_totals, validate_workbook
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
@@ -66,7 +75,7 @@ def check(paths: list[Path], config: Config) -> Outcome:
     for workbooks in by_year.values():
         problems += check_across(workbooks)[1]
     years = sorted(by_year)
-    return Outcome(years[-1] if years else None, problems)
+    return Outcome(years[-1] if years else None, ordered(problems))
 
 
 def build(
@@ -110,9 +119,21 @@ def build(
         "set_aside": sorted_.set_aside,
         "rejected": sorted_.rejected,
     }
-    outcome = Outcome(year, problems, figures, result.shortfalls)
+    outcome = Outcome(year, ordered(problems), figures, result.shortfalls)
     _write(outcome, output_dir, draft=draft, pdf=pdf)
     return outcome
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems as a person reads them: by file, then sheet in workbook order, then cell."""
+    sheets = {name: i for i, name in enumerate(["基本資料", *SHEETS_BY_NAME])}
+
+    def key(p: Problem) -> tuple:
+        match = re.match(r"([A-Z]+)(\d+)", p.cell)
+        cell = (int(match[2]), len(match[1]), match[1]) if match else (0, 0, "")
+        return (p.file == "", p.file, sheets.get(p.sheet, len(sheets)), p.sheet, *cell)
+
+    return sorted(problems, key=key)
 
 
 def _sort(
@@ -207,4 +228,7 @@ def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> Non
     if pdf:
         from .render.pdf import convert_to_pdf
 
-        outcome.written.append(convert_to_pdf(names["report"], output_dir))
+        try:
+            outcome.written.append(convert_to_pdf(names["report"], output_dir))
+        except OutputError as e:  # the report itself is written; only the PDF is missing
+            outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")

@@ -243,3 +243,49 @@ def test_without_a_chinese_font_the_report_has_no_charts_and_says_why(tmp_path, 
     assert any("字型" in note for note in outcome.notes)
     document = docx.Document(tmp_path / "113年度性別主流化執行成果報告.docx")
     assert not document.inline_shapes
+
+
+def test_inputs_are_never_modified(tmp_path):
+    inbox = tmp_path / "in"
+    shutil.copytree(SAMPLES, inbox)
+
+    def snapshot():
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(inbox.iterdir())}
+
+    before = snapshot()
+    build(inbox, tmp_path / "out", Config(), draft=True)
+    assert snapshot() == before
+
+
+def test_problems_are_listed_in_reading_order(tmp_path, make_workbook, valid_rows):
+    valid_rows["培力紀錄"][2][5] = "十"
+    valid_rows["培力紀錄"][0][4] = "113/13/1"
+    valid_rows["人員名冊"][1][1] = "F"
+    from gmreport.pipeline import check
+
+    problems = check([make_workbook(valid_rows)], Config()).problems
+    assert [(p.sheet, p.cell) for p in problems] == [
+        ("人員名冊", "B4"),
+        ("培力紀錄", "E3"),
+        ("培力紀錄", "F5"),
+    ]
+
+
+def test_pdf_without_libreoffice_still_writes_the_report_and_says_so(tmp_path, monkeypatch):
+    from gmreport.render import pdf
+
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    outcome = build(SAMPLES, tmp_path, Config(), pdf=True)
+    assert (tmp_path / "113年度性別主流化執行成果報告.docx").is_file()
+    assert not list(tmp_path.glob("*.pdf"))
+    assert any("LibreOffice" in note for note in outcome.notes)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能轉出 PDF")
+def test_pdf_is_written_with_a_kai_font(tmp_path):
+    outcome = build(SAMPLES, tmp_path, Config(), pdf=True)
+    pdf = tmp_path / "113年度性別主流化執行成果報告.pdf"
+    assert pdf in outcome.written
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "Kai" in fonts
