@@ -28,7 +28,7 @@ CATALOGUE: dict[str, Rule] = {
     # The file as a whole
     "not-a-workbook": Rule(
         E,
-        "檔案不是 Excel 活頁簿（.xlsx），無法讀取。",
+        "檔案不是 Excel 活頁簿（.xlsx），判斷為{detail}，無法讀取。",
         "請以 Excel 開啟後「另存新檔」為「Excel 活頁簿 (*.xlsx)」，或將此檔移出資料夾。",
     ),
     "legacy-xls": Rule(

@@ -12,13 +12,14 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import stat
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
@@ -46,18 +47,23 @@ MAX_TOTAL_BYTES = 512 * MB
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 16 * MB
 # calamine allocates a 32-byte cell for each of rows × cols and pandas copies the grid. Measured
-# with pandas 3 / python-calamine 0.9: one 2,000,000-cell sheet peaks 112 MB above baseline, and
-# each further sheet keeps about 19 bytes a cell. A real sheet is a few thousand rows × ~20
-# columns, about 100,000 cells.
-MAX_SHEET_CELLS = 2_000_000
-MAX_WORKBOOK_CELLS = 4_000_000
+# with pandas 3 / python-calamine 0.9: one 2,000,000-cell sheet peaks 112 MB above baseline and
+# each further sheet keeps about 19 bytes a cell, so these keep a whole workbook under ~100 MB.
+# A real sheet is a few thousand rows × ~20 columns (~100,000 cells; 12 such sheets pass too).
+MAX_SHEET_CELLS = 1_000_000
+MAX_WORKBOOK_CELLS = 2_000_000
 # calamine reserves 24 bytes for every unique string that sharedStrings.xml declares (#684).
 MAX_SHARED_STRINGS = 1_000_000
 MAX_MERGED = 10_000
+# Each XML element costs ~0.6 µs through expat and Python handlers, so this bounds a scan to
+# ~2.5 s. A real workbook has tens of thousands; a 1,000,000-cell sheet needs at most 3 a cell.
+MAX_XML_ELEMENTS = 4_000_000
 # expat holds a whole tag in memory until it ends, and ~120 bytes for every open element.
 MAX_TAG_BYTES = 8 * MB
 MAX_DEPTH = 256
-# Parts that are only checked for DTDs are read until their root element, at most this much.
+# workbook.xml and .rels parts are parsed in memory by defusedxml; real ones are a few KB.
+MAX_SMALL_PART_BYTES = 16 * MB
+MAX_SMALL_PART_ELEMENTS = 100_000
 CHUNK_BYTES = 256 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -66,7 +72,6 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _EOCD = struct.Struct("<4s4H2LH")
 _EOCD64_LOCATOR = struct.Struct("<4sLQL")
 _EOCD64 = struct.Struct("<4sQ2H2L4Q")
-_REL_TYPE = "/relationships/"
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,10 @@ def inspect_workbook(path: Path) -> tuple[SheetInfo, ...]:
     """
     try:
         with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
+            status = os.fstat(f.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise Refused("unreadable", "這不是一般檔案")
+            size = status.st_size
             head = f.read(4096)
             if head.startswith(_OLE_MAGIC):
                 _refuse_ole(f, size)
@@ -143,22 +151,29 @@ def _inspect_package(z: zipfile.ZipFile) -> tuple[SheetInfo, ...]:
     members = _check_members(z)
     if "xl/workbook.xml" not in members:
         raise Refused("not-a-workbook", _describe_other_package(members))
+    package_rels = members.get("_rels/.rels")
+    if package_rels is None or not any(
+        kind in _OFFICE_DOCUMENT
+        for _, kind in _relationships(_parse_small(z, package_rels)).values()
+    ):
+        raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
     rels = members.get("xl/_rels/workbook.xml.rels")
     if rels is None:
         raise Refused("corrupt", "缺少活頁簿的關聯檔 xl/_rels/workbook.xml.rels")
     targets = _relationships(_parse_small(z, rels))
     sheets = _sheet_parts(_parse_small(z, members["xl/workbook.xml"]), targets, members)
 
-    done = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+    done = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
     done.update(_part_key(info.filename) for _, info in sheets)
     # calamine reads these whole, so they are checked whole; other parts only up to their root.
-    read = {"xl/sharedstrings.xml", "xl/styles.xml"}
-    read.update(_part_key(_resolve(t)) for t, kind in targets.values() if kind in _READ_RELS)
+    read = {"xl/sharedstrings.xml", "xl/styles.xml", "[content_types].xml"}
+    read.update(_part_key(_resolve(t)) for t, kind in targets.values() if _last(kind) in _READ_RELS)
+    budget = _Budget(MAX_XML_ELEMENTS)
     for key, info in members.items():
         if key.endswith(_XML_SUFFIXES) and key not in done:
-            _XmlPart(info.filename, prolog_only=key not in read).feed(z, info)
+            _XmlPart(info.filename, budget, prolog_only=key not in read).feed(z, info)
 
-    result = tuple(_scan_sheet(z, info, name) for name, info in sheets)
+    result = tuple(_scan_sheet(z, info, name, budget) for name, info in sheets)
     total = sum(s.rows * s.cols for s in result)
     if total > MAX_WORKBOOK_CELLS:
         raise Refused(
@@ -260,39 +275,39 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def _refuse_ole(f: BinaryIO, size: int) -> None:
-    """Tell an encrypted .xlsx from an old .xls (or .doc) by the OLE directory's stream names."""
-    names = {
-        "EncryptedPackage".encode("utf-16-le"): ("encrypted", "設有開啟密碼的活頁簿"),
-        "Workbook".encode("utf-16-le"): ("legacy-xls", "Excel 97-2003 活頁簿（.xls）"),
-        "Book".encode("utf-16-le"): ("legacy-xls", "Excel 5.0/95 活頁簿（.xls）"),
-        "WordDocument".encode("utf-16-le"): ("not-a-workbook", "舊版 Word 文件（.doc）"),
-        "PowerPoint Document".encode("utf-16-le"): ("not-a-workbook", "舊版 PowerPoint 簡報"),
+_OLE_STREAMS = {  # the first one found decides
+    "EncryptedPackage": ("encrypted", "設有開啟密碼的活頁簿"),
+    "Workbook": ("legacy-xls", "Excel 97-2003 活頁簿（.xls）"),
+    "Book": ("legacy-xls", "Excel 5.0/95 活頁簿（.xls）"),
+    "WordDocument": ("not-a-workbook", "舊版 Word 文件（.doc）"),
+    "PowerPoint Document": ("not-a-workbook", "舊版 PowerPoint 簡報（.ppt）"),
+}
+
+
+def _refuse_ole(f: BinaryIO, size: int) -> NoReturn:
+    """Tell an encrypted .xlsx from an old .xls (or .doc) by the OLE directory's stream names.
+
+    Directory entries are 128 bytes at 128-byte-aligned offsets (sectors of 512 or 4,096 bytes
+    follow a 512-byte header); each starts with its UTF-16 name and holds the name's length,
+    terminator included, at offset 64. So the file is searched for such entries.
+    """
+    wanted = {
+        name.encode("utf-16-le"): struct.pack("<H", 2 * len(name) + 2) for name in _OLE_STREAMS
     }
-    found: dict[bytes, tuple[str, str]] = {}
-    # Directory entries are 128 bytes at 128-byte-aligned offsets (sectors are 512 or 4,096
-    # bytes after a 512-byte header): an entry starts with its UTF-16 name, and holds the
-    # name's length, terminator included, at offset 64.
-    chunk_size = MB
+    found: set[bytes] = set()
     f.seek(0)
-    offset = 0
-    while offset < min(size, MAX_FILE_BYTES):
-        chunk = f.read(chunk_size)
-        if not chunk:
-            break
-        for name, verdict in names.items():
+    for _ in range(min(size, MAX_FILE_BYTES) // MB + 1):
+        chunk = f.read(MB)
+        for name, length in wanted.items():
             at = chunk.find(name)
-            while at >= 0:
-                length = chunk[at + 64 : at + 66]
-                if at % 128 == 0 and length == struct.pack("<H", len(name) + 2):
-                    found[name] = verdict
-                    break
+            while at >= 0 and not (at % 128 == 0 and chunk[at + 64 : at + 66] == length):
                 at = chunk.find(name, at + 1)
-        if any(v[0] == "encrypted" for v in found.values()):
+            if at >= 0:
+                found.add(name)
+        if "EncryptedPackage".encode("utf-16-le") in found or len(chunk) < MB:
             break
-        offset += len(chunk)
-    for verdict in names.values():
-        if verdict in found.values():
+    for name, verdict in _OLE_STREAMS.items():
+        if name.encode("utf-16-le") in found:
             raise Refused(*verdict)
     raise Refused("legacy-xls", "Office 97-2003 格式的檔案")
 
@@ -304,22 +319,32 @@ class _Stop(Exception):
     pass
 
 
+class _Budget:
+    """How many more XML elements an inspection may parse."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = self.left = limit
+
+
 class _XmlPart:
     """Streams one XML part through expat: refuses DTDs, over-long tags and deep nesting."""
 
     def __init__(
         self,
         part: str,
+        budget: _Budget,
         *,
         prolog_only: bool = False,
-        start: Callable[[str, dict[str, str]], None] | None = None,
+        start: Callable[[str, list[str]], None] | None = None,
         end: Callable[[str], None] | None = None,
     ) -> None:
         self.part = part
+        self.budget = budget
         self.prolog_only = prolog_only
         self.depth = 0
         self.started = False
         self.parser = parser = expat.ParserCreate()
+        parser.ordered_attributes = True  # a list is cheaper to build than a dict
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._doctype
         parser.StartElementHandler = self._root
@@ -329,10 +354,10 @@ class _XmlPart:
     def _doctype(self, *_: object) -> None:
         raise Refused("unsafe-content", f"「{self.part}」含有 XML DTD／實體宣告")
 
-    def _root(self, name: str, attrs: dict[str, str]) -> None:
+    def _root(self, name: str, attrs: list[str]) -> None:
         self.started = True
         if name.rpartition(":")[2] == "sst":
-            declared = attrs.get("uniqueCount", "")
+            declared = _attribute(attrs, "uniqueCount") or ""
             if declared.isascii() and declared.isdecimal():
                 count = int(declared) if len(declared) < 12 else 10**12
                 if count > MAX_SHARED_STRINGS:
@@ -344,10 +369,13 @@ class _XmlPart:
         self.parser.EndElementHandler = self._end or self._count_end
         start(name, attrs)
 
-    def _count_start(self, name: str, attrs: dict[str, str]) -> None:
+    def _count_start(self, name: str, attrs: list[str]) -> None:
         self.depth += 1
+        self.budget.left -= 1
         if self.depth > MAX_DEPTH:
             raise self.too_deep()
+        if self.budget.left < 0:
+            raise Refused("too-large", f"「{self.part}」等的 XML 元素超過 {self.budget.limit:,} 個")
 
     def _count_end(self, name: str) -> None:
         self.depth -= 1
@@ -360,6 +388,8 @@ class _XmlPart:
         parser = self.parser
         left = info.file_size
         fed = 0
+        if self.prolog_only and not left:
+            return
         try:
             with z.open(info) as f:
                 while chunk := f.read(CHUNK_BYTES):
@@ -383,14 +413,23 @@ class _XmlPart:
             raise Refused("corrupt", f"「{self.part}」使用不支援的文字編碼") from None
 
 
+def _attribute(attrs: list[str], key: str) -> str | None:
+    """An attribute from expat's ordered list [name, value, name, value, …]."""
+    for i in range(0, len(attrs) - 1, 2):
+        if attrs[i] == key:
+            return attrs[i + 1]
+    return None
+
+
 def _expat_reason(e: expat.ExpatError) -> str:
     return expat.ErrorString(e.code) if e.code is not None else "格式錯誤"
 
 
 def _parse_small(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Element:
-    """Parse a small part (workbook, relationships) with defusedxml."""
-    if info.file_size > 16 * MB:
+    """Parse a small part (workbook, relationships) with defusedxml, after a streamed check."""
+    if info.file_size > MAX_SMALL_PART_BYTES:
         raise Refused("too-large", f"「{info.filename}」宣告解壓縮後 {_mb(info.file_size)}")
+    _XmlPart(info.filename, _Budget(MAX_SMALL_PART_ELEMENTS)).feed(z, info)
     with z.open(info) as f:
         data = f.read(info.file_size + 1)
     try:
@@ -418,16 +457,26 @@ def _local(tag: str) -> str:
 
 # Relationship types whose parts calamine reads besides the sheets.
 _READ_RELS = ("sharedStrings", "styles")
+# calamine recognises a package as .xlsx only by one of these exact types in _rels/.rels.
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+_SHEET_RELS = ("worksheet", "chartsheet", "dialogsheet")
+_SHEET_FOLDERS = ("worksheets", "chartsheets", "dialogsheets")
 
 
 def _relationships(root: Element) -> dict[str, tuple[str, str]]:
-    """Id → (target, type's last word) of the workbook's relationships."""
-    rels = {}
-    for el in root.iter():
-        if _local(el.tag) == "Relationship" and el.get("Id"):
-            kind = el.get("Type", "").rpartition("/")[2]
-            rels[el.get("Id", "")] = (el.get("Target", ""), kind)
-    return rels
+    """Id → (target, type) of the relationships in a .rels part."""
+    return {
+        el.get("Id", ""): (el.get("Target", ""), el.get("Type", ""))
+        for el in root.iter()
+        if _local(el.tag) == "Relationship"
+    }
+
+
+def _last(uri: str) -> str:
+    return uri.rpartition("/")[2]
 
 
 def _sheet_parts(
@@ -449,14 +498,13 @@ def _sheet_parts(
         if name.casefold() in seen:
             raise Refused("corrupt", f"工作表名稱「{name}」重複")
         seen.add(name.casefold())
-        target = _resolve(targets.get(rid, ("", ""))[0])
-        folder = target.split("/")[1:2]
-        if folder not in (["worksheets"], ["chartsheets"], ["dialogsheets"]):
-            raise Refused("corrupt", f"找不到工作表「{name}」的內容")
+        target, kind = targets.get(rid, ("", ""))
+        target = _resolve(target)
+        folder = target.split("/")[1] if "/" in target else ""
         info = members.get(_part_key(target))
-        if info is None:
+        if _last(kind) not in _SHEET_RELS or folder not in _SHEET_FOLDERS or info is None:
             raise Refused("corrupt", f"找不到工作表「{name}」的內容")
-        if folder == ["worksheets"]:
+        if folder == "worksheets":
             sheets.append((name, info))
     if not seen:
         raise Refused("corrupt", "活頁簿中沒有任何工作表")
@@ -482,7 +530,7 @@ def _column_letters(n: int) -> str:
 
 
 def _parse_cell(ref: str) -> tuple[int, int] | None:
-    """(row, col) of an A1-style reference, or None; numbers past Excel's grid are capped."""
+    """(row, col) of an A1-style reference, or None; absurdly long numbers become 10**10."""
     letters = ref.rstrip("0123456789")
     digits = ref[len(letters) :]
     if not (letters and digits and letters.isascii() and letters.isalpha()):
@@ -494,13 +542,15 @@ def _parse_cell(ref: str) -> tuple[int, int] | None:
 
 def _parse_range(ref: str) -> tuple[int, int] | None:
     """The bottom-right (row, col) reached by an A1 or A1:B2 range, or None if malformed."""
-    corners = [_parse_cell(part) for part in ref.strip().split(":")]
+    corners = [_parse_cell(part) for part in ref.split(":")]
     if not 1 <= len(corners) <= 2 or None in corners:
         return None
     return max(c[0] for c in corners if c), max(c[1] for c in corners if c)
 
 
-def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetInfo:
+def _scan_sheet(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: _Budget
+) -> SheetInfo:
     """Stream a worksheet once: the cells' used bounds, the merged ranges, the claimed range.
 
     A cell counts once a value or formula is seen in it; only then is its reference parsed,
@@ -517,6 +567,8 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
     in_data = in_cell = False
     merged: list[str] = []
     kinds: dict[str, str] = {}
+    columns: dict[str, int] = {}
+    elements = budget.left
 
     def kind_of(name: str) -> str:
         local = name.rpartition(":")[2]
@@ -527,6 +579,7 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
         found = _parse_cell(ref)
         if found is None:
             raise Refused("corrupt", f"工作表「{sheet}」的儲存格位置「{ref}」無效", sheet)
+        columns[ref.rstrip("0123456789")] = found[1]
         return found
 
     def count_cell() -> None:
@@ -553,26 +606,40 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
             raise Refused("huge-range", f"{what} {ref}", sheet)
         return corner
 
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal depth, data_depth, row, anchor, since, cell_ref, in_data, in_cell
+    def start(name: str, attrs: list[str]) -> None:
+        nonlocal depth, data_depth, row, anchor, since, cell_ref, in_data, in_cell, elements
         depth += 1
+        elements -= 1
         if depth > MAX_DEPTH:
             raise part.too_deep()
-        kind = kinds.get(name) or kind_of(name)
+        if elements < 0:
+            raise Refused("huge-range", f"XML 元素超過 {MAX_XML_ELEMENTS:,} 個", sheet)
+        try:
+            kind = kinds[name]
+        except KeyError:
+            kind = kind_of(name)
         if in_cell:
             if kind == "content":
                 in_cell = False
+                if cell_ref is not None:  # the common case, inside the bounds found so far
+                    letters = cell_ref.rstrip("0123456789")
+                    column = columns.get(letters)
+                    digits = len(cell_ref) - len(letters)
+                    if column is not None and column <= max_col and 0 < digits < 10:
+                        number = int(cell_ref[len(letters) :])
+                        if 0 < number <= max_row:
+                            return
                 count_cell()
         elif in_data:
             if kind == "c":
-                cell_ref = attrs.get("r")
+                cell_ref = attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
                 if cell_ref is None:
                     since += 1
                 else:
                     anchor, since = cell_ref, 0
                 in_cell = True
             elif kind == "row":
-                ref = attrs.get("r")
+                ref = attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
                 if ref is None:
                     row += 1
                 elif ref.isascii() and ref.isdecimal() and int(ref[:10]) > 0:
@@ -584,9 +651,11 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
             in_data = True
             data_depth = depth
         elif kind == "dimension":
-            claim(attrs.get("ref", ""), "宣告範圍")
+            ref = _attribute(attrs, "ref") or ""
+            if claim(ref, "宣告範圍") is None:
+                raise Refused("corrupt", f"工作表「{sheet}」宣告的範圍「{ref}」無效", sheet)
         elif kind == "mergeCell":
-            ref = attrs.get("ref", "")
+            ref = _attribute(attrs, "ref") or ""
             if claim(ref, "合併儲存格") is None:
                 raise Refused("corrupt", f"工作表「{sheet}」的合併儲存格「{ref}」無效", sheet)
             merged.append(ref)
@@ -601,8 +670,9 @@ def _scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> SheetI
             in_data = False
         depth -= 1
 
-    part = _XmlPart(info.filename, start=start, end=end)
+    part = _XmlPart(info.filename, budget, start=start, end=end)
     part.feed(z, info)
+    budget.left = elements
     return SheetInfo(sheet, max_row, max_col, tuple(merged))
 
 

@@ -226,3 +226,67 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
     )
     path.write_bytes(header + struct.pack(f"<{sector // 4}L", *fat) + directory + body)
     return path
+
+
+def column_letters(n: int) -> str:
+    """Excel's name of the 1-based column `n` (1 → A, 16384 → XFD)."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def laughs_in_shared_strings(path: Path) -> Path:
+    """The billion laughs entity bomb as sharedStrings.xml, used by the only cell."""
+    sst = BILLION_LAUGHS + "<sst><si><t>&lol9;</t></si></sst>"
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    return write_package(path, {"工作表1": sheet_xml(rows)}, shared_strings=sst)
+
+
+def lying_size(path: Path, actual: int = 64 * MB) -> Path:
+    """A workbook whose sharedStrings.xml declares 1 KB but inflates to `actual` bytes."""
+    write_package(path, {"工作表1": sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>')})
+    members = []
+    with zipfile.ZipFile(path) as z:
+        for item in z.infolist():
+            raw = z.read(item)
+            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+            members.append(
+                (item.filename, packer.compress(raw) + packer.flush(), item.CRC, len(raw))
+            )
+    data, crc = deflated_zeros(actual)
+    members.append(("xl/sharedStrings.xml", data, crc, 1024))
+    return write_raw_zip(path, members)
+
+
+def dense(path: Path, rows: int, cols: int) -> Path:
+    """A sheet with a number in every cell of rows × cols."""
+    letters = [column_letters(c) for c in range(1, cols + 1)]
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in letters) + "</row>"
+        for r in range(1, rows + 1)
+    )
+    return write_package(path, {"工作表1": sheet_xml(body, dimension=f"A1:{letters[-1]}{rows}")})
+
+
+def styled_to_bottom(path: Path, cols: int = 9, *, dimension: bool = True) -> Path:
+    """One value, then empty cells formatted down to row 1,048,576, as after a careless Ctrl+A."""
+    letters = [column_letters(c) for c in range(1, cols + 1)]
+    body = '<row r="1"><c r="A1"><v>1</v></c></row>' + "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"/>' for c in letters) + "</row>"
+        for r in range(2, 1_048_577)
+    )
+    claimed = f"A1:{letters[-1]}1048576" if dimension else None
+    return write_package(path, {"工作表1": sheet_xml(body, dimension=claimed)})
+
+
+def deep_nesting(path: Path, levels: int) -> Path:
+    """A cell whose extension list nests `levels` elements deep."""
+    body = (
+        '<row r="1"><c r="A1"><extLst>'
+        + "<ext>" * levels
+        + "</ext>" * levels
+        + "</extLst></c></row>"
+    )
+    return write_package(path, {"工作表1": sheet_xml(body)})

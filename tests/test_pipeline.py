@@ -281,11 +281,15 @@ def test_pdf_without_libreoffice_still_writes_the_report_and_says_so(tmp_path, m
     assert any("LibreOffice" in note for note in outcome.notes)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能轉出 PDF")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能轉出 PDF"
+)
 def test_pdf_is_written_with_a_kai_font(tmp_path):
     outcome = build(SAMPLES, tmp_path, Config(), pdf=True)
     pdf = tmp_path / "113年度性別主流化執行成果報告.pdf"
     assert pdf in outcome.written
     if shutil.which("pdffonts"):
-        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        fonts = subprocess.run(
+            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
         assert "Kai" in fonts

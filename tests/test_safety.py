@@ -6,7 +6,6 @@ import os
 import time
 import warnings
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from gmreport import safety
 from gmreport.problems import CATALOGUE
 from gmreport.safety import Refused, SheetInfo, inspect_workbook
 from tests import hostile
-from tests.hostile import GB, MB, sheet_xml, write_package, write_raw_zip
+from tests.hostile import MB, sheet_xml, write_package, write_raw_zip
 
 
 def read_with_pandas(path: Path) -> dict[str, pd.DataFrame]:
@@ -60,6 +59,18 @@ def test_normal_workbook_passes(normal: Path) -> None:
 def test_passing_workbook_is_readable_by_pandas(normal: Path) -> None:
     sheets = inspect_workbook(normal)
     frames = read_with_pandas(normal)
+    assert list(frames) == [s.name for s in sheets]
+    for s in sheets:
+        assert frames[s.name].shape == ((s.rows, s.cols) if s.rows else (0, 0))
+
+
+SAMPLES = sorted((Path(__file__).parent.parent / "input_samples").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_samples_pass_and_match_pandas(sample: Path) -> None:
+    sheets = inspect_workbook(sample)
+    frames = read_with_pandas(sample)
     assert list(frames) == [s.name for s in sheets]
     for s in sheets:
         assert frames[s.name].shape == ((s.rows, s.cols) if s.rows else (0, 0))
@@ -113,6 +124,31 @@ def test_namespace_prefixes_and_chart_sheets(tmp_path: Path) -> None:
     wb.save(tmp_path / "chart.xlsx")
     assert [s.name for s in inspect_workbook(tmp_path / "chart.xlsx")] == ["Sheet"]
     assert list(read_with_pandas(tmp_path / "chart.xlsx")) == ["Sheet"]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"docProps/custom.xml": ""},  # an empty part nobody reads
+        {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macros are never run"},
+        {"xl/media/image1.png": os.urandom(64 * 1024)},
+        {"customXml/item1.xml": '<?xml version="1.0" encoding="UTF-8"?><b:Sources xmlns:b="x"/>'},
+    ],
+)
+def test_harmless_extras_pass(tmp_path: Path, extra: dict[str, str | bytes]) -> None:
+    body = '<row r="1"><c r="A1"><v>1</v></c></row>'
+    path = write_package(tmp_path / "a.xlsx", {"工作表": sheet_xml(body)}, extra=extra)
+    assert inspect_workbook(path) == (SheetInfo("工作表", 1, 1, ()),)
+    assert read_with_pandas(path)["工作表"].shape == (1, 1)
+
+
+def test_bom_and_windows_line_ends_pass(tmp_path: Path) -> None:
+    xml = "\ufeff" + sheet_xml('<row r="2">\r\n<c r="B2"><v>1</v></c></row>').replace(
+        "><", ">\r\n<"
+    )
+    path = write_package(tmp_path / "a.xlsx", {"工作表": xml.encode("utf-8")})
+    assert inspect_workbook(path) == (SheetInfo("工作表", 2, 2, ()),)
+    assert read_with_pandas(path)["工作表"].shape == (2, 2)
 
 
 # --- builders of refused files -------------------------------------------------------------
@@ -231,10 +267,6 @@ def zip_encrypted_member(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def zip_bomb(path: Path) -> None:
-    hostile.zip_bomb(path, 5 * GB)
-
-
 def ratio_bomb(path: Path) -> None:
     data, crc = hostile.deflated_zeros(64 * MB)
     write_raw_zip(path, [("xl/media/image1.png", data, crc, 64 * MB)])
@@ -251,34 +283,10 @@ def many_members(path: Path) -> None:
             z.writestr(f"xl/media/{i}.png", b"")
 
 
-def lying_size(path: Path) -> None:
-    data, crc = hostile.deflated_zeros(64 * MB)
-    write_package(path, {"工作表": sheet_xml()})
-    members = []
-    with zipfile.ZipFile(path) as z:
-        for item in z.infolist():
-            raw = z.read(item)
-            packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-            members.append(
-                (item.filename, packer.compress(raw) + packer.flush(), item.CRC, len(raw))
-            )
-    members.append(("xl/sharedStrings.xml", data, crc, 1024))
-    write_raw_zip(path, members)
-
-
 def oversized_file(path: Path) -> None:
     with open(path, "wb") as f:
         f.write(b"PK\x03\x04")
         f.truncate(safety.MAX_FILE_BYTES + 1)
-
-
-def laughs_in_shared_strings(path: Path) -> None:
-    sst = hostile.BILLION_LAUGHS + "<sst><si><t>&lol9;</t></si></sst>"
-    write_package(
-        path,
-        {"工作表": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')},
-        shared_strings=sst,
-    )
 
 
 def laughs_in_sheet(path: Path) -> None:
@@ -291,7 +299,7 @@ def laughs_in_utf16(path: Path) -> None:
     rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
     text = hostile.BILLION_LAUGHS.replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
     body = sheet_xml(rows).split("?>", 1)[1]
-    write_package(path, {"工作表": (text + body).encode("utf-16")})  # type: ignore[dict-item]
+    write_package(path, {"工作表": (text + body).encode("utf-16")})
 
 
 def dtd_in_core_properties(path: Path) -> None:
@@ -311,13 +319,6 @@ def dtd_in_workbook(path: Path) -> None:
     rebuilt.replace(path)
 
 
-def deep_nesting(path: Path) -> None:
-    rows = (
-        '<row r="1"><c r="A1"><extLst>' + "<ext>" * 5000 + "</ext>" * 5000 + "</extLst></c></row>"
-    )
-    write_package(path, {"工作表": sheet_xml(rows)})
-
-
 def overlong_tag(path: Path) -> None:
     rows = f'<row r="1"><c r="A1" x="{"x" * (safety.MAX_TAG_BYTES + MB)}"><v>1</v></c></row>'
     write_package(path, {"工作表": sheet_xml(rows)})
@@ -330,14 +331,6 @@ def huge_unique_count(path: Path) -> None:
         {"工作表": sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>')},
         shared_strings=sst,
     )
-
-
-def dimension_bomb(path: Path) -> None:
-    hostile.dimension_bomb(path)
-
-
-def far_cell(path: Path) -> None:
-    hostile.far_cell(path)
 
 
 def beyond_grid(path: Path) -> None:
@@ -364,11 +357,11 @@ def too_many_merges(path: Path) -> None:
 
 
 def many_big_sheets(path: Path) -> None:
-    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1000"><c r="BUR1000"><v>1</v></c></row>'
-    write_package(path, {f"S{i}": sheet_xml(rows) for i in range(3)})  # 3 × 1,916,000 cells
+    rows = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1000"><c r="ZX1000"><v>1</v></c></row>'
+    write_package(path, {f"S{i}": sheet_xml(rows) for i in range(3)})  # 3 × 700,000 cells
 
 
-REFUSED: dict[str, tuple[Callable[[Path], None], str, str]] = {
+REFUSED: dict[str, tuple[Callable[[Path], object], str, str]] = {
     "text": (text_file, "not-a-workbook", ""),
     "big5-csv": (big5_text, "not-a-workbook", ""),
     "html": (html_table, "not-a-workbook", ""),
@@ -388,23 +381,23 @@ REFUSED: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "bad-cell-ref": (bad_cell_ref, "corrupt", "工作表"),
     "duplicate-member": (duplicate_member, "corrupt", ""),
     "zip-password": (zip_encrypted_member, "encrypted", ""),
-    "zip-bomb": (zip_bomb, "too-large", ""),
+    "zip-bomb": (hostile.zip_bomb, "too-large", ""),
     "ratio-bomb": (ratio_bomb, "too-large", ""),
     "total-size": (total_too_large, "too-large", ""),
     "many-members": (many_members, "too-large", ""),
-    "lying-size": (lying_size, "corrupt", ""),
+    "lying-size": (hostile.lying_size, "corrupt", ""),
     "file-size": (oversized_file, "too-large", ""),
     "unique-count": (huge_unique_count, "too-large", ""),
     "workbook-cells": (many_big_sheets, "too-large", ""),
-    "laughs-sst": (laughs_in_shared_strings, "unsafe-content", ""),
+    "laughs-sst": (hostile.laughs_in_shared_strings, "unsafe-content", ""),
     "laughs-sheet": (laughs_in_sheet, "unsafe-content", ""),
     "laughs-utf16": (laughs_in_utf16, "unsafe-content", ""),
     "dtd-docprops": (dtd_in_core_properties, "unsafe-content", ""),
     "dtd-workbook": (dtd_in_workbook, "unsafe-content", ""),
-    "deep-nesting": (deep_nesting, "unsafe-content", ""),
+    "deep-nesting": (lambda path: hostile.deep_nesting(path, 5000), "unsafe-content", ""),
     "overlong-tag": (overlong_tag, "unsafe-content", ""),
-    "dimension-bomb": (dimension_bomb, "huge-range", "人員名冊"),
-    "far-cell": (far_cell, "huge-range", "人員名冊"),
+    "dimension-bomb": (hostile.dimension_bomb, "huge-range", "人員名冊"),
+    "far-cell": (hostile.far_cell, "huge-range", "人員名冊"),
     "beyond-grid": (beyond_grid, "huge-range", "人員名冊"),
     "positional-spread": (positional_spread, "huge-range", "人員名冊"),
     "whole-grid-merge": (whole_grid_merge, "huge-range", "人員名冊"),
@@ -424,7 +417,9 @@ def test_refused(tmp_path: Path, case: str) -> None:
     assert "{" not in str(caught.value)
 
 
-@pytest.mark.parametrize("case", ["zip-bomb", "dimension-bomb", "far-cell", "laughs-sst"])
+@pytest.mark.parametrize(
+    "case", ["zip-bomb", "lying-size", "dimension-bomb", "far-cell", "laughs-sst", "deep-nesting"]
+)
 def test_hostile_files_are_refused_quickly(tmp_path: Path, case: str) -> None:
     build = REFUSED[case][0]
     build(path := tmp_path / f"{case}.xlsx")
@@ -432,6 +427,32 @@ def test_hostile_files_are_refused_quickly(tmp_path: Path, case: str) -> None:
     with pytest.raises(Refused):
         inspect_workbook(path)
     assert time.perf_counter() - started < 10
+
+
+def test_scanning_has_a_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing time is bounded: styled empty cells count too, though they are not data."""
+    monkeypatch.setattr(safety, "MAX_XML_ELEMENTS", 1000)
+    empties = "".join(
+        f'<row r="{r}"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>' for r in range(1, 400)
+    )
+    path = write_package(tmp_path / "a.xlsx", {"人員名冊": sheet_xml(empties)})
+    with pytest.raises(Refused) as caught:
+        inspect_workbook(path)
+    assert (caught.value.code, caught.value.sheet) == ("huge-range", "人員名冊")
+
+    styles = "<styleSheet>" + "<xf/>" * 1001 + "</styleSheet>"
+    path = write_package(
+        tmp_path / "b.xlsx", {"工作表": sheet_xml()}, extra={"xl/styles.xml": styles}
+    )
+    with pytest.raises(Refused) as caught:
+        inspect_workbook(path)
+    assert caught.value.code == "too-large"
+
+    monkeypatch.setattr(safety, "MAX_SMALL_PART_ELEMENTS", 10)
+    path = write_package(tmp_path / "c.xlsx", {f"S{i}": sheet_xml() for i in range(10)})
+    with pytest.raises(Refused) as caught:
+        inspect_workbook(path)
+    assert caught.value.code == "too-large"
 
 
 def test_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -479,6 +500,65 @@ def test_damaged_files_are_refused_or_pass(normal: Path, data: st.DataObject) ->
             damaged[at] = data.draw(st.integers(0, 255))
     path = normal.with_name("damaged.xlsx")
     path.write_bytes(bytes(damaged))
+    try:
+        inspect_workbook(path)
+    except Refused as e:
+        assert e.code in CATALOGUE
+
+
+EDITS = [
+    "<",
+    ">",
+    "/>",
+    '"',
+    "&",
+    "&x;",
+    "<!DOCTYPE x>",
+    "<c>",
+    '<c r="ZZZZ99999999">',
+    "<v>1</v>",
+    "</row>",
+    "<row>",
+    ":",
+    'r="',
+    "$",
+    "\x00",
+    "\ufeff",
+    'Target="../x"',
+    'uniqueCount="99999999999999999999"',
+    '<dimension ref="A1:XFD1"/>',
+    '<mergeCell ref="A1:"/>',
+    'encoding="UTF-16"',
+    'encoding="cp950"',
+    'encoding="x-unknown"',
+    "<x:c>",
+]
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_damaged_parts_are_refused_or_pass(normal: Path, data: st.DataObject) -> None:
+    """Edits inside the XML parts reach the parsers; still a result or Refused, never a crash."""
+    with zipfile.ZipFile(normal) as z:
+        parts = {item.filename: z.read(item) for item in z.infolist()}
+    name = data.draw(st.sampled_from(sorted(n for n in parts if n.endswith((".xml", ".rels")))))
+    text = bytearray(parts[name])
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(text)))
+        if data.draw(st.booleans()):
+            text[at:at] = data.draw(st.sampled_from(EDITS)).encode()
+        else:
+            del text[at : at + data.draw(st.integers(1, 40))]
+    parts[name] = bytes(text)
+    path = normal.with_name("edited.xlsx")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for member, content in parts.items():
+            z.writestr(member, content)
     try:
         inspect_workbook(path)
     except Refused as e:

@@ -1,0 +1,175 @@
+"""One test per code of the error catalogue: each code is produced by an input made for it.
+
+Cell-level codes have their cell checked in test_validate.py; this file makes sure that no
+code in the catalogue is left without an input that produces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gmreport import safety
+from gmreport.config import Config
+from gmreport.pipeline import build, check
+from gmreport.problems import CATALOGUE, Severity
+
+from . import hostile
+from .test_safety import encrypted, legacy_xls
+from .test_validate import CASES, _set
+
+Maker = Callable[..., list]
+
+
+def _check(*paths: Path) -> list:
+    return check(list(paths), Config()).problems
+
+
+def _cell_case(code: str) -> Maker:
+    def make(tmp_path, make_workbook, valid_rows):
+        sheet, row, col, value, _ = CASES[code]
+        rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+        if code == "duplicate-name":
+            _set(rows, sheet, row, 1, "男")
+            _set(rows, sheet, row, 2, "公務人員")
+        if code == "end-before-start":
+            _set(rows, sheet, row, 6, "113/5/1")
+        if sheet == "CEDAW宣導":
+            rows[sheet] = [["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]]
+        if sheet == "性別預算":
+            rows[sheet] = [["課程", "計畫類", 600000, 580000, 20, 180, 0]]
+        _set(rows, sheet, row, col, value)
+        return _check(make_workbook(rows))
+
+    return make
+
+
+def _info(row: int, value: object) -> Maker:
+    def make(tmp_path, make_workbook, valid_rows):
+        def edit(wb):
+            wb["基本資料"].cell(row, 2).value = value
+
+        return _check(make_workbook(valid_rows, edit=edit))
+
+    return make
+
+
+def _edit(edit: Callable) -> Maker:
+    def make(tmp_path, make_workbook, valid_rows):
+        return _check(make_workbook(valid_rows, edit=edit))
+
+    return make
+
+
+def _file(write: Callable[[Path], object], name: str = "檔案.xlsx") -> Maker:
+    def make(tmp_path, make_workbook, valid_rows):
+        path = tmp_path / name
+        write(path)
+        return _check(path)
+
+    return make
+
+
+def _duplicate_unit(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    make_workbook(valid_rows, folder=folder, name="a.xlsx")
+    make_workbook(valid_rows, folder=folder, name="b.xlsx")
+    return _check(folder)
+
+
+def _other_year(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    make_workbook(valid_rows, folder=folder, year=112)
+    make_workbook(valid_rows, folder=folder, year=113)
+    return build(folder, tmp_path / "out", Config()).problems
+
+
+def _members_several_units(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    members = {"性平小組成員": [["王小明", "男", "主任", "召集人"]]}
+    make_workbook(valid_rows | members, folder=folder)
+    make_workbook(valid_rows | members, unit="民政課", folder=folder)
+    return _check(folder)
+
+
+def _open_in_excel(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    path = make_workbook(valid_rows, folder=folder)
+    (folder / f"~${path.name}").write_bytes(b"lock")
+    return _check(folder)
+
+
+def _merged(ref: str, sheet: str, extra: list) -> Maker:
+    def make(tmp_path, make_workbook, valid_rows):
+        rows = valid_rows | {sheet: [*valid_rows.get(sheet, []), *extra]}
+
+        def merge(wb):
+            wb[sheet].merge_cells(ref)
+
+        return _check(make_workbook(rows, edit=merge))
+
+    return make
+
+
+def _truncated(tmp_path, make_workbook, valid_rows):
+    path = make_workbook(valid_rows)
+    path.write_bytes(path.read_bytes()[:-3000])
+    return _check(path)
+
+
+def _unreadable(tmp_path, make_workbook, valid_rows):
+    path = make_workbook(valid_rows)
+
+    def locked(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    with pytest.MonkeyPatch.context() as mp:  # root ignores file modes, so lock it this way
+        mp.setattr(safety, "open", locked, raising=False)
+        return _check(path)
+
+
+CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]
+MAKERS: dict[str, Maker] = {
+    **{code: _cell_case(code) for code in CASES},
+    "not-a-workbook": _file(lambda p: p.write_text("姓名,性別\n王小明,男\n", encoding="utf-8")),
+    "legacy-xls": _file(legacy_xls, "舊.xls"),
+    "encrypted": _file(encrypted),
+    "corrupt": _truncated,
+    "unsafe-content": _file(hostile.laughs_in_shared_strings),
+    "too-large": _file(lambda p: hostile.zip_bomb(p, size=2 * hostile.GB)),
+    "huge-range": _file(hostile.dimension_bomb),
+    "unreadable": _unreadable,
+    "open-in-excel": _open_in_excel,
+    "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
+    "info-missing": _info(3, None),
+    "bad-year": _info(4, "明年"),
+    "unknown-unit": _info(3, "總務課"),
+    "other-agency": _info(2, "高雄市鼓山區公所"),
+    "other-year": _other_year,
+    "duplicate-unit": _duplicate_unit,
+    "unknown-sheet": _edit(lambda wb: setattr(wb["培力紀錄"], "title", "培力記錄")),
+    "header-missing": _edit(lambda wb: setattr(wb["培力紀錄"]["F2"], "value", None)),
+    "merged-cells": _merged("A5:A6", "培力紀錄", [[None, "課", "CEDAW", "數位", "113/6/1", 1]]),
+    "merged-numbers": _merged("F3:F4", "CEDAW宣導", [CEDAW, CEDAW]),
+    "members-several-units": _members_several_units,
+}
+
+
+def test_every_code_has_a_case():
+    assert set(MAKERS) == set(CATALOGUE)
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_code_is_produced(code, tmp_path, make_workbook, valid_rows):
+    problems = MAKERS[code](tmp_path, make_workbook, valid_rows)
+    found = [p for p in problems if p.code == code]
+    assert found, [(p.code, p.file, p.sheet, p.cell) for p in problems]
+    rule = CATALOGUE[code]
+    for p in found:
+        assert p.severity is rule.severity
+        assert p.message and "{" not in p.message and "{" not in p.hint
+        assert p.file or code == "members-several-units"
+    if rule.severity is Severity.ERROR:
+        assert any(p.is_error for p in problems)
