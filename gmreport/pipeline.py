@@ -209,7 +209,12 @@ def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> Non
     write_figures_json(figures, names["figures"])
     outcome.written.append(names["figures"])
     if outcome.problems or outcome.shortfalls:
-        write_problems(outcome.problems, outcome.shortfalls, names["problems"])
+        write_problems(
+            outcome.problems,
+            outcome.shortfalls,
+            names["problems"],
+            unit_order=figures["units"]["expected"],
+        )
         outcome.written.append(names["problems"])
     else:
         names["problems"].unlink(missing_ok=True)  # a stale list from an earlier run misleads

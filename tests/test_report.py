@@ -355,6 +355,19 @@ def test_template_variable_not_in_figures_is_named(figures: dict, tmp_path: Path
         render_report(figures, tmp_path / "報告.docx", template=custom)
 
 
+def test_wording_changed_in_word_is_kept(figures: dict, tmp_path: Path) -> None:
+    template = Document(str(TEMPLATE))
+    basis = next(p for p in template.paragraphs if p.text.startswith("依據"))
+    basis.runs[0].text = "奉區長核示，" + basis.runs[0].text
+    template.add_paragraph("本報告業經{{ year }}年度第2次性平小組會議報告。")
+    custom = tmp_path / "範本.docx"
+    template.save(str(custom))
+    render_report(figures, tmp_path / "報告.docx", template=custom)
+    text = "\n".join(p.text for p in Document(str(tmp_path / "報告.docx")).paragraphs)
+    assert "奉區長核示，依據" in text
+    assert f"本報告業經{figures['year']}年度第2次性平小組會議報告。" in text
+
+
 needs_cjk_font = pytest.mark.skipif(find_cjk_font() is None, reason="需要中文字型才能繪製統計圖")
 
 

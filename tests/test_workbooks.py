@@ -180,7 +180,14 @@ def make_problems() -> list[Problem]:
         problem("open-in-excel", file="民政課.xlsx", unit="民政課", detail="~$民政課.xlsx"),
         problem("bad-date", file="民政課.xlsx", unit="民政課", cell="AA2", **date),
         problem("bad-date", file="民政課.xlsx", unit="民政課", cell="B2", **date),
-        problem("bad-year", file="人事室.xlsx", sheet="基本資料", cell="B3", value="一一三"),
+        problem(
+            "bad-year",
+            file="人事室.xlsx",
+            unit="人事室",
+            sheet="基本資料",
+            cell="B3",
+            value="一一三",
+        ),
     ]
 
 
@@ -194,7 +201,7 @@ SHORTFALLS = [
 @pytest.fixture
 def check_result(tmp_path: Path) -> openpyxl.Workbook:
     path = tmp_path / "113年度填報檢核結果.xlsx"
-    write_problems(make_problems(), SHORTFALLS, path, units={"人事室.xlsx": "人事室"})
+    write_problems(make_problems(), SHORTFALLS, path)
     return openpyxl.load_workbook(path)
 
 
@@ -321,3 +328,14 @@ def test_output_path_that_is_a_folder_raises(writer, figures: dict, tmp_path: Pa
         writer(figures, path)
     assert path.is_dir()
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_units_follow_the_config_order(tmp_path: Path) -> None:
+    path = tmp_path / "檢核結果.xlsx"
+    write_problems(make_problems(), SHORTFALLS, path, unit_order=["社會課", "民政課", "人事室"])
+    ws = openpyxl.load_workbook(path)["待補訓名單"]
+    units = [r[0] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True)]
+    assert units == ["社會課", "社會課", "民政課"]
+    summary = openpyxl.load_workbook(path)["摘要"]
+    listed = [r[0] for r in summary.iter_rows(min_row=FIRST_ROW, values_only=True)]
+    assert listed.index("社會課") < listed.index("民政課") < listed.index("人事室")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,17 +66,17 @@ def write_problems(
     shortfalls: list[dict],
     path: Path,
     *,
-    units: dict[str, str] | None = None,
+    unit_order: Sequence[str] = (),
 ) -> None:
     """Write the `{Y}年度填報檢核結果.xlsx` that 人事室 sends back to units.
 
     `shortfalls` are people short of their training hours, each a dict with keys unit,
-    name, target, hours and gap. `units` maps a file name to its unit, to place problems
-    found before the unit of their file was known.
+    name, target, hours and gap. Units come in `unit_order` (the config's order), others
+    after them by name, and problems of no unit last.
     """
-    units = units or {}
+    _unit_key = _unit_sort(unit_order)
     rows = sorted(
-        (_problem_row(p, units) for p in problems),
+        (_problem_row(p) for p in problems),
         key=lambda r: (_unit_key(r[1]), r[0], r[2], _cell_key(r[3]), r[4] != Severity.ERROR.value),
     )
     errors = sum(r[4] == Severity.ERROR.value for r in rows)
@@ -117,20 +118,15 @@ def write_problems(
             "各單位檢核結果摘要",
             SUMMARY_COLUMNS,
             (T, C, C, C, C),
-            _summary_rows(rows, short),
+            _summary_rows(rows, short, _unit_key),
         ),
     )
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
 
-def _problem_row(p: Problem, units: dict[str, str]) -> tuple[str, ...]:
-    unit = p.unit or units.get(p.file, "")
-    return (p.file, unit, p.sheet, p.cell, p.severity.value, p.code, p.message, p.hint)
-
-
-def _unit_key(unit: str) -> tuple[bool, str]:
-    return (not unit, unit)
+def _problem_row(p: Problem) -> tuple[str, ...]:
+    return (p.file, p.unit, p.sheet, p.cell, p.severity.value, p.code, p.message, p.hint)
 
 
 def _cell_key(cell: str) -> tuple[int, int, int, str]:
@@ -143,11 +139,18 @@ def _cell_key(cell: str) -> tuple[int, int, int, str]:
     return (1, int(m[2]), column_index_from_string(m[1]), cell)
 
 
-def _summary_rows(problems: list[tuple], shortfalls: list[tuple]) -> list[tuple[Any, ...]]:
+def _unit_sort(unit_order: Sequence[str]) -> Callable[[str], tuple[bool, int, str]]:
+    order = {unit: i for i, unit in enumerate(unit_order)}
+    return lambda unit: (not unit, order.get(unit, len(order)), unit)
+
+
+def _summary_rows(
+    problems: list[tuple], shortfalls: list[tuple], unit_key: Callable[[str], tuple]
+) -> list[tuple[Any, ...]]:
     errors = Counter(r[1] for r in problems if r[4] == Severity.ERROR.value)
     warnings = Counter(r[1] for r in problems if r[4] != Severity.ERROR.value)
     short = Counter(r[0] for r in shortfalls)
-    units = sorted(set(errors) | set(warnings) | set(short), key=_unit_key)
+    units = sorted(set(errors) | set(warnings) | set(short), key=unit_key)
     if not units:
         return []
     rows: list[tuple[Any, ...]] = [
