@@ -21,9 +21,9 @@ from .problems import (
     count_by_severity,
     problem,
 )
-from .read import RawWorkbook, read_paths
+from .read import read_paths
 from .schema import SHEETS_BY_NAME
-from .validate import CleanWorkbook, RowCount, check_across, identify, row_totals, validate_workbook
+from .validate import CleanWorkbook, check_across, identify, row_totals, validate_workbook
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
@@ -49,9 +49,10 @@ class Outcome:
 
 @dataclass
 class _Sorted:
-    accepted: list[CleanWorkbook]
-    set_aside: list[dict]
-    rejected: list[dict]
+    accepted: list[CleanWorkbook]  # this year's, of a known unit
+    unplaced: list[CleanWorkbook]  # this year's, of no known unit: every row excluded
+    set_aside: list[dict]  # other years'
+    rejected: list[dict]  # not read, or of no known unit or year
     problems: list[Problem]
 
 
@@ -65,13 +66,10 @@ def check(paths: list[Path], config: Config) -> Outcome:
     by_year: dict[int, list[CleanWorkbook]] = {}
     for raw in folder.workbooks:
         who = identify(raw, config)
-        problems += who.problems
-        if who.unit is None or who.year is None:
-            problems += raw.problems
-            continue
-        clean = validate_workbook(raw, who.unit, who.year)
-        problems += clean.problems
-        by_year.setdefault(who.year, []).append(clean)
+        clean = validate_workbook(raw, who.unit or "", who.year)
+        problems += who.problems + clean.problems
+        if who.unit is not None and who.year is not None:
+            by_year.setdefault(who.year, []).append(clean)
     for workbooks in by_year.values():
         problems += check_across(workbooks)[1]
     years = sorted(by_year)
@@ -112,10 +110,13 @@ def build(
     result = aggregate(accepted, config, year)
     figures = result.figures
     figures["draft"] = draft
-    figures["rows"] = row_totals(sorted_.accepted)
+    figures["rows"] = row_totals(sorted_.accepted + sorted_.unplaced)
     figures["issues"] = count_by_severity(problems)
     figures["files"] = {
-        "read": [{"file": w.file, "unit": w.unit, "year": w.year} for w in accepted],
+        "read": [
+            {"file": w.file, "unit": w.unit, "year": w.year}
+            for w in sorted(accepted, key=lambda w: config.units.index(w.unit))
+        ],
         "set_aside": sorted_.set_aside,
         "rejected": sorted_.rejected,
     }
@@ -143,7 +144,9 @@ def _sort(
     year: int,
 ) -> _Sorted:
     """Split workbooks into this year's (validated), other years' and unusable ones."""
-    out = _Sorted([], [], [{"file": f, "reason": r} for f, r in unreadable], list(file_problems))
+    out = _Sorted(
+        [], [], [], [{"file": f, "reason": r} for f, r in unreadable], list(file_problems)
+    )
     for raw, who in identified:
         out.problems += who.problems
         if who.year is not None and who.year != year:
@@ -166,28 +169,22 @@ def _sort(
                     "reason": f"年度為 {who.year} 年，非本次彙整之 {year} 年度",
                 }
             )
-        elif who.unit is None or who.year is None:
-            out.problems += raw.problems
-            out.rejected.append({"file": raw.file, "reason": _reason(who.problems + raw.problems)})
-            if who.year == year:
-                out.accepted.append(_unusable(raw, year))
-        else:
-            out.accepted.append(validate_workbook(raw, who.unit, year))
-    for clean in out.accepted:
+            continue
+        clean = validate_workbook(raw, who.unit or "", who.year)
         out.problems += clean.problems
+        if who.unit is not None and who.year is not None:
+            out.accepted.append(clean)
+            continue
+        out.rejected.append({"file": raw.file, "reason": _reason(who.problems + raw.problems)})
+        if who.year == year:
+            clean.exclude_all()
+            out.unplaced.append(clean)
     return out
 
 
 def _reason(problems: list[Problem]) -> str:
     errors = [p.message for p in problems if p.is_error]
     return errors[0] if errors else "無法判斷填報單位或年度"
-
-
-def _unusable(raw: RawWorkbook, year: int) -> CleanWorkbook:
-    """A workbook of the year that cannot be placed: every row it holds is excluded."""
-    rows = {d.sheet.name: RowCount(len(d.frame), 0, len(d.frame)) for d in raw.sheets.values()}
-    rows |= {name: RowCount(n, 0, n) for name, n in raw.unread_rows.items()}
-    return CleanWorkbook(raw.file, "", year, {}, rows, [])
 
 
 def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> None:

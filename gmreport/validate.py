@@ -49,10 +49,15 @@ class Identity:
 class CleanWorkbook:
     file: str
     unit: str
-    year: int
+    year: int | None
     frames: dict[str, pd.DataFrame]  # Sheet.key → typed frame, indexed by Excel row
     rows: dict[str, RowCount]  # sheet name → accounting
     problems: list[Problem] = field(default_factory=list)
+
+    def exclude_all(self) -> None:
+        """Count none of this workbook's rows (it cannot be placed, or its unit sent two)."""
+        self.frames = {}
+        self.rows = {name: RowCount(c.read, 0, c.read) for name, c in self.rows.items()}
 
 
 def identify(raw: RawWorkbook, config: Config) -> Identity:
@@ -114,8 +119,11 @@ def parse_year(raw: object) -> int | None:
     return year if 1 <= year <= 300 else None
 
 
-def validate_workbook(raw: RawWorkbook, unit: str, year: int) -> CleanWorkbook:
-    """Type every cell of every data sheet of `raw`, collecting problems, for `year`."""
+def validate_workbook(raw: RawWorkbook, unit: str, year: int | None) -> CleanWorkbook:
+    """Type every cell of every data sheet of `raw`, collecting problems, for `year`.
+
+    With `year` None (年度 unreadable) rows are checked but not against the year.
+    """
     clean = CleanWorkbook(raw.file, unit, year, {}, {}, [])
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
@@ -133,7 +141,9 @@ def validate_workbook(raw: RawWorkbook, unit: str, year: int) -> CleanWorkbook:
     return clean
 
 
-def _validate_sheet(data: SheetData, year: int) -> tuple[pd.DataFrame, RowCount, list[Problem]]:
+def _validate_sheet(
+    data: SheetData, year: int | None
+) -> tuple[pd.DataFrame, RowCount, list[Problem]]:
     sheet = data.sheet
     found: list[Problem] = []
     records: dict[int, dict[str, object]] = {}
@@ -238,12 +248,12 @@ def quote(choices: Iterable[str]) -> str:
 
 
 def _row_checks(
-    sheet: Sheet, data: SheetData, row: int, record: dict[str, object], year: int
+    sheet: Sheet, data: SheetData, row: int, record: dict[str, object], year: int | None
 ) -> list[Problem]:
     found = []
     dated = sheet.date_column
     when = record.get(dated.key) if dated is not None else None
-    if isinstance(when, date) and when.year - cells.ROC_OFFSET != year:
+    if year is not None and isinstance(when, date) and when.year - cells.ROC_OFFSET != year:
         found.append(
             problem(
                 "date-outside-year",

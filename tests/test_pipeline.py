@@ -293,3 +293,20 @@ def test_pdf_is_written_with_a_kai_font(tmp_path):
             ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
         ).stdout
         assert "Kai" in fonts
+
+
+def test_a_workbook_of_an_unknown_unit_is_still_checked_and_its_rows_excluded(
+    tmp_path, make_workbook, valid_rows
+):
+    inbox = tmp_path / "in"
+    valid_rows["培力紀錄"][0][5] = "十二"
+    make_workbook(valid_rows, unit="總務課", folder=inbox)
+    make_workbook({"人員名冊": [["甲", "女", "公務人員"]]}, unit="民政課", folder=inbox)
+    outcome = build(inbox, tmp_path / "out", Config(), draft=True)
+    codes = {(p.code, p.cell) for p in outcome.problems}
+    assert ("unknown-unit", "B3") in codes
+    assert ("chinese-numeral", "F3") in codes
+    rows = outcome.figures["rows"]
+    assert (rows["read"], rows["counted"], rows["excluded"]) == (7, 1, 6)
+    assert [f["file"] for f in outcome.figures["files"]["rejected"]] == ["113年度_總務課.xlsx"]
+    assert [f["unit"] for f in outcome.figures["files"]["read"]] == ["民政課"]
