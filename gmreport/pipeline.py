@@ -88,6 +88,11 @@ def build(
     """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`."""
     if not input_dir.is_dir():
         raise UsageError(f"找不到資料夾「{input_dir}」，請確認 --input 的路徑。")
+    if output_dir.resolve() == input_dir.resolve():
+        raise UsageError(
+            "輸出資料夾不可與填報檔資料夾相同，否則產出的活頁簿下次會被當成填報檔讀取。"
+            "請以 --output 指定另一個資料夾。"
+        )
     folder = read_paths([input_dir])
     identified = [(raw, identify(raw, config)) for raw in folder.workbooks]
     years = sorted({who.year for _, who in identified if who.year is not None})

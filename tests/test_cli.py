@@ -126,3 +126,18 @@ def test_templates_writes_one_workbook_per_unit(tmp_path):
     again = run("templates", "--year", "114", "--out", "範本", cwd=tmp_path)
     assert again.returncode == 0
     assert again.stdout.count("未覆寫") == 9
+
+
+def test_output_into_the_input_folder_is_refused(tmp_path):
+    shutil.copytree(SAMPLES, tmp_path / "input_samples")
+    done = run("build", "--output", "input_samples", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--output" in done.stderr
+
+
+def test_unwritable_output_is_a_clear_message(tmp_path):
+    shutil.copytree(SAMPLES, tmp_path / "input_samples")
+    (tmp_path / "output").write_text("not a folder", encoding="utf-8")
+    done = run("build", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("錯誤：無法在「output」建立輸出檔")
