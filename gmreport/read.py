@@ -201,7 +201,8 @@ def _read_sheet(
         },
         index=data.index + 1,
     )
-    frame = frame[~frame.apply(lambda row: all(map(cells.is_blank, row)), axis=1)]
+    filled = [not all(map(cells.is_blank, row)) for row in frame.itertuples(index=False)]
+    frame = frame.loc[pd.Series(filled, index=frame.index, dtype=bool)]
     letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
     sheet_data = SheetData(sheet, frame, letters)
     if info is not None:

@@ -142,3 +142,11 @@ def test_two_files_for_one_unit_name_both(tmp_path, make_workbook, valid_rows):
     problems = [p for p in check([folder], Config()).problems if p.code == "duplicate-unit"]
     assert sorted(p.file for p in problems) == sorted([a.name, b.name])
     assert all(a.name in p.message and b.name in p.message for p in problems)
+
+
+def test_a_workbook_with_nothing_but_basic_data_is_fine(make_workbook):
+    path = make_workbook({})
+    raw = read_workbook(path)
+    assert all(data.frame.empty for data in raw.sheets.values())
+    assert list(raw.sheets["roster"].frame.columns)[:2] == ["name", "gender"]
+    assert check([path], Config()).problems == []

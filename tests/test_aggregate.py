@@ -1,0 +1,201 @@
+"""Aggregation: SPEC §3's rules on small workbooks whose figures are worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from gmreport.aggregate import aggregate
+from gmreport.config import Config, config_from_dict
+from gmreport.read import read_workbook
+from gmreport.validate import validate_workbook
+
+
+@pytest.fixture
+def figures_of(make_workbook):
+    def run(rows, config: Config | None = None, unit: str = "人事室", **kw):
+        raw = read_workbook(make_workbook(rows, unit=unit, **kw))
+        clean = validate_workbook(raw, unit, 113)
+        assert not [p for p in clean.problems if p.is_error], clean.problems
+        return aggregate([clean], config or Config(), 113)
+
+    return run
+
+
+def test_service_days_decide_who_is_required(figures_of):
+    result = figures_of(
+        {
+            "人員名冊": [
+                ["滿90日", "女", "公務人員", "", "", "", "113/10/3"],  # 10/3–12/31 = 90 days
+                ["89日", "女", "公務人員", "", "", "", "113/10/4"],
+                ["年中離職", "男", "公務人員", "", "", "", "", "113/3/30"],  # 1/1–3/30 = 90 days
+                ["去年離職", "男", "公務人員", "", "", "", "", "112/12/31"],
+                ["明年到職", "男", "公務人員", "", "", "", "114/1/2"],
+            ]
+        }
+    )
+    everyone = result.figures["training"]["groups"]["all"]
+    assert everyone["required"] == {"male": 1, "female": 1, "other": 0, "total": 2}
+    assert result.figures["training"]["people"] == {"roster": 5, "required": 2}
+
+
+def test_target_hours_take_the_largest_that_applies(figures_of):
+    rows = {
+        "人員名冊": [
+            ["一般", "男", "公務人員"],
+            ["職工", "女", "職工"],
+            ["主管", "男", "約聘僱人員", "是"],
+            ["承辦主管", "女", "公務人員", "是", "是"],
+        ],
+        "培力紀錄": [
+            ["一般", "課", "CEDAW", "實體", "113/3/1", 3],
+            ["職工", "課", "CEDAW", "實體", "113/3/1", 3],
+            ["主管", "課", "CEDAW", "實體", "113/3/1", 3],
+            ["承辦主管", "課", "CEDAW", "實體", "113/3/1", 3],
+        ],
+    }
+    config = config_from_dict({"training": {"hours_other_staff": 4, "hours_gender_officer": 5}})
+    result = figures_of(rows, config)
+    short = {s["name"]: (s["target"], s["hours"]) for s in result.shortfalls}
+    assert short == {"職工": (4, 3.0), "承辦主管": (5, 3.0)}
+    groups = result.figures["training"]["groups"]
+    assert groups["civil_servants"]["required"]["total"] == 3
+    assert groups["civil_servants"]["completed"]["total"] == 2
+    assert groups["supervisors"]["completed"] == {"male": 1, "female": 0, "other": 0, "total": 1}
+    assert groups["other_staff"]["rate"]["total"] == 0.0
+    assert groups["gender_officers"]["rate"] == {
+        "male": None,
+        "female": 0.0,
+        "other": None,
+        "total": 0.0,
+    }
+    assert groups["all"]["hours"] == 12.0
+    assert groups["all"]["average_hours"] == 3.0
+
+
+def test_half_hours_add_up_to_the_target(figures_of):
+    rows = {
+        "人員名冊": [["甲", "女", "公務人員"]],
+        "培力紀錄": [
+            ["甲", "課", "CEDAW", "數位", f"113/3/{d}", h]
+            for d, h in ((1, 0.1), (2, 0.2), (3, 1.7))
+        ],
+    }
+    assert figures_of(rows).figures["training"]["groups"]["all"]["completed"]["total"] == 1
+
+
+def test_people_not_required_still_add_to_total_hours(figures_of):
+    rows = {
+        "人員名冊": [
+            ["新進", "男", "公務人員", "", "", "", "113/12/1"],
+            ["資深", "女", "公務人員"],
+        ],
+        "培力紀錄": [
+            ["新進", "課", "CEDAW", "實體", "113/12/5", 2],
+            ["資深", "課", "CEDAW", "數位", "113/5/5", 1.5],
+        ],
+    }
+    training = figures_of(rows).figures["training"]
+    assert training["total_hours"] == 3.5
+    assert training["groups"]["all"]["hours"] == 1.5
+    assert training["hours_by_mode"] == {"實體": 2.0, "數位": 1.5, "混成": 0.0}
+
+
+def test_intersection_tables(figures_of):
+    rows = {
+        "人員名冊": [
+            ["甲", "女", "公務人員", "是", "", "30-39歲"],
+            ["乙", "男", "公務人員", "", "", "30-39歲"],
+            ["丙", "女", "公務人員", "", "", ""],
+        ],
+        "培力紀錄": [
+            ["甲", "課", "CEDAW", "實體", "113/3/1", 3],
+            ["丙", "課", "CEDAW", "實體", "113/3/1", 2],
+        ],
+    }
+    training = figures_of(rows).figures["training"]
+    by_age = {row["label"]: row for row in training["by_age"]}
+    assert list(by_age) == ["30-39歲", "未填"]
+    assert by_age["30-39歲"]["rate"]["female"] == 1.0
+    assert by_age["30-39歲"]["rate"]["male"] == 0.0
+    assert by_age["未填"]["completed"]["total"] == 1
+    by_boss = {row["label"]: row for row in training["by_supervisor"]}
+    assert by_boss["主管"]["required"]["total"] == 1
+    assert by_boss["非主管"]["rate"]["total"] == 0.5
+
+
+MEMBERS = [
+    ["召集人", "男", "主任秘書", "召集人"],
+    ["人事", "女", "主任", "人事當然成員"],
+    ["會計", "女", "主任", "會計當然成員"],
+    ["調解", "男", "秘書", "調解當然成員"],
+    ["研考", "女", "課員", "研考當然成員"],
+    ["婦女", "女", "課員", "婦女社會參與促進小組連絡人"],
+    ["組員", "男", "課長", "指派組員"],
+]
+
+
+def _targets(result) -> dict:
+    return {t["id"]: t for t in result.figures["targets"]}
+
+
+def test_group_targets_met(figures_of):
+    targets = _targets(figures_of({"性平小組成員": MEMBERS}))
+    for key in ("members_range", "convener", "ex_officio", "gender_balance"):
+        assert targets[key]["met"], targets[key]
+    assert targets["gender_balance"]["required"] == 3  # ⌈7/3⌉
+    assert targets["gender_balance"]["actual"] == 3
+
+
+def test_group_targets_missed(figures_of):
+    members = [m for m in MEMBERS if m[3] != "研考當然成員"]
+    members[0][1] = "女"
+    members[3][1] = "女"
+    members.append(["召集人二", "女", "秘書", "召集人"])  # 7 members, 男 1 < ⌈7/3⌉ = 3
+    targets = _targets(figures_of({"性平小組成員": members}))
+    assert targets["members_range"]["actual"] == 7
+    assert targets["convener"] == targets["convener"] | {"actual": 2, "met": False}
+    assert targets["ex_officio"]["missing"] == ["研考當然成員"]
+    assert targets["gender_balance"]["met"] is False
+    assert targets["meetings_per_year"]["met"] is False
+
+
+def test_budget_cedaw_and_measures(figures_of):
+    rows = {
+        "性別預算": [
+            ["甲計畫", "計畫類", "1,000,000", "900000元", 10, 20, 0],
+            ["乙計畫", "", 0, 0, 0, 5, 1],
+        ],
+        "CEDAW宣導": [
+            ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "是"],
+            ["直播", "113/6/5", "一般民眾", "網路直播", "CEDAW指引", 10, 20, 1],
+        ],
+        "其他性平措施": [["專欄", "性平專章", "113/9/1", "刊物", 0, 0, 0]],
+    }
+    figures = figures_of(rows).figures
+    budget = figures["budget"]
+    assert (budget["allocated"], budget["executed"], budget["execution_rate"]) == (
+        1000000,
+        900000,
+        0.9,
+    )
+    assert budget["beneficiaries"] == {"male": 10, "female": 25, "other": 1, "total": 36}
+    assert [(c["label"], c["execution_rate"]) for c in budget["by_category"]] == [
+        ("計畫類", 0.9),
+        ("未填", None),
+    ]
+    cedaw = figures["cedaw"]
+    assert cedaw["sessions"] == 2
+    assert cedaw["participants"] == {"male": 13, "female": 24, "other": 1, "total": 38}
+    assert cedaw["external_resources"] == 1
+    assert [a["label"] for a in cedaw["by_audience"]] == ["村里長", "一般民眾"]
+    assert figures["other_measures"]["count"] == 1
+    assert _targets(figures_of(rows))["cedaw_sessions"]["met"] is True
+
+
+def test_members_listed_by_two_units_are_counted_once(make_workbook, tmp_path):
+    cleans = []
+    for unit in ("人事室", "秘書室"):
+        raw = read_workbook(make_workbook({"性平小組成員": MEMBERS}, unit=unit))
+        cleans.append(validate_workbook(raw, unit, 113))
+    figures = aggregate(cleans, Config(), 113).figures
+    assert figures["meetings"]["members"]["total"] == len(MEMBERS)
