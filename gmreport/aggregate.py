@@ -115,8 +115,10 @@ def training_people(
         for g, s, o in zip(general, people["supervisor"], people["gender_officer"], strict=True)
     ]
     hours = training.groupby(["unit", "name"])["hours"].sum()
+    # Rounded: 0.2 + 0.4 + 1.4 is 1.9999999999999998 in floating point, and short of 2.
     people["hours"] = [
-        float(hours.get((u, n), 0.0)) for u, n in zip(people["unit"], people["name"], strict=True)
+        round(float(hours.get((u, n), 0.0)), 6)
+        for u, n in zip(people["unit"], people["name"], strict=True)
     ]
     people["completed"] = people["hours"] >= people["target"]
     people["group_civil_servants"] = general
@@ -165,7 +167,7 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> d
     groups = {}
     for key, label in GROUPS.items():
         members = people[people[f"group_{key}"]]
-        hours = float(members.loc[members["required"], "hours"].sum())
+        hours = round(float(members.loc[members["required"], "hours"].sum()), 6)
         figures = _completion(members)
         groups[key] = {
             "label": label,
@@ -173,8 +175,11 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> d
             "hours": hours,
             "average_hours": _rate(hours, figures["required"]["total"]),
         }
-    modes = {m: float(training.loc[training["mode"] == m, "hours"].sum()) for m in TRAINING_MODES}
-    unfilled = float(training.loc[~training["mode"].isin(TRAINING_MODES), "hours"].sum())
+    modes = {
+        m: round(float(training.loc[training["mode"] == m, "hours"].sum()), 6)
+        for m in TRAINING_MODES
+    }
+    unfilled = round(float(training.loc[~training["mode"].isin(TRAINING_MODES), "hours"].sum()), 6)
     if unfilled:
         modes[UNFILLED] = unfilled
     ages = people["age_group"].where(people["age_group"].isin(AGE_GROUPS), UNFILLED)
@@ -198,7 +203,7 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> d
         "completion_rate_target": t.completion_rate,
         "groups": groups,
         "hours_by_mode": modes,
-        "total_hours": float(training["hours"].sum()),
+        "total_hours": round(float(training["hours"].sum()), 6),
         "people": {"roster": len(people), "required": int(people["required"].sum())},
         "by_age": by_age,
         "by_supervisor": by_supervisor,

@@ -171,6 +171,8 @@ def _templates(args: argparse.Namespace) -> int:
 
     config = _config(args)
     year = args.year or date.today().year - 1911
+    if not 1 <= year <= 300:
+        raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
     written = 0
     for unit in config.units:
         path = args.out / f"{year}年度_{unit}_性別主流化填報.xlsx"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -126,6 +127,8 @@ def _section(name: str, cls: type, value: object):
 def _typed(key: str, value: object, kind: type):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if kind is float and isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"設定檔「{key}」須為一般數字，目前是「{value}」。")
     if isinstance(value, bool) or not isinstance(value, kind):
         wanted = {int: "整數", float: "數字", str: "文字"}[kind]
         raise ConfigError(f"設定檔「{key}」須為{wanted}，目前是「{value!r}」。")

@@ -62,6 +62,8 @@ def check(paths: list[Path], config: Config) -> Outcome:
     if missing:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
     folder = read_paths(paths)
+    if not folder.workbooks and not folder.problems:
+        raise UsageError(f"在「{'、'.join(map(str, paths))}」中找不到任何填報檔（.xlsx）。")
     problems = list(folder.problems)
     by_year: dict[int, list[CleanWorkbook]] = {}
     for raw in folder.workbooks:
@@ -221,6 +223,11 @@ def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> Non
     else:
         names["problems"].unlink(missing_ok=True)  # a stale list from an earlier run misleads
     if outcome.has_errors and not draft:
+        stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
+        if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
+            outcome.notes.append(
+                f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
+            )
         return
     write_statistics(figures, names["statistics"])
     outcome.written.append(names["statistics"])

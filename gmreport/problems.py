@@ -101,6 +101,21 @@ CATALOGUE: dict[str, Rule] = {
         "工作表「{sheet}」不是標準工作表，但有資料，其資料不會被讀取。",
         "請將工作表名稱改回標準名稱{suggestion}，或把資料移到正確的工作表。",
     ),
+    "above-header": Rule(
+        E,
+        "工作表「{sheet}」的標題列上方第 {detail} 列有資料，這些資料不會被讀取。",
+        "請把資料移到標題列下方；標題列上方只保留工作表標題。",
+    ),
+    "duplicate-header": Rule(
+        E,
+        "工作表「{sheet}」的欄位「{detail}」出現兩次，無法判斷要讀取哪一欄。",
+        "請刪除或更名其中一欄，只保留一個「{detail}」欄。",
+    ),
+    "column-missing": Rule(
+        W,
+        "工作表「{sheet}」缺少非必填欄位：{detail}，其餘欄位照常讀取。",
+        "建議由新範本複製標題列貼回，避免日後漏填。",
+    ),
     "header-missing": Rule(
         E,
         "工作表「{sheet}」找不到標題列，或缺少欄位：{detail}，本工作表資料未讀取。",
@@ -118,6 +133,11 @@ CATALOGUE: dict[str, Rule] = {
         "CEDAW 宣導對象「{value}」為內部人員；CEDAW 宣導限對外部民眾辦理。",
         "本所同仁參加的課程請填在「培力紀錄」；對外宣導請選擇：{choices}。",
     ),
+    "excel-error": Rule(
+        E,
+        "儲存格為 Excel 錯誤值（例如 #N/A、#REF!、#VALUE!），此列不列入統計。",
+        "請修正公式，或改填數值（可複製後「貼上值」）。",
+    ),
     "bad-date": Rule(
         E,
         "「{column}」填寫「{value}」不是有效日期。",
@@ -127,6 +147,11 @@ CATALOGUE: dict[str, Rule] = {
         W,
         "「{column}」為 {value}，不在 {year} 年度內，此列不列入統計。",
         "若日期填錯請更正；若確屬其他年度，請刪除此列。",
+    ),
+    "not-employed-in-year": Rule(
+        W,
+        "依到職、離職日期，此人於 {year} 年度未在職（{detail}），不列入應訓人員。",
+        "若日期填錯請更正；若此人本年度確未在職，可刪除此列。",
     ),
     "end-before-start": Rule(
         E, "離職日期 {value} 早於到職日期 {detail}。", "請更正到職或離職日期。"
@@ -215,7 +240,7 @@ def problem(
 ) -> Problem:
     """Make the problem `code` of the catalogue, filling its message templates."""
     rule = CATALOGUE[code]
-    params = {"sheet": sheet, **params}
+    params = {"sheet": sheet, **params, "value": _short(params.get("value", ""))}
     return Problem(
         code,
         rule.severity,
@@ -226,6 +251,13 @@ def problem(
         sheet,
         cell,
     )
+
+
+def _short(value: object, limit: int = 60) -> object:
+    """A long cell value quoted back in part: a message must fit in one Excel cell."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit] + "…"
+    return value
 
 
 class _Blank(dict):

@@ -41,6 +41,7 @@ class SheetData:
     frame: pd.DataFrame
     letters: dict[str, str]  # column key → column letter
     bad_rows: set[int] = field(default_factory=set)  # rows already found unusable here
+    error_cells: set[str] = field(default_factory=set)  # Excel error values, already named
 
     def cell(self, key: str, row: int) -> str:
         return f"{self.letters[key]}{row}"
@@ -101,7 +102,14 @@ def read_workbook(path: Path) -> RawWorkbook:
     """Read one workbook; raise Refused when the file is not a safe, readable .xlsx."""
     infos = {i.name: i for i in inspect_workbook(path)}
     try:
-        grids = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
+        grids = pd.read_excel(
+            path,
+            sheet_name=None,
+            header=None,
+            engine="calamine",
+            dtype=object,
+            keep_default_na=False,  # "N/A" or "NA" typed in a cell is text to check, not blank
+        )
     except PermissionError as e:
         raise Refused("unreadable", e.strerror or "沒有讀取權限") from None
     except Exception as e:  # calamine's own errors carry no stable type
@@ -136,7 +144,7 @@ def _sheet_name(name: str) -> str:
 
 
 def _header(value: object) -> str:
-    return re.sub(r"\s+", "", cells.normalize(value))
+    return re.sub(r"\s+", "", cells.normalize(value)).rstrip(":")
 
 
 def _data_rows(grid: pd.DataFrame) -> list[int]:
@@ -160,43 +168,56 @@ def _read_info(workbook: RawWorkbook, grid: pd.DataFrame) -> None:
 def _read_sheet(
     workbook: RawWorkbook, sheet: Sheet, grid: pd.DataFrame, info: SheetInfo | None
 ) -> None:
-    file = workbook.file
+    where = {"file": workbook.file, "sheet": sheet.name}
     found = _find_header(sheet, grid)
     if found is None:
         if rows := _data_rows(grid):
             workbook.unread_rows[sheet.name] = len(rows)
             workbook.problems.append(
-                problem(
-                    "header-missing",
-                    file=file,
-                    sheet=sheet.name,
-                    detail="、".join(sheet.headers),
-                    row=2,
-                )
+                problem("header-missing", detail="、".join(sheet.headers), row=2, **where)
             )
         return
-    header_pos, positions = found
+    header_pos, positions, repeated = found
+    header_row = header_pos + 1
+    for key, pos in repeated:
+        workbook.problems.append(
+            problem(
+                "duplicate-header",
+                cell=f"{get_column_letter(pos + 1)}{header_row}",
+                detail=sheet.column(key).header,
+                **where,
+            )
+        )
+    above = [i for i in _data_rows(grid.iloc[:header_pos]) if grid.iloc[i].map(_filled).sum() > 1]
+    if above:
+        workbook.unread_rows[sheet.name] = len(above)
+        workbook.problems.append(
+            problem(
+                "above-header",
+                cell=f"A{above[0] + 1}",
+                detail="、".join(str(i + 1) for i in above),
+                **where,
+            )
+        )
     data = grid.iloc[header_pos + 1 :]
     missing = [c for c in sheet.columns if c.key not in positions]
     if missing:
-        data_rows = _data_rows(data)
+        names = "「" + "」、「".join(c.header for c in missing) + "」"
+        required = any(c.required for c in missing)
+        code = "header-missing" if required else "column-missing"
         workbook.problems.append(
-            problem(
-                "header-missing",
-                file=file,
-                sheet=sheet.name,
-                cell=f"A{header_pos + 1}",
-                detail="「" + "」、「".join(c.header for c in missing) + "」",
-                row=header_pos + 1,
-            )
+            problem(code, cell=f"A{header_row}", detail=names, row=header_row, **where)
         )
-        if any(c.required for c in missing):
-            if data_rows:
-                workbook.unread_rows[sheet.name] = len(data_rows)
+        if required:
+            if data_rows := _data_rows(data):
+                workbook.unread_rows[sheet.name] = len(above) + len(data_rows)
             return
     frame = pd.DataFrame(
         {
-            c.key: data.iloc[:, positions[c.key]].to_numpy() if c.key in positions else None
+            # A copy: the merged-cell pass writes into these columns.
+            c.key: data.iloc[:, positions[c.key]].to_numpy(copy=True)
+            if c.key in positions
+            else None
             for c in sheet.columns
         },
         index=data.index + 1,
@@ -206,25 +227,60 @@ def _read_sheet(
     letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
     sheet_data = SheetData(sheet, frame, letters)
     if info is not None:
-        _spread_merged(workbook, sheet_data, info.merged, header_pos + 1)
+        _spread_merged(workbook, sheet_data, info.merged, header_row)
+        _mark_errors(workbook, sheet_data, info.errors, header_row)
     workbook.sheets[sheet.key] = sheet_data
 
 
-def _find_header(sheet: Sheet, grid: pd.DataFrame) -> tuple[int, dict[str, int]] | None:
-    """The header row's position and each found column's position, or None."""
+def _filled(value: object) -> bool:
+    return not cells.is_blank(value)
+
+
+def _find_header(
+    sheet: Sheet, grid: pd.DataFrame
+) -> tuple[int, dict[str, int], list[tuple[str, int]]] | None:
+    """The header row's position, each column's position, and headers found twice there."""
     wanted = {c.header.replace(" ", ""): c.key for c in sheet.columns}
-    best: tuple[int, dict[str, int]] | None = None
+    best: tuple[int, dict[str, int], list[tuple[str, int]]] | None = None
     for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
         positions: dict[str, int] = {}
+        repeated: list[tuple[str, int]] = []
         for j, value in enumerate(grid.iloc[i]):
             key = wanted.get(_header(value))
-            if key and key not in positions:
+            if key and key in positions:
+                repeated.append((key, j))
+            elif key:
                 positions[key] = j
         if positions and (best is None or len(positions) > len(best[1])):
-            best = (i, positions)
+            best = (i, positions, repeated)
     if best is None or len(best[1]) < max(2, len(wanted) // 2):
         return None
     return best
+
+
+def _mark_errors(
+    workbook: RawWorkbook, data: SheetData, errors: tuple[str, ...], header_row: int
+) -> None:
+    """Excel error values (#N/A, #REF!) read as blank: name each one, count none of its rows."""
+    columns = set(data.letters.values())
+    lost: set[int] = set()
+    for ref in errors:
+        letters = ref.rstrip("0123456789")
+        row = int(ref[len(letters) :])
+        if row <= header_row or letters not in columns:
+            continue
+        workbook.problems.append(
+            problem("excel-error", file=workbook.file, sheet=data.sheet.name, cell=ref)
+        )
+        data.error_cells.add(ref)
+        if row in data.frame.index:
+            data.bad_rows.add(row)
+        else:
+            lost.add(row)  # the error was the row's only value
+    if lost:
+        workbook.unread_rows[data.sheet.name] = workbook.unread_rows.get(data.sheet.name, 0) + len(
+            lost
+        )
 
 
 def _spread_merged(

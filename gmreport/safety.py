@@ -80,13 +80,15 @@ class SheetInfo:
 
     `rows` and `cols` are the 1-based last row and column of a cell holding a value or a
     formula (0 for an empty sheet or a chart sheet); `merged` lists the merged ranges as
-    written in the XML, e.g. ("A5:A7",).
+    written in the XML, e.g. ("A5:A7",); `errors` the cells holding an Excel error value
+    (#N/A, #REF!…), which readers show as blank.
     """
 
     name: str
     rows: int
     cols: int
     merged: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
 
 
 class Refused(Exception):
@@ -566,6 +568,7 @@ def _scan_sheet(
     cell_ref: str | None = None
     in_data = in_cell = False
     merged: list[str] = []
+    errors: list[str] = []
     kinds: dict[str, str] = {}
     columns: dict[str, int] = {}
     elements = budget.left
@@ -638,6 +641,9 @@ def _scan_sheet(
                 else:
                     anchor, since = cell_ref, 0
                 in_cell = True
+                if _attribute(attrs, "t") == "e" and len(errors) < MAX_MERGED:
+                    column = (position(anchor)[1] if anchor else 0) + since
+                    errors.append(cell_ref or f"{_column_letters(column)}{row}")
             elif kind == "row":
                 ref = attrs[1] if attrs and attrs[0] == "r" else _attribute(attrs, "r")
                 if ref is None:
@@ -673,7 +679,7 @@ def _scan_sheet(
     part = _XmlPart(info.filename, budget, start=start, end=end)
     part.feed(z, info)
     budget.left = elements
-    return SheetInfo(sheet, max_row, max_col, tuple(merged))
+    return SheetInfo(sheet, max_row, max_col, tuple(merged), tuple(errors))
 
 
 # --- messages ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ accounted for (read = counted + excluded).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -65,14 +66,15 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     where = {"file": raw.file, "sheet": "基本資料"}
     found: list[Problem] = []
     values = {f.key: cells.text(raw.info.get(f.key)) for f in INFO_FIELDS}
-    if "agency" not in raw.info and "unit" not in raw.info and not raw.info:
-        return Identity("", None, None, found)  # read already reported the missing sheet
+    if any(p.code == "no-info-sheet" for p in raw.problems):
+        return Identity("", None, None, found)  # read has reported it
     for f in INFO_FIELDS:
         if f.required and not values[f.key]:
             found.append(
                 problem("info-missing", cell=raw.info_cells.get(f.key, ""), field=f.label, **where)
             )
     unit: str | None = cells.normalize(raw.info.get("unit")) or None
+    unit = next((u for u in config.units if cells.normalize(u) == unit), unit)
     if unit and unit not in config.units:
         found.append(
             problem(
@@ -106,7 +108,13 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
 
 
 def parse_year(raw: object) -> int | None:
-    """The ROC year of 年度: 113, '113', '113年', '１１３', or a Western 2024."""
+    """The ROC year of 年度: 113, '113', '113年', '民國113年度', '１１３', or a Western 2024.
+
+    A year later than next year is taken for a typo: it would otherwise become "the
+    latest year" of a build and set every real workbook aside.
+    """
+    if isinstance(raw, str):
+        raw = re.sub(r"^民國|年度?$", "", cells.normalize(raw)).strip()
     try:
         value = cells.parse_number(raw)
     except CellProblem:
@@ -116,7 +124,7 @@ def parse_year(raw: object) -> int | None:
     year = int(value)
     if year > 1911:
         year -= cells.ROC_OFFSET
-    return year if 1 <= year <= 300 else None
+    return year if 1 <= year <= date.today().year - cells.ROC_OFFSET + 1 else None
 
 
 def validate_workbook(raw: RawWorkbook, unit: str, year: int | None) -> CleanWorkbook:
@@ -155,6 +163,8 @@ def _validate_sheet(
             try:
                 record[column.key] = parse_cell(column, raw)
             except CellProblem as e:
+                if _cell(data, column, row) in data.error_cells:
+                    continue  # named already as an Excel error value
                 row_problems.append(
                     problem(
                         e.code,
@@ -265,6 +275,19 @@ def _row_checks(
             )
         )
     start, end = record.get("start"), record.get("end")
+    if sheet.key == "roster" and year is not None:
+        first, last = date(year + cells.ROC_OFFSET, 1, 1), date(year + cells.ROC_OFFSET, 12, 31)
+        late, gone = isinstance(start, date) and start > last, isinstance(end, date) and end < first
+        if late or gone:
+            found.append(
+                problem(
+                    "not-employed-in-year",
+                    sheet=sheet.name,
+                    cell=_cell(data, sheet.column("start" if late else "end"), row),
+                    year=year,
+                    detail=f"{'到職' if late else '離職'}日期 {cells.roc_date(start if late else end)}",
+                )
+            )
     if sheet.key == "roster" and isinstance(start, date) and isinstance(end, date) and end < start:
         found.append(
             problem(

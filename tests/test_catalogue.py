@@ -130,6 +130,21 @@ def _unreadable(tmp_path, make_workbook, valid_rows):
         return _check(path)
 
 
+def _above_header(wb):
+    ws = wb["培力紀錄"]
+    for merged in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(merged))
+    for col, value in enumerate(["王小明", "課", "CEDAW", "實體", "113/3/5", 1], start=1):
+        ws.cell(1, col, value)
+
+
+def _rows_with(sheet: str, row: list) -> Maker:
+    def make(tmp_path, make_workbook, valid_rows):
+        return _check(make_workbook(valid_rows | {sheet: [*valid_rows.get(sheet, []), row]}))
+
+    return make
+
+
 CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]
 MAKERS: dict[str, Maker] = {
     **{code: _cell_case(code) for code in CASES},
@@ -154,6 +169,15 @@ MAKERS: dict[str, Maker] = {
     "merged-cells": _merged("A5:A6", "培力紀錄", [[None, "課", "CEDAW", "數位", "113/6/1", 1]]),
     "merged-numbers": _merged("F3:F4", "CEDAW宣導", [CEDAW, CEDAW]),
     "members-several-units": _members_several_units,
+    "excel-error": _rows_with(
+        "CEDAW宣導", ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, "#REF!", 0]
+    ),
+    "above-header": _edit(_above_header),
+    "duplicate-header": _edit(lambda wb: setattr(wb["培力紀錄"]["H2"], "value", "時數")),
+    "column-missing": _edit(lambda wb: setattr(wb["培力紀錄"]["G2"], "value", None)),
+    "not-employed-in-year": _rows_with(
+        "人員名冊", ["離職", "男", "公務人員", "", "", "", "", "112/12/1"]
+    ),
 }
 
 

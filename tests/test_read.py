@@ -150,3 +150,29 @@ def test_a_workbook_with_nothing_but_basic_data_is_fine(make_workbook):
     assert all(data.frame.empty for data in raw.sheets.values())
     assert list(raw.sheets["roster"].frame.columns)[:2] == ["name", "gender"]
     assert check([path], Config()).problems == []
+
+
+def test_rows_above_the_header_are_named_and_counted(make_workbook, valid_rows):
+    def above(wb):
+        ws = wb["培力紀錄"]
+        for merged in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(merged))
+        ws["A1"], ws["B1"] = "王小明", "性別主流化"
+
+    raw = read_workbook(make_workbook(valid_rows, edit=above))
+    [p] = raw.problems
+    assert (p.code, p.cell) == ("above-header", "A1")
+    assert raw.unread_rows == {"培力紀錄": 1}
+    assert len(raw.sheets["training"].frame) == 3
+
+
+def test_excel_error_values_are_named_at_their_cell(make_workbook, valid_rows):
+    valid_rows["培力紀錄"][1][5] = "#N/A"
+    problems = check([make_workbook(valid_rows)], Config()).problems
+    assert [(p.code, p.sheet, p.cell) for p in problems] == [("excel-error", "培力紀錄", "F4")]
+
+
+def test_typed_na_is_text_not_blank(make_workbook, valid_rows):
+    valid_rows["培力紀錄"][1][5] = "N/A"
+    problems = check([make_workbook(valid_rows)], Config()).problems
+    assert [(p.code, p.cell) for p in problems] == [("bad-number", "F4")]
