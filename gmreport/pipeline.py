@@ -114,7 +114,9 @@ def build(
         )
     accepted, across = check_across(sorted_.accepted)
     problems = sorted_.problems + across
-    result = aggregate(accepted, config, year)
+    # Every workbook of the year goes in: a unit whose two files were both excluded did
+    # submit, and its emptied workbooks add no figures.
+    result = aggregate(sorted_.accepted, config, year)
     figures = result.figures
     figures["draft"] = draft
     figures["rows"] = row_totals(sorted_.accepted + sorted_.unplaced)
@@ -125,7 +127,12 @@ def build(
             for w in sorted(accepted, key=lambda w: config.units.index(w.unit))
         ],
         "set_aside": sorted_.set_aside,
-        "rejected": sorted_.rejected,
+        "rejected": sorted_.rejected
+        + [
+            {"file": w.file, "reason": f"{w.unit} 有兩個以上的 {year} 年度檔案，均未納入統計"}
+            for w in sorted_.accepted
+            if w not in accepted
+        ],
     }
     outcome = Outcome(year, ordered(problems), figures, result.shortfalls)
     _write(outcome, output_dir, draft=draft, pdf=pdf)

@@ -377,7 +377,7 @@ def check_across(workbooks: list[CleanWorkbook]) -> tuple[list[CleanWorkbook], l
             found.append(
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
             )
-            w.rows = {name: RowCount(c.read, 0, c.read) for name, c in w.rows.items()}
+            w.exclude_all()
     listing = [w.unit for w in accepted if not w.frames.get("members", pd.DataFrame()).empty]
     if len(listing) > 1:
         found.append(

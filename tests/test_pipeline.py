@@ -310,3 +310,20 @@ def test_a_workbook_of_an_unknown_unit_is_still_checked_and_its_rows_excluded(
     assert (rows["read"], rows["counted"], rows["excluded"]) == (7, 1, 6)
     assert [f["file"] for f in outcome.figures["files"]["rejected"]] == ["113年度_總務課.xlsx"]
     assert [f["unit"] for f in outcome.figures["files"]["read"]] == ["民政課"]
+
+
+def test_a_unit_that_sent_two_files_submitted_but_neither_counts(
+    tmp_path, make_workbook, valid_rows
+):
+    inbox = tmp_path / "in"
+    make_workbook(valid_rows, folder=inbox, name="人事室.xlsx")
+    make_workbook(valid_rows, folder=inbox, name="人事室-修正.xlsx")
+    make_workbook({"人員名冊": [["甲", "女", "公務人員"]]}, unit="民政課", folder=inbox)
+    figures = build(inbox, tmp_path / "out", Config(), draft=True).figures
+    assert "人事室" in figures["units"]["submitted"]
+    assert "人事室" not in figures["units"]["missing"]
+    assert figures["training"]["people"]["roster"] == 1
+    assert sorted(f["file"] for f in figures["files"]["rejected"]) == [
+        "人事室-修正.xlsx",
+        "人事室.xlsx",
+    ]
