@@ -105,7 +105,7 @@ def build(
                 "請確認各單位的檔案已放入此資料夾，或以 --input 指定資料夾。"
             )
         year = years[-1]
-    sorted_ = _sort(folder.problems, folder.rejected, identified, year)
+    sorted_ = _sort(folder.problems, identified, year)
     if not sorted_.accepted and not any(who.year == year for _, who in identified):
         raise GmreportError(
             f"「{input_dir}」中沒有 {year} 年度的填報檔"
@@ -151,16 +151,10 @@ def ordered(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def _sort(
-    file_problems: list[Problem],
-    unreadable: list[tuple[str, str]],
-    identified: list,
-    year: int,
-) -> _Sorted:
+def _sort(unreadable: list[Problem], identified: list, year: int) -> _Sorted:
     """Split workbooks into this year's (validated), other years' and unusable ones."""
-    out = _Sorted(
-        [], [], [], [{"file": f, "reason": r} for f, r in unreadable], list(file_problems)
-    )
+    rejected = [{"file": p.file, "reason": p.message} for p in unreadable]
+    out = _Sorted([], [], [], rejected, list(unreadable))
     for raw, who in identified:
         out.problems += who.problems
         if who.year is not None and who.year != year:

@@ -66,8 +66,7 @@ class Folder:
     """What a folder (or a list of paths) holds."""
 
     workbooks: list[RawWorkbook]
-    problems: list[Problem]  # problems with files that could not be read at all
-    rejected: list[tuple[str, str]]  # (file name, reason)
+    problems: list[Problem]  # one for each file that could not be read at all
 
 
 def read_paths(paths: list[Path]) -> Folder:
@@ -76,7 +75,7 @@ def read_paths(paths: list[Path]) -> Folder:
     for path in paths:
         files.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
     locks = {f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)}
-    folder = Folder([], [], [])
+    folder = Folder([], [])
     for f in files:
         if (
             f.name.startswith(LOCK_PREFIX)
@@ -87,9 +86,7 @@ def read_paths(paths: list[Path]) -> Folder:
         try:
             workbook = read_workbook(f)
         except Refused as e:
-            p = problem(e.code, file=f.name, sheet=e.sheet, detail=e.detail)
-            folder.problems.append(p)
-            folder.rejected.append((f.name, p.message))
+            folder.problems.append(e.problem(file=f.name))
             continue
         lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks), None)
         if lock:
