@@ -122,8 +122,8 @@ def read_workbook(path: Path) -> RawWorkbook:
             name = by_name[sheet.name]
             _read_sheet(workbook, sheet, grids[name], infos.get(name))
     for name, grid in grids.items():
-        if _sheet_name(name) not in KNOWN_SHEETS and _data_rows(grid):
-            workbook.unread_rows[name] = len(_data_rows(grid))
+        if _sheet_name(name) not in KNOWN_SHEETS and (rows := _data_rows(grid)):
+            workbook.unread_rows[name] = len(rows)
             close = difflib.get_close_matches(_sheet_name(name), [s.name for s in SHEETS], n=1)
             workbook.problems.append(
                 problem(
