@@ -6,7 +6,6 @@ the contract is written here a second time.
 
 from __future__ import annotations
 
-import unicodedata
 from copy import copy
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import display_width
 from .render.output import atomic_path
 from .schema import (
     INFO_FIELDS,
@@ -223,7 +223,7 @@ def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> 
         cell.alignment = Alignment(vertical="top", wrap_text=True, indent=1)
         cell.font = _BODY_FONT
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-        lines = -(-_display_width(cell.value) // (sum(widths) - 4))
+        lines = -(-display_width(cell.value) // (sum(widths) - 4))
         ws.row_dimensions[row].height = 16.5 * lines + 2
         row += 1
 
@@ -285,7 +285,7 @@ def _field_row(ws: Worksheet, row: int, values: tuple[str, ...]) -> int:
             horizontal="center" if i in (2, 3) else None, vertical="top", wrap_text=True
         )
     ws.cell(row, 1).alignment = Alignment(indent=1, vertical="top", wrap_text=True)
-    longest = max(_display_width(values[3]) / 32, _display_width(values[4]) / 58)
+    longest = max(display_width(values[3]) / 32, display_width(values[4]) / 58)
     ws.row_dimensions[row].height = 16.5 * max(1, -(-longest // 1))
     return row + 1
 
@@ -296,12 +296,7 @@ def _mark(required: bool) -> str:
 
 def _width(column: Column) -> float:
     """Wide enough for the header on one line, and at least the schema's width."""
-    return max(column.width, round(_display_width(column.header) * 0.85 + 1.5, 1))
-
-
-def _display_width(text: str) -> int:
-    """Width in Excel character units, counting a CJK character as two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return max(column.width, round(display_width(column.header) * 0.85 + 1.5, 1))
 
 
 def _sentence(text: str) -> str:

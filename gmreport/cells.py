@@ -77,6 +77,17 @@ def roc_date(d: date) -> str:
     return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
 
 
+def roc_short_date(value: date | str) -> str:
+    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year)."""
+    d = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.year - ROC_OFFSET}/{d.month:02d}/{d.day:02d}"
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units, counting a CJK (wide) character as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 _UNITS = "人次|人|名|位|小時|時|hrs|hr|h|元|場次|場|次|件|項|個"
 _NUMBER = re.compile(rf"([+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?:{_UNITS})?", re.I)
 _CHINESE_DIGITS = dict(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from gmreport.cells import roc_short_date
 from gmreport.render.tables import (
     MAX_SHEET_NAME,
     TOTAL_LABEL,
@@ -17,7 +18,6 @@ from gmreport.render.tables import (
     female_ratio,
     is_valid_sheet_name,
     report_tables,
-    roc_short_date,
 )
 
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"

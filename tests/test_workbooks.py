@@ -11,9 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from gmreport.cells import roc_short_date
 from gmreport.problems import OutputError, Problem, Severity, problem
 from gmreport.render import output
-from gmreport.render.tables import ValueKind, report_tables, roc_short_date
+from gmreport.render.tables import ValueKind, report_tables
 from gmreport.render.workbooks import write_problems, write_statistics
 
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"

@@ -14,8 +14,6 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
-from ..cells import ROC_OFFSET
-
 GENDER_KEYS = ("male", "female", "other", "total")
 GENDER_LABELS = ("男", "女", "其他", "合計")
 TOTAL_LABEL = "合計"
@@ -78,12 +76,6 @@ def is_valid_sheet_name(name: str) -> bool:
         and not name.startswith("'")
         and not name.endswith("'")
     )
-
-
-def roc_short_date(value: dt.date | str) -> str:
-    """`2024-05-20` → `113/05/20`: the ROC date for a table cell (sortable within a year)."""
-    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.year - ROC_OFFSET}/{d.month:02d}/{d.day:02d}"
 
 
 def female_ratio(counts: Mapping[str, Any]) -> float | None:

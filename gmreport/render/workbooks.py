@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,9 +14,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..cells import display_width, roc_short_date
 from ..problems import Problem, Severity
 from .output import atomic_path
-from .tables import TOTAL_LABEL, Table, ValueKind, report_tables, roc_short_date
+from .tables import TOTAL_LABEL, Table, ValueKind, report_tables
 
 INFO_SHEET = "說明"
 PROBLEMS_SHEET = "檢核結果"
@@ -281,14 +281,9 @@ def _display_text(value: Any, kind: ValueKind) -> str:
     return str(value)
 
 
-def _display_width(text: str) -> int:
-    """Columns of a fixed-width font: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _header_width(header: str) -> int:
     """Headers wrap, so a long one needs only about half its width."""
-    width = _display_width(header)
+    width = display_width(header)
     return width if width <= MIN_WIDTH + 2 else (width + 1) // 2 + 2
 
 
@@ -296,7 +291,7 @@ def _fit_widths(ws: Worksheet, minimum: list[int], rows: list[list[str]]) -> lis
     """Set each column wide enough for its longest text, within MIN_WIDTH..MAX_WIDTH."""
     widths = []
     for col, least in enumerate(minimum, 1):
-        longest = max((_display_width(row[col - 1]) for row in rows if col <= len(row)), default=0)
+        longest = max((display_width(row[col - 1]) for row in rows if col <= len(row)), default=0)
         width = min(max(least, longest + 2, MIN_WIDTH), MAX_WIDTH)
         ws.column_dimensions[get_column_letter(col)].width = width
         widths.append(width)
@@ -307,7 +302,7 @@ def _fit_heights(ws: Worksheet, first_row: int, rows: list[list[str]], widths: l
     """Give rows whose text wraps room for every line (not every spreadsheet does it on opening)."""
     for r, row in enumerate(rows, first_row):
         lines = max(
-            -(-_display_width(text) // max(width - 2, 1))
+            -(-display_width(text) // max(width - 2, 1))
             for text, width in zip(row, widths, strict=True)
         )
         if lines > 1:
