@@ -126,7 +126,7 @@ def _section(name: str, cls: type, value: object):
 
 def _typed(key: str, value: object, kind: type):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        return value  # a whole number of hours stays whole, as in the plan and the JSON
     if kind is float and isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"設定檔「{key}」須為一般數字，目前是「{value}」。")
     if isinstance(value, bool) or not isinstance(value, kind):

@@ -22,7 +22,7 @@ def test_a_file_overrides_what_it_names(tmp_path):
     config = load_config(path)
     assert config.agency == "臺南市東區區公所"
     assert config.units == ("民政課", "人事室")
-    assert config.training.hours_general == 3.0
+    assert config.training.hours_general == 3
     assert config.training.hours_supervisor == Config().training.hours_supervisor
     assert config.training.completion_rate == 0.9
     assert config.cedaw.min_sessions == 3
