@@ -39,6 +39,7 @@ class ValueKind(Enum):
     AMOUNT = "金額"
     RATE = "比率"
     HOURS = "時數"
+    AVERAGE_HOURS = "平均時數"  # two decimals, as in the report
     DATE = "日期"
 
 
@@ -173,7 +174,7 @@ def _training_groups(figures: dict) -> Table:
         *_by_gender("完訓人數"),
         ("完訓率", R),
         ("總時數", H),
-        ("平均時數", H),
+        ("平均時數", ValueKind.AVERAGE_HOURS),
     ]
     return _table(figures, "培力完訓", "性別意識培力完訓情形", columns, rows)
 

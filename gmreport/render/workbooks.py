@@ -35,6 +35,7 @@ NUMBER_FORMATS = {
     ValueKind.AMOUNT: "#,##0",
     ValueKind.RATE: "0.0%",
     ValueKind.HOURS: "#,##0.0",
+    ValueKind.AVERAGE_HOURS: "#,##0.00",
 }
 MIN_WIDTH, MAX_WIDTH = 8, 50
 LINE_HEIGHT = 16
@@ -276,6 +277,8 @@ def _display_text(value: Any, kind: ValueKind) -> str:
         return f"{value:.1%}"
     if kind is ValueKind.HOURS:
         return f"{value:,.1f}"
+    if kind is ValueKind.AVERAGE_HOURS:
+        return f"{value:,.2f}"
     if kind in (ValueKind.COUNT, ValueKind.AMOUNT):
         return f"{value:,.0f}"
     return str(value)
