@@ -294,18 +294,16 @@ def _amount(x: float) -> int | float:
 
 def _budget(budget: pd.DataFrame) -> dict:
     allocated, executed = float(budget["allocated"].sum()), float(budget["executed"].sum())
-    categories = [
-        c
-        for c in (*BUDGET_CATEGORIES, UNFILLED)
-        if c in set(budget["category"].replace("", UNFILLED))
-    ]
+    labels = budget["category"].replace("", UNFILLED)
     by_category = []
-    for c in categories:
-        part = budget[budget["category"].replace("", UNFILLED) == c]
+    for label in (*BUDGET_CATEGORIES, UNFILLED):
+        part = budget[labels == label]
+        if part.empty:
+            continue
         a, e = float(part["allocated"].sum()), float(part["executed"].sum())
         by_category.append(
             {
-                "label": c,
+                "label": label,
                 "count": len(part),
                 "allocated": _amount(a),
                 "executed": _amount(e),
