@@ -18,11 +18,13 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 
+from .. import cells
 from ..problems import OutputError
 from ..schema import WORK_ITEMS
 from .charts import CHART_NAMES
 from .findings import findings, number, percent, target_rows
 from .output import atomic_path
+from .tables import female_ratio
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "年度執行成果報告.docx"
 
@@ -42,14 +44,7 @@ def roc_date(value: str | dt.date | None) -> str:
     if value is None or value == "":
         return "—"
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{day.year - 1911}年{day.month}月{day.day}日"
-
-
-def female_ratio(counts: Mapping[str, Any] | None) -> float | None:
-    """The share of women in a {male, female, other, total} count; None when nobody."""
-    if not counts or not counts.get("total"):
-        return None
-    return counts["female"] / counts["total"]
+    return cells.roc_date(day)
 
 
 def ratio(part: float | None, whole: float | None) -> float | None:

@@ -79,9 +79,9 @@ def is_valid_sheet_name(name: str) -> bool:
     )
 
 
-def female_ratio(counts: Mapping[str, Any]) -> float | None:
+def female_ratio(counts: Mapping[str, Any] | None) -> float | None:
     """女性比例 of a {male, female, other, total} dict; None when nobody was counted."""
-    total = counts.get("total") or 0
+    total = (counts or {}).get("total") or 0
     return counts.get("female", 0) / total if total else None
 
 
