@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from . import cells
 from .config import Config
 from .schema import (
     AGE_GROUPS,
@@ -99,7 +100,7 @@ def training_people(
 ) -> pd.DataFrame:
     """One row per roster person: 應訓 (required), target hours, hours, 完訓 (completed)."""
     t = config.training
-    first, last = date(year + 1911, 1, 1), date(year + 1911, 12, 31)
+    first, last = cells.year_bounds(year)
     people = roster.copy()
     starts = [max(s or first, first) for s in people["start"]]
     ends = [min(e or last, last) for e in people["end"]]

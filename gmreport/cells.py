@@ -72,6 +72,11 @@ def parse_date(raw: object) -> date:
     raise CellProblem("bad-date", value=text(raw))
 
 
+def year_bounds(roc_year: int) -> tuple[date, date]:
+    """1 January and 31 December of a ROC year: 113 → 2024-01-01, 2024-12-31."""
+    return date(roc_year + ROC_OFFSET, 1, 1), date(roc_year + ROC_OFFSET, 12, 31)
+
+
 def roc_date(d: date) -> str:
     """2024-03-18 → 113年3月18日."""
     return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"

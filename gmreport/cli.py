@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .cells import ROC_OFFSET
 from .config import Config, load_config
 from .problems import GmreportError, Problem, UsageError, count_by_severity
 
@@ -170,7 +171,7 @@ def _templates(args: argparse.Namespace) -> int:
     from .blank import write_blank_workbook
 
     config = _config(args)
-    year = args.year or date.today().year - 1911
+    year = args.year or date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
     written = 0

@@ -122,7 +122,7 @@ def parse_year(raw: object) -> int | None:
     if not value.is_integer():
         return None
     year = int(value)
-    if year > 1911:
+    if year > cells.ROC_OFFSET:
         year -= cells.ROC_OFFSET
     return year if 1 <= year <= date.today().year - cells.ROC_OFFSET + 1 else None
 
@@ -276,7 +276,7 @@ def _row_checks(
         )
     start, end = record.get("start"), record.get("end")
     if sheet.key == "roster" and year is not None:
-        first, last = date(year + cells.ROC_OFFSET, 1, 1), date(year + cells.ROC_OFFSET, 12, 31)
+        first, last = cells.year_bounds(year)
         late, gone = isinstance(start, date) and start > last, isinstance(end, date) and end < first
         if late or gone:
             found.append(
