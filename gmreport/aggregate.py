@@ -51,7 +51,8 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
     """Every figure of SPEC §3 for `year` from the accepted workbooks of that year."""
     frames = {s.key: _combined(workbooks, s.key) for s in SHEETS}
     people = training_people(frames["roster"], frames["training"], config, year)
-    members = _members(frames["members"])
+    members = frames["members"].drop_duplicates(subset="name", keep="first")
+    meetings = frames["meetings"].drop_duplicates(subset=["session", "date"], keep="first")
     submitted = [u for u in config.units if any(w.unit == u for w in workbooks)]
     figures = {
         "schema": SCHEMA_ID,
@@ -63,7 +64,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
             "missing": [u for u in config.units if u not in submitted],
         },
         "training": _training(people, frames["training"], config),
-        "meetings": _meetings(frames["meetings"], members),
+        "meetings": _meetings(meetings, members),
         "gia": _gia(frames["gia"]),
         "indicators": _indicators(frames["indicators"]),
         "budget": _budget(frames["budget"]),
@@ -209,11 +210,6 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> d
         "by_age": by_age,
         "by_supervisor": by_supervisor,
     }
-
-
-def _members(members: pd.DataFrame) -> pd.DataFrame:
-    """Members deduplicated by 姓名 (the first listing wins)."""
-    return members.drop_duplicates(subset="name", keep="first")
 
 
 def _iso(d: date | None) -> str | None:

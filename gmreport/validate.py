@@ -19,7 +19,16 @@ from .cells import CellProblem
 from .config import Config
 from .problems import Problem, problem
 from .read import RawWorkbook, SheetData
-from .schema import CEDAW_AUDIENCES, INFO_FIELDS, SHEETS, YES, Column, Kind, Sheet
+from .schema import (
+    CEDAW_AUDIENCES,
+    INFO_FIELDS,
+    SHEETS,
+    SHEETS_BY_KEY,
+    YES,
+    Column,
+    Kind,
+    Sheet,
+)
 
 INTERNAL_AUDIENCE_WORDS = ("同仁", "員工", "公務人員", "本所", "內部", "職員", "主管")
 
@@ -378,11 +387,11 @@ def check_across(workbooks: list[CleanWorkbook]) -> tuple[list[CleanWorkbook], l
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
             )
             w.exclude_all()
-    listing = [w.unit for w in accepted if not w.frames.get("members", pd.DataFrame()).empty]
-    if len(listing) > 1:
-        found.append(
-            problem("members-several-units", sheet="性平小組成員", detail="、".join(listing))
-        )
+    for key in ("members", "meetings"):  # both are 人事室's to fill in
+        listing = [w.unit for w in accepted if not w.frames.get(key, pd.DataFrame()).empty]
+        if len(listing) > 1:
+            sheet = SHEETS_BY_KEY[key].name
+            found.append(problem(f"{key}-several-units", sheet=sheet, detail="、".join(listing)))
     return accepted, found
 
 

@@ -199,3 +199,16 @@ def test_members_listed_by_two_units_are_counted_once(make_workbook, tmp_path):
         cleans.append(validate_workbook(raw, unit, 113))
     figures = aggregate(cleans, Config(), 113).figures
     assert figures["meetings"]["members"]["total"] == len(MEMBERS)
+
+
+def test_a_meeting_listed_by_two_units_is_counted_once(make_workbook):
+    meeting = ["113年第1次會議", "113/6/1", "區長", 3, 4, 0]
+    cleans = []
+    for unit, rows in (
+        ("人事室", [meeting, ["113年第2次會議", "113/12/1"]]),
+        ("秘書室", [meeting]),
+    ):
+        raw = read_workbook(make_workbook({"性平小組會議": rows}, unit=unit))
+        cleans.append(validate_workbook(raw, unit, 113))
+    figures = aggregate(cleans, Config(), 113).figures
+    assert figures["meetings"]["count"] == 2

@@ -94,6 +94,14 @@ def _members_several_units(tmp_path, make_workbook, valid_rows):
     return _check(folder)
 
 
+def _meetings_several_units(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    meetings = {"性平小組會議": [["113年第1次會議", "113/6/1", "區長", 3, 4, 0]]}
+    make_workbook(valid_rows | meetings, folder=folder)
+    make_workbook(valid_rows | meetings, unit="民政課", folder=folder)
+    return _check(folder)
+
+
 def _open_in_excel(tmp_path, make_workbook, valid_rows):
     folder = tmp_path / "in"
     path = make_workbook(valid_rows, folder=folder)
@@ -169,6 +177,7 @@ MAKERS: dict[str, Maker] = {
     "merged-cells": _merged("A5:A6", "培力紀錄", [[None, "課", "CEDAW", "數位", "113/6/1", 1]]),
     "merged-numbers": _merged("F3:F4", "CEDAW宣導", [CEDAW, CEDAW]),
     "members-several-units": _members_several_units,
+    "meetings-several-units": _meetings_several_units,
     "excel-error": _rows_with(
         "CEDAW宣導", ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, "#REF!", 0]
     ),
@@ -194,6 +203,6 @@ def test_code_is_produced(code, tmp_path, make_workbook, valid_rows):
     for p in found:
         assert p.severity is rule.severity
         assert p.message and "{" not in p.message and "{" not in p.hint
-        assert p.file or code == "members-several-units"
+        assert p.file or code.endswith("-several-units")
     if rule.severity is Severity.ERROR:
         assert any(p.is_error for p in problems)
