@@ -285,6 +285,7 @@ def _spread_merged(
 ) -> None:
     """A value merged down over several rows applies to each row; numbers cannot be split."""
     columns = {letter: key for key, letter in data.letters.items()}
+    where = {"file": workbook.file, "sheet": data.sheet.name}
     for ref in merged:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         if min_row <= header_row or min_row == max_row:
@@ -298,24 +299,9 @@ def _spread_merged(
             value = data.frame.at[rows[0], key]
             if column.kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
                 data.bad_rows.update(rows)
-                workbook.problems.append(
-                    problem(
-                        "merged-numbers",
-                        file=workbook.file,
-                        sheet=data.sheet.name,
-                        cell=ref,
-                        detail=ref,
-                    )
-                )
+                workbook.problems.append(problem("merged-numbers", cell=ref, detail=ref, **where))
                 continue
             data.frame.loc[rows, key] = value
             workbook.problems.append(
-                problem(
-                    "merged-cells",
-                    file=workbook.file,
-                    sheet=data.sheet.name,
-                    cell=ref,
-                    detail=ref,
-                    value=cells.text(value),
-                )
+                problem("merged-cells", cell=ref, detail=ref, value=cells.text(value), **where)
             )

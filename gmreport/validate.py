@@ -49,7 +49,6 @@ class RowCount:
 class Identity:
     """Whose workbook this is and for which year; unit or year is None when unusable."""
 
-    agency: str
     unit: str | None
     year: int | None
     problems: list[Problem]
@@ -76,7 +75,7 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     found: list[Problem] = []
     values = {f.key: cells.text(raw.info.get(f.key)) for f in INFO_FIELDS}
     if any(p.code == "no-info-sheet" for p in raw.problems):
-        return Identity("", None, None, found)  # read has reported it
+        return Identity(None, None, found)  # read has reported it
     for f in INFO_FIELDS:
         if f.required and not values[f.key]:
             found.append(
@@ -113,7 +112,7 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
             found.append(
                 problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where)
             )
-    return Identity(agency, unit, year, [replace(p, unit=unit or "") for p in found])
+    return Identity(unit, year, [replace(p, unit=unit or "") for p in found])
 
 
 def parse_year(raw: object) -> int | None:
