@@ -11,8 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gmreport import blank
-from gmreport.blank import FIRST_DATA_ROW, write_blank_workbook
+from gmreport.blank_workbook import FIRST_DATA_ROW, NUMBER_FORMATS, write_blank_workbook
 from gmreport.problems import OutputError
 from gmreport.schema import (
     INFO_FIELDS,
@@ -132,15 +131,15 @@ def test_number_formats_and_width(
 ) -> None:
     sheet, col, column = item
     ws = workbook[sheet.name]
-    expected = blank.NUMBER_FORMATS.get(column.kind, "General")
+    expected = NUMBER_FORMATS.get(column.kind, "General")
     assert ws.cell(FIRST_DATA_ROW, col).number_format == expected
     assert ws.cell(LAST_ROW, col).number_format == expected
     assert ws.column_dimensions[get_column_letter(col)].width >= column.width
 
 
 def test_kinds_with_formats() -> None:
-    assert "yy" in blank.NUMBER_FORMATS[Kind.DATE]
-    assert {Kind.COUNT, Kind.HOURS, Kind.AMOUNT} <= blank.NUMBER_FORMATS.keys()
+    assert "yy" in NUMBER_FORMATS[Kind.DATE]
+    assert {Kind.COUNT, Kind.HOURS, Kind.AMOUNT} <= NUMBER_FORMATS.keys()
 
 
 def test_info_sheet_prefilled(workbook: openpyxl.Workbook) -> None:

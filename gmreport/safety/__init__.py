@@ -1,0 +1,164 @@
+"""The gate: may a reader open this file?
+
+calamine builds a dense grid of rows × columns for every sheet, and reserves memory from
+counts the file declares; when such an allocation fails it aborts the whole process
+(python-calamine #130, calamine #684 and #693). Zip bombs and XML entity bombs hurt any
+reader. So the container is inspected here first, streaming and against fixed limits, and a
+file that is unsafe or unreadable is refused with a code of the error catalogue.
+
+`inspect_workbook` answers in stages, each in its own module:
+
+- `container`: the file itself and its zip container (file type, OLE, central directory,
+  members' declared sizes, ratios and encryption);
+- `xmlparts`: every XML part streamed with DTDs refused and tags, depth and elements bounded;
+  the small parts that locate the worksheets parsed in memory;
+- `worksheet`: each worksheet scanned for its used range, merged ranges and error cells,
+  which `SheetInfo` hands on to the reader.
+
+The limits live in `limits` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import errno
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+
+from .container import (
+    check_file,
+    check_members,
+    describe_other_package,
+    os_detail,
+    part_key,
+    zip_detail,
+)
+from .limits import (
+    CHUNK_BYTES,
+    EXCEL_COLS,
+    EXCEL_ROWS,
+    MAX_DEPTH,
+    MAX_DIRECTORY_BYTES,
+    MAX_FILE_BYTES,
+    MAX_MEMBER_BYTES,
+    MAX_MEMBERS,
+    MAX_MERGED,
+    MAX_RATIO,
+    MAX_SHARED_STRINGS,
+    MAX_SHEET_CELLS,
+    MAX_SMALL_PART_BYTES,
+    MAX_SMALL_PART_ELEMENTS,
+    MAX_TAG_BYTES,
+    MAX_TOTAL_BYTES,
+    MAX_WORKBOOK_CELLS,
+    MAX_XML_ELEMENTS,
+    MB,
+    RATIO_MIN_BYTES,
+)
+from .refused import Refused
+from .worksheet import SheetInfo, scan_sheet
+from .xmlparts import (
+    OFFICE_DOCUMENT,
+    READ_RELS,
+    XML_SUFFIXES,
+    Budget,
+    XmlPart,
+    last,
+    parse_small,
+    relationships,
+    resolve,
+    sheet_parts,
+)
+
+__all__ = [
+    "CHUNK_BYTES",
+    "EXCEL_COLS",
+    "EXCEL_ROWS",
+    "MAX_DEPTH",
+    "MAX_DIRECTORY_BYTES",
+    "MAX_FILE_BYTES",
+    "MAX_MEMBERS",
+    "MAX_MEMBER_BYTES",
+    "MAX_MERGED",
+    "MAX_RATIO",
+    "MAX_SHARED_STRINGS",
+    "MAX_SHEET_CELLS",
+    "MAX_SMALL_PART_BYTES",
+    "MAX_SMALL_PART_ELEMENTS",
+    "MAX_TAG_BYTES",
+    "MAX_TOTAL_BYTES",
+    "MAX_WORKBOOK_CELLS",
+    "MAX_XML_ELEMENTS",
+    "MB",
+    "RATIO_MIN_BYTES",
+    "Refused",
+    "SheetInfo",
+    "inspect_workbook",
+]
+
+
+def inspect_workbook(path: Path) -> tuple[SheetInfo, ...]:
+    """Check that `path` is a safe, readable .xlsx and describe its sheets; raise Refused if not.
+
+    Reads the file as a stream with bounded memory: the zip directory first, then each XML
+    part once. Nothing is handed to a spreadsheet library.
+    """
+    try:
+        with open(path, "rb") as f:
+            check_file(f)
+            try:
+                with zipfile.ZipFile(f) as z:
+                    return _inspect_package(z)
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                struct.error,
+                UnicodeDecodeError,
+            ) as e:
+                raise Refused("corrupt", zip_detail(e)) from None
+            except NotImplementedError:
+                raise Refused("corrupt", "使用了不支援的壓縮方式") from None
+    except OSError as e:
+        if e.errno == errno.EINVAL:
+            raise Refused("corrupt", "壓縮檔結構錯誤") from None
+        raise Refused("unreadable", os_detail(e)) from None
+
+
+def _inspect_package(z: zipfile.ZipFile) -> tuple[SheetInfo, ...]:
+    # The element budgets are read from this module when a file is inspected, not bound in
+    # the stages, so one place sets them (and tests may lower them on gmreport.safety).
+    members = check_members(z)
+    if "xl/workbook.xml" not in members:
+        raise Refused("not-a-workbook", describe_other_package(members))
+    package_rels = members.get("_rels/.rels")
+    if package_rels is None or not any(
+        kind in OFFICE_DOCUMENT
+        for _, kind in relationships(parse_small(z, package_rels, MAX_SMALL_PART_ELEMENTS)).values()
+    ):
+        raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
+    rels = members.get("xl/_rels/workbook.xml.rels")
+    if rels is None:
+        raise Refused("corrupt", "缺少活頁簿的關聯檔 xl/_rels/workbook.xml.rels")
+    targets = relationships(parse_small(z, rels, MAX_SMALL_PART_ELEMENTS))
+    workbook = parse_small(z, members["xl/workbook.xml"], MAX_SMALL_PART_ELEMENTS)
+    sheets = sheet_parts(workbook, targets, members)
+
+    done = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+    done.update(part_key(info.filename) for _, info in sheets)
+    # calamine reads these whole, so they are checked whole; other parts only up to their root.
+    read = {"xl/sharedstrings.xml", "xl/styles.xml", "[content_types].xml"}
+    read.update(part_key(resolve(t)) for t, kind in targets.values() if last(kind) in READ_RELS)
+    budget = Budget(MAX_XML_ELEMENTS)
+    for key, info in members.items():
+        if key.endswith(XML_SUFFIXES) and key not in done:
+            XmlPart(info.filename, budget, prolog_only=key not in read).feed(z, info)
+
+    result = tuple(scan_sheet(z, info, name, budget) for name, info in sheets)
+    total = sum(s.rows * s.cols for s in result)
+    if total > MAX_WORKBOOK_CELLS:
+        raise Refused(
+            "too-large", f"各工作表資料範圍合計 {total:,} 格，上限 {MAX_WORKBOOK_CELLS:,} 格"
+        )
+    return result

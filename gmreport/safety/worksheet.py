@@ -1,0 +1,263 @@
+"""The worksheet scan: one streamed pass over a sheet's XML that describes the sheet.
+
+It finds the cells' used bounds, the merged ranges, the cells holding Excel errors, and
+refuses a sheet whose data or declared ranges reach further than a reader can afford.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+
+from .limits import EXCEL_COLS, EXCEL_ROWS, MAX_DEPTH, MAX_MERGED, MAX_SHEET_CELLS
+from .refused import Refused
+from .xmlparts import Budget, XmlPart, attribute
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """A sheet as its XML describes it, in workbook order.
+
+    `rows` and `cols` are the 1-based last row and column of a cell holding a value or a
+    formula (0 for an empty sheet or a chart sheet); `merged` lists the merged ranges as
+    written in the XML, e.g. ("A5:A7",); `errors` the cells holding an Excel error value
+    (#N/A, #REF!…), which readers show as blank.
+    """
+
+    name: str
+    rows: int
+    cols: int
+    merged: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: Budget) -> SheetInfo:
+    """Stream the worksheet part `info` of `sheet` once and describe it; raise Refused if unsafe.
+
+    The elements parsed are taken from `budget`, which the whole inspection shares.
+    """
+    return SheetScan(sheet, budget).scan(z, info)
+
+
+class SheetScan:
+    """Stream a worksheet once: the cells' used bounds, the merged ranges, the claimed range.
+
+    A cell counts once a value or formula is seen in it; only then is its reference parsed,
+    since templates hold thousands of styled empty cells. A cell without `r` sits right of
+    the previous cell of its row, and a row without `r` under the previous row, as calamine
+    places them.
+
+    `start` and `end` are expat's handlers, called for every element of the sheet, so they
+    read each attribute into a local once and leave the rare work to other methods.
+    """
+
+    __slots__ = (
+        "anchor",
+        "budget",
+        "cell_ref",
+        "columns",
+        "data_depth",
+        "depth",
+        "elements",
+        "errors",
+        "in_cell",
+        "in_data",
+        "kinds",
+        "max_col",
+        "max_row",
+        "merged",
+        "part",
+        "row",
+        "sheet",
+        "since",
+    )
+
+    part: XmlPart
+
+    def __init__(self, sheet: str, budget: Budget) -> None:
+        self.sheet = sheet
+        self.budget = budget
+        self.elements = budget.left  # counted here, and handed back to the budget at the end
+        self.depth = 0
+        self.data_depth = 0  # the depth of <sheetData>
+        self.max_row = 0
+        self.max_col = 0
+        self.row = 0
+        self.anchor: str | None = None  # the last cell reference seen in this row
+        self.since = 0  # cells seen in this row since `anchor`
+        self.cell_ref: str | None = None
+        self.in_data = False
+        self.in_cell = False
+        self.merged: list[str] = []
+        self.errors: list[str] = []
+        self.kinds: dict[str, str] = {}  # element name → its local name, or "content"
+        self.columns: dict[str, int] = {}  # column letters → column number
+
+    def scan(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetInfo:
+        """Parse the part and describe the sheet."""
+        self.part = XmlPart(info.filename, self.budget, start=self.start, end=self.end)
+        self.part.feed(z, info)
+        self.budget.left = self.elements
+        return SheetInfo(
+            self.sheet, self.max_row, self.max_col, tuple(self.merged), tuple(self.errors)
+        )
+
+    def start(self, name: str, attrs: list[str]) -> None:
+        """expat's StartElementHandler."""
+        depth = self.depth = self.depth + 1
+        elements = self.elements = self.elements - 1
+        if depth > MAX_DEPTH:
+            raise self.part.too_deep()
+        if elements < 0:
+            raise Refused("huge-range", f"XML 元素超過 {self.budget.limit:,} 個", self.sheet)
+        try:
+            kind = self.kinds[name]
+        except KeyError:
+            kind = self._kind_of(name)
+        if self.in_cell:
+            if kind == "content":
+                self.in_cell = False
+                cell_ref = self.cell_ref
+                if cell_ref is not None:  # the common case, inside the bounds found so far
+                    letters = cell_ref.rstrip("0123456789")
+                    column = self.columns.get(letters)
+                    digits = len(cell_ref) - len(letters)
+                    if column is not None and column <= self.max_col and 0 < digits < 10:
+                        number = int(cell_ref[len(letters) :])
+                        if 0 < number <= self.max_row:
+                            return
+                self._count_cell()
+        elif self.in_data:
+            if kind == "c":
+                cell_ref = attrs[1] if attrs and attrs[0] == "r" else attribute(attrs, "r")
+                self.cell_ref = cell_ref
+                if cell_ref is None:
+                    self.since += 1
+                else:
+                    self.anchor = cell_ref
+                    self.since = 0
+                self.in_cell = True
+                # t="e" puts "e" in the list; testing that first spares nearly every cell the loop.
+                if "e" in attrs and attribute(attrs, "t") == "e":
+                    self._error_cell()
+            elif kind == "row":
+                ref = attrs[1] if attrs and attrs[0] == "r" else attribute(attrs, "r")
+                if ref is None:
+                    self.row += 1
+                elif ref.isascii() and ref.isdecimal() and int(ref[:10]) > 0:
+                    self.row = int(ref) if len(ref) < 10 else 10**10
+                else:
+                    raise Refused(
+                        "corrupt", f"工作表「{self.sheet}」的列號「{ref}」無效", self.sheet
+                    )
+                self.anchor = None
+                self.since = 0
+        elif kind == "sheetData":
+            self.in_data = True
+            self.data_depth = depth
+        elif kind == "dimension":
+            ref = attribute(attrs, "ref") or ""
+            if self._claim(ref, "宣告範圍") is None:
+                raise Refused(
+                    "corrupt", f"工作表「{self.sheet}」宣告的範圍「{ref}」無效", self.sheet
+                )
+        elif kind == "mergeCell":
+            ref = attribute(attrs, "ref") or ""
+            if self._claim(ref, "合併儲存格") is None:
+                raise Refused(
+                    "corrupt", f"工作表「{self.sheet}」的合併儲存格「{ref}」無效", self.sheet
+                )
+            self.merged.append(ref)
+            if len(self.merged) > MAX_MERGED:
+                raise Refused("huge-range", f"合併儲存格超過 {MAX_MERGED:,} 個", self.sheet)
+
+    def end(self, name: str) -> None:
+        """expat's EndElementHandler."""
+        depth = self.depth
+        if self.in_cell:
+            self.in_cell = self.kinds[name] != "c"
+        elif self.in_data and depth == self.data_depth:
+            self.in_data = False
+        self.depth = depth - 1
+
+    def _kind_of(self, name: str) -> str:
+        local = name.rpartition(":")[2]
+        self.kinds[name] = kind = "content" if local in ("v", "f", "is") else local
+        return kind
+
+    def _error_cell(self) -> None:
+        """Note the current cell, which holds an Excel error value."""
+        if len(self.errors) < MAX_MERGED:
+            anchor = self.anchor
+            column = (self._position(anchor)[1] if anchor else 0) + self.since
+            self.errors.append(self.cell_ref or f"{_column_letters(column)}{self.row}")
+
+    def _position(self, ref: str) -> tuple[int, int]:
+        found = _parse_cell(ref)
+        if found is None:
+            raise Refused("corrupt", f"工作表「{self.sheet}」的儲存格位置「{ref}」無效", self.sheet)
+        self.columns[ref.rstrip("0123456789")] = found[1]
+        return found
+
+    def _count_cell(self) -> None:
+        """Widen the used bounds to the current cell, which holds a value or formula."""
+        if self.cell_ref is not None:
+            cell_row, cell_col = self._position(self.cell_ref)
+        else:
+            anchor = self.anchor
+            cell_row = self.row
+            cell_col = (self._position(anchor)[1] if anchor else 0) + self.since
+        max_row, max_col = self.max_row, self.max_col
+        if cell_row <= max_row and cell_col <= max_col:
+            return
+        self.max_row = max_row = max(max_row, cell_row)
+        self.max_col = max_col = max(max_col, cell_col)
+        if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
+            inside = cell_row <= EXCEL_ROWS and cell_col <= EXCEL_COLS
+            where = f"{_column_letters(cell_col)}{cell_row}" if inside else "Excel 工作表範圍之外"
+            raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", self.sheet)
+
+    def _claim(self, ref: str, what: str) -> tuple[int, int] | None:
+        """The bottom-right corner of a declared range; refuse a range too big to read."""
+        corner = _parse_range(ref)
+        if corner and (
+            corner[0] * corner[1] > MAX_SHEET_CELLS
+            or corner[0] > EXCEL_ROWS
+            or corner[1] > EXCEL_COLS
+        ):
+            raise Refused("huge-range", f"{what} {ref}", self.sheet)
+        return corner
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _parse_cell(ref: str) -> tuple[int, int] | None:
+    """(row, col) of an A1-style reference, or None; absurdly long numbers become 10**10."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters) :]
+    if not (letters and digits and letters.isascii() and letters.isalpha()):
+        return None
+    row = int(digits) if len(digits) < 10 else 10**10
+    col = _column_number(letters) if len(letters) < 5 else 10**10
+    return (row, col) if row > 0 else None
+
+
+def _parse_range(ref: str) -> tuple[int, int] | None:
+    """The bottom-right (row, col) reached by an A1 or A1:B2 range, or None if malformed."""
+    corners = [_parse_cell(part) for part in ref.split(":")]
+    if not 1 <= len(corners) <= 2 or None in corners:
+        return None
+    return max(c[0] for c in corners if c), max(c[1] for c in corners if c)
