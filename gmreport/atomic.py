@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..problems import OutputError
+from .problems import OutputError
 
 
 @contextlib.contextmanager

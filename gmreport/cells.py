@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from typing import Any
 
-ROC_OFFSET = 1911
+from .format import ROC_OFFSET, roc_date
 
 
 class CellProblem(ValueError):
     """A cell that cannot be read; `code` is a catalogue code, `params` fill its message."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params
@@ -75,22 +76,6 @@ def parse_date(raw: object) -> date:
 def year_bounds(roc_year: int) -> tuple[date, date]:
     """1 January and 31 December of a ROC year: 113 → 2024-01-01, 2024-12-31."""
     return date(roc_year + ROC_OFFSET, 1, 1), date(roc_year + ROC_OFFSET, 12, 31)
-
-
-def roc_date(d: date) -> str:
-    """2024-03-18 → 113年3月18日."""
-    return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
-
-
-def roc_short_date(value: date | str) -> str:
-    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year)."""
-    d = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.year - ROC_OFFSET}/{d.month:02d}/{d.day:02d}"
-
-
-def display_width(text: str) -> int:
-    """Width in Excel character units, counting a CJK (wide) character as two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 _UNITS = "人次|人|名|位|小時|時|hrs|hr|h|元|場次|場|次|件|項|個"

@@ -8,12 +8,10 @@ import os
 import sys
 import tempfile
 import traceback
-from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from . import __version__
-from .cells import ROC_OFFSET
 from .config import Config, load_config
 from .problems import GmreportError, Problem, UsageError, count_by_severity
 
@@ -37,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except GmreportError as e:
         _echo(f"錯誤：{e}", sys.stderr)
         return e.exit_code
@@ -67,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "選項"
         self.add_argument("-h", "--help", action="help", help="顯示本說明後結束")
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{_translate(message)}。請執行「{self.prog} --help」查看用法。")
 
 
@@ -168,22 +167,13 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from .blank import write_blank_workbook
+    from .pipeline import templates
 
-    config = _config(args)
-    year = args.year or date.today().year - ROC_OFFSET
-    if not 1 <= year <= 300:
-        raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
-    written = 0
-    for unit in config.units:
-        path = args.out / f"{year}年度_{unit}_性別主流化填報.xlsx"
-        if path.exists():  # never overwrite a workbook a unit may already have filled
-            _echo(f"略過 {path}（檔案已存在，未覆寫）")
-            continue
-        write_blank_workbook(path, agency=config.agency, unit=unit, year=year)
-        written += 1
-        _echo(f"已產生 {path}")
-    _echo(f"共產生 {written} 個單位的 {year} 年度空白填報活頁簿，位於「{args.out}」。")
+    blanks = templates(_config(args), args.out, args.year)
+    for path, written in blanks.paths:
+        _echo(f"已產生 {path}" if written else f"略過 {path}（檔案已存在，未覆寫）")
+    count = sum(w for _, w in blanks.paths)
+    _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{args.out}」。")
     return EXIT_OK
 
 
@@ -213,7 +203,8 @@ def _build(args: argparse.Namespace) -> int:
     outcome = build(
         args.input, args.output, _config(args), year=args.year, draft=args.draft, pdf=args.pdf
     )
-    figures = outcome.figures or {}
+    figures = outcome.figures
+    assert figures is not None  # a build that returns has written its figures
     _print_problems(outcome.problems)
     for note in outcome.notes:
         _echo(f"注意：{note}")

@@ -57,6 +57,9 @@ class Config:
     meetings: Meetings = field(default_factory=Meetings)
     cedaw: Cedaw = field(default_factory=Cedaw)
     measures: Measures = field(default_factory=Measures)
+    report_template: Path | None = (
+        None  # an edited copy of the Word template; None: the shipped one
+    )
 
 
 _KINDS = {"int": int, "float": float, "str": str}
@@ -76,11 +79,14 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"無法讀取設定檔「{path}」：{e.strerror}。") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"設定檔「{path}」格式錯誤：{e}。請依 TOML 格式修正。") from None
-    return config_from_dict(data)
+    return config_from_dict(data, base=path.parent)
 
 
-def config_from_dict(data: dict) -> Config:
-    """Build a Config from parsed TOML, naming any unknown key, wrong type or bad value."""
+def config_from_dict(data: dict, *, base: Path | None = None) -> Config:
+    """Build a Config from parsed TOML, naming any unknown key, wrong type or bad value.
+
+    A relative `report_template` is taken from `base`, the config file's folder.
+    """
     config = Config()
     known = [f.name for f in fields(Config)]
     for key in data:
@@ -93,6 +99,9 @@ def config_from_dict(data: dict) -> Config:
         config = replace(config, agency=agency.strip())
     if "units" in data:
         config = replace(config, units=_units(data["units"]))
+    if "report_template" in data:
+        template = _typed("report_template", data["report_template"], str)
+        config = replace(config, report_template=_template(template, base or Path.cwd()))
     for name, cls in SECTIONS.items():
         if name in data:
             config = replace(config, **{name: _section(name, cls, data[name])})
@@ -111,11 +120,26 @@ def _units(value: object) -> tuple[str, ...]:
     return units
 
 
+def _template(value: str, base: Path) -> Path:
+    path = base / value.strip()
+    if path.suffix.lower() != ".docx":
+        raise ConfigError(
+            f"設定檔「report_template」須為 Word 文件（.docx），目前是「{value}」。"
+            "請在 Word 中另存為「Word 文件 (*.docx)」。"
+        )
+    if not path.is_file():
+        raise ConfigError(
+            f"設定檔「report_template」指定的報告範本「{path}」不存在，請確認路徑"
+            "（相對路徑以設定檔所在的資料夾為準）。"
+        )
+    return path
+
+
 def _section(name: str, cls: type, value: object):
     if not isinstance(value, dict):
         raise ConfigError(f"設定檔「[{name}]」須為一個區段。")
     defaults = cls()
-    kinds = {f.name: _KINDS[f.type] for f in fields(cls)}
+    kinds = {f.name: _KINDS[str(f.type)] for f in fields(cls)}
     for key in value:
         if key not in kinds:
             raise ConfigError(

@@ -1,6 +1,6 @@
-"""The year-end run and the unit's check, as plain functions over the stages.
+"""The commands as plain functions over the stages: `templates`, `check` and `build`.
 
-read → validate → aggregate → render. The CLI is a thin layer over `build` and `check`.
+read → validate → aggregate → render. The CLI is a thin layer over these.
 """
 
 from __future__ import annotations
@@ -9,10 +9,13 @@ import re
 import tempfile
 import warnings
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
-from .aggregate import aggregate
+from .aggregate import Shortfall, aggregate
 from .config import Config
+from .figures import Figures, FileRejected, FileSetAside
+from .format import ROC_OFFSET
 from .problems import (
     GmreportError,
     OutputError,
@@ -22,13 +25,14 @@ from .problems import (
     problem,
 )
 from .read import read_paths
-from .schema import SHEETS_BY_NAME
+from .schema import INFO_SHEET, SHEETS_BY_NAME
 from .validate import CleanWorkbook, check_across, identify, row_totals, validate_workbook
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
 PROBLEMS_NAME = "{year}年度填報檢核結果.xlsx"
 FIGURES_NAME = "{year}年度統計數據.json"
+BLANK_NAME = "{year}年度_{unit}_性別主流化填報.xlsx"
 
 
 @dataclass
@@ -37,8 +41,8 @@ class Outcome:
 
     year: int | None
     problems: list[Problem]
-    figures: dict | None = None
-    shortfalls: list[dict] = field(default_factory=list)
+    figures: Figures | None = None
+    shortfalls: list[Shortfall] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things to tell the person, e.g. no charts
 
@@ -51,9 +55,36 @@ class Outcome:
 class _Sorted:
     accepted: list[CleanWorkbook]  # this year's, of a known unit
     unplaced: list[CleanWorkbook]  # this year's, of no known unit: every row excluded
-    set_aside: list[dict]  # other years'
-    rejected: list[dict]  # not read, or of no known unit or year
+    set_aside: list[FileSetAside]  # other years'
+    rejected: list[FileRejected]  # not read, or of no known unit or year
     problems: list[Problem]
+
+
+@dataclass
+class Blanks:
+    """The blank workbooks of one year: each unit's path, and whether it was written now
+    (a file already there is never overwritten, since a unit may have filled it in)."""
+
+    year: int
+    paths: list[tuple[Path, bool]]
+
+
+def templates(config: Config, folder: Path, year: int | None = None) -> Blanks:
+    """Write a blank standard workbook for each unit of `config` into `folder` for the ROC
+    `year` (default: this year)."""
+    from .blank_workbook import write_blank_workbook
+
+    year = year or date.today().year - ROC_OFFSET
+    if not 1 <= year <= 300:
+        raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
+    done = []
+    for unit in config.units:
+        path = folder / BLANK_NAME.format(year=year, unit=unit)
+        written = not path.exists()
+        if written:
+            write_blank_workbook(path, agency=config.agency, unit=unit, year=year)
+        done.append((path, written))
+    return Blanks(year, done)
 
 
 def check(paths: list[Path], config: Config) -> Outcome:
@@ -73,7 +104,7 @@ def check(paths: list[Path], config: Config) -> Outcome:
         if who.unit is not None and who.year is not None:
             by_year.setdefault(who.year, []).append(clean)
     for workbooks in by_year.values():
-        problems += check_across(workbooks)[1]
+        problems += check_across(workbooks).problems
     years = sorted(by_year)
     return Outcome(years[-1] if years else None, ordered(problems))
 
@@ -112,36 +143,38 @@ def build(
             + (f"（找到的年度：{'、'.join(map(str, years))}）" if years else "")
             + "。請以 --year 指定年度。"
         )
-    accepted, across = check_across(sorted_.accepted)
-    problems = sorted_.problems + across
+    across = check_across(sorted_.accepted)
+    problems = sorted_.problems + across.problems
     # Every workbook of the year goes in: a unit whose two files were both excluded did
     # submit, and its emptied workbooks add no figures.
-    result = aggregate(sorted_.accepted, config, year)
-    figures = result.figures
-    figures["draft"] = draft
-    figures["rows"] = row_totals(sorted_.accepted + sorted_.unplaced)
-    figures["issues"] = count_by_severity(problems)
-    figures["files"] = {
-        "read": [
-            {"file": w.file, "unit": w.unit, "year": w.year}
-            for w in sorted(accepted, key=lambda w: config.units.index(w.unit))
-        ],
-        "set_aside": sorted_.set_aside,
-        "rejected": sorted_.rejected
-        + [
-            {"file": w.file, "reason": f"{w.unit} 有兩個以上的 {year} 年度檔案，均未納入統計"}
-            for w in sorted_.accepted
-            if w not in accepted
-        ],
+    counted = across.accepted + [w.emptied() for w in across.duplicates]
+    result = aggregate(counted, config, year)
+    figures: Figures = {
+        **result.figures,
+        "draft": draft,
+        "rows": row_totals(counted + sorted_.unplaced),
+        "issues": count_by_severity(problems),
+        "files": {
+            "read": [
+                {"file": w.file, "unit": w.unit, "year": w.year}
+                for w in sorted(across.accepted, key=lambda w: config.units.index(w.unit))
+            ],
+            "set_aside": sorted_.set_aside,
+            "rejected": sorted_.rejected
+            + [
+                {"file": w.file, "reason": f"{w.unit} 有兩個以上的 {year} 年度檔案，均未納入統計"}
+                for w in across.duplicates
+            ],
+        },
     }
     outcome = Outcome(year, ordered(problems), figures, result.shortfalls)
-    _write(outcome, output_dir, draft=draft, pdf=pdf)
+    _write(outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template)
     return outcome
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:
     """Problems as a person reads them: by file, then sheet in workbook order, then cell."""
-    sheets = {name: i for i, name in enumerate(["基本資料", *SHEETS_BY_NAME])}
+    sheets = {name: i for i, name in enumerate([INFO_SHEET, *SHEETS_BY_NAME])}
 
     def key(p: Problem) -> tuple:
         match = re.match(r"([A-Z]+)(\d+)", p.cell)
@@ -153,7 +186,7 @@ def ordered(problems: list[Problem]) -> list[Problem]:
 
 def _sort(unreadable: list[Problem], identified: list, year: int) -> _Sorted:
     """Split workbooks into this year's (validated), other years' and unusable ones."""
-    rejected = [{"file": p.file, "reason": p.message} for p in unreadable]
+    rejected: list[FileRejected] = [{"file": p.file, "reason": p.message} for p in unreadable]
     out = _Sorted([], [], [], rejected, list(unreadable))
     for raw, who in identified:
         out.problems += who.problems
@@ -163,7 +196,7 @@ def _sort(unreadable: list[Problem], identified: list, year: int) -> _Sorted:
                     "other-year",
                     file=raw.file,
                     unit=who.unit or "",
-                    sheet="基本資料",
+                    sheet=INFO_SHEET,
                     cell=raw.info_cells.get("year", ""),
                     value=who.year,
                     expected=year,
@@ -185,8 +218,7 @@ def _sort(unreadable: list[Problem], identified: list, year: int) -> _Sorted:
             continue
         out.rejected.append({"file": raw.file, "reason": _reason(who.problems + raw.problems)})
         if who.year == year:
-            clean.exclude_all()
-            out.unplaced.append(clean)
+            out.unplaced.append(clean.emptied())
     return out
 
 
@@ -195,7 +227,9 @@ def _reason(problems: list[Problem]) -> str:
     return errors[0] if errors else "無法判斷填報單位或年度"
 
 
-def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> None:
+def _write(
+    outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool, template: Path | None
+) -> None:
     # Imported here: rendering pulls in docxtpl and matplotlib, which `check` never needs.
     from .render.charts import ChartFontWarning, make_charts
     from .render.figures_json import write_figures_json
@@ -211,6 +245,11 @@ def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> Non
         "problems": output_dir / PROBLEMS_NAME.format(year=year),
         "figures": output_dir / FIGURES_NAME.format(year=year),
     }
+    if template is not None and template.resolve() == names["report"].resolve():
+        raise UsageError(
+            f"報告範本「{template}」與要產出的報告同名同位置，產出時會覆寫範本。"
+            "請將範本改名或移到其他資料夾，並更新設定檔的 report_template。"
+        )
     write_figures_json(figures, names["figures"])
     outcome.written.append(names["figures"])
     if outcome.problems or outcome.shortfalls:
@@ -238,8 +277,13 @@ def _write(outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool) -> Non
     ):
         charts = make_charts(figures, Path(charts_dir))
         outcome.notes += [str(w.message) for w in caught]
-        render_report(figures, names["report"], charts=charts)
+        unused = render_report(figures, names["report"], charts=charts, template=template)
     outcome.written.append(names["report"])
+    if unused:
+        outcome.notes.append(
+            f"報告範本「{template}」未使用下列資料，報告中不會出現這些內容："
+            f"{'、'.join(unused)}。若非刻意刪除，請由內建範本複製相關段落。"
+        )
     if pdf:
         from .render.pdf import convert_to_pdf
 

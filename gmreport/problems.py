@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import Enum
 
+from .figures import Issues
+
 
 class Severity(Enum):
     ERROR = "錯誤"
@@ -270,7 +272,7 @@ class _Blank(dict):
         return ""
 
 
-def count_by_severity(problems: list[Problem]) -> dict[str, int]:
+def count_by_severity(problems: list[Problem]) -> Issues:
     errors = sum(p.is_error for p in problems)
     return {"errors": errors, "warnings": len(problems) - errors}
 

@@ -288,6 +288,8 @@ def _spread_merged(
     where = {"file": workbook.file, "sheet": data.sheet.name}
     for ref in merged:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
+        if min_col is None or min_row is None or max_col is None or max_row is None:
+            continue  # a whole column or row: the scan has refused such a range already
         if min_row <= header_row or min_row == max_row:
             continue
         for col in range(min_col, max_col + 1):

@@ -26,35 +26,103 @@ class Kind(Enum):
 
 
 GENDERS = ("男", "女", "其他")
+GENDER_KEYS: Mapping[str, str] = MappingProxyType({"男": "male", "女": "female", "其他": "other"})
+"""Each 性別 and the key of its count in the figures (the figures add "total" for 合計)."""
 GENDER_ALIASES = MappingProxyType({"男性": "男", "女性": "女"})
 YES, NO = "是", "否"
-STAFF_TYPES = ("公務人員", "約聘僱人員", "職工", "自僱非公務人員")
+
+
+@dataclass(frozen=True)
+class TrainingGroup:
+    """A group whose 性別意識培力 completion is reported (SPEC §3).
+
+    Members are the roster people of one of `staff_types`, or those with 是 in the roster
+    column `flag`. `hours` names the config field of the group's target hours; a person's
+    target is the largest of the groups they are in.
+    """
+
+    key: str
+    label: str
+    staff_types: tuple[str, ...] = ()
+    flag: str = ""
+    hours: str = ""
+
+
+CIVIL_SERVANT, CONTRACT_STAFF, WORKER, SELF_EMPLOYED = (
+    "公務人員",
+    "約聘僱人員",
+    "職工",
+    "自僱非公務人員",
+)
+STAFF_TYPES = (CIVIL_SERVANT, CONTRACT_STAFF, WORKER, SELF_EMPLOYED)
+TRAINING_GROUPS = (
+    TrainingGroup(
+        "civil_servants", "公務人員", (CIVIL_SERVANT, CONTRACT_STAFF), hours="hours_general"
+    ),
+    TrainingGroup("supervisors", "主管人員", flag="supervisor", hours="hours_supervisor"),
+    TrainingGroup(
+        "gender_officers", "性別業務承辦人", flag="gender_officer", hours="hours_gender_officer"
+    ),
+    TrainingGroup(
+        "other_staff", "職工及自僱非公務人員", (WORKER, SELF_EMPLOYED), hours="hours_other_staff"
+    ),
+    TrainingGroup("all", "全機關", STAFF_TYPES),
+)
+STAFF_GROUPS = tuple(g for g in TRAINING_GROUPS if g.staff_types and g.hours)
+"""The groups that divide the staff types between them: each type is in exactly one."""
+
 AGE_GROUPS = ("未滿30歲", "30-39歲", "40-49歲", "50-59歲", "60歲以上")
 COURSE_TYPES = ("性別主流化基礎", "性別主流化進階", "CEDAW", "性騷擾防治", "其他性別議題")
 TRAINING_MODES = ("實體", "數位", "混成")
-MEMBER_ROLES = (
-    "召集人",
-    "人事當然成員",
-    "會計當然成員",
-    "調解當然成員",
-    "研考當然成員",
-    "婦女社會參與促進小組連絡人",
-    "指派組員",
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role in the 性別平等執行小組 (plan 肆、一): the convener, an ex-officio seat, or appointed."""
+
+    name: str
+    convener: bool = False
+    ex_officio: bool = False
+
+
+ROLES = (
+    Role("召集人", convener=True),
+    Role("人事當然成員", ex_officio=True),
+    Role("會計當然成員", ex_officio=True),
+    Role("調解當然成員", ex_officio=True),
+    Role("研考當然成員", ex_officio=True),
+    Role("婦女社會參與促進小組連絡人", ex_officio=True),
+    Role("指派組員"),
 )
-EX_OFFICIO_ROLES = MEMBER_ROLES[1:6]
+MEMBER_ROLES = tuple(r.name for r in ROLES)
+CONVENER = next(r.name for r in ROLES if r.convener)
+EX_OFFICIO_ROLES = tuple(r.name for r in ROLES if r.ex_officio)
 GIA_TYPES = ("施政計畫", "中長程計畫", "長期綱領", "法規制定", "法規修正")
-INDICATOR_STATES = ("既有", "新增", "修訂")
+EXISTING, NEW, REVISED = "既有", "新增", "修訂"
+INDICATOR_STATES = (EXISTING, NEW, REVISED)
 BUDGET_CATEGORIES = ("計畫類", "綱領類", "工具類", "性平法令類", "其他類")
 CEDAW_AUDIENCES = ("人民團體", "民間組織", "村里長", "一般民眾", "其他外部對象")
 CEDAW_METHODS = ("實體活動", "廣播", "網路直播", "Podcast", "社群媒體", "文宣品", "其他")
 CEDAW_CONTENTS = ("CEDAW條文及應用", "國家報告結論性建議", "CEDAW指引", "綜合")
-WORK_ITEMS = (
-    "性平執行小組會議",
-    "性別意識培力",
-    "性別影響評估",
-    "性別統計與性別預算",
-    "CEDAW宣導及其他性平措施",
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A work item of the plan (肆、推動內容): its name in the plan and the report's key for it."""
+
+    name: str
+    key: str
+
+
+WORK_ITEM_LIST = (
+    WorkItem("性平執行小組會議", "meetings"),
+    WorkItem("性別意識培力", "training"),
+    WorkItem("性別影響評估", "gia"),
+    WorkItem("性別統計與性別預算", "statistics_budget"),
+    WorkItem("CEDAW宣導及其他性平措施", "cedaw_measures"),
 )
+WORK_ITEMS = tuple(w.name for w in WORK_ITEM_LIST)
+WORK_ITEMS_BY_KEY: Mapping[str, WorkItem] = MappingProxyType({w.key: w for w in WORK_ITEM_LIST})
 
 
 @dataclass(frozen=True)
@@ -78,6 +146,26 @@ class Column:
     @property
     def has_dropdown(self) -> bool:
         return bool(self.allowed)
+
+    @property
+    def gender_group(self) -> str | None:
+        """The per-gender counts this column is one of: "participants" for 參與人數(男),
+        "" for a bare 男/女/其他, None for any other column."""
+        if self.kind is not Kind.COUNT:
+            return None
+        for key in GENDER_KEYS.values():
+            if self.key == key:
+                return ""
+            if self.key.endswith(f"_{key}"):
+                return self.key.removesuffix(f"_{key}")
+        return None
+
+    @property
+    def opens_gender_group(self) -> bool:
+        """Whether this is the first column (男) of its per-gender counts."""
+        group = self.gender_group
+        first = next(iter(GENDER_KEYS.values()))
+        return group is not None and self.key == (f"{group}_{first}" if group else first)
 
 
 def _text(header: str, key: str, help: str, *, required: bool = False, width: int = 14) -> Column:
@@ -123,7 +211,7 @@ def _date(header: str, key: str, help: str, *, required: bool = False) -> Column
 def _counts(header: str, key: str) -> list[Column]:
     return [
         Column(f"{header}({g})", f"{key}_{e}", Kind.COUNT, help=f"{g}性{header}，整數。", width=10)
-        for g, e in zip(GENDERS, ("male", "female", "other"), strict=True)
+        for g, e in GENDER_KEYS.items()
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -17,11 +17,14 @@ import pandas as pd
 from . import cells
 from .cells import CellProblem
 from .config import Config
+from .figures import Rows
+from .format import ROC_OFFSET, roc_date
 from .problems import Problem, problem
 from .read import RawWorkbook, SheetData
 from .schema import (
     CEDAW_AUDIENCES,
     INFO_FIELDS,
+    INFO_SHEET,
     SHEETS,
     SHEETS_BY_KEY,
     YES,
@@ -63,15 +66,15 @@ class CleanWorkbook:
     rows: dict[str, RowCount]  # sheet name → accounting
     problems: list[Problem] = field(default_factory=list)
 
-    def exclude_all(self) -> None:
-        """Count none of this workbook's rows (it cannot be placed, or its unit sent two)."""
-        self.frames = {}
-        self.rows = {name: RowCount(c.read, 0, c.read) for name, c in self.rows.items()}
+    def emptied(self) -> CleanWorkbook:
+        """This workbook counting none of its rows (it cannot be placed, or its unit sent two)."""
+        rows = {name: RowCount(c.read, 0, c.read) for name, c in self.rows.items()}
+        return replace(self, frames={}, rows=rows)
 
 
 def identify(raw: RawWorkbook, config: Config) -> Identity:
     """Read 基本資料: the agency, unit and year the workbook belongs to."""
-    where = {"file": raw.file, "sheet": "基本資料"}
+    where = {"file": raw.file, "sheet": INFO_SHEET}
     found: list[Problem] = []
     values = {f.key: cells.text(raw.info.get(f.key)) for f in INFO_FIELDS}
     if any(p.code == "no-info-sheet" for p in raw.problems):
@@ -130,9 +133,9 @@ def parse_year(raw: object) -> int | None:
     if not value.is_integer():
         return None
     year = int(value)
-    if year > cells.ROC_OFFSET:
-        year -= cells.ROC_OFFSET
-    return year if 1 <= year <= date.today().year - cells.ROC_OFFSET + 1 else None
+    if year > ROC_OFFSET:
+        year -= ROC_OFFSET
+    return year if 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
 
 
 def validate_workbook(raw: RawWorkbook, unit: str, year: int | None) -> CleanWorkbook:
@@ -271,21 +274,26 @@ def _row_checks(
     found = []
     dated = sheet.date_column
     when = record.get(dated.key) if dated is not None else None
-    if year is not None and isinstance(when, date) and when.year - cells.ROC_OFFSET != year:
+    if (
+        dated is not None
+        and year is not None
+        and isinstance(when, date)
+        and when.year - ROC_OFFSET != year
+    ):
         found.append(
             problem(
                 "date-outside-year",
                 sheet=sheet.name,
                 cell=_cell(data, dated, row),
                 column=dated.header,
-                value=cells.roc_date(when),
+                value=roc_date(when),
                 year=year,
             )
         )
-    start, end = record.get("start"), record.get("end")
+    start, end = _date(record.get("start")), _date(record.get("end"))
     if sheet.key == "roster" and year is not None:
         first, last = cells.year_bounds(year)
-        late, gone = isinstance(start, date) and start > last, isinstance(end, date) and end < first
+        late, gone = start is not None and start > last, end is not None and end < first
         if late or gone:
             found.append(
                 problem(
@@ -293,20 +301,24 @@ def _row_checks(
                     sheet=sheet.name,
                     cell=_cell(data, sheet.column("start" if late else "end"), row),
                     year=year,
-                    detail=f"{'到職' if late else '離職'}日期 {cells.roc_date(start if late else end)}",
+                    detail=f"{'到職' if late else '離職'}日期 {roc_date(start if late else end)}",
                 )
             )
-    if sheet.key == "roster" and isinstance(start, date) and isinstance(end, date) and end < start:
+    if sheet.key == "roster" and start is not None and end is not None and end < start:
         found.append(
             problem(
                 "end-before-start",
                 sheet=sheet.name,
                 cell=_cell(data, sheet.column("end"), row),
-                value=cells.roc_date(end),
-                detail=cells.roc_date(start),
+                value=roc_date(end),
+                detail=roc_date(start),
             )
         )
     return found
+
+
+def _date(value: object) -> date | None:
+    return value if isinstance(value, date) else None
 
 
 def _drop(clean: CleanWorkbook, sheet: Sheet, rows: list[int]) -> None:
@@ -365,17 +377,26 @@ def _check_training(clean: CleanWorkbook, raw: RawWorkbook) -> None:
     _drop(clean, data.sheet, strangers)
 
 
-def check_across(workbooks: list[CleanWorkbook]) -> tuple[list[CleanWorkbook], list[Problem]]:
+@dataclass
+class Across:
+    """What the checks between one year's workbooks found."""
+
+    accepted: list[CleanWorkbook]  # whose rows may be counted
+    duplicates: list[CleanWorkbook]  # of a unit that sent two or more: none of their rows count
+    problems: list[Problem]
+
+
+def check_across(workbooks: list[CleanWorkbook]) -> Across:
     """Checks between workbooks of one year: one workbook per unit; one unit lists members.
 
-    Returns the workbooks whose rows may be counted, and the problems found. Both files of
-    a unit that sent two are left out, since neither can be told to be the right one.
+    Both files of a unit that sent two are left out, since neither can be told to be the
+    right one.
     """
     found: list[Problem] = []
     by_unit: dict[str, list[CleanWorkbook]] = {}
     for w in workbooks:
         by_unit.setdefault(w.unit, []).append(w)
-    accepted = []
+    accepted, duplicates = [], []
     for unit, group in by_unit.items():
         if len(group) == 1:
             accepted.append(group[0])
@@ -385,16 +406,16 @@ def check_across(workbooks: list[CleanWorkbook]) -> tuple[list[CleanWorkbook], l
             found.append(
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
             )
-            w.exclude_all()
+        duplicates += group
     for key in ("members", "meetings"):  # both are 人事室's to fill in
         listing = [w.unit for w in accepted if not w.frames.get(key, pd.DataFrame()).empty]
         if len(listing) > 1:
             sheet = SHEETS_BY_KEY[key].name
             found.append(problem(f"{key}-several-units", sheet=sheet, detail="、".join(listing)))
-    return accepted, found
+    return Across(accepted, duplicates, found)
 
 
-def row_totals(workbooks: list[CleanWorkbook]) -> dict:
+def row_totals(workbooks: list[CleanWorkbook]) -> Rows:
     """Rows read = rows counted + rows excluded, in all and by sheet (the reconciliation)."""
     by_sheet: dict[str, RowCount] = {}
     for w in workbooks:
@@ -406,6 +427,12 @@ def row_totals(workbooks: list[CleanWorkbook]) -> dict:
     for count in by_sheet.values():
         total.add(count)
     return {
-        **asdict(total),
-        "by_sheet": [{"sheet": n, **asdict(by_sheet[n])} for n in names],
+        "read": total.read,
+        "counted": total.counted,
+        "excluded": total.excluded,
+        "by_sheet": [
+            {"sheet": n, "read": c.read, "counted": c.counted, "excluded": c.excluded}
+            for n in names
+            for c in [by_sheet[n]]
+        ],
     }

@@ -1,17 +1,27 @@
-"""Fixtures that build small workbooks from the real blank template."""
+"""Fixtures: small workbooks from the real blank template, and input_samples/ built once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from gmreport.blank import FIRST_DATA_ROW, blank_workbook
+from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
+from gmreport.config import Config
+from gmreport.pipeline import Outcome, build
 from gmreport.schema import SHEETS_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "input_samples"
+
+SPARE_ROWS = 5
+"""Formatted rows that make_workbook leaves below the longest sheet's rows.
+
+The real template formats DATA_ROWS (500) rows per sheet, which takes most of the time of
+writing and reading a workbook; tests of the template itself use it (test_blank_workbook.py).
+"""
 
 ROSTER = [
     ["王小明", "男", "公務人員", "是", "否", "40-49歲"],
@@ -45,8 +55,11 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
         name: str | None = None,
         folder: Path | None = None,
         edit: Callable | None = None,
+        data_rows: int | None = None,
     ) -> Path:
-        wb = blank_workbook(agency=agency, unit=unit, year=year)
+        if data_rows is None:
+            data_rows = max(map(len, (rows or {}).values()), default=0) + SPARE_ROWS
+        wb = blank_workbook(agency=agency, unit=unit, year=year, data_rows=data_rows)
         for sheet, sheet_rows in (rows or {}).items():
             assert sheet in SHEETS_BY_NAME, sheet
             fill(wb[sheet], sheet_rows)
@@ -63,3 +76,19 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def valid_rows() -> dict[str, list[list[object]]]:
     return {"人員名冊": [list(r) for r in ROSTER], "培力紀錄": [list(r) for r in TRAINING]}
+
+
+class SamplesBuild(NamedTuple):
+    outcome: Outcome
+    out: Path
+
+
+@pytest.fixture(scope="session")
+def samples_build(tmp_path_factory: pytest.TempPathFactory) -> SamplesBuild:
+    """input_samples/ through the whole build once, default config, for tests that only read it.
+
+    Tests must not change what it returns or the files in `out`; a test that needs other
+    options, a patched environment or its own process runs its own build.
+    """
+    out = tmp_path_factory.mktemp("samples-build")
+    return SamplesBuild(build(SAMPLES, out, Config()), out)

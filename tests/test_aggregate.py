@@ -55,7 +55,7 @@ def test_target_hours_take_the_largest_that_applies(figures_of):
     }
     config = config_from_dict({"training": {"hours_other_staff": 4, "hours_gender_officer": 5}})
     result = figures_of(rows, config)
-    short = {s["name"]: (s["target"], s["hours"]) for s in result.shortfalls}
+    short = {s.name: (s.target, s.hours) for s in result.shortfalls}
     assert short == {"職工": (4, 3.0), "承辦主管": (5, 3.0)}
     groups = result.figures["training"]["groups"]
     assert groups["civil_servants"]["required"]["total"] == 3
@@ -212,3 +212,21 @@ def test_a_meeting_listed_by_two_units_is_counted_once(make_workbook):
         cleans.append(validate_workbook(raw, unit, 113))
     figures = aggregate(cleans, Config(), 113).figures
     assert figures["meetings"]["count"] == 2
+
+
+def test_hours_in_tenths_that_add_up_to_the_target_complete_it(make_workbook):
+    # 0.2 + 0.4 + 1.4 = 1.9999999999999998 in floating point: 完訓 is missed by 2e-16 h and
+    # the person is listed as short by "0.0" hours.
+    rows = {
+        "人員名冊": [["甲", "女", "公務人員"]],
+        "培力紀錄": [
+            ["甲", "課", "CEDAW", "數位", f"113/3/{d}", h]
+            for d, h in ((1, 0.2), (2, 0.4), (3, 1.4))
+        ],
+    }
+    raw = read_workbook(make_workbook(rows))
+    clean = validate_workbook(raw, "人事室", 113)
+    assert not clean.problems
+    result = aggregate([clean], Config(), 113)
+    assert result.figures["training"]["groups"]["all"]["completed"]["total"] == 1
+    assert result.shortfalls == []

@@ -11,15 +11,13 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
-
-from gmreport.config import Config
-from gmreport.pipeline import build
 
 from .conftest import SAMPLES
 
@@ -67,42 +65,48 @@ def _rows(ws):
             yield dict(zip(header, row, strict=False))
 
 
+def _open(path: Path, **options) -> openpyxl.Workbook:
+    """openpyxl's streaming reader: the values of a full load without building the template's
+    500 formatted rows of every sheet, 3x faster. Use with closing()."""
+    return openpyxl.load_workbook(path, read_only=True, **options)
+
+
 def expected_figures(folder: Path, year: int) -> dict:
     first, last = date(year + 1911, 1, 1), date(year + 1911, 12, 31)
     people, hours = [], defaultdict(float)
     cedaw, measures, members, meetings = [], [], {}, 0
     for path in sorted(folder.glob("*.xlsx")):
-        wb = openpyxl.load_workbook(path, data_only=True)
-        info = {_norm(r[0]): r[1] for r in wb["基本資料"].iter_rows(values_only=True) if r[0]}
-        if int(_num(info["年度"])) != year:
-            continue
-        unit = _norm(info["填報單位"])
-        for r in _rows(wb["培力紀錄"]):
-            when = _date(r["上課日期"])
-            if first <= when <= last:
-                hours[unit, re.sub(r"\s", "", _norm(r["姓名"]))] += _num(r["時數"])
-        for r in _rows(wb["人員名冊"]):
-            start = max(_date(r["到職日期"]) or first, first)
-            end = min(_date(r["離職日期"]) or last, last)
-            kind = _norm(r["人員類別"])
-            target = max(
-                HOURS_GENERAL if kind in ("公務人員", "約聘僱人員") else HOURS_OTHER_STAFF,
-                HOURS_SUPERVISOR if _norm(r["主管"]) == "是" else 0,
-                HOURS_GENDER_OFFICER if _norm(r["性別業務承辦人"]) == "是" else 0,
-            )
-            people.append(
-                {
-                    "key": (unit, re.sub(r"\s", "", _norm(r["姓名"]))),
-                    "gender": _gender(r["性別"]),
-                    "required": (end - start).days + 1 >= 90,
-                    "target": target,
-                }
-            )
-        cedaw += [r for r in _rows(wb["CEDAW宣導"]) if first <= _date(r["辦理日期"]) <= last]
-        measures += list(_rows(wb["其他性平措施"]))
-        for r in _rows(wb["性平小組成員"]):
-            members.setdefault(_norm(r["姓名"]), (_gender(r["性別"]), _norm(r["角色"])))
-        meetings += len(list(_rows(wb["性平小組會議"])))
+        with closing(_open(path, data_only=True)) as wb:
+            info = {_norm(r[0]): r[1] for r in wb["基本資料"].iter_rows(values_only=True) if r[0]}
+            if int(_num(info["年度"])) != year:
+                continue
+            unit = _norm(info["填報單位"])
+            for r in _rows(wb["培力紀錄"]):
+                when = _date(r["上課日期"])
+                if first <= when <= last:
+                    hours[unit, re.sub(r"\s", "", _norm(r["姓名"]))] += _num(r["時數"])
+            for r in _rows(wb["人員名冊"]):
+                start = max(_date(r["到職日期"]) or first, first)
+                end = min(_date(r["離職日期"]) or last, last)
+                kind = _norm(r["人員類別"])
+                target = max(
+                    HOURS_GENERAL if kind in ("公務人員", "約聘僱人員") else HOURS_OTHER_STAFF,
+                    HOURS_SUPERVISOR if _norm(r["主管"]) == "是" else 0,
+                    HOURS_GENDER_OFFICER if _norm(r["性別業務承辦人"]) == "是" else 0,
+                )
+                people.append(
+                    {
+                        "key": (unit, re.sub(r"\s", "", _norm(r["姓名"]))),
+                        "gender": _gender(r["性別"]),
+                        "required": (end - start).days + 1 >= 90,
+                        "target": target,
+                    }
+                )
+            cedaw += [r for r in _rows(wb["CEDAW宣導"]) if first <= _date(r["辦理日期"]) <= last]
+            measures += list(_rows(wb["其他性平措施"]))
+            for r in _rows(wb["性平小組成員"]):
+                members.setdefault(_norm(r["姓名"]), (_gender(r["性別"]), _norm(r["角色"])))
+            meetings += len(list(_rows(wb["性平小組會議"])))
     required = [p for p in people if p["required"]]
     completed = [p for p in required if hours[p["key"]] >= p["target"]]
 
@@ -134,9 +138,8 @@ def expected_figures(folder: Path, year: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[dict, Path]:
-    out = tmp_path_factory.mktemp("out")
-    outcome = build(SAMPLES, out, Config())
+def built(samples_build) -> tuple[dict, Path]:
+    outcome, out = samples_build
     assert not outcome.has_errors, [p.message for p in outcome.problems if p.is_error]
     figures = json.loads((out / f"{YEAR}年度統計數據.json").read_text(encoding="utf-8"))
     return figures, out
@@ -276,13 +279,12 @@ def test_report_shows_the_same_numbers(built, expected):
 def test_report_holds_no_trainee_name(built):
     _, out = built
     text = _docx_text(out / f"{YEAR}年度性別主流化執行成果報告.docx")
-    wb = openpyxl.load_workbook(SAMPLES / f"{YEAR}年度_人事室_性別主流化填報.xlsx")
-    chairs = {_norm(r["主席"]) for r in _rows(wb["性平小組會議"])}
-    names = {
-        re.sub(r"\s", "", _norm(r["姓名"]))
-        for path in SAMPLES.glob(f"{YEAR}*.xlsx")
-        for r in _rows(openpyxl.load_workbook(path)["培力紀錄"])
-    }
+    with closing(_open(SAMPLES / f"{YEAR}年度_人事室_性別主流化填報.xlsx")) as wb:
+        chairs = {_norm(r["主席"]) for r in _rows(wb["性平小組會議"])}
+    names = set()
+    for path in SAMPLES.glob(f"{YEAR}*.xlsx"):
+        with closing(_open(path)) as wb:
+            names |= {re.sub(r"\s", "", _norm(r["姓名"])) for r in _rows(wb["培力紀錄"])}
     assert names
     leaked = sorted(n for n in names - chairs if n in text)
     assert not leaked

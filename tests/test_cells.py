@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from gmreport import cells
+from gmreport import cells, format
 from gmreport.cells import CellProblem
 
 
@@ -37,7 +37,7 @@ def test_impossible_or_unknown_dates(raw):
 
 
 def test_roc_date():
-    assert cells.roc_date(date(2025, 3, 18)) == "114年3月18日"
+    assert format.roc_date(date(2025, 3, 18)) == "114年3月18日"
 
 
 @pytest.mark.parametrize(

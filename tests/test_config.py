@@ -60,3 +60,25 @@ def test_unreadable_config_files(tmp_path):
     bad.write_text("agency = \n", encoding="utf-8")
     with pytest.raises(ConfigError, match="格式錯誤"):
         load_config(bad)
+
+
+def test_report_template_is_taken_from_the_config_files_folder(tmp_path):
+    folder = tmp_path / "人事室設定"
+    folder.mkdir()
+    (folder / "我的範本.docx").write_bytes(b"a copy edited in Word")
+    path = folder / "gmreport.toml"
+    path.write_text('report_template = "我的範本.docx"\n', encoding="utf-8")
+    assert load_config(path).report_template == folder / "我的範本.docx"
+    assert load_config(None).report_template is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [('"沒有這個檔案.docx"', "不存在"), ('"範本.doc"', "Word 文件（.docx）"), ("3", "須為文字")],
+)
+def test_a_bad_report_template_names_the_key(tmp_path, value, message):
+    (tmp_path / "範本.doc").write_bytes(b"old Word")
+    path = tmp_path / "gmreport.toml"
+    path.write_text(f"report_template = {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"report_template.*{message}"):
+        load_config(path)

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gmreport import atomic
 from gmreport.problems import OutputError
-from gmreport.render import output
 from gmreport.render.figures_json import figures_json, write_figures_json
 
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
@@ -119,7 +119,7 @@ def test_locked_output_raises_and_keeps_the_last_good_file(
     def locked(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(output.os, "replace", locked)
+    monkeypatch.setattr(atomic.os, "replace", locked)
     figures["year"] = 114
     with pytest.raises(OutputError):
         write_figures_json(figures, path)

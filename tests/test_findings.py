@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gmreport.render.findings import findings, number, percent, target_row, target_rows
+from gmreport.render.findings import findings, missed, target_row, target_rows
+from gmreport.targets import TARGETS
 
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
@@ -39,29 +40,6 @@ def all_clear(figures: dict) -> dict:
     return figures
 
 
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0.9684, "96.8%"),
-        (0.968421052631579, "96.8%"),
-        (1.0, "100.0%"),
-        (0.0, "0.0%"),
-        (0.99951, "99.9%"),  # short of 100% never reads as 100.0%
-        (None, "—"),
-    ],
-)
-def test_percent(value: float | None, text: str) -> None:
-    assert percent(value) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [(1250000, "1,250,000"), (0, "0"), (160.5, "160.5"), (2.14, "2.14"), (30.0, "30"), (None, "—")],
-)
-def test_number(value: float | None, text: str) -> None:
-    assert number(value) == text
-
-
 def test_target_rows_read_as_people_write_them(figures: dict) -> None:
     rows = {r["id"]: r for r in target_rows(figures)}
     assert [r["id"] for r in target_rows(figures)] == [t["id"] for t in figures["targets"]]
@@ -82,19 +60,14 @@ def test_target_row_names_missing_ex_officio_roles(figures: dict) -> None:
     assert target_row(t, figures)["actual"] == "4 類（缺研考當然成員）"
 
 
-def test_unknown_target_is_formatted_generically(figures: dict) -> None:
-    rate = {
-        "id": "new_rate",
-        "label": "某比率達 80.0%",
-        "required": 0.8,
-        "actual": 0.75,
-        "met": False,
-    }
-    pair = {"id": "new_range", "label": "某範圍", "required": [2, 5], "actual": 6, "met": False}
-    assert target_row(rate, figures)["required"] == "80.0%"
-    assert target_row(pair, figures)["required"] == "2 至 5"
-    figures["targets"] = [rate]
-    assert findings(figures)[0] == "「某比率達 80.0%」未達成（目標值 80.0%，實際值 75.0%）。"
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
+def test_every_declared_target_reads_as_text_met_or_missed(target, figures: dict) -> None:
+    result = next(t for t in figures["targets"] if t["id"] == target.id)
+    row = target_row(result, figures)
+    assert row["label"] == result["label"]
+    for text in (row["required"], row["actual"], missed(result, figures)):
+        assert text and "{" not in text and "None" not in text
+    assert missed(result, figures).endswith("。")
 
 
 def test_example_findings(figures: dict) -> None:

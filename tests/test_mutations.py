@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmreport.blank import FIRST_DATA_ROW, blank_workbook
+from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
 from gmreport.config import Config
 from gmreport.pipeline import check
 from gmreport.schema import SHEETS_BY_NAME, Kind
@@ -53,14 +55,50 @@ def _targets() -> list[tuple[str, int, int]]:
     return out
 
 
+# The template's 500 formatted rows would make each example's save 10x slower.
+BASE_DATA_ROWS = max(map(len, BASE_ROWS.values())) + 2
+
+
 @cache
-def _base() -> bytes:
-    wb = blank_workbook(agency="高雄市旗津區公所", unit="人事室", year=113)
+def _base_workbook() -> openpyxl.Workbook:
+    """The valid workbook, built once: each example changes it, saves it and puts it back."""
+    wb = blank_workbook(
+        agency="高雄市旗津區公所", unit="人事室", year=113, data_rows=BASE_DATA_ROWS
+    )
     for sheet, rows in BASE_ROWS.items():
         fill(wb[sheet], rows)
+    return wb
+
+
+@cache
+def _base() -> bytes:
     buffer = io.BytesIO()
-    wb.save(buffer)
+    _base_workbook().save(buffer)
     return buffer.getvalue()
+
+
+@contextmanager
+def _changed(sheet: str, row: int, col: int, value: object) -> Iterator[openpyxl.Workbook]:
+    """The base workbook with one cell set to `value`, restored afterwards."""
+    wb = _base_workbook()
+    cell = wb[sheet].cell(row, col)
+    before = cell.value
+    cell.value = value
+    try:
+        yield wb
+    finally:
+        cell.value = before
+
+
+@contextmanager
+def _renamed(sheet: str, title: str) -> Iterator[openpyxl.Workbook]:
+    """The base workbook with `sheet` renamed to `title`, renamed back afterwards."""
+    wb = _base_workbook()
+    wb[sheet].title = title
+    try:
+        yield wb
+    finally:
+        wb[title].title = sheet
 
 
 def test_the_base_workbook_is_valid(tmp_path):
@@ -80,10 +118,9 @@ def test_one_bad_cell_is_reported_at_that_cell(tmp_path, data):
     if column.required:
         choices.append(BLANKS)
     value = data.draw(st.one_of(*choices), label="value")
-    wb = openpyxl.load_workbook(io.BytesIO(_base()))
-    wb[sheet].cell(FIRST_DATA_ROW + r, c + 1).value = value
     path = tmp_path / "mutated.xlsx"
-    wb.save(path)
+    with _changed(sheet, FIRST_DATA_ROW + r, c + 1, value) as wb:
+        wb.save(path)
     cell = f"{openpyxl.utils.get_column_letter(c + 1)}{FIRST_DATA_ROW + r}"
     problems = check([path], Config()).problems
     assert any(p.sheet == sheet and p.cell == cell and p.is_error for p in problems), (
@@ -99,21 +136,23 @@ def test_one_bad_cell_is_reported_at_that_cell(tmp_path, data):
 )
 @given(sheet=st.sampled_from(sorted(BASE_ROWS)), data=st.data())
 def test_a_damaged_header_or_sheet_name_is_reported(tmp_path, sheet, data):
-    wb = openpyxl.load_workbook(io.BytesIO(_base()))
     how = data.draw(st.sampled_from(["rename", "header"]), label="how")
     expected, error = "unknown-sheet", True
     if how == "rename":
-        wb[sheet].title = sheet + data.draw(st.sampled_from(["1", "(舊)", "_備份"]), label="suffix")
+        damaged = _renamed(
+            sheet, sheet + data.draw(st.sampled_from(["1", "(舊)", "_備份"]), label="suffix")
+        )
     else:
         c = data.draw(st.integers(0, len(SHEETS_BY_NAME[sheet].columns) - 1), label="column")
-        wb[sheet].cell(2, c + 1).value = data.draw(
-            st.sampled_from([None, "欄位", "?"]), label="header"
+        damaged = _changed(
+            sheet, 2, c + 1, data.draw(st.sampled_from([None, "欄位", "?"]), label="header")
         )
         # A lost optional header only warns: the other columns are read as usual.
         required = SHEETS_BY_NAME[sheet].columns[c].required
         expected, error = ("header-missing", True) if required else ("column-missing", False)
     path = tmp_path / "damaged.xlsx"
-    wb.save(path)
+    with damaged as wb:
+        wb.save(path)
     problems = check([path], Config()).problems
     assert any(p.code == expected and p.is_error is error for p in problems), [
         (p.code, p.sheet) for p in problems

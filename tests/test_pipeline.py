@@ -18,6 +18,8 @@ from gmreport.problems import GmreportError
 from .conftest import SAMPLES
 from .test_build import _docx_text
 
+REPORT = "113年度性別主流化執行成果報告.docx"
+STATISTICS = "113年度性別主流化統計總表.xlsx"
 OTHER_AGENCY = {
     "agency": "臺南市東區區公所",
     "units": ["總務科", "人事室", "會計科"],
@@ -200,10 +202,11 @@ def test_every_row_of_a_messy_folder_is_counted_or_excluded(tmp_path, make_workb
     assert counted_training == 3 + 6 + 2
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能另存活頁簿"
 )
-def test_workbooks_resaved_by_libreoffice_give_identical_figures(tmp_path):
+def test_workbooks_resaved_by_libreoffice_give_identical_figures(tmp_path, samples_build):
     resaved = tmp_path / "resaved"
     profile = tmp_path / "profile"
     subprocess.run(
@@ -222,20 +225,22 @@ def test_workbooks_resaved_by_libreoffice_give_identical_figures(tmp_path):
         timeout=300,
     )
     assert len(list(resaved.glob("*.xlsx"))) == len(list(SAMPLES.glob("*.xlsx")))
-    original = build(SAMPLES, tmp_path / "a", Config()).figures
+    original = samples_build.outcome.figures
     again = build(resaved, tmp_path / "b", Config()).figures
     assert again == original
 
 
-def test_without_a_chinese_font_the_report_has_no_charts_and_says_why(tmp_path, monkeypatch):
+def test_without_a_chinese_font_the_report_has_no_charts_and_says_why(
+    tmp_path, monkeypatch, samples_build
+):
     from gmreport.render import charts
 
     if charts.find_cjk_font() is None:
         pytest.skip("此機器沒有中文字型（如 fonts-noto-cjk），無法比較有圖表的報告")
-    with_font = build(SAMPLES, tmp_path / "font", Config())
+    with_font = samples_build.outcome
     assert not with_font.notes
     assert (
-        len(docx.Document(tmp_path / "font" / "113年度性別主流化執行成果報告.docx").inline_shapes)
+        len(docx.Document(samples_build.out / "113年度性別主流化執行成果報告.docx").inline_shapes)
         >= 3
     )
     monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
@@ -281,6 +286,7 @@ def test_pdf_without_libreoffice_still_writes_the_report_and_says_so(tmp_path, m
     assert any("LibreOffice" in note for note in outcome.notes)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能轉出 PDF"
 )
@@ -327,3 +333,67 @@ def test_a_unit_that_sent_two_files_submitted_but_neither_counts(
         "人事室-修正.xlsx",
         "人事室.xlsx",
     ]
+
+
+def test_a_failed_build_warns_of_the_stale_report(tmp_path, make_workbook, valid_rows):
+    # SPEC §5: with input errors the build writes the 檢核結果 and the JSON, not the report.
+    # Last run's report stays (a person may have edited it in Word), but it must not be
+    # mistaken for this run's.
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    make_workbook(valid_rows, folder=inbox)
+    assert not build(inbox, out, Config()).has_errors
+    assert (out / REPORT).exists()
+    broken = valid_rows | {"CEDAW宣導": [["座談", "113/13/1", "村里長"]]}
+    make_workbook(broken, folder=inbox)  # same file, now with a bad date
+    outcome = build(inbox, out, Config())
+    assert outcome.has_errors
+    assert (out / REPORT).exists()
+    [note] = outcome.notes
+    assert REPORT in note and STATISTICS in note and "請勿提報" in note
+
+
+def test_an_edited_copy_of_the_template_set_in_the_config_renders(
+    tmp_path, make_workbook, valid_rows
+):
+    from gmreport.render.report import shipped_template
+
+    inbox, out, mine = tmp_path / "in", tmp_path / "out", tmp_path / "人事室"
+    make_workbook(valid_rows, folder=inbox)
+    mine.mkdir()
+    with shipped_template() as shipped:
+        template = docx.Document(str(shipped))
+    basis = next(p for p in template.paragraphs if p.text.startswith("依據"))
+    basis.runs[0].text = "奉區長核示，" + basis.runs[0].text
+    gia = next(p for p in template.paragraphs if "gia.count" in p.text)
+    gia._p.getparent().remove(gia._p)
+    template.save(str(mine / "本所範本.docx"))
+    before = (mine / "本所範本.docx").read_bytes()
+    config_file = mine / "gmreport.toml"
+    config_file.write_text('report_template = "本所範本.docx"\n', encoding="utf-8")
+
+    from gmreport.config import load_config
+
+    outcome = build(inbox, out, load_config(config_file))
+    text = _docx_text(out / "113年度性別主流化執行成果報告.docx")
+    assert "奉區長核示，依據" in text
+    assert (mine / "本所範本.docx").read_bytes() == before  # never written to
+    assert any("gia.count、gia.expert_consulted" in note for note in outcome.notes)
+
+
+def test_a_template_where_the_report_would_be_written_is_refused(
+    tmp_path, make_workbook, valid_rows
+):
+    from gmreport.problems import UsageError
+    from gmreport.render.report import shipped_template
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    make_workbook(valid_rows, folder=inbox)
+    out.mkdir()
+    report = out / "113年度性別主流化執行成果報告.docx"
+    with shipped_template() as shipped:
+        shutil.copy(shipped, report)
+    before = report.read_bytes()
+    config = config_from_dict({"report_template": str(report)})
+    with pytest.raises(UsageError, match="覆寫範本"):
+        build(inbox, out, config)
+    assert report.read_bytes() == before

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gmreport.config import Config
-from gmreport.pipeline import check
+from gmreport.pipeline import build, check
 from gmreport.read import read_paths, read_workbook
+from gmreport.validate import validate_workbook
+
+CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "否", ""]
 
 
 def codes(problems):
     return sorted((p.code, p.sheet, p.cell) for p in problems)
+
+
+def _problems(path: Path, config: Config | None = None):
+    return check([path], config or Config()).problems
 
 
 def test_header_is_found_by_its_headers_anywhere_in_the_first_rows(make_workbook, valid_rows):
@@ -176,3 +185,71 @@ def test_typed_na_is_text_not_blank(make_workbook, valid_rows):
     valid_rows["培力紀錄"][1][5] = "N/A"
     problems = check([make_workbook(valid_rows)], Config()).problems
     assert [(p.code, p.cell) for p in problems] == [("bad-number", "F4")]
+
+
+def test_info_keys_with_a_colon_are_recognised(make_workbook, valid_rows):
+    # A clerk adds a colon after each key ("年度：113").
+    def add_colons(wb):
+        ws = wb["基本資料"]
+        for row in ws.iter_rows(min_row=2, max_col=1):
+            if row[0].value:
+                row[0].value = f"{row[0].value}："
+
+    outcome = check([make_workbook(valid_rows, edit=add_colons)], Config())
+    assert outcome.problems == []
+    assert outcome.year == 113
+
+
+def test_info_sheet_without_recognisable_keys_is_an_error(tmp_path, make_workbook, valid_rows):
+    # The keys renamed: nothing is recognised, and that must be said, not lose the workbook.
+    def rename_keys(wb):
+        ws = wb["基本資料"]
+        for row in ws.iter_rows(min_row=2, max_col=1):
+            if row[0].value:
+                row[0].value = f"請填{row[0].value}"
+
+    inbox = tmp_path / "in"
+    make_workbook(valid_rows, folder=inbox)
+    bad = make_workbook(valid_rows, unit="民政課", folder=inbox, edit=rename_keys)
+    assert {p.code for p in _problems(bad) if p.is_error} == {"info-missing"}
+    outcome = build(inbox, tmp_path / "out", Config())
+    assert outcome.has_errors
+
+
+def test_excel_error_value_in_a_count_cell_is_reported(make_workbook, valid_rows):
+    # A formula that ends in #REF! is stored as an error cell; calamine hands it over as ''
+    # and the participant count silently becomes 0.
+    row = list(CEDAW_ROW)
+    row[6] = "#REF!"  # openpyxl writes this as an error cell (t="e"), as Excel caches it
+    path = make_workbook(valid_rows | {"CEDAW宣導": [row]})
+    found = [(p.code, p.sheet, p.cell) for p in _problems(path) if p.is_error]
+    assert [(s, c) for _, s, c in found] == [("CEDAW宣導", "G3")], found
+
+
+def test_text_na_in_a_number_or_date_cell_is_not_read_as_blank(make_workbook, valid_rows):
+    # pandas' default na_values turn the *texts* N/A, NA, null, None, nan… into blanks, so
+    # a typed "N/A" count reads as 0 and a typed "N/A" 離職日期 as "still employed".
+    row = list(CEDAW_ROW)
+    row[5] = "N/A"
+    rows = valid_rows | {"CEDAW宣導": [row]}
+    rows["人員名冊"][0] += ["", "NA"]  # 到職日期 blank, 離職日期 "NA"
+    path = make_workbook(rows)
+    cells = sorted((p.sheet, p.cell) for p in _problems(path) if p.is_error)
+    assert cells == [("CEDAW宣導", "F3"), ("人員名冊", "H3")], cells
+
+
+def test_data_row_placed_above_the_header_is_not_silently_dropped(make_workbook, valid_rows):
+    # A clerk inserts a row above the header and types a record into it: it is neither
+    # read nor reported, so 王小明's 2 hours vanish without a word.
+    def row_above_header(wb):
+        ws = wb["培力紀錄"]
+        ws.insert_rows(2)  # title row 1, new row 2, header row 3
+        for col, value in enumerate(["王小明", "課", "CEDAW", "實體", "113/6/1", 2], 1):
+            ws.cell(2, col, value)
+
+    path = make_workbook(valid_rows, edit=row_above_header)
+    raw = read_workbook(path)
+    clean = validate_workbook(raw, "人事室", 113)
+    read = clean.rows["培力紀錄"].read
+    reported = [p for p in _problems(path) if p.sheet == "培力紀錄"]
+    assert read == 4 or reported, (read, reported)

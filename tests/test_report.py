@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
 import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from gmreport.problems import OutputError
 from gmreport.render import pdf
 from gmreport.render.charts import find_cjk_font, make_charts
 from gmreport.render.findings import findings
-from gmreport.render.report import TEMPLATE, render_report, roc_date
+from gmreport.render.report import render_report, shipped_template
 
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
@@ -31,6 +31,12 @@ EXAMPLE = json.loads(
 @pytest.fixture
 def figures() -> dict:
     return copy.deepcopy(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Iterator[Path]:
+    with shipped_template() as path:
+        yield path
 
 
 @pytest.fixture
@@ -67,12 +73,6 @@ def section_paragraphs(doc: DocumentObject, heading: str, until: str) -> list[st
     texts = [p.text for p in doc.paragraphs]
     start = texts.index(heading)
     return texts[start + 1 : texts.index(until, start)]
-
-
-def test_roc_date() -> None:
-    assert roc_date("2024-03-18") == "113年3月18日"
-    assert roc_date(dt.date(2025, 12, 31)) == "114年12月31日"
-    assert roc_date(None) == "—"
 
 
 def test_title_and_basis(figures: dict, render) -> None:
@@ -329,7 +329,7 @@ def test_every_table_repeats_its_header_row(figures: dict, render) -> None:
 
 @pytest.mark.parametrize(
     ("drop", "name"),
-    [(("cedaw",), "cedaw"), (("budget", "executed"), "executed"), (("draft",), "draft")],
+    [(("cedaw",), "cedaw"), (("budget", "executed"), "budget.executed"), (("draft",), "draft")],
 )
 def test_missing_data_is_an_error_naming_it(
     figures: dict, tmp_path: Path, drop: tuple[str, ...], name: str
@@ -340,23 +340,40 @@ def test_missing_data_is_an_error_naming_it(
     for key in drop[:-1]:
         parent = parent[key]
     del parent[drop[-1]]
-    with pytest.raises(OutputError, match=f"「{name}」不存在"):
+    with pytest.raises(OutputError, match=f"資料「{re.escape(name)}」不存在"):
         render_report(figures, path)
     assert path.read_bytes() == b"last good report"
     assert [p.name for p in tmp_path.iterdir()] == ["報告.docx"]
 
 
-def test_template_variable_not_in_figures_is_named(figures: dict, tmp_path: Path) -> None:
-    template = Document(str(TEMPLATE))
-    template.add_paragraph("{{ budget_note }}")
+@pytest.mark.parametrize("name", ["budget_note", "budget.note", "training.groups.all.rates"])
+def test_template_variable_not_in_figures_is_named(
+    figures: dict, tmp_path: Path, shipped: Path, name: str
+) -> None:
+    template = Document(str(shipped))
+    template.add_paragraph(f"{{{{ {name} }}}}")
     custom = tmp_path / "範本.docx"
     template.save(str(custom))
-    with pytest.raises(OutputError, match="「budget_note」"):
+    with pytest.raises(OutputError, match=f"「{re.escape(name)}」不存在"):
         render_report(figures, tmp_path / "報告.docx", template=custom)
+    assert not (tmp_path / "報告.docx").exists()
 
 
-def test_wording_changed_in_word_is_kept(figures: dict, tmp_path: Path) -> None:
-    template = Document(str(TEMPLATE))
+def test_data_an_edited_template_leaves_out_is_named(
+    figures: dict, tmp_path: Path, shipped: Path
+) -> None:
+    template = Document(str(shipped))
+    gia = next(p for p in template.paragraphs if "gia.count" in p.text)
+    gia._p.getparent().remove(gia._p)
+    custom = tmp_path / "範本.docx"
+    template.save(str(custom))
+    unused = render_report(figures, tmp_path / "報告.docx", template=custom)
+    assert unused == ["gia.count", "gia.expert_consulted"]
+    assert render_report(figures, tmp_path / "報告2.docx") == []
+
+
+def test_wording_changed_in_word_is_kept(figures: dict, tmp_path: Path, shipped: Path) -> None:
+    template = Document(str(shipped))
     basis = next(p for p in template.paragraphs if p.text.startswith("依據"))
     basis.runs[0].text = "奉區長核示，" + basis.runs[0].text
     template.add_paragraph("本報告業經{{ year }}年度第2次性平小組會議報告。")
@@ -390,6 +407,7 @@ def test_without_charts_there_are_no_figures(figures: dict, render) -> None:
     assert not [p for p in doc.paragraphs if p.text.startswith("圖")]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="需要 poppler-utils（pdffonts）")
 def test_pdf_keeps_kai_font(figures: dict, tmp_path: Path) -> None:

@@ -15,6 +15,9 @@ from gmreport.schema import INFO_SHEET, SHEETS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "input_samples"
+# More than any sample sheet's rows (at most 29). The cell values make_samples writes do not
+# depend on how many rows the blank template formats; 50 instead of 500 makes this 5x faster.
+FORMATTED_ROWS = 50
 
 
 def _load_tool() -> ModuleType:
@@ -31,7 +34,7 @@ def _load_tool() -> ModuleType:
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("samples")
-    _load_tool().make_samples(out)
+    _load_tool().make_samples(out, data_rows=FORMATTED_ROWS)
     return out
 
 

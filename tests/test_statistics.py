@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from gmreport.cells import roc_short_date
-from gmreport.render.tables import (
+from gmreport.figures import female_ratio
+from gmreport.format import roc_short_date
+from gmreport.render.statistics import (
     MAX_SHEET_NAME,
     TOTAL_LABEL,
     Table,
     ValueKind,
-    female_ratio,
     is_valid_sheet_name,
     report_tables,
 )

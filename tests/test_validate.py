@@ -1,10 +1,12 @@
-"""One case per cell-level code of the catalogue: the code, its severity and the cell."""
+"""Validation: each cell-level code of the catalogue at its cell, and the year and unit."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from gmreport.config import Config
+from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import check
 from gmreport.problems import CATALOGUE, Severity
 
@@ -20,6 +22,19 @@ def _set(rows, sheet, row, col, value):
     while len(line) <= col:
         line.append(None)
     line[col] = value
+
+
+def _set_info(wb, label: str, value: object) -> None:
+    ws = wb["基本資料"]
+    for row in ws.iter_rows(max_col=2):
+        if row[0].value == label:
+            row[1].value = value
+            return
+    raise AssertionError(label)
+
+
+def _problems(path: Path, config: Config | None = None):
+    return check([path], config or Config()).problems
 
 
 CASES = {
@@ -104,3 +119,22 @@ def test_merged_numbers_are_an_error(make_workbook, valid_rows):
 
     problems = check([make_workbook(rows, edit=merge)], Config()).problems
     assert [(p.code, p.cell) for p in problems] == [("merged-numbers", "F3:F4")]
+
+
+def test_year_typed_with_nian_is_accepted(make_workbook, valid_rows):
+    # SPEC §2: 年度 is the ROC year; validate.parse_year's own docstring promises '113年'.
+    for typed in ("113年", "民國113年", "113年度"):
+        path = make_workbook(
+            valid_rows, name=f"{typed}.xlsx", edit=lambda wb, t=typed: _set_info(wb, "年度", t)
+        )
+        outcome = check([path], Config())
+        assert [p.code for p in outcome.problems] == [], typed
+        assert outcome.year == 113
+
+
+def test_unit_spelled_as_in_the_config_is_known_despite_fullwidth_parentheses(make_workbook):
+    # The config and the template say 民政課（戶政）; identify() NFKC-normalises only the
+    # workbook's side, so the unit's own template is rejected as unknown-unit.
+    config = config_from_dict({"units": ["人事室", "民政課（戶政）"]})
+    path = make_workbook({"人員名冊": [["甲", "女", "公務人員"]]}, unit="民政課（戶政）")
+    assert [p.code for p in _problems(path, config)] == []

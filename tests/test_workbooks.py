@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from gmreport.cells import roc_short_date
+from gmreport import atomic
+from gmreport.aggregate import Shortfall
+from gmreport.format import roc_short_date
 from gmreport.problems import OutputError, Problem, Severity, problem
-from gmreport.render import output
-from gmreport.render.tables import ValueKind, report_tables
+from gmreport.render.statistics import ValueKind, report_tables
 from gmreport.render.workbooks import write_problems, write_statistics
 
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
@@ -45,9 +47,12 @@ def sheet_rows(ws) -> list[dict[str, Any]]:
 
 
 def shown(value: Any, kind: ValueKind) -> Any:
-    """What a cell holds for a table value of `kind` (an empty text reads back as None)."""
+    """What a cell holds for a table value of `kind` (an empty text reads back as None): a
+    rate as the percentage shown, rounded half up to 0.1% (0.9725 → 0.973)."""
     if value is None or value == "":
         return "－" if value is None and kind is ValueKind.RATE else None
+    if kind is ValueKind.RATE and not isinstance(value, str):
+        return float(Decimal(repr(value)).quantize(Decimal("0.001"), ROUND_HALF_UP))
     return roc_short_date(value) if kind is ValueKind.DATE else value
 
 
@@ -80,7 +85,7 @@ def test_training_sheet_equals_figures(figures: dict, statistics: openpyxl.Workb
     everyone = figures["training"]["groups"]["all"]
     assert rows["全機關"]["應訓人數(合計)"] == everyone["required"]["total"]
     assert rows["全機關"]["完訓人數(合計)"] == everyone["completed"]["total"]
-    assert rows["全機關"]["完訓率"] == everyone["rate"]["total"]
+    assert rows["全機關"]["完訓率"] == shown(everyone["rate"]["total"], ValueKind.RATE)
     assert rows["全機關"]["總時數"] == everyone["hours"]
     supervisors = figures["training"]["groups"]["supervisors"]
     assert rows["主管人員"]["應訓人數(男)"] == supervisors["required"]["male"]
@@ -164,7 +169,7 @@ def test_pandas_reads_the_statistics_back(figures: dict, tmp_path: Path) -> None
     total = budget.set_index("預算類別").loc["合計"]
     assert total["編列數(元)"] == figures["budget"]["allocated"]
     assert total["執行數(元)"] == figures["budget"]["executed"]
-    assert total["執行率"] == pytest.approx(figures["budget"]["execution_rate"])
+    assert total["執行率"] == shown(figures["budget"]["execution_rate"], ValueKind.RATE)
     cedaw = pd.read_excel(path, sheet_name="CEDAW宣導明細", header=1, engine="calamine")
     assert cedaw["參與人數(合計)"].sum() == figures["cedaw"]["participants"]["total"]
 
@@ -193,9 +198,9 @@ def make_problems() -> list[Problem]:
 
 
 SHORTFALLS = [
-    {"unit": "社會課", "name": "王小明", "target": 2, "hours": 1.5, "gap": 0.5},
-    {"unit": "民政課", "name": "陳美華", "target": 6, "hours": 2.0, "gap": 4.0},
-    {"unit": "社會課", "name": "林大同", "target": 3, "hours": 0.0, "gap": 3.0},
+    Shortfall("社會課", "王小明", 2, 1.5, 0.5),
+    Shortfall("民政課", "陳美華", 6, 2.0, 4.0),
+    Shortfall("社會課", "林大同", 3, 0.0, 3.0),
 ]
 
 
@@ -313,7 +318,7 @@ def test_locked_output_raises_and_keeps_the_last_good_file(
     def locked(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(output.os, "replace", locked)
+    monkeypatch.setattr(atomic.os, "replace", locked)
     figures["year"] = 114
     with pytest.raises(OutputError, match="Excel"):
         writer(figures, path)

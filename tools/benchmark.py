@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gmreport.blank import FIRST_DATA_ROW, blank_workbook  # noqa: E402
+from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook  # noqa: E402
 from gmreport.config import DEFAULT_UNITS  # noqa: E402
 
 

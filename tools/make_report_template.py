@@ -27,6 +27,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Twips
 from docx.table import Table
 
+from gmreport.schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
+
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
 
 KAI = "標楷體"
@@ -538,6 +540,27 @@ class Col:
     group: str | None = None
 
 
+COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
+"""Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
+
+# How a sheet column's value reads in a table cell, by its kind.
+_FILTERS = {Kind.DATE: "|roc_date", Kind.YESNO: "|yesno", Kind.COUNT: "|num", Kind.AMOUNT: "|num"}
+
+
+def _listed(sheet: str, key: str, width: float, var: str, **kw) -> Col:
+    """A list table's column showing the sheet column `key` of each row `var`: its header
+    is the schema's (an amount's with （元）), its value formatted by the column's kind."""
+    column = SHEETS_BY_KEY[sheet].column(key)
+    header = kw.pop("header", column.header) + ("（元）" if column.kind is Kind.AMOUNT else "")
+    return Col(header, width, f"{{{{ {var}.{key}{_FILTERS.get(column.kind, '')} }}}}", **kw)
+
+
+def _listed_genders(sheet: str, group: str, width: float, var: str) -> list[Col]:
+    """男/女/其他/合計 columns of the sheet's per-gender counts `group`, under its header."""
+    first = SHEETS_BY_KEY[sheet].column(f"{group}_{next(iter(GENDER_KEYS.values()))}")
+    return _genders(first.header.removesuffix(f"({GENDERS[0]})"), f"{var}.{group}", width)
+
+
 class Builder:
     """Appends the report's paragraphs and tables to a document, numbering captions."""
 
@@ -729,14 +752,14 @@ def _genders(group: str, expr: str, width: float = 1.15) -> list[Col]:
     """男/女/其他/合計 columns for the counts `expr` (a {male, female, other, total} dict)."""
     return [
         Col(label, width, f"{{{{ {expr}.{key}|num }}}}", group=group)
-        for label, key in (("男", "male"), ("女", "female"), ("其他", "other"), ("合計", "total"))
+        for label, key in COUNT_COLUMNS
     ]
 
 
 def _rates(group: str, expr: str, width: float = 1.3) -> list[Col]:
     return [
         Col(label, width, f"{{{{ {expr}.{key}|pct }}}}", group=group)
-        for label, key in (("男", "male"), ("女", "female"), ("其他", "other"), ("合計", "total"))
+        for label, key in COUNT_COLUMNS
     ]
 
 
@@ -813,11 +836,11 @@ def _meetings(b: Builder) -> None:
     b.table(
         "性別平等執行小組會議辦理情形",
         [
-            Col("會次", 3.0, "{{ m.session }}"),
-            Col("開會日期", 3.0, "{{ m.date|roc_date }}"),
-            Col("主席", 1.5, "{{ m.chair }}"),
-            *_genders("出席人數", "m.attendance", 0.95),
-            Col("決議及精進建議", 4.7, "{{ m.resolution }}", left=True),
+            _listed("meetings", "session", 3.0, "m"),
+            _listed("meetings", "date", 3.0, "m"),
+            _listed("meetings", "chair", 1.5, "m"),
+            *_listed_genders("meetings", "attendance", 0.95, "m"),
+            _listed("meetings", "resolution", 4.7, "m", left=True),
         ],
         loop="m in meetings.list",
         empty="本年度未召開會議",
@@ -839,10 +862,7 @@ def _meetings(b: Builder) -> None:
         keep=True,
         static=[
             [
-                *(
-                    f"{{{{ meetings.members.{k}|num }}}}"
-                    for k in ("male", "female", "other", "total")
-                ),
+                *(f"{{{{ meetings.members.{k}|num }}}}" for _, k in COUNT_COLUMNS),
                 "{{ meetings.members|female_ratio|pct }}",
             ]
         ],
@@ -952,12 +972,12 @@ def _gia(b: Builder) -> None:
         "性別影響評估辦理情形",
         [
             Col("單位", 1.4, "{{ g.unit }}"),
-            Col("計畫或法規名稱", 3.1, "{{ g.name }}", left=True),
-            Col("類型", 1.7, "{{ g.type }}"),
-            Col("辦理日期", 3.0, "{{ g.date|roc_date }}"),
-            Col("諮詢專家學者", 1.4, "{{ g.expert|yesno }}"),
-            Col("運用之性別統計", 2.3, "{{ g.statistics }}", left=True),
-            Col("評估結果及採納情形", 3.1, "{{ g.result }}", left=True),
+            _listed("gia", "name", 3.1, "g", left=True),
+            _listed("gia", "type", 1.7, "g"),
+            _listed("gia", "date", 3.0, "g"),
+            _listed("gia", "expert", 1.4, "g"),
+            _listed("gia", "statistics", 2.3, "g", left=True),
+            _listed("gia", "result", 3.1, "g", left=True),
         ],
         loop="g in gia.list",
         empty="本年度未辦理性別影響評估",
@@ -978,14 +998,14 @@ def _statistics_budget(b: Builder) -> None:
         [
             Col("單位", 1.45, "{{ i.unit }}"),
             Col("指標名稱\n（資料時間）", 3.2, "{{ i.name }}（{{ i.period }}）", left=True),
-            Col("狀態", 1.0, "{{ i.status }}"),
-            Col("複分類", 1.1, "{{ i.cross|yesno }}"),
+            _listed("indicators", "status", 1.0, "i", header="狀態"),
+            _listed("indicators", "cross", 1.1, "i"),
             Col("男", 1.3, "{{ i.male|num }}", group="統計值"),
             Col("女", 1.3, "{{ i.female|num }}", group="統計值"),
             Col("其他", 1.0, "{{ i.other|num }}", group="統計值"),
             Col("合計", 1.4, "{{ i.total|num }}", group="統計值"),
             Col("女性比例", 1.55, "{{ i.female_ratio|pct }}"),
-            Col("應用情形", 3.05, "{{ i.application }}", left=True),
+            _listed("indicators", "application", 3.05, "i", left=True),
         ],
         loop="i in indicators.list",
         empty="本年度無性別統計指標",
@@ -1023,12 +1043,12 @@ def _statistics_budget(b: Builder) -> None:
         "性別預算計畫編列及執行情形",
         [
             Col("單位", 1.7, "{{ x.unit }}"),
-            Col("計畫名稱", 3.4, "{{ x.name }}", left=True),
-            Col("預算類別", 1.7, "{{ x.category }}"),
-            Col("編列數（元）", 2.3, "{{ x.allocated|num }}"),
-            Col("執行數（元）", 2.3, "{{ x.executed|num }}"),
+            _listed("budget", "name", 3.4, "x", left=True),
+            _listed("budget", "category", 1.7, "x"),
+            _listed("budget", "allocated", 2.3, "x"),
+            _listed("budget", "executed", 2.3, "x"),
             Col("執行率", 1.6, "{{ x.execution_rate|pct }}"),
-            Col("說明", 3.0, "{{ x.note }}", left=True),
+            _listed("budget", "note", 3.0, "x", left=True),
         ],
         loop="x in budget.list",
         empty="本年度無性別預算",
@@ -1036,18 +1056,15 @@ def _statistics_budget(b: Builder) -> None:
     b.table(
         "性別預算受益人數",
         [
-            Col("計畫名稱", 4.6, "{{ x.name }}", left=True),
-            *_genders("受益人數", "x.beneficiaries", 1.9),
+            _listed("budget", "name", 4.6, "x", left=True),
+            *_listed_genders("budget", "beneficiaries", 1.9, "x"),
             Col("女性比例", 2.2, "{{ x.beneficiaries|female_ratio|pct }}"),
         ],
         loop="x in budget.list",
         empty="本年度無性別預算",
         total=[
             "合計",
-            *(
-                f"{{{{ budget.beneficiaries.{k}|num }}}}"
-                for k in ("male", "female", "other", "total")
-            ),
+            *(f"{{{{ budget.beneficiaries.{k}|num }}}}" for _, k in COUNT_COLUMNS),
             "{{ budget.beneficiaries|female_ratio|pct }}",
         ],
     )
@@ -1069,7 +1086,7 @@ def _cedaw_measures(b: Builder) -> None:
     total = [
         "合計",
         "{{ cedaw.sessions|num }}",
-        *(f"{{{{ cedaw.participants.{k}|num }}}}" for k in ("male", "female", "other", "total")),
+        *(f"{{{{ cedaw.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
         "{{ cedaw.participants|female_ratio|pct }}",
     ]
     b.table(
@@ -1093,12 +1110,12 @@ def _cedaw_measures(b: Builder) -> None:
         "CEDAW宣導辦理情形",
         [
             Col("單位", 1.4, "{{ c.unit }}"),
-            Col("活動名稱", 2.4, "{{ c.name }}", left=True),
-            Col("辦理日期", 3.0, "{{ c.date|roc_date }}"),
-            Col("宣導對象", 1.75, "{{ c.audience }}"),
-            Col("宣導方式", 1.75, "{{ c.method }}"),
-            Col("宣導內容", 1.7, "{{ c.content }}"),
-            *_genders("參與人數", "c.participants", 1.0),
+            _listed("cedaw", "name", 2.4, "c", left=True),
+            _listed("cedaw", "date", 3.0, "c"),
+            _listed("cedaw", "audience", 1.75, "c"),
+            _listed("cedaw", "method", 1.75, "c"),
+            _listed("cedaw", "content", 1.7, "c"),
+            *_listed_genders("cedaw", "participants", 1.0, "c"),
         ],
         loop="c in cedaw.list",
         empty="本年度未辦理 CEDAW 宣導",
@@ -1115,12 +1132,12 @@ def _cedaw_measures(b: Builder) -> None:
         "其他性別平等措施辦理情形",
         [
             Col("單位", 1.4, "{{ m.unit }}"),
-            Col("措施名稱", 2.6, "{{ m.name }}", left=True),
-            Col("對應項目", 1.75, "{{ m.item }}"),
-            Col("辦理日期", 3.0, "{{ m.date|roc_date }}"),
-            Col("媒材", 1.75, "{{ m.media }}"),
-            *_genders("參與人數", "m.participants", 1.0),
-            Col("成果說明", 2.4, "{{ m.result }}", left=True),
+            _listed("measures", "name", 2.6, "m", left=True),
+            _listed("measures", "item", 1.75, "m"),
+            _listed("measures", "date", 3.0, "m"),
+            _listed("measures", "media", 1.75, "m"),
+            *_listed_genders("measures", "participants", 1.0, "m"),
+            _listed("measures", "result", 2.4, "m", left=True),
         ],
         loop="m in other_measures.list",
         empty="本年度未辦理其他性別平等措施",

@@ -12,7 +12,6 @@ dated in 112, and cells are typed the messy-but-valid ways people type them.
 from __future__ import annotations
 
 import argparse
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +19,9 @@ from pathlib import Path
 
 import openpyxl
 
-from gmreport.blank import FIRST_DATA_ROW, write_blank_workbook
+from gmreport.blank_workbook import DATA_ROWS, FIRST_DATA_ROW, write_blank_workbook
 from gmreport.config import Config
+from gmreport.format import display_width
 from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,
@@ -907,33 +907,41 @@ def fill_workbook(path: Path, info: dict[str, Value], sheets: dict[str, list[Rec
                     cell = ws.cell(r, c, record[k])
                     width = ws.column_dimensions[cell.column_letter].width
                     if cell.alignment.wrap_text and isinstance(record[k], str):
-                        lines = max(lines, -(-_display_width(record[k]) // int(width - 1)))
+                        lines = max(lines, -(-display_width(record[k]) // int(width - 1)))
             if lines > 1:
                 ws.row_dimensions[r].height = 15 * lines + 3
     workbook.save(path)
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def write_unit(
-    out: Path, unit: Unit, year: int, extra: dict[str, list[Record]] | None = None
+    out: Path,
+    unit: Unit,
+    year: int,
+    extra: dict[str, list[Record]] | None = None,
+    *,
+    data_rows: int = DATA_ROWS,
 ) -> Path:
     """Write one unit's filled-in workbook for `year` into `out`; return its path."""
     path = out / f"{year}年度_{unit.name}_性別主流化填報.xlsx"
-    write_blank_workbook(path, agency=AGENCY, unit=unit.name, year=year)
+    write_blank_workbook(path, agency=AGENCY, unit=unit.name, year=year, data_rows=data_rows)
     sheets = {"roster": roster_records(unit), "training": training_records(unit), **(extra or {})}
     info = {"contact": unit.contact, "phone": unit.phone, "filed_on": unit.filed_on}
     fill_workbook(path, info, sheets)
     return path
 
 
-def make_samples(out: Path) -> list[Path]:
-    """Write every sample workbook into `out` and return their paths."""
+def make_samples(out: Path, *, data_rows: int = DATA_ROWS) -> list[Path]:
+    """Write every sample workbook into `out` and return their paths.
+
+    `data_rows` is the formatted rows of the blank template (see gmreport.blank_workbook); the
+    cell values written do not depend on it, so tests comparing values may ask for fewer.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    paths = [write_unit(out, unit, YEAR, OTHER_RECORDS.get(unit.name)) for unit in UNITS]
-    paths.append(write_unit(out, LAST_YEAR_UNIT, YEAR - 1, LAST_YEAR_RECORDS))
+    paths = [
+        write_unit(out, unit, YEAR, OTHER_RECORDS.get(unit.name), data_rows=data_rows)
+        for unit in UNITS
+    ]
+    paths.append(write_unit(out, LAST_YEAR_UNIT, YEAR - 1, LAST_YEAR_RECORDS, data_rows=data_rows))
     return paths
 
 

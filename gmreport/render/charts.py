@@ -9,14 +9,16 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from .findings import GROUP_ORDER, percent
+from ..figures import Figures, Genders
+from ..format import percent
+from ..schema import GENDER_KEYS, TRAINING_GROUPS
 
 CHART_NAMES = ("training_completion", "cedaw_participants", "other_measures_participants")
 
@@ -39,7 +41,8 @@ CJK_FONTS = (
 
 DPI = 200
 WIDTH_IN = 6.3  # 16 cm, the report's text width
-GENDERS = (("male", "男", "#3B6FB6"), ("female", "女", "#E08A2C"), ("other", "其他", "#6AA96A"))
+GENDER_COLORS = {"male": "#3B6FB6", "female": "#E08A2C", "other": "#6AA96A"}
+GENDERS = tuple((key, label, GENDER_COLORS[key]) for label, key in GENDER_KEYS.items())
 GREY = "#555555"
 
 
@@ -53,7 +56,7 @@ def find_cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def make_charts(figures: Mapping[str, Any], folder: Path) -> dict[str, Path]:
+def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
     """Draw the report's charts as PNG files in `folder`; returns chart name → path.
 
     Returns {} (after a ChartFontWarning) when no CJK font is installed.
@@ -116,14 +119,14 @@ def _legend(ax: Any, font: FontProperties, columns: int) -> None:
     )
 
 
-def _genders_present(counts: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+def _genders_present(counts: Sequence[Genders]) -> list[tuple[str, str, str]]:
     """男 and 女 always; 其他 only when someone is counted there."""
-    return [g for g in GENDERS if g[0] != "other" or any(c.get("other") for c in counts)]
+    return [g for g in GENDERS if g[0] != "other" or any(c["other"] for c in counts)]
 
 
-def _training_completion(figures: Mapping[str, Any], font: FontProperties) -> Figure | None:
+def _training_completion(figures: Figures, font: FontProperties) -> Figure | None:
     training = figures["training"]
-    groups = [training["groups"][k] for k in (*GROUP_ORDER, "all") if k in training["groups"]]
+    groups = [training["groups"][g.key] for g in TRAINING_GROUPS]
     if not any(g["required"]["total"] for g in groups):
         return None
     fig, ax = _figure(3.0)
@@ -131,7 +134,7 @@ def _training_completion(figures: Mapping[str, Any], font: FontProperties) -> Fi
     width = 0.8 / len(genders)
     for i, (key, label, color) in enumerate(genders):
         xs = [j + (i - (len(genders) - 1) / 2) * width for j in range(len(groups))]
-        rates = [g["rate"][key] for g in groups]
+        rates = [cast("dict[str, float | None]", g["rate"])[key] for g in groups]
         bars = ax.bar(xs, [(r or 0) * 100 for r in rates], width * 0.92, color=color, label=label)
         for bar, r in zip(bars, rates, strict=True):
             # Above the bar: a label inside a narrow bar spills onto the white background.
@@ -146,7 +149,7 @@ def _training_completion(figures: Mapping[str, Any], font: FontProperties) -> Fi
                 color=GREY,
                 fontproperties=font,
             )
-    goal = training.get("completion_rate_target")
+    goal = training["completion_rate_target"]
     columns = len(genders)
     if goal:
         ax.axhline(
@@ -209,9 +212,9 @@ def _participants_bars(
     return fig
 
 
-def _cedaw_participants(figures: Mapping[str, Any], font: FontProperties) -> Figure | None:
+def _cedaw_participants(figures: Figures, font: FontProperties) -> Figure | None:
     cedaw = figures["cedaw"]
-    rows = list(cedaw.get("by_audience", []))
+    rows: list[Mapping[str, Any]] = list(cedaw["by_audience"])
     if not rows or not cedaw["participants"]["total"]:
         return None
     total = {"participants": cedaw["participants"]}
@@ -219,9 +222,9 @@ def _cedaw_participants(figures: Mapping[str, Any], font: FontProperties) -> Fig
     return _participants_bars([*rows, total], labels, font, "人次")
 
 
-def _other_measures(figures: Mapping[str, Any], font: FontProperties) -> Figure | None:
+def _other_measures(figures: Figures, font: FontProperties) -> Figure | None:
     measures = figures["other_measures"]
-    rows = list(measures.get("list", []))
+    rows = measures["list"]
     if not rows or not measures["participants"]["total"]:
         return None
     labels = [_wrap(r["name"], 9) for r in rows]

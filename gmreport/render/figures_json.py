@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .output import atomic_path
+from ..atomic import atomic_path
 
 
-def figures_json(figures: dict) -> str:
+def figures_json(figures: Mapping[str, Any]) -> str:
     """`figures` as the JSON text of SPEC §6: keys as given, ints as ints, floats as floats."""
     return json.dumps(figures, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
 
 
-def write_figures_json(figures: dict, path: Path) -> None:
+def write_figures_json(figures: Mapping[str, Any], path: Path) -> None:
     """Write `figures` to `path` as UTF-8 JSON, replacing any previous file in one step."""
     text = figures_json(figures)
     with atomic_path(path) as tmp:

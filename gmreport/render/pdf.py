@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..atomic import atomic_path
 from ..problems import OutputError
-from .output import atomic_path
 
 TIMEOUT_S = 180
 

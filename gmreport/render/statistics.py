@@ -1,34 +1,30 @@
-"""The report's tables as plain data, in report order, for every writer to share.
+"""The statistics workbook's tables: every table of the report as plain data, in order.
 
 Values stay raw (counts and amounts as numbers, rates as fractions, dates as `date`);
-each column carries a `ValueKind` so a writer knows how to show it. Nothing here holds a
+each column carries a `ValueKind` so the writer knows how to show it. The tables that list
+a sheet's rows take their columns and headers from the schema. Nothing here holds a
 trainee's name (SPEC §7).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
-GENDER_KEYS = ("male", "female", "other", "total")
-GENDER_LABELS = ("男", "女", "其他", "合計")
+from ..figures import Breakdown, Figures, Genders, LabelledCompletion, ListRow, female_ratio
+from ..format import yes_no
+from ..schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Column, Kind
+from ..targets import TARGETS_BY_ID
+
 TOTAL_LABEL = "合計"
+COUNT_KEYS = (*GENDER_KEYS.values(), "total")
+COUNT_LABELS = (*GENDERS, TOTAL_LABEL)
 INVALID_SHEET_CHARS = frozenset("[]:*?/\\")
 MAX_SHEET_NAME = 31
-
-TRAINING_GROUPS = (
-    ("civil_servants", "公務人員"),
-    ("supervisors", "主管人員"),
-    ("gender_officers", "性別業務承辦人"),
-    ("other_staff", "職工及自僱非公務人員"),
-    ("all", "全機關"),
-)
-# Targets whose required/actual values are fractions rather than counts.
-RATE_TARGETS = frozenset({"training_completion"})
 
 
 class ValueKind(Enum):
@@ -79,30 +75,61 @@ def is_valid_sheet_name(name: str) -> bool:
     )
 
 
-def female_ratio(counts: Mapping[str, Any] | None) -> float | None:
-    """女性比例 of a {male, female, other, total} dict; None when nobody was counted."""
-    total = (counts or {}).get("total") or 0
-    return counts.get("female", 0) / total if total else None
-
-
-def report_tables(figures: dict) -> list[Table]:
+def report_tables(figures: Figures) -> list[Table]:
     """Every table the Word report shows, in report order."""
     return [
         _training_groups(figures),
         _training_modes(figures),
-        _intersection(figures, "by_age", "交織分析-年齡層", "年齡層", "性別×年齡層"),
-        _intersection(figures, "by_supervisor", "交織分析-主管", "主管別", "性別×主管別"),
+        _intersection(
+            figures, figures["training"]["by_age"], "交織分析-年齡層", "年齡層", "性別×年齡層"
+        ),
+        _intersection(
+            figures,
+            figures["training"]["by_supervisor"],
+            "交織分析-主管",
+            "主管別",
+            "性別×主管別",
+        ),
         _member_composition(figures),
         _member_roles(figures),
-        _meetings(figures),
-        _gia(figures),
-        _indicators(figures),
+        _list_table(
+            figures,
+            "meetings",
+            figures["meetings"]["list"],
+            "性平小組會議",
+            "性別平等執行小組會議辦理情形",
+            {"attendance": ("女性比例", R, lambda m: female_ratio(m["attendance"]))},
+        ),
+        _list_table(figures, "gia", figures["gia"]["list"], "性別影響評估", "性別影響評估辦理情形"),
+        _list_table(
+            figures,
+            "indicators",
+            figures["indicators"]["list"],
+            "性別統計",
+            "性別統計指標",
+            {"total": ("女性比例", R, lambda i: i["female_ratio"])},
+        ),
         _budget_by_category(figures),
-        _budget_list(figures),
-        _cedaw_breakdown(figures, "by_audience", "CEDAW-宣導對象", "宣導對象"),
-        _cedaw_breakdown(figures, "by_method", "CEDAW-宣導方式", "宣導方式"),
-        _cedaw_list(figures),
-        _other_measures(figures),
+        _list_table(
+            figures,
+            "budget",
+            figures["budget"]["list"],
+            "性別預算-明細",
+            "性別預算計畫明細",
+            {"executed": ("執行率", R, lambda b: b["execution_rate"])},
+        ),
+        _cedaw_breakdown(figures, figures["cedaw"]["by_audience"], "CEDAW-宣導對象", "宣導對象"),
+        _cedaw_breakdown(figures, figures["cedaw"]["by_method"], "CEDAW-宣導方式", "宣導方式"),
+        _list_table(
+            figures, "cedaw", figures["cedaw"]["list"], "CEDAW宣導明細", "CEDAW 宣導活動明細"
+        ),
+        _list_table(
+            figures,
+            "measures",
+            figures["other_measures"]["list"],
+            "其他性平措施",
+            "其他性別平等措施辦理情形",
+        ),
         _targets(figures),
         _rows_check(figures),
     ]
@@ -117,10 +144,13 @@ T, C, A, R, H, D = (
     ValueKind.DATE,
 )
 ColumnSpec = tuple[str, ValueKind]
+# How a sheet's column shows in a table: its kind, and what the header adds.
+_KINDS = {Kind.DATE: D, Kind.COUNT: C, Kind.AMOUNT: A, Kind.HOURS: H}
+_HEADER_UNITS = {Kind.AMOUNT: "(元)"}
 
 
 def _table(
-    figures: dict,
+    figures: Figures,
     name: str,
     caption: str,
     columns: list[ColumnSpec],
@@ -138,35 +168,79 @@ def _table(
 
 
 def _by_gender(prefix: str, kind: ValueKind = C) -> list[ColumnSpec]:
-    return [(f"{prefix}({g})", kind) for g in GENDER_LABELS]
+    return [(f"{prefix}({g})", kind) for g in COUNT_LABELS]
 
 
-def _genders(counts: Mapping[str, Any]) -> tuple[Any, ...]:
-    return tuple(counts.get(k, 0) for k in GENDER_KEYS)
+def _genders(counts: Genders) -> tuple[int, ...]:
+    return tuple(counts[k] for k in ("male", "female", "other", "total"))
 
 
-def _date(value: str | dt.date | None) -> dt.date | None:
-    if not value:
-        return None
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
-def _yes_no(flag: bool) -> str:
-    return "是" if flag else "否"
+Cell = tuple[str, ValueKind, Callable[[ListRow], Any]]
+"""A column of a list table: header, kind, and how to get its value from a row."""
 
 
-def _training_groups(figures: dict) -> Table:
+def _sheet_cells(column: Column) -> list[Cell]:
+    """The table columns that show one sheet column (a gender group shows as four)."""
+    group = column.gender_group
+    if group is None:
+        key = column.key
+        header = column.header + _HEADER_UNITS.get(column.kind, "")
+        if column.kind is Kind.YESNO:
+            return [(header, T, lambda row: yes_no(row[key]))]
+        if column.kind is Kind.DATE:
+            return [(header, D, lambda row: _date(row[key]))]
+        return [(header, _KINDS.get(column.kind, T), lambda row: row[key])]
+    if not column.opens_gender_group:
+        return []  # the group shows at its first column
+    base = column.header.removesuffix(f"({GENDERS[0]})")
+    headers = [f"{base}({g})" if group else g for g in COUNT_LABELS]
+    return [(h, C, _count_getter(group, k)) for h, k in zip(headers, COUNT_KEYS, strict=True)]
+
+
+def _count_getter(group: str, key: str) -> Callable[[ListRow], Any]:
+    """The count `key` of a row's per-gender counts `group` ("" for the row's own)."""
+    if group:
+        return lambda row: row[group][key]
+    return lambda row: row[key]
+
+
+def _list_table(
+    figures: Figures,
+    sheet_key: str,
+    listed: list[ListRow],
+    name: str,
+    caption: str,
+    derived: Mapping[str, Cell] | None = None,
+) -> Table:
+    """The rows of a sheet as the figures list them: 單位, then the sheet's columns, with
+    `derived` columns after the key they name ({"executed": ("執行率", R, fn)})."""
+    cells: list[Cell] = [("單位", T, lambda row: row["unit"])]
+    for column in SHEETS_BY_KEY[sheet_key].columns:
+        shown = _sheet_cells(column)
+        cells += shown
+        added = column.gender_group or ("total" if column.gender_group == "" else column.key)
+        if shown and derived and added in derived:
+            cells.append(derived[added])
+    rows = [tuple(get(row) for _, _, get in cells) for row in listed]
+    return _table(figures, name, caption, [(h, k) for h, k, _ in cells], rows)
+
+
+def _training_groups(figures: Figures) -> Table:
     groups = figures["training"]["groups"]
     rows = [
         (
-            groups[key].get("label", label),
-            *_genders(groups[key]["required"]),
-            *_genders(groups[key]["completed"]),
-            groups[key]["rate"]["total"],
-            groups[key]["hours"],
-            groups[key]["average_hours"],
+            groups[g.key]["label"],
+            *_genders(groups[g.key]["required"]),
+            *_genders(groups[g.key]["completed"]),
+            groups[g.key]["rate"]["total"],
+            groups[g.key]["hours"],
+            groups[g.key]["average_hours"],
         )
-        for key, label in TRAINING_GROUPS
+        for g in TRAINING_GROUPS
     ]
     columns = [
         ("群組", T),
@@ -179,7 +253,7 @@ def _training_groups(figures: dict) -> Table:
     return _table(figures, "培力完訓", "性別意識培力完訓情形", columns, rows)
 
 
-def _training_modes(figures: dict) -> Table:
+def _training_modes(figures: Figures) -> Table:
     modes = figures["training"]["hours_by_mode"]
     total = sum(modes.values())
     rows: list[tuple[Any, ...]] = [
@@ -190,15 +264,20 @@ def _training_modes(figures: dict) -> Table:
     return _table(figures, "培力辦理方式", "性別意識培力辦理方式時數", columns, rows)
 
 
-def _intersection(figures: dict, key: str, name: str, label: str, caption: str) -> Table:
+def _intersection(
+    figures: Figures, items: list[LabelledCompletion], name: str, label: str, caption: str
+) -> Table:
     rows = [
         (
             item["label"],
             *_genders(item["required"]),
             *_genders(item["completed"]),
-            *(item["rate"].get(k) for k in GENDER_KEYS),
+            item["rate"]["male"],
+            item["rate"]["female"],
+            item["rate"]["other"],
+            item["rate"]["total"],
         )
-        for item in figures["training"][key]
+        for item in items
     ]
     columns = [
         (label, T),
@@ -209,101 +288,24 @@ def _intersection(figures: dict, key: str, name: str, label: str, caption: str) 
     return _table(figures, name, f"性別意識培力交織分析（{caption}）", columns, rows)
 
 
-def _member_composition(figures: dict) -> Table:
+def _member_composition(figures: Figures) -> Table:
     members = figures["meetings"]["members"]
     rows = [("執行小組成員", *_genders(members), female_ratio(members))]
-    columns = [("項目", T), *((g, C) for g in GENDER_LABELS), ("女性比例", R)]
+    columns = [("項目", T), *((g, C) for g in COUNT_LABELS), ("女性比例", R)]
     return _table(figures, "性平小組成員", "性別平等執行小組成員性別組成", columns, rows)
 
 
-def _member_roles(figures: dict) -> Table:
-    roles = figures["meetings"].get("roles", {})
+def _member_roles(figures: Figures) -> Table:
+    roles = figures["meetings"]["roles"]
     rows: list[tuple[Any, ...]] = list(roles.items())
     rows.append((TOTAL_LABEL, sum(roles.values())))
     columns = [("角色", T), ("人數", C)]
     return _table(figures, "性平小組角色", "性別平等執行小組成員角色", columns, rows)
 
 
-def _meetings(figures: dict) -> Table:
-    rows = [
-        (
-            m.get("unit", ""),
-            m["session"],
-            _date(m["date"]),
-            m.get("chair", ""),
-            *_genders(m["attendance"]),
-            female_ratio(m["attendance"]),
-            m.get("resolution", ""),
-        )
-        for m in figures["meetings"].get("list", [])
-    ]
-    columns = [
-        ("單位", T),
-        ("會次", T),
-        ("開會日期", D),
-        ("主席", T),
-        *_by_gender("出席人數"),
-        ("女性比例", R),
-        ("決議及精進建議", T),
-    ]
-    return _table(figures, "性平小組會議", "性別平等執行小組會議辦理情形", columns, rows)
-
-
-def _gia(figures: dict) -> Table:
-    rows = [
-        (
-            g.get("unit", ""),
-            g["name"],
-            g.get("type", ""),
-            _date(g["date"]),
-            _yes_no(g.get("expert", False)),
-            g.get("statistics", ""),
-            g.get("result", ""),
-        )
-        for g in figures["gia"].get("list", [])
-    ]
-    columns = [
-        ("單位", T),
-        ("計畫或法規名稱", T),
-        ("類型", T),
-        ("辦理日期", D),
-        ("諮詢專家學者", T),
-        ("運用之性別統計", T),
-        ("評估結果及採納情形", T),
-    ]
-    return _table(figures, "性別影響評估", "性別影響評估辦理情形", columns, rows)
-
-
-def _indicators(figures: dict) -> Table:
-    rows = [
-        (
-            i.get("unit", ""),
-            i["name"],
-            i.get("status", ""),
-            _yes_no(i.get("cross", False)),
-            *_genders(i),
-            i["female_ratio"] if "female_ratio" in i else female_ratio(i),
-            i.get("period", ""),
-            i.get("application", ""),
-        )
-        for i in figures["indicators"].get("list", [])
-    ]
-    columns = [
-        ("單位", T),
-        ("指標名稱", T),
-        ("指標狀態", T),
-        ("複分類", T),
-        *((g, C) for g in GENDER_LABELS),
-        ("女性比例", R),
-        ("資料時間", T),
-        ("應用情形", T),
-    ]
-    return _table(figures, "性別統計", "性別統計指標", columns, rows)
-
-
-def _budget_by_category(figures: dict) -> Table:
+def _budget_by_category(figures: Figures) -> Table:
     budget = figures["budget"]
-    by_category = budget.get("by_category", [])
+    by_category = budget["by_category"]
     rows: list[tuple[Any, ...]] = [
         (c["label"], c["count"], c["allocated"], c["executed"], c["execution_rate"])
         for c in by_category
@@ -314,7 +316,7 @@ def _budget_by_category(figures: dict) -> Table:
             sum(c["count"] for c in by_category),
             budget["allocated"],
             budget["executed"],
-            budget.get("execution_rate"),
+            budget["execution_rate"],
         )
     )
     columns = [("預算類別", T), ("計畫數", C), ("編列數(元)", A), ("執行數(元)", A), ("執行率", R)]
@@ -322,107 +324,25 @@ def _budget_by_category(figures: dict) -> Table:
     return _table(figures, "性別預算-類別", caption, columns, rows)
 
 
-def _budget_list(figures: dict) -> Table:
-    rows = [
-        (
-            b.get("unit", ""),
-            b["name"],
-            b.get("category", ""),
-            b["allocated"],
-            b["executed"],
-            b["execution_rate"],
-            *_genders(b["beneficiaries"]),
-            b.get("note", ""),
-        )
-        for b in figures["budget"].get("list", [])
-    ]
-    columns = [
-        ("單位", T),
-        ("計畫名稱", T),
-        ("預算類別", T),
-        ("編列數(元)", A),
-        ("執行數(元)", A),
-        ("執行率", R),
-        *_by_gender("受益人數"),
-        ("說明", T),
-    ]
-    return _table(figures, "性別預算-明細", "性別預算計畫明細", columns, rows)
-
-
-def _cedaw_breakdown(figures: dict, key: str, name: str, label: str) -> Table:
+def _cedaw_breakdown(figures: Figures, items: list[Breakdown], name: str, label: str) -> Table:
     cedaw = figures["cedaw"]
     rows: list[tuple[Any, ...]] = [
-        (item["label"], item["sessions"], *_genders(item["participants"]))
-        for item in cedaw.get(key, [])
+        (item["label"], item["sessions"], *_genders(item["participants"])) for item in items
     ]
     rows.append((TOTAL_LABEL, cedaw["sessions"], *_genders(cedaw["participants"])))
     columns = [(label, T), ("場次", C), *_by_gender("參與人數")]
     return _table(figures, name, f"CEDAW 宣導辦理情形（依{label}）", columns, rows)
 
 
-def _cedaw_list(figures: dict) -> Table:
-    rows = [
-        (
-            c.get("unit", ""),
-            c["name"],
-            _date(c["date"]),
-            c.get("audience", ""),
-            c.get("method", ""),
-            c.get("content", ""),
-            *_genders(c["participants"]),
-            _yes_no(c.get("external", False)),
-            c.get("note", ""),
-        )
-        for c in figures["cedaw"].get("list", [])
-    ]
-    columns = [
-        ("單位", T),
-        ("活動名稱", T),
-        ("辦理日期", D),
-        ("宣導對象", T),
-        ("宣導方式", T),
-        ("宣導內容", T),
-        *_by_gender("參與人數"),
-        ("結合外部資源", T),
-        ("說明", T),
-    ]
-    return _table(figures, "CEDAW宣導明細", "CEDAW 宣導活動明細", columns, rows)
-
-
-def _other_measures(figures: dict) -> Table:
-    rows = [
-        (
-            m.get("unit", ""),
-            m["name"],
-            m.get("item", ""),
-            _date(m["date"]),
-            m.get("media", ""),
-            *_genders(m["participants"]),
-            m.get("result", ""),
-        )
-        for m in figures["other_measures"].get("list", [])
-    ]
-    columns = [
-        ("單位", T),
-        ("措施名稱", T),
-        ("對應項目", T),
-        ("辦理日期", D),
-        ("媒材", T),
-        *_by_gender("參與人數"),
-        ("成果說明", T),
-    ]
-    return _table(figures, "其他性平措施", "其他性別平等措施辦理情形", columns, rows)
-
-
-def _targets(figures: dict) -> Table:
+def _targets(figures: Figures) -> Table:
     rows: list[tuple[Any, ...]] = []
     cell_kinds: dict[tuple[int, int], ValueKind] = {}
-    for i, t in enumerate(figures.get("targets", [])):
+    for i, t in enumerate(figures["targets"]):
         required = t["required"]
-        if isinstance(required, list | tuple):
+        if isinstance(required, list):
             required = "～".join(str(v) for v in required)
             cell_kinds[i, 1] = T
-        if t["id"] in RATE_TARGETS:
+        if TARGETS_BY_ID[t["id"]].is_rate:
             cell_kinds[i, 1] = cell_kinds[i, 2] = R
         missing = t.get("missing") or []
         note = f"缺：{'、'.join(missing)}" if missing else ""
@@ -431,13 +351,11 @@ def _targets(figures: dict) -> Table:
     return _table(figures, "目標達成情形", "推動計畫目標達成情形", columns, rows, cell_kinds)
 
 
-def _rows_check(figures: dict) -> Table:
-    counted = figures.get("rows", {})
+def _rows_check(figures: Figures) -> Table:
+    counted = figures["rows"]
     rows: list[tuple[Any, ...]] = [
-        (s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted.get("by_sheet", [])
+        (s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]
     ]
-    rows.append(
-        (TOTAL_LABEL, counted.get("read", 0), counted.get("counted", 0), counted.get("excluded", 0))
-    )
+    rows.append((TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"]))
     columns = [("工作表", T), ("讀取列數", C), ("納入統計列數", C), ("排除列數", C)]
     return _table(figures, "資料列數核對", "填報資料列數核對", columns, rows)

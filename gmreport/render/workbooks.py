@@ -12,12 +12,23 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cells import display_width, roc_short_date
+from ..aggregate import Shortfall
+from ..atomic import atomic_path
+from ..figures import Figures
+from ..format import (
+    average_hours,
+    display_width,
+    hours,
+    number,
+    percent,
+    roc_short_date,
+    shown_rate,
+)
 from ..problems import Problem, Severity
-from .output import atomic_path
-from .tables import TOTAL_LABEL, Table, ValueKind, report_tables
+from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables
 
 INFO_SHEET = "說明"
 PROBLEMS_SHEET = "檢核結果"
@@ -50,12 +61,12 @@ _SEVERITY_STYLE = {
 _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
-def write_statistics(figures: dict, path: Path, *, generated: dt.datetime | None = None) -> None:
+def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
     tables = report_tables(figures)
-    draft = bool(figures.get("draft"))
+    draft = figures["draft"]
     wb = Workbook()
-    _write_info(wb.active, figures, tables, generated or dt.datetime.now(), draft)
+    _write_info(_first_sheet(wb), figures, tables, generated or dt.datetime.now(), draft)
     for table in tables:
         _write_table(wb.create_sheet(table.name), table, draft=draft)
     with atomic_path(path) as tmp:
@@ -64,15 +75,14 @@ def write_statistics(figures: dict, path: Path, *, generated: dt.datetime | None
 
 def write_problems(
     problems: list[Problem],
-    shortfalls: list[dict],
+    shortfalls: list[Shortfall],
     path: Path,
     *,
     unit_order: Sequence[str] = (),
 ) -> None:
     """Write the `{Y}年度填報檢核結果.xlsx` that 人事室 sends back to units.
 
-    `shortfalls` are people short of their training hours, each a dict with keys unit,
-    name, target, hours and gap. Units come in `unit_order` (the config's order), others
+    `shortfalls` are the people short of their training hours. Units come in `unit_order` (the config's order), others
     after them by name, and problems of no unit last.
     """
     _unit_key = _unit_sort(unit_order)
@@ -82,12 +92,12 @@ def write_problems(
     )
     errors = sum(r[4] == Severity.ERROR.value for r in rows)
     short = sorted(
-        ((s["unit"], s["name"], s["target"], s["hours"], s["gap"]) for s in shortfalls),
+        ((s.unit, s.name, s.target, s.hours, s.gap) for s in shortfalls),
         key=lambda r: (_unit_key(r[0]), -r[4], r[1]),
     )
     T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = PROBLEMS_SHEET
     _write_table(
         ws,
@@ -124,6 +134,13 @@ def write_problems(
     )
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def _first_sheet(wb: Workbook) -> Worksheet:
+    """The sheet a new workbook starts with."""
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    return ws
 
 
 def _problem_row(p: Problem) -> tuple[str, ...]:
@@ -164,12 +181,12 @@ def _summary_rows(
 
 
 def _write_info(
-    ws: Worksheet, figures: dict, tables: list[Table], generated: dt.datetime, draft: bool
+    ws: Worksheet, figures: Figures, tables: list[Table], generated: dt.datetime, draft: bool
 ) -> None:
     ws.title = INFO_SHEET
     year = figures["year"]
-    issues = figures.get("issues", {})
-    missing = figures.get("units", {}).get("missing", [])
+    issues = figures["issues"]
+    missing = figures["units"]["missing"]
     ws.append([f"{figures['agency']}{year}年度性別主流化統計總表"])
     ws["A1"].font = Font(bold=True, size=14)
     info = [
@@ -183,7 +200,7 @@ def _write_info(
         ("未繳交單位", "、".join(missing) or NONE_TEXT),
         (
             "檢核結果",
-            f"錯誤 {issues.get('errors', 0)} 筆、警告 {issues.get('warnings', 0)} 筆",
+            f"錯誤 {issues['errors']} 筆、警告 {issues['warnings']} 筆",
         ),
     ]
     for key, value in info:
@@ -202,7 +219,8 @@ def _write_info(
             if cell.row == header_row:
                 cell.font = Font(bold=True)
                 cell.fill = _HEADER_FILL
-    _fit_widths(ws, [0, 0], [["工作表", "內容"], *([t.name, t.title] for t in tables), *info])
+    rows = [["工作表", "內容"], *([t.name, t.title] for t in tables), *(list(i) for i in info)]
+    _fit_widths(ws, [0, 0], rows)
 
 
 def _write_table(
@@ -244,7 +262,7 @@ def _write_table(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     widths = _fit_widths(ws, [_header_width(h) for h in table.columns], texts)
     _fit_heights(ws, 2, [list(table.columns)], widths)
     _fit_heights(ws, 3, texts, widths)
@@ -254,34 +272,39 @@ def _mark_severity(ws: Worksheet, col: int, count: int) -> None:
     by_label = {s.value: style for s, style in _SEVERITY_STYLE.items()}
     for row in range(3, 3 + count):
         cell = ws.cell(row, col)
-        cell.fill, cell.font = by_label[cell.value]
+        cell.fill, cell.font = by_label[str(cell.value)]
         cell.alignment = Alignment(horizontal="center", vertical="top")
 
 
 def _cell_value(value: Any, kind: ValueKind) -> Any:
+    """What a cell holds: a rate as the fraction the report shows, so that Excel's 0.0%
+    reads as the report does; a date as ROC text."""
     if value is None:
         return NOT_APPLICABLE if kind is ValueKind.RATE else None
     if kind is ValueKind.DATE:
         return roc_short_date(value)
+    if kind is ValueKind.RATE and not isinstance(value, str):
+        return shown_rate(value)
     return value
 
 
+_TEXTS: dict[ValueKind, Callable[[Any], str]] = {
+    ValueKind.DATE: roc_short_date,
+    ValueKind.RATE: percent,
+    ValueKind.HOURS: hours,
+    ValueKind.AVERAGE_HOURS: average_hours,
+    ValueKind.COUNT: number,
+    ValueKind.AMOUNT: number,
+}
+
+
 def _display_text(value: Any, kind: ValueKind) -> str:
+    """The value as a person reads it, to size the column (the format module's rules)."""
     if value is None:
         return NOT_APPLICABLE
-    if kind is ValueKind.DATE:
-        return roc_short_date(value)
-    if isinstance(value, str):
+    if isinstance(value, str) and kind is not ValueKind.DATE:
         return value
-    if kind is ValueKind.RATE:
-        return f"{value:.1%}"
-    if kind is ValueKind.HOURS:
-        return f"{value:,.1f}"
-    if kind is ValueKind.AVERAGE_HOURS:
-        return f"{value:,.2f}"
-    if kind in (ValueKind.COUNT, ValueKind.AMOUNT):
-        return f"{value:,.0f}"
-    return str(value)
+    return _TEXTS.get(kind, str)(value)
 
 
 def _header_width(header: str) -> int:

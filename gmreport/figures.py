@@ -1,0 +1,233 @@
+"""The figures of one agency-year: the typed contract between aggregate and render.
+
+They are JSON-ready dicts (`{Y}年度統計數據.json`, SPEC §6), typed here so that a renamed or
+missing figure fails the type check and the shape tests, not a report in production. The
+rows of a sheet's list (`ListRow`) follow the schema's columns instead: their keys are
+"unit" and the sheet's column keys, with each sheet's per-gender counts as one `Genders`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal, TypedDict
+
+SCHEMA_ID: Final = "gmreport.figures/1"
+
+ListRow = dict[str, Any]
+"""One row of a sheet in the figures: "unit", then its columns by key (see aggregate)."""
+
+
+class Genders(TypedDict):
+    male: int
+    female: int
+    other: int
+    total: int
+
+
+def female_ratio(counts: Genders) -> float | None:
+    """女性比例 of a count by gender; None when nobody was counted."""
+    return counts["female"] / counts["total"] if counts["total"] else None
+
+
+class GenderRates(TypedDict):
+    male: float | None
+    female: float | None
+    other: float | None
+    total: float | None
+
+
+class Completion(TypedDict):
+    """應訓 and 完訓 people by gender, and 完訓率 (None where nobody was 應訓)."""
+
+    required: Genders
+    completed: Genders
+    rate: GenderRates
+
+
+class LabelledCompletion(Completion):
+    label: str
+
+
+class TrainingGroupFigures(LabelledCompletion):
+    hours: float
+    average_hours: float | None
+
+
+class HourTargets(TypedDict):
+    hours_general: float
+    hours_other_staff: float
+    hours_supervisor: float
+    hours_gender_officer: float
+
+
+class People(TypedDict):
+    roster: int
+    required: int
+
+
+class Training(TypedDict):
+    targets: HourTargets
+    min_service_days: int
+    completion_rate_target: float
+    groups: dict[str, TrainingGroupFigures]  # TrainingGroup.key → figures
+    hours_by_mode: dict[str, float]
+    total_hours: float
+    people: People
+    by_age: list[LabelledCompletion]
+    by_supervisor: list[LabelledCompletion]
+
+
+class Meetings(TypedDict):
+    count: int
+    members: Genders
+    roles: dict[str, int]  # every role of the schema → members in it
+    list: list[ListRow]
+
+
+class Gia(TypedDict):
+    count: int
+    expert_consulted: int
+    list: list[ListRow]
+
+
+class Indicators(TypedDict):
+    count: int
+    new: int
+    cross_classified: int
+    list: list[ListRow]
+
+
+class BudgetCategory(TypedDict):
+    label: str
+    count: int
+    allocated: float
+    executed: float
+    execution_rate: float | None
+
+
+class Budget(TypedDict):
+    allocated: float
+    executed: float
+    execution_rate: float | None
+    beneficiaries: Genders
+    by_category: list[BudgetCategory]
+    list: list[ListRow]
+
+
+class Breakdown(TypedDict):
+    label: str
+    sessions: int
+    participants: Genders
+
+
+class Cedaw(TypedDict):
+    sessions: int
+    participants: Genders
+    external_resources: int
+    by_audience: list[Breakdown]
+    by_method: list[Breakdown]
+    list: list[ListRow]
+
+
+class OtherMeasures(TypedDict):
+    count: int
+    participants: Genders
+    list: list[ListRow]
+
+
+class NarrativeEntry(TypedDict):
+    unit: str
+    done: str
+    review: str
+
+
+class Narratives(TypedDict):
+    item: str  # a WorkItem.name
+    entries: list[NarrativeEntry]
+
+
+class _TargetResult(TypedDict):
+    id: str
+    label: str
+    required: Any  # a number, or [low, high] for a range
+    actual: Any
+    met: bool
+
+
+class TargetResult(_TargetResult, total=False):
+    missing: list[str]  # what an "all present" target lacks
+
+
+class Units(TypedDict):
+    expected: list[str]
+    submitted: list[str]
+    missing: list[str]
+
+
+class SheetRows(TypedDict):
+    sheet: str
+    read: int
+    counted: int
+    excluded: int
+
+
+class Rows(TypedDict):
+    """Rows read = rows counted + rows excluded, in all and by sheet."""
+
+    read: int
+    counted: int
+    excluded: int
+    by_sheet: list[SheetRows]
+
+
+class Issues(TypedDict):
+    errors: int
+    warnings: int
+
+
+class FileRead(TypedDict):
+    file: str
+    unit: str
+    year: int | None
+
+
+class FileSetAside(FileRead):
+    reason: str
+
+
+class FileRejected(TypedDict):
+    file: str
+    reason: str
+
+
+class Files(TypedDict):
+    read: list[FileRead]
+    set_aside: list[FileSetAside]
+    rejected: list[FileRejected]
+
+
+class YearFigures(TypedDict):
+    """What aggregate computes from the accepted workbooks of one year."""
+
+    schema: Literal["gmreport.figures/1"]
+    agency: str
+    year: int
+    units: Units
+    training: Training
+    meetings: Meetings
+    gia: Gia
+    indicators: Indicators
+    budget: Budget
+    cedaw: Cedaw
+    other_measures: OtherMeasures
+    narratives: list[Narratives]
+    targets: list[TargetResult]
+
+
+class Figures(YearFigures):
+    """Every figure of one agency-year (SPEC §6), in the order the JSON gives them: the
+    year's figures, then how they were made (draft or not, rows, problems, files)."""
+
+    draft: bool
+    rows: Rows
+    issues: Issues
+    files: Files

@@ -1,0 +1,98 @@
+"""Everything a person reads, from a value: ROC dates, counts, hours, rates and yes/no.
+
+One module, so the report, the statistics workbook, the 檢核結果 and every message show a
+value the same way. Rates follow one rule (SPEC §3): computed from exact counts, shown to
+0.1% rounded half up (0.9725 → 97.3%), and a rate short of 100% never reads as 100.0%.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+from .schema import NO, YES
+
+ROC_OFFSET = 1911
+NONE = "—"
+"""What a person reads where there is no value (a rate of nobody, a blank date)."""
+
+
+def half_up(value: float, digits: int, *, scale: int = 0) -> Decimal:
+    """`value` × 10**scale rounded half up to `digits` decimals, as people round: 97.25 → 97.3.
+
+    Works from the shortest decimal text of the float, so 0.9725 (stored as 0.97249999…)
+    rounds as the 0.9725 a person computed.
+    """
+    exact = Decimal(repr(float(value))).scaleb(scale)
+    return exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+
+
+def _percentage(rate: float) -> Decimal:
+    shown = half_up(rate, 1, scale=2)
+    return Decimal("99.9") if rate < 1 and shown >= 100 else shown
+
+
+def shown_rate(rate: float) -> float:
+    """The fraction that `percent` shows: 0.9725 → 0.973; a rate below 1 stays below 1."""
+    return float(_percentage(rate) / 100)
+
+
+def percent(rate: float | None) -> str:
+    """A fraction as a percentage with one decimal (0.9725 → 97.3%); None → 「—」.
+
+    A rate short of 100% never reads as 100.0%, so a shortfall is never hidden by rounding.
+    """
+    if rate is None or math.isnan(rate):
+        return NONE
+    return f"{_percentage(rate)}%"
+
+
+def number(value: float | None) -> str:
+    """A count or amount with thousands separators; at most two decimals, none if whole."""
+    if value is None:
+        return NONE
+    if isinstance(value, float) and not value.is_integer():
+        return f"{half_up(value, 2):,}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def hours(value: float | None, digits: int = 1) -> str:
+    """Hours with a fixed number of decimals, so a column lines up (29.0, 213.5)."""
+    return NONE if value is None else f"{half_up(value, digits):,}"
+
+
+def average_hours(value: float | None) -> str:
+    """Average hours per person, with two decimals (2.46)."""
+    return hours(value, 2)
+
+
+def yes_no(flag: object) -> str:
+    """True → 是, False → 否."""
+    return YES if flag else NO
+
+
+def roc_date(value: str | dt.date | None) -> str:
+    """A date (or ISO text) as people write it: 2024-03-18 → 113年3月18日; none → 「—」."""
+    if value is None or value == "":
+        return NONE
+    d = _date(value)
+    return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
+
+
+def roc_short_date(value: str | dt.date) -> str:
+    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year)."""
+    d = _date(value)
+    return f"{d.year - ROC_OFFSET}/{d.month:02d}/{d.day:02d}"
+
+
+def _date(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units, counting a CJK (wide) character as two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

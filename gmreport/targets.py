@@ -1,0 +1,223 @@
+"""The plan's targets (SPEC §3) as one declarative table, and their evaluation.
+
+Each target says where its required value comes from (the config), which figure it
+judges, by what rule, and how the report states it and its findings. Aggregate evaluates
+the table; the report's targets table and findings only read it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from types import MappingProxyType
+from typing import Any
+
+from .config import Config
+from .figures import TargetResult
+from .format import percent
+from .schema import CONVENER, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
+
+RATE_TOLERANCE = 1e-9
+"""A rate equal to its target up to floating-point noise counts as meeting it."""
+
+
+class Rule(Enum):
+    """How a target's actual figure is judged against its required value."""
+
+    AT_LEAST = "at least"  # actual ≥ required
+    RATE_AT_LEAST = "rate at least"  # a rate ≥ required; no rate (nobody counted) is not met
+    RANGE = "range"  # low ≤ actual ≤ high
+    EXACTLY = "exactly"  # actual = required
+    ALL_PRESENT = "all present"  # each of `names` has someone: actual = how many do
+    BALANCE = "balance"  # 男 and 女 each ≥ ⌈total / 3⌉: actual = the fewer of them
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the plan.
+
+    `config` names the config fields of the required value (two for a range); `fixed` is
+    a required value the plan fixes itself. `actual` is the judged figure as a path into
+    the figures. The texts may use {required}, {low}, {high}, {actual}, {missing}, {male},
+    {female}, {fewer} and {detail}, each already formatted for people.
+    """
+
+    id: str
+    work_item: str
+    rule: Rule
+    actual: str
+    label: str
+    missed: str
+    unit: str = ""
+    config: tuple[str, ...] = ()
+    fixed: int | None = None
+    names: tuple[str, ...] = ()
+    missed_none: str = ""  # the finding when missed with an actual figure of 0
+    at_risk: str = ""  # the finding when met with no margin left (at a range's lower end)
+    at_risk_high: str = ""  # … at a range's upper end
+
+    @property
+    def is_rate(self) -> bool:
+        return self.rule is Rule.RATE_AT_LEAST
+
+
+MEETINGS, TRAINING, CEDAW = (
+    WORK_ITEMS_BY_KEY[k].name for k in ("meetings", "training", "cedaw_measures")
+)
+
+TARGETS = (
+    Target(
+        "meetings_per_year",
+        MEETINGS,
+        Rule.AT_LEAST,
+        "meetings.count",
+        "性平執行小組每年至少召開會議 {required} 次",
+        "性平執行小組本年度召開會議 {actual} 次，未達每年至少 {required} 次之目標。",
+        unit="次",
+        config=("meetings.min_per_year",),
+        at_risk="性平執行小組本年度召開會議 {actual} 次，恰達每年至少 {required} 次之目標，"
+        "請及早排定下年度會議。",
+    ),
+    Target(
+        "members_range",
+        MEETINGS,
+        Rule.RANGE,
+        "meetings.members.total",
+        "執行小組置組員 {low} 人至 {high} 人",
+        "性平執行小組成員 {actual} 人，未符合置組員 {low} 人至 {high} 人之規定，請依規定調整成員。",
+        unit="人",
+        config=("meetings.members_min", "meetings.members_max"),
+        at_risk="性平執行小組成員 {actual} 人，恰為規定下限，成員異動時請即時補實。",
+        at_risk_high="性平執行小組成員 {actual} 人，已達規定上限，增派成員前請先調整。",
+    ),
+    Target(
+        "convener",
+        MEETINGS,
+        Rule.EXACTLY,
+        f"meetings.roles.{CONVENER}",
+        "置召集人 {required} 人",
+        "性平執行小組召集人 {actual} 人，依本計畫應置召集人 {required} 人。",
+        unit="人",
+        fixed=1,
+        missed_none="性平執行小組未置召集人，請依本計畫指定召集人 {required} 人。",
+    ),
+    Target(
+        "ex_officio",
+        MEETINGS,
+        Rule.ALL_PRESENT,
+        "meetings.roles",
+        "人事、會計、調解、研考人員及婦女社會參與促進小組連絡人各 1 人為當然成員",
+        "性平執行小組缺少當然成員：{missing}，請補實。",
+        unit="類",
+        names=EX_OFFICIO_ROLES,
+    ),
+    Target(
+        "gender_balance",
+        MEETINGS,
+        Rule.BALANCE,
+        "meetings.members",
+        "任一性別成員不少於三分之一",
+        "性平執行小組成員男性 {male} 人、女性 {female} 人，"
+        "未符合任一性別不少於三分之一（{required} 人）之規定。",
+        unit="人",
+        at_risk="性平執行小組{fewer}成員 {actual} 人，恰為三分之一門檻，改派成員時請注意性別比例。",
+    ),
+    Target(
+        "training_completion",
+        TRAINING,
+        Rule.RATE_AT_LEAST,
+        "training.groups.all.rate.total",
+        "性別意識培力完訓率達 {required}",
+        "全機關性別意識培力完訓率 {actual}{detail}，未達 {required} 之目標。",
+        config=("training.completion_rate",),
+    ),
+    Target(
+        "cedaw_sessions",
+        CEDAW,
+        Rule.AT_LEAST,
+        "cedaw.sessions",
+        "CEDAW 宣導每年至少 {required} 場次",
+        "CEDAW 宣導辦理 {actual} 場次，未達每年至少 {required} 場次之目標。",
+        unit="場次",
+        config=("cedaw.min_sessions",),
+        at_risk="CEDAW 宣導辦理 {actual} 場次，恰達每年至少 {required} 場次之目標，"
+        "請及早規劃下年度宣導。",
+    ),
+    Target(
+        "other_measures",
+        CEDAW,
+        Rule.AT_LEAST,
+        "other_measures.count",
+        "其他性別平等措施每年至少 {required} 項",
+        "其他性別平等措施辦理 {actual} 項，未達每年至少 {required} 項之目標。",
+        unit="項",
+        config=("measures.min_other_measures",),
+        at_risk="其他性別平等措施辦理 {actual} 項，恰達每年至少 {required} 項之目標，"
+        "請及早規劃下年度措施。",
+    ),
+)
+TARGETS_BY_ID: Mapping[str, Target] = MappingProxyType({t.id: t for t in TARGETS})
+
+
+def lookup(source: object, path: str) -> Any:
+    """The value at a dotted `path` of the figures or the config: "meetings.count"."""
+    value: Any = source
+    for key in path.split("."):
+        value = value[key] if isinstance(value, Mapping) else getattr(value, key)
+    return value
+
+
+def evaluate(figures: Mapping[str, Any], config: Config) -> list[TargetResult]:
+    """Every target of the table, judged on `figures` against the values in `config`."""
+    return [evaluate_one(t, figures, config) for t in TARGETS]
+
+
+def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> TargetResult:
+    """One target's required value, actual figure and whether it was met."""
+    required: Any = [lookup(config, f) for f in target.config]
+    if target.fixed is not None:
+        required = [target.fixed]
+    actual = lookup(figures, target.actual)
+    match target.rule:
+        case Rule.AT_LEAST:
+            (required,) = required
+            met = actual >= required
+        case Rule.RATE_AT_LEAST:
+            (required,) = required
+            met = actual is not None and actual >= required - RATE_TOLERANCE
+        case Rule.RANGE:
+            low, high = required
+            met = low <= actual <= high
+        case Rule.EXACTLY:
+            (required,) = required
+            met = actual == required
+        case Rule.ALL_PRESENT:
+            present = [n for n in target.names if actual.get(n)]
+            missing = [n for n in target.names if n not in present]
+            result = _result(target, len(target.names), len(present), not missing)
+            result["missing"] = missing
+            return result
+        case Rule.BALANCE:
+            required = math.ceil(actual["total"] / 3)
+            met = actual["total"] > 0 and min(actual["male"], actual["female"]) >= required
+            actual = min(actual["male"], actual["female"])
+    return _result(target, required, actual, met)
+
+
+def _result(target: Target, required: Any, actual: Any, met: bool) -> TargetResult:
+    return {
+        "id": target.id,
+        "label": label(target, required),
+        "required": required,
+        "actual": actual,
+        "met": bool(met),
+    }
+
+
+def label(target: Target, required: Any) -> str:
+    """The target as the plan states it, with its required value."""
+    low, high = required if isinstance(required, list) else (None, None)
+    shown = percent(required) if target.is_rate else required
+    return target.label.format(required=shown, low=low, high=high)

@@ -1,0 +1,110 @@
+"""The declarative table of the plan's targets and its evaluation (gmreport.targets)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from gmreport.config import Config, config_from_dict
+from gmreport.schema import CONVENER, EX_OFFICIO_ROLES, WORK_ITEMS
+from gmreport.targets import TARGETS, TARGETS_BY_ID, Rule, evaluate, evaluate_one, lookup
+
+EXAMPLE = json.loads(
+    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.fixture
+def figures() -> dict:
+    return copy.deepcopy(EXAMPLE)
+
+
+def judged(figures: dict, target_id: str, config: Config | None = None) -> dict:
+    return dict(evaluate_one(TARGETS_BY_ID[target_id], figures, config or Config()))
+
+
+def test_the_table_is_well_formed() -> None:
+    assert len(TARGETS_BY_ID) == len(TARGETS)
+    config = Config()
+    for target in TARGETS:
+        assert target.work_item in WORK_ITEMS
+        assert all(isinstance(lookup(config, f), int | float) for f in target.config)
+        assert (target.fixed is not None) + bool(target.config) + bool(target.names) <= 1
+        assert target.missed and target.label
+
+
+def test_evaluation_follows_the_table_order(figures: dict) -> None:
+    assert [t["id"] for t in evaluate(figures, Config())] == [t.id for t in TARGETS]
+
+
+@pytest.mark.parametrize(("count", "met"), [(0, False), (1, True), (2, True)])
+def test_at_least_against_the_config(figures: dict, count: int, met: bool) -> None:
+    figures["meetings"]["count"] = count
+    assert judged(figures, "meetings_per_year") | {"label": ""} == {
+        "id": "meetings_per_year",
+        "label": "",
+        "required": 1,
+        "actual": count,
+        "met": met,
+    }
+    config = config_from_dict({"meetings": {"min_per_year": 3}})
+    result = judged(figures, "meetings_per_year", config)
+    assert (result["required"], result["met"]) == (3, False)
+    assert result["label"] == "性平執行小組每年至少召開會議 3 次"
+
+
+@pytest.mark.parametrize(("total", "met"), [(6, False), (7, True), (13, True), (14, False)])
+def test_range(figures: dict, total: int, met: bool) -> None:
+    figures["meetings"]["members"]["total"] = total
+    result = judged(figures, "members_range")
+    assert (result["required"], result["actual"], result["met"]) == ([7, 13], total, met)
+    assert result["label"] == "執行小組置組員 7 人至 13 人"
+
+
+@pytest.mark.parametrize(("conveners", "met"), [(0, False), (1, True), (2, False)])
+def test_exactly_one_convener(figures: dict, conveners: int, met: bool) -> None:
+    figures["meetings"]["roles"][CONVENER] = conveners
+    result = judged(figures, "convener")
+    assert (result["required"], result["actual"], result["met"]) == (1, conveners, met)
+
+
+def test_all_ex_officio_roles_present_or_named_missing(figures: dict) -> None:
+    roles = figures["meetings"]["roles"]
+    for role in EX_OFFICIO_ROLES:
+        roles[role] = 1
+    assert judged(figures, "ex_officio")["missing"] == []
+    roles[EX_OFFICIO_ROLES[1]] = 0
+    result = judged(figures, "ex_officio")
+    assert result["missing"] == [EX_OFFICIO_ROLES[1]]
+    assert (result["required"], result["actual"], result["met"]) == (5, 4, False)
+
+
+@pytest.mark.parametrize(
+    ("male", "female", "required", "actual", "met"),
+    [(4, 8, 4, 4, True), (3, 8, 4, 3, False), (0, 0, 0, 0, False), (5, 5, 4, 5, True)],
+)
+def test_gender_balance_is_a_third_of_members(figures, male, female, required, actual, met):
+    figures["meetings"]["members"] = {
+        "male": male,
+        "female": female,
+        "other": 0,
+        "total": male + female,
+    }
+    result = judged(figures, "gender_balance")
+    assert (result["required"], result["actual"], result["met"]) == (required, actual, met)
+
+
+@pytest.mark.parametrize(
+    ("rate", "goal", "met"),
+    [(None, 1.0, False), (0.95, 1.0, False), (0.95, 0.95, True), (0.1 + 0.85, 0.95, True)],
+)
+def test_rate_at_least_with_float_noise(figures: dict, rate, goal: float, met: bool) -> None:
+    figures["training"]["groups"]["all"]["rate"]["total"] = rate
+    config = config_from_dict({"training": {"completion_rate": goal}})
+    result = judged(figures, "training_completion", config)
+    assert (result["required"], result["actual"], result["met"]) == (goal, rate, met)
+    assert TARGETS_BY_ID["training_completion"].rule is Rule.RATE_AT_LEAST
+    assert result["label"].endswith(f"{goal * 100:.1f}%")
