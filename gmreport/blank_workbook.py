@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from copy import copy
 from pathlib import Path
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -129,7 +130,7 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet, data_rows: int) -> None:
         ws.add_data_validation(_validation(column, f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"))
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1).coordinate
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    _landscape(ws)
+    _print_on_a4(ws, "landscape")
 
 
 def _validation(column: Column, sqref: str) -> DataValidation:
@@ -198,7 +199,7 @@ def _write_info(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 32
     ws.column_dimensions["C"].width = 56
-    _portrait(ws)
+    _print_on_a4(ws, "portrait")
 
 
 def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
@@ -267,7 +268,7 @@ def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> 
                     column.help,
                 ),
             )
-    _portrait(ws)
+    _print_on_a4(ws, "portrait")
 
 
 def _section(ws: Worksheet, row: int, text: str) -> int:
@@ -320,16 +321,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _landscape(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-
-
-def _portrait(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "portrait"
+def _print_on_a4(ws: Worksheet, orientation: Literal["portrait", "landscape"]) -> None:
+    """Print the sheet on A4 in `orientation`, as wide as one page."""
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import NamedTuple
 
 import pytest
@@ -15,6 +18,17 @@ from gmreport.schema import SHEETS_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "input_samples"
+
+
+def load_tool(name: str) -> ModuleType:
+    """A script of tools/ (not a package) imported as a module: load_tool("make_samples")."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
 
 SPARE_ROWS = 5
 """Formatted rows that make_workbook leaves below the longest sheet's rows.

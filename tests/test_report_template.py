@@ -8,7 +8,6 @@ and test_pipeline.py cover rendering such a copy).
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 
 from gmreport.render.report import TEMPLATE_NAME, shipped_template
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, load_tool
 
 
 def _parts(docx: Path) -> dict[str, bytes]:
@@ -30,13 +29,7 @@ def _parts(docx: Path) -> dict[str, bytes]:
 
 
 def test_the_shipped_template_is_exactly_the_generators_output(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "make_report_template", ROOT / "tools" / "make_report_template.py"
-    )
-    assert spec and spec.loader
-    tool = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = tool  # dataclasses look their module up there
-    spec.loader.exec_module(tool)
+    tool = load_tool("make_report_template")
     made = tool.build_template(tmp_path / TEMPLATE_NAME)
     with shipped_template() as shipped:
         drift = [

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import openpyxl
 import pandas as pd
@@ -13,28 +10,17 @@ import pytest
 
 from gmreport.schema import INFO_SHEET, SHEETS
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "input_samples"
+from .conftest import SAMPLES, load_tool
+
 # More than any sample sheet's rows (at most 29). The cell values make_samples writes do not
 # depend on how many rows the blank template formats; 50 instead of 500 makes this 5x faster.
 FORMATTED_ROWS = 50
 
 
-def _load_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_samples", ROOT / "tools" / "make_samples.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("samples")
-    _load_tool().make_samples(out, data_rows=FORMATTED_ROWS)
+    load_tool("make_samples").make_samples(out, data_rows=FORMATTED_ROWS)
     return out
 
 
