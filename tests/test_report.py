@@ -359,6 +359,60 @@ def test_template_variable_not_in_figures_is_named(
     assert not (tmp_path / "報告.docx").exists()
 
 
+@pytest.mark.parametrize(
+    ("paragraphs", "named"),
+    [
+        (["{%p for c in cedaw.list %}", "{{ c.speakr }}", "{%p endfor %}"], "cedaw.list[].speakr"),
+        (
+            [
+                "{%p for g in gia.list %}",
+                "{% for k in g.nothing %}{{ k }}{% endfor %}",
+                "{%p endfor %}",
+            ],
+            "gia.list[].nothing",
+        ),
+    ],
+)
+def test_data_read_in_a_loop_is_checked_on_the_rows(
+    figures: dict, tmp_path: Path, shipped: Path, paragraphs: list[str], named: str
+) -> None:
+    template = Document(str(shipped))
+    for text in paragraphs:
+        template.add_paragraph(text)
+    custom = tmp_path / "範本.docx"
+    template.save(str(custom))
+    with pytest.raises(OutputError, match=f"「{re.escape(named)}」不存在"):
+        render_report(figures, tmp_path / "報告.docx", template=custom)
+
+
+def test_data_a_template_only_tests_for_is_not_required(
+    figures: dict, tmp_path: Path, shipped: Path
+) -> None:
+    template = Document(str(shipped))
+    template.add_paragraph("{% if budget.note is defined %}{{ budget.note }}{% endif %}")
+    template.add_paragraph("{{ cedaw.reach|default('—') }}")
+    custom = tmp_path / "範本.docx"
+    template.save(str(custom))
+    render_report(figures, tmp_path / "報告.docx", template=custom)
+    text = "\n".join(p.text for p in Document(str(tmp_path / "報告.docx")).paragraphs)
+    assert "—" in text
+
+
+@pytest.mark.parametrize(
+    "broken", ["{{ gia.count ", "{% if draft %}未結束", "{{ gia.count|nofilter }}"]
+)
+def test_a_malformed_template_is_a_clear_error(
+    figures: dict, tmp_path: Path, shipped: Path, broken: str
+) -> None:
+    template = Document(str(shipped))
+    template.add_paragraph(broken)
+    custom = tmp_path / "範本.docx"
+    template.save(str(custom))
+    with pytest.raises(OutputError, match="範本"):
+        render_report(figures, tmp_path / "報告.docx", template=custom)
+    assert not (tmp_path / "報告.docx").exists()
+
+
 def test_data_an_edited_template_leaves_out_is_named(
     figures: dict, tmp_path: Path, shipped: Path
 ) -> None:

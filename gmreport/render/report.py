@@ -29,7 +29,7 @@ from .. import format as fmt
 from ..atomic import atomic_path
 from ..figures import Figures, female_ratio
 from ..problems import OutputError
-from ..schema import WORK_ITEMS_BY_KEY
+from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from .charts import CHART_NAMES
 from .findings import findings, target_rows
 
@@ -68,11 +68,10 @@ def make_environment() -> jinja2.Environment:
 
 def report_context(figures: Figures) -> dict[str, Any]:
     """The template's context: the figures, plus what the report derives from them."""
-    by_item = {w.name: w.key for w in WORK_ITEMS_BY_KEY.values()}
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
     for block in figures["narratives"]:
-        narratives[by_item[block["item"]]].extend(block["entries"])
+        narratives[WORK_ITEMS_BY_NAME[block["item"]].key].extend(block["entries"])
         reviews += [
             {"unit": e["unit"], "item": block["item"], "text": e["review"]}
             for e in block["entries"]
@@ -97,22 +96,23 @@ class TemplateCheck:
 
 
 def check_template(template: Path, context: Mapping[str, Any]) -> TemplateCheck:
-    """Compare the data a template uses with the context and with the shipped template."""
+    """Compare the data a template uses with the context and with the shipped template.
+
+    Raises OutputError when the template's {{ }} or {% %} marks are malformed.
+    """
     env = make_environment()
-    used = template_data(template, env)
+    used, guarded = template_data(template, env)
     with shipped_template() as shipped:
-        standard = template_data(shipped, env) if shipped != template else used
-    return TemplateCheck(
-        sorted(_outermost({p for p in used if not _exists(context, p)})),
-        sorted(_outermost(standard - used)),
-    )
+        standard = template_data(shipped, env)[0] if shipped != template else used
+    unknown = {p for p in used - guarded if not _exists(context, p)}
+    return TemplateCheck(sorted(_outermost(unknown)), sorted(_outermost(standard - used)))
 
 
-def template_data(template: Path, env: jinja2.Environment) -> set[str]:
-    """The data a template uses, as dotted paths from the context: "gia.count".
+def template_data(template: Path, env: jinja2.Environment) -> tuple[set[str], set[str]]:
+    """The data a template uses, as paths from the context ("gia.count"; a loop's item is
+    "gia.list[]"), and those it only tests for (`is defined`, `|default`).
 
     The Jinja source is gathered from the body, headers and footers as docxtpl renders it.
-    Names a template sets itself (loop variables) are left out.
     """
     doc = DocxTemplate(template)
     document = Document(str(template))
@@ -120,43 +120,112 @@ def template_data(template: Path, env: jinja2.Environment) -> set[str]:
     for rel in document.part.rels.values():
         if rel.reltype in (doc.HEADER_URI, doc.FOOTER_URI) and rel.target_part.blob:
             xml += doc.patch_xml(doc.xml_to_string(parse_xml(rel.target_part.blob)))
-    tree = env.parse(xml)
-    local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    local |= {"loop", *env.globals}  # what Jinja itself provides
-    paths = set()
-    for node in tree.find_all((nodes.Getattr, nodes.Name)):
-        path = _path(node)
-        if path and path.split(".")[0] not in local:
-            paths.add(path)
-    return paths
+    try:
+        tree = env.parse(xml)
+    except jinja2.TemplateSyntaxError as e:
+        raise OutputError(
+            f"報告範本「{template.name}」的資料標記有誤（{e.message}），無法產製報告。"
+            "請檢查範本中 {{ }} 與 {% %} 是否成對、拼字是否正確。"
+        ) from None
+    walk = _DataWalk(local={"loop", *env.globals})
+    walk.visit(tree, {})
+    return walk.used, walk.guarded
 
 
-def _path(node: nodes.Node) -> str | None:
-    """ "a.b.c" for the chain of attributes ending at `node`, rooted at a loaded name."""
-    parts: list[str] = []
-    while isinstance(node, nodes.Getattr):
-        parts.append(node.attr)
-        node = node.node
-    if not isinstance(node, nodes.Name) or node.ctx != "load":
-        return None
-    return ".".join([node.name, *reversed(parts)])
+class _DataWalk:
+    """Collects the data paths a Jinja template reads, following loop variables."""
+
+    def __init__(self, local: set[str]) -> None:
+        self.local = local  # names Jinja itself provides
+        self.used: set[str] = set()
+        self.guarded: set[str] = set()
+
+    def visit(self, node: nodes.Node, scope: dict[str, str | None]) -> None:
+        if isinstance(node, nodes.For):
+            self.visit(node.iter, scope)
+            inner = dict(scope)
+            item = self.path(node.iter, scope)
+            single = isinstance(node.target, nodes.Name)
+            for name in _names(node.target):
+                # `for x in a.list`: x is an item of a.list; `for k, v in …`: not followed.
+                inner[name] = f"{item}[]" if item and single else None
+            for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
+                self.visit(child, inner)
+            return
+        if isinstance(node, nodes.Assign | nodes.AssignBlock):
+            for name in _names(node.target):
+                scope[name] = None  # set by the template itself
+        if isinstance(node, nodes.Getattr | nodes.Name):
+            path = self.path(node, scope)
+            if path:
+                self.used.add(path)
+            if isinstance(node, nodes.Getattr):
+                self.visit(node.node, scope)
+            return
+        if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
+            self._guard(node.node, scope)
+        if isinstance(node, nodes.Filter) and node.name in ("default", "d") and node.node:
+            self._guard(node.node, scope)
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+
+    def _guard(self, node: nodes.Node, scope: dict[str, str | None]) -> None:
+        path = self.path(node, scope)
+        if path:
+            self.guarded.add(path)
+
+    def path(self, node: nodes.Node, scope: dict[str, str | None]) -> str | None:
+        """ "a.b.c" for a chain of attributes rooted at a context name, else None."""
+        parts: list[str] = []
+        while isinstance(node, nodes.Getattr):
+            parts.append(node.attr)
+            node = node.node
+        if not isinstance(node, nodes.Name) or node.ctx != "load" or node.name in self.local:
+            return None
+        root = scope.get(node.name, node.name)
+        if root is None:
+            return None
+        return ".".join([root, *reversed(parts)])
+
+
+def _names(target: nodes.Node) -> list[str]:
+    """The names a `for` or `set` target assigns: `x`, or `k, v`."""
+    if isinstance(target, nodes.Name):
+        return [target.name]
+    return [n.name for n in target.find_all(nodes.Name)]
 
 
 def _exists(context: Mapping[str, Any], path: str) -> bool:
+    """Whether `path` can be read from the context; a list's item ("a.list[]") is checked
+    on its first element, and an empty list has nothing to contradict it."""
     value: Any = context
     for key in path.split("."):
-        if isinstance(value, Mapping) and key in value:
-            value = value[key]
-        elif hasattr(value, key):  # an object's attribute, or a method such as dict.items
-            value = getattr(value, key)
-        else:
+        if key.endswith("[]"):
+            if not _exists_key(value, key[:-2]):
+                return False
+            items = _get(value, key[:-2])
+            if not isinstance(items, list | tuple) or not items:
+                return isinstance(items, list | tuple)
+            value = items[0]
+            continue
+        if not _exists_key(value, key):
             return False
+        value = _get(value, key)
     return True
+
+
+def _exists_key(value: Any, key: str) -> bool:
+    # an object's attribute, or a method such as dict.items
+    return (isinstance(value, Mapping) and key in value) or hasattr(value, key)
+
+
+def _get(value: Any, key: str) -> Any:
+    return value[key] if isinstance(value, Mapping) and key in value else getattr(value, key)
 
 
 def _outermost(paths: set[str]) -> set[str]:
     """The paths not inside another of them: "gia" for {"gia", "gia.count"}."""
-    return {p for p in paths if not any(p.startswith(q + ".") for q in paths)}
+    return {p for p in paths if not any(p.startswith((q + ".", q + "[]")) for q in paths if q != p)}
 
 
 def _missing_message(names: list[str]) -> str:
