@@ -169,9 +169,10 @@ def _config(args: argparse.Namespace) -> Config:
 def _templates(args: argparse.Namespace) -> int:
     from .pipeline import templates
 
-    blanks = templates(_config(args), args.out, args.year)
-    for path, written in blanks.paths:
+    def say(path: Path, written: bool) -> None:
         _echo(f"已產生 {path}" if written else f"略過 {path}（檔案已存在，未覆寫）")
+
+    blanks = templates(_config(args), args.out, args.year, progress=say)
     count = sum(w for _, w in blanks.paths)
     _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{args.out}」。")
     return EXIT_OK

@@ -121,16 +121,12 @@ def _units(value: object) -> tuple[str, ...]:
 
 
 def _template(value: str, base: Path) -> Path:
-    path = base / value.strip()
+    """The template's path (its existence is checked by the build that uses it)."""
+    path = base / Path(value.strip()).expanduser()
     if path.suffix.lower() != ".docx":
         raise ConfigError(
             f"設定檔「report_template」須為 Word 文件（.docx），目前是「{value}」。"
             "請在 Word 中另存為「Word 文件 (*.docx)」。"
-        )
-    if not path.is_file():
-        raise ConfigError(
-            f"設定檔「report_template」指定的報告範本「{path}」不存在，請確認路徑"
-            "（相對路徑以設定檔所在的資料夾為準）。"
         )
     return path
 

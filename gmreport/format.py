@@ -39,6 +39,12 @@ def shown_rate(rate: float) -> float:
     return float(_percentage(rate) / 100)
 
 
+def cell_rate(rate: float) -> float:
+    """The rate to store in a spreadsheet cell formatted 0.0%, which then reads as `percent`
+    does: the exact rate, except one short of 100% that the cell would round to 100.0%."""
+    return shown_rate(rate) if rate < 1 and half_up(rate, 1, scale=2) >= 100 else rate
+
+
 def percent(rate: float | None) -> str:
     """A fraction as a percentage with one decimal (0.9725 → 97.3%); None → 「—」.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -69,9 +70,15 @@ class Blanks:
     paths: list[tuple[Path, bool]]
 
 
-def templates(config: Config, folder: Path, year: int | None = None) -> Blanks:
+def templates(
+    config: Config,
+    folder: Path,
+    year: int | None = None,
+    *,
+    progress: Callable[[Path, bool], None] | None = None,
+) -> Blanks:
     """Write a blank standard workbook for each unit of `config` into `folder` for the ROC
-    `year` (default: this year)."""
+    `year` (default: this year). `progress` hears of each unit's workbook as it is done."""
     from .blank_workbook import write_blank_workbook
 
     year = year or date.today().year - ROC_OFFSET
@@ -84,6 +91,8 @@ def templates(config: Config, folder: Path, year: int | None = None) -> Blanks:
         if written:
             write_blank_workbook(path, agency=config.agency, unit=unit, year=year)
         done.append((path, written))
+        if progress is not None:
+            progress(path, written)
     return Blanks(year, done)
 
 
@@ -121,6 +130,11 @@ def build(
     """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`."""
     if not input_dir.is_dir():
         raise UsageError(f"找不到資料夾「{input_dir}」，請確認 --input 的路徑。")
+    if config.report_template is not None and not config.report_template.is_file():
+        raise UsageError(
+            f"設定檔「report_template」指定的報告範本「{config.report_template}」不存在，"
+            "請確認路徑（相對路徑以設定檔所在的資料夾為準）。"
+        )
     if output_dir.resolve() == input_dir.resolve():
         raise UsageError(
             "輸出資料夾不可與填報檔資料夾相同，否則產出的活頁簿下次會被當成填報檔讀取。"

@@ -25,9 +25,9 @@ class Kind(Enum):
     AMOUNT = "金額"  # number ≥ 0, in 元
 
 
-GENDERS = ("男", "女", "其他")
 GENDER_KEYS: Mapping[str, str] = MappingProxyType({"男": "male", "女": "female", "其他": "other"})
 """Each 性別 and the key of its count in the figures (the figures add "total" for 合計)."""
+GENDERS = tuple(GENDER_KEYS)
 GENDER_ALIASES = MappingProxyType({"男性": "男", "女性": "女"})
 YES, NO = "是", "否"
 
@@ -55,6 +55,8 @@ CIVIL_SERVANT, CONTRACT_STAFF, WORKER, SELF_EMPLOYED = (
     "自僱非公務人員",
 )
 STAFF_TYPES = (CIVIL_SERVANT, CONTRACT_STAFF, WORKER, SELF_EMPLOYED)
+EVERYONE = TrainingGroup("all", "全機關", STAFF_TYPES)
+"""The whole agency: the group of the plan's 完訓率 target."""
 TRAINING_GROUPS = (
     TrainingGroup(
         "civil_servants", "公務人員", (CIVIL_SERVANT, CONTRACT_STAFF), hours="hours_general"
@@ -66,7 +68,7 @@ TRAINING_GROUPS = (
     TrainingGroup(
         "other_staff", "職工及自僱非公務人員", (WORKER, SELF_EMPLOYED), hours="hours_other_staff"
     ),
-    TrainingGroup("all", "全機關", STAFF_TYPES),
+    EVERYONE,
 )
 STAFF_GROUPS = tuple(g for g in TRAINING_GROUPS if g.staff_types and g.hours)
 """The groups that divide the staff types between them: each type is in exactly one."""
@@ -123,6 +125,7 @@ WORK_ITEM_LIST = (
 )
 WORK_ITEMS = tuple(w.name for w in WORK_ITEM_LIST)
 WORK_ITEMS_BY_KEY: Mapping[str, WorkItem] = MappingProxyType({w.key: w for w in WORK_ITEM_LIST})
+WORK_ITEMS_BY_NAME: Mapping[str, WorkItem] = MappingProxyType({w.name: w for w in WORK_ITEM_LIST})
 
 
 @dataclass(frozen=True)

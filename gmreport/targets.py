@@ -16,8 +16,8 @@ from typing import Any
 
 from .config import Config
 from .figures import TargetResult
-from .format import percent
-from .schema import CONVENER, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
+from .format import number, percent
+from .schema import CONVENER, EVERYONE, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
 
 RATE_TOLERANCE = 1e-9
 """A rate equal to its target up to floating-point noise counts as meeting it."""
@@ -128,7 +128,7 @@ TARGETS = (
         "training_completion",
         TRAINING,
         Rule.RATE_AT_LEAST,
-        "training.groups.all.rate.total",
+        f"training.groups.{EVERYONE.key}.rate.total",
         "性別意識培力完訓率達 {required}",
         "全機關性別意識培力完訓率 {actual}{detail}，未達 {required} 之目標。",
         config=("training.completion_rate",),
@@ -218,6 +218,7 @@ def _result(target: Target, required: Any, actual: Any, met: bool) -> TargetResu
 
 def label(target: Target, required: Any) -> str:
     """The target as the plan states it, with its required value."""
-    low, high = required if isinstance(required, list) else (None, None)
-    shown = percent(required) if target.is_rate else required
-    return target.label.format(required=shown, low=low, high=high)
+    if isinstance(required, list):
+        low, high = required
+        return target.label.format(low=number(low), high=number(high))
+    return target.label.format(required=percent(required) if target.is_rate else number(required))

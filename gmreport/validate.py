@@ -396,7 +396,7 @@ def check_across(workbooks: list[CleanWorkbook]) -> Across:
     by_unit: dict[str, list[CleanWorkbook]] = {}
     for w in workbooks:
         by_unit.setdefault(w.unit, []).append(w)
-    accepted, duplicates = [], []
+    accepted = []
     for unit, group in by_unit.items():
         if len(group) == 1:
             accepted.append(group[0])
@@ -406,7 +406,7 @@ def check_across(workbooks: list[CleanWorkbook]) -> Across:
             found.append(
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
             )
-        duplicates += group
+    duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]  # in the folder's order
     for key in ("members", "meetings"):  # both are 人事室's to fill in
         listing = [w.unit for w in accepted if not w.frames.get(key, pd.DataFrame()).empty]
         if len(listing) > 1:

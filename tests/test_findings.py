@@ -60,6 +60,25 @@ def test_target_row_names_missing_ex_officio_roles(figures: dict) -> None:
     assert target_row(t, figures)["actual"] == "4 類（缺研考當然成員）"
 
 
+def test_a_target_of_no_declaration_is_shown_as_it_is(figures: dict) -> None:
+    # A figures file of another version may hold a target this one does not declare.
+    pair = {"id": "new_range", "label": "某範圍", "required": [2, 5], "actual": 6, "met": False}
+    count = {
+        "id": "new_count",
+        "label": "某項目至少 3 項",
+        "required": 3,
+        "actual": 1,
+        "met": False,
+    }
+    assert target_row(pair, figures)["required"] == "2 至 5"
+    assert target_row(count, figures)["actual"] == "1"
+    figures["targets"] = [pair, count]
+    assert findings(figures)[:2] == [
+        "「某範圍」未達成（目標值 2 至 5，實際值 6）。",
+        "「某項目至少 3 項」未達成（目標值 3，實際值 1）。",
+    ]
+
+
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
 def test_every_declared_target_reads_as_text_met_or_missed(target, figures: dict) -> None:
     result = next(t for t in figures["targets"] if t["id"] == target.id)

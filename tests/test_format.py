@@ -8,6 +8,7 @@ import pytest
 
 from gmreport.format import (
     average_hours,
+    cell_rate,
     display_width,
     hours,
     number,
@@ -55,6 +56,11 @@ def test_number(value: float | None, text: str) -> None:
 def test_a_workbook_cell_holds_the_rate_the_report_shows(rate: float, fraction: float) -> None:
     assert shown_rate(rate) == fraction
     assert percent(shown_rate(rate)) == percent(rate)
+
+
+@pytest.mark.parametrize(("rate", "held"), [(0.9725, 0.9725), (0.99951, 0.999), (1.0, 1.0)])
+def test_a_cell_keeps_the_exact_rate_unless_it_would_read_100_percent(rate, held) -> None:
+    assert cell_rate(rate) == held
 
 
 @pytest.mark.parametrize(

@@ -397,3 +397,21 @@ def test_a_template_where_the_report_would_be_written_is_refused(
     with pytest.raises(UsageError, match="覆寫範本"):
         build(inbox, out, config)
     assert report.read_bytes() == before
+
+
+def test_a_report_template_that_is_not_there_stops_the_build_naming_the_key(
+    tmp_path, make_workbook, valid_rows
+):
+    from gmreport.config import load_config
+    from gmreport.pipeline import check
+    from gmreport.problems import UsageError
+
+    inbox = tmp_path / "in"
+    workbook = make_workbook(valid_rows, folder=inbox)
+    config_file = tmp_path / "gmreport.toml"
+    config_file.write_text('report_template = "沒有這個檔案.docx"\n', encoding="utf-8")
+    config = load_config(config_file)
+    with pytest.raises(UsageError, match=r"report_template.*不存在"):
+        build(inbox, tmp_path / "out", config)
+    assert not (tmp_path / "out").exists()
+    assert not check([workbook], config).has_errors  # a unit's check needs no template

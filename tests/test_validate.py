@@ -138,3 +138,19 @@ def test_unit_spelled_as_in_the_config_is_known_despite_fullwidth_parentheses(ma
     config = config_from_dict({"units": ["人事室", "民政課（戶政）"]})
     path = make_workbook({"人員名冊": [["甲", "女", "公務人員"]]}, unit="民政課（戶政）")
     assert [p.code for p in _problems(path, config)] == []
+
+
+def test_duplicates_across_units_are_listed_in_the_folders_order(
+    tmp_path, make_workbook, valid_rows
+):
+    from gmreport.config import Config
+    from gmreport.pipeline import build
+
+    inbox = tmp_path / "in"
+    for name, unit in (("000.xlsx", "社會課"), ("111.xlsx", "民政課"), ("zzz.xlsx", "社會課")):
+        make_workbook(valid_rows, unit=unit, folder=inbox, name=name)
+    make_workbook(valid_rows, unit="民政課", folder=inbox, name="aaa.xlsx")
+    figures = build(inbox, tmp_path / "out", Config(), draft=True).figures
+    assert figures is not None
+    rejected = [f["file"] for f in figures["files"]["rejected"]]
+    assert rejected == ["000.xlsx", "111.xlsx", "aaa.xlsx", "zzz.xlsx"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +46,12 @@ def sheet_rows(ws) -> list[dict[str, Any]]:
 
 
 def shown(value: Any, kind: ValueKind) -> Any:
-    """What a cell holds for a table value of `kind` (an empty text reads back as None): a
-    rate as the percentage shown, rounded half up to 0.1% (0.9725 → 0.973)."""
+    """What a cell holds for a table value of `kind` (an empty text reads back as None): the
+    exact value, but a rate short of 100% that 0.0% would show as 100.0% is held as 0.999."""
     if value is None or value == "":
         return "－" if value is None and kind is ValueKind.RATE else None
-    if kind is ValueKind.RATE and not isinstance(value, str):
-        return float(Decimal(repr(value)).quantize(Decimal("0.001"), ROUND_HALF_UP))
+    if kind is ValueKind.RATE and not isinstance(value, str) and 0.9995 <= value < 1:
+        return 0.999
     return roc_short_date(value) if kind is ValueKind.DATE else value
 
 

@@ -27,7 +27,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Twips
 from docx.table import Table
 
-from gmreport.schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
+from gmreport.schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
 
@@ -879,7 +879,7 @@ def _meetings(b: Builder) -> None:
 
 
 def _training(b: Builder) -> None:
-    all_ = "training.groups.all"
+    all_ = f"training.groups.{EVERYONE.key}"
     b.h2("落實性別意識培力")
     b.h3("培力辦理情形")
     b.p(

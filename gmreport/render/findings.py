@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from ..figures import Figures, GenderRates, Genders, TargetResult
-from ..format import number, percent
-from ..schema import TRAINING_GROUPS
-from ..targets import TARGETS_BY_ID, Rule, Target
+from ..format import NONE, number, percent
+from ..schema import EVERYONE, TRAINING_GROUPS
+from ..targets import RATE_TOLERANCE, TARGETS_BY_ID, Rule, Target
 
 
 class TargetRow(TypedDict):
@@ -25,9 +25,22 @@ class TargetRow(TypedDict):
     met: bool
 
 
+def declared(result: TargetResult) -> Target:
+    """The table's declaration of a judged target; for an id the table does not have (a
+    figures file of another version), a plain one that shows its values as they are."""
+    return TARGETS_BY_ID.get(result["id"]) or Target(
+        result["id"],
+        "",
+        Rule.EXACTLY,
+        "",
+        result["label"],
+        "「{label}」未達成（目標值 {required_text}，實際值 {actual_text}）。",
+    )
+
+
 def _value(value: Any, target: Target) -> str:
     if value is None:
-        return "—"
+        return NONE
     if target.is_rate:
         return percent(value)
     if isinstance(value, list):
@@ -38,7 +51,7 @@ def _value(value: Any, target: Target) -> str:
 
 def target_row(result: TargetResult, figures: Figures) -> TargetRow:
     """One row of the targets table: label, 目標值, 實際值 as text, and whether it was met."""
-    target = TARGETS_BY_ID[result["id"]]
+    target = declared(result)
     required = _value(result["required"], target)
     actual = _value(result["actual"], target)
     match target.rule:
@@ -75,13 +88,16 @@ def _gender_rates(rate: GenderRates, required: Genders) -> str:
 
 def _wording(text: str, result: TargetResult, figures: Figures) -> str:
     """A finding's text with the target's values filled in, formatted for people."""
-    target = TARGETS_BY_ID[result["id"]]
+    target = declared(result)
     required, actual = result["required"], result["actual"]
     low, high = required if isinstance(required, list) else (None, None)
     members = figures["meetings"]["members"]
-    everyone = figures["training"]["groups"]["all"]
+    everyone = figures["training"]["groups"][EVERYONE.key]
     shown = percent if target.is_rate else number
     return text.format(
+        label=result["label"],
+        required_text=_value(required, target),
+        actual_text=_value(actual, target),
         required=shown(required) if low is None else None,
         low=number(low),
         high=number(high),
@@ -96,14 +112,14 @@ def _wording(text: str, result: TargetResult, figures: Figures) -> str:
 
 def missed(result: TargetResult, figures: Figures) -> str:
     """The finding for a target that was not met."""
-    target = TARGETS_BY_ID[result["id"]]
+    target = declared(result)
     text = target.missed_none if target.missed_none and not result["actual"] else target.missed
     return _wording(text, result, figures)
 
 
 def at_risk(result: TargetResult, figures: Figures) -> str | None:
     """The finding for a met target with no margin left: one change next year would miss it."""
-    target = TARGETS_BY_ID[result["id"]]
+    target = declared(result)
     required, actual = result["required"], result["actual"]
     if not target.at_risk or not isinstance(actual, int | float):
         return None
@@ -121,7 +137,8 @@ def _group_findings(figures: Figures) -> list[str]:
     found = []
     for group in TRAINING_GROUPS:
         g = training["groups"][group.key]
-        if group.key == "all" or g["rate"]["total"] is None or g["rate"]["total"] >= goal:
+        rate = g["rate"]["total"]
+        if group is EVERYONE or rate is None or rate >= goal - RATE_TOLERANCE:
             continue
         short = g["required"]["total"] - g["completed"]["total"]
         found.append(

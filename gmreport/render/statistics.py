@@ -172,7 +172,7 @@ def _by_gender(prefix: str, kind: ValueKind = C) -> list[ColumnSpec]:
 
 
 def _genders(counts: Genders) -> tuple[int, ...]:
-    return tuple(counts[k] for k in ("male", "female", "other", "total"))
+    return counts["male"], counts["female"], counts["other"], counts["total"]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -342,7 +342,7 @@ def _targets(figures: Figures) -> Table:
         if isinstance(required, list):
             required = "～".join(str(v) for v in required)
             cell_kinds[i, 1] = T
-        if TARGETS_BY_ID[t["id"]].is_rate:
+        if t["id"] in TARGETS_BY_ID and TARGETS_BY_ID[t["id"]].is_rate:
             cell_kinds[i, 1] = cell_kinds[i, 2] = R
         missing = t.get("missing") or []
         note = f"缺：{'、'.join(missing)}" if missing else ""

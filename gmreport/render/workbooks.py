@@ -20,12 +20,12 @@ from ..atomic import atomic_path
 from ..figures import Figures
 from ..format import (
     average_hours,
+    cell_rate,
     display_width,
     hours,
     number,
     percent,
     roc_short_date,
-    shown_rate,
 )
 from ..problems import Problem, Severity
 from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables
@@ -277,14 +277,14 @@ def _mark_severity(ws: Worksheet, col: int, count: int) -> None:
 
 
 def _cell_value(value: Any, kind: ValueKind) -> Any:
-    """What a cell holds: a rate as the fraction the report shows, so that Excel's 0.0%
-    reads as the report does; a date as ROC text."""
+    """What a cell holds: the exact value, which its number format shows as the report
+    does (a rate short of 100% never as 100.0%); a date as ROC text."""
     if value is None:
         return NOT_APPLICABLE if kind is ValueKind.RATE else None
     if kind is ValueKind.DATE:
         return roc_short_date(value)
     if kind is ValueKind.RATE and not isinstance(value, str):
-        return shown_rate(value)
+        return cell_rate(value)
     return value
 
 
