@@ -40,6 +40,24 @@ def shipped() -> Iterator[Path]:
 
 
 @pytest.fixture
+def edited(tmp_path: Path, shipped: Path):
+    """A copy of the shipped template with `paragraphs` added at its end, as a person edits
+    it in Word; `edit(doc)` may change it first."""
+
+    def edited(*paragraphs: str, edit=None) -> Path:
+        template = Document(str(shipped))
+        if edit is not None:
+            edit(template)
+        for text in paragraphs:
+            template.add_paragraph(text)
+        path = tmp_path / "範本.docx"
+        template.save(str(path))
+        return path
+
+    return edited
+
+
+@pytest.fixture
 def render(tmp_path: Path):
     def render(figures: dict, **kwargs) -> DocumentObject:
         path = tmp_path / "報告.docx"
@@ -348,12 +366,9 @@ def test_missing_data_is_an_error_naming_it(
 
 @pytest.mark.parametrize("name", ["budget_note", "budget.note", "training.groups.all.rates"])
 def test_template_variable_not_in_figures_is_named(
-    figures: dict, tmp_path: Path, shipped: Path, name: str
+    figures: dict, tmp_path: Path, edited, name: str
 ) -> None:
-    template = Document(str(shipped))
-    template.add_paragraph(f"{{{{ {name} }}}}")
-    custom = tmp_path / "範本.docx"
-    template.save(str(custom))
+    custom = edited(f"{{{{ {name} }}}}")
     with pytest.raises(OutputError, match=f"「{re.escape(name)}」不存在"):
         render_report(figures, tmp_path / "報告.docx", template=custom)
     assert not (tmp_path / "報告.docx").exists()
@@ -374,25 +389,20 @@ def test_template_variable_not_in_figures_is_named(
     ],
 )
 def test_data_read_in_a_loop_is_checked_on_the_rows(
-    figures: dict, tmp_path: Path, shipped: Path, paragraphs: list[str], named: str
+    figures: dict, tmp_path: Path, edited, paragraphs: list[str], named: str
 ) -> None:
-    template = Document(str(shipped))
-    for text in paragraphs:
-        template.add_paragraph(text)
-    custom = tmp_path / "範本.docx"
-    template.save(str(custom))
+    custom = edited(*paragraphs)
     with pytest.raises(OutputError, match=f"「{re.escape(named)}」不存在"):
         render_report(figures, tmp_path / "報告.docx", template=custom)
 
 
 def test_data_a_template_only_tests_for_is_not_required(
-    figures: dict, tmp_path: Path, shipped: Path
+    figures: dict, tmp_path: Path, edited
 ) -> None:
-    template = Document(str(shipped))
-    template.add_paragraph("{% if budget.note is defined %}{{ budget.note }}{% endif %}")
-    template.add_paragraph("{{ cedaw.reach|default('—') }}")
-    custom = tmp_path / "範本.docx"
-    template.save(str(custom))
+    custom = edited(
+        "{% if budget.note is defined %}{{ budget.note }}{% endif %}",
+        "{{ cedaw.reach|default('—') }}",
+    )
     render_report(figures, tmp_path / "報告.docx", template=custom)
     text = "\n".join(p.text for p in Document(str(tmp_path / "報告.docx")).paragraphs)
     assert "—" in text
@@ -402,25 +412,21 @@ def test_data_a_template_only_tests_for_is_not_required(
     "broken", ["{{ gia.count ", "{% if draft %}未結束", "{{ gia.count|nofilter }}"]
 )
 def test_a_malformed_template_is_a_clear_error(
-    figures: dict, tmp_path: Path, shipped: Path, broken: str
+    figures: dict, tmp_path: Path, edited, broken: str
 ) -> None:
-    template = Document(str(shipped))
-    template.add_paragraph(broken)
-    custom = tmp_path / "範本.docx"
-    template.save(str(custom))
+    custom = edited(broken)
     with pytest.raises(OutputError, match="範本"):
         render_report(figures, tmp_path / "報告.docx", template=custom)
     assert not (tmp_path / "報告.docx").exists()
 
 
-def test_data_an_edited_template_leaves_out_is_named(
-    figures: dict, tmp_path: Path, shipped: Path
-) -> None:
-    template = Document(str(shipped))
+def _drop_gia_counts(template: DocumentObject) -> None:
     gia = next(p for p in template.paragraphs if "gia.count" in p.text)
     gia._p.getparent().remove(gia._p)
-    custom = tmp_path / "範本.docx"
-    template.save(str(custom))
+
+
+def test_data_an_edited_template_leaves_out_is_named(figures: dict, tmp_path: Path, edited) -> None:
+    custom = edited(edit=_drop_gia_counts)
     unused = render_report(figures, tmp_path / "報告.docx", template=custom)
     assert unused == ["gia.count", "gia.expert_consulted"]
     assert render_report(figures, tmp_path / "報告2.docx") == []
