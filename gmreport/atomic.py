@@ -29,6 +29,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     try:
         yield tmp_path
         try:
+            # mkstemp makes the file private (0600); an output gets the permissions any new
+            # file of the person's would, so a colleague on a shared folder can open it.
+            os.chmod(tmp_path, 0o666 & ~_umask())
             os.replace(tmp_path, path)
         except PermissionError:
             raise OutputError(
@@ -38,3 +41,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
             raise OutputError(f"無法寫入「{path}」（{e.strerror}）。") from None
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .config import Config, load_config
+from .format import ROC_OFFSET, display_width
 from .problems import GmreportError, Problem, UsageError, count_by_severity
 
 DEFAULT_CONFIG = Path("gmreport.toml")
@@ -20,6 +22,7 @@ DEFAULT_INPUT = Path("input_samples")
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("output") / "填報範本"
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+MAX_ROC_YEAR = 300
 # Characters a cp950 (Big5) console lacks, and what to show instead.
 CONSOLE_FALLBACK = str.maketrans({"›": ">", "✓": "V", "✗": "X"})
 
@@ -31,7 +34,12 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="replace")
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # after a command: point to that command's help, not the top level's
+            prog = f"gmreport {args.command}" if args.command else "gmreport"
+            raise UsageError(
+                f"無法辨識的參數：{' '.join(extra)}。請執行「{prog} --help」查看用法。"
+            )
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
@@ -56,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse speaking Traditional Chinese."""
+    """argparse speaking Traditional Chinese, its own messages included."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
@@ -71,21 +79,74 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:
-        super().add_usage(usage, actions, groups, prefix="用法：")
+    """Help in Chinese: 「用法：」 once, and the commands listed without argparse's own line."""
+
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        # argparse also calls this with prefix "" to make the subcommands' names.
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:  # a Chinese 年度 is four columns wide, not two
+            width = display_width(self._format_action_invocation(action)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, width)
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(sub) for sub in action._get_subactions())
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        wide = display_width(invocation) - len(invocation)
+        head, _, rest = text.partition(invocation)
+        spaces = len(rest) - len(rest.lstrip(" "))
+        if wide and spaces > 2:  # argparse padded by characters; pad by columns instead
+            text = head + invocation + rest[min(wide, spaces - 2) :]
+        return text
+
+
+# argparse's messages (Python 3.11–3.13), and how each reads in Chinese.
+_MESSAGES = (
+    (r"the following arguments are required: (.+)", "缺少必要的參數：{0}"),
+    (r"unrecognized arguments: (.+)", "無法辨識的參數：{0}"),
+    (
+        r"argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)",
+        "{0} 沒有「{1}」這個選項，可用的有：{2}",
+    ),
+    (r"argument (\S+): expected one argument", "{0} 後面需要填一個值"),
+    (r"argument (\S+): invalid int value: '([^']*)'", "{0} 須為整數，目前是「{1}」"),
+    (r"argument (\S+): ignored explicit argument '([^']*)'", "{0} 不接受值「{1}」"),
+    (r"ambiguous option: (\S+) could match (.+)", "選項 {0} 不明確，可能是：{1}"),
+    (r"argument (\S+): (.+)", "{0}：{1}"),  # our own type checks, already in Chinese
+)
 
 
 def _translate(message: str) -> str:
-    for english, chinese in (
-        ("the following arguments are required", "缺少必要的參數"),
-        ("unrecognized arguments", "無法辨識的參數"),
-        ("invalid choice", "無效的選項"),
-        ("expected one argument", "此選項需要一個值"),
-        ("invalid int value", "須為整數"),
-        ("argument ", "參數 "),
+    """argparse's English message in Chinese; an unknown one as a plain Chinese sentence."""
+    if found := re.fullmatch(
+        r"argument 指令: invalid choice: '([^']*)' \(choose from (.+)\)", message
     ):
-        message = message.replace(english, chinese)
-    return message
+        choices = found[2].replace("'", "").replace(", ", "、")
+        return f"沒有「{found[1]}」這個指令，可用的指令有：{choices}"
+    for pattern, chinese in _MESSAGES:
+        if found := re.fullmatch(pattern, message):
+            parts = [g.replace("'", "").replace(", ", "、") for g in found.groups()]
+            return chinese.format(*parts)
+    return "命令列參數有誤"
+
+
+def _roc_year(text: str) -> int:
+    """--year as typed: a ROC year such as 114; a Western year is a usage error naming 114."""
+    value = text.strip()
+    if not value.isdecimal():
+        raise argparse.ArgumentTypeError(f"須為民國年度的數字，例如 114，目前是「{text}」")
+    year = int(value)
+    if year > ROC_OFFSET:
+        raise argparse.ArgumentTypeError(
+            f"「{year}」是西元年，請填民國年度 {year - ROC_OFFSET}（民國年 = 西元年 − 1911）"
+        )
+    if not 1 <= year <= MAX_ROC_YEAR:
+        raise argparse.ArgumentTypeError(f"「{year}」不是合理的民國年度，請填例如 114")
+    return year
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="gmreport",
         description="性別主流化推動計畫年度執行成果報告產製工具。",
         epilog="範例：\n  gmreport build\n  gmreport check 113年度_民政課.xlsx\n"
-        "各指令說明：gmreport 指令 --help",
+        "各指令的說明：gmreport build --help（check、templates 亦同）",
     )
     parser.add_argument(
         "--version", action="version", version=f"gmreport {__version__}", help="顯示版本"
@@ -105,14 +166,16 @@ def _parser() -> argparse.ArgumentParser:
     templates = commands.add_parser(
         "templates",
         help="產生各單位的空白標準填報活頁簿",
-        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿（.xlsx）。",
+        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿（.xlsx）。"
+        "\n已存在的檔案不會被覆寫。",
         epilog="範例：\n  gmreport templates --year 114 --out 114年度範本",
     )
-    templates.add_argument("--year", type=int, help="民國年度（預設為今年）")
+    templates.add_argument("--year", type=_roc_year, metavar="年度", help="民國年度（預設為今年）")
     templates.add_argument(
         "--out",
         type=Path,
         default=DEFAULT_TEMPLATES,
+        metavar="資料夾",
         help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）",
     )
     _config_option(templates)
@@ -126,7 +189,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="範例：\n  gmreport check 113年度_民政課.xlsx\n  gmreport check 填報資料夾 --json",
     )
     check.add_argument("paths", nargs="+", type=Path, metavar="路徑", help="活頁簿檔案或資料夾")
-    check.add_argument("--json", action="store_true", help="以 JSON 格式輸出問題清單")
+    check.add_argument("--json", action="store_true", help="以 JSON 格式（UTF-8）輸出問題清單")
     _config_option(check)
     check.set_defaults(run=_check)
 
@@ -134,16 +197,24 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="年度彙整：讀取所有填報檔，產出成果報告與統計",
         description="讀取資料夾內所有單位的填報活頁簿，產出 Word 年度執行成果報告、統計總表、"
-        "填報檢核結果與統計數據 JSON。\n不加參數時讀取 input_samples/ 中最新年度，輸出到 output/。",
-        epilog="範例：\n  gmreport build\n  gmreport build --input 113年度填報 --output 113年度成果 --year 113\n"
+        "填報檢核結果與統計數據 JSON。\n"
+        f"不加參數時讀取範例資料 {DEFAULT_INPUT}/ 中最新年度，輸出到 {DEFAULT_OUTPUT}/。",
+        epilog="範例：\n  gmreport build\n"
+        "  gmreport build --input 113年度填報 --output 113年度成果 --year 113\n"
         "  gmreport build --draft   （有錯誤時仍產出標示「草稿」的報告）",
     )
-    build.add_argument("--year", type=int, help="民國年度（預設為資料夾中最新的年度）")
     build.add_argument(
-        "--input", type=Path, default=DEFAULT_INPUT, help=f"填報檔資料夾（預設 {DEFAULT_INPUT}）"
+        "--year", type=_roc_year, metavar="年度", help="民國年度（預設為資料夾中最新的年度）"
     )
     build.add_argument(
-        "--output", type=Path, default=DEFAULT_OUTPUT, help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）"
+        "--input", type=Path, metavar="資料夾", help=f"填報檔資料夾（預設 {DEFAULT_INPUT}）"
+    )
+    build.add_argument(
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="資料夾",
+        help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）",
     )
     build.add_argument("--draft", action="store_true", help="有錯誤時仍產出報告，每頁標示「草稿」")
     build.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
@@ -156,6 +227,7 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         type=Path,
+        metavar="設定檔",
         help=f"設定檔（預設：目前資料夾有 {DEFAULT_CONFIG} 時使用之，否則用內建值）",
     )
 
@@ -184,13 +256,15 @@ def _check(args: argparse.Namespace) -> int:
     outcome = check(args.paths, _config(args))
     if args.json:
         counts = count_by_severity(outcome.problems)
-        _echo(
-            json.dumps(
-                {"problems": [p.as_dict() for p in outcome.problems], **counts},
-                ensure_ascii=False,
-                indent=2,
-            )
+        text = json.dumps(
+            {"problems": [p.as_dict() for p in outcome.problems], **counts},
+            ensure_ascii=False,
+            indent=2,
         )
+        # UTF-8 bytes whatever the console's code page: a file name cp950 lacks stays whole.
+        sys.stdout.flush()
+        sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+        sys.stdout.buffer.flush()
     else:
         _print_problems(outcome.problems)
         if not outcome.problems:
@@ -201,8 +275,20 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
+    config = _config(args)
+    if args.input is None and not DEFAULT_INPUT.is_dir():
+        raise UsageError(
+            f"沒有指定 --input，預設讀取範例資料夾「{DEFAULT_INPUT}」，但目前的資料夾"
+            f"（{Path.cwd()}）中沒有它。要彙整本年度的資料，請以 --input 指定各單位填報檔"
+            "所在的資料夾，例如：gmreport build --input 113年度填報 --output 113年度成果"
+        )
     outcome = build(
-        args.input, args.output, _config(args), year=args.year, draft=args.draft, pdf=args.pdf
+        args.input or DEFAULT_INPUT,
+        args.output,
+        config,
+        year=args.year,
+        draft=args.draft,
+        pdf=args.pdf,
     )
     figures = outcome.figures
     assert figures is not None  # a build that returns has written its figures

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -71,15 +72,37 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        with path.open("rb") as f:
-            data = tomllib.load(f)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"找不到設定檔「{path}」，請確認路徑。") from None
+    except IsADirectoryError:
+        raise ConfigError(f"設定檔「{path}」是資料夾，請指定 .toml 檔案。") from None
     except OSError as e:
         raise ConfigError(f"無法讀取設定檔「{path}」：{e.strerror}。") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise ConfigError(f"設定檔「{path}」格式錯誤：{e}。請依 TOML 格式修正。") from None
+    try:
+        text = raw.decode("utf-8-sig")  # Windows Notepad may begin the file with a BOM
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"設定檔「{path}」不是 UTF-8 編碼（可能是 Big5），無法讀取。"
+            "請以記事本開啟，「另存新檔」時將「編碼」選為 UTF-8 後儲存。"
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"設定檔「{path}」{_where(str(e))}格式錯誤，{_TOML_HINT}") from None
     return config_from_dict(data, base=path.parent)
+
+
+_TOML_HINT = (
+    '請依範例修正：項目寫成「名稱 = 值」，文字要加半形雙引號（agency = "高雄市旗津區公所"），'
+    "區段寫成 [training]。"
+)
+
+
+def _where(message: str) -> str:
+    """「第 3 行第 7 字」 from tomllib's message "... (at line 3, column 7)"."""
+    found = re.search(r"at line (\d+), column (\d+)", message)
+    return f"第 {found[1]} 行第 {found[2]} 字" if found else ""
 
 
 def config_from_dict(data: dict, *, base: Path | None = None) -> Config:

@@ -25,9 +25,16 @@ from .problems import (
     count_by_severity,
     problem,
 )
-from .read import read_paths
+from .read import RawWorkbook, read_paths
 from .schema import INFO_SHEET, SHEETS_BY_NAME
-from .validate import CleanWorkbook, check_across, identify, row_totals, validate_workbook
+from .validate import (
+    CleanWorkbook,
+    Identity,
+    check_across,
+    identify,
+    row_totals,
+    validate_workbook,
+)
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
@@ -81,7 +88,8 @@ def templates(
     `year` (default: this year). `progress` hears of each unit's workbook as it is done."""
     from .blank_workbook import write_blank_workbook
 
-    year = year or date.today().year - ROC_OFFSET
+    _check_output(folder, "--out")
+    year = year if year is not None else date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
     done = []
@@ -128,8 +136,10 @@ def build(
     pdf: bool = False,
 ) -> Outcome:
     """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`."""
-    if not input_dir.is_dir():
-        raise UsageError(f"找不到資料夾「{input_dir}」，請確認 --input 的路徑。")
+    _check_folder(
+        input_dir, "--input", "各單位填報檔所在的資料夾（要檢核單一檔案請用 gmreport check）"
+    )
+    _check_output(output_dir, "--output")
     if config.report_template is not None and not config.report_template.is_file():
         raise UsageError(
             f"設定檔「report_template」指定的報告範本「{config.report_template}」不存在，"
@@ -141,21 +151,25 @@ def build(
             "請以 --output 指定另一個資料夾。"
         )
     folder = read_paths([input_dir])
+    if not folder.workbooks and not folder.problems:
+        raise UsageError(
+            f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx）。"
+            "請將各單位的填報活頁簿放入此資料夾，或以 --input 指定其他資料夾。"
+        )
     identified = [(raw, identify(raw, config)) for raw in folder.workbooks]
     years = sorted({who.year for _, who in identified if who.year is not None})
-    if year is None:
-        if not years:
-            raise GmreportError(
-                f"「{input_dir}」中沒有可讀取的填報檔（.xlsx）。"
-                "請確認各單位的檔案已放入此資料夾，或以 --input 指定資料夾。"
-            )
-        year = years[-1]
+    if year is None and not years:
+        raise GmreportError(
+            f"「{input_dir}」中沒有可彙整的填報檔：每個檔案都無法判斷填報單位或年度。"
+            + _causes(folder.problems, identified)
+        )
+    year = year if year is not None else years[-1]
     sorted_ = _sort(folder.problems, identified, year)
     if not sorted_.accepted and not any(who.year == year for _, who in identified):
-        raise GmreportError(
-            f"「{input_dir}」中沒有 {year} 年度的填報檔"
-            + (f"（找到的年度：{'、'.join(map(str, years))}）" if years else "")
-            + "。請以 --year 指定年度。"
+        found = f"（找到的年度：{'、'.join(map(str, years))}）" if years else ""
+        raise UsageError(
+            f"「{input_dir}」中沒有 {year} 年度的填報檔{found}。請以 --year 指定年度。"
+            + _causes(folder.problems, identified)
         )
     across = check_across(sorted_.accepted)
     problems = sorted_.problems + across.problems
@@ -184,6 +198,29 @@ def build(
     outcome = Outcome(year, ordered(problems), figures, result.shortfalls)
     _write(outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template)
     return outcome
+
+
+def _check_folder(path: Path, option: str, what: str) -> None:
+    if path.is_file():
+        raise UsageError(f"「{path}」是檔案，不是資料夾；{option} 請指定{what}。")
+    if not path.is_dir():
+        raise UsageError(f"找不到資料夾「{path}」，請確認 {option} 的路徑。")
+
+
+def _check_output(path: Path, option: str) -> None:
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；{option} 請指定一個資料夾。")
+
+
+def _causes(unreadable: list[Problem], identified: list[tuple[RawWorkbook, Identity]]) -> str:
+    """Why the workbooks could not be placed in a unit and year, as `check` tells it."""
+    found = list(unreadable)
+    for raw, who in identified:
+        found += [p for p in (*raw.problems, *who.problems) if p.is_error]
+    if not found:
+        return ""
+    lines = "".join(f"\n  {p.where}：{p.message}" for p in ordered(found))
+    return f"\n原因：{lines}\n請修正後重新執行（gmreport check 可列出各檔案的完整檢核結果）。"
 
 
 def ordered(problems: list[Problem]) -> list[Problem]:

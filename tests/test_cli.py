@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,9 +15,13 @@ import pytest
 from .conftest import SAMPLES
 
 
-def run(*args: str, cwd: Path, encoding: str = "utf-8") -> subprocess.CompletedProcess:
+def run(
+    *args: str, cwd: Path, encoding: str = "utf-8", lang: str | None = None
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "GMREPORT_DEBUG"}
     env["PYTHONIOENCODING"] = encoding
+    if lang is not None:
+        env["LANG"] = env["LC_ALL"] = lang
     done = subprocess.run(
         [sys.executable, "-m", "gmreport", *args],
         cwd=cwd,
@@ -135,9 +140,193 @@ def test_output_into_the_input_folder_is_refused(tmp_path):
     assert "--output" in done.stderr
 
 
-def test_unwritable_output_is_a_clear_message(tmp_path):
+def test_an_output_that_is_a_file_is_a_usage_error(tmp_path):
     shutil.copytree(SAMPLES, tmp_path / "input_samples")
     (tmp_path / "output").write_text("not a folder", encoding="utf-8")
     done = run("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("錯誤：輸出位置「output」是檔案，不是資料夾；--output")
+
+
+# Every message in the officer's language (SPEC §5, issue 10)
+
+# ASCII words a message may hold: commands, options, file types, product and tool names.
+ALLOWED_WORDS = {
+    *("gmreport", "templates", "check", "build", "help", "version", "year", "input"),
+    *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml"),
+    *("xlsx", "xls", "docx", "CEDAW", "JSON", "PDF", "Word", "Excel", "LibreOffice", "UTF"),
+    *("Big5", "BOM", "h", "agency", "units", "training", "report_template"),  # -h; config keys
+    *("biuld", "ouput", "yaer", "abc", "x"),  # what the tests type, quoted back
+}
+
+
+def _english(text: str) -> list[str]:
+    """ASCII words of `text` that are not names a person types or knows."""
+    words = re.findall(r"[A-Za-z][A-Za-z0-9_]*", text)
+    allowed = {w.lower() for w in ALLOWED_WORDS}
+    return [w for w in words if w.lower() not in allowed]
+
+
+HELP_AND_ERRORS = [
+    (),
+    ("--help",),
+    ("templates", "--help"),
+    ("check", "--help"),
+    ("build", "--help"),
+    ("biuld",),
+    ("build", "--ouput", "x"),
+    ("build", "--yaer", "113"),
+    ("build", "--year", "abc"),
+    ("build", "--year"),
+    ("build", "--year", "2025"),
+    ("templates", "--year", "0"),
+    ("check",),
+    ("check", "--json"),
+]
+
+
+@pytest.mark.parametrize("args", HELP_AND_ERRORS, ids=" ".join)
+def test_help_and_usage_errors_speak_chinese_only(args, tmp_path):
+    done = run(*args, cwd=tmp_path, lang="C")
+    text = done.stdout + done.stderr
+    assert _english(text) == []
+    assert "用法：用法：" not in text and "choose from" not in text
+    assert done.returncode == (0 if "--help" in args else 2)
+    if done.returncode == 2 and args:
+        command = args[0] if args[0] in ("templates", "check", "build") else ""
+        assert f"請執行「gmreport {command} --help".replace("  ", " ") in done.stderr
+
+
+@pytest.mark.parametrize("command", ["templates", "check", "build"])
+def test_help_placeholders_are_chinese(command, tmp_path):
+    usage = run(command, "--help", cwd=tmp_path).stdout.split("\n\n")[0]
+    assert not re.search(r"\b[A-Z]{3,}\b", usage), usage
+
+
+def test_a_command_typo_names_the_commands(tmp_path):
+    done = run("biuld", cwd=tmp_path)
+    assert "沒有「biuld」這個指令，可用的指令有：templates、check、build" in done.stderr
+
+
+def test_a_western_year_is_a_usage_error_naming_the_roc_year(tmp_path):
+    done = run("build", "--year", "2025", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "民國年度 114" in done.stderr
+
+
+def test_templates_year_0_is_refused_not_taken_for_this_year(tmp_path):
+    done = run("templates", "--year", "0", "--out", "範本", cwd=tmp_path)
+    assert done.returncode == 2
+    assert not (tmp_path / "範本").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp950"])
+def test_paths_of_the_wrong_kind_are_usage_errors(tmp_path, encoding):
+    (tmp_path / "空的").mkdir()
+    (tmp_path / "檔案.txt").write_text("x", encoding="utf-8")
+    cases = [
+        (("build", "--input", "空的"), "資料夾「空的」中沒有任何填報檔"),
+        (("build", "--input", "檔案.txt"), "「檔案.txt」是檔案，不是資料夾；--input"),
+        (("build", "--input", "不存在"), "找不到資料夾「不存在」"),
+        (("build", "--input", "空的", "--output", "檔案.txt"), "--output 請指定一個資料夾"),
+        (("templates", "--out", "檔案.txt"), "--out 請指定一個資料夾"),
+    ]
+    for args, message in cases:
+        done = run(*args, cwd=tmp_path, encoding=encoding)
+        assert done.returncode == 2, args
+        assert message in done.stderr, (args, done.stderr)
+
+
+def test_no_input_outside_the_repository_says_what_the_default_is(tmp_path):
+    done = run("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "沒有指定 --input，預設讀取範例資料夾「input_samples」" in done.stderr
+    assert "gmreport build --input" in done.stderr
+
+
+def _without_year(wb) -> None:
+    wb["基本資料"]["B4"].value = None
+
+
+@pytest.mark.parametrize("year", [None, "114"])
+def test_build_says_why_no_workbook_could_be_placed(tmp_path, make_workbook, valid_rows, year):
+    inbox = tmp_path / "填報"
+    path = make_workbook(valid_rows, folder=inbox, edit=_without_year)
+    done = run("build", "--input", "填報", *(["--year", year] if year else []), cwd=tmp_path)
+    assert done.returncode == (1 if year is None else 2)
+    assert f"{path.name} › 基本資料!B4：基本資料「年度」未填寫" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        ('\ufeffagency = "臺南市東區區公所"\n'.encode(), 0, ""),
+        ('agency = "臺南市"\n'.encode("big5"), 2, "不是 UTF-8 編碼"),
+        (b"agency = x\n", 2, "第 1 行第 10 字格式錯誤"),
+    ],
+    ids=["notepad-bom", "big5", "syntax"],
+)
+def test_configs_as_windows_saves_them(tmp_path, make_workbook, valid_rows, content, code, message):
+    (tmp_path / "gmreport.toml").write_bytes(content)
+    workbook = make_workbook(valid_rows, agency="臺南市東區區公所")
+    done = run("check", str(workbook), cwd=tmp_path, encoding="cp950")
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr
+    assert _english(done.stderr) == []
+
+
+def test_json_is_utf8_whatever_the_console(tmp_path, make_workbook, valid_rows):
+    valid_rows["人員名冊"][0][1] = "M"
+    path = make_workbook(valid_rows, name="𠮷野_人事室.xlsx")
+    env = {**os.environ, "PYTHONIOENCODING": "cp950"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gmreport", "check", "--json", str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        env=env,
+    )
     assert done.returncode == 1
-    assert done.stderr.startswith("錯誤：無法在「output」建立輸出檔")
+    result = json.loads(done.stdout.decode("utf-8"))
+    assert [p["file"] for p in result["problems"]] == ["𠮷野_人事室.xlsx"]
+
+
+def test_an_internal_fault_exits_3_with_a_log_and_no_traceback(tmp_path):
+    script = (
+        "import sys, gmreport.pipeline as p\n"
+        "def broken(*a, **k): raise ZeroDivisionError('bug')\n"
+        "p.check = broken\n"
+        "from gmreport.cli import main\n"
+        "sys.exit(main(['check', 'x.xlsx']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "GMREPORT_DEBUG"}
+    env["TMPDIR"] = str(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 3
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "gmreport-error.log" in done.stderr
+    assert "ZeroDivisionError" in (tmp_path / "gmreport-error.log").read_text(encoding="utf-8")
+
+
+def test_outputs_get_the_users_normal_permissions(tmp_path, samples_build):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for path in samples_build.out.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
+    done = run("templates", "--year", "114", "--out", "範本", cwd=tmp_path)
+    assert done.returncode == 0
+    for path in (tmp_path / "範本").iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
+
+
+@pytest.mark.parametrize("command", ["templates", "check", "build"])
+def test_help_columns_line_up_with_chinese_placeholders(command, tmp_path):
+    from gmreport.format import display_width
+
+    text = run(command, "--help", cwd=tmp_path).stdout
+    starts = set()
+    for line in text.splitlines():
+        if found := re.match(r"(  (?:-|路徑).*?\s{2,})\S", line):  # options and 路徑
+            starts.add(display_width(found[1]))
+    assert len(starts) == 1, text

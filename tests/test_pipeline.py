@@ -13,7 +13,7 @@ import pytest
 
 from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import build
-from gmreport.problems import GmreportError
+from gmreport.problems import UsageError
 
 from .conftest import SAMPLES
 from .test_build import _docx_text
@@ -166,11 +166,11 @@ def test_latest_year_is_taken_and_other_years_set_aside(tmp_path, make_workbook,
 def test_a_year_with_no_workbooks_is_a_clear_error(tmp_path, make_workbook, valid_rows):
     inbox = tmp_path / "in"
     make_workbook(valid_rows, year=112, folder=inbox)
-    with pytest.raises(GmreportError, match="沒有 114 年度的填報檔"):
+    with pytest.raises(UsageError, match="沒有 114 年度的填報檔（找到的年度：112）"):
         build(inbox, tmp_path / "out", Config(), year=114)
     empty = tmp_path / "empty"
     empty.mkdir()
-    with pytest.raises(GmreportError, match="沒有可讀取的填報檔"):
+    with pytest.raises(UsageError, match="中沒有任何填報檔"):
         build(empty, tmp_path / "out", Config())
 
 

@@ -73,8 +73,10 @@ def test_a_regular_install_renders_the_report(tmp_path: Path) -> None:
         check=True,
     )
     assert Path(where.stdout.strip()).is_relative_to(site)
+    script = site / "bin" / "gmreport"  # the command the install made, as a person runs it
+    assert script.is_file()
     done = subprocess.run(
-        [sys.executable, "-m", "gmreport", "build", "--input", str(SAMPLES), "--output", "out"],
+        [str(script), "build", "--input", str(SAMPLES), "--output", "out"],
         cwd=run,
         env=env,
         capture_output=True,

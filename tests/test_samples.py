@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -75,3 +76,17 @@ def test_samples_exist() -> None:
     assert "113年度_人事室_性別主流化填報.xlsx" in names
     assert "112年度_民政課_性別主流化填報.xlsx" in names
     assert not any("調解委員會" in n for n in names)  # left out on purpose: 未繳交
+
+
+def test_running_the_tool_again_writes_the_same_bytes(tmp_path: Path) -> None:
+    # So that `python tools/make_samples.py` leaves git clean: no time of writing is kept.
+    tool = load_tool("make_samples")
+    first, second = tmp_path / "1", tmp_path / "2"
+    a = tool.write_unit(first, tool.UNITS[0], tool.YEAR, data_rows=FORMATTED_ROWS)
+    b = tool.write_unit(second, tool.UNITS[0], tool.YEAR, data_rows=FORMATTED_ROWS)
+    assert a.read_bytes() == b.read_bytes()
+    for path in (a, *SAMPLES.glob("*.xlsx")):
+        with zipfile.ZipFile(path) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}, path.name
+            core = z.read("docProps/core.xml").decode("utf-8")
+        assert core.count(tool.FILLED_ON) == 2, path.name  # created and modified

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import zipfile
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docx import Document
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -26,6 +28,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Twips
 from docx.table import Table
+from reproducible import write_reproducibly
 
 from gmreport.schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
 
@@ -1280,17 +1283,8 @@ def build_template(out: Path = OUT) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     doc.save(buffer)
-    _write_reproducibly(buffer, out)
+    write_reproducibly(buffer.getvalue(), out)  # an unchanged template is byte-identical in git
     return out
-
-
-def _write_reproducibly(docx: io.BytesIO, out: Path) -> None:
-    """Re-zip with fixed timestamps so an unchanged template is byte-identical in git."""
-    with zipfile.ZipFile(docx) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
 
 
 def main() -> None:

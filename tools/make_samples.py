@@ -12,12 +12,17 @@ dated in 112, and cells are typed the messy-but-valid ways people type them.
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reproducible import write_reproducibly
 
 from gmreport.blank_workbook import DATA_ROWS, FIRST_DATA_ROW, write_blank_workbook
 from gmreport.config import Config
@@ -32,6 +37,8 @@ from gmreport.schema import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+FILLED_ON = "2024-12-31T00:00:00Z"
+"""When the samples are said to have been filled in and saved (their docProps)."""
 AGENCY = Config().agency
 YEAR = 113
 CIVIL, CONTRACT, WORKER, SELF_EMPLOYED = STAFF_TYPES
@@ -910,7 +917,9 @@ def fill_workbook(path: Path, info: dict[str, Value], sheets: dict[str, list[Rec
                         lines = max(lines, -(-display_width(record[k]) // int(width - 1)))
             if lines > 1:
                 ws.row_dimensions[r].height = 15 * lines + 3
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_reproducibly(buffer.getvalue(), path, stamp=FILLED_ON)  # running again leaves git clean
 
 
 def write_unit(
