@@ -46,6 +46,11 @@ def normalize(raw: object) -> str:
     return unicodedata.normalize("NFKC", text(raw)).strip()
 
 
+def choice_key(raw: object) -> str:
+    """How a typed choice is matched: NFKC, no whitespace, Latin case folded (ＣＥＤＡＷ → cedaw)."""
+    return re.sub(r"\s+", "", normalize(raw)).casefold()
+
+
 def name(raw: object) -> str:
     """A person's name: NFKC, with all whitespace removed (王 小明 → 王小明)."""
     return re.sub(r"\s+", "", normalize(raw))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from .cells import choice_key
 from .problems import ConfigError
+from .schema import DROPDOWN_HEADERS, SHEETS
 
 DEFAULT_UNITS = (
     "民政課",
@@ -58,9 +61,10 @@ class Config:
     meetings: Meetings = field(default_factory=Meetings)
     cedaw: Cedaw = field(default_factory=Cedaw)
     measures: Measures = field(default_factory=Measures)
-    report_template: Path | None = (
-        None  # an edited copy of the Word template; None: the shipped one
-    )
+    report_template: Path | None = None
+    """An edited copy of the Word template; None: the shipped one."""
+    aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The agency's own words for dropdown values: column header → {word: allowed value}."""
 
 
 _KINDS = {"int": int, "float": float, "str": str}
@@ -122,6 +126,8 @@ def config_from_dict(data: dict, *, base: Path | None = None) -> Config:
         config = replace(config, agency=agency.strip())
     if "units" in data:
         config = replace(config, units=_units(data["units"]))
+    if "aliases" in data:
+        config = replace(config, aliases=_aliases(data["aliases"]))
     if "report_template" in data:
         template = _typed("report_template", data["report_template"], str)
         config = replace(config, report_template=_template(template, base or Path.cwd()))
@@ -141,6 +147,35 @@ def _units(value: object) -> tuple[str, ...]:
     if len(set(units)) != len(units):
         raise ConfigError("設定檔「units」有重複的單位名稱。")
     return units
+
+
+def _aliases(value: object) -> dict[str, dict[str, str]]:
+    """[aliases.<欄位>] tables: each word must lead to an allowed value of that column."""
+    example = '例如 [aliases.人員類別] 之下寫 "替代役" = "自僱非公務人員"'
+    if not isinstance(value, dict):
+        raise ConfigError(f"設定檔「aliases」須為區段，{example}。")
+    columns = {c.header: c for s in SHEETS for c in s.columns if c.has_dropdown}
+    aliases: dict[str, dict[str, str]] = {}
+    for header, words in value.items():
+        if header not in DROPDOWN_HEADERS:
+            raise ConfigError(
+                f"設定檔「[aliases.{header}]」：「{header}」不是有下拉選單的欄位。"
+                f"可用的欄位：{'、'.join(sorted(DROPDOWN_HEADERS))}。"
+            )
+        if not isinstance(words, dict):
+            raise ConfigError(f"設定檔「aliases.{header}」須為區段，{example}。")
+        allowed = {choice_key(a): a for a in columns[header].allowed}
+        aliases[header] = {}
+        for word, target in words.items():
+            key = f"aliases.{header}.{word}"
+            chosen = allowed.get(choice_key(target)) if isinstance(target, str) else None
+            if chosen is None:
+                raise ConfigError(
+                    f"設定檔「{key}」對應到「{target}」，不是「{header}」的選項；"
+                    f"可用的選項：{'、'.join(columns[header].allowed)}。"
+                )
+            aliases[header][word] = chosen
+    return aliases
 
 
 def _template(value: str, base: Path) -> Path:

@@ -116,7 +116,7 @@ def check(paths: list[Path], config: Config) -> Outcome:
     by_year: dict[int, list[CleanWorkbook]] = {}
     for raw in folder.workbooks:
         who = identify(raw, config)
-        clean = validate_workbook(raw, who.unit or "", who.year)
+        clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
         problems += who.problems + clean.problems
         if who.unit is not None and who.year is not None:
             by_year.setdefault(who.year, []).append(clean)
@@ -164,7 +164,7 @@ def build(
             + _causes(folder.problems, identified)
         )
     year = year if year is not None else years[-1]
-    sorted_ = _sort(folder.problems, identified, year)
+    sorted_ = _sort(folder.problems, identified, year, config)
     if not sorted_.accepted and not any(who.year == year for _, who in identified):
         found = f"（找到的年度：{'、'.join(map(str, years))}）" if years else ""
         raise UsageError(
@@ -235,7 +235,7 @@ def ordered(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def _sort(unreadable: list[Problem], identified: list, year: int) -> _Sorted:
+def _sort(unreadable: list[Problem], identified: list, year: int, config: Config) -> _Sorted:
     """Split workbooks into this year's (validated), other years' and unusable ones."""
     rejected: list[FileRejected] = [{"file": p.file, "reason": p.message} for p in unreadable]
     out = _Sorted([], [], [], rejected, list(unreadable))
@@ -262,7 +262,7 @@ def _sort(unreadable: list[Problem], identified: list, year: int) -> _Sorted:
                 }
             )
             continue
-        clean = validate_workbook(raw, who.unit or "", who.year)
+        clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
         out.problems += clean.problems
         if who.unit is not None and who.year is not None:
             out.accepted.append(clean)

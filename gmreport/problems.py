@@ -73,6 +73,11 @@ CATALOGUE: dict[str, Rule] = {
     "info-missing": Rule(
         E, "基本資料「{field}」未填寫。", "請在「基本資料」工作表 B 欄填寫{field}。"
     ),
+    "western-year": Rule(
+        E,
+        "基本資料「年度」填寫「{value}」，是西元年。",
+        "請改填民國年度 {suggestion}（民國年 = 西元年 − 1911）。",
+    ),
     "bad-year": Rule(
         E,
         "基本資料「年度」填寫「{value}」不是有效的民國年度。",
@@ -163,6 +168,26 @@ CATALOGUE: dict[str, Rule] = {
         E,
         "「{column}」填寫中文數字「{value}」。",
         "請改填阿拉伯數字「{suggestion}」。",
+    ),
+    "number-too-large": Rule(
+        E,
+        "「{column}」填寫「{value}」，數字大得不合理（1 兆以上），此列不列入統計。",
+        "請確認數值與單位：金額以元、人數以人計。",
+    ),
+    "implausible-count": Rule(
+        W,
+        "「{column}」填寫「{value}」，單一列超過 100,000 人，請確認是否誤植。",
+        "若數字正確可不處理；若為誤植請更正。",
+    ),
+    "phone-like-number": Rule(
+        W,
+        "「{column}」填寫「{value}」，看起來像電話號碼而不是人數。",
+        "請確認此欄填的是人數；聯絡電話請填在「基本資料」。",
+    ),
+    "executed-over-allocated": Rule(
+        W,
+        "執行數 {value} 元高於編列數 {detail} 元。",
+        "請確認金額；若確有追加預算，可在「說明」欄註明。",
     ),
     "not-whole": Rule(
         E, "「{column}」填寫「{value}」，人數須為 0 以上的整數。", "請填 0 以上的整數。"

@@ -55,6 +55,15 @@ CIVIL_SERVANT, CONTRACT_STAFF, WORKER, SELF_EMPLOYED = (
     "自僱非公務人員",
 )
 STAFF_TYPES = (CIVIL_SERVANT, CONTRACT_STAFF, WORKER, SELF_EMPLOYED)
+STAFF_ALIASES: Mapping[str, str] = MappingProxyType(
+    {
+        **dict.fromkeys(("約僱人員", "約聘人員", "聘用人員", "聘任人員", "約聘僱"), CONTRACT_STAFF),
+        **dict.fromkeys(("技工", "工友", "駕駛", "駐衛警察"), WORKER),
+        "考試錄取人員": CIVIL_SERVANT,
+        **dict.fromkeys(("臨時人員", "計畫人員"), SELF_EMPLOYED),
+    }
+)
+"""The words personnel offices use for a 人員類別 (SPEC §2), accepted silently."""
 EVERYONE = TrainingGroup("all", "全機關", STAFF_TYPES)
 """The whole agency: the group of the plan's 完訓率 target."""
 TRAINING_GROUPS = (
@@ -274,7 +283,13 @@ SHEETS: tuple[Sheet, ...] = (
             _name("同名者請加註記區分，例如 王小明(A)。"),
             _gender(),
             _choice(
-                "人員類別", "staff_type", STAFF_TYPES, "依人員身分選填。", required=True, width=14
+                "人員類別",
+                "staff_type",
+                STAFF_TYPES,
+                "依人員身分選填（填「約僱人員」「技工」「工友」等常用稱呼亦可）。",
+                required=True,
+                aliases=STAFF_ALIASES,
+                width=14,
             ),
             _yesno("主管", "supervisor", "擔任主管職務者填「是」"),
             _yesno("性別業務承辦人", "gender_officer", "承辦性別平等業務者填「是」"),
@@ -422,6 +437,9 @@ SHEETS: tuple[Sheet, ...] = (
 SHEETS_BY_NAME = MappingProxyType({s.name: s for s in SHEETS})
 SHEETS_BY_KEY = MappingProxyType({s.key: s for s in SHEETS})
 KNOWN_SHEETS = frozenset({INSTRUCTIONS_SHEET, INFO_SHEET, *SHEETS_BY_NAME})
+
+DROPDOWN_HEADERS = frozenset(c.header for s in SHEETS for c in s.columns if c.has_dropdown)
+"""The headers of dropdown columns: the config may add words for their values."""
 
 HEADER_SEARCH_ROWS = 10
 """A reader looks for the header row within this many rows at the top of a sheet."""

@@ -8,7 +8,7 @@ accounted for (read = counted + excluded).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -18,7 +18,7 @@ from . import cells
 from .cells import CellProblem
 from .config import Config
 from .figures import Rows
-from .format import ROC_OFFSET, roc_date
+from .format import ROC_OFFSET, number, roc_date
 from .problems import Problem, problem
 from .read import RawWorkbook, SheetData
 from .schema import (
@@ -34,6 +34,13 @@ from .schema import (
 )
 
 INTERNAL_AUDIENCE_WORDS = ("同仁", "員工", "公務人員", "本所", "內部", "職員", "主管")
+TOO_LARGE = 10**12
+"""A number this large is no real count or amount (and would overflow what draws it)."""
+MAX_COUNT_PER_ROW = 100_000
+"""More people than this in one row is likely a typo: a warning."""
+_PHONE = re.compile(r"0\d{8,9}")
+Aliases = Mapping[str, Mapping[str, str]]
+"""The config's own words for dropdown values: column header → {word: allowed value}."""
 
 
 @dataclass
@@ -111,7 +118,18 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     year = None
     if values["year"]:
         year = parse_year(raw.info.get("year"))
-        if year is None:
+        western = _western_year(raw.info.get("year"))
+        if western is not None:
+            found.append(
+                problem(
+                    "western-year",
+                    cell=raw.info_cells["year"],
+                    value=values["year"],
+                    suggestion=western - ROC_OFFSET,
+                    **where,
+                )
+            )
+        elif year is None:
             found.append(
                 problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where)
             )
@@ -119,35 +137,47 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
 
 
 def parse_year(raw: object) -> int | None:
-    """The ROC year of 年度: 113, '113', '113年', '民國113年度', '１１３', or a Western 2024.
+    """The ROC year of 年度: 113, '113', '113年', '民國113年度', '１１３'; None otherwise.
 
-    A year later than next year is taken for a typo: it would otherwise become "the
-    latest year" of a build and set every real workbook aside.
+    A Western year (2024) is not taken (SPEC §2: an error suggesting the ROC year). A year
+    later than next year is taken for a typo: it would otherwise become "the latest year"
+    of a build and set every real workbook aside.
     """
+    year = _year_number(raw)
+    if year is None or year > ROC_OFFSET:
+        return None
+    return year if 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
+
+
+def _western_year(raw: object) -> int | None:
+    """The year typed, when it is a Western one (2025)."""
+    year = _year_number(raw)
+    return year if year is not None and ROC_OFFSET < year < 10_000 else None
+
+
+def _year_number(raw: object) -> int | None:
     if isinstance(raw, str):
         raw = re.sub(r"^民國|年度?$", "", cells.normalize(raw)).strip()
     try:
         value = cells.parse_number(raw)
     except CellProblem:
         return None
-    if not value.is_integer():
-        return None
-    year = int(value)
-    if year > ROC_OFFSET:
-        year -= ROC_OFFSET
-    return year if 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
+    return int(value) if value.is_integer() else None
 
 
-def validate_workbook(raw: RawWorkbook, unit: str, year: int | None) -> CleanWorkbook:
+def validate_workbook(
+    raw: RawWorkbook, unit: str, year: int | None, aliases: Aliases | None = None
+) -> CleanWorkbook:
     """Type every cell of every data sheet of `raw`, collecting problems, for `year`.
 
     With `year` None (年度 unreadable) rows are checked but not against the year.
+    `aliases` are the config's own words for dropdown values.
     """
     clean = CleanWorkbook(raw.file, unit, year, {}, {}, [])
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():
-        frame, count, found = _validate_sheet(data, year)
+        frame, count, found = _validate_sheet(data, year, aliases or {})
         clean.frames[data.sheet.key] = frame
         clean.rows.setdefault(data.sheet.name, RowCount()).add(count)
         clean.problems.extend(found)
@@ -161,9 +191,12 @@ def validate_workbook(raw: RawWorkbook, unit: str, year: int | None) -> CleanWor
 
 
 def _validate_sheet(
-    data: SheetData, year: int | None
+    data: SheetData, year: int | None, aliases: Aliases
 ) -> tuple[pd.DataFrame, RowCount, list[Problem]]:
     sheet = data.sheet
+    lookups = {
+        c.key: choice_lookup(c, aliases.get(c.header, {})) for c in sheet.columns if c.has_dropdown
+    }
     found: list[Problem] = []
     records: dict[int, dict[str, object]] = {}
     excluded = 0
@@ -172,17 +205,20 @@ def _validate_sheet(
         row_problems: list[Problem] = []
         for column, raw in zip(sheet.columns, values, strict=True):
             try:
-                record[column.key] = parse_cell(column, raw)
+                record[column.key] = value = parse_cell(column, raw, lookups.get(column.key))
+                doubt = _implausible(column, raw, value)
             except CellProblem as e:
                 if _cell(data, column, row) in data.error_cells:
                     continue  # named already as an Excel error value
+                doubt = e
+            if doubt is not None:
                 row_problems.append(
                     problem(
-                        e.code,
+                        doubt.code,
                         sheet=sheet.name,
                         cell=_cell(data, column, row),
                         column=column.header,
-                        **e.params,
+                        **doubt.params,
                     )
                 )
         row_problems += _row_checks(sheet, data, row, record, year)
@@ -202,8 +238,9 @@ def _cell(data: SheetData, column: Column, row: int) -> str:
     return data.cell(column.key, row) if column.key in data.letters else f"第{row}列"
 
 
-def parse_cell(column: Column, raw: object) -> object:
-    """The typed value of one cell, or CellProblem."""
+def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = None) -> object:
+    """The typed value of one cell, or CellProblem. A dropdown column's value is found in
+    `lookup` (see `choice_lookup`), by default the schema's own."""
     if cells.is_blank(raw):
         if column.required:
             raise CellProblem("required-blank")
@@ -214,12 +251,12 @@ def parse_cell(column: Column, raw: object) -> object:
         case Kind.NAME:
             return cells.name(raw)
         case Kind.CHOICE | Kind.YESNO:
-            value = _choose(column, raw)
+            value = _choose(column, raw, lookup or choice_lookup(column))
             return value == YES if column.kind is Kind.YESNO else value
         case Kind.DATE:
             return cells.parse_date(raw)
         case Kind.COUNT:
-            n = cells.parse_number(raw)
+            n = _number(raw)
             if n < 0:
                 raise CellProblem("negative", value=cells.text(raw))
             if not n.is_integer():
@@ -231,7 +268,7 @@ def parse_cell(column: Column, raw: object) -> object:
                 raise CellProblem("hours-out-of-range", value=cells.text(raw))
             return n
         case Kind.AMOUNT:
-            n = cells.parse_number(raw)
+            n = _number(raw)
             if n < 0:
                 raise CellProblem("negative", value=cells.text(raw))
             return n
@@ -249,12 +286,38 @@ _BLANK = {
 }
 
 
-def _choose(column: Column, raw: object) -> str:
+def _number(raw: object) -> float:
+    n = cells.parse_number(raw)
+    if abs(n) >= TOO_LARGE:
+        raise CellProblem("number-too-large", value=cells.text(raw))
+    return n
+
+
+def _implausible(column: Column, raw: object, value: object) -> CellProblem | None:
+    """A warning for a count that a person probably did not mean: a phone number, or more
+    people in one row than is likely."""
+    if column.kind is not Kind.COUNT or not isinstance(value, int):
+        return None
+    if isinstance(raw, str) and _PHONE.fullmatch(re.sub(r"[\s-]", "", cells.normalize(raw))):
+        return CellProblem("phone-like-number", value=cells.text(raw))
+    if value > MAX_COUNT_PER_ROW:
+        return CellProblem("implausible-count", value=cells.text(raw))
+    return None
+
+
+def choice_lookup(column: Column, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each way of typing a value of a dropdown column (see `cells.choice_key`) → the value:
+    the allowed values, the schema's aliases and the config's `extra` words."""
+    words = {**column.aliases, **(extra or {})}
+    return {cells.choice_key(w): v for w, v in words.items()} | {
+        cells.choice_key(c): c for c in column.allowed
+    }
+
+
+def _choose(column: Column, raw: object, lookup: Mapping[str, str]) -> str:
     value = cells.normalize(raw)
-    value = column.aliases.get(value, value)
-    for choice in column.allowed:
-        if value.casefold() == choice.casefold():
-            return choice
+    if (chosen := lookup.get(cells.choice_key(value))) is not None:
+        return chosen
     if column.choices == CEDAW_AUDIENCES and any(w in value for w in INTERNAL_AUDIENCE_WORDS):
         raise CellProblem(
             "cedaw-internal-audience", value=cells.text(raw), choices=quote(column.allowed)
@@ -312,6 +375,22 @@ def _row_checks(
                 cell=_cell(data, sheet.column("end"), row),
                 value=roc_date(end),
                 detail=roc_date(start),
+            )
+        )
+    allocated, executed = record.get("allocated"), record.get("executed")
+    if (
+        sheet.key == "budget"
+        and isinstance(allocated, float)
+        and isinstance(executed, float)
+        and executed > allocated
+    ):
+        found.append(
+            problem(
+                "executed-over-allocated",
+                sheet=sheet.name,
+                cell=_cell(data, sheet.column("executed"), row),
+                value=number(executed),
+                detail=number(allocated),
             )
         )
     return found

@@ -168,6 +168,7 @@ MAKERS: dict[str, Maker] = {
     "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
     "info-missing": _info(3, None),
     "bad-year": _info(4, "明年"),
+    "western-year": _info(4, 2025),
     "unknown-unit": _info(3, "總務課"),
     "other-agency": _info(2, "高雄市鼓山區公所"),
     "other-year": _other_year,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,10 @@ CASES = {
     "not-whole": ("CEDAW宣導", 0, 5, "2.5", "F3"),
     "negative": ("性別預算", 0, 2, -5, "C3"),
     "cedaw-internal-audience": ("CEDAW宣導", 0, 2, "本所同仁", "C3"),
+    "number-too-large": ("性別預算", 0, 2, 10**12, "C3"),
+    "implausible-count": ("CEDAW宣導", 0, 5, 250000, "F3"),
+    "phone-like-number": ("CEDAW宣導", 0, 5, "0912345678", "F3"),
+    "executed-over-allocated": ("性別預算", 0, 3, 700000, "D3"),
 }
 
 
@@ -154,3 +159,114 @@ def test_duplicates_across_units_are_listed_in_the_folders_order(
     assert figures is not None
     rejected = [f["file"] for f in figures["files"]["rejected"]]
     assert rejected == ["000.xlsx", "111.xlsx", "aaa.xlsx", "zzz.xlsx"]
+
+
+# The words offices really type (SPEC §2 ★)
+
+
+@pytest.mark.parametrize(
+    ("typed", "group"),
+    [
+        ("約僱人員", "civil_servants"),
+        ("聘用人員", "civil_servants"),
+        ("考試錄取人員", "civil_servants"),
+        ("技工", "other_staff"),
+        ("駐衛警察", "other_staff"),
+        ("臨時人員", "other_staff"),
+        (" 約聘 僱人員 ", "civil_servants"),
+        ("ＥＸ", None),
+    ],
+)
+def test_staff_words_personnel_offices_use(make_workbook, typed, group):
+    from gmreport.pipeline import build
+
+    path = make_workbook({"人員名冊": [["王小明", "男", typed]]})
+    problems = _problems(path)
+    if group is None:
+        assert [(p.code, p.cell) for p in problems] == [("bad-choice", "C3")]
+        return
+    assert problems == []
+    figures = build(path.parent, path.parent / "out", Config()).figures
+    assert figures is not None
+    assert figures["training"]["groups"][group]["required"]["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("sheet", "col", "typed"),
+    [
+        ("CEDAW宣導", 3, "podcast"),
+        ("CEDAW宣導", 3, "ＰＯＤＣＡＳＴ"),
+        ("CEDAW宣導", 3, " Pod cast "),
+        ("培力紀錄", 2, "ｃｅｄａｗ"),
+        ("人員名冊", 1, " 女 "),
+    ],
+)
+def test_choices_match_ignoring_spaces_width_and_latin_case(
+    make_workbook, valid_rows, sheet, col, typed
+):
+    rows = valid_rows | {"CEDAW宣導": [list(CEDAW_ROW)]}
+    _set(rows, sheet, 0, col, typed)
+    assert _problems(make_workbook(rows)) == []
+
+
+def test_an_agencys_own_words_from_the_config(make_workbook):
+    config = config_from_dict(
+        {
+            "aliases": {
+                "人員類別": {"替代役": "自僱非公務人員", "約用": "約聘僱人員"},
+                "性別": {"M": "男", "F": "女"},
+            }
+        }
+    )
+    path = make_workbook(
+        {
+            "人員名冊": [["甲", "m", "替代役"], ["乙", "F", "約用"]],
+            "性平小組成員": [["丙", "M", "主任秘書", "召集人"]],
+        }
+    )
+    assert _problems(path, config) == []
+    assert {p.code for p in _problems(path)} == {"bad-choice"}  # not without the config
+
+
+@pytest.mark.parametrize(
+    ("aliases", "named"),
+    [
+        ({"人員類別": {"替代役": "役男"}}, "aliases.人員類別.替代役"),
+        ({"人員類別": {"替代役": 3}}, "aliases.人員類別.替代役"),
+        ({"姓名": {"王": "王小明"}}, "[aliases.姓名]"),
+        ({"人員類別": "替代役"}, "aliases.人員類別"),
+        ("替代役", "aliases"),
+    ],
+)
+def test_an_alias_to_no_allowed_value_is_a_config_error_naming_the_key(aliases, named):
+    from gmreport.problems import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape(f"「{named}」")):
+        config_from_dict({"aliases": aliases})
+
+
+def test_a_western_year_is_an_error_suggesting_the_roc_year(make_workbook, valid_rows):
+    path = make_workbook(valid_rows, edit=lambda wb: _set_info(wb, "年度", "2025年"))
+    [p] = _problems(path)
+    assert (p.code, p.cell) == ("western-year", "B4")
+    assert "114" in p.hint
+
+
+def test_no_number_a_person_types_crashes_the_build(tmp_path, make_workbook, valid_rows):
+    from gmreport.pipeline import build
+
+    rows = valid_rows | {
+        "CEDAW宣導": [["宣導", "113/5/5", "一般民眾", "實體活動", "綜合", 10**20, 1e300, 0]],
+        "性別預算": [["計畫", "計畫類", 1e308, 1, 0, 0, 0]],
+        "其他性平措施": [["措施", "項目", "113/6/1", "文宣", "0912345678", 3, 0]],
+    }
+    path = make_workbook(rows, folder=tmp_path / "in")
+    outcome = build(path.parent, tmp_path / "out", Config(), draft=True)
+    codes = sorted((p.code, p.cell) for p in outcome.problems)
+    assert codes == [
+        ("number-too-large", "C3"),
+        ("number-too-large", "F3"),
+        ("number-too-large", "G3"),
+        ("phone-like-number", "E3"),
+    ]
+    assert (tmp_path / "out" / "113年度性別主流化執行成果報告.docx").is_file()
