@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .problems import OutputError
+from .problems import OutputError, os_reason
 
 
 @contextlib.contextmanager
@@ -23,22 +23,27 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.close(fd)
     except OSError as e:
         raise OutputError(
-            f"無法在「{path.parent}」建立輸出檔（{e.strerror}），請確認資料夾存在且有寫入權限。"
+            f"無法在「{path.parent}」建立輸出檔（{os_reason(e)}），請確認資料夾存在且有寫入權限。"
         ) from None
     tmp_path = Path(tmp)
     try:
-        yield tmp_path
         try:
-            # mkstemp makes the file private (0600); an output gets the permissions any new
-            # file of the person's would, so a colleague on a shared folder can open it.
+            yield tmp_path
+        except OSError as e:  # while writing: a full disk, a device gone
+            raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
+        # mkstemp makes the file private (0600); an output gets the permissions any new
+        # file of the person's would, so a colleague on a shared folder can open it. A
+        # file system without permissions (a USB stick) may refuse: that is no failure.
+        with contextlib.suppress(OSError):
             os.chmod(tmp_path, 0o666 & ~_umask())
+        try:
             os.replace(tmp_path, path)
         except PermissionError:
             raise OutputError(
                 f"無法寫入「{path}」：檔案可能正在 Word 或 Excel 中開啟，請關閉後再執行。"
             ) from None
         except OSError as e:
-            raise OutputError(f"無法寫入「{path}」（{e.strerror}）。") from None
+            raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
     finally:
         tmp_path.unlink(missing_ok=True)
 

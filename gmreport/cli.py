@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -32,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    sys.unraisablehook = _log_unraisable  # e.g. a zip file left open when a disk is full
     parser = _parser()
     try:
         args, extra = parser.parse_known_args(argv)
@@ -61,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr,
         )
         return EXIT_BUG
+
+
+def _log_unraisable(unraisable: Any) -> None:
+    """Python's note of an error it could not raise goes to the log, not to the person."""
+    log = Path(tempfile.gettempdir()) / "gmreport-error.log"
+    with contextlib.suppress(OSError), log.open("a", encoding="utf-8") as f:
+        traceback.print_exception(unraisable.exc_value, file=f)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -116,7 +125,7 @@ _MESSAGES = (
     (r"argument (\S+): invalid int value: '([^']*)'", "{0} 須為整數，目前是「{1}」"),
     (r"argument (\S+): ignored explicit argument '([^']*)'", "{0} 不接受值「{1}」"),
     (r"ambiguous option: (\S+) could match (.+)", "選項 {0} 不明確，可能是：{1}"),
-    (r"argument (\S+): (.+)", "{0}：{1}"),  # our own type checks, already in Chinese
+    (r"argument (\S+): ([^A-Za-z]+)", "{0}：{1}"),  # our own type checks, already in Chinese
 )
 
 
@@ -137,12 +146,12 @@ def _translate(message: str) -> str:
 def _roc_year(text: str) -> int:
     """--year as typed: a ROC year such as 114; a Western year is a usage error naming 114."""
     value = text.strip()
-    if not value.isdecimal():
+    if not value.isdecimal() or len(value) > 4:
         raise argparse.ArgumentTypeError(f"須為民國年度的數字，例如 114，目前是「{text}」")
     year = int(value)
     if year > ROC_OFFSET:
         raise argparse.ArgumentTypeError(
-            f"「{year}」是西元年，請填民國年度 {year - ROC_OFFSET}（民國年 = 西元年 − 1911）"
+            f"「{year}」是西元年，請填民國年度 {year - ROC_OFFSET}（民國年 = 西元年減 1911）"
         )
     if not 1 <= year <= MAX_ROC_YEAR:
         raise argparse.ArgumentTypeError(f"「{year}」不是合理的民國年度，請填例如 114")
@@ -174,7 +183,6 @@ def _parser() -> argparse.ArgumentParser:
     templates.add_argument(
         "--out",
         type=Path,
-        default=DEFAULT_TEMPLATES,
         metavar="資料夾",
         help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）",
     )
@@ -212,7 +220,6 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--output",
         type=Path,
-        default=DEFAULT_OUTPUT,
         metavar="資料夾",
         help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）",
     )
@@ -244,10 +251,24 @@ def _templates(args: argparse.Namespace) -> int:
     def say(path: Path, written: bool) -> None:
         _echo(f"已產生 {path}" if written else f"略過 {path}（檔案已存在，未覆寫）")
 
-    blanks = templates(_config(args), args.out, args.year, progress=say)
+    folder = _output(args.out, DEFAULT_TEMPLATES, "--out")
+    blanks = templates(_config(args), folder, args.year, progress=say)
     count = sum(w for _, w in blanks.paths)
-    _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{args.out}」。")
+    _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{folder}」。")
     return EXIT_OK
+
+
+def _output(given: Path | None, default: Path, option: str) -> Path:
+    """The output folder: the one given, or the default, which must be able to be a folder."""
+    if given is not None:
+        return given
+    blocking = next((p for p in (default, *default.parents) if p.is_file()), None)
+    if blocking is not None:
+        raise UsageError(
+            f"沒有指定 {option}，預設輸出到「{default}」，但目前的資料夾中「{blocking}」是一個檔案。"
+            f"請以 {option} 指定另一個資料夾。"
+        )
+    return default
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -263,7 +284,7 @@ def _check(args: argparse.Namespace) -> int:
         )
         # UTF-8 bytes whatever the console's code page: a file name cp950 lacks stays whole.
         sys.stdout.flush()
-        sys.stdout.buffer.write((text + "\n").encode("utf-8"))
+        sys.stdout.buffer.write((text + "\n").encode("utf-8", errors="replace"))
         sys.stdout.buffer.flush()
     else:
         _print_problems(outcome.problems)
@@ -284,7 +305,7 @@ def _build(args: argparse.Namespace) -> int:
         )
     outcome = build(
         args.input or DEFAULT_INPUT,
-        args.output,
+        _output(args.output, DEFAULT_OUTPUT, "--output"),
         config,
         year=args.year,
         draft=args.draft,

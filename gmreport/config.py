@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 import tomllib
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .cells import choice_key
-from .problems import ConfigError
+from .problems import ConfigError, os_reason
 from .schema import DROPDOWN_HEADERS, SHEETS
 
 DEFAULT_UNITS = (
@@ -82,7 +83,12 @@ def load_config(path: Path | None) -> Config:
     except IsADirectoryError:
         raise ConfigError(f"設定檔「{path}」是資料夾，請指定 .toml 檔案。") from None
     except OSError as e:
-        raise ConfigError(f"無法讀取設定檔「{path}」：{e.strerror}。") from None
+        raise ConfigError(f"無法讀取設定檔「{path}」：{os_reason(e)}。") from None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ConfigError(
+            f"設定檔「{path}」存成了 UTF-16（記事本的「Unicode」），無法讀取。"
+            "請以記事本開啟，「另存新檔」時將「編碼」選為 UTF-8 後儲存。"
+        )
     try:
         text = raw.decode("utf-8-sig")  # Windows Notepad may begin the file with a BOM
     except UnicodeDecodeError:
@@ -93,6 +99,10 @@ def load_config(path: Path | None) -> Config:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
+        if re.search(r"overwrite|twice", str(e)):
+            raise ConfigError(
+                f"設定檔「{path}」{_where(str(e))}的項目或區段與前面重複，請刪除或合併其中一個。"
+            ) from None
         raise ConfigError(f"設定檔「{path}」{_where(str(e))}格式錯誤，{_TOML_HINT}") from None
     return config_from_dict(data, base=path.parent)
 
@@ -209,7 +219,7 @@ def _typed(key: str, value: object, kind: type):
         raise ConfigError(f"設定檔「{key}」須為一般數字，目前是「{value}」。")
     if isinstance(value, bool) or not isinstance(value, kind):
         wanted = {int: "整數", float: "數字", str: "文字"}[kind]
-        raise ConfigError(f"設定檔「{key}」須為{wanted}，目前是「{value!r}」。")
+        raise ConfigError(f"設定檔「{key}」須為{wanted}，目前是「{value}」。")
     return value
 
 

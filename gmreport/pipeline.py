@@ -166,10 +166,13 @@ def build(
     year = year if year is not None else years[-1]
     sorted_ = _sort(folder.problems, identified, year, config)
     if not sorted_.accepted and not any(who.year == year for _, who in identified):
-        found = f"（找到的年度：{'、'.join(map(str, years))}）" if years else ""
+        causes = _causes(folder.problems, identified)
+        if causes:  # files that could not be placed: the data is what must change
+            raise GmreportError(f"「{input_dir}」中沒有可彙整的 {year} 年度填報檔。{causes}")
+        found = "、".join(map(str, years))
         raise UsageError(
-            f"「{input_dir}」中沒有 {year} 年度的填報檔{found}。請以 --year 指定年度。"
-            + _causes(folder.problems, identified)
+            f"「{input_dir}」中沒有 {year} 年度的填報檔（找到的年度：{found}），"
+            f"請改以 --year {years[-1]} 執行，或確認資料夾。"
         )
     across = check_across(sorted_.accepted)
     problems = sorted_.problems + across.problems

@@ -6,6 +6,7 @@ template that says what is wrong and how to fix it. Tests assert on codes, not w
 
 from __future__ import annotations
 
+import errno
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -30,7 +31,7 @@ CATALOGUE: dict[str, Rule] = {
     # The file as a whole
     "not-a-workbook": Rule(
         E,
-        "檔案不是 Excel 活頁簿（.xlsx），判斷為{detail}，無法讀取。",
+        "檔案不是 Excel 活頁簿（.xlsx），判斷為「{detail}」，無法讀取。",
         "請以 Excel 開啟後「另存新檔」為「Excel 活頁簿 (*.xlsx)」，或將此檔移出資料夾。",
     ),
     "legacy-xls": Rule(
@@ -100,8 +101,8 @@ CATALOGUE: dict[str, Rule] = {
     ),
     "duplicate-unit": Rule(
         E,
-        "{unit} 有兩個 {year} 年度的檔案：「{detail}」。",
-        "請確認哪一個是正確版本，將另一個移出資料夾。",
+        "{unit}有兩個以上 {year} 年度的檔案：「{detail}」。",
+        "請確認哪一個是正確版本，將其他的移出資料夾。",
     ),
     "unknown-sheet": Rule(
         E,
@@ -272,7 +273,7 @@ def problem(
 ) -> Problem:
     """Make the problem `code` of the catalogue, filling its message templates."""
     rule = CATALOGUE[code]
-    params = {"sheet": sheet, **params, "value": _short(params.get("value", ""))}
+    params = {"sheet": sheet, "unit": unit, **params, "value": _short(params.get("value", ""))}
     return Problem(
         code,
         rule.severity,
@@ -300,6 +301,25 @@ class _Blank(dict):
 def count_by_severity(problems: list[Problem]) -> Issues:
     errors = sum(p.is_error for p in problems)
     return {"errors": errors, "warnings": len(problems) - errors}
+
+
+_OS_REASONS = {
+    errno.ENOENT: "找不到檔案或資料夾",
+    errno.ENOTDIR: "路徑中有一段是檔案而不是資料夾",
+    errno.EISDIR: "這是資料夾，不是檔案",
+    errno.EACCES: "沒有權限",
+    errno.EPERM: "系統不允許這項操作",
+    errno.EROFS: "這個位置是唯讀的",
+    errno.ENOSPC: "磁碟空間不足",
+    errno.ENAMETOOLONG: "檔名或路徑太長",
+    errno.EEXIST: "已有同名的檔案",
+    errno.EBUSY: "檔案正被其他程式使用",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """What went wrong with a file, in Chinese (the system's own words are English)."""
+    return _OS_REASONS.get(e.errno or 0, f"系統錯誤（代碼 {e.errno}）")
 
 
 class GmreportError(Exception):

@@ -16,7 +16,7 @@ import pandas as pd
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from . import cells
-from .problems import Problem, problem
+from .problems import Problem, os_reason, problem
 from .safety import Refused, SheetInfo, inspect_workbook
 from .schema import (
     HEADER_SEARCH_ROWS,
@@ -108,9 +108,9 @@ def read_workbook(path: Path) -> RawWorkbook:
             keep_default_na=False,  # "N/A" or "NA" typed in a cell is text to check, not blank
         )
     except PermissionError as e:
-        raise Refused("unreadable", e.strerror or "沒有讀取權限") from None
-    except Exception as e:  # calamine's own errors carry no stable type
-        raise Refused("corrupt", f"{type(e).__name__}: {e}"[:200]) from None
+        raise Refused("unreadable", os_reason(e)) from None
+    except Exception:  # calamine's own errors carry no stable type
+        raise Refused("corrupt", "試算表內容無法解讀") from None
     workbook = RawWorkbook(path, {}, {}, {}, [], {})
     by_name = {_sheet_name(name): name for name in grids}
     if INFO_SHEET in by_name:

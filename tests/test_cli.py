@@ -145,7 +145,7 @@ def test_an_output_that_is_a_file_is_a_usage_error(tmp_path):
     (tmp_path / "output").write_text("not a folder", encoding="utf-8")
     done = run("build", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr.startswith("錯誤：輸出位置「output」是檔案，不是資料夾；--output")
+    assert done.stderr.startswith("錯誤：沒有指定 --output，預設輸出到「output」，但目前的資料夾中")
 
 
 # Every message in the officer's language (SPEC §5, issue 10)
@@ -155,7 +155,7 @@ ALLOWED_WORDS = {
     *("gmreport", "templates", "check", "build", "help", "version", "year", "input"),
     *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml"),
     *("xlsx", "xls", "docx", "CEDAW", "JSON", "PDF", "Word", "Excel", "LibreOffice", "UTF"),
-    *("Big5", "BOM", "h", "agency", "units", "training", "report_template"),  # -h; config keys
+    *("Big5", "BOM", "Unicode", "h", "agency", "units", "training", "report_template"),
     *("biuld", "ouput", "yaer", "abc", "x"),  # what the tests type, quoted back
 }
 
@@ -253,7 +253,7 @@ def test_build_says_why_no_workbook_could_be_placed(tmp_path, make_workbook, val
     inbox = tmp_path / "填報"
     path = make_workbook(valid_rows, folder=inbox, edit=_without_year)
     done = run("build", "--input", "填報", *(["--year", year] if year else []), cwd=tmp_path)
-    assert done.returncode == (1 if year is None else 2)
+    assert done.returncode == 1
     assert f"{path.name} › 基本資料!B4：基本資料「年度」未填寫" in done.stderr
 
 
@@ -330,3 +330,62 @@ def test_help_columns_line_up_with_chinese_placeholders(command, tmp_path):
         if found := re.match(r"(  (?:-|路徑).*?\s{2,})\S", line):  # options and 路徑
             starts.add(display_width(found[1]))
     assert len(starts) == 1, text
+
+
+def test_year_messages_survive_a_cp950_console(tmp_path):
+    for args, expected in (
+        (("build", "--year", "2025"), "民國年 = 西元年減 1911"),
+        (("build", "--year", "1" * 5000), "須為民國年度的數字"),
+    ):
+        done = run(*args, cwd=tmp_path, encoding="cp950")
+        assert done.returncode == 2
+        assert expected in done.stderr and "?" not in done.stderr
+        assert _english(done.stderr) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[training]\nhours_general = 2\nhours_general = 3\n", "與前面重複"),
+        (b"[cedaw]\nmin_sessions = 2\n[cedaw]\nmin_sessions = 3\n", "與前面重複"),
+        ('agency = "臺南市"\n'.encode("utf-16"), "UTF-16"),
+    ],
+    ids=["key-twice", "section-twice", "notepad-unicode"],
+)
+def test_config_mistakes_are_named_in_chinese(tmp_path, content, message):
+    (tmp_path / "gmreport.toml").write_bytes(content)
+    done = run("templates", "--out", "範本", cwd=tmp_path)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert _english(done.stderr) == []
+
+
+def test_a_report_template_that_is_no_docx_is_a_config_error(tmp_path):
+    shutil.copytree(SAMPLES, tmp_path / "input_samples")
+    (tmp_path / "範本.docx").write_text("not a Word file", encoding="utf-8")
+    (tmp_path / "gmreport.toml").write_text('report_template = "範本.docx"\n', encoding="utf-8")
+    done = run("build", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "檔案不是 Word 文件（.docx）或已損毀" in done.stderr
+    assert _english(done.stderr) == []
+
+
+def test_a_file_name_the_system_cannot_decode_does_not_break_json(
+    tmp_path, make_workbook, valid_rows
+):
+    inbox = tmp_path / "in"
+    path = make_workbook(valid_rows, folder=inbox)
+    os.rename(path, os.fsencode(inbox) + b"/\xb4\xfa\xb8\xd5.xlsx")  # a Big5 name
+    env = {**os.environ, "PYTHONIOENCODING": "cp950"}
+    done = subprocess.run(
+        [sys.executable, "-m", "gmreport", "check", "--json", "in"],
+        cwd=tmp_path,
+        capture_output=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    json.loads(done.stdout.decode("utf-8"))
+    built = run("build", "--input", "in", "--output", "out", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    figures = json.loads((tmp_path / "out" / "113年度統計數據.json").read_text(encoding="utf-8"))
+    assert figures["files"]["read"][0]["file"].endswith(".xlsx")

@@ -166,7 +166,9 @@ def test_latest_year_is_taken_and_other_years_set_aside(tmp_path, make_workbook,
 def test_a_year_with_no_workbooks_is_a_clear_error(tmp_path, make_workbook, valid_rows):
     inbox = tmp_path / "in"
     make_workbook(valid_rows, year=112, folder=inbox)
-    with pytest.raises(UsageError, match="沒有 114 年度的填報檔（找到的年度：112）"):
+    with pytest.raises(
+        UsageError, match=r"沒有 114 年度的填報檔（找到的年度：112），請改以 --year 112"
+    ):
         build(inbox, tmp_path / "out", Config(), year=114)
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -415,3 +417,42 @@ def test_a_report_template_that_is_not_there_stops_the_build_naming_the_key(
         build(inbox, tmp_path / "out", config)
     assert not (tmp_path / "out").exists()
     assert not check([workbook], config).has_errors  # a unit's check needs no template
+
+
+def test_a_write_that_fails_midway_is_a_chinese_message_and_leaves_nothing(tmp_path):
+    import errno
+
+    from gmreport.atomic import atomic_path
+    from gmreport.problems import OutputError
+
+    target = tmp_path / "報告.docx"
+    with pytest.raises(OutputError, match="磁碟空間不足"), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_system_that_refuses_permissions_still_gets_the_file(tmp_path, monkeypatch):
+    from gmreport import atomic
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(atomic.os, "chmod", refuse)
+    with atomic.atomic_path(tmp_path / "檢核結果.xlsx") as tmp:
+        tmp.write_bytes(b"content")
+    assert (tmp_path / "檢核結果.xlsx").read_bytes() == b"content"
+
+
+def test_a_unit_with_three_files_is_named_in_the_message(tmp_path, make_workbook, valid_rows):
+    from gmreport.pipeline import check
+
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
+        make_workbook(valid_rows, unit="民政課", folder=tmp_path / "in", name=name)
+    problems = [
+        p for p in check([tmp_path / "in"], Config()).problems if p.code == "duplicate-unit"
+    ]
+    assert len(problems) == 3
+    assert problems[0].message.startswith(
+        "民政課有兩個以上 113 年度的檔案：「a.xlsx」、「b.xlsx」、「c.xlsx」"
+    )

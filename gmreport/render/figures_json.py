@@ -20,7 +20,8 @@ def write_figures_json(figures: Mapping[str, Any], path: Path) -> None:
     """Write `figures` to `path` as UTF-8 JSON, replacing any previous file in one step."""
     text = figures_json(figures)
     with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
+        # A file name the system could not decode holds surrogates: written as 「?」.
+        tmp.write_text(text, encoding="utf-8", errors="replace", newline="\n")
 
 
 def _plain(value: Any) -> Any:

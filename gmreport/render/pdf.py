@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..atomic import atomic_path
-from ..problems import OutputError
+from ..problems import OutputError, os_reason
 
 TIMEOUT_S = 180
 
@@ -109,13 +109,11 @@ def convert_to_pdf(docx: Path, out_dir: Path) -> Path:
                 "請關閉其他 LibreOffice 視窗後再試。"
             ) from None
         except OSError as e:
-            raise OutputError(f"無法執行 LibreOffice（{soffice}）：{e.strerror}。") from None
+            raise OutputError(f"無法執行 LibreOffice（{soffice}）：{os_reason(e)}。") from None
         produced = work / "out" / "report.pdf"
         if done.returncode != 0 or not produced.is_file():
-            detail = (done.stderr or done.stdout).strip().splitlines()
-            reason = f"：{detail[-1]}" if detail else ""
             raise OutputError(
-                f"LibreOffice 無法將「{docx.name}」轉成 PDF（結束代碼 {done.returncode}）{reason}。"
+                f"LibreOffice 無法將「{docx.name}」轉成 PDF（結束代碼 {done.returncode}）。"
                 "請以 Word 開啟報告後「另存為 PDF」。"
             )
         with atomic_path(target) as out:

@@ -28,7 +28,7 @@ from jinja2 import nodes
 from .. import format as fmt
 from ..atomic import atomic_path
 from ..figures import Figures, female_ratio
-from ..problems import OutputError
+from ..problems import ConfigError, OutputError, os_reason
 from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from .charts import CHART_NAMES
 from .findings import findings, target_rows
@@ -122,10 +122,11 @@ def template_data(template: Path, env: jinja2.Environment) -> tuple[set[str], se
             xml += doc.patch_xml(doc.xml_to_string(parse_xml(rel.target_part.blob)))
     try:
         tree = env.parse(xml)
-    except jinja2.TemplateSyntaxError as e:
+    except jinja2.TemplateSyntaxError:
         raise OutputError(
-            f"報告範本「{template.name}」的資料標記有誤（{e.message}），無法產製報告。"
-            "請檢查範本中 {{ }} 與 {% %} 是否成對、拼字是否正確。"
+            f"報告範本「{template.name}」的資料標記有誤，無法產製報告。"
+            "請檢查範本中 {{ }} 與 {% %} 是否成對、標記內是否多打或少打了文字"
+            "（可與內建範本 templates/年度執行成果報告.docx 比對）。"
         ) from None
     walk = _DataWalk(local={"loop", *env.globals})
     walk.visit(tree, {})
@@ -256,8 +257,11 @@ def render_report(
         try:
             doc = DocxTemplate(template)
             doc.init_docx()
-        except Exception as e:
-            raise OutputError(f"無法開啟報告範本「{template}」：{e}") from None
+        except Exception:
+            raise ConfigError(
+                f"無法開啟報告範本「{template}」：檔案不是 Word 文件（.docx）或已損毀。"
+                "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
+            ) from None
         context = report_context(figures)
         check = check_template(template, context)
         if check.unknown:
@@ -269,15 +273,17 @@ def render_report(
             doc.render(context, make_environment(), autoescape=True)
         except jinja2.UndefinedError as e:
             raise OutputError(_missing_message([_undefined_name(str(e))])) from None
-        except jinja2.TemplateError as e:
-            raise OutputError(f"報告範本有錯誤，無法產製報告：{e}") from None
+        except jinja2.TemplateError:
+            raise OutputError(
+                f"報告範本「{template.name}」有錯誤，無法產製報告。請與內建範本比對修改過的段落。"
+            ) from None
         except (OSError, UnrecognizedImageError) as e:
             raise OutputError(f"無法將統計圖放入報告（{e}），請重新產製統計圖。") from None
     with atomic_path(path) as tmp:
         try:
             doc.save(tmp)
         except OSError as e:
-            raise OutputError(f"無法寫入「{path}」（{e.strerror}）。") from None
+            raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
     return check.unused
 
 

@@ -14,6 +14,7 @@ import struct
 import zipfile
 from typing import BinaryIO, NoReturn
 
+from ..problems import os_reason
 from .limits import (
     MAX_DIRECTORY_BYTES,
     MAX_FILE_BYTES,
@@ -199,4 +200,4 @@ def os_detail(e: OSError) -> str:
         return "這是資料夾，不是檔案"
     if isinstance(e, PermissionError):
         return "沒有讀取權限，或檔案正被其他程式（例如 Excel）鎖定"
-    return f"系統錯誤（{e.strerror or type(e).__name__}）"
+    return os_reason(e)

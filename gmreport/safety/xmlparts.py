@@ -136,7 +136,7 @@ class XmlPart:
             pass
         except expat.ExpatError as e:
             raise Refused(
-                "corrupt", f"「{self.part}」不是有效的 XML（第 {e.lineno} 行：{_expat_reason(e)}）"
+                "corrupt", f"「{self.part}」不是有效的 XML（第 {e.lineno} 行格式錯誤）"
             ) from None
         except (LookupError, ValueError):
             if self.started:  # raised by a handler, which is a bug
@@ -150,10 +150,6 @@ def attribute(attrs: list[str], key: str) -> str | None:
         if attrs[i] == key:
             return attrs[i + 1]
     return None
-
-
-def _expat_reason(e: expat.ExpatError) -> str:
-    return expat.ErrorString(e.code) if e.code is not None else "格式錯誤"
 
 
 def parse_small(z: zipfile.ZipFile, info: zipfile.ZipInfo, max_elements: int) -> Element:
