@@ -7,6 +7,7 @@ people and so goes only to the 檢核結果 workbook (SPEC §7).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,7 @@ from .schema import (
     BUDGET_CATEGORIES,
     CEDAW_AUDIENCES,
     CEDAW_METHODS,
+    DIMENSION_SUGGESTIONS,
     GENDER_KEYS,
     MEMBER_ROLES,
     NEW,
@@ -57,6 +59,8 @@ from .targets import evaluate
 from .validate import CleanWorkbook
 
 UNFILLED = "未填"
+DIMENSIONS_KEY = "dimensions"
+"""Where a list row holds the dimensions of its 複分類."""
 
 
 @dataclass
@@ -244,6 +248,7 @@ def list_rows(
 
     Dates become ISO text, 是/否 booleans, whole amounts ints; each group of per-gender
     counts becomes one `Genders` under its prefix (or, unprefixed, its keys and "total").
+    A 複分類 column gives a boolean and, under "dimensions", the dimensions named.
     A dated sheet is listed by date. `derived` adds a value computed from the row after
     the key it names: {"executed": ("execution_rate", fn)}.
     """
@@ -255,7 +260,10 @@ def list_rows(
         row: ListRow = {"unit": record["unit"]}
         for column in sheet.columns:
             group = column.gender_group
-            if group is None:
+            if column.kind is Kind.DIMENSIONS:  # whether crossed, then with what
+                row[column.key] = record[column.key] is not None
+                row[added := DIMENSIONS_KEY] = list(record[column.key] or ())
+            elif group is None:
                 row[column.key] = _plain(column, record[column.key])
                 added = column.key
             elif column.opens_gender_group:
@@ -310,10 +318,14 @@ def _gia(gia: pd.DataFrame) -> Gia:
 
 def _indicators(indicators: pd.DataFrame) -> Indicators:
     female_ratio = ("female_ratio", lambda row: _rate(row["female"], row["total"]))
+    crossed = [d for d in indicators["cross"] if d is not None]
+    named = Counter(name for d in crossed for name in d)
+    order = [*DIMENSION_SUGGESTIONS, *sorted(set(named) - set(DIMENSION_SUGGESTIONS))]
     return {
         "count": len(indicators),
         "new": int((indicators["status"] == NEW).sum()),
-        "cross_classified": int(indicators["cross"].sum()),
+        "cross_classified": len(crossed),
+        "dimensions": {name: named[name] for name in order if named[name]},
         "list": list_rows(indicators, SHEETS_BY_KEY["indicators"], {"total": female_ratio}),
     }
 

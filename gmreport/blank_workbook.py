@@ -146,7 +146,8 @@ def _validation(column: Column, sqref: str) -> DataValidation:
     formula = '"' + ",".join(column.allowed) + '"'
     if len(formula) > LIST_FORMULA_MAX or any("," in v or '"' in v for v in column.allowed):
         raise ValueError(f"{column.header}: choices do not fit an Excel list validation")
-    # A value the reader accepts as an alias (男性→男) must not be refused outright.
+    # A value the reader accepts as an alias (男性→男) must not be refused outright;
+    # the dimensions of 複分類 are suggestions, any text goes.
     lenient = bool(column.aliases)
     validation = DataValidation(
         type="list",
@@ -154,11 +155,14 @@ def _validation(column: Column, sqref: str) -> DataValidation:
         allow_blank=True,
         showDropDown=False,  # openpyxl's name for Excel's "hide the in-cell arrow"
         showInputMessage=True,
-        showErrorMessage=True,
+        showErrorMessage=column.kind is not Kind.DIMENSIONS,
         errorStyle="warning" if lenient else "stop",
     )
     validation.promptTitle = _clip(column.header + required, PROMPT_TITLE_MAX)
-    validation.prompt = _clip(f"{_sentence(column.help)}請由下拉選單選擇：{choices}。", PROMPT_MAX)
+    pick = (
+        "可由下拉選單選擇，也可自行輸入" if column.kind is Kind.DIMENSIONS else "請由下拉選單選擇"
+    )
+    validation.prompt = _clip(f"{_sentence(column.help)}{pick}：{choices}。", PROMPT_MAX)
     validation.errorTitle = _clip(f"「{column.header}」的值不在選項內", PROMPT_TITLE_MAX)
     validation.error = _clip(
         f"請由下拉選單選擇：{choices}。"

@@ -51,6 +51,18 @@ def choice_key(raw: object) -> str:
     return re.sub(r"\s+", "", normalize(raw)).casefold()
 
 
+def dimensions(raw: object) -> tuple[str, ...] | None:
+    """複分類 as typed: None for none (blank, 否, 無), () for 是, else the dimensions named,
+    split on 、，, and spaces: 「年齡、里別」 → ("年齡", "里別")."""
+    text = normalize(raw)
+    if text in ("", "否", "無"):
+        return None
+    if text == "是":
+        return ()
+    parts = (p for p in re.split(r"[、，,;；\s]+", text) if p)
+    return tuple(dict.fromkeys(parts))
+
+
 def name(raw: object) -> str:
     """A person's name: NFKC, with all whitespace removed (王 小明 → 王小明)."""
     return re.sub(r"\s+", "", normalize(raw))

@@ -93,6 +93,7 @@ class Indicators(TypedDict):
     count: int
     new: int
     cross_classified: int
+    dimensions: dict[str, int]  # each dimension named in 複分類 → indicators crossed with it
     list: list[ListRow]
 
 

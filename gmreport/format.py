@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from .schema import NO, YES
 
@@ -77,6 +79,16 @@ def average_hours(value: float | None) -> str:
 def yes_no(flag: object) -> str:
     """True → 是, False → 否."""
     return YES if flag else NO
+
+
+def dimensions(row: Mapping[str, Any]) -> str:
+    """An indicator's 複分類 as people read it: 「年齡、里別」, 「是」 if unnamed, else 「否」."""
+    return "、".join(row["dimensions"]) or yes_no(row["cross"])
+
+
+def tally(counts: Mapping[str, int], unit: str) -> str:
+    """{"年齡": 3, "里別": 1} → 「年齡 3 項、里別 1 項」."""
+    return "、".join(f"{name} {number(n)} {unit}" for name, n in counts.items())
 
 
 def roc_date(value: str | dt.date | None) -> str:

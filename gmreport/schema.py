@@ -19,6 +19,7 @@ class Kind(Enum):
     NAME = "姓名"  # text with all whitespace removed
     CHOICE = "下拉選單"
     YESNO = "是／否"  # a CHOICE of 是/否 where blank means 否
+    DIMENSIONS = "複分類"  # 否/blank: none; 是: unnamed; other text: the dimensions, listed
     DATE = "日期"
     COUNT = "人數"  # whole number ≥ 0
     HOURS = "時數"  # number > 0 and ≤ 24
@@ -108,6 +109,8 @@ ROLES = (
 MEMBER_ROLES = tuple(r.name for r in ROLES)
 CONVENER = next(r.name for r in ROLES if r.convener)
 EX_OFFICIO_ROLES = tuple(r.name for r in ROLES if r.ex_officio)
+DIMENSION_SUGGESTIONS = ("年齡", "教育程度", "身分別", "里別", "職等", "族群")
+"""Dimensions an indicator is commonly crossed with; any other is accepted too."""
 GIA_TYPES = ("施政計畫", "中長程計畫", "長期綱領", "法規制定", "法規修正")
 EXISTING, NEW, REVISED = "既有", "新增", "修訂"
 INDICATOR_STATES = (EXISTING, NEW, REVISED)
@@ -153,7 +156,9 @@ class Column:
     @property
     def allowed(self) -> tuple[str, ...]:
         """The values a dropdown offers."""
-        return (YES, NO) if self.kind is Kind.YESNO else self.choices
+        if self.kind is Kind.YESNO:
+            return (YES, NO)
+        return (*self.choices, YES, NO) if self.kind is Kind.DIMENSIONS else self.choices
 
     @property
     def has_dropdown(self) -> bool:
@@ -369,7 +374,15 @@ SHEETS: tuple[Sheet, ...] = (
         (
             _text("指標名稱", "name", "性別統計指標名稱。", required=True, width=28),
             _choice("指標狀態", "status", INDICATOR_STATES, "既有、新增或修訂。", width=10),
-            _yesno("複分類", "cross", "指標含性別以外之複分類（如年齡、身分）者填「是」"),
+            Column(
+                "複分類",
+                "cross",
+                Kind.DIMENSIONS,
+                choices=DIMENSION_SUGGESTIONS,
+                help="與性別交叉的變項，例如「年齡」或「年齡、里別」；無複分類填「否」或空白，"
+                "有複分類而不列明填「是」。可選可打字。",
+                width=16,
+            ),
             Column("男", "male", Kind.COUNT, help="男性數值，整數。", width=8),
             Column("女", "female", Kind.COUNT, help="女性數值，整數。", width=8),
             Column("其他", "other", Kind.COUNT, help="其他性別數值，整數。", width=8),

@@ -195,7 +195,9 @@ def _validate_sheet(
 ) -> tuple[pd.DataFrame, RowCount, list[Problem]]:
     sheet = data.sheet
     lookups = {
-        c.key: choice_lookup(c, aliases.get(c.header, {})) for c in sheet.columns if c.has_dropdown
+        c.key: choice_lookup(c, aliases.get(c.header, {}))
+        for c in sheet.columns
+        if c.has_dropdown and c.kind is not Kind.DIMENSIONS
     }
     found: list[Problem] = []
     records: dict[int, dict[str, object]] = {}
@@ -253,6 +255,8 @@ def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = N
         case Kind.CHOICE | Kind.YESNO:
             value = _choose(column, raw, lookup or choice_lookup(column))
             return value == YES if column.kind is Kind.YESNO else value
+        case Kind.DIMENSIONS:
+            return cells.dimensions(raw)
         case Kind.DATE:
             return cells.parse_date(raw)
         case Kind.COUNT:
@@ -279,6 +283,7 @@ _BLANK = {
     Kind.NAME: "",
     Kind.CHOICE: "",
     Kind.YESNO: False,
+    Kind.DIMENSIONS: None,
     Kind.DATE: None,
     Kind.COUNT: 0,
     Kind.HOURS: None,

@@ -230,3 +230,23 @@ def test_hours_in_tenths_that_add_up_to_the_target_complete_it(make_workbook):
     result = aggregate([clean], Config(), 113)
     assert result.figures["training"]["groups"]["all"]["completed"]["total"] == 1
     assert result.shortfalls == []
+
+
+def test_indicators_count_each_dimension_named(figures_of):
+    rows = {
+        "性別統計": [
+            ["甲指標", "既有", "年齡、里別", 1, 2, 0],
+            ["乙指標", "新增", "年齡", 1, 2, 0],
+            ["丙指標", "修訂", "是", 1, 2, 0],
+            ["丁指標", "既有", "否", 1, 2, 0],
+            ["戊指標", "既有", "", 1, 2, 0],
+            ["己指標", "既有", "宗教", 1, 2, 0],
+        ]
+    }
+    indicators = figures_of(rows).figures["indicators"]
+    assert indicators["cross_classified"] == 4
+    assert indicators["dimensions"] == {"年齡": 2, "里別": 1, "宗教": 1}
+    by_name = {r["name"]: (r["cross"], r["dimensions"]) for r in indicators["list"]}
+    assert by_name["甲指標"] == (True, ["年齡", "里別"])
+    assert by_name["丙指標"] == (True, [])
+    assert by_name["丁指標"] == (False, [])

@@ -105,7 +105,8 @@ def test_dropdown(workbook: openpyxl.Workbook, item: tuple[Sheet, int, Column]) 
     assert dv.formula1 == '"' + ",".join(column.allowed) + '"'
     assert not dv.showDropDown  # openpyxl's True would hide the arrow
     assert dv.allow_blank
-    assert dv.showInputMessage and dv.showErrorMessage
+    assert dv.showInputMessage
+    assert dv.showErrorMessage == (column.kind is not Kind.DIMENSIONS)  # 複分類: any text too
     assert dv.errorStyle == ("warning" if column.aliases else "stop")
     assert _has_cjk(dv.promptTitle) and _has_cjk(dv.prompt)
     assert _has_cjk(dv.errorTitle) and _has_cjk(dv.error)

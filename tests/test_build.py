@@ -75,6 +75,7 @@ def expected_figures(folder: Path, year: int) -> dict:
     first, last = date(year + 1911, 1, 1), date(year + 1911, 12, 31)
     people, hours = [], defaultdict(float)
     cedaw, measures, members, meetings = [], [], {}, 0
+    crossed, dimensions = 0, Counter()
     for path in sorted(folder.glob("*.xlsx")):
         with closing(_open(path, data_only=True)) as wb:
             info = {_norm(r[0]): r[1] for r in wb["基本資料"].iter_rows(values_only=True) if r[0]}
@@ -107,6 +108,11 @@ def expected_figures(folder: Path, year: int) -> dict:
             for r in _rows(wb["性平小組成員"]):
                 members.setdefault(_norm(r["姓名"]), (_gender(r["性別"]), _norm(r["角色"])))
             meetings += len(list(_rows(wb["性平小組會議"])))
+            for r in _rows(wb["性別統計"]):
+                typed = _norm(r["複分類"])
+                crossed += typed not in ("", "否")
+                if typed not in ("", "否", "是"):
+                    dimensions.update(set(re.split(r"[、，,\s]+", typed)))
     required = [p for p in people if p["required"]]
     completed = [p for p in required if hours[p["key"]] >= p["target"]]
 
@@ -134,6 +140,8 @@ def expected_figures(folder: Path, year: int) -> dict:
             "total": len(members),
         },
         "meetings": meetings,
+        "cross_classified": crossed,
+        "dimensions": dict(dimensions),
     }
 
 
@@ -213,6 +221,8 @@ def test_other_figures_match_an_independent_count(built, expected):
     assert figures["cedaw"]["participants"] == expected["cedaw_participants"]
     assert figures["other_measures"]["count"] == expected["measures"]
     assert figures["meetings"]["count"] == expected["meetings"]
+    assert figures["indicators"]["cross_classified"] == expected["cross_classified"]
+    assert figures["indicators"]["dimensions"] == expected["dimensions"]
     members = figures["meetings"]["members"]
     assert (members["male"], members["female"], members["total"]) == (
         expected["members"]["male"],
@@ -268,7 +278,10 @@ def test_report_shows_the_same_numbers(built, expected):
     assert f"CEDAW 宣導 {expected['cedaw_sessions']} 場次" in text
     assert f"{expected['cedaw_participants']['total']:,} 人次" in text
     assert "調解委員會" in text
+    tally = "、".join(f"{d} {n} 項" for d, n in figures["indicators"]["dimensions"].items())
+    assert f"具複分類 {expected['cross_classified']} 項（{tally}）" in text
     rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    assert any("年齡、里別" in r for r in rows)  # the indicator table names each one's dimensions
     everyone = next(r for r in rows if r[0] == "全機關")
     assert everyone[1:9] == [str(x) for x in (*req.values(), *done.values())]
     for t in figures["targets"]:

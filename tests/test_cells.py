@@ -102,3 +102,24 @@ def test_text_of_whole_floats_and_blanks():
     assert cells.text(float("nan")) == ""
     assert cells.is_blank("  ")
     assert not cells.is_blank(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "dimensions"),
+    [
+        (None, None),
+        ("", None),
+        ("否", None),
+        ("無", None),
+        ("是", ()),
+        ("年齡", ("年齡",)),
+        ("年齡、里別", ("年齡", "里別")),
+        ("年齡，里別", ("年齡", "里別")),
+        ("年齡, 職等", ("年齡", "職等")),
+        (" 年齡  教育程度 ", ("年齡", "教育程度")),
+        ("年齡、年齡", ("年齡",)),
+        ("ＡＢＣ族群", ("ABC族群",)),
+    ],
+)
+def test_cross_classification_names_its_dimensions(typed, dimensions):
+    assert cells.dimensions(typed) == dimensions

@@ -14,7 +14,13 @@ import pytest
 from typeguard import TypeCheckError, check_type
 
 from gmreport.figures import Figures
-from gmreport.schema import MEMBER_ROLES, SHEETS_BY_KEY, TRAINING_GROUPS, TRAINING_MODES
+from gmreport.schema import (
+    MEMBER_ROLES,
+    SHEETS_BY_KEY,
+    TRAINING_GROUPS,
+    TRAINING_MODES,
+    Kind,
+)
 
 from .conftest import SamplesBuild
 
@@ -75,7 +81,9 @@ def test_list_rows_follow_the_schema_columns(built: dict, section: str, sheet: s
     expected = ["unit"]
     for column in SHEETS_BY_KEY[sheet].columns:
         group = column.gender_group
-        if group is None:
+        if column.kind is Kind.DIMENSIONS:
+            expected += [column.key, "dimensions"]
+        elif group is None:
             expected.append(column.key)
         elif column.opens_gender_group:
             expected += [group] if group else ["male", "female", "other", "total"]

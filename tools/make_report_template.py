@@ -555,6 +555,8 @@ def _listed(sheet: str, key: str, width: float, var: str, **kw) -> Col:
     is the schema's (an amount's with （元）), its value formatted by the column's kind."""
     column = SHEETS_BY_KEY[sheet].column(key)
     header = kw.pop("header", column.header) + ("（元）" if column.kind is Kind.AMOUNT else "")
+    if column.kind is Kind.DIMENSIONS:  # read from the row: whether crossed, and with what
+        return Col(header, width, f"{{{{ {var}|dimensions }}}}", **kw)
     return Col(header, width, f"{{{{ {var}.{key}{_FILTERS.get(column.kind, '')} }}}}", **kw)
 
 
@@ -993,7 +995,8 @@ def _statistics_budget(b: Builder) -> None:
     b.h3("性別統計")
     b.p(
         "本年度性別統計指標計 {{ indicators.count|num }} 項，其中新增 "
-        "{{ indicators.new|num }} 項、具複分類 {{ indicators.cross_classified|num }} 項，"
+        "{{ indicators.new|num }} 項、具複分類 {{ indicators.cross_classified|num }} 項"
+        "{% if indicators.dimensions %}（{{ indicators.dimensions|tally('項') }}）{% endif %}，"
         f"如表{b.next_table()}。"
     )
     b.table(
@@ -1002,7 +1005,7 @@ def _statistics_budget(b: Builder) -> None:
             Col("單位", 1.45, "{{ i.unit }}"),
             Col("指標名稱\n（資料時間）", 3.2, "{{ i.name }}（{{ i.period }}）", left=True),
             _listed("indicators", "status", 1.0, "i", header="狀態"),
-            _listed("indicators", "cross", 1.1, "i"),
+            _listed("indicators", "cross", 1.8, "i"),
             Col("男", 1.3, "{{ i.male|num }}", group="統計值"),
             Col("女", 1.3, "{{ i.female|num }}", group="統計值"),
             Col("其他", 1.0, "{{ i.other|num }}", group="統計值"),

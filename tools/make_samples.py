@@ -433,7 +433,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
             {
                 "name": "旗津區人口數按性別及年齡分",
                 "status": "既有",
-                "cross": YES,
+                "cross": "年齡、里別",
                 "male": "13,904",
                 "female": "13,015",
                 "period": "113年12月底",
@@ -503,7 +503,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
             {
                 "name": "低收入戶及中低收入戶人數按性別及年齡分",
                 "status": "既有",
-                "cross": YES,
+                "cross": "年齡",
                 "male": 412,
                 "female": 503,
                 "period": "113年底",
@@ -512,7 +512,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
             {
                 "name": "身心障礙者人數按性別及障礙類別分",
                 "status": "新增",
-                "cross": YES,
+                "cross": "障礙類別 年齡",
                 "male": "1,126",
                 "female": 947,
                 "other": 0,
@@ -607,7 +607,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
             {
                 "name": "旗津區志工人數按性別及年齡分",
                 "status": "修訂",
-                "cross": YES,
+                "cross": "年齡",
                 "male": 64,
                 "female": "187人",
                 "other": 0,

@@ -62,6 +62,8 @@ def make_environment() -> jinja2.Environment:
         female_ratio=female_ratio,
         ratio=ratio,
         yesno=fmt.yes_no,
+        dimensions=fmt.dimensions,
+        tally=fmt.tally,
     )
     return env
 

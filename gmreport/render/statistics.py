@@ -15,8 +15,9 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from ..aggregate import DIMENSIONS_KEY
 from ..figures import Breakdown, Figures, Genders, LabelledCompletion, ListRow, female_ratio
-from ..format import yes_no
+from ..format import dimensions, yes_no
 from ..schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Column, Kind
 from ..targets import TARGETS_BY_ID
 
@@ -191,6 +192,8 @@ def _sheet_cells(column: Column) -> list[Cell]:
         header = column.header + _HEADER_UNITS.get(column.kind, "")
         if column.kind is Kind.YESNO:
             return [(header, T, lambda row: yes_no(row[key]))]
+        if column.kind is Kind.DIMENSIONS:
+            return [(header, T, dimensions)]
         if column.kind is Kind.DATE:
             return [(header, D, lambda row: _date(row[key]))]
         return [(header, _KINDS.get(column.kind, T), lambda row: row[key])]
@@ -223,6 +226,8 @@ def _list_table(
         shown = _sheet_cells(column)
         cells += shown
         added = column.gender_group or ("total" if column.gender_group == "" else column.key)
+        if column.kind is Kind.DIMENSIONS:
+            added = DIMENSIONS_KEY
         if shown and derived and added in derived:
             cells.append(derived[added])
     rows = [tuple(get(row) for _, _, get in cells) for row in listed]
