@@ -90,3 +90,14 @@ def test_running_the_tool_again_writes_the_same_bytes(tmp_path: Path) -> None:
             assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}, path.name
             core = z.read("docProps/core.xml").decode("utf-8")
         assert core.count(tool.FILLED_ON) == 2, path.name  # created and modified
+
+
+def test_a_committed_sample_is_exactly_what_the_tool_writes_today(tmp_path: Path) -> None:
+    # Cell values are compared above with a faster template; this compares every byte of
+    # one file, so a changed template (a prompt, a format) does not leave stale samples.
+    tool = load_tool("make_samples")
+    unit = tool.UNITS[0]
+    made = tool.write_unit(tmp_path, unit, tool.YEAR, tool.OTHER_RECORDS.get(unit.name))
+    assert made.read_bytes() == (SAMPLES / made.name).read_bytes(), (
+        "input_samples/ is stale: run python tools/make_samples.py"
+    )
