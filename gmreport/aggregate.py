@@ -43,6 +43,7 @@ from .schema import (
     CEDAW_AUDIENCES,
     CEDAW_METHODS,
     DIMENSION_SUGGESTIONS,
+    DIMENSIONS_KEY,
     GENDER_KEYS,
     MEMBER_ROLES,
     NEW,
@@ -59,8 +60,6 @@ from .targets import evaluate
 from .validate import CleanWorkbook
 
 UNFILLED = "未填"
-DIMENSIONS_KEY = "dimensions"
-"""Where a list row holds the dimensions of its 複分類."""
 
 
 @dataclass
@@ -262,21 +261,19 @@ def list_rows(
             group = column.gender_group
             if column.kind is Kind.DIMENSIONS:  # whether crossed, then with what
                 row[column.key] = record[column.key] is not None
-                row[added := DIMENSIONS_KEY] = list(record[column.key] or ())
+                row[DIMENSIONS_KEY] = list(record[column.key] or ())
             elif group is None:
                 row[column.key] = _plain(column, record[column.key])
-                added = column.key
             elif column.opens_gender_group:
                 counts = _counts(record, group)
                 if group:
                     row[group] = counts
                 else:
                     row.update(counts)
-                added = group or "total"
             else:
                 continue
-            if derived and added in derived:
-                key, compute = derived[added]
+            if derived and column.last_row_key in derived:
+                key, compute = derived[column.last_row_key]
                 row[key] = compute(row)
         rows.append(row)
     return rows

@@ -29,6 +29,8 @@ class Kind(Enum):
 GENDER_KEYS: Mapping[str, str] = MappingProxyType({"男": "male", "女": "female", "其他": "other"})
 """Each 性別 and the key of its count in the figures (the figures add "total" for 合計)."""
 GENDERS = tuple(GENDER_KEYS)
+DIMENSIONS_KEY = "dimensions"
+"""Where a sheet's list row holds the dimensions of its 複分類."""
 GENDER_ALIASES = MappingProxyType({"男性": "男", "女性": "女"})
 YES, NO = "是", "否"
 
@@ -183,6 +185,16 @@ class Column:
         group = self.gender_group
         first = next(iter(GENDER_KEYS.values()))
         return group is not None and self.key == (f"{group}_{first}" if group else first)
+
+    @property
+    def last_row_key(self) -> str:
+        """The last key a sheet's list row holds this column under (a value derived from it
+        follows there): its own key; "dimensions" for 複分類; a per-gender group's prefix,
+        or "total" for a bare 男/女/其他."""
+        if self.kind is Kind.DIMENSIONS:
+            return DIMENSIONS_KEY
+        group = self.gender_group
+        return self.key if group is None else group or "total"
 
 
 def _text(header: str, key: str, help: str, *, required: bool = False, width: int = 14) -> Column:

@@ -80,3 +80,11 @@ def test_gender_count_columns_are_found_by_their_keys() -> None:
         "participants_male",
         "participants_male",
     ]
+
+
+def test_each_column_names_the_last_key_of_its_value_in_a_list_row() -> None:
+    indicators, budget = SHEETS_BY_KEY["indicators"], SHEETS_BY_KEY["budget"]
+    assert indicators.column("cross").last_row_key == "dimensions"
+    assert indicators.column("female").last_row_key == "total"
+    assert budget.column("beneficiaries_other").last_row_key == "beneficiaries"
+    assert budget.column("executed").last_row_key == "executed"

@@ -15,7 +15,6 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
-from ..aggregate import DIMENSIONS_KEY
 from ..figures import Breakdown, Figures, Genders, LabelledCompletion, ListRow, female_ratio
 from ..format import dimensions, yes_no
 from ..schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Column, Kind
@@ -225,11 +224,8 @@ def _list_table(
     for column in SHEETS_BY_KEY[sheet_key].columns:
         shown = _sheet_cells(column)
         cells += shown
-        added = column.gender_group or ("total" if column.gender_group == "" else column.key)
-        if column.kind is Kind.DIMENSIONS:
-            added = DIMENSIONS_KEY
-        if shown and derived and added in derived:
-            cells.append(derived[added])
+        if shown and derived and column.last_row_key in derived:
+            cells.append(derived[column.last_row_key])
     rows = [tuple(get(row) for _, _, get in cells) for row in listed]
     return _table(figures, name, caption, [(h, k) for h, k, _ in cells], rows)
 
