@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -85,7 +85,9 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
     people = training_people(frames["roster"], frames["training"], config, year)
     members = frames["members"].drop_duplicates(subset="name", keep="first")
     meetings = frames["meetings"].drop_duplicates(subset=["session", "date"], keep="first")
-    submitted = [u for u in config.units if any(w.unit == u for w in workbooks)]
+    sent = {w.unit for w in workbooks}
+    submitted = [u for u in config.units if any(w.unit == u and not w.blank for w in workbooks)]
+    empty = [u for u in config.units if u in sent and u not in submitted]
     figures: YearFigures = {
         "schema": SCHEMA_ID,
         "agency": config.agency,
@@ -93,7 +95,8 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
         "units": {
             "expected": list(config.units),
             "submitted": submitted,
-            "missing": [u for u in config.units if u not in submitted],
+            "missing": [u for u in config.units if u not in sent],
+            "empty": empty,
         },
         "training": _training(people, frames["training"], config),
         "meetings": _meetings(meetings, members),
@@ -126,14 +129,23 @@ def _combined(workbooks: list[CleanWorkbook], key: str) -> pd.DataFrame:
 def training_people(
     roster: pd.DataFrame, training: pd.DataFrame, config: Config, year: int
 ) -> pd.DataFrame:
-    """One row per roster person: 應訓 (required), target hours, hours, 完訓 (completed),
-    and a `group_<key>` column for each training group they are in."""
-    first, last = cells.year_bounds(year)
-    people = roster.copy()
-    starts = [max(s or first, first) for s in people["start"]]
-    ends = [min(e or last, last) for e in people["end"]]
-    people["days"] = [(e - s).days + 1 for s, e in zip(starts, ends, strict=True)]
+    """One row per person: days in service, 應訓 (required) or why not, target hours, hours,
+    完訓 (completed), and a `group_<key>` column for each training group they are in.
+
+    A person on several units' rosters (a transfer inside the agency: one 姓名 and 性別) is
+    one person (SPEC §2): service is the union of the periods, less 留職停薪; hours are
+    summed over the units; 人員類別, 主管 and 承辦人 are those of the last period served.
+    """
+    year_span = cells.year_bounds(year)
+    people = pd.DataFrame(
+        [_person(rows, year_span) for rows in _by_person(roster)],
+        columns=[*roster.columns, "days", "service_days"],
+    )
     people["required"] = people["days"] >= config.training.min_service_days
+    people["reason"] = [
+        "" if required else ON_LEAVE if service >= config.training.min_service_days else SHORT
+        for required, service in zip(people["required"], people["service_days"], strict=True)
+    ]
     for group in TRAINING_GROUPS:
         member = people[group.flag] if group.flag else people["staff_type"].isin(group.staff_types)
         people[f"group_{group.key}"] = member.astype(bool)
@@ -142,15 +154,69 @@ def training_people(
         for g in TRAINING_GROUPS
         if g.hours
     ]
-    people["target"] = pd.concat(targets, axis=1).max(axis=1)
-    hours_by_person = training.groupby(["unit", "name"])["hours"].sum()
+    people["target"] = pd.concat(targets, axis=1).max(axis=1) if len(people) else 0.0
+    hours_by_unit = training.groupby(["unit", "name"])["hours"].sum()
     # Rounded: 0.2 + 0.4 + 1.4 is 1.9999999999999998 in floating point, and short of 2.
     people["hours"] = [
-        round(float(hours_by_person.get((u, n), 0.0)), 6)
-        for u, n in zip(people["unit"], people["name"], strict=True)
+        round(sum(float(hours_by_unit.get((u, n), 0.0)) for u in units.split(UNIT_SEPARATOR)), 6)
+        for units, n in zip(people["unit"], people["name"], strict=True)
     ]
     people["completed"] = people["hours"] >= people["target"]
     return people
+
+
+SHORT, ON_LEAVE = "short_service", "on_leave"
+"""Why a roster person is not 應訓: in service too few days, or on leave for too many."""
+UNIT_SEPARATOR = "、"
+
+
+def _by_person(roster: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    """The roster's rows grouped by person: 姓名 and 性別 (rows of one unit are unique by 姓名)."""
+    people: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in roster.to_dict("records"):
+        people.setdefault((record["name"], record["gender"]), []).append(record)
+    return list(people.values())
+
+
+Period = tuple[date, date]
+
+
+def _person(rows: list[dict[str, Any]], year: Period) -> dict[str, Any]:
+    """One person from their roster rows: the last period's attributes, with `unit` naming
+    every unit in the order served, `service_days` in the year and `days` less leave."""
+    first, last = year
+    served = [(max(r["start"] or first, first), min(r["end"] or last, last)) for r in rows]
+    leave = [(r["leave_start"], r["leave_end"] or last) for r in rows if r["leave_start"]]
+    service = _union(served)
+    service_days = _length(service)
+    order = sorted(range(len(rows)), key=lambda i: served[i])
+    person = dict(rows[max(order, key=lambda i: (served[i][1], served[i][0]))])
+    person["unit"] = UNIT_SEPARATOR.join(dict.fromkeys(rows[i]["unit"] for i in order))
+    person["service_days"] = service_days
+    person["days"] = service_days - _overlap(service, _union(leave))
+    return person
+
+
+def _union(periods: list[Period]) -> list[Period]:
+    """The periods merged into disjoint ones, in order; an empty period (end before start)
+    is dropped."""
+    merged: list[Period] = []
+    for start, end in sorted(p for p in periods if p[0] <= p[1]):
+        if merged and start <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _length(periods: list[Period]) -> int:
+    """Days in disjoint periods, both ends counted."""
+    return sum((end - start).days + 1 for start, end in periods)
+
+
+def _overlap(a: list[Period], b: list[Period]) -> int:
+    """Days common to two lists of disjoint periods."""
+    return sum(max(0, (min(e1, e2) - max(s1, s2)).days + 1) for s1, e1 in a for s2, e2 in b)
 
 
 def _genders(genders: pd.Series) -> Genders:
@@ -228,6 +294,10 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> T
         "hours_by_mode": modes,
         "total_hours": round(float(training["hours"].sum()), 6),
         "people": {"roster": len(people), "required": int(people["required"].sum())},
+        "not_required": {
+            "short_service": int((people["reason"] == SHORT).sum()),
+            "on_leave": int((people["reason"] == ON_LEAVE).sum()),
+        },
         "by_age": [
             _labelled(a, people[ages == a]) for a in (*AGE_GROUPS, UNFILLED) if (ages == a).any()
         ],
@@ -368,6 +438,7 @@ def _breakdown(frame: pd.DataFrame, column: str, labels: tuple[str, ...]) -> lis
             "label": label,
             "sessions": int((values == label).sum()),
             "participants": _sum_genders(frame[values == label], "participants"),
+            "reach": int(frame.loc[values == label, "reach"].sum()),
         }
         for label in (*labels, UNFILLED)
         if (values == label).any()
@@ -378,6 +449,7 @@ def _cedaw(cedaw: pd.DataFrame) -> Cedaw:
     return {
         "sessions": len(cedaw),
         "participants": _sum_genders(cedaw, "participants"),
+        "reach": int(cedaw["reach"].sum()),
         "external_resources": int(cedaw["external"].sum()),
         "by_audience": _breakdown(cedaw, "audience", CEDAW_AUDIENCES),
         "by_method": _breakdown(cedaw, "method", CEDAW_METHODS),
@@ -389,6 +461,7 @@ def _measures(measures: pd.DataFrame) -> OtherMeasures:
     return {
         "count": len(measures),
         "participants": _sum_genders(measures, "participants"),
+        "reach": int(measures["reach"].sum()),
         "list": list_rows(measures, SHEETS_BY_KEY["measures"]),
     }
 

@@ -60,8 +60,15 @@ class HourTargets(TypedDict):
 
 
 class People(TypedDict):
-    roster: int
+    roster: int  # people: one on several units' rosters (a transfer) is one
     required: int
+
+
+class NotRequired(TypedDict):
+    """Roster people not 應訓, by why (SPEC §3): too few days in service, or on 留職停薪."""
+
+    short_service: int
+    on_leave: int
 
 
 class Training(TypedDict):
@@ -72,6 +79,7 @@ class Training(TypedDict):
     hours_by_mode: dict[str, float]
     total_hours: float
     people: People
+    not_required: NotRequired
     by_age: list[LabelledCompletion]
     by_supervisor: list[LabelledCompletion]
 
@@ -118,11 +126,13 @@ class Breakdown(TypedDict):
     label: str
     sessions: int
     participants: Genders
+    reach: int  # 觸及人次 of media without a head count
 
 
 class Cedaw(TypedDict):
     sessions: int
     participants: Genders
+    reach: int
     external_resources: int
     by_audience: list[Breakdown]
     by_method: list[Breakdown]
@@ -132,6 +142,7 @@ class Cedaw(TypedDict):
 class OtherMeasures(TypedDict):
     count: int
     participants: Genders
+    reach: int
     list: list[ListRow]
 
 
@@ -160,8 +171,9 @@ class TargetResult(_TargetResult, total=False):
 
 class Units(TypedDict):
     expected: list[str]
-    submitted: list[str]
-    missing: list[str]
+    submitted: list[str]  # units whose workbook holds data
+    missing: list[str]  # 未繳交: no workbook of the year
+    empty: list[str]  # 繳交空白表: a workbook without any data row
 
 
 class SheetRows(TypedDict):

@@ -104,6 +104,11 @@ CATALOGUE: dict[str, Rule] = {
         "{unit}有兩個以上 {year} 年度的檔案：「{detail}」。",
         "請確認哪一個是正確版本，將其他的移出資料夾。",
     ),
+    "empty-workbook": Rule(
+        W,
+        "未填任何資料：各工作表都沒有資料列，本單位列為「繳交空白表」。",
+        "若本單位確有辦理事項或人員，請填寫後重新繳交；可能是誤交了空白範本。",
+    ),
     "unknown-sheet": Rule(
         E,
         "工作表「{sheet}」不是標準工作表，但有資料，其資料不會被讀取。",
@@ -164,6 +169,14 @@ CATALOGUE: dict[str, Rule] = {
     "end-before-start": Rule(
         E, "離職日期 {value} 早於到職日期 {detail}。", "請更正到職或離職日期。"
     ),
+    "leave-end-before-start": Rule(
+        E, "留職停薪迄日 {value} 早於留職停薪起日 {detail}。", "請更正留職停薪起日或迄日。"
+    ),
+    "leave-start-missing": Rule(
+        E,
+        "填了留職停薪迄日 {value}，但未填留職停薪起日。",
+        "請補填起日；迄日空白表示至年底仍在留職停薪，兩者皆空白表示本年度未留職停薪。",
+    ),
     "bad-number": Rule(E, "「{column}」填寫「{value}」不是數字。", "請填阿拉伯數字，例如 12。"),
     "chinese-numeral": Rule(
         E,
@@ -220,6 +233,19 @@ CATALOGUE: dict[str, Rule] = {
         "請取消合併儲存格，並在每一列填入數值。",
     ),
     # Across workbooks
+    "transfer": Rule(
+        W,
+        "「{value}」列於{detail}，已視為同一人（機關內調動）：在職期間合併計算，"
+        "培力時數加總，人員類別及主管等身分依最後任職單位認定。",
+        "請確認確為同一人；若為同名的不同人，請在其中一個單位的人員名冊及培力紀錄，"
+        "於姓名加註記區分，例如 {value}(A)。",
+    ),
+    "same-name-other-gender": Rule(
+        E,
+        "「{value}」列於{detail}，但性別不同，無法判斷是否為同一人。",
+        "同一人請更正性別；若為同名的不同人，請在其中一個單位的人員名冊及培力紀錄，"
+        "於姓名加註記區分，例如 {value}(A)。",
+    ),
     "members-several-units": Rule(
         W,
         "性平小組成員由多個單位填寫（{detail}），已依姓名合併。",

@@ -197,7 +197,10 @@ def _read_sheet(
             )
         )
     data = grid.iloc[header_pos + 1 :]
-    missing = [c for c in sheet.columns if c.key not in positions]
+    # A column new in the v2 template is absent from a v1 workbook: not worth a word, unless
+    # a column of data under an unknown header may be it, renamed.
+    renamed = _unknown_data_columns(data, {*positions.values(), *(p for _, p in repeated)})
+    missing = [c for c in sheet.columns if c.key not in positions and (renamed or not c.optional)]
     if missing:
         names = "「" + "」、「".join(c.header for c in missing) + "」"
         required = any(c.required for c in missing)
@@ -227,6 +230,15 @@ def _read_sheet(
         _spread_merged(workbook, sheet_data, info.merged, header_row)
         _mark_errors(workbook, sheet_data, info.errors, header_row)
     workbook.sheets[sheet.key] = sheet_data
+
+
+def _unknown_data_columns(data: pd.DataFrame, known: set[int]) -> bool:
+    """Whether a column outside `known` holds a value below the header."""
+    return any(
+        not all(map(cells.is_blank, data.iloc[:, j]))
+        for j in range(data.shape[1])
+        if j not in known
+    )
 
 
 def _filled(value: object) -> bool:

@@ -154,6 +154,9 @@ class Column:
     aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     help: str = ""
     width: int = 14
+    optional: bool = False
+    """New in the v2 template (SPEC ★): a workbook made from the v1 template lacks the column
+    and is read as before, without a warning."""
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -226,7 +229,9 @@ def _name(help: str) -> Column:
     return Column("姓名", "name", Kind.NAME, True, help=help, width=12)
 
 
-def _date(header: str, key: str, help: str, *, required: bool = False) -> Column:
+def _date(
+    header: str, key: str, help: str, *, required: bool = False, optional: bool = False
+) -> Column:
     return Column(
         header,
         key,
@@ -234,6 +239,19 @@ def _date(header: str, key: str, help: str, *, required: bool = False) -> Column
         required,
         help=help + "可填 Excel 日期，或 113/3/5、113.03.05、113年3月5日、2024-03-05。",
         width=13,
+        optional=optional,
+    )
+
+
+def _reach() -> Column:
+    return Column(
+        "觸及人次",
+        "reach",
+        Kind.COUNT,
+        help="廣播、網路、Podcast、刊物等無法清點參與者的方式，填收聽、觀看或發行人次，整數；"
+        "無則空白。",
+        width=10,
+        optional=True,
     )
 
 
@@ -313,6 +331,18 @@ SHEETS: tuple[Sheet, ...] = (
             _choice("年齡層", "age_group", AGE_GROUPS, "可空白。", width=12),
             _date("到職日期", "start", "年度中到職者填寫；空白表示年度開始前即已在職。"),
             _date("離職日期", "end", "年度中離職者填寫；空白表示仍在職。"),
+            _date(
+                "留職停薪起日",
+                "leave_start",
+                "本年度曾留職停薪者填寫；期間不計入在職日數。",
+                optional=True,
+            ),
+            _date(
+                "留職停薪迄日",
+                "leave_end",
+                "留職停薪最後一日（復職日之前一日）；空白表示至年底仍在留職停薪。",
+                optional=True,
+            ),
             _text("備註", "note", "其他說明。", width=20),
         ),
     ),
@@ -428,6 +458,7 @@ SHEETS: tuple[Sheet, ...] = (
             _choice("宣導方式", "method", CEDAW_METHODS, "宣導管道或方式。", width=12),
             _choice("宣導內容", "content", CEDAW_CONTENTS, "宣導之 CEDAW 內容。", width=18),
             *_counts("參與人數", "participants"),
+            _reach(),
             _yesno("結合外部資源", "external", "結合民間團體或其他外部資源者填「是」"),
             _text("說明", "note", "活動說明。", width=36),
         ),
@@ -443,6 +474,7 @@ SHEETS: tuple[Sheet, ...] = (
             _date("辦理日期", "date", "辦理日期。", required=True),
             _text("媒材", "media", "例如廣播、網路直播、Podcast、專文、刊物。", width=14),
             *_counts("參與人數", "participants"),
+            _reach(),
             _text("成果說明", "result", "辦理成果。", width=36),
         ),
     ),

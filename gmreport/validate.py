@@ -72,6 +72,12 @@ class CleanWorkbook:
     frames: dict[str, pd.DataFrame]  # Sheet.key → typed frame, indexed by Excel row
     rows: dict[str, RowCount]  # sheet name → accounting
     problems: list[Problem] = field(default_factory=list)
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)  # Sheet.key → key → letter
+
+    @property
+    def blank(self) -> bool:
+        """No data row in any data sheet: a blank template sent back (繳交空白表)."""
+        return not any(count.read for count in self.rows.values())
 
     def emptied(self) -> CleanWorkbook:
         """This workbook counting none of its rows (it cannot be placed, or its unit sent two)."""
@@ -174,6 +180,7 @@ def validate_workbook(
     `aliases` are the config's own words for dropdown values.
     """
     clean = CleanWorkbook(raw.file, unit, year, {}, {}, [])
+    clean.letters = {key: data.letters for key, data in raw.sheets.items()}
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():
@@ -183,6 +190,8 @@ def validate_workbook(
         clean.problems.extend(found)
     _check_roster(clean, raw)
     _check_training(clean, raw)
+    if clean.blank:
+        clean.problems.append(problem("empty-workbook"))
     clean.problems = [
         replace(p, file=p.file or raw.file, unit=p.unit or unit)
         for p in (*raw.problems, *clean.problems)
@@ -372,16 +381,8 @@ def _row_checks(
                     detail=f"{'到職' if late else '離職'}日期 {roc_date(start if late else end)}",
                 )
             )
-    if sheet.key == "roster" and start is not None and end is not None and end < start:
-        found.append(
-            problem(
-                "end-before-start",
-                sheet=sheet.name,
-                cell=_cell(data, sheet.column("end"), row),
-                value=roc_date(end),
-                detail=roc_date(start),
-            )
-        )
+    if sheet.key == "roster":
+        found += _period_checks(sheet, data, row, record)
     allocated, executed = record.get("allocated"), record.get("executed")
     if (
         sheet.key == "budget"
@@ -396,6 +397,43 @@ def _row_checks(
                 cell=_cell(data, sheet.column("executed"), row),
                 value=number(executed),
                 detail=number(allocated),
+            )
+        )
+    return found
+
+
+PERIODS = (
+    ("start", "end", "end-before-start"),
+    ("leave_start", "leave_end", "leave-end-before-start"),
+)
+"""The roster's periods: first-day column, last-day column, the code when they are reversed."""
+
+
+def _period_checks(
+    sheet: Sheet, data: SheetData, row: int, record: dict[str, object]
+) -> list[Problem]:
+    """A period ends on or after its start; a leave's end needs its start (SPEC §2)."""
+    found = []
+    for first_key, last_key, reversed_code in PERIODS:
+        first, last = _date(record.get(first_key)), _date(record.get(last_key))
+        if first is not None and last is not None and last < first:
+            found.append(
+                problem(
+                    reversed_code,
+                    sheet=sheet.name,
+                    cell=_cell(data, sheet.column(last_key), row),
+                    value=roc_date(last),
+                    detail=roc_date(first),
+                )
+            )
+    leave_end = _date(record.get("leave_end"))
+    if leave_end is not None and "leave_start" in record and record["leave_start"] is None:
+        found.append(
+            problem(
+                "leave-start-missing",
+                sheet=sheet.name,
+                cell=_cell(data, sheet.column("leave_start"), row),
+                value=roc_date(leave_end),
             )
         )
     return found
@@ -491,12 +529,45 @@ def check_across(workbooks: list[CleanWorkbook]) -> Across:
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
             )
     duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]  # in the folder's order
+    found += _transfers(accepted)
     for key in ("members", "meetings"):  # both are 人事室's to fill in
         listing = [w.unit for w in accepted if not w.frames.get(key, pd.DataFrame()).empty]
         if len(listing) > 1:
             sheet = SHEETS_BY_KEY[key].name
             found.append(problem(f"{key}-several-units", sheet=sheet, detail="、".join(listing)))
     return Across(accepted, duplicates, found)
+
+
+def _transfers(workbooks: list[CleanWorkbook]) -> list[Problem]:
+    """One 姓名 on several units' rosters: with one 性別 a transfer, counted as one person
+    (a warning for 人事室 to confirm); with different 性別 an error (SPEC §2)."""
+    places: dict[str, list[tuple[CleanWorkbook, int, str]]] = {}
+    for w in workbooks:
+        roster = w.frames.get("roster")
+        if roster is None:
+            continue
+        for row, name, gender in zip(roster.index, roster["name"], roster["gender"], strict=True):
+            places.setdefault(name, []).append((w, row, gender))
+    found = []
+    sheet = SHEETS_BY_KEY["roster"].name
+    for name, where in places.items():
+        if len(where) < 2:
+            continue
+        first, row, _ = where[0]
+        cells_ = [f"{w.unit}（{sheet}!{w.letters['roster']['name']}{r}）" for w, r, _ in where]
+        genders = {g for _, _, g in where}
+        found.append(
+            problem(
+                "transfer" if len(genders) == 1 else "same-name-other-gender",
+                file=first.file,
+                unit=first.unit,
+                sheet=sheet,
+                cell=f"{first.letters['roster']['name']}{row}",
+                value=name,
+                detail="、".join(cells_),
+            )
+        )
+    return found
 
 
 def row_totals(workbooks: list[CleanWorkbook]) -> Rows:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from gmreport.aggregate import aggregate
 from gmreport.config import Config, config_from_dict
 from gmreport.read import read_workbook
-from gmreport.validate import validate_workbook
+from gmreport.validate import check_across, validate_workbook
 
 
 @pytest.fixture
@@ -166,7 +168,7 @@ def test_budget_cedaw_and_measures(figures_of):
             ["乙計畫", "", 0, 0, 0, 5, 1],
         ],
         "CEDAW宣導": [
-            ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "是"],
+            ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, None, "是"],
             ["直播", "113/6/5", "一般民眾", "網路直播", "CEDAW指引", 10, 20, 1],
         ],
         "其他性平措施": [["專欄", "性平專章", "113/9/1", "刊物", 0, 0, 0]],
@@ -250,3 +252,135 @@ def test_indicators_count_each_dimension_named(figures_of):
     assert by_name["甲指標"] == (True, ["年齡", "里別"])
     assert by_name["丙指標"] == (True, [])
     assert by_name["丁指標"] == (False, [])
+
+
+def _in_year(first: date, last: date, year: int = 113) -> set[date]:
+    """The days from `first` to `last` (both counted) inside ROC `year`."""
+    start, end = max(first, date(year + 1911, 1, 1)), min(last, date(year + 1911, 12, 31))
+    return {start + timedelta(days=i) for i in range((end - start).days + 1)}
+
+
+def test_leave_days_are_not_service_days(figures_of):
+    d = date
+    year = _in_year(d(2024, 1, 1), d(2024, 12, 31))
+    # (name, 到職日期, 留職停薪起日, 留職停薪迄日, days in service, days less leave)
+    cases = [
+        ("大半年留停", "", "113/2/1", "113/11/30", year, year - _in_year(d(2024, 2, 1), d(2024, 11, 30))),
+        ("留停三個月", "", "113/3/1", "113/5/31", year, year - _in_year(d(2024, 3, 1), d(2024, 5, 31))),
+        ("留停至年底", "", "113/9/1", "", year, year - _in_year(d(2024, 9, 1), d(2024, 12, 31))),
+        ("到職後留停", "113/9/1", "113/10/1", "113/12/31",
+         _in_year(d(2024, 9, 1), d(2024, 12, 31)), _in_year(d(2024, 9, 1), d(2024, 9, 30))),
+        ("到職未久", "113/11/1", "", "", _in_year(d(2024, 11, 1), d(2024, 12, 31)), None),
+        ("跨年留停", "", "112/6/1", "113/10/15", year, year - _in_year(d(2023, 6, 1), d(2024, 10, 15))),
+    ]  # fmt: skip
+    roster = [
+        [n, "女", "公務人員", "", "", "", start, "", ls, le] for n, start, ls, le, *_ in cases
+    ]
+    result = figures_of({"人員名冊": roster})
+    training = result.figures["training"]
+    served = {n: (len(s), len(left if left is not None else s)) for n, *_, s, left in cases}
+    required = [n for n, (_, days) in served.items() if days >= 90]
+    short = [n for n, (service, _) in served.items() if service < 90]
+    on_leave = [n for n, (service, days) in served.items() if service >= 90 > days]
+    assert training["people"] == {"roster": len(cases), "required": len(required)}
+    assert training["not_required"] == {"short_service": len(short), "on_leave": len(on_leave)}
+    assert (len(required), len(short), len(on_leave)) == (2, 1, 3)  # the cases cover each outcome
+
+
+def test_a_leave_needs_its_start_and_ends_after_it(make_workbook):
+    rows = {
+        "人員名冊": [
+            ["迄日無起日", "男", "公務人員", "", "", "", "", "", "", "113/5/1"],
+            ["迄日早於起日", "男", "公務人員", "", "", "", "", "", "113/5/1", "113/4/1"],
+            ["仍留停", "男", "公務人員", "", "", "", "", "", "113/5/1", ""],
+        ]
+    }
+    raw = read_workbook(make_workbook(rows))
+    problems = validate_workbook(raw, "人事室", 113).problems
+    assert sorted((p.code, p.cell) for p in problems) == [
+        ("leave-end-before-start", "J4"),
+        ("leave-start-missing", "I3"),
+    ]
+
+
+def _clean(make_workbook, tmp_path, unit: str, rows: dict):
+    path = make_workbook(rows, unit=unit, folder=tmp_path / unit)
+    return validate_workbook(read_workbook(path), unit, 113)
+
+
+def test_a_transfer_between_units_is_one_person(make_workbook, tmp_path):
+    # 調動者: 人事室 until 6/30, then 民政課 as a supervisor; 短調: 46 + 61 days, 107 in all.
+    first = _clean(
+        make_workbook,
+        tmp_path,
+        "人事室",
+        {
+            "人員名冊": [
+                ["調動者", "女", "公務人員", "否", "否", "", "", "113/6/30"],
+                ["短調", "男", "職工", "", "", "", "", "113/2/15"],
+            ],
+            "培力紀錄": [["調動者", "課", "CEDAW", "實體", "113/3/1", 2]],
+        },
+    )
+    second = _clean(
+        make_workbook,
+        tmp_path,
+        "民政課",
+        {
+            "人員名冊": [
+                ["調動者", "女", "公務人員", "是", "否", "", "113/7/1"],
+                ["短調", "男", "職工", "", "", "", "113/11/1"],
+            ],
+            "培力紀錄": [["調動者", "課", "CEDAW", "數位", "113/9/1", 1]],
+        },
+    )
+    across = check_across([first, second])
+    transfers = [p for p in across.problems if p.code == "transfer"]
+    assert sorted(p.message.split("」")[0] for p in transfers) == ["「短調", "「調動者"]
+    assert all("人事室" in p.message and "民政課" in p.message for p in transfers)
+    result = aggregate(across.accepted, Config(), 113)
+    training = result.figures["training"]
+    assert training["people"] == {"roster": 2, "required": 2}  # 107 days together
+    supervisors = training["groups"]["supervisors"]
+    assert supervisors["required"]["total"] == 1  # the last period's 主管 applies
+    assert supervisors["completed"]["total"] == 1  # 2 + 1 hours meet the supervisor's 3
+    assert [(s.name, s.unit) for s in result.shortfalls] == [("短調", "人事室、民政課")]
+
+
+def test_one_name_of_two_genders_is_an_error_and_two_people(make_workbook, tmp_path):
+    first = _clean(make_workbook, tmp_path, "人事室", {"人員名冊": [["林小華", "女", "公務人員"]]})
+    second = _clean(make_workbook, tmp_path, "民政課", {"人員名冊": [["林小華", "男", "公務人員"]]})
+    across = check_across([first, second])
+    assert [(p.code, p.is_error) for p in across.problems] == [("same-name-other-gender", True)]
+    training = aggregate(across.accepted, Config(), 113).figures["training"]
+    assert training["people"]["roster"] == 2
+
+
+def test_reach_is_summed_and_kept_apart_from_participants(figures_of):
+    rows = {
+        "CEDAW宣導": [
+            ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0],
+            ["Podcast", "113/6/5", "一般民眾", "Podcast", "綜合", 0, 0, 0, "1,236"],
+            ["直播", "113/7/5", "一般民眾", "網路直播", "綜合", 5, 6, 0, 300],
+        ],
+        "其他性平措施": [["區刊專文", "性平專章", "113/9/1", "刊物", "", "", "", 1500]],
+    }
+    figures = figures_of(rows).figures
+    cedaw = figures["cedaw"]
+    assert cedaw["reach"] == 1236 + 300
+    assert cedaw["participants"]["total"] == 3 + 4 + 5 + 6
+    by_method = {b["label"]: (b["participants"]["total"], b["reach"]) for b in cedaw["by_method"]}
+    assert by_method == {"實體活動": (7, 0), "網路直播": (11, 300), "Podcast": (0, 1236)}
+    measures = figures["other_measures"]
+    assert (measures["reach"], measures["participants"]["total"]) == (1500, 0)
+    assert measures["list"][0]["reach"] == 1500
+
+
+def test_a_blank_workbook_is_listed_as_such_not_as_reporting(make_workbook, tmp_path):
+    filled = _clean(make_workbook, tmp_path, "人事室", {"人員名冊": [["王小明", "男", "公務人員"]]})
+    blank = _clean(make_workbook, tmp_path, "民政課", {})
+    assert [p.code for p in blank.problems] == ["empty-workbook"]
+    units = aggregate([filled, blank], Config(), 113).figures["units"]
+    assert units["submitted"] == ["人事室"]
+    assert units["empty"] == ["民政課"]
+    assert "民政課" not in units["missing"]

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from contextlib import closing
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import docx
@@ -71,12 +71,33 @@ def _open(path: Path, **options) -> openpyxl.Workbook:
     return openpyxl.load_workbook(path, read_only=True, **options)
 
 
+STAFF_WORDS = {
+    "約僱人員": "約聘僱人員",
+    "技工": "職工",
+    "工友": "職工",
+    "駕駛": "職工",
+    "臨時人員": "自僱非公務人員",
+}
+"""The sample rosters' personnel-office words for a 人員類別 (SPEC §2 lists them)."""
+
+
+def _days(first: date | None, last: date | None, year: tuple[date, date]) -> set[date]:
+    """The days from `first` to `last` inside `year`; blank ends are the year's."""
+    start, end = max(first or year[0], year[0]), min(last or year[1], year[1])
+    return {start + timedelta(days=i) for i in range((end - start).days + 1)}
+
+
 def expected_figures(folder: Path, year: int) -> dict:
-    first, last = date(year + 1911, 1, 1), date(year + 1911, 12, 31)
-    people, hours = [], defaultdict(float)
+    span = date(year + 1911, 1, 1), date(year + 1911, 12, 31)
+    first, last = span
+    service: dict[tuple[str, str], set[date]] = defaultdict(set)
+    leave: dict[tuple[str, str], set[date]] = defaultdict(set)
+    latest: dict[tuple[str, str], tuple[date, int]] = {}  # person → (last day, target) so far
+    units: dict[tuple[str, str], set[str]] = defaultdict(set)
+    hours: dict[tuple[str, str], float] = defaultdict(float)
     cedaw, measures, members, meetings = [], [], {}, 0
     crossed, dimensions = 0, Counter()
-    for path in sorted(folder.glob("*.xlsx")):
+    for path in sorted(folder.glob("*.xls*")):
         with closing(_open(path, data_only=True)) as wb:
             info = {_norm(r[0]): r[1] for r in wb["基本資料"].iter_rows(values_only=True) if r[0]}
             if int(_num(info["年度"])) != year:
@@ -87,22 +108,22 @@ def expected_figures(folder: Path, year: int) -> dict:
                 if first <= when <= last:
                     hours[unit, re.sub(r"\s", "", _norm(r["姓名"]))] += _num(r["時數"])
             for r in _rows(wb["人員名冊"]):
-                start = max(_date(r["到職日期"]) or first, first)
-                end = min(_date(r["離職日期"]) or last, last)
-                kind = _norm(r["人員類別"])
+                person = (re.sub(r"\s", "", _norm(r["姓名"])), _gender(r["性別"]))
+                served = _days(_date(r["到職日期"]), _date(r["離職日期"]), span)
+                service[person] |= served
+                if _date(r.get("留職停薪起日")):
+                    leave[person] |= _days(
+                        _date(r["留職停薪起日"]), _date(r.get("留職停薪迄日")), span
+                    )
+                kind = STAFF_WORDS.get(_norm(r["人員類別"]), _norm(r["人員類別"]))
                 target = max(
                     HOURS_GENERAL if kind in ("公務人員", "約聘僱人員") else HOURS_OTHER_STAFF,
                     HOURS_SUPERVISOR if _norm(r["主管"]) == "是" else 0,
                     HOURS_GENDER_OFFICER if _norm(r["性別業務承辦人"]) == "是" else 0,
                 )
-                people.append(
-                    {
-                        "key": (unit, re.sub(r"\s", "", _norm(r["姓名"]))),
-                        "gender": _gender(r["性別"]),
-                        "required": (end - start).days + 1 >= 90,
-                        "target": target,
-                    }
-                )
+                if person not in latest or max(served) >= latest[person][0]:
+                    latest[person] = (max(served), target)
+                units[person].add(unit)
             cedaw += [r for r in _rows(wb["CEDAW宣導"]) if first <= _date(r["辦理日期"]) <= last]
             measures += list(_rows(wb["其他性平措施"]))
             for r in _rows(wb["性平小組成員"]):
@@ -113,8 +134,20 @@ def expected_figures(folder: Path, year: int) -> dict:
                 crossed += typed not in ("", "否")
                 if typed not in ("", "否", "是"):
                     dimensions.update(set(re.split(r"[、，,\s]+", typed)))
+    people = [
+        {
+            "gender": gender,
+            "required": len(service[name, gender] - leave[name, gender]) >= 90,
+            "on_leave": len(service[name, gender])
+            >= 90
+            > len(service[name, gender] - leave[name, gender]),
+            "target": latest[name, gender][1],
+            "hours": sum(hours[u, name] for u in units[name, gender]),
+        }
+        for name, gender in service
+    ]
     required = [p for p in people if p["required"]]
-    completed = [p for p in required if hours[p["key"]] >= p["target"]]
+    completed = [p for p in required if p["hours"] >= p["target"]]
 
     def by_gender(ps):
         c = Counter(p["gender"] for p in ps)
@@ -127,13 +160,19 @@ def expected_figures(folder: Path, year: int) -> dict:
 
     member_genders = Counter(g for g, _ in members.values())
     return {
+        "people": len(people),
+        "transfers": sum(len(u) > 1 for u in units.values()),
+        "on_leave": sum(p["on_leave"] for p in people),
+        "short_service": sum(not p["required"] and not p["on_leave"] for p in people),
         "required": by_gender(required),
         "completed": by_gender(completed),
-        "hours_all": sum(hours[p["key"]] for p in required),
+        "hours_all": sum(p["hours"] for p in required),
         "total_hours": sum(hours.values()),
         "cedaw_sessions": len(cedaw),
         "cedaw_participants": participants(cedaw),
+        "cedaw_reach": sum(_num(r.get("觸及人次")) for r in cedaw),
         "measures": len(measures),
+        "measures_reach": sum(_num(r.get("觸及人次")) for r in measures),
         "members": {
             "male": member_genders["男"],
             "female": member_genders["女"],
@@ -213,6 +252,23 @@ def test_training_figures_match_an_independent_count(built, expected):
     assert sum(figures["training"]["hours_by_mode"].values()) == pytest.approx(
         expected["total_hours"]
     )
+    assert figures["training"]["people"]["roster"] == expected["people"]
+    assert figures["training"]["not_required"] == {
+        "short_service": expected["short_service"],
+        "on_leave": expected["on_leave"],
+    }
+
+
+def test_samples_show_what_real_offices_have(built, expected):
+    """The real-input cases SPEC §2 names are in the samples, so the figures above cover them."""
+    figures, _ = built
+    assert expected["transfers"] >= 1
+    assert expected["on_leave"] >= 1
+    assert figures["cedaw"]["reach"] and figures["other_measures"]["reach"]
+    assert any(
+        r["reach"] and not r["participants"]["total"] for r in figures["other_measures"]["list"]
+    )
+    assert len(figures["indicators"]["dimensions"]) >= 2
 
 
 def test_other_figures_match_an_independent_count(built, expected):
@@ -220,6 +276,8 @@ def test_other_figures_match_an_independent_count(built, expected):
     assert figures["cedaw"]["sessions"] == expected["cedaw_sessions"]
     assert figures["cedaw"]["participants"] == expected["cedaw_participants"]
     assert figures["other_measures"]["count"] == expected["measures"]
+    assert figures["cedaw"]["reach"] == expected["cedaw_reach"]
+    assert figures["other_measures"]["reach"] == expected["measures_reach"]
     assert figures["meetings"]["count"] == expected["meetings"]
     assert figures["indicators"]["cross_classified"] == expected["cross_classified"]
     assert figures["indicators"]["dimensions"] == expected["dimensions"]

@@ -18,7 +18,7 @@ from gmreport.problems import CATALOGUE, Severity
 
 from . import hostile
 from .test_safety import encrypted, legacy_xls
-from .test_validate import CASES, _set
+from .test_validate import CASES, SETUP, _set
 
 Maker = Callable[..., list]
 
@@ -31,11 +31,8 @@ def _cell_case(code: str) -> Maker:
     def make(tmp_path, make_workbook, valid_rows):
         sheet, row, col, value, _ = CASES[code]
         rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
-        if code == "duplicate-name":
-            _set(rows, sheet, row, 1, "男")
-            _set(rows, sheet, row, 2, "公務人員")
-        if code == "end-before-start":
-            _set(rows, sheet, row, 6, "113/5/1")
+        for c, v in SETUP.get(code, []):
+            _set(rows, sheet, row, c, v)
         if sheet == "CEDAW宣導":
             rows[sheet] = [["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]]
         if sheet == "性別預算":
@@ -100,6 +97,18 @@ def _meetings_several_units(tmp_path, make_workbook, valid_rows):
     make_workbook(valid_rows | meetings, folder=folder)
     make_workbook(valid_rows | meetings, unit="民政課", folder=folder)
     return _check(folder)
+
+
+def _transfer(gender: str) -> Maker:
+    """王小明 (男 in 人事室's roster) on 民政課's roster too, as `gender`."""
+
+    def make(tmp_path, make_workbook, valid_rows):
+        folder = tmp_path / "in"
+        make_workbook(valid_rows, folder=folder)
+        make_workbook({"人員名冊": [["王小明", gender, "公務人員"]]}, unit="民政課", folder=folder)
+        return _check(folder)
+
+    return make
 
 
 def _open_in_excel(tmp_path, make_workbook, valid_rows):
@@ -178,6 +187,9 @@ MAKERS: dict[str, Maker] = {
     "merged-cells": _merged("A5:A6", "培力紀錄", [[None, "課", "CEDAW", "數位", "113/6/1", 1]]),
     "merged-numbers": _merged("F3:F4", "CEDAW宣導", [CEDAW, CEDAW]),
     "members-several-units": _members_several_units,
+    "transfer": _transfer("男"),
+    "same-name-other-gender": _transfer("女"),
+    "empty-workbook": lambda tmp_path, make_workbook, valid_rows: _check(make_workbook({})),
     "meetings-several-units": _meetings_several_units,
     "excel-error": _rows_with(
         "CEDAW宣導", ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, "#REF!", 0]

@@ -84,6 +84,7 @@ def test_another_agency_works_by_changing_only_the_config(tmp_path, make_workboo
         "expected": ["總務科", "人事室", "會計科"],
         "submitted": ["總務科", "人事室"],
         "missing": ["會計科"],
+        "empty": [],
     }
     everyone = figures["training"]["groups"]["all"]
     assert everyone["required"] == {"male": 1, "female": 3, "other": 0, "total": 4}

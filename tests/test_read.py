@@ -9,7 +9,7 @@ from gmreport.pipeline import build, check
 from gmreport.read import read_paths, read_workbook
 from gmreport.validate import validate_workbook
 
-CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "否", ""]
+CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, None, "否", ""]
 
 
 def codes(problems):
@@ -158,7 +158,7 @@ def test_a_workbook_with_nothing_but_basic_data_is_fine(make_workbook):
     raw = read_workbook(path)
     assert all(data.frame.empty for data in raw.sheets.values())
     assert list(raw.sheets["roster"].frame.columns)[:2] == ["name", "gender"]
-    assert check([path], Config()).problems == []
+    assert [p.code for p in check([path], Config()).problems] == ["empty-workbook"]
 
 
 def test_rows_above_the_header_are_named_and_counted(make_workbook, valid_rows):

@@ -140,7 +140,7 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     assert by_category[-1] == ["合計", "3", "1,250,000", "1,180,000", "94.4%"]
     assert tables["CEDAW宣導辦理情形"][3][2] == "113年3月8日"
     assert tables["CEDAW宣導參與人數（依宣導對象）"][-1] == [
-        "合計", "3", "80", "140", "2", "222", "63.1%",
+        "合計", "3", "80", "140", "2", "222", "63.1%", "0",
     ]  # fmt: skip
     assert tables["其他性別平等措施辦理情形"][2][3] == "113年7月20日"
     text = body_text(doc)
@@ -508,3 +508,36 @@ def test_broken_chart_file_is_a_clear_error(figures: dict, tmp_path: Path) -> No
     broken.write_bytes(b"not a png")
     with pytest.raises(OutputError, match="無法將統計圖放入報告"):
         render_report(figures, tmp_path / "報告.docx", charts={"training_completion": broken})
+
+
+def test_media_measures_are_reported_by_their_reach_never_as_zero(figures: dict, render) -> None:
+    measures = figures["other_measures"]
+    media = [r for r in measures["list"] if r["reach"] and not r["participants"]["total"]]
+    assert media, "the example holds a measure reported by its reach alone"
+    doc = render(figures)
+    rows = captioned_tables(doc)["其他性別平等措施辦理情形"]
+    header = rows[1]  # the second header row: 男/女/其他/合計 under 參與人數, then 觸及人次
+    for r in media:
+        shown = next(row for row in rows if r["name"] in row)
+        at = header.index("男")
+        assert shown[at : at + 4] == ["－"] * 4, shown
+        assert f"{r['reach']:,}" in shown
+    assert f"觸及 {measures['reach']:,} 人次" in body_text(doc)
+
+
+def test_people_not_required_are_explained(figures: dict, render) -> None:
+    figures["training"]["not_required"] = {"short_service": 2, "on_leave": 1}
+    text = body_text(render(figures))
+    assert (
+        "另有 3 人本年度在職未滿 90 日，未列入應訓人員（到職或離職致在職日數不足 2 人、留職停薪 1 人）。"
+        in text
+    )
+    figures["training"]["not_required"] = {"short_service": 0, "on_leave": 0}
+    assert "未列入應訓人員" not in body_text(render(figures))
+
+
+def test_units_that_sent_a_blank_workbook_are_named(figures: dict, render) -> None:
+    figures["units"]["submitted"].remove("兵役課")
+    figures["units"]["empty"] = ["兵役課"]
+    text = body_text(render(figures))
+    assert "已繳交 7 個單位，繳交空白表：兵役課，未繳交：調解委員會。" in text

@@ -24,6 +24,7 @@ EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
 
 REPORT_ORDER = [
     "培力完訓",
+    "培力應訓認定",
     "培力辦理方式",
     "交織分析-年齡層",
     "交織分析-主管",
@@ -244,7 +245,7 @@ def test_empty_sections_give_empty_lists_and_zero_totals(figures: dict) -> None:
         assert tables[name].rows == []
     assert tables["性平小組成員"].rows[0][-1] is None
     assert tables["性別預算-類別"].rows == [(TOTAL_LABEL, 0, 0, 0, None)]
-    assert tables["CEDAW-宣導對象"].rows == [(TOTAL_LABEL, 0, 0, 0, 0, 0)]
+    assert tables["CEDAW-宣導對象"].rows == [(TOTAL_LABEL, 0, 0, 0, 0, 0, 0)]
 
 
 def test_table_rejects_rows_that_do_not_fit() -> None:

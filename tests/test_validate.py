@@ -11,7 +11,7 @@ from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import check
 from gmreport.problems import CATALOGUE, Severity
 
-CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, "否", ""]
+CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, None, "否", ""]
 BUDGET_ROW = ["婦女成長課程", "計畫類", 600000, 580000, 20, 180, 0, ""]
 
 
@@ -56,18 +56,23 @@ CASES = {
     "implausible-count": ("CEDAW宣導", 0, 5, 250000, "F3"),
     "phone-like-number": ("CEDAW宣導", 0, 5, "0912345678", "F3"),
     "executed-over-allocated": ("性別預算", 0, 3, 700000, "D3"),
+    "leave-end-before-start": ("人員名冊", 0, 9, "113/3/1", "J3"),
+    "leave-start-missing": ("人員名冊", 0, 9, "113/5/1", "I3"),
 }
+SETUP = {
+    "duplicate-name": [(1, "男"), (2, "公務人員")],
+    "end-before-start": [(6, "113/5/1")],
+    "leave-end-before-start": [(8, "113/5/1")],
+}
+"""Other cells of the case's row that the case needs: (column index, value)."""
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_each_cell_problem_is_named_at_its_cell(code, make_workbook, valid_rows):
     sheet, row, col, value, cell = CASES[code]
     rows = valid_rows | {"CEDAW宣導": [list(CEDAW_ROW)], "性別預算": [list(BUDGET_ROW)]}
-    if code == "duplicate-name":
-        _set(rows, sheet, row, 1, "男")
-        _set(rows, sheet, row, 2, "公務人員")
-    if code == "end-before-start":
-        _set(rows, sheet, row, 6, "113/5/1")
+    for c, v in SETUP.get(code, []):
+        _set(rows, sheet, row, c, v)
     _set(rows, sheet, row, col, value)
     path = make_workbook(rows)
     problems = check([path], Config()).problems

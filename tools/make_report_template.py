@@ -561,9 +561,30 @@ def _listed(sheet: str, key: str, width: float, var: str, **kw) -> Col:
 
 
 def _listed_genders(sheet: str, group: str, width: float, var: str) -> list[Col]:
-    """男/女/其他/合計 columns of the sheet's per-gender counts `group`, under its header."""
+    """男/女/其他/合計 columns of the sheet's per-gender counts `group`, under its header.
+
+    A row reported by its 觸及人次 alone (media without a head count) shows 「－」 there,
+    never 0 participants (SPEC §3)."""
     first = SHEETS_BY_KEY[sheet].column(f"{group}_{next(iter(GENDER_KEYS.values()))}")
-    return _genders(first.header.removesuffix(f"({GENDERS[0]})"), f"{var}.{group}", width)
+    header = first.header.removesuffix(f"({GENDERS[0]})")
+    if not any(c.key == "reach" for c in SHEETS_BY_KEY[sheet].columns):
+        return _genders(header, f"{var}.{group}", width)
+    counts = f"{var}.{group}"
+    return [
+        Col(
+            label,
+            width,
+            f"{{{{ {counts}.{key}|num if {counts}.total or not {var}.reach else '－' }}}}",
+            group=header,
+        )
+        for label, key in COUNT_COLUMNS
+    ]
+
+
+def _listed_reach(sheet: str, width: float, var: str) -> Col:
+    """The 觸及人次 column of a list table: 「－」 where nothing was reached by media."""
+    header = SHEETS_BY_KEY[sheet].column("reach").header
+    return Col(header, width, f"{{{{ {var}.reach|num if {var}.reach else '－' }}}}")
 
 
 class Builder:
@@ -791,6 +812,7 @@ def _participants_cols(first: str, loop_var: str) -> list[Col]:
         Col("場次", 1.3, f"{{{{ {loop_var}.sessions|num }}}}"),
         *_genders("參與人數", f"{loop_var}.participants", 1.4),
         Col("女性比例", 1.8, f"{{{{ {loop_var}.participants|female_ratio|pct }}}}"),
+        Col("觸及人次", 1.6, f"{{{{ {loop_var}.reach|num }}}}"),
     ]
 
 
@@ -816,6 +838,7 @@ def build_content(b: Builder) -> None:
     b.p(
         "本報告資料來源為各課室填報之{{ year }}年度標準填報活頁簿：應繳交 "
         "{{ units.expected|length }} 個單位，已繳交 {{ units.submitted|length }} 個單位"
+        "{% if units.empty %}，繳交空白表：{{ units.empty|join('、') }}{% endif %}"
         "{% if units.missing %}，未繳交：{{ units.missing|join('、') }}{% endif %}。",
         "BodyText1",
     )
@@ -902,6 +925,14 @@ def _training(b: Builder) -> None:
         f"{{{{ {all_}.rate.total|pct }}}}（男性 {{{{ {all_}.rate.male|pct }}}}、女性 "
         f"{{{{ {all_}.rate.female|pct }}}}）；全年研習總時數 {{{{ training.total_hours|hours }}}} "
         f"小時，應訓人員平均每人 {{{{ {all_}.average_hours|hours(2) }}}} 小時。"
+        "{% if training.not_required.short_service or training.not_required.on_leave %}"
+        "另有 {{ (training.not_required.short_service + training.not_required.on_leave)|num }} "
+        "人本年度在職未滿 {{ training.min_service_days|num }} 日，未列入應訓人員（"
+        "{% if training.not_required.short_service %}到職或離職致在職日數不足 "
+        "{{ training.not_required.short_service|num }} 人{% endif %}"
+        "{% if training.not_required.short_service and training.not_required.on_leave %}、"
+        "{% endif %}{% if training.not_required.on_leave %}留職停薪 "
+        "{{ training.not_required.on_leave|num }} 人{% endif %}）。{% endif %}"
         f"各類人員辦理情形如表{b.next_table()}、表{b.next_table() + 1}。"
     )
     b.table(
@@ -1086,7 +1117,9 @@ def _cedaw_measures(b: Builder) -> None:
         "{{ cedaw.participants.total|num }} 人次（"
         + _people("cedaw.participants").replace(" 人", " 人次")
         + "），女性比例 {{ cedaw.participants|female_ratio|pct }}；其中結合外部資源辦理 "
-        "{{ cedaw.external_resources|num }} 場次。依宣導對象及宣導方式統計如"
+        "{{ cedaw.external_resources|num }} 場次"
+        "{% if cedaw.reach %}；另以廣播、網路、刊物等無法清點參與者之方式宣導，觸及 "
+        "{{ cedaw.reach|num }} 人次{% endif %}。依宣導對象及宣導方式統計如"
         f"表{t}、表{t + 1}，各場次辦理情形如表{t + 2}。"
     )
     total = [
@@ -1094,6 +1127,7 @@ def _cedaw_measures(b: Builder) -> None:
         "{{ cedaw.sessions|num }}",
         *(f"{{{{ cedaw.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
         "{{ cedaw.participants|female_ratio|pct }}",
+        "{{ cedaw.reach|num }}",
     ]
     b.table(
         "CEDAW宣導參與人數（依宣導對象）",
@@ -1116,12 +1150,13 @@ def _cedaw_measures(b: Builder) -> None:
         "CEDAW宣導辦理情形",
         [
             Col("單位", 1.4, "{{ c.unit }}"),
-            _listed("cedaw", "name", 2.4, "c", left=True),
-            _listed("cedaw", "date", 3.0, "c"),
-            _listed("cedaw", "audience", 1.75, "c"),
-            _listed("cedaw", "method", 1.75, "c"),
-            _listed("cedaw", "content", 1.7, "c"),
+            _listed("cedaw", "name", 2.2, "c", left=True),
+            _listed("cedaw", "date", 2.6, "c"),
+            _listed("cedaw", "audience", 1.55, "c"),
+            _listed("cedaw", "method", 1.55, "c"),
+            _listed("cedaw", "content", 1.5, "c"),
             *_listed_genders("cedaw", "participants", 1.0, "c"),
+            _listed_reach("cedaw", 1.2, "c"),
         ],
         loop="c in cedaw.list",
         empty="本年度未辦理 CEDAW 宣導",
@@ -1131,19 +1166,22 @@ def _cedaw_measures(b: Builder) -> None:
         "本年度辦理其他性別平等措施 {{ other_measures.count|num }} 項，參與 "
         "{{ other_measures.participants.total|num }} 人次（"
         + _people("other_measures.participants").replace(" 人", " 人次")
-        + "），女性比例 {{ other_measures.participants|female_ratio|pct }}，"
+        + "），女性比例 {{ other_measures.participants|female_ratio|pct }}"
+        "{% if other_measures.reach %}；另以廣播、網路、刊物等方式觸及 "
+        "{{ other_measures.reach|num }} 人次{% endif %}，"
         f"辦理情形如表{b.next_table()}。"
     )
     b.table(
         "其他性別平等措施辦理情形",
         [
             Col("單位", 1.4, "{{ m.unit }}"),
-            _listed("measures", "name", 2.6, "m", left=True),
+            _listed("measures", "name", 2.3, "m", left=True),
             _listed("measures", "item", 1.75, "m"),
-            _listed("measures", "date", 3.0, "m"),
+            _listed("measures", "date", 2.6, "m"),
             _listed("measures", "media", 1.75, "m"),
             *_listed_genders("measures", "participants", 1.0, "m"),
-            _listed("measures", "result", 2.4, "m", left=True),
+            _listed_reach("measures", 1.2, "m"),
+            _listed("measures", "result", 1.9, "m", left=True),
         ],
         loop="m in other_measures.list",
         empty="本年度未辦理其他性別平等措施",
@@ -1246,7 +1284,8 @@ def _appendix(b: Builder) -> None:
     b.p(
         "{% if units.missing %}{{ units.missing|join('、') }}，計 {{ units.missing|length }} "
         "個單位未繳交{{ year }}年度填報資料，其執行成果未納入本報告。"
-        "{% else %}應繳交之 {{ units.expected|length }} 個單位均已繳交。{% endif %}",
+        "{% else %}應繳交之 {{ units.expected|length }} 個單位均已繳交。{% endif %}"
+        "{% if units.empty %}{{ units.empty|join('、') }}繳交之填報表未填任何資料。{% endif %}",
         "BodyText2",
     )
     b.p("資料列數核對", "AppendixHeading")

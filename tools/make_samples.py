@@ -134,6 +134,7 @@ class Person:
     courses: tuple[str | tuple[str, date], ...] = ()
     start: date | str | None = None
     end: date | str | None = None
+    leave: tuple[date | str, date | str | None] | None = None  # 留職停薪起日, 迄日 (None: ongoing)
 
 
 def p(
@@ -146,9 +147,10 @@ def p(
     *courses: str | tuple[str, date],
     start: date | str | None = None,
     end: date | str | None = None,
+    leave: tuple[date | str, date | str | None] | None = None,
 ) -> Person:
     """A Person, written compactly: a course is its COURSES key, or (key, date) to set the day."""
-    return Person(name, gender, staff_type, age, flags, note, courses, start, end)
+    return Person(name, gender, staff_type, age, flags, note, courses, start, end, leave)
 
 
 @dataclass(frozen=True)
@@ -201,13 +203,13 @@ UNITS = (
                 CIVIL,
                 "30-39歲",
                 "",
-                "村里幹事，113年7月1日調入",
+                "村里幹事，113年7月1日由社會課調入",
                 ("CEDAW", d(9, 25)),
                 start=d(7, 1),
             ),
             p("曾靜宜", "女", CIVIL, "40-49歲", "", "課員", "講座"),
             p("廖文雄", "男", CIVIL, "50-59歲", "", "課員", "講座", "性騷"),
-            p("賴欣怡", "女", CONTRACT, "30-39歲", "", "約僱人員", "友善"),
+            p("賴欣怡", "女", "約僱人員", "30-39歲", "", "", "友善"),
             p("徐佳穎", "女", CONTRACT, "未滿30歲", "", "約僱人員", "講座"),
             p("周明德", "男", CIVIL, None, "", "課員", "講座"),
             p("葉姿吟", "女", CIVIL, "30-39歲", "", "課員", "講座"),
@@ -238,8 +240,9 @@ UNITS = (
                 CIVIL,
                 "30-39歲",
                 "",
-                "課員，113年4月起育嬰留職停薪",
+                "課員，113年3月起育嬰留職停薪",
                 ("導論", d(2, 27)),
+                leave=("113/3/1", None),
             ),
             p("潘信宏", "男", CIVIL, "40-49歲", "", "課員", "講座"),
             p("簡惠雯", "女", CIVIL, "40-49歲", "", "課員", ("CEDAW", d(12, 20, 2023)), "多元"),
@@ -249,6 +252,16 @@ UNITS = (
             p("游麗娟", "女", CONTRACT, "40-49歲", "", "約僱人員", "講座"),
             p("詹正雄", "男", CIVIL, None, "", "課員", "講座", "性騷"),
             p("胡品妤", "女", CIVIL, "未滿30歲", "", "課員", "講座"),
+            p(
+                "邱佩君",
+                "女",
+                CIVIL,
+                "30-39歲",
+                "",
+                "課員，113年6月30日調民政課",
+                ("導論", d(5, 6)),
+                end=d(6, 30),
+            ),
         ),
         text_dates=roc_chinese,
         text_every=9,
@@ -275,7 +288,16 @@ UNITS = (
                 ("CEDAW", d(11, 6)),
                 start="113.10.03",
             ),
-            p("柯淑娟", "女", CIVIL, "50-59歲", "", "課員", "講座"),
+            p(
+                "柯淑娟",
+                "女",
+                CIVIL,
+                "50-59歲",
+                "",
+                "課員，113年2月至7月留職停薪",
+                "講座",
+                leave=(d(2, 1), "113.07.31"),
+            ),
             p("翁金龍", "男", CIVIL, "60歲以上", "", "技正", "講座"),
             p("魏怡萱", "女", CONTRACT, "30-39歲", "", "約僱人員", "講座"),
             p("孫政勳", "男", CIVIL, "未滿30歲", "", "技佐", "講座"),
@@ -370,15 +392,15 @@ UNITS = (
             p("湯雅芳", "女", CONTRACT, "30-39歲", "", "約僱人員", "講座"),
             p("田家銘", "男", CONTRACT, "未滿30歲", "", "約僱人員", "CEDAW"),
             p("龔柏宇", "男", CIVIL, "30-39歲", "", "課員", "講座"),
-            p("康清水", "男", WORKER, "60歲以上", "", "技工", "職工"),
+            p("康清水", "男", "技工", "60歲以上", "", "", "職工"),
             p("姜進財", "男", WORKER, "50-59歲", "", "技工", "職工"),
             p("白永昌", "男", WORKER, "50-59歲", "", "駕駛", "多元"),
-            p("汪志成", "男", WORKER, "40-49歲", "", "駕駛", "職工"),
-            p("鄒月娥", "女", WORKER, None, "", "工友", "職工"),
+            p("汪志成", "男", "駕駛", "40-49歲", "", "", "職工"),
+            p("鄒月娥", "女", "工友", None, "", "", "職工"),
             p("尤素貞", "女", WORKER, "50-59歲", "", "工友", "職工"),
             p("巫秀英", "女", SELF_EMPLOYED, "50-59歲", "", "清潔人員", "職工"),
             p("黎國忠", "男", SELF_EMPLOYED, "40-49歲", "", "清潔人員", "職工"),
-            p("涂美珠", "女", SELF_EMPLOYED, "30-39歲", "", "臨時人員", "職工", "多元"),
+            p("涂美珠", "女", "臨時人員", "30-39歲", "", "", "職工", "多元"),
         ),
         text_dates=roc_chinese,
         text_every=8,
@@ -462,6 +484,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
                 "participants_male": "57人",
                 "participants_female": "131人",
                 "participants_other": "3人",
+                "reach": "3,480人次",
                 "external": NO,
                 "note": "以CEDAW生活案例設計10題徵答，共191人完成作答。",
             },
@@ -484,6 +507,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
                 "item": "提報含性別平等專章或專節之文章或刊物",
                 "date": d(9, 30),
                 "media": "刊物",
+                "reach": "1,500",
                 "result": "第3季區政通訊刊登「家務分工，幸福加倍」專文，發行1,500份分送13里。",
             },
         ],
@@ -563,6 +587,7 @@ OTHER_RECORDS: dict[str, dict[str, list[Record]]] = {
                 "item": "破除性別刻板印象",
                 "date": "113年11月12日",
                 "media": "Podcast",
+                "reach": 1236,
                 "result": "上架4集，邀請照顧者分享家庭照顧分工，累計收聽1,236次。",
             },
         ],
@@ -851,6 +876,8 @@ def roster_records(unit: Unit) -> list[Record]:
             "age_group": person.age,
             "start": person.start,
             "end": person.end,
+            "leave_start": person.leave[0] if person.leave else None,
+            "leave_end": person.leave[1] if person.leave else None,
             "note": person.note,
         }
         for person in unit.staff

@@ -224,8 +224,9 @@ def _cedaw_participants(figures: Figures, font: FontProperties) -> Figure | None
 
 def _other_measures(figures: Figures, font: FontProperties) -> Figure | None:
     measures = figures["other_measures"]
-    rows = measures["list"]
-    if not rows or not measures["participants"]["total"]:
+    # A measure by media without a head count (reach only) has no bar to draw.
+    rows = [r for r in measures["list"] if r["participants"]["total"]]
+    if not rows:
         return None
     labels = [_wrap(r["name"], 9) for r in rows]
     return _participants_bars(rows, labels, font, "人次")

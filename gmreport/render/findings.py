@@ -162,6 +162,11 @@ def findings(figures: Figures) -> list[str]:
         out.append(
             f"{'、'.join(missing)}未繳交本年度填報資料，其執行成果未納入本報告，請督促繳交。"
         )
+    empty = figures["units"]["empty"]
+    if empty:
+        out.append(
+            f"{'、'.join(empty)}繳交之填報表未填任何資料，其執行成果未納入本報告，請督促補正。"
+        )
     excluded = figures["rows"]["excluded"]
     if excluded:
         out.append(

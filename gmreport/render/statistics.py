@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..figures import Breakdown, Figures, Genders, LabelledCompletion, ListRow, female_ratio
-from ..format import dimensions, yes_no
+from ..format import dimensions, number, yes_no
 from ..schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Column, Kind
 from ..targets import TARGETS_BY_ID
 
@@ -79,6 +79,7 @@ def report_tables(figures: Figures) -> list[Table]:
     """Every table the Word report shows, in report order."""
     return [
         _training_groups(figures),
+        _training_people(figures),
         _training_modes(figures),
         _intersection(
             figures, figures["training"]["by_age"], "交織分析-年齡層", "年齡層", "性別×年齡層"
@@ -254,6 +255,20 @@ def _training_groups(figures: Figures) -> Table:
     return _table(figures, "培力完訓", "性別意識培力完訓情形", columns, rows)
 
 
+def _training_people(figures: Figures) -> Table:
+    training = figures["training"]
+    days = number(training["min_service_days"])
+    not_required = training["not_required"]
+    rows: list[tuple[Any, ...]] = [
+        ("人員名冊人數", training["people"]["roster"]),
+        ("應訓人數", training["people"]["required"]),
+        (f"未列入應訓：本年度在職未滿 {days} 日", not_required["short_service"]),
+        (f"未列入應訓：留職停薪致在職未滿 {days} 日", not_required["on_leave"]),
+    ]
+    caption = "性別意識培力應訓人員認定"
+    return _table(figures, "培力應訓認定", caption, [("項目", T), ("人數", C)], rows)
+
+
 def _training_modes(figures: Figures) -> Table:
     modes = figures["training"]["hours_by_mode"]
     total = sum(modes.values())
@@ -328,10 +343,13 @@ def _budget_by_category(figures: Figures) -> Table:
 def _cedaw_breakdown(figures: Figures, items: list[Breakdown], name: str, label: str) -> Table:
     cedaw = figures["cedaw"]
     rows: list[tuple[Any, ...]] = [
-        (item["label"], item["sessions"], *_genders(item["participants"])) for item in items
+        (item["label"], item["sessions"], *_genders(item["participants"]), item["reach"])
+        for item in items
     ]
-    rows.append((TOTAL_LABEL, cedaw["sessions"], *_genders(cedaw["participants"])))
-    columns = [(label, T), ("場次", C), *_by_gender("參與人數")]
+    rows.append(
+        (TOTAL_LABEL, cedaw["sessions"], *_genders(cedaw["participants"]), cedaw["reach"])
+    )
+    columns = [(label, T), ("場次", C), *_by_gender("參與人數"), ("觸及人次", C)]
     return _table(figures, name, f"CEDAW 宣導辦理情形（依{label}）", columns, rows)
 
 

@@ -198,6 +198,7 @@ def _write_info(
             "草稿（尚有填報錯誤未更正，數字僅供參考）" if draft else "正式",
         ),
         ("未繳交單位", "、".join(missing) or NONE_TEXT),
+        ("繳交空白表單位", "、".join(figures["units"]["empty"]) or NONE_TEXT),
         (
             "檢核結果",
             f"錯誤 {issues['errors']} 筆、警告 {issues['warnings']} 筆",
