@@ -185,6 +185,12 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
 
     Each stream must be at least 4,096 bytes, so that it lives in regular sectors.
     """
+    path.write_bytes(write_cfb_bytes(streams))
+    return path
+
+
+def write_cfb_bytes(streams: dict[str, bytes]) -> bytes:
+    """The bytes of write_cfb's compound file."""
     sector = 512
     free, end_of_chain, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
     fat = [fat_sector, end_of_chain]  # sector 0 holds the FAT, sector 1 the directory
@@ -224,8 +230,7 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
     body = b"".join(
         data.ljust(-(-len(data) // sector) * sector, b"\x00") for data in streams.values()
     )
-    path.write_bytes(header + struct.pack(f"<{sector // 4}L", *fat) + directory + body)
-    return path
+    return header + struct.pack(f"<{sector // 4}L", *fat) + directory + body
 
 
 def column_letters(n: int) -> str:

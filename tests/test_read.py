@@ -131,6 +131,24 @@ def test_lock_files_and_system_files_are_skipped(make_workbook, valid_rows, tmp_
     assert [p.code for p in result.workbooks[0].problems] == ["open-in-excel"]
 
 
+def test_xlsm_reads_like_xlsx_and_its_macros_are_never_run(make_workbook, valid_rows, tmp_path):
+    from .test_safety import macro_enabled
+
+    xlsx = make_workbook(valid_rows)
+    xlsm = macro_enabled(xlsx, tmp_path / "人事室.xlsm")
+    a, b = read_workbook(xlsx), read_workbook(xlsm)
+    assert (b.info, b.info_cells, b.unread_rows, b.problems) == (
+        a.info,
+        a.info_cells,
+        a.unread_rows,
+        a.problems,
+    )
+    assert b.sheets.keys() == a.sheets.keys()
+    for key, data in a.sheets.items():
+        assert b.sheets[key].frame.equals(data.frame)
+    assert check([xlsm], Config()).problems == []
+
+
 def test_a_file_that_is_not_a_workbook_is_named(tmp_path, make_workbook, valid_rows):
     folder = tmp_path / "in"
     make_workbook(valid_rows, folder=folder)

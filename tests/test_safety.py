@@ -151,6 +151,47 @@ def test_bom_and_windows_line_ends_pass(tmp_path: Path) -> None:
     assert read_with_pandas(path)["工作表"].shape == (2, 2)
 
 
+MACRO_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def macro_enabled(xlsx: Path, path: Path | None = None) -> Path:
+    """The workbook saved as Excel does with macros: .xlsm, its own content type, a VBA part."""
+    path = path or xlsx.with_suffix(".xlsm")
+    vba = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    MACRO_CONTENT_TYPE.encode(),
+                ).replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                    b"</Types>",
+                )
+                assert MACRO_CONTENT_TYPE.encode() in data
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rIdVba" Type="{vba}" Target="vbaProject.bin"/>'
+                    "</Relationships>".encode(),
+                )
+            dst.writestr(item.filename, data)
+        hostile_macro = b'Sub Auto_Open()\r\n  Shell "calc.exe"\r\nEnd Sub\r\n' * 100
+        dst.writestr("xl/vbaProject.bin", hostile.write_cfb_bytes({"VBA": hostile_macro}))
+    return path
+
+
+def test_xlsm_is_inspected_and_read_like_xlsx(normal: Path) -> None:
+    xlsm = macro_enabled(normal)
+    assert inspect_workbook(xlsm) == inspect_workbook(normal)
+    a, b = read_with_pandas(normal), read_with_pandas(xlsm)
+    assert a.keys() == b.keys()
+    for name, frame in a.items():
+        assert b[name].equals(frame)
+
+
 # --- builders of refused files -------------------------------------------------------------
 
 
