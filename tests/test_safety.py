@@ -402,6 +402,28 @@ def many_big_sheets(path: Path) -> None:
     write_package(path, {f"S{i}": sheet_xml(rows) for i in range(3)})  # 3 × 700,000 cells
 
 
+def workbook_elsewhere(path: Path) -> None:
+    """_rels/.rels sends calamine to a second workbook in another folder than xl/."""
+    write_package(path.with_suffix(".plain"), {"工作表": sheet_xml()})
+    far = '<row r="1"><c r="A1"><v>1</v></c></row><row r="900"><c r="ZZ900"><v>2</v></c></row>'
+    with zipfile.ZipFile(path.with_suffix(".plain")) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "_rels/.rels":
+                data = data.replace(b'Target="xl/workbook.xml"', b'Target="other/workbook.xml"')
+            dst.writestr(item.filename, data)
+            if item.filename.startswith("xl/") and "worksheets" not in item.filename:
+                dst.writestr("other/" + item.filename[3:], data)
+        dst.writestr("other/worksheets/sheet1.xml", sheet_xml(far))
+
+
+def with_part(name: str, data: str | bytes) -> Callable[[Path], object]:
+    def write(path: Path) -> None:
+        write_package(path, {"工作表": sheet_xml()}, extra={name: data})
+
+    return write
+
+
 REFUSED: dict[str, tuple[Callable[[Path], object], str, str]] = {
     "text": (text_file, "not-a-workbook", ""),
     "big5-csv": (big5_text, "not-a-workbook", ""),
@@ -443,6 +465,8 @@ REFUSED: dict[str, tuple[Callable[[Path], object], str, str]] = {
     "positional-spread": (positional_spread, "huge-range", "人員名冊"),
     "whole-grid-merge": (whole_grid_merge, "huge-range", "人員名冊"),
     "too-many-merges": (too_many_merges, "huge-range", "人員名冊"),
+    "workbook-elsewhere": (workbook_elsewhere, "corrupt", ""),
+    "with-xlsb-parts": (with_part("xl/workbook.bin", b"\x83\x01\x00"), "corrupt", ""),
 }
 
 

@@ -64,6 +64,7 @@ from .xmlparts import (
     XML_SUFFIXES,
     Budget,
     XmlPart,
+    document_folders,
     last,
     parse_small,
     relationships,
@@ -132,12 +133,19 @@ def _inspect_package(z: zipfile.ZipFile) -> tuple[SheetInfo, ...]:
     members = check_members(z)
     if "xl/workbook.xml" not in members:
         raise Refused("not-a-workbook", describe_other_package(members))
+    # calamine tries its .xlsb reader when its .xlsx reader fails, whatever the file is called.
+    if "xl/workbook.bin" in members:
+        raise Refused("corrupt", "同時含有 .xlsx 與 .xlsb 活頁簿的內容")
     package_rels = members.get("_rels/.rels")
-    if package_rels is None or not any(
-        kind in OFFICE_DOCUMENT
-        for _, kind in relationships(parse_small(z, package_rels, MAX_SMALL_PART_ELEMENTS)).values()
+    package = (
+        None if package_rels is None else parse_small(z, package_rels, MAX_SMALL_PART_ELEMENTS)
+    )
+    if package is None or not any(
+        kind in OFFICE_DOCUMENT for _, kind in relationships(package).values()
     ):
         raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
+    if any(part_key(folder) != "xl/" for folder in document_folders(package)):
+        raise Refused("corrupt", "活頁簿內容不在 xl 資料夾中（_rels/.rels）")
     rels = members.get("xl/_rels/workbook.xml.rels")
     if rels is None:
         raise Refused("corrupt", "缺少活頁簿的關聯檔 xl/_rels/workbook.xml.rels")
