@@ -467,6 +467,7 @@ REFUSED: dict[str, tuple[Callable[[Path], object], str, str]] = {
     "too-many-merges": (too_many_merges, "huge-range", "人員名冊"),
     "workbook-elsewhere": (workbook_elsewhere, "corrupt", ""),
     "with-xlsb-parts": (with_part("xl/workbook.bin", b"\x83\x01\x00"), "corrupt", ""),
+    "with-ods-parts": (with_part("mimetype", hostile.ODS_MIMETYPE), "corrupt", ""),
 }
 
 
@@ -480,6 +481,18 @@ def test_refused(tmp_path: Path, case: str) -> None:
     assert (caught.value.code, caught.value.sheet) == (code, sheet)
     assert caught.value.detail
     assert "{" not in str(caught.value)
+
+
+@pytest.mark.parametrize("suffix", [".xlsm", ".ods", ".dat"])
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_whatever_the_file_is_called(tmp_path: Path, case: str, suffix: str) -> None:
+    """The kind of a file is found by its content (as calamine does): its name changes nothing."""
+    build, code, sheet = REFUSED[case]
+    path = tmp_path / f"{case}{suffix}"
+    build(path)
+    with pytest.raises(Refused) as caught:
+        inspect_workbook(path)
+    assert (caught.value.code, caught.value.sheet) == (code, sheet)
 
 
 @pytest.mark.parametrize(
