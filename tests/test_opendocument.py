@@ -381,6 +381,7 @@ def test_other_opendocument_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(Refused) as caught:
         inspect_workbook(path)
     assert caught.value.detail == "OpenDocument 文字文件（.odt）"
+    assert "另存新檔」為 .xlsx 或 .ods" in caught.value.problem().hint
 
 
 @pytest.mark.parametrize(
