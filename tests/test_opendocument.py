@@ -513,6 +513,22 @@ def test_an_ods_workbook_reads_and_checks_like_the_xlsx(
     assert check([ods], Config()).problems == []
 
 
+def test_an_roc_date_that_libreoffice_took_for_a_date_is_read_as_typed(
+    tmp_path: Path, valid_rows
+) -> None:
+    """LibreOffice in a Taiwanese locale stores 113/3/5, typed, as 5 March 113 (Julian)."""
+    training = [list(r) for r in valid_rows["培力紀錄"]]
+    training[0][4] = ("date", "0113-03-04")
+    training[1][4] = ("date", "0112-02-28")  # 112/2/29 in the Julian calendar, a leap year
+    path = ods_workbook(tmp_path / "人事室.ods", valid_rows | {"培力紀錄": training})
+    grid = read_with_pandas(path)["培力紀錄"]
+    assert grid.iat[1, 4].year == 113  # what calamine gives
+    frame = read_workbook(path).sheets["training"].frame
+    assert list(frame["date"])[:2] == ["113/3/5", "112/2/29"]
+    problems = check([path], Config()).problems
+    assert [(p.code, p.cell) for p in problems] == [("bad-date", "E3")]
+
+
 soffice = pytest.mark.skipif(
     shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能另存活頁簿"
 )
@@ -578,3 +594,16 @@ def test_samples_saved_as_ods_give_identical_figures(samples_as_ods, samples_bui
     figures = build(samples_as_ods, tmp_path / "out", Config()).figures
     renamed = json.dumps(figures, ensure_ascii=False).replace(".ods", ".xlsx")
     assert json.loads(renamed) == samples_build.outcome.figures
+
+
+@pytest.mark.slow
+@soffice
+def test_roc_dates_typed_in_a_taiwanese_libreoffice_are_read_as_typed(tmp_path: Path) -> None:
+    """A CSV import in the zh-TW locale recognises dates as typing in a cell does."""
+    csv = tmp_path / "基本資料.csv"
+    csv.write_text("年度,113\n填報日期,113/3/5\n", encoding="utf-8")
+    taiwan = "--infilter=CSV Text - txt - csv (StarCalc):44,34,76,1,,1028,false,true"
+    (ods,) = convert([csv], tmp_path, "ods", taiwan)
+    (grid,) = read_with_pandas(ods).values()
+    assert grid.iat[1, 1].year == 113  # LibreOffice's date
+    assert read_workbook(ods).info["filed_on"] == "113/3/5"
