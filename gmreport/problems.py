@@ -68,6 +68,11 @@ CATALOGUE: dict[str, Rule] = {
         "檔案似乎仍在 Excel 中開啟（資料夾內有暫存檔「{detail}」），讀取的是最後一次儲存的內容。",
         "請先在 Excel 中儲存並關閉檔案後再執行。",
     ),
+    "open-in-libreoffice": Rule(
+        W,
+        "檔案似乎仍在 LibreOffice 中開啟（資料夾內有鎖定檔「{detail}」），讀取的是最後一次儲存的內容。",
+        "請先在 LibreOffice 中儲存並關閉檔案後再執行。",
+    ),
     "no-info-sheet": Rule(
         E,
         "找不到「基本資料」工作表，無法判斷填報單位與年度。",

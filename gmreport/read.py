@@ -32,7 +32,10 @@ from .schema import (
 
 INFO_SEARCH_ROWS = 30
 IGNORED_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
+# Lock files beside an open workbook: Excel's is ~$ and the workbook's name (its first two
+# characters dropped when the name is long), LibreOffice's .~lock.民政課.ods#.
 LOCK_PREFIX = "~$"
+LIBREOFFICE_LOCK = (".~lock.", "#")
 
 
 @dataclass
@@ -77,6 +80,12 @@ def read_paths(paths: list[Path]) -> Folder:
     for path in paths:
         files.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
     locks = {f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)}
+    prefix, suffix = LIBREOFFICE_LOCK
+    libreoffice_locks = {
+        f.name[len(prefix) : -len(suffix)]
+        for f in files
+        if f.name.startswith(prefix) and f.name.endswith(suffix)
+    }
     folder = Folder([], [])
     for f in files:
         if (
@@ -93,6 +102,10 @@ def read_paths(paths: list[Path]) -> Folder:
         lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks), None)
         if lock:
             workbook.problems.append(problem("open-in-excel", file=f.name, detail=lock))
+        if f.name in libreoffice_locks:
+            workbook.problems.append(
+                problem("open-in-libreoffice", file=f.name, detail=prefix + f.name + suffix)
+            )
         folder.workbooks.append(workbook)
     return folder
 
