@@ -166,6 +166,49 @@ def test_used_range_matches_calamine(tmp_path: Path, rows: str, shape: tuple[int
     assert read_with_pandas(path)["工作表"].shape == shape
 
 
+CELLS = [
+    ods_cell(None),
+    ods_cell(None, attrs=' table:style-name="ce1"'),
+    "<table:covered-table-cell/>",
+    ods_cell(7),
+    ods_cell("字"),
+    '<table:table-cell office:value-type="string"/>',
+    '<table:table-cell office:value-type="boolean" office:boolean-value="true"/>',
+    date_cell("2024-03-05"),
+]
+
+
+def _repeated(cell: str, times: int | None) -> str:
+    if times is None:
+        return cell
+    name_end = cell.index(" ") if " " in cell.split(">")[0] else cell.index("/")
+    return f'{cell[:name_end]} table:number-columns-repeated="{times}"{cell[name_end:]}'
+
+
+table_rows = st.lists(
+    st.tuples(
+        st.lists(st.tuples(st.sampled_from(CELLS), st.sampled_from([None, 1, 2, 5])), max_size=5),
+        st.sampled_from([None, 1, 2, 4]),
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(rows=table_rows)
+def test_used_range_of_random_tables_matches_calamine(tmp_path: Path, rows: list) -> None:
+    body = "".join(ods_row("".join(_repeated(c, n) for c, n in cells), r) for cells, r in rows)
+    path = write_ods(tmp_path / "a.ods", {"工作表": body})
+    (info,) = inspect_workbook(path)
+    shape = read_with_pandas(path)["工作表"].shape
+    assert ((info.rows, info.cols) if info.rows else (0, 0)) == shape
+
+
 def test_tables_without_a_name_are_not_sheets(tmp_path: Path) -> None:
     tables = "<table:table>" + ods_row(ods_cell(1)) + "</table:table>" + ods_table("乙", ods_row())
     path = write_ods(tmp_path / "a.ods", content=ods_content(tables))
