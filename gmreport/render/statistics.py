@@ -346,9 +346,7 @@ def _cedaw_breakdown(figures: Figures, items: list[Breakdown], name: str, label:
         (item["label"], item["sessions"], *_genders(item["participants"]), item["reach"])
         for item in items
     ]
-    rows.append(
-        (TOTAL_LABEL, cedaw["sessions"], *_genders(cedaw["participants"]), cedaw["reach"])
-    )
+    rows.append((TOTAL_LABEL, cedaw["sessions"], *_genders(cedaw["participants"]), cedaw["reach"]))
     columns = [(label, T), ("場次", C), *_by_gender("參與人數"), ("觸及人次", C)]
     return _table(figures, name, f"CEDAW 宣導辦理情形（依{label}）", columns, rows)
 
