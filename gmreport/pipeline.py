@@ -117,7 +117,9 @@ def check(paths: list[Path], config: Config) -> Outcome:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
     folder = read_paths(paths)
     if not folder.workbooks and not folder.problems:
-        raise UsageError(f"在「{'、'.join(map(str, paths))}」中找不到任何填報檔（.xlsx）。")
+        raise UsageError(
+            f"在「{'、'.join(map(str, paths))}」中找不到任何填報檔（.xlsx、.xlsm 或 .ods）。"
+        )
     problems = list(folder.problems)
     by_year: dict[int, list[CleanWorkbook]] = {}
     for raw in folder.workbooks:
@@ -159,7 +161,7 @@ def build(
     folder = read_paths([input_dir])
     if not folder.workbooks and not folder.problems:
         raise UsageError(
-            f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx）。"
+            f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx、.xlsm 或 .ods）。"
             "請將各單位的填報活頁簿放入此資料夾，或以 --input 指定其他資料夾。"
         )
     identified = [(raw, identify(raw, config)) for raw in folder.workbooks]

@@ -31,13 +31,15 @@ CATALOGUE: dict[str, Rule] = {
     # The file as a whole
     "not-a-workbook": Rule(
         E,
-        "檔案不是 Excel 活頁簿（.xlsx），判斷為「{detail}」，無法讀取。",
-        "請以 Excel 開啟後「另存新檔」為「Excel 活頁簿 (*.xlsx)」，或將此檔移出資料夾。",
+        "檔案不是可讀取的活頁簿（.xlsx、.xlsm 或 .ods），判斷為「{detail}」，無法讀取。",
+        "請以 Excel 或 LibreOffice 開啟後「另存新檔」為 .xlsx 或 .ods，或將此檔移出資料夾。",
     ),
     "legacy-xls": Rule(
-        E, "檔案為舊版 Excel 97-2003 格式（.xls）。", "請以 Excel 另存為 .xlsx 後再放入資料夾。"
+        E,
+        "檔案為舊版 Excel 97-2003 格式（.xls）。",
+        "請以 Excel 或 LibreOffice 另存為 .xlsx 或 .ods 後再放入資料夾。",
     ),
-    "encrypted": Rule(E, "檔案已加密（設有開啟密碼）。", "請移除密碼後另存為 .xlsx。"),
+    "encrypted": Rule(E, "檔案已加密（設有開啟密碼）。", "請移除密碼後另存為 .xlsx 或 .ods。"),
     "corrupt": Rule(
         E, "檔案已損毀或不完整：{detail}。", "請向填報單位索取原檔重新複製，或以 Excel 開啟後另存。"
     ),
@@ -65,6 +67,11 @@ CATALOGUE: dict[str, Rule] = {
         W,
         "檔案似乎仍在 Excel 中開啟（資料夾內有暫存檔「{detail}」），讀取的是最後一次儲存的內容。",
         "請先在 Excel 中儲存並關閉檔案後再執行。",
+    ),
+    "open-in-libreoffice": Rule(
+        W,
+        "檔案似乎仍在 LibreOffice 中開啟（資料夾內有鎖定檔「{detail}」），讀取的是最後一次儲存的內容。",
+        "請先在 LibreOffice 中儲存並關閉檔案後再執行。",
     ),
     "no-info-sheet": Rule(
         E,

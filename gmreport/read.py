@@ -1,7 +1,8 @@
 """Reading: workbook files → raw frames, with each row's Excel address kept.
 
 Nothing is interpreted here beyond finding where things are: the 基本資料 keys, each data
-sheet's header row, and which rows hold data. Values stay as the cells hold them.
+sheet's header row, and which rows hold data. Values stay as the cells hold them, except a
+date that LibreOffice made of an ROC date typed in a cell, which is given back as typed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +32,10 @@ from .schema import (
 
 INFO_SEARCH_ROWS = 30
 IGNORED_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
+# Lock files beside an open workbook: Excel's is ~$ and the workbook's name (its first two
+# characters dropped when the name is long), LibreOffice's .~lock.民政課.ods#.
 LOCK_PREFIX = "~$"
+LIBREOFFICE_LOCK = (".~lock.", "#")
 
 
 @dataclass
@@ -75,6 +80,12 @@ def read_paths(paths: list[Path]) -> Folder:
     for path in paths:
         files.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
     locks = {f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)}
+    prefix, suffix = LIBREOFFICE_LOCK
+    libreoffice_locks = {
+        f.name[len(prefix) : -len(suffix)]
+        for f in files
+        if f.name.startswith(prefix) and f.name.endswith(suffix)
+    }
     folder = Folder([], [])
     for f in files:
         if (
@@ -91,12 +102,16 @@ def read_paths(paths: list[Path]) -> Folder:
         lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks), None)
         if lock:
             workbook.problems.append(problem("open-in-excel", file=f.name, detail=lock))
+        if f.name in libreoffice_locks:
+            workbook.problems.append(
+                problem("open-in-libreoffice", file=f.name, detail=prefix + f.name + suffix)
+            )
         folder.workbooks.append(workbook)
     return folder
 
 
 def read_workbook(path: Path) -> RawWorkbook:
-    """Read one workbook; raise Refused when the file is not a safe, readable .xlsx."""
+    """Read one workbook; raise Refused when the file is not a safe, readable workbook."""
     infos = {i.name: i for i in inspect_workbook(path)}
     try:
         grids = pd.read_excel(
@@ -111,6 +126,8 @@ def read_workbook(path: Path) -> RawWorkbook:
         raise Refused("unreadable", os_reason(e)) from None
     except Exception:  # calamine's own errors carry no stable type
         raise Refused("corrupt", "試算表內容無法解讀") from None
+    for grid in grids.values():
+        _restore_typed_roc_dates(grid)
     workbook = RawWorkbook(path, {}, {}, {}, [], {})
     by_name = {_sheet_name(name): name for name in grids}
     if INFO_SHEET in by_name:
@@ -134,6 +151,30 @@ def read_workbook(path: Path) -> RawWorkbook:
                 )
             )
     return workbook
+
+
+def _restore_typed_roc_dates(grid: pd.DataFrame) -> None:
+    """Give back as typed the ROC dates that LibreOffice took for dates of that year AD.
+
+    In a Taiwanese locale LibreOffice reads 113/3/5 (or 113.03.05, 113年3月5日) typed in a
+    cell as 5 March of the year 113 in its Julian calendar (used before 1582), which an .ods
+    stores as the proleptic Gregorian 0113-03-04. Excel, whose dates start in 1900, keeps
+    such input as text; so does this, as 113/3/5, for the validator to read as any typed
+    ROC date.
+    """
+    for j in range(grid.shape[1]):
+        for i, value in enumerate(grid.iloc[:, j]):
+            if isinstance(value, datetime) and value.year < 1000:
+                grid.iat[i, j] = "{}/{}/{}".format(*_julian(value))
+
+
+def _julian(day: datetime) -> tuple[int, int, int]:
+    """The Julian calendar's year, month and day of a day (Richards' algorithm)."""
+    c = day.toordinal() + 1721425 + 32082  # 1721425: the Julian day number of ordinal 0
+    d = (4 * c + 3) // 1461
+    e = c - 1461 * d // 4
+    m = (5 * e + 2) // 153
+    return d - 4800 + m // 10, m + 3 - 12 * (m // 10), e - (153 * m + 2) // 5 + 1
 
 
 def _sheet_name(name: str) -> str:

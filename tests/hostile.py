@@ -185,6 +185,12 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
 
     Each stream must be at least 4,096 bytes, so that it lives in regular sectors.
     """
+    path.write_bytes(write_cfb_bytes(streams))
+    return path
+
+
+def write_cfb_bytes(streams: dict[str, bytes]) -> bytes:
+    """The bytes of write_cfb's compound file."""
     sector = 512
     free, end_of_chain, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
     fat = [fat_sector, end_of_chain]  # sector 0 holds the FAT, sector 1 the directory
@@ -224,8 +230,7 @@ def write_cfb(path: Path, streams: dict[str, bytes]) -> Path:
     body = b"".join(
         data.ljust(-(-len(data) // sector) * sector, b"\x00") for data in streams.values()
     )
-    path.write_bytes(header + struct.pack(f"<{sector // 4}L", *fat) + directory + body)
-    return path
+    return header + struct.pack(f"<{sector // 4}L", *fat) + directory + body
 
 
 def column_letters(n: int) -> str:
@@ -290,3 +295,141 @@ def deep_nesting(path: Path, levels: int) -> Path:
         + "</extLst></c></row>"
     )
     return write_package(path, {"工作表1": sheet_xml(body)})
+
+
+# --- OpenDocument spreadsheets (.ods) ------------------------------------------------------
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+)
+MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+
+
+def ods_manifest(entries: str = "") -> str:
+    """META-INF/manifest.xml listing the package's parts, with `entries` added inside."""
+    parts = "".join(
+        f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="text/xml"/>'
+        for name in ("content.xml", "styles.xml", "meta.xml", "settings.xml")
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{MANIFEST_NS}"'
+        ' manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+        f'manifest:media-type="{ODS_MIMETYPE}"/>{parts}{entries}</manifest:manifest>'
+    )
+
+
+def ods_content(tables: str) -> str:
+    """content.xml holding `tables` (table:table elements) as its spreadsheet."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NS} '
+        'office:version="1.3"><office:automatic-styles/><office:body><office:spreadsheet>'
+        f"{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def ods_table(name: str, rows: str = "") -> str:
+    return f'<table:table table:name="{name}">{rows}</table:table>'
+
+
+def ods_row(cells: str = "", repeat: int | str | None = None) -> str:
+    times = f' table:number-rows-repeated="{repeat}"' if repeat is not None else ""
+    return f"<table:table-row{times}>{cells}</table:table-row>"
+
+
+def ods_cell(value: float | str | None = None, repeat: int | None = None, attrs: str = "") -> str:
+    """A number or text cell as LibreOffice writes it; None for an empty one."""
+    times = f' table:number-columns-repeated="{repeat}"' if repeat is not None else ""
+    if value is None:
+        return f"<table:table-cell{times}{attrs}/>"
+    if isinstance(value, str):
+        return (
+            f'<table:table-cell{times}{attrs} office:value-type="string" '
+            f'calcext:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+        )
+    return (
+        f'<table:table-cell{times}{attrs} office:value-type="float" office:value="{value}" '
+        f'calcext:value-type="float"><text:p>{value}</text:p></table:table-cell>'
+    )
+
+
+def write_ods(
+    path: Path,
+    sheets: dict[str, str] | None = None,
+    *,
+    content: str | bytes | None = None,
+    extra: dict[str, str | bytes] | None = None,
+    mimetype: str = ODS_MIMETYPE,
+    manifest: str | bytes | None = None,
+) -> Path:
+    """A minimal .ods of the given tables ({name: rows}), or of `content` as content.xml.
+
+    Parts in `extra` replace or add to the package's parts (styles.xml, meta.xml…).
+    """
+    tables = "".join(ods_table(name, rows) for name, rows in (sheets or {}).items())
+    parts: dict[str, str | bytes] = {
+        "content.xml": ods_content(tables) if content is None else content,
+        "styles.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ODS_NS} '
+            'office:version="1.3"><office:styles/></office:document-styles>'
+        ),
+        "meta.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-meta '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'office:version="1.3"><office:meta/></office:document-meta>'
+        ),
+        "settings.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-settings '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'office:version="1.3"/>'
+        ),
+        "META-INF/manifest.xml": ods_manifest() if manifest is None else manifest,
+        **(extra or {}),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        # As ODF requires: the mimetype first, stored uncompressed.
+        z.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def ods_grid_bomb(path: Path, rows: int = 1_000_000, cols: int = 16_384) -> Path:
+    """One value cell repeated `cols` times in a row repeated `rows` times: a few hundred bytes."""
+    return write_ods(path, {"人員名冊": ods_row(ods_cell(1, repeat=cols), repeat=rows)})
+
+
+def ods_text_bomb(path: Path, chars: int = 1000, rows: int = 1000, cols: int = 100) -> Path:
+    """A text cell of `chars` characters repeated over rows × cols cells (within the cell limit)."""
+    cell = ods_cell(
+        None, repeat=cols, attrs=f' office:value-type="string" office:string-value="{"字" * chars}"'
+    )
+    return write_ods(path, {"人員名冊": ods_row(cell, repeat=rows)})
+
+
+def ods_stored_empties(path: Path, rows: int = 200) -> Path:
+    """Rows of 16,384 empty cells that calamine stores, though no cell holds a value."""
+    row = ods_row(ods_cell(None, repeat=16_383) + ods_cell(None))
+    return write_ods(path, {"人員名冊": ods_row(ods_cell(1)) + row * rows})
+
+
+def ods_zip_bomb(path: Path, size: int = 5 * GB) -> Path:
+    """An .ods whose content.xml is `size` bytes of zeros (about 1 KB per MB on disk)."""
+    small = {
+        "mimetype": ODS_MIMETYPE,
+        "META-INF/manifest.xml": ods_manifest(),
+        "styles.xml": "<office:document-styles/>",
+    }
+    members = []
+    for name, text in small.items():
+        raw = text.encode()
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        members.append(
+            (name, compressor.compress(raw) + compressor.flush(), zlib.crc32(raw), len(raw))
+        )
+    data, crc = deflated_zeros(size)
+    members.append(("content.xml", data, crc, size))
+    return write_raw_zip(path, members)

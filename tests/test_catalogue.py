@@ -109,6 +109,13 @@ def _open_in_excel(tmp_path, make_workbook, valid_rows):
     return _check(folder)
 
 
+def _open_in_libreoffice(tmp_path, make_workbook, valid_rows):
+    folder = tmp_path / "in"
+    path = make_workbook(valid_rows, folder=folder)
+    (folder / f".~lock.{path.name}#").write_text(",王小明,PC-01;", encoding="utf-8")
+    return _check(folder)
+
+
 def _merged(ref: str, sheet: str, extra: list) -> Maker:
     def make(tmp_path, make_workbook, valid_rows):
         rows = valid_rows | {sheet: [*valid_rows.get(sheet, []), *extra]}
@@ -165,6 +172,7 @@ MAKERS: dict[str, Maker] = {
     "huge-range": _file(hostile.dimension_bomb),
     "unreadable": _unreadable,
     "open-in-excel": _open_in_excel,
+    "open-in-libreoffice": _open_in_libreoffice,
     "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
     "info-missing": _info(3, None),
     "bad-year": _info(4, "明年"),

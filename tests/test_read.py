@@ -131,6 +131,40 @@ def test_lock_files_and_system_files_are_skipped(make_workbook, valid_rows, tmp_
     assert [p.code for p in result.workbooks[0].problems] == ["open-in-excel"]
 
 
+def test_libreoffice_lock_files_are_skipped_with_a_warning(make_workbook, valid_rows, tmp_path):
+    folder = tmp_path / "in"
+    path = make_workbook(valid_rows, folder=folder)
+    other = make_workbook(valid_rows, folder=folder, unit="民政課")
+    lock = folder / f".~lock.{path.name}#"
+    lock.write_text(",王小明,PC-01,01.12.2026 09:30,file:///C:/Users/A;\n", encoding="utf-8")
+    (folder / ".~lock.不在資料夾.ods#").write_text("", encoding="utf-8")
+    result = read_paths([folder])
+    assert sorted(w.file for w in result.workbooks) == sorted([path.name, other.name])
+    assert result.problems == []
+    warned = {w.file: [(p.code, p.severity.value) for p in w.problems] for w in result.workbooks}
+    assert warned == {path.name: [("open-in-libreoffice", "警告")], other.name: []}
+    [warning] = next(w for w in result.workbooks if w.file == path.name).problems
+    assert lock.name in warning.message and "LibreOffice" in warning.hint
+
+
+def test_xlsm_reads_like_xlsx_and_its_macros_are_never_run(make_workbook, valid_rows, tmp_path):
+    from .test_safety import macro_enabled
+
+    xlsx = make_workbook(valid_rows)
+    xlsm = macro_enabled(xlsx, tmp_path / "人事室.xlsm")
+    a, b = read_workbook(xlsx), read_workbook(xlsm)
+    assert (b.info, b.info_cells, b.unread_rows, b.problems) == (
+        a.info,
+        a.info_cells,
+        a.unread_rows,
+        a.problems,
+    )
+    assert b.sheets.keys() == a.sheets.keys()
+    for key, data in a.sheets.items():
+        assert b.sheets[key].frame.equals(data.frame)
+    assert check([xlsm], Config()).problems == []
+
+
 def test_a_file_that_is_not_a_workbook_is_named(tmp_path, make_workbook, valid_rows):
     folder = tmp_path / "in"
     make_workbook(valid_rows, folder=folder)

@@ -151,6 +151,47 @@ def test_bom_and_windows_line_ends_pass(tmp_path: Path) -> None:
     assert read_with_pandas(path)["工作表"].shape == (2, 2)
 
 
+MACRO_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def macro_enabled(xlsx: Path, path: Path | None = None) -> Path:
+    """The workbook saved as Excel does with macros: .xlsm, its own content type, a VBA part."""
+    path = path or xlsx.with_suffix(".xlsm")
+    vba = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    MACRO_CONTENT_TYPE.encode(),
+                ).replace(
+                    b"</Types>",
+                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                    b"</Types>",
+                )
+                assert MACRO_CONTENT_TYPE.encode() in data
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    f'<Relationship Id="rIdVba" Type="{vba}" Target="vbaProject.bin"/>'
+                    "</Relationships>".encode(),
+                )
+            dst.writestr(item.filename, data)
+        hostile_macro = b'Sub Auto_Open()\r\n  Shell "calc.exe"\r\nEnd Sub\r\n' * 100
+        dst.writestr("xl/vbaProject.bin", hostile.write_cfb_bytes({"VBA": hostile_macro}))
+    return path
+
+
+def test_xlsm_is_inspected_and_read_like_xlsx(normal: Path) -> None:
+    xlsm = macro_enabled(normal)
+    assert inspect_workbook(xlsm) == inspect_workbook(normal)
+    a, b = read_with_pandas(normal), read_with_pandas(xlsm)
+    assert a.keys() == b.keys()
+    for name, frame in a.items():
+        assert b[name].equals(frame)
+
+
 # --- builders of refused files -------------------------------------------------------------
 
 
@@ -361,6 +402,28 @@ def many_big_sheets(path: Path) -> None:
     write_package(path, {f"S{i}": sheet_xml(rows) for i in range(3)})  # 3 × 700,000 cells
 
 
+def workbook_elsewhere(path: Path) -> None:
+    """_rels/.rels sends calamine to a second workbook in another folder than xl/."""
+    write_package(path.with_suffix(".plain"), {"工作表": sheet_xml()})
+    far = '<row r="1"><c r="A1"><v>1</v></c></row><row r="900"><c r="ZZ900"><v>2</v></c></row>'
+    with zipfile.ZipFile(path.with_suffix(".plain")) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "_rels/.rels":
+                data = data.replace(b'Target="xl/workbook.xml"', b'Target="other/workbook.xml"')
+            dst.writestr(item.filename, data)
+            if item.filename.startswith("xl/") and "worksheets" not in item.filename:
+                dst.writestr("other/" + item.filename[3:], data)
+        dst.writestr("other/worksheets/sheet1.xml", sheet_xml(far))
+
+
+def with_part(name: str, data: str | bytes) -> Callable[[Path], object]:
+    def write(path: Path) -> None:
+        write_package(path, {"工作表": sheet_xml()}, extra={name: data})
+
+    return write
+
+
 REFUSED: dict[str, tuple[Callable[[Path], object], str, str]] = {
     "text": (text_file, "not-a-workbook", ""),
     "big5-csv": (big5_text, "not-a-workbook", ""),
@@ -402,6 +465,9 @@ REFUSED: dict[str, tuple[Callable[[Path], object], str, str]] = {
     "positional-spread": (positional_spread, "huge-range", "人員名冊"),
     "whole-grid-merge": (whole_grid_merge, "huge-range", "人員名冊"),
     "too-many-merges": (too_many_merges, "huge-range", "人員名冊"),
+    "workbook-elsewhere": (workbook_elsewhere, "corrupt", ""),
+    "with-xlsb-parts": (with_part("xl/workbook.bin", b"\x83\x01\x00"), "corrupt", ""),
+    "with-ods-parts": (with_part("mimetype", hostile.ODS_MIMETYPE), "corrupt", ""),
 }
 
 
@@ -415,6 +481,18 @@ def test_refused(tmp_path: Path, case: str) -> None:
     assert (caught.value.code, caught.value.sheet) == (code, sheet)
     assert caught.value.detail
     assert "{" not in str(caught.value)
+
+
+@pytest.mark.parametrize("suffix", [".xlsm", ".ods", ".dat"])
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_whatever_the_file_is_called(tmp_path: Path, case: str, suffix: str) -> None:
+    """The kind of a file is found by its content (as calamine does): its name changes nothing."""
+    build, code, sheet = REFUSED[case]
+    path = tmp_path / f"{case}{suffix}"
+    build(path)
+    with pytest.raises(Refused) as caught:
+        inspect_workbook(path)
+    assert (caught.value.code, caught.value.sheet) == (code, sheet)
 
 
 @pytest.mark.parametrize(

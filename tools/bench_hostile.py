@@ -98,6 +98,14 @@ def cases(bomb_gb: int) -> list[tuple[str, Callable[[Path], Path]]]:
             "styled to row 1,048,576 (no dimension)",
             lambda p: hostile.styled_to_bottom(p, dimension=False),
         ),
+        (
+            f".ods zip bomb: content declares {bomb_gb} GB",
+            lambda p: hostile.ods_zip_bomb(p, bomb_gb << 30),
+        ),
+        # calamine itself refuses grids of over 100,000,000 cells; this one stays under.
+        (".ods value cell × 16,384 × 6,000", lambda p: hostile.ods_grid_bomb(p, rows=6_000)),
+        (".ods 1,000-character text × 100,000", hostile.ods_text_bomb),
+        (".ods 200 rows of 16,384 empty cells", hostile.ods_stored_empties),
     ]
 
 
@@ -133,7 +141,7 @@ def main() -> None:
     print(f"{'case':<40} {'file':>8} {'result':<15} {'time':>9} {'peak MiB':>9} {'rise':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         for i, (label, build) in enumerate(cases(args.bomb_gb)):
-            path = build(Path(tmp) / f"case{i}.xlsx")
+            path = build(Path(tmp) / f"case{i}.{'ods' if label.startswith('.ods') else 'xlsx'}")
             results = [run(INSPECT, path) for _ in range(args.runs)]
             if any(isinstance(r, str) for r in results):
                 print(f"{label:<40} {size(path):>8} {results}")

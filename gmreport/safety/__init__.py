@@ -6,14 +6,17 @@ counts the file declares; when such an allocation fails it aborts the whole proc
 reader. So the container is inspected here first, streaming and against fixed limits, and a
 file that is unsafe or unreadable is refused with a code of the error catalogue.
 
-`inspect_workbook` answers in stages, each in its own module:
+`inspect_workbook` checks the zip, then hands it to the inspection of its kind, found by
+content the way calamine finds it (an .xlsx or .xlsm, else an .ods), whatever the name says:
 
 - `container`: the file itself and its zip container (file type, OLE, central directory,
   members' declared sizes, ratios and encryption);
 - `xmlparts`: every XML part streamed with DTDs refused and tags, depth and elements bounded;
   the small parts that locate the worksheets parsed in memory;
-- `worksheet`: each worksheet scanned for its used range, merged ranges and error cells,
-  which `SheetInfo` hands on to the reader.
+- `worksheet`: each worksheet of an .xlsx scanned for its used range, merged ranges and error
+  cells, which `SheetInfo` hands on to the reader;
+- `opendocument`: an .ods package, and its content.xml scanned once for the same
+  `SheetInfo`s, counting repeated rows and cells as calamine expands them.
 
 The limits live in `limits` and are re-exported here.
 """
@@ -50,11 +53,19 @@ from .limits import (
     MAX_SMALL_PART_BYTES,
     MAX_SMALL_PART_ELEMENTS,
     MAX_TAG_BYTES,
+    MAX_TEXT_CHARS,
     MAX_TOTAL_BYTES,
     MAX_WORKBOOK_CELLS,
     MAX_XML_ELEMENTS,
     MB,
     RATIO_MIN_BYTES,
+)
+from .opendocument import (
+    ODS_MIMETYPE,
+    OTHER_READERS,
+    describe_mimetype,
+    inspect_opendocument,
+    read_mimetype,
 )
 from .refused import Refused
 from .worksheet import SheetInfo, scan_sheet
@@ -64,6 +75,7 @@ from .xmlparts import (
     XML_SUFFIXES,
     Budget,
     XmlPart,
+    document_folders,
     last,
     parse_small,
     relationships,
@@ -87,6 +99,7 @@ __all__ = [
     "MAX_SMALL_PART_BYTES",
     "MAX_SMALL_PART_ELEMENTS",
     "MAX_TAG_BYTES",
+    "MAX_TEXT_CHARS",
     "MAX_TOTAL_BYTES",
     "MAX_WORKBOOK_CELLS",
     "MAX_XML_ELEMENTS",
@@ -99,7 +112,8 @@ __all__ = [
 
 
 def inspect_workbook(path: Path) -> tuple[SheetInfo, ...]:
-    """Check that `path` is a safe, readable .xlsx and describe its sheets; raise Refused if not.
+    """Check that `path` is a safe, readable workbook (.xlsx, .xlsm or .ods) and describe its
+    sheets; raise Refused if not.
 
     Reads the file as a stream with bounded memory: the zip directory first, then each XML
     part once. Nothing is handed to a spreadsheet library.
@@ -130,14 +144,45 @@ def _inspect_package(z: zipfile.ZipFile) -> tuple[SheetInfo, ...]:
     # The element budgets are read from this module when a file is inspected, not bound in
     # the stages, so one place sets them (and tests may lower them on gmreport.safety).
     members = check_members(z)
-    if "xl/workbook.xml" not in members:
+    mimetype = read_mimetype(z, members)
+    # calamine tries its readers in turn (.xlsx, .xlsb, then .ods), whatever the file is
+    # called. A zip that two of them could open is refused (neither Excel nor LibreOffice
+    # saves one), so that the parts inspected are the parts read.
+    ods = mimetype is not None and mimetype.startswith(ODS_MIMETYPE)
+    budget = Budget(MAX_XML_ELEMENTS)
+    if ods and any(name in members for name in OTHER_READERS):
+        raise Refused("corrupt", "同時含有 Excel 活頁簿與 OpenDocument 試算表的內容")
+    if mimetype == ODS_MIMETYPE:
+        result = inspect_opendocument(z, members, budget, MAX_SMALL_PART_ELEMENTS)
+    elif "xl/workbook.xml" in members and not ods:
+        if "xl/workbook.bin" in members:
+            raise Refused("corrupt", "同時含有 .xlsx 與 .xlsb 活頁簿的內容")
+        result = _inspect_xlsx(z, members, budget)
+    elif mimetype is not None:
+        raise Refused("not-a-workbook", describe_mimetype(mimetype))
+    else:
         raise Refused("not-a-workbook", describe_other_package(members))
+    total = sum(s.rows * s.cols for s in result)
+    if total > MAX_WORKBOOK_CELLS:
+        raise Refused(
+            "too-large", f"各工作表資料範圍合計 {total:,} 格，上限 {MAX_WORKBOOK_CELLS:,} 格"
+        )
+    return result
+
+
+def _inspect_xlsx(
+    z: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], budget: Budget
+) -> tuple[SheetInfo, ...]:
     package_rels = members.get("_rels/.rels")
-    if package_rels is None or not any(
-        kind in OFFICE_DOCUMENT
-        for _, kind in relationships(parse_small(z, package_rels, MAX_SMALL_PART_ELEMENTS)).values()
+    package = (
+        None if package_rels is None else parse_small(z, package_rels, MAX_SMALL_PART_ELEMENTS)
+    )
+    if package is None or not any(
+        kind in OFFICE_DOCUMENT for _, kind in relationships(package).values()
     ):
         raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
+    if any(part_key(folder) != "xl/" for folder in document_folders(package)):
+        raise Refused("corrupt", "活頁簿內容不在 xl 資料夾中（_rels/.rels）")
     rels = members.get("xl/_rels/workbook.xml.rels")
     if rels is None:
         raise Refused("corrupt", "缺少活頁簿的關聯檔 xl/_rels/workbook.xml.rels")
@@ -150,15 +195,7 @@ def _inspect_package(z: zipfile.ZipFile) -> tuple[SheetInfo, ...]:
     # calamine reads these whole, so they are checked whole; other parts only up to their root.
     read = {"xl/sharedstrings.xml", "xl/styles.xml", "[content_types].xml"}
     read.update(part_key(resolve(t)) for t, kind in targets.values() if last(kind) in READ_RELS)
-    budget = Budget(MAX_XML_ELEMENTS)
     for key, info in members.items():
         if key.endswith(XML_SUFFIXES) and key not in done:
             XmlPart(info.filename, budget, prolog_only=key not in read).feed(z, info)
-
-    result = tuple(scan_sheet(z, info, name, budget) for name, info in sheets)
-    total = sum(s.rows * s.cols for s in result)
-    if total > MAX_WORKBOOK_CELLS:
-        raise Refused(
-            "too-large", f"各工作表資料範圍合計 {total:,} 格，上限 {MAX_WORKBOOK_CELLS:,} 格"
-        )
-    return result
+    return tuple(scan_sheet(z, info, name, budget) for name, info in sheets)

@@ -1,8 +1,8 @@
 """The file and its zip container, checked before any XML is parsed.
 
-What kind of file this is (an .xlsx, an old .xls or an encrypted workbook inside OLE, or
-something else), whether the zip is complete, and whether its central directory and members
-declare sizes, ratios and flags that a reader can afford.
+What kind of file this is (a zip such as an .xlsx or an .ods, an old .xls or an encrypted
+workbook inside OLE, or something else), whether the zip is complete, and whether its central
+directory and members declare sizes, ratios and flags that a reader can afford.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def part_key(name: str) -> str:
 
 
 def describe_other_package(members: dict[str, zipfile.ZipInfo]) -> str:
-    """What a zip without xl/workbook.xml most likely is, for the not-a-workbook detail."""
+    """What a zip with neither xl/workbook.xml nor a mimetype most likely is, for the detail."""
     if "xl/workbook.bin" in members:
         return "Excel 二進位活頁簿（.xlsb）"
     if "word/document.xml" in members:
@@ -109,7 +109,7 @@ def describe_other_package(members: dict[str, zipfile.ZipInfo]) -> str:
     if "ppt/presentation.xml" in members:
         return "PowerPoint 簡報（.pptx）"
     if "mimetype" in members:
-        return "OpenDocument 檔案（例如 .ods）"
+        return "無法辨識的 OpenDocument 檔案"
     return "一般壓縮檔，不含 Excel 活頁簿內容"
 
 

@@ -31,6 +31,10 @@ RATIO_MIN_BYTES = 16 * MB
 # A real sheet is a few thousand rows × ~20 columns (~100,000 cells; 12 such sheets pass too).
 MAX_SHEET_CELLS = 1_000_000
 MAX_WORKBOOK_CELLS = 2_000_000
+# An .ods stores a run of equal cells once with a repeat count, and calamine and pandas copy
+# the cell's text (and formula) into every cell of the run: 100,000 cells of 1,000 characters
+# peaked 785 MB (~8 bytes a character). A real workbook holds well under a million characters.
+MAX_TEXT_CHARS = 10_000_000
 # calamine reserves 24 bytes for every unique string that sharedStrings.xml declares (#684).
 MAX_SHARED_STRINGS = 1_000_000
 MAX_MERGED = 10_000

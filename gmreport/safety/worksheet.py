@@ -20,8 +20,9 @@ class SheetInfo:
 
     `rows` and `cols` are the 1-based last row and column of a cell holding a value or a
     formula (0 for an empty sheet or a chart sheet); `merged` lists the merged ranges as
-    written in the XML, e.g. ("A5:A7",); `errors` the cells holding an Excel error value
-    (#N/A, #REF!…), which readers show as blank.
+    written in the XML, e.g. ("A5:A7",) (in an .ods, as the spans of each merge's top-left
+    cell give them); `errors` the cells holding an error value (#N/A, #REF!…), which
+    readers show as blank.
     """
 
     name: str
@@ -190,7 +191,7 @@ class SheetScan:
         if len(self.errors) < MAX_MERGED:
             anchor = self.anchor
             column = (self._position(anchor)[1] if anchor else 0) + self.since
-            self.errors.append(self.cell_ref or f"{_column_letters(column)}{self.row}")
+            self.errors.append(self.cell_ref or f"{column_letters(column)}{self.row}")
 
     def _position(self, ref: str) -> tuple[int, int]:
         found = _parse_cell(ref)
@@ -214,7 +215,7 @@ class SheetScan:
         self.max_col = max_col = max(max_col, cell_col)
         if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
             inside = cell_row <= EXCEL_ROWS and cell_col <= EXCEL_COLS
-            where = f"{_column_letters(cell_col)}{cell_row}" if inside else "Excel 工作表範圍之外"
+            where = f"{column_letters(cell_col)}{cell_row}" if inside else "Excel 工作表範圍之外"
             raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", self.sheet)
 
     def _claim(self, ref: str, what: str) -> tuple[int, int] | None:
@@ -236,7 +237,7 @@ def _column_number(letters: str) -> int:
     return n
 
 
-def _column_letters(n: int) -> str:
+def column_letters(n: int) -> str:
     s = ""
     while n > 0:
         n, r = divmod(n - 1, 26)

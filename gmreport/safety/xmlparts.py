@@ -200,6 +200,21 @@ def relationships(root: Element) -> dict[str, tuple[str, str]]:
     }
 
 
+def document_folders(root: Element) -> list[str]:
+    """The folders of the package's officeDocument targets in _rels/.rels.
+
+    calamine reads the workbook, its relationships and its parts from the folder of the
+    last relationship whose type ends so, whatever the folder is called.
+    """
+    return [
+        target.lstrip("/").rpartition("/")[0] + "/"
+        for el in root.iter()
+        if _local(el.tag) == "Relationship"
+        and el.get("Type", "").endswith("/relationships/officeDocument")
+        for target in [el.get("Target", "")]
+    ]
+
+
 def sheet_parts(
     root: Element, targets: dict[str, tuple[str, str]], members: dict[str, zipfile.ZipInfo]
 ) -> list[tuple[str, zipfile.ZipInfo]]:
