@@ -1,11 +1,13 @@
 """The blank standard workbook as .ods: the same sheets, dropdowns and help as the .xlsx.
 
 Expectations come from the schema, and the texts of prompts and messages from the .xlsx the
-same code writes; the .ods is read back from its XML, by calamine, and (slow) by LibreOffice.
+same code writes; the .ods is read back from its XML, by calamine, and (slow) by LibreOffice
+and by a whole build in which one unit sends its workbook as .ods.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -30,7 +32,9 @@ from gmreport.blank_workbook import (
     blank_workbook,
     write_blank_workbook,
 )
+from gmreport.config import Config
 from gmreport.opendocument import ods_bytes, write_ods
+from gmreport.pipeline import build
 from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,
@@ -40,6 +44,8 @@ from gmreport.schema import (
     Kind,
     Sheet,
 )
+
+from .conftest import SAMPLES, SamplesBuild
 
 AGENCY, UNIT, YEAR = "高雄市旗津區公所", "民政課", 113
 DATA_ROWS = 5
@@ -517,3 +523,69 @@ def test_libreoffice_reads_sheets_headers_and_dropdowns(
         }
         for letter, dim in original.column_dimensions.items():
             assert widths[column_index_from_string(letter)] == pytest.approx(dim.width, abs=0.2)
+
+
+# A unit that sends .ods (SPEC §2) among units that send .xlsx: the figures do not change.
+
+ODS_UNIT, ODS_FILE = "人事室", "113年度_人事室_性別主流化填報"
+
+
+def _filled_template(sample: Path, path: Path) -> None:
+    """The unit's blank template, written as .ods by gmreport, holding the sample's values."""
+    source = openpyxl.load_workbook(sample)
+    info = {
+        f.key: source[INFO_SHEET].cell(row, 2).value for row, f in enumerate(INFO_FIELDS, start=2)
+    }
+    rows = max(ws.max_row for ws in source.worksheets) - FIRST_DATA_ROW + 1
+    model = blank_workbook(
+        agency=info["agency"], unit=info["unit"], year=info["year"], data_rows=rows
+    )
+    for ws in source.worksheets:
+        if ws.title != INSTRUCTIONS_SHEET:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.value is not None:
+                        model[ws.title][cell.coordinate] = cell.value
+    write_ods(model, path)
+
+
+def _figures_json(out: Path) -> dict:
+    text = (out / "113年度統計數據.json").read_text(encoding="utf-8")
+    return json.loads(text.replace(f"{ODS_FILE}.ods", f"{ODS_FILE}.xlsx"))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
+@pytest.mark.parametrize("made_by", ["gmreport", "LibreOffice"])
+def test_a_unit_sending_ods_leaves_the_figures_unchanged(
+    tmp_path: Path, samples_build: SamplesBuild, made_by: str
+) -> None:
+    inbox = tmp_path / "in"
+    shutil.copytree(SAMPLES, inbox)
+    sample = inbox / f"{ODS_FILE}.xlsx"
+    if made_by == "gmreport":  # the blank .ods of `gmreport templates`, filled in
+        _filled_template(sample, inbox / f"{ODS_FILE}.ods")
+    else:  # the unit's .xlsx saved as .ods by LibreOffice
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "ods",
+                "--outdir",
+                str(inbox),
+                str(sample),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    sample.unlink()
+    outcome = build(inbox, tmp_path / "out", Config())
+    figures = outcome.figures
+    assert figures is not None
+    read = {f["unit"]: f["file"] for f in figures["files"]["read"]}
+    assert read[ODS_UNIT] == f"{ODS_FILE}.ods"
+    assert sum(name.endswith(".xlsx") for name in read.values()) == len(read) - 1
+    assert _figures_json(tmp_path / "out") == _figures_json(samples_build.out)
