@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
 from .format import display_width
+from .opendocument import write_ods
 from .schema import (
     INFO_FIELDS,
     INFO_SHEET,
@@ -72,11 +73,16 @@ LIST_FORMULA_MAX = 255
 def write_blank_workbook(
     path: Path, *, agency: str, unit: str, year: int, data_rows: int = DATA_ROWS
 ) -> None:
-    """Write the blank standard workbook of `unit` for ROC `year` to `path`.
+    """Write the blank standard workbook of `unit` for ROC `year` to `path`: an OpenDocument
+    spreadsheet (LibreOffice) when `path` ends in .ods, otherwise an .xlsx. Both are written
+    from the one workbook model that `blank_workbook` builds.
 
     `data_rows` is how many rows below the header carry formats and validations.
     """
     workbook = blank_workbook(agency=agency, unit=unit, year=year, data_rows=data_rows)
+    if path.suffix.lower() == ".ods":
+        write_ods(workbook, path)
+        return
     with atomic_path(path) as tmp:
         workbook.save(tmp)
 

@@ -17,6 +17,7 @@ from . import __version__
 from .config import Config, load_config
 from .format import ROC_OFFSET, display_width
 from .problems import GmreportError, Problem, UsageError, count_by_severity
+from .schema import TEMPLATE_FORMATS
 
 DEFAULT_CONFIG = Path("gmreport.toml")
 DEFAULT_INPUT = Path("input_samples")
@@ -175,9 +176,11 @@ def _parser() -> argparse.ArgumentParser:
     templates = commands.add_parser(
         "templates",
         help="產生各單位的空白標準填報活頁簿",
-        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿（.xlsx）。"
+        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿"
+        "（Excel 的 .xlsx，或以 --format ods 產生 LibreOffice 的 .ods）。"
         "\n已存在的檔案不會被覆寫。",
-        epilog="範例：\n  gmreport templates --year 114 --out 114年度範本",
+        epilog="範例：\n  gmreport templates --year 114 --out 114年度範本\n"
+        "  gmreport templates --year 114 --format ods   （使用 LibreOffice 的單位）",
     )
     templates.add_argument("--year", type=_roc_year, metavar="年度", help="民國年度（預設為今年）")
     templates.add_argument(
@@ -185,6 +188,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="資料夾",
         help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）",
+    )
+    templates.add_argument(
+        "--format",
+        choices=TEMPLATE_FORMATS,
+        default=TEMPLATE_FORMATS[0],
+        metavar="格式",
+        help="檔案格式：xlsx（Excel，預設）或 ods（LibreOffice）",
     )
     _config_option(templates)
     templates.set_defaults(run=_templates)
@@ -252,7 +262,7 @@ def _templates(args: argparse.Namespace) -> int:
         _echo(f"已產生 {path}" if written else f"略過 {path}（檔案已存在，未覆寫）")
 
     folder = _output(args.out, DEFAULT_TEMPLATES, "--out")
-    blanks = templates(_config(args), folder, args.year, progress=say)
+    blanks = templates(_config(args), folder, args.year, file_format=args.format, progress=say)
     count = sum(w for _, w in blanks.paths)
     _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{folder}」。")
     return EXIT_OK

@@ -26,7 +26,7 @@ from .problems import (
     problem,
 )
 from .read import RawWorkbook, read_paths
-from .schema import INFO_SHEET, SHEETS_BY_NAME
+from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS
 from .validate import (
     CleanWorkbook,
     Identity,
@@ -40,7 +40,7 @@ REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
 PROBLEMS_NAME = "{year}年度填報檢核結果.xlsx"
 FIGURES_NAME = "{year}年度統計數據.json"
-BLANK_NAME = "{year}年度_{unit}_性別主流化填報.xlsx"
+BLANK_NAME = "{year}年度_{unit}_性別主流化填報.{suffix}"
 
 
 @dataclass
@@ -82,19 +82,25 @@ def templates(
     folder: Path,
     year: int | None = None,
     *,
+    file_format: str = TEMPLATE_FORMATS[0],
     progress: Callable[[Path, bool], None] | None = None,
 ) -> Blanks:
     """Write a blank standard workbook for each unit of `config` into `folder` for the ROC
-    `year` (default: this year). `progress` hears of each unit's workbook as it is done."""
+    `year` (default: this year), as `file_format` (xlsx, or ods for LibreOffice).
+    `progress` hears of each unit's workbook as it is done."""
     from .blank_workbook import write_blank_workbook
 
     _check_output(folder, "--out")
+    if file_format not in TEMPLATE_FORMATS:
+        raise UsageError(
+            f"不支援「{file_format}」格式的填報活頁簿，請用 {' 或 '.join(TEMPLATE_FORMATS)}。"
+        )
     year = year if year is not None else date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
     done = []
     for unit in config.units:
-        path = folder / BLANK_NAME.format(year=year, unit=unit)
+        path = folder / BLANK_NAME.format(year=year, unit=unit, suffix=file_format)
         written = not path.exists()
         if written:
             write_blank_workbook(path, agency=config.agency, unit=unit, year=year)

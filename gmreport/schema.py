@@ -287,6 +287,8 @@ class Sheet:
 
 INFO_SHEET = "基本資料"
 INSTRUCTIONS_SHEET = "填報說明"
+TEMPLATE_FORMATS = ("xlsx", "ods")
+"""The file types the blank workbook is written as (Excel, LibreOffice); the first is the default."""
 
 
 @dataclass(frozen=True)

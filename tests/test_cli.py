@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,22 @@ def test_templates_writes_one_workbook_per_unit(tmp_path):
     assert again.stdout.count("未覆寫") == 9
 
 
+def test_templates_as_ods_writes_one_opendocument_per_unit(tmp_path):
+    from gmreport.config import Config
+
+    done = run("templates", "--year", "114", "--out", "範本", "--format", "ods", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    written = sorted((tmp_path / "範本").iterdir())
+    assert [p.name for p in written] == sorted(
+        f"114年度_{unit}_性別主流化填報.ods" for unit in Config().units
+    )
+    for path in written:
+        with zipfile.ZipFile(path) as z:
+            assert z.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+            assert path.name.split("_")[1].encode() in z.read("content.xml")  # its own unit
+    assert done.stdout.count(".ods") == len(written)
+
+
 def test_output_into_the_input_folder_is_refused(tmp_path):
     shutil.copytree(SAMPLES, tmp_path / "input_samples")
     done = run("build", "--output", "input_samples", cwd=tmp_path)
@@ -153,7 +170,7 @@ def test_an_output_that_is_a_file_is_a_usage_error(tmp_path):
 # ASCII words a message may hold: commands, options, file types, product and tool names.
 ALLOWED_WORDS = {
     *("gmreport", "templates", "check", "build", "help", "version", "year", "input"),
-    *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml"),
+    *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml", "format"),
     *("xlsx", "xlsm", "xls", "ods", "docx", "CEDAW", "JSON", "PDF", "Word", "Excel"),
     *("LibreOffice", "UTF"),
     *("Big5", "BOM", "Unicode", "h", "agency", "units", "training", "report_template"),
@@ -181,6 +198,7 @@ HELP_AND_ERRORS = [
     ("build", "--year"),
     ("build", "--year", "2025"),
     ("templates", "--year", "0"),
+    ("templates", "--format", "xls"),
     ("check",),
     ("check", "--json"),
 ]

@@ -457,3 +457,11 @@ def test_a_unit_with_three_files_is_named_in_the_message(tmp_path, make_workbook
     assert problems[0].message.startswith(
         "民政課有兩個以上 113 年度的檔案：「a.xlsx」、「b.xlsx」、「c.xlsx」"
     )
+
+
+def test_templates_of_an_unknown_format_are_refused_before_writing(tmp_path):
+    from gmreport.pipeline import templates
+
+    with pytest.raises(UsageError, match="xlsx 或 ods"):
+        templates(Config(), tmp_path / "範本", 114, file_format="odt")
+    assert not (tmp_path / "範本").exists()
