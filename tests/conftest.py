@@ -9,6 +9,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
+import openpyxl
+import pandas as pd
 import pytest
 
 from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
@@ -18,6 +20,28 @@ from gmreport.schema import SHEETS_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "input_samples"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix in WORKBOOK_SUFFIXES)
+"""The sample workbooks: .xlsx, and one unit's .ods."""
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's rows of cell values, read apart from gmreport's reader (which uses
+    calamine): with openpyxl, or an .ods with pandas' odfpy reader. Blank cells are None."""
+    if path.suffix == ".ods":
+        frames = pd.read_excel(path, sheet_name=None, header=None, engine="odf", dtype=object)
+        return {
+            name: [
+                tuple(None if pd.isna(v) else v for v in row)
+                for row in frame.itertuples(index=False)
+            ]
+            for name, frame in frames.items()
+        }
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+    finally:
+        workbook.close()
 
 
 def load_tool(name: str) -> ModuleType:

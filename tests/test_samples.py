@@ -5,13 +5,12 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 
 from gmreport.schema import INFO_SHEET, SHEETS
 
-from .conftest import SAMPLES, load_tool
+from .conftest import SAMPLE_FILES, SAMPLES, load_tool, sheet_values
 
 # More than any sample sheet's rows (at most 29). The cell values make_samples writes do not
 # depend on how many rows the blank template formats; 50 instead of 500 makes this 5x faster.
@@ -27,28 +26,29 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
     """Every non-empty cell of every sheet, by (row, column)."""
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return {
-            ws.title: {
-                (r, c): value
-                for r, row in enumerate(ws.iter_rows(values_only=True), start=1)
-                for c, value in enumerate(row, start=1)
-                if value is not None
-            }
-            for ws in workbook.worksheets
+    return {
+        title: {
+            (r, c): value
+            for r, row in enumerate(rows, start=1)
+            for c, value in enumerate(row, start=1)
+            if value is not None
         }
-    finally:
-        workbook.close()
+        for title, rows in sheet_values(path).items()
+    }
+
+
+NAMES = [p.name for p in SAMPLE_FILES]
 
 
 def test_same_files(regenerated: Path) -> None:
-    assert sorted(p.name for p in SAMPLES.glob("*.xlsx")) == sorted(
-        p.name for p in regenerated.glob("*.xlsx")
-    )
+    assert sorted(p.name for p in regenerated.iterdir()) == NAMES
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.xlsx")))
+def test_one_unit_sends_ods() -> None:
+    assert [n for n in NAMES if n.endswith(".ods")] == ["113年度_兵役課_性別主流化填報.ods"]
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_same_content(regenerated: Path, name: str) -> None:
     stored, fresh = _values(SAMPLES / name), _values(regenerated / name)
     assert list(stored) == list(fresh)
@@ -58,7 +58,7 @@ def test_same_content(regenerated: Path, name: str) -> None:
         )
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLES.glob("*.xlsx")))
+@pytest.mark.parametrize("name", NAMES)
 def test_calamine_reads_headers_and_info(name: str) -> None:
     frames = pd.read_excel(
         SAMPLES / name, sheet_name=None, header=None, engine="calamine", dtype=object
@@ -72,7 +72,7 @@ def test_calamine_reads_headers_and_info(name: str) -> None:
 
 
 def test_samples_exist() -> None:
-    names = {p.name for p in SAMPLES.glob("*.xlsx")}
+    names = set(NAMES)
     assert "113年度_人事室_性別主流化填報.xlsx" in names
     assert "112年度_民政課_性別主流化填報.xlsx" in names
     assert not any("調解委員會" in n for n in names)  # left out on purpose: 未繳交
@@ -85,11 +85,17 @@ def test_running_the_tool_again_writes_the_same_bytes(tmp_path: Path) -> None:
     a = tool.write_unit(first, tool.UNITS[0], tool.YEAR, data_rows=FORMATTED_ROWS)
     b = tool.write_unit(second, tool.UNITS[0], tool.YEAR, data_rows=FORMATTED_ROWS)
     assert a.read_bytes() == b.read_bytes()
-    for path in (a, *SAMPLES.glob("*.xlsx")):
+    for path in (a, *SAMPLES.glob("*.xlsx"), *SAMPLES.glob("*.ods")):
         with zipfile.ZipFile(path) as z:
             assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}, path.name
+            if path.suffix == ".ods":
+                continue  # its meta.xml holds no time at all
             core = z.read("docProps/core.xml").decode("utf-8")
         assert core.count(tool.FILLED_ON) == 2, path.name  # created and modified
+    ods = next(u for u in tool.UNITS if u.suffix == ".ods")
+    c = tool.write_unit(first, ods, tool.YEAR, data_rows=FORMATTED_ROWS)
+    d = tool.write_unit(second, ods, tool.YEAR, data_rows=FORMATTED_ROWS)
+    assert c.read_bytes() == d.read_bytes()
 
 
 def test_a_committed_sample_is_exactly_what_the_tool_writes_today(tmp_path: Path) -> None:

@@ -24,9 +24,10 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reproducible import write_reproducibly
 
-from gmreport.blank_workbook import DATA_ROWS, FIRST_DATA_ROW, write_blank_workbook
+from gmreport.blank_workbook import DATA_ROWS, FIRST_DATA_ROW, blank_workbook, write_blank_workbook
 from gmreport.config import Config
 from gmreport.format import display_width
+from gmreport.opendocument import write_ods
 from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,
@@ -167,6 +168,7 @@ class Unit:
     text_every: int = 0  # every n-th training row typed as text (1: all, 0: none)
     hours_as_text: tuple[int, ...] = ()  # training rows whose hours are typed as e.g. 2小時
     odd_rows: dict[str, Record] | None = None  # a person's first training row, typed oddly
+    suffix: str = ".xlsx"  # ".ods": this unit fills the template in LibreOffice
 
 
 UNITS = (
@@ -324,6 +326,7 @@ UNITS = (
         text_dates=roc_slash,
         text_every=1,
         hours_as_text=(0, 1, 2, 3, 4, 5, 6, 7, 8),
+        suffix=".ods",
     ),
     Unit(
         "人文課",
@@ -919,9 +922,33 @@ def training_records(unit: Unit) -> list[Record]:
     return rows
 
 
-def fill_workbook(path: Path, info: dict[str, Value], sheets: dict[str, list[Record]]) -> None:
-    """Write `info` into 基本資料 and each sheet's records from the first data row down."""
+def fill_workbook(
+    path: Path,
+    info: dict[str, Value],
+    sheets: dict[str, list[Record]],
+    *,
+    unit: str,
+    year: int,
+    data_rows: int = DATA_ROWS,
+) -> None:
+    """Write `info` into 基本資料 and each sheet's records from the first data row down: into
+    the .xlsx at `path`, or, for an .ods, into the template model that is then written there."""
+    if path.suffix == ".ods":
+        workbook = blank_workbook(agency=AGENCY, unit=unit, year=year, data_rows=data_rows)
+        fill(workbook, info, sheets)
+        write_ods(workbook, path)
+        return
     workbook = openpyxl.load_workbook(path)
+    fill(workbook, info, sheets)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_reproducibly(buffer.getvalue(), path, stamp=FILLED_ON)  # running again leaves git clean
+
+
+def fill(
+    workbook: openpyxl.Workbook, info: dict[str, Value], sheets: dict[str, list[Record]]
+) -> None:
+    """The values of `info` and `sheets` written into `workbook`."""
     ws = workbook[INFO_SHEET]
     rows = {cell.value: cell.row for (cell,) in ws.iter_rows(max_col=1)}
     for field in INFO_FIELDS:
@@ -944,9 +971,6 @@ def fill_workbook(path: Path, info: dict[str, Value], sheets: dict[str, list[Rec
                         lines = max(lines, -(-display_width(record[k]) // int(width - 1)))
             if lines > 1:
                 ws.row_dimensions[r].height = 15 * lines + 3
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_reproducibly(buffer.getvalue(), path, stamp=FILLED_ON)  # running again leaves git clean
 
 
 def write_unit(
@@ -958,11 +982,12 @@ def write_unit(
     data_rows: int = DATA_ROWS,
 ) -> Path:
     """Write one unit's filled-in workbook for `year` into `out`; return its path."""
-    path = out / f"{year}年度_{unit.name}_性別主流化填報.xlsx"
-    write_blank_workbook(path, agency=AGENCY, unit=unit.name, year=year, data_rows=data_rows)
+    path = out / f"{year}年度_{unit.name}_性別主流化填報{unit.suffix}"
+    if unit.suffix == ".xlsx":
+        write_blank_workbook(path, agency=AGENCY, unit=unit.name, year=year, data_rows=data_rows)
     sheets = {"roster": roster_records(unit), "training": training_records(unit), **(extra or {})}
     info = {"contact": unit.contact, "phone": unit.phone, "filed_on": unit.filed_on}
-    fill_workbook(path, info, sheets)
+    fill_workbook(path, info, sheets, unit=unit.name, year=year, data_rows=data_rows)
     return path
 
 
