@@ -47,6 +47,7 @@ from .schema import (
     GENDER_KEYS,
     MEMBER_ROLES,
     NEW,
+    REVISED,
     SHEETS,
     SHEETS_BY_KEY,
     TRAINING_GROUPS,
@@ -104,7 +105,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
         "indicators": _indicators(frames["indicators"]),
         "budget": _budget(frames["budget"]),
         "cedaw": _cedaw(frames["cedaw"]),
-        "other_measures": _measures(frames["measures"]),
+        "other_measures": _measures(frames["measures"], config.measures.designated_items),
         "narratives": _narratives(frames["narratives"], config),
         "targets": [],
     }
@@ -391,6 +392,8 @@ def _indicators(indicators: pd.DataFrame) -> Indicators:
     return {
         "count": len(indicators),
         "new": int((indicators["status"] == NEW).sum()),
+        "revised": int((indicators["status"] == REVISED).sum()),
+        "reviewed": int(indicators["status"].isin((NEW, REVISED)).sum()),
         "cross_classified": len(crossed),
         "dimensions": {name: named[name] for name in order if named[name]},
         "list": list_rows(indicators, SHEETS_BY_KEY["indicators"], {"total": female_ratio}),
@@ -422,6 +425,7 @@ def _budget(budget: pd.DataFrame) -> Budget:
         )
     rate = ("execution_rate", lambda row: _rate(row["executed"], row["allocated"]))
     return {
+        "count": len(budget),
         "allocated": _amount(allocated),
         "executed": _amount(executed),
         "execution_rate": _rate(executed, allocated),
@@ -457,9 +461,14 @@ def _cedaw(cedaw: pd.DataFrame) -> Cedaw:
     }
 
 
-def _measures(measures: pd.DataFrame) -> OtherMeasures:
+def _measures(measures: pd.DataFrame, designated_items: tuple[str, ...]) -> OtherMeasures:
+    """Measures, and those in a designated item of the city's 措施項目分工表 (SPEC §3)."""
+    wanted = {cells.choice_key(i) for i in designated_items}
+    items = [cells.choice_key(i) for i in measures["item"]]
+    designated = sum(bool(i) and (not wanted or i in wanted) for i in items)
     return {
         "count": len(measures),
+        "designated": designated,
         "participants": _sum_genders(measures, "participants"),
         "reach": int(measures["reach"].sum()),
         "list": list_rows(measures, SHEETS_BY_KEY["measures"]),

@@ -331,7 +331,7 @@ def _build(args: argparse.Namespace) -> int:
         f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。"
     )
     for t in figures["targets"]:
-        _echo(f"  {'達成' if t['met'] else '未達成'}：{t['label']}")
+        _echo(f"  {t['verdict']}：{t['label']}")
     _echo("已寫入：")
     for path in outcome.written:
         _echo(f"  {path}")

@@ -9,6 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from types import MappingProxyType
 
 from .cells import choice_key
 from .problems import ConfigError, os_reason
@@ -52,6 +53,47 @@ class Cedaw:
 @dataclass(frozen=True)
 class Measures:
     min_other_measures: int = 1
+    designated_items: tuple[str, ...] = ()
+    """市府措施項目分工表之指定項目: a measure counts toward the target when its 對應項目 is
+    one of them; empty: any measure with its 對應項目 filled in."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """計畫期程 (the plan's 參、推動期程)."""
+
+    first_year: int = 113
+    last_year: int = 116
+
+
+@dataclass(frozen=True)
+class Gia:
+    min_per_year: int = 0
+    """0: the plan asks for an assessment when a measure needs one; the report says how many."""
+
+
+@dataclass(frozen=True)
+class Indicators:
+    min_reviewed: int = 1
+    """Indicators 新增 or 修訂 a year (the plan's 肆、四: 定期檢討修訂性別統計指標)."""
+
+
+@dataclass(frozen=True)
+class Privacy:
+    min_cell: int = 3
+    """A staff cell of fewer people than this (and a rate from it) is shown as 「*」."""
+
+
+DEFAULT_LEAD_UNITS: Mapping[str, str] = MappingProxyType(
+    {
+        "性平執行小組會議": "人事室",
+        "性別意識培力": "人事室、秘書室",
+        "性別影響評估": "秘書室",
+        "性別統計與性別預算": "會計室",
+        "CEDAW宣導及其他性平措施": "民政課（協辦：社會課）",
+    }
+)
+"""Each work item's 主辦單位, as the plan's 肆 names them."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +104,29 @@ class Config:
     meetings: Meetings = field(default_factory=Meetings)
     cedaw: Cedaw = field(default_factory=Cedaw)
     measures: Measures = field(default_factory=Measures)
+    plan: Plan = field(default_factory=Plan)
+    gia: Gia = field(default_factory=Gia)
+    indicators: Indicators = field(default_factory=Indicators)
+    privacy: Privacy = field(default_factory=Privacy)
+    lead_units: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LEAD_UNITS)
+    """Each work item's 主辦單位 (成果報告考核表), by the work item's name."""
     report_template: Path | None = None
     """An edited copy of the Word template; None: the shipped one."""
     aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """The agency's own words for dropdown values: column header → {word: allowed value}."""
 
 
-_KINDS = {"int": int, "float": float, "str": str}
-SECTIONS = {"training": Training, "meetings": Meetings, "cedaw": Cedaw, "measures": Measures}
+_KINDS = {"int": int, "float": float, "str": str, "tuple[str, ...]": tuple}
+SECTIONS = {
+    "training": Training,
+    "meetings": Meetings,
+    "cedaw": Cedaw,
+    "measures": Measures,
+    "plan": Plan,
+    "gia": Gia,
+    "indicators": Indicators,
+    "privacy": Privacy,
+}
 
 
 def load_config(path: Path | None) -> Config:
@@ -138,6 +195,8 @@ def config_from_dict(data: dict, *, base: Path | None = None) -> Config:
         config = replace(config, units=_units(data["units"]))
     if "aliases" in data:
         config = replace(config, aliases=_aliases(data["aliases"]))
+    if "lead_units" in data:
+        config = replace(config, lead_units=_lead_units(data["lead_units"]))
     if "report_template" in data:
         template = _typed("report_template", data["report_template"], str)
         config = replace(config, report_template=_template(template, base or Path.cwd()))
@@ -188,6 +247,24 @@ def _aliases(value: object) -> dict[str, dict[str, str]]:
     return aliases
 
 
+def _lead_units(value: object) -> Mapping[str, str]:
+    """[lead_units]: a work item's name = its 主辦單位; the plan's for those not given."""
+    example = '例如 [lead_units] 之下寫 "性別影響評估" = "秘書室"'
+    if not isinstance(value, dict):
+        raise ConfigError(f"設定檔「lead_units」須為區段，{example}。")
+    units = dict(DEFAULT_LEAD_UNITS)
+    for item, unit in value.items():
+        if item not in DEFAULT_LEAD_UNITS:
+            raise ConfigError(
+                f"設定檔「lead_units.{item}」：「{item}」不是計畫的工作項目；"
+                f"可用的項目：{'、'.join(DEFAULT_LEAD_UNITS)}。"
+            )
+        if not isinstance(unit, str) or not unit.strip():
+            raise ConfigError(f"設定檔「lead_units.{item}」須為單位名稱，{example}。")
+        units[item] = unit.strip()
+    return MappingProxyType(units)
+
+
 def _template(value: str, base: Path) -> Path:
     """The template's path (its existence is checked by the build that uses it)."""
     path = base / Path(value.strip()).expanduser()
@@ -213,6 +290,12 @@ def _section(name: str, cls: type, value: object):
 
 
 def _typed(key: str, value: object, kind: type):
+    if kind is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ConfigError(
+                f'設定檔「{key}」須為文字的清單，例如 {key.split(".")[-1]} = ["項目一"]。'
+            )
+        return tuple(v.strip() for v in value)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return value  # a whole number of hours stays whole, as in the plan and the JSON
     if kind is float and isinstance(value, float) and not math.isfinite(value):
@@ -242,5 +325,19 @@ def _check_values(config: Config) -> None:
         )
     if config.cedaw.min_sessions < 0:
         raise ConfigError("設定檔「cedaw.min_sessions」不可為負數。")
-    if config.measures.min_other_measures < 0:
-        raise ConfigError("設定檔「measures.min_other_measures」不可為負數。")
+    for key in (
+        "measures.min_other_measures",
+        "gia.min_per_year",
+        "indicators.min_reviewed",
+    ):
+        section, name = key.split(".")
+        if getattr(getattr(config, section), name) < 0:
+            raise ConfigError(f"設定檔「{key}」不可為負數。")
+    if config.privacy.min_cell < 1:
+        raise ConfigError("設定檔「privacy.min_cell」須至少為 1（1 表示不隱藏任何格）。")
+    plan = config.plan
+    if not 1 <= plan.first_year <= plan.last_year <= 300:
+        raise ConfigError(
+            f"設定檔「plan.first_year」（{plan.first_year}）與「plan.last_year」（{plan.last_year}）"
+            "須為民國年，且起始年不可晚於結束年。"
+        )

@@ -100,6 +100,8 @@ class Gia(TypedDict):
 class Indicators(TypedDict):
     count: int
     new: int
+    revised: int
+    reviewed: int  # 新增 + 修訂: the indicators reviewed this year
     cross_classified: int
     dimensions: dict[str, int]  # each dimension named in 複分類 → indicators crossed with it
     list: list[ListRow]
@@ -114,6 +116,7 @@ class BudgetCategory(TypedDict):
 
 
 class Budget(TypedDict):
+    count: int
     allocated: float
     executed: float
     execution_rate: float | None
@@ -141,6 +144,7 @@ class Cedaw(TypedDict):
 
 class OtherMeasures(TypedDict):
     count: int
+    designated: int  # those whose 對應項目 is a designated item (any filled one if none are)
     participants: Genders
     reach: int
     list: list[ListRow]
@@ -159,10 +163,13 @@ class Narratives(TypedDict):
 
 class _TargetResult(TypedDict):
     id: str
+    work_item: str  # a WorkItem.name
+    lead_unit: str  # 主辦單位
     label: str
-    required: Any  # a number, or [low, high] for a range
+    required: Any  # a number, [low, high] for a range, None for an item to be done
     actual: Any
-    met: bool
+    met: bool  # for an item to be done: whether it was
+    verdict: str  # 達成 / 未達成, or 已辦理 / 未辦理
 
 
 class TargetResult(_TargetResult, total=False):

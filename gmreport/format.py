@@ -57,6 +57,12 @@ def percent(rate: float | None) -> str:
     return f"{_percentage(rate)}%"
 
 
+def goal_percent(rate: float) -> str:
+    """A target's rate as the plan writes it: 1.0 → 100%, 0.95 → 95%, 0.975 → 97.5%."""
+    shown = half_up(rate, 1, scale=2)
+    return f"{shown.to_integral_value()}%" if shown == shown.to_integral_value() else f"{shown}%"
+
+
 def number(value: float | None) -> str:
     """A count or amount with thousands separators; at most two decimals, none if whole."""
     if value is None:

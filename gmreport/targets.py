@@ -16,7 +16,7 @@ from typing import Any
 
 from .config import Config
 from .figures import TargetResult
-from .format import number, percent
+from .format import goal_percent, number
 from .schema import CONVENER, EVERYONE, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
 
 RATE_TOLERANCE = 1e-9
@@ -32,6 +32,14 @@ class Rule(Enum):
     EXACTLY = "exactly"  # actual = required
     ALL_PRESENT = "all present"  # each of `names` has someone: actual = how many do
     BALANCE = "balance"  # 男 and 女 each ≥ ⌈total / 3⌉: actual = the fewer of them
+    RATES_AT_LEAST = "rates at least"  # each rate of `actual` ≥ required: actual = the lowest
+    DONE = "done"  # something the plan asks to be done, without a number: actual ≥ 1
+
+
+MET, MISSED, DONE, NOT_DONE = "達成", "未達成", "已辦理", "未辦理"
+"""The verdicts of the 考核 table: a numeric target is 達成 or 未達成; an item the plan asks
+to be done without a number is 已辦理 or 未辦理 (SPEC §3)."""
+NOT_IN_PLAN = "非本計畫所定，依通例"
 
 
 @dataclass(frozen=True)
@@ -57,15 +65,30 @@ class Target:
     missed_none: str = ""  # the finding when missed with an actual figure of 0
     at_risk: str = ""  # the finding when met with no margin left (at a range's lower end)
     at_risk_high: str = ""  # … at a range's upper end
+    source: str = ""  # where the plan states the rule; NOT_IN_PLAN for a common rule
+    lead_part: int | None = None  # which of the work item's 主辦單位 (listed with 、) leads this
+    done_when_zero: bool = False  # a required 0 makes it an item to do: 已辦理 / 未辦理
+    label_done: str = ""  # the label of such an item (or of a DONE target)
 
     @property
     def is_rate(self) -> bool:
-        return self.rule is Rule.RATE_AT_LEAST
+        return self.rule in (Rule.RATE_AT_LEAST, Rule.RATES_AT_LEAST)
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The judged figures' paths (several for RATES_AT_LEAST, separated by commas)."""
+        return tuple(self.actual.split(","))
 
 
-MEETINGS, TRAINING, CEDAW = (
-    WORK_ITEMS_BY_KEY[k].name for k in ("meetings", "training", "cedaw_measures")
+MEETINGS, TRAINING, GIA, STATISTICS, CEDAW = (
+    WORK_ITEMS_BY_KEY[k].name
+    for k in ("meetings", "training", "gia", "statistics_budget", "cedaw_measures")
 )
+
+
+def _rates(*groups: str) -> str:
+    return ",".join(f"training.groups.{g}.rate.total" for g in groups)
+
 
 TARGETS = (
     Target(
@@ -79,6 +102,7 @@ TARGETS = (
         config=("meetings.min_per_year",),
         at_risk="性平執行小組本年度召開會議 {actual} 次，恰達每年至少 {required} 次之目標，"
         "請及早排定下年度會議。",
+        source="本計畫肆、一、(一)2",
     ),
     Target(
         "members_range",
@@ -91,6 +115,7 @@ TARGETS = (
         config=("meetings.members_min", "meetings.members_max"),
         at_risk="性平執行小組成員 {actual} 人，恰為規定下限，成員異動時請即時補實。",
         at_risk_high="性平執行小組成員 {actual} 人，已達規定上限，增派成員前請先調整。",
+        source="本計畫肆、一、(一)1",
     ),
     Target(
         "convener",
@@ -102,6 +127,7 @@ TARGETS = (
         unit="人",
         fixed=1,
         missed_none="性平執行小組未置召集人，請依本計畫指定召集人 {required} 人。",
+        source="本計畫肆、一、(一)1",
     ),
     Target(
         "ex_officio",
@@ -112,6 +138,7 @@ TARGETS = (
         "性平執行小組缺少當然成員：{missing}，請補實。",
         unit="類",
         names=EX_OFFICIO_ROLES,
+        source="本計畫肆、一、(一)1",
     ),
     Target(
         "gender_balance",
@@ -123,15 +150,75 @@ TARGETS = (
         "未符合任一性別不少於三分之一（{required} 人）之規定。",
         unit="人",
         at_risk="性平執行小組{fewer}成員 {actual} 人，恰為三分之一門檻，改派成員時請注意性別比例。",
+        source=NOT_IN_PLAN,
     ),
     Target(
         "training_completion",
         TRAINING,
         Rule.RATE_AT_LEAST,
         f"training.groups.{EVERYONE.key}.rate.total",
-        "性別意識培力完訓率達 {required}",
+        "全機關性別意識培力完訓率達 {required}",
         "全機關性別意識培力完訓率 {actual}{detail}，未達 {required} 之目標。",
         config=("training.completion_rate",),
+        source="本計畫肆、二；目標值依市府所訂",
+    ),
+    Target(
+        "training_civil_servants",
+        TRAINING,
+        Rule.RATES_AT_LEAST,
+        _rates("civil_servants", "supervisors", "gender_officers"),
+        "公務人員、主管人員及性別業務承辦人完訓率均達 {required}",
+        "{detail}，未達 {required} 之目標。",
+        config=("training.completion_rate",),
+        source="本計畫肆、二、(一)1",
+        lead_part=0,
+    ),
+    Target(
+        "training_other_staff",
+        TRAINING,
+        Rule.RATES_AT_LEAST,
+        _rates("other_staff"),
+        "職工及自僱非公務人員完訓率達 {required}",
+        "{detail}，未達 {required} 之目標。",
+        config=("training.completion_rate",),
+        source="本計畫肆、二、(一)2",
+        lead_part=1,
+    ),
+    Target(
+        "gia_done",
+        GIA,
+        Rule.AT_LEAST,
+        "gia.count",
+        "辦理性別影響評估每年至少 {required} 件",
+        "性別影響評估辦理 {actual} 件，未達每年至少 {required} 件之目標。",
+        unit="件",
+        config=("gia.min_per_year",),
+        label_done="研擬重大施政及制定、修正法規時辦理性別影響評估",
+        missed_none="本年度未辦理性別影響評估；研擬重大施政或制定、修正法規時，請依本計畫辦理。",
+        source="本計畫肆、三",
+        done_when_zero=True,
+    ),
+    Target(
+        "indicators_reviewed",
+        STATISTICS,
+        Rule.AT_LEAST,
+        "indicators.reviewed",
+        "檢討性別統計指標，每年新增或修訂至少 {required} 項",
+        "性別統計指標本年度新增或修訂 {actual} 項，未達每年至少 {required} 項之目標，"
+        "請配合業務檢討新增指標或複分類。",
+        unit="項",
+        config=("indicators.min_reviewed",),
+        source="本計畫肆、四、(一)1",
+    ),
+    Target(
+        "budget_reviewed",
+        STATISTICS,
+        Rule.DONE,
+        "budget.count",
+        "檢視性別預算編列及執行情形",
+        "本年度未填報性別預算，請會計室彙整檢視各課室性別預算編列及執行情形。",
+        unit="項",
+        source="本計畫肆、四、(四)3",
     ),
     Target(
         "cedaw_sessions",
@@ -144,18 +231,20 @@ TARGETS = (
         config=("cedaw.min_sessions",),
         at_risk="CEDAW 宣導辦理 {actual} 場次，恰達每年至少 {required} 場次之目標，"
         "請及早規劃下年度宣導。",
+        source="本計畫肆、五、(五)",
     ),
     Target(
         "other_measures",
         CEDAW,
         Rule.AT_LEAST,
-        "other_measures.count",
-        "其他性別平等措施每年至少 {required} 項",
-        "其他性別平等措施辦理 {actual} 項，未達每年至少 {required} 項之目標。",
+        "other_measures.designated",
+        "其他性別平等措施每年至少於指定項目提列 {required} 項",
+        "其他性別平等措施於指定項目提列 {actual} 項，未達每年至少 {required} 項之目標。",
         unit="項",
         config=("measures.min_other_measures",),
-        at_risk="其他性別平等措施辦理 {actual} 項，恰達每年至少 {required} 項之目標，"
+        at_risk="其他性別平等措施於指定項目提列 {actual} 項，恰達每年至少 {required} 項之目標，"
         "請及早規劃下年度措施。",
+        source="本計畫肆、五、(五)",
     ),
 )
 TARGETS_BY_ID: Mapping[str, Target] = MappingProxyType({t.id: t for t in TARGETS})
@@ -175,17 +264,23 @@ def evaluate(figures: Mapping[str, Any], config: Config) -> list[TargetResult]:
 
 
 def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> TargetResult:
-    """One target's required value, actual figure and whether it was met."""
+    """One target's required value, actual figure, whether it was met, and its verdict."""
     required: Any = [lookup(config, f) for f in target.config]
     if target.fixed is not None:
         required = [target.fixed]
-    actual = lookup(figures, target.actual)
+    actual = lookup(figures, target.paths[0])
+    missing: list[str] | None = None
     match target.rule:
         case Rule.AT_LEAST:
             (required,) = required
             met = actual >= required
         case Rule.RATE_AT_LEAST:
             (required,) = required
+            met = actual is not None and actual >= required - RATE_TOLERANCE
+        case Rule.RATES_AT_LEAST:
+            (required,) = required
+            rates = [r for r in (lookup(figures, p) for p in target.paths) if r is not None]
+            actual = min(rates, default=None)
             met = actual is not None and actual >= required - RATE_TOLERANCE
         case Rule.RANGE:
             low, high = required
@@ -196,29 +291,47 @@ def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> 
         case Rule.ALL_PRESENT:
             present = [n for n in target.names if actual.get(n)]
             missing = [n for n in target.names if n not in present]
-            result = _result(target, len(target.names), len(present), not missing)
-            result["missing"] = missing
-            return result
+            required, actual, met = len(target.names), len(present), not missing
         case Rule.BALANCE:
             required = math.ceil(actual["total"] / 3)
             met = actual["total"] > 0 and min(actual["male"], actual["female"]) >= required
             actual = min(actual["male"], actual["female"])
-    return _result(target, required, actual, met)
-
-
-def _result(target: Target, required: Any, actual: Any, met: bool) -> TargetResult:
-    return {
+        case Rule.DONE:
+            required, met = None, actual >= 1
+    done = target.rule is Rule.DONE or (target.done_when_zero and required == 0)
+    if done:
+        met = actual >= 1
+    result: TargetResult = {
         "id": target.id,
-        "label": label(target, required),
+        "work_item": target.work_item,
+        "lead_unit": lead_unit(target, config),
+        "label": target.label_done if done and target.label_done else label(target, required),
         "required": required,
         "actual": actual,
         "met": bool(met),
+        "verdict": (DONE if met else NOT_DONE) if done else (MET if met else MISSED),
     }
+    if missing is not None:
+        result["missing"] = missing
+    return result
+
+
+def lead_unit(target: Target, config: Config) -> str:
+    """The target's 主辦單位: its work item's in the config, or the part of it (the plan's
+    性別意識培力 has 人事室 for 公務人員 and 秘書室 for 職工)."""
+    units = config.lead_units.get(target.work_item, "")
+    parts = [u for u in units.split("、") if u]
+    if target.lead_part is not None and len(parts) > target.lead_part:
+        return parts[target.lead_part]
+    return units
 
 
 def label(target: Target, required: Any) -> str:
-    """The target as the plan states it, with its required value."""
+    """The target as the plan states it, with its required value (a whole percentage
+    without decimals: 100%), and the note of a rule the plan does not state."""
+    note = f"（{NOT_IN_PLAN}）" if target.source == NOT_IN_PLAN else ""
     if isinstance(required, list):
         low, high = required
-        return target.label.format(low=number(low), high=number(high))
-    return target.label.format(required=percent(required) if target.is_rate else number(required))
+        return target.label.format(low=number(low), high=number(high)) + note
+    shown = goal_percent(required) if target.is_rate else number(required)
+    return target.label.format(required=shown) + note

@@ -384,3 +384,20 @@ def test_a_blank_workbook_is_listed_as_such_not_as_reporting(make_workbook, tmp_
     assert units["submitted"] == ["人事室"]
     assert units["empty"] == ["民政課"]
     assert "民政課" not in units["missing"]
+
+
+def test_measures_count_toward_the_target_in_a_designated_item(figures_of):
+    rows = {
+        "其他性平措施": [
+            ["專欄", "提報含性別平等專章或專節之文章或刊物", "113/9/1", "刊物", 0, 0, 0, 1500],
+            ["課程", "促進婦女經濟參與", "113/8/1", "實體", 3, 40, 0],
+            ["講座", "", "113/7/1", "實體", 5, 5, 0],
+        ]
+    }
+    assert figures_of(rows).figures["other_measures"]["designated"] == 2  # any filled 對應項目
+    config = config_from_dict(
+        {"measures": {"designated_items": ["提報含性別平等專章或專節之文章或刊物 "]}}
+    )
+    result = figures_of(rows, config).figures
+    assert result["other_measures"]["designated"] == 1
+    assert next(t for t in result["targets"] if t["id"] == "other_measures")["actual"] == 1

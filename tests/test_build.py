@@ -219,7 +219,7 @@ def test_json_keys_are_those_of_the_spec(built):
         assert set(group["required"]) == {"male", "female", "other", "total"}
     assert set(figures["training"]["hours_by_mode"]) >= {"實體", "數位", "混成"}
     for t in figures["targets"]:
-        assert {"id", "label", "required", "actual", "met"} <= t.keys()
+        assert {"id", "work_item", "lead_unit", "label", "required", "actual", "met"} <= t.keys()
     assert [t["id"] for t in figures["targets"]] == [
         "meetings_per_year",
         "members_range",
@@ -227,9 +227,14 @@ def test_json_keys_are_those_of_the_spec(built):
         "ex_officio",
         "gender_balance",
         "training_completion",
+        "training_civil_servants",
+        "training_other_staff",
+        "gia_done",
+        "indicators_reviewed",
+        "budget_reviewed",
         "cedaw_sessions",
         "other_measures",
-    ]
+    ]  # SPEC §3's 考核 table
 
 
 def test_training_figures_match_an_independent_count(built, expected):
@@ -334,7 +339,8 @@ def test_report_shows_the_same_numbers(built, expected):
     assert everyone[1:9] == [str(x) for x in (*req.values(), *done.values())]
     for t in figures["targets"]:
         row = next(r for r in rows if t["label"] in r)
-        assert row[-1] == ("達成" if t["met"] else "未達成")
+        assert row[-1] == t["verdict"]
+        assert t["lead_unit"] in row
 
 
 def test_report_holds_no_trainee_name(built):

@@ -64,7 +64,7 @@ def test_build_with_no_arguments_reads_input_samples(tmp_path):
     written = sorted(p.name for p in (tmp_path / "output").iterdir())
     assert "113年度性別主流化執行成果報告.docx" in written
     assert "113年度統計數據.json" in written
-    assert "未達成：性別意識培力完訓率達 100.0%" in done.stdout
+    assert "未達成：全機關性別意識培力完訓率達 100%" in done.stdout
     assert "未繳交：調解委員會" in done.stdout
 
 

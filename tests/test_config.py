@@ -44,6 +44,15 @@ def test_a_file_overrides_what_it_names(tmp_path):
         ({"units": []}, "units"),
         ({"units": ["民政課", "民政課"]}, "units"),
         ({"cedaw": 2}, "cedaw"),
+        ({"lead_units": {"性別意識培訓": "人事室"}}, "lead_units.性別意識培訓"),
+        ({"lead_units": {"性別影響評估": ""}}, "lead_units.性別影響評估"),
+        ({"lead_units": "人事室"}, "lead_units"),
+        ({"measures": {"designated_items": "刊物"}}, "measures.designated_items"),
+        ({"measures": {"designated_items": ["刊物", 3]}}, "measures.designated_items"),
+        ({"privacy": {"min_cell": 0}}, "privacy.min_cell"),
+        ({"gia": {"min_per_year": -1}}, "gia.min_per_year"),
+        ({"indicators": {"min_reviewed": -1}}, "indicators.min_reviewed"),
+        ({"plan": {"first_year": 117}}, "plan.first_year"),
     ],
 )
 def test_config_errors_name_the_key(data, named):
@@ -81,3 +90,25 @@ def test_a_bad_report_template_names_the_key(tmp_path, value, message):
     path.write_text(f"report_template = {value}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=f"report_template.*{message}"):
         load_config(path)
+
+
+def test_the_plans_sections_have_the_plans_defaults_and_can_be_changed():
+    config = Config()
+    assert (config.plan.first_year, config.plan.last_year) == (113, 116)
+    assert config.lead_units["性別統計與性別預算"] == "會計室"
+    assert (config.gia.min_per_year, config.indicators.min_reviewed, config.privacy.min_cell) == (
+        0,
+        1,
+        3,
+    )
+    changed = config_from_dict(
+        {
+            "lead_units": {"性別影響評估": "研考"},
+            "measures": {"designated_items": [" 提報性別平等專章 "]},
+            "privacy": {"min_cell": 5},
+        }
+    )
+    assert changed.lead_units["性別影響評估"] == "研考"
+    assert changed.lead_units["性平執行小組會議"] == "人事室"  # the rest stay the plan's
+    assert changed.measures.designated_items == ("提報性別平等專章",)
+    assert changed.privacy.min_cell == 5

@@ -47,7 +47,7 @@ def test_target_rows_read_as_people_write_them(figures: dict) -> None:
     assert rows["members_range"]["actual"] == "10 人"
     assert rows["meetings_per_year"]["required"] == "至少 1 次"
     assert rows["cedaw_sessions"]["actual"] == "3 場次"
-    assert rows["training_completion"]["required"] == "100.0%"
+    assert rows["training_completion"]["required"] == "100%"  # a target, as the plan writes it
     assert rows["training_completion"]["actual"] == "96.8%"
     assert rows["training_completion"]["met"] is False
     assert rows["gender_balance"]["required"] == "任一性別至少 4 人"
@@ -91,12 +91,16 @@ def test_every_declared_target_reads_as_text_met_or_missed(target, figures: dict
 
 def test_example_findings(figures: dict) -> None:
     assert findings(figures) == [
-        "全機關性別意識培力完訓率 96.8%（男 95.2%、女 98.1%），未達 100.0% 之目標。",
-        "公務人員完訓率 97.3%（男 96.7%、女 97.8%），尚有 2 人未達目標時數。",
-        "主管人員完訓率 88.9%（男 80.0%、女 100.0%），尚有 1 人未達目標時數。",
-        "性別業務承辦人完訓率 88.9%（男 100.0%、女 85.7%），尚有 1 人未達目標時數。",
-        "職工及自僱非公務人員完訓率 95.0%（男 91.7%、女 100.0%），尚有 1 人未達目標時數。",
-        "性平執行小組男性成員 4 人，恰為三分之一門檻，改派成員時請注意性別比例。",
+        "全機關性別意識培力完訓率 96.8%（男 95.2%、女 98.1%），未達 100% 之目標。"
+        "（主辦單位：人事室、秘書室）",
+        "公務人員完訓率 97.3%（男 96.7%、女 97.8%），尚有 2 人未達目標時數；"
+        "主管人員完訓率 88.9%（男 80.0%、女 100.0%），尚有 1 人未達目標時數；"
+        "性別業務承辦人完訓率 88.9%（男 100.0%、女 85.7%），尚有 1 人未達目標時數，"
+        "未達 100% 之目標。（主辦單位：人事室）",
+        "職工及自僱非公務人員完訓率 95.0%（男 91.7%、女 100.0%），尚有 1 人未達目標時數，"
+        "未達 100% 之目標。（主辦單位：秘書室）",
+        "性平執行小組男性成員 4 人，恰為三分之一門檻，改派成員時請注意性別比例。"
+        "（主辦單位：人事室）",
         "調解委員會未繳交本年度填報資料，其執行成果未納入本報告，請督促繳交。",
         "填報資料中有 5 列未納入統計（詳附件「資料列數核對」），請相關單位依檢核結果更正。",
     ]
@@ -147,7 +151,7 @@ def test_nothing_to_say_when_everything_is_fine(figures: dict) -> None:
         (
             "other_measures",
             {"required": 1, "actual": 0},
-            "其他性別平等措施辦理 0 項，未達每年至少 1 項之目標。",
+            "其他性別平等措施於指定項目提列 0 項，未達每年至少 1 項之目標。",
         ),
     ],
 )
@@ -156,7 +160,7 @@ def test_each_missed_target_is_a_finding(
 ) -> None:
     figures = all_clear(figures)
     target(figures, tid).update(change, met=False)
-    assert findings(figures) == [expected]
+    assert findings(figures) == [f"{expected}（主辦單位：{target(figures, tid)['lead_unit']}）"]
 
 
 @pytest.mark.parametrize(
@@ -180,7 +184,7 @@ def test_each_missed_target_is_a_finding(
         (
             "other_measures",
             {"actual": 1},
-            "其他性別平等措施辦理 1 項，恰達每年至少 1 項之目標，請及早規劃下年度措施。",
+            "其他性別平等措施於指定項目提列 1 項，恰達每年至少 1 項之目標，請及早規劃下年度措施。",
         ),
         (
             "meetings_per_year",
@@ -194,7 +198,7 @@ def test_targets_met_without_margin_are_flagged(
 ) -> None:
     figures = all_clear(figures)
     target(figures, tid).update(change)
-    assert findings(figures) == [expected]
+    assert findings(figures) == [f"{expected}（主辦單位：{target(figures, tid)['lead_unit']}）"]
 
 
 def test_group_finding_lists_other_gender_when_someone_is_counted_there(figures: dict) -> None:
@@ -203,8 +207,10 @@ def test_group_finding_lists_other_gender_when_someone_is_counted_there(figures:
     g["required"] = {"male": 4, "female": 7, "other": 1, "total": 12}
     g["completed"] = {"male": 3, "female": 6, "other": 0, "total": 9}
     g["rate"] = {"male": 0.75, "female": 6 / 7, "other": 0.0, "total": 0.75}
+    target(figures, "training_civil_servants").update(actual=0.75, met=False)
     assert findings(figures) == [
-        "主管人員完訓率 75.0%（男 75.0%、女 85.7%、其他 0.0%），尚有 3 人未達目標時數。"
+        "主管人員完訓率 75.0%（男 75.0%、女 85.7%、其他 0.0%），尚有 3 人未達目標時數，"
+        "未達 100% 之目標。（主辦單位：人事室）"
     ]
 
 

@@ -61,7 +61,9 @@ def column(table: Table, header: str) -> list:
 
 
 def row_of(table: Table, label: str) -> dict:
-    row = next(r for r in table.rows if r[0] == label)
+    """The row of `label` in the first column, or in 目標 for the targets table."""
+    at = table.columns.index("目標") if "目標" in table.columns else 0
+    row = next(r for r in table.rows if r[at] == label)
     return dict(zip(table.columns, row, strict=True))
 
 
@@ -206,19 +208,21 @@ def test_targets_state_whether_each_was_met(figures: dict, tables: dict[str, Tab
     table = tables["目標達成情形"]
     targets = figures["targets"]
     assert column(table, "目標") == [t["label"] for t in targets]
-    assert column(table, "達成情形") == ["達成" if t["met"] else "未達成" for t in targets]
+    assert column(table, "達成情形") == [t["verdict"] for t in targets]
+    assert column(table, "主辦單位") == [t["lead_unit"] for t in targets]
     assert "未達成" in column(table, "達成情形")
     members = row_of(table, "執行小組置組員 7 人至 13 人")
     assert members["目標值"] == "7～13"
     i = next(i for i, t in enumerate(targets) if t["id"] == "training_completion")
-    assert table.kind(i, 1) is ValueKind.RATE
-    assert table.kind(i, 2) is ValueKind.RATE
-    assert table.kind(0, 1) is ValueKind.COUNT
+    at = table.columns.index("目標值")
+    assert table.kind(i, at) is ValueKind.RATE
+    assert table.kind(i, at + 1) is ValueKind.RATE
+    assert table.kind(0, at) is ValueKind.COUNT
 
 
 def test_target_note_names_missing_ex_officio_roles(figures: dict) -> None:
     ex_officio = next(t for t in figures["targets"] if t["id"] == "ex_officio")
-    ex_officio.update(met=False, actual=4, missing=["研考當然成員"])
+    ex_officio.update(met=False, verdict="未達成", actual=4, missing=["研考當然成員"])
     table = next(t for t in report_tables(figures) if t.name == "目標達成情形")
     row = row_of(table, ex_officio["label"])
     assert row["達成情形"] == "未達成"

@@ -45,10 +45,13 @@ def test_at_least_against_the_config(figures: dict, count: int, met: bool) -> No
     figures["meetings"]["count"] = count
     assert judged(figures, "meetings_per_year") | {"label": ""} == {
         "id": "meetings_per_year",
+        "work_item": "性平執行小組會議",
+        "lead_unit": "人事室",
         "label": "",
         "required": 1,
         "actual": count,
         "met": met,
+        "verdict": "達成" if met else "未達成",
     }
     config = config_from_dict({"meetings": {"min_per_year": 3}})
     result = judged(figures, "meetings_per_year", config)
@@ -107,4 +110,64 @@ def test_rate_at_least_with_float_noise(figures: dict, rate, goal: float, met: b
     result = judged(figures, "training_completion", config)
     assert (result["required"], result["actual"], result["met"]) == (goal, rate, met)
     assert TARGETS_BY_ID["training_completion"].rule is Rule.RATE_AT_LEAST
-    assert result["label"].endswith(f"{goal * 100:.1f}%")
+    assert result["label"].endswith(f"{goal * 100:g}%")  # as the plan writes it: 100%, 95%
+
+
+def _measures(figures: dict, *items: str) -> dict:
+    figures["other_measures"]["list"] = [{"item": i} for i in items]
+    return figures
+
+
+@pytest.mark.parametrize(
+    ("rates", "met", "actual"),
+    [
+        ((1.0, 1.0, 1.0), True, 1.0),
+        ((1.0, 0.9, 1.0), False, 0.9),
+        ((0.95, None, 1.0), False, 0.95),  # a group with nobody 應訓 does not count
+        ((None, None, None), False, None),
+    ],
+)
+def test_civil_servants_target_needs_each_of_its_groups(figures, rates, met, actual) -> None:
+    for key, rate in zip(("civil_servants", "supervisors", "gender_officers"), rates, strict=True):
+        figures["training"]["groups"][key]["rate"]["total"] = rate
+    result = judged(figures, "training_civil_servants")
+    assert (result["met"], result["actual"], result["lead_unit"]) == (met, actual, "人事室")
+    other = judged(figures, "training_other_staff")
+    assert other["lead_unit"] == "秘書室"
+
+
+def test_lead_units_follow_the_config(figures) -> None:
+    config = config_from_dict({"lead_units": {"性別意識培力": "人事室", "性別影響評估": "研考科"}})
+    assert judged(figures, "training_other_staff", config)["lead_unit"] == "人事室"
+    assert judged(figures, "gia_done", config)["lead_unit"] == "研考科"
+    assert judged(figures, "cedaw_sessions", config)["lead_unit"] == "民政課（協辦：社會課）"
+
+
+@pytest.mark.parametrize(
+    ("count", "minimum", "verdict"),
+    [(0, 0, "未辦理"), (2, 0, "已辦理"), (1, 2, "未達成"), (2, 2, "達成")],
+)
+def test_gia_is_an_item_to_do_unless_a_number_is_set(figures, count, minimum, verdict) -> None:
+    figures["gia"]["count"] = count
+    config = config_from_dict({"gia": {"min_per_year": minimum}})
+    result = judged(figures, "gia_done", config)
+    assert result["verdict"] == verdict
+    assert result["met"] is (verdict in ("已辦理", "達成"))
+    assert ("至少" in result["label"]) is (minimum > 0)  # 「每年至少 0 件」 is never written
+
+
+@pytest.mark.parametrize(("count", "verdict"), [(0, "未辦理"), (1, "已辦理")])
+def test_budget_reviewed_is_done_or_not(figures, count, verdict) -> None:
+    figures["budget"]["count"] = count
+    assert judged(figures, "budget_reviewed")["verdict"] == verdict
+
+
+def test_indicators_reviewed_counts_new_and_revised(figures) -> None:
+    figures["indicators"]["reviewed"] = 0
+    assert judged(figures, "indicators_reviewed")["verdict"] == "未達成"
+    figures["indicators"]["reviewed"] = 1
+    assert judged(figures, "indicators_reviewed")["verdict"] == "達成"
+
+
+def test_gender_balance_says_the_plan_does_not_state_it(figures) -> None:
+    assert judged(figures, "gender_balance")["label"].endswith("（非本計畫所定，依通例）")

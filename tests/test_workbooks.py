@@ -100,9 +100,9 @@ def test_number_formats_by_kind(statistics: openpyxl.Workbook) -> None:
     assert budget["F3"].number_format == "0.0%"  # 執行率
     targets = statistics["目標達成情形"]
     completion = next(
-        row for row in targets.iter_rows(min_row=FIRST_ROW) if "完訓率" in row[0].value
+        row for row in targets.iter_rows(min_row=FIRST_ROW) if "完訓率" in row[2].value
     )
-    assert completion[1].number_format == completion[2].number_format == "0.0%"
+    assert completion[3].number_format == completion[4].number_format == "0.0%"
 
 
 def test_dates_are_roc(statistics: openpyxl.Workbook) -> None:
@@ -119,7 +119,8 @@ def test_targets_sheet_states_met(figures: dict, statistics: openpyxl.Workbook) 
     rows = sheet_rows(statistics["目標達成情形"])
     assert [r["目標"] for r in rows] == [t["label"] for t in figures["targets"]]
     for row, target in zip(rows, figures["targets"], strict=True):
-        assert row["達成情形"] == ("達成" if target["met"] else "未達成")
+        assert row["達成情形"] == target["verdict"]
+        assert (row["工作項目"], row["主辦單位"]) == (target["work_item"], target["lead_unit"])
 
 
 def test_columns_fit_chinese_text(statistics: openpyxl.Workbook) -> None:

@@ -1193,19 +1193,25 @@ def _cedaw_measures(b: Builder) -> None:
 def _targets(b: Builder) -> None:
     b.h1("目標達成情形")
     b.p(
-        "本計畫所訂目標計 {{ target_rows|length }} 項，本年度達成 "
-        "{{ target_rows|selectattr('met')|list|length }} 項、未達成 "
-        "{{ target_rows|rejectattr('met')|list|length }} 項，"
-        f"如表{b.next_table()}。",
+        "本計畫所訂目標計 {{ target_rows|length }} 項，依工作項目及主辦單位檢核如"
+        f"表{b.next_table()}：數量目標達成 "
+        "{{ target_rows|selectattr('verdict', 'eq', '達成')|list|length }} 項、未達成 "
+        "{{ target_rows|selectattr('verdict', 'eq', '未達成')|list|length }} 項"
+        "{% if target_rows|selectattr('verdict', 'in', ['已辦理', '未辦理'])|list %}；"
+        "應辦理事項已辦理 {{ target_rows|selectattr('verdict', 'eq', '已辦理')|list|length }} 項"
+        "{% if target_rows|selectattr('verdict', 'eq', '未辦理')|list %}、未辦理 "
+        "{{ target_rows|selectattr('verdict', 'eq', '未辦理')|list|length }} 項{% endif %}"
+        "{% endif %}。",
         "BodyText1",
     )
     b.tables += 1
     b._caption("表", b.tables, "目標達成情形", "Caption")
     cols = [
-        Col("項次", 1.1, "{{ loop.index }}"),
-        Col("目標", 6.3, "{{ t.label }}", left=True),
-        Col("目標值", 3.3, "{{ t.required }}"),
-        Col("實際值", 3.3, "{{ t.actual }}"),
+        Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
+        Col("主辦單位", 2.0, "{{ t.lead_unit }}"),
+        Col("目標", 4.6, "{{ t.label }}", left=True),
+        Col("目標值", 2.4, "{{ t.required }}"),
+        Col("實際值", 2.6, "{{ t.actual }}"),
         Col("達成情形", 1.8, ""),
     ]
     table = b.doc.add_table(rows=4, cols=len(cols))
@@ -1221,11 +1227,16 @@ def _targets(b: Builder) -> None:
     _keep_together(table)
     status = row.cells[-1].paragraphs[0]._p
     for xml in (
-        _run("{% if t.met %}達成{% else %}"),
-        _run("未達成", style="Missed"),
+        _run("{% if t.verdict in ['達成', '已辦理'] %}{{ t.verdict }}{% else %}"),
+        _run("{{ t.verdict }}", style="Missed"),
         _run("{% endif %}"),
     ):
         status.append(parse_xml(f"<w:p {NS}>{xml}</w:p>")[0])
+    b.p(
+        "註：目標依本計畫肆、推動內容及伍、考核訂定，完訓率目標值依市府所訂每年每人訓練目標；"
+        "註明「非本計畫所定」者為通例，供參考。",
+        "TableNote",
+    )
 
 
 def _review(b: Builder) -> None:

@@ -10,19 +10,22 @@ from __future__ import annotations
 from typing import Any, TypedDict
 
 from ..figures import Figures, GenderRates, Genders, TargetResult
-from ..format import NONE, number, percent
-from ..schema import EVERYONE, TRAINING_GROUPS
-from ..targets import RATE_TOLERANCE, TARGETS_BY_ID, Rule, Target
+from ..format import NONE, goal_percent, number, percent
+from ..schema import EVERYONE, WORK_ITEMS
+from ..targets import DONE, NOT_DONE, RATE_TOLERANCE, TARGETS_BY_ID, Rule, Target
 
 
 class TargetRow(TypedDict):
-    """One row of the report's targets table, as text."""
+    """One row of the report's 考核 table, as text."""
 
     id: str
+    work_item: str  # the work item's name on its first row, "" on the rows after it
+    lead_unit: str
     label: str
     required: str
     actual: str
     met: bool
+    verdict: str
 
 
 def declared(result: TargetResult) -> Target:
@@ -38,11 +41,12 @@ def declared(result: TargetResult) -> Target:
     )
 
 
-def _value(value: Any, target: Target) -> str:
+def _value(value: Any, target: Target, *, goal: bool = False) -> str:
+    """A target's figure as text; a `goal` rate as the plan writes it (100%, not 100.0%)."""
     if value is None:
         return NONE
     if target.is_rate:
-        return percent(value)
+        return goal_percent(value) if goal else percent(value)
     if isinstance(value, list):
         low, high = value
         return f"{number(low)} 至 {number(high)} {target.unit}".rstrip()
@@ -50,10 +54,12 @@ def _value(value: Any, target: Target) -> str:
 
 
 def target_row(result: TargetResult, figures: Figures) -> TargetRow:
-    """One row of the targets table: label, 目標值, 實際值 as text, and whether it was met."""
+    """One row of the 考核 table: label, 目標值, 實際值 as text, and the verdict."""
     target = declared(result)
-    required = _value(result["required"], target)
+    required = _value(result["required"], target, goal=True)
     actual = _value(result["actual"], target)
+    if result["required"] is None or result.get("verdict") in (DONE, NOT_DONE):
+        required = "應辦理"
     match target.rule:
         case Rule.AT_LEAST:
             required = f"至少 {required}"
@@ -65,18 +71,43 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
             required = f"{required}各 1 人"
             if result.get("missing"):
                 actual = f"{actual}（缺{'、'.join(result['missing'])}）"
+        case Rule.RATES_AT_LEAST:
+            required = f"均達 {required}" if len(target.paths) > 1 else required
+            actual = "、".join(
+                f"{label} {percent(rate)}" for label, rate in _group_rates(target, figures)
+            )
     return {
         "id": result["id"],
+        "work_item": result.get("work_item", target.work_item),
+        "lead_unit": result.get("lead_unit", ""),
         "label": result["label"],
         "required": required,
         "actual": actual,
         "met": result["met"],
+        "verdict": result.get("verdict", "達成" if result["met"] else "未達成"),
     }
 
 
 def target_rows(figures: Figures) -> list[TargetRow]:
-    """The targets table of 參、目標達成情形."""
-    return [target_row(t, figures) for t in figures["targets"]]
+    """The 考核 table of 參、目標達成情形: by work item in the plan's order, each named on its
+    first row."""
+    order = {name: i for i, name in enumerate(WORK_ITEMS)}
+    rows = sorted(
+        (target_row(t, figures) for t in figures["targets"]),
+        key=lambda r: order.get(r["work_item"], len(order)),
+    )
+    items = [r["work_item"] for r in rows]
+    for row, before in zip(rows[1:], items, strict=False):
+        if row["work_item"] == before:
+            row["work_item"] = ""
+    return rows
+
+
+def _group_rates(target: Target, figures: Figures) -> list[tuple[str, float | None]]:
+    """Each training group a rates target judges: its label and 完訓率 (None: nobody 應訓)."""
+    groups = figures["training"]["groups"]
+    keys = [path.split(".")[2] for path in target.paths]
+    return [(groups[k]["label"], groups[k]["rate"]["total"]) for k in keys if k in groups]
 
 
 def _gender_rates(rate: GenderRates, required: Genders) -> str:
@@ -93,25 +124,48 @@ def _wording(text: str, result: TargetResult, figures: Figures) -> str:
     low, high = required if isinstance(required, list) else (None, None)
     members = figures["meetings"]["members"]
     everyone = figures["training"]["groups"][EVERYONE.key]
-    shown = percent if target.is_rate else number
+    detail = f"（{_gender_rates(everyone['rate'], everyone['required'])}）"
+    if target.rule is Rule.RATES_AT_LEAST:
+        detail = "；".join(_short_groups(target, figures))
     return text.format(
         label=result["label"],
         required_text=_value(required, target),
         actual_text=_value(actual, target),
-        required=shown(required) if low is None else None,
+        required=(goal_percent(required) if target.is_rate else number(required))
+        if low is None and required is not None
+        else None,
         low=number(low),
         high=number(high),
-        actual=shown(actual),
+        actual=percent(actual) if target.is_rate else number(actual),
         missing="、".join(result.get("missing", [])),
         male=number(members["male"]),
         female=number(members["female"]),
         fewer="男性" if members["male"] <= members["female"] else "女性",
-        detail=f"（{_gender_rates(everyone['rate'], everyone['required'])}）",
+        detail=detail,
     )
 
 
+def _short_groups(target: Target, figures: Figures) -> list[str]:
+    """Each training group of a rates target short of the completion target, as a clause."""
+    training = figures["training"]
+    goal = training["completion_rate_target"]
+    keys = [path.split(".")[2] for path in target.paths]
+    clauses = []
+    for key in keys:
+        g = training["groups"].get(key)
+        if g is None or g["rate"]["total"] is None or g["rate"]["total"] >= goal - RATE_TOLERANCE:
+            continue
+        short = g["required"]["total"] - g["completed"]["total"]
+        clauses.append(
+            f"{g['label']}完訓率 {percent(g['rate']['total'])}"
+            f"（{_gender_rates(g['rate'], g['required'])}），"
+            f"尚有 {number(short)} 人未達目標時數"
+        )
+    return clauses
+
+
 def missed(result: TargetResult, figures: Figures) -> str:
-    """The finding for a target that was not met."""
+    """The finding for a target that was not met (or an item not done)."""
     target = declared(result)
     text = target.missed_none if target.missed_none and not result["actual"] else target.missed
     return _wording(text, result, figures)
@@ -131,32 +185,21 @@ def at_risk(result: TargetResult, figures: Figures) -> str | None:
     return _wording(text, result, figures) if text else None
 
 
-def _group_findings(figures: Figures) -> list[str]:
-    training = figures["training"]
-    goal = training["completion_rate_target"]
-    found = []
-    for group in TRAINING_GROUPS:
-        g = training["groups"][group.key]
-        rate = g["rate"]["total"]
-        if group is EVERYONE or rate is None or rate >= goal - RATE_TOLERANCE:
-            continue
-        short = g["required"]["total"] - g["completed"]["total"]
-        found.append(
-            f"{g['label']}完訓率 {percent(g['rate']['total'])}"
-            f"（{_gender_rates(g['rate'], g['required'])}），"
-            f"尚有 {number(short)} 人未達目標時數。"
-        )
-    return found
+def _by_lead_unit(text: str, result: TargetResult) -> str:
+    lead = result.get("lead_unit")
+    return f"{text}（主辦單位：{lead}）" if lead else text
 
 
 def findings(figures: Figures) -> list[str]:
-    """The report's 檢討 points: every target missed, then every training group short of the
-    completion target, every target met with no margin left, units that did not submit and
-    rows left out of the statistics."""
-    targets = figures["targets"]
-    out = [missed(t, figures) for t in targets if not t["met"]]
-    out += _group_findings(figures)
-    out += [s for t in targets if t["met"] and (s := at_risk(t, figures))]
+    """The report's 檢討 points, in the plan's order of work items: every target missed or
+    item not done, then every target met with no margin left, each naming its 主辦單位; then
+    units that did not submit, or sent a blank workbook, and rows left out of the statistics."""
+    order = {name: i for i, name in enumerate(WORK_ITEMS)}
+    targets = sorted(
+        figures["targets"], key=lambda t: order.get(t.get("work_item", ""), len(order))
+    )
+    out = [_by_lead_unit(missed(t, figures), t) for t in targets if not t["met"]]
+    out += [_by_lead_unit(s, t) for t in targets if t["met"] and (s := at_risk(t, figures))]
     missing = figures["units"]["missing"]
     if missing:
         out.append(

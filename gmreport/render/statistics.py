@@ -358,13 +358,23 @@ def _targets(figures: Figures) -> Table:
         required = t["required"]
         if isinstance(required, list):
             required = "～".join(str(v) for v in required)
-            cell_kinds[i, 1] = T
+            cell_kinds[i, 3] = T
         if t["id"] in TARGETS_BY_ID and TARGETS_BY_ID[t["id"]].is_rate:
-            cell_kinds[i, 1] = cell_kinds[i, 2] = R
+            cell_kinds[i, 3] = cell_kinds[i, 4] = R
         missing = t.get("missing") or []
         note = f"缺：{'、'.join(missing)}" if missing else ""
-        rows.append((t["label"], required, t["actual"], "達成" if t["met"] else "未達成", note))
-    columns = [("目標", T), ("目標值", C), ("實際值", C), ("達成情形", T), ("說明", T)]
+        verdict = t.get("verdict") or ("達成" if t["met"] else "未達成")
+        row = (t.get("work_item", ""), t.get("lead_unit", ""), t["label"], required, t["actual"])
+        rows.append((*row, verdict, note))
+    columns = [
+        ("工作項目", T),
+        ("主辦單位", T),
+        ("目標", T),
+        ("目標值", C),
+        ("實際值", C),
+        ("達成情形", T),
+        ("說明", T),
+    ]
     return _table(figures, "目標達成情形", "推動計畫目標達成情形", columns, rows, cell_kinds)
 
 
