@@ -797,6 +797,13 @@ def _people(counts: str) -> str:
     )
 
 
+ALL_UNITS_CAVEAT = (
+    "{% if units.missing or units.empty %}上開全機關數據僅含已繳交資料之單位，不含"
+    "{{ (units.missing + units.empty)|join('、') }}。{% endif %}"
+)
+"""Said wherever the report states a 全機關 figure while units are missing (SPEC §3)."""
+
+
 def _narrative(b: Builder, key: str) -> None:
     b.h3("各單位辦理說明")
     b.tag(f"{{%p for e in narrative.{key} if e.done %}}")
@@ -925,7 +932,8 @@ def _training(b: Builder) -> None:
         f"{{{{ {all_}.rate.total|pct }}}}（男性 {{{{ {all_}.rate.male|pct }}}}、女性 "
         f"{{{{ {all_}.rate.female|pct }}}}）；全年研習總時數 {{{{ training.total_hours|hours }}}} "
         f"小時，應訓人員平均每人 {{{{ {all_}.average_hours|hours(2) }}}} 小時。"
-        "{% if training.not_required.short_service or training.not_required.on_leave %}"
+        + ALL_UNITS_CAVEAT
+        + "{% if training.not_required.short_service or training.not_required.on_leave %}"
         "另有 {{ (training.not_required.short_service + training.not_required.on_leave)|num }} "
         "人本年度在職未滿 {{ training.min_service_days|num }} 日，未列入應訓人員（"
         "{% if training.not_required.short_service %}到職或離職致在職日數不足 "
@@ -949,7 +957,9 @@ def _training(b: Builder) -> None:
         keep=True,
         note="註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
         "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
-        "{{ training.total_hours|hours }} 小時。",
+        "{{ training.total_hours|hours }} 小時。"
+        "{% if units.missing or units.empty %}3. 全機關數據僅含已繳交資料之單位，不含"
+        "{{ (units.missing + units.empty)|join('、') }}。{% endif %}",
     )
     b.table(
         "各類人員性別意識培力完訓率（依性別）",

@@ -200,15 +200,17 @@ def findings(figures: Figures) -> list[str]:
     )
     out = [_by_lead_unit(missed(t, figures), t) for t in targets if not t["met"]]
     out += [_by_lead_unit(s, t) for t in targets if t["met"] and (s := at_risk(t, figures))]
-    missing = figures["units"]["missing"]
+    missing, empty = figures["units"]["missing"], figures["units"]["empty"]
+    caveat = "全機關完訓率等數據僅含已繳交資料之單位" if missing or empty else ""
     if missing:
         out.append(
-            f"{'、'.join(missing)}未繳交本年度填報資料，其執行成果未納入本報告，請督促繳交。"
+            f"{'、'.join(missing)}未繳交本年度填報資料，其執行成果未納入本報告"
+            f"（{caveat}），請督促繳交。"
         )
-    empty = figures["units"]["empty"]
     if empty:
         out.append(
-            f"{'、'.join(empty)}繳交之填報表未填任何資料，其執行成果未納入本報告，請督促補正。"
+            f"{'、'.join(empty)}繳交之填報表未填任何資料，其執行成果未納入本報告"
+            f"（{caveat}），請督促補正。"
         )
     excluded = figures["rows"]["excluded"]
     if excluded:
