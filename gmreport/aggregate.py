@@ -37,6 +37,7 @@ from .figures import (
     TrainingGroupFigures,
     YearFigures,
 )
+from .privacy import suppressed_cells
 from .schema import (
     AGE_GROUPS,
     BUDGET_CATEGORIES,
@@ -108,8 +109,11 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
         "other_measures": _measures(frames["measures"], config.measures.designated_items),
         "narratives": _narratives(frames["narratives"], config),
         "targets": [],
+        "privacy": {"min_cell": config.privacy.min_cell},
+        "suppressed": [],
     }
     figures["targets"] = evaluate(figures, config)
+    figures["suppressed"] = suppressed_cells(figures, config.privacy.min_cell)
     short = people[people["required"] & ~people["completed"]]
     shortfalls = [
         Shortfall(r.unit, r.name, r.target, r.hours, round(r.target - r.hours, 2))

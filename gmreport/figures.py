@@ -225,6 +225,10 @@ class Files(TypedDict):
     rejected: list[FileRejected]
 
 
+class Privacy(TypedDict):
+    min_cell: int  # a staff cell of fewer people is shown as 「*」
+
+
 class YearFigures(TypedDict):
     """What aggregate computes from the accepted workbooks of one year."""
 
@@ -241,6 +245,8 @@ class YearFigures(TypedDict):
     other_measures: OtherMeasures
     narratives: list[Narratives]
     targets: list[TargetResult]
+    privacy: Privacy
+    suppressed: list[str]  # the staff cells the report and the 統計總表 show as 「*」
 
 
 class Figures(YearFigures):

@@ -47,14 +47,20 @@ def cell_rate(rate: float) -> float:
     return shown_rate(rate) if rate < 1 and half_up(rate, 1, scale=2) >= 100 else rate
 
 
-def percent(rate: float | None) -> str:
+SUPPRESSED = "*"
+"""A staff cell too small to show (see gmreport.privacy): every function here passes it on."""
+
+
+def percent(rate: float | str | None) -> str:
     """A fraction as a percentage with one decimal (0.9725 → 97.3%); None → 「—」.
 
     A rate short of 100% never reads as 100.0%, so a shortfall is never hidden by rounding.
     """
-    if rate is None or math.isnan(rate):
+    if rate == SUPPRESSED:
+        return SUPPRESSED
+    if rate is None or math.isnan(float(rate)):
         return NONE
-    return f"{_percentage(rate)}%"
+    return f"{_percentage(float(rate))}%"
 
 
 def goal_percent(rate: float) -> str:
@@ -63,10 +69,12 @@ def goal_percent(rate: float) -> str:
     return f"{shown.to_integral_value()}%" if shown == shown.to_integral_value() else f"{shown}%"
 
 
-def number(value: float | None) -> str:
+def number(value: float | str | None) -> str:
     """A count or amount with thousands separators; at most two decimals, none if whole."""
     if value is None:
         return NONE
+    if isinstance(value, str):
+        return value  # SUPPRESSED
     if isinstance(value, float) and not value.is_integer():
         return f"{half_up(value, 2):,}".rstrip("0").rstrip(".")
     return f"{int(value):,}"

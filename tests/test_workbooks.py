@@ -14,6 +14,7 @@ import pytest
 from gmreport import atomic
 from gmreport.aggregate import Shortfall
 from gmreport.format import roc_short_date
+from gmreport.privacy import as_shown
 from gmreport.problems import OutputError, Problem, Severity, problem
 from gmreport.render.statistics import ValueKind, report_tables
 from gmreport.render.workbooks import write_problems, write_statistics
@@ -39,10 +40,12 @@ def statistics(figures: dict, tmp_path: Path) -> openpyxl.Workbook:
 def sheet_rows(ws) -> list[dict[str, Any]]:
     """The data rows of a sheet written by the workbooks module, keyed by header."""
     headers = [c.value for c in ws[HEADER_ROW]]
-    return [
-        dict(zip(headers, row, strict=True))
-        for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True)
-    ]
+    rows = []
+    for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True):
+        if all(v is None for v in row):
+            break  # a note may follow the table after a blank row
+        rows.append(dict(zip(headers, row, strict=True)))
+    return rows
 
 
 def shown(value: Any, kind: ValueKind) -> Any:
@@ -66,13 +69,19 @@ def test_one_sheet_per_table_after_the_info_sheet(
 
 
 def test_every_cell_holds_the_table_value(figures: dict, statistics: openpyxl.Workbook) -> None:
-    for table in report_tables(figures):
+    for table in report_tables(as_shown(figures)):
         ws = statistics[table.name]
         assert ws["A1"].value == table.title
         assert tuple(c.value for c in ws[HEADER_ROW]) == table.columns
         assert all(c.font.b for c in ws[HEADER_ROW])
         assert ws.freeze_panes in ("A3", "B3")
         cells = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
+        if table.note:  # under the table, after a blank row
+            assert cells[-2:] == [
+                (None,) * len(table.columns),
+                (table.note,) + (None,) * (len(table.columns) - 1),
+            ]
+            cells = cells[:-2]
         assert len(cells) == len(table.rows), table.name
         for r, (row, got) in enumerate(zip(table.rows, cells, strict=True)):
             expected = tuple(shown(v, table.kind(r, c)) for c, v in enumerate(row))

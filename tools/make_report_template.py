@@ -797,6 +797,11 @@ def _people(counts: str) -> str:
     )
 
 
+PRIVACY_NOTE = (
+    "{% if suppressed %}為保護個人資料，人數未達 {{ privacy.min_cell }} 人者不予揭露，"
+    "並同列另一性別以免由合計推算，均以「*」表示。{% endif %}"
+)
+"""The note of a staff table, when the report suppresses some cell (SPEC §3)."""
 ALL_UNITS_CAVEAT = (
     "{% if units.missing or units.empty %}上開全機關數據僅含已繳交資料之單位，不含"
     "{{ (units.missing + units.empty)|join('、') }}。{% endif %}"
@@ -959,14 +964,14 @@ def _training(b: Builder) -> None:
         "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
         "{{ training.total_hours|hours }} 小時。"
         "{% if units.missing or units.empty %}3. 全機關數據僅含已繳交資料之單位，不含"
-        "{{ (units.missing + units.empty)|join('、') }}。{% endif %}",
+        "{{ (units.missing + units.empty)|join('、') }}。{% endif %}" + PRIVACY_NOTE,
     )
     b.table(
         "各類人員性別意識培力完訓率（依性別）",
         [Col("類別", 4.4, "{{ g.label }}", left=True), *_rates("完訓率", "g.rate", 2.3)],
         loop="g in training.groups.values()",
         keep=True,
-        note="註：該性別無應訓人員者以「—」表示。",
+        note="註：該性別無應訓人員者以「—」表示。" + PRIVACY_NOTE,
     )
     b.figure("training_completion", "各類人員性別意識培力完訓率（依性別）")
     b.p(f"性別意識培力依辦理方式之研習時數如表{b.next_table()}。")
@@ -1003,6 +1008,7 @@ def _training(b: Builder) -> None:
             ],
             loop=loop,
             keep=True,
+            note="{% if suppressed %}註：" + PRIVACY_NOTE + "{% endif %}",
         )
     _narrative(b, "training")
 

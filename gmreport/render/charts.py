@@ -18,6 +18,7 @@ from matplotlib.font_manager import FontProperties
 
 from ..figures import Figures, Genders
 from ..format import percent
+from ..privacy import as_shown
 from ..schema import GENDER_KEYS, TRAINING_GROUPS
 
 CHART_NAMES = ("training_completion", "cedaw_participants", "other_measures_participants")
@@ -59,8 +60,10 @@ def find_cjk_font() -> str | None:
 def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
     """Draw the report's charts as PNG files in `folder`; returns chart name → path.
 
-    Returns {} (after a ChartFontWarning) when no CJK font is installed.
+    Returns {} (after a ChartFontWarning) when no CJK font is installed. A staff cell too
+    small to show (SPEC §3) draws no bar and reads 「*」.
     """
+    figures = as_shown(figures)
     family = find_cjk_font()
     if family is None:
         warnings.warn(
@@ -134,8 +137,9 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
     width = 0.8 / len(genders)
     for i, (key, label, color) in enumerate(genders):
         xs = [j + (i - (len(genders) - 1) / 2) * width for j in range(len(groups))]
-        rates = [cast("dict[str, float | None]", g["rate"])[key] for g in groups]
-        bars = ax.bar(xs, [(r or 0) * 100 for r in rates], width * 0.92, color=color, label=label)
+        rates = [cast("dict[str, float | str | None]", g["rate"])[key] for g in groups]
+        heights = [r * 100 if isinstance(r, float | int) else 0 for r in rates]
+        bars = ax.bar(xs, heights, width * 0.92, color=color, label=label)
         for bar, r in zip(bars, rates, strict=True):
             # Above the bar: a label inside a narrow bar spills onto the white background.
             ax.annotate(

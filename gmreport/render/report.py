@@ -28,6 +28,7 @@ from jinja2 import nodes
 from .. import format as fmt
 from ..atomic import atomic_path
 from ..figures import Figures, female_ratio
+from ..privacy import as_shown
 from ..problems import ConfigError, OutputError, os_reason
 from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from .charts import CHART_NAMES
@@ -69,7 +70,9 @@ def make_environment() -> jinja2.Environment:
 
 
 def report_context(figures: Figures) -> dict[str, Any]:
-    """The template's context: the figures, plus what the report derives from them."""
+    """The template's context: the figures as the report shows them (a staff cell too small
+    to show reads 「*」), plus what the report derives from them."""
+    figures = as_shown(figures)
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
     for block in figures["narratives"]:

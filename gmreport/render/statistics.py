@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
 from ..figures import Breakdown, Figures, Genders, LabelledCompletion, ListRow, female_ratio
 from ..format import dimensions, number, yes_no
+from ..privacy import note
 from ..schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Column, Kind
 from ..targets import TARGETS_BY_ID
 
@@ -52,6 +53,8 @@ class Table:
         default_factory=lambda: MappingProxyType({})
     )
     """Exceptions to `kinds` for single cells, keyed by (row index, column index)."""
+    note: str = ""
+    """Said under the table (why some cells read 「*」)."""
 
     def __post_init__(self) -> None:
         if len(self.kinds) != len(self.columns):
@@ -77,7 +80,7 @@ def is_valid_sheet_name(name: str) -> bool:
 
 def report_tables(figures: Figures) -> list[Table]:
     """Every table the Word report shows, in report order."""
-    return [
+    tables = [
         _training_groups(figures),
         _training_people(figures),
         _training_modes(figures),
@@ -134,6 +137,14 @@ def report_tables(figures: Figures) -> list[Table]:
         _targets(figures),
         _rows_check(figures),
     ]
+    if figures["suppressed"]:  # the staff tables: SPEC §3's privacy of small groups
+        said = note(figures["privacy"]["min_cell"])
+        tables = [replace(t, note=said) if t.name in STAFF_TABLES else t for t in tables]
+    return tables
+
+
+STAFF_TABLES = frozenset({"培力完訓", "交織分析-年齡層", "交織分析-主管"})
+"""The tables that cross 性別 with a group of staff, whose small cells read 「*」."""
 
 
 T, C, A, R, H, D = (

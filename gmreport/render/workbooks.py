@@ -27,6 +27,7 @@ from ..format import (
     percent,
     roc_short_date,
 )
+from ..privacy import as_shown
 from ..problems import Problem, Severity
 from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables
 
@@ -63,12 +64,15 @@ _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
-    tables = report_tables(figures)
+    tables = report_tables(as_shown(figures))
     draft = figures["draft"]
     wb = Workbook()
     _write_info(_first_sheet(wb), figures, tables, generated or dt.datetime.now(), draft)
     for table in tables:
-        _write_table(wb.create_sheet(table.name), table, draft=draft)
+        ws = wb.create_sheet(table.name)
+        _write_table(ws, table, draft=draft)
+        if table.note:
+            ws.cell(ws.max_row + 2, 1, table.note).font = Font(italic=True)
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
