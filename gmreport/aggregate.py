@@ -24,6 +24,7 @@ from .figures import (
     BudgetCategory,
     Cedaw,
     Completion,
+    FiledBy,
     GenderRates,
     Genders,
     Gia,
@@ -100,6 +101,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
             "missing": [u for u in config.units if u not in sent],
             "empty": empty,
         },
+        "filed_by": _filed_by(workbooks, config.contact_unit),
         "training": _training(people, frames["training"], config),
         "meetings": _meetings(meetings, members),
         "gia": _gia(frames["gia"]),
@@ -120,6 +122,21 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
         for r in short.itertuples()
     ]
     return Aggregate(figures, shortfalls)
+
+
+def _filed_by(workbooks: list[CleanWorkbook], unit: str) -> FiledBy:
+    """填報人, 聯絡電話 and 填報日期 from the 基本資料 of `unit`'s workbook."""
+    info = next((w.info for w in workbooks if w.unit == unit), {})
+    try:
+        filed_on: date | None = cells.parse_date(info.get("filed_on"))
+    except cells.CellProblem:
+        filed_on = None
+    return {
+        "unit": unit,
+        "name": cells.text(info.get("contact")),
+        "phone": cells.text(info.get("phone")),
+        "filed_on": filed_on.isoformat() if filed_on else None,
+    }
 
 
 def _combined(workbooks: list[CleanWorkbook], key: str) -> pd.DataFrame:

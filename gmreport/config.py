@@ -110,6 +110,8 @@ class Config:
     privacy: Privacy = field(default_factory=Privacy)
     lead_units: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LEAD_UNITS)
     """Each work item's 主辦單位 (成果報告考核表), by the work item's name."""
+    contact_unit: str = "人事室"
+    """The unit whose 基本資料 (填報人, 聯絡電話, 填報日期) the report's cover states."""
     report_template: Path | None = None
     """An edited copy of the Word template; None: the shipped one."""
     aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -193,6 +195,10 @@ def config_from_dict(data: dict, *, base: Path | None = None) -> Config:
         config = replace(config, agency=agency.strip())
     if "units" in data:
         config = replace(config, units=_units(data["units"]))
+    if "contact_unit" in data:
+        config = replace(
+            config, contact_unit=_typed("contact_unit", data["contact_unit"], str).strip()
+        )
     if "aliases" in data:
         config = replace(config, aliases=_aliases(data["aliases"]))
     if "lead_units" in data:
@@ -307,6 +313,10 @@ def _typed(key: str, value: object, kind: type):
 
 
 def _check_values(config: Config) -> None:
+    if config.contact_unit not in config.units:
+        raise ConfigError(
+            f"設定檔「contact_unit」（{config.contact_unit}）須為 units 所列單位之一。"
+        )
     t, m = config.training, config.meetings
     for key in ("hours_general", "hours_other_staff", "hours_supervisor", "hours_gender_officer"):
         if getattr(t, key) <= 0:

@@ -225,6 +225,15 @@ class Files(TypedDict):
     rejected: list[FileRejected]
 
 
+class FiledBy(TypedDict):
+    """Who filed the agency's results: the contact unit's 基本資料 (blank when not given)."""
+
+    unit: str
+    name: str
+    phone: str
+    filed_on: str | None  # ISO date
+
+
 class Privacy(TypedDict):
     min_cell: int  # a staff cell of fewer people is shown as 「*」
 
@@ -236,6 +245,7 @@ class YearFigures(TypedDict):
     agency: str
     year: int
     units: Units
+    filed_by: FiledBy
     training: Training
     meetings: Meetings
     gia: Gia

@@ -314,16 +314,14 @@ def _write(
         )
     write_figures_json(figures, names["figures"])
     outcome.written.append(names["figures"])
-    if outcome.problems or outcome.shortfalls:
-        write_problems(
-            outcome.problems,
-            outcome.shortfalls,
-            names["problems"],
-            unit_order=figures["units"]["expected"],
-        )
-        outcome.written.append(names["problems"])
-    else:
-        names["problems"].unlink(missing_ok=True)  # a stale list from an earlier run misleads
+    write_problems(
+        outcome.problems,
+        outcome.shortfalls,
+        names["problems"],
+        unit_order=figures["units"]["expected"],
+        figures=figures,
+    )
+    outcome.written.append(names["problems"])
     if outcome.has_errors and not draft:
         stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
         if stale:  # kept: a person may have edited them in Word; but they must not be mistaken

@@ -8,6 +8,7 @@ date that LibreOffice made of an ROC date typed in a cell, which is given back a
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,7 +64,20 @@ class RawWorkbook:
 
     @property
     def file(self) -> str:
-        return self.path.name
+        return display_name(self.path)
+
+
+def display_name(path: Path) -> str:
+    """The file's name as a person reads it. A name the system could not decode (on Linux,
+    the bytes of a Big5 name copied from Windows) is read as Big5, else shown with 「�」:
+    every output that names the file can write it."""
+    raw = os.fsencode(path.name)
+    for encoding in ("utf-8", "cp950"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
 
 
 @dataclass
@@ -97,14 +111,14 @@ def read_paths(paths: list[Path]) -> Folder:
         try:
             workbook = read_workbook(f)
         except Refused as e:
-            folder.problems.append(e.problem(file=f.name))
+            folder.problems.append(e.problem(file=display_name(f)))
             continue
         lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks), None)
         if lock:
-            workbook.problems.append(problem("open-in-excel", file=f.name, detail=lock))
+            workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=lock))
         if f.name in libreoffice_locks:
             workbook.problems.append(
-                problem("open-in-libreoffice", file=f.name, detail=prefix + f.name + suffix)
+                problem("open-in-libreoffice", file=workbook.file, detail=prefix + f.name + suffix)
             )
         folder.workbooks.append(workbook)
     return folder

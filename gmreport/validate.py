@@ -73,6 +73,7 @@ class CleanWorkbook:
     rows: dict[str, RowCount]  # sheet name → accounting
     problems: list[Problem] = field(default_factory=list)
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # Sheet.key → key → letter
+    info: dict[str, object] = field(default_factory=dict)  # 基本資料: InfoField.key → raw value
 
     @property
     def blank(self) -> bool:
@@ -181,6 +182,7 @@ def validate_workbook(
     """
     clean = CleanWorkbook(raw.file, unit, year, {}, {}, [])
     clean.letters = {key: data.letters for key, data in raw.sheets.items()}
+    clean.info = dict(raw.info)
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():

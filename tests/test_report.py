@@ -74,7 +74,8 @@ def captioned_tables(doc: DocumentObject) -> dict[str, list[list[str]]]:
     found, caption = {}, None
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
-            found[caption] = [[c.text for c in row.cells] for row in block.rows]
+            if caption not in found:  # the caption's own table, not a later uncaptioned one
+                found[caption] = [[c.text for c in row.cells] for row in block.rows]
         elif re.match(r"表\d+　", block.text):
             caption = block.text.split("　", 1)[1]
     return found
@@ -89,10 +90,12 @@ def all_text(doc: DocumentObject) -> str:
     return body_text(doc) + "\n" + "\n".join(cells)
 
 
-def section_paragraphs(doc: DocumentObject, heading: str, until: str) -> list[str]:
+def section_paragraphs(doc: DocumentObject, heading: str, until: str = "") -> list[str]:
+    """The paragraphs after `heading`, up to `until` or to the last non-empty one."""
     texts = [p.text for p in doc.paragraphs]
     start = texts.index(heading)
-    return texts[start + 1 : texts.index(until, start)]
+    end = texts.index(until, start) if until else len(texts)
+    return [t for t in texts[start + 1 : end] if t]
 
 
 def test_title_and_basis(figures: dict, render) -> None:
@@ -213,7 +216,7 @@ def test_review_section_lists_findings_then_units_own_review(figures: dict, rend
     assert any(
         "主管人員完訓率 88.9%（男 80.0%、女 100.0%），尚有 1 人未達目標時數" in f for f in numbered
     )
-    own = section_paragraphs(doc, "各單位檢討與精進", "附件　資料彙整情形")
+    own = section_paragraphs(doc, "各單位檢討與精進")
     assert own == [
         "人事室（性平執行小組會議）：會議資料提早提供委員。",
         "人事室（性別意識培力）：加強新進人員訓練。",
@@ -236,7 +239,7 @@ def test_all_targets_met_says_so(figures: dict, render) -> None:
     text = body_text(doc)
     assert "本年度各項目標均已達成，且無需特別注意之事項。" in text
     assert "各單位未另提檢討與精進事項。" in text
-    assert "應繳交之 9 個單位均已繳交。" in text
+    assert "應繳交 9 個單位，已繳交 8 個單位。" in text  # the example's submitted list
     assert text.count("各單位未另提辦理情形說明。") == 5
 
 
@@ -259,26 +262,23 @@ def test_empty_lists_read_as_such(figures: dict, render) -> None:
     assert tables["性別平等執行小組會議辦理情形"][2][0] == "本年度未召開會議"
 
 
-def test_appendix(figures: dict, render) -> None:
+def test_the_report_holds_nothing_about_files_rows_or_tools(figures: dict, render) -> None:
+    text = all_text(render(figures))
+    for internal in (".xlsx", "讀取", "資料列", "活頁簿", "gmreport", "檔案"):
+        assert internal not in text, internal
+    assert "本報告彙整本所各課室填報之113年度執行成果：應繳交 9 個單位，已繳交 8 個單位" in text
+
+
+def test_the_cover_names_who_filed_and_the_end_is_signed(figures: dict, render) -> None:
     doc = render(figures)
-    tables = captioned_tables(doc)
-    assert tables["納入彙整之檔案"][1] == ["1", "113年度_民政課.xlsx", "民政課", "113"]
-    assert tables["非本年度檔案"][1] == [
-        "112年度_民政課.xlsx", "民政課", "112", "年度為 112 年，非本次彙整年度",
-    ]  # fmt: skip
-    assert tables["無法讀取之檔案"][1] == ["說明.txt", "檔案不是 Excel 活頁簿（.xlsx），無法讀取。"]
-    rows = tables["資料列數核對"]
-    assert rows[1:] == [
-        ["人員名冊", "98", "98", "0"],
-        ["培力紀錄", "200", "195", "5"],
-        ["合計", "420", "415", "5"],
-    ]
-    text = body_text(doc)
-    assert "調解委員會，計 1 個單位未繳交113年度填報資料" in text
+    filed = figures["filed_by"]
     assert (
-        "本次共讀取資料 420 列，納入統計 415 列，未納入 5 列（讀取列數＝納入統計＋未納入）" in text
-    )
-    assert "填報檢核發現錯誤 0 項、警告 3 項" in text
+        f"填報單位：{filed['unit']}　承辦人：{filed['name']}　聯絡電話：{filed['phone']}"
+        "　填報日期：113年12月31日"
+    ) in body_text(doc)
+    assert [c.text for c in doc.tables[-1].rows[0].cells] == ["承辦人", "單位主管", "機關首長"]
+    figures["filed_by"].update(name="", phone="", filed_on=None)
+    assert "填報單位：人事室\n" in body_text(render(figures)) + "\n"
 
 
 def test_trainee_names_never_appear(figures: dict, render, tmp_path: Path) -> None:
@@ -355,8 +355,8 @@ def test_headings_use_word_numbering(figures: dict, render) -> None:
 
 def test_every_table_repeats_its_header_row(figures: dict, render) -> None:
     doc = render(figures)
-    assert len(doc.tables) >= 20
-    for table in doc.tables:
+    assert len(doc.tables) >= 15
+    for table in doc.tables[:-1]:  # the last is the sign-off block
         assert table.style.style_id == "ReportTable"
         first = table.rows[0]._tr.trPr
         assert first is not None and first.find(qn("w:tblHeader")) is not None

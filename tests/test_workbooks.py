@@ -354,3 +354,24 @@ def test_units_follow_the_config_order(tmp_path: Path) -> None:
     summary = openpyxl.load_workbook(path)["摘要"]
     listed = [r[0] for r in summary.iter_rows(min_row=FIRST_ROW, values_only=True)]
     assert listed.index("社會課") < listed.index("民政課") < listed.index("人事室")
+
+
+def test_the_problems_workbook_says_who_sent_what_and_which_files_were_read(
+    figures: dict, tmp_path: Path
+) -> None:
+    figures["units"]["submitted"].remove("兵役課")
+    figures["units"]["empty"] = ["兵役課"]
+    path = tmp_path / "檢核結果.xlsx"
+    write_problems([], [], path, unit_order=figures["units"]["expected"], figures=figures)
+    wb = openpyxl.load_workbook(path)
+    status = {r["單位"]: r["繳交情形"] for r in sheet_rows(wb["繳交情形"])}
+    assert list(status) == figures["units"]["expected"]  # every unit, the config's order
+    assert status["調解委員會"].startswith("未繳交")
+    assert status["兵役課"].startswith("繳交空白表")
+    assert status["人事室"] == "已繳交"
+    files = sheet_rows(wb["檔案清單"])
+    listed = len(figures["files"]["read"]) + len(figures["files"]["set_aside"])
+    assert len(files) == listed + len(figures["files"]["rejected"])
+    assert {f["處理"] for f in files} >= {"納入統計", "另列，未納入統計"}
+    rows = sheet_rows(wb["資料列數核對"])
+    assert rows[-1]["讀取列數"] == figures["rows"]["read"]

@@ -840,6 +840,13 @@ def build_content(b: Builder) -> None:
     )
     b.tag("{%p endif %}")
     b.p("資料期間：{{ year }}年1月1日至{{ year }}年12月31日", "Subtitle")
+    b.p(
+        "填報單位：{{ filed_by.unit }}"
+        "{% if filed_by.name %}　承辦人：{{ filed_by.name }}{% endif %}"
+        "{% if filed_by.phone %}　聯絡電話：{{ filed_by.phone }}{% endif %}"
+        "{% if filed_by.filed_on %}　填報日期：{{ filed_by.filed_on|roc_date }}{% endif %}",
+        "Subtitle",
+    )
 
     b.h1("依據")
     b.p(
@@ -848,7 +855,7 @@ def build_content(b: Builder) -> None:
         "BodyText1",
     )
     b.p(
-        "本報告資料來源為各課室填報之{{ year }}年度標準填報活頁簿：應繳交 "
+        "本報告彙整本所各課室填報之{{ year }}年度執行成果：應繳交 "
         "{{ units.expected|length }} 個單位，已繳交 {{ units.submitted|length }} 個單位"
         "{% if units.empty %}，繳交空白表：{{ units.empty|join('、') }}{% endif %}"
         "{% if units.missing %}，未繳交：{{ units.missing|join('、') }}{% endif %}。",
@@ -863,7 +870,7 @@ def build_content(b: Builder) -> None:
     _cedaw_measures(b)
     _targets(b)
     _review(b)
-    _appendix(b)
+    _sign_off(b)
 
 
 def _meetings(b: Builder) -> None:
@@ -1271,71 +1278,17 @@ def _review(b: Builder) -> None:
     b.tag("{%p endfor %}")
 
 
-def _appendix(b: Builder) -> None:
-    b.p("附件　資料彙整情形", "AppendixTitle")
-    b.p("納入彙整之檔案", "AppendixHeading")
-    b.table(
-        "納入彙整之檔案",
-        [
-            Col("項次", 1.4, "{{ loop.index }}"),
-            Col("檔案名稱", 9.6, "{{ f.file }}", left=True),
-            Col("填報單位", 3.0, "{{ f.unit }}"),
-            Col("年度", 2.0, "{{ f.year }}"),
-        ],
-        loop="f in files.read",
-        empty="無",
-    )
-    b.p("非本年度檔案（另列，未納入統計）", "AppendixHeading")
-    b.table(
-        "非本年度檔案",
-        [
-            Col("檔案名稱", 5.4, "{{ f.file }}", left=True),
-            Col("填報單位", 2.4, "{{ f.unit }}"),
-            Col("年度", 1.6, "{{ f.year }}"),
-            Col("說明", 6.6, "{{ f.reason }}", left=True),
-        ],
-        loop="f in files.set_aside",
-        empty="無",
-    )
-    b.p("無法讀取之檔案", "AppendixHeading")
-    b.table(
-        "無法讀取之檔案",
-        [
-            Col("檔案名稱", 5.4, "{{ f.file }}", left=True),
-            Col("原因", 10.6, "{{ f.reason }}", left=True),
-        ],
-        loop="f in files.rejected",
-        empty="無",
-    )
-    b.p("未繳交單位", "AppendixHeading")
-    b.p(
-        "{% if units.missing %}{{ units.missing|join('、') }}，計 {{ units.missing|length }} "
-        "個單位未繳交{{ year }}年度填報資料，其執行成果未納入本報告。"
-        "{% else %}應繳交之 {{ units.expected|length }} 個單位均已繳交。{% endif %}"
-        "{% if units.empty %}{{ units.empty|join('、') }}繳交之填報表未填任何資料。{% endif %}",
-        "BodyText2",
-    )
-    b.p("資料列數核對", "AppendixHeading")
-    b.p(
-        "本次共讀取資料 {{ rows.read|num }} 列，納入統計 {{ rows.counted|num }} 列，"
-        "未納入 {{ rows.excluded|num }} 列（讀取列數＝納入統計＋未納入）；填報檢核發現錯誤 "
-        "{{ issues.errors|num }} 項、警告 {{ issues.warnings|num }} 項，明細詳"
-        f"「{{{{ year }}}}年度填報檢核結果」。各工作表列數如表{b.next_table()}。",
-        "BodyText2",
-    )
-    b.table(
-        "資料列數核對",
-        [
-            Col("工作表", 5.2, "{{ s.sheet }}"),
-            Col("讀取列數", 3.6, "{{ s.read|num }}"),
-            Col("納入統計", 3.6, "{{ s.counted|num }}"),
-            Col("未納入", 3.6, "{{ s.excluded|num }}"),
-        ],
-        loop="s in rows.by_sheet",
-        keep=True,
-        empty="無",
-        total=["合計", "{{ rows.read|num }}", "{{ rows.counted|num }}", "{{ rows.excluded|num }}"],
-    )
+def _sign_off(b: Builder) -> None:
+    """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal."""
+    b.p("", "BodyText1")
+    table = b.doc.add_table(rows=2, cols=3)
+    _table_geometry(table, [5.3, 5.3, 5.4])
+    for cell, text in zip(table.rows[0].cells, ("承辦人", "單位主管", "機關首長"), strict=True):
+        _cell_text(cell, text, "TableText")
+    table.rows[1].height = Cm(2.6)
+    for cell in table.rows[1].cells:
+        _cell_text(cell, "", "TableText")
+    _keep_together(table)
 
 
 def build_template(out: Path = OUT) -> Path:

@@ -213,9 +213,9 @@ def findings(figures: Figures) -> list[str]:
             f"（{caveat}），請督促補正。"
         )
     excluded = figures["rows"]["excluded"]
-    if excluded:
+    if excluded and figures.get("draft"):  # only a draft is made from data with errors
         out.append(
-            f"填報資料中有 {number(excluded)} 列未納入統計（詳附件「資料列數核對」），"
-            "請相關單位依檢核結果更正。"
+            f"尚有 {number(excluded)} 筆填報資料因錯誤或不屬本年度而未納入本草稿之統計，"
+            "請相關單位依填報檢核結果更正。"
         )
     return out

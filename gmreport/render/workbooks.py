@@ -29,7 +29,7 @@ from ..format import (
 )
 from ..privacy import as_shown
 from ..problems import Problem, Severity
-from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables
+from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables, rows_check
 
 INFO_SHEET = "說明"
 PROBLEMS_SHEET = "檢核結果"
@@ -83,6 +83,7 @@ def write_problems(
     path: Path,
     *,
     unit_order: Sequence[str] = (),
+    figures: Figures | None = None,
 ) -> None:
     """Write the `{Y}年度填報檢核結果.xlsx` that 人事室 sends back to units.
 
@@ -136,8 +137,42 @@ def write_problems(
             _summary_rows(rows, short, _unit_key),
         ),
     )
+    if figures is not None:  # where the figures came from: for 人事室, not the report
+        for table in (_submissions(figures), _files(figures), rows_check(figures)):
+            _write_table(wb.create_sheet(table.name), table)
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def _submissions(figures: Figures) -> Table:
+    """Each unit of the config and whether it sent its workbook: what to chase."""
+    units = figures["units"]
+    files = {f["unit"]: f["file"] for f in figures["files"]["read"]}
+    status = {u: "已繳交" for u in units["submitted"]}
+    status |= {u: "繳交空白表：請填寫後重新繳交" for u in units["empty"]}
+    status |= {u: "未繳交：請督促繳交" for u in units["missing"]}
+    rows = [(u, status.get(u, ""), files.get(u, "")) for u in units["expected"]]
+    T = ValueKind.TEXT
+    title = f"{figures['year']}年度各單位繳交情形"
+    return Table("繳交情形", title, ("單位", "繳交情形", "檔案"), (T, T, T), rows)
+
+
+def _files(figures: Figures) -> Table:
+    """Every file read, set aside or left out, with why."""
+    files = figures["files"]
+    rows: list[tuple[Any, ...]] = [
+        (f["file"], f["unit"], f["year"], "納入統計", "") for f in files["read"]
+    ]
+    rows += [
+        (f["file"], f["unit"], f["year"], "另列，未納入統計", f["reason"])
+        for f in files["set_aside"]
+    ]
+    rows += [(f["file"], "", None, "無法讀取或未納入", f["reason"]) for f in files["rejected"]]
+    T = ValueKind.TEXT
+    columns = ("檔案", "單位", "年度", "處理", "說明")
+    return Table(
+        "檔案清單", f"{figures['year']}年度彙整之檔案", columns, (T, T, ValueKind.COUNT, T, T), rows
+    )
 
 
 def _first_sheet(wb: Workbook) -> Worksheet:
