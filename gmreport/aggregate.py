@@ -89,7 +89,8 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
     members = frames["members"].drop_duplicates(subset="name", keep="first")
     meetings = frames["meetings"].drop_duplicates(subset=["session", "date"], keep="first")
     sent = {w.unit for w in workbooks}
-    submitted = [u for u in config.units if any(w.unit == u and not w.blank for w in workbooks)]
+    filled = {w.unit for w in workbooks if not w.blank}
+    submitted = [u for u in config.units if u in filled]
     empty = [u for u in config.units if u in sent and u not in submitted]
     figures: YearFigures = {
         "schema": SCHEMA_ID,
@@ -141,11 +142,10 @@ def _filed_by(workbooks: list[CleanWorkbook], unit: str) -> FiledBy:
 
 def _combined(workbooks: list[CleanWorkbook], key: str) -> pd.DataFrame:
     columns = ["unit", *(c.key for c in SHEETS_BY_KEY[key].columns)]
-    parts = [w.frames[key].assign(unit=w.unit) for w in workbooks if key in w.frames]
-    parts = [p for p in parts if not p.empty]
-    if not parts:
+    records = [{**r, "unit": w.unit} for w in workbooks for r in w.records.get(key, {}).values()]
+    if not records:
         return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 def training_people(

@@ -108,7 +108,7 @@ class Config:
     gia: Gia = field(default_factory=Gia)
     indicators: Indicators = field(default_factory=Indicators)
     privacy: Privacy = field(default_factory=Privacy)
-    lead_units: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LEAD_UNITS)
+    lead_units: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LEAD_UNITS))
     """Each work item's 主辦單位 (成果報告考核表), by the work item's name."""
     contact_unit: str = "人事室"
     """The unit whose 基本資料 (填報人, 聯絡電話, 填報日期) the report's cover states."""
@@ -268,7 +268,7 @@ def _lead_units(value: object) -> Mapping[str, str]:
         if not isinstance(unit, str) or not unit.strip():
             raise ConfigError(f"設定檔「lead_units.{item}」須為單位名稱，{example}。")
         units[item] = unit.strip()
-    return MappingProxyType(units)
+    return units
 
 
 def _template(value: str, base: Path) -> Path:

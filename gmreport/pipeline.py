@@ -9,14 +9,16 @@ import re
 import tempfile
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .aggregate import Shortfall, aggregate
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
+from .parallel import map_files
 from .problems import (
     GmreportError,
     OutputError,
@@ -25,7 +27,7 @@ from .problems import (
     count_by_severity,
     problem,
 )
-from .read import RawWorkbook, read_paths
+from .read import Locks, RawWorkbook, list_workbooks, read_listed
 from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS
 from .validate import (
     CleanWorkbook,
@@ -35,6 +37,9 @@ from .validate import (
     row_totals,
     validate_workbook,
 )
+
+if TYPE_CHECKING:
+    from .aggregate import Shortfall
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
@@ -115,16 +120,14 @@ def check(paths: list[Path], config: Config) -> Outcome:
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
-    folder = read_paths(paths)
-    if not folder.workbooks and not folder.problems:
+    unreadable, read = _read(paths, config)
+    if not read and not unreadable:
         raise UsageError(
             f"在「{'、'.join(map(str, paths))}」中找不到任何填報檔（.xlsx、.xlsm 或 .ods）。"
         )
-    problems = list(folder.problems)
+    problems = list(unreadable)
     by_year: dict[int, list[CleanWorkbook]] = {}
-    for raw in folder.workbooks:
-        who = identify(raw, config)
-        clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
+    for _, who, clean in read:
         problems += who.problems + clean.problems
         if who.unit is not None and who.year is not None:
             by_year.setdefault(who.year, []).append(clean)
@@ -158,23 +161,23 @@ def build(
             "輸出資料夾不可與填報檔資料夾相同，否則產出的活頁簿下次會被當成填報檔讀取。"
             "請以 --output 指定另一個資料夾。"
         )
-    folder = read_paths([input_dir])
-    if not folder.workbooks and not folder.problems:
+    unreadable, read = _read([input_dir], config)
+    if not read and not unreadable:
         raise UsageError(
             f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx、.xlsm 或 .ods）。"
             "請將各單位的填報活頁簿放入此資料夾，或以 --input 指定其他資料夾。"
         )
-    identified = [(raw, identify(raw, config)) for raw in folder.workbooks]
+    identified = [(raw, who) for raw, who, _ in read]
     years = sorted({who.year for _, who in identified if who.year is not None})
     if year is None and not years:
         raise GmreportError(
             f"「{input_dir}」中沒有可彙整的填報檔：每個檔案都無法判斷填報單位或年度。"
-            + _causes(folder.problems, identified)
+            + _causes(unreadable, identified)
         )
     year = year if year is not None else years[-1]
-    sorted_ = _sort(folder.problems, identified, year, config)
+    sorted_ = _sort(unreadable, read, year)
     if not sorted_.accepted and not any(who.year == year for _, who in identified):
-        causes = _causes(folder.problems, identified)
+        causes = _causes(unreadable, identified)
         if causes:  # files that could not be placed: the data is what must change
             raise GmreportError(f"「{input_dir}」中沒有可彙整的 {year} 年度填報檔。{causes}")
         found = "、".join(map(str, years))
@@ -187,7 +190,10 @@ def build(
     # Every workbook of the year goes in: a unit whose two files were both excluded did
     # submit, and its emptied workbooks add no figures.
     counted = across.accepted + [w.emptied() for w in across.duplicates]
+    from .aggregate import aggregate  # pandas: not imported by `check`
+
     result = aggregate(counted, config, year)
+    order = {unit: i for i, unit in enumerate(config.units)}
     figures: Figures = {
         **result.figures,
         "draft": draft,
@@ -196,7 +202,7 @@ def build(
         "files": {
             "read": [
                 {"file": w.file, "unit": w.unit, "year": w.year}
-                for w in sorted(across.accepted, key=lambda w: config.units.index(w.unit))
+                for w in sorted(across.accepted, key=lambda w: order[w.unit])
             ],
             "set_aside": sorted_.set_aside,
             "rejected": sorted_.rejected
@@ -246,11 +252,39 @@ def ordered(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def _sort(unreadable: list[Problem], identified: list, year: int, config: Config) -> _Sorted:
-    """Split workbooks into this year's (validated), other years' and unusable ones."""
+Read = tuple[RawWorkbook, Identity, CleanWorkbook]
+"""A workbook as read (its sheets' cells let go), whose it is, and its rows checked."""
+
+
+def _read(paths: list[Path], config: Config) -> tuple[list[Problem], list[Read]]:
+    """Read, identify and check every workbook among `paths` (on every core when there are
+    many); the problems of files that could not be read at all, and the workbooks read."""
+    files, locks = list_workbooks(paths)
+    unreadable: list[Problem] = []
+    read: list[Read] = []
+    for result in map_files(partial(_read_file, locks=locks, config=config), files):
+        if isinstance(result, Problem):
+            unreadable.append(result)
+        else:
+            read.append(result)
+    return unreadable, read
+
+
+def _read_file(f: Path, locks: Locks, config: Config) -> Problem | Read:
+    raw = read_listed(f, locks)
+    if isinstance(raw, Problem):
+        return raw
+    who = identify(raw, config)
+    # Checked against its own year: a build sets other years' workbooks aside unused.
+    clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
+    return replace(raw, sheets={}), who, clean
+
+
+def _sort(unreadable: list[Problem], read: list[Read], year: int) -> _Sorted:
+    """Split workbooks into this year's, other years' and unusable ones."""
     rejected: list[FileRejected] = [{"file": p.file, "reason": p.message} for p in unreadable]
     out = _Sorted([], [], [], rejected, list(unreadable))
-    for raw, who in identified:
+    for raw, who, clean in read:
         out.problems += who.problems
         if who.year is not None and who.year != year:
             out.problems.append(
@@ -273,7 +307,6 @@ def _sort(unreadable: list[Problem], identified: list, year: int, config: Config
                 }
             )
             continue
-        clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
         out.problems += clean.problems
         if who.unit is not None and who.year is not None:
             out.accepted.append(clean)

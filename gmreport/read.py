@@ -12,15 +12,14 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-
-import pandas as pd
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from typing import TYPE_CHECKING, Any
 
 from . import cells
 from .problems import Problem, os_reason, problem
 from .safety import Refused, SheetInfo, inspect_workbook
+from .safety.worksheet import column_letters as get_column_letter
 from .schema import (
     HEADER_SEARCH_ROWS,
     INFO_FIELDS,
@@ -30,6 +29,9 @@ from .schema import (
     Kind,
     Sheet,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 INFO_SEARCH_ROWS = 30
 IGNORED_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
@@ -41,16 +43,35 @@ LIBREOFFICE_LOCK = (".~lock.", "#")
 
 @dataclass
 class SheetData:
-    """The data rows of one sheet, keyed by column key, indexed by Excel row number."""
+    """The data rows of one sheet: each row's values in the order of the sheet's columns
+    (None for a column the sheet lacks), and each row's Excel row number."""
 
     sheet: Sheet
-    frame: pd.DataFrame
+    rows: list[int]  # Excel row numbers, ascending
+    values: list[list[object]]  # one list per row, in the order of sheet.columns
     letters: dict[str, str]  # column key → column letter
     bad_rows: set[int] = field(default_factory=set)  # rows already found unusable here
     error_cells: set[str] = field(default_factory=set)  # Excel error values, already named
 
     def cell(self, key: str, row: int) -> str:
         return f"{self.letters[key]}{row}"
+
+    def column(self, key: str) -> list[object]:
+        """The values of one column, row by row."""
+        j = [c.key for c in self.sheet.columns].index(key)
+        return [values[j] for values in self.values]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame indexed by Excel row number, one column per column key."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            self.values,
+            index=pd.Index(self.rows, dtype="int64"),
+            columns=[c.key for c in self.sheet.columns],
+            dtype=object,
+        )
 
 
 @dataclass
@@ -88,60 +109,80 @@ class Folder:
     problems: list[Problem]  # one for each file that could not be read at all
 
 
-def read_paths(paths: list[Path]) -> Folder:
-    """Read every workbook among `paths` (files, or folders whose files are read)."""
+@dataclass(frozen=True)
+class Locks:
+    """The lock files beside open workbooks in a folder: whose workbook each one locks."""
+
+    excel: frozenset[str]  # a workbook's name, or its name less the first two characters
+    libreoffice: frozenset[str]
+
+
+def list_workbooks(paths: list[Path]) -> tuple[list[Path], Locks]:
+    """The files among `paths` (files, or folders whose files are listed) to read as
+    workbooks, in order, and the lock files found beside them."""
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
-    locks = {f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)}
     prefix, suffix = LIBREOFFICE_LOCK
-    libreoffice_locks = {
-        f.name[len(prefix) : -len(suffix)]
+    locks = Locks(
+        frozenset(f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)),
+        frozenset(
+            f.name[len(prefix) : -len(suffix)]
+            for f in files
+            if f.name.startswith(prefix) and f.name.endswith(suffix)
+        ),
+    )
+    workbooks = [
+        f
         for f in files
-        if f.name.startswith(prefix) and f.name.endswith(suffix)
-    }
-    folder = Folder([], [])
-    for f in files:
-        if (
+        if not (
             f.name.startswith(LOCK_PREFIX)
             or f.name.startswith(".")
             or f.name.lower() in IGNORED_FILES
-        ):
-            continue
-        try:
-            workbook = read_workbook(f)
-        except Refused as e:
-            folder.problems.append(e.problem(file=display_name(f)))
-            continue
-        lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks), None)
-        if lock:
-            workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=lock))
-        if f.name in libreoffice_locks:
-            workbook.problems.append(
-                problem("open-in-libreoffice", file=workbook.file, detail=prefix + f.name + suffix)
-            )
-        folder.workbooks.append(workbook)
+        )
+    ]
+    return workbooks, locks
+
+
+def read_listed(f: Path, locks: Locks) -> RawWorkbook | Problem:
+    """Read the workbook `f` of a listing, noting a lock file beside it; a file that cannot
+    be read at all gives the problem that says why."""
+    try:
+        workbook = read_workbook(f)
+    except Refused as e:
+        return e.problem(file=display_name(f))
+    lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks.excel), None)
+    if lock:
+        workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=lock))
+    if f.name in locks.libreoffice:
+        prefix, suffix = LIBREOFFICE_LOCK
+        workbook.problems.append(
+            problem("open-in-libreoffice", file=workbook.file, detail=prefix + f.name + suffix)
+        )
+    return workbook
+
+
+def read_paths(paths: list[Path]) -> Folder:
+    """Read every workbook among `paths` (files, or folders whose files are read)."""
+    files, locks = list_workbooks(paths)
+    folder = Folder([], [])
+    for f in files:
+        read = read_listed(f, locks)
+        if isinstance(read, Problem):
+            folder.problems.append(read)
+        else:
+            folder.workbooks.append(read)
     return folder
+
+
+Grid = list[list[object]]
+"""A sheet's cells from A1, row by row, as a reader gives them (an empty cell is "")."""
 
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read one workbook; raise Refused when the file is not a safe, readable workbook."""
     infos = {i.name: i for i in inspect_workbook(path)}
-    try:
-        grids = pd.read_excel(
-            path,
-            sheet_name=None,
-            header=None,
-            engine="calamine",
-            dtype=object,
-            keep_default_na=False,  # "N/A" or "NA" typed in a cell is text to check, not blank
-        )
-    except PermissionError as e:
-        raise Refused("unreadable", os_reason(e)) from None
-    except Exception:  # calamine's own errors carry no stable type
-        raise Refused("corrupt", "試算表內容無法解讀") from None
-    for grid in grids.values():
-        _restore_typed_roc_dates(grid)
+    grids = read_grids(path)
     workbook = RawWorkbook(path, {}, {}, {}, [], {})
     by_name = {_sheet_name(name): name for name in grids}
     if INFO_SHEET in by_name:
@@ -167,8 +208,52 @@ def read_workbook(path: Path) -> RawWorkbook:
     return workbook
 
 
-def _restore_typed_roc_dates(grid: pd.DataFrame) -> None:
-    """Give back as typed the ROC dates that LibreOffice took for dates of that year AD.
+def read_grids(path: Path) -> dict[str, Grid]:
+    """Every worksheet's cells (chart sheets left out), read once with python-calamine.
+
+    Cells are given as pandas' reader of calamine gives them: a whole number as an int, a
+    date as a datetime at midnight; and a date that LibreOffice made of a typed ROC date as
+    the text typed (see `_restore_typed_roc_date`).
+    """
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    try:
+        with open(path, "rb") as f:
+            book = CalamineWorkbook.from_filelike(f)
+        return {
+            sheet.name: _grid(book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False))
+            for sheet in book.sheets_metadata
+            if sheet.typ == SheetTypeEnum.WorkSheet
+        }
+    except PermissionError as e:
+        raise Refused("unreadable", os_reason(e)) from None
+    except Exception:  # calamine's own errors carry no stable type
+        raise Refused("corrupt", "試算表內容無法解讀") from None
+
+
+_AS_READ = frozenset({str, int, bool})
+
+
+def _grid(rows: list[list[Any]]) -> Grid:
+    for row in rows:
+        for j, value in enumerate(row):
+            if type(value) not in _AS_READ:
+                row[j] = _value(value)
+    return rows
+
+
+def _value(value: object) -> object:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime):
+        return _restore_typed_roc_date(value)
+    if isinstance(value, date):
+        return _restore_typed_roc_date(datetime(value.year, value.month, value.day))
+    return value
+
+
+def _restore_typed_roc_date(value: datetime) -> object:
+    """Give back as typed an ROC date that LibreOffice took for a date of that year AD.
 
     In a Taiwanese locale LibreOffice reads 113/3/5 (or 113.03.05, 113年3月5日) typed in a
     cell as 5 March of the year 113 in its Julian calendar (used before 1582), which an .ods
@@ -176,10 +261,9 @@ def _restore_typed_roc_dates(grid: pd.DataFrame) -> None:
     such input as text; so does this, as 113/3/5, for the validator to read as any typed
     ROC date.
     """
-    for j in range(grid.shape[1]):
-        for i, value in enumerate(grid.iloc[:, j]):
-            if isinstance(value, datetime) and value.year < 1000:
-                grid.iat[i, j] = "{}/{}/{}".format(*_julian(value))
+    if value.year < 1000:
+        return "{}/{}/{}".format(*_julian(value))
+    return value
 
 
 def _julian(day: datetime) -> tuple[int, int, int]:
@@ -199,32 +283,39 @@ def _header(value: object) -> str:
     return re.sub(r"\s+", "", cells.normalize(value)).rstrip(":")
 
 
-def _data_rows(grid: pd.DataFrame) -> list[int]:
+def _filled(value: object) -> bool:
+    """Not blank (see `cells.is_blank`), for the cells of a grid."""
+    if type(value) is str:
+        return bool(value) and not value.isspace()
+    return value is not None and value == value  # NaN and NaT are unequal to themselves
+
+
+def _row_filled(row: list[object]) -> bool:
+    return any(map(_filled, row))
+
+
+def _data_rows(grid: Grid) -> list[int]:
     """Positions of rows holding anything."""
-    return [
-        i for i, row in enumerate(grid.itertuples(index=False)) if not all(map(cells.is_blank, row))
-    ]
+    return [i for i, row in enumerate(grid) if _row_filled(row)]
 
 
-def _read_info(workbook: RawWorkbook, grid: pd.DataFrame) -> None:
+def _read_info(workbook: RawWorkbook, grid: Grid) -> None:
     labels = {f.label: f.key for f in INFO_FIELDS}
-    if grid.shape[1] < 2:
+    if not grid or len(grid[0]) < 2:
         return
-    for i in range(min(INFO_SEARCH_ROWS, len(grid))):
-        key = labels.get(_header(grid.iat[i, 0]))
+    for i, row in enumerate(grid[:INFO_SEARCH_ROWS]):
+        key = labels.get(_header(row[0]))
         if key and key not in workbook.info:
-            workbook.info[key] = grid.iat[i, 1]
+            workbook.info[key] = row[1]
             workbook.info_cells[key] = f"B{i + 1}"
 
 
-def _read_sheet(
-    workbook: RawWorkbook, sheet: Sheet, grid: pd.DataFrame, info: SheetInfo | None
-) -> None:
+def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo | None) -> None:
     where = {"file": workbook.file, "sheet": sheet.name}
     found = _find_header(sheet, grid)
     if found is None:
-        if rows := _data_rows(grid):
-            workbook.unread_rows[sheet.name] = len(rows)
+        if unread := _data_rows(grid):
+            workbook.unread_rows[sheet.name] = len(unread)
             workbook.problems.append(
                 problem("header-missing", detail="、".join(sheet.headers), row=2, **where)
             )
@@ -240,7 +331,7 @@ def _read_sheet(
                 **where,
             )
         )
-    above = [i for i in _data_rows(grid.iloc[:header_pos]) if grid.iloc[i].map(_filled).sum() > 1]
+    above = [i for i, row in enumerate(grid[:header_pos]) if sum(map(_filled, row)) > 1]
     if above:
         workbook.unread_rows[sheet.name] = len(above)
         workbook.problems.append(
@@ -251,7 +342,7 @@ def _read_sheet(
                 **where,
             )
         )
-    data = grid.iloc[header_pos + 1 :]
+    data = grid[header_pos + 1 :]
     # A column new in the v2 template is absent from a v1 workbook: not worth a word, unless
     # a column of data under an unknown header may be it, renamed.
     renamed = _unknown_data_columns(data, {*positions.values(), *(p for _, p in repeated)})
@@ -264,52 +355,45 @@ def _read_sheet(
             problem(code, cell=f"A{header_row}", detail=names, row=header_row, **where)
         )
         if required:
-            if data_rows := _data_rows(data):
-                workbook.unread_rows[sheet.name] = len(above) + len(data_rows)
+            if unread := _data_rows(data):
+                workbook.unread_rows[sheet.name] = len(above) + len(unread)
             return
-    frame = pd.DataFrame(
-        {
-            # A copy: the merged-cell pass writes into these columns.
-            c.key: data.iloc[:, positions[c.key]].to_numpy(copy=True)
-            if c.key in positions
-            else None
-            for c in sheet.columns
-        },
-        index=data.index + 1,
-    )
-    filled = [not all(map(cells.is_blank, row)) for row in frame.itertuples(index=False)]
-    frame = frame.loc[pd.Series(filled, index=frame.index, dtype=bool)]
+    taken = [positions.get(c.key) for c in sheet.columns]
+    rows: list[int] = []
+    values: list[list[object]] = []
+    for i, cells_ in enumerate(data, start=header_row + 1):
+        record = [None if j is None else cells_[j] for j in taken]
+        if _row_filled(record):
+            rows.append(i)
+            values.append(record)
     letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
-    sheet_data = SheetData(sheet, frame, letters)
+    sheet_data = SheetData(sheet, rows, values, letters)
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
         _mark_errors(workbook, sheet_data, info.errors, header_row)
     workbook.sheets[sheet.key] = sheet_data
 
 
-def _unknown_data_columns(data: pd.DataFrame, known: set[int]) -> bool:
+def _unknown_data_columns(data: Grid, known: set[int]) -> bool:
     """Whether a column outside `known` holds a value below the header."""
-    return any(
-        not all(map(cells.is_blank, data.iloc[:, j]))
-        for j in range(data.shape[1])
-        if j not in known
-    )
-
-
-def _filled(value: object) -> bool:
-    return not cells.is_blank(value)
+    if not data:
+        return False
+    unknown = [j for j in range(len(data[0])) if j not in known]
+    return any(_filled(row[j]) for row in data for j in unknown)
 
 
 def _find_header(
-    sheet: Sheet, grid: pd.DataFrame
+    sheet: Sheet, grid: Grid
 ) -> tuple[int, dict[str, int], list[tuple[str, int]]] | None:
     """The header row's position, each column's position, and headers found twice there."""
     wanted = {c.header.replace(" ", ""): c.key for c in sheet.columns}
     best: tuple[int, dict[str, int], list[tuple[str, int]]] | None = None
-    for i in range(min(HEADER_SEARCH_ROWS, len(grid))):
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         positions: dict[str, int] = {}
         repeated: list[tuple[str, int]] = []
-        for j, value in enumerate(grid.iloc[i]):
+        for j, value in enumerate(row):
+            if not _filled(value):
+                continue
             key = wanted.get(_header(value))
             if key and key in positions:
                 repeated.append((key, j))
@@ -327,6 +411,7 @@ def _mark_errors(
 ) -> None:
     """Excel error values (#N/A, #REF!) read as blank: name each one, count none of its rows."""
     columns = set(data.letters.values())
+    present = set(data.rows)
     lost: set[int] = set()
     for ref in errors:
         letters = ref.rstrip("0123456789")
@@ -337,7 +422,7 @@ def _mark_errors(
             problem("excel-error", file=workbook.file, sheet=data.sheet.name, cell=ref)
         )
         data.error_cells.add(ref)
-        if row in data.frame.index:
+        if row in present:
             data.bad_rows.add(row)
         else:
             lost.add(row)  # the error was the row's only value
@@ -353,24 +438,50 @@ def _spread_merged(
     """A value merged down over several rows applies to each row; numbers cannot be split."""
     columns = {letter: key for key, letter in data.letters.items()}
     where = {"file": workbook.file, "sheet": data.sheet.name}
+    position = {row: i for i, row in enumerate(data.rows)}
+    index = {c.key: j for j, c in enumerate(data.sheet.columns)}
     for ref in merged:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        if min_col is None or min_row is None or max_col is None or max_row is None:
-            continue  # a whole column or row: the scan has refused such a range already
+        bounds = _range_bounds(ref)
+        if bounds is None:
+            continue  # not a range of cells: the scan has refused such a range already
+        min_col, min_row, max_col, max_row = bounds
         if min_row <= header_row or min_row == max_row:
             continue
         for col in range(min_col, max_col + 1):
             key = columns.get(get_column_letter(col))
-            rows = [r for r in range(min_row, max_row + 1) if r in data.frame.index]
+            rows = [r for r in range(min_row, max_row + 1) if r in position]
             if key is None or not rows:
                 continue
             column = data.sheet.column(key)
-            value = data.frame.at[rows[0], key]
+            j = index[key]
+            value = data.values[position[rows[0]]][j]
             if column.kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
                 data.bad_rows.update(rows)
                 workbook.problems.append(problem("merged-numbers", cell=ref, detail=ref, **where))
                 continue
-            data.frame.loc[rows, key] = value
+            for r in rows:
+                data.values[position[r]][j] = value
             workbook.problems.append(
                 problem("merged-cells", cell=ref, detail=ref, value=cells.text(value), **where)
             )
+
+
+def _range_bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """First column, first row, last column and last row of an A1:B2 (or A1) range."""
+    first, _, last = ref.partition(":")
+    top_left, bottom_right = _cell_position(first), _cell_position(last or first)
+    if top_left is None or bottom_right is None:
+        return None
+    (min_row, min_col), (max_row, max_col) = top_left, bottom_right
+    return min_col, min_row, max_col, max_row
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    letters = ref.replace("$", "").rstrip("0123456789")
+    digits = ref.replace("$", "")[len(letters) :]
+    if not (letters.isascii() and letters.isalpha() and digits.isdecimal()):
+        return None
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col

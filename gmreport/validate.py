@@ -7,12 +7,12 @@ accounted for (read = counted + excluded).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import cells
 from .cells import CellProblem
@@ -39,6 +39,9 @@ TOO_LARGE = 10**12
 MAX_COUNT_PER_ROW = 100_000
 """More people than this in one row is likely a typo: a warning."""
 _PHONE = re.compile(r"0\d{8,9}")
+if TYPE_CHECKING:
+    import pandas as pd
+
 Aliases = Mapping[str, Mapping[str, str]]
 """The config's own words for dropdown values: column header → {word: allowed value}."""
 
@@ -69,11 +72,16 @@ class CleanWorkbook:
     file: str
     unit: str
     year: int | None
-    frames: dict[str, pd.DataFrame]  # Sheet.key → typed frame, indexed by Excel row
+    records: dict[str, Records]  # Sheet.key → the rows counted
     rows: dict[str, RowCount]  # sheet name → accounting
     problems: list[Problem] = field(default_factory=list)
     letters: dict[str, dict[str, str]] = field(default_factory=dict)  # Sheet.key → key → letter
     info: dict[str, object] = field(default_factory=dict)  # 基本資料: InfoField.key → raw value
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Sheet.key → the rows counted as a typed frame, indexed by Excel row."""
+        return {key: frame(key, records) for key, records in self.records.items()}
 
     @property
     def blank(self) -> bool:
@@ -83,7 +91,19 @@ class CleanWorkbook:
     def emptied(self) -> CleanWorkbook:
         """This workbook counting none of its rows (it cannot be placed, or its unit sent two)."""
         rows = {name: RowCount(c.read, 0, c.read) for name, c in self.rows.items()}
-        return replace(self, frames={}, rows=rows)
+        return replace(self, records={}, rows=rows)
+
+
+Records = dict[int, dict[str, object]]
+"""The typed rows of one sheet: Excel row number → column key → value."""
+
+
+def frame(key: str, records: Records) -> pd.DataFrame:
+    """The typed rows of the sheet `key` as a frame indexed by Excel row."""
+    import pandas as pd
+
+    columns = [c.key for c in SHEETS_BY_KEY[key].columns]
+    return pd.DataFrame.from_dict(records, orient="index", columns=columns)
 
 
 def identify(raw: RawWorkbook, config: Config) -> Identity:
@@ -99,8 +119,9 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
                 problem("info-missing", cell=raw.info_cells.get(f.key, ""), field=f.label, **where)
             )
     unit: str | None = cells.normalize(raw.info.get("unit")) or None
-    unit = next((u for u in config.units if cells.normalize(u) == unit), unit)
-    if unit and unit not in config.units:
+    known, units = _units(config.units)
+    unit = known.get(unit, unit) if unit else unit
+    if unit and unit not in units:
         found.append(
             problem(
                 "unknown-unit",
@@ -141,6 +162,16 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
                 problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where)
             )
     return Identity(unit, year, [replace(p, unit=unit or "") for p in found])
+
+
+@functools.lru_cache(maxsize=4)
+def _units(units: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    """Each unit's name as read (see `cells.normalize`) → the unit (the first of a name);
+    and the units."""
+    known: dict[str, str] = {}
+    for u in units:
+        known.setdefault(cells.normalize(u), u)
+    return known, frozenset(units)
 
 
 def parse_year(raw: object) -> int | None:
@@ -186,8 +217,8 @@ def validate_workbook(
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():
-        frame, count, found = _validate_sheet(data, year, aliases or {})
-        clean.frames[data.sheet.key] = frame
+        records, count, found = _validate_sheet(data, year, aliases or {})
+        clean.records[data.sheet.key] = records
         clean.rows.setdefault(data.sheet.name, RowCount()).add(count)
         clean.problems.extend(found)
     _check_roster(clean, raw)
@@ -203,7 +234,7 @@ def validate_workbook(
 
 def _validate_sheet(
     data: SheetData, year: int | None, aliases: Aliases
-) -> tuple[pd.DataFrame, RowCount, list[Problem]]:
+) -> tuple[Records, RowCount, list[Problem]]:
     sheet = data.sheet
     lookups = {
         c.key: choice_lookup(c, aliases.get(c.header, {}))
@@ -211,9 +242,9 @@ def _validate_sheet(
         if c.has_dropdown and c.kind is not Kind.DIMENSIONS
     }
     found: list[Problem] = []
-    records: dict[int, dict[str, object]] = {}
+    records: Records = {}
     excluded = 0
-    for row, values in zip(data.frame.index, data.frame.itertuples(index=False), strict=True):
+    for row, values in zip(data.rows, data.values, strict=True):
         record: dict[str, object] = {}
         row_problems: list[Problem] = []
         for column, raw in zip(sheet.columns, values, strict=True):
@@ -242,9 +273,8 @@ def _validate_sheet(
             excluded += 1
         else:
             records[row] = record
-    frame = pd.DataFrame.from_dict(records, orient="index", columns=[c.key for c in sheet.columns])
-    count = RowCount(len(data.frame), len(records), excluded)
-    return frame, count, found
+    count = RowCount(len(data.rows), len(records), excluded)
+    return records, count, found
 
 
 def _cell(data: SheetData, column: Column, row: int) -> str:
@@ -447,7 +477,9 @@ def _date(value: object) -> date | None:
 
 def _drop(clean: CleanWorkbook, sheet: Sheet, rows: list[int]) -> None:
     if rows:
-        clean.frames[sheet.key] = clean.frames[sheet.key].drop(index=rows)
+        records = clean.records[sheet.key]
+        for row in rows:
+            del records[row]
         count = clean.rows[sheet.name]
         count.counted -= len(rows)
         count.excluded += len(rows)
@@ -460,7 +492,7 @@ def _check_roster(clean: CleanWorkbook, raw: RawWorkbook) -> None:
     data = raw.sheets["roster"]
     first: dict[str, int] = {}
     duplicates = []
-    for row, value in data.frame["name"].items():
+    for row, value in zip(data.rows, data.column("name"), strict=True):
         name = cells.name(value)
         if not name:
             continue
@@ -477,7 +509,7 @@ def _check_roster(clean: CleanWorkbook, raw: RawWorkbook) -> None:
             duplicates.append(row)
         else:
             first[name] = row
-    _drop(clean, data.sheet, [r for r in duplicates if r in clean.frames["roster"].index])
+    _drop(clean, data.sheet, [r for r in duplicates if r in clean.records["roster"]])
 
 
 def _check_training(clean: CleanWorkbook, raw: RawWorkbook) -> None:
@@ -486,16 +518,16 @@ def _check_training(clean: CleanWorkbook, raw: RawWorkbook) -> None:
         return
     data = raw.sheets["training"]
     roster = raw.sheets.get("roster")
-    names = {cells.name(v) for v in roster.frame["name"]} if roster is not None else set()
-    frame = clean.frames["training"]
-    strangers = [row for row, name in frame["name"].items() if name not in names]
+    names = {cells.name(v) for v in roster.column("name")} if roster is not None else set()
+    records = clean.records["training"]
+    strangers = [row for row, record in records.items() if record["name"] not in names]
     for row in strangers:
         clean.problems.append(
             problem(
                 "not-on-roster",
                 sheet=data.sheet.name,
                 cell=data.cell("name", row),
-                value=frame.at[row, "name"],
+                value=records[row]["name"],
             )
         )
     _drop(clean, data.sheet, strangers)
@@ -533,7 +565,7 @@ def check_across(workbooks: list[CleanWorkbook]) -> Across:
     duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]  # in the folder's order
     found += _transfers(accepted)
     for key in ("members", "meetings"):  # both are 人事室's to fill in
-        listing = [w.unit for w in accepted if not w.frames.get(key, pd.DataFrame()).empty]
+        listing = [w.unit for w in accepted if w.records.get(key)]
         if len(listing) > 1:
             sheet = SHEETS_BY_KEY[key].name
             found.append(problem(f"{key}-several-units", sheet=sheet, detail="、".join(listing)))
@@ -545,10 +577,8 @@ def _transfers(workbooks: list[CleanWorkbook]) -> list[Problem]:
     (a warning for 人事室 to confirm); with different 性別 an error (SPEC §2)."""
     places: dict[str, list[tuple[CleanWorkbook, int, str]]] = {}
     for w in workbooks:
-        roster = w.frames.get("roster")
-        if roster is None:
-            continue
-        for row, name, gender in zip(roster.index, roster["name"], roster["gender"], strict=True):
+        for row, record in w.records.get("roster", {}).items():
+            name, gender = str(record["name"]), str(record["gender"])
             places.setdefault(name, []).append((w, row, gender))
     found = []
     sheet = SHEETS_BY_KEY["roster"].name

@@ -1,94 +1,176 @@
-"""Wall time and peak memory of `gmreport build` and `gmreport check`, on the samples and at scale.
+"""Wall time and peak memory of `gmreport build` and `gmreport check`, beside the raw-read floor.
 
-    python tools/benchmark.py [--units 9] [--staff 1000] [--runs 3]
+    python tools/benchmark.py [--units 1000] [--staff 60] [--runs 3] [--corpus DIR]
 
-Each run is a fresh process (as a person runs it), timed from outside; peak memory is the
-child's maximum resident set size. The large case is made from the blank template: `units`
-workbooks of `staff` people with three training records each.
+The floor is python-calamine reading every cell of every sheet of the same folder, raw, in
+one process: what no reader of these files can beat. Each case and its floor run as fresh
+processes (as a person runs them), timed from outside, in the same run; each is printed as
+min / median / max of `--runs` runs, with the ratio of the medians. Peak memory is the
+child's maximum resident set size, where the platform reports it.
+
+Cases: `build` on input_samples, `check` of one workbook, and `build` on a large folder of
+valid workbooks made on demand outside git (in `--corpus`, default a folder under the
+system's temporary folder, kept for the next run): `--units` workbooks of `--staff` people
+each, modelled on input_samples' units (one in eight an .ods filled in LibreOffice's way),
+with a config listing every unit.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook  # noqa: E402
-from gmreport.config import DEFAULT_UNITS  # noqa: E402
+TOKEN = "QQQQ"  # in the model workbooks' unit and names; each copy puts its number there
+FLOOR = """
+import sys
+from pathlib import Path
+from python_calamine import CalamineWorkbook
+cells = 0
+folder = Path(sys.argv[1])
+for path in sorted(folder.iterdir()) if folder.is_dir() else [folder]:
+    wb = CalamineWorkbook.from_path(str(path))
+    for name in wb.sheet_names:
+        cells += sum(len(row) for row in wb.get_sheet_by_name(name).to_python())
+print(cells)
+"""
 
 
-def measure(args: list[str], runs: int) -> tuple[float, float]:
-    """Median wall seconds and largest peak RSS (MiB) of `python -m gmreport ARGS`."""
-    times, peaks = [], []
+def run(args: list[str], runs: int) -> tuple[list[float], float | None]:
+    """Wall seconds of each run of `python ARGS`, and the largest peak RSS (MiB) if known."""
+    times: list[float] = []
+    peak: float | None = None
     for _ in range(runs):
         start = time.perf_counter()
         child = subprocess.Popen(
-            [sys.executable, "-m", "gmreport", *args],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
-        _, status, usage = os.wait4(child.pid, 0)
+        if hasattr(os, "wait4"):  # POSIX: the child's own peak memory
+            _, status, usage = os.wait4(child.pid, 0)
+            code = os.waitstatus_to_exitcode(status)
+            # ru_maxrss is in KiB on Linux, in bytes on macOS.
+            rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+            peak = max(peak or 0.0, rss)
+            child.returncode = code
+            errors = child.stderr.read() if child.stderr else b""
+        else:
+            errors = child.communicate()[1]
+            code = child.returncode
         times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) not in (0, 1):
-            raise SystemExit(f"gmreport {' '.join(args)} failed")
-    return statistics.median(times), max(peaks)
+        if code not in (0, 1):
+            sys.exit(f"{' '.join(args)} failed ({code}):\n{errors.decode(errors='replace')}")
+    return times, peak
 
 
-def make_large(folder: Path, units: int, staff: int) -> int:
-    """Write `units` workbooks of `staff` people each; return the number of data rows."""
-    rows = 0
-    for u, unit in enumerate((list(DEFAULT_UNITS) * (units // len(DEFAULT_UNITS) + 1))[:units]):
-        wb = blank_workbook(agency="高雄市旗津區公所", unit=unit, year=113)
-        roster, training = wb["人員名冊"], wb["培力紀錄"]
-        for i in range(staff):
-            name = f"人員{u:02d}-{i:05d}"
-            roster.append([name, "男女"[i % 2], "公務人員", "是" if i % 20 == 0 else "否"])
-            for k in range(3):
-                training.append(
-                    [name, "性別主流化課程", "CEDAW", "數位", f"113/{k + 3}/{i % 28 + 1}", 1]
-                )
-        # append() lands after the template's formatted rows; move the data up under the header.
-        for ws in (roster, training):
-            first = ws.max_row - (staff if ws is roster else staff * 3) + 1
-            ws.move_range(f"A{first}:I{ws.max_row}", rows=FIRST_DATA_ROW - first)
-        name = f"113年度_{unit}_{u}.xlsx" if units > len(DEFAULT_UNITS) else f"113年度_{unit}.xlsx"
-        wb.save(folder / name)
-        rows += staff * 4
-    return rows
+def make_corpus(folder: Path, units: int, staff: int) -> Path:
+    """Write `units` valid workbooks of `staff` people into folder/input and a config listing
+    every unit into folder/gmreport.toml (once: an existing corpus is kept); return folder."""
+    done = folder / "done"
+    if done.exists() and done.read_text() == f"{units} {staff}":
+        return folder
+    import make_samples as samples
+
+    inputs = folder / "input"
+    inputs.mkdir(parents=True, exist_ok=True)
+    for old in inputs.iterdir():
+        old.unlink()
+    models = folder / "models"
+    models.mkdir(exist_ok=True)
+    names = [f"第{i:04d}股" for i in range(units)]
+    made: list[tuple[Path, str]] = []
+    for unit in samples.UNITS:
+        people = [
+            replace(
+                person,
+                name=f"{person.name.strip()}{TOKEN}{n:03d}",
+                flags=person.flags if n < len(unit.staff) else "",
+            )
+            for n in range(staff)
+            for person in [unit.staff[n % len(unit.staff)]]
+        ]
+        model = replace(unit, name=f"第{TOKEN}股", staff=tuple(people), odd_rows=None)
+        extra = {
+            key: records
+            for key, records in samples.OTHER_RECORDS.get(unit.name, {}).items()
+            if key not in ("members", "meetings")  # listed by one unit only, 人事室
+        }
+        path = samples.write_unit(models, model, samples.YEAR, extra)
+        made.append(path)
+    for i in range(units):
+        model = made[i % len(made)]
+        _copy_with(model, inputs / model.name.replace(TOKEN, f"{i:04d}"), TOKEN, f"{i:04d}")
+    units_list = ", ".join(f'"{u}"' for u in names)
+    (folder / "gmreport.toml").write_text(f"units = [{units_list}]\n", encoding="utf-8")
+    done.write_text(f"{units} {staff}")
+    return folder
+
+
+def _copy_with(model: Path, out: Path, token: str, value: str) -> None:
+    """Copy the workbook `model` with `token` replaced by `value` in every XML part."""
+    old, new = token.encode(), value.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(model) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.endswith(".xml"):
+                data = data.replace(old, new)
+            dst.writestr(info, data)
+    out.write_bytes(buffer.getvalue())
+
+
+def row(label: str, times: list[float], peak: float | None, floor: list[float] | None) -> str:
+    ratio = f"{statistics.median(times) / statistics.median(floor):6.1f}×" if floor else " " * 7
+    memory = f"{peak:7.0f}" if peak is not None else "      -"
+    spread = f"{min(times):7.2f} {statistics.median(times):7.2f} {max(times):7.2f}"
+    return f"{label:<44} {spread} {ratio} {memory}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=len(DEFAULT_UNITS))
-    parser.add_argument("--staff", type=int, default=1000)
+    parser.add_argument("--units", type=int, default=1000, help="workbooks in the large folder")
+    parser.add_argument("--staff", type=int, default=60, help="people in each")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "gmreport-benchmark",
+        help="where the large folder is made and kept",
+    )
     args = parser.parse_args()
-    results = []
+    corpus = make_corpus(args.corpus / f"{args.units}x{args.staff}", args.units, args.staff)
+    samples = ROOT / "input_samples"
+    one = samples / "113年度_民政課_性別主流化填報.xlsx"
+    print(f"{'case':<44} {'min':>7} {'median':>7} {'max':>7} {'/floor':>7} {'MiB':>7}")
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        results.append(
-            ("build input_samples", *measure(["build", "--output", str(out)], args.runs))
-        )
-        results.append(("check input_samples", *measure(["check", "input_samples"], args.runs)))
-        large = Path(tmp) / "large"
-        large.mkdir()
-        rows = make_large(large, args.units, args.staff)
-        label = f"build {args.units} units × {args.staff} staff ({rows:,} rows)"
-        build = ["build", "--input", str(large), "--output", str(Path(tmp) / "large-out")]
-        results.append((label, *measure(build, args.runs)))
-    print(f"{'case':<52} {'median s':>9} {'peak MiB':>9}")
-    for name, seconds, peak in results:
-        print(f"{name:<52} {seconds:>9.2f} {peak:>9.0f}")
+        cases = [
+            ("build input_samples", samples, ["build", "--output", f"{tmp}/samples"]),
+            ("check one workbook", one, ["check", str(one)]),
+            (
+                f"build {args.units:,} workbooks × {args.staff} staff",
+                corpus / "input",
+                [
+                    *("build", "--input", str(corpus / "input")),
+                    *("--output", f"{tmp}/large", "--config", str(corpus / "gmreport.toml")),
+                ],
+            ),
+        ]
+        for label, folder, command in cases:
+            floor, floor_peak = run(["-c", FLOOR, str(folder)], args.runs)
+            times, peak = run(["-m", "gmreport", *command], args.runs)
+            print(row(f"  floor: {folder.name}", floor, floor_peak, None))
+            print(row(label, times, peak, floor), flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -59,6 +59,9 @@ _SEVERITY_STYLE = {
     Severity.ERROR: (PatternFill("solid", fgColor="FFC7CE"), Font(bold=True, color="9C0006")),
     Severity.WARNING: (PatternFill("solid", fgColor="FFEB9C"), Font(color="9C5700")),
 }
+_BOLD = Font(bold=True)
+_TOP = Alignment(vertical="top", wrap_text=True)
+_CENTER = Alignment(horizontal="center", vertical="top")
 _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
@@ -274,6 +277,7 @@ def _write_table(
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    styles = _body_styles(ws)
     texts: list[list[str]] = []
     for r, row in enumerate(table.rows):
         bold = row[0] == TOTAL_LABEL
@@ -282,15 +286,14 @@ def _write_table(
             kind = table.kind(r, c)
             texts[-1].append(_display_text(value, kind))
             cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
-            cell.border = _BORDER
-            if bold:
-                cell.font = Font(bold=True)
             if kind in NUMBER_FORMATS and value is not None:
-                cell.number_format = NUMBER_FORMATS[kind]
+                cell.style = styles[kind.value]
             elif kind is ValueKind.DATE or value is None:
-                cell.alignment = Alignment(horizontal="center", vertical="top")
+                cell.style = styles["center"]
             else:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                cell.style = styles["text"]
+            if bold:
+                cell.font = _BOLD
     if not table.rows:
         ws.cell(3, 1, NONE_TEXT)
     last_col = get_column_letter(len(table.columns))
@@ -308,12 +311,32 @@ def _write_table(
     _fit_heights(ws, 3, texts, widths)
 
 
+def _body_styles(ws: Worksheet) -> dict[str, str]:
+    """The names of the table body's styles, added to the workbook of `ws` once: shared
+    styles, so that a long table does not make and compare a style for each cell."""
+    wb = ws.parent
+    assert wb is not None
+    named: dict[str, dict[str, Any]] = {
+        "text": {"alignment": _TOP},
+        "center": {"alignment": _CENTER},
+        **{kind.value: {"number_format": fmt} for kind, fmt in NUMBER_FORMATS.items()},
+        **{
+            severity.value: {"fill": fill, "font": font, "alignment": _CENTER}
+            for severity, (fill, font) in _SEVERITY_STYLE.items()
+        },
+    }
+    names = {key: f"gmreport {key}" for key in named}
+    if names["text"] not in wb.named_styles:
+        for key, attributes in named.items():
+            wb.add_named_style(NamedStyle(names[key], border=_BORDER, **attributes))
+    return names
+
+
 def _mark_severity(ws: Worksheet, col: int, count: int) -> None:
-    by_label = {s.value: style for s, style in _SEVERITY_STYLE.items()}
+    styles = _body_styles(ws)
     for row in range(3, 3 + count):
         cell = ws.cell(row, col)
-        cell.fill, cell.font = by_label[str(cell.value)]
-        cell.alignment = Alignment(horizontal="center", vertical="top")
+        cell.style = styles[str(cell.value)]
 
 
 def _cell_value(value: Any, kind: ValueKind) -> Any:
