@@ -177,7 +177,7 @@ def training_people(
         if g.hours
     ]
     people["target"] = pd.concat(targets, axis=1).max(axis=1) if len(people) else 0.0
-    hours_by_unit = training.groupby(["unit", "name"])["hours"].sum()
+    hours_by_unit = training.groupby(["unit", "name"])["hours"].sum().to_dict()
     # Rounded: 0.2 + 0.4 + 1.4 is 1.9999999999999998 in floating point, and short of 2.
     people["hours"] = [
         round(sum(float(hours_by_unit.get((u, n), 0.0)) for u in units.split(UNIT_SEPARATOR)), 6)
