@@ -71,6 +71,7 @@ class Shortfall:
 
     unit: str
     name: str
+    staff_type: str
     target: float
     hours: float
     gap: float
@@ -119,7 +120,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
     figures["suppressed"] = suppressed_cells(figures, config.privacy.min_cell)
     short = people[people["required"] & ~people["completed"]]
     shortfalls = [
-        Shortfall(r.unit, r.name, r.target, r.hours, round(r.target - r.hours, 2))
+        Shortfall(r.unit, r.name, r.staff_type, r.target, r.hours, round(r.target - r.hours, 2))
         for r in short.itertuples()
     ]
     return Aggregate(figures, shortfalls)

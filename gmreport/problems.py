@@ -266,6 +266,62 @@ CATALOGUE: dict[str, Rule] = {
 }
 
 
+TITLES: dict[str, str] = {
+    "not-a-workbook": "非活頁簿檔案",
+    "legacy-xls": "舊版 .xls 檔",
+    "encrypted": "檔案加密",
+    "corrupt": "檔案損毀",
+    "unsafe-content": "可疑的檔案內容",
+    "too-large": "檔案過大",
+    "huge-range": "工作表範圍異常",
+    "unreadable": "無法讀取檔案",
+    "open-in-excel": "檔案開啟中",
+    "open-in-libreoffice": "檔案開啟中",
+    "no-info-sheet": "缺少基本資料",
+    "info-missing": "基本資料未填",
+    "western-year": "年度填西元年",
+    "bad-year": "年度無法辨識",
+    "unknown-unit": "填報單位不符",
+    "other-agency": "機關名稱不符",
+    "other-year": "非本年度檔案",
+    "duplicate-unit": "同單位多個檔案",
+    "empty-workbook": "繳交空白表",
+    "unknown-sheet": "工作表名稱不符",
+    "above-header": "標題列上方有資料",
+    "duplicate-header": "欄位標題重複",
+    "column-missing": "缺少非必填欄位",
+    "header-missing": "缺少欄位標題",
+    "required-blank": "必填欄位空白",
+    "bad-choice": "不在選項內",
+    "cedaw-internal-audience": "宣導對象為內部人員",
+    "excel-error": "Excel 錯誤值",
+    "bad-date": "日期無法辨識",
+    "date-outside-year": "日期不在本年度",
+    "not-employed-in-year": "本年度未在職",
+    "end-before-start": "離職早於到職",
+    "leave-end-before-start": "留停迄日早於起日",
+    "leave-start-missing": "留停起日未填",
+    "bad-number": "數字無法辨識",
+    "chinese-numeral": "填中文數字",
+    "number-too-large": "數字過大",
+    "implausible-count": "人數偏高",
+    "phone-like-number": "疑似電話號碼",
+    "executed-over-allocated": "執行數高於編列數",
+    "not-whole": "人數非整數",
+    "negative": "負數",
+    "hours-out-of-range": "時數超出範圍",
+    "not-on-roster": "不在人員名冊",
+    "duplicate-name": "姓名重複",
+    "merged-cells": "合併儲存格",
+    "merged-numbers": "數字欄合併儲存格",
+    "transfer": "機關內調動",
+    "same-name-other-gender": "同名不同性別",
+    "members-several-units": "多單位填小組成員",
+    "meetings-several-units": "多單位填小組會議",
+}
+"""Each code's kind of problem, as the 檢核結果 names it for people (the code is for tools)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in input, located as precisely as it can be."""
@@ -282,6 +338,11 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def title(self) -> str:
+        """The kind of problem, in Chinese (類型)."""
+        return TITLES.get(self.code, "")
 
     @property
     def where(self) -> str:

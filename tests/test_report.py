@@ -570,3 +570,20 @@ def test_agency_wide_figures_say_which_units_they_leave_out(figures: dict, rende
     assert any("全機關完訓率等數據僅含已繳交資料之單位" in f for f in findings(figures))
     figures["units"].update(missing=[], empty=[])
     assert "全機關數據僅含" not in all_text(render(figures))
+
+
+@pytest.mark.parametrize(
+    ("rate", "shown"), [(0.9725, "97.3%"), (0.9995, "99.9%"), (0.0005, "0.1%")]
+)
+def test_one_rounding_rule_in_the_report_and_its_findings(
+    figures: dict, render, rate: float, shown: str
+) -> None:
+    """Half up, from the exact value, and a rate short of 100% never reads 100.0%."""
+    figures["training"]["groups"]["civil_servants"]["rate"]["total"] = rate
+    next(t for t in figures["targets"] if t["id"] == "training_civil_servants").update(
+        actual=rate, met=False, verdict="未達成"
+    )
+    doc = render(figures)
+    row = next(r for r in captioned_tables(doc)["各類人員性別意識培力情形"] if r[0] == "公務人員")
+    assert row[9] == shown
+    assert any(f"公務人員完訓率 {shown}" in f for f in findings(as_shown(figures)))

@@ -207,9 +207,9 @@ def make_problems() -> list[Problem]:
 
 
 SHORTFALLS = [
-    Shortfall("社會課", "王小明", 2, 1.5, 0.5),
-    Shortfall("民政課", "陳美華", 6, 2.0, 4.0),
-    Shortfall("社會課", "林大同", 3, 0.0, 3.0),
+    Shortfall("社會課", "王小明", "公務人員", 2, 1.5, 0.5),
+    Shortfall("民政課", "陳美華", "公務人員", 6, 2.0, 4.0),
+    Shortfall("社會課", "林大同", "職工", 3, 0.0, 3.0),
 ]
 
 
@@ -234,9 +234,10 @@ def test_problems_sorted_by_unit_file_and_natural_cell_order(
         "工作表",
         "儲存格",
         "嚴重度",
-        "代碼",
+        "問題類型",
         "訊息",
         "建議修正",
+        "代碼",
     ]
     rows = sheet_rows(ws)
     assert [(r["單位"], r["儲存格"]) for r in rows] == [
@@ -251,9 +252,10 @@ def test_problems_sorted_by_unit_file_and_natural_cell_order(
     assert rows[-1]["檔案"] == "說明.txt"
     assert rows[0]["嚴重度"] == "錯誤"
     assert rows[0]["代碼"] == "bad-year"
+    assert rows[0]["問題類型"] == "年度無法辨識"  # in Chinese; the code stays for tools
     assert "一一三" in rows[0]["訊息"]
     assert rows[0]["建議修正"]
-    assert ws.auto_filter.ref == "A2:H9"
+    assert ws.auto_filter.ref == "A2:I9"
     assert ws.freeze_panes in ("A3", "B3")
 
 
@@ -269,12 +271,29 @@ def test_errors_stand_out_from_warnings(check_result: openpyxl.Workbook) -> None
 
 def test_shortfalls_sorted_by_unit_then_largest_gap(check_result: openpyxl.Workbook) -> None:
     ws = check_result["待補訓名單"]
-    assert [c.value for c in ws[HEADER_ROW]] == ["單位", "姓名", "應完成時數", "已完成時數", "差額"]
+    assert [c.value for c in ws[HEADER_ROW]] == [
+        "單位", "姓名", "人員類別", "目標時數", "已完成時數", "尚缺時數", "補訓期限", "處理情形",
+    ]  # fmt: skip
     assert list(ws.iter_rows(min_row=FIRST_ROW, values_only=True)) == [
-        ("民政課", "陳美華", 6, 2.0, 4.0),
-        ("社會課", "林大同", 3, 0.0, 3.0),
-        ("社會課", "王小明", 2, 1.5, 0.5),
+        ("民政課", "陳美華", "公務人員", 6, 2.0, 4.0, None, None),  # the last two for 人事室
+        ("社會課", "林大同", "職工", 3, 0.0, 3.0, None, None),
+        ("社會課", "王小明", "公務人員", 2, 1.5, 0.5, None, None),
     ]
+
+
+def test_every_code_has_a_chinese_title() -> None:
+    from gmreport.problems import CATALOGUE, TITLES
+
+    assert set(TITLES) == set(CATALOGUE)
+    assert all(title and not title.isascii() for title in TITLES.values())
+
+
+def test_the_summary_lists_every_unit_even_without_problems(tmp_path: Path) -> None:
+    path = tmp_path / "檢核結果.xlsx"
+    write_problems([], [], path, unit_order=["民政課", "社會課"])
+    rows = sheet_rows(openpyxl.load_workbook(path)["摘要"])
+    assert [r["單位"] for r in rows] == ["民政課", "社會課", "合計"]
+    assert rows[0]["合計"] == 0
 
 
 def test_summary_counts_per_unit(check_result: openpyxl.Workbook) -> None:
@@ -375,3 +394,12 @@ def test_the_problems_workbook_says_who_sent_what_and_which_files_were_read(
     assert {f["處理"] for f in files} >= {"納入統計", "另列，未納入統計"}
     rows = sheet_rows(wb["資料列數核對"])
     assert rows[-1]["讀取列數"] == figures["rows"]["read"]
+
+
+@pytest.mark.parametrize(("rate", "held"), [(0.9725, 0.9725), (0.9995, 0.999), (0.0005, 0.0005)])
+def test_rate_cells_read_as_the_report_rounds(figures: dict, tmp_path: Path, rate, held) -> None:
+    figures["training"]["groups"]["civil_servants"]["rate"]["total"] = rate
+    path = tmp_path / "統計總表.xlsx"
+    write_statistics(figures, path)
+    rows = {r["群組"]: r for r in sheet_rows(openpyxl.load_workbook(path)["培力完訓"])}
+    assert rows["公務人員"]["完訓率"] == pytest.approx(held)  # 0.0% shows 97.3%, 99.9%, 0.1%

@@ -35,8 +35,28 @@ INFO_SHEET = "說明"
 PROBLEMS_SHEET = "檢核結果"
 SHORTFALL_SHEET = "待補訓名單"
 SUMMARY_SHEET = "摘要"
-PROBLEM_COLUMNS = ("檔案", "單位", "工作表", "儲存格", "嚴重度", "代碼", "訊息", "建議修正")
-SHORTFALL_COLUMNS = ("單位", "姓名", "應完成時數", "已完成時數", "差額")
+PROBLEM_COLUMNS = (
+    "檔案",
+    "單位",
+    "工作表",
+    "儲存格",
+    "嚴重度",
+    "問題類型",
+    "訊息",
+    "建議修正",
+    "代碼",
+)
+SHORTFALL_COLUMNS = (
+    "單位",
+    "姓名",
+    "人員類別",
+    "目標時數",
+    "已完成時數",
+    "尚缺時數",
+    "補訓期限",
+    "處理情形",
+)
+"""The 待補訓名單: the last two columns are left blank for 人事室 to fill in."""
 SUMMARY_COLUMNS = ("單位", "錯誤", "警告", "合計", "待補訓人數")
 NONE_TEXT = "無"
 NOT_APPLICABLE = "－"
@@ -100,8 +120,8 @@ def write_problems(
     )
     errors = sum(r[4] == Severity.ERROR.value for r in rows)
     short = sorted(
-        ((s.unit, s.name, s.target, s.hours, s.gap) for s in shortfalls),
-        key=lambda r: (_unit_key(r[0]), -r[4], r[1]),
+        ((s.unit, s.name, s.staff_type, s.target, s.hours, s.gap, None, None) for s in shortfalls),
+        key=lambda r: (_unit_key(r[0]), -r[5], r[1]),
     )
     T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
     wb = Workbook()
@@ -125,7 +145,7 @@ def write_problems(
             SHORTFALL_SHEET,
             f"性別意識培力待補訓名單（共 {len(short)} 人；僅供人事室追蹤，請勿外流）",
             SHORTFALL_COLUMNS,
-            (T, T, H, H, H),
+            (T, T, T, H, H, H, T, T),
             short,
         ),
         autofilter=True,
@@ -137,7 +157,7 @@ def write_problems(
             "各單位檢核結果摘要",
             SUMMARY_COLUMNS,
             (T, C, C, C, C),
-            _summary_rows(rows, short, _unit_key),
+            _summary_rows(rows, short, _unit_key, unit_order),
         ),
     )
     if figures is not None:  # where the figures came from: for 人事室, not the report
@@ -186,7 +206,7 @@ def _first_sheet(wb: Workbook) -> Worksheet:
 
 
 def _problem_row(p: Problem) -> tuple[str, ...]:
-    return (p.file, p.unit, p.sheet, p.cell, p.severity.value, p.code, p.message, p.hint)
+    return (p.file, p.unit, p.sheet, p.cell, p.severity.value, p.title, p.message, p.hint, p.code)
 
 
 def _cell_key(cell: str) -> tuple[int, int, int, str]:
@@ -205,12 +225,16 @@ def _unit_sort(unit_order: Sequence[str]) -> Callable[[str], tuple[bool, int, st
 
 
 def _summary_rows(
-    problems: list[tuple], shortfalls: list[tuple], unit_key: Callable[[str], tuple]
+    problems: list[tuple],
+    shortfalls: list[tuple],
+    unit_key: Callable[[str], tuple],
+    unit_order: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
+    """Every unit of the config (those without a problem too), then any other."""
     errors = Counter(r[1] for r in problems if r[4] == Severity.ERROR.value)
     warnings = Counter(r[1] for r in problems if r[4] != Severity.ERROR.value)
     short = Counter(r[0] for r in shortfalls)
-    units = sorted(set(errors) | set(warnings) | set(short), key=unit_key)
+    units = sorted(set(errors) | set(warnings) | set(short) | set(unit_order), key=unit_key)
     if not units:
         return []
     rows: list[tuple[Any, ...]] = [
