@@ -378,9 +378,11 @@ def _write(
             f"{'、'.join(unused)}。若非刻意刪除，請由內建範本複製相關段落。"
         )
     if pdf:
-        from .render.pdf import convert_to_pdf
+        from .render.pdf import convert_to_pdf, missing_fonts
 
         try:
             outcome.written.append(convert_to_pdf(names["report"], output_dir))
         except OutputError as e:  # the report itself is written; only the PDF is missing
             outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
+        else:
+            outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]

@@ -499,6 +499,9 @@ def test_pdf_keeps_kai_font(figures: dict, tmp_path: Path) -> None:
     assert 6 <= pages <= 16
     fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True, check=True).stdout
     assert re.search(r"kai", fonts, re.I), fonts
+    latin = [line for line in fonts.splitlines() if "Serif" in line or "Times" in line]
+    assert latin and all(re.search(r"LiberationSerif|Tinos|Times", line) for line in latin), fonts
+    assert "DejaVu" not in fonts, fonts  # a wider fallback breaks numbers and dates
     text = subprocess.run(
         ["pdftotext", "-layout", out, "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -587,3 +590,17 @@ def test_one_rounding_rule_in_the_report_and_its_findings(
     row = next(r for r in captioned_tables(doc)["各類人員性別意識培力情形"] if r[0] == "公務人員")
     assert row[9] == shown
     assert any(f"公務人員完訓率 {shown}" in f for f in findings(as_shown(figures)))
+
+
+def test_missing_fonts_are_named_so_a_person_can_install_them(monkeypatch) -> None:
+    class Listed:
+        stdout = "DejaVu Sans\nNoto Sans CJK TC,Noto Sans CJK TC Regular\n"
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: "/usr/bin/fc-list")
+    monkeypatch.setattr(pdf.subprocess, "run", lambda *a, **k: Listed())
+    monkeypatch.setattr(pdf.sys, "platform", "linux")
+    missing = pdf.missing_fonts()
+    assert len(missing) == 2
+    assert "fonts-arphic-ukai" in missing[0] and "Liberation Serif" in missing[1]
+    Listed.stdout = "AR PL UKai TW\nLiberation Serif\n"
+    assert pdf.missing_fonts() == []

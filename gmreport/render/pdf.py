@@ -39,6 +39,35 @@ def soffice_path() -> str | None:
     return next((p for p in places if Path(p).is_file()), None)
 
 
+LATIN_SUBSTITUTES = ("Liberation Serif", "Tinos")
+"""Fonts with the metrics of Times New Roman, which the report's Latin text is set in."""
+
+
+def missing_fonts() -> list[str]:
+    """What the PDF will lack on this machine, as a person can install it: a Kai font for
+    標楷體 and a Times-metric font for Latin text. Empty where this cannot be told (Windows,
+    no fontconfig), since Word's own fonts are there."""
+    fc_list = shutil.which("fc-list")
+    if sys.platform == "win32" or fc_list is None:
+        return []
+    try:
+        listed = subprocess.run(
+            [fc_list, ":", "family"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    missing = []
+    if not families & {*KAI_NAMES, *KAI_SUBSTITUTES}:
+        missing.append("楷書字型（例如 fonts-arphic-ukai），否則中文將改以其他字型顯示")
+    if not families & {"Times New Roman", *LATIN_SUBSTITUTES}:
+        missing.append(
+            "與 Times New Roman 等寬的英數字型（例如 fonts-liberation 的 Liberation Serif），"
+            "否則數字與日期可能被拆行"
+        )
+    return missing
+
+
 def _fontconfig_file(folder: Path) -> Path | None:
     """A fonts.conf that includes the system's and maps 標楷體 to an installed Kai font."""
     if sys.platform == "win32":
@@ -51,7 +80,8 @@ def _fontconfig_file(folder: Path) -> Path | None:
     )
     latin = (
         '<alias binding="same"><family>Times New Roman</family>'
-        "<prefer><family>Liberation Serif</family><family>Tinos</family></prefer></alias>"
+        f"<prefer>{''.join(f'<family>{name}</family>' for name in LATIN_SUBSTITUTES)}</prefer>"
+        "</alias>"
     )
     conf = folder / "fonts.conf"
     conf.write_text(
