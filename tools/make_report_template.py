@@ -706,6 +706,10 @@ class Builder:
             j = k + 1
         _shade_header(table, n_header)
 
+    def see_figure(self, name: str) -> str:
+        """「，並如圖N」 for the next chart, said only when that chart is in the report."""
+        return f"{{% if charts.{name} %}}，並如圖{self.figures + 1}{{% endif %}}"
+
     def figure(self, name: str, title: str) -> None:
         """An optional chart: shown only when the chart `name` was made."""
         self.tag(f"{{%p if charts.{name} %}}")
@@ -842,11 +846,17 @@ def build_content(b: Builder) -> None:
     b.p("資料期間：{{ year }}年1月1日至{{ year }}年12月31日", "Subtitle")
     b.p(
         "填報單位：{{ filed_by.unit }}"
-        "{% if filed_by.name %}　承辦人：{{ filed_by.name }}{% endif %}"
-        "{% if filed_by.phone %}　聯絡電話：{{ filed_by.phone }}{% endif %}"
-        "{% if filed_by.filed_on %}　填報日期：{{ filed_by.filed_on|roc_date }}{% endif %}",
+        "{% if filed_by.name %}　承辦人：{{ filed_by.name }}{% endif %}",
         "Subtitle",
     )
+    b.tag("{%p if filed_by.phone or filed_by.filed_on %}")
+    b.p(
+        "{% if filed_by.phone %}聯絡電話：{{ filed_by.phone }}{% endif %}"
+        "{% if filed_by.phone and filed_by.filed_on %}　{% endif %}"
+        "{% if filed_by.filed_on %}填報日期：{{ filed_by.filed_on|roc_date }}{% endif %}",
+        "Subtitle",
+    )
+    b.tag("{%p endif %}")
 
     b.h1("依據")
     b.p(
@@ -953,7 +963,9 @@ def _training(b: Builder) -> None:
         "{% if training.not_required.short_service and training.not_required.on_leave %}、"
         "{% endif %}{% if training.not_required.on_leave %}留職停薪 "
         "{{ training.not_required.on_leave|num }} 人{% endif %}）。{% endif %}"
-        f"各類人員辦理情形如表{b.next_table()}、表{b.next_table() + 1}。"
+        f"各類人員辦理情形如表{b.next_table()}、表{b.next_table() + 1}"
+        + b.see_figure("training_completion")
+        + "。"
     )
     b.table(
         "各類人員性別意識培力情形",
@@ -1143,7 +1155,7 @@ def _cedaw_measures(b: Builder) -> None:
         "{{ cedaw.external_resources|num }} 場次"
         "{% if cedaw.reach %}；另以廣播、網路、刊物等無法清點參與者之方式宣導，觸及 "
         "{{ cedaw.reach|num }} 人次{% endif %}。依宣導對象及宣導方式統計如"
-        f"表{t}、表{t + 1}，各場次辦理情形如表{t + 2}。"
+        f"表{t}、表{t + 1}" + b.see_figure("cedaw_participants") + f"，各場次辦理情形如表{t + 2}。"
     )
     total = [
         "合計",
@@ -1192,7 +1204,7 @@ def _cedaw_measures(b: Builder) -> None:
         + "），女性比例 {{ other_measures.participants|female_ratio|pct }}"
         "{% if other_measures.reach %}；另以廣播、網路、刊物等方式觸及 "
         "{{ other_measures.reach|num }} 人次{% endif %}，"
-        f"辦理情形如表{b.next_table()}。"
+        f"辦理情形如表{b.next_table()}" + b.see_figure("other_measures_participants") + "。"
     )
     b.table(
         "其他性別平等措施辦理情形",

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from ..figures import Figures, Genders
-from ..format import percent
+from ..format import goal_percent, percent
 from ..privacy import as_shown
 from ..schema import GENDER_KEYS, TRAINING_GROUPS
 
@@ -42,7 +42,12 @@ CJK_FONTS = (
 
 DPI = 200
 WIDTH_IN = 6.3  # 16 cm, the report's text width
-GENDER_COLORS = {"male": "#3B6FB6", "female": "#E08A2C", "other": "#6AA96A"}
+GENDER_COLORS = {"male": "#2F5597", "female": "#F4B183", "other": "#8FAF5A"}
+"""Each gender's colour: dark, light and middle in grayscale print (luminance about 80,
+192 and 160), and 其他 hatched as well, so a black-and-white copy still tells them apart."""
+GENDER_HATCHES = {"male": "", "female": "", "other": "////"}
+LABEL_COLORS = {"male": "white", "female": "#222222", "other": "#222222"}
+"""The colour of a count written inside a bar: legible on that bar's colour."""
 GENDERS = tuple((key, label, GENDER_COLORS[key]) for label, key in GENDER_KEYS.items())
 GREY = "#555555"
 
@@ -139,7 +144,16 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
         xs = [j + (i - (len(genders) - 1) / 2) * width for j in range(len(groups))]
         rates = [cast("dict[str, float | str | None]", g["rate"])[key] for g in groups]
         heights = [r * 100 if isinstance(r, float | int) else 0 for r in rates]
-        bars = ax.bar(xs, heights, width * 0.92, color=color, label=label)
+        bars = ax.bar(
+            xs,
+            heights,
+            width * 0.92,
+            color=color,
+            label=label,
+            hatch=GENDER_HATCHES[key],
+            edgecolor="white" if GENDER_HATCHES[key] else color,
+            zorder=2,
+        )
         for bar, r in zip(bars, rates, strict=True):
             # Above the bar: a label inside a narrow bar spills onto the white background.
             ax.annotate(
@@ -152,6 +166,8 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
                 fontsize=6,
                 color=GREY,
                 fontproperties=font,
+                zorder=4,  # over the target line, on white, so the line never crosses it
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
             )
     goal = training["completion_rate_target"]
     columns = len(genders)
@@ -161,7 +177,8 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
             color="#C00000",
             linewidth=0.8,
             linestyle="--",
-            label=f"目標 {percent(goal)}",
+            label=f"目標 {goal_percent(goal)}",
+            zorder=3,
         )
         columns += 1
     ax.set_xticks(range(len(groups)), [_wrap(g["label"], 6) for g in groups])
@@ -184,7 +201,16 @@ def _participants_bars(
     largest = max((c["total"] for c in counts), default=0) or 1
     for key, label, color in genders:
         values = [c[key] for c in counts]
-        bars = ax.barh(ys, values, 0.6, left=left, color=color, label=label)
+        bars = ax.barh(
+            ys,
+            values,
+            0.6,
+            left=left,
+            color=color,
+            label=label,
+            hatch=GENDER_HATCHES[key],
+            edgecolor="white" if GENDER_HATCHES[key] else color,
+        )
         for bar, v in zip(bars, values, strict=True):
             if v / largest >= 0.06:  # too narrow a segment has no room for its number
                 ax.annotate(
@@ -193,7 +219,7 @@ def _participants_bars(
                     ha="center",
                     va="center",
                     fontsize=7,
-                    color="white",
+                    color=LABEL_COLORS[key],
                     fontproperties=font,
                 )
         left = [a + b for a, b in zip(left, values, strict=True)]
@@ -221,9 +247,9 @@ def _cedaw_participants(figures: Figures, font: FontProperties) -> Figure | None
     rows: list[Mapping[str, Any]] = list(cedaw["by_audience"])
     if not rows or not cedaw["participants"]["total"]:
         return None
-    total = {"participants": cedaw["participants"]}
-    labels = [_wrap(r["label"], 8) for r in rows] + ["合計"]
-    return _participants_bars([*rows, total], labels, font, "人次")
+    # No 合計 bar: beside its parts it would squash them; the total is in the text and table.
+    labels = [_wrap(r["label"], 8) for r in rows]
+    return _participants_bars(rows, labels, font, "人次")
 
 
 def _other_measures(figures: Figures, font: FontProperties) -> Figure | None:
