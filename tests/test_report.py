@@ -144,6 +144,10 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     by_category = tables["性別預算編列及執行情形（依預算類別）"]
     assert by_category[-1] == ["合計", "3", "1,250,000", "1,180,000", "94.4%"]
     assert tables["CEDAW宣導辦理情形"][3][2] == "113年3月8日"
+    cedaw_total = tables["CEDAW宣導辦理情形"][-1]
+    assert cedaw_total[0] == "合計" and cedaw_total[-2] == str(
+        figures["cedaw"]["participants"]["total"]
+    )
     assert tables["CEDAW宣導參與人數（依宣導對象）"][-1] == [
         "合計", "3", "80", "140", "2", "222", "63.1%", "0",
     ]  # fmt: skip
@@ -157,7 +161,12 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
 def test_intersection_tables(figures: dict, render) -> None:
     tables = captioned_tables(render(figures))
     by_age = tables["性別意識培力完訓率交織分析（性別×年齡層）"]
-    assert [row[0] for row in by_age[2:]] == [a["label"] for a in figures["training"]["by_age"]]
+    assert [row[0] for row in by_age[2:-1]] == [a["label"] for a in figures["training"]["by_age"]]
+    everyone = figures["training"]["groups"]["all"]
+    assert by_age[-1][:5] == [
+        "合計",
+        *(str(everyone["required"][k]) for k in ("male", "female", "other", "total")),
+    ]
     assert by_age[2] == ["未滿30歲", "8", "10", "0", "18", "100.0%", "90.0%", "—", "94.4%"]
     by_supervisor = tables["性別意識培力完訓率交織分析（性別×主管職務）"]
     assert by_supervisor[3] == ["非主管", "37", "49", "0", "86", "97.3%", "98.0%", "—", "97.7%"]
@@ -165,8 +174,8 @@ def test_intersection_tables(figures: dict, render) -> None:
 
 def test_meeting_members_and_roles(figures: dict, render) -> None:
     tables = captioned_tables(render(figures))
-    assert tables["性別平等執行小組成員性別組成"][2] == ["4", "6", "0", "10", "60.0%"]
-    roles = tables["性別平等執行小組成員角色"]
+    assert tables["性別平等執行小組組員性別組成"][2] == ["4", "6", "0", "10", "60.0%"]
+    roles = tables["性別平等執行小組組員角色"]
     assert roles[1] == ["召集人", "1"]
     assert roles[-1] == ["合計", "10"]
 

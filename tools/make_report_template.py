@@ -861,7 +861,7 @@ def build_content(b: Builder) -> None:
     b.h1("依據")
     b.p(
         "依據「{{ agency }}113年至116年性別主流化推動計畫」（下稱本計畫）伍、考核及獎勵措施，"
-        "彙整本所各課室{{ year }}年度推動性別主流化之執行成果，提報本府性別主流化工作小組。",
+        "彙整本所各課室{{ year }}年度推動性別主流化之執行成果，提報市府性別主流化工作小組。",
         "BodyText1",
     )
     b.p(
@@ -902,17 +902,17 @@ def _meetings(b: Builder) -> None:
         loop="m in meetings.list",
         empty="本年度未召開會議",
     )
-    b.h3("小組成員組成")
+    b.h3("小組組員組成")
     b.p(
-        "本所性別平等執行小組置成員 {{ meetings.members.total|num }} 人，其中"
+        "本所性別平等執行小組置組員 {{ meetings.members.total|num }} 人，其中"
         + _people("meetings.members")
         + "，女性比例 {{ meetings.members|female_ratio|pct }}；"
-        f"成員性別及角色如表{b.next_table()}、表{b.next_table() + 1}。"
+        f"組員性別及角色如表{b.next_table()}、表{b.next_table() + 1}。"
     )
     b.table(
-        "性別平等執行小組成員性別組成",
+        "性別平等執行小組組員性別組成",
         [
-            *_genders("成員人數", "meetings.members", 2.2),
+            *_genders("組員人數", "meetings.members", 2.2),
             Col("女性比例", 2.4, "{{ meetings.members|female_ratio|pct }}"),
         ],
         loop=None,
@@ -925,11 +925,11 @@ def _meetings(b: Builder) -> None:
         ],
     )
     b.table(
-        "性別平等執行小組成員角色",
+        "性別平等執行小組組員角色",
         [Col("角色", 8.0, "{{ role }}", left=True), Col("人數", 3.0, "{{ n|num }}")],
         loop="role, n in meetings.roles.items()",
         keep=True,
-        empty="未填報小組成員",
+        empty="未填報小組組員",
         total=["合計", "{{ meetings.members.total|num }}"],
     )
     _narrative(b, "meetings")
@@ -1027,6 +1027,11 @@ def _training(b: Builder) -> None:
             ],
             loop=loop,
             keep=True,
+            total=[
+                "合計",
+                *(f"{{{{ {all_}.required.{k}|num }}}}" for _, k in COUNT_COLUMNS),
+                *(f"{{{{ {all_}.rate.{k}|pct }}}}" for _, k in COUNT_COLUMNS),
+            ],
             note="{% if suppressed %}註：" + PRIVACY_NOTE + "{% endif %}",
         )
     _narrative(b, "training")
@@ -1036,8 +1041,8 @@ def _gia(b: Builder) -> None:
     b.h2("精進性別影響評估辦理品質運用")
     b.h3("性別影響評估辦理情形")
     b.p(
-        "本年度辦理性別影響評估 {{ gia.count|num }} 件，其中諮詢性別平等專家學者 "
-        f"{{{{ gia.expert_consulted|num }}}} 件，辦理情形如表{b.next_table()}。"
+        "本年度辦理性別影響評估 {{ gia.count|num }} 案，其中諮詢性別平等專家學者 "
+        f"{{{{ gia.expert_consulted|num }}}} 案，辦理情形如表{b.next_table()}。"
     )
     b.table(
         "性別影響評估辦理情形",
@@ -1195,6 +1200,13 @@ def _cedaw_measures(b: Builder) -> None:
         ],
         loop="c in cedaw.list",
         empty="本年度未辦理 CEDAW 宣導",
+        total=[
+            "合計",
+            "{{ cedaw.sessions|num }} 場次",
+            *[""] * 4,
+            *(f"{{{{ cedaw.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
+            "{{ cedaw.reach|num }}",
+        ],
     )
     b.h3("其他性別平等措施")
     b.p(
