@@ -194,6 +194,11 @@ def _color(color: Color | None) -> str | None:
     raise _unsupported(f"colour {color!r}")
 
 
+def _every_script(prop: str, value: str) -> dict[str, str | None]:
+    """A text property for Latin, East Asian (Chinese) and complex scripts alike."""
+    return {f"fo:{prop}": value, f"style:{prop}-asian": value, f"style:{prop}-complex": value}
+
+
 def _length(points: float) -> str:
     return f"{round(points, 2):g}pt"
 
@@ -572,27 +577,11 @@ class _Writer:
             for suffix in ("", "-asian", "-complex"):
                 attrs[f"style:font-name{suffix}"] = name
         if size and (always or size != default[1]):
-            attrs["fo:font-size"] = _length(size)
-            attrs["style:font-size-asian"] = _length(size)
-            attrs["style:font-size-complex"] = _length(size)
+            attrs.update(_every_script("font-size", _length(size)))
         if bold != default[2]:
-            weight = "bold" if bold else "normal"
-            attrs.update(
-                {
-                    "fo:font-weight": weight,
-                    "style:font-weight-asian": weight,
-                    "style:font-weight-complex": weight,
-                }
-            )
+            attrs.update(_every_script("font-weight", "bold" if bold else "normal"))
         if italic != default[3]:
-            slant = "italic" if italic else "normal"
-            attrs.update(
-                {
-                    "fo:font-style": slant,
-                    "style:font-style-asian": slant,
-                    "style:font-style-complex": slant,
-                }
-            )
+            attrs.update(_every_script("font-style", "italic" if italic else "normal"))
         if color != default[4]:
             attrs["fo:color"] = color
         return _el("style:text-properties", attrs)
