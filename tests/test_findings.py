@@ -227,3 +227,10 @@ def test_completion_goal_below_100_percent_is_respected(figures: dict) -> None:
     found = findings(figures)
     assert any(f.startswith("主管人員完訓率 88.9%") for f in found)
     assert not any(f.startswith("公務人員完訓率") for f in found)
+
+
+def test_an_item_to_do_reads_as_such_not_as_a_number(figures: dict) -> None:
+    rows = {r["id"]: r for r in target_rows(figures)}
+    for tid in ("gia_done", "budget_reviewed"):
+        assert rows[tid]["required"] == "應辦理"
+        assert rows[tid]["verdict"] in ("已辦理", "未辦理")

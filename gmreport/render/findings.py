@@ -58,8 +58,6 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
     target = declared(result)
     required = _value(result["required"], target, goal=True)
     actual = _value(result["actual"], target)
-    if result["required"] is None or result.get("verdict") in (DONE, NOT_DONE):
-        required = "應辦理"
     match target.rule:
         case Rule.AT_LEAST:
             required = f"至少 {required}"
@@ -76,6 +74,8 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
             actual = "、".join(
                 f"{label} {percent(rate)}" for label, rate in _group_rates(target, figures)
             )
+    if result["required"] is None or result.get("verdict") in (DONE, NOT_DONE):
+        required = "應辦理"  # an item the plan asks to be done, without a number
     return {
         "id": result["id"],
         "work_item": result.get("work_item", target.work_item),
