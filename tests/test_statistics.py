@@ -268,3 +268,12 @@ def test_roc_date(value: str | dt.date, expected: str) -> None:
 def test_female_ratio() -> None:
     assert female_ratio({"male": 1, "female": 3, "other": 0, "total": 4}) == 0.75
     assert female_ratio({"male": 0, "female": 0, "other": 0, "total": 0}) is None
+
+
+def test_the_targets_table_has_no_empty_column(figures: dict) -> None:
+    table = next(t for t in report_tables(figures) if t.name == "目標達成情形")
+    assert "說明" not in table.columns  # the example misses no ex-officio role
+    ex_officio = next(t for t in figures["targets"] if t["id"] == "ex_officio")
+    ex_officio.update(met=False, verdict="未達成", actual=4, missing=["研考當然成員"])
+    table = next(t for t in report_tables(figures) if t.name == "目標達成情形")
+    assert row_of(table, ex_officio["label"])["說明"] == "缺：研考當然成員"

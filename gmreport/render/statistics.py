@@ -385,6 +385,9 @@ def _targets(figures: Figures) -> Table:
         ("達成情形", T),
         ("說明", T),
     ]
+    if not any(row[-1] for row in rows):  # no empty column: 說明 only when something is missing
+        columns.pop()
+        rows = [row[:-1] for row in rows]
     return _table(figures, "目標達成情形", "推動計畫目標達成情形", columns, rows, cell_kinds)
 
 
