@@ -1,7 +1,13 @@
-"""The worksheet scan: one streamed pass over a sheet's XML that describes the sheet.
+"""The worksheet scan: one pass over a sheet's XML that describes the sheet.
 
 It finds the cells' used bounds, the merged ranges, the cells holding Excel errors, and
 refuses a sheet whose data or declared ranges reach further than a reader can afford.
+
+`SheetScan` streams the part through expat with a Python handler for every element. The rows
+and cells that make up nearly all of a sheet are usually written in one of a few plain forms,
+so `_quick_scan` first tries those forms with compiled patterns and expat alone; it describes
+the sheet only when it is sure `SheetScan` would describe it alike, and otherwise leaves the
+part to `SheetScan`, which gives every refusal.
 """
 
 from __future__ import annotations
@@ -274,7 +280,7 @@ def _parse_range(ref: str) -> tuple[int, int] | None:
     return max(c[0] for c in corners if c), max(c[1] for c in corners if c)
 
 
-# --- the fast path ------------------------------------------------------------------------------
+# --- the quick path -----------------------------------------------------------------------------
 #
 # Nearly all of a template's sheet is <sheetData>: rows of cells written the same few ways by
 # Excel, LibreOffice and openpyxl. `_quick_scan` checks those bytes against a strict grammar
