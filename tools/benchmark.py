@@ -76,9 +76,13 @@ def run(args: list[str], runs: int) -> tuple[list[float], float | None]:
 
 def make_corpus(folder: Path, units: int, staff: int) -> Path:
     """Write `units` valid workbooks of `staff` people into folder/input and a config listing
-    every unit into folder/gmreport.toml (once: an existing corpus is kept); return folder."""
+    every unit into folder/gmreport.toml (the workbooks once: an existing corpus is kept); return folder."""
+    names = [f"第{i:04d}股" for i in range(units)]
+    units_list = ", ".join(f'"{u}"' for u in names)
+    config = f'units = [{units_list}]\ncontact_unit = "{names[0]}"\n'
     done = folder / "done"
     if done.exists() and done.read_text() == f"{units} {staff}":
+        (folder / "gmreport.toml").write_text(config, encoding="utf-8")
         return folder
     import make_samples as samples
 
@@ -88,7 +92,6 @@ def make_corpus(folder: Path, units: int, staff: int) -> Path:
         old.unlink()
     models = folder / "models"
     models.mkdir(exist_ok=True)
-    names = [f"第{i:04d}股" for i in range(units)]
     made: list[tuple[Path, str]] = []
     for unit in samples.UNITS:
         people = [
@@ -111,8 +114,7 @@ def make_corpus(folder: Path, units: int, staff: int) -> Path:
     for i in range(units):
         model = made[i % len(made)]
         _copy_with(model, inputs / model.name.replace(TOKEN, f"{i:04d}"), TOKEN, f"{i:04d}")
-    units_list = ", ".join(f'"{u}"' for u in names)
-    (folder / "gmreport.toml").write_text(f"units = [{units_list}]\n", encoding="utf-8")
+    (folder / "gmreport.toml").write_text(config, encoding="utf-8")
     done.write_text(f"{units} {staff}")
     return folder
 
