@@ -212,7 +212,10 @@ def _person(rows: list[dict[str, Any]], year: Period) -> dict[str, Any]:
     leave = [(r["leave_start"], r["leave_end"] or last) for r in rows if r["leave_start"]]
     service = _union(served)
     service_days = _length(service)
-    order = sorted(range(len(rows)), key=lambda i: served[i])
+    # Rows of a period inside the year; a row dated wholly outside it (a warning) decides
+    # nothing, unless no row is inside.
+    inside = [i for i, (start, end) in enumerate(served) if start <= end] or list(range(len(rows)))
+    order = sorted(inside, key=lambda i: served[i])
     person = dict(rows[max(order, key=lambda i: (served[i][1], served[i][0]))])
     person["unit"] = UNIT_SEPARATOR.join(dict.fromkeys(rows[i]["unit"] for i in order))
     person["service_days"] = service_days

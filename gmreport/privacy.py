@@ -22,13 +22,15 @@ _GENDERS = tuple(GENDER_KEYS.values())
 
 def suppressed_cells(figures: YearFigures, min_cell: int) -> list[str]:
     """The paths of the staff cells to show as 「*」: "training.groups.supervisors.other" (its
-    應訓, 完訓 and 完訓率), or "training.groups.all.rate.other" (the rate alone)."""
+    應訓, 完訓 and 完訓率; "….total" for the row's 合計), or "training.groups.all.rate.other"
+    and "training.groups.all.completed.other" (the agency's count by 性別 stays)."""
     training = figures["training"]
     paths = []
     for key, group in training["groups"].items():
         prefix = f"training.groups.{key}"
-        if key == EVERYONE.key:
-            paths += [f"{prefix}.rate.{g}" for g in _small(group, min_cell)]
+        if key == EVERYONE.key:  # counts by 性別 shown (SPEC §3), not who of them completed
+            small = _small(group, min_cell)
+            paths += [f"{prefix}.{part}.{g}" for g in small for part in ("completed", "rate")]
         else:
             paths += [f"{prefix}.{g}" for g in _row(group, min_cell)]
     for table in ("by_age", "by_supervisor"):
@@ -54,8 +56,9 @@ def _row(completion: Completion, min_cell: int) -> list[str]:
     if len(small) == 1:
         required = _counts(completion)
         others = [g for g in _GENDERS if g not in small and required[g]]
-        if others:
-            small.append(min(others, key=lambda g: required[g]))
+        if not others:  # the row is that one small cell: its 合計 would tell it
+            return [*small, "total"]
+        small.append(min(others, key=lambda g: required[g]))
     return [g for g in _GENDERS if g in small]
 
 
@@ -69,8 +72,8 @@ def as_shown(figures: Figures) -> Figures:
             row = training["groups"][label]
         else:
             row = next(r for r in training[table] if r["label"] == label)
-        if rest[0] == "rate":
-            row["rate"][rest[1]] = SUPPRESSED
+        if rest[0] in ("completed", "rate"):
+            row[rest[0]][rest[1]] = SUPPRESSED
         else:
             for part in ("required", "completed", "rate"):
                 row[part][rest[0]] = SUPPRESSED

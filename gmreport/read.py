@@ -153,11 +153,17 @@ def read_listed(f: Path, locks: Locks) -> RawWorkbook | Problem:
         return e.problem(file=display_name(f))
     lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks.excel), None)
     if lock:
-        workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=lock))
+        workbook.problems.append(
+            problem("open-in-excel", file=workbook.file, detail=display_name(f.with_name(lock)))
+        )
     if f.name in locks.libreoffice:
         prefix, suffix = LIBREOFFICE_LOCK
         workbook.problems.append(
-            problem("open-in-libreoffice", file=workbook.file, detail=prefix + f.name + suffix)
+            problem(
+                "open-in-libreoffice",
+                file=workbook.file,
+                detail=display_name(f.with_name(prefix + f.name + suffix)),
+            )
         )
     return workbook
 
@@ -188,7 +194,7 @@ def read_workbook(path: Path) -> RawWorkbook:
     if INFO_SHEET in by_name:
         _read_info(workbook, grids[by_name[INFO_SHEET]])
     else:
-        workbook.problems.append(problem("no-info-sheet", file=path.name))
+        workbook.problems.append(problem("no-info-sheet", file=workbook.file))
     for sheet in SHEETS:
         if sheet.name in by_name:
             name = by_name[sheet.name]
@@ -200,7 +206,7 @@ def read_workbook(path: Path) -> RawWorkbook:
             workbook.problems.append(
                 problem(
                     "unknown-sheet",
-                    file=path.name,
+                    file=workbook.file,
                     sheet=name,
                     suggestion=f"（是否為「{close[0]}」？）" if close else "",
                 )

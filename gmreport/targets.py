@@ -8,6 +8,7 @@ the table; the report's targets table and findings only read it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -39,6 +40,8 @@ class Rule(Enum):
 MET, MISSED, DONE, NOT_DONE = "達成", "未達成", "已辦理", "未辦理"
 """The verdicts of the 考核 table: a numeric target is 達成 or 未達成; an item the plan asks
 to be done without a number is 已辦理 or 未辦理 (SPEC §3)."""
+NOBODY = "無應訓人員"
+"""The verdict of a group's 完訓率 target when the office has nobody 應訓 in those groups."""
 NOT_IN_PLAN = "非本計畫所定，依通例"
 
 
@@ -281,7 +284,8 @@ def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> 
             (required,) = required
             rates = [r for r in (lookup(figures, p) for p in target.paths) if r is not None]
             actual = min(rates, default=None)
-            met = actual is not None and actual >= required - RATE_TOLERANCE
+            # No one 應訓 in its groups (an office without 職工): nothing to miss.
+            met = actual is None or actual >= required - RATE_TOLERANCE
         case Rule.RANGE:
             low, high = required
             met = low <= actual <= high
@@ -297,7 +301,7 @@ def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> 
             met = actual["total"] > 0 and min(actual["male"], actual["female"]) >= required
             actual = min(actual["male"], actual["female"])
         case Rule.DONE:
-            required, met = None, actual >= 1
+            required = None
     done = target.rule is Rule.DONE or (target.done_when_zero and required == 0)
     if done:
         met = actual >= 1
@@ -309,18 +313,26 @@ def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> 
         "required": required,
         "actual": actual,
         "met": bool(met),
-        "verdict": (DONE if met else NOT_DONE) if done else (MET if met else MISSED),
+        "verdict": _verdict(target, actual, met, done),
     }
     if missing is not None:
         result["missing"] = missing
     return result
 
 
+def _verdict(target: Target, actual: Any, met: bool, done: bool) -> str:
+    if done:
+        return DONE if met else NOT_DONE
+    if target.rule is Rule.RATES_AT_LEAST and actual is None:
+        return NOBODY
+    return MET if met else MISSED
+
+
 def lead_unit(target: Target, config: Config) -> str:
     """The target's 主辦單位: its work item's in the config, or the part of it (the plan's
     性別意識培力 has 人事室 for 公務人員 and 秘書室 for 職工)."""
     units = config.lead_units.get(target.work_item, "")
-    parts = [u for u in units.split("、") if u]
+    parts = [u for u in re.split(r"、(?![^（(]*[）)])", units) if u]  # not inside （協辦：…）
     if target.lead_part is not None and len(parts) > target.lead_part:
         return parts[target.lead_part]
     return units

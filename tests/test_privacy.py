@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import openpyxl
 import pytest
 from docx import Document
@@ -83,3 +85,15 @@ def test_min_cell_one_suppresses_nothing(built) -> None:
     assert suppressed_cells(figures, 3) == figures["suppressed"]
     shown = as_shown({**figures, "suppressed": []})
     assert shown["training"]["groups"]["civil_servants"]["required"]["other"] == 1
+
+
+def test_a_row_of_one_small_cell_hides_its_total_too(built) -> None:
+    figures = copy.deepcopy(built[0].figures)
+    supervisors = figures["training"]["groups"]["supervisors"]
+    supervisors["required"] = {"male": 0, "female": 2, "other": 0, "total": 2}
+    supervisors["completed"] = {"male": 0, "female": 1, "other": 0, "total": 1}
+    paths = suppressed_cells(figures, 3)
+    assert {"training.groups.supervisors.female", "training.groups.supervisors.total"} <= set(paths)
+    shown = as_shown({**figures, "suppressed": paths})["training"]["groups"]["supervisors"]
+    assert shown["required"]["total"] == shown["completed"]["total"] == SUPPRESSED
+    assert shown["rate"]["total"] == SUPPRESSED

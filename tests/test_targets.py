@@ -124,7 +124,7 @@ def _measures(figures: dict, *items: str) -> dict:
         ((1.0, 1.0, 1.0), True, 1.0),
         ((1.0, 0.9, 1.0), False, 0.9),
         ((0.95, None, 1.0), False, 0.95),  # a group with nobody 應訓 does not count
-        ((None, None, None), False, None),
+        ((None, None, None), True, None),  # nobody 應訓 in these groups: 無應訓人員
     ],
 )
 def test_civil_servants_target_needs_each_of_its_groups(figures, rates, met, actual) -> None:
@@ -171,3 +171,20 @@ def test_indicators_reviewed_counts_new_and_revised(figures) -> None:
 
 def test_gender_balance_says_the_plan_does_not_state_it(figures) -> None:
     assert judged(figures, "gender_balance")["label"].endswith("（非本計畫所定，依通例）")
+
+
+def test_a_group_without_anyone_to_train_is_not_a_miss(figures) -> None:
+    figures["training"]["groups"]["other_staff"]["rate"]["total"] = None
+    result = judged(figures, "training_other_staff")
+    assert (result["met"], result["verdict"]) == (True, "無應訓人員")
+
+
+def test_a_lead_unit_with_helpers_in_brackets_is_not_split_there(figures) -> None:
+    config = config_from_dict(
+        {"lead_units": {"性別意識培力": "人事室（協辦：秘書室、會計室）、秘書室"}}
+    )
+    assert (
+        judged(figures, "training_civil_servants", config)["lead_unit"]
+        == "人事室（協辦：秘書室、會計室）"
+    )
+    assert judged(figures, "training_other_staff", config)["lead_unit"] == "秘書室"

@@ -1274,7 +1274,7 @@ def _targets(b: Builder) -> None:
     _keep_together(table)
     status = row.cells[-1].paragraphs[0]._p
     for xml in (
-        _run("{% if t.verdict in ['達成', '已辦理'] %}{{ t.verdict }}{% else %}"),
+        _run("{% if t.verdict not in ['未達成', '未辦理'] %}{{ t.verdict }}{% else %}"),
         _run("{{ t.verdict }}", style="Missed"),
         _run("{% endif %}"),
     ):

@@ -12,7 +12,7 @@ from typing import Any, TypedDict
 from ..figures import Figures, GenderRates, Genders, TargetResult
 from ..format import NONE, goal_percent, number, percent
 from ..schema import EVERYONE, WORK_ITEMS
-from ..targets import DONE, NOT_DONE, RATE_TOLERANCE, TARGETS_BY_ID, Rule, Target
+from ..targets import DONE, MET, MISSED, NOT_DONE, RATE_TOLERANCE, TARGETS_BY_ID, Rule, Target
 
 
 class TargetRow(TypedDict):
@@ -84,7 +84,7 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
         "required": required,
         "actual": actual,
         "met": result["met"],
-        "verdict": result.get("verdict", "達成" if result["met"] else "未達成"),
+        "verdict": result.get("verdict", MET if result["met"] else MISSED),
     }
 
 
@@ -153,8 +153,9 @@ def _short_groups(target: Target, figures: Figures) -> list[str]:
     clauses = []
     for key in keys:
         g = training["groups"].get(key)
-        if g is None or g["rate"]["total"] is None or g["rate"]["total"] >= goal - RATE_TOLERANCE:
-            continue
+        rate = g["rate"]["total"] if g is not None else None
+        if not isinstance(rate, int | float) or rate >= goal - RATE_TOLERANCE:
+            continue  # nobody 應訓, met, or too few people to say (「*」)
         short = g["required"]["total"] - g["completed"]["total"]
         clauses.append(
             f"{g['label']}完訓率 {percent(g['rate']['total'])}"

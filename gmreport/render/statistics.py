@@ -270,7 +270,7 @@ def _training_people(figures: Figures) -> Table:
     days = number(training["min_service_days"])
     not_required = training["not_required"]
     rows: list[tuple[Any, ...]] = [
-        ("人員名冊人數", training["people"]["roster"]),
+        ("在職人數（年度內曾在職）", training["people"]["roster"]),
         ("應訓人數", training["people"]["required"]),
         (f"未列入應訓：本年度在職未滿 {days} 日", not_required["short_service"]),
         (f"未列入應訓：留職停薪致在職未滿 {days} 日", not_required["on_leave"]),
