@@ -153,7 +153,9 @@ def _short_groups(target: Target, figures: Figures) -> list[str]:
     clauses = []
     for key in keys:
         g = training["groups"].get(key)
-        rate = g["rate"]["total"] if g is not None else None
+        if g is None:
+            continue
+        rate = g["rate"]["total"]
         if not isinstance(rate, int | float) or rate >= goal - RATE_TOLERANCE:
             continue  # nobody 應訓, met, or too few people to say (「*」)
         short = g["required"]["total"] - g["completed"]["total"]
