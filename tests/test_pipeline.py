@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -467,3 +468,17 @@ def test_templates_of_an_unknown_format_are_refused_before_writing(tmp_path):
     with pytest.raises(UsageError, match="xlsx 或 ods"):
         templates(Config(), tmp_path / "範本", 114, file_format="odt")
     assert not (tmp_path / "範本").exists()
+
+
+def test_a_big5_file_name_is_named_in_every_problem_and_output(tmp_path, make_workbook, valid_rows):
+    def extra_sheet(wb):
+        wb.create_sheet("舊資料")["A1"] = "去年的名冊"
+
+    inbox = tmp_path / "in"
+    path = make_workbook(valid_rows, folder=inbox, edit=extra_sheet)
+    os.rename(path, os.fsencode(inbox) + b"/" + "測試.xlsx".encode("cp950"))
+    (inbox / "~$測試.xlsx").write_bytes(b"lock")  # a lock beside it, named as Windows would
+    outcome = build(inbox, tmp_path / "out", Config(), draft=True)
+    assert {p.file for p in outcome.problems} == {"測試.xlsx"}
+    assert {p.code for p in outcome.problems} >= {"unknown-sheet"}
+    assert (tmp_path / "out" / "113年度填報檢核結果.xlsx").is_file()
