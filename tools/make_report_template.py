@@ -1256,7 +1256,12 @@ def _targets(b: Builder) -> None:
     cols = [
         Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
         Col("主辦單位", 2.0, "{{ t.lead_unit }}"),
-        Col("目標", 4.6, "{{ t.label }}", left=True),
+        Col(
+            "目標",
+            4.6,
+            "{{ t.label }}{% if t.source %}（依據：{{ t.source }}）{% endif %}",
+            left=True,
+        ),
         Col("目標值", 2.4, "{{ t.required }}"),
         Col("實際值", 2.6, "{{ t.actual }}"),
         Col("達成情形", 1.8, ""),
@@ -1280,7 +1285,7 @@ def _targets(b: Builder) -> None:
     ):
         status.append(parse_xml(f"<w:p {NS}>{xml}</w:p>")[0])
     b.p(
-        "註：目標依本計畫肆、推動內容及伍、考核訂定，完訓率目標值依市府所訂每年每人訓練目標；"
+        "註：各目標之依據為本計畫條次；完訓率目標值依市府所訂每年每人訓練目標；"
         "註明「非本計畫所定」者為通例，供參考。",
         "TableNote",
     )

@@ -12,7 +12,17 @@ from typing import Any, TypedDict
 from ..figures import Figures, GenderRates, Genders, TargetResult
 from ..format import NONE, goal_percent, number, percent
 from ..schema import EVERYONE, WORK_ITEMS
-from ..targets import DONE, MET, MISSED, NOT_DONE, RATE_TOLERANCE, TARGETS_BY_ID, Rule, Target
+from ..targets import (
+    DONE,
+    MET,
+    MISSED,
+    NOT_DONE,
+    NOT_IN_PLAN,
+    RATE_TOLERANCE,
+    TARGETS_BY_ID,
+    Rule,
+    Target,
+)
 
 
 class TargetRow(TypedDict):
@@ -22,6 +32,7 @@ class TargetRow(TypedDict):
     work_item: str  # the work item's name on its first row, "" on the rows after it
     lead_unit: str
     label: str
+    source: str  # where the plan states it (「本計畫肆、一、(一)2」), "" for a common rule
     required: str
     actual: str
     met: bool
@@ -81,6 +92,7 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
         "work_item": result.get("work_item", target.work_item),
         "lead_unit": result.get("lead_unit", ""),
         "label": result["label"],
+        "source": "" if target.source == NOT_IN_PLAN else target.source,
         "required": required,
         "actual": actual,
         "met": result["met"],
