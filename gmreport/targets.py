@@ -82,6 +82,14 @@ class Target:
         """The judged figures' paths (several for RATES_AT_LEAST, separated by commas)."""
         return tuple(self.actual.split(","))
 
+    @property
+    def training_groups(self) -> tuple[str, ...]:
+        """The keys of the training groups whose rates the target judges."""
+        prefix = "training.groups."
+        return tuple(
+            p.removeprefix(prefix).split(".")[0] for p in self.paths if p.startswith(prefix)
+        )
+
 
 MEETINGS, TRAINING, GIA, STATISTICS, CEDAW = (
     WORK_ITEMS_BY_KEY[k].name

@@ -7,6 +7,7 @@ the wording can be tested without rendering.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypedDict
 
 from ..figures import Figures, GenderRates, Genders, TargetResult
@@ -100,14 +101,18 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
     }
 
 
+_WORK_ITEM_ORDER = {name: i for i, name in enumerate(WORK_ITEMS)}
+
+
+def _plan_order(target: Mapping[str, Any]) -> int:
+    """Where a target (or its row) stands among the plan's work items; unknown ones last."""
+    return _WORK_ITEM_ORDER.get(target.get("work_item", ""), len(_WORK_ITEM_ORDER))
+
+
 def target_rows(figures: Figures) -> list[TargetRow]:
     """The 考核 table of 參、目標達成情形: by work item in the plan's order, each named on its
     first row."""
-    order = {name: i for i, name in enumerate(WORK_ITEMS)}
-    rows = sorted(
-        (target_row(t, figures) for t in figures["targets"]),
-        key=lambda r: order.get(r["work_item"], len(order)),
-    )
+    rows = sorted((target_row(t, figures) for t in figures["targets"]), key=_plan_order)
     items = [r["work_item"] for r in rows]
     for row, before in zip(rows[1:], items, strict=False):
         if row["work_item"] == before:
@@ -118,8 +123,11 @@ def target_rows(figures: Figures) -> list[TargetRow]:
 def _group_rates(target: Target, figures: Figures) -> list[tuple[str, float | None]]:
     """Each training group a rates target judges: its label and 完訓率 (None: nobody 應訓)."""
     groups = figures["training"]["groups"]
-    keys = [path.split(".")[2] for path in target.paths]
-    return [(groups[k]["label"], groups[k]["rate"]["total"]) for k in keys if k in groups]
+    return [
+        (groups[k]["label"], groups[k]["rate"]["total"])
+        for k in target.training_groups
+        if k in groups
+    ]
 
 
 def _gender_rates(rate: GenderRates, required: Genders) -> str:
@@ -161,9 +169,8 @@ def _short_groups(target: Target, figures: Figures) -> list[str]:
     """Each training group of a rates target short of the completion target, as a clause."""
     training = figures["training"]
     goal = training["completion_rate_target"]
-    keys = [path.split(".")[2] for path in target.paths]
     clauses = []
-    for key in keys:
+    for key in target.training_groups:
         g = training["groups"].get(key)
         if g is None:
             continue
@@ -209,10 +216,7 @@ def findings(figures: Figures) -> list[str]:
     """The report's 檢討 points, in the plan's order of work items: every target missed or
     item not done, then every target met with no margin left, each naming its 主辦單位; then
     units that did not submit, or sent a blank workbook, and rows left out of the statistics."""
-    order = {name: i for i, name in enumerate(WORK_ITEMS)}
-    targets = sorted(
-        figures["targets"], key=lambda t: order.get(t.get("work_item", ""), len(order))
-    )
+    targets = sorted(figures["targets"], key=_plan_order)
     out = [_by_lead_unit(missed(t, figures), t) for t in targets if not t["met"]]
     out += [_by_lead_unit(s, t) for t in targets if t["met"] and (s := at_risk(t, figures))]
     missing, empty = figures["units"]["missing"], figures["units"]["empty"]
