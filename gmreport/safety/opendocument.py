@@ -36,7 +36,7 @@ import zipfile
 
 from .limits import EXCEL_COLS, EXCEL_ROWS, MAX_DEPTH, MAX_MERGED, MAX_SHEET_CELLS, MAX_TEXT_CHARS
 from .refused import Refused
-from .worksheet import SheetInfo, column_letters
+from .worksheet import SheetInfo, column_letters, widen_used
 from .xmlparts import XML_SUFFIXES, Budget, XmlPart, attribute, parse_small
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -366,15 +366,10 @@ class ContentScan:
 
     def _used(self, row: int, col: int) -> None:
         """Widen the used range to (row, col), the last cell of a run with a value."""
-        max_row, max_col = self.max_row, self.max_col
-        if row <= max_row and col <= max_col:
-            return
-        self.max_row = max_row = max(max_row, row)
-        self.max_col = max_col = max(max_col, col)
-        if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
-            inside = row <= EXCEL_ROWS and col <= EXCEL_COLS
-            where = f"{column_letters(col)}{row}" if inside else "工作表範圍之外"
-            raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", self.sheet or "")
+        if row > self.max_row or col > self.max_col:
+            self.max_row, self.max_col = widen_used(
+                (self.max_row, self.max_col), row, col, self.sheet or "", "工作表範圍之外"
+            )
 
     def _merge(self, first: int, reps: int, rows: int, cols: int) -> None:
         """Note the merges of a run of cells that each span rows × cols."""

@@ -224,15 +224,10 @@ class SheetScan:
             anchor = self.anchor
             cell_row = self.row
             cell_col = (self._position(anchor)[1] if anchor else 0) + self.since
-        max_row, max_col = self.max_row, self.max_col
-        if cell_row <= max_row and cell_col <= max_col:
-            return
-        self.max_row = max_row = max(max_row, cell_row)
-        self.max_col = max_col = max(max_col, cell_col)
-        if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
-            inside = cell_row <= EXCEL_ROWS and cell_col <= EXCEL_COLS
-            where = f"{column_letters(cell_col)}{cell_row}" if inside else "Excel 工作表範圍之外"
-            raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", self.sheet)
+        if cell_row > self.max_row or cell_col > self.max_col:
+            self.max_row, self.max_col = widen_used(
+                (self.max_row, self.max_col), cell_row, cell_col, self.sheet, "Excel 工作表範圍之外"
+            )
 
     def _claim(self, ref: str, what: str) -> tuple[int, int] | None:
         """The bottom-right corner of a declared range; refuse a range too big to read."""
@@ -251,6 +246,20 @@ def _column_number(letters: str) -> int:
     for ch in letters.upper():
         n = n * 26 + ord(ch) - 64
     return n
+
+
+def widen_used(
+    bounds: tuple[int, int], row: int, col: int, sheet: str, outside: str
+) -> tuple[int, int]:
+    """The used bounds (last row, last column) widened to a cell holding a value; refuse a
+    sheet whose data would reach past what a reader can afford. `outside` names where a cell
+    beyond the sheet's own limits is, in the refusal."""
+    max_row, max_col = max(bounds[0], row), max(bounds[1], col)
+    if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
+        inside = row <= EXCEL_ROWS and col <= EXCEL_COLS
+        where = f"{column_letters(col)}{row}" if inside else outside
+        raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", sheet)
+    return max_row, max_col
 
 
 def column_letters(n: int) -> str:
