@@ -17,7 +17,7 @@ import contextlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,9 @@ def _color(color: Color | None) -> str | None:
     ):
         return None
     raise _unsupported(f"colour {color!r}")
+
+
+_STYLE_PREFIXES = {"table": "ta", "table-column": "co", "table-row": "ro"}
 
 
 def _every_script(prop: str, value: str) -> dict[str, str | None]:
@@ -413,23 +416,31 @@ class _Writer:
 
     # Styles, each declared once and named in the order first met
 
+    def _automatic_style(
+        self,
+        styles: dict[Any, str],
+        key: Any,
+        family: str,
+        properties: Callable[[], Element],
+        extra: dict[str, str | None] | None = None,
+    ) -> str:
+        """The name of the automatic style of `family` for `key`: declared the first time
+        it is met, named by the family's prefix and the order met (ta1, co2, ro3)."""
+        if key not in styles:
+            styles[key] = name = f"{_STYLE_PREFIXES[family]}{len(styles) + 1}"
+            attrs = {"style:name": name, "style:family": family, **(extra or {})}
+            self.doc.automaticstyles.addElement(_el("style:style", attrs, properties()))
+        return styles[key]
+
     def _table_style(self, ws: Worksheet) -> str:
         key = (self._master_page(ws), ws.sheet_state == "visible")
-        if key not in self.table_styles:
-            name = f"ta{len(self.table_styles) + 1}"
-            self.table_styles[key] = name
-            self.doc.automaticstyles.addElement(
-                _el(
-                    "style:style",
-                    {
-                        "style:name": name,
-                        "style:family": "table",
-                        "style:master-page-name": key[0],
-                    },
-                    _el("style:table-properties", {"table:display": str(key[1]).lower()}),
-                )
-            )
-        return self.table_styles[key]
+        return self._automatic_style(
+            self.table_styles,
+            key,
+            "table",
+            lambda: _el("style:table-properties", {"table:display": str(key[1]).lower()}),
+            {"style:master-page-name": key[0]},
+        )
 
     def _master_page(self, ws: Worksheet) -> str:
         setup, margins = ws.page_setup, ws.page_margins
@@ -490,17 +501,12 @@ class _Writer:
                     raise _unsupported("a hidden column")
                 width = dim.width or width
         inches = f"{width * _POINTS_PER_WIDTH_UNIT / 72:.4f}in"
-        if inches not in self.column_styles:
-            name = f"co{len(self.column_styles) + 1}"
-            self.column_styles[inches] = name
-            self.doc.automaticstyles.addElement(
-                _el(
-                    "style:style",
-                    {"style:name": name, "style:family": "table-column"},
-                    _el("style:table-column-properties", {"style:column-width": inches}),
-                )
-            )
-        return self.column_styles[inches]
+        return self._automatic_style(
+            self.column_styles,
+            inches,
+            "table-column",
+            lambda: _el("style:table-column-properties", {"style:column-width": inches}),
+        )
 
     def _row_style(self, ws: Worksheet, row: int) -> str | None:
         dim = ws.row_dimensions.get(row)
@@ -511,20 +517,15 @@ class _Writer:
         if dim.height is None:
             return None
         height = _length(dim.height)
-        if height not in self.row_styles:
-            name = f"ro{len(self.row_styles) + 1}"
-            self.row_styles[height] = name
-            self.doc.automaticstyles.addElement(
-                _el(
-                    "style:style",
-                    {"style:name": name, "style:family": "table-row"},
-                    _el(
-                        "style:table-row-properties",
-                        {"style:row-height": height, "style:use-optimal-row-height": "false"},
-                    ),
-                )
-            )
-        return self.row_styles[height]
+        return self._automatic_style(
+            self.row_styles,
+            height,
+            "table-row",
+            lambda: _el(
+                "style:table-row-properties",
+                {"style:row-height": height, "style:use-optimal-row-height": "false"},
+            ),
+        )
 
     def _cell_style(self, cell: Cell | MergedCell | None) -> str | None:
         if cell is None or not cell.has_style:
