@@ -1,4 +1,4 @@
-"""The command line: `gmreport templates | check | build`. The only module that prints or exits."""
+"""The command line: `gmreport templates | check | build | rollup`. The only module that prints or exits."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="gmreport",
         description="性別主流化推動計畫年度執行成果報告產製工具。",
         epilog="範例：\n  gmreport build\n  gmreport check 113年度_民政課.xlsx\n"
-        "各指令的說明：gmreport build --help（check、templates 亦同）",
+        "各指令的說明：gmreport build --help（check、templates、rollup 亦同）",
     )
     parser.add_argument(
         "--version", action="version", version=f"gmreport {__version__}", help="顯示版本"
@@ -237,6 +237,32 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
     _config_option(build)
     build.set_defaults(run=_build)
+
+    rollup = commands.add_parser(
+        "rollup",
+        help="市府彙整：比較各機關的年度統計數據",
+        description="讀取各機關的「年度統計數據.json」（檔案或資料夾，含子資料夾），逐一依格式"
+        "（JSON Schema）檢核，產出各機關執行成果彙整活頁簿與 Word 彙整報告。\n"
+        "格式不符的檔案列出原因、不納入彙整；有這類檔案時結束代碼為 1。",
+        epilog="範例：\n  gmreport rollup 各機關提報 --output 113年度彙整\n"
+        "  gmreport rollup 各機關提報 --year 113 --agencies 機關清單.txt",
+    )
+    rollup.add_argument(
+        "paths", nargs="+", type=Path, metavar="路徑", help="統計數據檔（.json）或資料夾"
+    )
+    rollup.add_argument(
+        "--year", type=_roc_year, metavar="年度", help="民國年度（預設為檔案中最新的年度）"
+    )
+    rollup.add_argument(
+        "--output", type=Path, metavar="資料夾", help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）"
+    )
+    rollup.add_argument(
+        "--agencies",
+        type=Path,
+        metavar="機關清單",
+        help="應提報機關清單：文字檔（每行一個機關，UTF-8）或 Excel 檔（第一欄），用以列出未提報機關",
+    )
+    rollup.set_defaults(run=_rollup)
     return parser
 
 
@@ -342,6 +368,34 @@ def _build(args: argparse.Namespace) -> int:
             + ("。" if args.draft else "；若需先看報告，可加上 --draft。"),
             sys.stderr,
         )
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def _rollup(args: argparse.Namespace) -> int:
+    from .pipeline import rollup
+
+    outcome = rollup(
+        args.paths,
+        _output(args.output, DEFAULT_OUTPUT, "--output"),
+        year=args.year,
+        agencies=args.agencies,
+    )
+    gathered = outcome.rollup
+    for f in gathered.left_out:
+        _echo(f"未納入：{f.file}：{f.reason}", sys.stderr if f.code != "duplicate" else None)
+    for f in gathered.set_aside:
+        _echo(f"擱置：{f.file}：{f.reason}")
+    _echo(f"{gathered.year} 年度：彙整 {len(gathered.submissions)} 個機關的統計數據。")
+    if gathered.expected:
+        _echo(f"未提報機關：{'、'.join(gathered.missing) or '無'}。")
+    for note in outcome.notes:
+        _echo(f"注意：{note}")
+    _echo("已寫入：")
+    for path in outcome.written:
+        _echo(f"  {path}")
+    if gathered.has_bad_files:
+        _echo("有統計數據檔格式不符，未納入彙整（原因如上）；請相關機關重新提報。", sys.stderr)
         return EXIT_INPUT
     return EXIT_OK
 

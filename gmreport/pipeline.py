@@ -1,4 +1,4 @@
-"""The commands as plain functions over the stages: `templates`, `check` and `build`.
+"""The commands as plain functions over the stages: `templates`, `check`, `build` and `rollup`.
 
 read → validate → aggregate → render. The CLI is a thin layer over these.
 """
@@ -40,6 +40,7 @@ from .validate import (
 
 if TYPE_CHECKING:
     from .aggregate import Shortfall
+    from .rollup import Rollup
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS_NAME = "{year}年度性別主流化統計總表.xlsx"
@@ -386,3 +387,37 @@ def _write(
             outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
         else:
             outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
+
+
+@dataclass
+class RollupOutcome:
+    """What a roll-up gathered and wrote."""
+
+    rollup: Rollup
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def rollup(
+    paths: list[Path],
+    output_dir: Path,
+    *,
+    year: int | None = None,
+    agencies: Path | None = None,
+) -> RollupOutcome:
+    """The city's view: many agencies' figures files into the 彙整 workbook and Word report."""
+    from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
+    from .render.rollup_workbook import ROLLUP_WORKBOOK_NAME, write_rollup_workbook
+    from .rollup import read_agency_list, roll_up
+
+    _check_output(output_dir, "--output")
+    expected = read_agency_list(agencies) if agencies is not None else None
+    gathered = roll_up(paths, year=year, expected=expected)
+    outcome = RollupOutcome(gathered)
+    workbook = output_dir / ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
+    write_rollup_workbook(gathered, workbook)
+    outcome.written.append(workbook)
+    report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
+    outcome.notes += render_rollup_report(gathered, report)
+    outcome.written.append(report)
+    return outcome

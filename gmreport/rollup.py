@@ -1,0 +1,618 @@
+"""The city's view (SPEC §5 rollup): many agencies' `{Y}年度統計數據.json` into one year's
+comparison, each file checked against the published JSON Schema (`figures.schema.json`).
+
+A file that cannot be used is never dropped silently: it is listed with the reason. What a
+file holds is data, never trusted: its strings lose control characters before they reach
+a workbook or the Word report, and the renderers write every text as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+
+from .figures import SCHEMA_ID
+from .problems import GmreportError, UsageError, os_reason
+from .schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
+from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS
+
+SCHEMA_FILE = "figures.schema.json"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""A figures file is tens of kilobytes; one past this is not read (it could only exhaust memory)."""
+MAX_NESTING = 64
+GENDER_FIELDS = (*GENDER_KEYS.values(), "total")
+
+TARGET_NAMES = {
+    "meetings_per_year": "召開性平執行小組會議",
+    "members_range": "小組組員人數",
+    "convener": "置召集人",
+    "ex_officio": "當然成員",
+    "gender_balance": "組員任一性別不少於三分之一",
+    "training_completion": "全機關性別意識培力完訓率",
+    "training_civil_servants": "公務人員、主管人員及性別業務承辦人完訓率",
+    "training_other_staff": "職工及自僱非公務人員完訓率",
+    "gia_done": "辦理性別影響評估",
+    "indicators_reviewed": "檢討性別統計指標",
+    "budget_reviewed": "檢視性別預算",
+    "cedaw_sessions": "CEDAW 宣導場次",
+    "other_measures": "其他性別平等措施",
+}
+"""Each target of the plan as the city names it: agencies' required values may differ."""
+TARGET_ORDER = {t.id: i for i, t in enumerate(TARGETS)}
+
+
+# --- Reading and checking the files -------------------------------------------------------
+
+
+@cache
+def figures_schema() -> dict[str, Any]:
+    """The JSON Schema of `gmreport.figures/1` that ships in the package."""
+    text = (resources.files("gmreport") / SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(figures_schema())
+
+
+def schema_problem(data: Any) -> str | None:
+    """Why `data` is not a valid figures document, in Chinese naming the key; None if it is."""
+    error = best_match(_validator().iter_errors(data))
+    return None if error is None else _explain(error)
+
+
+_TYPES = {
+    "integer": "整數",
+    "number": "數字",
+    "string": "文字",
+    "object": "物件（{…}）",
+    "array": "陣列（[…]）",
+    "boolean": "true 或 false",
+    "null": "null",
+}
+
+
+def _explain(error: ValidationError) -> str:
+    where = ".".join(str(p) for p in error.absolute_path)
+    shown = f"「{where}」" if where else "檔案內容"
+    value = _brief(error.instance)
+    expected = error.validator_value
+    match error.validator:
+        case "required":
+            missing = next(k for k in expected if k not in error.instance)
+            return f"缺少「{f'{where}.' if where else ''}{missing}」"
+        case "type":
+            kinds = [expected] if isinstance(expected, str) else expected
+            return f"{shown}應為{'或'.join(_TYPES.get(k, k) for k in kinds)}，目前是 {value}"
+        case "minimum":
+            return f"{shown}不可小於 {expected}，目前是 {value}"
+        case "maximum":
+            return f"{shown}不可大於 {expected}，目前是 {value}"
+        case "const":
+            return f"{shown}應為「{expected}」，目前是 {value}"
+        case "minLength":
+            return f"{shown}不可空白"
+        case "maxLength":
+            return f"{shown}過長（超過 {expected} 字）"
+        case "pattern":
+            return f"{shown}的鍵 {value} 不是民國年度"
+        case False | None:
+            return f"{shown}不應出現"
+    return f"{shown}不符合格式"
+
+
+def _brief(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One agency-year's figures as read from its file."""
+
+    file: str
+    figures: dict[str, Any]
+    mtime: float
+
+    @property
+    def agency(self) -> str:
+        agency: str = self.figures["agency"]
+        return agency
+
+    @property
+    def year(self) -> int:
+        year: int = self.figures["year"]
+        return year
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A file not in the roll-up, and why; `code` is stable for tests and tools."""
+
+    file: str
+    code: str  # unreadable | too-large | not-json | other-schema | invalid | duplicate | other-year
+    reason: str
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """The figures files among `paths`: a file as given, a folder's *.json files at any depth."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.json") if p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"找不到「{path}」，請確認統計數據檔或資料夾的路徑。")
+    return list(dict.fromkeys(found))
+
+
+def load(path: Path) -> Submission | LeftOut:
+    """Read one figures file; what cannot be used comes back as a LeftOut with the reason."""
+    name = str(path)
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            return LeftOut(
+                name,
+                "too-large",
+                f"檔案過大（{stat.st_size / 1024 / 1024:.1f} MB），不是統計數據檔，未讀取",
+            )
+        raw = path.read_bytes()
+    except OSError as e:
+        return LeftOut(name, "unreadable", f"無法讀取檔案（{os_reason(e)}）")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
+        _check_depth(data)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return LeftOut(name, "not-json", "不是 JSON 格式的統計數據檔（無法解析）")
+    if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
+        return LeftOut(
+            name,
+            "other-schema",
+            f"格式版本為 {_brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
+        )
+    problem = schema_problem(data)
+    if problem is not None:
+        return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
+    return Submission(name, clean(data), stat.st_mtime)
+
+
+def _no_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a number")
+
+
+def _check_depth(value: Any, depth: int = 0) -> None:
+    if depth > MAX_NESTING:
+        raise ValueError("nested too deeply")
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_depth(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check_depth(v, depth + 1)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """A string from a file as it may be shown: no control or direction characters, trimmed."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+
+
+def clean(value: Any) -> Any:
+    """`value` with every string (keys included) through `clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
+# --- The roll-up --------------------------------------------------------------------------
+
+
+@dataclass
+class Rollup:
+    """One year of many agencies: what was used, what was not and who sent nothing."""
+
+    year: int
+    submissions: list[Submission]  # one per agency, in the expected list's order, then by name
+    left_out: list[LeftOut]  # files not used, with why (duplicates included)
+    set_aside: list[LeftOut]  # valid files of another year
+    expected: list[str] = field(default_factory=list)  # the agencies expected to report
+    missing: list[str] = field(default_factory=list)  # expected, and no file of the year
+    unexpected: list[str] = field(default_factory=list)  # reported, and not on the list
+
+    @property
+    def agencies(self) -> list[str]:
+        return [s.agency for s in self.submissions]
+
+    @property
+    def has_bad_files(self) -> bool:
+        """Files that are not valid figures: the input data the city office must chase."""
+        return any(f.code not in ("duplicate", "other-year") for f in self.left_out)
+
+
+def roll_up(
+    paths: list[Path],
+    *,
+    year: int | None = None,
+    expected: list[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Rollup:
+    """Read every figures file among `paths` and gather the agencies of `year` (default: the
+    latest year among the valid files). `expected` is the list of agencies that should report."""
+    files = find_files(paths)
+    if not files:
+        raise UsageError(
+            f"在「{'、'.join(map(str, paths))}」中找不到任何統計數據檔（*.json）。"
+            "請指定各機關「年度統計數據.json」所在的檔案或資料夾。"
+        )
+    loaded: list[Submission] = []
+    left_out: list[LeftOut] = []
+    for path in files:
+        result = load(path)
+        if isinstance(result, Submission):
+            loaded.append(result)
+        else:
+            left_out.append(result)
+    if progress is not None:
+        progress(len(files))
+    years = sorted({s.year for s in loaded})
+    if not years:
+        reasons = "".join(f"\n  {f.file}：{f.reason}" for f in left_out)
+        raise GmreportError(f"沒有可彙整的統計數據檔：{reasons}")
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise UsageError(
+            f"找不到 {year} 年度的統計數據檔（找到的年度：{'、'.join(map(str, years))}），"
+            f"請改以 --year {years[-1]} 執行，或確認檔案。"
+        )
+    set_aside = [
+        LeftOut(s.file, "other-year", f"年度為 {s.year} 年，非本次彙整之 {year} 年度")
+        for s in loaded
+        if s.year != year
+    ]
+    chosen: dict[str, Submission] = {}
+    for s in sorted((s for s in loaded if s.year == year), key=lambda s: s.mtime, reverse=True):
+        kept = chosen.setdefault(s.agency, s)
+        if kept is not s:
+            left_out.append(
+                LeftOut(
+                    s.file,
+                    "duplicate",
+                    f"與「{kept.file}」同為{s.agency} {year} 年度之統計數據，採用較新之「{kept.file}」",
+                )
+            )
+    expected = list(dict.fromkeys(clean_text(a) for a in expected or [] if clean_text(a)))
+    order = {name: i for i, name in enumerate(expected)}
+    submissions = sorted(chosen.values(), key=lambda s: (order.get(s.agency, len(order)), s.agency))
+    return Rollup(
+        year,
+        submissions,
+        left_out,
+        set_aside,
+        expected,
+        missing=[a for a in expected if a not in chosen],
+        unexpected=[s.agency for s in submissions if expected and s.agency not in order],
+    )
+
+
+def read_agency_list(path: Path) -> list[str]:
+    """The expected agencies: a .txt file (UTF-8, one name a line) or an .xlsx file's first
+    column; blank lines and a 「機關名稱」 header are skipped."""
+    if not path.is_file():
+        raise UsageError(f"找不到機關清單「{path}」，請確認 --agencies 的路徑。")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".xlsx":
+            names = _xlsx_first_column(path)
+        elif suffix in (".txt", ".csv", ""):
+            names = path.read_text(encoding="utf-8-sig").splitlines()
+            names = [n.split(",")[0] for n in names] if suffix == ".csv" else names
+        else:
+            raise UsageError(
+                f"機關清單「{path.name}」須為文字檔（.txt，每行一個機關）或 Excel 檔（.xlsx，第一欄）。"
+            )
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"機關清單「{path.name}」不是 UTF-8 編碼，請以記事本開啟後另存為 UTF-8。"
+        ) from None
+    except OSError as e:
+        raise UsageError(f"無法讀取機關清單「{path}」（{os_reason(e)}）。") from None
+    cleaned = [clean_text(str(n)) for n in names]
+    return [n for n in cleaned if n and n not in ("機關名稱", "機關")]
+
+
+def _xlsx_first_column(path: Path) -> list[Any]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:
+        raise UsageError(
+            f"無法開啟機關清單「{path.name}」：檔案不是 Excel 活頁簿（.xlsx）或已損毀。"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            row[0] for row in sheet.iter_rows(max_col=1, values_only=True) if row[0] is not None
+        ]
+    finally:
+        workbook.close()
+
+
+# --- Figures of the city ------------------------------------------------------------------
+
+
+def dig(figures: Any, path: str) -> Any:
+    """The value at the dotted `path`, or None where a key is missing (history is loose)."""
+    value = figures
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def number_at(figures: Any, path: str) -> float | None:
+    value = dig(figures, path)
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def is_suppressed(figures: dict[str, Any], group: str, part: str, gender: str) -> bool:
+    """Whether the agency's report showed its training cell (group, part, gender) as 「*」."""
+    hidden = set(figures.get("suppressed", []))
+    prefix = f"training.groups.{group}"
+    return f"{prefix}.{gender}" in hidden or (
+        part != "required" and f"{prefix}.{part}.{gender}" in hidden
+    )
+
+
+def rate(part: float | None, whole: float | None) -> float | None:
+    return part / whole if part is not None and whole else None
+
+
+def target_name(target_id: str, label: str) -> str:
+    return TARGET_NAMES.get(target_id, label)
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """One target across agencies: who met it, who did not, who had nothing to judge."""
+
+    id: str
+    name: str
+    work_item: str
+    met: list[str]
+    missed: list[str]
+    other: list[str]  # e.g. 無應訓人員: neither met nor missed
+    done_kind: bool  # an item to be done (已辦理 / 未辦理) rather than a number
+
+    @property
+    def judged(self) -> int:
+        return len(self.met) + len(self.missed)
+
+
+def target_summaries(rollup: Rollup) -> list[TargetSummary]:
+    """Each target the agencies' files judge, in the plan's order."""
+    found: dict[str, dict[str, Any]] = {}
+    for s in rollup.submissions:
+        for t in s.figures["targets"]:
+            entry = found.setdefault(
+                t["id"],
+                {"label": t["label"], "item": t["work_item"], "met": [], "missed": [], "other": []},
+            )
+            entry["done"] = entry.get("done", False) or t["verdict"] in (DONE, NOT_DONE)
+            if t["verdict"] in (MISSED, NOT_DONE):
+                entry["missed"].append(s.agency)
+            elif t["verdict"] in (MET, DONE):
+                entry["met"].append(s.agency)
+            else:
+                entry["other"].append(s.agency)
+    ordered = sorted(
+        found.items(), key=lambda kv: (TARGET_ORDER.get(kv[0], len(TARGET_ORDER)), kv[0])
+    )
+    return [
+        TargetSummary(
+            key,
+            target_name(key, v["label"]),
+            v["item"],
+            v["met"],
+            v["missed"],
+            v["other"],
+            v["done"],
+        )
+        for key, v in ordered
+    ]
+
+
+def agency_frame(rollup: Rollup) -> pd.DataFrame:
+    """One row per agency (index: its name) of its exact figures, for totals, medians, ranks."""
+    rows = []
+    for s in rollup.submissions:
+        f = s.figures
+        row: dict[str, Any] = {"agency": s.agency}
+        for group in (g.key for g in TRAINING_GROUPS):
+            for part in ("required", "completed"):
+                for g in GENDER_FIELDS:
+                    row[f"{group}.{part}.{g}"] = number_at(f, f"training.groups.{group}.{part}.{g}")
+            row[f"{group}.hours"] = number_at(f, f"training.groups.{group}.hours")
+        for path in (
+            "training.total_hours",
+            "meetings.count",
+            "gia.count",
+            "gia.expert_consulted",
+            "indicators.count",
+            "indicators.new",
+            "indicators.revised",
+            "indicators.cross_classified",
+            "budget.count",
+            "budget.allocated",
+            "budget.executed",
+            "cedaw.sessions",
+            "cedaw.reach",
+            "cedaw.external_resources",
+            "other_measures.count",
+            "other_measures.designated",
+            "other_measures.reach",
+        ):
+            row[path] = number_at(f, path)
+        for section in (
+            "meetings.members",
+            "budget.beneficiaries",
+            "cedaw.participants",
+            "other_measures.participants",
+        ):
+            for g in GENDER_FIELDS:
+                row[f"{section}.{g}"] = number_at(f, f"{section}.{g}")
+        row["targets.met"] = sum(t["verdict"] in (MET, DONE) for t in f["targets"])
+        row["targets.missed"] = sum(t["verdict"] in (MISSED, NOT_DONE) for t in f["targets"])
+        row["targets.count"] = len(f["targets"])
+        rows.append(row)
+    frame = pd.DataFrame(rows).set_index("agency").apply(pd.to_numeric, errors="coerce")
+    for group in (g.key for g in TRAINING_GROUPS):
+        for g in GENDER_FIELDS:
+            frame[f"{group}.rate.{g}"] = _ratio(
+                frame, f"{group}.completed.{g}", f"{group}.required.{g}"
+            )
+    frame["budget.execution_rate"] = _ratio(frame, "budget.executed", "budget.allocated")
+    for section in (
+        "meetings.members",
+        "cedaw.participants",
+        "other_measures.participants",
+        "budget.beneficiaries",
+    ):
+        frame[f"{section}.female_ratio"] = _ratio(frame, f"{section}.female", f"{section}.total")
+    return frame
+
+
+def _ratio(frame: pd.DataFrame, part: str, whole: str) -> pd.Series:
+    """part / whole by agency; NaN where the whole is 0 or unknown."""
+    return frame[part] / frame[whole].where(frame[whole] > 0)
+
+
+def city_totals(frame: pd.DataFrame) -> dict[str, Any]:
+    """The city's figures: counts and amounts summed, rates from the summed exact counts."""
+    sums = frame.drop(columns=[c for c in frame if _is_rate(c)]).sum()
+    totals: dict[str, Any] = {
+        k: int(v) if float(v).is_integer() else float(v) for k, v in sums.items()
+    }
+    for column in frame:
+        if _is_rate(column):
+            part, whole = _rate_parts(column)
+            totals[column] = rate(totals.get(part), totals.get(whole))
+    return totals
+
+
+def _is_rate(column: str) -> bool:
+    return ".rate." in column or column.endswith(("execution_rate", "female_ratio"))
+
+
+def _rate_parts(column: str) -> tuple[str, str]:
+    if column.endswith("execution_rate"):
+        return "budget.executed", "budget.allocated"
+    if column.endswith("female_ratio"):
+        section = column.removesuffix(".female_ratio")
+        return f"{section}.female", f"{section}.total"
+    group, _, gender = column.split(".")
+    return f"{group}.completed.{gender}", f"{group}.required.{gender}"
+
+
+def medians(frame: pd.DataFrame) -> dict[str, float | None]:
+    """The median agency of each figure (agencies without a value, e.g. no rate, left out)."""
+    result: dict[str, float | None] = {}
+    for column in frame:
+        values = pd.to_numeric(frame[column], errors="coerce").dropna()
+        result[column] = float(values.median()) if len(values) else None
+    return result
+
+
+def ranks(frame: pd.DataFrame, column: str) -> dict[str, int | None]:
+    """Each agency's rank by `column`, highest first (ties share a rank; no value, no rank)."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    ranked = values.rank(method="min", ascending=False)
+    return {a: (None if pd.isna(r) else int(r)) for a, r in ranked.items()}
+
+
+# --- History: the city over the years -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearTrend:
+    """The city's figures of one year, over the agencies that have that year's figures."""
+
+    year: int
+    agencies: int
+    required: int
+    completed: int
+    meetings: int
+    cedaw_sessions: int
+    cedaw_participants: int
+    allocated: float
+    executed: float
+    targets_met: int
+    targets_count: int
+
+    @property
+    def completion_rate(self) -> float | None:
+        return rate(self.completed, self.required)
+
+    @property
+    def execution_rate(self) -> float | None:
+        return rate(self.executed, self.allocated)
+
+    @property
+    def targets_rate(self) -> float | None:
+        return rate(self.targets_met, self.targets_count)
+
+
+def trend(rollup: Rollup) -> list[YearTrend]:
+    """The city's figures by year when the agencies' files carry `history`; [] otherwise."""
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for s in rollup.submissions:
+        for key, figures in (s.figures.get("history") or {}).items():
+            if isinstance(figures, dict) and key.isdecimal() and int(key) < rollup.year:
+                by_year.setdefault(int(key), []).append(figures)
+    if not by_year:
+        return []
+    by_year[rollup.year] = [s.figures for s in rollup.submissions]
+    return [_year_trend(y, by_year[y]) for y in sorted(by_year)]
+
+
+def _year_trend(year: int, figures: list[dict[str, Any]]) -> YearTrend:
+    def total(path: str) -> float:
+        return sum(number_at(f, path) or 0 for f in figures)
+
+    targets = [t for f in figures for t in (dig(f, "targets") or []) if isinstance(t, dict)]
+    return YearTrend(
+        year,
+        len(figures),
+        int(total(f"training.groups.{EVERYONE.key}.required.total")),
+        int(total(f"training.groups.{EVERYONE.key}.completed.total")),
+        int(total("meetings.count")),
+        int(total("cedaw.sessions")),
+        int(total("cedaw.participants.total")),
+        total("budget.allocated"),
+        total("budget.executed"),
+        sum(t.get("verdict") in (MET, DONE) for t in targets),
+        len(targets),
+    )
