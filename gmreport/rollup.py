@@ -109,7 +109,7 @@ def _explain(error: ValidationError) -> str:
             return f"{shown}過長（超過 {expected} 字）"
         case "pattern":
             return f"{shown}的鍵 {value} 不是民國年度"
-        case False | None:
+        case "not" | False | None:
             return f"{shown}不應出現"
     return f"{shown}不符合格式"
 
@@ -175,7 +175,9 @@ def load(path: Path) -> Submission | LeftOut:
     except OSError as e:
         return LeftOut(name, "unreadable", f"無法讀取檔案（{os_reason(e)}）")
     try:
-        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
+        data = json.loads(
+            raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite
+        )
         _check_depth(data)
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return LeftOut(name, "not-json", "不是 JSON 格式的統計數據檔（無法解析）")
@@ -193,6 +195,13 @@ def load(path: Path) -> Submission | LeftOut:
 
 def _no_constant(token: str) -> Any:
     raise ValueError(f"{token} is not a number")
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{token} is too large")
+    return value
 
 
 def _check_depth(value: Any, depth: int = 0) -> None:
