@@ -175,9 +175,7 @@ def load(path: Path) -> Submission | LeftOut:
     except OSError as e:
         return LeftOut(name, "unreadable", f"無法讀取檔案（{os_reason(e)}）")
     try:
-        data = json.loads(
-            raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite
-        )
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite)
         _check_depth(data)
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return LeftOut(name, "not-json", "不是 JSON 格式的統計數據檔（無法解析）")

@@ -64,7 +64,11 @@ _DELETE = object()
 @pytest.mark.parametrize(
     ("path", "value", "named"),
     [
-        ("training.groups.all.required.total", "93", "「training.groups.all.required.total」應為整數"),
+        (
+            "training.groups.all.required.total",
+            "93",
+            "「training.groups.all.required.total」應為整數",
+        ),
         ("cedaw.participants.female", -1, "「cedaw.participants.female」不可小於 0"),
         ("budget.allocated", _DELETE, "缺少「budget.allocated」"),
         ("year", 2024, "「year」不可大於 300"),
@@ -145,7 +149,9 @@ def test_every_key_is_described_in_chinese() -> None:
         if not isinstance(node, dict):
             return
         for key, child in node.get("properties", {}).items():
-            if isinstance(child, dict) and not any("\u4e00" <= c <= "\u9fff" for c in child.get("description", "")):
+            if isinstance(child, dict) and not any(
+                "\u4e00" <= c <= "\u9fff" for c in child.get("description", "")
+            ):
                 undescribed.append(f"{path}.{key}")
             walk(child, f"{path}.{key}")
         for key in ("items", "additionalProperties"):

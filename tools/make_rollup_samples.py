@@ -132,7 +132,10 @@ AGENCIES = (
             ),
             UnitSpec(
                 "社會課",
-                staff(5, "女", 2) + staff(1, "男", 0) + staff(2, "女", 2, WORKER) + staff(1, "男", 0, WORKER),
+                staff(5, "女", 2)
+                + staff(1, "男", 0)
+                + staff(2, "女", 2, WORKER)
+                + staff(1, "男", 0, WORKER),
                 cedaw=((30, 41), (8, 12)),
                 indicators=("既有", "修訂"),
             ),
@@ -208,7 +211,12 @@ def unit_sheets(unit: UnitSpec, year: int) -> dict[str, list[dict[str, object]]]
             for i in range(unit.meetings)
         ],
         "gia": [
-            {"name": f"施政計畫{i + 1}", "type": "施政計畫", "date": day, "expert": "是" if e else "否"}
+            {
+                "name": f"施政計畫{i + 1}",
+                "type": "施政計畫",
+                "date": day,
+                "expert": "是" if e else "否",
+            }
             for i, e in enumerate(unit.gia)
         ],
         "indicators": [
@@ -256,7 +264,9 @@ def write_agency_workbooks(agency: AgencySpec, folder: Path, year: int = YEAR) -
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for unit in agency.units:
-        workbook = blank_workbook(agency=agency.name, unit=unit.name, year=year, data_rows=DATA_ROWS)
+        workbook = blank_workbook(
+            agency=agency.name, unit=unit.name, year=year, data_rows=DATA_ROWS
+        )
         info = {"contact": "承辦人", "phone": "07-0000000", "filed_on": date(year + 1911, 12, 20)}
         fill(workbook, info, {k: v for k, v in unit_sheets(unit, year).items() if v})
         path = folder / f"{year}年度_{unit.name}_性別主流化填報.xlsx"
@@ -291,7 +301,9 @@ def make_rollup_samples(out: Path, year: int = YEAR) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="產生數個範例機關的統計數據檔，供 gmreport rollup 使用。")
+    parser = argparse.ArgumentParser(
+        description="產生數個範例機關的統計數據檔，供 gmreport rollup 使用。"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "output" / "彙整範例", help="輸出資料夾")
     parser.add_argument("--year", type=int, default=YEAR, help="民國年度（預設 113）")
     args = parser.parse_args(argv)

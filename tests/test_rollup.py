@@ -1,0 +1,737 @@
+"""`gmreport rollup`: made-up agencies built by the real build, rolled up by the real CLI.
+
+Every figure of the 彙整 workbook and the Word report is compared with values computed
+here from the agencies' specs (tools/make_rollup_samples.py: who works where, with how
+many hours, which sessions and budgets), never copied from an output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import shutil
+import statistics
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from docx import Document
+
+from gmreport import format as fmt
+from gmreport.cli import main
+from gmreport.rollup import TARGET_NAMES
+from gmreport.schema import CIVIL_SERVANT, WORKER
+
+from .conftest import load_tool
+
+TOOL = load_tool("make_rollup_samples")
+YEAR = TOOL.YEAR
+WORKBOOK = f"{YEAR}年度各機關性別主流化執行成果彙整.xlsx"
+REPORT = f"{YEAR}年度各機關性別主流化執行成果彙整報告.docx"
+GENDERS = {"男": "male", "女": "female", "其他": "other"}
+LABELS = {"male": "男", "female": "女", "other": "其他", "total": "合計"}
+EX_OFFICIO = (
+    "人事當然成員",
+    "會計當然成員",
+    "調解當然成員",
+    "研考當然成員",
+    "婦女社會參與促進小組連絡人",
+)
+NOT_JSON = "不是 JSON 格式的統計數據檔（無法解析）"
+HOURS = 2  # the default config's target hours for every 人員類別 the specs use
+
+
+# --- What each agency's figures must be, from its spec ------------------------------------
+
+
+def _genders(items: list[tuple[str, int]]) -> dict[str, int]:
+    """{male, female, other, total} from (性別, count) pairs."""
+    counts = dict.fromkeys(("male", "female", "other"), 0)
+    for gender, n in items:
+        counts[GENDERS[gender]] += n
+    return {**counts, "total": sum(counts.values())}
+
+
+def _rate(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+def expected(agency: Any) -> dict[str, Any]:
+    """The figures of one agency, flat, computed from its spec."""
+    units = agency.units
+    people = [s for u in units for s in u.staff]
+    members = [m for u in units for m in u.members]
+    e: dict[str, Any] = {}
+    for part, who in (("required", people), ("completed", [s for s in people if s.hours >= HOURS])):
+        for g, n in _genders([(s.gender, 1) for s in who]).items():
+            e[f"{part}.{g}"] = n
+    for g in LABELS:
+        e[f"rate.{g}"] = _rate(e[f"completed.{g}"], e[f"required.{g}"])
+    for key, types in (("civil", (CIVIL_SERVANT,)), ("workers", (WORKER,))):
+        group = [s for s in people if s.staff_type in types]
+        e[f"{key}.rate"] = _rate(sum(s.hours >= HOURS for s in group), len(group))
+    e["hours"] = sum(s.hours for s in people)
+    e["meetings"] = sum(u.meetings for u in units)
+    for g, n in _genders([(g, 1) for g, _ in members]).items():
+        e[f"members.{g}"] = n
+    e["gia"] = sum(len(u.gia) for u in units)
+    e["gia.expert"] = sum(sum(u.gia) for u in units)
+    statuses = [s for u in units for s in u.indicators]
+    e["indicators"], e["new"], e["revised"] = (
+        len(statuses),
+        statuses.count("新增"),
+        statuses.count("修訂"),
+    )
+    budget = [b for u in units for b in u.budget]
+    e["budget.count"] = len(budget)
+    e["allocated"], e["executed"] = sum(b[0] for b in budget), sum(b[1] for b in budget)
+    for g, n in _genders([("男", b[2]) for b in budget] + [("女", b[3]) for b in budget]).items():
+        e[f"beneficiaries.{g}"] = n
+    for section in ("cedaw", "measures"):
+        rows = [r for u in units for r in getattr(u, section)]
+        e[f"{section}.count"] = len(rows)
+        for g, n in _genders([("男", r[0]) for r in rows] + [("女", r[1]) for r in rows]).items():
+            e[f"{section}.{g}"] = n
+    n_members = e["members.total"]
+    third = math.ceil(n_members / 3)
+    roles = [r for _, r in members]
+    e["verdicts"] = {
+        "meetings_per_year": e["meetings"] >= 1,
+        "members_range": 7 <= n_members <= 13,
+        "convener": roles.count("召集人") == 1,
+        "ex_officio": all(r in roles for r in EX_OFFICIO),
+        "gender_balance": n_members > 0
+        and e["members.male"] >= third
+        and e["members.female"] >= third,
+        "training_completion": (e["rate.total"] or 0) >= agency.completion_rate,
+        "training_civil_servants": (e["civil.rate"] or 0) >= agency.completion_rate,
+        "training_other_staff": None
+        if e["workers.rate"] is None
+        else e["workers.rate"] >= agency.completion_rate,
+        "gia_done": e["gia"] >= 1,
+        "indicators_reviewed": e["new"] + e["revised"] >= 1,
+        "budget_reviewed": e["budget.count"] >= 1,
+        "cedaw_sessions": e["cedaw.count"] >= agency.cedaw_sessions,
+        "other_measures": e["measures.count"] >= 1,
+    }
+    return e
+
+
+DONE_TARGETS = ("gia_done", "budget_reviewed")
+
+
+def verdict(target: str, met: bool | None) -> str:
+    if met is None:
+        return "無應訓人員"
+    if target in DONE_TARGETS:
+        return "已辦理" if met else "未辦理"
+    return "達成" if met else "未達成"
+
+
+def hidden(e: dict[str, Any], gender: str) -> bool:
+    """Whether the agency's report showed its 完訓人數 and 完訓率 of `gender` as 「*」."""
+    return 0 < e[f"required.{gender}"] < 3
+
+
+# --- Running the command ------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run(*args: str | Path) -> Run:
+    """The real entry point, in this process, with what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def sheet_rows(path: Path, name: str) -> list[dict[str, Any]]:
+    """A sheet's rows from row 3, keyed by the headers of row 2."""
+    ws = openpyxl.load_workbook(path)[name]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    return text, tables
+
+
+@pytest.fixture(scope="session")
+def agency_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each made-up agency through the real build, once: its figures file."""
+    work = tmp_path_factory.mktemp("agencies")
+    return {a.name: TOOL.build_agency(a, work) for a in TOOL.AGENCIES}
+
+
+@dataclass
+class Rolled:
+    run: Run
+    out: Path
+    expect: dict[str, dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def rolled(agency_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Rolled:
+    folder = tmp_path_factory.mktemp("figures")
+    for name, path in agency_files.items():
+        (folder / name).mkdir()
+        shutil.copy(path, folder / name / path.name)  # one folder each: found at any depth
+    listed = folder.parent / "機關清單.txt"
+    listed.write_text("\ufeff" + "\n".join(TOOL.EXPECTED) + "\n\n", encoding="utf-8")
+    out = tmp_path_factory.mktemp("rolled")
+    result = run("rollup", folder, "--agencies", listed, "--output", out)
+    return Rolled(result, out, {a.name: expected(a) for a in TOOL.AGENCIES})
+
+
+# --- The workbook -------------------------------------------------------------------------
+
+
+def count(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda e: e[key]
+
+
+def ratio(part: str, whole: str) -> tuple[str, str]:
+    return (part, whole)
+
+
+SHEETS: dict[str, dict[str, Any]] = {
+    "性平小組": {
+        "會議次數": "meetings",
+        **{f"組員\n{LABELS[g]}": f"members.{g}" for g in LABELS},
+        "組員\n女性比例": ratio("members.female", "members.total"),
+        "會議目標": ("verdict", "meetings_per_year"),
+        "組員人數": ("verdict", "members_range"),
+        "召集人": ("verdict", "convener"),
+        "當然成員": ("verdict", "ex_officio"),
+        "性別比例": ("verdict", "gender_balance"),
+    },
+    "性別意識培力": {
+        **{f"應訓人數\n{LABELS[g]}": f"required.{g}" for g in LABELS},
+        **{f"完訓人數\n{LABELS[g]}": f"completed.{g}" for g in LABELS},
+        **{f"完訓率\n{LABELS[g]}": ratio(f"completed.{g}", f"required.{g}") for g in LABELS},
+        "應訓人員\n研習時數": "hours",
+        "全年研習\n總時數": "hours",
+        "全機關完訓率\n目標": ("verdict", "training_completion"),
+        "公務人員等\n完訓率目標": ("verdict", "training_civil_servants"),
+        "職工等\n完訓率目標": ("verdict", "training_other_staff"),
+    },
+    "性別影響評估": {
+        "辦理案數": "gia",
+        "諮詢專家\n學者案數": "gia.expert",
+        "辦理情形": ("verdict", "gia_done"),
+    },
+    "性別統計": {
+        "指標數": "indicators",
+        "新增": "new",
+        "修訂": "revised",
+        "檢討目標": ("verdict", "indicators_reviewed"),
+    },
+    "性別預算": {
+        "計畫數": "budget.count",
+        "編列數（元）": "allocated",
+        "執行數（元）": "executed",
+        "執行率": ratio("executed", "allocated"),
+        **{f"受益人數\n{LABELS[g]}": f"beneficiaries.{g}" for g in LABELS},
+        "檢視情形": ("verdict", "budget_reviewed"),
+    },
+    "CEDAW宣導": {
+        "場次": "cedaw.count",
+        **{f"參與人次\n{LABELS[g]}": f"cedaw.{g}" for g in LABELS},
+        "參與者\n女性比例": ratio("cedaw.female", "cedaw.total"),
+        "場次目標": ("verdict", "cedaw_sessions"),
+    },
+    "其他性平措施": {
+        "措施數": "measures.count",
+        "對應指定\n項目": "measures.count",  # every measure names a 對應項目, none designated
+        **{f"參與人次\n{LABELS[g]}": f"measures.{g}" for g in LABELS},
+        "措施目標": ("verdict", "other_measures"),
+    },
+}
+RANKED = {
+    "性別意識培力": "完訓率\n合計",
+    "性別影響評估": "辦理案數",
+    "性別統計": "指標數",
+    "性別預算": "執行率",
+    "CEDAW宣導": "場次",
+}
+
+
+def agency_value(e: dict[str, Any], spec: Any) -> Any:
+    if isinstance(spec, str):
+        return e[spec]
+    if spec[0] == "verdict":
+        return verdict(spec[1], e["verdicts"][spec[1]])
+    return _rate(e[spec[0]], e[spec[1]])
+
+
+def city_value(expect: list[dict[str, Any]], spec: Any) -> Any:
+    if isinstance(spec, str):
+        return sum(e[spec] for e in expect)
+    if spec[0] == "verdict":
+        results = [e["verdicts"][spec[1]] for e in expect if e["verdicts"][spec[1]] is not None]
+        word = "已辦理" if spec[1] in DONE_TARGETS else "達成"
+        return f"{word} {sum(results)}／{len(results)}"
+    return _rate(sum(e[spec[0]] for e in expect), sum(e[spec[1]] for e in expect))
+
+
+def median_value(expect: list[dict[str, Any]], spec: Any) -> Any:
+    if isinstance(spec, tuple) and spec[0] == "verdict":
+        return None
+    values = [v for e in expect if (v := agency_value(e, spec)) is not None]
+    return statistics.median(values) if values else None
+
+
+def same(cell: Any, value: Any) -> bool:
+    if value is None:
+        return cell in (None, "－")
+    if isinstance(value, float) or isinstance(cell, float):
+        return cell == pytest.approx(value)
+    return cell == value
+
+
+def test_the_command_succeeds_and_names_the_agency_that_sent_nothing(rolled: Rolled) -> None:
+    assert rolled.run.code == 0, rolled.run.err
+    assert "彙整 4 個機關" in rolled.run.out
+    assert "未提報機關：高雄市燈塔區公所。" in rolled.run.out
+
+
+@pytest.mark.parametrize("sheet", list(SHEETS))
+def test_each_theme_sheet_holds_every_agency_the_city_and_the_median(
+    rolled: Rolled, sheet: str
+) -> None:
+    rows = sheet_rows(rolled.out / WORKBOOK, sheet)
+    by_name = {r["機關"]: r for r in rows}
+    expect = [rolled.expect[a.name] for a in TOOL.AGENCIES]
+    assert list(by_name) == [*(a.name for a in TOOL.AGENCIES), "合計", "中位數"]
+    for header, spec in SHEETS[sheet].items():
+        for agency, e in zip(TOOL.AGENCIES, expect, strict=True):
+            cell = by_name[agency.name][header]
+            gender = next((g for g, label in LABELS.items() if header.endswith(f"\n{label}")), None)
+            if (
+                sheet == "性別意識培力"
+                and header.startswith("完訓")
+                and gender
+                and gender != "total"
+                and hidden(e, gender)
+            ):
+                assert cell == "*", (agency.name, header)
+            else:
+                assert same(cell, agency_value(e, spec)), (agency.name, header, cell)
+        assert same(by_name["合計"][header], city_value(expect, spec)), (
+            header,
+            by_name["合計"][header],
+        )
+        assert same(by_name["中位數"][header], median_value(expect, spec)), header
+
+
+@pytest.mark.parametrize(("sheet", "column"), RANKED.items())
+def test_ranks_put_the_highest_first_and_share_ties(
+    rolled: Rolled, sheet: str, column: str
+) -> None:
+    rows = sheet_rows(rolled.out / WORKBOOK, sheet)[:-2]
+    spec = SHEETS[sheet][column]
+    values = {a.name: agency_value(rolled.expect[a.name], spec) for a in TOOL.AGENCIES}
+    rank_header = f"{column.splitlines()[0]}\n排名"
+    for row in rows:
+        mine = values[row["機關"]]
+        rank = (
+            None if mine is None else 1 + sum(v is not None and v > mine for v in values.values())
+        )
+        assert row[rank_header] == rank, row["機關"]
+
+
+def test_the_targets_sheet_gives_each_agencys_verdicts_and_the_count_met(rolled: Rolled) -> None:
+    rows = sheet_rows(rolled.out / WORKBOOK, "目標達成")
+    by_name = {r["機關"]: r for r in rows}
+    for agency in TOOL.AGENCIES:
+        e = rolled.expect[agency.name]
+        verdicts = {t: verdict(t, met) for t, met in e["verdicts"].items()}
+        row = by_name[agency.name]
+        for target, word in verdicts.items():
+            assert row[TARGET_NAMES[target]] == word, (agency.name, target)
+        assert row["達成項數"] == sum(w in ("達成", "已辦理") for w in verdicts.values())
+        assert row["未達成項數"] == sum(w in ("未達成", "未辦理") for w in verdicts.values())
+        assert row["目標項數"] == len(verdicts)
+
+
+def test_missed_targets_are_formatted_to_stand_out(rolled: Rolled) -> None:
+    ws = openpyxl.load_workbook(rolled.out / WORKBOOK)["目標達成"]
+    rules = [r for cf in ws.conditional_formatting for r in cf.rules]
+    assert {tuple(r.formula) for r in rules} == {('"未達成"',), ('"未辦理"',)}
+    assert all(r.dxf.fill is not None for r in rules)
+
+
+def test_the_workbook_lists_the_agency_that_sent_nothing(rolled: Rolled) -> None:
+    rows = sheet_rows(rolled.out / WORKBOOK, "未繳交機關")
+    assert rows == [{"機關": "高雄市燈塔區公所", "情形": "未繳交"}]
+
+
+# --- The Word report ----------------------------------------------------------------------
+
+
+def test_the_report_states_the_citys_totals(rolled: Rolled) -> None:
+    text, _ = docx_text(rolled.out / REPORT)
+    expect = list(rolled.expect.values())
+
+    def total(key: str) -> int:
+        return sum(e[key] for e in expect)
+
+    required, completed = total("required.total"), total("completed.total")
+    assert "應提報機關 5 個，已提報 4 個，未提報 1 個：高雄市燈塔區公所。" in text
+    assert (
+        f"各機關應訓人員合計 {fmt.number(required)} 人，完訓 {fmt.number(completed)} 人，"
+        f"全市完訓率 {fmt.percent(completed / required)}（男性 "
+        f"{fmt.percent(total('completed.male') / total('required.male'))}、女性 "
+        f"{fmt.percent(total('completed.female') / total('required.female'))}）"
+    ) in text
+    rates = [e["rate.total"] for e in expect]
+    assert f"各機關完訓率之中位數為 {fmt.percent(statistics.median(rates))}" in text
+    assert f"共召開會議 {total('meetings')} 次；小組組員計 {total('members.total')} 人" in text
+    assert (
+        f"性別預算編列 {fmt.number(total('allocated'))} 元，執行 {fmt.number(total('executed'))} 元，"
+        f"全市執行率 {fmt.percent(total('executed') / total('allocated'))}"
+    ) in text
+    assert (
+        f"各機關辦理 CEDAW 宣導 {total('cedaw.count')} 場次，參與 "
+        f"{fmt.number(total('cedaw.total'))} 人次（男性 {total('cedaw.male')} 人次、"
+        f"女性 {total('cedaw.female')} 人次）"
+    ) in text
+    assert f"各機關性別統計指標計 {total('indicators')} 項，其中新增 {total('new')} 項" in text
+    assert (
+        f"性別影響評估計 {total('gia')} 案，其中諮詢性別平等專家學者 {total('gia.expert')} 案"
+        in text
+    )
+
+
+def test_the_report_gives_each_agencys_training_as_its_own_report_showed_it(
+    rolled: Rolled,
+) -> None:
+    _, tables = docx_text(rolled.out / REPORT)
+    table = next(t for t in tables if t[0][0] == "機關" and t[1][3] == "男")
+    rows = {r[0]: r for r in table[2:]}
+    rates = {a: e["rate.total"] for a, e in rolled.expect.items()}
+    for agency, e in rolled.expect.items():
+        shown = [
+            "*" if g != "total" and hidden(e, g) else fmt.percent(e[f"rate.{g}"]) for g in LABELS
+        ]
+        completed = fmt.number(e["completed.total"])
+        rank = 1 + sum(r > rates[agency] for r in rates.values())
+        assert rows[agency] == [
+            agency,
+            fmt.number(e["required.total"]),
+            completed,
+            *shown,
+            str(rank),
+        ]
+    assert any("*" in r for r in rows.values())  # the small group of one agency stays hidden
+
+
+def test_the_report_names_the_agencies_short_of_each_target(rolled: Rolled) -> None:
+    text, tables = docx_text(rolled.out / REPORT)
+    table = next(t for t in tables if t[0][1] == "目標")
+    rows = {r[1]: r for r in table[1:]}
+    for target, name in TARGET_NAMES.items():
+        results = {a: e["verdicts"][target] for a, e in rolled.expect.items()}
+        missed = [a for a in rolled.expect if results[a] is False]
+        met = [a for a in rolled.expect if results[a]]
+        judged = len(met) + len(missed)
+        assert rows[name][2:] == [
+            str(len(met)),
+            str(len(missed)),
+            str(judged),
+            fmt.percent(len(met) / judged),
+        ]
+        line = f"「{name}」未達成（{len(missed)} 個）：{'、'.join(missed)}。"
+        assert (line in text) == bool(missed), name
+
+
+def test_the_report_says_nothing_of_files_when_every_file_was_used(rolled: Rolled) -> None:
+    text, tables = docx_text(rolled.out / REPORT)
+    everything = text + json.dumps(tables, ensure_ascii=False)
+    assert ".json" not in everything
+    assert "附件" not in text
+
+
+@pytest.mark.slow
+def test_the_report_and_its_charts_print(rolled: Rolled, tmp_path: Path) -> None:
+    from gmreport.render.pdf import convert_to_pdf
+
+    pdf = convert_to_pdf(rolled.out / REPORT, tmp_path)
+    assert pdf.stat().st_size > 10_000
+    with zipfile.ZipFile(rolled.out / REPORT) as z:
+        assert sum(n.startswith("word/media/") for n in z.namelist()) == 2
+
+
+# --- Files that cannot be used ------------------------------------------------------------
+
+
+@pytest.fixture
+def base(agency_files: dict[str, Path]) -> dict[str, Any]:
+    """One agency's figures as its build wrote them, to copy and spoil."""
+    path = agency_files[TOOL.AGENCIES[0].name]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def second(agency_files: dict[str, Path]) -> dict[str, Any]:
+    path = agency_files[TOOL.AGENCIES[1].name]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write(folder: Path, name: str, content: Any) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def left_out(out: Path) -> list[dict[str, Any]]:
+    return [r for r in sheet_rows(out / WORKBOOK, "未納入檔案") if r["檔案"] != "無"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "reason"),
+    [
+        ("{這不是 JSON", "非 JSON", NOT_JSON),
+        (b"\xff\xfe\x00{", "非 JSON", NOT_JSON),
+        ('{"budget": NaN}', "非 JSON", NOT_JSON),
+        ("[" * 5000 + "]" * 5000, "非 JSON", NOT_JSON),
+    ],
+)
+def test_a_file_that_is_not_json_is_named_and_left_out(
+    tmp_path: Path, second: dict[str, Any], content: Any, kind: str, reason: str
+) -> None:
+    bad = write(tmp_path / "in", "壞掉.json", content)
+    write(tmp_path / "in", "ok.json", second)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 1
+    assert f"未納入：{bad}：{reason}" in result.err
+    assert left_out(tmp_path / "out") == [{"檔案": str(bad), "類型": kind, "原因": reason}]
+    text, tables = docx_text(tmp_path / "out" / REPORT)
+    assert "附件　未納入彙整之提報資料" in text
+    assert [str(bad), reason] in tables[-1]
+
+
+def test_an_invalid_file_is_named_with_the_key(
+    tmp_path: Path, base: dict[str, Any], second: dict[str, Any]
+) -> None:
+    del base["training"]["groups"]["all"]["completed"]
+    bad = write(tmp_path / "in", "a.json", base)
+    write(tmp_path / "in", "b.json", second)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 1
+    reason = "不符合統計數據檔格式：缺少「training.groups.all.completed」"
+    assert f"未納入：{bad}：{reason}" in result.err
+    assert left_out(tmp_path / "out") == [{"檔案": str(bad), "類型": "格式不符", "原因": reason}]
+
+
+def test_another_schema_version_is_named(
+    tmp_path: Path, base: dict[str, Any], second: dict[str, Any]
+) -> None:
+    base["schema"] = "gmreport.figures/2"
+    bad = write(tmp_path / "in", "a.json", base)
+    write(tmp_path / "in", "b.json", second)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 1
+    [row] = left_out(tmp_path / "out")
+    assert row["檔案"] == str(bad) and row["類型"] == "格式版本不符"
+    assert "gmreport.figures/2" in row["原因"] and "gmreport.figures/1" in row["原因"]
+
+
+def test_two_files_of_one_agency_and_year_the_newer_wins_and_both_are_named(
+    tmp_path: Path, base: dict[str, Any]
+) -> None:
+    older = write(tmp_path / "in" / "old", "a.json", base)
+    changed = json.loads(json.dumps(base))
+    changed["meetings"]["count"] = 9
+    newer = write(tmp_path / "in" / "new", "a.json", changed)
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    [row] = left_out(tmp_path / "out")
+    assert row["檔案"] == str(older) and row["類型"] == "同機關重複"
+    assert str(newer) in row["原因"]
+    [agency] = [
+        r
+        for r in sheet_rows(tmp_path / "out" / WORKBOOK, "性平小組")
+        if r["機關"] == base["agency"]
+    ]
+    assert agency["會議次數"] == 9
+
+
+def test_a_file_of_another_year_is_set_aside(
+    tmp_path: Path, base: dict[str, Any], second: dict[str, Any]
+) -> None:
+    base["year"] = YEAR - 1
+    earlier = write(tmp_path / "in", "a.json", base)
+    write(tmp_path / "in", "b.json", second)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert f"擱置：{earlier}：年度為 {YEAR - 1} 年，非本次彙整之 {YEAR} 年度" in result.out
+    assert left_out(tmp_path / "out") == [
+        {
+            "檔案": str(earlier),
+            "類型": "非本年度（擱置）",
+            "原因": f"年度為 {YEAR - 1} 年，非本次彙整之 {YEAR} 年度",
+        }
+    ]
+    assert [r["機關"] for r in sheet_rows(tmp_path / "out" / WORKBOOK, "性平小組")][:-2] == [
+        second["agency"]
+    ]
+    # and asked for, the earlier year is the one rolled up
+    again = run("rollup", tmp_path / "in", "--year", YEAR - 1, "--output", tmp_path / "out2")
+    assert again.code == 0
+    assert (tmp_path / "out2" / f"{YEAR - 1}年度各機關性別主流化執行成果彙整.xlsx").is_file()
+
+
+def test_a_huge_file_is_refused_unread(
+    tmp_path: Path, second: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gmreport.rollup
+
+    small = write(tmp_path / "small", "b.json", second)
+    limit = small.stat().st_size
+    monkeypatch.setattr(gmreport.rollup, "MAX_FILE_BYTES", limit)
+    bad = write(tmp_path / "in", "huge.json", " " * (limit + 1))
+    result = run("rollup", bad, small, "--output", tmp_path / "out")
+    assert result.code == 1
+    [row] = left_out(tmp_path / "out")
+    assert row["檔案"] == str(bad) and row["類型"] == "檔案過大"
+
+
+def test_a_formula_looking_name_and_control_characters_stay_plain_text(
+    tmp_path: Path, base: dict[str, Any]
+) -> None:
+    name = '=HYPERLINK("http://example.invalid","點我")'
+    base["agency"] = name + "\x07\u202e"
+    base["targets"][0]["work_item"] = "性平執行小組會議\x00"
+    write(tmp_path / "in", "a.json", base)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    ws = openpyxl.load_workbook(tmp_path / "out" / WORKBOOK)["性平小組"]
+    cell = ws["A3"]
+    assert (cell.value, cell.data_type) == (name, "s")
+    text, tables = docx_text(tmp_path / "out" / REPORT)
+    assert name in json.dumps(tables, ensure_ascii=False).replace('\\"', '"')
+    assert "\x07" not in text and "\u202e" not in text
+
+
+def test_no_usable_file_is_an_input_error_that_names_each(tmp_path: Path) -> None:
+    bad = write(tmp_path / "in", "a.json", "{}")
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 1
+    assert f"{bad}：不符合統計數據檔格式：缺少「schema」" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["沒有這個資料夾"], "找不到「沒有這個資料夾」"),
+        (["EMPTY"], "找不到任何統計數據檔"),
+        (["IN", "--year", "2024"], "是西元年，請填民國年度 113"),
+        (["IN", "--year", "100"], "找不到 100 年度的統計數據檔"),
+        (["IN", "--agencies", "清單.doc"], "須為文字檔"),
+        (["IN", "--agencies", "BIG5"], "不是 UTF-8 編碼"),
+        (["IN", "--output", "FILE"], "是檔案，不是資料夾"),
+        ([], "缺少必要的參數：路徑"),
+    ],
+)
+def test_usage_errors_exit_2_in_chinese(
+    tmp_path: Path, second: dict[str, Any], args: list[str], said: str
+) -> None:
+    write(tmp_path / "in", "b.json", second)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "清單.doc").write_text("x", encoding="utf-8")
+    (tmp_path / "big5.txt").write_bytes("高雄市海濱區公所".encode("big5"))
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    names = {
+        "IN": tmp_path / "in",
+        "EMPTY": tmp_path / "empty",
+        "BIG5": tmp_path / "big5.txt",
+        "FILE": tmp_path / "file",
+    }
+    resolved = [str(names.get(a, tmp_path / a if a.endswith(".doc") else a)) for a in args]
+    if "--output" not in args:
+        resolved += ["--output", str(tmp_path / "out")]
+    result = run("rollup", *resolved)
+    assert result.code == 2, result.err
+    assert said in result.err
+    assert "Traceback" not in result.err
+
+
+def test_the_agency_list_may_be_an_xlsx_first_column(
+    tmp_path: Path, second: dict[str, Any]
+) -> None:
+    write(tmp_path / "in", "b.json", second)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in (["機關名稱", "備註"], [second["agency"], "x"], ["高雄市燈塔區公所", None]):
+        ws.append(row)
+    wb.save(tmp_path / "清單.xlsx")
+    result = run(
+        "rollup",
+        tmp_path / "in",
+        "--agencies",
+        tmp_path / "清單.xlsx",
+        "--output",
+        tmp_path / "out",
+    )
+    assert result.code == 0, result.err
+    assert "未提報機關：高雄市燈塔區公所。" in result.out
+
+
+def test_help_speaks_chinese_with_an_example() -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run("rollup", "--help")
+    assert exit_.value.code == 0
+
+
+def test_the_citys_trend_when_files_carry_history(
+    tmp_path: Path, base: dict[str, Any], second: dict[str, Any]
+) -> None:
+    def earlier(figures: dict[str, Any], completed: int) -> dict[str, Any]:
+        old = json.loads(json.dumps(figures))
+        old["year"] = YEAR - 1
+        old["training"]["groups"]["all"]["completed"]["total"] = completed
+        return old
+
+    required = [f["training"]["groups"]["all"]["required"]["total"] for f in (base, second)]
+    base["history"] = {str(YEAR - 1): earlier(base, 5)}
+    second["history"] = {str(YEAR - 1): earlier(second, 7)}
+    write(tmp_path / "in", "a.json", base)
+    write(tmp_path / "in", "b.json", second)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    rows = sheet_rows(tmp_path / "out" / WORKBOOK, "歷年趨勢")
+    now = [f["training"]["groups"]["all"]["completed"]["total"] for f in (base, second)]
+    assert [r["年度"] for r in rows] == [f"{YEAR - 1}年度", f"{YEAR}年度"]
+    assert rows[0]["完訓率"] == pytest.approx(12 / sum(required))
+    assert rows[1]["完訓率"] == pytest.approx(sum(now) / sum(required))
+    text, _ = docx_text(tmp_path / "out" / REPORT)
+    change = fmt.half_up(sum(now) / sum(required) - 12 / sum(required), 1, scale=2)
+    assert (
+        f"全市性別意識培力完訓率由{YEAR - 1}年度之 {fmt.percent(12 / sum(required))}，"
+        f"至{YEAR}年度為 {fmt.percent(sum(now) / sum(required))}，提高 {change} 個百分點。"
+    ) in text
