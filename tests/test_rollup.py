@@ -25,8 +25,8 @@ import pytest
 from docx import Document
 
 from gmreport import format as fmt
+from gmreport.city import TARGET_NAMES
 from gmreport.cli import main
-from gmreport.rollup import TARGET_NAMES
 from gmreport.schema import CIVIL_SERVANT, WORKER
 
 from .conftest import load_tool

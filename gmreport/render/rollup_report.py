@@ -24,22 +24,19 @@ from matplotlib.font_manager import FontProperties
 
 from .. import format as fmt
 from ..atomic import atomic_path
-from ..format import SUPPRESSED
-from ..problems import OutputError, os_reason
-from ..rollup import (
+from ..city import (
     GENDER_FIELDS,
-    Rollup,
+    CityFigures,
     TargetSummary,
     YearTrend,
-    agency_frame,
-    city_totals,
+    city_figures,
     is_suppressed,
-    medians,
     ranks,
     rate,
-    target_summaries,
-    trend,
 )
+from ..format import SUPPRESSED
+from ..problems import OutputError, os_reason
+from ..rollup import Rollup
 from .charts import DPI, GREY, ChartFontWarning, _figure, _legend, _style_ticks, find_cjk_font
 from .report import make_environment
 
@@ -62,12 +59,12 @@ def shipped_template() -> Iterator[Path]:
         yield path
 
 
-def rollup_context(rollup: Rollup) -> dict[str, Any]:
+def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
     """What the template reads: the city's totals, each agency as its report showed it, the
     targets across agencies, the trend over the years and the files left out."""
-    frame = agency_frame(rollup)
-    city = {k: _plain(v) for k, v in city_totals(frame).items()}
-    middle = medians(frame)
+    frame = figures.frame
+    city = {k: _plain(v) for k, v in figures.totals.items()}
+    middle = figures.medians
     completion_rank = ranks(frame, "all.rate.total")
     agencies = []
     for s in rollup.submissions:
@@ -96,8 +93,7 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
                 "measures": f["other_measures"]["count"],
             }
         )
-    summaries = target_summaries(rollup)
-    years = trend(rollup)
+    summaries, years = figures.targets, figures.trend
     rates = pd.to_numeric(frame["all.rate.total"], errors="coerce").dropna()
     return {
         "year": rollup.year,
@@ -167,7 +163,7 @@ def trend_sentence(years: list[YearTrend]) -> str:
     )
 
 
-def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
+def make_rollup_charts(rollup: Rollup, city: CityFigures, folder: Path) -> dict[str, Path]:
     """The roll-up's charts as PNG files; {} (after a ChartFontWarning) without a CJK font."""
     family = find_cjk_font()
     if family is None:
@@ -181,8 +177,8 @@ def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     font = FontProperties(family=family)
     drawn = {
         "completion": _completion_chart(rollup, font),
-        "targets": _targets_chart(target_summaries(rollup), font),
-        "trend": _trend_chart(trend(rollup), font),
+        "targets": _targets_chart(city.targets, font),
+        "trend": _trend_chart(city.trend, font),
     }
     paths = {}
     for name, fig in drawn.items():
@@ -294,14 +290,15 @@ def render_rollup_report(rollup: Rollup, path: Path) -> list[str]:
     """Render the roll-up into the Word 彙整報告 at `path` (atomically); returns notes for
     the person (e.g. no charts without a Chinese font)."""
     notes: list[str] = []
-    context = rollup_context(rollup)
+    city = city_figures(rollup)
+    context = rollup_context(rollup, city)
     with (
         shipped_template() as template,
         tempfile.TemporaryDirectory(prefix="gmreport-rollup-") as charts_dir,
         warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught,
     ):
         doc = DocxTemplate(template)
-        for name, png in make_rollup_charts(rollup, Path(charts_dir)).items():
+        for name, png in make_rollup_charts(rollup, city, Path(charts_dir)).items():
             context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
         notes += [str(w.message) for w in caught]
         doc.render(context, make_environment(), autoescape=True)

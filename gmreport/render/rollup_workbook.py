@@ -21,20 +21,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_path
-from ..format import SUPPRESSED, roc_short_date
-from ..rollup import (
+from ..city import (
     GENDER_FIELDS,
-    Rollup,
-    Submission,
+    CityFigures,
     TargetSummary,
-    agency_frame,
-    city_totals,
+    YearTrend,
+    city_figures,
     is_suppressed,
-    medians,
     ranks,
-    target_summaries,
-    trend,
 )
+from ..format import SUPPRESSED, roc_short_date
+from ..rollup import Rollup, Submission
 from ..schema import GENDERS, TRAINING_GROUPS
 from ..targets import MISSED, NOT_DONE
 from .statistics import TOTAL_LABEL, Table, ValueKind
@@ -226,10 +223,10 @@ def _plain(value: Any) -> Any:
 
 
 def theme_table(
-    name: str, title: str, columns: list[Column], rollup: Rollup, frame: pd.DataFrame
+    name: str, title: str, columns: list[Column], rollup: Rollup, city: CityFigures
 ) -> Table:
     """One theme sheet: a row per agency, then the city's 合計 and the 中位數."""
-    totals, middle = city_totals(frame), medians(frame)
+    frame, totals, middle = city.frame, city.totals, city.medians
     headers: list[str] = [AGENCY]
     kinds: list[ValueKind] = [T]
     for c in columns:
@@ -243,7 +240,7 @@ def theme_table(
     for s in rollup.submissions:
         row: list[Any] = [s.agency]
         for c in columns:
-            value = c.shown(s) if c.shown else frame.at[s.agency, c.key]
+            value = c.shown(s) if c.shown else city.agencies[s.agency].get(c.key or "")
             row.append(_plain(value))
             if c.rank and c.key:
                 row.append(rank_of[c.key][s.agency])
@@ -273,19 +270,16 @@ def write_rollup_workbook(
     rollup: Rollup, path: Path, *, generated: dt.datetime | None = None
 ) -> None:
     """Write the city's workbook: 說明, 目標達成, a sheet per theme, and the files left out."""
-    frame = agency_frame(rollup)
-    summaries = target_summaries(rollup)
-    by_id = {t.id: t for t in summaries}
+    city = city_figures(rollup)
     wb = Workbook()
     info = _first_sheet(wb)
-    tables = [_targets_table(rollup, summaries, frame)]
+    tables = [_targets_table(rollup, city)]
     tables += [
-        theme_table(name, title, columns, rollup, frame)
-        for name, (title, columns) in theme_columns(by_id).items()
+        theme_table(name, title, columns, rollup, city)
+        for name, (title, columns) in theme_columns({t.id: t for t in city.targets}).items()
     ]
-    years = trend(rollup)
-    if years:
-        tables.append(_trend_table(rollup, years))
+    if city.trend:
+        tables.append(_trend_table(rollup, city.trend))
     tables.append(_missing_table(rollup))
     tables.append(_files_table(rollup))
     _write_info(info, rollup, tables, generated or dt.datetime.now())
@@ -299,7 +293,8 @@ def write_rollup_workbook(
         wb.save(tmp)
 
 
-def _targets_table(rollup: Rollup, summaries: list[TargetSummary], frame: pd.DataFrame) -> Table:
+def _targets_table(rollup: Rollup, city: CityFigures) -> Table:
+    summaries = city.targets
     headers = [AGENCY, "達成項數", "未達成項數", "目標項數", *(t.name for t in summaries)]
     kinds = [T, C, C, C, *([T] * len(summaries))]
     rows: list[tuple[Any, ...]] = []
@@ -308,13 +303,14 @@ def _targets_table(rollup: Rollup, summaries: list[TargetSummary], frame: pd.Dat
         rows.append(
             (
                 s.agency,
-                _plain(frame.at[s.agency, "targets.met"]),
-                _plain(frame.at[s.agency, "targets.missed"]),
-                _plain(frame.at[s.agency, "targets.count"]),
+                *(
+                    _plain(city.agencies[s.agency][f"targets.{k}"])
+                    for k in ("met", "missed", "count")
+                ),
                 *(verdicts.get(t.id, "－") for t in summaries),
             )
         )
-    totals = city_totals(frame)
+    totals, middle = city.totals, city.medians
     rows.append(
         (
             TOTAL_LABEL,
@@ -324,7 +320,6 @@ def _targets_table(rollup: Rollup, summaries: list[TargetSummary], frame: pd.Dat
             *(f"{'已辦理' if t.done_kind else '達成'} {len(t.met)}／{t.judged}" for t in summaries),
         )
     )
-    middle = medians(frame)
     rows.append(
         (
             MEDIAN_LABEL,
@@ -343,7 +338,7 @@ def _targets_table(rollup: Rollup, summaries: list[TargetSummary], frame: pd.Dat
     )
 
 
-def _trend_table(rollup: Rollup, years: list[Any]) -> Table:
+def _trend_table(rollup: Rollup, years: list[YearTrend]) -> Table:
     return Table(
         "歷年趨勢",
         f"全市歷年比較（{years[0].year}至{rollup.year}年度）",
