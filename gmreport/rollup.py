@@ -180,7 +180,20 @@ def load(path: Path) -> Submission | LeftOut:
     problem = schema_problem(data)
     if problem is not None:
         return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
-    return Submission(name, clean(data), stat.st_mtime)
+    return Submission(name, clean(summary(data)), stat.st_mtime)
+
+
+UNREAD_KEYS = frozenset({"list", "narratives", "rows", "files"})
+"""Parts of a figures file the city does not compare: each row of an agency's lists, its
+units' narratives and its own file bookkeeping."""
+
+
+def summary(value: Any) -> Any:
+    """A checked figures file without the parts the roll-up does not read (UNREAD_KEYS, at
+    any depth, so also in `history`): 1,000 files then fit easily in memory."""
+    if isinstance(value, dict):
+        return {k: summary(v) for k, v in value.items() if k not in UNREAD_KEYS}
+    return value
 
 
 def _no_constant(token: str) -> Any:
