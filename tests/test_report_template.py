@@ -42,7 +42,8 @@ def test_the_shipped_template_is_exactly_the_generators_output(tmp_path: Path) -
 
 @pytest.mark.slow
 def test_a_regular_install_renders_the_report(tmp_path: Path) -> None:
-    """`pip install .` (not editable): the wheel carries the template inside the package."""
+    """`pip install .` (not editable): the wheel carries the templates and the figures' JSON
+    Schema inside the package."""
     source = tmp_path / "source"
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -86,4 +87,15 @@ def test_a_regular_install_renders_the_report(tmp_path: Path) -> None:
     report = run / "out" / "113年度性別主流化執行成果報告.docx"
     assert report.is_file()
     with zipfile.ZipFile(report) as z:
+        assert "旗津區公所" in z.read("word/document.xml").decode("utf-8")
+    # and the city's roll-up of that build: the JSON Schema and its template ship too
+    rolled = subprocess.run(
+        [str(script), "rollup", "out", "--output", "city"],
+        cwd=run,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert rolled.returncode == 0, rolled.stderr
+    with zipfile.ZipFile(run / "city" / "113年度各機關性別主流化執行成果彙整報告.docx") as z:
         assert "旗津區公所" in z.read("word/document.xml").decode("utf-8")

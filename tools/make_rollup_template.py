@@ -229,7 +229,8 @@ def _targets(b: Builder) -> None:
     b.h2("未達成目標之機關")
     b.tag("{%p for t in targets if t.missed %}")
     b.p(
-        "「{{ t.name }}」未達成（{{ t.missed|length|num }} 個）：{{ t.missed|join('、') }}。",
+        "「{{ t.name }}」{{ '未辦理' if t.done_kind else '未達成' }}"
+        "（{{ t.missed|length|num }} 個）：{{ t.missed|join('、') }}。",
         "Finding",
     )
     b.tag("{%p else %}")

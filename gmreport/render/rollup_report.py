@@ -128,6 +128,7 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
                 "met": t.met,
                 "missed": t.missed,
                 "judged": t.judged,
+                "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
             }
             for t in summaries
@@ -216,7 +217,7 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     for label, values, color, hatch in (
         ("達成（已辦理）", [len(t.met) for t in summaries], MET_COLOR, ""),
         ("未達成（未辦理）", [len(t.missed) for t in summaries], MISSED_COLOR, "////"),
-        ("不適用", [len(t.other) for t in summaries], OTHER_COLOR, ""),
+        ("不適用（無應訓人員）", [len(t.other) for t in summaries], OTHER_COLOR, ""),
     ):
         if not any(values):
             continue
@@ -228,6 +229,7 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     ax.set_yticks(ys, [t.name for t in summaries])
     ax.set_xlim(0, max(max(left), 1) * 1.05)
     ax.set_xlabel("機關數", fontproperties=font, fontsize=9, color=GREY)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     _style_ticks(ax, font)
     _legend(ax, font, 3)
     return fig
