@@ -31,7 +31,6 @@ TARGET_NAMES = {
     "other_measures": "其他性別平等措施",
 }
 """Each target of the plan as the city names it: agencies' required values may differ."""
-TARGET_ORDER = {t.id: i for i, t in enumerate(TARGETS)}
 
 
 def dig(figures: Any, path: str) -> Any:
@@ -62,8 +61,14 @@ def rate(part: float | None, whole: float | None) -> float | None:
     return part / whole if part is not None and whole else None
 
 
-def target_name(target_id: str, label: str) -> str:
-    return TARGET_NAMES.get(target_id, label)
+def targets_of(figures: Any) -> dict[str, dict[str, Any]]:
+    """An agency's verdict on each target of the plan, by id. A target this version does not
+    know (a newer file's) is not compared, and an id given twice counts once."""
+    found: dict[str, dict[str, Any]] = {}
+    for t in dig(figures, "targets") or []:
+        if isinstance(t, dict) and t.get("id") in TARGET_NAMES:
+            found.setdefault(t["id"], t)
+    return found
 
 
 @dataclass(frozen=True)
@@ -84,36 +89,29 @@ class TargetSummary:
 
 
 def target_summaries(rollup: Rollup) -> list[TargetSummary]:
-    """Each target the agencies' files judge, in the plan's order."""
-    found: dict[str, dict[str, Any]] = {}
-    for s in rollup.submissions:
-        for t in s.figures["targets"]:
-            entry = found.setdefault(
-                t["id"],
-                {"label": t["label"], "item": t["work_item"], "met": [], "missed": [], "other": []},
+    """Each target of the plan that the agencies' files judge, in the plan's order."""
+    summaries = []
+    for target in TARGETS:
+        verdicts = {
+            s.agency: t["verdict"]
+            for s in rollup.submissions
+            if (t := targets_of(s.figures).get(target.id))
+        }
+        if not verdicts:
+            continue
+        first = next(t for s in rollup.submissions if (t := targets_of(s.figures).get(target.id)))
+        summaries.append(
+            TargetSummary(
+                target.id,
+                TARGET_NAMES[target.id],
+                first["work_item"],
+                [a for a, v in verdicts.items() if v in (MET, DONE)],
+                [a for a, v in verdicts.items() if v in (MISSED, NOT_DONE)],
+                [a for a, v in verdicts.items() if v not in (MET, DONE, MISSED, NOT_DONE)],
+                any(v in (DONE, NOT_DONE) for v in verdicts.values()),
             )
-            entry["done"] = entry.get("done", False) or t["verdict"] in (DONE, NOT_DONE)
-            if t["verdict"] in (MISSED, NOT_DONE):
-                entry["missed"].append(s.agency)
-            elif t["verdict"] in (MET, DONE):
-                entry["met"].append(s.agency)
-            else:
-                entry["other"].append(s.agency)
-    ordered = sorted(
-        found.items(), key=lambda kv: (TARGET_ORDER.get(kv[0], len(TARGET_ORDER)), kv[0])
-    )
-    return [
-        TargetSummary(
-            key,
-            target_name(key, v["label"]),
-            v["item"],
-            v["met"],
-            v["missed"],
-            v["other"],
-            v["done"],
         )
-        for key, v in ordered
-    ]
+    return summaries
 
 
 def agency_frame(rollup: Rollup) -> pd.DataFrame:
@@ -155,9 +153,10 @@ def agency_frame(rollup: Rollup) -> pd.DataFrame:
         ):
             for g in GENDER_FIELDS:
                 row[f"{section}.{g}"] = number_at(f, f"{section}.{g}")
-        row["targets.met"] = sum(t["verdict"] in (MET, DONE) for t in f["targets"])
-        row["targets.missed"] = sum(t["verdict"] in (MISSED, NOT_DONE) for t in f["targets"])
-        row["targets.count"] = len(f["targets"])
+        verdicts = [t["verdict"] for t in targets_of(f).values()]
+        row["targets.met"] = sum(v in (MET, DONE) for v in verdicts)
+        row["targets.missed"] = sum(v in (MISSED, NOT_DONE) for v in verdicts)
+        row["targets.count"] = len(verdicts)
         rows.append(row)
     frame = pd.DataFrame(rows).set_index("agency").apply(pd.to_numeric, errors="coerce")
     for group in (g.key for g in TRAINING_GROUPS):
@@ -273,7 +272,7 @@ def _year_trend(year: int, figures: list[dict[str, Any]]) -> YearTrend:
     def total(path: str) -> float:
         return sum(number_at(f, path) or 0 for f in figures)
 
-    targets = [t for f in figures for t in (dig(f, "targets") or []) if isinstance(t, dict)]
+    targets = [t for f in figures for t in targets_of(f).values()]
     return YearTrend(
         year,
         len(figures),

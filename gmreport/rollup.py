@@ -154,7 +154,7 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 def load(path: Path) -> Submission | LeftOut:
     """Read one figures file; what cannot be used comes back as a LeftOut with the reason."""
-    name = str(path)
+    name = shown_path(path)
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
@@ -178,6 +178,8 @@ def load(path: Path) -> Submission | LeftOut:
             f"格式版本為 {_brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
         )
     problem = schema_problem(data)
+    if problem is None and not clean_text(data["agency"]):
+        problem = "「agency」不可空白"
     if problem is not None:
         return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
     return Submission(name, clean(summary(data)), stat.st_mtime)
@@ -226,6 +228,12 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
 
 
+def shown_path(path: Path) -> str:
+    """A path as it may be shown: a name the system could not decode gets 「?」, and no
+    control characters (a file name may hold them)."""
+    return clean_text(str(path).encode("utf-8", errors="replace").decode("utf-8"))
+
+
 def clean(value: Any) -> Any:
     """`value` with every string (keys included) through `clean_text`."""
     if isinstance(value, str):
@@ -251,10 +259,6 @@ class Rollup:
     expected: list[str] = field(default_factory=list)  # the agencies expected to report
     missing: list[str] = field(default_factory=list)  # expected, and no file of the year
     unexpected: list[str] = field(default_factory=list)  # reported, and not on the list
-
-    @property
-    def agencies(self) -> list[str]:
-        return [s.agency for s in self.submissions]
 
     @property
     def has_bad_files(self) -> bool:

@@ -736,3 +736,77 @@ def test_the_citys_trend_when_files_carry_history(
         f"全市性別意識培力完訓率由{YEAR - 1}年度之 {fmt.percent(12 / sum(required))}，"
         f"至{YEAR}年度為 {fmt.percent(sum(now) / sum(required))}，提高 {change} 個百分點。"
     ) in text
+
+
+def _hostile(figures: dict[str, Any], how: str) -> dict[str, Any]:
+    spoiled = json.loads(json.dumps(figures))
+    if how == "unknown targets":  # a newer file's targets, thousands of them: not compared
+        spoiled["targets"] += [{**spoiled["targets"][0], "id": f"new_{i}"} for i in range(20_000)]
+    elif how == "a target twice":
+        spoiled["targets"].append({**spoiled["targets"][0], "verdict": "未達成"})
+    elif how == "blank after cleaning":
+        spoiled["agency"] = "\x07\u200b "
+    elif how == "loose history":
+        spoiled["history"] = {
+            "112": {
+                "schema": "gmreport.figures/1",
+                "agency": "x",
+                "year": 112,
+                "training": 5,
+                "targets": [1, {"id": 3}],
+            }
+        }
+    elif how == "huge numbers":
+        spoiled["budget"]["allocated"] = 10**400
+    elif how == "markup in names":
+        spoiled["agency"] = "<w:p>&amp;{{ year }}{% if %}"
+    return spoiled
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "unknown targets",
+        "a target twice",
+        "blank after cleaning",
+        "loose history",
+        "huge numbers",
+        "markup in names",
+    ],
+)
+def test_nothing_in_a_file_crashes_the_command(
+    tmp_path: Path, base: dict[str, Any], how: str
+) -> None:
+    write(tmp_path / "in", "a.json", _hostile(base, how))
+    write(tmp_path / "in", "b.json", {**base, "agency": "另一機關"})
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code in (0, 1), result.err
+    assert "未預期" not in result.err
+    ws = openpyxl.load_workbook(tmp_path / "out" / WORKBOOK)["目標達成"]
+    assert ws.max_column <= 4 + len(TARGET_NAMES)
+    text, _ = docx_text(tmp_path / "out" / REPORT)
+    if how == "markup in names":
+        assert "<w:p>&amp;{{ year }}{% if %}" in json.dumps(
+            docx_text(tmp_path / "out" / REPORT)[1], ensure_ascii=False
+        )
+    if how == "a target twice":  # the first verdict counts
+        row = next(
+            r
+            for r in sheet_rows(tmp_path / "out" / WORKBOOK, "目標達成")
+            if r["機關"] == base["agency"]
+        )
+        assert row[TARGET_NAMES[base["targets"][0]["id"]]] == base["targets"][0]["verdict"]
+    assert "Traceback" not in text
+
+
+def test_a_file_name_with_control_characters_is_shown_without_them(
+    tmp_path: Path, base: dict[str, Any]
+) -> None:
+    write(tmp_path / "in", "壞\x07檔.json", "not json")
+    write(tmp_path / "in", "b.json", base)
+    result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
+    assert result.code == 1
+    [row] = left_out(tmp_path / "out")
+    assert row["檔案"] == str(tmp_path / "in" / "壞檔.json")
+    text, tables = docx_text(tmp_path / "out" / REPORT)
+    assert [str(tmp_path / "in" / "壞檔.json"), NOT_JSON] in tables[-1]

@@ -29,6 +29,7 @@ from ..city import (
     city_figures,
     is_suppressed,
     ranks,
+    targets_of,
 )
 from ..format import SUPPRESSED, roc_short_date
 from ..rollup import Rollup, Submission
@@ -61,8 +62,8 @@ class Column:
 
 def _verdict(target_id: str) -> Callable[[Submission], Any]:
     def shown(s: Submission) -> Any:
-        found = [t["verdict"] for t in s.figures["targets"] if t["id"] == target_id]
-        return found[0] if found else "－"
+        found = targets_of(s.figures).get(target_id)
+        return found["verdict"] if found else "－"
 
     return shown
 
@@ -299,7 +300,7 @@ def _targets_table(rollup: Rollup, city: CityFigures) -> Table:
     kinds = [T, C, C, C, *([T] * len(summaries))]
     rows: list[tuple[Any, ...]] = []
     for s in rollup.submissions:
-        verdicts = {t["id"]: t["verdict"] for t in s.figures["targets"]}
+        verdicts = {key: t["verdict"] for key, t in targets_of(s.figures).items()}
         rows.append(
             (
                 s.agency,
