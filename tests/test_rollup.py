@@ -808,5 +808,5 @@ def test_a_file_name_with_control_characters_is_shown_without_them(
     assert result.code == 1
     [row] = left_out(tmp_path / "out")
     assert row["檔案"] == str(tmp_path / "in" / "壞檔.json")
-    text, tables = docx_text(tmp_path / "out" / REPORT)
+    _, tables = docx_text(tmp_path / "out" / REPORT)
     assert [str(tmp_path / "in" / "壞檔.json"), NOT_JSON] in tables[-1]
