@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .format import SUPPRESSED
 from .rollup import Rollup
 from .schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
 from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS
@@ -55,6 +56,23 @@ def is_suppressed(figures: dict[str, Any], group: str, part: str, gender: str) -
     return f"{prefix}.{gender}" in hidden or (
         part != "required" and f"{prefix}.{part}.{gender}" in hidden
     )
+
+
+def shown_training(figures: dict[str, Any], group: str, part: str, gender: str) -> Any:
+    """An agency's training figure (part: required, completed or rate) as its own report
+    showed it: 「*」 where that report suppressed it."""
+    if is_suppressed(figures, group, part, gender):
+        return SUPPRESSED
+    return figures["training"]["groups"].get(group, {}).get(part, {}).get(gender)
+
+
+def plain(value: Any) -> Any:
+    """A frame value as people's tools take it: a whole number as an int, none as None."""
+    if hasattr(value, "item"):  # a numpy number
+        value = value.item()
+    if isinstance(value, float):
+        return None if pd.isna(value) else int(value) if value.is_integer() else value
+    return value
 
 
 def rate(part: float | None, whole: float | None) -> float | None:

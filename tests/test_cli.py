@@ -169,10 +169,10 @@ def test_an_output_that_is_a_file_is_a_usage_error(tmp_path):
 
 # ASCII words a message may hold: commands, options, file types, product and tool names.
 ALLOWED_WORDS = {
-    *("gmreport", "templates", "check", "build", "help", "version", "year", "input"),
+    *("gmreport", "templates", "check", "build", "rollup", "help", "version", "year", "input"),
     *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml", "format"),
     *("xlsx", "xlsm", "xls", "ods", "docx", "CEDAW", "JSON", "PDF", "Word", "Excel"),
-    *("LibreOffice", "UTF"),
+    *("LibreOffice", "UTF", "Schema", "agencies", "txt"),
     *("Big5", "BOM", "Unicode", "h", "agency", "units", "training", "report_template"),
     *("biuld", "ouput", "yaer", "abc", "x"),  # what the tests type, quoted back
 }
@@ -191,6 +191,9 @@ HELP_AND_ERRORS = [
     ("templates", "--help"),
     ("check", "--help"),
     ("build", "--help"),
+    ("rollup", "--help"),
+    ("rollup",),
+    ("rollup", "x", "--year", "2025"),
     ("biuld",),
     ("build", "--ouput", "x"),
     ("build", "--yaer", "113"),
@@ -212,11 +215,11 @@ def test_help_and_usage_errors_speak_chinese_only(args, tmp_path):
     assert "用法：用法：" not in text and "choose from" not in text
     assert done.returncode == (0 if "--help" in args else 2)
     if done.returncode == 2 and args:
-        command = args[0] if args[0] in ("templates", "check", "build") else ""
+        command = args[0] if args[0] in ("templates", "check", "build", "rollup") else ""
         assert f"請執行「gmreport {command} --help".replace("  ", " ") in done.stderr
 
 
-@pytest.mark.parametrize("command", ["templates", "check", "build"])
+@pytest.mark.parametrize("command", ["templates", "check", "build", "rollup"])
 def test_help_placeholders_are_chinese(command, tmp_path):
     usage = run(command, "--help", cwd=tmp_path).stdout.split("\n\n")[0]
     assert not re.search(r"\b[A-Z]{3,}\b", usage), usage

@@ -30,11 +30,11 @@ from ..city import (
     TargetSummary,
     YearTrend,
     city_figures,
-    is_suppressed,
+    plain,
     ranks,
     rate,
+    shown_training,
 )
-from ..format import SUPPRESSED
 from ..problems import OutputError, os_reason
 from ..rollup import Rollup
 from .charts import DPI, GREY, ChartFontWarning, _figure, _legend, _style_ticks, find_cjk_font
@@ -63,34 +63,32 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
     """What the template reads: the city's totals, each agency as its report showed it, the
     targets across agencies, the trend over the years and the files left out."""
     frame = figures.frame
-    city = {k: _plain(v) for k, v in figures.totals.items()}
+    city = {k: plain(v) for k, v in figures.totals.items()}
     middle = figures.medians
     completion_rank = ranks(frame, "all.rate.total")
     agencies = []
     for s in rollup.submissions:
-        f = s.figures
-        everyone = f["training"]["groups"]["all"]
-
-        def shown(
-            part: str, gender: str, _f: dict[str, Any] = f, _g: dict[str, Any] = everyone
-        ) -> Any:
-            return SUPPRESSED if is_suppressed(_f, "all", part, gender) else _g[part][gender]
-
+        row = figures.agencies[s.agency]
         agencies.append(
             {
                 "name": s.agency,
-                "required": everyone["required"]["total"],
-                "completed": shown("completed", "total"),
-                "rate": {g: shown("rate", g) for g in GENDER_FIELDS},
+                "required": s.figures["training"]["groups"]["all"]["required"]["total"],
+                "completed": shown_training(s.figures, "all", "completed", "total"),
+                "rate": {g: shown_training(s.figures, "all", "rate", g) for g in GENDER_FIELDS},
                 "rank": completion_rank[s.agency],
-                "meetings": f["meetings"]["count"],
-                "indicators": f["indicators"]["count"],
-                "allocated": f["budget"]["allocated"],
-                "executed": f["budget"]["executed"],
-                "execution_rate": rate(f["budget"]["executed"], f["budget"]["allocated"]),
-                "cedaw": f["cedaw"]["sessions"],
-                "participants": f["cedaw"]["participants"]["total"],
-                "measures": f["other_measures"]["count"],
+                **{
+                    key: plain(row[column])
+                    for key, column in (
+                        ("meetings", "meetings.count"),
+                        ("indicators", "indicators.count"),
+                        ("allocated", "budget.allocated"),
+                        ("executed", "budget.executed"),
+                        ("execution_rate", "budget.execution_rate"),
+                        ("cedaw", "cedaw.sessions"),
+                        ("participants", "cedaw.participants.total"),
+                        ("measures", "other_measures.count"),
+                    )
+                },
             }
         )
     summaries, years = figures.targets, figures.trend
@@ -139,10 +137,6 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
         "set_aside": [{"file": f.file, "reason": f.reason} for f in rollup.set_aside],
         "charts": {"completion": None, "targets": None, "trend": None},
     }
-
-
-def _plain(value: Any) -> Any:
-    return None if isinstance(value, float) and pd.isna(value) else value
 
 
 def _genders(city: dict[str, Any], section: str) -> dict[str, Any]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
@@ -27,11 +26,12 @@ from ..city import (
     TargetSummary,
     YearTrend,
     city_figures,
-    is_suppressed,
+    plain,
     ranks,
+    shown_training,
     targets_of,
 )
-from ..format import SUPPRESSED, roc_short_date
+from ..format import roc_short_date
 from ..rollup import Rollup, Submission
 from ..schema import GENDERS, TRAINING_GROUPS
 from ..targets import MISSED, NOT_DONE
@@ -57,7 +57,7 @@ class Column:
     key: str | None = None
     shown: Callable[[Submission], Any] | None = None
     rank: bool = False  # also a rank column right after it, highest first
-    total: Callable[[], Any] | None = None  # the 合計 cell when not the frame's
+    total: str | None = None  # the 合計 cell when not the frame's (a verdict's tally)
 
 
 def _verdict(target_id: str) -> Callable[[Submission], Any]:
@@ -69,12 +69,7 @@ def _verdict(target_id: str) -> Callable[[Submission], Any]:
 
 
 def _training_cell(group: str, part: str, gender: str) -> Callable[[Submission], Any]:
-    def shown(s: Submission) -> Any:
-        if is_suppressed(s.figures, group, part, gender):
-            return SUPPRESSED
-        return s.figures["training"]["groups"].get(group, {}).get(part, {}).get(gender)
-
-    return shown
+    return lambda s: shown_training(s.figures, group, part, gender)
 
 
 def _genders(section: str, prefix: str = "") -> list[Column]:
@@ -84,24 +79,18 @@ def _genders(section: str, prefix: str = "") -> list[Column]:
     ]
 
 
-def _summary_total(summaries: dict[str, TargetSummary], target_id: str) -> Callable[[], Any]:
-    def total() -> Any:
-        t = summaries.get(target_id)
-        if t is None:
-            return "－"
-        word = "已辦理" if t.done_kind else "達成"
-        return f"{word} {len(t.met)}／{t.judged}"
-
-    return total
+def tally(target: TargetSummary | None) -> str:
+    """How many agencies met a target of how many judged: 「達成 3／4」, 「已辦理 2／4」."""
+    if target is None:
+        return "－"
+    return f"{'已辦理' if target.done_kind else '達成'} {len(target.met)}／{target.judged}"
 
 
 def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, list[Column]]]:
     """Each theme sheet's name → (title, columns after 機關)."""
 
     def verdict(target_id: str, header: str) -> Column:
-        return Column(
-            header, T, shown=_verdict(target_id), total=_summary_total(summaries, target_id)
-        )
+        return Column(header, T, shown=_verdict(target_id), total=tally(summaries.get(target_id)))
 
     everyone = "all"
     training = [
@@ -212,17 +201,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
     }
 
 
-def _plain(value: Any) -> Any:
-    """A frame value as a cell holds it: numpy numbers as Python's, missing as None."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
 def theme_table(
     name: str, title: str, columns: list[Column], rollup: Rollup, city: CityFigures
 ) -> Table:
@@ -242,7 +220,7 @@ def theme_table(
         row: list[Any] = [s.agency]
         for c in columns:
             value = c.shown(s) if c.shown else city.agencies[s.agency].get(c.key or "")
-            row.append(_plain(value))
+            row.append(plain(value))
             if c.rank and c.key:
                 row.append(rank_of[c.key][s.agency])
         rows.append(tuple(row))
@@ -250,9 +228,9 @@ def theme_table(
         row = [label]
         for c in columns:
             if label == TOTAL_LABEL and c.total is not None:
-                row.append(c.total())
+                row.append(c.total)
             else:
-                row.append(_plain(values.get(c.key)) if c.key else None)
+                row.append(plain(values.get(c.key)) if c.key else None)
             if c.rank:
                 row.append(None)
         rows.append(tuple(row))
@@ -305,7 +283,7 @@ def _targets_table(rollup: Rollup, city: CityFigures) -> Table:
             (
                 s.agency,
                 *(
-                    _plain(city.agencies[s.agency][f"targets.{k}"])
+                    plain(city.agencies[s.agency][f"targets.{k}"])
                     for k in ("met", "missed", "count")
                 ),
                 *(verdicts.get(t.id, "－") for t in summaries),
@@ -318,15 +296,15 @@ def _targets_table(rollup: Rollup, city: CityFigures) -> Table:
             totals["targets.met"],
             totals["targets.missed"],
             totals["targets.count"],
-            *(f"{'已辦理' if t.done_kind else '達成'} {len(t.met)}／{t.judged}" for t in summaries),
+            *(tally(t) for t in summaries),
         )
     )
     rows.append(
         (
             MEDIAN_LABEL,
-            _plain(middle["targets.met"]),
-            _plain(middle["targets.missed"]),
-            _plain(middle["targets.count"]),
+            plain(middle["targets.met"]),
+            plain(middle["targets.missed"]),
+            plain(middle["targets.count"]),
             *([None] * len(summaries)),
         )
     )
