@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import shutil
@@ -25,6 +26,7 @@ from gmreport.render.charts import find_cjk_font, make_charts
 from gmreport.render.findings import findings
 from gmreport.render.report import render_report, shipped_template
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
+from tests import pdf_pages
 
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
@@ -230,7 +232,8 @@ def test_review_section_lists_findings_then_units_own_review(figures: dict, rend
     assert any(
         "主管人員完訓率 88.9%（男 80.0%、女 100.0%），尚有 1 人未達目標時數" in f for f in numbered
     )
-    own = section_paragraphs(doc, "各單位檢討與精進")
+    closing = "以上為本所113年度性別主流化推動計畫執行成果，敬請鑒核。"
+    own = section_paragraphs(doc, "各單位檢討與精進", until=closing)
     assert own == [
         "人事室（性平執行小組會議）：會議資料提早提供委員。",
         "人事室（性別意識培力）：加強新進人員訓練。",
@@ -290,6 +293,10 @@ def test_the_cover_names_who_filed_and_the_end_is_signed(figures: dict, render) 
     assert f"填報單位：{filed['unit']}　承辦人：{filed['name']}\n" in text
     assert f"聯絡電話：{filed['phone']}　填報日期：113年12月31日" in text
     assert [c.text for c in doc.tables[-1].rows[0].cells] == ["承辦人", "單位主管", "機關首長"]
+    # The closing sentence, the last paragraph before it and the block keep together.
+    last = [p for p in doc.paragraphs if p.text][-2:]
+    assert last[1].text == "以上為本所113年度性別主流化推動計畫執行成果，敬請鑒核。"
+    assert all(p.style.paragraph_format.keep_with_next for p in last)
     figures["filed_by"].update(name="", phone="", filed_on=None)
     assert "填報單位：人事室\n" in body_text(render(figures)) + "\n"
 
@@ -520,6 +527,12 @@ def test_pdf_keeps_kai_font(figures: dict, tmp_path: Path) -> None:
     ).stdout
     assert f"第 1 頁，共 {pages} 頁" in text
     assert text.count("草稿") >= pages
+    # No page is more than half empty, except the last of a chapter (壹、貳、… starts the next).
+    read = pdf_pages.pages(out)
+    assert len(read) == pages
+    for page, following in itertools.pairwise(read):
+        if page.fill < 0.5:
+            assert re.match(r"[壹貳參肆伍陸柒捌玖拾]、", following.first_words), (page, following)
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:

@@ -165,6 +165,8 @@ PARA_STYLES = (
     ParaStyle("BodyText1", "本文（壹）", _ind(H1_TEXT), 14),
     ParaStyle("BodyText2", "本文（一）", _ind(H2_TEXT), 14),
     ParaStyle("BodyText3", "本文（（一））", _ind(H3_TEXT), 14),
+    ParaStyle("BodyText2Next", "本文（一）接下段", "<w:keepNext/>" + _ind(H2_TEXT), 14),
+    ParaStyle("Closing", "結語", "<w:keepNext/>" + _spacing(12, 0, None) + _ind(H1_TEXT), 14),
     ParaStyle(
         "Finding",
         "檢討事項",
@@ -1276,7 +1278,6 @@ def _targets(b: Builder) -> None:
     row = table.rows[2]
     for c, cell in zip(cols, row.cells, strict=True):
         _cell_text(cell, c.cell, "TableTextLeft" if c.left else "TableText")
-    _keep_together(table)
     status = row.cells[-1].paragraphs[0]._p
     for xml in (
         _run("{% if t.verdict not in ['未達成', '未辦理'] %}{{ t.verdict }}{% else %}"),
@@ -1300,16 +1301,24 @@ def _review(b: Builder) -> None:
     b.p("本年度各項目標均已達成，且無需特別注意之事項。", "BodyText2")
     b.tag("{%p endfor %}")
     b.h2("各單位檢討與精進")
-    b.tag("{%p for r in reviews %}")
-    b.p("{{ r.unit }}（{{ r.item }}）：{{ r.text }}", "BodyText2")
+    review = "{{ r.unit }}（{{ r.item }}）：{{ r.text }}"
+    b.tag("{%p for r in reviews[:-1] %}")
+    b.p(review, "BodyText2")
+    b.tag("{%p endfor %}")
+    # The last paragraph keeps with the closing and the sign-off, which never stand alone.
+    b.tag("{%p for r in reviews[-1:] %}")
+    b.p(review, "BodyText2Next")
     b.tag("{%p else %}")
-    b.p("各單位未另提檢討與精進事項。", "BodyText2")
+    b.p("各單位未另提檢討與精進事項。", "BodyText2Next")
     b.tag("{%p endfor %}")
 
 
 def _sign_off(b: Builder) -> None:
-    """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal."""
-    b.p("", "BodyText1")
+    """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal.
+
+    A closing sentence keeps with it, so the block never stands alone on the last page."""
+    b.p("以上為本所{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
+    b.p("", "Closing")
     table = b.doc.add_table(rows=2, cols=3)
     _table_geometry(table, [5.3, 5.3, 5.4])
     for cell, text in zip(table.rows[0].cells, ("承辦人", "單位主管", "機關首長"), strict=True):
