@@ -113,8 +113,11 @@ def roc_date(value: str | dt.date | None) -> str:
     return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
 
 
-def roc_short_date(value: str | dt.date) -> str:
-    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year)."""
+def roc_short_date(value: str | dt.date | None) -> str:
+    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year, and
+    narrow enough never to break across lines); none → 「—」."""
+    if value is None or value == "":
+        return NONE
     d = _date(value)
     return f"{d.year - ROC_OFFSET}/{d.month:02d}/{d.day:02d}"
 

@@ -133,7 +133,7 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     doc = render(figures)
     tables = captioned_tables(doc)
     meetings = tables["性別平等執行小組會議辦理情形"]
-    assert meetings[2][:7] == ["113年第1次會議", "113年5月20日", "林志明", "4", "5", "0", "9"]
+    assert meetings[2][:7] == ["113年第1次會議", "113/05/20", "林志明", "4", "5", "0", "9"]
     groups = tables["各類人員性別意識培力情形"]
     assert groups[2] == [
         "公務人員", "30", "45", "0", "75", "29", "44", "0", "73", "97.3%", "160.5", "2.14",
@@ -146,7 +146,7 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     assert tables["性別統計指標"][2][4:9] == ["14,500", "13,800", "0", "28,300", "48.8%"]
     by_category = tables["性別預算編列及執行情形（依預算類別）"]
     assert by_category[-1] == ["合計", "3", "1,250,000", "1,180,000", "94.4%"]
-    assert tables["CEDAW宣導辦理情形"][3][2] == "113年3月8日"
+    assert tables["CEDAW宣導辦理情形"][3][2] == "113/03/08"
     cedaw_total = tables["CEDAW宣導辦理情形"][-1]
     assert cedaw_total[0] == "合計" and cedaw_total[-2] == str(
         figures["cedaw"]["participants"]["total"]
@@ -154,7 +154,16 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     assert tables["CEDAW宣導參與人數（依宣導對象）"][-1] == [
         "合計", "3", "80", "140", "2", "222", "63.1%", "0",
     ]  # fmt: skip
-    assert tables["其他性別平等措施辦理情形"][2][3] == "113年7月20日"
+    assert tables["其他性別平等措施辦理情形"][2][3] == "113/07/20"
+    measures = figures["other_measures"]
+    assert tables["其他性別平等措施辦理情形"][-1] == [
+        "合計",
+        f"{len(measures['list'])} 項",
+        "", "", "",
+        *(f"{measures['participants'][k]:,}" for k in ("male", "female", "other", "total")),
+        f"{sum(m.get('reach') or 0 for m in measures['list']):,}",
+        "",
+    ]  # fmt: skip
     text = body_text(doc)
     assert "本年度性別預算編列 1,250,000 元，執行 1,180,000 元，執行率 94.4%" in text
     assert "完訓率 96.8%（男性 95.2%、女性 98.1%）" in text
@@ -380,6 +389,21 @@ def test_every_table_repeats_its_header_row(figures: dict, render) -> None:
         assert table.style.style_id == "ReportTable"
         first = table.rows[0]._tr.trPr
         assert first is not None and first.find(qn("w:tblHeader")) is not None
+
+
+def test_a_total_row_keeps_with_the_row_above_it(figures: dict, render) -> None:
+    doc = render(figures)
+    totals = [t for t in doc.tables if t.rows[-1].cells[0].text == "合計"]
+    assert len(totals) >= 10
+    for table in totals:
+        above = table.rows[-2]
+        assert all(p.paragraph_format.keep_with_next for c in above.cells for p in c.paragraphs)
+    # Between header and total, only the last item's row keeps with what follows.
+    measures = captioned_tables(doc)["其他性別平等措施辦理情形"]
+    assert len(measures) == 2 + len(figures["other_measures"]["list"]) + 1
+    table = next(t for t in doc.tables if t.rows[-1].cells[1].text.endswith(" 項"))
+    keeps = [r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in table.rows[2:-1]]
+    assert keeps == [None] * (len(keeps) - 1) + [True]
 
 
 @pytest.mark.parametrize(

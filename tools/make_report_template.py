@@ -549,7 +549,12 @@ COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
 """Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
 
 # How a sheet column's value reads in a table cell, by its kind.
-_FILTERS = {Kind.DATE: "|roc_date", Kind.YESNO: "|yesno", Kind.COUNT: "|num", Kind.AMOUNT: "|num"}
+_FILTERS = {
+    Kind.DATE: "|roc_short_date",
+    Kind.YESNO: "|yesno",
+    Kind.COUNT: "|num",
+    Kind.AMOUNT: "|num",
+}
 
 
 def _listed(sheet: str, key: str, width: float, var: str, **kw) -> Col:
@@ -645,16 +650,31 @@ class Builder:
         """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
 
         `keep` keeps a short table on one page (with its caption) instead of splitting it.
+        A `total` row never stands alone at the top of a page: the last item's row keeps
+        with it (the loop runs twice, over all items but the last, then over the last).
         """
         self.tables += 1
         self._caption("表", self.tables, title, "Caption")
         grouped = any(c.group for c in cols)
         n_header = 2 if grouped else 1
         body: list[tuple[str, list[str] | str]] = []
-        if loop:
+        cells = [c.cell for c in cols]
+        if loop and total:
+            item, items = loop.split(" in ", 1)
+            body += [
+                ("tag", f"{{%tr for {item} in ({items}|list)[:-1] %}}"),
+                ("data", cells),
+                ("tag", "{%tr endfor %}"),
+                ("tag", f"{{%tr for {item} in ({items}|list)[-1:] %}}"),
+                ("last", cells),
+                ("tag", "{%tr else %}"),
+                ("last span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        elif loop:
             body += [
                 ("tag", f"{{%tr for {loop} %}}"),
-                ("data", [c.cell for c in cols]),
+                ("data", cells),
                 ("tag", "{%tr else %}"),
                 ("span", empty),
                 ("tag", "{%tr endfor %}"),
@@ -669,13 +689,16 @@ class Builder:
         self._header(table, cols, n_header)
         for i, (kind, content) in enumerate(body, start=n_header):
             row = table.rows[i]
-            if kind in ("tag", "span"):
+            if kind in ("tag", "span", "last span"):
                 cell = row.cells[0].merge(row.cells[-1])
-                _cell_text(cell, content, "TableText" if kind == "span" else "TableTextLeft")
+                _cell_text(cell, content, "TableTextLeft" if kind == "tag" else "TableText")
             else:
                 style = "TableHeading" if kind == "total" else "TableText"
                 for c, cell, text in zip(cols, row.cells, content, strict=True):
-                    _cell_text(cell, text, "TableTextLeft" if c.left and kind == "data" else style)
+                    left = c.left and kind in ("data", "last")
+                    _cell_text(cell, text, "TableTextLeft" if left else style)
+            if kind.startswith("last"):
+                _keep_with_next(row)
         if keep:
             _keep_together(table)
         if note:
@@ -749,9 +772,13 @@ def _table_geometry(table: Table, widths_cm: list[float]) -> None:
 
 def _keep_together(table: Table) -> None:
     for row in table.rows[:-1]:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
+        _keep_with_next(row)
+
+
+def _keep_with_next(row) -> None:
+    for cell in row.cells:
+        for para in cell.paragraphs:
+            para.paragraph_format.keep_with_next = True
 
 
 def _cell_text(cell, text: str, style: str) -> None:
@@ -896,10 +923,10 @@ def _meetings(b: Builder) -> None:
         "性別平等執行小組會議辦理情形",
         [
             _listed("meetings", "session", 3.0, "m"),
-            _listed("meetings", "date", 3.0, "m"),
+            _listed("meetings", "date", 2.2, "m"),
             _listed("meetings", "chair", 1.5, "m"),
             *_listed_genders("meetings", "attendance", 0.95, "m"),
-            _listed("meetings", "resolution", 4.7, "m", left=True),
+            _listed("meetings", "resolution", 5.5, "m", left=True),
         ],
         loop="m in meetings.list",
         empty="本年度未召開會議",
@@ -1052,10 +1079,10 @@ def _gia(b: Builder) -> None:
             Col("單位", 1.4, "{{ g.unit }}"),
             _listed("gia", "name", 3.1, "g", left=True),
             _listed("gia", "type", 1.7, "g"),
-            _listed("gia", "date", 3.0, "g"),
+            _listed("gia", "date", 2.2, "g"),
             _listed("gia", "expert", 1.4, "g"),
-            _listed("gia", "statistics", 2.3, "g", left=True),
-            _listed("gia", "result", 3.1, "g", left=True),
+            _listed("gia", "statistics", 2.5, "g", left=True),
+            _listed("gia", "result", 3.7, "g", left=True),
         ],
         loop="g in gia.list",
         empty="本年度未辦理性別影響評估",
@@ -1193,10 +1220,10 @@ def _cedaw_measures(b: Builder) -> None:
         [
             Col("單位", 1.4, "{{ c.unit }}"),
             _listed("cedaw", "name", 2.2, "c", left=True),
-            _listed("cedaw", "date", 2.6, "c"),
+            _listed("cedaw", "date", 2.2, "c"),
             _listed("cedaw", "audience", 1.55, "c"),
             _listed("cedaw", "method", 1.55, "c"),
-            _listed("cedaw", "content", 1.5, "c"),
+            _listed("cedaw", "content", 1.9, "c"),
             *_listed_genders("cedaw", "participants", 1.0, "c"),
             _listed_reach("cedaw", 1.2, "c"),
         ],
@@ -1224,16 +1251,24 @@ def _cedaw_measures(b: Builder) -> None:
         "其他性別平等措施辦理情形",
         [
             Col("單位", 1.4, "{{ m.unit }}"),
-            _listed("measures", "name", 2.3, "m", left=True),
-            _listed("measures", "item", 1.75, "m"),
-            _listed("measures", "date", 2.6, "m"),
-            _listed("measures", "media", 1.75, "m"),
+            _listed("measures", "name", 2.4, "m", left=True),
+            _listed("measures", "item", 1.9, "m"),
+            _listed("measures", "date", 2.2, "m"),
+            _listed("measures", "media", 1.5, "m"),
             *_listed_genders("measures", "participants", 1.0, "m"),
             _listed_reach("measures", 1.2, "m"),
-            _listed("measures", "result", 1.9, "m", left=True),
+            _listed("measures", "result", 2.7, "m", left=True),
         ],
         loop="m in other_measures.list",
         empty="本年度未辦理其他性別平等措施",
+        total=[
+            "合計",
+            "{{ other_measures.count|num }} 項",
+            *[""] * 3,
+            *(f"{{{{ other_measures.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
+            "{{ other_measures.reach|num }}",
+            "",
+        ],
     )
     b.figure("other_measures_participants", "其他性別平等措施參與人數（依性別）")
     _narrative(b, "cedaw_measures")

@@ -57,6 +57,7 @@ def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
         roc_date=fmt.roc_date,
+        roc_short_date=fmt.roc_short_date,
         num=fmt.number,
         hours=fmt.hours,
         pct=fmt.percent,
