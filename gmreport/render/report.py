@@ -259,6 +259,7 @@ def render_report(
     `template` leaves out, for the person to confirm.
     """
     with contextlib.ExitStack() as stack:
+        edited = template is not None
         template = template or stack.enter_context(shipped_template())
         try:
             doc = DocxTemplate(template)
@@ -269,16 +270,22 @@ def render_report(
                 "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
             ) from None
         context = report_context(figures)
-        check = check_template(template, context)
-        if check.unknown:
-            raise OutputError(_missing_message(check.unknown))
+        # An edited template is checked against the data before rendering; the shipped one
+        # uses only what the figures hold, so it is checked only to name what is missing.
+        unused: list[str] = []
+        if edited:
+            check = check_template(template, context)
+            if check.unknown:
+                raise OutputError(_missing_message(check.unknown))
+            unused = check.unused
         for name, png in (charts or {}).items():
             if name in context["charts"]:
                 context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
         try:
             doc.render(context, make_environment(), autoescape=True)
         except jinja2.UndefinedError as e:
-            raise OutputError(_missing_message([_undefined_name(str(e))])) from None
+            missing = check_template(template, report_context(figures)).unknown
+            raise OutputError(_missing_message(missing or [_undefined_name(str(e))])) from None
         except jinja2.TemplateError:
             raise OutputError(
                 f"報告範本「{template.name}」有錯誤，無法產製報告。請與內建範本比對修改過的段落。"
@@ -290,7 +297,7 @@ def render_report(
             doc.save(tmp)
         except OSError as e:
             raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
-    return check.unused
+    return unused
 
 
 def _undefined_name(message: str) -> str:
