@@ -68,15 +68,18 @@ def as_shown(figures: Figures) -> Figures:
     training: Any = shown["training"]
     for path in figures.get("suppressed", []):
         _, table, label, *rest = path.split(".")
-        if table == "groups":
-            row = training["groups"][label]
-        else:
-            row = next(r for r in training[table] if r["label"] == label)
-        if rest[0] in ("completed", "rate"):
-            row[rest[0]][rest[1]] = SUPPRESSED
-        else:
-            for part in ("required", "completed", "rate"):
-                row[part][rest[0]] = SUPPRESSED
+        try:
+            if table == "groups":
+                row = training["groups"][label]
+            else:
+                row = next(r for r in training[table] if r["label"] == label)
+            if rest[0] in ("completed", "rate"):
+                row[rest[0]][rest[1]] = SUPPRESSED
+            else:
+                for part in ("required", "completed", "rate"):
+                    row[part][rest[0]] = SUPPRESSED
+        except (KeyError, TypeError, StopIteration):
+            continue  # an earlier year's file without that cell: nothing there to show
     return shown
 
 
