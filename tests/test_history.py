@@ -495,3 +495,19 @@ def test_a_plan_year_without_history_still_gets_its_review(figures_113: dict) ->
 def test_the_years_compared_skip_none(two_years: TwoYears) -> None:
     compared = Years(114, {113: two_years.before, 114: two_years.after}, [])
     assert compared.rows == [113, 114] and compared.previous == 113
+
+
+def test_a_file_made_before_small_groups_were_hidden_is_hidden_by_todays_rule(
+    figures_113: dict,
+) -> None:
+    older = copy.deepcopy(figures_113)
+    del older["suppressed"]
+    figures = copy.deepcopy(figures_113)
+    figures["year"], figures["history"] = 114, {"113": older}
+    rows = report_trends(figures)["trends"]["training"]["rows"]
+
+    def hidden(year: str) -> list:
+        return [(r[0], [i for i, v in enumerate(r) if v == "*"]) for r in rows if r[1] == year]
+
+    assert hidden("113") == hidden("114")  # the same figures, hidden by the same rule
+    assert any(cells for _, cells in hidden("113"))

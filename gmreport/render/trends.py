@@ -16,7 +16,7 @@ from typing import Any, cast
 from ..figures import Figures
 from ..format import NONE, SUPPRESSED, number, percent, points
 from ..history import dig
-from ..privacy import as_shown
+from ..privacy import as_shown, suppressed_cells
 from ..schema import EVERYONE, TRAINING_GROUPS, WORK_ITEMS_BY_KEY
 from ..targets import DONE, MET, MISSED, NOT_DONE, TARGETS
 from .statistics import Table, ValueKind
@@ -223,13 +223,26 @@ def years(figures: Figures) -> Years | None:
     history = figures.get("history") or {}
     if not history:
         return None
+    min_cell = figures["privacy"]["min_cell"]
     shown: dict[int, Mapping[str, Any]] = {
-        int(y): as_shown(cast("Figures", f)) for y, f in history.items()
+        int(y): as_shown(_with_suppressed(f, min_cell)) for y, f in history.items()
     }
     shown[figures["year"]] = as_shown(figures)
     first = figures.get("plan", {}).get("first_year", figures["year"])
     missing = [y for y in range(first, figures["year"]) if y not in shown]
     return Years(figures["year"], shown, missing)
+
+
+def _with_suppressed(figures: Mapping[str, Any], min_cell: int) -> Figures:
+    """An earlier year's figures with the staff cells to hide: those its file hid, or, for a
+    file made before small groups were hidden, those today's rule hides."""
+    if "suppressed" in figures:
+        return cast("Figures", figures)
+    try:
+        hidden = suppressed_cells(cast("Figures", figures), min_cell)
+    except (KeyError, TypeError, AttributeError):
+        hidden = []
+    return cast("Figures", {**figures, "suppressed": hidden})
 
 
 def raw_rows(table: TrendTable, compared: Years) -> list[tuple[Any, ...]]:
