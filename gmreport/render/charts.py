@@ -285,7 +285,7 @@ TREND_STYLES = {
     "total": ("-.", "D"),
 }
 """Each line of the trend chart: its dash and marker, so grayscale print tells them apart."""
-TREND_LABELS = {"female": ((0, -9), "center"), "total": ((-8, 0), "right")}
+TREND_LABELS = {"female": ((0, -10), "center"), "total": ((-8, 0), "right")}
 
 
 def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
@@ -322,8 +322,11 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
         drawn += 1
         for i, r in enumerate(rates):
             if isinstance(r, int | float):
-                # 男 above its point, 女 below, 合計 to the left: close rates stay legible.
-                offset, align = TREND_LABELS.get(key, ((0, 6), "center"))
+                # 男 above its point, 女 below, 合計 beside it, away from its own line:
+                # close rates stay legible, and a white box keeps lines from crossing them.
+                offset, align = TREND_LABELS.get(key, ((0, 7), "center"))
+                if key == "total" and i == len(xs) - 1 and i:
+                    offset, align = (8, 0), "left"
                 ax.annotate(
                     percent(r),
                     (i, r * 100),
@@ -334,6 +337,8 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
                     fontsize=6,
                     color=GREY,
                     fontproperties=font,
+                    zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
                 )
     ax.set_xticks(
         range(len(xs)), [f"{y}年度" if y in compared.shown else f"{y}年度\n（無資料）" for y in xs]
