@@ -193,6 +193,7 @@ def test_an_output_that_is_a_file_is_a_usage_error(tmp_path):
 ALLOWED_WORDS = {
     *("gmreport", "templates", "check", "build", "help", "version", "year", "input"),
     *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml", "format"),
+    "history",
     *("xlsx", "xlsm", "xls", "ods", "docx", "CEDAW", "JSON", "PDF", "Word", "Excel"),
     *("LibreOffice", "UTF"),
     *("Big5", "BOM", "Unicode", "h", "agency", "units", "training", "report_template"),
