@@ -362,6 +362,24 @@ def test_the_file_being_rebuilt_is_not_a_warning(two_years: TwoYears) -> None:
     assert list(history.years) == [113] and not history.problems
 
 
+def test_last_years_workbooks_without_its_figures_get_a_note(
+    tmp_path: Path, make_workbook, valid_rows
+):
+    inbox = tmp_path / "in"
+    make_workbook(valid_rows, year=113, folder=inbox)
+    rows = {
+        k: [[str(v).replace("113/", "114/") for v in r] for r in v] for k, v in valid_rows.items()
+    }
+    make_workbook(rows, year=114, folder=inbox)
+    outcome = build(inbox, tmp_path / "out", Config())
+    assert outcome.year == 114 and not outcome.figures["history"]
+    (note,) = [n for n in outcome.notes if "歷年比較" in n]
+    assert "113 年度的填報檔" in note and "--year 113" in note
+    again = build(inbox, tmp_path / "out", Config(), year=113)  # as the note says
+    assert not [n for n in again.notes if "歷年比較" in n]
+    assert not [n for n in build(inbox, tmp_path / "out", Config()).notes if "歷年比較" in n]
+
+
 def test_a_history_folder_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
     from gmreport.problems import UsageError
 
