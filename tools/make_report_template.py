@@ -30,6 +30,7 @@ from docx.shared import Cm, Twips
 from docx.table import Table
 from reproducible import write_reproducibly
 
+from gmreport.render.trends import TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
@@ -620,7 +621,7 @@ class Builder:
     def h3(self, text: str) -> None:
         self.p(text, "Heading3")
 
-    def _caption(self, label: str, number: int, title: str, style: str) -> None:
+    def _caption(self, label: str, number: int | str, title: str, style: str) -> None:
         para = self.doc.add_paragraph(style=_style(self.doc, style))
         p = para._p
         for xml in (
@@ -646,15 +647,18 @@ class Builder:
         static: list[list[str]] | None = None,
         note: str | None = None,
         keep: bool = False,
+        number: str | None = None,
     ) -> None:
         """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
 
         `keep` keeps a short table on one page (with its caption) instead of splitting it.
         A `total` row never stands alone at the top of a page: the last item's row keeps
         with it (the loop runs twice, over all items but the last, then over the last).
+        `number` is the caption's number as the template computes it (a table after an
+        optional chapter), instead of the count of tables so far.
         """
         self.tables += 1
-        self._caption("表", self.tables, title, "Caption")
+        self._caption("表", number or self.tables, title, "Caption")
         grouped = any(c.group for c in cols)
         n_header = 2 if grouped else 1
         body: list[tuple[str, list[str] | str]] = []
@@ -908,6 +912,9 @@ def build_content(b: Builder) -> None:
     _statistics_budget(b)
     _cedaw_measures(b)
     _targets(b)
+    optional_tables = b.tables
+    _history(b)
+    _period_review(b, optional_tables)
     _review(b)
     _sign_off(b)
 
@@ -1325,6 +1332,89 @@ def _targets(b: Builder) -> None:
         "註明「非本計畫所定」者為通例，供參考。",
         "TableNote",
     )
+
+
+TREND_NOTE = (
+    "註：「—」表示該年度無此項資料或無應訓人員；人數未達 {{ privacy.min_cell }} 人之性別，"
+    "依各該年度之揭露原則以「*」表示。"
+)
+
+
+def _history(b: Builder) -> None:
+    """歷年比較: each work item's figures over the years, in the plan's order (SPEC §3)."""
+    b.tag("{%p if trend_years %}")
+    b.h1("歷年比較")
+    b.p(
+        "本所就 {{ trend_years|join('、') }} 年度之執行成果，依本計畫工作項目逐項比較如下"
+        "{% if trend_missing %}；{{ trend_missing|join('、') }} 年度未有統計數據，"
+        "表中列為「無資料」{% endif %}。",
+        "BodyText1",
+    )
+    for t in TREND_TABLES:
+        b.h2(t.heading)
+        chart = b.see_figure("training_trend") if t.key == "training" else ""
+        done = "" if t.key == "targets" else "辦理情形"
+        b.p(f"本所歷年{t.heading}{done}如表{b.next_table()}{chart}。")
+        labels = [Col("類別", 2.8, "{{ r[0] }}", left=True)] if t.by_group else []
+        labels.append(Col("年度", 2.0, f"{{{{ r[{len(labels)}] }}}}"))
+        width = 1.6 if len(t.columns) > 4 else 2.6
+        cols = labels + [
+            Col(m.header, width, f"{{{{ r[{i}] }}}}", group=m.group)
+            for i, m in enumerate(t.columns, start=len(labels))
+        ]
+        b.table(
+            t.title,
+            cols,
+            loop=f"r in trends.{t.key}.rows",
+            keep=not t.by_group,
+            note=TREND_NOTE if t.key == "training" else None,
+        )
+        if t.key == "training":
+            b.figure("training_trend", "全機關性別意識培力完訓率歷年趨勢（依性別）")
+        b.tag(f"{{%p for f in trends.{t.key}.findings %}}")
+        b.p("{{ f }}", "BodyText2")
+        b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+
+def _period_review(b: Builder, before_history: int) -> None:
+    """計畫期程總檢討: in the plan's last year, every target year by year (SPEC §3)."""
+    shown = b.tables + 1  # the number of its table after the 歷年比較 tables
+    number = f"{{{{ {shown} if trend_years else {before_history + 1} }}}}"
+    pr = "period_review"
+    b.tag(f"{{%p if {pr}.shown %}}")
+    b.h1("計畫期程總檢討")
+    b.p(
+        f"本計畫推動期程為 {{{{ {pr}.first_year }}}} 年至 {{{{ {pr}.last_year }}}} 年"
+        "（本計畫參、推動期程），本年度為期程最末年度。各目標逐年達成情形如"
+        f"表{number}"
+        f"{{% if {pr}.missing %}}；其中 {{{{ {pr}.missing|join('、') }}}} 年度未有統計數據，"
+        "列為「無資料」，未納入檢討{% endif %}。",
+        "BodyText1",
+    )
+    b.table(
+        "計畫期程各目標逐年達成情形",
+        [
+            Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
+            Col("目標", 5.0, "{{ t.label }}", left=True),
+            Col("各年度達成情形", 4.6, "{{ t.years_text }}", left=True),
+            Col("達成年度數", 2.0, "{{ t.met }}／{{ t.judged }}"),
+        ],
+        loop=f"t in {pr}.targets",
+        number=number,
+        note="註：達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。",
+    )
+    b.h2("期程趨勢")
+    b.tag(f"{{%p for s in {pr}.trends %}}")
+    b.p(
+        f"{{{{ s.heading }}}}（{{{{ {pr}.compared_from }}}} 年度至 {{{{ year }}}} 年度）："
+        "{{ s.findings|join('') }}",
+        "BodyText2",
+    )
+    b.tag("{%p else %}")
+    b.p("本計畫期程內僅有本年度之統計數據，無從比較期程趨勢。", "BodyText2")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
 
 
 def _review(b: Builder) -> None:

@@ -22,7 +22,7 @@ from docx import Document
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import parse_xml
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage, Listing
 from jinja2 import nodes
 
 from .. import format as fmt
@@ -33,6 +33,7 @@ from ..problems import ConfigError, OutputError, os_reason
 from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from .charts import CHART_NAMES
 from .findings import findings, target_rows
+from .trends import report_trends
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
 CHART_WIDTH = Cm(15)
@@ -90,7 +91,18 @@ def report_context(figures: Figures) -> dict[str, Any]:
         "target_rows": target_rows(figures),
         "findings": findings(figures),
         "charts": dict.fromkeys(CHART_NAMES),
+        **_trends(figures),
     }
+
+
+def _trends(figures: Figures) -> dict[str, Any]:
+    """歷年比較 and 計畫期程總檢討, with each target's verdicts a line per year."""
+    context = report_trends(figures)
+    for row in context["period_review"]["targets"]:
+        row["years_text"] = Listing(
+            "\n".join(f"{v['year']} 年度：{v['verdict']}" for v in row["years"])
+        )
+    return context
 
 
 @dataclass(frozen=True)

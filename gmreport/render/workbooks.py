@@ -30,6 +30,7 @@ from ..format import (
 from ..privacy import as_shown
 from ..problems import Problem, Severity
 from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables, rows_check
+from .trends import trend_tables
 
 INFO_SHEET = "說明"
 PROBLEMS_SHEET = "檢核結果"
@@ -90,7 +91,7 @@ _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
-    tables = report_tables(as_shown(figures))
+    tables = report_tables(as_shown(figures)) + trend_tables(figures)
     draft = figures["draft"]
     wb = Workbook()
     _write_info(_first_sheet(wb), figures, tables, generated or dt.datetime.now(), draft)
