@@ -219,6 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         f"不加參數時讀取範例資料 {DEFAULT_INPUT}/ 中最新年度，輸出到 {DEFAULT_OUTPUT}/。",
         epilog="範例：\n  gmreport build\n"
         "  gmreport build --input 113年度填報 --output 113年度成果 --year 113\n"
+        "  gmreport build --input 114年度填報 --output 114年度成果 --history 113年度成果\n"
         "  gmreport build --draft   （有錯誤時仍產出標示「草稿」的報告）",
     )
     build.add_argument(
@@ -232,6 +233,14 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="資料夾",
         help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）",
+    )
+    build.add_argument(
+        "--history",
+        type=Path,
+        action="append",
+        metavar="資料夾",
+        help="以前年度統計數據（○○○年度統計數據.json）所在的資料夾，供歷年比較；"
+        "可重複指定（輸出資料夾一律會讀取）",
     )
     build.add_argument("--draft", action="store_true", help="有錯誤時仍產出報告，每頁標示「草稿」")
     build.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
@@ -329,6 +338,33 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_INPUT if outcome.has_errors else EXIT_OK
 
 
+def _default_input(year: int | None) -> Path:
+    """input_samples/, or when it holds one folder per year (input_samples/113, …/114),
+    that of `year`, else the latest."""
+    years = sorted(
+        (int(p.name), p) for p in DEFAULT_INPUT.iterdir() if p.is_dir() and p.name.isdigit()
+    )
+    if not years:
+        return DEFAULT_INPUT
+    chosen = dict(years).get(year) if year is not None else None
+    return chosen or years[-1][1]
+
+
+def _echo_sample_history_hint(year: int | None) -> None:
+    """How to give the samples' latest year its 歷年比較: build the year before it first."""
+    earlier = sorted(
+        int(p.name)
+        for p in DEFAULT_INPUT.iterdir()
+        if p.is_dir() and p.name.isdigit() and year is not None and int(p.name) < year
+    )
+    if earlier:
+        _echo(
+            f"注意：本次 {year} 年度報告不含歷年比較。範例資料另有 {earlier[-1]} 年度，"
+            f"請先執行「gmreport build --year {earlier[-1]}」，再執行「gmreport build」，"
+            f"{year} 年度報告即會與 {earlier[-1]} 年度比較。"
+        )
+
+
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
@@ -339,19 +375,25 @@ def _build(args: argparse.Namespace) -> int:
             f"（{Path.cwd()}）中沒有它。要彙整本年度的資料，請以 --input 指定各單位填報檔"
             "所在的資料夾，例如：gmreport build --input 113年度填報 --output 113年度成果"
         )
+    input_dir = args.input or _default_input(args.year)
+    if args.input is None:
+        _echo(f"沒有指定 --input，讀取範例資料夾「{input_dir}」。")
     outcome = build(
-        args.input or DEFAULT_INPUT,
+        input_dir,
         _output(args.output, DEFAULT_OUTPUT, "--output"),
         config,
         year=args.year,
         draft=args.draft,
         pdf=args.pdf,
+        history=args.history,
     )
     figures = outcome.figures
     assert figures is not None  # a build that returns has written its figures
     _print_problems(outcome.problems)
     for note in outcome.notes:
         _echo(f"注意：{note}")
+    if args.input is None and not figures["history"]:
+        _echo_sample_history_hint(outcome.year)
     _echo(
         f"{outcome.year} 年度：讀取 {len(figures['files']['read'])} 個單位的填報檔，"
         f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。"

@@ -259,11 +259,24 @@ class YearFigures(TypedDict):
     suppressed: list[str]  # the staff cells the report and the 統計總表 show as 「*」
 
 
+class PlanPeriod(TypedDict):
+    """計畫期程 (the plan's 參、推動期程): its first and last ROC year."""
+
+    first_year: int
+    last_year: int
+
+
 class Figures(YearFigures):
     """Every figure of one agency-year (SPEC §6), in the order the JSON gives them: the
-    year's figures, then how they were made (draft or not, rows, problems, files)."""
+    year's figures, then how they were made (draft or not, rows, problems, files), then
+    the plan's period, when the file was built and the earlier years' figures it read."""
 
     draft: bool
     rows: Rows
     issues: Issues
     files: Files
+    plan: PlanPeriod
+    built_at: str  # ISO date and time: of two files of one year, the later is used
+    history: dict[str, dict[str, Any]]
+    """Earlier years' figures by ROC year ("113"), as their files said, less their own
+    `history`; older files may lack keys that newer versions add."""

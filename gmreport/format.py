@@ -113,8 +113,11 @@ def roc_date(value: str | dt.date | None) -> str:
     return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
 
 
-def roc_short_date(value: str | dt.date) -> str:
-    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year)."""
+def roc_short_date(value: str | dt.date | None) -> str:
+    """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year, and
+    narrow enough never to break across lines); none → 「—」."""
+    if value is None or value == "":
+        return NONE
     d = _date(value)
     return f"{d.year - ROC_OFFSET}/{d.month:02d}/{d.day:02d}"
 
@@ -128,3 +131,9 @@ def _date(value: str | dt.date) -> dt.date:
 def display_width(text: str) -> int:
     """Width in Excel character units, counting a CJK (wide) character as two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def points(rate: float, before: float) -> Decimal:
+    """The change between two rates in 百分點, as people compute it from the percentages
+    they read (95.2% − 92.0% = 3.2), so the difference never contradicts the rates shown."""
+    return _percentage(float(rate)) - _percentage(float(before))

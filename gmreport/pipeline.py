@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
+from .history import built_now, earlier_workbook_years, read_history
 from .parallel import map_files
 from .problems import (
     GmreportError,
@@ -146,12 +147,17 @@ def build(
     year: int | None = None,
     draft: bool = False,
     pdf: bool = False,
+    history: list[Path] | None = None,
 ) -> Outcome:
-    """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`."""
+    """The year-end run: read every workbook in `input_dir`, write the outputs to `output_dir`.
+
+    Earlier years' figures are read from `output_dir` and each folder of `history`."""
     _check_folder(
         input_dir, "--input", "各單位填報檔所在的資料夾（要檢核單一檔案請用 gmreport check）"
     )
     _check_output(output_dir, "--output")
+    for folder in history or []:
+        _check_folder(folder, "--history", "以前年度「○○○年度統計數據.json」所在的資料夾")
     if config.report_template is not None and not config.report_template.is_file():
         raise UsageError(
             f"設定檔「report_template」指定的報告範本「{config.report_template}」不存在，"
@@ -187,7 +193,13 @@ def build(
             f"請改以 --year {years[-1]} 執行，或確認資料夾。"
         )
     across = check_across(sorted_.accepted)
-    problems = sorted_.problems + across.problems
+    earlier = read_history(
+        [output_dir, *(history or [])],
+        agency=config.agency,
+        year=year,
+        skip=output_dir / FIGURES_NAME.format(year=year),
+    )
+    problems = sorted_.problems + across.problems + earlier.problems
     # Every workbook of the year goes in: a unit whose two files were both excluded did
     # submit, and its emptied workbooks add no figures.
     counted = across.accepted + [w.emptied() for w in across.duplicates]
@@ -212,8 +224,22 @@ def build(
                 for w in across.duplicates
             ],
         },
+        "plan": {"first_year": config.plan.first_year, "last_year": config.plan.last_year},
+        "built_at": built_now(),
+        "history": earlier.as_json(),
     }
     outcome = Outcome(year, ordered(problems), figures, result.shortfalls)
+    unbuilt = [
+        y
+        for y in earlier_workbook_years([f["year"] for f in sorted_.set_aside], earlier, year)
+        if y >= config.plan.first_year
+    ]
+    if unbuilt:
+        outcome.notes.append(
+            f"填報資料夾中有 {'、'.join(map(str, unbuilt))} 年度的填報檔，但輸出資料夾及 --history 資料夾中沒有該年度的"
+            f"統計數據，報告不含與該年度的歷年比較。如需比較，請先以 --year {unbuilt[-1]} 彙整"
+            "該年度（輸出到同一資料夾），再彙整本年度。"
+        )
     _write(outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template)
     return outcome
 

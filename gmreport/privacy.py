@@ -65,18 +65,21 @@ def _row(completion: Completion, min_cell: int) -> list[str]:
 def as_shown(figures: Figures) -> Figures:
     """A copy of `figures` with each suppressed cell of `figures["suppressed"]` as 「*」."""
     shown = copy.deepcopy(figures)
-    training: Any = shown["training"]
+    training: Any = shown.get("training", {})  # an earlier year's file may lack it
     for path in figures.get("suppressed", []):
-        _, table, label, *rest = path.split(".")
-        if table == "groups":
-            row = training["groups"][label]
-        else:
-            row = next(r for r in training[table] if r["label"] == label)
-        if rest[0] in ("completed", "rate"):
-            row[rest[0]][rest[1]] = SUPPRESSED
-        else:
-            for part in ("required", "completed", "rate"):
-                row[part][rest[0]] = SUPPRESSED
+        try:
+            _, table, label, *rest = path.split(".")
+            if table == "groups":
+                row = training["groups"][label]
+            else:
+                row = next(r for r in training[table] if r["label"] == label)
+            if rest[0] in ("completed", "rate"):
+                row[rest[0]][rest[1]] = SUPPRESSED
+            else:
+                for part in ("required", "completed", "rate"):
+                    row[part][rest[0]] = SUPPRESSED
+        except (KeyError, TypeError, StopIteration, ValueError, AttributeError, IndexError):
+            continue  # an earlier year's file without that cell: nothing there to show
     return shown
 
 

@@ -106,6 +106,32 @@ CATALOGUE: dict[str, Rule] = {
         "檔案年度為 {value} 年，非本次彙整的 {expected} 年度，已另列於附錄，不納入統計。",
         "若為去年檔案，可移出資料夾；若年度填錯，請更正「基本資料」的年度。",
     ),
+    # Earlier years' figures (SPEC §3 History): each file not used is named, with why
+    "history-unreadable": Rule(
+        W,
+        "歷年統計數據檔無法讀取（{detail}），未納入歷年比較。",
+        "請重新產製該年度的統計數據，或將此檔移出資料夾。",
+    ),
+    "history-other-schema": Rule(
+        W,
+        "歷年統計數據檔的格式為「{value}」，非「{expected}」，未納入歷年比較。",
+        "請以本工具重新產製該年度的統計數據。",
+    ),
+    "history-other-agency": Rule(
+        W,
+        "歷年統計數據檔屬「{value}」，非本機關「{expected}」，未納入歷年比較。",
+        "請確認是否放錯資料夾，並將此檔移出。",
+    ),
+    "history-later-year": Rule(
+        W,
+        "歷年統計數據檔為 {value} 年度，並非本次彙整的 {expected} 年度以前，未納入歷年比較。",
+        "歷年比較只採用以前年度的統計數據；請確認資料夾或 --year。",
+    ),
+    "history-duplicate-year": Rule(
+        W,
+        "{year} 年度有兩個以上的統計數據檔，採用產製時間最新的本檔；未採用：{detail}。",
+        "請確認何者為正確版本，將其他檔案移出資料夾。",
+    ),
     "duplicate-unit": Rule(
         E,
         "{unit}有兩個以上 {year} 年度的檔案：「{detail}」。",
@@ -284,6 +310,11 @@ TITLES: dict[str, str] = {
     "unknown-unit": "填報單位不符",
     "other-agency": "機關名稱不符",
     "other-year": "非本年度檔案",
+    "history-unreadable": "歷年統計數據無法讀取",
+    "history-other-schema": "歷年統計數據格式不符",
+    "history-other-agency": "歷年統計數據機關不符",
+    "history-later-year": "歷年統計數據年度不符",
+    "history-duplicate-year": "歷年統計數據重複",
     "duplicate-unit": "同單位多個檔案",
     "empty-workbook": "繳交空白表",
     "unknown-sheet": "工作表名稱不符",

@@ -8,6 +8,7 @@ a workbook or the Word report, and the renderers write every text as text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -117,7 +118,7 @@ class Submission:
 
     file: str
     figures: dict[str, Any]
-    mtime: float
+    built: float  # when: its `built_at`, else the file's modification time (POSIX seconds)
 
     @property
     def agency(self) -> str:
@@ -182,7 +183,7 @@ def load(path: Path) -> Submission | LeftOut:
         problem = "「agency」不可空白"
     if problem is not None:
         return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
-    return Submission(name, clean(summary(data)), stat.st_mtime)
+    return Submission(name, clean(summary(data)), built_at(data, stat.st_mtime))
 
 
 UNREAD_KEYS = frozenset({"list", "narratives", "rows", "files"})
@@ -226,6 +227,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u20
 def clean_text(text: str) -> str:
     """A string from a file as it may be shown: no control or direction characters, trimmed."""
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+
+
+def built_at(figures: dict[str, Any], mtime: float) -> float:
+    """When a figures file was built (POSIX seconds): its `built_at`, else the file's time."""
+    try:
+        when = dt.datetime.fromisoformat(figures["built_at"])
+        return (when if when.tzinfo else when.astimezone()).timestamp()
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return mtime
 
 
 def shown_path(path: Path) -> str:
@@ -304,14 +314,14 @@ def roll_up(
         if s.year != year
     ]
     chosen: dict[str, Submission] = {}
-    for s in sorted((s for s in loaded if s.year == year), key=lambda s: s.mtime, reverse=True):
+    for s in sorted((s for s in loaded if s.year == year), key=lambda s: s.built, reverse=True):
         kept = chosen.setdefault(s.agency, s)
         if kept is not s:
             left_out.append(
                 LeftOut(
                     s.file,
                     "duplicate",
-                    f"與「{kept.file}」同為{s.agency} {year} 年度之統計數據，採用較新之「{kept.file}」",
+                    f"與「{kept.file}」同為{s.agency} {year} 年度之統計數據，採用產製時間較晚之「{kept.file}」",
                 )
             )
     expected = list(dict.fromkeys(clean_text(a) for a in expected or [] if clean_text(a)))

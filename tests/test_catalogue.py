@@ -6,6 +6,7 @@ code in the catalogue is left without an input that produces it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from gmreport import safety
 from gmreport.config import Config
+from gmreport.figures import SCHEMA_ID
 from gmreport.pipeline import build, check
 from gmreport.problems import CATALOGUE, Severity
 
@@ -81,6 +83,27 @@ def _other_year(tmp_path, make_workbook, valid_rows):
     make_workbook(valid_rows, folder=folder, year=112)
     make_workbook(valid_rows, folder=folder, year=113)
     return build(folder, tmp_path / "out", Config()).problems
+
+
+def _history(*files: tuple[str, str, object]) -> Maker:
+    """A build of 113 with earlier years' figures files (folder, name, content) beside it;
+    a figures file here holds only the keys that identify it."""
+
+    def make(tmp_path, make_workbook, valid_rows):
+        folder = tmp_path / "in"
+        make_workbook(valid_rows, folder=folder, year=113)
+        for sub, name, content in files:
+            (tmp_path / sub).mkdir(exist_ok=True)
+            text = content if isinstance(content, str) else json.dumps(content)
+            (tmp_path / sub / name).write_text(text, encoding="utf-8")
+        folders = sorted({tmp_path / sub for sub, _, _ in files})
+        return build(folder, tmp_path / "out", Config(), history=folders).problems
+
+    return make
+
+
+def _figures(**changed: object) -> dict:
+    return {"schema": SCHEMA_ID, "agency": Config().agency, "year": 112, **changed}
 
 
 def _members_several_units(tmp_path, make_workbook, valid_rows):
@@ -190,6 +213,14 @@ MAKERS: dict[str, Maker] = {
     "other-agency": _info(2, "高雄市鼓山區公所"),
     "other-year": _other_year,
     "duplicate-unit": _duplicate_unit,
+    "history-unreadable": _history(("h", "112年度統計數據.json", '{"schema": "gmreport.fig')),
+    "history-other-schema": _history(("h", "112年度統計數據.json", _figures(schema="x/1"))),
+    "history-other-agency": _history(("h", "112年度統計數據.json", _figures(agency="鼓山區公所"))),
+    "history-later-year": _history(("h", "114年度統計數據.json", _figures(year=114))),
+    "history-duplicate-year": _history(
+        ("a", "112年度統計數據.json", _figures(built_at="2025-01-02T08:00:00+08:00")),
+        ("b", "112年度統計數據.json", _figures(built_at="2025-01-03T08:00:00+08:00")),
+    ),
     "unknown-sheet": _edit(lambda wb: setattr(wb["培力紀錄"], "title", "培力記錄")),
     "header-missing": _edit(lambda wb: setattr(wb["培力紀錄"]["F2"], "value", None)),
     "merged-cells": _merged("A5:A6", "培力紀錄", [[None, "課", "CEDAW", "數位", "113/6/1", 1]]),

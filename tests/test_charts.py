@@ -41,6 +41,7 @@ def test_found_font_is_a_preferred_installed_one() -> None:
 
 @needs_cjk_font
 def test_charts_are_print_resolution_pngs(figures: dict, tmp_path: Path) -> None:
+    figures["history"] = {"112": {**copy.deepcopy(figures), "year": 112}}  # the trend chart too
     paths = make_charts(figures, tmp_path / "圖")
     assert set(paths) == set(CHART_NAMES)
     for name, path in paths.items():

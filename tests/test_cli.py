@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, SAMPLES_ROOT
 
 
 def run(
@@ -66,6 +66,28 @@ def test_build_with_no_arguments_reads_input_samples(tmp_path):
     assert "113年度統計數據.json" in written
     assert "未達成：全機關性別意識培力完訓率達 100%" in done.stdout
     assert "未繳交：調解委員會" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_two_year_samples_build_114_and_compare_once_113_is_built(tmp_path):
+    shutil.copytree(SAMPLES_ROOT, tmp_path / "input_samples")
+    alone = run("build", cwd=tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    assert "input_samples/114" in alone.stdout.replace("\\", "/")
+    assert "請先執行「gmreport build --year 113」，再執行「gmreport build」" in alone.stdout
+    assert run("build", "--year", "113", cwd=tmp_path).returncode == 0
+    compared = run("build", cwd=tmp_path)
+    assert compared.returncode == 0, compared.stderr
+    assert "請先執行" not in compared.stdout
+    figures = json.loads((tmp_path / "output" / "114年度統計數據.json").read_text("utf-8"))
+    assert list(figures["history"]) == ["113"]
+
+
+def test_a_history_folder_that_does_not_exist_exits_2(tmp_path):
+    shutil.copytree(SAMPLES, tmp_path / "in")
+    done = run("build", "--input", "in", "--history", "去年成果", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--history" in done.stderr and "去年成果" in done.stderr
 
 
 def test_build_without_samples_says_where_it_looked(tmp_path):
@@ -171,6 +193,7 @@ def test_an_output_that_is_a_file_is_a_usage_error(tmp_path):
 ALLOWED_WORDS = {
     *("gmreport", "templates", "check", "build", "rollup", "help", "version", "year", "input"),
     *("output", "out", "draft", "pdf", "config", "json", "input_samples", "toml", "format"),
+    "history",
     *("xlsx", "xlsm", "xls", "ods", "docx", "CEDAW", "JSON", "PDF", "Word", "Excel"),
     *("LibreOffice", "UTF", "Schema", "agencies", "txt"),
     *("Big5", "BOM", "Unicode", "h", "agency", "units", "training", "report_template"),

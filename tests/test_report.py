@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import shutil
@@ -25,6 +26,7 @@ from gmreport.render.charts import find_cjk_font, make_charts
 from gmreport.render.findings import findings
 from gmreport.render.report import render_report, shipped_template
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
+from tests import pdf_pages
 
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
@@ -131,7 +133,7 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     doc = render(figures)
     tables = captioned_tables(doc)
     meetings = tables["性別平等執行小組會議辦理情形"]
-    assert meetings[2][:7] == ["113年第1次會議", "113年5月20日", "林志明", "4", "5", "0", "9"]
+    assert meetings[2][:7] == ["113年第1次會議", "113/05/20", "林志明", "4", "5", "0", "9"]
     groups = tables["各類人員性別意識培力情形"]
     assert groups[2] == [
         "公務人員", "30", "45", "0", "75", "29", "44", "0", "73", "97.3%", "160.5", "2.14",
@@ -144,7 +146,7 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     assert tables["性別統計指標"][2][4:9] == ["14,500", "13,800", "0", "28,300", "48.8%"]
     by_category = tables["性別預算編列及執行情形（依預算類別）"]
     assert by_category[-1] == ["合計", "3", "1,250,000", "1,180,000", "94.4%"]
-    assert tables["CEDAW宣導辦理情形"][3][2] == "113年3月8日"
+    assert tables["CEDAW宣導辦理情形"][3][2] == "113/03/08"
     cedaw_total = tables["CEDAW宣導辦理情形"][-1]
     assert cedaw_total[0] == "合計" and cedaw_total[-2] == str(
         figures["cedaw"]["participants"]["total"]
@@ -152,7 +154,16 @@ def test_numbers_dates_and_rates_are_formatted(figures: dict, render) -> None:
     assert tables["CEDAW宣導參與人數（依宣導對象）"][-1] == [
         "合計", "3", "80", "140", "2", "222", "63.1%", "0",
     ]  # fmt: skip
-    assert tables["其他性別平等措施辦理情形"][2][3] == "113年7月20日"
+    assert tables["其他性別平等措施辦理情形"][2][3] == "113/07/20"
+    measures = figures["other_measures"]
+    assert tables["其他性別平等措施辦理情形"][-1] == [
+        "合計",
+        f"{len(measures['list'])} 項",
+        "", "", "",
+        *(f"{measures['participants'][k]:,}" for k in ("male", "female", "other", "total")),
+        f"{sum(m.get('reach') or 0 for m in measures['list']):,}",
+        "",
+    ]  # fmt: skip
     text = body_text(doc)
     assert "本年度性別預算編列 1,250,000 元，執行 1,180,000 元，執行率 94.4%" in text
     assert "完訓率 96.8%（男性 95.2%、女性 98.1%）" in text
@@ -230,7 +241,8 @@ def test_review_section_lists_findings_then_units_own_review(figures: dict, rend
     assert any(
         "主管人員完訓率 88.9%（男 80.0%、女 100.0%），尚有 1 人未達目標時數" in f for f in numbered
     )
-    own = section_paragraphs(doc, "各單位檢討與精進")
+    closing = "以上為本所113年度性別主流化推動計畫執行成果，敬請鑒核。"
+    own = section_paragraphs(doc, "各單位檢討與精進", until=closing)
     assert own == [
         "人事室（性平執行小組會議）：會議資料提早提供委員。",
         "人事室（性別意識培力）：加強新進人員訓練。",
@@ -290,6 +302,10 @@ def test_the_cover_names_who_filed_and_the_end_is_signed(figures: dict, render) 
     assert f"填報單位：{filed['unit']}　承辦人：{filed['name']}\n" in text
     assert f"聯絡電話：{filed['phone']}　填報日期：113年12月31日" in text
     assert [c.text for c in doc.tables[-1].rows[0].cells] == ["承辦人", "單位主管", "機關首長"]
+    # The closing sentence, the last paragraph before it and the block keep together.
+    last = [p for p in doc.paragraphs if p.text][-2:]
+    assert last[1].text == "以上為本所113年度性別主流化推動計畫執行成果，敬請鑒核。"
+    assert all(p.style.paragraph_format.keep_with_next for p in last)
     figures["filed_by"].update(name="", phone="", filed_on=None)
     assert "填報單位：人事室\n" in body_text(render(figures)) + "\n"
 
@@ -373,6 +389,21 @@ def test_every_table_repeats_its_header_row(figures: dict, render) -> None:
         assert table.style.style_id == "ReportTable"
         first = table.rows[0]._tr.trPr
         assert first is not None and first.find(qn("w:tblHeader")) is not None
+
+
+def test_a_total_row_keeps_with_the_row_above_it(figures: dict, render) -> None:
+    doc = render(figures)
+    totals = [t for t in doc.tables if t.rows[-1].cells[0].text == "合計"]
+    assert len(totals) >= 10
+    for table in totals:
+        above = table.rows[-2]
+        assert all(p.paragraph_format.keep_with_next for c in above.cells for p in c.paragraphs)
+    # Between header and total, only the last item's row keeps with what follows.
+    measures = captioned_tables(doc)["其他性別平等措施辦理情形"]
+    assert len(measures) == 2 + len(figures["other_measures"]["list"]) + 1
+    table = next(t for t in doc.tables if t.rows[-1].cells[1].text.endswith(" 項"))
+    keeps = [r.cells[0].paragraphs[0].paragraph_format.keep_with_next for r in table.rows[2:-1]]
+    assert keeps == [None] * (len(keeps) - 1) + [True]
 
 
 @pytest.mark.parametrize(
@@ -520,6 +551,12 @@ def test_pdf_keeps_kai_font(figures: dict, tmp_path: Path) -> None:
     ).stdout
     assert f"第 1 頁，共 {pages} 頁" in text
     assert text.count("草稿") >= pages
+    # No page is more than half empty, except the last of a chapter (壹、貳、… starts the next).
+    read = pdf_pages.pages(out)
+    assert len(read) == pages
+    for page, following in itertools.pairwise(read):
+        if page.fill < 0.5:
+            assert re.match(r"[壹貳參肆伍陸柒捌玖拾]、", following.first_words), (page, following)
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:

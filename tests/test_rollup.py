@@ -559,19 +559,32 @@ def test_another_schema_version_is_named(
     assert "gmreport.figures/2" in row["原因"] and "gmreport.figures/1" in row["原因"]
 
 
+@pytest.mark.parametrize("by", ["built_at", "file time"])
 def test_two_files_of_one_agency_and_year_the_newer_wins_and_both_are_named(
-    tmp_path: Path, base: dict[str, Any]
+    tmp_path: Path, base: dict[str, Any], by: str
 ) -> None:
-    older = write(tmp_path / "in" / "old", "a.json", base)
-    changed = json.loads(json.dumps(base))
-    changed["meetings"]["count"] = 9
-    newer = write(tmp_path / "in" / "new", "a.json", changed)
-    os.utime(older, (1_700_000_000, 1_700_000_000))
+    older, newer = json.loads(json.dumps(base)), json.loads(json.dumps(base))
+    newer["meetings"]["count"] = 9
+    if by == "built_at":
+        older["built_at"], newer["built_at"] = (
+            "2025-01-10T09:00:00+08:00",
+            "2025-01-10T10:00:00+08:00",
+        )
+    else:
+        older.pop("built_at", None)
+        newer.pop("built_at", None)
+    # the newer file comes first in the folder, and its file time is the older one's when
+    # built_at decides: neither order nor the other rule may pick it by chance
+    new_path = write(tmp_path / "in" / "a", "a.json", newer)
+    old_path = write(tmp_path / "in" / "b", "a.json", older)
+    stamp = 1_700_000_000
+    os.utime(new_path, (stamp, stamp) if by == "built_at" else (stamp + 60, stamp + 60))
+    os.utime(old_path, (stamp + 30, stamp + 30))
     result = run("rollup", tmp_path / "in", "--output", tmp_path / "out")
     assert result.code == 0, result.err
     [row] = left_out(tmp_path / "out")
-    assert row["檔案"] == str(older) and row["類型"] == "同機關重複"
-    assert str(newer) in row["原因"]
+    assert row["檔案"] == str(old_path) and row["類型"] == "同機關重複"
+    assert str(new_path) in row["原因"]
     [agency] = [
         r
         for r in sheet_rows(tmp_path / "out" / WORKBOOK, "性平小組")
@@ -713,7 +726,7 @@ def test_the_citys_trend_when_files_carry_history(
     tmp_path: Path, base: dict[str, Any], second: dict[str, Any]
 ) -> None:
     def earlier(figures: dict[str, Any], completed: int) -> dict[str, Any]:
-        old = json.loads(json.dumps(figures))
+        old = {k: v for k, v in json.loads(json.dumps(figures)).items() if k != "history"}
         old["year"] = YEAR - 1
         old["training"]["groups"]["all"]["completed"]["total"] = completed
         return old
@@ -810,3 +823,21 @@ def test_a_file_name_with_control_characters_is_shown_without_them(
     assert row["檔案"] == str(tmp_path / "in" / "壞檔.json")
     _, tables = docx_text(tmp_path / "out" / REPORT)
     assert [str(tmp_path / "in" / "壞檔.json"), NOT_JSON] in tables[-1]
+
+
+def test_history_written_by_a_real_build_gives_the_trend(tmp_path: Path) -> None:
+    """An agency built for 112, then for 113 into the same folder: 113's file carries 112."""
+    agency = TOOL.AGENCIES[0]
+    TOOL.build_agency(agency, tmp_path / "work", YEAR - 1)
+    figures = TOOL.build_agency(agency, tmp_path / "work", YEAR)
+    assert list(json.loads(figures.read_text(encoding="utf-8"))["history"]) == [str(YEAR - 1)]
+    result = run("rollup", figures, "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    e = expected(agency)
+    rows = sheet_rows(tmp_path / "out" / WORKBOOK, "歷年趨勢")
+    assert [(r["年度"], r["應訓人數"], r["完訓人數"], r["CEDAW宣導場次"]) for r in rows] == [
+        (f"{y}年度", e["required.total"], e["completed.total"], e["cedaw.count"])
+        for y in (YEAR - 1, YEAR)
+    ]
+    text, _ = docx_text(tmp_path / "out" / REPORT)
+    assert "歷年比較" in text and "持平" in text

@@ -64,7 +64,7 @@ def test_passing_workbook_is_readable_by_pandas(normal: Path) -> None:
         assert frames[s.name].shape == ((s.rows, s.cols) if s.rows else (0, 0))
 
 
-SAMPLES = sorted((Path(__file__).parent.parent / "input_samples").glob("*.xlsx"))
+SAMPLES = sorted((Path(__file__).parent.parent / "input_samples").glob("*/*.xlsx"))
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.name for p in SAMPLES])

@@ -10,7 +10,7 @@ import pytest
 
 from gmreport.schema import INFO_SHEET, SHEETS
 
-from .conftest import SAMPLE_FILES, SAMPLES, load_tool, sheet_values
+from .conftest import SAMPLES, SAMPLES_ROOT, WORKBOOK_SUFFIXES, load_tool, sheet_values
 
 # More than any sample sheet's rows (at most 29). The cell values make_samples writes do not
 # depend on how many rows the blank template formats; 50 instead of 500 makes this 5x faster.
@@ -37,20 +37,37 @@ def _values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
     }
 
 
-NAMES = [p.name for p in SAMPLE_FILES]
+def _names(root: Path) -> list[str]:
+    """Every sample workbook, as its path under the samples folder: 「113/113年度_…」."""
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.suffix in WORKBOOK_SUFFIXES
+    )
+
+
+NAMES = _names(SAMPLES_ROOT)
 
 
 def test_same_files(regenerated: Path) -> None:
-    assert sorted(p.name for p in regenerated.iterdir()) == NAMES
+    assert _names(regenerated) == NAMES
+
+
+def test_one_folder_per_year() -> None:
+    assert sorted(p.name for p in SAMPLES_ROOT.iterdir() if p.is_dir()) == ["113", "114"]
+    for name in NAMES:
+        folder, file = name.split("/")
+        assert file.startswith(f"{folder}年度_") or file.startswith("112年度_民政課")
 
 
 def test_one_unit_sends_ods() -> None:
-    assert [n for n in NAMES if n.endswith(".ods")] == ["113年度_兵役課_性別主流化填報.ods"]
+    assert [n for n in NAMES if n.endswith(".ods")] == [
+        "113/113年度_兵役課_性別主流化填報.ods",
+        "114/114年度_兵役課_性別主流化填報.ods",
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_same_content(regenerated: Path, name: str) -> None:
-    stored, fresh = _values(SAMPLES / name), _values(regenerated / name)
+    stored, fresh = _values(SAMPLES_ROOT / name), _values(regenerated / name)
     assert list(stored) == list(fresh)
     for sheet in stored:
         assert stored[sheet] == fresh[sheet], (
@@ -61,11 +78,11 @@ def test_same_content(regenerated: Path, name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_calamine_reads_headers_and_info(name: str) -> None:
     frames = pd.read_excel(
-        SAMPLES / name, sheet_name=None, header=None, engine="calamine", dtype=object
+        SAMPLES_ROOT / name, sheet_name=None, header=None, engine="calamine", dtype=object
     )
     info = dict(zip(frames[INFO_SHEET][0], frames[INFO_SHEET][1], strict=True))
     assert info["機關名稱"] == "高雄市旗津區公所"
-    assert f"{info['年度']}年度_{info['填報單位']}_" in name
+    assert f"{info['年度']}年度_{info['填報單位']}_" in name.split("/")[1]
     for sheet in SHEETS:
         frame = frames[sheet.name]
         assert tuple(frame.iloc[1].dropna()) == sheet.headers
@@ -73,8 +90,9 @@ def test_calamine_reads_headers_and_info(name: str) -> None:
 
 def test_samples_exist() -> None:
     names = set(NAMES)
-    assert "113年度_人事室_性別主流化填報.xlsx" in names
-    assert "112年度_民政課_性別主流化填報.xlsx" in names
+    assert "113/113年度_人事室_性別主流化填報.xlsx" in names
+    assert "113/112年度_民政課_性別主流化填報.xlsx" in names  # last year's, left in the folder
+    assert "114/114年度_人事室_性別主流化填報.xlsx" in names
     assert not any("調解委員會" in n for n in names)  # left out on purpose: 未繳交
 
 
@@ -105,5 +123,14 @@ def test_a_committed_sample_is_exactly_what_the_tool_writes_today(tmp_path: Path
     unit = tool.UNITS[0]
     made = tool.write_unit(tmp_path, unit, tool.YEAR, tool.OTHER_RECORDS.get(unit.name))
     assert made.read_bytes() == (SAMPLES / made.name).read_bytes(), (
+        "input_samples/ is stale: run python tools/make_samples.py"
+    )
+
+
+def test_the_committed_114_sample_is_what_the_tool_writes_today(tmp_path: Path) -> None:
+    tool = load_tool("make_samples")
+    unit = tool.NEXT_YEAR_UNITS[6]  # 人事室: its meetings and narratives are 114's own
+    made = tool.write_unit(tmp_path, unit, tool.NEXT_YEAR, tool.NEXT_YEAR_RECORDS.get(unit.name))
+    assert made.read_bytes() == (SAMPLES_ROOT / "114" / made.name).read_bytes(), (
         "input_samples/ is stale: run python tools/make_samples.py"
     )

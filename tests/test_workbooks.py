@@ -7,16 +7,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import docx
 import openpyxl
 import pandas as pd
 import pytest
 
 from gmreport import atomic
 from gmreport.aggregate import Shortfall
-from gmreport.format import roc_short_date
 from gmreport.privacy import as_shown
 from gmreport.problems import OutputError, Problem, Severity, problem
-from gmreport.render.statistics import ValueKind, report_tables
+from gmreport.render.statistics import NO_RATE_NOTE, ValueKind, report_tables
 from gmreport.render.workbooks import write_problems, write_statistics
 
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
@@ -49,13 +49,16 @@ def sheet_rows(ws) -> list[dict[str, Any]]:
 
 
 def shown(value: Any, kind: ValueKind) -> Any:
-    """What a cell holds for a table value of `kind` (an empty text reads back as None): the
-    exact value, but a rate short of 100% that 0.0% would show as 100.0% is held as 0.999."""
+    """What a cell holds for a table value of `kind` (an empty text or a rate with nothing
+    to divide by reads back as None): the exact value, but a rate short of 100% that 0.0%
+    would show as 100.0% is held as 0.999, and a date as the datetime openpyxl reads."""
     if value is None or value == "":
-        return "－" if value is None and kind is ValueKind.RATE else None
+        return None
     if kind is ValueKind.RATE and not isinstance(value, str) and 0.9995 <= value < 1:
         return 0.999
-    return roc_short_date(value) if kind is ValueKind.DATE else value
+    if kind is ValueKind.DATE:
+        return dt.datetime.combine(value, dt.time())
+    return value
 
 
 # The statistics workbook
@@ -85,11 +88,13 @@ def test_every_cell_holds_the_table_value(figures: dict, statistics: openpyxl.Wo
         assert len(cells) == len(table.rows), table.name
         for r, (row, got) in enumerate(zip(table.rows, cells, strict=True)):
             expected = tuple(shown(v, table.kind(r, c)) for c, v in enumerate(row))
-            assert got == pytest.approx(expected), table.name
+            assert [v if isinstance(v, dt.datetime) else pytest.approx(v) for v in got] == list(
+                expected
+            ), table.name
 
 
 def test_training_sheet_equals_figures(figures: dict, statistics: openpyxl.Workbook) -> None:
-    rows = {r["群組"]: r for r in sheet_rows(statistics["培力完訓"])}
+    rows = {r["類別"]: r for r in sheet_rows(statistics["表4 各類人員性別意識培力情形"])}
     everyone = figures["training"]["groups"]["all"]
     assert rows["全機關"]["應訓人數(合計)"] == everyone["required"]["total"]
     assert rows["全機關"]["完訓人數(合計)"] == everyone["completed"]["total"]
@@ -100,32 +105,54 @@ def test_training_sheet_equals_figures(figures: dict, statistics: openpyxl.Workb
 
 
 def test_number_formats_by_kind(statistics: openpyxl.Workbook) -> None:
-    training = statistics["培力完訓"]
+    training = statistics["表4 各類人員性別意識培力情形"]
     assert training["E3"].number_format == "#,##0"  # 應訓人數(合計)
     assert training["J3"].number_format == "0.0%"  # 完訓率
     assert training["K3"].number_format == "#,##0.0"  # 總時數
-    budget = statistics["性別預算-明細"]
+    budget = statistics["表12 性別預算計畫編列及執行情形"]
     assert budget["D3"].number_format == "#,##0"  # 編列數(元)
     assert budget["F3"].number_format == "0.0%"  # 執行率
-    targets = statistics["目標達成情形"]
+    targets = statistics["表18 目標達成情形"]
     completion = next(
         row for row in targets.iter_rows(min_row=FIRST_ROW) if "完訓率" in row[2].value
     )
     assert completion[3].number_format == completion[4].number_format == "0.0%"
 
 
-def test_dates_are_roc(statistics: openpyxl.Workbook) -> None:
-    meetings = sheet_rows(statistics["性平小組會議"])
-    assert [m["開會日期"] for m in meetings] == ["113/05/20", "113/11/18"]
+def test_dates_are_dates_shown_in_the_roc_calendar(statistics: openpyxl.Workbook) -> None:
+    ws = statistics["表1 性別平等執行小組會議辦理情形"]
+    assert [m["開會日期"] for m in sheet_rows(ws)] == [
+        dt.datetime(2024, 5, 20),
+        dt.datetime(2024, 11, 18),
+    ]
+    assert ws["C3"].is_date and ws["C3"].number_format == "[$-404]e/mm/dd"
 
 
-def test_rates_with_nobody_counted_show_a_dash(statistics: openpyxl.Workbook) -> None:
-    ages = sheet_rows(statistics["交織分析-年齡層"])
-    assert {r["完訓率(其他)"] for r in ages} == {"－"}
+def test_rates_with_nobody_counted_are_blank_and_said_so(statistics: openpyxl.Workbook) -> None:
+    ws = statistics["表7 性別意識培力完訓率交織分析（性別×年齡層）"]
+    assert {r["完訓率(其他)"] for r in sheet_rows(ws)} == {None}
+    notes = [c.value for c in ws["A"] if c.value and NO_RATE_NOTE in str(c.value)]
+    assert len(notes) == 1
+    # No numeric column holds text but the 「*」 of a small group.
+    for sheet in statistics.worksheets[1:]:
+        for row in sheet.iter_rows(min_row=FIRST_ROW):
+            for cell in row:
+                if cell.number_format in ("0.0%", "#,##0", "#,##0.0"):
+                    assert not isinstance(cell.value, str) or cell.value == "*", cell
+
+
+def test_sheets_are_named_and_numbered_as_the_report_tables(samples_build) -> None:
+    report = docx.Document(samples_build.out / "113年度性別主流化執行成果報告.docx")
+    captions = [p.text for p in report.paragraphs if p.style.style_id == "Caption"]
+    statistics = openpyxl.load_workbook(
+        samples_build.out / "113年度性別主流化統計總表.xlsx", read_only=True
+    )
+    numbered = [n for n in statistics.sheetnames if n.startswith("表")]
+    assert numbered == [c.replace("\u3000", " ") for c in captions]
 
 
 def test_targets_sheet_states_met(figures: dict, statistics: openpyxl.Workbook) -> None:
-    rows = sheet_rows(statistics["目標達成情形"])
+    rows = sheet_rows(statistics["表18 目標達成情形"])
     assert [r["目標"] for r in rows] == [t["label"] for t in figures["targets"]]
     for row, target in zip(rows, figures["targets"], strict=True):
         assert row["達成情形"] == target["verdict"]
@@ -133,7 +160,7 @@ def test_targets_sheet_states_met(figures: dict, statistics: openpyxl.Workbook) 
 
 
 def test_columns_fit_chinese_text(statistics: openpyxl.Workbook) -> None:
-    gia = statistics["性別影響評估"]
+    gia = statistics["表9 性別影響評估辦理情形"]
     assert gia.column_dimensions["B"].width >= 2 * len("旗津區里民活動中心使用管理要點修正")
     for ws in statistics.worksheets:
         for dim in ws.column_dimensions.values():
@@ -166,7 +193,7 @@ def test_empty_list_sheet_says_none(figures: dict, tmp_path: Path) -> None:
     figures["gia"]["list"] = []
     path = tmp_path / "統計總表.xlsx"
     write_statistics(figures, path, generated=GENERATED)
-    ws = openpyxl.load_workbook(path)["性別影響評估"]
+    ws = openpyxl.load_workbook(path)["表9 性別影響評估辦理情形"]
     assert ws["A3"].value == "無"
     assert ws.max_row == 3
 
@@ -174,12 +201,14 @@ def test_empty_list_sheet_says_none(figures: dict, tmp_path: Path) -> None:
 def test_pandas_reads_the_statistics_back(figures: dict, tmp_path: Path) -> None:
     path = tmp_path / "統計總表.xlsx"
     write_statistics(figures, path, generated=GENERATED)
-    budget = pd.read_excel(path, sheet_name="性別預算-類別", header=1, engine="calamine")
+    budget = pd.read_excel(
+        path, sheet_name="表11 性別預算編列及執行情形（依預算類別）", header=1, engine="calamine"
+    )
     total = budget.set_index("預算類別").loc["合計"]
     assert total["編列數(元)"] == figures["budget"]["allocated"]
     assert total["執行數(元)"] == figures["budget"]["executed"]
     assert total["執行率"] == shown(figures["budget"]["execution_rate"], ValueKind.RATE)
-    cedaw = pd.read_excel(path, sheet_name="CEDAW宣導明細", header=1, engine="calamine")
+    cedaw = pd.read_excel(path, sheet_name="表16 CEDAW宣導辦理情形", header=1, engine="calamine")
     assert cedaw["參與人數(合計)"].sum() == figures["cedaw"]["participants"]["total"]
 
 
@@ -401,5 +430,8 @@ def test_rate_cells_read_as_the_report_rounds(figures: dict, tmp_path: Path, rat
     figures["training"]["groups"]["civil_servants"]["rate"]["total"] = rate
     path = tmp_path / "統計總表.xlsx"
     write_statistics(figures, path)
-    rows = {r["群組"]: r for r in sheet_rows(openpyxl.load_workbook(path)["培力完訓"])}
+    rows = {
+        r["類別"]: r
+        for r in sheet_rows(openpyxl.load_workbook(path)["表4 各類人員性別意識培力情形"])
+    }
     assert rows["公務人員"]["完訓率"] == pytest.approx(held)  # 0.0% shows 97.3%, 99.9%, 0.1%

@@ -152,12 +152,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     corpus = make_corpus(args.corpus / f"{args.units}x{args.staff}", args.units, args.staff)
-    samples = ROOT / "input_samples"
+    samples = ROOT / "input_samples" / "113"
     one = samples / "113年度_民政課_性別主流化填報.xlsx"
     print(f"{'case':<44} {'min':>7} {'median':>7} {'max':>7} {'/floor':>7} {'MiB':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
-            ("build input_samples", samples, ["build", "--output", f"{tmp}/samples"]),
+            (
+                "build input_samples",
+                samples,
+                ["build", "--input", str(samples), "--output", f"{tmp}/samples"],
+            ),
             ("check one workbook", one, ["check", str(one)]),
             (
                 f"build {args.units:,} workbooks × {args.staff} staff",

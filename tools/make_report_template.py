@@ -30,6 +30,7 @@ from docx.shared import Cm, Twips
 from docx.table import Table
 from reproducible import write_reproducibly
 
+from gmreport.render.trends import TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
@@ -165,6 +166,8 @@ PARA_STYLES = (
     ParaStyle("BodyText1", "本文（壹）", _ind(H1_TEXT), 14),
     ParaStyle("BodyText2", "本文（一）", _ind(H2_TEXT), 14),
     ParaStyle("BodyText3", "本文（（一））", _ind(H3_TEXT), 14),
+    ParaStyle("BodyText2Next", "本文（一）接下段", "<w:keepNext/>" + _ind(H2_TEXT), 14),
+    ParaStyle("Closing", "結語", "<w:keepNext/>" + _spacing(12, 0, None) + _ind(H1_TEXT), 14),
     ParaStyle(
         "Finding",
         "檢討事項",
@@ -547,7 +550,12 @@ COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
 """Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
 
 # How a sheet column's value reads in a table cell, by its kind.
-_FILTERS = {Kind.DATE: "|roc_date", Kind.YESNO: "|yesno", Kind.COUNT: "|num", Kind.AMOUNT: "|num"}
+_FILTERS = {
+    Kind.DATE: "|roc_short_date",
+    Kind.YESNO: "|yesno",
+    Kind.COUNT: "|num",
+    Kind.AMOUNT: "|num",
+}
 
 
 def _listed(sheet: str, key: str, width: float, var: str, **kw) -> Col:
@@ -613,7 +621,7 @@ class Builder:
     def h3(self, text: str) -> None:
         self.p(text, "Heading3")
 
-    def _caption(self, label: str, number: int, title: str, style: str) -> None:
+    def _caption(self, label: str, number: int | str, title: str, style: str) -> None:
         para = self.doc.add_paragraph(style=_style(self.doc, style))
         p = para._p
         for xml in (
@@ -639,20 +647,38 @@ class Builder:
         static: list[list[str]] | None = None,
         note: str | None = None,
         keep: bool = False,
+        number: str | None = None,
     ) -> None:
         """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
 
         `keep` keeps a short table on one page (with its caption) instead of splitting it.
+        A `total` row never stands alone at the top of a page: the last item's row keeps
+        with it (the loop runs twice, over all items but the last, then over the last).
+        `number` is the caption's number as the template computes it (a table after an
+        optional chapter), instead of the count of tables so far.
         """
         self.tables += 1
-        self._caption("表", self.tables, title, "Caption")
+        self._caption("表", number or self.tables, title, "Caption")
         grouped = any(c.group for c in cols)
         n_header = 2 if grouped else 1
         body: list[tuple[str, list[str] | str]] = []
-        if loop:
+        cells = [c.cell for c in cols]
+        if loop and total:
+            item, items = loop.split(" in ", 1)
+            body += [
+                ("tag", f"{{%tr for {item} in ({items}|list)[:-1] %}}"),
+                ("data", cells),
+                ("tag", "{%tr endfor %}"),
+                ("tag", f"{{%tr for {item} in ({items}|list)[-1:] %}}"),
+                ("last", cells),
+                ("tag", "{%tr else %}"),
+                ("last span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        elif loop:
             body += [
                 ("tag", f"{{%tr for {loop} %}}"),
-                ("data", [c.cell for c in cols]),
+                ("data", cells),
                 ("tag", "{%tr else %}"),
                 ("span", empty),
                 ("tag", "{%tr endfor %}"),
@@ -667,13 +693,16 @@ class Builder:
         self._header(table, cols, n_header)
         for i, (kind, content) in enumerate(body, start=n_header):
             row = table.rows[i]
-            if kind in ("tag", "span"):
+            if kind in ("tag", "span", "last span"):
                 cell = row.cells[0].merge(row.cells[-1])
-                _cell_text(cell, content, "TableText" if kind == "span" else "TableTextLeft")
+                _cell_text(cell, content, "TableTextLeft" if kind == "tag" else "TableText")
             else:
                 style = "TableHeading" if kind == "total" else "TableText"
                 for c, cell, text in zip(cols, row.cells, content, strict=True):
-                    _cell_text(cell, text, "TableTextLeft" if c.left and kind == "data" else style)
+                    left = c.left and kind in ("data", "last")
+                    _cell_text(cell, text, "TableTextLeft" if left else style)
+            if kind.startswith("last"):
+                _keep_with_next(row)
         if keep:
             _keep_together(table)
         if note:
@@ -747,9 +776,13 @@ def _table_geometry(table: Table, widths_cm: list[float]) -> None:
 
 def _keep_together(table: Table) -> None:
     for row in table.rows[:-1]:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                para.paragraph_format.keep_with_next = True
+        _keep_with_next(row)
+
+
+def _keep_with_next(row) -> None:
+    for cell in row.cells:
+        for para in cell.paragraphs:
+            para.paragraph_format.keep_with_next = True
 
 
 def _cell_text(cell, text: str, style: str) -> None:
@@ -879,6 +912,9 @@ def build_content(b: Builder) -> None:
     _statistics_budget(b)
     _cedaw_measures(b)
     _targets(b)
+    optional_tables = b.tables
+    _history(b)
+    _period_review(b, optional_tables)
     _review(b)
     _sign_off(b)
 
@@ -894,10 +930,10 @@ def _meetings(b: Builder) -> None:
         "性別平等執行小組會議辦理情形",
         [
             _listed("meetings", "session", 3.0, "m"),
-            _listed("meetings", "date", 3.0, "m"),
+            _listed("meetings", "date", 2.2, "m"),
             _listed("meetings", "chair", 1.5, "m"),
             *_listed_genders("meetings", "attendance", 0.95, "m"),
-            _listed("meetings", "resolution", 4.7, "m", left=True),
+            _listed("meetings", "resolution", 5.5, "m", left=True),
         ],
         loop="m in meetings.list",
         empty="本年度未召開會議",
@@ -1050,10 +1086,10 @@ def _gia(b: Builder) -> None:
             Col("單位", 1.4, "{{ g.unit }}"),
             _listed("gia", "name", 3.1, "g", left=True),
             _listed("gia", "type", 1.7, "g"),
-            _listed("gia", "date", 3.0, "g"),
+            _listed("gia", "date", 2.2, "g"),
             _listed("gia", "expert", 1.4, "g"),
-            _listed("gia", "statistics", 2.3, "g", left=True),
-            _listed("gia", "result", 3.1, "g", left=True),
+            _listed("gia", "statistics", 2.5, "g", left=True),
+            _listed("gia", "result", 3.7, "g", left=True),
         ],
         loop="g in gia.list",
         empty="本年度未辦理性別影響評估",
@@ -1191,10 +1227,10 @@ def _cedaw_measures(b: Builder) -> None:
         [
             Col("單位", 1.4, "{{ c.unit }}"),
             _listed("cedaw", "name", 2.2, "c", left=True),
-            _listed("cedaw", "date", 2.6, "c"),
+            _listed("cedaw", "date", 2.2, "c"),
             _listed("cedaw", "audience", 1.55, "c"),
             _listed("cedaw", "method", 1.55, "c"),
-            _listed("cedaw", "content", 1.5, "c"),
+            _listed("cedaw", "content", 1.9, "c"),
             *_listed_genders("cedaw", "participants", 1.0, "c"),
             _listed_reach("cedaw", 1.2, "c"),
         ],
@@ -1222,16 +1258,24 @@ def _cedaw_measures(b: Builder) -> None:
         "其他性別平等措施辦理情形",
         [
             Col("單位", 1.4, "{{ m.unit }}"),
-            _listed("measures", "name", 2.3, "m", left=True),
-            _listed("measures", "item", 1.75, "m"),
-            _listed("measures", "date", 2.6, "m"),
-            _listed("measures", "media", 1.75, "m"),
+            _listed("measures", "name", 2.4, "m", left=True),
+            _listed("measures", "item", 1.9, "m"),
+            _listed("measures", "date", 2.2, "m"),
+            _listed("measures", "media", 1.5, "m"),
             *_listed_genders("measures", "participants", 1.0, "m"),
             _listed_reach("measures", 1.2, "m"),
-            _listed("measures", "result", 1.9, "m", left=True),
+            _listed("measures", "result", 2.7, "m", left=True),
         ],
         loop="m in other_measures.list",
         empty="本年度未辦理其他性別平等措施",
+        total=[
+            "合計",
+            "{{ other_measures.count|num }} 項",
+            *[""] * 3,
+            *(f"{{{{ other_measures.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
+            "{{ other_measures.reach|num }}",
+            "",
+        ],
     )
     b.figure("other_measures_participants", "其他性別平等措施參與人數（依性別）")
     _narrative(b, "cedaw_measures")
@@ -1276,7 +1320,6 @@ def _targets(b: Builder) -> None:
     row = table.rows[2]
     for c, cell in zip(cols, row.cells, strict=True):
         _cell_text(cell, c.cell, "TableTextLeft" if c.left else "TableText")
-    _keep_together(table)
     status = row.cells[-1].paragraphs[0]._p
     for xml in (
         _run("{% if t.verdict not in ['未達成', '未辦理'] %}{{ t.verdict }}{% else %}"),
@@ -1291,6 +1334,89 @@ def _targets(b: Builder) -> None:
     )
 
 
+TREND_NOTE = (
+    "註：「—」表示該年度無此項資料或無應訓人員；人數未達 {{ privacy.min_cell }} 人之性別，"
+    "依各該年度之揭露原則以「*」表示。"
+)
+
+
+def _history(b: Builder) -> None:
+    """歷年比較: each work item's figures over the years, in the plan's order (SPEC §3)."""
+    b.tag("{%p if trend_years %}")
+    b.h1("歷年比較")
+    b.p(
+        "本所就 {{ trend_years|join('、') }} 年度之執行成果，依本計畫工作項目逐項比較如下"
+        "{% if trend_missing %}；{{ trend_missing|join('、') }} 年度未有統計數據，"
+        "表中列為「無資料」{% endif %}。",
+        "BodyText1",
+    )
+    for t in TREND_TABLES:
+        b.h2(t.heading)
+        chart = b.see_figure("training_trend") if t.key == "training" else ""
+        done = "" if t.key == "targets" else "辦理情形"
+        b.p(f"本所歷年{t.heading}{done}如表{b.next_table()}{chart}。")
+        labels = [Col("類別", 2.8, "{{ r[0] }}", left=True)] if t.by_group else []
+        labels.append(Col("年度", 2.0, f"{{{{ r[{len(labels)}] }}}}"))
+        width = 1.6 if len(t.columns) > 4 else 2.6
+        cols = labels + [
+            Col(m.header, width, f"{{{{ r[{i}] }}}}", group=m.group)
+            for i, m in enumerate(t.columns, start=len(labels))
+        ]
+        b.table(
+            t.title,
+            cols,
+            loop=f"r in trends.{t.key}.rows",
+            keep=not t.by_group,
+            note=TREND_NOTE if t.key == "training" else None,
+        )
+        if t.key == "training":
+            b.figure("training_trend", "全機關性別意識培力完訓率歷年趨勢（依性別）")
+        b.tag(f"{{%p for f in trends.{t.key}.findings %}}")
+        b.p("{{ f }}", "BodyText2")
+        b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+
+def _period_review(b: Builder, before_history: int) -> None:
+    """計畫期程總檢討: in the plan's last year, every target year by year (SPEC §3)."""
+    shown = b.tables + 1  # the number of its table after the 歷年比較 tables
+    number = f"{{{{ {shown} if trend_years else {before_history + 1} }}}}"
+    pr = "period_review"
+    b.tag(f"{{%p if {pr}.shown %}}")
+    b.h1("計畫期程總檢討")
+    b.p(
+        f"本計畫推動期程為 {{{{ {pr}.first_year }}}} 年至 {{{{ {pr}.last_year }}}} 年"
+        "（本計畫參、推動期程），本年度為期程最末年度。各目標逐年達成情形如"
+        f"表{number}"
+        f"{{% if {pr}.missing %}}；其中 {{{{ {pr}.missing|join('、') }}}} 年度未有統計數據，"
+        "列為「無資料」，未納入檢討{% endif %}。",
+        "BodyText1",
+    )
+    b.table(
+        "計畫期程各目標逐年達成情形",
+        [
+            Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
+            Col("目標", 5.0, "{{ t.label }}", left=True),
+            Col("各年度達成情形", 4.6, "{{ t.years_text }}", left=True),
+            Col("達成年度數", 2.0, "{{ t.met }}／{{ t.judged }}"),
+        ],
+        loop=f"t in {pr}.targets",
+        number=number,
+        note="註：達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。",
+    )
+    b.h2("期程趨勢")
+    b.tag(f"{{%p for s in {pr}.trends %}}")
+    b.p(
+        f"{{{{ s.heading }}}}（{{{{ {pr}.compared_from }}}} 年度至 {{{{ year }}}} 年度）："
+        "{{ s.findings|join('') }}",
+        "BodyText2",
+    )
+    b.tag("{%p else %}")
+    b.p("本計畫期程內僅有本年度之統計數據，無從比較期程趨勢。", "BodyText2")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+
 def _review(b: Builder) -> None:
     b.h1("檢討與精進")
     b.h2("目標達成檢討")
@@ -1300,16 +1426,24 @@ def _review(b: Builder) -> None:
     b.p("本年度各項目標均已達成，且無需特別注意之事項。", "BodyText2")
     b.tag("{%p endfor %}")
     b.h2("各單位檢討與精進")
-    b.tag("{%p for r in reviews %}")
-    b.p("{{ r.unit }}（{{ r.item }}）：{{ r.text }}", "BodyText2")
+    review = "{{ r.unit }}（{{ r.item }}）：{{ r.text }}"
+    b.tag("{%p for r in reviews[:-1] %}")
+    b.p(review, "BodyText2")
+    b.tag("{%p endfor %}")
+    # The last paragraph keeps with the closing and the sign-off, which never stand alone.
+    b.tag("{%p for r in reviews[-1:] %}")
+    b.p(review, "BodyText2Next")
     b.tag("{%p else %}")
-    b.p("各單位未另提檢討與精進事項。", "BodyText2")
+    b.p("各單位未另提檢討與精進事項。", "BodyText2Next")
     b.tag("{%p endfor %}")
 
 
 def _sign_off(b: Builder) -> None:
-    """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal."""
-    b.p("", "BodyText1")
+    """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal.
+
+    A closing sentence keeps with it, so the block never stands alone on the last page."""
+    b.p("以上為本所{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
+    b.p("", "Closing")
     table = b.doc.add_table(rows=2, cols=3)
     _table_geometry(table, [5.3, 5.3, 5.4])
     for cell, text in zip(table.rows[0].cells, ("承辦人", "單位主管", "機關首長"), strict=True):

@@ -277,7 +277,7 @@ def write_agency_workbooks(agency: AgencySpec, folder: Path, year: int = YEAR) -
 
 def build_agency(agency: AgencySpec, work: Path, year: int = YEAR) -> Path:
     """Run the real build on `agency`'s workbooks; the path of the figures file it wrote."""
-    inputs = work / agency.name / "填報"
+    inputs = work / agency.name / f"{year}年度填報"
     write_agency_workbooks(agency, inputs, year)
     output = work / agency.name / "產出"
     build(inputs, output, agency.config, year=year)

@@ -1,10 +1,16 @@
-"""Write input_samples/: a realistic year 113 of 高雄市旗津區公所, one workbook per unit.
+"""Write input_samples/: two realistic years, 113 and 114, of 高雄市旗津區公所, one folder
+per year (input_samples/113, input_samples/114) and one workbook per unit.
 
 Each workbook starts as the blank standard workbook (`gmreport.blank`), so samples and
 templates never drift apart; the records below are then written from row 3 down. The data
 is hand-written and deterministic. On purpose: 調解委員會 sends nothing (未繳交), a last-year
-民政課 file lies in the folder, six people fall short of their hours, one training row is
-dated in 112, and cells are typed the messy-but-valid ways people type them.
+民政課 file lies in the 113 folder, five people fall short of their hours, one training row
+is dated in 112, and cells are typed the messy-but-valid ways people type them.
+
+114 is 113 a year on (see `NEXT_YEAR_CHANGES`), changed the ways that show trends in the
+114 report's 歷年比較: 完訓率 up (four of the five short in 113 catch up, so 職工及自僱非
+公務人員 newly reach 100%), two meetings instead of one, one CEDAW session and one 性別影響
+評估 fewer, a new indicator, a larger budget.
 
     python tools/make_samples.py [--out DIR]
 """
@@ -15,7 +21,7 @@ import argparse
 import io
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -848,6 +854,120 @@ LAST_YEAR_RECORDS: dict[str, list[Record]] = {
 }
 
 
+# --- 114: the same office a year on ---------------------------------------------------
+
+NEXT_YEAR = YEAR + 1
+NEXT_YEAR_COURSES: dict[str, tuple[str, ...]] = {
+    "施國華": ("講座", "主管"),
+    "鄧宛儒": ("講座", "導論", "多元", "進階"),
+    "白永昌": ("多元", "職工"),
+}
+"""Those short of their hours in 113 who catch up in 114 (簡惠雯's CEDAW course, taken in
+112 last time, is now taken in the year; 賴欣怡 stays short)."""
+
+
+def _later(value: Value) -> Value:
+    """A value of 113 as the same value of 114: a date a year on, 「113」 and 「2024」 in text."""
+    if isinstance(value, date):
+        return value.replace(year=value.year + 1)
+    if isinstance(value, str):
+        return value.replace("113", "114").replace("2024", "2025")
+    return value
+
+
+def _later_person(person: Person) -> Person | None:
+    """The person a year on: gone if they left in 113, their 113 moves and dated courses
+    forgotten; a 留職停薪 without an end goes on."""
+    if person.end is not None:
+        return None
+    ongoing = person.leave if person.leave and person.leave[1] is None else None
+    courses = NEXT_YEAR_COURSES.get(
+        person.name, tuple(c[0] if isinstance(c, tuple) else c for c in person.courses)
+    )
+    note = person.note if ongoing or not person.note else person.note.split("，")[0]
+    return replace(person, courses=courses, start=None, end=None, leave=ongoing, note=note)
+
+
+NEXT_YEAR_UNITS = tuple(
+    replace(
+        unit,
+        filed_on=_later(unit.filed_on),
+        staff=tuple(p for p in map(_later_person, unit.staff) if p is not None),
+    )
+    for unit in UNITS
+)
+
+
+def _later_records(records: dict[str, list[Record]]) -> dict[str, list[Record]]:
+    return {
+        sheet: [{k: _later(v) for k, v in r.items()} for r in rows]
+        for sheet, rows in records.items()
+        if sheet != "narratives"
+    }
+
+
+NEXT_YEAR_RECORDS: dict[str, dict[str, list[Record]]] = {
+    unit: _later_records(records) for unit, records in OTHER_RECORDS.items()
+}
+for _records in NEXT_YEAR_RECORDS.values():
+    for _indicator in _records.get("indicators", []):
+        if _indicator["status"] != "既有":
+            _indicator["status"] = "既有"  # new or revised in 113: kept as they are in 114
+del NEXT_YEAR_RECORDS["社會課"]["cedaw"]  # one session fewer: 3 → 2
+NEXT_YEAR_RECORDS["秘書室"]["gia"].pop()  # one assessment fewer: 3 → 2
+NEXT_YEAR_RECORDS["民政課"]["indicators"][1]["status"] = "修訂"
+NEXT_YEAR_RECORDS["社會課"]["indicators"].append(
+    {
+        "name": "長期照顧服務使用人數按性別及年齡分",
+        "status": "新增",
+        "cross": "年齡",
+        "male": 286,
+        "female": 471,
+        "other": 0,
+        "period": "114年底",
+        "application": "使用者以高齡女性居多，據以規劃照顧者支持及喘息服務宣導。",
+    }
+)
+NEXT_YEAR_RECORDS["民政課"]["budget"][0].update(allocated=80000, executed="78,900")
+NEXT_YEAR_RECORDS["經建課"]["budget"][0].update(
+    allocated="1,350,000", executed=1338000, note="旗津渡輪站公廁增設性別友善廁所2處。"
+)
+NEXT_YEAR_RECORDS["人事室"]["meetings"] = [
+    {
+        "session": "114年第1次會議",
+        "date": "114/6/20",
+        "chair": "蔡明哲",
+        "attendance_male": 5,
+        "attendance_female": 6,
+        "attendance_other": 0,
+        "resolution": "一、追蹤113年委員建議事項辦理情形。二、請各課室於業務報告中附相關性別統計。",
+    },
+    {
+        "session": "114年第2次會議",
+        "date": "114/12/29",
+        "chair": "蔡明哲",
+        "attendance_male": 4,
+        "attendance_female": 6,
+        "attendance_other": 0,
+        "resolution": "一、通過114年性別主流化執行成果。二、115年請增加結合外部資源之CEDAW宣導。",
+    },
+]
+NEXT_YEAR_RECORDS["人事室"]["narratives"] = [
+    {
+        "item": "性平執行小組會議",
+        "done": "114年召開性別平等執行小組會議2次，上半年會議追蹤113年委員建議事項，"
+        "年底會議檢視全年執行成果。",
+        "review": "115年起於會議中列管各課室性別統計之運用情形。",
+    },
+    {
+        "item": "性別意識培力",
+        "done": "114年續辦性別主流化專題講座，並增開職工場次講習；113年未達目標時數之同仁"
+        "多已於114年補足。",
+        "review": "尚有1名約僱人員未達目標時數，已個別通知於115年第1季補訓。",
+    },
+]
+
+
 # --- Writing ----------------------------------------------------------------------------
 
 
@@ -875,8 +995,9 @@ def roster_records(unit: Unit) -> list[Record]:
     ]
 
 
-def training_records(unit: Unit) -> list[Record]:
-    """The 培力紀錄 rows of `unit`, typed the way its clerk types them."""
+def training_records(unit: Unit, years_on: int = 0) -> list[Record]:
+    """The 培力紀錄 rows of `unit`, typed the way its clerk types them; a course's own day
+    (or an e-learning day) is moved `years_on` years later."""
     rows: list[Record] = []
     odd: dict[int, Record] = {}
     e_day = 0
@@ -888,9 +1009,10 @@ def training_records(unit: Unit) -> list[Record]:
             course = COURSES[code]
             if on is None:
                 on = course.on
-            if on is None:
-                on = E_LEARNING_DAYS[e_day % len(E_LEARNING_DAYS)]
-                e_day += 1
+                if on is None:
+                    on = E_LEARNING_DAYS[e_day % len(E_LEARNING_DAYS)]
+                    e_day += 1
+                on = on.replace(year=on.year + years_on)
             rows.append(
                 {
                     "name": person.name.strip(),
@@ -930,7 +1052,9 @@ def fill_workbook(
     fill(workbook, info, sheets)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    write_reproducibly(buffer.getvalue(), path, stamp=FILLED_ON)  # running again leaves git clean
+    # Running again leaves git clean: the stamp is the year's end, not the time of writing.
+    stamp = FILLED_ON if year <= YEAR else f"{year + 1911}-12-31T00:00:00Z"
+    write_reproducibly(buffer.getvalue(), path, stamp=stamp)
 
 
 def fill(
@@ -973,24 +1097,33 @@ def write_unit(
     path = out / f"{year}年度_{unit.name}_性別主流化填報{unit.suffix}"
     if unit.suffix == ".xlsx":
         write_blank_workbook(path, agency=AGENCY, unit=unit.name, year=year, data_rows=data_rows)
-    sheets = {"roster": roster_records(unit), "training": training_records(unit), **(extra or {})}
+    training = training_records(unit, max(0, year - YEAR))
+    sheets = {"roster": roster_records(unit), "training": training, **(extra or {})}
     info = {"contact": unit.contact, "phone": unit.phone, "filed_on": unit.filed_on}
     fill_workbook(path, info, sheets, unit=unit.name, year=year, data_rows=data_rows)
     return path
 
 
 def make_samples(out: Path, *, data_rows: int = DATA_ROWS) -> list[Path]:
-    """Write every sample workbook into `out` and return their paths.
+    """Write every sample workbook into `out`/113 and `out`/114 and return their paths.
 
     `data_rows` is the formatted rows of the blank template (see gmreport.blank_workbook); the
     cell values written do not depend on it, so tests comparing values may ask for fewer.
     """
-    out.mkdir(parents=True, exist_ok=True)
+    first, second = out / str(YEAR), out / str(NEXT_YEAR)
+    for folder in (first, second):
+        folder.mkdir(parents=True, exist_ok=True)
     paths = [
-        write_unit(out, unit, YEAR, OTHER_RECORDS.get(unit.name), data_rows=data_rows)
+        write_unit(first, unit, YEAR, OTHER_RECORDS.get(unit.name), data_rows=data_rows)
         for unit in UNITS
     ]
-    paths.append(write_unit(out, LAST_YEAR_UNIT, YEAR - 1, LAST_YEAR_RECORDS, data_rows=data_rows))
+    paths.append(
+        write_unit(first, LAST_YEAR_UNIT, YEAR - 1, LAST_YEAR_RECORDS, data_rows=data_rows)
+    )
+    paths += [
+        write_unit(second, unit, NEXT_YEAR, NEXT_YEAR_RECORDS.get(unit.name), data_rows=data_rows)
+        for unit in NEXT_YEAR_UNITS
+    ]
     return paths
 
 

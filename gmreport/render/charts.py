@@ -18,10 +18,16 @@ from matplotlib.font_manager import FontProperties
 
 from ..figures import Figures, Genders
 from ..format import goal_percent, percent
+from ..history import dig
 from ..privacy import as_shown
-from ..schema import GENDER_KEYS, TRAINING_GROUPS
+from ..schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
 
-CHART_NAMES = ("training_completion", "cedaw_participants", "other_measures_participants")
+CHART_NAMES = (
+    "training_completion",
+    "cedaw_participants",
+    "other_measures_participants",
+    "training_trend",
+)
 
 # In order of preference: Windows fonts first, then what Linux distributions ship.
 CJK_FONTS = (
@@ -84,6 +90,7 @@ def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
         "training_completion": _training_completion,
         "cedaw_participants": _cedaw_participants,
         "other_measures_participants": _other_measures,
+        "training_trend": _training_trend,
     }
     paths = {}
     for name, draw in drawers.items():
@@ -269,3 +276,87 @@ def _wrap(text: str, width: int) -> str:
     lines = -(-len(text) // width)
     size = -(-len(text) // lines)
     return "\n".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+TREND_STYLES = {
+    "male": ("-", "o"),
+    "female": ("--", "s"),
+    "other": (":", "^"),
+    "total": ("-.", "D"),
+}
+"""Each line of the trend chart: its dash and marker, so grayscale print tells them apart."""
+TREND_LABELS = {"female": ((0, -10), "center"), "total": ((-8, 0), "right")}
+
+
+def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
+    """全機關完訓率 by gender across the years compared (歷年比較); None without history."""
+    from .trends import years  # the trends module reads the statistics tables' kinds
+
+    compared = years(figures)
+    if compared is None:
+        return None
+    xs = compared.rows
+    path = f"training.groups.{EVERYONE.key}.rate"
+    lines = [*((key, label) for label, key in GENDER_KEYS.items()), ("total", "合計")]
+    fig, ax = _figure(2.8)
+    drawn = 0
+    for key, label in lines:
+        rates = [dig(compared.shown.get(y), f"{path}.{key}") for y in xs]
+        values = [r * 100 if isinstance(r, int | float) else None for r in rates]
+        if key == "other" and not any(v is not None for v in values):
+            continue
+        dash, marker = TREND_STYLES[key]
+        color = GENDER_COLORS.get(key, "#000000")
+        ax.plot(
+            range(len(xs)),
+            [float("nan") if v is None else v for v in values],
+            linestyle=dash,
+            marker=marker,
+            color="#000000" if key == "total" else color,
+            markeredgecolor="#000000",
+            linewidth=1.4,
+            markersize=5,
+            label=label,
+            zorder=3,
+        )
+        drawn += 1
+        for i, r in enumerate(rates):
+            if isinstance(r, int | float):
+                # 男 above its point, 女 below, 合計 beside it, away from its own line:
+                # close rates stay legible, and a white box keeps lines from crossing them.
+                offset, align = TREND_LABELS.get(key, ((0, 7), "center"))
+                if key == "total" and i == len(xs) - 1 and i:
+                    offset, align = (8, 0), "left"
+                ax.annotate(
+                    percent(r),
+                    (i, r * 100),
+                    xytext=offset,
+                    textcoords="offset points",
+                    ha=align,
+                    va="center",
+                    fontsize=6,
+                    color=GREY,
+                    fontproperties=font,
+                    zorder=4,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+                )
+    ax.set_xticks(
+        range(len(xs)), [f"{y}年度" if y in compared.shown else f"{y}年度\n（無資料）" for y in xs]
+    )
+    ax.set_xlim(-0.5, len(xs) - 0.5)
+    low = min(
+        (
+            r * 100
+            for y in xs
+            for k, _ in lines
+            if isinstance(r := dig(compared.shown.get(y), f"{path}.{k}"), int | float)
+        ),
+        default=0,
+    )
+    bottom = max(0, int(low // 10) * 10 - 10)
+    ax.set_ylim(bottom, 108)
+    ax.set_yticks(range(bottom, 101, 10), [f"{v}%" for v in range(bottom, 101, 10)])
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.5, zorder=0)
+    _style_ticks(ax, font)
+    _legend(ax, font, drawn)
+    return fig

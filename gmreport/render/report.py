@@ -22,7 +22,7 @@ from docx import Document
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import parse_xml
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage, Listing
 from jinja2 import nodes
 
 from .. import format as fmt
@@ -33,6 +33,7 @@ from ..problems import ConfigError, OutputError, os_reason
 from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from .charts import CHART_NAMES
 from .findings import findings, target_rows
+from .trends import report_trends
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
 CHART_WIDTH = Cm(15)
@@ -57,6 +58,7 @@ def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
         roc_date=fmt.roc_date,
+        roc_short_date=fmt.roc_short_date,
         num=fmt.number,
         hours=fmt.hours,
         pct=fmt.percent,
@@ -89,7 +91,18 @@ def report_context(figures: Figures) -> dict[str, Any]:
         "target_rows": target_rows(figures),
         "findings": findings(figures),
         "charts": dict.fromkeys(CHART_NAMES),
+        **_trends(figures),
     }
+
+
+def _trends(figures: Figures) -> dict[str, Any]:
+    """歷年比較 and 計畫期程總檢討, with each target's verdicts a line per year."""
+    context = report_trends(figures)
+    for row in context["period_review"]["targets"]:
+        row["years_text"] = Listing(
+            "\n".join(f"{v['year']} 年度：{v['verdict']}" for v in row["years"])
+        )
+    return context
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,7 @@ def render_report(
     `template` leaves out, for the person to confirm.
     """
     with contextlib.ExitStack() as stack:
+        edited = template is not None
         template = template or stack.enter_context(shipped_template())
         try:
             doc = DocxTemplate(template)
@@ -268,16 +282,22 @@ def render_report(
                 "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
             ) from None
         context = report_context(figures)
-        check = check_template(template, context)
-        if check.unknown:
-            raise OutputError(_missing_message(check.unknown))
+        # An edited template is checked against the data before rendering; the shipped one
+        # uses only what the figures hold, so it is checked only to name what is missing.
+        unused: list[str] = []
+        if edited:
+            check = check_template(template, context)
+            if check.unknown:
+                raise OutputError(_missing_message(check.unknown))
+            unused = check.unused
         for name, png in (charts or {}).items():
             if name in context["charts"]:
                 context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
         try:
             doc.render(context, make_environment(), autoescape=True)
         except jinja2.UndefinedError as e:
-            raise OutputError(_missing_message([_undefined_name(str(e))])) from None
+            missing = check_template(template, report_context(figures)).unknown
+            raise OutputError(_missing_message(missing or [_undefined_name(str(e))])) from None
         except jinja2.TemplateError:
             raise OutputError(
                 f"報告範本「{template.name}」有錯誤，無法產製報告。請與內建範本比對修改過的段落。"
@@ -289,7 +309,7 @@ def render_report(
             doc.save(tmp)
         except OSError as e:
             raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
-    return check.unused
+    return unused
 
 
 def _undefined_name(message: str) -> str:

@@ -15,7 +15,15 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
-from ..figures import Breakdown, Figures, Genders, LabelledCompletion, ListRow, female_ratio
+from ..figures import (
+    Breakdown,
+    Figures,
+    GenderRates,
+    Genders,
+    LabelledCompletion,
+    ListRow,
+    female_ratio,
+)
 from ..format import dimensions, number, yes_no
 from ..privacy import note
 from ..schema import GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Column, Kind
@@ -79,37 +87,29 @@ def is_valid_sheet_name(name: str) -> bool:
 
 
 def report_tables(figures: Figures) -> list[Table]:
-    """Every table the Word report shows, in report order."""
-    tables = [
-        _training_groups(figures),
-        _training_people(figures),
-        _training_modes(figures),
-        _intersection(
-            figures, figures["training"]["by_age"], "交織分析-年齡層", "年齡層", "性別×年齡層"
-        ),
-        _intersection(
-            figures,
-            figures["training"]["by_supervisor"],
-            "交織分析-主管",
-            "主管別",
-            "性別×主管別",
-        ),
-        _member_composition(figures),
-        _member_roles(figures),
+    """Every table the Word report shows, in report order, each named as the report numbers
+    it (「表4 各類人員性別意識培力情形」); a table the report states only in its text follows
+    the table it belongs with, named 「補充資料」."""
+    numbered = [
         _list_table(
             figures,
             "meetings",
             figures["meetings"]["list"],
-            "性平小組會議",
             "性別平等執行小組會議辦理情形",
             {"attendance": ("女性比例", R, lambda m: female_ratio(m["attendance"]))},
         ),
-        _list_table(figures, "gia", figures["gia"]["list"], "性別影響評估", "性別影響評估辦理情形"),
+        _member_composition(figures),
+        _member_roles(figures),
+        _training_groups(figures),
+        _training_rates(figures),
+        _training_modes(figures),
+        _intersection(figures, figures["training"]["by_age"], "年齡層", "性別×年齡層"),
+        _intersection(figures, figures["training"]["by_supervisor"], "主管別", "性別×主管職務"),
+        _list_table(figures, "gia", figures["gia"]["list"], "性別影響評估辦理情形"),
         _list_table(
             figures,
             "indicators",
             figures["indicators"]["list"],
-            "性別統計",
             "性別統計指標",
             {"total": ("女性比例", R, lambda i: i["female_ratio"])},
         ),
@@ -118,32 +118,53 @@ def report_tables(figures: Figures) -> list[Table]:
             figures,
             "budget",
             figures["budget"]["list"],
-            "性別預算-明細",
-            "性別預算計畫明細",
+            "性別預算計畫編列及執行情形",
             {"executed": ("執行率", R, lambda b: b["execution_rate"])},
+            skip_group="beneficiaries",
         ),
-        _cedaw_breakdown(figures, figures["cedaw"]["by_audience"], "CEDAW-宣導對象", "宣導對象"),
-        _cedaw_breakdown(figures, figures["cedaw"]["by_method"], "CEDAW-宣導方式", "宣導方式"),
+        _budget_beneficiaries(figures),
+        _cedaw_breakdown(figures, figures["cedaw"]["by_audience"], "宣導對象"),
+        _cedaw_breakdown(figures, figures["cedaw"]["by_method"], "宣導方式"),
+        _list_table(figures, "cedaw", figures["cedaw"]["list"], "CEDAW宣導辦理情形"),
         _list_table(
-            figures, "cedaw", figures["cedaw"]["list"], "CEDAW宣導明細", "CEDAW 宣導活動明細"
-        ),
-        _list_table(
-            figures,
-            "measures",
-            figures["other_measures"]["list"],
-            "其他性平措施",
-            "其他性別平等措施辦理情形",
+            figures, "measures", figures["other_measures"]["list"], "其他性別平等措施辦理情形"
         ),
         _targets(figures),
     ]
+    tables = [replace(t, name=f"表{n} {t.name}") for n, t in enumerate(numbered, start=1)]
+    supplement = _training_people(figures)
+    tables.insert(
+        tables.index(next(t for t in tables if t.title.endswith(TRAINING_RATES))) + 1,
+        replace(supplement, name=f"補充資料 {supplement.name}"),
+    )
     if figures["suppressed"]:  # the staff tables: SPEC §3's privacy of small groups
         said = note(figures["privacy"]["min_cell"])
-        tables = [replace(t, note=said) if t.name in STAFF_TABLES else t for t in tables]
-    return tables
+        tables = [_noted(t, said) if t.title.endswith(STAFF_TABLES) else t for t in tables]
+    return [_noted(t, NO_RATE_NOTE) if _has_no_rate(t) else t for t in tables]
 
 
-STAFF_TABLES = frozenset({"培力完訓", "交織分析-年齡層", "交織分析-主管"})
+TRAINING_RATES = "各類人員性別意識培力完訓率（依性別）"
+STAFF_TABLES = (
+    "各類人員性別意識培力情形",
+    TRAINING_RATES,
+    "性別意識培力完訓率交織分析（性別×年齡層）",
+    "性別意識培力完訓率交織分析（性別×主管職務）",
+)
 """The tables that cross 性別 with a group of staff, whose small cells read 「*」."""
+
+NO_RATE_NOTE = "比率欄空白者，其分母為 0（無應訓人員或無參與者），無從計算。"
+
+
+def _noted(table: Table, said: str) -> Table:
+    return replace(table, note=f"{table.note}\n{said}" if table.note else said)
+
+
+def _has_no_rate(table: Table) -> bool:
+    return any(
+        value is None and table.kind(r, c) is ValueKind.RATE
+        for r, row in enumerate(table.rows)
+        for c, value in enumerate(row)
+    )
 
 
 T, C, A, R, H, D = (
@@ -162,14 +183,14 @@ _HEADER_UNITS = {Kind.AMOUNT: "(元)"}
 
 def _table(
     figures: Figures,
-    name: str,
     caption: str,
     columns: list[ColumnSpec],
     rows: list[tuple[Any, ...]],
     cell_kinds: dict[tuple[int, int], ValueKind] | None = None,
 ) -> Table:
+    """A table named by its caption, which its title prefixes with the year."""
     return Table(
-        name,
+        caption,
         f"{figures['year']}年度{caption}",
         tuple(header for header, _ in columns),
         tuple(kind for _, kind in columns),
@@ -182,7 +203,7 @@ def _by_gender(prefix: str, kind: ValueKind = C) -> list[ColumnSpec]:
     return [(f"{prefix}({g})", kind) for g in COUNT_LABELS]
 
 
-def _genders(counts: Genders) -> tuple[int, ...]:
+def _genders(counts: Genders | GenderRates) -> tuple[Any, ...]:
     return counts["male"], counts["female"], counts["other"], counts["total"]
 
 
@@ -225,20 +246,23 @@ def _list_table(
     figures: Figures,
     sheet_key: str,
     listed: list[ListRow],
-    name: str,
     caption: str,
     derived: Mapping[str, Cell] | None = None,
+    skip_group: str | None = None,
 ) -> Table:
-    """The rows of a sheet as the figures list them: 單位, then the sheet's columns, with
-    `derived` columns after the key they name ({"executed": ("執行率", R, fn)})."""
+    """The rows of a sheet as the figures list them: 單位, then the sheet's columns (but
+    the per-gender counts `skip_group`, which another table shows), with `derived` columns
+    after the key they name ({"executed": ("執行率", R, fn)})."""
     cells: list[Cell] = [("單位", T, lambda row: row["unit"])]
     for column in SHEETS_BY_KEY[sheet_key].columns:
+        if skip_group is not None and column.gender_group == skip_group:
+            continue
         shown = _sheet_cells(column)
         cells += shown
         if shown and derived and column.last_row_key in derived:
             cells.append(derived[column.last_row_key])
     rows = [tuple(get(row) for _, _, get in cells) for row in listed]
-    return _table(figures, name, caption, [(h, k) for h, k, _ in cells], rows)
+    return _table(figures, caption, [(h, k) for h, k, _ in cells], rows)
 
 
 def _training_groups(figures: Figures) -> Table:
@@ -255,14 +279,20 @@ def _training_groups(figures: Figures) -> Table:
         for g in TRAINING_GROUPS
     ]
     columns = [
-        ("群組", T),
+        ("類別", T),
         *_by_gender("應訓人數"),
         *_by_gender("完訓人數"),
         ("完訓率", R),
         ("總時數", H),
         ("平均時數", ValueKind.AVERAGE_HOURS),
     ]
-    return _table(figures, "培力完訓", "性別意識培力完訓情形", columns, rows)
+    return _table(figures, "各類人員性別意識培力情形", columns, rows)
+
+
+def _training_rates(figures: Figures) -> Table:
+    groups = figures["training"]["groups"]
+    rows = [(groups[g.key]["label"], *_genders(groups[g.key]["rate"])) for g in TRAINING_GROUPS]
+    return _table(figures, TRAINING_RATES, [("類別", T), *_by_gender("完訓率", R)], rows)
 
 
 def _training_people(figures: Figures) -> Table:
@@ -275,8 +305,7 @@ def _training_people(figures: Figures) -> Table:
         (f"未列入應訓：本年度在職未滿 {days} 日", not_required["short_service"]),
         (f"未列入應訓：留職停薪致在職未滿 {days} 日", not_required["on_leave"]),
     ]
-    caption = "性別意識培力應訓人員認定"
-    return _table(figures, "培力應訓認定", caption, [("項目", T), ("人數", C)], rows)
+    return _table(figures, "性別意識培力應訓人員認定", [("項目", T), ("人數", C)], rows)
 
 
 def _training_modes(figures: Figures) -> Table:
@@ -286,12 +315,12 @@ def _training_modes(figures: Figures) -> Table:
         (mode, hours, hours / total if total else None) for mode, hours in modes.items()
     ]
     rows.append((TOTAL_LABEL, total, 1.0 if total else None))
-    columns = [("辦理方式", T), ("時數", H), ("比例", R)]
-    return _table(figures, "培力辦理方式", "性別意識培力辦理方式時數", columns, rows)
+    columns = [("辦理方式", T), ("時數", H), ("占比", R)]
+    return _table(figures, "性別意識培力研習時數（依辦理方式）", columns, rows)
 
 
 def _intersection(
-    figures: Figures, items: list[LabelledCompletion], name: str, label: str, caption: str
+    figures: Figures, items: list[LabelledCompletion], label: str, crossed: str
 ) -> Table:
     rows = [
         (
@@ -311,14 +340,14 @@ def _intersection(
         *_by_gender("完訓人數"),
         *_by_gender("完訓率", R),
     ]
-    return _table(figures, name, f"性別意識培力交織分析（{caption}）", columns, rows)
+    return _table(figures, f"性別意識培力完訓率交織分析（{crossed}）", columns, rows)
 
 
 def _member_composition(figures: Figures) -> Table:
     members = figures["meetings"]["members"]
-    rows = [("執行小組成員", *_genders(members), female_ratio(members))]
-    columns = [("項目", T), *((g, C) for g in COUNT_LABELS), ("女性比例", R)]
-    return _table(figures, "性平小組成員", "性別平等執行小組成員性別組成", columns, rows)
+    rows = [("執行小組組員", *_genders(members), female_ratio(members))]
+    columns = [("項目", T), *_by_gender("組員人數"), ("女性比例", R)]
+    return _table(figures, "性別平等執行小組組員性別組成", columns, rows)
 
 
 def _member_roles(figures: Figures) -> Table:
@@ -326,7 +355,7 @@ def _member_roles(figures: Figures) -> Table:
     rows: list[tuple[Any, ...]] = list(roles.items())
     rows.append((TOTAL_LABEL, sum(roles.values())))
     columns = [("角色", T), ("人數", C)]
-    return _table(figures, "性平小組角色", "性別平等執行小組成員角色", columns, rows)
+    return _table(figures, "性別平等執行小組組員角色", columns, rows)
 
 
 def _budget_by_category(figures: Figures) -> Table:
@@ -346,19 +375,51 @@ def _budget_by_category(figures: Figures) -> Table:
         )
     )
     columns = [("預算類別", T), ("計畫數", C), ("編列數(元)", A), ("執行數(元)", A), ("執行率", R)]
-    caption = "性別預算編列及執行情形（依預算類別）"
-    return _table(figures, "性別預算-類別", caption, columns, rows)
+    return _table(figures, "性別預算編列及執行情形（依預算類別）", columns, rows)
 
 
-def _cedaw_breakdown(figures: Figures, items: list[Breakdown], name: str, label: str) -> Table:
+def _budget_beneficiaries(figures: Figures) -> Table:
+    budget = figures["budget"]
+    rows: list[tuple[Any, ...]] = [
+        (b["name"], *_genders(b["beneficiaries"]), female_ratio(b["beneficiaries"]))
+        for b in budget["list"]
+    ]
+    total = budget["beneficiaries"]
+    rows.append((TOTAL_LABEL, *_genders(total), female_ratio(total)))
+    columns = [("計畫名稱", T), *_by_gender("受益人數"), ("女性比例", R)]
+    return _table(figures, "性別預算受益人數", columns, rows)
+
+
+def _cedaw_breakdown(figures: Figures, items: list[Breakdown], label: str) -> Table:
     cedaw = figures["cedaw"]
     rows: list[tuple[Any, ...]] = [
-        (item["label"], item["sessions"], *_genders(item["participants"]), item["reach"])
+        (
+            item["label"],
+            item["sessions"],
+            *_genders(item["participants"]),
+            female_ratio(item["participants"]),
+            item["reach"],
+        )
         for item in items
     ]
-    rows.append((TOTAL_LABEL, cedaw["sessions"], *_genders(cedaw["participants"]), cedaw["reach"]))
-    columns = [(label, T), ("場次", C), *_by_gender("參與人數"), ("觸及人次", C)]
-    return _table(figures, name, f"CEDAW 宣導辦理情形（依{label}）", columns, rows)
+    everyone = cedaw["participants"]
+    rows.append(
+        (
+            TOTAL_LABEL,
+            cedaw["sessions"],
+            *_genders(everyone),
+            female_ratio(everyone),
+            cedaw["reach"],
+        )
+    )
+    columns = [
+        (label, T),
+        ("場次", C),
+        *_by_gender("參與人數"),
+        ("女性比例", R),
+        ("觸及人次", C),
+    ]
+    return _table(figures, f"CEDAW宣導參與人數（依{label}）", columns, rows)
 
 
 def _targets(figures: Figures) -> Table:
@@ -388,7 +449,7 @@ def _targets(figures: Figures) -> Table:
     if not any(row[-1] for row in rows):  # no empty column: 說明 only when something is missing
         columns.pop()
         rows = [row[:-1] for row in rows]
-    return _table(figures, "目標達成情形", "推動計畫目標達成情形", columns, rows, cell_kinds)
+    return _table(figures, "目標達成情形", columns, rows, cell_kinds)
 
 
 def rows_check(figures: Figures) -> Table:
@@ -398,4 +459,4 @@ def rows_check(figures: Figures) -> Table:
     ]
     rows.append((TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"]))
     columns = [("工作表", T), ("讀取列數", C), ("納入統計列數", C), ("排除列數", C)]
-    return _table(figures, "資料列數核對", "填報資料列數核對", columns, rows)
+    return replace(_table(figures, "填報資料列數核對", columns, rows), name="資料列數核對")

@@ -30,6 +30,7 @@ from ..format import (
 from ..privacy import as_shown
 from ..problems import Problem, Severity
 from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables, rows_check
+from .trends import trend_tables
 
 INFO_SHEET = "說明"
 PROBLEMS_SHEET = "檢核結果"
@@ -59,7 +60,9 @@ SHORTFALL_COLUMNS = (
 """The 待補訓名單: the last two columns are left blank for 人事室 to fill in."""
 SUMMARY_COLUMNS = ("單位", "錯誤", "警告", "合計", "待補訓人數")
 NONE_TEXT = "無"
-NOT_APPLICABLE = "－"
+ROC_DATE_FORMAT = "[$-404]e/mm/dd"
+"""A date cell shown in the ROC calendar (113/12/30) by Excel; the cell stays a real date, so
+it sorts and computes as one (LibreOffice shows it in the western calendar)."""
 UNKNOWN_UNIT = "（未能判別單位）"
 
 NUMBER_FORMATS = {
@@ -68,6 +71,7 @@ NUMBER_FORMATS = {
     ValueKind.RATE: "0.0%",
     ValueKind.HOURS: "#,##0.0",
     ValueKind.AVERAGE_HOURS: "#,##0.00",
+    ValueKind.DATE: ROC_DATE_FORMAT,
 }
 MIN_WIDTH, MAX_WIDTH = 8, 50
 LINE_HEIGHT = 16
@@ -87,7 +91,7 @@ _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
-    tables = report_tables(as_shown(figures))
+    tables = report_tables(as_shown(figures)) + trend_tables(figures)
     draft = figures["draft"]
     wb = Workbook()
     _write_info(_first_sheet(wb), figures, tables, generated or dt.datetime.now(), draft)
@@ -312,7 +316,7 @@ def _write_table(
             cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
             if kind in NUMBER_FORMATS and value is not None:
                 cell.style = styles[kind.value]
-            elif kind is ValueKind.DATE or value is None:
+            elif value is None:
                 cell.style = styles["center"]
             else:
                 cell.style = styles["text"]
@@ -344,6 +348,7 @@ def _body_styles(ws: Worksheet) -> dict[str, str]:
         "text": {"alignment": _TOP},
         "center": {"alignment": _CENTER},
         **{kind.value: {"number_format": fmt} for kind, fmt in NUMBER_FORMATS.items()},
+        ValueKind.DATE.value: {"number_format": ROC_DATE_FORMAT, "alignment": _CENTER},
         **{
             severity.value: {"fill": fill, "font": font, "alignment": _CENTER}
             for severity, (fill, font) in _SEVERITY_STYLE.items()
@@ -365,12 +370,9 @@ def _mark_severity(ws: Worksheet, col: int, count: int) -> None:
 
 def _cell_value(value: Any, kind: ValueKind) -> Any:
     """What a cell holds: the exact value, which its number format shows as the report
-    does (a rate short of 100% never as 100.0%); a date as ROC text."""
-    if value is None:
-        return NOT_APPLICABLE if kind is ValueKind.RATE else None
-    if kind is ValueKind.DATE:
-        return roc_short_date(value)
-    if kind is ValueKind.RATE and not isinstance(value, str):
+    does (a rate short of 100% never as 100.0%, a date in the ROC calendar). A rate with
+    nothing to divide by is left blank, which the table's note explains."""
+    if kind is ValueKind.RATE and isinstance(value, float | int):
         return cell_rate(value)
     return value
 
@@ -388,7 +390,7 @@ _TEXTS: dict[ValueKind, Callable[[Any], str]] = {
 def _display_text(value: Any, kind: ValueKind) -> str:
     """The value as a person reads it, to size the column (the format module's rules)."""
     if value is None:
-        return NOT_APPLICABLE
+        return ""
     if isinstance(value, str) and kind is not ValueKind.DATE:
         return value
     return _TEXTS.get(kind, str)(value)

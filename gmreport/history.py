@@ -1,0 +1,156 @@
+"""Earlier years' figures (SPEC §3 ★ History): the `{Y}年度統計數據.json` of earlier builds.
+
+A build reads them from its output folder and from each `--history` folder. A file of
+another agency or schema, one that cannot be read, and one of a year not before the year
+built are named in a warning and not used; of two files for one year the newer (by the
+build time it records, else by the file's time) is used, with a warning. What is used is
+kept exactly as the file said, less its own `history` (so files do not nest ever deeper).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .figures import SCHEMA_ID
+from .problems import Problem, problem
+
+FIGURES_GLOB = "*年度統計數據.json"
+
+YearFigures = dict[str, Any]
+"""One earlier year's figures as its file said (keys of older versions may be missing)."""
+
+
+@dataclass
+class History:
+    """The earlier years' figures found, by year, and what was found wrong on the way."""
+
+    years: dict[int, YearFigures] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, YearFigures]:
+        """The `history` of the figures: keyed by the ROC year as text, oldest first."""
+        return {str(year): self.years[year] for year in sorted(self.years)}
+
+
+@dataclass(frozen=True)
+class _Found:
+    path: Path
+    figures: YearFigures
+    built: dt.datetime
+
+
+def built_now() -> str:
+    """The build time a figures file records (`built_at`): local time, to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def read_history(
+    folders: list[Path], *, agency: str, year: int, skip: Path | None = None
+) -> History:
+    """The figures of `agency`'s years before `year` in the figures files of `folders`.
+
+    `skip` is the file the build is about to write (its own earlier run): never a warning.
+    """
+    history = History()
+    seen: set[Path] = set()
+    by_year: dict[int, list[_Found]] = {}
+    skipped = skip.resolve() if skip is not None else None
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob(FIGURES_GLOB)):
+            resolved = path.resolve()
+            if resolved in seen or resolved == skipped:
+                continue
+            seen.add(resolved)
+            found = _read(path, agency, year, history.problems)
+            if found is not None:
+                by_year.setdefault(found.figures["year"], []).append(found)
+    for y in sorted(by_year):
+        candidates = sorted(by_year[y], key=lambda f: f.built)
+        newest = candidates[-1]
+        if len(candidates) > 1:
+            others = "、".join(f"「{f.path}」" for f in candidates[:-1])
+            history.problems.append(
+                problem(
+                    "history-duplicate-year",
+                    file=str(newest.path),
+                    year=y,
+                    detail=others,
+                )
+            )
+        history.years[y] = {k: v for k, v in newest.figures.items() if k != "history"}
+    return history
+
+
+def _read(path: Path, agency: str, year: int, problems: list[Problem]) -> _Found | None:
+    def reject(code: str, **params: Any) -> None:
+        problems.append(problem(code, file=str(path), **params))
+
+    try:
+        figures = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        reject("history-unreadable", detail=_why(e))
+        return None
+    if not isinstance(figures, dict):
+        reject("history-unreadable", detail="內容不是統計數據")
+        return None
+    if figures.get("schema") != SCHEMA_ID:
+        reject("history-other-schema", value=figures.get("schema") or "未載明", expected=SCHEMA_ID)
+        return None
+    found_year = figures.get("year")
+    if not isinstance(found_year, int) or isinstance(found_year, bool):
+        reject("history-unreadable", detail="未載明年度")
+        return None
+    if figures.get("agency") != agency:
+        reject("history-other-agency", value=figures.get("agency") or "未載明", expected=agency)
+        return None
+    if found_year >= year:
+        reject("history-later-year", value=found_year, expected=year)
+        return None
+    return _Found(path, figures, _built(path, figures))
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return "無法開啟檔案"
+    if isinstance(error, UnicodeDecodeError):
+        return "檔案不是 UTF-8 文字"
+    return "JSON 格式錯誤或檔案不完整"
+
+
+def _built(path: Path, figures: YearFigures) -> dt.datetime:
+    """When the file was built: its `built_at`, else the file's modification time."""
+    text = figures.get("built_at")
+    if isinstance(text, str):
+        try:
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return when if when.tzinfo else when.astimezone()
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+
+
+def dig(figures: Any, path: str) -> Any:
+    """The value at a dotted `path` of a year's figures, or None where a file lacks it."""
+    value = figures
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def earlier_workbook_years(
+    set_aside_years: list[int | None], history: History, year: int
+) -> list[int]:
+    """Earlier years whose workbooks lie in the input folder but whose figures were not found:
+    building them first would give the report its comparison."""
+    return sorted(
+        {y for y in set_aside_years if y is not None and y < year and y not in history.years}
+    )
