@@ -10,7 +10,9 @@ config (its name, units and targets) and its `{Y}年度統計數據.json` is col
 The agencies are small on purpose and each differs: other units, a unit that sends
 nothing (未繳交), other targets (CEDAW 場次, 完訓率), a group small enough to be shown
 as 「*」, an agency without its 性平小組 filled in, and one expected agency that sends
-nothing at all. The tests compute the roll-up's figures from these specs.
+nothing at all. Each agency is built for the year before too (its staff trained an hour
+less), so its file carries that year in `history` and the roll-up shows the city's trend.
+The tests compute the roll-up's figures from these specs.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import argparse
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -284,14 +286,25 @@ def build_agency(agency: AgencySpec, work: Path, year: int = YEAR) -> Path:
     return output / FIGURES_NAME.format(year=year)
 
 
+def year_before(agency: AgencySpec) -> AgencySpec:
+    """`agency` a year earlier: everyone trained an hour less, so the trend has a change."""
+    units = tuple(
+        replace(u, staff=tuple(replace(p, hours=max(0, p.hours - 1)) for p in u.staff))
+        for u in agency.units
+    )
+    return replace(agency, units=units)
+
+
 def make_rollup_samples(out: Path, year: int = YEAR) -> list[Path]:
-    """Build every made-up agency and collect their figures files in `out`/統計數據; write
-    the expected agencies to `out`/機關清單.txt. Returns the figures files' paths."""
+    """Build every made-up agency for the year before and then for `year` (so each file
+    carries the earlier year in its `history`), collect the figures files in
+    `out`/統計數據 and write the expected agencies to `out`/機關清單.txt."""
     folder = out / FIGURES_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     with tempfile.TemporaryDirectory(prefix="gmreport-agencies-") as work:
         for agency in AGENCIES:
+            build_agency(year_before(agency), Path(work), year - 1)
             built = build_agency(agency, Path(work), year)
             target = folder / f"{agency.name}_{built.name}"
             shutil.copyfile(built, target)
