@@ -3,7 +3,8 @@
     python tools/bench_rollup.py [--files 1000] [--runs 3] [--corpus DIR]
 
 The files are real builds' figures: the made-up agencies of tools/make_rollup_samples.py
-and input_samples' agency (a full district office, the largest kind of file), each built
+(with the year before in their history) and input_samples' 113 (a full district office,
+the largest kind of file), each built
 once by `gmreport build`, then copied under `--files` distinct agency names (kept in
 `--corpus` for the next run). Each run is a fresh process, as a person runs it; its CPU
 time is the user + system time of it and its worker processes.
@@ -32,13 +33,16 @@ def make_corpus(folder: Path, files: int) -> Path:
     done = folder / "done"
     if done.exists() and done.read_text() == str(files):
         return figures
-    from make_rollup_samples import AGENCIES, build_agency
+    from make_rollup_samples import AGENCIES, YEAR, build_agency, year_before
 
     from gmreport.config import Config
     from gmreport.pipeline import build
 
-    models = [build_agency(agency, folder / "agencies") for agency in AGENCIES]
-    build(ROOT / "input_samples", folder / "samples", Config())
+    models = []
+    for agency in AGENCIES:  # each with the year before in its history
+        build_agency(year_before(agency), folder / "agencies", YEAR - 1)
+        models.append(build_agency(agency, folder / "agencies", YEAR))
+    build(ROOT / "input_samples" / str(YEAR), folder / "samples", Config())
     models.append(folder / "samples" / "113年度統計數據.json")
     texts = [json.loads(m.read_text(encoding="utf-8")) for m in models]
     figures.mkdir(parents=True, exist_ok=True)
