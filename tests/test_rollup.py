@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import statistics
+import subprocess
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from docx import Document
 from gmreport import format as fmt
 from gmreport.city import TARGET_NAMES
 from gmreport.cli import main
+from gmreport.render.charts import find_cjk_font
 from gmreport.schema import CIVIL_SERVANT, WORKER
 
 from .conftest import load_tool
@@ -470,13 +472,31 @@ def test_the_report_says_nothing_of_files_when_every_file_was_used(rolled: Rolle
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="需要 LibreOffice（soffice）與 poppler（pdftotext）才能轉 PDF 並讀出文字",
+)
+@pytest.mark.skipif(find_cjk_font() is None, reason="需要中文字型才能繪製統計圖")
 def test_the_report_and_its_charts_print(rolled: Rolled, tmp_path: Path) -> None:
     from gmreport.render.pdf import convert_to_pdf
 
     pdf = convert_to_pdf(rolled.out / REPORT, tmp_path)
-    assert pdf.stat().st_size > 10_000
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # both charts are in the report, each referred to in the text and captioned
     with zipfile.ZipFile(rolled.out / REPORT) as z:
         assert sum(n.startswith("word/media/") for n in z.namelist()) == 2
+    words = "".join(text.split())  # pdftotext spaces CJK from digits
+    for said in (
+        "圖1各機關性別意識培力完訓率分布",
+        "圖2各項目標之機關達成情形",
+        "並如圖1",
+        "並如圖2",
+    ):
+        assert said in words
+    assert "本所" not in words  # the city speaks, not an agency
+    assert "以上彙整各機關113年度性別主流化推動計畫執行成果，敬請鑒核。" in words
 
 
 # --- Files that cannot be used ------------------------------------------------------------

@@ -15,17 +15,20 @@ from pathlib import Path
 
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Cm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_report_template import (
     Builder,
     Col,
+    _cell_text,
+    _keep_together,
     _rates,
     _setup_numbering,
     _setup_package,
     _setup_section,
     _setup_styles,
-    _sign_off,
+    _table_geometry,
 )
 from reproducible import write_reproducibly
 
@@ -265,6 +268,20 @@ def _trend(b: Builder) -> None:
     )
     b.figure("trend", "全市性別意識培力完訓率及目標達成比例歷年比較")
     b.tag("{%p endif %}")
+
+
+def _sign_off(b: Builder) -> None:
+    """The block the office signs, after a closing sentence that keeps it company."""
+    b.p("以上彙整各機關{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
+    b.p("", "Closing")
+    table = b.doc.add_table(rows=2, cols=3)
+    _table_geometry(table, [5.3, 5.3, 5.4])
+    for cell, text in zip(table.rows[0].cells, ("承辦人", "單位主管", "機關首長"), strict=True):
+        _cell_text(cell, text, "TableText")
+    table.rows[1].height = Cm(2.6)
+    for cell in table.rows[1].cells:
+        _cell_text(cell, "", "TableText")
+    _keep_together(table)
 
 
 def _appendix(b: Builder) -> None:
