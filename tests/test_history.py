@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import docx
 import openpyxl
 import pytest
 from docx import Document
@@ -230,7 +231,7 @@ def test_no_history_no_comparison(two_years: TwoYears) -> None:
     texts = _texts(two_years.out / REPORT.format(year=113))
     assert not any("歷年比較" in t or "計畫期程總檢討" in t for t in texts)
     workbook = openpyxl.load_workbook(two_years.out / STATISTICS.format(year=113))
-    assert not any(name.startswith("歷年比較") for name in workbook.sheetnames)
+    assert not any("歷年比較" in name for name in workbook.sheetnames)
 
 
 def test_114_is_not_the_plans_last_year(two_years: TwoYears) -> None:
@@ -240,16 +241,27 @@ def test_114_is_not_the_plans_last_year(two_years: TwoYears) -> None:
 # --- The 統計總表 ---------------------------------------------------------------------------
 
 
+def _numbered_sheets(workbook: openpyxl.Workbook) -> list[str]:
+    return [name for name in workbook.sheetnames if name.startswith("表")]
+
+
+def _captions(report: Path) -> list[str]:
+    """The report's table captions as the 統計總表 names its sheets (「表19 標題」)."""
+    paragraphs = docx.Document(report).paragraphs
+    return [p.text.replace("\u3000", " ") for p in paragraphs if p.style.style_id == "Caption"]
+
+
 def test_the_statistics_workbook_has_the_comparisons_as_numbers(two_years: TwoYears) -> None:
     workbook = openpyxl.load_workbook(two_years.out / STATISTICS.format(year=114))
-    sheet = workbook["歷年比較-性別意識培力"]
+    assert _numbered_sheets(workbook) == _captions(two_years.out / REPORT.format(year=114))
+    sheet = workbook["表20 性別意識培力歷年比較"]
     headers = [c.value for c in sheet[2]]
     assert headers[:4] == ["類別", "年度", "應訓人數", "完訓人數"]
     rows = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=3)}
     total = rows["全機關", "114"][headers.index("完訓率-合計")]
     assert total.value == two_years.after["training"]["groups"]["all"]["rate"]["total"]
     assert total.number_format == "0.0%"
-    cedaw = workbook["歷年比較-CEDAW宣導及其他性平措施"]
+    cedaw = workbook["表23 CEDAW宣導及其他性別平等措施歷年比較"]
     assert [r[1].value for r in cedaw.iter_rows(min_row=3)] == [
         f["cedaw"]["sessions"] for f in (two_years.before, two_years.after)
     ]
@@ -489,7 +501,10 @@ def test_the_plans_last_year_reviews_every_target_year_by_year(period, tmp_path:
 
 def test_the_period_review_is_in_the_statistics_workbook(period, tmp_path: Path) -> None:
     figures, earlier = period
-    sheet = openpyxl.load_workbook(tmp_path / "out" / STATISTICS.format(year=116))["計畫期程總檢討"]
+    workbook = openpyxl.load_workbook(tmp_path / "out" / STATISTICS.format(year=116))
+    assert _numbered_sheets(workbook) == _captions(tmp_path / "out" / REPORT.format(year=116))
+    sheet = workbook[workbook.sheetnames[-1]]
+    assert sheet.title.endswith(" 計畫期程各目標逐年達成情形")
     headers = [c.value for c in sheet[2]]
     assert headers == ["工作項目", "目標", "113年度", "114年度", "115年度", "116年度", "達成年度數"]
     first = [c.value for c in sheet[3]]

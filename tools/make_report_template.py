@@ -30,7 +30,7 @@ from docx.shared import Cm, Twips
 from docx.table import Table
 from reproducible import write_reproducibly
 
-from gmreport.render.trends import TREND_TABLES
+from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
@@ -1393,7 +1393,7 @@ def _period_review(b: Builder, before_history: int) -> None:
         "BodyText1",
     )
     b.table(
-        "計畫期程各目標逐年達成情形",
+        PERIOD_REVIEW,
         [
             Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
             Col("目標", 5.0, "{{ t.label }}", left=True),

@@ -428,10 +428,15 @@ _NO_REVIEW: Mapping[str, Any] = {
 }
 
 
-def trend_tables(figures: Figures) -> list[Table]:
-    """The 歷年比較 (and 計畫期程總檢討) tables of the 統計總表: numbers as numbers."""
+PERIOD_REVIEW = "計畫期程各目標逐年達成情形"
+"""The caption of the 計畫期程總檢討 table, in the report and the 統計總表."""
+
+
+def trend_tables(figures: Figures, first: int) -> list[Table]:
+    """The 歷年比較 (and 計畫期程總檢討) tables of the 統計總表: numbers as numbers, named
+    and numbered as the report numbers them, from 「表`first`」 on."""
     compared = years(figures)
-    tables = []
+    tables: list[Table] = []
     year = figures["year"]
     if compared is not None:
         for t in TREND_TABLES:
@@ -442,7 +447,7 @@ def trend_tables(figures: Figures) -> list[Table]:
             rows = raw_rows(t, compared)  # a 「*」 stays text, as in the year's own 統計總表
             tables.append(
                 Table(
-                    f"歷年比較-{t.heading}"[:31],
+                    f"表{first + len(tables)} {t.title}",
                     f"{year}年度{t.title}",
                     tuple(headers),
                     tuple(kinds),
@@ -457,8 +462,9 @@ def trend_tables(figures: Figures) -> list[Table]:
             (r["work_item"], r["label"], *(v["verdict"] for v in r["years"]), r["met"])
             for r in review["targets"]
         ]
-        title = f"{review['first_year']}至{review['last_year']}年度計畫期程目標達成情形"
-        tables.append(Table("計畫期程總檢討", title, review_headers, review_kinds, rows))
+        title = f"{review['first_year']}至{review['last_year']}年度{PERIOD_REVIEW}"
+        name = f"表{first + len(tables)} {PERIOD_REVIEW}"
+        tables.append(Table(name, title, review_headers, review_kinds, rows))
     return tables
 
 

@@ -91,7 +91,9 @@ _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
-    tables = report_tables(as_shown(figures)) + trend_tables(figures)
+    tables = report_tables(as_shown(figures))
+    numbered = sum(t.name.startswith("表") for t in tables)
+    tables += trend_tables(figures, first=numbered + 1)
     draft = figures["draft"]
     wb = Workbook()
     _write_info(_first_sheet(wb), figures, tables, generated or dt.datetime.now(), draft)
