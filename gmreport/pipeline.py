@@ -432,6 +432,7 @@ def rollup(
     agencies: Path | None = None,
 ) -> RollupOutcome:
     """The city's view: many agencies' figures files into the 彙整 workbook and Word report."""
+    from .city import city_figures
     from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .render.rollup_workbook import ROLLUP_WORKBOOK_NAME, write_rollup_workbook
     from .rollup import read_agency_list, roll_up
@@ -440,10 +441,11 @@ def rollup(
     expected = read_agency_list(agencies) if agencies is not None else None
     gathered = roll_up(paths, year=year, expected=expected)
     outcome = RollupOutcome(gathered)
+    city = city_figures(gathered)
     workbook = output_dir / ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
-    write_rollup_workbook(gathered, workbook)
+    write_rollup_workbook(gathered, workbook, city=city)
     outcome.written.append(workbook)
     report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-    outcome.notes += render_rollup_report(gathered, report)
+    outcome.notes += render_rollup_report(gathered, report, city=city)
     outcome.written.append(report)
     return outcome

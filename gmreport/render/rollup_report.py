@@ -282,11 +282,13 @@ def _trend_chart(years: list[YearTrend], font: FontProperties) -> Figure | None:
     return fig
 
 
-def render_rollup_report(rollup: Rollup, path: Path) -> list[str]:
+def render_rollup_report(
+    rollup: Rollup, path: Path, *, city: CityFigures | None = None
+) -> list[str]:
     """Render the roll-up into the Word 彙整報告 at `path` (atomically); returns notes for
-    the person (e.g. no charts without a Chinese font)."""
+    the person (e.g. no charts without a Chinese font). `city` as for the workbook."""
     notes: list[str] = []
-    city = city_figures(rollup)
+    city = city or city_figures(rollup)
     context = rollup_context(rollup, city)
     with (
         shipped_template() as template,

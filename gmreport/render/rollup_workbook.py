@@ -246,10 +246,15 @@ def theme_table(
 
 
 def write_rollup_workbook(
-    rollup: Rollup, path: Path, *, generated: dt.datetime | None = None
+    rollup: Rollup,
+    path: Path,
+    *,
+    city: CityFigures | None = None,
+    generated: dt.datetime | None = None,
 ) -> None:
-    """Write the city's workbook: 說明, 目標達成, a sheet per theme, and the files left out."""
-    city = city_figures(rollup)
+    """Write the city's workbook: 說明, 目標達成, a sheet per theme, and the files left out.
+    `city` is the roll-up's figures when already computed (the report uses them too)."""
+    city = city or city_figures(rollup)
     wb = Workbook()
     info = _first_sheet(wb)
     tables = [_targets_table(rollup, city)]

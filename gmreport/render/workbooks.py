@@ -6,10 +6,12 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -308,6 +310,7 @@ def _write_table(
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     styles = _body_styles(ws)
+    style_of = _StyleCopier()
     texts: list[list[str]] = []
     for r, row in enumerate(table.rows):
         bold = row[0] == TOTAL_LABEL
@@ -317,11 +320,11 @@ def _write_table(
             texts[-1].append(_display_text(value, kind))
             cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
             if kind in NUMBER_FORMATS and value is not None:
-                cell.style = styles[kind.value]
+                style_of(cell, styles[kind.value])
             elif value is None:
-                cell.style = styles["center"]
+                style_of(cell, styles["center"])
             else:
-                cell.style = styles["text"]
+                style_of(cell, styles["text"])
             if bold:
                 cell.font = _BOLD
     if not table.rows:
@@ -339,6 +342,23 @@ def _write_table(
     widths = _fit_widths(ws, [_header_width(h) for h in table.columns], texts)
     _fit_heights(ws, 2, [list(table.columns)], widths)
     _fit_heights(ws, 3, texts, widths)
+
+
+class _StyleCopier:
+    """Gives a cell a named style: the first cell by name, the next ones by copying that
+    cell's style (openpyxl's own way of copying a cell's style), since naming the style
+    looks it up by name each time, which dominates a long table."""
+
+    def __init__(self) -> None:
+        self.made: dict[str, Any] = {}
+
+    def __call__(self, cell: Cell, name: str) -> None:
+        made = self.made.get(name)
+        if made is None:
+            cell.style = name
+            self.made[name] = copy(cell._style)  # type: ignore[attr-defined]  # not in the stubs
+        else:
+            cell._style = copy(made)  # type: ignore[attr-defined]
 
 
 def _body_styles(ws: Worksheet) -> dict[str, str]:
