@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from .figures import dig
 from .format import SUPPRESSED
 from .rollup import Rollup
 from .schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
@@ -32,16 +33,6 @@ TARGET_NAMES = {
     "other_measures": "其他性別平等措施",
 }
 """Each target of the plan as the city names it: agencies' required values may differ."""
-
-
-def dig(figures: Any, path: str) -> Any:
-    """The value at the dotted `path`, or None where a key is missing (history is loose)."""
-    value = figures
-    for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
-            return None
-        value = value[key]
-    return value
 
 
 def number_at(figures: Any, path: str) -> float | None:

@@ -8,6 +8,8 @@ rows of a sheet's list (`ListRow`) follow the schema's columns instead: their ke
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Final, Literal, TypedDict
 
 SCHEMA_ID: Final = "gmreport.figures/1"
@@ -21,6 +23,29 @@ class Genders(TypedDict):
     female: int
     other: int
     total: int
+
+
+def dig(figures: Any, path: str) -> Any:
+    """The value at the dotted `path` of a figures document read from a file, or None where
+    the file lacks it (an earlier year's or another agency's file may be older)."""
+    value = figures
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def built_at(figures: Mapping[str, Any], mtime: float) -> dt.datetime:
+    """When a figures file was built: its `built_at`, else the file's modification time."""
+    text = figures.get("built_at")
+    if isinstance(text, str):
+        try:
+            when = dt.datetime.fromisoformat(text)
+            return when if when.tzinfo else when.astimezone()
+        except (ValueError, OverflowError, OSError):  # not a time, or one no clock holds
+            pass
+    return dt.datetime.fromtimestamp(mtime).astimezone()
 
 
 def female_ratio(counts: Genders) -> float | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .figures import SCHEMA_ID
+from .figures import SCHEMA_ID, built_at
 from .problems import Problem, problem
 
 FIGURES_GLOB = "*年度統計數據.json"
@@ -112,7 +112,7 @@ def _read(path: Path, agency: str, year: int, problems: list[Problem]) -> _Found
     if found_year >= year:
         reject("history-later-year", value=found_year, expected=year)
         return None
-    return _Found(path, figures, _built(path, figures))
+    return _Found(path, figures, built_at(figures, path.stat().st_mtime))
 
 
 def _why(error: Exception) -> str:
@@ -121,29 +121,6 @@ def _why(error: Exception) -> str:
     if isinstance(error, UnicodeDecodeError):
         return "檔案不是 UTF-8 文字"
     return "JSON 格式錯誤或檔案不完整"
-
-
-def _built(path: Path, figures: YearFigures) -> dt.datetime:
-    """When the file was built: its `built_at`, else the file's modification time."""
-    text = figures.get("built_at")
-    if isinstance(text, str):
-        try:
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return when if when.tzinfo else when.astimezone()
-    return dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-
-
-def dig(figures: Any, path: str) -> Any:
-    """The value at a dotted `path` of a year's figures, or None where a file lacks it."""
-    value = figures
-    for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
-            return None
-        value = value[key]
-    return value
 
 
 def earlier_workbook_years(

@@ -8,7 +8,6 @@ a workbook or the Word report, and the renderers write every text as text.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -22,7 +21,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from .figures import SCHEMA_ID
+from .figures import SCHEMA_ID, built_at
 from .parallel import map_files
 from .problems import GmreportError, UsageError, os_reason
 
@@ -183,7 +182,7 @@ def load(path: Path) -> Submission | LeftOut:
         problem = "「agency」不可空白"
     if problem is not None:
         return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
-    return Submission(name, clean(summary(data)), built_at(data, stat.st_mtime))
+    return Submission(name, clean(summary(data)), built_at(data, stat.st_mtime).timestamp())
 
 
 UNREAD_KEYS = frozenset({"list", "narratives", "rows", "files"})
@@ -227,15 +226,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u20
 def clean_text(text: str) -> str:
     """A string from a file as it may be shown: no control or direction characters, trimmed."""
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
-
-
-def built_at(figures: dict[str, Any], mtime: float) -> float:
-    """When a figures file was built (POSIX seconds): its `built_at`, else the file's time."""
-    try:
-        when = dt.datetime.fromisoformat(figures["built_at"])
-        return (when if when.tzinfo else when.astimezone()).timestamp()
-    except (KeyError, TypeError, ValueError, OverflowError, OSError):
-        return mtime
 
 
 def shown_path(path: Path) -> str:

@@ -16,9 +16,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from ..figures import Figures, Genders
+from ..figures import Figures, Genders, dig
 from ..format import goal_percent, percent
-from ..history import dig
 from ..privacy import as_shown
 from ..schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
 

@@ -13,9 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ..figures import Figures
+from ..figures import Figures, dig
 from ..format import NONE, SUPPRESSED, number, percent, points
-from ..history import dig
 from ..privacy import as_shown, suppressed_cells
 from ..schema import EVERYONE, TRAINING_GROUPS, WORK_ITEMS_BY_KEY
 from ..targets import DONE, MET, MISSED, NOT_DONE, TARGETS
