@@ -113,6 +113,8 @@ def test_title_and_basis(figures: dict, render) -> None:
     assert "應繳交 9 個單位，已繳交 8 個單位，未繳交：調解委員會。" in text
     assert doc.core_properties.title == "113年度性別主流化推動計畫執行成果報告"
     assert doc.core_properties.author == "高雄市旗津區公所"
+    figures["plan"] = {"first_year": 117, "last_year": 120}  # another agency's next plan
+    assert "「高雄市旗津區公所117年至120年性別主流化推動計畫」" in body_text(render(figures))
 
 
 def test_headings_follow_the_plan(figures: dict, render) -> None:

@@ -893,7 +893,7 @@ def build_content(b: Builder) -> None:
 
     b.h1("依據")
     b.p(
-        "依據「{{ agency }}113年至116年性別主流化推動計畫」（下稱本計畫）伍、考核及獎勵措施，"
+        "依據「{{ agency }}{{ plan.first_year }}年至{{ plan.last_year }}年性別主流化推動計畫」（下稱本計畫）伍、考核及獎勵措施，"
         "彙整本所各課室{{ year }}年度推動性別主流化之執行成果，提報市府性別主流化工作小組。",
         "BodyText1",
     )
