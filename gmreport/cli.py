@@ -91,6 +91,10 @@ class _Parser(argparse.ArgumentParser):
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Help in Chinese: 「用法：」 once, and the commands listed without argparse's own line."""
 
+    def format_help(self) -> str:
+        # argparse ends each section's heading with an ASCII colon; Chinese takes 「：」.
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.M)
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         # argparse also calls this with prefix "" to make the subcommands' names.
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)

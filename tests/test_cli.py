@@ -236,6 +236,7 @@ def test_help_and_usage_errors_speak_chinese_only(args, tmp_path):
     text = done.stdout + done.stderr
     assert _english(text) == []
     assert "用法：用法：" not in text and "choose from" not in text
+    assert not re.findall(r"^.*:$", text, flags=re.M)  # headings end in 「：」, not ASCII
     assert done.returncode == (0 if "--help" in args else 2)
     if done.returncode == 2 and args:
         command = args[0] if args[0] in ("templates", "check", "build", "rollup") else ""
