@@ -54,6 +54,8 @@ def read_history(
     """The figures of `agency`'s years before `year` in the figures files of `folders`.
 
     `skip` is the file the build is about to write (its own earlier run): never a warning.
+    In its folder (the output folder), this agency's later years are the build's own later
+    outputs (114 built, then 113 rebuilt): not used, and not a warning either.
     """
     history = History()
     seen: set[Path] = set()
@@ -67,7 +69,8 @@ def read_history(
             if resolved in seen or resolved == skipped:
                 continue
             seen.add(resolved)
-            found = _read(path, agency, year, history.problems)
+            own_output = skipped is not None and resolved.parent == skipped.parent
+            found = _read(path, agency, year, history.problems, own_output)
             if found is not None:
                 by_year.setdefault(found.figures["year"], []).append(found)
     for y in sorted(by_year):
@@ -87,7 +90,9 @@ def read_history(
     return history
 
 
-def _read(path: Path, agency: str, year: int, problems: list[Problem]) -> _Found | None:
+def _read(
+    path: Path, agency: str, year: int, problems: list[Problem], own_output: bool = False
+) -> _Found | None:
     def reject(code: str, **params: Any) -> None:
         problems.append(problem(code, file=str(path), **params))
 
@@ -110,7 +115,8 @@ def _read(path: Path, agency: str, year: int, problems: list[Problem]) -> _Found
         reject("history-other-agency", value=figures.get("agency") or "未載明", expected=agency)
         return None
     if found_year >= year:
-        reject("history-later-year", value=found_year, expected=year)
+        if not own_output:
+            reject("history-later-year", value=found_year, expected=year)
         return None
     return _Found(path, figures, built_at(figures, path.stat().st_mtime))
 

@@ -374,6 +374,22 @@ def test_the_file_being_rebuilt_is_not_a_warning(two_years: TwoYears) -> None:
     assert list(history.years) == [113] and not history.problems
 
 
+def test_a_later_year_in_the_output_folder_is_not_a_warning(two_years: TwoYears) -> None:
+    """113 rebuilt after 114 (the README's order for a new user): 114's file beside it is
+    the build's own later output; the same file in a --history folder is warned about."""
+    history = read_history(
+        [two_years.out],
+        agency=Config().agency,
+        year=113,
+        skip=two_years.out / FIGURES.format(year=113),
+    )
+    assert not history.years and not history.problems
+    elsewhere = read_history([two_years.out], agency=Config().agency, year=113)
+    assert {(p.code, Path(p.file).name) for p in elsewhere.problems} == {
+        ("history-later-year", FIGURES.format(year=y)) for y in (113, 114)
+    }
+
+
 def test_last_years_workbooks_without_its_figures_get_a_note(
     tmp_path: Path, make_workbook, valid_rows
 ):
