@@ -29,7 +29,7 @@ from .. import format as fmt
 from ..atomic import atomic_path
 from ..figures import Figures, female_ratio
 from ..privacy import as_shown
-from ..problems import ConfigError, OutputError, os_reason
+from ..problems import ConfigError, OutputError
 from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from .charts import CHART_NAMES
 from .findings import findings, target_rows
@@ -304,11 +304,8 @@ def render_report(
             ) from None
         except (OSError, UnrecognizedImageError) as e:
             raise OutputError(f"無法將統計圖放入報告（{e}），請重新產製統計圖。") from None
-    with atomic_path(path) as tmp:
-        try:
-            doc.save(tmp)
-        except OSError as e:
-            raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
+    with atomic_path(path) as tmp:  # a failed write is said by atomic_path
+        doc.save(tmp)
     return unused
 
 

@@ -35,7 +35,6 @@ from ..city import (
     rate,
     shown_training,
 )
-from ..problems import OutputError, os_reason
 from ..rollup import Rollup
 from .charts import DPI, GREY, ChartFontWarning, _figure, _legend, _style_ticks, find_cjk_font
 from .report import make_environment
@@ -300,9 +299,6 @@ def render_rollup_report(
             context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
         notes += [str(w.message) for w in caught]
         doc.render(context, make_environment(), autoescape=True)
-        with atomic_path(path) as tmp:
-            try:
-                doc.save(tmp)
-            except OSError as e:
-                raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
+        with atomic_path(path) as tmp:  # a failed write is said by atomic_path
+            doc.save(tmp)
     return notes
