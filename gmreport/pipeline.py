@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,7 +18,7 @@ from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
 from .history import built_now, earlier_workbook_years, read_history
-from .parallel import map_files
+from .parallel import SideProcess, map_files
 from .problems import (
     GmreportError,
     OutputError,
@@ -168,6 +167,24 @@ def build(
             "輸出資料夾不可與填報檔資料夾相同，否則產出的活頁簿下次會被當成填報檔讀取。"
             "請以 --output 指定另一個資料夾。"
         )
+    with SideProcess(CHARTS_MODULE) as side:
+        outcome = _gather(input_dir, output_dir, config, year=year, draft=draft, history=history)
+        _write(
+            outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template, side=side
+        )
+    return outcome
+
+
+def _gather(
+    input_dir: Path,
+    output_dir: Path,
+    config: Config,
+    *,
+    year: int | None,
+    draft: bool,
+    history: list[Path] | None,
+) -> Outcome:
+    """The year's figures from the workbooks in `input_dir` and the earlier years' files."""
     unreadable, read = _read([input_dir], config)
     if not read and not unreadable:
         raise UsageError(
@@ -240,7 +257,6 @@ def build(
             f"統計數據，報告不含與該年度的歷年比較。如需比較，請先以 --year {unbuilt[-1]} 彙整"
             "該年度（輸出到同一資料夾），再彙整本年度。"
         )
-    _write(outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template)
     return outcome
 
 
@@ -350,10 +366,15 @@ def _reason(problems: list[Problem]) -> str:
 
 
 def _write(
-    outcome: Outcome, output_dir: Path, *, draft: bool, pdf: bool, template: Path | None
+    outcome: Outcome,
+    output_dir: Path,
+    *,
+    draft: bool,
+    pdf: bool,
+    template: Path | None,
+    side: SideProcess,
 ) -> None:
-    # Imported here: rendering pulls in docxtpl and matplotlib, which `check` never needs.
-    from .render.charts import ChartFontWarning, make_charts
+    # Imported here: rendering pulls in docxtpl and openpyxl, which `check` never needs.
     from .render.figures_json import write_figures_json
     from .render.report import render_report
     from .render.workbooks import write_problems, write_statistics
@@ -372,32 +393,32 @@ def _write(
             f"報告範本「{template}」與要產出的報告同名同位置，產出時會覆寫範本。"
             "請將範本改名或移到其他資料夾，並更新設定檔的 report_template。"
         )
-    write_figures_json(figures, names["figures"])
-    outcome.written.append(names["figures"])
-    write_problems(
-        outcome.problems,
-        outcome.shortfalls,
-        names["problems"],
-        unit_order=figures["units"]["expected"],
-        figures=figures,
-    )
-    outcome.written.append(names["problems"])
-    if outcome.has_errors and not draft:
-        stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
-        if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
-            outcome.notes.append(
-                f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
-            )
-        return
-    write_statistics(figures, names["statistics"])
-    outcome.written.append(names["statistics"])
-    with (
-        tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir,
-        warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught,
-    ):
-        charts = make_charts(figures, Path(charts_dir))
-        outcome.notes += [str(w.message) for w in caught]
-        unused = render_report(figures, names["report"], charts=charts, template=template)
+    with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
+        reported = draft or not outcome.has_errors
+        # The charts are drawn beside this process while it writes the other files.
+        charts = side.start(_draw_charts, figures, Path(charts_dir)) if reported else None
+        write_figures_json(figures, names["figures"])
+        outcome.written.append(names["figures"])
+        write_problems(
+            outcome.problems,
+            outcome.shortfalls,
+            names["problems"],
+            unit_order=figures["units"]["expected"],
+            figures=figures,
+        )
+        outcome.written.append(names["problems"])
+        if charts is None:
+            stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
+            if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
+                outcome.notes.append(
+                    f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
+                )
+            return
+        write_statistics(figures, names["statistics"])
+        outcome.written.append(names["statistics"])
+        drawn, warned = charts()
+        outcome.notes += warned
+        unused = render_report(figures, names["report"], charts=drawn, template=template)
     outcome.written.append(names["report"])
     if unused:
         outcome.notes.append(
@@ -413,6 +434,17 @@ def _write(
             outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
         else:
             outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
+
+
+def _draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """The report's charts and the warnings of drawing them (done in the side process)."""
+    from .render.charts import draw_charts  # matplotlib: imported where the charts are drawn
+
+    return draw_charts(figures, folder)
+
+
+CHARTS_MODULE = "gmreport.render.charts"
+"""What the side process imports as soon as it starts: matplotlib, for the charts."""
 
 
 @dataclass

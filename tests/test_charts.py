@@ -12,11 +12,11 @@ import pytest
 from matplotlib import font_manager
 from PIL import Image
 
-from gmreport.render import charts
+from gmreport.render import CHART_NAMES, charts
 from gmreport.render.charts import (
-    CHART_NAMES,
     CJK_FONTS,
     ChartFontWarning,
+    draw_charts,
     find_cjk_font,
     make_charts,
 )
@@ -67,6 +67,16 @@ def test_no_cjk_font_means_no_charts_and_a_warning(
     with pytest.warns(ChartFontWarning, match="找不到可顯示中文的字型"):
         assert make_charts(figures, tmp_path) == {}
     assert list(tmp_path.iterdir()) == []
+
+
+def test_drawn_elsewhere_the_warning_comes_back_as_a_message(
+    figures: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert draw_charts(figures, tmp_path / "有字型")[1] == []
+    monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    drawn, messages = draw_charts(figures, tmp_path / "無字型")
+    assert drawn == {}
+    assert len(messages) == 1 and "找不到可顯示中文的字型" in messages[0]
 
 
 def test_find_cjk_font_prefers_windows_fonts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -656,3 +656,51 @@ def test_missing_fonts_are_named_so_a_person_can_install_them(monkeypatch) -> No
     assert "fonts-arphic-ukai" in missing[0] and "Liberation Serif" in missing[1]
     Listed.stdout = "AR PL UKai TW\nLiberation Serif\n"
     assert pdf.missing_fonts() == []
+
+
+def _document_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("word/document.xml")
+
+
+def test_the_template_is_compiled_once_and_then_read_from_the_cache(
+    figures: dict, tmp_path: Path, monkeypatch
+) -> None:
+    from gmreport.render import report
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setattr(report, "BYTECODE_FOLDER", str(cache))
+    render_report(figures, tmp_path / "first.docx")
+    kept = list(cache.glob("gmreport-*.cache"))
+    assert kept, "nothing was cached"
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("the template was compiled again")
+
+    monkeypatch.setattr(report._Environment, "compile", no_compiling)
+    render_report(figures, tmp_path / "second.docx")
+    assert _document_xml(tmp_path / "second.docx") == _document_xml(tmp_path / "first.docx")
+    # Other figures, the same compiled template: the report follows the figures.
+    figures["agency"] = "高雄市鼓山區公所"
+    render_report(figures, tmp_path / "third.docx")
+    assert "高雄市鼓山區公所" in all_text(Document(str(tmp_path / "third.docx")))
+
+
+@pytest.mark.parametrize("cache_state", ["corrupt", "missing folder"])
+def test_a_broken_or_missing_cache_only_costs_time(
+    figures: dict, tmp_path: Path, monkeypatch, cache_state: str
+) -> None:
+    from gmreport.render import report
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setattr(report, "BYTECODE_FOLDER", str(cache))
+    render_report(figures, tmp_path / "first.docx")
+    if cache_state == "corrupt":
+        for kept in cache.glob("gmreport-*.cache"):
+            kept.write_bytes(b"not bytecode" + kept.read_bytes()[:40])
+    else:
+        monkeypatch.setattr(report, "BYTECODE_FOLDER", str(tmp_path / "no such folder"))
+    render_report(figures, tmp_path / "second.docx")
+    assert _document_xml(tmp_path / "second.docx") == _document_xml(tmp_path / "first.docx")

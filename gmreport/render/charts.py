@@ -21,13 +21,6 @@ from ..format import goal_percent, percent
 from ..privacy import as_shown
 from ..schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
 
-CHART_NAMES = (
-    "training_completion",
-    "cedaw_participants",
-    "other_measures_participants",
-    "training_trend",
-)
-
 # In order of preference: Windows fonts first, then what Linux distributions ship.
 CJK_FONTS = (
     "Microsoft JhengHei",
@@ -65,6 +58,13 @@ def find_cjk_font() -> str | None:
     """The family name of the preferred installed font that can show Traditional Chinese."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """`make_charts`, with its warnings as messages: what another process can send back."""
+    with warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught:
+        charts = make_charts(figures, folder)
+    return charts, [str(w.message) for w in caught]
 
 
 def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
