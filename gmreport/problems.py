@@ -91,6 +91,11 @@ CATALOGUE: dict[str, Rule] = {
         "基本資料「年度」填寫「{value}」不是有效的民國年度。",
         "請填民國年度的阿拉伯數字，例如 113。",
     ),
+    "bad-filed-date": Rule(
+        W,
+        "基本資料「填報日期」填寫「{value}」不是有效日期，報告封面不會列出填報日期。",
+        "請填 Excel 日期，或 113/12/30、113年12月30日 等格式。",
+    ),
     "unknown-unit": Rule(
         E,
         "填報單位「{value}」不在設定檔的單位清單中。",
@@ -307,6 +312,7 @@ TITLES: dict[str, str] = {
     "info-missing": "基本資料未填",
     "western-year": "年度填西元年",
     "bad-year": "年度無法辨識",
+    "bad-filed-date": "填報日期無法辨識",
     "unknown-unit": "填報單位不符",
     "other-agency": "機關名稱不符",
     "other-year": "非本年度檔案",

@@ -161,6 +161,18 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
             found.append(
                 problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where)
             )
+    if values["filed_on"]:
+        try:
+            cells.parse_date(raw.info.get("filed_on"))
+        except cells.CellProblem:  # the cover then gives no date: said, not silently dropped
+            found.append(
+                problem(
+                    "bad-filed-date",
+                    cell=raw.info_cells.get("filed_on", ""),
+                    value=values["filed_on"],
+                    **where,
+                )
+            )
     return Identity(unit, year, [replace(p, unit=unit or "") for p in found])
 
 

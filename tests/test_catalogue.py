@@ -208,6 +208,7 @@ MAKERS: dict[str, Maker] = {
     "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
     "info-missing": _info(3, None),
     "bad-year": _info(4, "明年"),
+    "bad-filed-date": _info(7, "113年13月1日"),
     "western-year": _info(4, 2025),
     "unknown-unit": _info(3, "總務課"),
     "other-agency": _info(2, "高雄市鼓山區公所"),

@@ -257,6 +257,27 @@ def test_a_western_year_is_an_error_suggesting_the_roc_year(make_workbook, valid
     assert "114" in p.hint
 
 
+@pytest.mark.parametrize("typed", ["113年13月1日", "下週", "2024/02/30"])
+def test_a_filed_date_that_is_no_date_is_a_warning_and_the_cover_gives_none(
+    tmp_path, make_workbook, valid_rows, typed
+):
+    from gmreport.pipeline import build
+
+    config = Config(contact_unit="民政課")
+    path = make_workbook(
+        valid_rows,
+        folder=tmp_path / "in",
+        edit=lambda wb: _set_info(wb, "填報日期", typed),
+    )
+    [p] = _problems(path)
+    assert (p.code, p.sheet, p.cell, p.is_error) == ("bad-filed-date", "基本資料", "B7", False)
+    assert typed in p.message
+    outcome = build(path.parent, tmp_path / "out", config)
+    assert outcome.figures is not None
+    assert outcome.figures["filed_by"]["filed_on"] is None
+    assert [q.code for q in outcome.problems] == ["bad-filed-date"]
+
+
 def test_no_number_a_person_types_crashes_the_build(tmp_path, make_workbook, valid_rows):
     from gmreport.pipeline import build
 
