@@ -28,6 +28,7 @@ from .problems import (
     problem,
 )
 from .read import Locks, RawWorkbook, list_workbooks, read_listed
+from .render import draw_charts
 from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS
 from .validate import (
     CleanWorkbook,
@@ -396,7 +397,7 @@ def _write(
     with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
         reported = draft or not outcome.has_errors
         # The charts are drawn beside this process while it writes the other files.
-        charts = side.start(_draw_charts, figures, Path(charts_dir)) if reported else None
+        charts = side.start(draw_charts, figures, Path(charts_dir)) if reported else None
         write_figures_json(figures, names["figures"])
         outcome.written.append(names["figures"])
         write_problems(
@@ -434,13 +435,6 @@ def _write(
             outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
         else:
             outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
-
-
-def _draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str]]:
-    """The report's charts and the warnings of drawing them (done in the side process)."""
-    from .render.charts import draw_charts  # matplotlib: imported where the charts are drawn
-
-    return draw_charts(figures, folder)
 
 
 CHARTS_MODULE = "gmreport.render.charts"
