@@ -44,9 +44,13 @@ def figures_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    # The same schema with each $ref replaced by what it names: a third faster to check.
+    # The same schema with each $ref replaced by what it names (a third faster to check) and
+    # each allOf of plain objects made one object (a tenth more): the same errors, sooner.
     schema = figures_schema()
     return Draft202012Validator(_inline(schema, schema["$defs"]))
+
+
+_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "description"})
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
@@ -56,8 +60,24 @@ def _inline(node: Any, defs: dict[str, Any]) -> Any:
         return node
     inlined = {k: _inline(v, defs) for k, v in node.items() if k not in ("$ref", "$defs")}
     if "$ref" in node:
-        return {**_inline(defs[node["$ref"].removeprefix("#/$defs/")], defs), **inlined}
+        inlined = {**_inline(defs[node["$ref"].removeprefix("#/$defs/")], defs), **inlined}
+    parts = inlined.get("allOf", [])
+    if parts and inlined.keys() <= {"allOf", "description"} and all(map(_is_plain_object, parts)):
+        # One object with every part's properties and required keys, in the parts' order.
+        return {
+            "type": "object",
+            "properties": {k: v for p in parts for k, v in p.get("properties", {}).items()},
+            "required": [k for p in parts for k in p.get("required", [])],
+        }
     return inlined
+
+
+def _is_plain_object(schema: Any) -> bool:
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") == "object"
+        and schema.keys() <= _OBJECT_KEYWORDS
+    )
 
 
 def schema_problem(data: Any) -> str | None:
@@ -182,7 +202,7 @@ def load(path: Path) -> Submission | LeftOut:
         problem = "「agency」不可空白"
     if problem is not None:
         return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
-    return Submission(name, clean(summary(data)), built_at(data, stat.st_mtime).timestamp())
+    return Submission(name, summary(data), built_at(data, stat.st_mtime).timestamp())
 
 
 UNREAD_KEYS = frozenset({"list", "narratives", "rows", "files"})
@@ -191,11 +211,13 @@ units' narratives and its own file bookkeeping."""
 
 
 def summary(value: Any) -> Any:
-    """A checked figures file without the parts the roll-up does not read (UNREAD_KEYS, at
-    any depth, so also in `history`): 1,000 files then fit easily in memory."""
+    """A checked figures file as the roll-up keeps it: without the parts it does not read
+    (UNREAD_KEYS, at any depth, so also in `history`), so that 1,000 files fit easily in
+    memory and come back from the pool's processes quickly, and with every string (keys
+    included) through `clean_text`."""
     if isinstance(value, dict):
-        return {k: summary(v) for k, v in value.items() if k not in UNREAD_KEYS}
-    return value
+        return {clean_text(k): summary(v) for k, v in value.items() if k not in UNREAD_KEYS}
+    return clean(value)
 
 
 def _no_constant(token: str) -> Any:
@@ -225,6 +247,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u20
 
 def clean_text(text: str) -> str:
     """A string from a file as it may be shown: no control or direction characters, trimmed."""
+    if text.isascii() and text.isprintable():  # nothing to take out or normalise: most keys
+        return text.strip()
     return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
 
 
