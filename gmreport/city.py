@@ -100,15 +100,13 @@ class TargetSummary:
 def target_summaries(rollup: Rollup) -> list[TargetSummary]:
     """Each target of the plan that the agencies' files judge, in the plan's order."""
     summaries = []
+    found = {s.agency: targets_of(s.figures) for s in rollup.submissions}
     for target in TARGETS:
-        verdicts = {
-            s.agency: t["verdict"]
-            for s in rollup.submissions
-            if (t := targets_of(s.figures).get(target.id))
-        }
-        if not verdicts:
+        judged = {agency: t for agency, targets in found.items() if (t := targets.get(target.id))}
+        if not judged:
             continue
-        first = next(t for s in rollup.submissions if (t := targets_of(s.figures).get(target.id)))
+        verdicts = {agency: t["verdict"] for agency, t in judged.items()}
+        first = next(iter(judged.values()))
         summaries.append(
             TargetSummary(
                 target.id,
@@ -129,11 +127,12 @@ def agency_frame(rollup: Rollup) -> pd.DataFrame:
     for s in rollup.submissions:
         f = s.figures
         row: dict[str, Any] = {"agency": s.agency}
+        groups = dig(f, "training.groups")
         for group in (g.key for g in TRAINING_GROUPS):
             for part in ("required", "completed"):
                 for g in GENDER_FIELDS:
-                    row[f"{group}.{part}.{g}"] = number_at(f, f"training.groups.{group}.{part}.{g}")
-            row[f"{group}.hours"] = number_at(f, f"training.groups.{group}.hours")
+                    row[f"{group}.{part}.{g}"] = number_at(groups, f"{group}.{part}.{g}")
+            row[f"{group}.hours"] = number_at(groups, f"{group}.hours")
         for path in (
             "training.total_hours",
             "meetings.count",
