@@ -130,6 +130,8 @@ def _date(value: str | dt.date) -> dt.date:
 
 def display_width(text: str) -> int:
     """Width in Excel character units, counting a CJK (wide) character as two."""
+    if text.isascii():  # no ASCII character is wide: most texts, numbers among them
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

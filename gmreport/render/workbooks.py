@@ -299,9 +299,15 @@ def _write_info(
 
 
 def _write_table(
-    ws: Worksheet, table: Table, *, draft: bool = False, autofilter: bool = False
+    ws: Worksheet,
+    table: Table,
+    *,
+    draft: bool = False,
+    autofilter: bool = False,
+    as_text: bool = False,
 ) -> None:
-    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」)."""
+    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). With `as_text`
+    no value is a formula: a text that looks like one (「=HYPERLINK(…)」) stays text."""
     ws.cell(1, 1, table.title + ("（草稿）" if draft else "")).font = Font(bold=True, size=14)
     for col, header in enumerate(table.columns, 1):
         cell = ws.cell(2, col, header)
@@ -319,6 +325,8 @@ def _write_table(
             kind = table.kind(r, c)
             texts[-1].append(_display_text(value, kind))
             cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
+            if as_text and cell.data_type == "f":
+                cell.data_type = "s"
             if kind in NUMBER_FORMATS and value is not None:
                 style_of(cell, styles[kind.value])
             elif value is None:
