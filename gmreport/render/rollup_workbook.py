@@ -245,18 +245,22 @@ def theme_table(
     )
 
 
-def write_rollup_workbook(
-    rollup: Rollup,
-    path: Path,
-    *,
-    city: CityFigures | None = None,
-    generated: dt.datetime | None = None,
-) -> None:
-    """Write the city's workbook: 說明, 目標達成, a sheet per theme, and the files left out.
-    `city` is the roll-up's figures when already computed (the report uses them too)."""
+@dataclass(frozen=True)
+class RollupSheets:
+    """The city's workbook as plain data, which `write_rollup_workbook` writes: the 說明
+    sheet's title and rows, then a sheet per table."""
+
+    title: str
+    info: list[tuple[str, Any]]
+    tables: list[Table]
+
+
+def rollup_sheets(
+    rollup: Rollup, city: CityFigures | None = None, *, generated: dt.datetime | None = None
+) -> RollupSheets:
+    """What the city's workbook shows: 說明, 目標達成, a sheet per theme, and the files left
+    out. `city` is the roll-up's figures when already computed (the report uses them too)."""
     city = city or city_figures(rollup)
-    wb = Workbook()
-    info = _first_sheet(wb)
     tables = [_targets_table(rollup, city)]
     tables += [
         theme_table(name, title, columns, rollup, city)
@@ -266,13 +270,34 @@ def write_rollup_workbook(
         tables.append(_trend_table(rollup, city.trend))
     tables.append(_missing_table(rollup))
     tables.append(_files_table(rollup))
-    _write_info(info, rollup, tables, generated or dt.datetime.now())
-    for table in tables:
+    generated = generated or dt.datetime.now()
+    info = [
+        ("年度", f"{rollup.year}年度"),
+        ("產製時間", f"{roc_short_date(generated.date())} {generated:%H:%M}"),
+        ("彙整機關數", len(rollup.submissions)),
+        ("應繳交機關數", len(rollup.expected) if rollup.expected else "（未提供機關清單）"),
+        ("未繳交機關", "、".join(rollup.missing) or NONE_TEXT),
+        ("未納入之檔案", len(rollup.left_out)),
+        ("非本年度擱置之檔案", len(rollup.set_aside)),
+        (
+            "說明",
+            "各機關列依該機關成果報告所揭露之數據呈現，人數未達揭露門檻者以「*」表示；"
+            "合計列為全市合計（比率由合計人數計算），中位數為各機關數值之中位數。",
+        ),
+    ]
+    return RollupSheets(f"{rollup.year}年度各機關性別主流化執行成果彙整", info, tables)
+
+
+def write_rollup_workbook(sheets: RollupSheets, path: Path) -> None:
+    """Write the city's `{Y}年度各機關性別主流化執行成果彙整.xlsx` that `rollup_sheets` made."""
+    wb = Workbook()
+    info = _first_sheet(wb)
+    _write_info(info, sheets)
+    _as_text(info)
+    for table in sheets.tables:
         ws = wb.create_sheet(table.name)
-        _write_table(ws, table)
+        _write_table(ws, table, as_text=True)
         _mark_missed(ws, len(table.rows), len(table.columns))
-    for ws in wb.worksheets:
-        _as_text(ws)
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
@@ -391,30 +416,16 @@ def _files_table(rollup: Rollup) -> Table:
     )
 
 
-def _write_info(ws: Worksheet, rollup: Rollup, tables: list[Table], generated: dt.datetime) -> None:
+def _write_info(ws: Worksheet, sheets: RollupSheets) -> None:
     ws.title = "說明"
-    ws.append([f"{rollup.year}年度各機關性別主流化執行成果彙整"])
+    ws.append([sheets.title])
     ws["A1"].font = Font(bold=True, size=14)
-    info = [
-        ("年度", f"{rollup.year}年度"),
-        ("產製時間", f"{roc_short_date(generated.date())} {generated:%H:%M}"),
-        ("彙整機關數", len(rollup.submissions)),
-        ("應繳交機關數", len(rollup.expected) if rollup.expected else "（未提供機關清單）"),
-        ("未繳交機關", "、".join(rollup.missing) or NONE_TEXT),
-        ("未納入之檔案", len(rollup.left_out)),
-        ("非本年度擱置之檔案", len(rollup.set_aside)),
-        (
-            "說明",
-            "各機關列依該機關成果報告所揭露之數據呈現，人數未達揭露門檻者以「*」表示；"
-            "合計列為全市合計（比率由合計人數計算），中位數為各機關數值之中位數。",
-        ),
-    ]
-    for key, value in info:
+    for key, value in sheets.info:
         ws.append([key, value])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
     ws.append([])
     ws.append(["工作表", "內容"])
-    for table in tables:
+    for table in sheets.tables:
         ws.append([table.name, table.title])
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 80

@@ -57,10 +57,9 @@ class Table:
     columns: tuple[str, ...]
     kinds: tuple[ValueKind, ...]
     rows: list[tuple[Any, ...]]
-    cell_kinds: Mapping[tuple[int, int], ValueKind] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
-    """Exceptions to `kinds` for single cells, keyed by (row index, column index)."""
+    cell_kinds: Mapping[tuple[int, int], ValueKind] = field(default_factory=dict)
+    """Exceptions to `kinds` for single cells, keyed by (row index, column index). A plain
+    dict by default, so that a table can be sent to another process (the roll-up's)."""
     note: str = ""
     """Said under the table (why some cells read 「*」)."""
 
