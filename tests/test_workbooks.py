@@ -189,6 +189,26 @@ def test_draft_is_marked_on_every_sheet(figures: dict, tmp_path: Path) -> None:
     assert all("草稿" in ws["A1"].value for ws in wb.worksheets[1:])
 
 
+def test_text_a_unit_typed_that_looks_like_a_formula_stays_text(
+    figures: dict, tmp_path: Path
+) -> None:
+    typed = '=HYPERLINK("http://example.com","CEDAW")'
+    figures["cedaw"]["list"][0]["name"] = typed
+    figures["other_measures"]["list"][0]["result"] = "=1+1"
+    path = tmp_path / "統計總表.xlsx"
+    write_statistics(figures, path, generated=GENERATED)
+    wb = openpyxl.load_workbook(path)
+    found = [
+        cell
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert {cell.value for cell in found} == {typed, "=1+1"}
+    assert {cell.data_type for cell in found} == {"s"}
+
+
 def test_empty_list_sheet_says_none(figures: dict, tmp_path: Path) -> None:
     figures["gia"]["list"] = []
     path = tmp_path / "統計總表.xlsx"

@@ -296,7 +296,7 @@ def write_rollup_workbook(sheets: RollupSheets, path: Path) -> None:
     _as_text(info)
     for table in sheets.tables:
         ws = wb.create_sheet(table.name)
-        _write_table(ws, table, as_text=True)
+        _write_table(ws, table)
         _mark_missed(ws, len(table.rows), len(table.columns))
     with atomic_path(path) as tmp:
         wb.save(tmp)

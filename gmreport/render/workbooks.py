@@ -304,10 +304,9 @@ def _write_table(
     *,
     draft: bool = False,
     autofilter: bool = False,
-    as_text: bool = False,
 ) -> None:
-    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). With `as_text`
-    no value is a formula: a text that looks like one (「=HYPERLINK(…)」) stays text."""
+    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). No value is a
+    formula: a text a person typed that looks like one (「=HYPERLINK(…)」) stays text."""
     ws.cell(1, 1, table.title + ("（草稿）" if draft else "")).font = Font(bold=True, size=14)
     for col, header in enumerate(table.columns, 1):
         cell = ws.cell(2, col, header)
@@ -325,7 +324,7 @@ def _write_table(
             kind = table.kind(r, c)
             texts[-1].append(_display_text(value, kind))
             cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
-            if as_text and cell.data_type == "f":
+            if cell.data_type == "f":
                 cell.data_type = "s"
             if kind in NUMBER_FORMATS and value is not None:
                 style_of(cell, styles[kind.value])
