@@ -459,27 +459,25 @@ def rollup(
 ) -> RollupOutcome:
     """The city's view: many agencies' figures files into the 彙整 workbook and Word report."""
     from .city import city_figures
-    from .parallel import POOL_MIN_FILES, SideProcess
     from .render import rollup_workbook
-    from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .rollup import read_agency_list, roll_up
 
     _check_output(output_dir, "--output")
     expected = read_agency_list(agencies) if agencies is not None else None
-    gathered = roll_up(paths, year=year, expected=expected)
-    outcome = RollupOutcome(gathered)
-    workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
-    report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-    write_workbook, sheets_of = rollup_workbook.write_rollup_workbook, rollup_workbook.rollup_sheets
-    if len(gathered.submissions) < POOL_MIN_FILES:  # few agencies: no process is worth starting
+    # The workbook is written beside this process while it makes the report; that process
+    # loads openpyxl while this one reads the files.
+    with SideProcess(rollup_workbook.__name__) as side:
+        gathered = roll_up(paths, year=year, expected=expected)
+        outcome = RollupOutcome(gathered)
+        workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
         city = city_figures(gathered)
-        write_workbook(sheets_of(gathered, city), workbook)
+        sheets = rollup_workbook.rollup_sheets(gathered, city)
+        written = side.start(rollup_workbook.write_rollup_workbook, sheets, workbook)
+        # Loaded only now (matplotlib, docxtpl): the workbook, the longer job, goes first.
+        from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
+
+        report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
         outcome.notes += render_rollup_report(gathered, report, city=city)
-    else:  # many: the workbook is written in a process of its own while the report is made
-        with SideProcess(rollup_workbook.__name__) as side:
-            city = city_figures(gathered)
-            written = side.start(write_workbook, sheets_of(gathered, city), workbook)
-            outcome.notes += render_rollup_report(gathered, report, city=city)
-            written()
+        written()
     outcome.written += [workbook, report]
     return outcome

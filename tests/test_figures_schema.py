@@ -76,10 +76,11 @@ def _set(figures: dict[str, Any], path: str, value: Any) -> None:
     node: Any = figures
     for key in parents:
         node = node[int(key)] if isinstance(node, list) else node[key]
+    key: Any = int(last) if isinstance(node, list) else last
     if value is _DELETE:
-        del node[last]
+        del node[key]
     else:
-        node[last] = value
+        node[key] = value
 
 
 _DELETE = object()
@@ -125,6 +126,45 @@ def test_history_holds_earlier_years_figures_without_their_own_history(
     assert "不是民國年度" in (schema_problem(figures) or "")
     figures["history"] = {"112": {"year": 112}}
     assert schema_problem(figures) == "缺少「history.112.schema」"
+
+
+def _paths(node: Any, prefix: str = "") -> list[str]:
+    """Every key and list index of a document, as dotted paths."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    found = []
+    for key, value in items:
+        path = f"{prefix}{key}"
+        found.append(path)
+        if isinstance(value, dict | list):
+            found += _paths(value, path + ".")
+    return found
+
+
+MUTATIONS: list[Any] = [_DELETE, None, "", "x", -1, 0.5, 10**30, True, [], {}, {"a": 1}, 2024]
+
+
+def test_the_compiled_check_and_jsonschema_agree_on_every_kind_of_change(
+    built_with_history: dict[str, Any],
+) -> None:
+    """The roll-up passes a file on the compiled validator's word: it must never pass a file
+    that jsonschema, the reference, rejects. Each key of a real file, changed each way."""
+    from gmreport.rollup import _quick_validator
+
+    reference = Draft202012Validator(figures_schema())
+    paths = _paths(built_with_history)
+    compared = 0
+    for i, path in enumerate(paths[::6]):  # a sixth of the keys, every kind of change
+        figures = copy.deepcopy(built_with_history)
+        _set(figures, path, MUTATIONS[i % len(MUTATIONS)])
+        try:
+            quick = _quick_validator().is_valid(figures)
+        except (ValueError, OverflowError):
+            quick = False  # the roll-up then asks jsonschema
+        valid = reference.is_valid(figures)
+        assert not quick or valid, path
+        assert (schema_problem(figures) is None) == valid, path
+        compared += 1
+    assert compared > 300, compared
 
 
 # --- The schema and figures.py declare the same keys ---------------------------------------
