@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .figures import SCHEMA_ID, built_at
+from .figures_schema import schema_problem
 from .problems import Problem, problem
 
 FIGURES_GLOB = "*年度統計數據.json"
@@ -117,6 +118,10 @@ def _read(
     if found_year >= year:
         if not own_output:
             reject("history-later-year", value=found_year, expected=year)
+        return None
+    invalid = schema_problem(figures)
+    if invalid is not None:  # edited by hand or cut short: its figures cannot be compared
+        reject("history-unreadable", detail=f"不符合統計數據檔格式：{invalid}")
         return None
     return _Found(path, figures, built_at(figures, path.stat().st_mtime))
 

@@ -13,137 +13,20 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-
 from .figures import SCHEMA_ID, built_at
+from .figures_schema import brief, schema_problem
 from .parallel import map_files
 from .problems import GmreportError, UsageError, os_reason
 
-SCHEMA_FILE = "figures.schema.json"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A figures file is tens of kilobytes; one past this is not read (it could only exhaust memory)."""
 MAX_NESTING = 64
 
 
 # --- Reading and checking the files -------------------------------------------------------
-
-
-@cache
-def figures_schema() -> dict[str, Any]:
-    """The JSON Schema of `gmreport.figures/1` that ships in the package."""
-    text = (resources.files("gmreport") / SCHEMA_FILE).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    # The same schema with each $ref replaced by what it names (a third faster to check) and
-    # each allOf of plain objects made one object (a tenth more): the same errors, sooner.
-    schema = figures_schema()
-    return Draft202012Validator(_inline(schema, schema["$defs"]))
-
-
-_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "description"})
-
-
-def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    if not isinstance(node, dict):
-        return node
-    inlined = {k: _inline(v, defs) for k, v in node.items() if k not in ("$ref", "$defs")}
-    if "$ref" in node:
-        inlined = {**_inline(defs[node["$ref"].removeprefix("#/$defs/")], defs), **inlined}
-    parts = inlined.get("allOf", [])
-    if parts and inlined.keys() <= {"allOf", "description"} and all(map(_is_plain_object, parts)):
-        # One object with every part's properties and required keys, in the parts' order.
-        return {
-            "type": "object",
-            "properties": {k: v for p in parts for k, v in p.get("properties", {}).items()},
-            "required": [k for p in parts for k in p.get("required", [])],
-        }
-    return inlined
-
-
-def _is_plain_object(schema: Any) -> bool:
-    return (
-        isinstance(schema, dict)
-        and schema.get("type") == "object"
-        and schema.keys() <= _OBJECT_KEYWORDS
-    )
-
-
-@cache
-def _quick_validator() -> jsonschema_rs.Validator:
-    # jsonschema-rs, compiled: the same verdict on a valid file in a hundredth of the time.
-    return jsonschema_rs.validator_for(figures_schema(), validate_formats=False)
-
-
-def schema_problem(data: Any) -> str | None:
-    """Why `data` is not a valid figures document, in Chinese naming the key; None if it is.
-
-    A file the compiled validator passes is valid; any other is checked by `jsonschema`,
-    whose verdict stands and whose error is explained (1,000 files take a second, not five)."""
-    try:
-        if _quick_validator().is_valid(data):
-            return None
-    except (ValueError, OverflowError):  # a number it cannot hold: jsonschema decides
-        pass
-    error = best_match(_validator().iter_errors(data))
-    return None if error is None else _explain(error)
-
-
-_TYPES = {
-    "integer": "整數",
-    "number": "數字",
-    "string": "文字",
-    "object": "物件（{…}）",
-    "array": "陣列（[…]）",
-    "boolean": "true 或 false",
-    "null": "null",
-}
-
-
-def _explain(error: ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path)
-    shown = f"「{where}」" if where else "檔案內容"
-    value = _brief(error.instance)
-    expected = error.validator_value
-    match error.validator:
-        case "required":
-            missing = next(k for k in expected if k not in error.instance)
-            return f"缺少「{f'{where}.' if where else ''}{missing}」"
-        case "type":
-            kinds = [expected] if isinstance(expected, str) else expected
-            return f"{shown}應為{'或'.join(_TYPES.get(k, k) for k in kinds)}，目前是 {value}"
-        case "minimum":
-            return f"{shown}不可小於 {expected}，目前是 {value}"
-        case "maximum":
-            return f"{shown}不可大於 {expected}，目前是 {value}"
-        case "const":
-            return f"{shown}應為「{expected}」，目前是 {value}"
-        case "minLength":
-            return f"{shown}不可空白"
-        case "maxLength":
-            return f"{shown}過長（超過 {expected} 字）"
-        case "pattern":
-            return f"{shown}的鍵 {value} 不是民國年度"
-        case "not" | False | None:
-            return f"{shown}不應出現"
-    return f"{shown}不符合格式"
-
-
-def _brief(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:37] + "…"
 
 
 @dataclass(frozen=True)
@@ -210,7 +93,7 @@ def load(path: Path) -> Submission | LeftOut:
         return LeftOut(
             name,
             "other-schema",
-            f"格式版本為 {_brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
+            f"格式版本為 {brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
         )
     problem = schema_problem(data)
     if problem is None and not clean_text(data["agency"]):

@@ -18,8 +18,8 @@ from jsonschema import Draft202012Validator
 
 from gmreport.config import Config
 from gmreport.figures import Figures
+from gmreport.figures_schema import figures_schema, schema_problem
 from gmreport.pipeline import build
-from gmreport.rollup import figures_schema, schema_problem
 
 from .conftest import SAMPLES_ROOT, SamplesBuild
 
@@ -148,7 +148,7 @@ def test_the_compiled_check_and_jsonschema_agree_on_every_kind_of_change(
 ) -> None:
     """The roll-up passes a file on the compiled validator's word: it must never pass a file
     that jsonschema, the reference, rejects. Each key of a real file, changed each way."""
-    from gmreport.rollup import _quick_validator
+    from gmreport.figures_schema import _quick_validator
 
     reference = Draft202012Validator(figures_schema())
     paths = _paths(built_with_history)

@@ -312,6 +312,7 @@ def test_files_of_another_agency_schema_or_later_year_and_corrupt_ones_are_not_u
     )
     later = _write(folder, "115年度統計數據.json", {**figures_113, "year": 115})
     broken = _write(folder, "112年度統計數據.json", json.dumps(figures_113)[:500])
+    edited = _write(folder, "手改_113年度統計數據.json", {**figures_113, "training": "很好"})
     outcome = _build_114(tmp_path, make_workbook, valid_rows, history=[folder])
     found = {(p.code, Path(p.file).name) for p in outcome.problems if p.code.startswith("history")}
     assert found == {
@@ -319,6 +320,7 @@ def test_files_of_another_agency_schema_or_later_year_and_corrupt_ones_are_not_u
         ("history-other-schema", schema.name),
         ("history-later-year", later.name),
         ("history-unreadable", broken.name),
+        ("history-unreadable", edited.name),
     }
     assert list(outcome.figures["history"]) == ["113"]
     assert outcome.figures["history"]["113"] == {
@@ -327,6 +329,8 @@ def test_files_of_another_agency_schema_or_later_year_and_corrupt_ones_are_not_u
     messages = {p.code: p.message for p in outcome.problems}
     assert "高雄市鼓山區公所" in messages["history-other-agency"]
     assert "115 年度" in messages["history-later-year"]
+    [invalid] = [p for p in outcome.problems if Path(p.file).name == edited.name]
+    assert "「training」應為物件" in invalid.message
     assert all(not p.is_error for p in outcome.problems if p.code.startswith("history"))
     # The warnings go to the 檢核結果, never into the report.
     problems = openpyxl.load_workbook(tmp_path / "out" / "114年度填報檢核結果.xlsx")["檢核結果"]
