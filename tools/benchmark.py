@@ -8,8 +8,9 @@ processes (as a person runs them), timed from outside, in the same run; each is 
 min / median / max of `--runs` runs, with the ratio of the medians. Peak memory is the
 child's maximum resident set size, where the platform reports it.
 
-Cases: `build` on input_samples, `check` of one workbook, and `build` on a large folder of
-valid workbooks made on demand outside git (in `--corpus`, default a folder under the
+Cases: `build` on input_samples' 113, then on its 114 with 113's figures in the output
+folder (what `gmreport build` does after `gmreport build --year 113`), `check` of one
+workbook, and `build` on a large folder of valid workbooks made on demand outside git (in `--corpus`, default a folder under the
 system's temporary folder, kept for the next run): `--units` workbooks of `--staff` people
 each, modelled on input_samples' units (one in eight an .ods filled in LibreOffice's way),
 with a config listing every unit.
@@ -136,7 +137,7 @@ def row(label: str, times: list[float], peak: float | None, floor: list[float] |
     ratio = f"{statistics.median(times) / statistics.median(floor):6.1f}×" if floor else " " * 7
     memory = f"{peak:7.0f}" if peak is not None else "      -"
     spread = f"{min(times):7.2f} {statistics.median(times):7.2f} {max(times):7.2f}"
-    return f"{label:<44} {spread} {ratio} {memory}"
+    return f"{label:<46} {spread} {ratio} {memory}"
 
 
 def main() -> None:
@@ -153,14 +154,20 @@ def main() -> None:
     args = parser.parse_args()
     corpus = make_corpus(args.corpus / f"{args.units}x{args.staff}", args.units, args.staff)
     samples = ROOT / "input_samples" / "113"
+    latest = ROOT / "input_samples" / "114"
     one = samples / "113年度_民政課_性別主流化填報.xlsx"
-    print(f"{'case':<44} {'min':>7} {'median':>7} {'max':>7} {'/floor':>7} {'MiB':>7}")
+    print(f"{'case':<46} {'min':>7} {'median':>7} {'max':>7} {'/floor':>7} {'MiB':>7}")
     with tempfile.TemporaryDirectory() as tmp:
         cases = [
             (
-                "build input_samples",
+                "build input_samples/113",
                 samples,
                 ["build", "--input", str(samples), "--output", f"{tmp}/samples"],
+            ),
+            (  # what `gmreport build` does: the latest year, compared with 113 built before it
+                "build input_samples/114 (with 113's figures)",
+                latest,
+                ["build", "--input", str(latest), "--output", f"{tmp}/samples"],
             ),
             ("check one workbook", one, ["check", str(one)]),
             (
