@@ -102,8 +102,14 @@ def _history(*files: tuple[str, str, object]) -> Maker:
     return make
 
 
+EXAMPLE = json.loads(
+    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
+)
+
+
 def _figures(**changed: object) -> dict:
-    return {"schema": SCHEMA_ID, "agency": Config().agency, "year": 112, **changed}
+    """A whole figures file (valid against the schema) of 112, with `changed` keys."""
+    return {**EXAMPLE, "schema": SCHEMA_ID, "agency": Config().agency, "year": 112, **changed}
 
 
 def _members_several_units(tmp_path, make_workbook, valid_rows):
