@@ -295,7 +295,7 @@ def _write_info(
                 cell.font = Font(bold=True)
                 cell.fill = _HEADER_FILL
     rows = [["工作表", "內容"], *([t.name, t.title] for t in tables), *(list(i) for i in info)]
-    _fit_widths(ws, [0, 0], rows)
+    _fit_widths(ws, [0, 0], [[display_width(text) for text in row] for row in rows])
 
 
 def _write_table(
@@ -316,14 +316,15 @@ def _write_table(
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     styles = _body_styles(ws)
     style_of = _StyleCopier()
-    texts: list[list[str]] = []
+    sizes: list[list[int]] = []  # each value's display width, to size its column and row
     for r, row in enumerate(table.rows):
         bold = row[0] == TOTAL_LABEL
-        texts.append([])
+        cells = []
+        sizes.append([])
         for c, value in enumerate(row):
             kind = table.kind(r, c)
-            texts[-1].append(_display_text(value, kind))
-            cell = ws.cell(r + 3, c + 1, _cell_value(value, kind))
+            sizes[-1].append(display_width(_display_text(value, kind)))
+            cell = Cell(ws, r + 3, c + 1, _cell_value(value, kind))
             if cell.data_type == "f":
                 cell.data_type = "s"
             if kind in NUMBER_FORMATS and value is not None:
@@ -334,6 +335,8 @@ def _write_table(
                 style_of(cell, styles["text"])
             if bold:
                 cell.font = _BOLD
+            cells.append(cell)
+        ws.append(cells)  # row r + 3 whole: ws.cell would first look each cell up by its place
     if not table.rows:
         ws.cell(3, 1, NONE_TEXT)
     last_col = get_column_letter(len(table.columns))
@@ -346,9 +349,9 @@ def _write_table(
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    widths = _fit_widths(ws, [_header_width(h) for h in table.columns], texts)
-    _fit_heights(ws, 2, [list(table.columns)], widths)
-    _fit_heights(ws, 3, texts, widths)
+    widths = _fit_widths(ws, [_header_width(h) for h in table.columns], sizes)
+    _fit_heights(ws, 2, [[display_width(h) for h in table.columns]], widths)
+    _fit_heights(ws, 3, sizes, widths)
 
 
 class _StyleCopier:
@@ -431,23 +434,22 @@ def _header_width(header: str) -> int:
     return width if width <= MIN_WIDTH + 2 else (width + 1) // 2 + 2
 
 
-def _fit_widths(ws: Worksheet, minimum: list[int], rows: list[list[str]]) -> list[int]:
-    """Set each column wide enough for its longest text, within MIN_WIDTH..MAX_WIDTH."""
+def _fit_widths(ws: Worksheet, minimum: list[int], sizes: list[list[int]]) -> list[int]:
+    """Set each column wide enough for its longest text, within MIN_WIDTH..MAX_WIDTH.
+    `sizes` holds the texts' display widths, a list per row."""
     widths = []
     for col, least in enumerate(minimum, 1):
-        longest = max((display_width(row[col - 1]) for row in rows if col <= len(row)), default=0)
+        longest = max((row[col - 1] for row in sizes if col <= len(row)), default=0)
         width = min(max(least, longest + 2, MIN_WIDTH), MAX_WIDTH)
         ws.column_dimensions[get_column_letter(col)].width = width
         widths.append(width)
     return widths
 
 
-def _fit_heights(ws: Worksheet, first_row: int, rows: list[list[str]], widths: list[int]) -> None:
-    """Give rows whose text wraps room for every line (not every spreadsheet does it on opening)."""
-    for r, row in enumerate(rows, first_row):
-        lines = max(
-            -(-display_width(text) // max(width - 2, 1))
-            for text, width in zip(row, widths, strict=True)
-        )
+def _fit_heights(ws: Worksheet, first_row: int, sizes: list[list[int]], widths: list[int]) -> None:
+    """Give rows whose text wraps room for every line (not every spreadsheet does it on
+    opening). `sizes` holds the texts' display widths, a list per row."""
+    for r, row in enumerate(sizes, first_row):
+        lines = max(-(-size // max(width - 2, 1)) for size, width in zip(row, widths, strict=True))
         if lines > 1:
             ws.row_dimensions[r].height = LINE_HEIGHT * lines
