@@ -34,40 +34,7 @@ def figures_schema() -> dict[str, Any]:
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator  # only for a file the quick check rejects
 
-    # The same schema with each $ref replaced by what it names (a third faster to check) and
-    # each allOf of plain objects made one object (a tenth more): the same errors, sooner.
-    schema = figures_schema()
-    return Draft202012Validator(_inline(schema, schema["$defs"]))
-
-
-_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "description"})
-
-
-def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    if not isinstance(node, dict):
-        return node
-    inlined = {k: _inline(v, defs) for k, v in node.items() if k not in ("$ref", "$defs")}
-    if "$ref" in node:
-        inlined = {**_inline(defs[node["$ref"].removeprefix("#/$defs/")], defs), **inlined}
-    parts = inlined.get("allOf", [])
-    if parts and inlined.keys() <= {"allOf", "description"} and all(map(_is_plain_object, parts)):
-        # One object with every part's properties and required keys, in the parts' order.
-        return {
-            "type": "object",
-            "properties": {k: v for p in parts for k, v in p.get("properties", {}).items()},
-            "required": [k for p in parts for k in p.get("required", [])],
-        }
-    return inlined
-
-
-def _is_plain_object(schema: Any) -> bool:
-    return (
-        isinstance(schema, dict)
-        and schema.get("type") == "object"
-        and schema.keys() <= _OBJECT_KEYWORDS
-    )
+    return Draft202012Validator(figures_schema())
 
 
 @cache
