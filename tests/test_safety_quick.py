@@ -132,6 +132,33 @@ VARIANTS = {
     "empty": sheet_xml(""),
     "self-closing sheetData": sheet_xml().replace("<sheetData></sheetData>", "<sheetData/>"),
     "styled empty cells": sheet_xml('<row r="9"><c r="Z9" s="1"/><c r="AA9" s="2"></c></row>'),
+    "blank cells of every form": sheet_xml(
+        '<row r="9"><c r="A9" s="1"/><c r="B9" s="2" t="n"></c><c r="C9"/><c r="D9" t="n"/>'
+        '<c r="E9"><v>1</v></c><c r="F9" s="3"></c></row><row r="10"><c r="A10" s="1"/></row>'
+    ),
+    "blank cells and whitespace": sheet_xml(
+        '<row r="2"> <c r="A2" s="1"/>\n<c r="B2" s="1"/><c r="C2" s="1"/> </row>'
+    ),
+    "blank cell in a value": sheet_xml('<row r="1"><c r="A1"><v><c r="B1" s="1"/></v></c></row>'),
+    "blank cells in a cell": sheet_xml(
+        '<row r="1"><c r="A1" t="s"><c r="B1" s="1"/><c r="C1"><v>1</v></c></c></row>'
+    ),
+    "blank cell at a cell's end": sheet_xml(
+        '<row r="1"><c r="A1" t="s"><c r="B1" s="1"/></c></row>'
+    ),
+    "blank cell before a row": sheet_xml(f'<c r="B1" s="1"/><row r="1">{CELL}</row>'),
+    "blank cell after a value": sheet_xml('<row r="1"><c r="A1"><v>1</v><c r="B1"/></c></row>'),
+    "blank cell, row unclosed": sheet_xml('<row r="1"><c r="A1" s="1"/><c r="B1" s="1"/>'),
+    "blank cell, attribute twice": sheet_xml(
+        '<row r="1"><c r="A1" s="1" s="2"/><c r="B1" s="1"/></row>'
+    ),
+    "blank cells around a bad byte": sheet_xml(
+        '<row r="1"><c r="A1" s="1"/><c r="B1"><v>\udcff</v></c><c r="C1" s="1"/></row>'
+    ),
+    "blank cells around an entity": sheet_xml(
+        '<row r="1"><c r="A1" s="1"/><c r="B1"><v>&lol;</v></c><c r="C1" s="1"/></row>'
+    ),
+    "blank cell, far reference": sheet_xml(f'<row r="1">{CELL}<c r="XFE1048577" s="1"/></row>'),
     "inline string": sheet_xml('<row r="2"><c r="C2" t="inlineStr"><is><t>x</t></is></c></row>'),
     "rich text": sheet_xml(
         '<row r="2"><c r="B2" t="inlineStr"><is><r><rPr><b/><sz val="11"/></rPr>'

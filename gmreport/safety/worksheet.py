@@ -357,6 +357,15 @@ _SHEET_DATA = re.compile(_WS + rb"(?:(?:" + _ROW + rb")" + _WS + rb")*+")
 # v, f and is); and a cell holding an Excel error.
 _FILLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*+>(?<!/>)(?=' + _WS + rb"<[vfi])")
 _ERROR = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?[ \t\r\n]t="e"')
+# An empty cell as Excel, LibreOffice and openpyxl write the styled blanks of a template, where
+# the grammar places a cell: before another cell or the end of its row. Such a cell is a whole
+# well-formed element with distinct attributes, holds nothing and is no error, so removing each
+# one changes neither whether the rows fit the grammar, nor whether expat accepts them, nor what
+# the scan reports; the rest of the rows, a fraction of the bytes, is then checked as before.
+_BLANK_CELL = re.compile(
+    rb'<c r="[A-Z]{1,3}+[1-9][0-9]{0,6}+"(?: s="[0-9]{1,6}+")?(?: t="n")?(?:/>|></c>)'
+    rb"(?=<c |</row>)"
+)
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^<>?]*\?>)?")
 _UTF8 = re.compile(rb'encoding=["\']utf-?8["\']', re.IGNORECASE)
 # Deepest element the grammar allows below <sheetData>: row, c, is, r, rPr and a run property.
@@ -389,7 +398,7 @@ def _quick_scan(
         rb"<[!?]", data[prolog.end() : start]
     ):
         return None
-    body = data[start + len(b"<sheetData>") : end]
+    body, blanks = _BLANK_CELL.subn(b"", data[start + len(b"<sheetData>") : end])
     if not _SHEET_DATA.fullmatch(body):
         return None
     # Everything but the rows and cells goes through the full scan, on a budget of its own.
@@ -405,7 +414,8 @@ def _quick_scan(
             return None  # not the <sheetData> that the full scan would take
         if scan.depth + _GRAMMAR_DEPTH > MAX_DEPTH:
             return None
-        # The rows are parsed too, so the part is checked as XML whole, but call no Python.
+        # The rows (less their blank cells) are parsed too, so the part is checked as XML
+        # whole, but call no Python.
         parser.StartElementHandler = parser.EndElementHandler = None
         parser.Parse(body, False)
         parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
@@ -413,7 +423,7 @@ def _quick_scan(
     except (Refused, expat.ExpatError, LookupError, ValueError):
         return None
     # Every "<" in the rows is a start or end tag: none in text, values, comments or CDATA.
-    left = scan.elements - (body.count(b"<") - body.count(b"</"))
+    left = scan.elements - blanks - (body.count(b"<") - body.count(b"</"))
     rows = cols = 0
     filled = _FILLED.findall(body)
     if filled:
