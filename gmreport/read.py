@@ -101,14 +101,6 @@ def display_name(path: Path) -> str:
     return raw.decode("utf-8", "replace")
 
 
-@dataclass
-class Folder:
-    """What a folder (or a list of paths) holds."""
-
-    workbooks: list[RawWorkbook]
-    problems: list[Problem]  # one for each file that could not be read at all
-
-
 @dataclass(frozen=True)
 class Locks:
     """The lock files beside open workbooks in a folder: whose workbook each one locks."""
@@ -166,19 +158,6 @@ def read_listed(f: Path, locks: Locks) -> RawWorkbook | Problem:
             )
         )
     return workbook
-
-
-def read_paths(paths: list[Path]) -> Folder:
-    """Read every workbook among `paths` (files, or folders whose files are read)."""
-    files, locks = list_workbooks(paths)
-    folder = Folder([], [])
-    for f in files:
-        read = read_listed(f, locks)
-        if isinstance(read, Problem):
-            folder.problems.append(read)
-        else:
-            folder.workbooks.append(read)
-    return folder
 
 
 Grid = list[list[object]]

@@ -6,10 +6,22 @@ from pathlib import Path
 
 from gmreport.config import Config
 from gmreport.pipeline import build, check
-from gmreport.read import read_paths, read_workbook
+from gmreport.problems import Problem
+from gmreport.read import RawWorkbook, list_workbooks, read_listed, read_workbook
 from gmreport.validate import validate_workbook
 
 CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, None, "否", ""]
+
+
+def read_paths(paths: list[Path]) -> tuple[list[RawWorkbook], list[Problem]]:
+    """Every workbook among `paths` read as a build lists and reads them, and a problem for
+    each file that could not be read at all."""
+    files, locks = list_workbooks(paths)
+    read = [read_listed(f, locks) for f in files]
+    return (
+        [r for r in read if not isinstance(r, Problem)],
+        [r for r in read if isinstance(r, Problem)],
+    )
 
 
 def codes(problems):
@@ -125,10 +137,10 @@ def test_lock_files_and_system_files_are_skipped(make_workbook, valid_rows, tmp_
     path = make_workbook(valid_rows, folder=folder)
     (folder / f"~${path.name}").write_bytes(b"\x00lock")
     (folder / "desktop.ini").write_text("[.ShellClassInfo]", encoding="utf-8")
-    result = read_paths([folder])
-    assert [w.file for w in result.workbooks] == [path.name]
-    assert result.problems == []
-    assert [p.code for p in result.workbooks[0].problems] == ["open-in-excel"]
+    workbooks, problems = read_paths([folder])
+    assert [w.file for w in workbooks] == [path.name]
+    assert problems == []
+    assert [p.code for p in workbooks[0].problems] == ["open-in-excel"]
 
 
 def test_libreoffice_lock_files_are_skipped_with_a_warning(make_workbook, valid_rows, tmp_path):
@@ -138,12 +150,12 @@ def test_libreoffice_lock_files_are_skipped_with_a_warning(make_workbook, valid_
     lock = folder / f".~lock.{path.name}#"
     lock.write_text(",王小明,PC-01,01.12.2026 09:30,file:///C:/Users/A;\n", encoding="utf-8")
     (folder / ".~lock.不在資料夾.ods#").write_text("", encoding="utf-8")
-    result = read_paths([folder])
-    assert sorted(w.file for w in result.workbooks) == sorted([path.name, other.name])
-    assert result.problems == []
-    warned = {w.file: [(p.code, p.severity.value) for p in w.problems] for w in result.workbooks}
+    workbooks, problems = read_paths([folder])
+    assert sorted(w.file for w in workbooks) == sorted([path.name, other.name])
+    assert problems == []
+    warned = {w.file: [(p.code, p.severity.value) for p in w.problems] for w in workbooks}
     assert warned == {path.name: [("open-in-libreoffice", "警告")], other.name: []}
-    [warning] = next(w for w in result.workbooks if w.file == path.name).problems
+    [warning] = next(w for w in workbooks if w.file == path.name).problems
     assert lock.name in warning.message and "LibreOffice" in warning.hint
 
 
@@ -170,12 +182,12 @@ def test_a_file_that_is_not_a_workbook_is_named(tmp_path, make_workbook, valid_r
     make_workbook(valid_rows, folder=folder)
     (folder / "說明.txt").write_text("各單位請於 12/31 前繳交", encoding="utf-8")
     (folder / "假的.xlsx").write_text("姓名,性別\n王小明,男\n", encoding="utf-8")
-    result = read_paths([folder])
-    assert sorted((p.code, p.file) for p in result.problems) == [
+    workbooks, problems = read_paths([folder])
+    assert sorted((p.code, p.file) for p in problems) == [
         ("not-a-workbook", "假的.xlsx"),
         ("not-a-workbook", "說明.txt"),
     ]
-    assert len(result.workbooks) == 1
+    assert len(workbooks) == 1
 
 
 def test_two_files_for_one_unit_name_both(tmp_path, make_workbook, valid_rows):
