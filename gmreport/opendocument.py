@@ -2,7 +2,7 @@
 
 The blank standard workbook is built once, as an openpyxl Workbook (`blank_workbook`); this
 module carries that model into ODF rather than describing the template a second time: sheets
-in order, values, merged cells, column widths, row heights, fonts, fills, borders,
+in order, values, merged cells, column widths and styles, row heights, fonts, fills, borders,
 alignment, number formats, frozen rows, print setup, print title rows and data validations
 (dropdowns with their prompts and error messages). A feature of the model it cannot carry
 raises ValueError, so the template cannot gain something the .ods silently drops.
@@ -45,6 +45,7 @@ from openpyxl.styles.fonts import DEFAULT_FONT, Font
 from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import column_index_from_string, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
@@ -339,13 +340,18 @@ class _Writer:
         table = _el(
             "table:table", {"table:name": ws.title, "table:style-name": self._table_style(ws)}
         )
-        for style, count in _runs(self._column_style(ws, col) for col in range(1, max_col + 1)):
+        defaults = [self._column_cell_style(ws, col) for col in range(1, max_col + 1)]
+        columns = [
+            (self._column_style(ws, col), defaults[col - 1]) for col in range(1, max_col + 1)
+        ]
+        for (style, default), count in _runs(columns):
             table.addElement(
                 _el(
                     "table:table-column",
                     {
                         "table:style-name": style,
                         "table:number-columns-repeated": str(count) if count > 1 else None,
+                        "table:default-cell-style-name": default,
                     },
                 )
             )
@@ -369,10 +375,13 @@ class _Writer:
             cells = []
             for c in range(1, max_col + 1):
                 cell = ws._cells.get((r, c))
+                style = self._cell_style(cell)
+                if style is None and cell is not None and defaults[c - 1] is not None:
+                    style = "Default"  # a cell of its own has no style, not its column's
                 cells.append(
                     (
                         "covered" if (r, c) in covered else "cell",
-                        self._cell_style(cell),
+                        style,
                         validation_of.get((r, c)),
                         spans.get((r, c)),
                         _value(cell),
@@ -508,6 +517,14 @@ class _Writer:
             lambda: _el("style:table-column-properties", {"style:column-width": inches}),
         )
 
+    def _column_cell_style(self, ws: Worksheet, col: int) -> str | None:
+        """The style of the cells of column `col` that have none of their own."""
+        for letter, dim in ws.column_dimensions.items():
+            first, last = _column_span(letter, dim)
+            if first <= col <= last and dim.has_style:
+                return self._cell_style(dim)
+        return None
+
     def _row_style(self, ws: Worksheet, row: int) -> str | None:
         dim = ws.row_dimensions.get(row)
         if dim is None:
@@ -527,14 +544,14 @@ class _Writer:
             ),
         )
 
-    def _cell_style(self, cell: Cell | MergedCell | None) -> str | None:
+    def _cell_style(self, cell: Cell | MergedCell | ColumnDimension | None) -> str | None:
         if cell is None or not cell.has_style:
             return None
         if cell.style_id not in self.cell_style_of:
             self.cell_style_of[cell.style_id] = self._declare_cell_style(cell)
         return self.cell_style_of[cell.style_id]
 
-    def _declare_cell_style(self, cell: Cell | MergedCell) -> str | None:
+    def _declare_cell_style(self, cell: Cell | MergedCell | ColumnDimension) -> str | None:
         cell_props = {**_fill(cell), **_borders(cell), **_alignment(cell)}
         paragraph_props = _paragraph(cell)
         text = self._text_properties(cell.font)
@@ -603,7 +620,7 @@ def _font_key(font: Font | StyleProxy) -> tuple[str | None, float | None, bool, 
     return (font.name, font.sz, bool(font.b), bool(font.i), _color(font.color))
 
 
-def _fill(cell: Cell | MergedCell) -> dict[str, str | None]:
+def _fill(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     fill = cell.fill
     if fill.tagname != "patternFill":  # a GradientFill
         raise _unsupported(f"fill {fill!r}")
@@ -614,7 +631,7 @@ def _fill(cell: Cell | MergedCell) -> dict[str, str | None]:
     return {"fo:background-color": _color(fill.fgColor) or "transparent"}
 
 
-def _borders(cell: Cell | MergedCell) -> dict[str, str | None]:
+def _borders(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     border = cell.border
     if border.diagonal is not None and border.diagonal.style:
         raise _unsupported("a diagonal border")
@@ -636,7 +653,7 @@ def _border_side(side: Side | None) -> str | None:
     return f"{_BORDERS[side.style]} {_color(side.color) or '#000000'}"
 
 
-def _alignment(cell: Cell | MergedCell) -> dict[str, str | None]:
+def _alignment(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     a = cell.alignment
     if a.textRotation or a.readingOrder or a.relativeIndent or a.justifyLastLine:
         raise _unsupported(f"alignment {a!r}")
@@ -654,7 +671,7 @@ def _alignment(cell: Cell | MergedCell) -> dict[str, str | None]:
     return props
 
 
-def _paragraph(cell: Cell | MergedCell) -> dict[str, str | None]:
+def _paragraph(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     a = cell.alignment
     props: dict[str, str | None] = {}
     if a.horizontal in _HORIZONTAL:

@@ -132,10 +132,19 @@ def test_number_formats_and_width(
 ) -> None:
     sheet, col, column = item
     ws = workbook[sheet.name]
-    expected = NUMBER_FORMATS.get(column.kind, "General")
-    assert ws.cell(FIRST_DATA_ROW, col).number_format == expected
-    assert ws.cell(LAST_ROW, col).number_format == expected
-    assert ws.column_dimensions[get_column_letter(col)].width >= column.width
+    dimension = ws.column_dimensions[get_column_letter(col)]
+    assert dimension.number_format == NUMBER_FORMATS.get(column.kind, "General")
+    assert dimension.border.left.style == "hair" and dimension.border.bottom.style == "hair"
+    assert dimension.alignment.vertical == "top"
+    assert bool(dimension.alignment.wrap_text) == (column.kind is Kind.TEXT)
+    assert dimension.width >= column.width
+
+
+@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
+def test_blank_rows_are_no_cells(workbook: openpyxl.Workbook, sheet: Sheet) -> None:
+    """The data rows' style is the columns': the sheet holds the title and header rows only."""
+    ws = workbook[sheet.name]
+    assert {cell.row for cell in ws._cells.values()} == {1, 2}
 
 
 def test_kinds_with_formats() -> None:

@@ -82,12 +82,20 @@ class OdsSheet:
     name: str
     cells: dict[tuple[int, int], OdsCell] = field(default_factory=dict)
     column_styles: list[str] = field(default_factory=list)
+    column_cell_styles: list[str | None] = field(default_factory=list)
     row_styles: dict[int, str] = field(default_factory=dict)
     header_rows: list[int] = field(default_factory=list)
 
     def text(self, row: int, col: int) -> str | None:
         cell = self.cells.get((row, col))
         return cell.text if cell else None
+
+    def style(self, row: int, col: int) -> str | None:
+        """The cell's style: its own, or else its column's default cell style."""
+        cell = self.cells.get((row, col))
+        if cell is not None and cell.style is not None:
+            return cell.style
+        return self.column_cell_styles[col - 1] if col <= len(self.column_cell_styles) else None
 
 
 @dataclass
@@ -161,6 +169,7 @@ def read_ods(path: Path) -> Ods:
         for column in table.findall("table:table-column", NS):
             repeat = int(column.get(_q("table:number-columns-repeated"), "1"))
             sheet.column_styles += [column.get(_q("table:style-name"))] * repeat
+            sheet.column_cell_styles += [column.get(_q("table:default-cell-style-name"))] * repeat
         rows: list[tuple[ET.Element, bool]] = []
         for child in table:
             if child.tag == _q("table:table-row"):
@@ -332,7 +341,11 @@ def test_other_columns_get_a_prompt_only(
 @pytest.mark.parametrize("item", _columns(), ids=_column_id)
 def test_number_formats(ods: Ods, item: tuple[Sheet, int, Column]) -> None:
     sheet, col, column = item
-    style = ods.sheet(sheet.name).cells[(LAST_ROW, col)].style
+    found = ods.sheet(sheet.name)
+    style = found.style(LAST_ROW, col)
+    assert style == found.style(FIRST_DATA_ROW, col) == found.style(LAST_ROW + 100, col)
+    assert found.cells[(LAST_ROW, col)].style is None  # the column's, not the cell's own
+    assert ods.style_attr(style, "style:table-cell-properties", "fo:border")
     data_style = ods.styles[style].get(_q("style:data-style-name")) if style else None
     expected = NUMBER_FORMATS.get(column.kind)
     if expected is None:
@@ -513,9 +526,14 @@ def test_libreoffice_reads_sheets_headers_and_dropdowns(
                 assert (dv.errorTitle, dv.error) == (expected.errorTitle, expected.error)
                 assert dv.showErrorMessage == expected.showErrorMessage
                 assert dv.errorStyle == expected.errorStyle
-            assert ws.cell(FIRST_DATA_ROW, col).number_format == (
-                original.cell(FIRST_DATA_ROW, col).number_format
+            letter = get_column_letter(col)
+            assert original.column_dimensions[letter].number_format == (
+                NUMBER_FORMATS.get(column.kind, "General")
             )
+            for row in (FIRST_DATA_ROW, LAST_ROW):  # LibreOffice writes the styled cells
+                assert ws.cell(row, col).number_format == (
+                    original.column_dimensions[letter].number_format
+                )
         widths = {
             c: d.width
             for d in ws.column_dimensions.values()

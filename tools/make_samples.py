@@ -21,6 +21,7 @@ import argparse
 import io
 import sys
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -1077,7 +1078,10 @@ def fill(
             lines = 1
             for c, k in enumerate(keys, start=1):
                 if record.get(k) is not None:
-                    cell = ws.cell(r, c, record[k])
+                    cell = ws.cell(r, c)
+                    # As in a spreadsheet, a cell typed into a column takes the column's style.
+                    cell._style = copy(ws.column_dimensions[cell.column_letter]._style)
+                    cell.value = record[k]
                     width = ws.column_dimensions[cell.column_letter].width
                     if cell.alignment.wrap_text and isinstance(record[k], str):
                         lines = max(lines, -(-display_width(record[k]) // int(width - 1)))
