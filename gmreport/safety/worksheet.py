@@ -2,21 +2,13 @@
 
 It finds the cells' used bounds, the merged ranges, the cells holding Excel errors, and
 refuses a sheet whose data or declared ranges reach further than a reader can afford.
-
-`SheetScan` streams the part through expat with a Python handler for every element. The rows
-and cells that make up nearly all of a sheet are usually written in one of a few plain forms,
-so `_quick_scan` first tries those forms with compiled patterns and expat alone; it describes
-the sheet only when it is sure `SheetScan` would describe it alike, and otherwise leaves the
-part to `SheetScan`, which gives every refusal.
+`SheetScan` streams the part through expat with a Python handler for every element.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
-import zlib
 from dataclasses import dataclass
-from xml.parsers import expat
 
 from .limits import (
     EXCEL_COLS,
@@ -24,7 +16,6 @@ from .limits import (
     MAX_DEPTH,
     MAX_MERGED,
     MAX_SHEET_CELLS,
-    MAX_TAG_BYTES,
 )
 from .refused import Refused
 from .xmlparts import Budget, XmlPart, attribute
@@ -53,7 +44,7 @@ def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: Bu
 
     The elements parsed are taken from `budget`, which the whole inspection shares.
     """
-    return _quick_scan(z, info, sheet, budget) or SheetScan(sheet, budget).scan(z, info)
+    return SheetScan(sheet, budget).scan(z, info)
 
 
 class SheetScan:
@@ -287,152 +278,3 @@ def _parse_range(ref: str) -> tuple[int, int] | None:
     if not 1 <= len(corners) <= 2 or None in corners:
         return None
     return max(c[0] for c in corners if c), max(c[1] for c in corners if c)
-
-
-# --- the quick path -----------------------------------------------------------------------------
-#
-# Nearly all of a template's sheet is <sheetData>: rows of cells written the same few ways by
-# Excel, LibreOffice and openpyxl. `_quick_scan` checks those bytes against a strict grammar
-# with compiled patterns and lets `SheetScan` see the rest of the part, so no Python runs per
-# cell. It only ever accepts: a part that the grammar does not fit, or that anything in it might
-# refuse, returns None and gets the full scan, so every refusal is the full scan's own.
-
-_WS = rb"[ \t\r\n]*+"
-# A tag's attributes, literal (no "&"): a value cannot hold "<", and one holding ">" or quoted
-# with "'" breaks the grammar (the text after it is not whitespace), so " t=" in a tag is `t`.
-_ATTRS = rb"[^<>'&]*+"
-_TEXT = rb"[^<]*+"
-_T = rb'<t(?: xml:space="preserve")?>' + _TEXT + rb"</t>|<t/>"
-_RUN_PROPERTY = (
-    rb"<(?:b|i|u|sz|color|rFont|family|charset|scheme|strike|outline|shadow|condense|extend"
-    rb"|vertAlign)(?:[ \t\r\n/]" + _ATTRS + rb")?>(?<=/>)"
-)
-_RUN = (
-    rb"<r>"
-    + _WS
-    + rb"(?:<rPr>"
-    + _WS
-    + rb"(?:(?:"
-    + _RUN_PROPERTY
-    + rb")"
-    + _WS
-    + rb")*+</rPr>"
-    + _WS
-    + rb")?+(?:"
-    + _T
-    + rb")"
-    + _WS
-    + rb"</r>"
-)
-_CONTENT = (
-    rb"<v>" + _TEXT + rb"</v>|<v/>"
-    rb"|<f(?:[ \t\r\n/]" + _ATTRS + rb")?>(?:(?<=/>)|(?<!/>)" + _TEXT + rb"</f>)"
-    rb"|<is>" + _WS + rb"(?:(?:" + _T + rb"|" + _RUN + rb")" + _WS + rb")*+</is>|<is/>"
-)
-# An empty cell, the bulk of a template, is tried first.
-_CELL = (
-    rb'<c r="[A-Z]{1,3}+[1-9][0-9]{0,6}+"'
-    + _ATTRS
-    + rb">(?:(?<=/>)|(?<!/>)"
-    + _WS
-    + rb"(?:(?:"
-    + _CONTENT
-    + rb")"
-    + _WS
-    + rb")*+</c>)"
-)
-_ROW = (
-    rb'<row r="[1-9][0-9]{0,6}+"'
-    + _ATTRS
-    + rb">(?:(?<=/>)|(?<!/>)"
-    + _WS
-    + rb"(?:(?:"
-    + _CELL
-    + rb")"
-    + _WS
-    + rb")*+</row>)"
-)
-_SHEET_DATA = re.compile(_WS + rb"(?:(?:" + _ROW + rb")" + _WS + rb")*+")
-# A cell holding a value or formula: its start tag followed by a child (the grammar allows only
-# v, f and is); and a cell holding an Excel error.
-_FILLED = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*+>(?<!/>)(?=' + _WS + rb"<[vfi])")
-_ERROR = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?[ \t\r\n]t="e"')
-# An empty cell as Excel, LibreOffice and openpyxl write the styled blanks of a template, where
-# the grammar places a cell: before another cell or the end of its row. Such a cell is a whole
-# well-formed element with distinct attributes, holds nothing and is no error, so removing each
-# one changes neither whether the rows fit the grammar, nor whether expat accepts them, nor what
-# the scan reports; the rest of the rows, a fraction of the bytes, is then checked as before.
-_BLANK_CELL = re.compile(
-    rb'<c r="[A-Z]{1,3}+[1-9][0-9]{0,6}+"(?: s="[0-9]{1,6}+")?(?: t="n")?(?:/>|></c>)'
-    rb"(?=<c |</row>)"
-)
-_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^<>?]*\?>)?")
-_UTF8 = re.compile(rb'encoding=["\']utf-?8["\']', re.IGNORECASE)
-# Deepest element the grammar allows below <sheetData>: row, c, is, r, rPr and a run property.
-_GRAMMAR_DEPTH = 6
-
-
-def _quick_scan(
-    z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: Budget
-) -> SheetInfo | None:
-    """Describe the sheet as `SheetScan` would, or None when only `SheetScan` may decide."""
-    # A part no longer than a tag may be can hold no over-long tag, whatever its chunks.
-    if info.file_size > MAX_TAG_BYTES:
-        return None
-    try:
-        with z.open(info) as f:
-            data = f.read(info.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError):
-        return None  # the full scan meets the same error in its own order
-    if len(data) > info.file_size:
-        return None
-    start = data.find(b"<sheetData>")
-    end = data.find(b"</sheetData>", start)
-    prolog = _PROLOG.match(data)
-    # One sheetData, so the rest of the part holds no cells that the full scan would count.
-    if start < 0 or end < 0 or prolog is None or data.count(b"sheetData") != 2:
-        return None
-    declaration = prolog.group()
-    # Markup other than tags before <sheetData> could hide it (a comment, CDATA, a DTD).
-    if (b"encoding" in declaration and not _UTF8.search(declaration)) or re.search(
-        rb"<[!?]", data[prolog.end() : start]
-    ):
-        return None
-    body, blanks = _BLANK_CELL.subn(b"", data[start + len(b"<sheetData>") : end])
-    if not _SHEET_DATA.fullmatch(body):
-        return None
-    # Everything but the rows and cells goes through the full scan, on a budget of its own.
-    spare = Budget(budget.limit)
-    spare.left = budget.left
-    scan = SheetScan(sheet, spare)
-    scan.part = part = XmlPart(info.filename, spare, start=scan.start, end=scan.end)
-    parser = part.parser
-    opening = start + len(b"<sheetData>")
-    try:
-        parser.Parse(data[:opening], False)
-        if not scan.in_data or scan.depth != scan.data_depth:
-            return None  # not the <sheetData> that the full scan would take
-        if scan.depth + _GRAMMAR_DEPTH > MAX_DEPTH:
-            return None
-        # The rows (less their blank cells) are parsed too, so the part is checked as XML
-        # whole, but call no Python.
-        parser.StartElementHandler = parser.EndElementHandler = None
-        parser.Parse(body, False)
-        parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
-        parser.Parse(data[end:], True)
-    except (Refused, expat.ExpatError, LookupError, ValueError):
-        return None
-    # Every "<" in the rows is a start or end tag: none in text, values, comments or CDATA.
-    left = scan.elements - blanks - (body.count(b"<") - body.count(b"</"))
-    rows = cols = 0
-    filled = _FILLED.findall(body)
-    if filled:
-        rows = max(int(digits) for _, digits in filled)
-        cols = max(_column_number(letters.decode()) for letters in {c for c, _ in filled})
-    rows, cols = max(rows, scan.max_row), max(cols, scan.max_col)
-    if left < 0 or rows * cols > MAX_SHEET_CELLS or rows > EXCEL_ROWS or cols > EXCEL_COLS:
-        return None
-    errors = [ref.decode() for ref in _ERROR.findall(body)] if b't="e"' in body else []
-    errors += scan.errors
-    budget.left = left
-    return SheetInfo(sheet, rows, cols, tuple(scan.merged), tuple(errors[:MAX_MERGED]))
