@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,6 @@ from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
 from .history import built_now, earlier_workbook_years, read_history
-from .parallel import SideProcess, map_files
 from .problems import (
     GmreportError,
     OutputError,
@@ -28,7 +26,6 @@ from .problems import (
     problem,
 )
 from .read import Locks, RawWorkbook, list_workbooks, read_listed
-from .render import draw_charts
 from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS
 from .validate import (
     CleanWorkbook,
@@ -168,11 +165,8 @@ def build(
             "輸出資料夾不可與填報檔資料夾相同，否則產出的活頁簿下次會被當成填報檔讀取。"
             "請以 --output 指定另一個資料夾。"
         )
-    with SideProcess(CHARTS_MODULE) as side:
-        outcome = _gather(input_dir, output_dir, config, year=year, draft=draft, history=history)
-        _write(
-            outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template, side=side
-        )
+    outcome = _gather(input_dir, output_dir, config, year=year, draft=draft, history=history)
+    _write(outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template)
     return outcome
 
 
@@ -301,12 +295,12 @@ Read = tuple[RawWorkbook, Identity, CleanWorkbook]
 
 
 def _read(paths: list[Path], config: Config) -> tuple[list[Problem], list[Read]]:
-    """Read, identify and check every workbook among `paths` (on every core when there are
-    many); the problems of files that could not be read at all, and the workbooks read."""
+    """Read, identify and check every workbook among `paths`; the problems of files that
+    could not be read at all, and the workbooks read."""
     files, locks = list_workbooks(paths)
     unreadable: list[Problem] = []
     read: list[Read] = []
-    for result in map_files(partial(_read_file, locks=locks, config=config), files):
+    for result in (_read_file(f, locks, config) for f in files):
         if isinstance(result, Problem):
             unreadable.append(result)
         else:
@@ -373,9 +367,9 @@ def _write(
     draft: bool,
     pdf: bool,
     template: Path | None,
-    side: SideProcess,
 ) -> None:
-    # Imported here: rendering pulls in docxtpl and openpyxl, which `check` never needs.
+    # Imported here: rendering pulls in docxtpl, openpyxl and matplotlib, which `check` never needs.
+    from .render.charts import draw_charts
     from .render.figures_json import write_figures_json
     from .render.report import render_report
     from .render.workbooks import write_problems, write_statistics
@@ -396,8 +390,6 @@ def _write(
         )
     with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
         reported = draft or not outcome.has_errors
-        # The charts are drawn beside this process while it writes the other files.
-        charts = side.start(draw_charts, figures, Path(charts_dir)) if reported else None
         write_figures_json(figures, names["figures"])
         outcome.written.append(names["figures"])
         write_problems(
@@ -408,7 +400,7 @@ def _write(
             figures=figures,
         )
         outcome.written.append(names["problems"])
-        if charts is None:
+        if not reported:
             stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
             if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
                 outcome.notes.append(
@@ -417,7 +409,7 @@ def _write(
             return
         write_statistics(figures, names["statistics"])
         outcome.written.append(names["statistics"])
-        drawn, warned = charts()
+        drawn, warned = draw_charts(figures, Path(charts_dir))
         outcome.notes += warned
         unused = render_report(figures, names["report"], charts=drawn, template=template)
     outcome.written.append(names["report"])
@@ -435,10 +427,6 @@ def _write(
             outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
         else:
             outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
-
-
-CHARTS_MODULE = "gmreport.render.charts"
-"""What the side process imports as soon as it starts: matplotlib, for the charts."""
 
 
 @dataclass
@@ -460,24 +448,17 @@ def rollup(
     """The city's view: many agencies' figures files into the 彙整 workbook and Word report."""
     from .city import city_figures
     from .render import rollup_workbook
+    from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .rollup import read_agency_list, roll_up
 
     _check_output(output_dir, "--output")
     expected = read_agency_list(agencies) if agencies is not None else None
-    # The workbook is written beside this process while it makes the report; that process
-    # loads openpyxl while this one reads the files.
-    with SideProcess(rollup_workbook.__name__) as side:
-        gathered = roll_up(paths, year=year, expected=expected)
-        outcome = RollupOutcome(gathered)
-        workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
-        city = city_figures(gathered)
-        sheets = rollup_workbook.rollup_sheets(gathered, city)
-        written = side.start(rollup_workbook.write_rollup_workbook, sheets, workbook)
-        # Loaded only now (matplotlib, docxtpl): the workbook, the longer job, goes first.
-        from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
-
-        report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-        outcome.notes += render_rollup_report(gathered, report, city=city)
-        written()
+    gathered = roll_up(paths, year=year, expected=expected)
+    outcome = RollupOutcome(gathered)
+    workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
+    city = city_figures(gathered)
+    rollup_workbook.write_rollup_workbook(rollup_workbook.rollup_sheets(gathered, city), workbook)
+    report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
+    outcome.notes += render_rollup_report(gathered, report, city=city)
     outcome.written += [workbook, report]
     return outcome

@@ -18,7 +18,6 @@ from typing import Any
 
 from .figures import SCHEMA_ID, built_at
 from .figures_schema import brief, schema_problem
-from .parallel import map_files
 from .problems import GmreportError, UsageError, os_reason
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -111,8 +110,7 @@ units' narratives and its own file bookkeeping."""
 def summary(value: Any) -> Any:
     """A checked figures file as the roll-up keeps it: without the parts it does not read
     (UNREAD_KEYS, at any depth, so also in `history`), so that 1,000 files fit easily in
-    memory and come back from the pool's processes quickly, and with every string (keys
-    included) through `clean_text`."""
+    memory, and with every string (keys included) through `clean_text`."""
     if isinstance(value, dict):
         return {clean_text(k): summary(v) for k, v in value.items() if k not in UNREAD_KEYS}
     return clean(value)
@@ -204,7 +202,7 @@ def roll_up(
         )
     loaded: list[Submission] = []
     left_out: list[LeftOut] = []
-    for result in map_files(load, files):
+    for result in map(load, files):
         if isinstance(result, Submission):
             loaded.append(result)
         else:

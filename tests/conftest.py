@@ -13,7 +13,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from gmreport import parallel
 from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
 from gmreport.config import Config
 from gmreport.pipeline import Outcome, build
@@ -117,14 +116,6 @@ def make_workbook(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture
 def valid_rows() -> dict[str, list[list[object]]]:
     return {"人員名冊": [list(r) for r in ROSTER], "培力紀錄": [list(r) for r in TRAINING]}
-
-
-@pytest.fixture(autouse=True)
-def _charts_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A test's build draws its charts in the test's own process, as on a one-core computer:
-    a side process would cost every build a second of CPU. The side process is tested in
-    test_parallel.py and drew the session build's charts (made before this fixture runs)."""
-    monkeypatch.setattr(parallel, "cores", lambda: 1)
 
 
 class SamplesBuild(NamedTuple):

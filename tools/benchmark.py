@@ -1,26 +1,32 @@
-"""Wall time and peak memory of `gmreport build` and `gmreport check`, beside the raw-read floor.
+"""Wall time and peak memory of what a person runs, against the budget of each.
 
-    python tools/benchmark.py [--units 1000] [--staff 60] [--runs 3] [--corpus DIR]
+    python tools/benchmark.py [--runs 3] [--only CASE …] [--units 1000] [--staff 60]
+                              [--files 1000] [--corpus DIR]
 
-The floor is python-calamine reading every cell of every sheet of the same folder, raw, in
-one process: what no reader of these files can beat. Each case and its floor run as fresh
-processes (as a person runs them), timed from outside, in the same run; each is printed as
-min / median / max of `--runs` runs, with the ratio of the medians. Peak memory is the
-child's maximum resident set size, where the platform reports it (on Linux at least this
-script's own size at the child's start, about 16 MiB).
+Cases and their budgets (median of `--runs` runs; each run a fresh process, as a person runs
+it, timed from outside):
 
-Cases: `build` on input_samples' 113, then on its 114 with 113's figures in the output
-folder (what `gmreport build` does after `gmreport build --year 113`), `check` of one
-workbook, and `build` on a large folder of valid workbooks made on demand outside git (in `--corpus`, default a folder under the
-system's temporary folder, kept for the next run): `--units` workbooks of `--staff` people
+    samples     `gmreport build` of input_samples' 113, then of its 114 with 113's figures in
+                the output folder (what `gmreport build` does)          ≤ 2.0 s each
+    check       `gmreport check` of one workbook                         ≤ 0.5 s
+    folder      `build` of a 100-unit folder                             ≤ 10 s
+    large       `build` of `--units` workbooks                           ≤ 60 s and ≤ 500 MiB
+    rollup      `gmreport rollup` of `--files` figures files             ≤ 30 s
+
+The folders of workbooks are made on demand outside git (in `--corpus`, default a folder
+under the system's temporary folder, kept for the next run): workbooks of `--staff` people
 each, modelled on input_samples' units (one in eight an .ods filled in LibreOffice's way),
-with a config listing every unit.
+with a config listing every unit. The figures files are real builds' figures: the made-up
+agencies of tools/make_rollup_samples.py (with the year before in their history) and
+input_samples' 113, copied under distinct agency names. Peak memory is the child's maximum
+resident set size, where the platform reports it.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import multiprocessing
 import os
 import statistics
@@ -37,18 +43,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 TOKEN = "QQQQ"  # in the model workbooks' unit and names; each copy puts its number there
-FLOOR = """
-import sys
-from pathlib import Path
-from python_calamine import CalamineWorkbook
-cells = 0
-folder = Path(sys.argv[1])
-for path in sorted(folder.iterdir()) if folder.is_dir() else [folder]:
-    wb = CalamineWorkbook.from_path(str(path))
-    for name in wb.sheet_names:
-        cells += sum(len(row) for row in wb.get_sheet_by_name(name).to_python())
-print(cells)
-"""
+FOLDER_UNITS = 100
+CASES = ("samples", "check", "folder", "large", "rollup")
 
 
 def run(args: list[str], runs: int) -> tuple[list[float], float | None]:
@@ -66,7 +62,6 @@ def run(args: list[str], runs: int) -> tuple[list[float], float | None]:
             # ru_maxrss is in KiB on Linux, in bytes on macOS.
             rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
             peak = max(peak or 0.0, rss)
-            child.returncode = code
             errors = child.stderr.read() if child.stderr else b""
         else:
             errors = child.communicate()[1]
@@ -77,9 +72,9 @@ def run(args: list[str], runs: int) -> tuple[list[float], float | None]:
     return times, peak
 
 
-def make_corpus(folder: Path, units: int, staff: int) -> Path:
+def make_workbooks(folder: Path, units: int, staff: int) -> Path:
     """Write `units` valid workbooks of `staff` people into folder/input and a config listing
-    every unit into folder/gmreport.toml (the workbooks once: an existing corpus is kept); return folder."""
+    every unit into folder/gmreport.toml (the workbooks once: an existing corpus is kept)."""
     names = [f"第{i:04d}股" for i in range(units)]
     units_list = ", ".join(f'"{u}"' for u in names)
     config = f'units = [{units_list}]\ncontact_unit = "{names[0]}"\n'
@@ -95,7 +90,7 @@ def make_corpus(folder: Path, units: int, staff: int) -> Path:
         old.unlink()
     models = folder / "models"
     models.mkdir(exist_ok=True)
-    made: list[tuple[Path, str]] = []
+    made: list[Path] = []
     for unit in samples.UNITS:
         people = [
             replace(
@@ -112,8 +107,7 @@ def make_corpus(folder: Path, units: int, staff: int) -> Path:
             for key, records in samples.OTHER_RECORDS.get(unit.name, {}).items()
             if key not in ("members", "meetings")  # listed by one unit only, 人事室
         }
-        path = samples.write_unit(models, model, samples.YEAR, extra)
-        made.append(path)
+        made.append(samples.write_unit(models, model, samples.YEAR, extra))
     for i in range(units):
         model = made[i % len(made)]
         _copy_with(model, inputs / model.name.replace(TOKEN, f"{i:04d}"), TOKEN, f"{i:04d}")
@@ -135,67 +129,135 @@ def _copy_with(model: Path, out: Path, token: str, value: str) -> None:
     out.write_bytes(buffer.getvalue())
 
 
-def row(label: str, times: list[float], peak: float | None, floor: list[float] | None) -> str:
-    ratio = f"{statistics.median(times) / statistics.median(floor):6.1f}×" if floor else " " * 7
+def make_figures(folder: Path, files: int) -> Path:
+    """`files` figures files in folder/figures, from real builds (made once, then kept)."""
+    figures = folder / "figures"
+    done = folder / "done"
+    if done.exists() and done.read_text() == str(files):
+        return figures
+    from make_rollup_samples import AGENCIES, YEAR, build_agency, year_before
+
+    from gmreport.config import Config
+    from gmreport.pipeline import build
+
+    models = []
+    for agency in AGENCIES:  # each with the year before in its history
+        build_agency(year_before(agency), folder / "agencies", YEAR - 1)
+        models.append(build_agency(agency, folder / "agencies", YEAR))
+    build(ROOT / "input_samples" / str(YEAR), folder / "samples", Config())
+    models.append(folder / "samples" / f"{YEAR}年度統計數據.json")
+    texts = [json.loads(m.read_text(encoding="utf-8")) for m in models]
+    figures.mkdir(parents=True, exist_ok=True)
+    for old in figures.iterdir():
+        old.unlink()
+    for i in range(files):
+        copy = dict(texts[i % len(texts)])
+        copy["agency"] = f"{copy['agency']}{i:04d}"
+        path = figures / f"{i:04d}_{YEAR}年度統計數據.json"
+        path.write_text(json.dumps(copy, ensure_ascii=False, indent=2), encoding="utf-8")
+    done.write_text(str(files))
+    return figures
+
+
+def in_own_process(make: object, *args: object) -> None:
+    """Run `make(*args)` in a process of its own: Linux counts what a child inherits at its
+    start in the child's peak memory, so this process stays as small as it started."""
+    maker = multiprocessing.get_context("spawn").Process(target=make, args=args)
+    maker.start()
+    maker.join()
+    if maker.exitcode != 0:
+        sys.exit(f"{getattr(make, '__name__', make)}{args} failed")
+
+
+def row(
+    label: str, times: list[float], peak: float | None, budget: tuple[float, float | None]
+) -> str:
+    seconds, mib = budget
+    median = statistics.median(times)
+    over = median > seconds or (mib is not None and peak is not None and peak > mib)
+    limit = f"≤ {seconds:g} s" + (f", ≤ {mib:g} MiB" if mib is not None else "")
     memory = f"{peak:7.0f}" if peak is not None else "      -"
-    spread = f"{min(times):7.2f} {statistics.median(times):7.2f} {max(times):7.2f}"
-    return f"{label:<46} {spread} {ratio} {memory}"
+    spread = f"{min(times):7.2f} {median:7.2f} {max(times):7.2f}"
+    return f"{label:<44} {spread} {memory}   {limit:<20} {'OVER' if over else 'ok'}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=1000, help="workbooks in the large folder")
-    parser.add_argument("--staff", type=int, default=60, help="people in each")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=CASES, action="append", help="run only these cases")
+    parser.add_argument("--units", type=int, default=1000, help="workbooks in the large folder")
+    parser.add_argument("--staff", type=int, default=60, help="people in each workbook")
+    parser.add_argument("--files", type=int, default=1000, help="figures files to roll up")
     parser.add_argument(
         "--corpus",
         type=Path,
         default=Path(tempfile.gettempdir()) / "gmreport-benchmark",
-        help="where the large folder is made and kept",
+        help="where the folders are made and kept",
     )
     args = parser.parse_args()
-    corpus = args.corpus / f"{args.units}x{args.staff}"
-    # Made in a process of its own: Linux counts what a child inherits at its start in the child's
-    # peak memory, so this process stays as small as it started (the workbook libraries the
-    # corpus needs would otherwise show in the peak of the small cases).
-    maker = multiprocessing.get_context("spawn").Process(
-        target=make_corpus, args=(corpus, args.units, args.staff)
-    )
-    maker.start()
-    maker.join()
-    if maker.exitcode != 0:
-        sys.exit(f"the large folder could not be made in {corpus}")
+    chosen = args.only or CASES
+    folder = args.corpus / f"{FOLDER_UNITS}x{args.staff}"
+    large = args.corpus / f"{args.units}x{args.staff}"
+    figures = args.corpus / f"rollup-{args.files}" / "figures"
+    if "folder" in chosen:
+        in_own_process(make_workbooks, folder, FOLDER_UNITS, args.staff)
+    if "large" in chosen:
+        in_own_process(make_workbooks, large, args.units, args.staff)
+    if "rollup" in chosen:
+        in_own_process(make_figures, figures.parent, args.files)
     samples = ROOT / "input_samples" / "113"
     latest = ROOT / "input_samples" / "114"
     one = samples / "113年度_民政課_性別主流化填報.xlsx"
-    print(f"{'case':<46} {'min':>7} {'median':>7} {'max':>7} {'/floor':>7} {'MiB':>7}")
+    print(f"{'case':<44} {'min':>7} {'median':>7} {'max':>7} {'MiB':>7}   budget (median)")
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [
-            (
-                "build input_samples/113",
-                samples,
-                ["build", "--input", str(samples), "--output", f"{tmp}/samples"],
-            ),
-            (  # what `gmreport build` does: the latest year, compared with 113 built before it
-                "build input_samples/114 (with 113's figures)",
-                latest,
-                ["build", "--input", str(latest), "--output", f"{tmp}/samples"],
-            ),
-            ("check one workbook", one, ["check", str(one)]),
-            (
-                f"build {args.units:,} workbooks × {args.staff} staff",
-                corpus / "input",
-                [
-                    *("build", "--input", str(corpus / "input")),
-                    *("--output", f"{tmp}/large", "--config", str(corpus / "gmreport.toml")),
-                ],
-            ),
-        ]
-        for label, folder, command in cases:
-            floor, floor_peak = run(["-c", FLOOR, str(folder)], args.runs)
-            times, peak = run(["-m", "gmreport", *command], args.runs)
-            print(row(f"  floor: {folder.name}", floor, floor_peak, None))
-            print(row(label, times, peak, floor), flush=True)
+
+        def build(corpus: Path, out: str) -> list[str]:
+            return [
+                *("build", "--input", str(corpus / "input"), "--output", f"{tmp}/{out}"),
+                *("--config", str(corpus / "gmreport.toml")),
+            ]
+
+        cases = {
+            "samples": [
+                (
+                    "build input_samples/113",
+                    ["build", "--input", str(samples), "--output", f"{tmp}/samples"],
+                    (2.0, None),
+                ),
+                (  # what `gmreport build` does: the latest year, compared with 113 built before it
+                    "build input_samples/114 (with 113's figures)",
+                    ["build", "--input", str(latest), "--output", f"{tmp}/samples"],
+                    (2.0, None),
+                ),
+            ],
+            "check": [("check one workbook", ["check", str(one)], (0.5, None))],
+            "folder": [
+                (
+                    f"build {FOLDER_UNITS} workbooks × {args.staff} staff",
+                    build(folder, "folder"),
+                    (10.0, None),
+                )
+            ],
+            "large": [
+                (
+                    f"build {args.units:,} workbooks × {args.staff} staff",
+                    build(large, "large"),
+                    (60.0, 500.0),
+                )
+            ],
+            "rollup": [
+                (
+                    f"rollup {args.files:,} figures files",
+                    ["rollup", str(figures), "--output", f"{tmp}/rollup"],
+                    (30.0, None),
+                )
+            ],
+        }
+        for name in CASES:
+            if name in chosen:
+                for label, command, budget in cases[name]:
+                    times, peak = run(["-m", "gmreport", *command], args.runs)
+                    print(row(label, times, peak, budget), flush=True)
 
 
 if __name__ == "__main__":
