@@ -10,9 +10,8 @@ from `gmreport.format`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -54,48 +53,9 @@ def ratio(part: float | None, whole: float | None) -> float | None:
     return part / whole
 
 
-class _Environment(jinja2.Environment):
-    """Keeps what it compiles from a string in Jinja's bytecode cache, as it does for
-    templates it loads by name: docxtpl hands over each part of the document as a string,
-    and compiling the report's (a fifth of a second) is then done once per computer."""
-
-    def from_string(
-        self,
-        source: str | nodes.Template,
-        globals: MutableMapping[str, Any] | None = None,
-        template_class: type[jinja2.Template] | None = None,
-    ) -> jinja2.Template:
-        cache = self.bytecode_cache
-        if cache is None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        name = hashlib.sha256(source.encode("utf-8")).hexdigest()
-        bucket = cache.get_bucket(self, name, None, source)
-        if bucket.code is None:
-            bucket.code = self.compile(source)
-            with contextlib.suppress(OSError):  # a cache that cannot be written is no cache
-                cache.set_bucket(bucket)
-        cls = template_class or self.template_class
-        return cls.from_code(self, bucket.code, self.make_globals(globals), None)
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Jinja's cache in BYTECODE_FOLDER; None if that folder cannot be made safely."""
-    try:
-        return jinja2.FileSystemBytecodeCache(BYTECODE_FOLDER, pattern="gmreport-%s.cache")
-    except (OSError, RuntimeError):
-        return None
-
-
-BYTECODE_FOLDER: str | None = None
-"""Where compiled templates are kept; None is Jinja's own choice, this user's folder in the
-system's temporary folder (made readable by that user alone)."""
-
-
 def make_environment() -> jinja2.Environment:
     """The Jinja environment the report renders with: autoescape on, undefined is an error."""
-    env = _Environment(
-        autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=_bytecode_cache()
-    )
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     env.filters.update(
         roc_date=fmt.roc_date,
         roc_short_date=fmt.roc_short_date,
