@@ -1,9 +1,6 @@
 """The published JSON Schema of the figures files (`figures.schema.json`, SPEC §6) and the
-check of one file against it, in Chinese naming the key: for the roll-up's many agencies'
-files and for a build's earlier years (history).
-
-jsonschema-rs passes a valid file quickly; a file it rejects goes to jsonschema, whose
-verdict stands and whose error names the key (loaded only then).
+check of one file against it with jsonschema, in Chinese naming the key: for the roll-up's
+many agencies' files and for a build's earlier years (history).
 """
 
 from __future__ import annotations
@@ -11,13 +8,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import jsonschema_rs
-
-if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import ValidationError
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
 
 SCHEMA_FILE = "figures.schema.json"
 
@@ -32,29 +26,11 @@ def figures_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    from jsonschema import Draft202012Validator  # only for a file the quick check rejects
-
     return Draft202012Validator(figures_schema())
 
 
-@cache
-def _quick_validator() -> jsonschema_rs.Validator:
-    # jsonschema-rs, compiled: the same verdict on a valid file in a hundredth of the time.
-    return jsonschema_rs.validator_for(figures_schema(), validate_formats=False)
-
-
 def schema_problem(data: Any) -> str | None:
-    """Why `data` is not a valid figures document, in Chinese naming the key; None if it is.
-
-    A file the compiled validator passes is valid; any other is checked by `jsonschema`,
-    whose verdict stands and whose error is explained (1,000 files take a second, not five)."""
-    try:
-        if _quick_validator().is_valid(data):
-            return None
-    except (ValueError, OverflowError):  # a number it cannot hold: jsonschema decides
-        pass
-    from jsonschema.exceptions import best_match
-
+    """Why `data` is not a valid figures document, in Chinese naming the key; None if it is."""
     error = best_match(_validator().iter_errors(data))
     return None if error is None else _explain(error)
 
