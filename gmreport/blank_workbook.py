@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
 from .format import display_width
-from .opendocument import write_ods
+from .ods_writer import write_ods
 from .schema import (
     INFO_FIELDS,
     INFO_SHEET,

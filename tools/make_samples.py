@@ -34,7 +34,7 @@ from reproducible import write_reproducibly
 from gmreport.blank_workbook import DATA_ROWS, FIRST_DATA_ROW, blank_workbook, write_blank_workbook
 from gmreport.config import Config
 from gmreport.format import display_width
-from gmreport.opendocument import write_ods
+from gmreport.ods_writer import write_ods
 from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,

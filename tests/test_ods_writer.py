@@ -33,7 +33,7 @@ from gmreport.blank_workbook import (
     write_blank_workbook,
 )
 from gmreport.config import Config
-from gmreport.opendocument import ods_bytes, write_ods
+from gmreport.ods_writer import ods_bytes, write_ods
 from gmreport.pipeline import build
 from gmreport.schema import (
     INFO_FIELDS,

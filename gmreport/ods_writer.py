@@ -179,7 +179,7 @@ def _paragraphs(text: str) -> list[Element]:
 
 
 def _unsupported(what: str) -> ValueError:
-    return ValueError(f"{what} cannot be written to an .ods by gmreport.opendocument")
+    return ValueError(f"{what} cannot be written to an .ods by gmreport.ods_writer")
 
 
 def _color(color: Color | None) -> str | None:
