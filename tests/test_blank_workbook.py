@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from copy import copy
 from pathlib import Path
 
 import openpyxl
@@ -11,8 +14,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gmreport.blank_workbook import FIRST_DATA_ROW, NUMBER_FORMATS, write_blank_workbook
+from gmreport.blank_workbook import DATA_ROWS, FIRST_DATA_ROW, NUMBER_FORMATS, write_blank_workbook
+from gmreport.config import Config
+from gmreport.pipeline import build
 from gmreport.problems import OutputError
+from gmreport.safety import inspect_workbook
 from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,
@@ -22,6 +28,8 @@ from gmreport.schema import (
     Kind,
     Sheet,
 )
+
+from .conftest import SAMPLES, SamplesBuild
 
 AGENCY, UNIT, YEAR = "高雄市旗津區公所", "民政課", 113
 MIN_ROWS = 500
@@ -190,3 +198,36 @@ def test_properties(workbook: openpyxl.Workbook) -> None:
 def test_unwritable_path_is_an_output_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="無法寫入"):
         write_blank_workbook(tmp_path, agency=AGENCY, unit=UNIT, year=YEAR)
+
+
+def _pre_styled(sample: Path, path: Path) -> None:
+    """`sample` as if filled in on last year's template, which styled each blank cell of its
+    DATA_ROWS rows instead of the columns."""
+    workbook = openpyxl.load_workbook(sample)
+    for sheet in SHEETS:
+        ws = workbook[sheet.name]
+        for col in range(1, len(sheet.columns) + 1):
+            style = ws.column_dimensions[get_column_letter(col)]._style
+            for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + DATA_ROWS):
+                if (row, col) not in ws._cells:
+                    ws.cell(row, col)._style = copy(style)
+    workbook.save(path)
+
+
+def test_a_workbook_on_last_years_template_gives_the_same_figures(
+    tmp_path: Path, samples_build: SamplesBuild
+) -> None:
+    inbox = tmp_path / "in"
+    shutil.copytree(SAMPLES, inbox)
+    sample = inbox / "113年度_民政課_性別主流化填報.xlsx"
+    _pre_styled(SAMPLES / sample.name, sample)
+    assert sample.stat().st_size > 3 * (SAMPLES / sample.name).stat().st_size  # the blanks
+    assert inspect_workbook(sample) == inspect_workbook(SAMPLES / sample.name)
+    build(inbox, tmp_path / "out", Config())
+
+    def figures(out: Path) -> dict:
+        found = json.loads((out / "113年度統計數據.json").read_text(encoding="utf-8"))
+        del found["built_at"]
+        return found
+
+    assert figures(tmp_path / "out") == figures(samples_build.out)
