@@ -559,4 +559,7 @@ class ConfigError(UsageError):
 
 
 class OutputError(GmreportError):
-    """An output file could not be written."""
+    """An output file could not be written: a usage error (SPEC §5), since the input data are
+    not at fault — another folder, free space or a closed file is what it takes."""
+
+    exit_code = 2
