@@ -37,8 +37,6 @@ FIRST_DATA_ROW = 3
 DATA_ROWS = 500
 """Rows below the header that carry formats and validations."""
 
-LAST_DATA_ROW = FIRST_DATA_ROW + DATA_ROWS - 1
-
 NUMBER_FORMATS = {
     Kind.DATE: "yyyy/mm/dd",
     Kind.COUNT: "0",
