@@ -202,7 +202,7 @@ def _where(message: str) -> str:
     return f"第 {found[1]} 行第 {found[2]} 字" if found else ""
 
 
-def config_from_dict(data: dict, *, base: Path | None = None) -> Config:
+def config_from_dict(data: dict[str, Any], *, base: Path | None = None) -> Config:
     """Build a Config from parsed TOML, naming any unknown key, wrong type or bad value.
 
     A relative `report_template` is taken from `base`, the config file's folder.
@@ -306,7 +306,7 @@ def _template(value: str, base: Path) -> Path:
     return path
 
 
-def _section(name: str, cls: type, value: object):
+def _section(name: str, cls: type, value: object) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"設定檔「[{name}]」須為一個區段。")
     defaults = cls()
@@ -319,7 +319,7 @@ def _section(name: str, cls: type, value: object):
     return replace(defaults, **{k: _typed(f"{name}.{k}", v, kinds[k]) for k, v in value.items()})
 
 
-def _typed(key: str, value: object, kind: type):
+def _typed(key: str, value: object, kind: type) -> Any:
     if kind is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise ConfigError(
