@@ -1,4 +1,5 @@
-"""Turning one cell as people really type it into a value (SPEC §2, 'Cell values')."""
+"""Turning one cell as people really type it into a value (SPEC §2, 'Cell values'), and
+the A1 addresses of cells."""
 
 from __future__ import annotations
 
@@ -135,3 +136,42 @@ def chinese_to_int(digits: str) -> int | None:
             number = 0
         previous = ch
     return total + section + number
+
+
+def column_letters(n: int) -> str:
+    """The letters of the `n`th column: 1 → A, 27 → AA."""
+    s = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+FAR = 10**10
+"""A row or column past any sheet's: what an absurdly long address reads as."""
+
+
+def cell_position(ref: str) -> tuple[int, int] | None:
+    """(row, column) of an A1 address (`$A$1` too), or None when `ref` is no address. More
+    than four letters or ten digits, which no sheet has, read as FAR."""
+    bare = ref.replace("$", "")
+    letters = bare.rstrip("0123456789")
+    digits = bare[len(letters) :]
+    if not (letters and digits and letters.isascii() and letters.isalpha()):
+        return None
+    if len(letters) > 4:
+        return (int(digits) if len(digits) <= 10 else FAR), FAR
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return (int(digits) if len(digits) <= 10 else FAR), col
+
+
+def range_bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """First column, first row, last column and last row of an A1:B2 (or A1) range."""
+    first, _, last = ref.partition(":")
+    top_left, bottom_right = cell_position(first), cell_position(last or first)
+    if top_left is None or bottom_right is None:
+        return None
+    (min_row, min_col), (max_row, max_col) = top_left, bottom_right
+    return min_col, min_row, max_col, max_row

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gettext
 import json
 import os
 import re
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .config import Config, load_config
+from .config import MAX_ROC_YEAR, Config, load_config
 from .format import ROC_OFFSET, display_width
 from .problems import GmreportError, Problem, UsageError, count_by_severity
 from .schema import TEMPLATE_FORMATS
@@ -24,22 +27,13 @@ DEFAULT_INPUT = Path("input_samples")
 DEFAULT_OUTPUT = Path("output")
 DEFAULT_TEMPLATES = Path("output") / "填報範本"
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-MAX_ROC_YEAR = 300
 # Characters a cp950 (Big5) console lacks, and what to show instead.
 CONSOLE_FALLBACK = str.maketrans({"›": ">", "✓": "V", "✗": "X"})
 
 
 def run() -> NoReturn:
-    """The `gmreport` command: `main`, then leave at once with its exit code.
-
-    Every file and process is closed when `main` returns; what Python would do next, undo
-    each library it loaded one object at a time, takes a third of a second that the person
-    would only wait for. What was printed is flushed first."""
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):  # a closed console: nothing more can be said
-            stream.flush()
-    os._exit(code)
+    """The `gmreport` command."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,17 +42,18 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     sys.unraisablehook = _log_unraisable  # e.g. a zip file left open when a disk is full
-    parser = _parser()
     try:
-        args, extra = parser.parse_known_args(argv)
-        if extra:  # after a command: point to that command's help, not the top level's
-            prog = f"gmreport {args.command}" if args.command else "gmreport"
-            raise UsageError(
-                f"無法辨識的參數：{' '.join(extra)}。請執行「{prog} --help」查看用法。"
-            )
-        if args.command is None:
-            parser.print_help()
-            return EXIT_USAGE
+        with _argparse_in_chinese():
+            parser = _parser()
+            args, extra = parser.parse_known_args(argv)
+            if extra:  # after a command: point to that command's help, not the top level's
+                prog = f"gmreport {args.command}" if args.command else "gmreport"
+                raise UsageError(
+                    f"無法辨識的參數：{' '.join(extra)}。請執行「{prog} --help」查看用法。"
+                )
+            if args.command is None:
+                parser.print_help()
+                return EXIT_USAGE
         code: int = args.run(args)
         return code
     except GmreportError as e:
@@ -86,31 +81,58 @@ def _log_unraisable(unraisable: Any) -> None:
         traceback.print_exception(unraisable.exc_value, file=f)
 
 
+CATALOGUE = "locale/zh_TW/LC_MESSAGES/gmreport.mo"
+"""argparse's own words (usage, headings, its messages) in Chinese: gmreport.po, compiled."""
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    """argparse looks its words up with gettext in the program's text domain, in the
+    language the environment names: make these gmreport's catalogue and zh_TW, whatever the
+    system's language, for as long as the command line is read."""
+    language, domain = os.environ.get("LANGUAGE"), gettext.textdomain()
+    with resources.as_file(resources.files("gmreport") / CATALOGUE) as catalogue:
+        gettext.bindtextdomain("gmreport", str(catalogue.parents[2]))
+        gettext.textdomain("gmreport")
+        os.environ["LANGUAGE"] = "zh_TW"
+        try:
+            yield
+        finally:
+            gettext.textdomain(domain)
+            if language is None:
+                del os.environ["LANGUAGE"]
+            else:
+                os.environ["LANGUAGE"] = language
+
+
+COMMAND = "指令"
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse speaking Traditional Chinese, its own messages included."""
+    """Usage errors as gmreport's own: `錯誤：…` and where to find the help."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
-        kwargs.setdefault("add_help", False)
         super().__init__(*args, **kwargs)
-        self._positionals.title = "必填參數"
-        self._optionals.title = "選項"
-        self.add_argument("-h", "--help", action="help", help="顯示本說明後結束")
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{_translate(message)}。請執行「{self.prog} --help」查看用法。")
+        # argparse lists choices as repr()s joined by ", ": 'xlsx', 'ods' reads xlsx、ods.
+        message = re.sub(r"'([^']*)'(, )?", lambda m: m[1] + ("、" if m[2] else ""), message)
+        message = re.sub(
+            f"^{COMMAND}：沒有「(.*)」這個選項，可用的有",
+            rf"沒有「\1」這個{COMMAND}，可用的{COMMAND}有",
+            message,
+        )
+        raise UsageError(f"{message}。請執行「{self.prog} --help」查看用法。")
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Help in Chinese: 「用法：」 once, and the commands listed without argparse's own line."""
+    """Help laid out for Chinese: headings end in 「：」, columns line up by display width,
+    and the commands are listed without argparse's own line for them."""
 
     def format_help(self) -> str:
-        # argparse ends each section's heading with an ASCII colon; Chinese takes 「：」.
+        # Before Python 3.13 argparse ends each heading with an ASCII colon, not through gettext.
         return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.M)
-
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        # argparse also calls this with prefix "" to make the subcommands' names.
-        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
     def add_argument(self, action: argparse.Action) -> None:
         super().add_argument(action)
@@ -129,36 +151,6 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         if wide and spaces > 2:  # argparse padded by characters; pad by columns instead
             text = head + invocation + rest[min(wide, spaces - 2) :]
         return text
-
-
-# argparse's messages (Python 3.11–3.13), and how each reads in Chinese.
-_MESSAGES = (
-    (r"the following arguments are required: (.+)", "缺少必要的參數：{0}"),
-    (r"unrecognized arguments: (.+)", "無法辨識的參數：{0}"),
-    (
-        r"argument (\S+): invalid choice: '([^']*)' \(choose from (.+)\)",
-        "{0} 沒有「{1}」這個選項，可用的有：{2}",
-    ),
-    (r"argument (\S+): expected one argument", "{0} 後面需要填一個值"),
-    (r"argument (\S+): invalid int value: '([^']*)'", "{0} 須為整數，目前是「{1}」"),
-    (r"argument (\S+): ignored explicit argument '([^']*)'", "{0} 不接受值「{1}」"),
-    (r"ambiguous option: (\S+) could match (.+)", "選項 {0} 不明確，可能是：{1}"),
-    (r"argument (\S+): ([^A-Za-z]+)", "{0}：{1}"),  # our own type checks, already in Chinese
-)
-
-
-def _translate(message: str) -> str:
-    """argparse's English message in Chinese; an unknown one as a plain Chinese sentence."""
-    if found := re.fullmatch(
-        r"argument 指令: invalid choice: '([^']*)' \(choose from (.+)\)", message
-    ):
-        choices = found[2].replace("'", "").replace(", ", "、")
-        return f"沒有「{found[1]}」這個指令，可用的指令有：{choices}"
-    for pattern, chinese in _MESSAGES:
-        if found := re.fullmatch(pattern, message):
-            parts = [g.replace("'", "").replace(", ", "、") for g in found.groups()]
-            return chinese.format(*parts)
-    return "命令列參數有誤"
 
 
 def _roc_year(text: str) -> int:
@@ -187,7 +179,7 @@ def _parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"gmreport {__version__}", help="顯示版本"
     )
     commands = parser.add_subparsers(
-        title="指令", dest="command", metavar="指令", parser_class=_Parser
+        title=COMMAND, dest="command", metavar=COMMAND, parser_class=_Parser
     )
 
     templates = commands.add_parser(

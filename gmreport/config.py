@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from .cells import choice_key
 from .problems import ConfigError, os_reason
-from .schema import DROPDOWN_HEADERS, SHEETS
+from .schema import DROPDOWN_HEADERS, SHEETS, WORK_ITEM_LIST
 
 DEFAULT_UNITS = (
     "民政課",
@@ -29,30 +30,59 @@ DEFAULT_UNITS = (
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The values a number of the config may take: `low` to `high`, or above `low` when
+    `above` is set; `note` says what a value means where that is not plain."""
+
+    low: float
+    high: float
+    above: bool = False
+    note: str = ""
+
+    def admits(self, value: float) -> bool:
+        return (self.low < value if self.above else self.low <= value) and value <= self.high
+
+    def describe(self) -> str:
+        if self.above:
+            return f"須大於 {self.low:g}，且不超過 {self.high:g}"
+        return f"須介於 {self.low:g} 與 {self.high:g} 之間"
+
+
+def _number(default: Any, low: float, high: float, *, above: bool = False, note: str = "") -> Any:
+    """A number field of a config section, with the limits the config file must keep to."""
+    return field(default=default, metadata={"limits": Limits(low, high, above, note)})
+
+
+MAX_HOURS = 1000
+MAX_COUNT = 1000
+MAX_ROC_YEAR = 300
+
+
+@dataclass(frozen=True)
 class Training:
-    min_service_days: int = 90
-    hours_general: float = 2
-    hours_other_staff: float = 2
-    hours_supervisor: float = 3
-    hours_gender_officer: float = 6
-    completion_rate: float = 1.0
+    min_service_days: int = _number(90, 1, 366)
+    hours_general: float = _number(2, 0, MAX_HOURS, above=True)
+    hours_other_staff: float = _number(2, 0, MAX_HOURS, above=True)
+    hours_supervisor: float = _number(3, 0, MAX_HOURS, above=True)
+    hours_gender_officer: float = _number(6, 0, MAX_HOURS, above=True)
+    completion_rate: float = _number(1.0, 0, 1, above=True, note="1 代表 100%")
 
 
 @dataclass(frozen=True)
 class Meetings:
-    min_per_year: int = 1
-    members_min: int = 7
-    members_max: int = 13
+    min_per_year: int = _number(1, 0, MAX_COUNT)
+    members_min: int = _number(7, 0, MAX_COUNT)
+    members_max: int = _number(13, 0, MAX_COUNT)
 
 
 @dataclass(frozen=True)
 class Cedaw:
-    min_sessions: int = 2
+    min_sessions: int = _number(2, 0, MAX_COUNT)
 
 
 @dataclass(frozen=True)
 class Measures:
-    min_other_measures: int = 1
+    min_other_measures: int = _number(1, 0, MAX_COUNT)
     designated_items: tuple[str, ...] = ()
     """市府措施項目分工表之指定項目: a measure counts toward the target when its 對應項目 is
     one of them; empty: any measure with its 對應項目 filled in."""
@@ -60,40 +90,34 @@ class Measures:
 
 @dataclass(frozen=True)
 class Plan:
-    """計畫期程 (the plan's 參、推動期程)."""
+    """計畫期程 (the plan's 參、推動期程), in ROC years."""
 
-    first_year: int = 113
-    last_year: int = 116
+    first_year: int = _number(113, 1, MAX_ROC_YEAR)
+    last_year: int = _number(116, 1, MAX_ROC_YEAR)
 
 
 @dataclass(frozen=True)
 class Gia:
-    min_per_year: int = 0
+    min_per_year: int = _number(0, 0, MAX_COUNT)
     """0: the plan asks for an assessment when a measure needs one; the report says how many."""
 
 
 @dataclass(frozen=True)
 class Indicators:
-    min_reviewed: int = 1
+    min_reviewed: int = _number(1, 0, MAX_COUNT)
     """Indicators 新增 or 修訂 a year (the plan's 肆、四: 定期檢討修訂性別統計指標)."""
 
 
 @dataclass(frozen=True)
 class Privacy:
-    min_cell: int = 3
+    min_cell: int = _number(3, 1, MAX_COUNT, note="1 表示不隱藏任何格")
     """A staff cell of fewer people than this (and a rate from it) is shown as 「*」."""
 
 
 DEFAULT_LEAD_UNITS: Mapping[str, str] = MappingProxyType(
-    {
-        "性平執行小組會議": "人事室",
-        "性別意識培力": "人事室、秘書室",
-        "性別影響評估": "秘書室",
-        "性別統計與性別預算": "會計室",
-        "CEDAW宣導及其他性平措施": "民政課（協辦：社會課）",
-    }
+    {w.name: w.lead_unit for w in WORK_ITEM_LIST}
 )
-"""Each work item's 主辦單位, as the plan's 肆 names them."""
+"""Each work item's 主辦單位, as the plan's 肆 names them (declared in the schema)."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +202,7 @@ def _where(message: str) -> str:
     return f"第 {found[1]} 行第 {found[2]} 字" if found else ""
 
 
-def config_from_dict(data: dict, *, base: Path | None = None) -> Config:
+def config_from_dict(data: dict[str, Any], *, base: Path | None = None) -> Config:
     """Build a Config from parsed TOML, naming any unknown key, wrong type or bad value.
 
     A relative `report_template` is taken from `base`, the config file's folder.
@@ -282,7 +306,7 @@ def _template(value: str, base: Path) -> Path:
     return path
 
 
-def _section(name: str, cls: type, value: object):
+def _section(name: str, cls: type, value: object) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"設定檔「[{name}]」須為一個區段。")
     defaults = cls()
@@ -295,7 +319,7 @@ def _section(name: str, cls: type, value: object):
     return replace(defaults, **{k: _typed(f"{name}.{k}", v, kinds[k]) for k, v in value.items()})
 
 
-def _typed(key: str, value: object, kind: type):
+def _typed(key: str, value: object, kind: type) -> Any:
     if kind is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise ConfigError(
@@ -317,37 +341,24 @@ def _check_values(config: Config) -> None:
         raise ConfigError(
             f"設定檔「contact_unit」（{config.contact_unit}）須為 units 所列單位之一。"
         )
-    t, m = config.training, config.meetings
-    for key in ("hours_general", "hours_other_staff", "hours_supervisor", "hours_gender_officer"):
-        if getattr(t, key) <= 0:
-            raise ConfigError(f"設定檔「training.{key}」須大於 0。")
-    if not 0 < t.completion_rate <= 1:
-        raise ConfigError("設定檔「training.completion_rate」須介於 0 與 1 之間（1 代表 100%）。")
-    if not 1 <= t.min_service_days <= 366:
-        raise ConfigError("設定檔「training.min_service_days」須介於 1 與 366 之間。")
-    for key in ("min_per_year", "members_min", "members_max"):
-        if getattr(m, key) < 0:
-            raise ConfigError(f"設定檔「meetings.{key}」不可為負數。")
+    for name in SECTIONS:
+        section = getattr(config, name)
+        for f in fields(section):
+            limits: Limits | None = f.metadata.get("limits")
+            value = getattr(section, f.name)
+            if limits is not None and not limits.admits(value):
+                note = f"（{limits.note}）" if limits.note else ""
+                raise ConfigError(
+                    f"設定檔「{name}.{f.name}」{limits.describe()}{note}，目前是「{value}」。"
+                )
+    m, plan = config.meetings, config.plan
     if m.members_min > m.members_max:
         raise ConfigError(
             f"設定檔「meetings.members_min」（{m.members_min}）不可大於"
             f"「meetings.members_max」（{m.members_max}）。"
         )
-    if config.cedaw.min_sessions < 0:
-        raise ConfigError("設定檔「cedaw.min_sessions」不可為負數。")
-    for key in (
-        "measures.min_other_measures",
-        "gia.min_per_year",
-        "indicators.min_reviewed",
-    ):
-        section, name = key.split(".")
-        if getattr(getattr(config, section), name) < 0:
-            raise ConfigError(f"設定檔「{key}」不可為負數。")
-    if config.privacy.min_cell < 1:
-        raise ConfigError("設定檔「privacy.min_cell」須至少為 1（1 表示不隱藏任何格）。")
-    plan = config.plan
-    if not 1 <= plan.first_year <= plan.last_year <= 300:
+    if plan.first_year > plan.last_year:
         raise ConfigError(
-            f"設定檔「plan.first_year」（{plan.first_year}）與「plan.last_year」（{plan.last_year}）"
-            "須為民國年，且起始年不可晚於結束年。"
+            f"設定檔「plan.first_year」（{plan.first_year}）不可晚於"
+            f"「plan.last_year」（{plan.last_year}）。"
         )

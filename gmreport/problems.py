@@ -1,14 +1,16 @@
 """The error catalogue and the exception tree.
 
-Every problem found in input has a stable code, a severity and a Chinese message
+Every problem found in input has a stable code, a severity, a title and a Chinese message
 template that says what is wrong and how to fix it. Tests assert on codes, not wording.
 """
 
 from __future__ import annotations
 
 import errno
+import string
 from dataclasses import asdict, dataclass
 from enum import Enum
+from functools import cached_property
 
 from .figures import Issues
 
@@ -20,9 +22,35 @@ class Severity(Enum):
 
 @dataclass(frozen=True)
 class Rule:
+    """One kind of problem: its severity, its title (the 檢核結果's 類型; the code is for
+    tools), and the templates of what is wrong and how to fix it."""
+
     severity: Severity
+    title: str
     message: str
     hint: str = ""
+
+    @cached_property
+    def fields(self) -> frozenset[str]:
+        """The names the message and the hint are filled with."""
+        parsed = string.Formatter().parse(self.message + self.hint)
+        return frozenset(name for _, name, _, _ in parsed if name is not None)
+
+
+FIELDS: dict[str, str] = {
+    "sheet": "the sheet's name (the problem's own `sheet`)",
+    "unit": "the unit, or for the roll-up the agency (the problem's own `unit`)",
+    "column": "the column's header",
+    "field": "the 基本資料 field's label",
+    "value": "what the cell or file holds, quoted back (a long text shortened)",
+    "expected": "what it should have been",
+    "suggestion": "what to type instead",
+    "choices": "the allowed values, listed",
+    "year": "the year of the build or the file",
+    "row": "a row number",
+    "detail": "anything else the message names: a reason, other files, a range",
+}
+"""Every name a template may use, and what it holds."""
 
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -31,248 +59,311 @@ CATALOGUE: dict[str, Rule] = {
     # The file as a whole
     "not-a-workbook": Rule(
         E,
+        "非活頁簿檔案",
         "檔案不是可讀取的活頁簿（.xlsx、.xlsm 或 .ods），判斷為「{detail}」，無法讀取。",
         "請以 Excel 或 LibreOffice 開啟後「另存新檔」為 .xlsx 或 .ods，或將此檔移出資料夾。",
     ),
     "legacy-xls": Rule(
         E,
+        "舊版 .xls 檔",
         "檔案為舊版 Excel 97-2003 格式（.xls）。",
         "請以 Excel 或 LibreOffice 另存為 .xlsx 或 .ods 後再放入資料夾。",
     ),
-    "encrypted": Rule(E, "檔案已加密（設有開啟密碼）。", "請移除密碼後另存為 .xlsx 或 .ods。"),
+    "encrypted": Rule(
+        E, "檔案加密", "檔案已加密（設有開啟密碼）。", "請移除密碼後另存為 .xlsx 或 .ods。"
+    ),
     "corrupt": Rule(
-        E, "檔案已損毀或不完整：{detail}。", "請向填報單位索取原檔重新複製，或以 Excel 開啟後另存。"
+        E,
+        "檔案損毀",
+        "檔案已損毀或不完整：{detail}。",
+        "請向填報單位索取原檔重新複製，或以 Excel 開啟後另存。",
     ),
     "unsafe-content": Rule(
         E,
+        "可疑的檔案內容",
         "檔案含有不允許的內容（{detail}），為安全起見已拒絕讀取。",
         "請以 Excel 開啟檔案、將資料複製到新的空白範本後另存。",
     ),
     "too-large": Rule(
         E,
+        "檔案過大",
         "檔案內容過大（{detail}），已拒絕讀取。",
         "請刪除多餘的列、欄與圖片後另存；若為不明來源檔案請勿開啟。",
     ),
     "huge-range": Rule(
         E,
+        "工作表範圍異常",
         "工作表「{sheet}」的使用範圍異常（{detail}），已拒絕讀取。",
         "請在 Excel 中刪除資料以外的多餘列與欄後另存。",
     ),
     "unreadable": Rule(
         E,
+        "無法讀取檔案",
         "無法開啟檔案：{detail}。",
         "請確認檔案未被其他程式鎖定、且您有讀取權限後再試。",
     ),
     "open-in-excel": Rule(
         W,
+        "檔案開啟中",
         "檔案似乎仍在 Excel 中開啟（資料夾內有暫存檔「{detail}」），讀取的是最後一次儲存的內容。",
         "請先在 Excel 中儲存並關閉檔案後再執行。",
     ),
     "open-in-libreoffice": Rule(
         W,
+        "檔案開啟中",
         "檔案似乎仍在 LibreOffice 中開啟（資料夾內有鎖定檔「{detail}」），讀取的是最後一次儲存的內容。",
         "請先在 LibreOffice 中儲存並關閉檔案後再執行。",
     ),
     "no-info-sheet": Rule(
         E,
+        "缺少基本資料",
         "找不到「基本資料」工作表，無法判斷填報單位與年度。",
         "請使用 gmreport templates 產生的範本填報，勿刪除或更名「基本資料」工作表。",
     ),
     "info-missing": Rule(
-        E, "基本資料「{field}」未填寫。", "請在「基本資料」工作表 B 欄填寫{field}。"
+        E, "基本資料未填", "基本資料「{field}」未填寫。", "請在「基本資料」工作表 B 欄填寫{field}。"
     ),
     "western-year": Rule(
         E,
+        "年度填西元年",
         "基本資料「年度」填寫「{value}」，是西元年。",
         "請改填民國年度 {suggestion}（民國年 = 西元年 − 1911）。",
     ),
     "bad-year": Rule(
         E,
+        "年度無法辨識",
         "基本資料「年度」填寫「{value}」不是有效的民國年度。",
         "請填民國年度的阿拉伯數字，例如 113。",
     ),
     "bad-filed-date": Rule(
         W,
+        "填報日期無法辨識",
         "基本資料「填報日期」填寫「{value}」不是有效日期，報告封面不會列出填報日期。",
         "請填 Excel 日期，或 113/12/30、113年12月30日 等格式。",
     ),
     "unknown-unit": Rule(
         E,
+        "填報單位不符",
         "填報單位「{value}」不在設定檔的單位清單中。",
         "請填下列單位之一：{choices}；若為新設單位，請人事室更新設定檔。",
     ),
     "other-agency": Rule(
         W,
+        "機關名稱不符",
         "機關名稱「{value}」與設定檔「{expected}」不同。",
         "請確認是否為本機關的檔案。",
     ),
     "other-year": Rule(
         W,
+        "非本年度檔案",
         "檔案年度為 {value} 年，非本次彙整的 {expected} 年度，已另列於附錄，不納入統計。",
         "若為去年檔案，可移出資料夾；若年度填錯，請更正「基本資料」的年度。",
     ),
     # Earlier years' figures (SPEC §3 History): each file not used is named, with why
     "history-unreadable": Rule(
         W,
+        "歷年統計數據無法讀取",
         "歷年統計數據檔無法讀取（{detail}），未納入歷年比較。",
         "請重新產製該年度的統計數據，或將此檔移出資料夾。",
     ),
     "history-other-schema": Rule(
         W,
+        "歷年統計數據格式不符",
         "歷年統計數據檔的格式為「{value}」，非「{expected}」，未納入歷年比較。",
         "請以本工具重新產製該年度的統計數據。",
     ),
     "history-other-agency": Rule(
         W,
+        "歷年統計數據機關不符",
         "歷年統計數據檔屬「{value}」，非本機關「{expected}」，未納入歷年比較。",
         "請確認是否放錯資料夾，並將此檔移出。",
     ),
     "history-later-year": Rule(
         W,
+        "歷年統計數據年度不符",
         "歷年統計數據檔為 {value} 年度，並非本次彙整的 {expected} 年度以前，未納入歷年比較。",
         "歷年比較只採用以前年度的統計數據；請確認資料夾或 --year。",
     ),
     "history-duplicate-year": Rule(
         W,
+        "歷年統計數據重複",
         "{year} 年度有兩個以上的統計數據檔，採用產製時間最新的本檔；未採用：{detail}。",
         "請確認何者為正確版本，將其他檔案移出資料夾。",
     ),
     "duplicate-unit": Rule(
         E,
+        "同單位多個檔案",
         "{unit}有兩個以上 {year} 年度的檔案：「{detail}」。",
         "請確認哪一個是正確版本，將其他的移出資料夾。",
     ),
     "empty-workbook": Rule(
         W,
+        "繳交空白表",
         "未填任何資料：各工作表都沒有資料列，本單位列為「繳交空白表」。",
         "若本單位確有辦理事項或人員，請填寫後重新繳交；可能是誤交了空白範本。",
     ),
     "unknown-sheet": Rule(
         E,
+        "工作表名稱不符",
         "工作表「{sheet}」不是標準工作表，但有資料，其資料不會被讀取。",
         "請將工作表名稱改回標準名稱{suggestion}，或把資料移到正確的工作表。",
     ),
     "above-header": Rule(
         E,
+        "標題列上方有資料",
         "工作表「{sheet}」的標題列上方第 {detail} 列有資料，這些資料不會被讀取。",
         "請把資料移到標題列下方；標題列上方只保留工作表標題。",
     ),
     "duplicate-header": Rule(
         E,
+        "欄位標題重複",
         "工作表「{sheet}」的欄位「{detail}」出現兩次，無法判斷要讀取哪一欄。",
         "請刪除或更名其中一欄，只保留一個「{detail}」欄。",
     ),
     "column-missing": Rule(
         W,
+        "缺少非必填欄位",
         "工作表「{sheet}」缺少非必填欄位：{detail}，其餘欄位照常讀取。",
         "建議由新範本複製標題列貼回，避免日後漏填。",
     ),
     "header-missing": Rule(
         E,
+        "缺少欄位標題",
         "工作表「{sheet}」找不到標題列，或缺少欄位：{detail}，本工作表資料未讀取。",
         "請勿刪除或修改範本的欄位標題；可由新範本複製標題列貼回第 {row} 列。",
     ),
     # One cell
     "required-blank": Rule(
-        E, "「{column}」未填寫，此列不列入統計。", "請填寫此欄；若此列不需要，請刪除整列。"
+        E,
+        "必填欄位空白",
+        "「{column}」未填寫，此列不列入統計。",
+        "請填寫此欄；若此列不需要，請刪除整列。",
     ),
     "bad-choice": Rule(
-        E, "「{column}」填寫「{value}」，不在選項內。", "請由下拉選單選擇：{choices}。"
+        E,
+        "不在選項內",
+        "「{column}」填寫「{value}」，不在選項內。",
+        "請由下拉選單選擇：{choices}。",
     ),
     "cedaw-internal-audience": Rule(
         E,
+        "宣導對象為內部人員",
         "CEDAW 宣導對象「{value}」為內部人員；CEDAW 宣導限對外部民眾辦理。",
         "本所同仁參加的課程請填在「培力紀錄」；對外宣導請選擇：{choices}。",
     ),
     "excel-error": Rule(
         E,
+        "Excel 錯誤值",
         "儲存格為 Excel 錯誤值（例如 #N/A、#REF!、#VALUE!），此列不列入統計。",
         "請修正公式，或改填數值（可複製後「貼上值」）。",
     ),
     "bad-date": Rule(
         E,
+        "日期無法辨識",
         "「{column}」填寫「{value}」不是有效日期。",
         "請填 Excel 日期，或 113/3/5、113年3月5日、2024-03-05 等格式。",
     ),
     "date-outside-year": Rule(
         W,
+        "日期不在本年度",
         "「{column}」為 {value}，不在 {year} 年度內，此列不列入統計。",
         "若日期填錯請更正；若確屬其他年度，請刪除此列。",
     ),
     "not-employed-in-year": Rule(
         W,
+        "本年度未在職",
         "依到職、離職日期，此人於 {year} 年度未在職（{detail}），不列入應訓人員。",
         "若日期填錯請更正；若此人本年度確未在職，可刪除此列。",
     ),
     "end-before-start": Rule(
-        E, "離職日期 {value} 早於到職日期 {detail}。", "請更正到職或離職日期。"
+        E, "離職早於到職", "離職日期 {value} 早於到職日期 {detail}。", "請更正到職或離職日期。"
     ),
     "leave-end-before-start": Rule(
-        E, "留職停薪迄日 {value} 早於留職停薪起日 {detail}。", "請更正留職停薪起日或迄日。"
+        E,
+        "留停迄日早於起日",
+        "留職停薪迄日 {value} 早於留職停薪起日 {detail}。",
+        "請更正留職停薪起日或迄日。",
     ),
     "leave-start-missing": Rule(
         E,
+        "留停起日未填",
         "填了留職停薪迄日 {value}，但未填留職停薪起日。",
         "請補填起日；迄日空白表示至年底仍在留職停薪，兩者皆空白表示本年度未留職停薪。",
     ),
-    "bad-number": Rule(E, "「{column}」填寫「{value}」不是數字。", "請填阿拉伯數字，例如 12。"),
+    "bad-number": Rule(
+        E, "數字無法辨識", "「{column}」填寫「{value}」不是數字。", "請填阿拉伯數字，例如 12。"
+    ),
     "chinese-numeral": Rule(
         E,
+        "填中文數字",
         "「{column}」填寫中文數字「{value}」。",
         "請改填阿拉伯數字「{suggestion}」。",
     ),
     "number-too-large": Rule(
         E,
+        "數字過大",
         "「{column}」填寫「{value}」，數字大得不合理（1 兆以上），此列不列入統計。",
         "請確認數值與單位：金額以元、人數以人計。",
     ),
     "implausible-count": Rule(
         W,
+        "人數偏高",
         "「{column}」填寫「{value}」，單一列超過 100,000 人，請確認是否誤植。",
         "若數字正確可不處理；若為誤植請更正。",
     ),
     "phone-like-number": Rule(
         W,
+        "疑似電話號碼",
         "「{column}」填寫「{value}」，看起來像電話號碼而不是人數。",
         "請確認此欄填的是人數；聯絡電話請填在「基本資料」。",
     ),
     "executed-over-allocated": Rule(
         W,
+        "執行數高於編列數",
         "執行數 {value} 元高於編列數 {detail} 元。",
         "請確認金額；若確有追加預算，可在「說明」欄註明。",
     ),
     "not-whole": Rule(
-        E, "「{column}」填寫「{value}」，人數須為 0 以上的整數。", "請填 0 以上的整數。"
+        E,
+        "人數非整數",
+        "「{column}」填寫「{value}」，人數須為 0 以上的整數。",
+        "請填 0 以上的整數。",
     ),
-    "negative": Rule(E, "「{column}」填寫「{value}」，不可為負數。", "請填 0 以上的數字。"),
+    "negative": Rule(E, "負數", "「{column}」填寫「{value}」，不可為負數。", "請填 0 以上的數字。"),
     "hours-out-of-range": Rule(
         E,
+        "時數超出範圍",
         "「{column}」填寫「{value}」，每筆時數須大於 0 且不超過 24 小時。",
         "請填本次課程實際時數；多日課程請分列填寫。",
     ),
     "not-on-roster": Rule(
         E,
+        "不在人員名冊",
         "「{value}」不在本活頁簿的人員名冊中，此筆時數無法歸屬。",
         "請確認姓名與「人員名冊」完全一致，或將此人加入人員名冊。",
     ),
     "duplicate-name": Rule(
         E,
+        "姓名重複",
         "人員名冊中「{value}」重複（亦見於 {detail}）。",
         "同一人請只列一次；不同人同名請加註記區分，例如 {value}(A)。",
     ),
     "merged-cells": Rule(
         W,
+        "合併儲存格",
         "{detail} 為合併儲存格，已將「{value}」套用到合併範圍內的每一列。",
         "建議取消合併儲存格，並在每一列填入值。",
     ),
     "merged-numbers": Rule(
         E,
+        "數字欄合併儲存格",
         "{detail} 為合併儲存格，數字欄位無法判斷各列數值，合併範圍內的列不列入統計。",
         "請取消合併儲存格，並在每一列填入數值。",
     ),
     # Across workbooks
     "transfer": Rule(
         W,
+        "機關內調動",
         "「{value}」列於{detail}，已視為同一人（機關內調動）：在職期間合併計算，"
         "培力時數加總，人員類別及主管等身分依最後任職單位認定。",
         "請確認確為同一人；若為同名的不同人，請在其中一個單位的人員名冊及培力紀錄，"
@@ -280,83 +371,70 @@ CATALOGUE: dict[str, Rule] = {
     ),
     "same-name-other-gender": Rule(
         E,
+        "同名不同性別",
         "「{value}」列於{detail}，但性別不同，無法判斷是否為同一人。",
         "同一人請更正性別；若為同名的不同人，請在其中一個單位的人員名冊及培力紀錄，"
         "於姓名加註記區分，例如 {value}(A)。",
     ),
     "members-several-units": Rule(
         W,
+        "多單位填小組成員",
         "性平小組成員由多個單位填寫（{detail}），已依姓名合併。",
         "性平小組成員原則上由人事室統一填寫，其他單位可留空。",
     ),
     "meetings-several-units": Rule(
         W,
+        "多單位填小組會議",
         "性平小組會議由多個單位填寫（{detail}），會次與開會日期相同者只計一次。",
         "性平小組會議原則上由人事室統一填寫，其他單位可留空。",
     ),
+    # The roll-up: an agency's figures file not used (its `unit` is the agency). Each message
+    # is a reason as the roll-up lists it after the file's name, so it has no final 「。」.
+    "rollup-unreadable": Rule(
+        E,
+        "無法讀取",
+        "無法讀取檔案（{detail}）",
+        "請確認檔案未被其他程式鎖定、且您有讀取權限後再試。",
+    ),
+    "rollup-too-large": Rule(
+        E,
+        "檔案過大",
+        "檔案過大（{detail}），不是統計數據檔，未讀取",
+        "統計數據檔由 gmreport build 產出，約數十 KB；請確認是否放錯檔案。",
+    ),
+    "rollup-not-json": Rule(
+        E,
+        "非 JSON",
+        "不是 JSON 格式的統計數據檔（無法解析）",
+        "請該機關以 gmreport build 重新產出「年度統計數據.json」後提報。",
+    ),
+    "rollup-other-schema": Rule(
+        E,
+        "格式版本不符",
+        "格式版本為 {value}，本工具彙整「{expected}」版本的統計數據檔",
+        "請該機關以新版 gmreport 重新產出統計數據後提報。",
+    ),
+    "rollup-invalid": Rule(
+        E,
+        "格式不符",
+        "不符合統計數據檔格式：{detail}",
+        "請該機關以 gmreport build 重新產出統計數據，勿以其他程式編輯後提報。",
+    ),
+    "rollup-duplicate": Rule(
+        W,
+        "同機關重複",
+        "與「{expected}」同為{unit} {year} 年度之統計數據，採用產製時間較晚之「{expected}」",
+        "請確認何者為正確版本，將其他檔案移出資料夾。",
+    ),
+    "rollup-other-year": Rule(
+        W,
+        "非本年度（擱置）",
+        "年度為 {value} 年，非本次彙整之 {year} 年度",
+        "若年度填錯，請該機關更正後重新提報；否則可將此檔移出資料夾。",
+    ),
 }
-
-
-TITLES: dict[str, str] = {
-    "not-a-workbook": "非活頁簿檔案",
-    "legacy-xls": "舊版 .xls 檔",
-    "encrypted": "檔案加密",
-    "corrupt": "檔案損毀",
-    "unsafe-content": "可疑的檔案內容",
-    "too-large": "檔案過大",
-    "huge-range": "工作表範圍異常",
-    "unreadable": "無法讀取檔案",
-    "open-in-excel": "檔案開啟中",
-    "open-in-libreoffice": "檔案開啟中",
-    "no-info-sheet": "缺少基本資料",
-    "info-missing": "基本資料未填",
-    "western-year": "年度填西元年",
-    "bad-year": "年度無法辨識",
-    "bad-filed-date": "填報日期無法辨識",
-    "unknown-unit": "填報單位不符",
-    "other-agency": "機關名稱不符",
-    "other-year": "非本年度檔案",
-    "history-unreadable": "歷年統計數據無法讀取",
-    "history-other-schema": "歷年統計數據格式不符",
-    "history-other-agency": "歷年統計數據機關不符",
-    "history-later-year": "歷年統計數據年度不符",
-    "history-duplicate-year": "歷年統計數據重複",
-    "duplicate-unit": "同單位多個檔案",
-    "empty-workbook": "繳交空白表",
-    "unknown-sheet": "工作表名稱不符",
-    "above-header": "標題列上方有資料",
-    "duplicate-header": "欄位標題重複",
-    "column-missing": "缺少非必填欄位",
-    "header-missing": "缺少欄位標題",
-    "required-blank": "必填欄位空白",
-    "bad-choice": "不在選項內",
-    "cedaw-internal-audience": "宣導對象為內部人員",
-    "excel-error": "Excel 錯誤值",
-    "bad-date": "日期無法辨識",
-    "date-outside-year": "日期不在本年度",
-    "not-employed-in-year": "本年度未在職",
-    "end-before-start": "離職早於到職",
-    "leave-end-before-start": "留停迄日早於起日",
-    "leave-start-missing": "留停起日未填",
-    "bad-number": "數字無法辨識",
-    "chinese-numeral": "填中文數字",
-    "number-too-large": "數字過大",
-    "implausible-count": "人數偏高",
-    "phone-like-number": "疑似電話號碼",
-    "executed-over-allocated": "執行數高於編列數",
-    "not-whole": "人數非整數",
-    "negative": "負數",
-    "hours-out-of-range": "時數超出範圍",
-    "not-on-roster": "不在人員名冊",
-    "duplicate-name": "姓名重複",
-    "merged-cells": "合併儲存格",
-    "merged-numbers": "數字欄合併儲存格",
-    "transfer": "機關內調動",
-    "same-name-other-gender": "同名不同性別",
-    "members-several-units": "多單位填小組成員",
-    "meetings-several-units": "多單位填小組會議",
-}
-"""Each code's kind of problem, as the 檢核結果 names it for people (the code is for tools)."""
+ROLLUP_CODES = frozenset(code for code in CATALOGUE if code.startswith("rollup-"))
+"""The codes of the roll-up's files not used; the rest are found in units' workbooks."""
 
 
 @dataclass(frozen=True)
@@ -379,7 +457,7 @@ class Problem:
     @property
     def title(self) -> str:
         """The kind of problem, in Chinese (類型)."""
-        return TITLES.get(self.code, "")
+        return CATALOGUE[self.code].title
 
     @property
     def where(self) -> str:
@@ -402,14 +480,26 @@ def problem(
     cell: str = "",
     **params: object,
 ) -> Problem:
-    """Make the problem `code` of the catalogue, filling its message templates."""
+    """Make the problem `code` of the catalogue, filling its message templates.
+
+    A template's field left unfilled is a mistake in the code that calls this, not in the
+    input: it raises MissingField, as a name outside FIELDS raises TypeError."""
     rule = CATALOGUE[code]
-    params = {"sheet": sheet, "unit": unit, **params, "value": _short(params.get("value", ""))}
+    unknown = set(params) - FIELDS.keys()
+    if unknown:
+        raise TypeError(f"problem({code!r}) got unknown fields: {', '.join(sorted(unknown))}")
+    located = {"sheet": sheet, "unit": unit}
+    params = {k: v for k, v in located.items() if v} | params
+    if "value" in params:
+        params["value"] = _short(params["value"])
+    missing = rule.fields - params.keys()
+    if missing:
+        raise MissingField(f"problem({code!r}) needs {', '.join(sorted(missing))}")
     return Problem(
         code,
         rule.severity,
-        rule.message.format_map(_Blank(params)),
-        rule.hint.format_map(_Blank(params)),
+        rule.message.format_map(params),
+        rule.hint.format_map(params),
         file,
         unit,
         sheet,
@@ -417,16 +507,15 @@ def problem(
     )
 
 
+class MissingField(KeyError):
+    """A message template's field that its caller did not give."""
+
+
 def _short(value: object, limit: int = 60) -> object:
     """A long cell value quoted back in part: a message must fit in one Excel cell."""
     if isinstance(value, str) and len(value) > limit:
         return value[:limit] + "…"
     return value
-
-
-class _Blank(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
 
 
 def count_by_severity(problems: list[Problem]) -> Issues:
@@ -470,4 +559,7 @@ class ConfigError(UsageError):
 
 
 class OutputError(GmreportError):
-    """An output file could not be written."""
+    """An output file could not be written: a usage error (SPEC §5), since the input data are
+    not at fault — another folder, free space or a closed file is what it takes."""
+
+    exit_code = 2

@@ -1,4 +1,4 @@
-"""Reading: workbook files → raw frames, with each row's Excel address kept.
+"""Reading: workbook files → each sheet's raw rows, with each row's Excel address kept.
 
 Nothing is interpreted here beyond finding where things are: the 基本資料 keys, each data
 sheet's header row, and which rows hold data. Values stay as the cells hold them, except a
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from . import cells
 from .problems import Problem, os_reason, problem
 from .safety import Refused, SheetInfo, inspect_workbook
-from .safety.worksheet import column_letters as get_column_letter
 from .schema import (
     HEADER_SEARCH_ROWS,
     INFO_FIELDS,
@@ -311,7 +310,7 @@ def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo
         workbook.problems.append(
             problem(
                 "duplicate-header",
-                cell=f"{get_column_letter(pos + 1)}{header_row}",
+                cell=f"{cells.column_letters(pos + 1)}{header_row}",
                 detail=sheet.column(key).header,
                 **where,
             )
@@ -351,7 +350,7 @@ def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo
         if _row_filled(record):
             rows.append(i)
             values.append(record)
-    letters = {key: get_column_letter(pos + 1) for key, pos in positions.items()}
+    letters = {key: cells.column_letters(pos + 1) for key, pos in positions.items()}
     sheet_data = SheetData(sheet, rows, values, letters)
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
@@ -399,9 +398,11 @@ def _mark_errors(
     present = set(data.rows)
     lost: set[int] = set()
     for ref in errors:
-        letters = ref.rstrip("0123456789")
-        row = int(ref[len(letters) :])
-        if row <= header_row or letters not in columns:
+        position = cells.cell_position(ref)
+        if position is None:
+            continue
+        row = position[0]
+        if row <= header_row or cells.column_letters(position[1]) not in columns:
             continue
         workbook.problems.append(
             problem("excel-error", file=workbook.file, sheet=data.sheet.name, cell=ref)
@@ -426,14 +427,14 @@ def _spread_merged(
     position = {row: i for i, row in enumerate(data.rows)}
     index = {c.key: j for j, c in enumerate(data.sheet.columns)}
     for ref in merged:
-        bounds = _range_bounds(ref)
+        bounds = cells.range_bounds(ref)
         if bounds is None:
             continue  # not a range of cells: the scan has refused such a range already
         min_col, min_row, max_col, max_row = bounds
         if min_row <= header_row or min_row == max_row:
             continue
         for col in range(min_col, max_col + 1):
-            key = columns.get(get_column_letter(col))
+            key = columns.get(cells.column_letters(col))
             rows = [r for r in range(min_row, max_row + 1) if r in position]
             if key is None or not rows:
                 continue
@@ -449,24 +450,3 @@ def _spread_merged(
             workbook.problems.append(
                 problem("merged-cells", cell=ref, detail=ref, value=cells.text(value), **where)
             )
-
-
-def _range_bounds(ref: str) -> tuple[int, int, int, int] | None:
-    """First column, first row, last column and last row of an A1:B2 (or A1) range."""
-    first, _, last = ref.partition(":")
-    top_left, bottom_right = _cell_position(first), _cell_position(last or first)
-    if top_left is None or bottom_right is None:
-        return None
-    (min_row, min_col), (max_row, max_col) = top_left, bottom_right
-    return min_col, min_row, max_col, max_row
-
-
-def _cell_position(ref: str) -> tuple[int, int] | None:
-    letters = ref.replace("$", "").rstrip("0123456789")
-    digits = ref.replace("$", "")[len(letters) :]
-    if not (letters.isascii() and letters.isalpha() and digits.isdecimal()):
-        return None
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return int(digits), col

@@ -124,18 +124,20 @@ CEDAW_CONTENTS = ("CEDAW條文及應用", "國家報告結論性建議", "CEDAW�
 
 @dataclass(frozen=True)
 class WorkItem:
-    """A work item of the plan (肆、推動內容): its name in the plan and the report's key for it."""
+    """A work item of the plan (肆、推動內容): its name in the plan, the report's key for it,
+    and its 主辦單位 as the plan names it (the config's `lead_units` may name another)."""
 
     name: str
     key: str
+    lead_unit: str
 
 
 WORK_ITEM_LIST = (
-    WorkItem("性平執行小組會議", "meetings"),
-    WorkItem("性別意識培力", "training"),
-    WorkItem("性別影響評估", "gia"),
-    WorkItem("性別統計與性別預算", "statistics_budget"),
-    WorkItem("CEDAW宣導及其他性平措施", "cedaw_measures"),
+    WorkItem("性平執行小組會議", "meetings", "人事室"),
+    WorkItem("性別意識培力", "training", "人事室、秘書室"),
+    WorkItem("性別影響評估", "gia", "秘書室"),
+    WorkItem("性別統計與性別預算", "statistics_budget", "會計室"),
+    WorkItem("CEDAW宣導及其他性平措施", "cedaw_measures", "民政課（協辦：社會課）"),
 )
 WORK_ITEMS = tuple(w.name for w in WORK_ITEM_LIST)
 WORK_ITEMS_BY_KEY: Mapping[str, WorkItem] = MappingProxyType({w.key: w for w in WORK_ITEM_LIST})

@@ -1,4 +1,4 @@
-"""Validation: raw frames → typed frames, and every problem found, located to the cell.
+"""Validation: raw rows → typed records, and every problem found, located to the cell.
 
 Nothing raises here: problems are collected. A row with an error, or dated outside the
 year, is excluded from the figures; every other row is counted. Each sheet's rows are
@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from . import cells
 from .cells import CellProblem
@@ -39,8 +38,6 @@ TOO_LARGE = 10**12
 MAX_COUNT_PER_ROW = 100_000
 """More people than this in one row is likely a typo: a warning."""
 _PHONE = re.compile(r"0\d{8,9}")
-if TYPE_CHECKING:
-    import pandas as pd
 
 Aliases = Mapping[str, Mapping[str, str]]
 """The config's own words for dropdown values: column header → {word: allowed value}."""
@@ -79,11 +76,6 @@ class CleanWorkbook:
     info: dict[str, object] = field(default_factory=dict)  # 基本資料: InfoField.key → raw value
 
     @property
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """Sheet.key → the rows counted as a typed frame, indexed by Excel row."""
-        return {key: frame(key, records) for key, records in self.records.items()}
-
-    @property
     def blank(self) -> bool:
         """No data row in any data sheet: a blank template sent back (繳交空白表)."""
         return not any(count.read for count in self.rows.values())
@@ -96,14 +88,6 @@ class CleanWorkbook:
 
 Records = dict[int, dict[str, object]]
 """The typed rows of one sheet: Excel row number → column key → value."""
-
-
-def frame(key: str, records: Records) -> pd.DataFrame:
-    """The typed rows of the sheet `key` as a frame indexed by Excel row."""
-    import pandas as pd
-
-    columns = [c.key for c in SHEETS_BY_KEY[key].columns]
-    return pd.DataFrame.from_dict(records, orient="index", columns=columns)
 
 
 def identify(raw: RawWorkbook, config: Config) -> Identity:

@@ -1,22 +1,33 @@
 """One test per code of the error catalogue: each code is produced by an input made for it.
 
 Cell-level codes have their cell checked in test_validate.py; this file makes sure that no
-code in the catalogue is left without an input that produces it.
+code in the catalogue is left without an input that produces it, and that a message cannot
+be made with a field of its template left blank.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import string
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from gmreport import safety
+from gmreport import rollup, safety
 from gmreport.config import Config
 from gmreport.figures import SCHEMA_ID
 from gmreport.pipeline import build, check
-from gmreport.problems import CATALOGUE, Severity
+from gmreport.problems import (
+    CATALOGUE,
+    FIELDS,
+    ROLLUP_CODES,
+    MissingField,
+    Rule,
+    Severity,
+    problem,
+)
 
 from . import hostile
 from .test_safety import encrypted, legacy_xls
@@ -250,10 +261,10 @@ MAKERS: dict[str, Maker] = {
 
 
 def test_every_code_has_a_case():
-    assert set(MAKERS) == set(CATALOGUE)
+    assert set(MAKERS) == set(CATALOGUE) - ROLLUP_CODES
 
 
-@pytest.mark.parametrize("code", sorted(CATALOGUE))
+@pytest.mark.parametrize("code", sorted(set(CATALOGUE) - ROLLUP_CODES))
 def test_code_is_produced(code, tmp_path, make_workbook, valid_rows):
     problems = MAKERS[code](tmp_path, make_workbook, valid_rows)
     found = [p for p in problems if p.code == code]
@@ -261,7 +272,107 @@ def test_code_is_produced(code, tmp_path, make_workbook, valid_rows):
     rule = CATALOGUE[code]
     for p in found:
         assert p.severity is rule.severity
-        assert p.message and "{" not in p.message and "{" not in p.hint
+        assert p.message and p.title == rule.title
         assert p.file or code.endswith("-several-units")
     if rule.severity is Severity.ERROR:
         assert any(p.is_error for p in problems)
+
+
+def test_every_code_has_a_chinese_title():
+    assert all(rule.title and not rule.title.isascii() for rule in CATALOGUE.values())
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_templates_use_only_declared_fields(code):
+    rule = CATALOGUE[code]
+    for template in (rule.message, rule.hint):
+        for _, name, spec, conversion in string.Formatter().parse(template):
+            if name is not None:
+                assert name in FIELDS, (code, name)
+                assert not spec and not conversion, (code, name)
+
+
+def _filled(rule: Rule) -> dict[str, str]:
+    return {name: f"〔{name}〕" for name in rule.fields}
+
+
+@pytest.mark.parametrize("code", sorted(c for c in CATALOGUE if CATALOGUE[c].fields))
+def test_a_blanked_field_raises(code):
+    rule = CATALOGUE[code]
+    fields = _filled(rule)
+    made = problem(code, file="a.xlsx", **fields)
+    assert all(value in made.message + made.hint for value in fields.values())
+    for name in rule.fields:
+        with pytest.raises(MissingField, match=name):
+            problem(code, file="a.xlsx", **{k: v for k, v in fields.items() if k != name})
+
+
+def test_a_cell_message_without_its_column_raises():
+    with pytest.raises(MissingField, match="column"):
+        problem("required-blank", file="a.xlsx", sheet="人員名冊", cell="B3")
+    assert problem("required-blank", column="性別").message.startswith("「性別」未填寫")
+
+
+def test_a_field_outside_the_declared_ones_raises():
+    with pytest.raises(TypeError, match="colum"):
+        problem("required-blank", colum="性別")
+
+
+def test_sheet_and_unit_fill_the_templates_from_where_the_problem_is():
+    made = problem("unknown-sheet", file="a.xlsx", sheet="培力記錄", suggestion="")
+    assert made.message.startswith("工作表「培力記錄」") and made.sheet == "培力記錄"
+    with pytest.raises(MissingField, match="sheet"):
+        problem("unknown-sheet", file="a.xlsx", suggestion="")
+
+
+# The roll-up's files not used: rollup.py still makes its reasons itself (LeftOut); each of
+# its codes has its rule here, whose message reads as that reason.
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A template as a pattern: a field read twice must hold the same text both times."""
+    parts, seen = [], set()
+    for literal, name, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if name is not None:
+            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+            seen.add(name)
+    return re.compile("".join(parts))
+
+
+def _left_out(tmp_path, monkeypatch) -> dict[str, str]:
+    """Each code rollup.py gives a file it leaves out, with the reason it gives."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def put(name: str, content: object) -> None:
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        (folder / name).write_text(text, encoding="utf-8")
+
+    put("a.json", _figures(built_at="2025-01-03T08:00:00+08:00"))
+    put("a-older.json", _figures(built_at="2025-01-02T08:00:00+08:00"))
+    put("b.json", _figures(agency="鼓山區公所", year=111))
+    put("c.json", "{不是 JSON")
+    put("d.json", _figures(schema="gmreport.figures/0"))
+    put("e.json", {**_figures(), "agency": ""})
+    with (folder / "f.json").open("wb") as f:
+        f.truncate(rollup.MAX_FILE_BYTES + 1)
+    put("g.json", _figures())
+    read_bytes = rollup.Path.read_bytes
+
+    def locked(path):
+        if path.name == "g.json":
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(rollup.Path, "read_bytes", locked)
+    gathered = rollup.roll_up([folder], year=112)
+    return {f.code: f.reason for f in [*gathered.left_out, *gathered.set_aside]}
+
+
+def test_the_rollups_codes_are_in_the_catalogue(tmp_path, monkeypatch):
+    reasons = _left_out(tmp_path, monkeypatch)
+    assert {f"rollup-{code}" for code in reasons} == ROLLUP_CODES
+    for code, reason in reasons.items():
+        rule = CATALOGUE[f"rollup-{code}"]
+        assert _pattern(rule.message).fullmatch(reason), (code, reason)

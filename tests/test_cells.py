@@ -123,3 +123,31 @@ def test_text_of_whole_floats_and_blanks():
 )
 def test_cross_classification_names_its_dimensions(typed, dimensions):
     assert cells.dimensions(typed) == dimensions
+
+
+@pytest.mark.parametrize(
+    ("ref", "position"),
+    [
+        ("A1", (1, 1)),
+        ("$C$12", (12, 3)),
+        ("aa10", (10, 27)),
+        ("XFD1048576", (1048576, 16384)),
+        ("ABCDE1", (1, cells.FAR)),
+        ("A" + "9" * 5000, (cells.FAR, 1)),
+        ("A", None),
+        ("12", None),
+        ("甲1", None),
+        ("", None),
+    ],
+)
+def test_cell_positions(ref, position):
+    assert cells.cell_position(ref) == position
+
+
+def test_ranges_and_column_letters():
+    assert cells.range_bounds("B3:D7") == (2, 3, 4, 7)
+    assert cells.range_bounds("C5") == (3, 5, 3, 5)
+    assert cells.range_bounds("B3:x") is None
+    assert [cells.column_letters(n) for n in (1, 26, 27, 16384)] == ["A", "Z", "AA", "XFD"]
+    for n in range(1, 1000):
+        assert cells.cell_position(f"{cells.column_letters(n)}1") == (1, n)

@@ -435,3 +435,74 @@ def test_a_file_name_the_system_cannot_decode_does_not_break_json(
     assert built.returncode == 0, built.stderr
     figures = json.loads((tmp_path / "out" / "113年度統計數據.json").read_text(encoding="utf-8"))
     assert figures["files"]["read"][0]["file"] == "測試.xlsx"  # the Big5 name, read as such
+
+
+def test_an_output_file_that_cannot_be_written_exits_2(tmp_path):
+    shutil.copytree(SAMPLES, tmp_path / "in")
+    (tmp_path / "out" / "113年度統計數據.json").mkdir(parents=True)  # a folder in its place
+    done = run("build", "--input", "in", "--output", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        "錯誤：無法寫入「out/113年度統計數據.json」（這是資料夾，不是檔案）"
+    )
+
+
+@pytest.mark.parametrize("lang", ["C", "en_US.UTF-8", "zh_CN.UTF-8", "de_DE.UTF-8"])
+def test_help_is_chinese_whatever_the_systems_language(tmp_path, lang):
+    env = {**os.environ, "LANG": lang, "LC_ALL": lang, "LANGUAGE": lang.split(".")[0]}
+    done = subprocess.run(
+        [sys.executable, "-m", "gmreport", "build", "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        env=env,
+    )
+    text = done.stdout.decode("utf-8")
+    assert text.startswith("用法：gmreport build [-h]")
+    assert "\n選項：\n  -h, --help" in text and "顯示本說明後結束" in text
+
+
+def test_the_command_line_leaves_the_language_and_text_domain_as_it_found_them(monkeypatch, capsys):
+    import gettext
+
+    from gmreport.cli import main
+
+    monkeypatch.setenv("LANGUAGE", "fr")
+    domain = gettext.textdomain()
+    with pytest.raises(SystemExit) as e:
+        main(["check", "--help"])
+    assert e.value.code == 0
+    assert "用法：" in capsys.readouterr().out
+    assert os.environ["LANGUAGE"] == "fr" and gettext.textdomain() == domain
+    monkeypatch.delenv("LANGUAGE")
+    assert main(["biuld"]) == 2
+    assert "沒有「biuld」這個指令" in capsys.readouterr().err
+    assert "LANGUAGE" not in os.environ
+
+
+def _po(path: Path) -> dict[str, str]:
+    """msgid → msgstr of a .po file (msgid_plural's first form under its msgid)."""
+    entries: dict[str, str] = {}
+    key = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if found := re.match(r'(msgid|msgstr(?:\[0\])?) "(.*)"$', line):
+            text = found[2].encode("latin-1", "backslashreplace").decode("unicode_escape")
+            if found[1] == "msgid":
+                key = text
+            elif key is not None:
+                entries[key] = text
+    return entries
+
+
+def test_the_shipped_catalogue_is_the_po_file_compiled():
+    import gettext
+
+    from gmreport import cli
+
+    folder = Path(cli.__file__).parent / Path(cli.CATALOGUE).parent
+    with (folder / "gmreport.mo").open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    source = _po(folder / "gmreport.po")
+    source.pop("")
+    assert len(source) > 20
+    for msgid, msgstr in source.items():
+        assert compiled.gettext(msgid) == msgstr, msgid

@@ -1,7 +1,18 @@
+import math
+from dataclasses import fields
+
 import pytest
 
-from gmreport.config import DEFAULT_UNITS, Config, config_from_dict, load_config
+from gmreport.config import (
+    DEFAULT_UNITS,
+    SECTIONS,
+    Config,
+    Limits,
+    config_from_dict,
+    load_config,
+)
 from gmreport.problems import ConfigError
+from gmreport.schema import WORK_ITEM_LIST
 
 
 def test_defaults_serve_qijin():
@@ -53,6 +64,14 @@ def test_a_file_overrides_what_it_names(tmp_path):
         ({"gia": {"min_per_year": -1}}, "gia.min_per_year"),
         ({"indicators": {"min_reviewed": -1}}, "indicators.min_reviewed"),
         ({"plan": {"first_year": 117}}, "plan.first_year"),
+        ({"plan": {"last_year": 10**6}}, "plan.last_year"),
+        ({"training": {"hours_general": 1e30}}, "training.hours_general"),
+        ({"training": {"hours_general": math.nan}}, "training.hours_general"),
+        ({"training": {"hours_other_staff": math.inf}}, "training.hours_other_staff"),
+        ({"training": {"min_service_days": 10**30}}, "training.min_service_days"),
+        ({"meetings": {"members_max": 10**20}}, "meetings.members_max"),
+        ({"cedaw": {"min_sessions": 10**20}}, "cedaw.min_sessions"),
+        ({"privacy": {"min_cell": 10**9}}, "privacy.min_cell"),
     ],
 )
 def test_config_errors_name_the_key(data, named):
@@ -112,3 +131,36 @@ def test_the_plans_sections_have_the_plans_defaults_and_can_be_changed():
     assert changed.lead_units["性平執行小組會議"] == "人事室"  # the rest stay the plan's
     assert changed.measures.designated_items == ("提報性別平等專章",)
     assert changed.privacy.min_cell == 5
+
+
+def test_a_toml_file_with_an_absurd_number_is_a_config_error(tmp_path):
+    path = tmp_path / "gmreport.toml"
+    for value in ("1e30", "nan", "inf", "-inf", "0"):
+        path.write_text(f"[training]\nhours_general = {value}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"training\.hours_general") as e:
+            load_config(path)
+        assert e.value.exit_code == 2
+
+
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+def test_every_number_of_the_config_declares_its_limits_and_its_default_keeps_them(section):
+    cls = SECTIONS[section]
+    for f in fields(cls):
+        if str(f.type) in ("int", "float"):
+            limits = f.metadata.get("limits")
+            assert isinstance(limits, Limits), f"{section}.{f.name}"
+            assert limits.admits(getattr(cls(), f.name)), f"{section}.{f.name}"
+            assert math.isfinite(limits.high)
+
+
+def test_a_limit_message_says_the_range_and_the_value():
+    with pytest.raises(ConfigError) as e:
+        config_from_dict({"training": {"completion_rate": 1.5}})
+    assert str(e.value) == (
+        "設定檔「training.completion_rate」須大於 0，且不超過 1（1 代表 100%），目前是「1.5」。"
+    )
+
+
+def test_the_lead_units_default_to_the_work_items_own():
+    assert dict(Config().lead_units) == {w.name: w.lead_unit for w in WORK_ITEM_LIST}
+    assert set(Config().lead_units) == {w.name for w in WORK_ITEM_LIST}
