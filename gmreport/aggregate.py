@@ -1,4 +1,7 @@
-"""Aggregation: the year's clean frames → every figure of the report and every target.
+"""Aggregation: the year's validated rows → every figure of the report and every target.
+
+The rows of each sheet, over all the workbooks of the folder, make one pandas frame; the
+figures are computed from those frames and hold plain Python values only.
 
 The result is the typed figures of one year (`figures.YearFigures`, SPEC §6 plus the tables
 of the report) and, apart from them, the list of people short of their hours, which names
@@ -85,7 +88,7 @@ class Aggregate:
 
 def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggregate:
     """Every figure of SPEC §3 for `year` from the accepted workbooks of that year."""
-    frames = {s.key: _combined(workbooks, s.key) for s in SHEETS}
+    frames = {s.key: _combined(workbooks, s) for s in SHEETS}
     people = training_people(frames["roster"], frames["training"], config, year)
     members = frames["members"].drop_duplicates(subset="name", keep="first")
     meetings = frames["meetings"].drop_duplicates(subset=["session", "date"], keep="first")
@@ -141,12 +144,12 @@ def _filed_by(workbooks: list[CleanWorkbook], unit: str) -> FiledBy:
     }
 
 
-def _combined(workbooks: list[CleanWorkbook], key: str) -> pd.DataFrame:
-    columns = ["unit", *(c.key for c in SHEETS_BY_KEY[key].columns)]
-    records = [{**r, "unit": w.unit} for w in workbooks for r in w.records.get(key, {}).values()]
-    if not records:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame.from_records(records, columns=columns)
+def _combined(workbooks: list[CleanWorkbook], sheet: Sheet) -> pd.DataFrame:
+    """The rows of `sheet` counted in any of `workbooks`, as one frame with each row's unit."""
+    records = [
+        {**r, "unit": w.unit} for w in workbooks for r in w.records.get(sheet.key, {}).values()
+    ]
+    return pd.DataFrame.from_records(records, columns=["unit", *(c.key for c in sheet.columns)])
 
 
 def training_people(
