@@ -1,4 +1,7 @@
-"""Aggregation: the year's clean frames → every figure of the report and every target.
+"""Aggregation: the year's validated rows → every figure of the report and every target.
+
+The rows of each sheet, over all the workbooks of the folder, make one pandas frame; the
+figures are computed from those frames and hold plain Python values only.
 
 The result is the typed figures of one year (`figures.YearFigures`, SPEC §6 plus the tables
 of the report) and, apart from them, the list of people short of their hours, which names
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -69,7 +72,7 @@ UNFILLED = "未填"
 class Shortfall:
     """A person short of their training hours (for 人事室 only, never the report)."""
 
-    unit: str
+    units: tuple[str, ...]  # in the order served
     name: str
     staff_type: str
     target: float
@@ -85,7 +88,7 @@ class Aggregate:
 
 def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggregate:
     """Every figure of SPEC §3 for `year` from the accepted workbooks of that year."""
-    frames = {s.key: _combined(workbooks, s.key) for s in SHEETS}
+    frames = {s.key: _combined(workbooks, s) for s in SHEETS}
     people = training_people(frames["roster"], frames["training"], config, year)
     members = frames["members"].drop_duplicates(subset="name", keep="first")
     meetings = frames["meetings"].drop_duplicates(subset=["session", "date"], keep="first")
@@ -120,7 +123,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
     figures["suppressed"] = suppressed_cells(figures, config.privacy.min_cell)
     short = people[people["required"] & ~people["completed"]]
     shortfalls = [
-        Shortfall(r.unit, r.name, r.staff_type, r.target, r.hours, round(r.target - r.hours, 2))
+        Shortfall(r.units, r.name, r.staff_type, r.target, r.hours, round(r.target - r.hours, 2))
         for r in short.itertuples()
     ]
     return Aggregate(figures, shortfalls)
@@ -141,29 +144,52 @@ def _filed_by(workbooks: list[CleanWorkbook], unit: str) -> FiledBy:
     }
 
 
-def _combined(workbooks: list[CleanWorkbook], key: str) -> pd.DataFrame:
-    columns = ["unit", *(c.key for c in SHEETS_BY_KEY[key].columns)]
-    records = [{**r, "unit": w.unit} for w in workbooks for r in w.records.get(key, {}).values()]
-    if not records:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame.from_records(records, columns=columns)
+def _combined(workbooks: list[CleanWorkbook], sheet: Sheet) -> pd.DataFrame:
+    """The rows of `sheet` counted in any of `workbooks`, as one frame with each row's unit."""
+    records = [
+        {**r, "unit": w.unit} for w in workbooks for r in w.records.get(sheet.key, {}).values()
+    ]
+    return pd.DataFrame.from_records(records, columns=["unit", *(c.key for c in sheet.columns)])
 
 
 def training_people(
     roster: pd.DataFrame, training: pd.DataFrame, config: Config, year: int
 ) -> pd.DataFrame:
-    """One row per person: days in service, 應訓 (required) or why not, target hours, hours,
+    """One row per person: the roster columns of their last period, `units` (every unit in
+    the order served), days in service, 應訓 (required) or why not, target hours, hours,
     完訓 (completed), and a `group_<key>` column for each training group they are in.
 
     A person on several units' rosters (a transfer inside the agency: one 姓名 and 性別) is
     one person (SPEC §2): service is the union of the periods, less 留職停薪; hours are
     summed over the units; 人員類別, 主管 and 承辦人 are those of the last period served.
     """
-    year_span = cells.year_bounds(year)
-    people = pd.DataFrame(
-        [_person(rows, year_span) for rows in _by_person(roster)],
-        columns=[*roster.columns, "days", "service_days"],
+    first, last = (pd.Timestamp(day) for day in cells.year_bounds(year))
+    rows = roster.assign(
+        person=roster.groupby(["name", "gender"], sort=False, dropna=False).ngroup(),
+        start=pd.to_datetime(roster["start"]).fillna(first).clip(lower=first),
+        end=pd.to_datetime(roster["end"]).fillna(last).clip(upper=last),
+        leave_start=pd.to_datetime(roster["leave_start"]),
+        leave_end=pd.to_datetime(roster["leave_end"]).fillna(last),
     )
+    # A row dated wholly outside the year (a warning) decides nothing, unless no row is inside.
+    inside = rows["start"] <= rows["end"]
+    counted = rows[inside | ~inside.groupby(rows["person"]).transform("any")]
+    people = (
+        counted.sort_values(["end", "start"], ascending=False, kind="stable")
+        .drop_duplicates("person")
+        .set_index("person")
+        .sort_index()
+        .drop(columns="unit")
+    )
+    served = counted.sort_values(["start", "end"], kind="stable").drop_duplicates(
+        ["person", "unit"]
+    )
+    people["units"] = served.groupby("person")["unit"].agg(tuple)
+    service = _merged(rows["person"], rows["start"], rows["end"])
+    leave = _merged(rows["person"], rows["leave_start"], rows["leave_end"])
+    people["service_days"] = _days(service).reindex(people.index, fill_value=0)
+    on_leave = _days(_common(service, leave)).reindex(people.index, fill_value=0)
+    people["days"] = people["service_days"] - on_leave
     people["required"] = people["days"] >= config.training.min_service_days
     people["reason"] = [
         "" if required else ON_LEAVE if service >= config.training.min_service_days else SHORT
@@ -178,71 +204,46 @@ def training_people(
         if g.hours
     ]
     people["target"] = pd.concat(targets, axis=1).max(axis=1) if len(people) else 0.0
-    hours_by_unit = training.groupby(["unit", "name"])["hours"].sum().to_dict()
+    typed = training.groupby(["unit", "name"], as_index=False)["hours"].sum()
+    hours = served.merge(typed, on=["unit", "name"], how="left")
     # Rounded: 0.2 + 0.4 + 1.4 is 1.9999999999999998 in floating point, and short of 2.
-    people["hours"] = [
-        round(sum(float(hours_by_unit.get((u, n), 0.0)) for u in units.split(UNIT_SEPARATOR)), 6)
-        for units, n in zip(people["unit"], people["name"], strict=True)
-    ]
+    people["hours"] = hours.groupby("person")["hours"].sum().astype(float).round(6)
     people["completed"] = people["hours"] >= people["target"]
     return people
 
 
 SHORT, ON_LEAVE = "short_service", "on_leave"
 """Why a roster person is not 應訓: in service too few days, or on leave for too many."""
-UNIT_SEPARATOR = "、"
 
 
-def _by_person(roster: pd.DataFrame) -> list[list[dict[str, Any]]]:
-    """The roster's rows grouped by person: 姓名 and 性別 (rows of one unit are unique by 姓名)."""
-    people: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for record in roster.to_dict("records"):
-        people.setdefault((record["name"], record["gender"]), []).append(record)
-    return list(people.values())
+def _merged(person: pd.Series, start: pd.Series, end: pd.Series) -> pd.DataFrame:
+    """Each person's periods merged into disjoint ones (columns person, start, end); a
+    period without a start or ending before it is dropped."""
+    periods = pd.DataFrame({"person": person, "start": start, "end": end})
+    periods = periods[periods["start"] <= periods["end"]].sort_values(["person", "start"])
+    reached = periods.groupby("person")["end"].cummax().groupby(periods["person"]).shift()
+    opens = reached.isna() | (periods["start"] > reached + pd.Timedelta(days=1))
+    return periods.groupby(opens.cumsum()).agg(
+        person=("person", "first"), start=("start", "min"), end=("end", "max")
+    )
 
 
-Period = tuple[date, date]
+def _common(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """The days common to two of a person's lists of disjoint periods, as periods."""
+    pairs = a.merge(b, on="person")
+    common = pd.DataFrame(
+        {
+            "person": pairs["person"],
+            "start": pairs[["start_x", "start_y"]].max(axis=1),
+            "end": pairs[["end_x", "end_y"]].min(axis=1),
+        }
+    )
+    return common[common["start"] <= common["end"]]
 
 
-def _person(rows: list[dict[str, Any]], year: Period) -> dict[str, Any]:
-    """One person from their roster rows: the last period's attributes, with `unit` naming
-    every unit in the order served, `service_days` in the year and `days` less leave."""
-    first, last = year
-    served = [(max(r["start"] or first, first), min(r["end"] or last, last)) for r in rows]
-    leave = [(r["leave_start"], r["leave_end"] or last) for r in rows if r["leave_start"]]
-    service = _union(served)
-    service_days = _length(service)
-    # Rows of a period inside the year; a row dated wholly outside it (a warning) decides
-    # nothing, unless no row is inside.
-    inside = [i for i, (start, end) in enumerate(served) if start <= end] or list(range(len(rows)))
-    order = sorted(inside, key=lambda i: served[i])
-    person = dict(rows[max(order, key=lambda i: (served[i][1], served[i][0]))])
-    person["unit"] = UNIT_SEPARATOR.join(dict.fromkeys(rows[i]["unit"] for i in order))
-    person["service_days"] = service_days
-    person["days"] = service_days - _overlap(service, _union(leave))
-    return person
-
-
-def _union(periods: list[Period]) -> list[Period]:
-    """The periods merged into disjoint ones, in order; an empty period (end before start)
-    is dropped."""
-    merged: list[Period] = []
-    for start, end in sorted(p for p in periods if p[0] <= p[1]):
-        if merged and start <= merged[-1][1] + timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _length(periods: list[Period]) -> int:
-    """Days in disjoint periods, both ends counted."""
-    return sum((end - start).days + 1 for start, end in periods)
-
-
-def _overlap(a: list[Period], b: list[Period]) -> int:
-    """Days common to two lists of disjoint periods."""
-    return sum(max(0, (min(e1, e2) - max(s1, s2)).days + 1) for s1, e1 in a for s2, e2 in b)
+def _days(periods: pd.DataFrame) -> pd.Series:
+    """Days in each person's periods, both ends counted."""
+    return ((periods["end"] - periods["start"]).dt.days + 1).groupby(periods["person"]).sum()
 
 
 def _genders(genders: pd.Series) -> Genders:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gmreport.aggregate import aggregate
 from gmreport.config import Config, config_from_dict
 from gmreport.read import read_workbook
-from gmreport.validate import check_across, validate_workbook
+from gmreport.validate import CleanWorkbook, RowCount, check_across, validate_workbook
 
 
 @pytest.fixture
@@ -18,9 +21,39 @@ def figures_of(make_workbook):
         raw = read_workbook(make_workbook(rows, unit=unit, **kw))
         clean = validate_workbook(raw, unit, 113)
         assert not [p for p in clean.problems if p.is_error], clean.problems
-        return aggregate([clean], config or Config(), 113)
+        result = aggregate([clean], config or Config(), 113)
+        assert not_plain(result.figures) == []
+        return result
 
     return run
+
+
+def not_plain(value: object, path: str = "figures") -> list[str]:
+    """Where `value` holds anything but the plain Python values JSON is written from (a numpy
+    number, a date, a tuple …): the figures are written as they are."""
+    if type(value) is dict:
+        return [m for key, v in value.items() for m in not_plain(v, f"{path}.{key}")]
+    if type(value) is list:
+        return [m for i, v in enumerate(value) for m in not_plain(v, f"{path}[{i}]")]
+    if value is None or type(value) in (str, int, float, bool):
+        return []
+    return [f"{path}: {type(value).__name__}"]
+
+
+def test_a_build_returns_plain_python_values_only(samples_build):
+    figures = samples_build.outcome.figures
+    assert figures["training"]["groups"]["all"]["required"]["total"] > 0
+    assert not_plain(figures) == []
+
+
+def test_not_plain_finds_numpy_values_dates_and_tuples():
+    found = not_plain({"a": [1, np.int64(2)], "b": np.float64(0.5), "c": date(2024, 1, 1), "d": ()})
+    assert found == [
+        "figures.a[1]: int64",
+        "figures.b: float64",
+        "figures.c: date",
+        "figures.d: tuple",
+    ]
 
 
 def test_service_days_decide_who_is_required(figures_of):
@@ -344,7 +377,7 @@ def test_a_transfer_between_units_is_one_person(make_workbook, tmp_path):
     supervisors = training["groups"]["supervisors"]
     assert supervisors["required"]["total"] == 1  # the last period's 主管 applies
     assert supervisors["completed"]["total"] == 1  # 2 + 1 hours meet the supervisor's 3
-    assert [(s.name, s.unit) for s in result.shortfalls] == [("短調", "人事室、民政課")]
+    assert [(s.name, s.units) for s in result.shortfalls] == [("短調", ("人事室", "民政課"))]
 
 
 def test_one_name_of_two_genders_is_an_error_and_two_people(make_workbook, tmp_path):
@@ -401,3 +434,106 @@ def test_measures_count_toward_the_target_in_a_designated_item(figures_of):
     result = figures_of(rows, config).figures
     assert result["other_measures"]["designated"] == 1
     assert next(t for t in result["targets"] if t["id"] == "other_measures")["actual"] == 1
+
+
+def test_a_unit_whose_name_holds_the_list_separator_gets_its_hours(figures_of):
+    # The config accepts any unit name, 「、」 included; a person's units are never joined
+    # into one text and split again.
+    unit = "社會課、兵役課"
+    config = config_from_dict({"units": [unit, "人事室"]})
+    rows = {
+        "人員名冊": [["甲", "女", "公務人員"]],
+        "培力紀錄": [["甲", "課", "CEDAW", "實體", "113/3/1", 3]],
+    }
+    result = figures_of(rows, config, unit=unit)
+    everyone = result.figures["training"]["groups"]["all"]
+    assert everyone["hours"] == 3.0
+    assert (everyone["required"]["total"], everyone["completed"]["total"]) == (1, 1)
+    assert result.shortfalls == []
+    assert result.figures["units"]["submitted"] == [unit]
+
+
+UNITS = ("社會課、兵役課", "民政課", "人事室")
+FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2024, 12, 31)
+days_of_year = st.integers(0, 365).map(lambda i: FIRST_DAY + timedelta(days=i))
+period = st.tuples(st.none() | days_of_year, st.none() | days_of_year).filter(
+    lambda p: p[0] is None or p[1] is None or p[0] <= p[1]
+)
+leave = st.none() | st.tuples(days_of_year, st.none() | days_of_year).filter(
+    lambda p: p[1] is None or p[0] <= p[1]
+)
+person = st.fixed_dictionaries(
+    {
+        "gender": st.sampled_from(["男", "女", "其他"]),
+        "supervisor": st.booleans(),
+        # unit → (到職, 離職), 留職停薪 or none, hours of each 培力紀錄 row
+        "places": st.dictionaries(
+            st.sampled_from(UNITS),
+            st.tuples(period, leave, st.lists(st.sampled_from([0.1, 0.2, 0.5, 1.4, 2.0]))),
+            min_size=1,
+        ),
+    }
+)
+
+
+def _days(first: date | None, last: date | None) -> set[date]:
+    start, end = first or FIRST_DAY, last or LAST_DAY
+    return {start + timedelta(days=i) for i in range((end - start).days + 1)}
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(person, max_size=6), st.lists(st.sampled_from([0.5, 1.0]), max_size=2))
+def test_training_figures_equal_a_count_by_days(people, strangers_hours):
+    # Each person has one 姓名 and 性別 and a roster row in one or more units (a transfer);
+    # the expected figures are counted day by day, apart from aggregate's interval sums.
+    records: dict[str, dict[str, dict[int, dict]]] = {
+        u: {"roster": {}, "training": {}} for u in UNITS
+    }
+    expected = {"required": 0, "short_service": 0, "on_leave": 0, "completed": 0, "hours": 0.0}
+    short = []
+    for i, p in enumerate(people):
+        name = f"員工{i}"
+        served: set[date] = set()
+        on_leave: set[date] = set()
+        for unit, ((start, end), leave_dates, hours) in p["places"].items():
+            roster, training = records[unit]["roster"], records[unit]["training"]
+            leave_start, leave_end = leave_dates or (None, None)
+            roster[len(roster) + 3] = {
+                "name": name, "gender": p["gender"], "staff_type": "公務人員",
+                "supervisor": p["supervisor"], "gender_officer": False, "age_group": "",
+                "start": start, "end": end, "leave_start": leave_start, "leave_end": leave_end,
+            }  # fmt: skip
+            for h in hours:
+                training[len(training) + 3] = {"name": name, "mode": "實體", "hours": h}
+            served |= _days(start, end)
+            on_leave |= _days(leave_start, leave_end) if leave_start else set()
+        hours = round(sum(h for *_, hs in p["places"].values() for h in hs), 6)
+        target = 3 if p["supervisor"] else 2
+        if len(served - on_leave) < 90:
+            expected["short_service" if len(served) < 90 else "on_leave"] += 1
+        else:
+            expected["required"] += 1
+            expected["hours"] += hours
+            expected["completed"] += hours >= target
+            if hours < target:
+                by_start = sorted(p["places"], key=lambda u: (p["places"][u][0][0] or FIRST_DAY,
+                                                             p["places"][u][0][1] or LAST_DAY, UNITS.index(u)))  # fmt: skip
+                short.append((name, tuple(by_start), hours))
+    for h in strangers_hours:  # a name on no roster: in the total hours only
+        training = records[UNITS[0]]["training"]
+        training[len(training) + 3] = {"name": "訪客", "mode": "數位", "hours": h}
+    workbooks = [
+        CleanWorkbook(f"{unit}.xlsx", unit, 113, sheets, {"人員名冊": RowCount(1, 1)})
+        for unit, sheets in records.items()
+    ]
+    result = aggregate(workbooks, config_from_dict({"units": list(UNITS)}), 113)
+    training = result.figures["training"]
+    everyone = training["groups"]["all"]
+    assert not_plain(result.figures) == []
+    assert training["people"] == {"roster": len(people), "required": expected["required"]}
+    assert training["not_required"] == {k: expected[k] for k in ("short_service", "on_leave")}
+    assert everyone["completed"]["total"] == expected["completed"]
+    assert everyone["hours"] == pytest.approx(expected["hours"])
+    total = sum(h for p in people for *_, hs in p["places"].values() for h in hs)
+    assert training["total_hours"] == pytest.approx(total + sum(strangers_hours))
+    assert sorted((s.name, s.units, s.hours) for s in result.shortfalls) == short

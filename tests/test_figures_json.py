@@ -91,16 +91,22 @@ def test_text_is_readable_utf8_with_ints_and_floats_kept(figures: dict, tmp_path
     assert back["training"]["groups"]["all"]["rate"]["other"] is None
 
 
-def test_numpy_scalars_and_dates_become_plain_json(figures: dict) -> None:
-    figures["meetings"]["count"] = np.int64(2)
-    figures["budget"]["execution_rate"] = np.float64(0.944)
-    figures["gia"]["list"][0]["expert"] = np.bool_(True)
+@pytest.mark.parametrize(
+    ("section", "key", "value"),
+    [("meetings", "count", np.int64(2)), ("gia", "expert_consulted", np.bool_(True))],
+)
+def test_values_that_are_not_plain_python_are_refused(figures: dict, section, key, value) -> None:
+    # aggregate hands over plain values (tests/test_aggregate.py walks them): a numpy value
+    # here is a bug to fix there, not to convert on the way out.
+    figures[section][key] = value
+    with pytest.raises(TypeError):
+        figures_json(figures)
+
+
+def test_a_date_is_refused(figures: dict) -> None:
     figures["meetings"]["list"][0]["date"] = dt.date(2024, 5, 20)
-    back = json.loads(figures_json(figures))
-    assert back["meetings"]["count"] == 2
-    assert back["budget"]["execution_rate"] == 0.944
-    assert back["gia"]["list"][0]["expert"] is True
-    assert back["meetings"]["list"][0]["date"] == "2024-05-20"
+    with pytest.raises(TypeError):
+        figures_json(figures)
 
 
 def test_not_a_number_is_refused(figures: dict) -> None:

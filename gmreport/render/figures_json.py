@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,8 +11,11 @@ from ..atomic import atomic_path
 
 
 def figures_json(figures: Mapping[str, Any]) -> str:
-    """`figures` as the JSON text of SPEC §6: keys as given, ints as ints, floats as floats."""
-    return json.dumps(figures, ensure_ascii=False, indent=2, allow_nan=False, default=_plain) + "\n"
+    """`figures` as the JSON text of SPEC §6: keys as given, ints as ints, floats as floats.
+
+    The figures are plain Python values already (aggregate converts what pandas computes);
+    anything else, a numpy number or a date, is a bug and raises TypeError."""
+    return json.dumps(figures, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def write_figures_json(figures: Mapping[str, Any], path: Path) -> None:
@@ -22,12 +24,3 @@ def write_figures_json(figures: Mapping[str, Any], path: Path) -> None:
     with atomic_path(path) as tmp:
         # A file name the system could not decode holds surrogates: written as 「?」.
         tmp.write_text(text, encoding="utf-8", errors="replace", newline="\n")
-
-
-def _plain(value: Any) -> Any:
-    # Aggregation works on pandas frames, so numpy scalars and dates can slip through.
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} 無法寫入 JSON：{value!r}")

@@ -128,7 +128,10 @@ def write_problems(
     )
     errors = sum(r[4] == Severity.ERROR.value for r in rows)
     short = sorted(
-        ((s.unit, s.name, s.staff_type, s.target, s.hours, s.gap, None, None) for s in shortfalls),
+        (
+            ("、".join(s.units), s.name, s.staff_type, s.target, s.hours, s.gap, None, None)
+            for s in shortfalls
+        ),
         key=lambda r: (_unit_key(r[0]), -r[5], r[1]),
     )
     T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
