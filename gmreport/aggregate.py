@@ -34,7 +34,7 @@ from .figures import (
     Meetings,
     Narratives,
     OtherMeasures,
-    Training,
+    TrainingFigures,
     TrainingGroupFigures,
     YearFigures,
 )
@@ -287,7 +287,7 @@ def _labelled(label: str, people: pd.DataFrame) -> LabelledCompletion:
     return {"label": label, **_completion(people)}
 
 
-def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> Training:
+def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> TrainingFigures:
     t = config.training
     groups: dict[str, TrainingGroupFigures] = {}
     for group in TRAINING_GROUPS:
