@@ -1,10 +1,12 @@
 """Earlier years' figures (SPEC §3 ★ History): the `{Y}年度統計數據.json` of earlier builds.
 
-A build reads them from its output folder and from each `--history` folder. A file of
-another agency or schema, one that cannot be read, and one of a year not before the year
+A build reads them from its output folder and from each `--history` folder, each file
+through `figures_file` (the roll-up's reader too). A file of another agency or schema,
+one that cannot be read or is not whole figures, and one of a year not before the year
 built are named in a warning and not used; of two files for one year the newer (by the
 build time it records, else by the file's time) is used, with a warning. What is used is
-kept exactly as the file said, less its own `history` (so files do not nest ever deeper).
+kept as the file said (a file made before small groups were hidden gets the cells today's
+rule hides), less its own `history` (so files do not nest ever deeper).
 """
 
 from __future__ import annotations
