@@ -13,12 +13,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from .figures import EarlierYear, Figures, built_at
 from .figures_file import Unusable, figures_of, load_json
 from .parallel import map_files
 from .problems import GmreportError, UsageError, os_reason
+
+Y = TypeVar("Y", Figures, EarlierYear)
 
 # --- Reading and checking the files -------------------------------------------------------
 
@@ -114,18 +116,14 @@ def shown_path(path: Path) -> str:
     return clean_text(str(path).encode("utf-8", errors="replace").decode("utf-8"))
 
 
-J = TypeVar("J")
-Y = TypeVar("Y", Figures, EarlierYear)
-
-
-def clean(value: J) -> J:
-    """`value` with every string (keys included) through `clean_text`."""
+def clean(value: object) -> object:
+    """`value` (a file's JSON) with every string (keys included) through `clean_text`."""
     if isinstance(value, str):
-        return cast(J, clean_text(value))
+        return clean_text(value)
     if isinstance(value, dict):
-        return cast(J, {clean_text(k): clean(v) for k, v in value.items()})
+        return {clean_text(k): clean(v) for k, v in value.items()}
     if isinstance(value, list):
-        return cast(J, [clean(v) for v in value])
+        return [clean(v) for v in value]
     return value
 
 

@@ -80,12 +80,6 @@ def _texts(path: Path) -> list[str]:
     return [b.text for b in _blocks(path) if isinstance(b, Paragraph)]
 
 
-def _dig(figures: dict, path: str) -> Any:
-    for key in path.split("."):
-        figures = figures[key]
-    return figures
-
-
 def _shown_rate(figures: dict, group: str, gender: str) -> str:
     """A 完訓率 as that year's report shows it: 「*」 when its file suppressed it."""
     suppressed = figures["suppressed"]
