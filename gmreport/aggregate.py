@@ -37,7 +37,7 @@ from .figures import (
     Meetings,
     Narratives,
     OtherMeasures,
-    Training,
+    TrainingFigures,
     TrainingGroupFigures,
     YearFigures,
 )
@@ -288,7 +288,7 @@ def _labelled(label: str, people: pd.DataFrame) -> LabelledCompletion:
     return {"label": label, **_completion(people)}
 
 
-def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> Training:
+def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> TrainingFigures:
     t = config.training
     groups: dict[str, TrainingGroupFigures] = {}
     for group in TRAINING_GROUPS:

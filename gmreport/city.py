@@ -5,56 +5,129 @@ agencies, and the trend over the years where the files carry `history`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from .figures import dig
+from .figures import (
+    GENDER_FIELDS,
+    Gender,
+    Genders,
+    TargetResult,
+    TrainingGroupFigures,
+    YearFigures,
+)
 from .format import SUPPRESSED
+from .privacy import cell_hidden
 from .rollup import Rollup
-from .schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
-from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS
+from .schema import EVERYONE, TRAINING_GROUPS
+from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS, TARGETS_BY_ID
 
-GENDER_FIELDS = (*GENDER_KEYS.values(), "total")
-TARGET_NAMES = {
-    "meetings_per_year": "召開性平執行小組會議",
-    "members_range": "小組組員人數",
-    "convener": "置召集人",
-    "ex_officio": "當然成員",
-    "gender_balance": "組員任一性別不少於三分之一",
-    "training_completion": "全機關性別意識培力完訓率",
-    "training_civil_servants": "公務人員、主管人員及性別業務承辦人完訓率",
-    "training_other_staff": "職工及自僱非公務人員完訓率",
-    "gia_done": "辦理性別影響評估",
-    "indicators_reviewed": "檢討性別統計指標",
-    "budget_reviewed": "檢視性別預算",
-    "cedaw_sessions": "CEDAW 宣導場次",
-    "other_measures": "其他性別平等措施",
+PARTS: tuple[Literal["required", "completed"], ...] = ("required", "completed")
+Get = Callable[[YearFigures], float | None]
+"""A figure of one agency-year (None: the year's figures do not have it)."""
+
+
+def _group(figures: YearFigures, key: str) -> TrainingGroupFigures | None:
+    """A training group's figures; None for a group the file does not have."""
+    return figures["training"]["groups"].get(key)
+
+
+def _group_count(key: str, part: Literal["required", "completed"], gender: Gender) -> Get:
+    def get(figures: YearFigures) -> float | None:
+        group = _group(figures, key)
+        return None if group is None else group[part][gender]
+
+    return get
+
+
+def _group_hours(key: str) -> Get:
+    def get(figures: YearFigures) -> float | None:
+        group = _group(figures, key)
+        return None if group is None else group["hours"]
+
+    return get
+
+
+def _genders(name: str, counts: Callable[[YearFigures], Genders]) -> dict[str, Get]:
+    def count(gender: Gender) -> Get:
+        return lambda f: counts(f)[gender]
+
+    return {f"{name}.{g}": count(g) for g in GENDER_FIELDS}
+
+
+COUNTS: Mapping[str, Get] = {
+    **{
+        f"{group.key}.{part}.{g}": _group_count(group.key, part, g)
+        for group in TRAINING_GROUPS
+        for part in PARTS
+        for g in GENDER_FIELDS
+    },
+    **{f"{group.key}.hours": _group_hours(group.key) for group in TRAINING_GROUPS},
+    "training.total_hours": lambda f: f["training"]["total_hours"],
+    "meetings.count": lambda f: f["meetings"]["count"],
+    "gia.count": lambda f: f["gia"]["count"],
+    "gia.expert_consulted": lambda f: f["gia"]["expert_consulted"],
+    "indicators.count": lambda f: f["indicators"]["count"],
+    "indicators.new": lambda f: f["indicators"]["new"],
+    "indicators.revised": lambda f: f["indicators"]["revised"],
+    "indicators.cross_classified": lambda f: f["indicators"]["cross_classified"],
+    "budget.count": lambda f: f["budget"]["count"],
+    "budget.allocated": lambda f: f["budget"]["allocated"],
+    "budget.executed": lambda f: f["budget"]["executed"],
+    "cedaw.sessions": lambda f: f["cedaw"]["sessions"],
+    "cedaw.reach": lambda f: f["cedaw"]["reach"],
+    "cedaw.external_resources": lambda f: f["cedaw"]["external_resources"],
+    "other_measures.count": lambda f: f["other_measures"]["count"],
+    "other_measures.designated": lambda f: f["other_measures"]["designated"],
+    "other_measures.reach": lambda f: f["other_measures"]["reach"],
+    **_genders("meetings.members", lambda f: f["meetings"]["members"]),
+    **_genders("budget.beneficiaries", lambda f: f["budget"]["beneficiaries"]),
+    **_genders("cedaw.participants", lambda f: f["cedaw"]["participants"]),
+    **_genders("other_measures.participants", lambda f: f["other_measures"]["participants"]),
 }
-"""Each target of the plan as the city names it: agencies' required values may differ."""
+"""Each figure the city sums over its agencies, by its column in `agency_frame`."""
+
+RATIOS: Mapping[str, tuple[str, str]] = {
+    **{
+        f"{group.key}.rate.{g}": (f"{group.key}.completed.{g}", f"{group.key}.required.{g}")
+        for group in TRAINING_GROUPS
+        for g in GENDER_FIELDS
+    },
+    "budget.execution_rate": ("budget.executed", "budget.allocated"),
+    **{
+        f"{section}.female_ratio": (f"{section}.female", f"{section}.total")
+        for section in (
+            "meetings.members",
+            "cedaw.participants",
+            "other_measures.participants",
+            "budget.beneficiaries",
+        )
+    },
+}
+"""Each rate of the city, by its column: (part, whole), both in COUNTS. An agency's rate is
+its part / whole; the city's, from the summed counts."""
+
+TARGET_COUNTS = ("targets.met", "targets.missed", "targets.count")
+"""The columns of how many targets an agency met, missed and had judged."""
+COLUMNS = frozenset({*COUNTS, *RATIOS, *TARGET_COUNTS})
+"""Every column of `agency_frame`, the city's totals and medians."""
 
 
-def number_at(figures: Any, path: str) -> float | None:
-    value = dig(figures, path)
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def is_suppressed(figures: dict[str, Any], group: str, part: str, gender: str) -> bool:
-    """Whether the agency's report showed its training cell (group, part, gender) as 「*」."""
-    hidden = set(figures.get("suppressed", []))
-    prefix = f"training.groups.{group}"
-    return f"{prefix}.{gender}" in hidden or (
-        part != "required" and f"{prefix}.{part}.{gender}" in hidden
-    )
-
-
-def shown_training(figures: dict[str, Any], group: str, part: str, gender: str) -> Any:
-    """An agency's training figure (part: required, completed or rate) as its own report
-    showed it: 「*」 where that report suppressed it."""
-    if is_suppressed(figures, group, part, gender):
+def shown_training(
+    figures: YearFigures,
+    group: str,
+    part: Literal["required", "completed", "rate"],
+    gender: Gender,
+) -> float | str | None:
+    """An agency's training figure as its own report showed it: 「*」 where that report
+    suppressed it; None for a group its file does not have."""
+    if cell_hidden(figures["suppressed"], group, part, gender):
         return SUPPRESSED
-    return figures["training"]["groups"].get(group, {}).get(part, {}).get(gender)
+    found = _group(figures, group)
+    return None if found is None else found[part][gender]
 
 
 def plain(value: Any) -> Any:
@@ -70,12 +143,12 @@ def rate(part: float | None, whole: float | None) -> float | None:
     return part / whole if part is not None and whole else None
 
 
-def targets_of(figures: Any) -> dict[str, dict[str, Any]]:
+def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
     """An agency's verdict on each target of the plan, by id. A target this version does not
     know (a newer file's) is not compared, and an id given twice counts once."""
-    found: dict[str, dict[str, Any]] = {}
-    for t in dig(figures, "targets") or []:
-        if isinstance(t, dict) and t.get("id") in TARGET_NAMES:
+    found: dict[str, TargetResult] = {}
+    for t in figures["targets"]:
+        if t["id"] in TARGETS_BY_ID:
             found.setdefault(t["id"], t)
     return found
 
@@ -110,7 +183,7 @@ def target_summaries(rollup: Rollup) -> list[TargetSummary]:
         summaries.append(
             TargetSummary(
                 target.id,
-                TARGET_NAMES[target.id],
+                target.city.name,
                 first["work_item"],
                 [a for a, v in verdicts.items() if v in (MET, DONE)],
                 [a for a, v in verdicts.items() if v in (MISSED, NOT_DONE)],
@@ -122,64 +195,20 @@ def target_summaries(rollup: Rollup) -> list[TargetSummary]:
 
 
 def agency_frame(rollup: Rollup) -> pd.DataFrame:
-    """One row per agency (index: its name) of its exact figures, for totals, medians, ranks."""
+    """One row per agency (index: its name) of its exact figures, for totals, medians, ranks:
+    a column per figure of COUNTS, TARGET_COUNTS and RATIOS."""
     rows = []
     for s in rollup.submissions:
-        f = s.figures
         row: dict[str, Any] = {"agency": s.agency}
-        groups = dig(f, "training.groups")
-        for group in (g.key for g in TRAINING_GROUPS):
-            for part in ("required", "completed"):
-                for g in GENDER_FIELDS:
-                    row[f"{group}.{part}.{g}"] = number_at(groups, f"{group}.{part}.{g}")
-            row[f"{group}.hours"] = number_at(groups, f"{group}.hours")
-        for path in (
-            "training.total_hours",
-            "meetings.count",
-            "gia.count",
-            "gia.expert_consulted",
-            "indicators.count",
-            "indicators.new",
-            "indicators.revised",
-            "indicators.cross_classified",
-            "budget.count",
-            "budget.allocated",
-            "budget.executed",
-            "cedaw.sessions",
-            "cedaw.reach",
-            "cedaw.external_resources",
-            "other_measures.count",
-            "other_measures.designated",
-            "other_measures.reach",
-        ):
-            row[path] = number_at(f, path)
-        for section in (
-            "meetings.members",
-            "budget.beneficiaries",
-            "cedaw.participants",
-            "other_measures.participants",
-        ):
-            for g in GENDER_FIELDS:
-                row[f"{section}.{g}"] = number_at(f, f"{section}.{g}")
-        verdicts = [t["verdict"] for t in targets_of(f).values()]
+        row.update((key, get(s.figures)) for key, get in COUNTS.items())
+        verdicts = [t["verdict"] for t in targets_of(s.figures).values()]
         row["targets.met"] = sum(v in (MET, DONE) for v in verdicts)
         row["targets.missed"] = sum(v in (MISSED, NOT_DONE) for v in verdicts)
         row["targets.count"] = len(verdicts)
         rows.append(row)
     frame = pd.DataFrame(rows).set_index("agency").apply(pd.to_numeric, errors="coerce")
-    for group in (g.key for g in TRAINING_GROUPS):
-        for g in GENDER_FIELDS:
-            frame[f"{group}.rate.{g}"] = _ratio(
-                frame, f"{group}.completed.{g}", f"{group}.required.{g}"
-            )
-    frame["budget.execution_rate"] = _ratio(frame, "budget.executed", "budget.allocated")
-    for section in (
-        "meetings.members",
-        "cedaw.participants",
-        "other_measures.participants",
-        "budget.beneficiaries",
-    ):
-        frame[f"{section}.female_ratio"] = _ratio(frame, f"{section}.female", f"{section}.total")
+    for column, (part, whole) in RATIOS.items():
+        frame[column] = _ratio(frame, part, whole)
     return frame
 
 
@@ -190,29 +219,13 @@ def _ratio(frame: pd.DataFrame, part: str, whole: str) -> pd.Series:
 
 def city_totals(frame: pd.DataFrame) -> dict[str, Any]:
     """The city's figures: counts and amounts summed, rates from the summed exact counts."""
-    sums = frame.drop(columns=[c for c in frame if _is_rate(c)]).sum()
+    sums = frame.drop(columns=list(RATIOS)).sum()
     totals: dict[str, Any] = {
         k: int(v) if float(v).is_integer() else float(v) for k, v in sums.items()
     }
-    for column in frame:
-        if _is_rate(column):
-            part, whole = _rate_parts(column)
-            totals[column] = rate(totals.get(part), totals.get(whole))
+    for column, (part, whole) in RATIOS.items():
+        totals[column] = rate(totals.get(part), totals.get(whole))
     return totals
-
-
-def _is_rate(column: str) -> bool:
-    return ".rate." in column or column.endswith(("execution_rate", "female_ratio"))
-
-
-def _rate_parts(column: str) -> tuple[str, str]:
-    if column.endswith("execution_rate"):
-        return "budget.executed", "budget.allocated"
-    if column.endswith("female_ratio"):
-        section = column.removesuffix(".female_ratio")
-        return f"{section}.female", f"{section}.total"
-    group, _, gender = column.split(".")
-    return f"{group}.completed.{gender}", f"{group}.required.{gender}"
 
 
 def medians(frame: pd.DataFrame) -> dict[str, float | None]:
@@ -265,10 +278,10 @@ class YearTrend:
 
 def trend(rollup: Rollup) -> list[YearTrend]:
     """The city's figures by year when the agencies' files carry `history`; [] otherwise."""
-    by_year: dict[int, list[dict[str, Any]]] = {}
+    by_year: dict[int, list[YearFigures]] = {}
     for s in rollup.submissions:
-        for key, figures in (s.figures.get("history") or {}).items():
-            if isinstance(figures, dict) and key.isdecimal() and int(key) < rollup.year:
+        for key, figures in s.figures["history"].items():
+            if int(key) < rollup.year:
                 by_year.setdefault(int(key), []).append(figures)
     if not by_year:
         return []
@@ -276,22 +289,23 @@ def trend(rollup: Rollup) -> list[YearTrend]:
     return [_year_trend(y, by_year[y]) for y in sorted(by_year)]
 
 
-def _year_trend(year: int, figures: list[dict[str, Any]]) -> YearTrend:
-    def total(path: str) -> float:
-        return sum(number_at(f, path) or 0 for f in figures)
+def _year_trend(year: int, figures: list[YearFigures]) -> YearTrend:
+    def total(get: Get) -> float:
+        return sum(get(f) or 0 for f in figures)
 
+    everyone = EVERYONE.key
     targets = [t for f in figures for t in targets_of(f).values()]
     return YearTrend(
         year,
         len(figures),
-        int(total(f"training.groups.{EVERYONE.key}.required.total")),
-        int(total(f"training.groups.{EVERYONE.key}.completed.total")),
-        int(total("meetings.count")),
-        int(total("cedaw.sessions")),
-        int(total("cedaw.participants.total")),
-        total("budget.allocated"),
-        total("budget.executed"),
-        sum(t.get("verdict") in (MET, DONE) for t in targets),
+        int(total(COUNTS[f"{everyone}.required.total"])),
+        int(total(COUNTS[f"{everyone}.completed.total"])),
+        int(total(lambda f: f["meetings"]["count"])),
+        int(total(lambda f: f["cedaw"]["sessions"])),
+        int(total(lambda f: f["cedaw"]["participants"]["total"])),
+        total(lambda f: f["budget"]["allocated"]),
+        total(lambda f: f["budget"]["executed"]),
+        sum(t["verdict"] in (MET, DONE) for t in targets),
         len(targets),
     )
 

@@ -9,13 +9,18 @@ rows of a sheet's list (`ListRow`) follow the schema's columns instead: their ke
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any, Final, Literal, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 SCHEMA_ID: Final = "gmreport.figures/1"
 
 ListRow = dict[str, Any]
 """One row of a sheet in the figures: "unit", then its columns by key (see aggregate)."""
+
+
+Gender = Literal["male", "female", "other", "total"]
+"""A key of a count by gender (`Genders`) or of its rates (`GenderRates`)."""
+GENDER_FIELDS: tuple[Gender, ...] = ("male", "female", "other", "total")
+"""The genders of the schema (`schema.GENDER_KEYS`), then their total."""
 
 
 class Genders(TypedDict):
@@ -25,21 +30,10 @@ class Genders(TypedDict):
     total: int
 
 
-def dig(figures: Any, path: str) -> Any:
-    """The value at the dotted `path` of a figures document read from a file, or None where
-    the file lacks it (an earlier year's or another agency's file may be older)."""
-    value = figures
-    for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
-            return None
-        value = value[key]
-    return value
-
-
-def built_at(figures: Mapping[str, Any], mtime: float) -> dt.datetime:
+def built_at(figures: EarlierYear, mtime: float) -> dt.datetime:
     """When a figures file was built: its `built_at`, else the file's modification time."""
     text = figures.get("built_at")
-    if isinstance(text, str):
+    if text is not None:
         try:
             when = dt.datetime.fromisoformat(text)
             return when if when.tzinfo else when.astimezone()
@@ -89,14 +83,14 @@ class People(TypedDict):
     required: int
 
 
-class NotRequired(TypedDict):
+class NotRequiredPeople(TypedDict):
     """Roster people not 應訓, by why (SPEC §3): too few days in service, or on 留職停薪."""
 
     short_service: int
     on_leave: int
 
 
-class Training(TypedDict):
+class TrainingFigures(TypedDict):
     targets: HourTargets
     min_service_days: int
     completion_rate_target: float
@@ -104,7 +98,7 @@ class Training(TypedDict):
     hours_by_mode: dict[str, float]
     total_hours: float
     people: People
-    not_required: NotRequired
+    not_required: NotRequiredPeople
     by_age: list[LabelledCompletion]
     by_supervisor: list[LabelledCompletion]
 
@@ -271,7 +265,7 @@ class YearFigures(TypedDict):
     year: int
     units: Units
     filed_by: FiledBy
-    training: Training
+    training: TrainingFigures
     meetings: Meetings
     gia: Gia
     indicators: Indicators
@@ -291,17 +285,27 @@ class PlanPeriod(TypedDict):
     last_year: int
 
 
-class Figures(YearFigures):
-    """Every figure of one agency-year (SPEC §6), in the order the JSON gives them: the
-    year's figures, then how they were made (draft or not, rows, problems, files), then
-    the plan's period, when the file was built and the earlier years' figures it read."""
+class EarlierYear(YearFigures):
+    """One year's figures as its file holds them, less that file's own `history`: what a
+    build compares with earlier years, and what each year of a file's `history` is.
+
+    `plan` and `built_at` came later than the other keys: a file may lack them."""
 
     draft: bool
     rows: Rows
     issues: Issues
     files: Files
-    plan: PlanPeriod
-    built_at: str  # ISO date and time: of two files of one year, the later is used
-    history: dict[str, dict[str, Any]]
-    """Earlier years' figures by ROC year ("113"), as their files said, less their own
-    `history`; older files may lack keys that newer versions add."""
+    plan: NotRequired[PlanPeriod]
+    built_at: NotRequired[str]  # ISO date and time: of two files of one year, the later is used
+
+
+class Figures(EarlierYear):
+    """Every figure of one agency-year (SPEC §6), in the order the JSON gives them: the
+    year's figures, then how they were made (draft or not, rows, problems, files), then
+    the plan's period, when the file was built and the earlier years' figures it read.
+
+    A build always gives `plan` and `built_at`; a file read (`figures_file`) may lack them."""
+
+    history: dict[str, EarlierYear]
+    """Earlier years' figures by ROC year ("113"), each as its file said, less its own
+    `history`. Of a file read, only the years that are whole figures (`figures_file`)."""

@@ -1,47 +1,38 @@
 """Earlier years' figures (SPEC §3 ★ History): the `{Y}年度統計數據.json` of earlier builds.
 
-A build reads them from its output folder and from each `--history` folder. A file of
-another agency or schema, one that cannot be read, and one of a year not before the year
+A build reads them from its output folder and from each `--history` folder, each file
+through `figures_file` (the roll-up's reader too). A file of another agency or schema,
+one that cannot be read or is not whole figures, and one of a year not before the year
 built are named in a warning and not used; of two files for one year the newer (by the
 build time it records, else by the file's time) is used, with a warning. What is used is
-kept exactly as the file said, less its own `history` (so files do not nest ever deeper).
+kept as the file said (a file made before small groups were hidden gets the cells today's
+rule hides), less its own `history` (so files do not nest ever deeper).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from .figures import SCHEMA_ID, built_at
-from .figures_schema import schema_problem
+from .figures import SCHEMA_ID, EarlierYear, Figures, built_at
+from .figures_file import FiguresFile, Unusable, figures_of, load_json
 from .problems import Problem, problem
 
 FIGURES_GLOB = "*年度統計數據.json"
-
-YearFigures = dict[str, Any]
-"""One earlier year's figures as its file said (keys of older versions may be missing)."""
 
 
 @dataclass
 class History:
     """The earlier years' figures found, by year, and what was found wrong on the way."""
 
-    years: dict[int, YearFigures] = field(default_factory=dict)
+    years: dict[int, EarlierYear] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def as_json(self) -> dict[str, YearFigures]:
+    def as_json(self) -> dict[str, EarlierYear]:
         """The `history` of the figures: keyed by the ROC year as text, oldest first."""
         return {str(year): self.years[year] for year in sorted(self.years)}
-
-
-@dataclass(frozen=True)
-class _Found:
-    path: Path
-    figures: YearFigures
-    built: dt.datetime
 
 
 def built_now() -> str:
@@ -60,7 +51,7 @@ def read_history(
     """
     history = History()
     seen: set[Path] = set()
-    by_year: dict[int, list[_Found]] = {}
+    by_year: dict[int, list[FiguresFile]] = {}
     skipped = skip.resolve() if skip is not None else None
     for folder in folders:
         if not folder.is_dir():
@@ -87,51 +78,49 @@ def read_history(
                     detail=others,
                 )
             )
-        history.years[y] = {k: v for k, v in newest.figures.items() if k != "history"}
+        history.years[y] = _less_history(newest.figures)
     return history
+
+
+def _less_history(figures: Figures) -> EarlierYear:
+    """Figures without their own `history`, so that files do not nest ever deeper."""
+    return cast(EarlierYear, {k: v for k, v in figures.items() if k != "history"})
 
 
 def _read(
     path: Path, agency: str, year: int, problems: list[Problem], own_output: bool = False
-) -> _Found | None:
+) -> FiguresFile | None:
+    """The file's figures if they are this agency's of a year before `year`, else None
+    with a warning (none for the build's own later output)."""
+
     def reject(code: str, **params: Any) -> None:
         problems.append(problem(code, file=str(path), **params))
 
-    try:
-        figures = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as e:
-        reject("history-unreadable", detail=_why(e))
+    loaded = load_json(path)
+    if isinstance(loaded, Unusable):
+        reject("history-unreadable", detail=loaded.reason)
         return None
-    if not isinstance(figures, dict):
-        reject("history-unreadable", detail="內容不是統計數據")
+    data = loaded.data
+    if isinstance(data, dict):  # which agency and year, before the whole file is checked
+        if data.get("schema") != SCHEMA_ID:
+            reject("history-other-schema", value=data.get("schema") or "未載明", expected=SCHEMA_ID)
+            return None
+        found_year = data.get("year")
+        if isinstance(found_year, int) and not isinstance(found_year, bool):
+            if data.get("agency") != agency:
+                reject(
+                    "history-other-agency", value=data.get("agency") or "未載明", expected=agency
+                )
+                return None
+            if found_year >= year:
+                if not own_output:
+                    reject("history-later-year", value=found_year, expected=year)
+                return None
+    figures = figures_of(data)
+    if isinstance(figures, Unusable):  # edited by hand or cut short: not to be compared
+        reject("history-unreadable", detail=figures.reason)
         return None
-    if figures.get("schema") != SCHEMA_ID:
-        reject("history-other-schema", value=figures.get("schema") or "未載明", expected=SCHEMA_ID)
-        return None
-    found_year = figures.get("year")
-    if not isinstance(found_year, int) or isinstance(found_year, bool):
-        reject("history-unreadable", detail="未載明年度")
-        return None
-    if figures.get("agency") != agency:
-        reject("history-other-agency", value=figures.get("agency") or "未載明", expected=agency)
-        return None
-    if found_year >= year:
-        if not own_output:
-            reject("history-later-year", value=found_year, expected=year)
-        return None
-    invalid = schema_problem(figures)
-    if invalid is not None:  # edited by hand or cut short: its figures cannot be compared
-        reject("history-unreadable", detail=f"不符合統計數據檔格式：{invalid}")
-        return None
-    return _Found(path, figures, built_at(figures, path.stat().st_mtime))
-
-
-def _why(error: Exception) -> str:
-    if isinstance(error, OSError):
-        return "無法開啟檔案"
-    if isinstance(error, UnicodeDecodeError):
-        return "檔案不是 UTF-8 文字"
-    return "JSON 格式錯誤或檔案不完整"
+    return FiguresFile(path, figures, built_at(figures, loaded.mtime))
 
 
 def earlier_workbook_years(

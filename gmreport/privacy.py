@@ -11,13 +11,30 @@ fewer than `min_cell` people. The JSON keeps the exact figures and lists the pat
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from .figures import Completion, Figures, YearFigures
+from .figures import Completion, YearFigures
 from .format import SUPPRESSED
 from .schema import EVERYONE, GENDER_KEYS
 
 _GENDERS = tuple(GENDER_KEYS.values())
+F = TypeVar("F", bound=YearFigures)
+
+
+def group_cell(group: str, gender: str, part: str = "") -> str:
+    """The name, in `suppressed`, of a training group's cell: "training.groups.supervisors.other"
+    (its 應訓, 完訓 and 完訓率; "….total" for the row's 合計), or with `part` only that part
+    ("training.groups.all.rate.other")."""
+    return ".".join(("training", "groups", group, *((part,) if part else ()), gender))
+
+
+def cell_hidden(suppressed: Iterable[str], group: str, part: str, gender: str) -> bool:
+    """Whether a training group's figure (part: required, completed or rate) is 「*」."""
+    hidden = set(suppressed)
+    return group_cell(group, gender) in hidden or (
+        part != "required" and group_cell(group, gender, part) in hidden
+    )
 
 
 def suppressed_cells(figures: YearFigures, min_cell: int) -> list[str]:
@@ -27,12 +44,11 @@ def suppressed_cells(figures: YearFigures, min_cell: int) -> list[str]:
     training = figures["training"]
     paths = []
     for key, group in training["groups"].items():
-        prefix = f"training.groups.{key}"
         if key == EVERYONE.key:  # counts by 性別 shown (SPEC §3), not who of them completed
             small = _small(group, min_cell)
-            paths += [f"{prefix}.{part}.{g}" for g in small for part in ("completed", "rate")]
+            paths += [group_cell(key, g, part) for g in small for part in ("completed", "rate")]
         else:
-            paths += [f"{prefix}.{g}" for g in _row(group, min_cell)]
+            paths += [group_cell(key, g) for g in _row(group, min_cell)]
     for table in ("by_age", "by_supervisor"):
         for row in training[table]:
             paths += [f"training.{table}.{row['label']}.{g}" for g in _row(row, min_cell)]
@@ -62,11 +78,12 @@ def _row(completion: Completion, min_cell: int) -> list[str]:
     return [g for g in _GENDERS if g in small]
 
 
-def as_shown(figures: Figures) -> Figures:
-    """A copy of `figures` with each suppressed cell of `figures["suppressed"]` as 「*」."""
+def as_shown(figures: F) -> F:
+    """A copy of `figures` with each suppressed cell of `figures["suppressed"]` as 「*」 (so
+    its numbers there are text: what the report shows)."""
     shown = copy.deepcopy(figures)
-    training: Any = shown.get("training", {})  # an earlier year's file may lack it
-    for path in figures.get("suppressed", []):
+    training: Any = shown["training"]
+    for path in figures["suppressed"]:
         try:
             _, table, label, *rest = path.split(".")
             if table == "groups":
@@ -78,8 +95,8 @@ def as_shown(figures: Figures) -> Figures:
             else:
                 for part in ("required", "completed", "rate"):
                     row[part][rest[0]] = SUPPRESSED
-        except (KeyError, TypeError, StopIteration, ValueError, AttributeError, IndexError):
-            continue  # an earlier year's file without that cell: nothing there to show
+        except (KeyError, TypeError, StopIteration, ValueError, IndexError):
+            continue  # a name of a cell the figures do not have: nothing there to show
     return shown
 
 

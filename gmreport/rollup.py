@@ -8,43 +8,37 @@ a workbook or the Word report, and the renderers write every text as text.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .figures import SCHEMA_ID, built_at
-from .figures_schema import brief, schema_problem
+from .figures import EarlierYear, Figures, built_at
+from .figures_file import Unusable, figures_of, load_json
 from .problems import GmreportError, UsageError, os_reason
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-"""A figures file is tens of kilobytes; one past this is not read (it could only exhaust memory)."""
-MAX_NESTING = 64
-
+Y = TypeVar("Y", Figures, EarlierYear)
 
 # --- Reading and checking the files -------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Submission:
-    """One agency-year's figures as read from its file."""
+    """One agency-year's figures as read from its file (without the rows of its lists)."""
 
     file: str
-    figures: dict[str, Any]
+    figures: Figures
     built: float  # when: its `built_at`, else the file's modification time (POSIX seconds)
 
     @property
     def agency(self) -> str:
-        agency: str = self.figures["agency"]
-        return agency
+        return self.figures["agency"]
 
     @property
     def year(self) -> int:
-        year: int = self.figures["year"]
-        return year
+        return self.figures["year"]
 
 
 @dataclass(frozen=True)
@@ -70,72 +64,38 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load(path: Path) -> Submission | LeftOut:
-    """Read one figures file; what cannot be used comes back as a LeftOut with the reason."""
+    """Read one figures file (`figures_file`), its strings cleaned before it is checked;
+    what cannot be used comes back as a LeftOut with the reason."""
     name = shown_path(path)
-    try:
-        stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            return LeftOut(
-                name,
-                "too-large",
-                f"檔案過大（{stat.st_size / 1024 / 1024:.1f} MB），不是統計數據檔，未讀取",
-            )
-        raw = path.read_bytes()
-    except OSError as e:
-        return LeftOut(name, "unreadable", f"無法讀取檔案（{os_reason(e)}）")
-    try:
-        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite)
-        _check_depth(data)
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        return LeftOut(name, "not-json", "不是 JSON 格式的統計數據檔（無法解析）")
-    if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
-        return LeftOut(
-            name,
-            "other-schema",
-            f"格式版本為 {brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
-        )
-    problem = schema_problem(data)
-    if problem is None and not clean_text(data["agency"]):
-        problem = "「agency」不可空白"
-    if problem is not None:
-        return LeftOut(name, "invalid", f"不符合統計數據檔格式：{problem}")
-    return Submission(name, summary(data), built_at(data, stat.st_mtime).timestamp())
+    loaded = load_json(path)
+    if isinstance(loaded, Unusable):
+        return LeftOut(name, loaded.code, loaded.reason)
+    figures = figures_of(clean(loaded.data))
+    if isinstance(figures, Unusable):
+        return LeftOut(name, figures.code, figures.reason)
+    return Submission(name, summary(figures), built_at(figures, loaded.mtime).timestamp())
 
 
-UNREAD_KEYS = frozenset({"list", "narratives", "rows", "files"})
-"""Parts of a figures file the city does not compare: each row of an agency's lists, its
-units' narratives and its own file bookkeeping."""
+def summary(figures: Figures) -> Figures:
+    """Checked figures as the roll-up keeps them: without the parts the city does not
+    compare (each row of the lists, the units' narratives, the files read), in `history`
+    too, so that 1,000 files fit easily in memory."""
+    kept = _summary(figures)
+    return {**kept, "history": {y: _summary(f) for y, f in figures["history"].items()}}
 
 
-def summary(value: Any) -> Any:
-    """A checked figures file as the roll-up keeps it: without the parts it does not read
-    (UNREAD_KEYS, at any depth, so also in `history`), so that 1,000 files fit easily in
-    memory, and with every string (keys included) through `clean_text`."""
-    if isinstance(value, dict):
-        return {clean_text(k): summary(v) for k, v in value.items() if k not in UNREAD_KEYS}
-    return clean(value)
-
-
-def _no_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not a number")
-
-
-def _finite(token: str) -> float:
-    value = float(token)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{token} is too large")
-    return value
-
-
-def _check_depth(value: Any, depth: int = 0) -> None:
-    if depth > MAX_NESTING:
-        raise ValueError("nested too deeply")
-    if isinstance(value, dict):
-        for v in value.values():
-            _check_depth(v, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
-            _check_depth(v, depth + 1)
+def _summary(figures: Y) -> Y:
+    return {
+        **figures,
+        "meetings": {**figures["meetings"], "list": []},
+        "gia": {**figures["gia"], "list": []},
+        "indicators": {**figures["indicators"], "list": []},
+        "budget": {**figures["budget"], "list": []},
+        "cedaw": {**figures["cedaw"], "list": []},
+        "other_measures": {**figures["other_measures"], "list": []},
+        "narratives": [],
+        "files": {"read": [], "set_aside": [], "rejected": []},
+    }
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -154,8 +114,8 @@ def shown_path(path: Path) -> str:
     return clean_text(str(path).encode("utf-8", errors="replace").decode("utf-8"))
 
 
-def clean(value: Any) -> Any:
-    """`value` with every string (keys included) through `clean_text`."""
+def clean(value: object) -> object:
+    """`value` (a file's JSON) with every string (keys included) through `clean_text`."""
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
 from .config import Config
-from .figures import TargetResult
+from .figures import TargetResult, YearFigures
 from .format import goal_percent, number
 from .schema import CONVENER, EVERYONE, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
 
@@ -46,23 +46,37 @@ NOT_IN_PLAN = "非本計畫所定，依通例"
 
 
 @dataclass(frozen=True)
+class InCity:
+    """How the city's roll-up shows a target: its name (the 目標達成 sheet, the report),
+    and the theme sheet and column header of each agency's verdict."""
+
+    name: str
+    theme: str  # a theme sheet's name (render.rollup_workbook.theme_columns)
+    header: str
+
+
+@dataclass(frozen=True)
 class Target:
     """One target of the plan.
 
-    `config` names the config fields of the required value (two for a range); `fixed` is
-    a required value the plan fixes itself. `actual` is the judged figure as a path into
-    the figures. The texts may use {required}, {low}, {high}, {actual}, {missing}, {male},
+    `config` gives the required value from the config (two values for a range); `fixed`
+    is a required value the plan fixes itself. `actual` is the judged figure of a year's
+    figures: a number (None: a rate of nobody), for ALL_PRESENT the roles' counts, for
+    BALANCE the members by gender, for RATES_AT_LEAST the groups' rates (`GroupRates`).
+    `city` is how the city's roll-up shows it.
+    The texts may use {required}, {low}, {high}, {actual}, {missing}, {male},
     {female}, {fewer} and {detail}, each already formatted for people.
     """
 
     id: str
     work_item: str
     rule: Rule
-    actual: str
+    actual: Callable[[YearFigures], Any]
     label: str
     missed: str
+    city: InCity
     unit: str = ""
-    config: tuple[str, ...] = ()
+    config: Callable[[Config], tuple[float, ...]] | None = None
     fixed: int | None = None
     names: tuple[str, ...] = ()
     missed_none: str = ""  # the finding when missed with an actual figure of 0
@@ -78,17 +92,21 @@ class Target:
         return self.rule in (Rule.RATE_AT_LEAST, Rule.RATES_AT_LEAST)
 
     @property
-    def paths(self) -> tuple[str, ...]:
-        """The judged figures' paths (several for RATES_AT_LEAST, separated by commas)."""
-        return tuple(self.actual.split(","))
-
-    @property
     def training_groups(self) -> tuple[str, ...]:
-        """The keys of the training groups whose rates the target judges."""
-        prefix = "training.groups."
-        return tuple(
-            p.removeprefix(prefix).split(".")[0] for p in self.paths if p.startswith(prefix)
-        )
+        """The keys of the training groups whose rates a RATES_AT_LEAST target judges."""
+        return self.actual.groups if isinstance(self.actual, GroupRates) else ()
+
+
+@dataclass(frozen=True)
+class GroupRates:
+    """The 完訓率 (合計) of some training groups: a RATES_AT_LEAST target's actual figures.
+    A group a year's figures do not have is left out."""
+
+    groups: tuple[str, ...]
+
+    def __call__(self, figures: YearFigures) -> list[float | None]:
+        found = figures["training"]["groups"]
+        return [found[g]["rate"]["total"] for g in self.groups if g in found]
 
 
 MEETINGS, TRAINING, GIA, STATISTICS, CEDAW = (
@@ -97,20 +115,17 @@ MEETINGS, TRAINING, GIA, STATISTICS, CEDAW = (
 )
 
 
-def _rates(*groups: str) -> str:
-    return ",".join(f"training.groups.{g}.rate.total" for g in groups)
-
-
 TARGETS = (
     Target(
         "meetings_per_year",
         MEETINGS,
         Rule.AT_LEAST,
-        "meetings.count",
+        lambda f: f["meetings"]["count"],
         "性平執行小組每年至少召開會議 {required} 次",
         "性平執行小組本年度召開會議 {actual} 次，未達每年至少 {required} 次之目標。",
+        InCity("召開性平執行小組會議", "性平小組", "會議目標"),
         unit="次",
-        config=("meetings.min_per_year",),
+        config=lambda c: (c.meetings.min_per_year,),
         at_risk="性平執行小組本年度召開會議 {actual} 次，恰達每年至少 {required} 次之目標，"
         "請及早排定下年度會議。",
         source="本計畫肆、一、(一)2",
@@ -119,11 +134,12 @@ TARGETS = (
         "members_range",
         MEETINGS,
         Rule.RANGE,
-        "meetings.members.total",
+        lambda f: f["meetings"]["members"]["total"],
         "執行小組置組員 {low} 人至 {high} 人",
         "性平執行小組組員 {actual} 人，未符合置組員 {low} 人至 {high} 人之規定，請依規定調整組員。",
+        InCity("小組組員人數", "性平小組", "組員人數"),
         unit="人",
-        config=("meetings.members_min", "meetings.members_max"),
+        config=lambda c: (c.meetings.members_min, c.meetings.members_max),
         at_risk="性平執行小組組員 {actual} 人，恰為規定下限，組員異動時請即時補實。",
         at_risk_high="性平執行小組組員 {actual} 人，已達規定上限，增派組員前請先調整。",
         source="本計畫肆、一、(一)1",
@@ -132,9 +148,10 @@ TARGETS = (
         "convener",
         MEETINGS,
         Rule.EXACTLY,
-        f"meetings.roles.{CONVENER}",
+        lambda f: f["meetings"]["roles"][CONVENER],
         "置召集人 {required} 人",
         "性平執行小組召集人 {actual} 人，依本計畫應置召集人 {required} 人。",
+        InCity("置召集人", "性平小組", "召集人"),
         unit="人",
         fixed=1,
         missed_none="性平執行小組未置召集人，請依本計畫指定召集人 {required} 人。",
@@ -144,9 +161,10 @@ TARGETS = (
         "ex_officio",
         MEETINGS,
         Rule.ALL_PRESENT,
-        "meetings.roles",
+        lambda f: f["meetings"]["roles"],
         "人事、會計、調解、研考人員及婦女社會參與促進小組連絡人各 1 人為當然成員",
         "性平執行小組缺少當然成員：{missing}，請補實。",
+        InCity("當然成員", "性平小組", "當然成員"),
         unit="類",
         names=EX_OFFICIO_ROLES,
         source="本計畫肆、一、(一)1",
@@ -155,10 +173,11 @@ TARGETS = (
         "gender_balance",
         MEETINGS,
         Rule.BALANCE,
-        "meetings.members",
+        lambda f: f["meetings"]["members"],
         "任一性別組員不少於三分之一",
         "性平執行小組組員男性 {male} 人、女性 {female} 人，"
         "未符合任一性別不少於三分之一（{required} 人）之規定。",
+        InCity("組員任一性別不少於三分之一", "性平小組", "性別比例"),
         unit="人",
         at_risk="性平執行小組{fewer}組員 {actual} 人，恰為三分之一門檻，改派組員時請注意性別比例。",
         source=NOT_IN_PLAN,
@@ -167,20 +186,24 @@ TARGETS = (
         "training_completion",
         TRAINING,
         Rule.RATE_AT_LEAST,
-        f"training.groups.{EVERYONE.key}.rate.total",
+        lambda f: f["training"]["groups"][EVERYONE.key]["rate"]["total"],
         "全機關性別意識培力完訓率達 {required}",
         "全機關性別意識培力完訓率 {actual}{detail}，未達 {required} 之目標。",
-        config=("training.completion_rate",),
+        InCity("全機關性別意識培力完訓率", "性別意識培力", "全機關完訓率\n目標"),
+        config=lambda c: (c.training.completion_rate,),
         source="本計畫肆、二；目標值依市府所訂",
     ),
     Target(
         "training_civil_servants",
         TRAINING,
         Rule.RATES_AT_LEAST,
-        _rates("civil_servants", "supervisors", "gender_officers"),
+        GroupRates(("civil_servants", "supervisors", "gender_officers")),
         "公務人員、主管人員及性別業務承辦人完訓率均達 {required}",
         "{detail}，未達 {required} 之目標。",
-        config=("training.completion_rate",),
+        InCity(
+            "公務人員、主管人員及性別業務承辦人完訓率", "性別意識培力", "公務人員等\n完訓率目標"
+        ),
+        config=lambda c: (c.training.completion_rate,),
         source="本計畫肆、二、(一)1",
         lead_part=0,
     ),
@@ -188,10 +211,11 @@ TARGETS = (
         "training_other_staff",
         TRAINING,
         Rule.RATES_AT_LEAST,
-        _rates("other_staff"),
+        GroupRates(("other_staff",)),
         "職工及自僱非公務人員完訓率達 {required}",
         "{detail}，未達 {required} 之目標。",
-        config=("training.completion_rate",),
+        InCity("職工及自僱非公務人員完訓率", "性別意識培力", "職工等\n完訓率目標"),
+        config=lambda c: (c.training.completion_rate,),
         source="本計畫肆、二、(一)2",
         lead_part=1,
     ),
@@ -199,11 +223,12 @@ TARGETS = (
         "gia_done",
         GIA,
         Rule.AT_LEAST,
-        "gia.count",
+        lambda f: f["gia"]["count"],
         "辦理性別影響評估每年至少 {required} 案",
         "性別影響評估辦理 {actual} 案，未達每年至少 {required} 案之目標。",
+        InCity("辦理性別影響評估", "性別影響評估", "辦理情形"),
         unit="案",
-        config=("gia.min_per_year",),
+        config=lambda c: (c.gia.min_per_year,),
         label_done="研擬重大施政及制定、修正法規時辦理性別影響評估",
         missed_none="本年度未辦理性別影響評估；研擬重大施政或制定、修正法規時，請依本計畫辦理。",
         source="本計畫肆、三",
@@ -213,21 +238,23 @@ TARGETS = (
         "indicators_reviewed",
         STATISTICS,
         Rule.AT_LEAST,
-        "indicators.reviewed",
+        lambda f: f["indicators"]["reviewed"],
         "檢討性別統計指標，每年新增或修訂至少 {required} 項",
         "性別統計指標本年度新增或修訂 {actual} 項，未達每年至少 {required} 項之目標，"
         "請配合業務檢討新增指標或複分類。",
+        InCity("檢討性別統計指標", "性別統計", "檢討目標"),
         unit="項",
-        config=("indicators.min_reviewed",),
+        config=lambda c: (c.indicators.min_reviewed,),
         source="本計畫肆、四、(一)1",
     ),
     Target(
         "budget_reviewed",
         STATISTICS,
         Rule.DONE,
-        "budget.count",
+        lambda f: f["budget"]["count"],
         "檢視性別預算編列及執行情形",
         "本年度未填報性別預算，請會計室彙整檢視各課室性別預算編列及執行情形。",
+        InCity("檢視性別預算", "性別預算", "檢視情形"),
         unit="項",
         source="本計畫肆、四、(四)3",
     ),
@@ -235,11 +262,12 @@ TARGETS = (
         "cedaw_sessions",
         CEDAW,
         Rule.AT_LEAST,
-        "cedaw.sessions",
+        lambda f: f["cedaw"]["sessions"],
         "CEDAW 宣導每年至少 {required} 場次",
         "CEDAW 宣導辦理 {actual} 場次，未達每年至少 {required} 場次之目標。",
+        InCity("CEDAW 宣導場次", "CEDAW宣導", "場次目標"),
         unit="場次",
-        config=("cedaw.min_sessions",),
+        config=lambda c: (c.cedaw.min_sessions,),
         at_risk="CEDAW 宣導辦理 {actual} 場次，恰達每年至少 {required} 場次之目標，"
         "請及早規劃下年度宣導。",
         source="本計畫肆、五、(五)",
@@ -248,11 +276,12 @@ TARGETS = (
         "other_measures",
         CEDAW,
         Rule.AT_LEAST,
-        "other_measures.designated",
+        lambda f: f["other_measures"]["designated"],
         "其他性別平等措施每年至少於指定項目提列 {required} 項",
         "其他性別平等措施於指定項目提列 {actual} 項，未達每年至少 {required} 項之目標。",
+        InCity("其他性別平等措施", "其他性平措施", "措施目標"),
         unit="項",
-        config=("measures.min_other_measures",),
+        config=lambda c: (c.measures.min_other_measures,),
         at_risk="其他性別平等措施於指定項目提列 {actual} 項，恰達每年至少 {required} 項之目標，"
         "請及早規劃下年度措施。",
         source="本計畫肆、五、(五)",
@@ -261,25 +290,17 @@ TARGETS = (
 TARGETS_BY_ID: Mapping[str, Target] = MappingProxyType({t.id: t for t in TARGETS})
 
 
-def lookup(source: object, path: str) -> Any:
-    """The value at a dotted `path` of the figures or the config: "meetings.count"."""
-    value: Any = source
-    for key in path.split("."):
-        value = value[key] if isinstance(value, Mapping) else getattr(value, key)
-    return value
-
-
-def evaluate(figures: Mapping[str, Any], config: Config) -> list[TargetResult]:
+def evaluate(figures: YearFigures, config: Config) -> list[TargetResult]:
     """Every target of the table, judged on `figures` against the values in `config`."""
     return [evaluate_one(t, figures, config) for t in TARGETS]
 
 
-def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> TargetResult:
+def evaluate_one(target: Target, figures: YearFigures, config: Config) -> TargetResult:
     """One target's required value, actual figure, whether it was met, and its verdict."""
-    required: Any = [lookup(config, f) for f in target.config]
+    required: Any = list(target.config(config)) if target.config else []
     if target.fixed is not None:
         required = [target.fixed]
-    actual = lookup(figures, target.paths[0])
+    actual = target.actual(figures)
     missing: list[str] | None = None
     match target.rule:
         case Rule.AT_LEAST:
@@ -290,8 +311,7 @@ def evaluate_one(target: Target, figures: Mapping[str, Any], config: Config) -> 
             met = actual is not None and actual >= required - RATE_TOLERANCE
         case Rule.RATES_AT_LEAST:
             (required,) = required
-            rates = [r for r in (lookup(figures, p) for p in target.paths) if r is not None]
-            actual = min(rates, default=None)
+            actual = min((r for r in actual if r is not None), default=None)
             # No one 應訓 in its groups (an office without 職工): nothing to miss.
             met = actual is None or actual >= required - RATE_TOLERANCE
         case Rule.RANGE:

@@ -22,6 +22,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from gmreport.config import Config
+from gmreport.figures_file import Unusable, figures_of
 from gmreport.format import number, percent
 from gmreport.history import read_history
 from gmreport.pipeline import build
@@ -77,12 +78,6 @@ def _table(path: Path, title: str) -> list[list[str]]:
 
 def _texts(path: Path) -> list[str]:
     return [b.text for b in _blocks(path) if isinstance(b, Paragraph)]
-
-
-def _dig(figures: dict, path: str) -> Any:
-    for key in path.split("."):
-        figures = figures[key]
-    return figures
 
 
 def _shown_rate(figures: dict, group: str, gender: str) -> str:
@@ -445,16 +440,44 @@ def test_an_unknown_or_hidden_value_is_not_compared() -> None:
     assert change(measure, 0.9, None, 113, 114) is None
 
 
-def test_an_older_file_without_a_figure_shows_a_dash(figures_113: dict) -> None:
+def _earlier(figures: dict) -> dict:
+    """`figures` read as an earlier year's file is (gmreport.figures_file), less its history."""
+    read = figures_of(figures)
+    assert not isinstance(read, Unusable), read
+    return {k: v for k, v in read.items() if k != "history"}
+
+
+def test_a_training_group_an_older_file_lacks_shows_a_dash(figures_113: dict) -> None:
     older = copy.deepcopy(figures_113)
-    del older["cedaw"], older["indicators"]["revised"]
+    del older["training"]["groups"]["gender_officers"]  # the schema asks only for "all"
     figures = copy.deepcopy(figures_113)
-    figures["year"], figures["history"] = 114, {"113": older}
-    context = report_trends(figures)
-    rows = context["trends"]["cedaw_measures"]["rows"]
-    assert rows[0][:2] == ["113", "—"] and rows[1][1] == number(figures["cedaw"]["sessions"])
-    assert not any(f.startswith("CEDAW") for f in context["trends"]["cedaw_measures"]["findings"])
-    assert context["trends"]["statistics_budget"]["rows"][0][3] == "—"
+    figures["year"], figures["history"] = 114, {"113": _earlier(older)}
+    rows = report_trends(figures)["trends"]["training"]["rows"]
+    label = figures["training"]["groups"]["gender_officers"]["label"]
+    [before, now] = [r for r in rows if r[0] == label]
+    assert before[1:] == ["113", *["—"] * 6]
+    assert now[2] == number(figures["training"]["groups"]["gender_officers"]["required"]["total"])
+    # the other groups of that year are compared as usual
+    all_ = older["training"]["groups"]["all"]
+    everyone = next(r for r in rows if r[:2] == [all_["label"], "113"])
+    assert everyone[2] == number(all_["required"]["total"])
+
+
+def test_an_older_file_without_a_figure_is_not_compared(figures_113: dict) -> None:
+    """A file that lacks a figure the schema requires is no year's figures: named with the
+    key as a file (history-unreadable), and a year of a file's `history` left out."""
+    older = copy.deepcopy(figures_113)
+    del older["cedaw"]
+    refused = figures_of(older)
+    assert isinstance(refused, Unusable) and refused.code == "invalid"
+    assert "缺少「cedaw」" in refused.reason
+    later = copy.deepcopy(figures_113)
+    whole = {k: v for k, v in figures_113.items() if k != "history"}
+    partial = {k: v for k, v in older.items() if k != "history"}
+    later["year"], later["history"] = 114, {"112": {**partial, "year": 112}, "113": whole}
+    read = figures_of(later)
+    assert not isinstance(read, Unusable)
+    assert list(read["history"]) == ["113"]
 
 
 # --- 計畫期程總檢討 ---------------------------------------------------------------------------
@@ -555,8 +578,10 @@ def test_a_file_made_before_small_groups_were_hidden_is_hidden_by_todays_rule(
 ) -> None:
     older = copy.deepcopy(figures_113)
     del older["suppressed"]
+    read = _earlier(older)
+    assert read["suppressed"] == figures_113["suppressed"] != []
     figures = copy.deepcopy(figures_113)
-    figures["year"], figures["history"] = 114, {"113": older}
+    figures["year"], figures["history"] = 114, {"113": read}
     rows = report_trends(figures)["trends"]["training"]["rows"]
 
     def hidden(year: str) -> list:

@@ -26,10 +26,10 @@ import pytest
 from docx import Document
 
 from gmreport import format as fmt
-from gmreport.city import TARGET_NAMES
 from gmreport.cli import main
 from gmreport.render.charts import find_cjk_font
 from gmreport.schema import CIVIL_SERVANT, WORKER
+from gmreport.targets import TARGETS
 
 from .conftest import load_tool
 
@@ -47,6 +47,7 @@ EX_OFFICIO = (
     "婦女社會參與促進小組連絡人",
 )
 NOT_JSON = "不是 JSON 格式的統計數據檔（無法解析）"
+TARGET_NAMES = {t.id: t.city.name for t in TARGETS}
 HOURS = 2  # the default config's target hours for every 人員類別 the specs use
 
 
@@ -641,11 +642,11 @@ def test_a_file_of_another_year_is_set_aside(
 def test_a_huge_file_is_refused_unread(
     tmp_path: Path, second: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gmreport.rollup
+    import gmreport.figures_file
 
     small = write(tmp_path / "small", "b.json", second)
     limit = small.stat().st_size
-    monkeypatch.setattr(gmreport.rollup, "MAX_FILE_BYTES", limit)
+    monkeypatch.setattr(gmreport.figures_file, "MAX_FILE_BYTES", limit)
     bad = write(tmp_path / "in", "huge.json", " " * (limit + 1))
     result = run("rollup", bad, small, "--output", tmp_path / "out")
     assert result.code == 1

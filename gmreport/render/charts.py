@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from ..figures import Figures, Genders, dig
+from ..figures import Figures, Genders, YearFigures
 from ..format import goal_percent, percent
 from ..privacy import as_shown
 from ..schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
@@ -287,6 +287,14 @@ TREND_STYLES = {
 TREND_LABELS = {"female": ((0, -10), "center"), "total": ((-8, 0), "right")}
 
 
+def _everyone_rate(figures: YearFigures | None, gender: str) -> object:
+    """全機關完訓率 of a gender in a year's figures as shown; None for a year without them."""
+    if figures is None:
+        return None
+    rates: Mapping[str, object] = figures["training"]["groups"][EVERYONE.key]["rate"]
+    return rates.get(gender)
+
+
 def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     """全機關完訓率 by gender across the years compared (歷年比較); None without history."""
     from .trends import years  # the trends module reads the statistics tables' kinds
@@ -295,12 +303,11 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     if compared is None:
         return None
     xs = compared.rows
-    path = f"training.groups.{EVERYONE.key}.rate"
     lines = [*((key, label) for label, key in GENDER_KEYS.items()), ("total", "合計")]
     fig, ax = _figure(2.8)
     drawn = 0
     for key, label in lines:
-        rates = [dig(compared.shown.get(y), f"{path}.{key}") for y in xs]
+        rates = [_everyone_rate(compared.shown.get(y), key) for y in xs]
         values = [r * 100 if isinstance(r, int | float) else None for r in rates]
         if key == "other" and not any(v is not None for v in values):
             continue
@@ -348,7 +355,7 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
             r * 100
             for y in xs
             for k, _ in lines
-            if isinstance(r := dig(compared.shown.get(y), f"{path}.{k}"), int | float)
+            if isinstance(r := _everyone_rate(compared.shown.get(y), k), int | float)
         ),
         default=0,
     )

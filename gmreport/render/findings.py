@@ -21,6 +21,7 @@ from ..targets import (
     NOT_IN_PLAN,
     RATE_TOLERANCE,
     TARGETS_BY_ID,
+    InCity,
     Rule,
     Target,
 )
@@ -47,9 +48,10 @@ def declared(result: TargetResult) -> Target:
         result["id"],
         "",
         Rule.EXACTLY,
-        "",
+        lambda _: result["actual"],
         result["label"],
         "「{label}」未達成（目標值 {required_text}，實際值 {actual_text}）。",
+        InCity(result["label"], "", ""),
     )
 
 
@@ -82,7 +84,7 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
             if result.get("missing"):
                 actual = f"{actual}（缺{'、'.join(result['missing'])}）"
         case Rule.RATES_AT_LEAST:
-            required = f"均達 {required}" if len(target.paths) > 1 else required
+            required = f"均達 {required}" if len(target.training_groups) > 1 else required
             actual = "、".join(
                 f"{label} {percent(rate)}" for label, rate in _group_rates(target, figures)
             )

@@ -25,7 +25,6 @@ from matplotlib.font_manager import FontProperties
 from .. import format as fmt
 from ..atomic import atomic_path
 from ..city import (
-    GENDER_FIELDS,
     CityFigures,
     TargetSummary,
     YearTrend,
@@ -35,6 +34,7 @@ from ..city import (
     rate,
     shown_training,
 )
+from ..figures import GENDER_FIELDS
 from ..rollup import Rollup
 from .charts import DPI, GREY, ChartFontWarning, _figure, _legend, _style_ticks, find_cjk_font
 from .report import make_environment

@@ -11,17 +11,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, Rule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..atomic import atomic_path
 from ..city import (
-    GENDER_FIELDS,
+    COLUMNS,
     CityFigures,
     TargetSummary,
     YearTrend,
@@ -31,10 +31,11 @@ from ..city import (
     shown_training,
     targets_of,
 )
+from ..figures import GENDER_FIELDS, Gender
 from ..format import roc_short_date
 from ..rollup import Rollup, Submission
-from ..schema import GENDERS, TRAINING_GROUPS
-from ..targets import MISSED, NOT_DONE
+from ..schema import EVERYONE, GENDERS, TRAINING_GROUPS
+from ..targets import MISSED, NOT_DONE, TARGETS
 from .statistics import TOTAL_LABEL, Table, ValueKind
 from .workbooks import NONE_TEXT, _first_sheet, _write_table
 
@@ -59,6 +60,10 @@ class Column:
     rank: bool = False  # also a rank column right after it, highest first
     total: str | None = None  # the 合計 cell when not the frame's (a verdict's tally)
 
+    def __post_init__(self) -> None:
+        if self.key is not None and self.key not in COLUMNS:
+            raise ValueError(f"the city's figures have no {self.key!r}")
+
 
 def _verdict(target_id: str) -> Callable[[Submission], Any]:
     def shown(s: Submission) -> Any:
@@ -68,7 +73,9 @@ def _verdict(target_id: str) -> Callable[[Submission], Any]:
     return shown
 
 
-def _training_cell(group: str, part: str, gender: str) -> Callable[[Submission], Any]:
+def _training_cell(
+    group: str, part: Literal["completed", "rate"], gender: Gender
+) -> Callable[[Submission], Any]:
     return lambda s: shown_training(s.figures, group, part, gender)
 
 
@@ -87,12 +94,27 @@ def tally(target: TargetSummary | None) -> str:
 
 
 def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, list[Column]]]:
-    """Each theme sheet's name → (title, columns after 機關)."""
+    """Each theme sheet's name → (title, columns after 機關): its figures, then the verdict
+    of each target the table of targets puts on the sheet (`Target.city`)."""
+    return {
+        name: (
+            title,
+            [
+                *columns,
+                *(
+                    Column(t.city.header, T, shown=_verdict(t.id), total=tally(summaries.get(t.id)))
+                    for t in TARGETS
+                    if t.city.theme == name
+                ),
+            ],
+        )
+        for name, (title, columns) in _themes().items()
+    }
 
-    def verdict(target_id: str, header: str) -> Column:
-        return Column(header, T, shown=_verdict(target_id), total=tally(summaries.get(target_id)))
 
-    everyone = "all"
+def _themes() -> dict[str, tuple[str, list[Column]]]:
+    """Each theme sheet's name → (title, its figures' columns)."""
+    everyone = EVERYONE.key
     training = [
         *(
             Column(f"應訓人數\n{label}", C, f"{everyone}.required.{g}")
@@ -129,9 +151,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
         ),
         Column("應訓人員\n研習時數", H, f"{everyone}.hours"),
         Column("全年研習\n總時數", H, "training.total_hours"),
-        verdict("training_completion", "全機關完訓率\n目標"),
-        verdict("training_civil_servants", "公務人員等\n完訓率目標"),
-        verdict("training_other_staff", "職工等\n完訓率目標"),
     ]
     return {
         "性平小組": (
@@ -140,11 +159,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
                 Column("會議次數", C, "meetings.count"),
                 *_genders("meetings.members", "組員\n"),
                 Column("組員\n女性比例", R, "meetings.members.female_ratio"),
-                verdict("meetings_per_year", "會議目標"),
-                verdict("members_range", "組員人數"),
-                verdict("convener", "召集人"),
-                verdict("ex_officio", "當然成員"),
-                verdict("gender_balance", "性別比例"),
             ],
         ),
         "性別意識培力": ("性別意識培力完訓情形（依性別）", training),
@@ -153,7 +167,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
             [
                 Column("辦理案數", C, "gia.count", rank=True),
                 Column("諮詢專家\n學者案數", C, "gia.expert_consulted"),
-                verdict("gia_done", "辦理情形"),
             ],
         ),
         "性別統計": (
@@ -163,7 +176,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
                 Column("新增", C, "indicators.new"),
                 Column("修訂", C, "indicators.revised"),
                 Column("具複分類", C, "indicators.cross_classified"),
-                verdict("indicators_reviewed", "檢討目標"),
             ],
         ),
         "性別預算": (
@@ -174,7 +186,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
                 Column("執行數（元）", A, "budget.executed"),
                 Column("執行率", R, "budget.execution_rate", rank=True),
                 *_genders("budget.beneficiaries", "受益人數\n"),
-                verdict("budget_reviewed", "檢視情形"),
             ],
         ),
         "CEDAW宣導": (
@@ -185,7 +196,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
                 Column("參與者\n女性比例", R, "cedaw.participants.female_ratio"),
                 Column("觸及人次", C, "cedaw.reach"),
                 Column("結合外部\n資源場次", C, "cedaw.external_resources"),
-                verdict("cedaw_sessions", "場次目標"),
             ],
         ),
         "其他性平措施": (
@@ -195,7 +205,6 @@ def theme_columns(summaries: dict[str, TargetSummary]) -> dict[str, tuple[str, l
                 Column("對應指定\n項目", C, "other_measures.designated"),
                 *_genders("other_measures.participants", "參與人次\n"),
                 Column("觸及人次", C, "other_measures.reach"),
-                verdict("other_measures", "措施目標"),
             ],
         ),
     }
@@ -439,8 +448,11 @@ def _mark_missed(ws: Worksheet, rows: int, columns: int) -> None:
     for word in (MISSED, NOT_DONE):
         ws.conditional_formatting.add(
             area,
-            CellIsRule(operator="equal", formula=[f'"{word}"'], fill=MISSED_FILL, font=MISSED_FONT),
+            _cell_is(operator="equal", formula=[f'"{word}"'], fill=MISSED_FILL, font=MISSED_FONT),
         )
+
+
+_cell_is: Callable[..., Rule] = CellIsRule  # openpyxl does not type it
 
 
 def _as_text(ws: Worksheet) -> None:

@@ -2,48 +2,52 @@
 
 One declarative table per work item (`TREND_TABLES`, in the plan's order) says which
 figures are compared, how each is shown and how a finding states its change. The report,
-its template (tools/make_report_template.py) and the 統計總表 all read it. Every value
-comes from a year's figures through `dig`, so an earlier file without a figure shows 「—」;
-a staff cell suppressed in that year's file (its `suppressed` list) stays 「*」.
+its template (tools/make_report_template.py) and the 統計總表 all read it. Every value is
+read from a year's typed figures by a function of them (`Measure`); the earlier years are
+whole figures (`figures_file`), and a training group an earlier file does not have shows
+「—」. A staff cell suppressed in that year's file (its `suppressed` list) stays 「*」.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from ..figures import Figures, dig
+from ..figures import Figures, Genders, TrainingGroupFigures, YearFigures, female_ratio
 from ..format import NONE, SUPPRESSED, number, percent, points
-from ..privacy import as_shown, suppressed_cells
+from ..privacy import as_shown
 from ..schema import EVERYONE, TRAINING_GROUPS, WORK_ITEMS_BY_KEY
 from ..targets import DONE, MET, MISSED, NOT_DONE, TARGETS
 from .statistics import Table, ValueKind
 
 NO_DATA = "無資料"
 """A year of the plan whose figures were not found, as its row and verdicts read."""
-GROUP = "{group}"
-"""Stands for a training group's key in a path of the training table."""
-
-Getter = str | Callable[[Mapping[str, Any]], Any]
-"""A dotted path into one year's figures, or a function of them."""
 
 
 @dataclass(frozen=True)
 class Measure:
-    """One compared figure: its column, and how a finding names its change ("" for none)."""
+    """One compared figure of a year: its column, the function of the year's figures (as
+    shown: 「*」 where suppressed) that gives it, and how a finding names its change ("" for
+    none)."""
 
     header: str
-    get: Getter
+    get: Callable[[YearFigures], object]
     kind: ValueKind
     said: str = ""  # 「CEDAW 宣導」: the finding 「CEDAW 宣導 3 場次，較 113 年度增加 1 場次」
     unit: str = ""
     group: str | None = None  # the header above this column and its neighbours (docx)
 
-    def value(self, figures: Mapping[str, Any], group: str = "") -> Any:
-        if callable(self.get):
-            return self.get(figures)
-        return dig(figures, self.get.replace(GROUP, group))
+
+@dataclass(frozen=True)
+class GroupMeasure:
+    """One compared figure of each training group (a table `by_group`): as `Measure`, of the
+    group's figures; a group a year's figures do not have shows 「—」."""
+
+    header: str
+    get: Callable[[TrainingGroupFigures], object]
+    kind: ValueKind
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,46 +57,40 @@ class TrendTable:
     key: str
     heading: str
     title: str
-    columns: tuple[Measure, ...]
+    columns: tuple[Measure | GroupMeasure, ...]
     findings: tuple[Measure, ...]
-    by_group: bool = False  # one row per training group and year, not one per year
+
+    @property
+    def by_group(self) -> bool:
+        """One row per training group and year, not one per year."""
+        return any(isinstance(m, GroupMeasure) for m in self.columns)
 
 
-def _female_ratio(counts: str) -> Getter:
-    def get(figures: Mapping[str, Any]) -> Any:
-        female, total = dig(figures, f"{counts}.female"), dig(figures, f"{counts}.total")
-        if not isinstance(female, int | float) or not isinstance(total, int | float):
-            return None
-        return female / total if total else None
-
-    return get
+def _female_ratio(counts: Callable[[YearFigures], Genders]) -> Callable[[YearFigures], object]:
+    return lambda f: female_ratio(counts(f))
 
 
-def _verdicts(figures: Mapping[str, Any]) -> dict[str, str]:
+def _verdicts(figures: YearFigures) -> dict[str, str]:
     """Each judged target's verdict by id, as that year's file gave it."""
-    found = dig(figures, "targets")
-    if not isinstance(found, list):
-        return {}
-    return {
-        t["id"]: t.get("verdict") or (MET if t.get("met") else MISSED)
-        for t in found
-        if isinstance(t, dict) and "id" in t
-    }
+    return {t["id"]: t["verdict"] for t in figures["targets"]}
 
 
-def _count_verdicts(*verdicts: str) -> Callable[[Mapping[str, Any]], Any]:
-    def get(figures: Mapping[str, Any]) -> Any:
+def _count_verdicts(*verdicts: str) -> Callable[[YearFigures], object]:
+    def get(figures: YearFigures) -> int | None:
         found = _verdicts(figures)
         return sum(v in verdicts for v in found.values()) if found else None
 
     return get
 
 
-def _all_targets(figures: Mapping[str, Any]) -> Any:
+def _all_targets(figures: YearFigures) -> int | None:
     return len(_verdicts(figures)) or None
 
 
-_RATE = "training.groups.{group}.rate"
+def _everyone(figures: YearFigures) -> TrainingGroupFigures:
+    return figures["training"]["groups"][EVERYONE.key]
+
+
 C, A, R = ValueKind.COUNT, ValueKind.AMOUNT, ValueKind.RATE
 
 TREND_TABLES = (
@@ -101,14 +99,14 @@ TREND_TABLES = (
         WORK_ITEMS_BY_KEY["meetings"].name,
         "性別平等執行小組歷年比較",
         (
-            Measure("召開會議（次）", "meetings.count", C),
-            Measure("組員人數", "meetings.members.total", C),
-            Measure("女性組員", "meetings.members.female", C),
-            Measure("女性比例", _female_ratio("meetings.members"), R),
+            Measure("召開會議（次）", lambda f: f["meetings"]["count"], C),
+            Measure("組員人數", lambda f: f["meetings"]["members"]["total"], C),
+            Measure("女性組員", lambda f: f["meetings"]["members"]["female"], C),
+            Measure("女性比例", _female_ratio(lambda f: f["meetings"]["members"]), R),
         ),
         (
-            Measure("", "meetings.count", C, "性平執行小組召開會議", "次"),
-            Measure("", "meetings.members.total", C, "性平執行小組組員", "人"),
+            Measure("", lambda f: f["meetings"]["count"], C, "性平執行小組召開會議", "次"),
+            Measure("", lambda f: f["meetings"]["members"]["total"], C, "性平執行小組組員", "人"),
         ),
     ),
     TrendTable(
@@ -116,48 +114,47 @@ TREND_TABLES = (
         WORK_ITEMS_BY_KEY["training"].name,
         "性別意識培力歷年比較",
         (
-            Measure("應訓人數", "training.groups.{group}.required.total", C),
-            Measure("完訓人數", "training.groups.{group}.completed.total", C),
-            Measure("男", f"{_RATE}.male", R, group="完訓率"),
-            Measure("女", f"{_RATE}.female", R, group="完訓率"),
-            Measure("其他", f"{_RATE}.other", R, group="完訓率"),
-            Measure("合計", f"{_RATE}.total", R, group="完訓率"),
+            GroupMeasure("應訓人數", lambda g: g["required"]["total"], C),
+            GroupMeasure("完訓人數", lambda g: g["completed"]["total"], C),
+            GroupMeasure("男", lambda g: g["rate"]["male"], R, group="完訓率"),
+            GroupMeasure("女", lambda g: g["rate"]["female"], R, group="完訓率"),
+            GroupMeasure("其他", lambda g: g["rate"]["other"], R, group="完訓率"),
+            GroupMeasure("合計", lambda g: g["rate"]["total"], R, group="完訓率"),
         ),
         (
-            Measure("", f"training.groups.{EVERYONE.key}.rate.total", R, "全機關完訓率"),
-            Measure("", f"training.groups.{EVERYONE.key}.rate.male", R, "男性完訓率"),
-            Measure("", f"training.groups.{EVERYONE.key}.rate.female", R, "女性完訓率"),
-            Measure("", f"training.groups.{EVERYONE.key}.required.total", C, "應訓人員", "人"),
+            Measure("", lambda f: _everyone(f)["rate"]["total"], R, "全機關完訓率"),
+            Measure("", lambda f: _everyone(f)["rate"]["male"], R, "男性完訓率"),
+            Measure("", lambda f: _everyone(f)["rate"]["female"], R, "女性完訓率"),
+            Measure("", lambda f: _everyone(f)["required"]["total"], C, "應訓人員", "人"),
         ),
-        by_group=True,
     ),
     TrendTable(
         "gia",
         WORK_ITEMS_BY_KEY["gia"].name,
         "性別影響評估歷年比較",
         (
-            Measure("辦理案數", "gia.count", C),
-            Measure("諮詢專家學者案數", "gia.expert_consulted", C),
+            Measure("辦理案數", lambda f: f["gia"]["count"], C),
+            Measure("諮詢專家學者案數", lambda f: f["gia"]["expert_consulted"], C),
         ),
-        (Measure("", "gia.count", C, "辦理性別影響評估", "案"),),
+        (Measure("", lambda f: f["gia"]["count"], C, "辦理性別影響評估", "案"),),
     ),
     TrendTable(
         "statistics_budget",
         WORK_ITEMS_BY_KEY["statistics_budget"].name,
         "性別統計及性別預算歷年比較",
         (
-            Measure("指標數", "indicators.count", C, group="性別統計指標"),
-            Measure("新增", "indicators.new", C, group="性別統計指標"),
-            Measure("修訂", "indicators.revised", C, group="性別統計指標"),
-            Measure("編列數（元）", "budget.allocated", A, group="性別預算"),
-            Measure("執行數（元）", "budget.executed", A, group="性別預算"),
-            Measure("執行率", "budget.execution_rate", R, group="性別預算"),
+            Measure("指標數", lambda f: f["indicators"]["count"], C, group="性別統計指標"),
+            Measure("新增", lambda f: f["indicators"]["new"], C, group="性別統計指標"),
+            Measure("修訂", lambda f: f["indicators"]["revised"], C, group="性別統計指標"),
+            Measure("編列數（元）", lambda f: f["budget"]["allocated"], A, group="性別預算"),
+            Measure("執行數（元）", lambda f: f["budget"]["executed"], A, group="性別預算"),
+            Measure("執行率", lambda f: f["budget"]["execution_rate"], R, group="性別預算"),
         ),
         (
-            Measure("", "indicators.count", C, "性別統計指標", "項"),
-            Measure("", "indicators.reviewed", C, "性別統計指標新增或修訂", "項"),
-            Measure("", "budget.allocated", A, "性別預算編列", "元"),
-            Measure("", "budget.execution_rate", R, "性別預算執行率"),
+            Measure("", lambda f: f["indicators"]["count"], C, "性別統計指標", "項"),
+            Measure("", lambda f: f["indicators"]["reviewed"], C, "性別統計指標新增或修訂", "項"),
+            Measure("", lambda f: f["budget"]["allocated"], A, "性別預算編列", "元"),
+            Measure("", lambda f: f["budget"]["execution_rate"], R, "性別預算執行率"),
         ),
     ),
     TrendTable(
@@ -165,19 +162,31 @@ TREND_TABLES = (
         WORK_ITEMS_BY_KEY["cedaw_measures"].name,
         "CEDAW宣導及其他性別平等措施歷年比較",
         (
-            Measure("場次", "cedaw.sessions", C, group="CEDAW宣導"),
-            Measure("參與人次", "cedaw.participants.total", C, group="CEDAW宣導"),
-            Measure("女性比例", _female_ratio("cedaw.participants"), R, group="CEDAW宣導"),
-            Measure("觸及人次", "cedaw.reach", C, group="CEDAW宣導"),
-            Measure("項數", "other_measures.count", C, group="其他性平措施"),
-            Measure("參與人次", "other_measures.participants.total", C, group="其他性平措施"),
-            Measure("觸及人次", "other_measures.reach", C, group="其他性平措施"),
+            Measure("場次", lambda f: f["cedaw"]["sessions"], C, group="CEDAW宣導"),
+            Measure(
+                "參與人次", lambda f: f["cedaw"]["participants"]["total"], C, group="CEDAW宣導"
+            ),
+            Measure(
+                "女性比例",
+                _female_ratio(lambda f: f["cedaw"]["participants"]),
+                R,
+                group="CEDAW宣導",
+            ),
+            Measure("觸及人次", lambda f: f["cedaw"]["reach"], C, group="CEDAW宣導"),
+            Measure("項數", lambda f: f["other_measures"]["count"], C, group="其他性平措施"),
+            Measure(
+                "參與人次",
+                lambda f: f["other_measures"]["participants"]["total"],
+                C,
+                group="其他性平措施",
+            ),
+            Measure("觸及人次", lambda f: f["other_measures"]["reach"], C, group="其他性平措施"),
         ),
         (
-            Measure("", "cedaw.sessions", C, "CEDAW 宣導", "場次"),
-            Measure("", "cedaw.participants.total", C, "CEDAW 宣導參與", "人次"),
-            Measure("", "cedaw.reach", C, "CEDAW 宣導觸及", "人次"),
-            Measure("", "other_measures.count", C, "其他性別平等措施", "項"),
+            Measure("", lambda f: f["cedaw"]["sessions"], C, "CEDAW 宣導", "場次"),
+            Measure("", lambda f: f["cedaw"]["participants"]["total"], C, "CEDAW 宣導參與", "人次"),
+            Measure("", lambda f: f["cedaw"]["reach"], C, "CEDAW 宣導觸及", "人次"),
+            Measure("", lambda f: f["other_measures"]["count"], C, "其他性別平等措施", "項"),
         ),
     ),
     TrendTable(
@@ -203,7 +212,7 @@ class Years:
     """This year and the earlier ones compared, each year's figures as shown (「*」)."""
 
     year: int
-    shown: dict[int, Mapping[str, Any]]  # every year with figures, this one included
+    shown: dict[int, YearFigures]  # every year with figures, this one included
     missing: list[int]  # years of the plan before this one whose figures were not found
 
     @property
@@ -219,29 +228,14 @@ class Years:
 
 def years(figures: Figures) -> Years | None:
     """The years to compare, or None when there is no earlier year's figures."""
-    history = figures.get("history") or {}
-    if not history:
+    if not figures["history"]:
         return None
-    min_cell = figures["privacy"]["min_cell"]
-    shown: dict[int, Mapping[str, Any]] = {
-        int(y): as_shown(_with_suppressed(f, min_cell)) for y, f in history.items()
-    }
+    shown: dict[int, YearFigures] = {int(y): as_shown(f) for y, f in figures["history"].items()}
     shown[figures["year"]] = as_shown(figures)
-    first = figures.get("plan", {}).get("first_year", figures["year"])
+    plan = figures.get("plan")
+    first = plan["first_year"] if plan else figures["year"]
     missing = [y for y in range(first, figures["year"]) if y not in shown]
     return Years(figures["year"], shown, missing)
-
-
-def _with_suppressed(figures: Mapping[str, Any], min_cell: int) -> Figures:
-    """An earlier year's figures with the staff cells to hide: those its file hid, or, for a
-    file made before small groups were hidden, those today's rule hides."""
-    if "suppressed" in figures:
-        return cast("Figures", figures)
-    try:
-        hidden = suppressed_cells(cast("Figures", figures), min_cell)
-    except (KeyError, TypeError, AttributeError):
-        hidden = []
-    return cast("Figures", {**figures, "suppressed": hidden})
 
 
 def raw_rows(table: TrendTable, compared: Years) -> list[tuple[Any, ...]]:
@@ -251,13 +245,22 @@ def raw_rows(table: TrendTable, compared: Years) -> list[tuple[Any, ...]]:
     for key, label in groups:
         for year in compared.rows:
             figures = compared.shown.get(year)
-            values = tuple(m.value(figures, key) if figures else None for m in table.columns)
+            values = _values(table, figures, key) if figures else (None,) * len(table.columns)
             year_text = f"{year}" if figures else f"{year}（{NO_DATA}）"
             rows.append(((label,) if table.by_group else ()) + (year_text, *values))
     return rows
 
 
-def _text(value: Any, kind: ValueKind) -> str:
+def _values(table: TrendTable, figures: YearFigures, group: str) -> tuple[object, ...]:
+    """A year's values of the table's columns (of the training group `group` if by group)."""
+    found = figures["training"]["groups"].get(group)
+    return tuple(
+        m.get(figures) if isinstance(m, Measure) else m.get(found) if found is not None else None
+        for m in table.columns
+    )
+
+
+def _text(value: object, kind: ValueKind) -> str:
     if value == SUPPRESSED:
         return SUPPRESSED
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -280,32 +283,38 @@ def text_rows(table: TrendTable, compared: Years) -> list[list[str]]:
 # --- Findings -----------------------------------------------------------------------------
 
 
-def change(measure: Measure, now: Any, before: Any, before_year: int, year: int) -> str | None:
+def change(
+    measure: Measure, now: object, before: object, before_year: int, year: int
+) -> str | None:
     """「CEDAW 宣導 3 場次，較 113 年度增加 1 場次」, or None when either value is unknown
     or not shown (「*」)."""
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before)):
+    if not isinstance(now, int | float) or not isinstance(before, int | float):
+        return None
+    if isinstance(now, bool) or isinstance(before, bool):
         return None
     unit = f" {measure.unit}" if measure.unit else ""
     if measure.kind is ValueKind.RATE:
         shown = percent(now)
-        diff = points(now, before)
-        more, less, amount = "提高", "降低", f"{abs(diff)} 個百分點"
+        step = points(now, before)
+        up, same, amount = step > 0, not step, f"{abs(step)} 個百分點"
+        more, less = "提高", "降低"
     else:
         shown = f"{number(now)}{unit}"
         diff = now - before
-        more, less, amount = "增加", "減少", f"{number(abs(diff))}{unit}"
+        up, same, amount = diff > 0, not diff, f"{number(abs(diff))}{unit}"
+        more, less = "增加", "減少"
     said = f"{measure.said} {shown}"
-    if not diff:
+    if same:
         since = "上年度" if before_year == year - 1 else f" {before_year} 年度"
         return f"{said}，與{since}持平"
-    return f"{said}，較 {before_year} 年度{more if diff > 0 else less} {amount}"
+    return f"{said}，較 {before_year} 年度{more if up else less} {amount}"
 
 
 def _target_changes(compared: Years, before_year: int) -> list[str]:
     """Each target met this year and not the year compared, or the other way round."""
     now = _verdicts(compared.shown[compared.year])
     before = _verdicts(compared.shown[before_year])
-    labels = {t["id"]: t["label"] for t in compared.shown[compared.year].get("targets", [])}
+    labels = {t["id"]: t["label"] for t in compared.shown[compared.year]["targets"]}
     out = []
     for target in TARGETS:
         was, is_ = before.get(target.id), now.get(target.id)
@@ -328,7 +337,7 @@ def findings(table: TrendTable, compared: Years, before_year: int | None = None)
     now, before = compared.shown[compared.year], compared.shown[before_year]
     out = []
     for m in table.findings:
-        said = change(m, m.value(now), m.value(before), before_year, compared.year)
+        said = change(m, m.get(now), m.get(before), before_year, compared.year)
         if said:
             out.append(said + "。")
     if table.key == "targets":
@@ -361,7 +370,7 @@ def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | 
         rows.append(
             {
                 "id": t["id"],
-                "work_item": t.get("work_item", ""),
+                "work_item": t["work_item"],
                 "label": t["label"],
                 "years": by_year,
                 "met": met,
@@ -467,5 +476,5 @@ def trend_tables(figures: Figures, first: int) -> list[Table]:
     return tables
 
 
-def _header(measure: Measure) -> str:
+def _header(measure: Measure | GroupMeasure) -> str:
     return f"{measure.group}-{measure.header}" if measure.group else measure.header

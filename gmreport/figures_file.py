@@ -1,0 +1,144 @@
+"""Reading a `{Y}年度統計數據.json` (SPEC §6): the one place where a figures file becomes
+`Figures`, for a build's earlier years (history) and for the roll-up's agencies.
+
+A file is data, never trusted: it is read only up to `MAX_FILE_BYTES`, as UTF-8 with or
+without a BOM, without NaN or Infinity, nested at most `MAX_NESTING` deep, and checked
+against the published JSON Schema (`figures_schema`). What cannot be used comes back as
+`Unusable`, whose reason the caller names with the file; nothing in a file raises.
+
+After the check the figures are typed: every key the schema requires is there. What a
+file may lack is said by the types (`plan`, `built_at`: `NotRequired`), or filled in: a
+missing `history` is read as none, and a file made before small groups were hidden (no
+`suppressed`) gets the cells today's rule hides. A year of a file's `history` is kept only if it is whole
+figures itself (the schema asks no more of it than its agency and year), so the
+comparisons never meet a year with half its figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from .figures import SCHEMA_ID, EarlierYear, Figures, YearFigures, built_at
+from .figures_schema import brief, schema_problem
+from .privacy import suppressed_cells
+from .problems import os_reason
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""A figures file is tens of kilobytes; one past this is not read (it could only exhaust memory)."""
+MAX_NESTING = 64
+
+
+@dataclass(frozen=True)
+class Unusable:
+    """Why a file's content cannot be used; `code` is stable for tests and tools."""
+
+    code: str  # unreadable | too-large | not-json | other-schema | invalid
+    reason: str  # in Chinese, to follow the file's name
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A file's JSON, not yet checked, and the file's modification time (POSIX seconds)."""
+
+    data: object
+    mtime: float
+
+
+@dataclass(frozen=True)
+class FiguresFile:
+    """A figures file read and checked: its figures, and when it was built."""
+
+    path: Path
+    figures: Figures
+    built: dt.datetime  # its `built_at`, else the file's modification time
+
+
+def load_json(path: Path) -> Loaded | Unusable:
+    """The JSON of a file, or why it could not be read as JSON."""
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            return Unusable(
+                "too-large",
+                f"檔案過大（{stat.st_size / 1024 / 1024:.1f} MB），不是統計數據檔，未讀取",
+            )
+        raw = path.read_bytes()
+    except OSError as e:
+        return Unusable("unreadable", f"無法讀取檔案（{os_reason(e)}）")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite)
+        _check_depth(data)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return Unusable("not-json", "不是 JSON 格式的統計數據檔（無法解析）")
+    return Loaded(data, stat.st_mtime)
+
+
+def figures_of(data: object) -> Figures | Unusable:
+    """`data` as typed figures if it is a figures document of this version, else why not.
+    Its `history` keeps the years that are whole figures (none when it has no `history`)."""
+    if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
+        return Unusable(
+            "other-schema",
+            f"格式版本為 {brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
+        )
+    checked = _checked(data)
+    if isinstance(checked, str):
+        return Unusable("invalid", f"不符合統計數據檔格式：{checked}")
+    history = checked.get("history") or {}
+    return cast(Figures, {**checked, "history": _whole_years(history)})
+
+
+def read_figures(path: Path) -> FiguresFile | Unusable:
+    """A figures file read and checked (`load_json`, then `figures_of`)."""
+    loaded = load_json(path)
+    if isinstance(loaded, Unusable):
+        return loaded
+    figures = figures_of(loaded.data)
+    if isinstance(figures, Unusable):
+        return figures
+    return FiguresFile(path, figures, built_at(figures, loaded.mtime))
+
+
+def _checked(data: object) -> dict[str, Any] | str:
+    """`data` if it passes the schema, else why not. A file made before small groups were
+    hidden lacks `suppressed`: it gets the cells today's rule hides."""
+    if not isinstance(data, dict) or "suppressed" in data:
+        problem = schema_problem(data)
+        return problem if problem is not None else cast(dict[str, Any], data)
+    problem = schema_problem({**data, "suppressed": []})
+    if problem is not None:
+        return problem
+    year = cast(YearFigures, data)
+    return {**data, "suppressed": suppressed_cells(year, year["privacy"]["min_cell"])}
+
+
+def _whole_years(history: dict[str, Any]) -> dict[str, EarlierYear]:
+    """The years of a file's `history` that pass the check a file of their own would."""
+    checked = {year: _checked(figures) for year, figures in history.items()}
+    return {y: cast(EarlierYear, f) for y, f in checked.items() if not isinstance(f, str)}
+
+
+def _no_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not a number")
+
+
+def _finite(token: str) -> float:
+    value = float(token)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{token} is too large")
+    return value
+
+
+def _check_depth(value: object, depth: int = 0) -> None:
+    if depth > MAX_NESTING:
+        raise ValueError("nested too deeply")
+    if isinstance(value, dict):
+        for v in value.values():
+            _check_depth(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check_depth(v, depth + 1)
