@@ -32,7 +32,7 @@ from reproducible import write_reproducibly
 
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM
 from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
-from gmreport.schema import EVERYONE
+from gmreport.schema import EVERYONE, GENDER_KEYS
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
 
@@ -543,11 +543,16 @@ class Col:
     group: str | None = None
 
 
+COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
+"""Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
+
+
 class Builder:
-    """Appends the report's paragraphs and tables to a document, numbering figures."""
+    """Appends the report's paragraphs and tables to a document, numbering captions."""
 
     def __init__(self, doc: DocumentObject) -> None:
         self.doc = doc
+        self.tables = 0
         self.figures = 0
 
     def p(self, text: str, style: str = "BodyText3") -> None:
@@ -583,43 +588,77 @@ class Builder:
         """The declared table `key` (gmreport.tables), with its caption and note."""
         self.p(f"{{{{p tables.{key} }}}}", "BodyText1")
 
+    def next_table(self) -> int:
+        """The number the next table will get (for text that refers to it)."""
+        return self.tables + 1
+
     def table(
         self,
         title: str,
         cols: list[Col],
         *,
-        loop: str,
-        number: str,
+        loop: str | None,
+        empty: str = "本年度無資料",
+        total: list[str] | None = None,
+        static: list[list[str]] | None = None,
         note: str | None = None,
         keep: bool = False,
+        number: str | None = None,
     ) -> None:
-        """A captioned table of the years compared (歷年比較, 計畫期程總檢討): header row(s),
-        then one row per item of `loop` (docxtpl). Its caption's number is `number` as the
-        template computes it, after the declared tables (gmreport.tables).
+        """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
 
         `keep` keeps a short table on one page (with its caption) instead of splitting it.
+        A `total` row never stands alone at the top of a page: the last item's row keeps
+        with it (the loop runs twice, over all items but the last, then over the last).
+        `number` is the caption's number as the template computes it (a table after an
+        optional chapter), instead of the count of tables so far.
         """
-        self._caption("表", number, title, "Caption")
-        n_header = 2 if any(c.group for c in cols) else 1
-        body: list[tuple[str, list[str] | str]] = [
-            ("tag", f"{{%tr for {loop} %}}"),
-            ("data", [c.cell for c in cols]),
-            ("tag", "{%tr else %}"),
-            ("span", "本年度無資料"),
-            ("tag", "{%tr endfor %}"),
-        ]
+        self.tables += 1
+        self._caption("表", number or self.tables, title, "Caption")
+        grouped = any(c.group for c in cols)
+        n_header = 2 if grouped else 1
+        body: list[tuple[str, list[str] | str]] = []
+        cells = [c.cell for c in cols]
+        if loop and total:
+            item, items = loop.split(" in ", 1)
+            body += [
+                ("tag", f"{{%tr for {item} in ({items}|list)[:-1] %}}"),
+                ("data", cells),
+                ("tag", "{%tr endfor %}"),
+                ("tag", f"{{%tr for {item} in ({items}|list)[-1:] %}}"),
+                ("last", cells),
+                ("tag", "{%tr else %}"),
+                ("last span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        elif loop:
+            body += [
+                ("tag", f"{{%tr for {loop} %}}"),
+                ("data", cells),
+                ("tag", "{%tr else %}"),
+                ("span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        for row in static or []:
+            body.append(("data", row))
+        if total:
+            body.append(("total", total))
         table = self.doc.add_table(rows=n_header + len(body), cols=len(cols))
         table.style = _style(self.doc, "ReportTable")
         _table_geometry(table, [c.width for c in cols])
         self._header(table, cols, n_header)
         for i, (kind, content) in enumerate(body, start=n_header):
             row = table.rows[i]
-            if kind != "data":
+            if kind in ("tag", "span", "last span"):
                 cell = row.cells[0].merge(row.cells[-1])
                 _cell_text(cell, content, "TableTextLeft" if kind == "tag" else "TableText")
-                continue
-            for c, cell, text in zip(cols, row.cells, content, strict=True):
-                _cell_text(cell, text, "TableTextLeft" if c.left else "TableText")
+            else:
+                style = "TableHeading" if kind == "total" else "TableText"
+                for c, cell, text in zip(cols, row.cells, content, strict=True):
+                    left = c.left and kind in ("data", "last")
+                    _cell_text(cell, text, "TableTextLeft" if left else style)
+            if kind.startswith("last"):
+                _keep_with_next(row)
         if keep:
             _keep_together(table)
         if note:
@@ -726,6 +765,21 @@ def _shade_header(table: Table, n_header: int) -> None:
                 tc_pr.append(parse_xml(f'<w:vAlign {NS} w:val="center"/>'))
             else:
                 v_align.addprevious(shd)
+
+
+def _genders(group: str, expr: str, width: float = 1.15) -> list[Col]:
+    """男/女/其他/合計 columns for the counts `expr` (a {male, female, other, total} dict)."""
+    return [
+        Col(label, width, f"{{{{ {expr}.{key}|num }}}}", group=group)
+        for label, key in COUNT_COLUMNS
+    ]
+
+
+def _rates(group: str, expr: str, width: float = 1.3) -> list[Col]:
+    return [
+        Col(label, width, f"{{{{ {expr}.{key}|pct }}}}", group=group)
+        for label, key in COUNT_COLUMNS
+    ]
 
 
 def _people(counts: str) -> str:
