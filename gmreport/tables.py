@@ -128,7 +128,9 @@ class Table:
     caption: str = ""
     """The caption without its number: 「性別平等執行小組會議辦理情形」."""
     number: int | None = None
-    """表N; None for a table the report does not number (a 補充資料 of the workbook)."""
+    """表N, which `report_tables` gives each table the report shows."""
+    in_report: bool = True
+    """False for a table only the workbook shows (a 補充資料)."""
     cols: tuple[Col, ...] = ()
     totals: int = 0
     """How many of the last rows are totals (bold, and kept with the rows above them)."""
@@ -275,15 +277,13 @@ def report_tables(figures: Figures) -> list[Table]:
         *_cedaw_measures(figures),
         _targets(figures),
     ]
-    numbered = []
-    n = 0
+    numbered, n = [], 0
     for t in tables:
-        if t.number is None and t.key != "training_people":
+        if t.in_report:
             n += 1
-            t = replace(t, name=f"表{n} {t.caption}", number=n)
-        elif t.key == "training_people":
-            t = replace(t, name=f"補充資料 {t.caption}")
-        numbered.append(t)
+            numbered.append(replace(t, name=f"表{n} {t.caption}", number=n))
+        else:
+            numbered.append(replace(t, name=f"補充資料 {t.caption}"))
     return numbered
 
 
@@ -547,7 +547,7 @@ def _training_people(figures: Figures) -> Table:
         "性別意識培力應訓人員認定",
         cols,
         rows,
-        number=None,
+        in_report=False,
         work_item="training",
     )
 

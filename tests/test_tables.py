@@ -119,7 +119,7 @@ def assert_same_cells(table: Table, in_docx: DocxTable, sheet: Any) -> None:
 def test_the_report_and_the_workbook_show_the_same_cells(figures: dict, tmp_path: Path) -> None:
     doc, workbook = both(figures, tmp_path)
     in_docx = docx_tables(doc)
-    declared = [t for t in report_tables(as_shown(figures)) if t.number is not None]
+    declared = [t for t in report_tables(as_shown(figures)) if t.in_report]
     assert len(declared) == 18
     for table in declared:
         assert table.name in in_docx, table.name
@@ -199,7 +199,7 @@ def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
             [("問卷回收", 1234), (TOTAL_LABEL, 1234)],
             totals=1,
             work_item="outcomes",
-            number=sum(t.number is not None for t in tables) + 1,
+            number=sum(t.in_report for t in tables) + 1,
         )
         return [*tables, extra]
 

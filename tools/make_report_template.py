@@ -4,6 +4,23 @@ Run by developers (`python tools/make_report_template.py`); the output is commit
 may then edit the wording and styles in Word: everything between {{ }} and {% %} is data
 the program fills in, the rest is ordinary Word text.
 
+The template holds the report's wording, styles, numbering and page; the tables are not in
+it. Each table is declared once in `gmreport.tables` and written at render time where the
+template says `{{p tables.<key> }}` (caption, table and note), and the text cites it as
+「表{{ tables.<key>.number }}」. The chapters of 貳、辦理情形 loop over the plan's work items
+(`work_items`): the five known ones have their wording here (`CHAPTERS`), any other reads
+its name, its declared tables and what the units wrote under it.
+
+Why this script, not the .docx, is the template's source: what the template still holds
+besides wording is structure that Word edits badly and a review cannot read in a binary
+file — the chapters' loop and its `{%p if %}` blocks, multilevel heading numbering, SEQ and
+PAGE fields, the draft watermark, and (next) the 目錄 field, the per-item results tables
+and the photo blocks. Written as code, each change is a readable diff, the output is byte
+for byte reproducible (`tests/test_report_template.py` holds the committed file to it), and
+the styles the table writer names (`gmreport.render.docx_tables`) are declared beside it.
+An office that wants other wording edits a copy in Word (config `report_template`), which
+the build checks against the data; wording meant for every office is changed here.
+
 The document is made for zh-TW: 標楷體 for Chinese and Times New Roman for Latin text and
 digits, set on every style with no theme fonts; A4 with 2.5 cm margins; headings numbered
 壹、一、（一） by Word multilevel numbering; footer 「第 X 頁，共 Y 頁」.

@@ -128,7 +128,7 @@ def report_context(figures: Figures) -> dict[str, Any]:
             for e in block["entries"]
             if e["review"]
         ]
-    tables = [t for t in report_tables(figures) if t.number is not None]
+    tables = [t for t in report_tables(figures) if t.in_report]
     return {
         **figures,
         "tables": {t.key: DocxTable(t) for t in tables},
