@@ -144,6 +144,9 @@ class Table:
     """Cells the report marks (a target 未達成)."""
     staff: bool = False
     """Its 性別 count cells count staff: the cells the privacy rule may show as 「*」."""
+    adds_up: bool = False
+    """Its total rows are the sums of the rows above them, in every count, amount and hours
+    column (the rows part the whole: each person has one 年齡層, each event one 宣導對象)."""
 
     def __post_init__(self) -> None:
         if len(self.kinds) != len(self.columns):
@@ -185,18 +188,30 @@ class Table:
 
     @property
     def identities(self) -> list[Identity]:
-        """男 + 女 + 其他 = 合計 in each row of each gender group (rows holding numbers)."""
+        """The sums the cells obey: 男 + 女 + 其他 = 合計 in each row of each gender group
+        (rows holding numbers), and, in a table that `adds_up`, each total row's cell = the
+        cells above it (a count not taken, 「－」, is no part)."""
         found = []
         groups: dict[str | None, dict[str, int]] = {}
-        for i, c in enumerate(self.cols):
-            if c.gender:
-                groups.setdefault(c.group, {})[c.gender] = i
+        for i, col in enumerate(self.cols):
+            if col.gender:
+                groups.setdefault(col.group, {})[col.gender] = i
         for r, row in enumerate(self.rows):
             for at in groups.values():
                 if "total" not in at or not isinstance(row[at["total"]], int | float):
                     continue
                 parts = tuple((r, at[g]) for g in GENDER_KEYS.values() if g in at)
                 found.append(Identity((r, at["total"]), parts))
+        if not self.adds_up:
+            return found
+        first_total = len(self.rows) - self.totals
+        summed = (ValueKind.COUNT, ValueKind.AMOUNT, ValueKind.HOURS)
+        for t in range(first_total, len(self.rows)):
+            for c, kind in enumerate(self.kinds):
+                if kind not in summed or not isinstance(self.rows[t][c], int | float):
+                    continue
+                parts = tuple((r, c) for r in range(first_total) if self.rows[r][c] != NOT_COUNTED)
+                found.append(Identity((t, c), parts))
         return found
 
     @property
@@ -398,6 +413,7 @@ def _list_table(
         [c for c, _ in cells],
         rows,
         totals=1 if total is not None and rows else 0,
+        adds_up=total is not None,
         **kw,
     )
 
@@ -567,6 +583,7 @@ def _training_modes(figures: Figures) -> Table:
         cols,
         rows,
         totals=1,
+        adds_up=True,
         keep=True,
         work_item="training",
     )
@@ -599,6 +616,7 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         cols,
         rows,
         totals=1,
+        adds_up=True,
         keep=True,
         note=said,
         work_item="training",
@@ -727,6 +745,7 @@ def _budget_by_category(figures: Figures) -> Table:
         cols,
         rows,
         totals=1,
+        adds_up=True,
         keep=True,
         empty="本年度無性別預算",
         work_item="statistics_budget",
@@ -750,6 +769,7 @@ def _budget_beneficiaries(figures: Figures) -> Table:
         cols,
         rows,
         totals=1 if rows else 0,
+        adds_up=True,
         empty="本年度無性別預算",
         work_item="statistics_budget",
     )
@@ -853,6 +873,7 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
         cols,
         rows,
         totals=1,
+        adds_up=True,
         keep=True,
         empty="本年度未辦理 CEDAW 宣導",
         work_item="cedaw_measures",

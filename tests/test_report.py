@@ -491,7 +491,8 @@ def _drop_gia_counts(template: DocumentObject) -> None:
 def test_data_an_edited_template_leaves_out_is_named(figures: dict, tmp_path: Path, edited) -> None:
     custom = edited(edit=_drop_gia_counts)
     unused = render_report(figures, tmp_path / "報告.docx", template=custom)
-    assert unused == ["gia", "tables.gia.number"]  # the paragraph that counts and cites 表9
+    # the paragraph that counts and cites 表9
+    assert unused == ["gia.count", "gia.expert_consulted", "tables.gia.number"]
     assert render_report(figures, tmp_path / "報告2.docx") == []
 
 

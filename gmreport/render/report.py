@@ -232,8 +232,8 @@ class _DataWalk:
         if isinstance(node, nodes.Getattr | nodes.Name):
             path = self.path(node, scope)
             if path:
-                self.used.add(path)
-            if isinstance(node, nodes.Getattr):
+                self.used.add(path)  # the whole path only: "gia.count", not also "gia"
+            elif isinstance(node, nodes.Getattr):
                 self.visit(node.node, scope)
             return
         if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
