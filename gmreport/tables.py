@@ -27,7 +27,15 @@ from .figures import female_ratio as _female_ratio
 from .format import average_hours, dimensions, hours, number, percent, roc_short_date, yes_no
 from .privacy import note as privacy_note
 from .render.findings import target_rows
-from .schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, TRAINING_GROUPS, Kind
+from .schema import (
+    EVERYONE,
+    GENDER_KEYS,
+    GENDERS,
+    SHEETS_BY_KEY,
+    TRAINING_GROUPS,
+    WORK_ITEM_LIST,
+    Kind,
+)
 from .schema import Column as SheetColumn
 
 TOTAL_LABEL = "合計"
@@ -292,6 +300,9 @@ def report_tables(figures: Figures) -> list[Table]:
         *_cedaw_measures(figures),
         _targets(figures),
     ]
+    # In the order of the chapters, which follow the plan's work items; the rest after.
+    chapter = {w.key: i for i, w in enumerate(WORK_ITEM_LIST)}
+    tables.sort(key=lambda t: chapter.get(t.work_item, len(chapter)))
     numbered, n = [], 0
     for t in tables:
         if t.in_report:
