@@ -605,12 +605,7 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
     items: list[LabelledCompletion] = training[key]  # type: ignore[literal-required]
     everyone = training["groups"][EVERYONE.key]
     rows = [
-        (
-            label_,
-            *_genders(item["required"]),
-            *_genders(item["completed"]),
-            *_genders(item["rate"]),
-        )
+        (label_, *_genders(item["required"]), *_genders(item["completed"]), *_genders(item["rate"]))
         for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
     ]
     cols = [
