@@ -65,7 +65,7 @@ def column(table: Table, header: str) -> list:
 def row_of(table: Table, label: str) -> dict:
     """The row of `label` in the first column, or in 目標 for the targets table."""
     at = table.columns.index("目標") if "目標" in table.columns else 0
-    row = next(r for r in table.rows if r[at] == label)
+    row = next(r for r in table.rows if r[at].split("（依據")[0] == label)
     return dict(zip(table.columns, row, strict=True))
 
 
@@ -148,8 +148,9 @@ def test_training_modes_add_up(figures: dict, tables: dict[str, Table]) -> None:
 def test_intersection_tables(figures: dict, tables: dict[str, Table], name: str, key: str) -> None:
     table = tables[name]
     items = figures["training"][key]
-    assert column(table, table.columns[0]) == [i["label"] for i in items]
-    for item, row in zip(items, table.rows, strict=True):
+    assert column(table, table.columns[0]) == [*(i["label"] for i in items), TOTAL_LABEL]
+    everyone = figures["training"]["groups"]["all"]
+    for item, row in zip([*items, everyone], table.rows, strict=True):
         values = dict(zip(table.columns, row, strict=True))
         assert values["應訓人數(女)"] == item["required"]["female"]
         assert values["完訓人數(合計)"] == item["completed"]["total"]
@@ -197,9 +198,10 @@ def test_lists_carry_every_entry(figures: dict, tables: dict[str, Table]) -> Non
         b["executed"] for b in figures["budget"]["list"]
     ]
     assert column(tables["表16 CEDAW宣導辦理情形"], "參與人數(合計)") == [
-        c["participants"]["total"] for c in figures["cedaw"]["list"]
+        *(c["participants"]["total"] for c in figures["cedaw"]["list"]),
+        figures["cedaw"]["participants"]["total"],
     ]
-    dates = [dt.date(2024, 7, 20), dt.date(2024, 10, 5)]
+    dates = [dt.date(2024, 7, 20), dt.date(2024, 10, 5), ""]  # and the total row
     assert column(tables["表17 其他性別平等措施辦理情形"], "辦理日期") == dates
     for name in (
         "表1 性別平等執行小組會議辦理情形",
@@ -226,17 +228,18 @@ def test_breakdowns_end_with_the_figures_totals(figures: dict, tables: dict[str,
 def test_targets_state_whether_each_was_met(figures: dict, tables: dict[str, Table]) -> None:
     table = tables["表18 目標達成情形"]
     targets = figures["targets"]
-    assert column(table, "目標") == [t["label"] for t in targets]
+    assert [t.split("（依據")[0] for t in column(table, "目標")] == [t["label"] for t in targets]
     assert column(table, "達成情形") == [t["verdict"] for t in targets]
     assert column(table, "主辦單位") == [t["lead_unit"] for t in targets]
     assert "未達成" in column(table, "達成情形")
+    missed = {(r, table.columns.index("達成情形")) for r, t in enumerate(targets)}
+    missed = {(r, c) for r, c in missed if targets[r]["verdict"] in ("未達成", "未辦理")}
+    assert table.marked == missed and missed  # the report sets them apart
     members = row_of(table, "執行小組置組員 7 人至 13 人")
-    assert members["目標值"] == "7～13"
-    i = next(i for i, t in enumerate(targets) if t["id"] == "training_completion")
-    at = table.columns.index("目標值")
-    assert table.kind(i, at) is ValueKind.RATE
-    assert table.kind(i, at + 1) is ValueKind.RATE
-    assert table.kind(0, at) is ValueKind.COUNT
+    assert (members["目標值"], members["實際值"]) == ("7 至 13 人", "10 人")
+    completion = next(t for t in targets if t["id"] == "training_completion")
+    row = row_of(table, completion["label"])
+    assert row["目標值"] == "100%" and row["實際值"].endswith("%")
 
 
 def test_target_note_names_missing_ex_officio_roles(figures: dict) -> None:

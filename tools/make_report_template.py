@@ -4,6 +4,23 @@ Run by developers (`python tools/make_report_template.py`); the output is commit
 may then edit the wording and styles in Word: everything between {{ }} and {% %} is data
 the program fills in, the rest is ordinary Word text.
 
+The template holds the report's wording, styles, numbering and page; the tables are not in
+it. Each table is declared once in `gmreport.tables` and written at render time where the
+template says `{{p tables.<key> }}` (caption, table and note), and the text cites it as
+「表{{ tables.<key>.number }}」. The chapters of 貳、辦理情形 loop over the plan's work items
+(`work_items`): the five known ones have their wording here (`CHAPTERS`), any other reads
+its name, its declared tables and what the units wrote under it.
+
+Why this script, not the .docx, is the template's source: what the template still holds
+besides wording is structure that Word edits badly and a review cannot read in a binary
+file — the chapters' loop and its `{%p if %}` blocks, multilevel heading numbering, SEQ and
+PAGE fields, the draft watermark, and (next) the 目錄 field, the per-item results tables
+and the photo blocks. Written as code, each change is a readable diff, the output is byte
+for byte reproducible (`tests/test_report_template.py` holds the committed file to it), and
+the styles the table writer names (`gmreport.render.docx_tables`) are declared beside it.
+An office that wants other wording edits a copy in Word (config `report_template`), which
+the build checks against the data; wording meant for every office is changed here.
+
 The document is made for zh-TW: 標楷體 for Chinese and Times New Roman for Latin text and
 digits, set on every style with no theme fonts; A4 with 2.5 cm margins; headings numbered
 壹、一、（一） by Word multilevel numbering; footer 「第 X 頁，共 Y 頁」.
@@ -30,15 +47,12 @@ from docx.shared import Cm, Twips
 from docx.table import Table
 from reproducible import write_reproducibly
 
+from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM
 from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
-from gmreport.schema import EVERYONE, GENDER_KEYS, GENDERS, SHEETS_BY_KEY, Kind
+from gmreport.schema import EVERYONE, GENDER_KEYS
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
 
-KAI = "標楷體"
-LATIN = "Times New Roman"
-TEXT_WIDTH_CM = 16.0  # A4 21 cm minus 2 × 2.5 cm
-HEADER_FILL = "D9D9D9"
 CHAR = 280  # one 14 pt character in twips, the unit of CJK indents
 TABLE_PT = 10.5  # 五號字
 
@@ -549,51 +563,6 @@ class Col:
 COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
 """Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
 
-# How a sheet column's value reads in a table cell, by its kind.
-_FILTERS = {
-    Kind.DATE: "|roc_short_date",
-    Kind.YESNO: "|yesno",
-    Kind.COUNT: "|num",
-    Kind.AMOUNT: "|num",
-}
-
-
-def _listed(sheet: str, key: str, width: float, var: str, **kw) -> Col:
-    """A list table's column showing the sheet column `key` of each row `var`: its header
-    is the schema's (an amount's with （元）), its value formatted by the column's kind."""
-    column = SHEETS_BY_KEY[sheet].column(key)
-    header = kw.pop("header", column.header) + ("（元）" if column.kind is Kind.AMOUNT else "")
-    if column.kind is Kind.DIMENSIONS:  # read from the row: whether crossed, and with what
-        return Col(header, width, f"{{{{ {var}|dimensions }}}}", **kw)
-    return Col(header, width, f"{{{{ {var}.{key}{_FILTERS.get(column.kind, '')} }}}}", **kw)
-
-
-def _listed_genders(sheet: str, group: str, width: float, var: str) -> list[Col]:
-    """男/女/其他/合計 columns of the sheet's per-gender counts `group`, under its header.
-
-    A row reported by its 觸及人次 alone (media without a head count) shows 「－」 there,
-    never 0 participants (SPEC §3)."""
-    first = SHEETS_BY_KEY[sheet].column(f"{group}_{next(iter(GENDER_KEYS.values()))}")
-    header = first.header.removesuffix(f"({GENDERS[0]})")
-    if not any(c.key == "reach" for c in SHEETS_BY_KEY[sheet].columns):
-        return _genders(header, f"{var}.{group}", width)
-    counts = f"{var}.{group}"
-    return [
-        Col(
-            label,
-            width,
-            f"{{{{ {counts}.{key}|num if {counts}.total or not {var}.reach else '－' }}}}",
-            group=header,
-        )
-        for label, key in COUNT_COLUMNS
-    ]
-
-
-def _listed_reach(sheet: str, width: float, var: str) -> Col:
-    """The 觸及人次 column of a list table: 「－」 where nothing was reached by media."""
-    header = SHEETS_BY_KEY[sheet].column("reach").header
-    return Col(header, width, f"{{{{ {var}.reach|num if {var}.reach else '－' }}}}")
-
 
 class Builder:
     """Appends the report's paragraphs and tables to a document, numbering captions."""
@@ -631,6 +600,10 @@ class Builder:
         ):
             for r in list(parse_xml(f"<w:p {NS}>{xml}</w:p>")):
                 p.append(r)
+
+    def declared(self, key: str) -> None:
+        """The declared table `key` (gmreport.tables), with its caption and note."""
+        self.p(f"{{{{p tables.{key} }}}}", "BodyText1")
 
     def next_table(self) -> int:
         """The number the next table will get (for text that refers to it)."""
@@ -834,11 +807,6 @@ def _people(counts: str) -> str:
     )
 
 
-PRIVACY_NOTE = (
-    "{% if suppressed %}為保護個人資料，人數未達 {{ privacy.min_cell }} 人者不予揭露，"
-    "並同列另一性別以免由合計推算，均以「*」表示。{% endif %}"
-)
-"""The note of a staff table, when the report suppresses some cell (SPEC §3)."""
 ALL_UNITS_CAVEAT = (
     "{% if units.missing or units.empty %}上開全機關數據僅含已繳交資料之單位，不含"
     "{{ (units.missing + units.empty)|join('、') }}。{% endif %}"
@@ -846,23 +814,19 @@ ALL_UNITS_CAVEAT = (
 """Said wherever the report states a 全機關 figure while units are missing (SPEC §3)."""
 
 
-def _narrative(b: Builder, key: str) -> None:
+def _narrative(b: Builder) -> None:
+    """What each unit wrote it did under the work item `item` of the chapters' loop."""
     b.h3("各單位辦理說明")
-    b.tag(f"{{%p for e in narrative.{key} if e.done %}}")
+    b.tag("{%p for e in narrative[item.key] if e.done %}")
     b.p("{{ e.unit }}：{{ e.done }}")
     b.tag("{%p else %}")
     b.p("各單位未另提辦理情形說明。")
     b.tag("{%p endfor %}")
 
 
-def _participants_cols(first: str, loop_var: str) -> list[Col]:
-    return [
-        Col(first, 3.2, f"{{{{ {loop_var}.label }}}}"),
-        Col("場次", 1.3, f"{{{{ {loop_var}.sessions|num }}}}"),
-        *_genders("參與人數", f"{loop_var}.participants", 1.4),
-        Col("女性比例", 1.8, f"{{{{ {loop_var}.participants|female_ratio|pct }}}}"),
-        Col("觸及人次", 1.6, f"{{{{ {loop_var}.reach|num }}}}"),
-    ]
+def _see(key: str) -> str:
+    """「表N」 of the declared table `key`."""
+    return f"表{{{{ tables.{key}.number }}}}"
 
 
 def build_content(b: Builder) -> None:
@@ -906,15 +870,24 @@ def build_content(b: Builder) -> None:
     )
 
     b.h1("辦理情形")
-    _meetings(b)
-    _training(b)
-    _gia(b)
-    _statistics_budget(b)
-    _cedaw_measures(b)
+    # One chapter per work item of the plan, in its order: the wording of the five known
+    # items, and for any other its name, its declared tables and what the units wrote.
+    b.tag("{%p for item in work_items %}")
+    for key, chapter in CHAPTERS.items():
+        b.tag(f"{{%p if item.key == '{key}' %}}")
+        chapter(b)
+        b.tag("{%p endif %}")
+    b.tag(f"{{%p if item.key not in {list(CHAPTERS)!r} %}}")
+    b.h2("{{ item.name }}")
+    b.tag("{%p for t in item.tables %}")
+    b.p("{{p t }}", "BodyText1")
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+    _narrative(b)
+    b.tag("{%p endfor %}")
     _targets(b)
-    optional_tables = b.tables
     _history(b)
-    _period_review(b, optional_tables)
+    _period_review(b)
     _review(b)
     _sign_off(b)
 
@@ -924,51 +897,18 @@ def _meetings(b: Builder) -> None:
     b.h3("會議辦理情形")
     b.p(
         "本年度召開性別平等執行小組會議 {{ meetings.count|num }} 次，"
-        f"各次會議辦理情形如表{b.next_table()}。"
+        f"各次會議辦理情形如{_see('meetings')}。"
     )
-    b.table(
-        "性別平等執行小組會議辦理情形",
-        [
-            _listed("meetings", "session", 3.0, "m"),
-            _listed("meetings", "date", 2.2, "m"),
-            _listed("meetings", "chair", 1.5, "m"),
-            *_listed_genders("meetings", "attendance", 0.95, "m"),
-            _listed("meetings", "resolution", 5.5, "m", left=True),
-        ],
-        loop="m in meetings.list",
-        empty="本年度未召開會議",
-    )
+    b.declared("meetings")
     b.h3("小組組員組成")
     b.p(
         "本所性別平等執行小組置組員 {{ meetings.members.total|num }} 人，其中"
         + _people("meetings.members")
         + "，女性比例 {{ meetings.members|female_ratio|pct }}；"
-        f"組員性別及角色如表{b.next_table()}、表{b.next_table() + 1}。"
+        f"組員性別及角色如{_see('members')}、{_see('roles')}。"
     )
-    b.table(
-        "性別平等執行小組組員性別組成",
-        [
-            *_genders("組員人數", "meetings.members", 2.2),
-            Col("女性比例", 2.4, "{{ meetings.members|female_ratio|pct }}"),
-        ],
-        loop=None,
-        keep=True,
-        static=[
-            [
-                *(f"{{{{ meetings.members.{k}|num }}}}" for _, k in COUNT_COLUMNS),
-                "{{ meetings.members|female_ratio|pct }}",
-            ]
-        ],
-    )
-    b.table(
-        "性別平等執行小組組員角色",
-        [Col("角色", 8.0, "{{ role }}", left=True), Col("人數", 3.0, "{{ n|num }}")],
-        loop="role, n in meetings.roles.items()",
-        keep=True,
-        empty="未填報小組組員",
-        total=["合計", "{{ meetings.members.total|num }}"],
-    )
-    _narrative(b, "meetings")
+    b.declared("members")
+    b.declared("roles")
 
 
 def _training(b: Builder) -> None:
@@ -999,78 +939,22 @@ def _training(b: Builder) -> None:
         "{% if training.not_required.short_service and training.not_required.on_leave %}、"
         "{% endif %}{% if training.not_required.on_leave %}留職停薪 "
         "{{ training.not_required.on_leave|num }} 人{% endif %}）。{% endif %}"
-        f"各類人員辦理情形如表{b.next_table()}、表{b.next_table() + 1}"
+        f"各類人員辦理情形如{_see('training_groups')}、{_see('training_rates')}"
         + b.see_figure("training_completion")
         + "。"
     )
-    b.table(
-        "各類人員性別意識培力情形",
-        [
-            Col("類別", 2.7, "{{ g.label }}", left=True),
-            *_genders("應訓人數", "g.required", 1.0),
-            *_genders("完訓人數", "g.completed", 1.0),
-            Col("完訓率", 1.45, "{{ g.rate.total|pct }}"),
-            Col("總時數", 1.45, "{{ g.hours|hours }}"),
-            Col("平均時數", 1.55, "{{ g.average_hours|hours(2) }}"),
-        ],
-        loop="g in training.groups.values()",
-        keep=True,
-        note="註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
-        "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
-        "{{ training.total_hours|hours }} 小時。"
-        "{% if units.missing or units.empty %}3. 全機關數據僅含已繳交資料之單位，不含"
-        "{{ (units.missing + units.empty)|join('、') }}。{% endif %}" + PRIVACY_NOTE,
-    )
-    b.table(
-        "各類人員性別意識培力完訓率（依性別）",
-        [Col("類別", 4.4, "{{ g.label }}", left=True), *_rates("完訓率", "g.rate", 2.3)],
-        loop="g in training.groups.values()",
-        keep=True,
-        note="註：該性別無應訓人員者以「—」表示。" + PRIVACY_NOTE,
-    )
+    b.declared("training_groups")
+    b.declared("training_rates")
     b.figure("training_completion", "各類人員性別意識培力完訓率（依性別）")
-    b.p(f"性別意識培力依辦理方式之研習時數如表{b.next_table()}。")
-    b.table(
-        "性別意識培力研習時數（依辦理方式）",
-        [
-            Col("辦理方式", 4.0, "{{ mode }}"),
-            Col("時數", 3.0, "{{ hours|hours }}"),
-            Col("占比", 3.0, "{{ hours|ratio(training.total_hours)|pct }}"),
-        ],
-        loop="mode, hours in training.hours_by_mode.items()",
-        keep=True,
-        total=[
-            "合計",
-            "{{ training.total_hours|hours }}",
-            "{{ (1 if training.total_hours else None)|pct }}",
-        ],
-    )
+    b.p(f"性別意識培力依辦理方式之研習時數如{_see('training_modes')}。")
+    b.declared("training_modes")
     b.h3("交織分析")
     b.p(
         "就應訓人員按性別交叉年齡層及是否擔任主管分析完訓率，以瞭解不同性別於各年齡層"
-        f"及職務之培力情形，如表{b.next_table()}、表{b.next_table() + 1}。"
+        f"及職務之培力情形，如{_see('by_age')}、{_see('by_supervisor')}。"
     )
-    for title, first, loop in (
-        ("性別意識培力完訓率交織分析（性別×年齡層）", "年齡層", "a in training.by_age"),
-        ("性別意識培力完訓率交織分析（性別×主管職務）", "職務", "a in training.by_supervisor"),
-    ):
-        b.table(
-            title,
-            [
-                Col(first, 2.4, "{{ a.label }}"),
-                *_genders("應訓人數", "a.required", 1.3),
-                *_rates("完訓率", "a.rate", 1.6),
-            ],
-            loop=loop,
-            keep=True,
-            total=[
-                "合計",
-                *(f"{{{{ {all_}.required.{k}|num }}}}" for _, k in COUNT_COLUMNS),
-                *(f"{{{{ {all_}.rate.{k}|pct }}}}" for _, k in COUNT_COLUMNS),
-            ],
-            note="{% if suppressed %}註：" + PRIVACY_NOTE + "{% endif %}",
-        )
-    _narrative(b, "training")
+    b.declared("by_age")
+    b.declared("by_supervisor")
 
 
 def _gia(b: Builder) -> None:
@@ -1078,23 +962,9 @@ def _gia(b: Builder) -> None:
     b.h3("性別影響評估辦理情形")
     b.p(
         "本年度辦理性別影響評估 {{ gia.count|num }} 案，其中諮詢性別平等專家學者 "
-        f"{{{{ gia.expert_consulted|num }}}} 案，辦理情形如表{b.next_table()}。"
+        f"{{{{ gia.expert_consulted|num }}}} 案，辦理情形如{_see('gia')}。"
     )
-    b.table(
-        "性別影響評估辦理情形",
-        [
-            Col("單位", 1.4, "{{ g.unit }}"),
-            _listed("gia", "name", 3.1, "g", left=True),
-            _listed("gia", "type", 1.7, "g"),
-            _listed("gia", "date", 2.2, "g"),
-            _listed("gia", "expert", 1.4, "g"),
-            _listed("gia", "statistics", 2.5, "g", left=True),
-            _listed("gia", "result", 3.7, "g", left=True),
-        ],
-        loop="g in gia.list",
-        empty="本年度未辦理性別影響評估",
-    )
-    _narrative(b, "gia")
+    b.declared("gia")
 
 
 def _statistics_budget(b: Builder) -> None:
@@ -1104,90 +974,26 @@ def _statistics_budget(b: Builder) -> None:
         "本年度性別統計指標計 {{ indicators.count|num }} 項，其中新增 "
         "{{ indicators.new|num }} 項、具複分類 {{ indicators.cross_classified|num }} 項"
         "{% if indicators.dimensions %}（{{ indicators.dimensions|tally('項') }}）{% endif %}，"
-        f"如表{b.next_table()}。"
+        f"如{_see('indicators')}。"
     )
-    b.table(
-        "性別統計指標",
-        [
-            Col("單位", 1.45, "{{ i.unit }}"),
-            Col("指標名稱\n（資料時間）", 3.2, "{{ i.name }}（{{ i.period }}）", left=True),
-            _listed("indicators", "status", 1.0, "i", header="狀態"),
-            _listed("indicators", "cross", 1.8, "i"),
-            Col("男", 1.3, "{{ i.male|num }}", group="統計值"),
-            Col("女", 1.3, "{{ i.female|num }}", group="統計值"),
-            Col("其他", 1.0, "{{ i.other|num }}", group="統計值"),
-            Col("合計", 1.4, "{{ i.total|num }}", group="統計值"),
-            Col("女性比例", 1.55, "{{ i.female_ratio|pct }}"),
-            _listed("indicators", "application", 3.05, "i", left=True),
-        ],
-        loop="i in indicators.list",
-        empty="本年度無性別統計指標",
-    )
+    b.declared("indicators")
     b.h3("性別預算")
     b.p(
         "本年度性別預算編列 {{ budget.allocated|num }} 元，執行 {{ budget.executed|num }} 元，"
         "執行率 {{ budget.execution_rate|pct }}；受益人數 {{ budget.beneficiaries.total|num }} 人（"
         + _people("budget.beneficiaries")
         + "），女性比例 {{ budget.beneficiaries|female_ratio|pct }}。依預算類別統計如"
-        f"表{b.next_table()}，各計畫編列執行及受益情形如表{b.next_table() + 1}、"
-        f"表{b.next_table() + 2}。"
+        f"{_see('budget_by_category')}，各計畫編列執行及受益情形如{_see('budget')}、"
+        f"{_see('beneficiaries')}。"
     )
-    b.table(
-        "性別預算編列及執行情形（依預算類別）",
-        [
-            Col("預算類別", 3.2, "{{ c.label }}"),
-            Col("計畫數", 2.0, "{{ c.count|num }}"),
-            Col("編列數（元）", 3.4, "{{ c.allocated|num }}"),
-            Col("執行數（元）", 3.4, "{{ c.executed|num }}"),
-            Col("執行率", 2.4, "{{ c.execution_rate|pct }}"),
-        ],
-        loop="c in budget.by_category",
-        keep=True,
-        empty="本年度無性別預算",
-        total=[
-            "合計",
-            "{{ budget.list|length|num }}",
-            "{{ budget.allocated|num }}",
-            "{{ budget.executed|num }}",
-            "{{ budget.execution_rate|pct }}",
-        ],
-    )
-    b.table(
-        "性別預算計畫編列及執行情形",
-        [
-            Col("單位", 1.7, "{{ x.unit }}"),
-            _listed("budget", "name", 3.4, "x", left=True),
-            _listed("budget", "category", 1.7, "x"),
-            _listed("budget", "allocated", 2.3, "x"),
-            _listed("budget", "executed", 2.3, "x"),
-            Col("執行率", 1.6, "{{ x.execution_rate|pct }}"),
-            _listed("budget", "note", 3.0, "x", left=True),
-        ],
-        loop="x in budget.list",
-        empty="本年度無性別預算",
-    )
-    b.table(
-        "性別預算受益人數",
-        [
-            _listed("budget", "name", 4.6, "x", left=True),
-            *_listed_genders("budget", "beneficiaries", 1.9, "x"),
-            Col("女性比例", 2.2, "{{ x.beneficiaries|female_ratio|pct }}"),
-        ],
-        loop="x in budget.list",
-        empty="本年度無性別預算",
-        total=[
-            "合計",
-            *(f"{{{{ budget.beneficiaries.{k}|num }}}}" for _, k in COUNT_COLUMNS),
-            "{{ budget.beneficiaries|female_ratio|pct }}",
-        ],
-    )
-    _narrative(b, "statistics_budget")
+    b.declared("budget_by_category")
+    b.declared("budget")
+    b.declared("beneficiaries")
 
 
 def _cedaw_measures(b: Builder) -> None:
     b.h2("加強落實外部性別意識培力及性別平等宣導")
     b.h3("CEDAW宣導")
-    t = b.next_table()
     b.p(
         "本年度辦理 CEDAW 宣導 {{ cedaw.sessions|num }} 場次，參與 "
         "{{ cedaw.participants.total|num }} 人次（"
@@ -1196,54 +1002,14 @@ def _cedaw_measures(b: Builder) -> None:
         "{{ cedaw.external_resources|num }} 場次"
         "{% if cedaw.reach %}；另以廣播、網路、刊物等無法清點參與者之方式宣導，觸及 "
         "{{ cedaw.reach|num }} 人次{% endif %}。依宣導對象及宣導方式統計如"
-        f"表{t}、表{t + 1}" + b.see_figure("cedaw_participants") + f"，各場次辦理情形如表{t + 2}。"
+        f"{_see('cedaw_by_audience')}、{_see('cedaw_by_method')}"
+        + b.see_figure("cedaw_participants")
+        + f"，各場次辦理情形如{_see('cedaw')}。"
     )
-    total = [
-        "合計",
-        "{{ cedaw.sessions|num }}",
-        *(f"{{{{ cedaw.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
-        "{{ cedaw.participants|female_ratio|pct }}",
-        "{{ cedaw.reach|num }}",
-    ]
-    b.table(
-        "CEDAW宣導參與人數（依宣導對象）",
-        _participants_cols("宣導對象", "a"),
-        loop="a in cedaw.by_audience",
-        keep=True,
-        empty="本年度未辦理 CEDAW 宣導",
-        total=total,
-    )
-    b.table(
-        "CEDAW宣導參與人數（依宣導方式）",
-        _participants_cols("宣導方式", "a"),
-        loop="a in cedaw.by_method",
-        keep=True,
-        empty="本年度未辦理 CEDAW 宣導",
-        total=total,
-    )
+    b.declared("cedaw_by_audience")
+    b.declared("cedaw_by_method")
     b.figure("cedaw_participants", "CEDAW宣導參與人數（依性別）")
-    b.table(
-        "CEDAW宣導辦理情形",
-        [
-            Col("單位", 1.4, "{{ c.unit }}"),
-            _listed("cedaw", "name", 2.2, "c", left=True),
-            _listed("cedaw", "date", 2.2, "c"),
-            _listed("cedaw", "audience", 1.55, "c"),
-            _listed("cedaw", "method", 1.55, "c"),
-            _listed("cedaw", "content", 1.9, "c"),
-            *_listed_genders("cedaw", "participants", 1.0, "c"),
-            _listed_reach("cedaw", 1.2, "c"),
-        ],
-        loop="c in cedaw.list",
-        empty="本年度未辦理 CEDAW 宣導",
-        total=[
-            "合計",
-            "{{ cedaw.sessions|num }} 場次",
-            *[""] * 4,
-            *(f"{{{{ cedaw.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
-            "{{ cedaw.reach|num }}",
-        ],
-    )
+    b.declared("cedaw")
     b.h3("其他性別平等措施")
     b.p(
         "本年度辦理其他性別平等措施 {{ other_measures.count|num }} 項，參與 "
@@ -1252,40 +1018,27 @@ def _cedaw_measures(b: Builder) -> None:
         + "），女性比例 {{ other_measures.participants|female_ratio|pct }}"
         "{% if other_measures.reach %}；另以廣播、網路、刊物等方式觸及 "
         "{{ other_measures.reach|num }} 人次{% endif %}，"
-        f"辦理情形如表{b.next_table()}" + b.see_figure("other_measures_participants") + "。"
+        f"辦理情形如{_see('measures')}" + b.see_figure("other_measures_participants") + "。"
     )
-    b.table(
-        "其他性別平等措施辦理情形",
-        [
-            Col("單位", 1.4, "{{ m.unit }}"),
-            _listed("measures", "name", 2.4, "m", left=True),
-            _listed("measures", "item", 1.9, "m"),
-            _listed("measures", "date", 2.2, "m"),
-            _listed("measures", "media", 1.5, "m"),
-            *_listed_genders("measures", "participants", 1.0, "m"),
-            _listed_reach("measures", 1.2, "m"),
-            _listed("measures", "result", 2.7, "m", left=True),
-        ],
-        loop="m in other_measures.list",
-        empty="本年度未辦理其他性別平等措施",
-        total=[
-            "合計",
-            "{{ other_measures.count|num }} 項",
-            *[""] * 3,
-            *(f"{{{{ other_measures.participants.{k}|num }}}}" for _, k in COUNT_COLUMNS),
-            "{{ other_measures.reach|num }}",
-            "",
-        ],
-    )
+    b.declared("measures")
     b.figure("other_measures_participants", "其他性別平等措施參與人數（依性別）")
-    _narrative(b, "cedaw_measures")
+
+
+CHAPTERS = {
+    "meetings": _meetings,
+    "training": _training,
+    "gia": _gia,
+    "statistics_budget": _statistics_budget,
+    "cedaw_measures": _cedaw_measures,
+}
+"""The wording of each work item's chapter, by the work item's key."""
 
 
 def _targets(b: Builder) -> None:
     b.h1("目標達成情形")
     b.p(
         "本計畫所訂目標計 {{ target_rows|length }} 項，依工作項目及主辦單位檢核如"
-        f"表{b.next_table()}：數量目標達成 "
+        f"{_see('targets')}：數量目標達成 "
         "{{ target_rows|selectattr('verdict', 'eq', '達成')|list|length }} 項、未達成 "
         "{{ target_rows|selectattr('verdict', 'eq', '未達成')|list|length }} 項"
         "{% if target_rows|selectattr('verdict', 'in', ['已辦理', '未辦理'])|list %}；"
@@ -1295,43 +1048,7 @@ def _targets(b: Builder) -> None:
         "{% endif %}。",
         "BodyText1",
     )
-    b.tables += 1
-    b._caption("表", b.tables, "目標達成情形", "Caption")
-    cols = [
-        Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
-        Col("主辦單位", 2.0, "{{ t.lead_unit }}"),
-        Col(
-            "目標",
-            4.6,
-            "{{ t.label }}{% if t.source %}（依據：{{ t.source }}）{% endif %}",
-            left=True,
-        ),
-        Col("目標值", 2.4, "{{ t.required }}"),
-        Col("實際值", 2.6, "{{ t.actual }}"),
-        Col("達成情形", 1.8, ""),
-    ]
-    table = b.doc.add_table(rows=4, cols=len(cols))
-    table.style = _style(b.doc, "ReportTable")
-    _table_geometry(table, [c.width for c in cols])
-    b._header(table, cols, 1)
-    for i, text in ((1, "{%tr for t in target_rows %}"), (3, "{%tr endfor %}")):
-        cell = table.rows[i].cells[0].merge(table.rows[i].cells[-1])
-        _cell_text(cell, text, "TableTextLeft")
-    row = table.rows[2]
-    for c, cell in zip(cols, row.cells, strict=True):
-        _cell_text(cell, c.cell, "TableTextLeft" if c.left else "TableText")
-    status = row.cells[-1].paragraphs[0]._p
-    for xml in (
-        _run("{% if t.verdict not in ['未達成', '未辦理'] %}{{ t.verdict }}{% else %}"),
-        _run("{{ t.verdict }}", style="Missed"),
-        _run("{% endif %}"),
-    ):
-        status.append(parse_xml(f"<w:p {NS}>{xml}</w:p>")[0])
-    b.p(
-        "註：各目標之依據為本計畫條次；完訓率目標值依市府所訂每年每人訓練目標；"
-        "註明「非本計畫所定」者為通例，供參考。",
-        "TableNote",
-    )
+    b.declared("targets")
 
 
 TREND_NOTE = (
@@ -1350,11 +1067,12 @@ def _history(b: Builder) -> None:
         "表中列為「無資料」{% endif %}。",
         "BodyText1",
     )
-    for t in TREND_TABLES:
+    for i, t in enumerate(TREND_TABLES):
+        number = f"{{{{ first_trend_table + {i} }}}}"  # after the declared tables
         b.h2(t.heading)
         chart = b.see_figure("training_trend") if t.key == "training" else ""
         done = "" if t.key == "targets" else "辦理情形"
-        b.p(f"本所歷年{t.heading}{done}如表{b.next_table()}{chart}。")
+        b.p(f"本所歷年{t.heading}{done}如表{number}{chart}。")
         labels = [Col("類別", 2.8, "{{ r[0] }}", left=True)] if t.by_group else []
         labels.append(Col("年度", 2.0, f"{{{{ r[{len(labels)}] }}}}"))
         width = 1.6 if len(t.columns) > 4 else 2.6
@@ -1368,6 +1086,7 @@ def _history(b: Builder) -> None:
             loop=f"r in trends.{t.key}.rows",
             keep=not t.by_group,
             note=TREND_NOTE if t.key == "training" else None,
+            number=number,
         )
         if t.key == "training":
             b.figure("training_trend", "全機關性別意識培力完訓率歷年趨勢（依性別）")
@@ -1377,10 +1096,10 @@ def _history(b: Builder) -> None:
     b.tag("{%p endif %}")
 
 
-def _period_review(b: Builder, before_history: int) -> None:
+def _period_review(b: Builder) -> None:
     """計畫期程總檢討: in the plan's last year, every target year by year (SPEC §3)."""
-    shown = b.tables + 1  # the number of its table after the 歷年比較 tables
-    number = f"{{{{ {shown} if trend_years else {before_history + 1} }}}}"
+    after = len(TREND_TABLES)  # its table follows the 歷年比較 tables, when they are shown
+    number = f"{{{{ first_trend_table + ({after} if trend_years else 0) }}}}"
     pr = "period_review"
     b.tag(f"{{%p if {pr}.shown %}}")
     b.h1("計畫期程總檢討")

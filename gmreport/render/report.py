@@ -30,8 +30,10 @@ from ..atomic import atomic_path
 from ..figures import Figures, female_ratio
 from ..privacy import as_shown
 from ..problems import ConfigError, OutputError
-from ..schema import WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
+from ..schema import WORK_ITEM_LIST, WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
+from ..tables import report_tables
 from . import CHART_NAMES
+from .docx_tables import DocxTable
 from .findings import findings, target_rows
 from .trends import report_trends
 
@@ -73,7 +75,9 @@ def make_environment() -> jinja2.Environment:
 
 def report_context(figures: Figures) -> dict[str, Any]:
     """The template's context: the figures as the report shows them (a staff cell too small
-    to show reads 「*」), plus what the report derives from them."""
+    to show reads 「*」), plus what the report derives from them: `tables`, each declared
+    table by its key, and `work_items`, the plan's work items in order with their tables,
+    over which the chapters of 貳、辦理情形 loop."""
     figures = as_shown(figures)
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
@@ -84,8 +88,19 @@ def report_context(figures: Figures) -> dict[str, Any]:
             for e in block["entries"]
             if e["review"]
         ]
+    tables = [t for t in report_tables(figures) if t.in_report]
     return {
         **figures,
+        "tables": {t.key: DocxTable(t) for t in tables},
+        "first_trend_table": len(tables) + 1,
+        "work_items": [
+            {
+                "key": w.key,
+                "name": w.name,
+                "tables": [DocxTable(t) for t in tables if t.work_item == w.key],
+            }
+            for w in WORK_ITEM_LIST
+        ],
         "narrative": narratives,
         "reviews": reviews,
         "target_rows": target_rows(figures),
@@ -177,8 +192,8 @@ class _DataWalk:
         if isinstance(node, nodes.Getattr | nodes.Name):
             path = self.path(node, scope)
             if path:
-                self.used.add(path)
-            if isinstance(node, nodes.Getattr):
+                self.used.add(path)  # the whole path only: "gia.count", not also "gia"
+            elif isinstance(node, nodes.Getattr):
                 self.visit(node.node, scope)
             return
         if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
@@ -281,7 +296,10 @@ def render_report(
                 f"無法開啟報告範本「{template}」：檔案不是 Word 文件（.docx）或已損毀。"
                 "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
             ) from None
-        context = report_context(figures)
+        try:
+            context = report_context(figures)
+        except KeyError as e:  # a figure a table is made of: named as the template's are
+            raise OutputError(_missing_message([str(e.args[0])])) from None
         # An edited template is checked against the data before rendering; the shipped one
         # uses only what the figures hold, so it is checked only to name what is missing.
         unused: list[str] = []

@@ -21,17 +21,21 @@ from ..aggregate import Shortfall
 from ..atomic import atomic_path
 from ..figures import Figures
 from ..format import (
-    average_hours,
     cell_rate,
     display_width,
-    hours,
-    number,
-    percent,
     roc_short_date,
 )
 from ..privacy import as_shown
 from ..problems import Problem, Severity
-from .statistics import TOTAL_LABEL, Table, ValueKind, report_tables, rows_check
+from ..tables import (
+    NO_RATE_NOTE,
+    TOTAL_LABEL,
+    Table,
+    ValueKind,
+    report_tables,
+    rows_check,
+    text,
+)
 from .trends import trend_tables
 
 INFO_SHEET = "說明"
@@ -93,8 +97,8 @@ _CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
-    tables = report_tables(as_shown(figures))
-    numbered = sum(t.name.startswith("表") for t in tables)
+    tables = [t.for_workbook() for t in report_tables(as_shown(figures))]
+    numbered = sum(t.number is not None for t in tables)
     tables += trend_tables(figures, first=numbered + 1)
     draft = figures["draft"]
     wb = Workbook()
@@ -102,8 +106,11 @@ def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | N
     for table in tables:
         ws = wb.create_sheet(table.name)
         _write_table(ws, table, draft=draft)
-        if table.note:
-            ws.cell(ws.max_row + 2, 1, table.note).font = Font(italic=True)
+        said = [table.note] if table.note else []
+        if _has_no_rate(table):
+            said.append(NO_RATE_NOTE)
+        if said:
+            ws.cell(ws.max_row + 2, 1, "\n".join(said)).font = Font(italic=True)
     with atomic_path(path) as tmp:
         wb.save(tmp)
 
@@ -206,6 +213,15 @@ def _files(figures: Figures) -> Table:
     columns = ("檔案", "單位", "年度", "處理", "說明")
     return Table(
         "檔案清單", f"{figures['year']}年度彙整之檔案", columns, (T, T, ValueKind.COUNT, T, T), rows
+    )
+
+
+def _has_no_rate(table: Table) -> bool:
+    """Whether a rate of the table is blank (nothing to divide by), which its note says."""
+    return any(
+        value is None and table.kind(r, c) is ValueKind.RATE
+        for r, row in enumerate(table.rows)
+        for c, value in enumerate(row)
     )
 
 
@@ -320,8 +336,9 @@ def _write_table(
     styles = _body_styles(ws)
     style_of = _StyleCopier()
     sizes: list[list[int]] = []  # each value's display width, to size its column and row
+    first_total = len(table.rows) - table.totals
     for r, row in enumerate(table.rows):
-        bold = row[0] == TOTAL_LABEL
+        bold = r >= first_total or row[0] == TOTAL_LABEL
         cells = []
         sizes.append([])
         for c, value in enumerate(row):
@@ -341,7 +358,7 @@ def _write_table(
             cells.append(cell)
         ws.append(cells)  # row r + 3 whole: ws.cell would first look each cell up by its place
     if not table.rows:
-        ws.cell(3, 1, NONE_TEXT)
+        ws.cell(3, 1, table.empty if table.number else NONE_TEXT)
     last_col = get_column_letter(len(table.columns))
     ws.freeze_panes = "B3" if len(table.columns) > 4 else "A3"
     if autofilter:
@@ -412,23 +429,9 @@ def _cell_value(value: Any, kind: ValueKind) -> Any:
     return value
 
 
-_TEXTS: dict[ValueKind, Callable[[Any], str]] = {
-    ValueKind.DATE: roc_short_date,
-    ValueKind.RATE: percent,
-    ValueKind.HOURS: hours,
-    ValueKind.AVERAGE_HOURS: average_hours,
-    ValueKind.COUNT: number,
-    ValueKind.AMOUNT: number,
-}
-
-
 def _display_text(value: Any, kind: ValueKind) -> str:
-    """The value as a person reads it, to size the column (the format module's rules)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and kind is not ValueKind.DATE:
-        return value
-    return _TEXTS.get(kind, str)(value)
+    """The value as a person reads it, to size the column; a blank cell is blank."""
+    return "" if value is None else text(value, kind)
 
 
 def _header_width(header: str) -> int:

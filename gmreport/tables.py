@@ -1,0 +1,938 @@
+"""Every table of the report, declared once as data: the Word report and the statistics
+workbook (統計總表) are two writers of the same `Table`s.
+
+A table is its caption and number, its columns (header under an optional merged group
+header, value kind, width in the report, whether the report or the workbook shows it), its
+rows of raw values (counts and amounts as numbers, rates as fractions, dates as `date`;
+a staff cell too small to show is 「*」), how many of them are totals, the text when it
+has no rows, and the note under it. `Table.text` is what a person reads in a cell, in
+either output. For the privacy audit each table says whether its 性別 counts are staff
+counts that may be suppressed (`staff`), and `Table.identities` gives the sums its cells
+obey (男 + 女 + 其他 = 合計 in every row of a gender group).
+
+The tables that list a sheet's rows take their columns and headers from the schema.
+Nothing here holds a trainee's name (SPEC §7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from .figures import Breakdown, Figures, GenderRates, Genders, LabelledCompletion, ListRow
+from .figures import female_ratio as _female_ratio
+from .format import average_hours, dimensions, hours, number, percent, roc_short_date, yes_no
+from .privacy import note as privacy_note
+from .render.findings import target_rows
+from .schema import (
+    EVERYONE,
+    GENDER_KEYS,
+    GENDERS,
+    SHEETS_BY_KEY,
+    TRAINING_GROUPS,
+    WORK_ITEM_LIST,
+    Kind,
+)
+from .schema import Column as SheetColumn
+
+TOTAL_LABEL = "合計"
+COUNT_KEYS = (*GENDER_KEYS.values(), "total")
+COUNT_LABELS = (*GENDERS, TOTAL_LABEL)
+INVALID_SHEET_CHARS = frozenset("[]:*?/\\")
+MAX_SHEET_NAME = 31
+NOT_COUNTED = "－"
+"""A count not taken: the participants of an event reported by its 觸及人次 alone (SPEC §3)."""
+NO_ROWS = "本年度無資料"
+
+
+class ValueKind(Enum):
+    """How a column's values are to be shown."""
+
+    TEXT = "文字"
+    COUNT = "人數"
+    AMOUNT = "金額"
+    RATE = "比率"
+    HOURS = "時數"
+    AVERAGE_HOURS = "平均時數"  # two decimals, as in the report
+    DATE = "日期"
+
+
+_TEXTS: dict[ValueKind, Callable[[Any], str]] = {
+    ValueKind.DATE: roc_short_date,
+    ValueKind.RATE: percent,
+    ValueKind.HOURS: hours,
+    ValueKind.AVERAGE_HOURS: average_hours,
+    ValueKind.COUNT: number,
+    ValueKind.AMOUNT: number,
+}
+
+
+def text(value: Any, kind: ValueKind) -> str:
+    """A value as a person reads it (the format module's rules): 「—」 for no number or
+    date, a text (「*」, 「－」, 「3 場次」) as it is."""
+    if value is None:
+        return "" if kind is ValueKind.TEXT else _TEXTS[kind](None)
+    if isinstance(value, str):  # an ISO date read from the figures, or a text
+        return roc_short_date(value) if kind is ValueKind.DATE and value else value
+    return _TEXTS.get(kind, str)(value)
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a table: its header (under `group`, a header merged over the columns
+    that share it), the kind of its values, its width in the report (cm, before the table is
+    scaled to the text width), and where it shows."""
+
+    header: str
+    kind: ValueKind = ValueKind.TEXT
+    width: float = 2.0
+    group: str | None = None
+    left: bool = False
+    """Set left in the report (long text), instead of centred."""
+    report: bool = True
+    workbook: bool = True
+    gender: str | None = None
+    """"male", "female", "other" or "total": a count of its group by 性別."""
+    short: str | None = None
+    """The header in the report, where narrower than `header`."""
+
+    @property
+    def name(self) -> str:
+        """The column's header in one line, as the workbook shows it: 「應訓人數(男)」."""
+        return f"{self.group}({self.header})" if self.group else self.header
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A sum the cells of a table obey: the cell `total` equals the sum of `parts`, each a
+    (row, column) of `Table.rows`."""
+
+    total: tuple[int, int]
+    parts: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report: a sheet name, a caption, headers and raw rows.
+
+    Made with `columns` and `kinds` alone (the roll-up's and the trends' tables) it shows
+    every column in both outputs; `declare` makes it from `Col`s."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    kinds: tuple[ValueKind, ...]
+    rows: list[tuple[Any, ...]]
+    cell_kinds: Mapping[tuple[int, int], ValueKind] = field(default_factory=dict)
+    """Exceptions to `kinds` for single cells, keyed by (row index, column index). A plain
+    dict by default, so that a table can be sent to another process (the roll-up's)."""
+    note: str = ""
+    """Said under the table, in both outputs."""
+    key: str = ""
+    """The name the report template knows the table by ("meetings")."""
+    caption: str = ""
+    """The caption without its number: 「性別平等執行小組會議辦理情形」."""
+    number: int | None = None
+    """表N, which `report_tables` gives each table the report shows."""
+    in_report: bool = True
+    """False for a table only the workbook shows (a 補充資料)."""
+    cols: tuple[Col, ...] = ()
+    totals: int = 0
+    """How many of the last rows are totals (bold, and kept with the rows above them)."""
+    empty: str = NO_ROWS
+    """What the table says when it has no rows."""
+    keep: bool = False
+    """Keep the table on one page in the report (a short table)."""
+    work_item: str = ""
+    """The key of the work item whose chapter shows the table."""
+    marked: frozenset[tuple[int, int]] = frozenset()
+    """Cells the report marks (a target 未達成)."""
+    staff: bool = False
+    """Its 性別 count cells count staff: the cells the privacy rule may show as 「*」."""
+    adds_up: bool = False
+    """Its total rows are the sums of the rows above them, in every count, amount and hours
+    column (the rows part the whole: each person has one 年齡層, each event one 宣導對象)."""
+
+    def __post_init__(self) -> None:
+        if len(self.kinds) != len(self.columns):
+            raise ValueError(f"{self.name}: columns and kinds differ in length")
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(f"{self.name}: row {row!r} does not match the columns")
+        if not self.cols:
+            cols = tuple(Col(h, k) for h, k in zip(self.columns, self.kinds, strict=True))
+            object.__setattr__(self, "cols", cols)
+
+    def kind(self, row: int, col: int) -> ValueKind:
+        """The kind of the value at `rows[row][col]`."""
+        return self.cell_kinds.get((row, col), self.kinds[col])
+
+    def text(self, row: int, col: int) -> str:
+        """The value at `rows[row][col]` as a person reads it in the report and the workbook."""
+        return text(self.rows[row][col], self.kind(row, col))
+
+    def shown(self, *, report: bool) -> list[int]:
+        """The indexes of the columns the report (or the workbook) shows."""
+        return [i for i, c in enumerate(self.cols) if (c.report if report else c.workbook)]
+
+    def for_workbook(self) -> Table:
+        """The table with only the columns the workbook shows."""
+        keep = self.shown(report=False)
+        if len(keep) == len(self.cols):
+            return self
+        at = {old: new for new, old in enumerate(keep)}
+        return replace(
+            self,
+            columns=tuple(self.columns[i] for i in keep),
+            kinds=tuple(self.kinds[i] for i in keep),
+            rows=[tuple(row[i] for i in keep) for row in self.rows],
+            cell_kinds={(r, at[c]): k for (r, c), k in self.cell_kinds.items() if c in at},
+            cols=tuple(self.cols[i] for i in keep),
+            marked=frozenset((r, at[c]) for r, c in self.marked if c in at),
+        )
+
+    @property
+    def identities(self) -> list[Identity]:
+        """The sums the cells obey: 男 + 女 + 其他 = 合計 in each row of each gender group
+        (rows holding numbers), and, in a table that `adds_up`, each total row's cell = the
+        cells above it (a count not taken, 「－」, is no part)."""
+        found = []
+        groups: dict[str | None, dict[str, int]] = {}
+        for i, col in enumerate(self.cols):
+            if col.gender:
+                groups.setdefault(col.group, {})[col.gender] = i
+        for r, row in enumerate(self.rows):
+            for at in groups.values():
+                if "total" not in at or not isinstance(row[at["total"]], int | float):
+                    continue
+                parts = tuple((r, at[g]) for g in GENDER_KEYS.values() if g in at)
+                found.append(Identity((r, at["total"]), parts))
+        if not self.adds_up:
+            return found
+        first_total = len(self.rows) - self.totals
+        summed = (ValueKind.COUNT, ValueKind.AMOUNT, ValueKind.HOURS)
+        for t in range(first_total, len(self.rows)):
+            for c, kind in enumerate(self.kinds):
+                if kind not in summed or not isinstance(self.rows[t][c], int | float):
+                    continue
+                parts = tuple((r, c) for r in range(first_total) if self.rows[r][c] != NOT_COUNTED)
+                found.append(Identity((t, c), parts))
+        return found
+
+    @property
+    def protected(self) -> list[tuple[int, int]]:
+        """The cells the privacy rule may suppress: a staff table's 性別 counts."""
+        if not self.staff:
+            return []
+        return [
+            (r, c)
+            for r in range(len(self.rows))
+            for c, col in enumerate(self.cols)
+            if col.gender and col.kind is ValueKind.COUNT
+        ]
+
+
+def declare(
+    figures: Figures,
+    key: str,
+    caption: str,
+    cols: Sequence[Col],
+    rows: list[tuple[Any, ...]],
+    **kw: Any,
+) -> Table:
+    """A table named by its caption, which its title prefixes with the year."""
+    return Table(
+        caption,
+        f"{figures['year']}年度{caption}",
+        tuple(c.name for c in cols),
+        tuple(c.kind for c in cols),
+        rows,
+        key=key,
+        caption=caption,
+        cols=tuple(cols),
+        **kw,
+    )
+
+
+def is_valid_sheet_name(name: str) -> bool:
+    """Whether Excel accepts `name` as a sheet name."""
+    return (
+        0 < len(name) <= MAX_SHEET_NAME
+        and not INVALID_SHEET_CHARS & set(name)
+        and not name.startswith("'")
+        and not name.endswith("'")
+    )
+
+
+T, C, A, R, H, D = (
+    ValueKind.TEXT,
+    ValueKind.COUNT,
+    ValueKind.AMOUNT,
+    ValueKind.RATE,
+    ValueKind.HOURS,
+    ValueKind.DATE,
+)
+
+TRAINING_RATES = "各類人員性別意識培力完訓率（依性別）"
+NO_RATE_NOTE = "比率欄空白者，其分母為 0（無應訓人員或無參與者），無從計算。"
+"""Said under a workbook table with a blank rate (the report reads 「—」)."""
+
+
+def report_tables(figures: Figures) -> list[Table]:
+    """Every table the Word report shows, in report order, numbered as the report numbers
+    them (「表4 各類人員性別意識培力情形」); a table only the workbook shows follows the
+    table it belongs with, named 「補充資料」. `figures` are as shown (`privacy.as_shown`)."""
+    tables = [
+        _meetings(figures),
+        _member_composition(figures),
+        _member_roles(figures),
+        _training_groups(figures),
+        _training_rates(figures),
+        _training_people(figures),
+        _training_modes(figures),
+        _intersection(figures, "by_age", "年齡層", "性別×年齡層"),
+        _intersection(figures, "by_supervisor", "職務", "性別×主管職務"),
+        *_gia(figures),
+        *_statistics_budget(figures),
+        *_cedaw_measures(figures),
+        _targets(figures),
+    ]
+    # In the order of the chapters, which follow the plan's work items; the rest after.
+    chapter = {w.key: i for i, w in enumerate(WORK_ITEM_LIST)}
+    tables.sort(key=lambda t: chapter.get(t.work_item, len(chapter)))
+    numbered, n = [], 0
+    for t in tables:
+        if t.in_report:
+            n += 1
+            numbered.append(replace(t, name=f"表{n} {t.caption}", number=n))
+        else:
+            numbered.append(replace(t, name=f"補充資料 {t.caption}"))
+    return numbered
+
+
+def _genders(counts: Genders | GenderRates) -> tuple[Any, ...]:
+    return counts["male"], counts["female"], counts["other"], counts["total"]
+
+
+def _counts(group: str, width: float, kind: ValueKind = C, **kw: Any) -> list[Col]:
+    """男/女/其他/合計 columns under `group`."""
+    return [
+        Col(label, kind, width, group=group, gender=key, **kw)
+        for label, key in zip(COUNT_LABELS, COUNT_KEYS, strict=True)
+    ]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+Cell = tuple[Col, Callable[[ListRow], Any]]
+"""A column of a list table, and how to get its value from a row."""
+
+_KINDS = {Kind.DATE: D, Kind.COUNT: C, Kind.AMOUNT: A, Kind.HOURS: H}
+_HEADER_UNITS = {Kind.AMOUNT: "(元)"}
+
+Shown = tuple[float, bool] | None
+"""How the report shows a sheet's column: (width, set left), or None when only the
+workbook does."""
+
+
+def _sheet_cells(column: SheetColumn, shown: Shown, reach: bool) -> list[Cell]:
+    """The table columns that show one sheet column (a gender group shows as four)."""
+    width, left = shown or (2.0, False)
+    report = shown is not None
+    group = column.gender_group
+    if group is None:
+        key = column.key
+        unit = _HEADER_UNITS.get(column.kind, "")
+        header = column.header + unit
+        col = Col(header, T, width, left=left, report=report, short=_short(header))
+        if column.kind is Kind.YESNO:
+            return [(col, lambda row: yes_no(row[key]))]
+        if column.kind is Kind.DIMENSIONS:
+            return [(col, dimensions)]
+        if column.kind is Kind.DATE:
+            return [(replace(col, kind=D), lambda row: _date(row[key]))]
+        if key == "reach":  # nothing reached by media: no count was taken
+            return [(replace(col, kind=C), lambda row: row["reach"] or NOT_COUNTED)]
+        return [(replace(col, kind=_KINDS.get(column.kind, T)), lambda row: row[key])]
+    if not column.opens_gender_group:
+        return []  # the group shows at its first column
+    header = column.header.removesuffix(f"({GENDERS[0]})") if group else "統計值"
+    return [
+        (col, _count_getter(group, col.gender or "", reach))
+        for col in _counts(header, width, report=shown is not None)
+    ]
+
+
+def _short(header: str) -> str | None:
+    """The report's header of an amount: 「編列數（元）」, with the report's full-width marks."""
+    return header.replace("(元)", "（元）") if "(元)" in header else None
+
+
+def _count_getter(group: str, key: str, reach: bool) -> Callable[[ListRow], Any]:
+    """The count `key` of a row's per-gender counts `group` ("" for the row's own); 「－」
+    for a row of a sheet with 觸及人次 that counted nobody but reached some (SPEC §3)."""
+    if not group:
+        return lambda row: row[key]
+    if reach:
+        return lambda row: row[group][key] if row[group]["total"] or not row["reach"] else "－"
+    return lambda row: row[group][key]
+
+
+def _list_table(
+    figures: Figures,
+    sheet_key: str,
+    listed: list[ListRow],
+    caption: str,
+    shown: Mapping[str, Shown],
+    *,
+    unit: float | None = 1.4,
+    derived: Mapping[str, Cell] | None = None,
+    skip_group: str | None = None,
+    total: tuple[Any, ...] | None = None,
+    **kw: Any,
+) -> Table:
+    """The rows of a sheet as the figures list them: 單位, then the sheet's columns (but
+    the per-gender counts `skip_group`, which another table shows), with `derived` columns
+    after the key they name ({"executed": (Col("執行率", R), fn)}). The report shows the
+    columns of `shown` (key: (width, left)) and 單位 if `unit` is its width; the workbook
+    shows all. `total` is a last row, in the order of the columns."""
+    sheet = SHEETS_BY_KEY[sheet_key]
+    reach = any(c.key == "reach" for c in sheet.columns)
+    cells: list[Cell] = [
+        (Col("單位", T, unit or 1.4, report=unit is not None), lambda r: r["unit"])
+    ]
+    for column in sheet.columns:
+        if skip_group is not None and column.gender_group == skip_group:
+            continue
+        key = column.key if column.gender_group is None else column.gender_group or "counts"
+        made = _sheet_cells(column, shown.get(key), reach)
+        cells += made
+        if made and derived and column.last_row_key in derived:
+            cells.append(derived[column.last_row_key])
+    rows = [tuple(get(row) for _, get in cells) for row in listed]
+    if total is not None and rows:
+        rows.append(total)
+    return declare(
+        figures,
+        sheet_key,
+        caption,
+        [c for c, _ in cells],
+        rows,
+        totals=1 if total is not None and rows else 0,
+        adds_up=total is not None,
+        **kw,
+    )
+
+
+def _meetings(figures: Figures) -> Table:
+    return _list_table(
+        figures,
+        "meetings",
+        figures["meetings"]["list"],
+        "性別平等執行小組會議辦理情形",
+        {
+            "session": (3.0, False),
+            "date": (2.2, False),
+            "chair": (1.5, False),
+            "attendance": (0.95, False),
+            "resolution": (5.5, True),
+        },
+        unit=None,
+        derived={
+            "attendance": (
+                Col("女性比例", R, report=False),
+                lambda m: _female_ratio(m["attendance"]),
+            )
+        },
+        empty="本年度未召開會議",
+        work_item="meetings",
+    )
+
+
+def _member_composition(figures: Figures) -> Table:
+    members = figures["meetings"]["members"]
+    rows = [("執行小組組員", *_genders(members), _female_ratio(members))]
+    cols = [Col("項目", report=False), *_counts("組員人數", 2.2), Col("女性比例", R, 2.4)]
+    return declare(
+        figures,
+        "members",
+        "性別平等執行小組組員性別組成",
+        cols,
+        rows,
+        keep=True,
+        work_item="meetings",
+    )
+
+
+def _member_roles(figures: Figures) -> Table:
+    roles = figures["meetings"]["roles"]
+    rows: list[tuple[Any, ...]] = list(roles.items())
+    if rows:
+        rows.append((TOTAL_LABEL, figures["meetings"]["members"]["total"]))
+    cols = [Col("角色", T, 8.0, left=True), Col("人數", C, 3.0)]
+    return declare(
+        figures,
+        "roles",
+        "性別平等執行小組組員角色",
+        cols,
+        rows,
+        totals=1 if rows else 0,
+        keep=True,
+        empty="未填報小組組員",
+        work_item="meetings",
+    )
+
+
+def _staff_note(figures: Figures, said: str = "") -> str:
+    """A staff table's note, with the privacy rule's when it suppressed a cell (SPEC §3)."""
+    if figures["suppressed"]:
+        said += privacy_note(figures["privacy"]["min_cell"])
+    return said
+
+
+def _missing_units(figures: Figures) -> list[str]:
+    return [*figures["units"]["missing"], *figures["units"]["empty"]]
+
+
+def _training_groups(figures: Figures) -> Table:
+    groups = figures["training"]["groups"]
+    rows = [
+        (
+            groups[g.key]["label"],
+            *_genders(groups[g.key]["required"]),
+            *_genders(groups[g.key]["completed"]),
+            groups[g.key]["rate"]["total"],
+            groups[g.key]["hours"],
+            groups[g.key]["average_hours"],
+        )
+        for g in TRAINING_GROUPS
+    ]
+    cols = [
+        Col("類別", T, 2.7, left=True),
+        *_counts("應訓人數", 1.0),
+        *_counts("完訓人數", 1.0),
+        Col("完訓率", R, 1.45),
+        Col("總時數", H, 1.45),
+        Col("平均時數", ValueKind.AVERAGE_HOURS, 1.55),
+    ]
+    said = (
+        "註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
+        "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
+        f"{hours(figures['training']['total_hours'])} 小時。"
+    )
+    if missing := _missing_units(figures):
+        said += f"3. 全機關數據僅含已繳交資料之單位，不含{'、'.join(missing)}。"
+    return declare(
+        figures,
+        "training_groups",
+        "各類人員性別意識培力情形",
+        cols,
+        rows,
+        keep=True,
+        note=_staff_note(figures, said),
+        work_item="training",
+        staff=True,
+    )
+
+
+def _training_rates(figures: Figures) -> Table:
+    groups = figures["training"]["groups"]
+    rows = [(groups[g.key]["label"], *_genders(groups[g.key]["rate"])) for g in TRAINING_GROUPS]
+    cols = [Col("類別", T, 4.4, left=True), *_counts("完訓率", 2.3, R)]
+    return declare(
+        figures,
+        "training_rates",
+        TRAINING_RATES,
+        cols,
+        rows,
+        keep=True,
+        note=_staff_note(figures, "註：該性別無應訓人員者以「—」表示。"),
+        work_item="training",
+        staff=True,
+    )
+
+
+def _training_people(figures: Figures) -> Table:
+    training = figures["training"]
+    days = number(training["min_service_days"])
+    not_required = training["not_required"]
+    rows: list[tuple[Any, ...]] = [
+        ("在職人數（年度內曾在職）", training["people"]["roster"]),
+        ("應訓人數", training["people"]["required"]),
+        (f"未列入應訓：本年度在職未滿 {days} 日", not_required["short_service"]),
+        (f"未列入應訓：留職停薪致在職未滿 {days} 日", not_required["on_leave"]),
+    ]
+    cols = [Col("項目", T), Col("人數", C)]
+    return declare(
+        figures,
+        "training_people",
+        "性別意識培力應訓人員認定",
+        cols,
+        rows,
+        in_report=False,
+        work_item="training",
+    )
+
+
+def _training_modes(figures: Figures) -> Table:
+    modes = figures["training"]["hours_by_mode"]
+    total = figures["training"]["total_hours"]
+    rows: list[tuple[Any, ...]] = [
+        (mode, hours_, hours_ / total if total else None) for mode, hours_ in modes.items()
+    ]
+    rows.append((TOTAL_LABEL, total, 1.0 if total else None))
+    cols = [Col("辦理方式", T, 4.0), Col("時數", H, 3.0), Col("占比", R, 3.0)]
+    return declare(
+        figures,
+        "training_modes",
+        "性別意識培力研習時數（依辦理方式）",
+        cols,
+        rows,
+        totals=1,
+        adds_up=True,
+        keep=True,
+        work_item="training",
+    )
+
+
+def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table:
+    training = figures["training"]
+    items: list[LabelledCompletion] = training[key]  # type: ignore[literal-required]
+    everyone = training["groups"][EVERYONE.key]
+    rows = [
+        (label_, *_genders(item["required"]), *_genders(item["completed"]), *_genders(item["rate"]))
+        for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
+    ]
+    cols = [
+        Col(label, T, 2.4),
+        *_counts("應訓人數", 1.3),
+        *_counts("完訓人數", 1.3, report=False),
+        *_counts("完訓率", 1.6, R),
+    ]
+    said = f"註：{privacy_note(figures['privacy']['min_cell'])}" if figures["suppressed"] else ""
+    return declare(
+        figures,
+        key,
+        f"性別意識培力完訓率交織分析（{crossed}）",
+        cols,
+        rows,
+        totals=1,
+        adds_up=True,
+        keep=True,
+        note=said,
+        work_item="training",
+        staff=True,
+    )
+
+
+def _gia(figures: Figures) -> list[Table]:
+    gia = _list_table(
+        figures,
+        "gia",
+        figures["gia"]["list"],
+        "性別影響評估辦理情形",
+        {
+            "name": (3.1, True),
+            "type": (1.7, False),
+            "date": (2.2, False),
+            "expert": (1.4, False),
+            "statistics": (2.5, True),
+            "result": (3.7, True),
+        },
+        empty="本年度未辦理性別影響評估",
+        work_item="gia",
+    )
+    return [gia]
+
+
+def _statistics_budget(figures: Figures) -> list[Table]:
+    indicators = _indicators(figures)
+    by_category = _budget_by_category(figures)
+    budget = _list_table(
+        figures,
+        "budget",
+        figures["budget"]["list"],
+        "性別預算計畫編列及執行情形",
+        {
+            "name": (3.4, True),
+            "category": (1.7, False),
+            "allocated": (2.3, False),
+            "executed": (2.3, False),
+            "note": (3.0, True),
+        },
+        unit=1.7,
+        derived={"executed": (Col("執行率", R, 1.6), lambda b: b["execution_rate"])},
+        skip_group="beneficiaries",
+        empty="本年度無性別預算",
+        work_item="statistics_budget",
+    )
+    return [indicators, by_category, budget, _budget_beneficiaries(figures)]
+
+
+def _indicators(figures: Figures) -> Table:
+    """性別統計指標: the report reads each name with its period, the workbook each apart."""
+    listed = figures["indicators"]["list"]
+    rows = [
+        (
+            i["unit"],
+            f"{i['name']}（{i['period']}）",
+            i["name"],
+            i["status"],
+            dimensions(i),
+            i["male"],
+            i["female"],
+            i["other"],
+            i["total"],
+            i["female_ratio"],
+            i["period"],
+            i["application"],
+        )
+        for i in listed
+    ]
+    header = SHEETS_BY_KEY["indicators"].column
+    counts = [
+        replace(c, width=w)
+        for c, w in zip(_counts("統計值", 1.3), (1.3, 1.3, 1.0, 1.4), strict=True)
+    ]
+    cols = [
+        Col("單位", T, 1.45),
+        Col("指標名稱\n（資料時間）", T, 3.2, left=True, workbook=False),
+        Col(header("name").header, T, report=False),
+        Col(header("status").header, T, 1.0, short="狀態"),
+        Col(header("cross").header, T, 1.8),
+        *counts,
+        Col("女性比例", R, 1.55),
+        Col(header("period").header, T, report=False),
+        Col(header("application").header, T, 3.05, left=True),
+    ]
+    return declare(
+        figures,
+        "indicators",
+        "性別統計指標",
+        cols,
+        rows,
+        empty="本年度無性別統計指標",
+        work_item="statistics_budget",
+    )
+
+
+def _budget_by_category(figures: Figures) -> Table:
+    budget = figures["budget"]
+    by_category = budget["by_category"]
+    rows: list[tuple[Any, ...]] = [
+        (c["label"], c["count"], c["allocated"], c["executed"], c["execution_rate"])
+        for c in by_category
+    ]
+    rows.append(
+        (
+            TOTAL_LABEL,
+            len(budget["list"]),
+            budget["allocated"],
+            budget["executed"],
+            budget["execution_rate"],
+        )
+    )
+    cols = [
+        Col("預算類別", T, 3.2),
+        Col("計畫數", C, 2.0),
+        Col("編列數(元)", A, 3.4, short=_short("編列數(元)")),
+        Col("執行數(元)", A, 3.4, short=_short("執行數(元)")),
+        Col("執行率", R, 2.4),
+    ]
+    return declare(
+        figures,
+        "budget_by_category",
+        "性別預算編列及執行情形（依預算類別）",
+        cols,
+        rows,
+        totals=1,
+        adds_up=True,
+        keep=True,
+        empty="本年度無性別預算",
+        work_item="statistics_budget",
+    )
+
+
+def _budget_beneficiaries(figures: Figures) -> Table:
+    budget = figures["budget"]
+    rows: list[tuple[Any, ...]] = [
+        (b["name"], *_genders(b["beneficiaries"]), _female_ratio(b["beneficiaries"]))
+        for b in budget["list"]
+    ]
+    total = budget["beneficiaries"]
+    if rows:
+        rows.append((TOTAL_LABEL, *_genders(total), _female_ratio(total)))
+    cols = [Col("計畫名稱", T, 4.6, left=True), *_counts("受益人數", 1.9), Col("女性比例", R, 2.2)]
+    return declare(
+        figures,
+        "beneficiaries",
+        "性別預算受益人數",
+        cols,
+        rows,
+        totals=1 if rows else 0,
+        adds_up=True,
+        empty="本年度無性別預算",
+        work_item="statistics_budget",
+    )
+
+
+def _cedaw_measures(figures: Figures) -> list[Table]:
+    cedaw = figures["cedaw"]
+    measures = figures["other_measures"]
+    listed = _list_table(
+        figures,
+        "cedaw",
+        cedaw["list"],
+        "CEDAW宣導辦理情形",
+        {
+            "name": (2.2, True),
+            "date": (2.2, False),
+            "audience": (1.55, False),
+            "method": (1.55, False),
+            "content": (1.9, False),
+            "participants": (1.0, False),
+            "reach": (1.2, False),
+        },
+        total=(
+            TOTAL_LABEL,
+            f"{number(cedaw['sessions'])} 場次",
+            *[""] * 4,
+            *_genders(cedaw["participants"]),
+            cedaw["reach"],
+            "",
+            "",
+        ),
+        empty="本年度未辦理 CEDAW 宣導",
+        work_item="cedaw_measures",
+    )
+    other = _list_table(
+        figures,
+        "measures",
+        measures["list"],
+        "其他性別平等措施辦理情形",
+        {
+            "name": (2.4, True),
+            "item": (1.9, False),
+            "date": (2.2, False),
+            "media": (1.5, False),
+            "participants": (1.0, False),
+            "reach": (1.2, False),
+            "result": (2.7, True),
+        },
+        total=(
+            TOTAL_LABEL,
+            f"{number(measures['count'])} 項",
+            *[""] * 3,
+            *_genders(measures["participants"]),
+            measures["reach"],
+            "",
+        ),
+        empty="本年度未辦理其他性別平等措施",
+        work_item="cedaw_measures",
+    )
+    return [
+        _cedaw_breakdown(figures, "cedaw_by_audience", cedaw["by_audience"], "宣導對象"),
+        _cedaw_breakdown(figures, "cedaw_by_method", cedaw["by_method"], "宣導方式"),
+        listed,
+        other,
+    ]
+
+
+def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: str) -> Table:
+    cedaw = figures["cedaw"]
+    rows: list[tuple[Any, ...]] = [
+        (
+            item["label"],
+            item["sessions"],
+            *_genders(item["participants"]),
+            _female_ratio(item["participants"]),
+            item["reach"],
+        )
+        for item in items
+    ]
+    everyone = cedaw["participants"]
+    rows.append(
+        (
+            TOTAL_LABEL,
+            cedaw["sessions"],
+            *_genders(everyone),
+            _female_ratio(everyone),
+            cedaw["reach"],
+        )
+    )
+    cols = [
+        Col(label, T, 3.2),
+        Col("場次", C, 1.3),
+        *_counts("參與人數", 1.4),
+        Col("女性比例", R, 1.8),
+        Col("觸及人次", C, 1.6),
+    ]
+    return declare(
+        figures,
+        key,
+        f"CEDAW宣導參與人數（依{label}）",
+        cols,
+        rows,
+        totals=1,
+        adds_up=True,
+        keep=True,
+        empty="本年度未辦理 CEDAW 宣導",
+        work_item="cedaw_measures",
+    )
+
+
+def _targets(figures: Figures) -> Table:
+    rows: list[tuple[Any, ...]] = []
+    marked = set()
+    for i, (t, result) in enumerate(zip(target_rows(figures), _by_plan(figures), strict=True)):
+        missing = result.get("missing") or []
+        label = t["label"] + (f"（依據：{t['source']}）" if t["source"] else "")
+        row = (t["work_item"], t["lead_unit"], label, t["required"], t["actual"], t["verdict"])
+        rows.append((*row, f"缺：{'、'.join(missing)}" if missing else ""))
+        if t["verdict"] in ("未達成", "未辦理"):
+            marked.add((i, 5))
+    cols = [
+        Col("工作項目", T, 2.6, left=True),
+        Col("主辦單位", T, 2.0),
+        Col("目標", T, 4.6, left=True),
+        Col("目標值", T, 2.4),
+        Col("實際值", T, 2.6),
+        Col("達成情形", T, 1.8),
+        Col("說明", T, report=False),
+    ]
+    if not any(row[-1] for row in rows):  # no empty column: 說明 only when something is missing
+        cols.pop()
+        rows = [row[:-1] for row in rows]
+    return declare(
+        figures,
+        "targets",
+        "目標達成情形",
+        cols,
+        rows,
+        note="註：各目標之依據為本計畫條次；完訓率目標值依市府所訂每年每人訓練目標；"
+        "註明「非本計畫所定」者為通例，供參考。",
+        marked=frozenset(marked),
+    )
+
+
+def _by_plan(figures: Figures) -> list[Any]:
+    """The targets' results in the order of `target_rows`."""
+    order = {r["id"]: i for i, r in enumerate(target_rows(figures))}
+    return sorted(figures["targets"], key=lambda t: order[t["id"]])
+
+
+def rows_check(figures: Figures) -> Table:
+    """The 填報資料列數核對 of the 檢核結果, for 人事室 (not in the report)."""
+    counted = figures["rows"]
+    rows: list[tuple[Any, ...]] = [
+        (s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]
+    ]
+    rows.append((TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"]))
+    cols = [Col("工作表", T), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
+    table = declare(figures, "rows", "填報資料列數核對", cols, rows, totals=1)
+    return replace(table, name="資料列數核對")

@@ -1,0 +1,236 @@
+"""The report's tables, declared once: the Word report and the 統計總表 show the same cells,
+and a work item the schema adds gets its chapter."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.table import Table as DocxTable
+
+from gmreport import format as fmt
+from gmreport.privacy import as_shown
+from gmreport.render import report
+from gmreport.render.report import render_report
+from gmreport.render.workbooks import write_statistics
+from gmreport.schema import WORK_ITEM_LIST, WorkItem
+from gmreport.tables import TOTAL_LABEL, Col, Identity, Table, ValueKind, declare, report_tables
+
+EXAMPLE = json.loads(
+    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
+)
+HEADER_ROW, FIRST_ROW = 2, 3
+
+
+@pytest.fixture
+def figures() -> dict:
+    return copy.deepcopy(EXAMPLE)
+
+
+def docx_tables(doc: DocumentObject) -> dict[str, DocxTable]:
+    """Each table under its caption, by the caption's text with a space (「表3 標題」)."""
+    found: dict[str, DocxTable] = {}
+    caption = None
+    for block in doc.iter_inner_content():
+        if isinstance(block, DocxTable):
+            if caption is not None and caption not in found:
+                found[caption] = block
+        elif re.match(r"表\d+　", block.text):
+            caption = block.text.replace("\u3000", " ", 1)
+    return found
+
+
+def as_read(cell: Any) -> str | None:
+    """What a person reads in a workbook cell, from its value and number format alone
+    (None for a blank cell, which the report shows as 「—」 or leaves empty)."""
+    value, shape = cell.value, cell.number_format
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        assert shape == "[$-404]e/mm/dd"
+        return fmt.roc_short_date(value.date())
+    readers = {
+        "0.0%": fmt.percent,
+        "#,##0": fmt.number,
+        "#,##0.0": fmt.hours,
+        "#,##0.00": fmt.average_hours,
+        "General": str,
+    }
+    return readers[shape](value)
+
+
+def both(figures: dict, tmp_path: Path) -> tuple[DocumentObject, openpyxl.Workbook]:
+    render_report(figures, tmp_path / "報告.docx")
+    write_statistics(figures, tmp_path / "統計總表.xlsx")
+    doc = Document(str(tmp_path / "報告.docx"))
+    return doc, openpyxl.load_workbook(tmp_path / "統計總表.xlsx")
+
+
+def assert_same_cells(table: Table, in_docx: DocxTable, sheet: Any) -> None:
+    """The report's table and the workbook's sheet of one declaration read alike: headers,
+    then every cell of every column both show."""
+    on_sheet = table.for_workbook()
+    report_cols = table.shown(report=True)
+    sheet_at = {c: i for i, c in enumerate(on_sheet.cols)}
+    n_header = 2 if any(table.cols[i].group for i in report_cols) else 1
+    headers = [c.value for c in sheet[HEADER_ROW]]
+    docx_rows = [[c.text for c in row.cells] for row in in_docx.rows]
+    for j, i in enumerate(report_cols):
+        col = table.cols[i]
+        shown = col.short or col.header
+        assert docx_rows[n_header - 1][j] == shown, (table.name, shown)
+        if col.group:
+            assert docx_rows[0][j] == col.group
+    body = docx_rows[n_header:]
+    sheet_rows = list(sheet.iter_rows(min_row=FIRST_ROW, max_row=FIRST_ROW + len(table.rows) - 1))
+    if not table.rows:
+        assert body == [[table.empty] * len(report_cols)]
+        assert sheet.cell(FIRST_ROW, 1).value == table.empty
+        return
+    assert len(body) == len(sheet_rows) == len(table.rows), table.name
+    compared = 0
+    for r, (in_report, on_row) in enumerate(zip(body, sheet_rows, strict=True)):
+        for j, i in enumerate(report_cols):
+            if table.cols[i] not in sheet_at:
+                continue  # the report's alone (a name with its period)
+            at = sheet_at[table.cols[i]]
+            assert headers[at] == table.cols[i].name
+            read = as_read(on_row[at])
+            expected = in_report[j]
+            if read is None:
+                assert expected in ("", fmt.NONE), (table.name, r, headers[at], expected)
+            else:
+                assert read == expected, (table.name, r, headers[at])
+            compared += 1
+    assert compared >= len(table.rows)
+
+
+def test_the_report_and_the_workbook_show_the_same_cells(figures: dict, tmp_path: Path) -> None:
+    doc, workbook = both(figures, tmp_path)
+    in_docx = docx_tables(doc)
+    declared = [t for t in report_tables(as_shown(figures)) if t.in_report]
+    assert len(declared) == 18
+    for table in declared:
+        assert table.name in in_docx, table.name
+        assert_same_cells(table, in_docx[table.name], workbook[table.name])
+
+
+def test_the_same_holds_with_suppressed_cells_and_empty_tables(
+    figures: dict, tmp_path: Path
+) -> None:
+    figures["gia"]["list"] = []
+    figures["budget"].update(list=[], by_category=[])
+    assert figures["suppressed"]  # the example hides small staff cells
+    doc, workbook = both(figures, tmp_path)
+    in_docx = docx_tables(doc)
+    stars = 0
+    for table in report_tables(as_shown(figures)):
+        if table.number is not None:
+            assert_same_cells(table, in_docx[table.name], workbook[table.name])
+            stars += sum(v == fmt.SUPPRESSED for row in table.rows for v in row)
+    assert stars > 0
+
+
+def test_a_drift_between_the_outputs_is_caught(
+    figures: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the report to format a rate its own way, the comparison would fail."""
+    real = Table.text
+
+    def drifted(self: Table, row: int, col: int) -> str:
+        shown = real(self, row, col)
+        return shown.replace("%", " %") if self.kind(row, col) is ValueKind.RATE else shown
+
+    monkeypatch.setattr(Table, "text", drifted)
+    doc, workbook = both(figures, tmp_path)
+    monkeypatch.undo()
+    table = next(t for t in report_tables(as_shown(figures)) if t.key == "training_rates")
+    with pytest.raises(AssertionError):
+        assert_same_cells(table, docx_tables(doc)[table.name], workbook[table.name])
+
+
+def test_staff_tables_say_which_cells_may_be_suppressed_and_their_sums(figures: dict) -> None:
+    tables = {t.key: t for t in report_tables(as_shown(figures))}
+    groups = tables["training_groups"]
+    assert groups.staff and not tables["beneficiaries"].staff
+    assert len(groups.protected) == len(groups.rows) * 8  # 應訓 and 完訓 by 性別 and 合計
+    assert not tables["beneficiaries"].protected
+    first = tables["beneficiaries"].identities[0]
+    assert first == Identity((0, 4), ((0, 1), (0, 2), (0, 3)))
+    by_age = tables["by_age"]  # its rows part the agency: the total row is their sum
+    last = len(by_age.rows) - 1
+    column = Identity((last, 1), tuple((r, 1) for r in range(last)))
+    assert column in by_age.identities
+
+
+def test_the_identities_hold_on_a_real_build(samples_build) -> None:
+    """男 + 女 + 其他 = 合計 and each total row = the rows above it, wherever the cells are
+    numbers (a 「*」 is what the privacy audit solves for)."""
+    checked = 0
+    for path in samples_build.out.glob("*統計數據.json"):
+        shown = as_shown(json.loads(path.read_text(encoding="utf-8")))
+        for table in report_tables(shown):
+            for identity in table.identities:
+                parts = [table.rows[r][c] for r, c in identity.parts]
+                total = table.rows[identity.total[0]][identity.total[1]]
+                if all(isinstance(p, int | float) for p in parts):
+                    assert sum(parts) == pytest.approx(total), (table.name, identity)
+                    checked += 1
+    assert checked > 50
+
+
+def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
+    figures: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A work item the schema adds, with a table declared for it and what the units wrote
+    under it, reads in the report as 六、 of 貳、辦理情形, before 參、目標達成情形."""
+    sixth = WorkItem("性別平等宣導成效評估", "outcomes")
+    items = (*WORK_ITEM_LIST, sixth)
+    monkeypatch.setattr(report, "WORK_ITEM_LIST", items)
+    monkeypatch.setattr(report, "WORK_ITEMS_BY_KEY", MappingProxyType({w.key: w for w in items}))
+    monkeypatch.setattr(report, "WORK_ITEMS_BY_NAME", MappingProxyType({w.name: w for w in items}))
+    declared = report.report_tables
+
+    def with_sixth(shown: Any) -> list[Table]:
+        tables = declared(shown)
+        extra = declare(
+            shown,
+            "outcomes",
+            "宣導成效評估",
+            [Col("項目", width=6.0), Col("人數", ValueKind.COUNT, 3.0)],
+            [("問卷回收", 1234), (TOTAL_LABEL, 1234)],
+            totals=1,
+            work_item="outcomes",
+            number=sum(t.in_report for t in tables) + 1,
+        )
+        return [*tables, extra]
+
+    monkeypatch.setattr(report, "report_tables", with_sixth)
+    figures["narratives"].append(
+        {
+            "item": sixth.name,
+            "entries": [{"unit": "社會課", "done": "完成宣導成效問卷。", "review": ""}],
+        }
+    )
+    render_report(figures, tmp_path / "報告.docx")
+    doc = Document(str(tmp_path / "報告.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    at = texts.index(sixth.name)
+    assert doc.paragraphs[at].style.style_id == "Heading2"
+    assert texts.index("目標達成情形") > at
+    after = [t for t in texts[at:] if t]
+    assert after[1].endswith("宣導成效評估")  # its table's caption
+    assert "社會課：完成宣導成效問卷。" in after[: after.index("目標達成情形")]
+    table = docx_tables(doc)["表19 宣導成效評估"]
+    assert [c.text for c in table.rows[1].cells] == ["問卷回收", "1,234"]
