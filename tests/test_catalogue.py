@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gmreport import rollup, safety
+from gmreport import figures_file, rollup, safety
 from gmreport.config import Config
 from gmreport.figures import SCHEMA_ID
 from gmreport.pipeline import build, check
@@ -356,7 +356,7 @@ def _left_out(tmp_path, monkeypatch) -> dict[str, str]:
     put("d.json", _figures(schema="gmreport.figures/0"))
     put("e.json", {**_figures(), "agency": ""})
     with (folder / "f.json").open("wb") as f:
-        f.truncate(rollup.MAX_FILE_BYTES + 1)
+        f.truncate(figures_file.MAX_FILE_BYTES + 1)
     put("g.json", _figures())
     read_bytes = rollup.Path.read_bytes
 

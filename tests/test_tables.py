@@ -195,7 +195,7 @@ def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
 ) -> None:
     """A work item the schema adds, with a table declared for it and what the units wrote
     under it, reads in the report as 六、 of 貳、辦理情形, before 參、目標達成情形."""
-    sixth = WorkItem("性別平等宣導成效評估", "outcomes")
+    sixth = WorkItem("性別平等宣導成效評估", "outcomes", "社會課")
     items = (*WORK_ITEM_LIST, sixth)
     monkeypatch.setattr(report, "WORK_ITEM_LIST", items)
     monkeypatch.setattr(report, "WORK_ITEMS_BY_KEY", MappingProxyType({w.key: w for w in items}))
