@@ -215,13 +215,13 @@ class _Writer:
         self.doc: OpenDocument = OpenDocumentSpreadsheet()
         self.default_font = _font_key(DEFAULT_FONT)
         self.fonts: set[str] = set()
-        self.cell_styles: dict[tuple, str] = {}
+        self.cell_styles: dict[tuple[Any, ...], str] = {}
         self.cell_style_of: dict[int, str | None] = {}  # openpyxl style id → name
         self.data_styles: dict[str, str] = {}
         self.column_styles: dict[str, str] = {}
         self.row_styles: dict[str, str] = {}
-        self.page_layouts: dict[tuple, str] = {}
-        self.table_styles: dict[tuple, str] = {}
+        self.page_layouts: dict[tuple[Any, ...], str] = {}
+        self.table_styles: dict[tuple[Any, ...], str] = {}
         self.validations = _el("table:content-validations")
 
     def document(self) -> OpenDocument:
@@ -357,7 +357,7 @@ class _Writer:
             )
         header_rows = _print_title_rows(ws)
         group: Element = table
-        rows: list[tuple] = []
+        rows: list[tuple[Any, ...]] = []
 
         def flush() -> None:
             for row, count in _runs(rows):
@@ -393,7 +393,7 @@ class _Writer:
         flush()
         return table
 
-    def _row(self, row: tuple, repeated: int) -> Element:
+    def _row(self, row: tuple[Any, ...], repeated: int) -> Element:
         style, cells = row
         element = _el(
             "table:table-row",
@@ -714,7 +714,7 @@ def _number_style(number_format: str, name: str) -> Element:
     return style
 
 
-def _value(cell: Cell | MergedCell | None) -> tuple | None:
+def _value(cell: Cell | MergedCell | None) -> tuple[Any, ...] | None:
     """A cell's value as (value type, ODF value attribute, value, text shown)."""
     value = None if cell is None else cell.value
     if value is None:
@@ -733,7 +733,7 @@ def _value(cell: Cell | MergedCell | None) -> tuple | None:
     raise _unsupported(f"the value {value!r}")
 
 
-def _cell_element(cell: tuple, repeated: int) -> Element:
+def _cell_element(cell: tuple[Any, ...], repeated: int) -> Element:
     kind, style, validation, span, value = cell
     attrs: dict[str, str | None] = {
         "table:style-name": style,

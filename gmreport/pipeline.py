@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
@@ -282,7 +282,7 @@ def ordered(problems: list[Problem]) -> list[Problem]:
     """Problems as a person reads them: by file, then sheet in workbook order, then cell."""
     sheets = {name: i for i, name in enumerate([INFO_SHEET, *SHEETS_BY_NAME])}
 
-    def key(p: Problem) -> tuple:
+    def key(p: Problem) -> tuple[Any, ...]:
         match = re.match(r"([A-Z]+)(\d+)", p.cell)
         cell = (int(match[2]), len(match[1]), match[1]) if match else (0, 0, "")
         return (p.file == "", p.file, sheets.get(p.sheet, len(sheets)), p.sheet, *cell)

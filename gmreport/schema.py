@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
+from typing import Any
 
 
 class Kind(Enum):
@@ -206,7 +207,7 @@ def _text(header: str, key: str, help: str, *, required: bool = False, width: in
     return Column(header, key, Kind.TEXT, required, help=help, width=width)
 
 
-def _choice(header: str, key: str, choices: tuple[str, ...], help: str, **kw) -> Column:
+def _choice(header: str, key: str, choices: tuple[str, ...], help: str, **kw: Any) -> Column:
     return Column(header, key, Kind.CHOICE, choices=choices, help=help, **kw)
 
 

@@ -10,6 +10,7 @@ the table style 成果報告表格 (borders, cell margins, 標楷體/Times New R
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from ..tables import Table
@@ -132,7 +133,7 @@ def table_xml(table: Table) -> str:
     return xml
 
 
-def _header(cols: list, widths: list[int]) -> str:
+def _header(cols: list[Any], widths: list[int]) -> str:
     """One header row, or two when some columns stand under a group header: a column of no
     group then spans both rows."""
     if not any(c.group for c in cols):

@@ -252,9 +252,9 @@ def _unit_sort(unit_order: Sequence[str]) -> Callable[[str], tuple[bool, int, st
 
 
 def _summary_rows(
-    problems: list[tuple],
-    shortfalls: list[tuple],
-    unit_key: Callable[[str], tuple],
+    problems: list[tuple[Any, ...]],
+    shortfalls: list[tuple[Any, ...]],
+    unit_key: Callable[[str], tuple[Any, ...]],
     unit_order: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
     """Every unit of the config (those without a problem too), then any other."""
