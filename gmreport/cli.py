@@ -433,10 +433,10 @@ def _rollup(args: argparse.Namespace) -> int:
         agencies=args.agencies,
     )
     gathered = outcome.rollup
-    for f in gathered.left_out:
-        _echo(f"未納入：{f.file}：{f.reason}", sys.stderr if f.code != "duplicate" else None)
-    for f in gathered.set_aside:
-        _echo(f"擱置：{f.file}：{f.reason}")
+    for p in gathered.left_out:
+        _echo(f"未納入：{p.file}：{p.message}", sys.stderr if p.is_error else None)
+    for p in gathered.set_aside:
+        _echo(f"擱置：{p.file}：{p.message}")
     _echo(f"{gathered.year} 年度：彙整 {len(gathered.submissions)} 個機關的統計數據。")
     if gathered.expected:
         _echo(f"未提報機關：{'、'.join(gathered.missing) or '無'}。")

@@ -4,7 +4,8 @@
 A file is data, never trusted: it is read only up to `MAX_FILE_BYTES`, as UTF-8 with or
 without a BOM, without NaN or Infinity, nested at most `MAX_NESTING` deep, and checked
 against the published JSON Schema (`figures_schema`). What cannot be used comes back as
-`Unusable`, whose reason the caller names with the file; nothing in a file raises.
+`Unusable`: the catalogue's rule `rollup-{code}` with the fields of its message, which the
+caller names with the file; nothing in a file raises.
 
 After the check the figures are typed: every key the schema requires is there. What a
 file may lack is said by the types (`plan`, `built_at`: `NotRequired`), or filled in: a
@@ -25,7 +26,7 @@ from typing import Any, cast
 from .figures import SCHEMA_ID, EarlierYear, Figures, YearFigures, built_at
 from .figures_schema import brief, schema_problem
 from .privacy import suppressed_cells
-from .problems import os_reason
+from .problems import Problem, os_reason, problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A figures file is tens of kilobytes; one past this is not read (it could only exhaust memory)."""
@@ -34,10 +35,23 @@ MAX_NESTING = 64
 
 @dataclass(frozen=True)
 class Unusable:
-    """Why a file's content cannot be used; `code` is stable for tests and tools."""
+    """Why a file's content cannot be used: the catalogue's rule `rollup-{code}`, and the
+    fields its message is filled with."""
 
     code: str  # unreadable | too-large | not-json | other-schema | invalid
-    reason: str  # in Chinese, to follow the file's name
+    detail: str = ""  # unreadable, too-large, invalid
+    value: str = ""  # other-schema: the file's version
+    expected: str = ""  # other-schema: this tool's version
+
+    def problem(self, file: str = "") -> Problem:
+        """The problem of `file` as the roll-up lists it."""
+        fields = {"detail": self.detail, "value": self.value, "expected": self.expected}
+        return problem(f"rollup-{self.code}", file=file, **fields)
+
+    @property
+    def reason(self) -> str:
+        """Why, in Chinese, to follow the file's name."""
+        return self.problem().message
 
 
 @dataclass(frozen=True)
@@ -62,18 +76,15 @@ def load_json(path: Path) -> Loaded | Unusable:
     try:
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
-            return Unusable(
-                "too-large",
-                f"檔案過大（{stat.st_size / 1024 / 1024:.1f} MB），不是統計數據檔，未讀取",
-            )
+            return Unusable("too-large", detail=f"{stat.st_size / 1024 / 1024:.1f} MB")
         raw = path.read_bytes()
     except OSError as e:
-        return Unusable("unreadable", f"無法讀取檔案（{os_reason(e)}）")
+        return Unusable("unreadable", detail=os_reason(e))
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite)
         _check_depth(data)
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        return Unusable("not-json", "不是 JSON 格式的統計數據檔（無法解析）")
+        return Unusable("not-json")
     return Loaded(data, stat.st_mtime)
 
 
@@ -81,13 +92,10 @@ def figures_of(data: object) -> Figures | Unusable:
     """`data` as typed figures if it is a figures document of this version, else why not.
     Its `history` keeps the years that are whole figures (none when it has no `history`)."""
     if isinstance(data, dict) and "schema" in data and data["schema"] != SCHEMA_ID:
-        return Unusable(
-            "other-schema",
-            f"格式版本為 {brief(data['schema'])}，本工具彙整「{SCHEMA_ID}」版本的統計數據檔",
-        )
+        return Unusable("other-schema", value=brief(data["schema"]), expected=SCHEMA_ID)
     checked = _checked(data)
     if isinstance(checked, str):
-        return Unusable("invalid", f"不符合統計數據檔格式：{checked}")
+        return Unusable("invalid", detail=checked)
     history = checked.get("history") or {}
     return cast(Figures, {**checked, "history": _whole_years(history)})
 
@@ -107,11 +115,11 @@ def _checked(data: object) -> dict[str, Any] | str:
     """`data` if it passes the schema, else why not. A file made before small groups were
     hidden lacks `suppressed`: it gets the cells today's rule hides."""
     if not isinstance(data, dict) or "suppressed" in data:
-        problem = schema_problem(data)
-        return problem if problem is not None else cast(dict[str, Any], data)
-    problem = schema_problem({**data, "suppressed": []})
-    if problem is not None:
-        return problem
+        wrong = schema_problem(data)
+        return wrong if wrong is not None else cast(dict[str, Any], data)
+    wrong = schema_problem({**data, "suppressed": []})
+    if wrong is not None:
+        return wrong
     year = cast(YearFigures, data)
     return {**data, "suppressed": suppressed_cells(year, year["privacy"]["min_cell"])}
 

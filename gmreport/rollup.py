@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from .figures import EarlierYear, Figures, built_at
 from .figures_file import Unusable, figures_of, load_json
-from .problems import GmreportError, UsageError, os_reason
+from .problems import GmreportError, Problem, UsageError, os_reason, problem
 
 Y = TypeVar("Y", Figures, EarlierYear)
 
@@ -41,15 +41,6 @@ class Submission:
         return self.figures["year"]
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """A file not in the roll-up, and why; `code` is stable for tests and tools."""
-
-    file: str
-    code: str  # unreadable | too-large | not-json | other-schema | invalid | duplicate | other-year
-    reason: str
-
-
 def find_files(paths: Iterable[Path]) -> list[Path]:
     """The figures files among `paths`: a file as given, a folder's *.json files at any depth."""
     found: list[Path] = []
@@ -63,16 +54,16 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def load(path: Path) -> Submission | LeftOut:
+def load(path: Path) -> Submission | Problem:
     """Read one figures file (`figures_file`), its strings cleaned before it is checked;
-    what cannot be used comes back as a LeftOut with the reason."""
+    what cannot be used comes back as the problem (`rollup-…`) that says why."""
     name = shown_path(path)
     loaded = load_json(path)
     if isinstance(loaded, Unusable):
-        return LeftOut(name, loaded.code, loaded.reason)
+        return loaded.problem(name)
     figures = figures_of(clean(loaded.data))
     if isinstance(figures, Unusable):
-        return LeftOut(name, figures.code, figures.reason)
+        return figures.problem(name)
     return Submission(name, summary(figures), built_at(figures, loaded.mtime).timestamp())
 
 
@@ -134,8 +125,8 @@ class Rollup:
 
     year: int
     submissions: list[Submission]  # one per agency, in the expected list's order, then by name
-    left_out: list[LeftOut]  # files not used, with why (duplicates included)
-    set_aside: list[LeftOut]  # valid files of another year
+    left_out: list[Problem]  # files not used, with why (duplicates included: a warning)
+    set_aside: list[Problem]  # valid files of another year (rollup-other-year)
     expected: list[str] = field(default_factory=list)  # the agencies expected to report
     missing: list[str] = field(default_factory=list)  # expected, and no file of the year
     unexpected: list[str] = field(default_factory=list)  # reported, and not on the list
@@ -143,7 +134,7 @@ class Rollup:
     @property
     def has_bad_files(self) -> bool:
         """Files that are not valid figures: the input data the city office must chase."""
-        return any(f.code not in ("duplicate", "other-year") for f in self.left_out)
+        return any(p.is_error for p in [*self.left_out, *self.set_aside])
 
 
 def roll_up(
@@ -161,7 +152,7 @@ def roll_up(
             "請指定各機關「年度統計數據.json」所在的檔案或資料夾。"
         )
     loaded: list[Submission] = []
-    left_out: list[LeftOut] = []
+    left_out: list[Problem] = []
     for result in map(load, files):
         if isinstance(result, Submission):
             loaded.append(result)
@@ -169,7 +160,7 @@ def roll_up(
             left_out.append(result)
     years = sorted({s.year for s in loaded})
     if not years:
-        reasons = "".join(f"\n  {f.file}：{f.reason}" for f in left_out)
+        reasons = "".join(f"\n  {p.file}：{p.message}" for p in left_out)
         raise GmreportError(f"沒有可彙整的統計數據檔：{reasons}")
     if year is None:
         year = years[-1]
@@ -179,7 +170,7 @@ def roll_up(
             f"請改以 --year {years[-1]} 執行，或確認檔案。"
         )
     set_aside = [
-        LeftOut(s.file, "other-year", f"年度為 {s.year} 年，非本次彙整之 {year} 年度")
+        problem("rollup-other-year", file=s.file, unit=s.agency, value=s.year, year=year)
         for s in loaded
         if s.year != year
     ]
@@ -188,10 +179,8 @@ def roll_up(
         kept = chosen.setdefault(s.agency, s)
         if kept is not s:
             left_out.append(
-                LeftOut(
-                    s.file,
-                    "duplicate",
-                    f"與「{kept.file}」同為{s.agency} {year} 年度之統計數據，採用產製時間較晚之「{kept.file}」",
+                problem(
+                    "rollup-duplicate", file=s.file, unit=s.agency, expected=kept.file, year=year
                 )
             )
     expected = list(dict.fromkeys(clean_text(a) for a in expected or [] if clean_text(a)))

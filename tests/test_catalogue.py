@@ -8,7 +8,6 @@ be made with a field of its template left blank.
 from __future__ import annotations
 
 import json
-import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -325,23 +324,12 @@ def test_sheet_and_unit_fill_the_templates_from_where_the_problem_is():
         problem("unknown-sheet", file="a.xlsx", suggestion="")
 
 
-# The roll-up's files not used: rollup.py still makes its reasons itself (LeftOut); each of
-# its codes has its rule here, whose message reads as that reason.
+# The roll-up's files not used: each is a problem of a `rollup-…` code, made by an input
+# made for it.
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    """A template as a pattern: a field read twice must hold the same text both times."""
-    parts, seen = [], set()
-    for literal, name, _, _ in string.Formatter().parse(template):
-        parts.append(re.escape(literal))
-        if name is not None:
-            parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
-            seen.add(name)
-    return re.compile("".join(parts))
-
-
-def _left_out(tmp_path, monkeypatch) -> dict[str, str]:
-    """Each code rollup.py gives a file it leaves out, with the reason it gives."""
+def _left_out(tmp_path, monkeypatch) -> list:
+    """The problems of the files rollup.py leaves out, one file made for each code."""
     folder = tmp_path / "in"
     folder.mkdir()
 
@@ -367,12 +355,30 @@ def _left_out(tmp_path, monkeypatch) -> dict[str, str]:
 
     monkeypatch.setattr(rollup.Path, "read_bytes", locked)
     gathered = rollup.roll_up([folder], year=112)
-    return {f.code: f.reason for f in [*gathered.left_out, *gathered.set_aside]}
+    assert gathered.has_bad_files
+    return [*gathered.left_out, *gathered.set_aside]
 
 
 def test_the_rollups_codes_are_in_the_catalogue(tmp_path, monkeypatch):
-    reasons = _left_out(tmp_path, monkeypatch)
-    assert {f"rollup-{code}" for code in reasons} == ROLLUP_CODES
-    for code, reason in reasons.items():
-        rule = CATALOGUE[f"rollup-{code}"]
-        assert _pattern(rule.message).fullmatch(reason), (code, reason)
+    made_for = {
+        "a-older.json": "rollup-duplicate",
+        "b.json": "rollup-other-year",
+        "c.json": "rollup-not-json",
+        "d.json": "rollup-other-schema",
+        "e.json": "rollup-invalid",
+        "f.json": "rollup-too-large",
+        "g.json": "rollup-unreadable",
+    }
+    assert set(made_for.values()) == ROLLUP_CODES
+    found = _left_out(tmp_path, monkeypatch)
+    assert {Path(p.file).name: p.code for p in found} == made_for
+    for p in found:
+        rule = CATALOGUE[p.code]
+        assert p.severity is rule.severity and p.title == rule.title
+        assert p.message and not p.message.endswith("。") and p.hint
+    by_code = {p.code: p for p in found}
+    assert by_code["rollup-duplicate"].unit == Config().agency
+    assert "a.json" in by_code["rollup-duplicate"].message
+    assert by_code["rollup-other-year"].unit == "鼓山區公所"
+    assert "111" in by_code["rollup-other-year"].message
+    assert SCHEMA_ID in by_code["rollup-other-schema"].message

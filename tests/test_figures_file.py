@@ -186,6 +186,9 @@ def test_a_file_past_the_limit_is_not_read(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(figures_file, "MAX_FILE_BYTES", 10)
     found = read_figures(_write(tmp_path / "a.json", " " * 11))
     assert isinstance(found, Unusable) and found.code == "too-large"
+    assert found.detail == "0.0 MB"
+    assert found.problem("a.json").code == "rollup-too-large"
+    assert found.reason == found.problem().message == "檔案過大（0.0 MB），不是統計數據檔，未讀取"
 
 
 def test_a_file_without_history_has_none(figures_113: dict) -> None:

@@ -132,8 +132,8 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
         ],
         "trend": years,
         "trend_sentence": trend_sentence(years),
-        "left_out": [{"file": f.file, "reason": f.reason} for f in rollup.left_out],
-        "set_aside": [{"file": f.file, "reason": f.reason} for f in rollup.set_aside],
+        "left_out": [{"file": p.file, "reason": p.message} for p in rollup.left_out],
+        "set_aside": [{"file": p.file, "reason": p.message} for p in rollup.set_aside],
         "charts": {"completion": None, "targets": None, "trend": None},
     }
 

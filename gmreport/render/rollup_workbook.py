@@ -404,18 +404,7 @@ def _missing_table(rollup: Rollup) -> Table:
 
 
 def _files_table(rollup: Rollup) -> Table:
-    codes = {
-        "unreadable": "無法讀取",
-        "too-large": "檔案過大",
-        "not-json": "非 JSON",
-        "other-schema": "格式版本不符",
-        "invalid": "格式不符",
-        "duplicate": "同機關重複",
-        "other-year": "非本年度（擱置）",
-    }
-    rows = [
-        (f.file, codes.get(f.code, f.code), f.reason) for f in [*rollup.left_out, *rollup.set_aside]
-    ]
+    rows = [(p.file, p.title, p.message) for p in [*rollup.left_out, *rollup.set_aside]]
     return Table(
         "未納入檔案",
         f"未納入{rollup.year}年度彙整之檔案",
