@@ -40,6 +40,7 @@ from .figures import (
     TrainingFigures,
     TrainingGroupFigures,
     YearFigures,
+    rate,
 )
 from .privacy import suppressed_cells
 from .schema import (
@@ -264,16 +265,12 @@ def _sum_genders(frame: pd.DataFrame, prefix: str) -> Genders:
     return _counts({c: frame[c].sum() for c in columns}, prefix)
 
 
-def _rate(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
-
-
 def _rates(completed: Genders, required: Genders) -> GenderRates:
     return {
-        "male": _rate(completed["male"], required["male"]),
-        "female": _rate(completed["female"], required["female"]),
-        "other": _rate(completed["other"], required["other"]),
-        "total": _rate(completed["total"], required["total"]),
+        "male": rate(completed["male"], required["male"]),
+        "female": rate(completed["female"], required["female"]),
+        "other": rate(completed["other"], required["other"]),
+        "total": rate(completed["total"], required["total"]),
     }
 
 
@@ -298,7 +295,7 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> T
         groups[group.key] = {
             **figures,
             "hours": hours,
-            "average_hours": _rate(hours, figures["required"]["total"]),
+            "average_hours": rate(hours, figures["required"]["total"]),
         }
     modes = {
         m: round(float(training.loc[training["mode"] == m, "hours"].sum()), 6)
@@ -411,7 +408,7 @@ def _gia(gia: pd.DataFrame) -> Gia:
 
 
 def _indicators(indicators: pd.DataFrame) -> Indicators:
-    female_ratio = ("female_ratio", lambda row: _rate(row["female"], row["total"]))
+    female_ratio = ("female_ratio", lambda row: rate(row["female"], row["total"]))
     crossed = [d for d in indicators["cross"] if d is not None]
     named = Counter(name for d in crossed for name in d)
     order = [*DIMENSION_SUGGESTIONS, *sorted(set(named) - set(DIMENSION_SUGGESTIONS))]
@@ -446,18 +443,18 @@ def _budget(budget: pd.DataFrame) -> Budget:
                 "count": len(part),
                 "allocated": _amount(a),
                 "executed": _amount(e),
-                "execution_rate": _rate(e, a),
+                "execution_rate": rate(e, a),
             }
         )
-    rate = ("execution_rate", lambda row: _rate(row["executed"], row["allocated"]))
+    execution_rate = ("execution_rate", lambda row: rate(row["executed"], row["allocated"]))
     return {
         "count": len(budget),
         "allocated": _amount(allocated),
         "executed": _amount(executed),
-        "execution_rate": _rate(executed, allocated),
+        "execution_rate": rate(executed, allocated),
         "beneficiaries": _sum_genders(budget, "beneficiaries"),
         "by_category": by_category,
-        "list": list_rows(budget, SHEETS_BY_KEY["budget"], {"executed": rate}),
+        "list": list_rows(budget, SHEETS_BY_KEY["budget"], {"executed": execution_rate}),
     }
 
 

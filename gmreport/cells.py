@@ -152,26 +152,42 @@ FAR = 10**10
 
 
 def cell_position(ref: str) -> tuple[int, int] | None:
-    """(row, column) of an A1 address (`$A$1` too), or None when `ref` is no address. More
-    than four letters or ten digits, which no sheet has, read as FAR."""
+    """(row, column) of an A1 address (`$A$1` too), or None when `ref` is no address (A0 is
+    none). More than four letters or ten digits, which no sheet has, read as FAR."""
     bare = ref.replace("$", "")
     letters = bare.rstrip("0123456789")
     digits = bare[len(letters) :]
     if not (letters and digits and letters.isascii() and letters.isalpha()):
         return None
+    row = int(digits) if len(digits) <= 10 else FAR
+    if row == 0:
+        return None
     if len(letters) > 4:
-        return (int(digits) if len(digits) <= 10 else FAR), FAR
+        return row, FAR
     col = 0
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
-    return (int(digits) if len(digits) <= 10 else FAR), col
+    return row, col
 
 
 def range_bounds(ref: str) -> tuple[int, int, int, int] | None:
-    """First column, first row, last column and last row of an A1:B2 (or A1) range."""
-    first, _, last = ref.partition(":")
-    top_left, bottom_right = cell_position(first), cell_position(last or first)
+    """First column, first row, last column and last row of an A1:B2 (or A1) range, as
+    written; None for anything else (A1:, A1:B2:C3)."""
+    first, colon, last = ref.partition(":")
+    top_left, bottom_right = cell_position(first), cell_position(last if colon else first)
     if top_left is None or bottom_right is None:
         return None
     (min_row, min_col), (max_row, max_col) = top_left, bottom_right
     return min_col, min_row, max_col, max_row
+
+
+def reading_order(ref: str) -> tuple[int, int, int, str]:
+    """How cells are listed for a person: none (a sheet-wide problem) first, then by row
+    and column (A9 before A10, Z1 before AA1), a range by its first cell, and anything that
+    is no address last."""
+    if not ref:
+        return (0, 0, 0, "")
+    position = cell_position(ref.partition(":")[0])
+    if position is None:
+        return (2, 0, 0, ref)
+    return (1, *position, ref)

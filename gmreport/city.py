@@ -18,6 +18,7 @@ from .figures import (
     TargetResult,
     TrainingGroupFigures,
     YearFigures,
+    rate,
 )
 from .format import SUPPRESSED
 from .privacy import cell_hidden
@@ -137,10 +138,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, float):
         return None if pd.isna(value) else int(value) if value.is_integer() else value
     return value
-
-
-def rate(part: float | None, whole: float | None) -> float | None:
-    return part / whole if part is not None and whole else None
 
 
 def targets_of(figures: YearFigures) -> dict[str, TargetResult]:

@@ -42,9 +42,14 @@ def built_at(figures: EarlierYear, mtime: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(mtime).astimezone()
 
 
+def rate(part: float | None, whole: float | None) -> float | None:
+    """part / whole, or None when the whole is zero or either is unknown."""
+    return part / whole if part is not None and whole else None
+
+
 def female_ratio(counts: Genders) -> float | None:
     """女性比例 of a count by gender; None when nobody was counted."""
-    return counts["female"] / counts["total"] if counts["total"] else None
+    return rate(counts["female"], counts["total"])
 
 
 class GenderRates(TypedDict):

@@ -43,12 +43,13 @@ from openpyxl.styles.borders import Side
 from openpyxl.styles.colors import Color
 from openpyxl.styles.fonts import DEFAULT_FONT, Font
 from openpyxl.styles.proxy import StyleProxy
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_path
+from .cells import cell_position
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip member's time: the earliest a zip can hold, so that equal files are equal bytes."""
@@ -286,9 +287,8 @@ class _Writer:
         tables = _el("config:config-item-map-named", {"config:name": "Tables"})
         for ws in sheets:
             entry = _el("config:config-item-map-entry", {"config:name": ws.title})
-            if ws.freeze_panes:
-                col, row = _cell_index(ws.freeze_panes)
-                cols, rows = col - 1, row - 1
+            if position := cell_position(ws.freeze_panes or ""):
+                rows, cols = position[0] - 1, position[1] - 1
                 for name, kind, value in (
                     ("CursorPositionX", "int", cols),
                     ("CursorPositionY", "int", rows),
@@ -828,12 +828,6 @@ def _print_title_rows(ws: Worksheet) -> range:
         return range(0)
     first, _, last = ws.print_title_rows.replace("$", "").partition(":")
     return range(int(first), int(last or first) + 1)
-
-
-def _cell_index(coordinate: str) -> tuple[int, int]:
-    col, row, _, _ = range_boundaries(coordinate)
-    assert col is not None and row is not None
-    return col, row
 
 
 def _column_span(letter: str, dim: Any) -> tuple[int, int]:

@@ -5,7 +5,6 @@ read → validate → aggregate → render. The CLI is a thin layer over these.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -13,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import cells
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
@@ -283,9 +283,8 @@ def ordered(problems: list[Problem]) -> list[Problem]:
     sheets = {name: i for i, name in enumerate([INFO_SHEET, *SHEETS_BY_NAME])}
 
     def key(p: Problem) -> tuple[Any, ...]:
-        match = re.match(r"([A-Z]+)(\d+)", p.cell)
-        cell = (int(match[2]), len(match[1]), match[1]) if match else (0, 0, "")
-        return (p.file == "", p.file, sheets.get(p.sheet, len(sheets)), p.sheet, *cell)
+        sheet = sheets.get(p.sheet, len(sheets))
+        return (p.file == "", p.file, sheet, p.sheet, *cells.reading_order(p.cell))
 
     return sorted(problems, key=key)
 

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
-from .figures import Breakdown, Figures, GenderRates, Genders, LabelledCompletion, ListRow
+from .figures import (
+    Breakdown,
+    Figures,
+    GenderRates,
+    Genders,
+    LabelledCompletion,
+    ListRow,
+    rate,
+)
 from .figures import female_ratio as _female_ratio
 from .format import average_hours, dimensions, hours, number, percent, roc_short_date, yes_no
 from .privacy import note as privacy_note
@@ -583,7 +591,7 @@ def _training_modes(figures: Figures) -> Table:
     modes = figures["training"]["hours_by_mode"]
     total = figures["training"]["total_hours"]
     rows: list[tuple[Any, ...]] = [
-        (mode, hours_, hours_ / total if total else None) for mode, hours_ in modes.items()
+        (mode, hours_, rate(hours_, total)) for mode, hours_ in modes.items()
     ]
     rows.append((TOTAL_LABEL, total, 1.0 if total else None))
     cols = [Col("辦理方式", T, 4.0), Col("時數", H, 3.0), Col("占比", R, 3.0)]

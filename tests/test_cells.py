@@ -137,6 +137,7 @@ def test_cross_classification_names_its_dimensions(typed, dimensions):
         ("A", None),
         ("12", None),
         ("甲1", None),
+        ("A0", None),
         ("", None),
     ],
 )
@@ -148,6 +149,23 @@ def test_ranges_and_column_letters():
     assert cells.range_bounds("B3:D7") == (2, 3, 4, 7)
     assert cells.range_bounds("C5") == (3, 5, 3, 5)
     assert cells.range_bounds("B3:x") is None
+    assert cells.range_bounds("B3:") is None
+    assert cells.range_bounds("B3:C4:D5") is None
     assert [cells.column_letters(n) for n in (1, 26, 27, 16384)] == ["A", "Z", "AA", "XFD"]
     for n in range(1, 1000):
         assert cells.cell_position(f"{cells.column_letters(n)}1") == (1, n)
+
+
+def test_cells_are_listed_as_people_read_them():
+    refs = ["AA1", "A10", "", "B9", "A9", "Z1", "第3列", "A5:A7", "A6"]
+    assert sorted(refs, key=cells.reading_order) == [
+        "",
+        "Z1",
+        "AA1",
+        "A5:A7",
+        "A6",
+        "A9",
+        "B9",
+        "A10",
+        "第3列",
+    ]

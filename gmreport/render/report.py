@@ -27,7 +27,7 @@ from jinja2 import nodes
 
 from .. import format as fmt
 from ..atomic import atomic_path
-from ..figures import Figures, female_ratio
+from ..figures import Figures, female_ratio, rate
 from ..privacy import as_shown
 from ..problems import ConfigError, OutputError
 from ..schema import WORK_ITEM_LIST, WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
@@ -48,13 +48,6 @@ def shipped_template() -> Iterator[Path]:
         yield path
 
 
-def ratio(part: float | None, whole: float | None) -> float | None:
-    """part / whole, or None when the whole is zero or unknown."""
-    if part is None or not whole:
-        return None
-    return part / whole
-
-
 def make_environment() -> jinja2.Environment:
     """The Jinja environment the report renders with: autoescape on, undefined is an error."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -65,7 +58,7 @@ def make_environment() -> jinja2.Environment:
         hours=fmt.hours,
         pct=fmt.percent,
         female_ratio=female_ratio,
-        ratio=ratio,
+        ratio=rate,
         yesno=fmt.yes_no,
         dimensions=fmt.dimensions,
         tally=fmt.tally,

@@ -31,10 +31,9 @@ from ..city import (
     city_figures,
     plain,
     ranks,
-    rate,
     shown_training,
 )
-from ..figures import GENDER_FIELDS
+from ..figures import GENDER_FIELDS, rate
 from ..rollup import Rollup
 from .charts import DPI, GREY, ChartFontWarning, _figure, _legend, _style_ticks, find_cjk_font
 from .report import make_environment

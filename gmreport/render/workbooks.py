@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from copy import copy
@@ -13,12 +12,13 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..aggregate import Shortfall
 from ..atomic import atomic_path
+from ..cells import reading_order
 from ..figures import Figures
 from ..format import (
     cell_rate,
@@ -92,7 +92,6 @@ _SEVERITY_STYLE = {
 _BOLD = Font(bold=True)
 _TOP = Alignment(vertical="top", wrap_text=True)
 _CENTER = Alignment(horizontal="center", vertical="top")
-_CELL_RE = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
 def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | None = None) -> None:
@@ -131,7 +130,13 @@ def write_problems(
     _unit_key = _unit_sort(unit_order)
     rows = sorted(
         (_problem_row(p) for p in problems),
-        key=lambda r: (_unit_key(r[1]), r[0], r[2], _cell_key(r[3]), r[4] != Severity.ERROR.value),
+        key=lambda r: (
+            _unit_key(r[1]),
+            r[0],
+            r[2],
+            reading_order(r[3]),
+            r[4] != Severity.ERROR.value,
+        ),
     )
     errors = sum(r[4] == Severity.ERROR.value for r in rows)
     short = sorted(
@@ -234,16 +239,6 @@ def _first_sheet(wb: Workbook) -> Worksheet:
 
 def _problem_row(p: Problem) -> tuple[str, ...]:
     return (p.file, p.unit, p.sheet, p.cell, p.severity.value, p.title, p.message, p.hint, p.code)
-
-
-def _cell_key(cell: str) -> tuple[int, int, int, str]:
-    """`A9` before `A10`; sheet-wide problems (no cell) first, odd references last."""
-    if not cell:
-        return (0, 0, 0, "")
-    m = _CELL_RE.match(cell)
-    if not m:
-        return (2, 0, 0, cell)
-    return (1, int(m[2]), column_index_from_string(m[1]), cell)
 
 
 def _unit_sort(unit_order: Sequence[str]) -> Callable[[str], tuple[bool, int, str]]:

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import zipfile
 
+from gmreport.cells import column_letters
+
 from .limits import EXCEL_COLS, EXCEL_ROWS, MAX_DEPTH, MAX_MERGED, MAX_SHEET_CELLS, MAX_TEXT_CHARS
 from .refused import Refused
-from .worksheet import SheetInfo, column_letters, widen_used
+from .worksheet import SheetInfo, widen_used
 from .xmlparts import XML_SUFFIXES, Budget, XmlPart, attribute, parse_small
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 
+from gmreport.cells import cell_position, column_letters, range_bounds
+
 from .limits import (
     EXCEL_COLS,
     EXCEL_ROWS,
@@ -201,7 +203,7 @@ class SheetScan:
             self.errors.append(self.cell_ref or f"{column_letters(column)}{self.row}")
 
     def _position(self, ref: str) -> tuple[int, int]:
-        found = _parse_cell(ref)
+        found = cell_position(ref) if "$" not in ref else None  # the XML writes no $A$1
         if found is None:
             raise Refused("corrupt", f"工作表「{self.sheet}」的儲存格位置「{ref}」無效", self.sheet)
         self.columns[ref.rstrip("0123456789")] = found[1]
@@ -220,23 +222,14 @@ class SheetScan:
                 (self.max_row, self.max_col), cell_row, cell_col, self.sheet, "Excel 工作表範圍之外"
             )
 
-    def _claim(self, ref: str, what: str) -> tuple[int, int] | None:
-        """The bottom-right corner of a declared range; refuse a range too big to read."""
-        corner = _parse_range(ref)
-        if corner and (
-            corner[0] * corner[1] > MAX_SHEET_CELLS
-            or corner[0] > EXCEL_ROWS
-            or corner[1] > EXCEL_COLS
-        ):
-            raise Refused("huge-range", f"{what} {ref}", self.sheet)
-        return corner
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
+    def _claim(self, ref: str, what: str) -> tuple[int, int, int, int] | None:
+        """The bounds of a declared range (None if it is none); refuse a range too big to read."""
+        bounds = range_bounds(ref) if "$" not in ref else None  # the XML writes no $A$1
+        if bounds:
+            rows, cols = max(bounds[1], bounds[3]), max(bounds[0], bounds[2])
+            if rows * cols > MAX_SHEET_CELLS or rows > EXCEL_ROWS or cols > EXCEL_COLS:
+                raise Refused("huge-range", f"{what} {ref}", self.sheet)
+        return bounds
 
 
 def widen_used(
@@ -251,30 +244,3 @@ def widen_used(
         where = f"{column_letters(col)}{row}" if inside else outside
         raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", sheet)
     return max_row, max_col
-
-
-def column_letters(n: int) -> str:
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def _parse_cell(ref: str) -> tuple[int, int] | None:
-    """(row, col) of an A1-style reference, or None; absurdly long numbers become 10**10."""
-    letters = ref.rstrip("0123456789")
-    digits = ref[len(letters) :]
-    if not (letters and digits and letters.isascii() and letters.isalpha()):
-        return None
-    row = int(digits) if len(digits) < 10 else 10**10
-    col = _column_number(letters) if len(letters) < 5 else 10**10
-    return (row, col) if row > 0 else None
-
-
-def _parse_range(ref: str) -> tuple[int, int] | None:
-    """The bottom-right (row, col) reached by an A1 or A1:B2 range, or None if malformed."""
-    corners = [_parse_cell(part) for part in ref.split(":")]
-    if not 1 <= len(corners) <= 2 or None in corners:
-        return None
-    return max(c[0] for c in corners if c), max(c[1] for c in corners if c)
