@@ -32,9 +32,9 @@ from .figures import (
     rate,
 )
 from .figures import female_ratio as _female_ratio
+from .findings import target_rows
 from .format import average_hours, dimensions, hours, number, percent, roc_short_date, yes_no
 from .privacy import note as privacy_note
-from .render.findings import target_rows
 from .schema import (
     EVERYONE,
     GENDER_KEYS,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gmreport.render.findings import findings, missed, target_row, target_rows
+from gmreport.findings import findings, missed, target_row, target_rows
 from gmreport.targets import TARGETS
 
 EXAMPLE = json.loads(

@@ -19,11 +19,11 @@ from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.table import Table
 
+from gmreport.findings import findings
 from gmreport.privacy import as_shown
 from gmreport.problems import OutputError
 from gmreport.render import pdf
 from gmreport.render.charts import find_cjk_font, make_charts
-from gmreport.render.findings import findings
 from gmreport.render.report import render_report, shipped_template
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
 from tests import pdf_pages

@@ -28,13 +28,13 @@ from jinja2 import nodes
 from .. import format as fmt
 from ..atomic import atomic_path
 from ..figures import Figures, female_ratio, rate
+from ..findings import findings, target_rows
 from ..privacy import as_shown
 from ..problems import ConfigError, OutputError
 from ..schema import WORK_ITEM_LIST, WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
 from ..tables import report_tables
 from . import CHART_NAMES
 from .docx_tables import DocxTable
-from .findings import findings, target_rows
 from .trends import report_trends
 
 TEMPLATE_NAME = "年度執行成果報告.docx"

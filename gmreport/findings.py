@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from ..figures import Figures, GenderRates, Genders, TargetResult
-from ..format import NONE, goal_percent, number, percent
-from ..schema import EVERYONE, WORK_ITEMS
-from ..targets import (
+from .figures import Figures, GenderRates, Genders, TargetResult
+from .format import NONE, goal_percent, number, percent
+from .schema import EVERYONE, WORK_ITEMS
+from .targets import (
     DONE,
     MET,
     MISSED,
