@@ -33,7 +33,6 @@ import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from docx import Document
 
@@ -47,7 +46,7 @@ from docx.shared import Cm, Twips
 from docx.table import Table
 from reproducible import write_reproducibly
 
-from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM
+from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
 from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS
 
@@ -467,22 +466,6 @@ def _setup_package(doc: DocumentObject) -> None:
     props.revision = 1
 
 
-def _field(instr: str, shown: str) -> str:
-    run = f"<w:r><w:rPr>{_fonts(None)}</w:rPr>"
-    return (
-        f'{run}<w:fldChar w:fldCharType="begin"/></w:r>'
-        f'{run}<w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
-        f'{run}<w:fldChar w:fldCharType="separate"/></w:r>'
-        f"{run}<w:t>{shown}</w:t></w:r>"
-        f'{run}<w:fldChar w:fldCharType="end"/></w:r>'
-    )
-
-
-def _run(text: str, *, style: str | None = None) -> str:
-    rstyle = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
-    return f'<w:r>{rstyle}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-
-
 VML_NS = (
     'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
     ' xmlns:w10="urn:schemas-microsoft-com:office:word"'
@@ -525,8 +508,8 @@ def _setup_section(doc: DocumentObject) -> None:
     header.append(
         parse_xml(
             f'<w:p {NS} {VML_NS}><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
-            f"{_run('{% if draft %}', style='DraftMark')}{WATERMARK}{_run('草稿', style='DraftMark')}"
-            f"{_run('{% endif %}', style='DraftMark')}</w:p>"
+            f"{run('{% if draft %}', 'DraftMark')}{WATERMARK}{run('草稿', 'DraftMark')}"
+            f"{run('{% endif %}', 'DraftMark')}</w:p>"
         )
     )
     footer = section.footer._element
@@ -535,8 +518,8 @@ def _setup_section(doc: DocumentObject) -> None:
     footer.append(
         parse_xml(
             f'<w:p {NS}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
-            f"{_run('第 ')}{_field('PAGE', '1')}{_run(' 頁，共 ')}{_field('NUMPAGES', '1')}"
-            f"{_run(' 頁')}</w:p>"
+            f"{run('第 ')}{field('PAGE', '1')}{run(' 頁，共 ')}{field('NUMPAGES', '1')}"
+            f"{run(' 頁')}</w:p>"
         )
     )
 
@@ -594,9 +577,9 @@ class Builder:
         para = self.doc.add_paragraph(style=_style(self.doc, style))
         p = para._p
         for xml in (
-            _run(label),
-            _field(f"SEQ {label} \\* ARABIC", str(number)),
-            _run("　" + title),
+            run(label),
+            field(f"SEQ {label} \\* ARABIC", str(number)),
+            run("　" + title),
         ):
             for r in list(parse_xml(f"<w:p {NS}>{xml}</w:p>")):
                 p.append(r)
