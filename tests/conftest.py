@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import openpyxl
 import pandas as pd
@@ -132,3 +133,15 @@ def samples_build(tmp_path_factory: pytest.TempPathFactory) -> SamplesBuild:
     """
     out = tmp_path_factory.mktemp("samples-build")
     return SamplesBuild(build(SAMPLES, out, Config()), out)
+
+
+def write(folder: Path, name: str, content: Any) -> Path:
+    """A file of bytes, text or JSON (a figures file, say) in `folder`, made if missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
+        path.write_text(text, encoding="utf-8")
+    return path

@@ -25,7 +25,7 @@ from gmreport.rollup import roll_up
 from gmreport.schema import EVERYONE
 from gmreport.targets import TARGETS, TARGETS_BY_ID, InCity, Rule, Target, evaluate
 
-from .conftest import SamplesBuild
+from .conftest import SamplesBuild, write
 
 FIGURES = "113年度統計數據.json"
 
@@ -139,16 +139,6 @@ def test_every_target_is_on_a_theme_sheet() -> None:
 # --- The boundary: what a file holds never crashes a reader -------------------------------
 
 
-def _write(path: Path, content: Any) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
-        path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def figures_113(samples_build: SamplesBuild) -> dict:
     return json.loads((samples_build.out / FIGURES).read_text(encoding="utf-8"))
@@ -156,7 +146,7 @@ def figures_113(samples_build: SamplesBuild) -> dict:
 
 def test_a_bom_is_read(figures_113: dict, tmp_path: Path) -> None:
     text = json.dumps(figures_113, ensure_ascii=False)
-    found = read_figures(_write(tmp_path / "a.json", "\ufeff".encode() + text.encode()))
+    found = read_figures(write(tmp_path, "a.json", "\ufeff".encode() + text.encode()))
     assert not isinstance(found, Unusable)
     assert found.figures["agency"] == figures_113["agency"]
 
@@ -178,13 +168,13 @@ def test_hostile_content_is_a_reason_not_a_crash(
     figures_113: dict, tmp_path: Path, change: Any, code: str
 ) -> None:
     text = change(json.dumps(figures_113, ensure_ascii=False))
-    found = read_figures(_write(tmp_path / "a.json", text))
+    found = read_figures(write(tmp_path, "a.json", text))
     assert isinstance(found, Unusable) and found.code == code, found
 
 
 def test_a_file_past_the_limit_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(figures_file, "MAX_FILE_BYTES", 10)
-    found = read_figures(_write(tmp_path / "a.json", " " * 11))
+    found = read_figures(write(tmp_path, "a.json", " " * 11))
     assert isinstance(found, Unusable) and found.code == "too-large"
     assert found.detail == "0.0 MB"
     assert found.problem("a.json").code == "rollup-too-large"
@@ -216,9 +206,9 @@ def test_a_hostile_earlier_year_is_a_warning_naming_the_file(
         text = text[:-1] + ', "x": ' + "[" * 100 + "]" * 100 + "}"
     else:
         text = text.replace('"allocated": ', '"allocated": 1e300, "x": ', 1)
-    bad = _write(tmp_path / "earlier" / FIGURES, text)
+    bad = write(tmp_path / "earlier", FIGURES, text)
     good = dict(copy.deepcopy(figures_113), year=112)
-    _write(tmp_path / "earlier" / "112年度統計數據.json", good)
+    write(tmp_path / "earlier", "112年度統計數據.json", good)
     history = read_history([tmp_path / "earlier"], agency=figures_113["agency"], year=114)
     assert list(history.years) == [112]
     [warning] = history.problems
@@ -227,6 +217,6 @@ def test_a_hostile_earlier_year_is_a_warning_naming_the_file(
 
 
 def test_a_history_year_is_read_as_it_was_written(figures_113: dict, tmp_path: Path) -> None:
-    _write(tmp_path / FIGURES, figures_113)
+    write(tmp_path, FIGURES, figures_113)
     history = read_history([tmp_path], agency=figures_113["agency"], year=114)
     assert history.as_json() == {"113": {k: v for k, v in figures_113.items() if k != "history"}}

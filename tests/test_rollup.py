@@ -31,7 +31,7 @@ from gmreport.render.charts import find_cjk_font
 from gmreport.schema import CIVIL_SERVANT, WORKER
 from gmreport.targets import TARGETS
 
-from .conftest import load_tool
+from .conftest import load_tool, write
 
 TOOL = load_tool("make_rollup_samples")
 YEAR = TOOL.YEAR
@@ -514,17 +514,6 @@ def base(agency_files: dict[str, Path]) -> dict[str, Any]:
 def second(agency_files: dict[str, Path]) -> dict[str, Any]:
     path = agency_files[TOOL.AGENCIES[1].name]
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write(folder: Path, name: str, content: Any) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def left_out(out: Path) -> list[dict[str, Any]]:
