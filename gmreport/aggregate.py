@@ -56,6 +56,7 @@ from .schema import (
     REVISED,
     SHEETS,
     SHEETS_BY_KEY,
+    SUPERVISOR_ROWS,
     TRAINING_GROUPS,
     TRAINING_MODES,
     WORK_ITEMS,
@@ -327,7 +328,7 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> T
         ],
         "by_supervisor": [
             _labelled(label, people[people["supervisor"] == flag])
-            for label, flag in (("主管", True), ("非主管", False))
+            for label, flag in SUPERVISOR_ROWS.items()
         ],
     }
 

@@ -1,25 +1,77 @@
-"""Privacy of small groups (SPEC §3): which staff cells the report and the statistics
-workbook show as 「*」, and the figures as those outputs show them.
+"""Privacy of small groups (SPEC §3): which staff figures the report and the statistics
+workbook hide, what a published staff figure means, and the figures as published.
 
-A cell crossing 性別 with another attribute (a training group, 年齡層, 主管) that holds 1 to
-`min_cell` − 1 people is suppressed, with its 完訓人數 and 完訓率. When that leaves one gender
-cell of a row suppressed, the row's smallest other gender cell is suppressed too, or the
-row's 合計 would give it away. The agency's totals by 性別 are shown, but not a 完訓率 of
-fewer than `min_cell` people. The JSON keeps the exact figures and lists the paths.
+The rule in force (`suppressed_cells`) hides a cell of 1 to `min_cell` − 1 people of one
+性別 and, in its row, the smallest other 性別. `gmreport.disclosure` audits what that
+publishes: it finds the rule lets a reader work out such a group by subtraction across
+rows and tables (SPEC v3 §3 ◆), which the rule chosen with the audit in the loop replaces.
+
+Every staff figure the report, the statistics workbook or the roll-up publishes is a
+`Figure`: a count (應訓, 完訓), a 完訓率 or hours of one 性別 (or 合計) of a `Population` of
+the agency's 應訓 people, named by its `path` in the figures ("training.groups.all.rate.other").
+The figures list the hidden ones' paths under `suppressed`, and `as_shown` gives the
+figures as published.
 """
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from .figures import Completion, YearFigures
 from .format import SUPPRESSED
-from .schema import EVERYONE, GENDER_KEYS
+from .schema import EVERYONE as EVERYONE_GROUP
+from .schema import GENDER_KEYS
 
 _GENDERS = tuple(GENDER_KEYS.values())
+
 F = TypeVar("F", bound=YearFigures)
+Measure = Literal[
+    "required", "completed", "rate", "hours", "average_hours", "roster", "short", "on_leave"
+]
+COUNTED: tuple[Measure, ...] = ("required", "completed", "rate")
+"""The parts of a completion row, each by 性別 and 合計."""
+PROTECTED_TEXT = "—（個資保護）"
+"""A hidden figure in running text and in the 考核 table, where 「*」 would read as a footnote."""
+
+
+@dataclass(frozen=True)
+class Population:
+    """A set of the agency's 應訓 people, by the attributes the staff tables cross with
+    性別: None means any. `category` is the staff group a person's 人員類別 puts them in
+    ("civil_servants" or "other_staff", which divide the agency between them)."""
+
+    category: str | None = None
+    supervisor: bool | None = None
+    gender_officer: bool | None = None
+    age: str | None = None
+
+
+EVERYONE = Population()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A published staff figure: `measure` of the people of `population` of one 性別
+    ("male", "female", "other") or all ("total"). "roster", "short" and "on_leave" count the
+    agency's roster and those not 應訓 (for short service, for leave); "hours" and
+    "average_hours" are the 應訓 people's hours, in all and per person."""
+
+    path: str
+    population: Population
+    gender: str
+    measure: Measure
+
+
+def completion_figures(prefix: str, population: Population) -> dict[tuple[str, str], Figure]:
+    """The figures of a completion row (`prefix` "training.groups.all"), by (measure, gender)."""
+    return {
+        (m, g): Figure(f"{prefix}.{m}.{g}", population, g, m)
+        for m in COUNTED
+        for g in (*GENDER_KEYS.values(), "total")
+    }
 
 
 def group_cell(group: str, gender: str, part: str = "") -> str:
@@ -44,7 +96,7 @@ def suppressed_cells(figures: YearFigures, min_cell: int) -> list[str]:
     training = figures["training"]
     paths = []
     for key, group in training["groups"].items():
-        if key == EVERYONE.key:  # counts by 性別 shown (SPEC §3), not who of them completed
+        if key == EVERYONE_GROUP.key:  # counts by 性別 shown (SPEC §3), not who of them completed
             small = _small(group, min_cell)
             paths += [group_cell(key, g, part) for g in small for part in ("completed", "rate")]
         else:
@@ -79,25 +131,34 @@ def _row(completion: Completion, min_cell: int) -> list[str]:
 
 
 def as_shown(figures: F) -> F:
-    """A copy of `figures` with each suppressed cell of `figures["suppressed"]` as 「*」 (so
-    its numbers there are text: what the report shows)."""
+    """A copy of `figures` with each figure of `figures["suppressed"]` as 「*」 (so its
+    numbers there are text: what the report shows). A path of a file written before v3
+    ("training.groups.supervisors.other") hides that 性別's 應訓, 完訓 and 完訓率."""
     shown = copy.deepcopy(figures)
-    training: Any = shown["training"]
     for path in figures["suppressed"]:
-        try:
-            _, table, label, *rest = path.split(".")
-            if table == "groups":
-                row = training["groups"][label]
-            else:
-                row = next(r for r in training[table] if r["label"] == label)
-            if rest[0] in ("completed", "rate"):
-                row[rest[0]][rest[1]] = SUPPRESSED
-            else:
-                for part in ("required", "completed", "rate"):
-                    row[part][rest[0]] = SUPPRESSED
-        except (KeyError, TypeError, StopIteration, ValueError, IndexError):
-            continue  # a name of a cell the figures do not have: nothing there to show
+        *parents, last = path.split(".")
+        node = _node(shown, parents)
+        if isinstance(node, dict) and last in node:
+            node[last] = SUPPRESSED
+        elif isinstance(node, dict) and all(isinstance(node.get(m), dict) for m in COUNTED):
+            for m in COUNTED:
+                if last in node[m]:
+                    node[m][last] = SUPPRESSED
     return shown
+
+
+def _node(figures: Any, keys: list[str]) -> Any:
+    """The part of the figures at `keys`: a key of a mapping, or the label of a list's row;
+    None where the figures have no such part (a name they do not know: nothing to hide)."""
+    node = figures
+    for key in keys:
+        if isinstance(node, dict):
+            node = node.get(key)
+        elif isinstance(node, list):
+            node = next((r for r in node if isinstance(r, dict) and r.get("label") == key), None)
+        else:
+            return None
+    return node
 
 
 def note(min_cell: int) -> str:
