@@ -382,7 +382,7 @@ def test_help_fits_80_columns_with_each_help_on_its_own_line(command, tmp_path):
         heading, *lines = section.splitlines()
         if heading not in HELP_SECTIONS:
             continue
-        for line, below in zip(lines, [*lines[1:], ""]):
+        for line, below in zip(lines, [*lines[1:], ""], strict=True):
             indent = len(line) - len(line.lstrip(" "))
             assert indent in (2, 4, 6), line
             if indent < 6 and line.strip() != "指令":  # an option, argument or command
