@@ -678,7 +678,7 @@ def test_no_usable_file_is_an_input_error_that_names_each(tmp_path: Path) -> Non
         (["IN", "--agencies", "清單.doc"], "須為文字檔"),
         (["IN", "--agencies", "BIG5"], "不是 UTF-8 編碼"),
         (["IN", "--output", "FILE"], "是檔案，不是資料夾"),
-        ([], "缺少必要的參數：路徑"),
+        ([], "缺少必要的參數：統計數據檔"),
     ],
 )
 def test_usage_errors_exit_2_in_chinese(
