@@ -114,6 +114,12 @@ CATALOGUE: dict[str, Rule] = {
         "檔案似乎仍在 LibreOffice 中開啟（資料夾內有鎖定檔「{detail}」），讀取的是最後一次儲存的內容。",
         "請先在 LibreOffice 中儲存並關閉檔案後再執行。",
     ),
+    "skipped-file": Rule(
+        W,
+        "未讀取的檔案",
+        "此檔未讀取：{detail}。",
+        "若其中有填報資料，請將活頁簿另存為 .xlsx 或 .ods 後放入資料夾；否則可不理會或刪除。",
+    ),
     "no-info-sheet": Rule(
         E,
         "缺少基本資料",

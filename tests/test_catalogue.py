@@ -201,6 +201,12 @@ def _above_header(wb):
         ws.cell(1, col, value)
 
 
+def _skipped_file(tmp_path, make_workbook, valid_rows):
+    path = make_workbook(valid_rows, folder=tmp_path / "in")
+    (path.parent / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    return _check(path.parent)
+
+
 def _rows_with(sheet: str, row: list) -> Maker:
     def make(tmp_path, make_workbook, valid_rows):
         return _check(make_workbook(valid_rows | {sheet: [*valid_rows.get(sheet, []), row]}))
@@ -220,6 +226,7 @@ MAKERS: dict[str, Maker] = {
     "huge-range": _file(hostile.dimension_bomb),
     "unreadable": _unreadable,
     "open-in-excel": _open_in_excel,
+    "skipped-file": _skipped_file,
     "open-in-libreoffice": _open_in_libreoffice,
     "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
     "info-missing": _info(3, None),
