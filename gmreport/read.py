@@ -462,6 +462,8 @@ def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
         _mark_errors(workbook, sheet_data, info.errors, header_row)
+        uncomputed = [ref for ref in info.formulas if not _filled(_at(grid, ref))]
+        _mark_errors(workbook, sheet_data, tuple(uncomputed), header_row, "formula-no-value")
     workbook.sheets[sheet.key] = sheet_data
 
 
@@ -497,10 +499,27 @@ def _find_header(
     return best
 
 
+def _at(grid: Grid, ref: str) -> object:
+    """The value of the cell `ref` in `grid` ("" outside it)."""
+    position = cells.cell_position(ref)
+    if position is None:
+        return ""
+    row, col = position
+    if row > len(grid) or col > len(grid[row - 1]):
+        return ""
+    return grid[row - 1][col - 1]
+
+
 def _mark_errors(
-    workbook: RawWorkbook, data: SheetData, errors: tuple[str, ...], header_row: int
+    workbook: RawWorkbook,
+    data: SheetData,
+    errors: tuple[str, ...],
+    header_row: int,
+    code: str = "excel-error",
 ) -> None:
-    """Excel error values (#N/A, #REF!) read as blank: name each one, count none of its rows."""
+    """Cells read as blank that are not blank: Excel error values (#N/A, #REF!), or formulas
+    whose result the file does not hold (`code` formula-no-value). Name each one, count
+    none of its rows."""
     columns = set(data.letters.values())
     present = set(data.rows)
     lost: set[int] = set()
@@ -511,9 +530,7 @@ def _mark_errors(
         row = position[0]
         if row <= header_row or cells.column_letters(position[1]) not in columns:
             continue
-        workbook.problems.append(
-            problem("excel-error", file=workbook.file, sheet=data.sheet.name, cell=ref)
-        )
+        workbook.problems.append(problem(code, file=workbook.file, sheet=data.sheet.name, cell=ref))
         data.error_cells.add(ref)
         if row in present:
             data.bad_rows.add(row)

@@ -227,6 +227,9 @@ MAKERS: dict[str, Maker] = {
     "unreadable": _unreadable,
     "open-in-excel": _open_in_excel,
     "skipped-file": _skipped_file,
+    "formula-no-value": _rows_with(
+        "CEDAW宣導", ["座談", "113/5/5", "村里長", "實體活動", "綜合", "=1+2"]
+    ),
     "open-in-libreoffice": _open_in_libreoffice,
     "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
     "info-missing": _info(3, None),
