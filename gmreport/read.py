@@ -25,6 +25,7 @@ from .schema import (
     INFO_SHEET,
     KNOWN_SHEETS,
     SHEETS,
+    SHEETS_BY_NAME,
     Kind,
     Sheet,
 )
@@ -275,7 +276,7 @@ def read_workbook(path: Path, shown: str = "") -> RawWorkbook:
     infos = {i.name: i for i in inspect_workbook(path)}
     grids = read_grids(path)
     workbook = RawWorkbook(path, {}, {}, {}, [], {}, shown)
-    by_name = {_sheet_name(name): name for name in grids}
+    by_name = _contract_sheets(workbook, grids)
     if INFO_SHEET in by_name:
         _read_info(workbook, grids[by_name[INFO_SHEET]])
     else:
@@ -285,9 +286,10 @@ def read_workbook(path: Path, shown: str = "") -> RawWorkbook:
             name = by_name[sheet.name]
             _read_sheet(workbook, sheet, grids[name], infos.get(name))
     for name, grid in grids.items():
-        if _sheet_name(name) not in KNOWN_SHEETS and (rows := _data_rows(grid)):
+        if _sheet_name(name) not in _KNOWN and (rows := _data_rows(grid)):
             workbook.unread_rows[name] = len(rows)
-            close = difflib.get_close_matches(_sheet_name(name), [s.name for s in SHEETS], n=1)
+            keys = {_sheet_name(s.name): s.name for s in SHEETS}
+            close = [keys[k] for k in difflib.get_close_matches(_sheet_name(name), keys, n=1)]
             workbook.problems.append(
                 problem(
                     "unknown-sheet",
@@ -367,7 +369,55 @@ def _julian(day: datetime) -> tuple[int, int, int]:
 
 
 def _sheet_name(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """A sheet's name as it is matched: NFKC, no spaces or invisible characters, Latin
+    letters in one case (「ＣＥＤＡＷ 宣導」 is 「CEDAW宣導」)."""
+    return re.sub(r"\s+", "", cells.visible(unicodedata.normalize("NFKC", name))).casefold()
+
+
+_KNOWN = {_sheet_name(name): name for name in KNOWN_SHEETS}
+"""Each sheet of the contract by its name as matched."""
+
+
+def _rows_of(contract: str, grid: Grid) -> int:
+    """How many rows of data the sheet `contract` holds in `grid`: those below its header
+    (the title and the header are no data), or every row holding anything when it has none."""
+    sheet = SHEETS_BY_NAME.get(contract)
+    found = _find_header(sheet, grid) if sheet is not None else None
+    start = found[0] + 1 if found is not None else 0
+    return len(_data_rows(grid[start:]))
+
+
+def _contract_sheets(workbook: RawWorkbook, grids: dict[str, Grid]) -> dict[str, str]:
+    """The workbook's sheet for each sheet of the contract it has: contract name → its own
+    name. Of two sheets whose names match the same one (「CEDAW宣導」 and 「CEDAW 宣導」),
+    one with data is read, the contract's spelling first; any other with data is an error
+    naming both, its rows counted as not read (SPEC §2 ◆)."""
+    groups: dict[str, list[str]] = {}
+    for name in grids:
+        if (contract := _KNOWN.get(_sheet_name(name))) is not None:
+            groups.setdefault(contract, []).append(name)
+    chosen: dict[str, str] = {}
+    for contract, names in groups.items():
+        filled = {name: _rows_of(contract, grids[name]) for name in names}
+        ranked = sorted(names, key=lambda n: (filled[n] == 0, n != contract))
+        chosen[contract] = ranked[0]
+        if contract == INFO_SHEET or contract not in SHEETS_BY_NAME:
+            continue  # 基本資料 holds keys, not rows; 填報說明 is never read
+        for other in ranked[1:]:
+            if not filled[other]:
+                continue  # an empty copy loses nothing
+            workbook.unread_rows[other] = filled[other]
+            workbook.problems.append(
+                problem(
+                    "duplicate-sheet",
+                    file=workbook.file,
+                    sheet=other,
+                    value=contract,
+                    detail="」、「".join(ranked),
+                    row=filled[other],
+                )
+            )
+    return chosen
 
 
 def _header(value: object) -> str:

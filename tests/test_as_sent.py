@@ -8,12 +8,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gmreport.config import Config
 from gmreport.pipeline import build, check
 from gmreport.read import read_workbook
 from gmreport.safety import inspect_workbook
-from gmreport.schema import INFO_FIELDS, SHEETS_BY_NAME
+from gmreport.schema import INFO_FIELDS, SHEETS, SHEETS_BY_NAME
 
 from .hostile import ods_cell, ods_row, write_ods
 
@@ -122,3 +124,128 @@ def test_an_ods_formula_without_its_value_is_an_error_naming_the_cell(tmp_path):
     assert codes(p for p in check([path], Config()).problems if p.is_error) == [
         ("formula-no-value", "CEDAW宣導", "F2")
     ]
+
+
+# --- Sheets whose names collide -------------------------------------------------------------
+
+
+def _copy_sheet_as(name: str, rows: list[list[object]] | None = None):
+    def edit(wb):
+        ws = wb.copy_worksheet(wb["CEDAW宣導"])
+        ws.title = name
+        for i, row in enumerate(rows or []):
+            for j, value in enumerate(row):
+                ws.cell(3 + i, j + 1, value)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "twin",
+    # (「cedaw宣導」 beside 「CEDAW宣導」 Excel itself refuses: its sheet names ignore case.)
+    ["CEDAW 宣導", "ＣＥＤＡＷ宣導", "Cedaw 宣導", "CEDAW\u200b宣導", " CEDAW宣導 ", "CEDAW　宣導"],
+)
+def test_two_sheets_of_one_name_once_spaces_and_forms_are_ignored_are_both_named(
+    make_workbook, valid_rows, twin
+):
+    second = [["村里座談", "113/6/5", "村里長", "實體活動", "綜合", 1, 2, 0]]
+    path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=_copy_sheet_as(twin, second))
+    outcome = build(path.parent, path.parent / "out", Config(), draft=True)
+    [clash] = [p for p in outcome.problems if p.code == "duplicate-sheet"]
+    assert clash.is_error and clash.sheet == twin
+    assert "CEDAW宣導" in clash.message and twin in clash.message
+    figures = outcome.figures
+    assert figures is not None
+    # The contract's own spelling is read; the other's row is counted as read, not counted.
+    assert figures["cedaw"]["sessions"] == 1
+    by_sheet = {s["sheet"]: s for s in figures["rows"]["by_sheet"]}
+    assert by_sheet[twin]["read"] == by_sheet[twin]["excluded"] == len(second)
+
+
+def test_an_empty_twin_sheet_loses_nothing(make_workbook, valid_rows):
+    def twin(wb):
+        wb.create_sheet("CEDAW 宣導")
+
+    path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=twin)
+    assert check([path], Config()).problems == []
+
+
+def test_the_twin_with_data_is_read_when_the_contract_spelling_is_empty(make_workbook, valid_rows):
+    def move(wb):
+        wb["CEDAW宣導"].title = "CEDAW 宣導"
+        wb.create_sheet("CEDAW宣導")
+
+    path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=move)
+    assert check([path], Config()).problems == []
+    assert len(read_workbook(path).sheets["cedaw"].rows) == 1
+
+
+FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([s.name for s in SHEETS]),
+    st.lists(st.sampled_from(["space", "full", "case", "invisible", "ideographic"]), max_size=4),
+    st.randoms(use_true_random=False),
+)
+def test_a_sheet_name_as_typed_matches_its_contract_name(name, changes, random):
+    from gmreport.read import _KNOWN, _sheet_name
+
+    typed = list(name)
+    for change in changes:
+        i = random.randrange(len(typed) + 1)
+        if change == "space":
+            typed.insert(i, " ")
+        elif change == "ideographic":
+            typed.insert(i, "\u3000")
+        elif change == "invisible":
+            typed.insert(
+                i, random.choice(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"])
+            )
+        else:
+            typed = [(FULL_WIDTH.get(c, c) if change == "full" else c.swapcase()) for c in typed]
+    assert _KNOWN.get(_sheet_name("".join(typed))) == name
+
+
+# --- Invisible characters in names and choices ---------------------------------------------
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad", "\u200e"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet=st.characters(whitelist_categories=("Lo",)), min_size=1, max_size=5),
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from(INVISIBLE)), max_size=4),
+)
+def test_invisible_characters_never_make_one_name_two(name, inserts):
+    from gmreport import cells
+
+    typed = name
+    for i, ch in inserts:
+        typed = typed[:i] + ch + typed[i:]
+    assert cells.name(typed) == cells.name(name)
+
+
+def test_a_zero_width_space_does_not_split_a_transferred_person(
+    make_workbook, valid_rows, tmp_path
+):
+    folder = tmp_path / "in"
+    make_workbook(valid_rows, folder=folder, unit="人事室")
+    moved = [["王\u200b小明", "男", "公務人員", "是", "否", "40-49歲", "113/1/1", "113/6/30"]]
+    make_workbook({"人員名冊": moved}, folder=folder, unit="民政課")
+    outcome = build(folder, tmp_path / "out", Config())
+    [transfer] = [p for p in outcome.problems if p.code == "transfer"]
+    assert "民政課" in transfer.message and "人事室" in transfer.message
+    figures = outcome.figures
+    assert figures is not None
+    assert figures["training"]["groups"]["all"]["required"]["total"] == len(valid_rows["人員名冊"])
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_a_trainee_with_an_invisible_character_is_on_the_roster(make_workbook, valid_rows, mark):
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["培力紀錄"][1][0] = "李美" + mark + "玲"
+    rows["人員名冊"][2][1] = "男" + mark  # a choice too
+    rows["培力紀錄"][0][3] = mark + "實體"
+    assert check([make_workbook(rows)], Config()).problems == []
