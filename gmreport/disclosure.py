@@ -9,19 +9,20 @@ partition cells, a shown 完訓率 r bounds |完訓 − r·應訓| by the roundi
 identity between the tables (男 + 女 + 其他 = 合計, the groups and age bands that add up to
 the agency, the same people in several tables, 0 ≤ 完訓 ≤ 應訓) holds without being listed.
 
-A protected group is disclosed when its people, or those of them who completed, are pinned
-to one value or confined to 1 … `min_cell` − 1. (That everyone, or no one, of a larger
+A protected group is a 性別 of a population the tables show with 1 to `min_cell` − 1 of
+its people (or any population, when that 性別 has so few people in the whole agency: then
+a shown 0 would tell where they are not). It is disclosed when the published figures
+allow its people, or those of them who completed, only one whole value, or only values
+in 1 … `min_cell` − 1: decided by whole-number solutions (integer programs, HiGHS), the
+linear relaxation answering first where it can. (That everyone, or no one, of a larger
 group completed — a 100% the 考核 verdict states anyway — says the same of every part of
 it; that is not a disclosure of the part.)
 
-A protected group is a 性別 of a population the tables show with 1 to `min_cell` − 1 of
-its people (or any population, when that 性別 has so few people in the whole agency: then
-a shown 0 would tell where they are not). For each, its people and those of them who
-completed are bounded by integer linear programming (HiGHS).
-
-`protect` chooses what to hide: the protected groups' figures, the 合計 of each row that
-shows one (so 男 and 女 stay comparable), then, with the audit in the loop, the cheapest
-further figure that breaks a remaining disclosure, until the audit finds none.
+`protect` chooses what to hide: the protected groups' figures; the 合計 of each row that
+shows one (so 男 and 女 stay comparable) and, down rows that add up to the agency, the
+smallest other row, until no sum has one term hidden; the 平均時數 of a row whose 合計 is
+hidden, and the roster's count beside the agency's; then, with the audit in the loop, the
+cheapest further figure that breaks a disclosure the audit still finds.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import itertools
 import math
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import cast
 
@@ -40,40 +41,40 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .figures import Figures, YearFigures
-from .format import SUPPRESSED
-from .privacy import EVERYONE, Figure, Population, as_shown
+from .format import SUPPRESSED, shown_rate
+from .privacy import EVERYONE, Figure, Measure, Population, as_shown
 from .privacy import _node as figure_at
 from .schema import GENDER_KEYS
 
 GENDERS = tuple(GENDER_KEYS.values())
 CATEGORIES = ("civil_servants", "other_staff")
 """The staff groups that divide the agency's 應訓 people between them."""
-RATE_ROUNDING = 0.0005  # a rate is shown to 0.1%
 AVERAGE_ROUNDING = 0.005  # 平均時數 to 0.01
 HOURS_ROUNDING = 0.05  # 總時數 to 0.1
 Vector = NDArray[np.float64]
-Bound = Callable[[Vector, float, float], None]
-"""Adds a constraint: low ≤ vector · partition ≤ high."""
+Values = Mapping[Figure, float | str | None]
+"""Each staff figure of the tables with its exact value."""
 
 
 @dataclass(frozen=True)
 class Group:
-    """A protected group: the people of one 性別 in `population`, `size` of them."""
+    """A protected group: the people of one 性別 in `population`; `size` of them, `done`
+    of whom completed."""
 
     population: Population
     gender: str
     size: int
+    done: int
 
 
 @dataclass(frozen=True)
 class Disclosure:
-    """A protected group's figure (人數 or 完訓人數) that the published figures
-    pin to one value or confine to 1 … min_cell − 1: its range, low to high."""
+    """A protected group's 人數 or 完訓人數 (`what`) that the published figures pin to its
+    real value (`value`) or confine to 1 … min_cell − 1."""
 
     group: Group
     what: str
-    low: float
-    high: float
+    value: int
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,8 @@ class Audit:
     hidden_large: int
     """Hidden counts and rates of `min_cell` or more people: the loss of information."""
     checked: int
-    """Protected figures whose ranges were computed (two per protected group)."""
+    """Protected figures checked (two per protected group)."""
     disclosures: tuple[Disclosure, ...]
-
-
-Published = Mapping[Figure, float | str | None]
-"""Each staff figure of the tables with its value as shown (「*」 where hidden)."""
 
 
 def staff_figures(figures: YearFigures) -> dict[str, Figure]:
@@ -103,70 +100,68 @@ def staff_figures(figures: YearFigures) -> dict[str, Figure]:
     return {f.path: f for t in tables for f in t.figures_at.values()}
 
 
-def audit(figures: YearFigures, *, exact: bool = True) -> Audit:
+def audit(figures: YearFigures) -> Audit:
     """The audit of the staff figures as the report and the statistics workbook publish
-    them (`figures["suppressed"]` hidden), against the exact figures: by integer programs,
-    or, not `exact`, by their linear relaxations (faster; what `protect` uses)."""
-    shown = as_shown(figures)
+    them (`figures["suppressed"]` hidden), against the exact figures."""
     found = staff_figures(figures)
-    published = {f: figure_at(shown, f.path.split(".")) for f in found.values()}
+    exact = _values(figures, found.values())
+    shown = as_shown(figures)
+    hidden = {f for f in exact if figure_at(shown, f.path.split(".")) == SUPPRESSED}
     min_cell = figures["privacy"]["min_cell"]
     groups = protected_groups(figures, found.values(), min_cell)
-    model = _Model(published, min_cell, exact)
-    disclosures = tuple(d for g in groups for d in model.disclosures(g))
-    hidden = [f for f, v in published.items() if v == SUPPRESSED]
+    model = _Model(exact, min_cell)
+    model.hide(hidden)
     return Audit(
-        published=len(published) - len(hidden),
+        published=len(exact) - len(hidden),
         hidden=len(hidden),
         hidden_large=sum(_people(figures, f) >= min_cell for f in hidden if _counted(f)),
         checked=2 * len(groups),
-        disclosures=disclosures,
+        disclosures=tuple(d for g in groups for d in model.disclosures(g)),
     )
 
 
 def protect(figures: YearFigures) -> list[str]:
-    """The paths of the staff figures to hide, in the order the tables show them: the
-    protected groups' figures; then, until no sum has exactly one hidden term, the row's 合計
-    (so that 男 and 女 stay comparable) or, down a column of rows that add up to the agency,
-    the smallest other row; then, with the audit in the loop, the cheapest figure that breaks
-    a disclosure the audit still finds (a rate, a 平均時數, the roster's counts)."""
+    """The paths of the staff figures to hide (see the module's docstring), in the order
+    the tables show them."""
     min_cell = figures["privacy"]["min_cell"]
     found = staff_figures(figures)
     groups = protected_groups(figures, found.values(), min_cell)
     if not groups:
         return []
-    exact = {f: figure_at(figures, f.path.split(".")) for f in found.values()}
+    exact = _values(figures, found.values())
     cost = {f: _people(figures, f) for f in exact}
     hidden = _alike(exact, {f for f in exact for g in groups if _of(f, g)})
     hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+    model = _Model(exact, min_cell)
     while True:
-        model = _Model(_shown(exact, hidden), min_cell)
+        model.hide(hidden)
         disclosure = next((d for g in groups for d in model.disclosures(g)), None)
         if disclosure is None:
             return [f.path for f in found.values() if f in hidden]
-        breaking = _breaking(exact, hidden, disclosure, cost, min_cell)
-        if breaking is not None:
-            hidden = _alike(exact, hidden | {breaking})
-            continue
-        # nothing of its row or the agency's row is left to hide: hide every figure about
-        # people who may be of the group (a very small agency); if that is all, stop
-        more = {f for f in exact if f not in hidden and _overlaps(f, disclosure.group)}
-        more |= {
-            f
-            for f in exact
-            if f not in hidden and f.measure not in ("required", "completed", "rate")
-        }
-        if not more:
+        more = _breaking(model, exact, hidden, disclosure, cost)
+        if not more:  # nothing left to hide: the audit reports it
             return [f.path for f in found.values() if f in hidden]
         hidden = _alike(exact, hidden | more)
         hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
 
 
+def protected_groups(figures: YearFigures, found: Iterable[Figure], min_cell: int) -> list[Group]:
+    """The groups the published figures must not single out (see the module's docstring)."""
+    counts = {(f.population, f.gender, f.measure): f for f in found if f.gender in GENDERS}
+    sizes = {(p, g): _value(figures, f) for (p, g, m), f in counts.items() if m == "required"}
+    few = {g for g in GENDERS if 0 < sizes.get((EVERYONE, g), 0) < min_cell}
+    return [
+        Group(p, g, size, _value(figures, counts[p, g, "completed"]))
+        for (p, g), size in sizes.items()
+        if (g in few or 0 < size < min_cell) and (p, g, "completed") in counts
+    ]
+
+
 def _alike(exact: Iterable[Figure], hidden: set[Figure]) -> set[Figure]:
     """`hidden` and every figure that shows the same number as one of them (主管人員 in the
     groups' table and 主管 in the 交織分析; the agency's 應訓 in two tables)."""
-    same = {(f.population, f.gender, f.measure) for f in hidden}
-    return {f for f in exact if (f.population, f.gender, f.measure) in same}
+    same = {_key(f) for f in hidden}
+    return {f for f in exact if _key(f) in same}
 
 
 def _complements(
@@ -207,6 +202,11 @@ def _complements(
                 )
                 added.add(pick)
                 changed = True
+    lifted = {_key(f) for f in hidden | added}
+    # a rate goes with its counts; a 平均時數 with its row's 應訓 people
+    added |= {f for f in exact if f.measure != "hours" and lifted & set(_behind(f))}
+    if (EVERYONE, "total", "required") in lifted:  # 在職 − 未列入應訓 gives it too
+        added |= {f for f in exact if f.measure == "roster"}
     return added
 
 
@@ -225,51 +225,52 @@ def _divisions(populations: set[Population]) -> list[list[Population]]:
     return found
 
 
-def protected_groups(figures: YearFigures, found: Iterable[Figure], min_cell: int) -> list[Group]:
-    """The groups the published figures must not single out (see the module's docstring)."""
-    sizes = {
-        (f.population, f.gender): _value(figures, f)
-        for f in found
-        if f.measure == "required" and f.gender in GENDERS
-    }
-    few = {g for g in GENDERS if 0 < sizes.get((EVERYONE, g), 0) < min_cell}
-    return [
-        Group(population, gender, size)
-        for (population, gender), size in sizes.items()
-        if gender in few or 0 < size < min_cell
-    ]
-
-
 def _breaking(
-    exact: Mapping[Figure, float | str | None],
+    model: _Model,
+    exact: Values,
     hidden: set[Figure],
     disclosure: Disclosure,
     cost: Mapping[Figure, float],
-    min_cell: int,
-) -> Figure | None:
-    """The cheapest shown figure whose hiding breaks `disclosure` (its group's figure is
-    no longer pinned or confined): one of its row, or of the agency's row, that sums people
-    who may be of the group. If no single one does, the cheapest of them; None if none is
-    left."""
+) -> set[Figure]:
+    """What to hide further to break `disclosure`: the cheapest shown figure of its row, or
+    of the agency's row, about people who may be of its group, whose hiding breaks it; if no
+    single one does, the cheapest of them; if none is left, every shown figure about people
+    who may be of the group; nothing if that is none."""
     group = disclosure.group
     rows = {group.population, EVERYONE}
-    candidates = sorted(
+    near = sorted(
         (f for f in exact if f not in hidden and f.population in rows and _overlaps(f, group)),
         key=lambda f: cost[f],
     )
-    if not candidates:
-        return None
-    for candidate in candidates:
-        model = _Model(_shown(exact, _alike(exact, hidden | {candidate})), min_cell)
+    for candidate in near:
+        model.hide(_alike(exact, hidden | {candidate}))
         if not any(d.what == disclosure.what for d in model.disclosures(group)):
-            return candidate
-    return candidates[0]
+            return {candidate}
+    if near:
+        return {near[0]}
+    return {f for f in exact if f not in hidden and (_overlaps(f, group) or not _counted(f))}
 
 
-def _shown(
-    exact: Mapping[Figure, float | str | None], hidden: set[Figure]
-) -> dict[Figure, float | str | None]:
-    return {f: SUPPRESSED if f in hidden else v for f, v in exact.items()}
+def _values(figures: YearFigures, found: Iterable[Figure]) -> dict[Figure, float | str | None]:
+    return {f: figure_at(figures, f.path.split(".")) for f in found}
+
+
+Key = tuple[Population, str, Measure]
+"""A figure's population, 性別 and measure: two figures of one key show the same number."""
+
+
+def _key(figure: Figure) -> Key:
+    return figure.population, figure.gender, figure.measure
+
+
+def _behind(figure: Figure) -> tuple[Key, ...]:
+    """The counts a rate or a 平均時數 (and its 總時數) is read with (none for a count)."""
+    p, g = figure.population, figure.gender
+    if figure.measure == "rate":
+        return (p, g, "required"), (p, g, "completed")
+    if figure.measure in ("hours", "average_hours"):
+        return ((p, "total", "required"),)
+    return ()
 
 
 def _of(figure: Figure, group: Group) -> bool:
@@ -313,68 +314,44 @@ def _people(figures: YearFigures, figure: Figure) -> float:
 
 
 class _Model:
-    """The published figures as linear constraints on the partition of the agency's
-    應訓 people (and, for the roster's rows, those not 應訓)."""
+    """Every staff figure as linear constraints on the partition of the agency's 應訓
+    people (and, for the roster's rows, two counts of those not 應訓: short service, on
+    leave), in one HiGHS model; a hidden figure's constraints are lifted (`hide`)."""
 
-    def __init__(
-        self, published: Mapping[Figure, float | str | None], min_cell: int, exact: bool = False
-    ) -> None:
-        self.min_cell, self.exact = min_cell, exact
-        ages: list[str | None] = [
-            *sorted({f.population.age for f in published if f.population.age})
-        ] or [None]
-        self.cells = list(
-            itertools.product(
-                GENDERS, CATEGORIES, (True, False), (True, False), ages, (True, False)
-            )
+    def __init__(self, exact: Values, min_cell: int) -> None:
+        self.min_cell = min_cell
+        ages: list[str | None] = [*sorted({f.population.age for f in exact if f.population.age})]
+        cells = list(
+            itertools.product(GENDERS, CATEGORIES, (True, False), (True, False), ages or [None])
         )
-        self.size = len(self.cells) + 2  # and the roster's not 應訓: short service, on leave
-        columns = list(zip(*self.cells, strict=True))
+        self.cells = [(*c, done) for c in cells for done in (True, False)]
+        self.size = len(self.cells) + 2
         self.dims = {
-            name: np.array(values, dtype=object if name in ("gender", "category", "age") else bool)
-            for name, values in zip(
-                ("gender", "category", "supervisor", "gender_officer", "age", "completed"),
-                columns,
-                strict=True,
+            name: np.array([c[i] for c in self.cells], dtype=object)
+            for i, name in enumerate(
+                ("gender", "category", "supervisor", "gender_officer", "age", "completed")
             )
         }
-        rows: list[Vector] = []
-        low: list[float] = []
-        high: list[float] = []
-
-        def bound(vector: Vector, lo: float, hi: float) -> None:
-            rows.append(vector)
-            low.append(lo)
-            high.append(hi)
-
-        by_row: dict[Population, dict[str, float | None]] = {}
-        for f, value in published.items():
-            if value == SUPPRESSED or isinstance(value, str):
-                continue
+        self.rows: list[Vector] = []
+        self.bounds: list[tuple[float, float]] = []
+        self.rows_of: dict[Figure, list[int]] = {}
+        averages: dict[Population, dict[str, Figure]] = {}
+        for f, value in exact.items():
             if f.measure in ("hours", "average_hours"):
-                by_row.setdefault(f.population, {})[f.measure] = value
-                continue
-            people = self.people(f.population, f.gender)
-            if f.measure == "required":
-                bound(people, float(value or 0), float(value or 0))
-            elif f.measure == "completed":
-                done = self.people(f.population, f.gender, completed=True)
-                bound(done, float(value or 0), float(value or 0))
+                averages.setdefault(f.population, {})[f.measure] = f
+            elif f.measure in ("required", "completed"):
+                counted = self.people(f.population, f.gender, f.measure == "completed")
+                self._bound(f, counted, _number(value), _number(value))
             elif f.measure == "rate":
-                self._rate(
-                    bound, people, self.people(f.population, f.gender, completed=True), value
-                )
+                self._rate(f, value)
             else:
-                bound(self.roster(f.measure), float(value or 0), float(value or 0))
-        for population, shown in by_row.items():
-            if "average_hours" in shown and "hours" in shown:
-                self._average(bound, self.people(population, "total"), shown)
-        self.matrix = np.array(rows) if rows else np.zeros((0, self.size))
-        self.low, self.high = np.array(low), np.array(high)
-        self._highs: highspy.Highs | None = None
-        self._columns = np.arange(self.size, dtype=np.int32)
-        self._integer = np.full(self.size, highspy.HighsVarType.kInteger)
-        self._continuous = np.full(self.size, highspy.HighsVarType.kContinuous)
+                self._bound(f, self.roster(f.measure), _number(value), _number(value))
+        for population, pair in averages.items():
+            if len(pair) == 2:
+                self._average(population, pair, exact)
+        self.counts = {_key(f) for f in exact if f.measure in ("required", "completed")}
+        self.solver = _solver()
+        self._load()
 
     def people(self, population: Population, gender: str, completed: bool = False) -> Vector:
         """The partition cells summed by a count (of those who completed, if `completed`)."""
@@ -387,118 +364,162 @@ class _Model:
             if wanted is not None:
                 mask &= d[name] == wanted
         if completed:
-            mask &= d["completed"]
+            mask &= d["completed"].astype(bool)
         return np.concatenate([mask.astype(float), np.zeros(2)])
 
     def roster(self, measure: str) -> Vector:
         vector = np.zeros(self.size)
-        if measure in ("roster", "short"):
-            vector[-2] = 1
-        if measure in ("roster", "on_leave"):
-            vector[-1] = 1
+        vector[-2] = measure in ("roster", "short")
+        vector[-1] = measure in ("roster", "on_leave")
         if measure == "roster":
             vector[: len(self.cells)] = 1
         return vector
 
-    @staticmethod
-    def _rate(bound: Bound, people: Vector, done: Vector, rate: float | None) -> None:
+    def _bound(
+        self, figure: Figure | tuple[Figure, ...], vector: Vector, low: float, high: float
+    ) -> None:
+        for f in figure if isinstance(figure, tuple) else (figure,):
+            self.rows_of.setdefault(f, []).append(len(self.rows))
+        self.rows.append(vector)
+        self.bounds.append((low, high))
+
+    def _rate(self, f: Figure, rate: float | str | None) -> None:
         """A shown 完訓率: 「—」 says nobody; 100.0% that all completed; any other rate, that
         the 完訓 lie within its rounding, and (a rate short of 100% never reads 100.0%)
         that someone did not."""
-        if rate is None:
-            bound(people, 0, 0)
+        people = self.people(f.population, f.gender)
+        done = self.people(f.population, f.gender, completed=True)
+        if not isinstance(rate, int | float):
+            self._bound(f, people, 0, 0)
             return
-        bound(people, 1, math.inf)
+        self._bound(f, people, 1, math.inf)
         if rate >= 1:
-            bound(done - people, 0, 0)
+            self._bound(f, done - people, 0, 0)
             return
-        bound(done - people, -math.inf, -1)
-        bound(done - (rate - RATE_ROUNDING) * people, 0, math.inf)
-        bound(done - (rate + RATE_ROUNDING) * people, -math.inf, 0)
+        self._bound(f, done - people, -math.inf, -1)
+        # as shown, to 0.1%: 97.8% is 0.9775 ≤ 完訓/應訓 ≤ 0.9785, here times 2,000 so that
+        # the coefficients are whole (1,955 and 1,957), which the integer programs solve fast
+        tenths = round(shown_rate(rate) * 1000)
+        self._bound(f, 2000 * done - (2 * tenths - 1) * people, 0, math.inf)
+        self._bound(f, 2000 * done - (2 * tenths + 1) * people, -math.inf, 0)
 
-    @staticmethod
-    def _average(bound: Bound, people: Vector, shown: Mapping[str, float | None]) -> None:
+    def _average(self, population: Population, pair: Mapping[str, Figure], exact: Values) -> None:
         """A shown 平均時數 beside its 總時數: the 應訓 people are their quotient, within
         the rounding of both; 「—」 says nobody."""
-        average, total = shown["average_hours"], shown["hours"] or 0.0
-        if average is None:
-            bound(people, 0, 0)
+        both = (pair["hours"], pair["average_hours"])
+        people = self.people(population, "total")
+        average, total = exact[both[1]], _number(exact[both[0]])
+        if not isinstance(average, int | float):
+            self._bound(both, people, 0, 0)
             return
-        bound(people * (average + AVERAGE_ROUNDING), total - HOURS_ROUNDING, math.inf)
+        self._bound(both, people * (average + AVERAGE_ROUNDING), total - HOURS_ROUNDING, math.inf)
         if average > AVERAGE_ROUNDING:
-            bound(people * (average - AVERAGE_ROUNDING), -math.inf, total + HOURS_ROUNDING)
+            bound = total + HOURS_ROUNDING
+            self._bound(both, people * (average - AVERAGE_ROUNDING), -math.inf, bound)
+
+    def _load(self) -> None:
+        matrix = np.array(self.rows) if self.rows else np.zeros((0, self.size))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.size, len(self.rows)
+        lp.col_cost_ = np.zeros(self.size)
+        lp.col_lower_ = np.zeros(self.size)
+        lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
+        lp.row_lower_ = np.array([_finite(lo) for lo, _ in self.bounds])
+        lp.row_upper_ = np.array([_finite(hi) for _, hi in self.bounds])
+        columns, rows = np.nonzero(matrix.T)  # by column, then row
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(self.size + 1))
+        lp.a_matrix_.index_ = rows
+        lp.a_matrix_.value_ = matrix[rows, columns]
+        self.solver.passModel(lp)
+        self._all = np.arange(len(self.rows), dtype=np.int32)
+        self._columns = np.arange(self.size, dtype=np.int32)
+
+    def hide(self, hidden: Iterable[Figure]) -> None:
+        """Lift the constraints of the figures `hidden`; those of the others hold, except a
+        rate's or a 平均時數's whose counts are shown (implied by them, and with fractional
+        coefficients that make the integer programs slow)."""
+        gone = {_key(f) for f in hidden}
+        low = np.array([_finite(lo) for lo, _ in self.bounds])
+        high = np.array([_finite(hi) for _, hi in self.bounds])
+        for f, rows in self.rows_of.items():
+            behind = _behind(f)
+            implied = bool(behind) and all(k in self.counts and k not in gone for k in behind)
+            if _key(f) in gone or implied:
+                low[rows], high[rows] = -highspy.kHighsInf, highspy.kHighsInf
+        if len(self._all):
+            self.solver.changeRowsBounds(len(self._all), self._all, low, high)  # type: ignore[attr-defined]
 
     def disclosures(self, group: Group) -> list[Disclosure]:
-        """The figures of `group` the constraints pin or confine to 1 … min_cell − 1."""
-        people = self.people(group.population, group.gender)
-        done = self.people(group.population, group.gender, completed=True)
+        """The figures of `group` the constraints pin to their value or confine to 1 …
+        min_cell − 1."""
         found = []
-        for what, vector in (("人數", people), ("完訓人數", done)):
-            high = self._extreme(vector, maximum=True)
-            if high >= self.min_cell:
-                low = self._extreme(vector, maximum=False) if high < math.inf else 0.0
-                if low < high:
-                    continue
+        for what, value, completed in (("人數", group.size, False), ("完訓人數", group.done, True)):
+            vector = self.people(group.population, group.gender, completed)
+            if value == 0:
+                safe = self._exists(vector, 1, math.inf)
+            elif value >= self.min_cell:
+                safe = self._exists(vector, value + 1, math.inf) or self._exists(
+                    vector, -math.inf, value - 1
+                )
             else:
-                low = self._extreme(vector, maximum=False)
-                if low < high and low < 1:
-                    continue
-            found.append(Disclosure(group, what, low, high))
+                safe = self._exists(vector, self.min_cell, math.inf) or self._exists(
+                    vector, -math.inf, 0
+                )
+            if not safe:
+                found.append(Disclosure(group, what, value))
         return found
 
-    def _extreme(self, vector: Vector, *, maximum: bool) -> float:
-        """The largest (or smallest) whole value of `vector` · partition the constraints
-        allow: the linear program's optimum when it falls on whole numbers (then no whole
-        solution does better), else, if `exact`, the integer program's, or the linear
-        program's rounded inwards (a bound the whole solutions may fall short of)."""
-        solver = self._solver()
-        solver.changeColsCost(self.size, self._columns, -vector if maximum else vector)
-        value = self._run(solver)
-        if value is None:
-            return math.inf if maximum else -math.inf
-        if not self.exact:
-            return float(math.floor(1e-6 - value) if maximum else math.ceil(value - 1e-6))
-        x = np.array(solver.getSolution().col_value)
-        if not np.allclose(x, np.round(x), atol=1e-7):
-            solver.changeColsIntegrality(self.size, self._columns, self._integer)
-            value = self._run(solver)
-            solver.changeColsIntegrality(self.size, self._columns, self._continuous)
-            assert value is not None  # bounded as a linear program, so as an integer one
-        return round(-value if maximum else value, 6)
+    def _exists(self, vector: Vector, low: float, high: float) -> bool:
+        """Whether some whole-number partition the constraints allow has low ≤ vector ·
+        partition ≤ high: none if the linear relaxation has none, one if its solution is
+        whole, else the integer program decides."""
+        solver = self.solver
+        at = np.nonzero(vector)[0].astype(np.int32)
+        solver.addRow(_finite(low), _finite(high), len(at), at, vector[at])
+        try:
+            if not self._feasible():
+                return False
+            x = np.array(solver.getSolution().col_value)
+            if np.allclose(x, np.round(x), atol=1e-7):
+                return True
+            solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
+            try:
+                return self._feasible()
+            finally:
+                solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, False))
+        finally:
+            solver.deleteRows(1, np.array([solver.getNumRow() - 1], dtype=np.int32))
 
-    def _run(self, solver: highspy.Highs) -> float | None:
-        """The optimum of the solver's program, None if unbounded."""
-        solver.run()
-        status = solver.getModelStatus()
-        if status == highspy.HighsModelStatus.kUnbounded:
-            return None
+    def _feasible(self) -> bool:
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return False
         if status != highspy.HighsModelStatus.kOptimal:
-            raise RuntimeError(f"個資保護稽核無解（{solver.modelStatusToString(status)}）")
-        return float(solver.getInfo().objective_function_value)
+            message = self.solver.modelStatusToString(status)
+            raise RuntimeError(f"個資保護稽核未能求解（{message}）")
+        return True
 
-    def _solver(self) -> highspy.Highs:
-        if self._highs is None:
-            self._highs = _shared_solver()
-            lp = highspy.HighsLp()
-            lp.num_col_, lp.num_row_ = self.size, len(self.low)
-            lp.col_cost_ = np.zeros(self.size)
-            lp.col_lower_ = np.zeros(self.size)
-            lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
-            lp.row_lower_ = np.where(np.isfinite(self.low), self.low, -highspy.kHighsInf)
-            lp.row_upper_ = np.where(np.isfinite(self.high), self.high, highspy.kHighsInf)
-            columns, rows = np.nonzero(self.matrix.T)  # by column, then row
-            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-            lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(self.size + 1))
-            lp.a_matrix_.index_ = rows
-            lp.a_matrix_.value_ = self.matrix[rows, columns]
-            self._highs.passModel(lp)
-        return self._highs
+
+def _number(value: float | str | None) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _finite(bound: float) -> float:
+    return bound if math.isfinite(bound) else math.copysign(highspy.kHighsInf, bound)
 
 
 @functools.cache
-def _shared_solver() -> highspy.Highs:
-    """A silent HiGHS: its greeting goes to the process's own output, below Python, when
-    the solver is made, so that output is closed for the moment."""
+def _kinds(size: int, integer: bool) -> NDArray[np.uint8]:
+    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+    return np.full(size, int(kind), dtype=np.uint8)
+
+
+@functools.cache
+def _solver() -> highspy.Highs:
+    """A silent HiGHS, one per process: it greets on the process's own output, below
+    Python, when made, so that output is closed for the moment."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:

@@ -1,10 +1,7 @@
 """Privacy of small groups (SPEC §3): which staff figures the report and the statistics
 workbook hide, what a published staff figure means, and the figures as published.
 
-The rule in force (`suppressed_cells`) hides a cell of 1 to `min_cell` − 1 people of one
-性別 and, in its row, the smallest other 性別. `gmreport.disclosure` audits what that
-publishes: it finds the rule lets a reader work out such a group by subtraction across
-rows and tables (SPEC v3 §3 ◆), which the rule chosen with the audit in the loop replaces.
+Which are hidden is chosen, and proven safe, by `gmreport.disclosure`.
 
 Every staff figure the report, the statistics workbook or the roll-up publishes is a
 `Figure`: a count (應訓, 完訓), a 完訓率 or hours of one 性別 (or 合計) of a `Population` of
@@ -20,12 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from .figures import Completion, YearFigures
+from .figures import YearFigures
 from .format import SUPPRESSED
-from .schema import EVERYONE as EVERYONE_GROUP
 from .schema import GENDER_KEYS
-
-_GENDERS = tuple(GENDER_KEYS.values())
 
 F = TypeVar("F", bound=YearFigures)
 Measure = Literal[
@@ -74,60 +68,12 @@ def completion_figures(prefix: str, population: Population) -> dict[tuple[str, s
     }
 
 
-def group_cell(group: str, gender: str, part: str = "") -> str:
-    """The name, in `suppressed`, of a training group's cell: "training.groups.supervisors.other"
-    (its 應訓, 完訓 and 完訓率; "….total" for the row's 合計), or with `part` only that part
-    ("training.groups.all.rate.other")."""
-    return ".".join(("training", "groups", group, *((part,) if part else ()), gender))
-
-
 def cell_hidden(suppressed: Iterable[str], group: str, part: str, gender: str) -> bool:
-    """Whether a training group's figure (part: required, completed or rate) is 「*」."""
+    """Whether a training group's figure (part: required, completed or rate) is hidden; a
+    file written before v3 names a hidden 性別 of a row without the part."""
     hidden = set(suppressed)
-    return group_cell(group, gender) in hidden or (
-        part != "required" and group_cell(group, gender, part) in hidden
-    )
-
-
-def suppressed_cells(figures: YearFigures, min_cell: int) -> list[str]:
-    """The paths of the staff cells to show as 「*」: "training.groups.supervisors.other" (its
-    應訓, 完訓 and 完訓率; "….total" for the row's 合計), or "training.groups.all.rate.other"
-    and "training.groups.all.completed.other" (the agency's count by 性別 stays)."""
-    training = figures["training"]
-    paths = []
-    for key, group in training["groups"].items():
-        if key == EVERYONE_GROUP.key:  # counts by 性別 shown (SPEC §3), not who of them completed
-            small = _small(group, min_cell)
-            paths += [group_cell(key, g, part) for g in small for part in ("completed", "rate")]
-        else:
-            paths += [group_cell(key, g) for g in _row(group, min_cell)]
-    for table in ("by_age", "by_supervisor"):
-        for row in training[table]:
-            paths += [f"training.{table}.{row['label']}.{g}" for g in _row(row, min_cell)]
-    return paths
-
-
-def _counts(completion: Completion) -> dict[str, int]:
-    """應訓 people by gender key."""
-    return {g: int(completion["required"][g]) for g in ("male", "female", "other")}
-
-
-def _small(completion: Completion, min_cell: int) -> list[str]:
-    required = _counts(completion)
-    return [g for g in _GENDERS if 0 < required[g] < min_cell]
-
-
-def _row(completion: Completion, min_cell: int) -> list[str]:
-    """The gender cells of one row to suppress, with the one that keeps them from being
-    worked out from the row's 合計."""
-    small = _small(completion, min_cell)
-    if len(small) == 1:
-        required = _counts(completion)
-        others = [g for g in _GENDERS if g not in small and required[g]]
-        if not others:  # the row is that one small cell: its 合計 would tell it
-            return [*small, "total"]
-        small.append(min(others, key=lambda g: required[g]))
-    return [g for g in _GENDERS if g in small]
+    prefix = f"training.groups.{group}"
+    return f"{prefix}.{part}.{gender}" in hidden or f"{prefix}.{gender}" in hidden
 
 
 def as_shown(figures: F) -> F:
@@ -162,8 +108,8 @@ def _node(figures: Any, keys: list[str]) -> Any:
 
 
 def note(min_cell: int) -> str:
-    """The note of a table that holds suppressed cells."""
+    """The note of a table that holds hidden figures."""
     return (
-        f"為保護個人資料，人數未達 {min_cell} 人者不予揭露，"
-        f"並同列另一性別以免由合計推算，均以「{SUPPRESSED}」表示。"
+        f"為保護個人資料，人數未達 {min_cell} 人之性別不予分列，"
+        f"可據以推算其人數或完訓情形之數字亦不揭露，均以「{SUPPRESSED}」表示。"
     )
