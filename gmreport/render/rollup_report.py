@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
@@ -41,6 +41,7 @@ from ..city import (
     REQUIRED,
     TARGETS_RATE,
     Agencies,
+    Column,
     Measure,
     Sum,
     TargetSummary,
@@ -105,7 +106,6 @@ CITY: Mapping[str, Measure] = {
 }
 """The city's figures the template reads (`city['gia.count']`), by the template's names."""
 AGENCY: Mapping[str, Measure] = {
-    "required": REQUIRED["total"],
     "meetings": MEETINGS,
     "indicators": INDICATORS,
     "allocated": ALLOCATED,
@@ -128,12 +128,39 @@ TREND: Mapping[str, Measure] = {
 """Each year's figures of the city's trend the template reads (`y.meetings`)."""
 
 
+Part = Literal["required", "completed", "rate"]
+CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], str]], ...] = (
+    ("應訓人數", "required", REQUIRED, fmt.number),
+    ("完訓人數", "completed", COMPLETED, fmt.number),
+    ("完訓率", "rate", COMPLETION, fmt.percent),
+)
+"""The city's training figures by 性別 in the report: label, part, measures, their text."""
+
+
+def _training(part: Part, measures: Mapping[Gender, Measure]) -> dict[Gender, Column]:
+    """The agency's training figure by 性別 as each agency's report showed it."""
+    return {
+        g: Column("", measures[g], lambda f, g=g: shown_training(f, "all", part, g))  # type: ignore[misc]
+        for g in GENDER_FIELDS
+    }
+
+
+SHOWN_RATE = _training("rate", COMPLETION)["total"]
+"""An agency's 完訓率 as its report showed it, and the city's (hidden if an agency's was)."""
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
 def rollup_context(rollup: Rollup) -> dict[str, Any]:
-    """What the template reads: the city's totals, each agency as its report showed it, the
-    targets across agencies, the trend over the years and the files left out."""
+    """What the template reads: the city's totals, each agency as its report showed it (a
+    city total of a figure some agency hid is hidden too), the targets across agencies, the
+    trend over the years and the files left out."""
     found = agencies(rollup)
-    completion_rank = ranks(COMPLETION["total"], found)
-    rates = [r for f in found.values() if (r := COMPLETION["total"].of(f)) is not None]
+    shown_rate = SHOWN_RATE
+    completion_rank = ranks(shown_rate, found)
+    rates = [r for f in found.values() if (r := _number(shown_rate.value(f))) is not None]
     years = trend(rollup)
     return {
         "year": rollup.year,
@@ -142,24 +169,27 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "expected_count": len(rollup.expected),
         "missing": rollup.missing,
         "unexpected": rollup.unexpected,
-        "city": {key: plain(m.total(found)) for key, m in CITY.items()},
+        "city": {
+            key: plain(shown_rate.total(found) if m is COMPLETION["total"] else m.total(found))
+            for key, m in CITY.items()
+        },
         "members": _genders(MEMBERS, found),
         "beneficiaries": _genders(BENEFICIARIES, found),
         "cedaw": _genders(PARTICIPANTS, found),
         "city_training": [
-            {"label": label, **{g: shown(v) for g, v in _genders(measures, found).items()}}
-            for label, measures, shown in (
-                ("應訓人數", REQUIRED, fmt.number),
-                ("完訓人數", COMPLETED, fmt.number),
-                ("完訓率", COMPLETION, fmt.percent),
-            )
+            {
+                "label": label,
+                **{g: shown(plain(c.total(found))) for g, c in _training(part, measures).items()},
+            }
+            for label, part, measures, shown in CITY_TRAINING
         ],
-        "median_completion": median(COMPLETION["total"], found),
+        "median_completion": median(shown_rate, found),
         "full_completion": sum(r >= 1 for r in rates),
         "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
         "agencies": [
             {
                 "name": agency,
+                "required": shown_training(f, "all", "required", "total"),
                 "completed": shown_training(f, "all", "completed", "total"),
                 "rate": {g: shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
                 "rank": completion_rank[agency],
@@ -180,7 +210,17 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
             for t in target_summaries(found)
         ],
         "trend": [
-            {"year": y.year, **{key: plain(m.total(y.agencies)) for key, m in TREND.items()}}
+            {
+                "year": y.year,
+                **{
+                    key: plain(
+                        shown_rate.total(y.agencies)
+                        if m is COMPLETION["total"]
+                        else m.total(y.agencies)
+                    )
+                    for key, m in TREND.items()
+                },
+            }
             for y in years
         ],
         "trend_sentence": trend_sentence(years),
@@ -198,7 +238,7 @@ def trend_sentence(years: list[Year]) -> str:
     """The change of the city's 完訓率 from the first year to the last, in percentage points."""
     if len(years) < 2:
         return ""
-    first, last = (COMPLETION["total"].total(y.agencies) for y in (years[0], years[-1]))
+    first, last = (_number(SHOWN_RATE.total(y.agencies)) for y in (years[0], years[-1]))
     if first is None or last is None:
         return ""
     change = fmt.half_up(last - first, 1, scale=2)
@@ -264,7 +304,7 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
 
 def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
     """How many agencies fall in each band of 完訓率."""
-    rates = [r for f in found.values() if (r := COMPLETION["total"].of(f)) is not None]
+    rates = [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
     if not rates:
         return None
     labels = [label for *_, label in COMPLETION_BINS] + ["100%"]
@@ -298,10 +338,10 @@ def _trend_chart(years: list[Year], font: FontProperties) -> Figure | None:
     fig, ax = _figure(2.6)
     xs = [f"{y.year}年度" for y in years]
     for label, measure, style, marker in (
-        ("全市完訓率", COMPLETION["total"], "-", "o"),
+        ("全市完訓率", SHOWN_RATE, "-", "o"),
         ("目標達成比例", TARGETS_RATE, "--", "s"),
     ):
-        values = [measure.total(y.agencies) for y in years]
+        values = [_number(measure.total(y.agencies)) for y in years]
         points = [(x, v * 100) for x, v in zip(xs, values, strict=True) if v is not None]
         if points:
             ax.plot(*zip(*points, strict=True), style, marker=marker, color="#222222", label=label)
