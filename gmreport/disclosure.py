@@ -349,7 +349,6 @@ class _Model:
         for population, pair in averages.items():
             if len(pair) == 2:
                 self._average(population, pair, exact)
-        self.counts = {_key(f) for f in exact if f.measure in ("required", "completed")}
         self.solver = _solver()
         self._load()
 
@@ -439,13 +438,13 @@ class _Model:
         """Lift the constraints of the figures `hidden`; those of the others hold, except a
         rate's or a 平均時數's whose counts are shown (implied by them, and with fractional
         coefficients that make the integer programs slow)."""
-        gone = {_key(f) for f in hidden}
+        gone = set(hidden)
+        shown = {_key(f) for f in self.rows_of if f not in gone}
         low = np.array([_finite(lo) for lo, _ in self.bounds])
         high = np.array([_finite(hi) for _, hi in self.bounds])
         for f, rows in self.rows_of.items():
             behind = _behind(f)
-            implied = bool(behind) and all(k in self.counts and k not in gone for k in behind)
-            if _key(f) in gone or implied:
+            if f in gone or (behind and all(k in shown for k in behind)):
                 low[rows], high[rows] = -highspy.kHighsInf, highspy.kHighsInf
         if len(self._all):
             self.solver.changeRowsBounds(len(self._all), self._all, low, high)  # type: ignore[attr-defined]

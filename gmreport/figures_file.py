@@ -122,7 +122,7 @@ def _checked(data: object) -> dict[str, Any] | str:
     year = cast(YearFigures, data)
     from .disclosure import protect  # a later stage: only for files made before v3
 
-    return {**data, "suppressed": protect(year)}
+    return {**data, "suppressed": protect({**year, "suppressed": []})}
 
 
 def _whole_years(history: dict[str, Any]) -> dict[str, EarlierYear]:

@@ -56,26 +56,34 @@ def _pinned(found: Audit, population: Population, gender: str) -> list[str]:
     ]
 
 
-def test_the_audit_finds_the_colleague_the_rule_in_force_lets_a_reader_subtract(
+def test_the_samples_reports_pass_the_audit(samples_build) -> None:
+    """Every build of the samples: no protected group is pinned or confined."""
+    for path in sorted(samples_build.out.glob("*統計數據.json")):
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        found = audit(figures)
+        assert found.checked > 0, path.name  # the samples have one 其他 colleague
+        assert found.disclosures == (), path.name
+        assert found.hidden == len(figures["suppressed"])
+
+
+def test_hiding_only_the_colleagues_own_cells_is_flagged_at_their_real_figures(
     samples_build,
 ) -> None:
-    """The samples' one 其他 colleague: the rule in force hides their cells but shows 男, 女
-    and 合計 of other rows and tables; the audit pins them, at their real figures."""
+    """The samples' one 其他 colleague with only their own cells hidden, as a row-by-row
+    rule does: 合計 − 男 − 女 gives them back, and the audit pins them at their real
+    figures."""
     path = samples_build.out / f"{YEAR}年度統計數據.json"
     figures = json.loads(path.read_text(encoding="utf-8"))
+    own = [p for p in figures["suppressed"] if p.endswith(".other")]
+    found = audit({**figures, "suppressed": own})
     civil = figures["training"]["groups"]["civil_servants"]
     assert 0 < civil["required"]["other"] < figures["privacy"]["min_cell"]
-    found = audit(figures)
-    pinned = [
-        d
+    pinned = {
+        d.what: d.value
         for d in found.disclosures
         if d.group.population == Population(category="civil_servants") and d.group.gender == "other"
-    ]
-    assert {d.what for d in pinned} == {"人數", "完訓人數"}
-    size = next(d for d in pinned if d.what == "人數")
-    done = next(d for d in pinned if d.what == "完訓人數")
-    assert size.value == civil["required"]["other"]
-    assert done.value == civil["completed"]["other"]
+    }
+    assert pinned == {"人數": civil["required"]["other"], "完訓人數": civil["completed"]["other"]}
 
 
 @pytest.fixture(scope="module")

@@ -160,6 +160,12 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
     found = agencies(rollup)
     shown_rate = SHOWN_RATE
     completion_rank = ranks(shown_rate, found)
+    training = {
+        f"all.{part}.{g}": plain(column.total(found))
+        for _, part, measures, _ in CITY_TRAINING
+        for g, column in _training(part, measures).items()
+    }
+    city = {key: training.get(key, plain(m.total(found))) for key, m in CITY.items()}
     rates = [r for f in found.values() if (r := _number(shown_rate.value(f))) is not None]
     years = trend(rollup)
     return {
@@ -169,10 +175,8 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "expected_count": len(rollup.expected),
         "missing": rollup.missing,
         "unexpected": rollup.unexpected,
-        "city": {
-            key: plain(shown_rate.total(found) if m is COMPLETION["total"] else m.total(found))
-            for key, m in CITY.items()
-        },
+        "city": city,
+        "training_sentence": _training_sentence(city),
         "members": _genders(MEMBERS, found),
         "beneficiaries": _genders(BENEFICIARIES, found),
         "cedaw": _genders(PARTICIPANTS, found),
@@ -232,6 +236,27 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
 
 def _genders(measures: Mapping[Gender, Measure], agencies: Agencies) -> dict[str, Any]:
     return {g: plain(measures[g].total(agencies)) for g in GENDER_FIELDS}
+
+
+def _training_sentence(city: Mapping[str, Any]) -> str:
+    """The city's 應訓, 完訓 and 完訓率 in words; a figure an agency's report hid (and so the
+    city's) is left out, or said to be protected."""
+    said = ""
+    required, completed = city["all.required.total"], city["all.completed.total"]
+    if isinstance(required, int | float) and isinstance(completed, int | float):
+        said = f"各機關應訓人員合計 {fmt.number(required)} 人，完訓 {fmt.number(completed)} 人，"
+    rates = [
+        f"{label} {fmt.percent(city[f'all.rate.{g}'])}"
+        for g, label in (("male", "男性"), ("female", "女性"))
+        if isinstance(city[f"all.rate.{g}"], int | float)
+    ]
+    total = city["all.rate.total"]
+    said += (
+        f"全市完訓率 {fmt.percent(total)}"
+        if isinstance(total, int | float)
+        else "全市完訓率依個資保護原則不予揭露"
+    )
+    return said + (f"（{'、'.join(rates)}）" if rates else "")
 
 
 def trend_sentence(years: list[Year]) -> str:
