@@ -471,22 +471,22 @@ def trend(rollup: Rollup) -> list[Year]:
 
 TARGETS_RATE = Ratio(TARGETS_MET, TARGETS_JUDGED)
 TREND = (
-    (Col("機關數", C), AGENCY_COUNT),
-    (Col("應訓人數", C), REQUIRED["total"]),
-    (Col("完訓人數", C), COMPLETED["total"]),
-    (Col("完訓率", R), COMPLETION["total"]),
-    (Col("會議次數", C), MEETINGS),
-    (Col("CEDAW宣導場次", C), CEDAW),
-    (Col("CEDAW參與人次", C), PARTICIPANTS["total"]),
-    (Col("性別預算編列數（元）", A), ALLOCATED),
-    (Col("性別預算執行數（元）", A), EXECUTED),
-    (Col("執行率", R), EXECUTION),
-    (Col("目標達成比例", R), TARGETS_RATE),
+    Column("機關數", AGENCY_COUNT),
+    Column("應訓人數", REQUIRED["total"]),
+    Column("完訓人數", COMPLETED["total"]),
+    Column("完訓率", COMPLETION["total"]),
+    Column("會議次數", MEETINGS),
+    Column("CEDAW宣導場次", CEDAW),
+    Column("CEDAW參與人次", PARTICIPANTS["total"]),
+    Column("性別預算編列數（元）", ALLOCATED),
+    Column("性別預算執行數（元）", EXECUTED),
+    Column("執行率", EXECUTION),
+    Column("目標達成比例", TARGETS_RATE),
 )
-"""The columns of the city's trend: each year's total of each measure."""
+"""The city's trend: a row per year, of the city's total of each measure that year."""
 
 
 def trend_table(year: int, years: list[Year]) -> Table:
-    rows = [(f"{y.year}年度", *(plain(m.total(y.agencies)) for _, m in TREND)) for y in years]
-    title = f"全市歷年比較（{years[0].year}至{year}年度）"
-    return table("歷年趨勢", title, [Col("年度"), *(c for c, _ in TREND)], rows)
+    rows = [(f"{y.year}年度", *(plain(c.measure.total(y.agencies)) for c in TREND)) for y in years]
+    cols = [Col("年度"), *(Col(c.header, c.measure.kind) for c in TREND)]
+    return table("歷年趨勢", f"全市歷年比較（{years[0].year}至{year}年度）", cols, rows)
