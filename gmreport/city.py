@@ -160,15 +160,21 @@ COMPLETION = _completion(EVERYONE.key)
 MEETINGS = Sum(lambda f: f["meetings"]["count"])
 MEMBERS = _genders(lambda f: f["meetings"]["members"])
 GIA = Sum(lambda f: f["gia"]["count"])
+EXPERTS = Sum(lambda f: f["gia"]["expert_consulted"])
 INDICATORS = Sum(lambda f: f["indicators"]["count"])
+NEW_INDICATORS = Sum(lambda f: f["indicators"]["new"])
+REVISED_INDICATORS = Sum(lambda f: f["indicators"]["revised"])
+CROSS_CLASSIFIED = Sum(lambda f: f["indicators"]["cross_classified"])
 ALLOCATED = Sum(lambda f: f["budget"]["allocated"], A)
 EXECUTED = Sum(lambda f: f["budget"]["executed"], A)
 EXECUTION = Ratio(EXECUTED, ALLOCATED)
 BENEFICIARIES = _genders(lambda f: f["budget"]["beneficiaries"])
 CEDAW = Sum(lambda f: f["cedaw"]["sessions"])
 PARTICIPANTS = _genders(lambda f: f["cedaw"]["participants"])
+CEDAW_REACH = Sum(lambda f: f["cedaw"]["reach"])
 MEASURES = Sum(lambda f: f["other_measures"]["count"])
 MEASURE_PARTICIPANTS = _genders(lambda f: f["other_measures"]["participants"])
+MEASURES_REACH = Sum(lambda f: f["other_measures"]["reach"])
 TARGETS_MET = _verdicts(MET, DONE)
 TARGETS_MISSED = _verdicts(MISSED, NOT_DONE)
 TARGETS_JUDGED = Sum(lambda f: len(targets_of(f)))
@@ -342,7 +348,7 @@ THEMES = (
         "性別影響評估辦理情形",
         (
             Column("辦理案數", GIA, rank=True),
-            Column("諮詢專家\n學者案數", Sum(lambda f: f["gia"]["expert_consulted"])),
+            Column("諮詢專家\n學者案數", EXPERTS),
         ),
     ),
     Sheet(
@@ -350,9 +356,9 @@ THEMES = (
         "性別統計指標",
         (
             Column("指標數", INDICATORS, rank=True),
-            Column("新增", Sum(lambda f: f["indicators"]["new"])),
-            Column("修訂", Sum(lambda f: f["indicators"]["revised"])),
-            Column("具複分類", Sum(lambda f: f["indicators"]["cross_classified"])),
+            Column("新增", NEW_INDICATORS),
+            Column("修訂", REVISED_INDICATORS),
+            Column("具複分類", CROSS_CLASSIFIED),
         ),
     ),
     Sheet(
@@ -373,7 +379,7 @@ THEMES = (
             Column("場次", CEDAW, rank=True),
             *_by_gender("參與人次", PARTICIPANTS),
             Column("參與者\n女性比例", female_ratio(PARTICIPANTS)),
-            Column("觸及人次", Sum(lambda f: f["cedaw"]["reach"])),
+            Column("觸及人次", CEDAW_REACH),
             Column("結合外部\n資源場次", Sum(lambda f: f["cedaw"]["external_resources"])),
         ),
     ),
@@ -384,7 +390,7 @@ THEMES = (
             Column("措施數", MEASURES),
             Column("對應指定\n項目", Sum(lambda f: f["other_measures"]["designated"])),
             *_by_gender("參與人次", MEASURE_PARTICIPANTS),
-            Column("觸及人次", Sum(lambda f: f["other_measures"]["reach"])),
+            Column("觸及人次", MEASURES_REACH),
         ),
     ),
 )

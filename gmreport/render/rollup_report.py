@@ -7,61 +7,26 @@ dates go through the same `gmreport.format` filters (`report.make_environment`).
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from importlib import resources
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
+from .. import city
 from .. import format as fmt
 from ..atomic import atomic_path
-from ..city import (
-    AGENCY_COUNT,
-    ALLOCATED,
-    BENEFICIARIES,
-    CEDAW,
-    COMPLETED,
-    COMPLETION,
-    EXECUTED,
-    EXECUTION,
-    GIA,
-    INDICATORS,
-    MEASURE_PARTICIPANTS,
-    MEASURES,
-    MEETINGS,
-    MEMBERS,
-    PARTICIPANTS,
-    REQUIRED,
-    TARGETS_RATE,
-    Agencies,
-    Measure,
-    Sum,
-    TargetSummary,
-    Year,
-    agencies,
-    female_ratio,
-    median,
-    plain,
-    ranks,
-    shown_training,
-    target_summaries,
-    trend,
-)
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
 from .charts import GREY, ChartFontWarning, _figure, _legend, _style_ticks, save_charts
-from .report import make_environment
+from .report import CHART_WIDTH, make_environment, shipped_template
 
 ROLLUP_REPORT_NAME = "{year}年度各機關性別主流化執行成果彙整報告.docx"
 TEMPLATE_NAME = "各機關執行成果彙整報告.docx"
-CHART_WIDTH = Cm(15)
 MET_COLOR, MISSED_COLOR, OTHER_COLOR = "#404040", "#F4B183", "#D9D9D9"
 """Dark, light and lighter in grayscale print; 未達成 is also hatched."""
 COMPLETION_BINS = (
@@ -72,58 +37,52 @@ COMPLETION_BINS = (
 )
 
 
-@contextlib.contextmanager
-def shipped_template() -> Iterator[Path]:
-    with resources.as_file(resources.files("gmreport.templates") / TEMPLATE_NAME) as path:
-        yield path
-
-
-CITY: Mapping[str, Measure] = {
-    "meetings.count": MEETINGS,
-    "meetings.members.total": MEMBERS["total"],
-    "meetings.members.female_ratio": female_ratio(MEMBERS),
-    "all.required.total": REQUIRED["total"],
-    "all.completed.total": COMPLETED["total"],
-    **{f"all.rate.{g}": COMPLETION[g] for g in GENDER_FIELDS},
-    "gia.count": GIA,
-    "gia.expert_consulted": Sum(lambda f: f["gia"]["expert_consulted"]),
-    "indicators.count": INDICATORS,
-    "indicators.new": Sum(lambda f: f["indicators"]["new"]),
-    "indicators.revised": Sum(lambda f: f["indicators"]["revised"]),
-    "indicators.cross_classified": Sum(lambda f: f["indicators"]["cross_classified"]),
-    "budget.allocated": ALLOCATED,
-    "budget.executed": EXECUTED,
-    "budget.execution_rate": EXECUTION,
-    "budget.beneficiaries.total": BENEFICIARIES["total"],
-    "cedaw.sessions": CEDAW,
-    "cedaw.participants.total": PARTICIPANTS["total"],
-    "cedaw.participants.female_ratio": female_ratio(PARTICIPANTS),
-    "cedaw.reach": Sum(lambda f: f["cedaw"]["reach"]),
-    "other_measures.count": MEASURES,
-    "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
-    "other_measures.reach": Sum(lambda f: f["other_measures"]["reach"]),
+CITY: Mapping[str, city.Measure] = {
+    "meetings.count": city.MEETINGS,
+    "meetings.members.total": city.MEMBERS["total"],
+    "meetings.members.female_ratio": city.female_ratio(city.MEMBERS),
+    "all.required.total": city.REQUIRED["total"],
+    "all.completed.total": city.COMPLETED["total"],
+    **{f"all.rate.{g}": city.COMPLETION[g] for g in GENDER_FIELDS},
+    "gia.count": city.GIA,
+    "gia.expert_consulted": city.EXPERTS,
+    "indicators.count": city.INDICATORS,
+    "indicators.new": city.NEW_INDICATORS,
+    "indicators.revised": city.REVISED_INDICATORS,
+    "indicators.cross_classified": city.CROSS_CLASSIFIED,
+    "budget.allocated": city.ALLOCATED,
+    "budget.executed": city.EXECUTED,
+    "budget.execution_rate": city.EXECUTION,
+    "budget.beneficiaries.total": city.BENEFICIARIES["total"],
+    "cedaw.sessions": city.CEDAW,
+    "cedaw.participants.total": city.PARTICIPANTS["total"],
+    "cedaw.participants.female_ratio": city.female_ratio(city.PARTICIPANTS),
+    "cedaw.reach": city.CEDAW_REACH,
+    "other_measures.count": city.MEASURES,
+    "other_measures.participants.total": city.MEASURE_PARTICIPANTS["total"],
+    "other_measures.reach": city.MEASURES_REACH,
 }
 """The city's figures the template reads (`city['gia.count']`), by the template's names."""
-AGENCY: Mapping[str, Measure] = {
-    "required": REQUIRED["total"],
-    "meetings": MEETINGS,
-    "indicators": INDICATORS,
-    "allocated": ALLOCATED,
-    "executed": EXECUTED,
-    "execution_rate": EXECUTION,
-    "cedaw": CEDAW,
-    "participants": PARTICIPANTS["total"],
-    "measures": MEASURES,
+AGENCY: Mapping[str, city.Measure] = {
+    "required": city.REQUIRED["total"],
+    "meetings": city.MEETINGS,
+    "indicators": city.INDICATORS,
+    "allocated": city.ALLOCATED,
+    "executed": city.EXECUTED,
+    "execution_rate": city.EXECUTION,
+    "cedaw": city.CEDAW,
+    "participants": city.PARTICIPANTS["total"],
+    "measures": city.MEASURES,
 }
 """Each agency's figures the template reads (`a.meetings`), by the template's names."""
-TREND: Mapping[str, Measure] = {
-    "agencies": AGENCY_COUNT,
-    "completion_rate": COMPLETION["total"],
-    "meetings": MEETINGS,
-    "cedaw_sessions": CEDAW,
-    "cedaw_participants": PARTICIPANTS["total"],
-    "execution_rate": EXECUTION,
-    "targets_rate": TARGETS_RATE,
+TREND: Mapping[str, city.Measure] = {
+    "agencies": city.AGENCY_COUNT,
+    "completion_rate": city.COMPLETION["total"],
+    "meetings": city.MEETINGS,
+    "cedaw_sessions": city.CEDAW,
+    "cedaw_participants": city.PARTICIPANTS["total"],
+    "execution_rate": city.EXECUTION,
+    "targets_rate": city.TARGETS_RATE,
 }
 """Each year's figures of the city's trend the template reads (`y.meetings`)."""
 
@@ -131,10 +90,10 @@ TREND: Mapping[str, Measure] = {
 def rollup_context(rollup: Rollup) -> dict[str, Any]:
     """What the template reads: the city's totals, each agency as its report showed it, the
     targets across agencies, the trend over the years and the files left out."""
-    found = agencies(rollup)
-    completion_rank = ranks(COMPLETION["total"], found)
-    rates = [r for f in found.values() if (r := COMPLETION["total"].of(f)) is not None]
-    years = trend(rollup)
+    found = city.agencies(rollup)
+    completion_rank = city.ranks(city.COMPLETION["total"], found)
+    rates = [r for f in found.values() if (r := city.COMPLETION["total"].of(f)) is not None]
+    years = city.trend(rollup)
     return {
         "year": rollup.year,
         "draft": False,
@@ -142,28 +101,28 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "expected_count": len(rollup.expected),
         "missing": rollup.missing,
         "unexpected": rollup.unexpected,
-        "city": {key: plain(m.total(found)) for key, m in CITY.items()},
-        "members": _genders(MEMBERS, found),
-        "beneficiaries": _genders(BENEFICIARIES, found),
-        "cedaw": _genders(PARTICIPANTS, found),
+        "city": {key: city.plain(m.total(found)) for key, m in CITY.items()},
+        "members": _genders(city.MEMBERS, found),
+        "beneficiaries": _genders(city.BENEFICIARIES, found),
+        "cedaw": _genders(city.PARTICIPANTS, found),
         "city_training": [
             {"label": label, **{g: shown(v) for g, v in _genders(measures, found).items()}}
             for label, measures, shown in (
-                ("應訓人數", REQUIRED, fmt.number),
-                ("完訓人數", COMPLETED, fmt.number),
-                ("完訓率", COMPLETION, fmt.percent),
+                ("應訓人數", city.REQUIRED, fmt.number),
+                ("完訓人數", city.COMPLETED, fmt.number),
+                ("完訓率", city.COMPLETION, fmt.percent),
             )
         ],
-        "median_completion": median(COMPLETION["total"], found),
+        "median_completion": city.median(city.COMPLETION["total"], found),
         "full_completion": sum(r >= 1 for r in rates),
-        "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
+        "gia_agencies": sum((city.GIA.of(f) or 0) > 0 for f in found.values()),
         "agencies": [
             {
                 "name": agency,
-                "completed": shown_training(f, "all", "completed", "total"),
-                "rate": {g: shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
+                "completed": city.shown_training(f, "all", "completed", "total"),
+                "rate": {g: city.shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
                 "rank": completion_rank[agency],
-                **{key: plain(m.of(f)) for key, m in AGENCY.items()},
+                **{key: city.plain(m.of(f)) for key, m in AGENCY.items()},
             }
             for agency, f in found.items()
         ],
@@ -177,10 +136,10 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
                 "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
             }
-            for t in target_summaries(found)
+            for t in city.target_summaries(found)
         ],
         "trend": [
-            {"year": y.year, **{key: plain(m.total(y.agencies)) for key, m in TREND.items()}}
+            {"year": y.year, **{key: city.plain(m.total(y.agencies)) for key, m in TREND.items()}}
             for y in years
         ],
         "trend_sentence": trend_sentence(years),
@@ -190,15 +149,15 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
     }
 
 
-def _genders(measures: Mapping[Gender, Measure], agencies: Agencies) -> dict[str, Any]:
-    return {g: plain(measures[g].total(agencies)) for g in GENDER_FIELDS}
+def _genders(measures: Mapping[Gender, city.Measure], found: city.Agencies) -> dict[str, Any]:
+    return {g: city.plain(measures[g].total(found)) for g in GENDER_FIELDS}
 
 
-def trend_sentence(years: list[Year]) -> str:
+def trend_sentence(years: list[city.Year]) -> str:
     """The change of the city's 完訓率 from the first year to the last, in percentage points."""
     if len(years) < 2:
         return ""
-    first, last = (COMPLETION["total"].total(y.agencies) for y in (years[0], years[-1]))
+    first, last = (city.COMPLETION["total"].total(y.agencies) for y in (years[0], years[-1]))
     if first is None or last is None:
         return ""
     change = fmt.half_up(last - first, 1, scale=2)
@@ -212,9 +171,9 @@ def trend_sentence(years: list[Year]) -> str:
 def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     """The roll-up's charts as PNG files; {} (after a ChartFontWarning) without a CJK font."""
     drawers: dict[str, Callable[[Rollup, FontProperties], Figure | None]] = {
-        "completion": lambda r, font: _completion_chart(agencies(r), font),
-        "targets": lambda r, font: _targets_chart(target_summaries(agencies(r)), font),
-        "trend": lambda r, font: _trend_chart(trend(r), font),
+        "completion": lambda r, font: _completion_chart(city.agencies(r), font),
+        "targets": lambda r, font: _targets_chart(city.target_summaries(city.agencies(r)), font),
+        "trend": lambda r, font: _trend_chart(city.trend(r), font),
     }
     return save_charts(drawers, rollup, folder, "彙整報告")
 
@@ -234,7 +193,7 @@ def _annotate_counts(ax: Any, bars: Any, font: FontProperties) -> None:
             )
 
 
-def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figure | None:
+def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) -> Figure | None:
     """One bar per target: agencies that met it, did not, or had nothing to judge."""
     if not summaries:
         return None
@@ -262,9 +221,9 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     return fig
 
 
-def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
+def _completion_chart(found: city.Agencies, font: FontProperties) -> Figure | None:
     """How many agencies fall in each band of 完訓率."""
-    rates = [r for f in found.values() if (r := COMPLETION["total"].of(f)) is not None]
+    rates = [r for f in found.values() if (r := city.COMPLETION["total"].of(f)) is not None]
     if not rates:
         return None
     labels = [label for *_, label in COMPLETION_BINS] + ["100%"]
@@ -292,14 +251,14 @@ def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
     return fig
 
 
-def _trend_chart(years: list[Year], font: FontProperties) -> Figure | None:
+def _trend_chart(years: list[city.Year], font: FontProperties) -> Figure | None:
     if len(years) < 2:
         return None
     fig, ax = _figure(2.6)
     xs = [f"{y.year}年度" for y in years]
     for label, measure, style, marker in (
-        ("全市完訓率", COMPLETION["total"], "-", "o"),
-        ("目標達成比例", TARGETS_RATE, "--", "s"),
+        ("全市完訓率", city.COMPLETION["total"], "-", "o"),
+        ("目標達成比例", city.TARGETS_RATE, "--", "s"),
     ):
         values = [measure.total(y.agencies) for y in years]
         points = [(x, v * 100) for x, v in zip(xs, values, strict=True) if v is not None]
@@ -318,7 +277,7 @@ def render_rollup_report(rollup: Rollup, path: Path) -> list[str]:
     notes: list[str] = []
     context = rollup_context(rollup)
     with (
-        shipped_template() as template,
+        shipped_template(TEMPLATE_NAME) as template,
         tempfile.TemporaryDirectory(prefix="gmreport-rollup-") as charts_dir,
         warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught,
     ):
