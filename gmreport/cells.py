@@ -42,9 +42,23 @@ def text(raw: object) -> str:
     return str(raw).strip()
 
 
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+"""Characters that show as nothing (zero-width spaces and joiners, the soft hyphen, the
+word joiner, direction marks, the BOM): pasted from web pages and Word, they would make one
+name two (SPEC §2 ◆)."""
+
+
+def visible(value: str) -> str:
+    """`value` without the characters that show as nothing (see INVISIBLE)."""
+    return value if value.isascii() else INVISIBLE.sub("", value)
+
+
 def normalize(raw: object) -> str:
-    """Text compared against a fixed vocabulary: NFKC (full-width → half-width), trimmed."""
-    return unicodedata.normalize("NFKC", text(raw)).strip()
+    """Text compared against a fixed vocabulary: NFKC (full-width → half-width), without
+    invisible characters, trimmed."""
+    return visible(unicodedata.normalize("NFKC", text(raw))).strip()
 
 
 def choice_key(raw: object) -> str:

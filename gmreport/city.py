@@ -96,15 +96,19 @@ class Verdict:
 Measure = Sum | Ratio | Verdict
 
 
-def median(measure: Measure, agencies: Agencies) -> float | None:
-    """The median agency's value (agencies without one, e.g. no rate, left out)."""
-    values = [v for f in agencies.values() if isinstance(v := measure.of(f), int | float)]
+def median(measure: Measure | Column, agencies: Agencies) -> float | None:
+    """The median agency's value (agencies without one, e.g. no rate, left out); of a
+    column, of the values the agencies' reports showed."""
+    of = measure.value if isinstance(measure, Column) else measure.of
+    values = [v for f in agencies.values() if isinstance(v := of(f), int | float)]
     return statistics.median(values) if values else None
 
 
-def ranks(measure: Measure, agencies: Agencies) -> dict[str, int | None]:
-    """Each agency's rank by `measure`, highest first (ties share a rank; no value, no rank)."""
-    values = {a: v for a, f in agencies.items() if isinstance(v := measure.of(f), int | float)}
+def ranks(measure: Measure | Column, agencies: Agencies) -> dict[str, int | None]:
+    """Each agency's rank by `measure`, highest first (ties share a rank; no value, no rank);
+    of a column, by the values the agencies' reports showed."""
+    of = measure.value if isinstance(measure, Column) else measure.of
+    values = {a: v for a, f in agencies.items() if isinstance(v := of(f), int | float)}
     ordered = sorted(values.values())
     return {
         a: len(ordered) - bisect_right(ordered, values[a]) + 1 if a in values else None
@@ -275,6 +279,17 @@ class Column:
     shown: Callable[[YearFigures], object] | None = None
     rank: bool = False
 
+    def value(self, figures: YearFigures) -> object:
+        """An agency's cell: as its report showed it."""
+        return (self.shown or self.measure.of)(figures)
+
+    def total(self, agencies: Agencies) -> object:
+        """The city's cell: 「*」 where an agency's report hid its part (the city's total
+        would give back the hidden figure, less the others shown)."""
+        if any(self.value(f) == SUPPRESSED for f in agencies.values()):
+            return SUPPRESSED
+        return self.measure.total(agencies)
+
 
 @dataclass(frozen=True)
 class Sheet:
@@ -294,7 +309,7 @@ class Sheet:
 def _by_gender(
     header: str,
     measures: Mapping[Gender, Measure],
-    shown: Literal["completed", "rate"] | None = None,
+    shown: Literal["required", "completed", "rate"] | None = None,
 ) -> list[Column]:
     """男, 女, 其他 and 合計 columns; `shown`: of the agency's training as its report showed it."""
 
@@ -308,7 +323,7 @@ def _by_gender(
 
 
 def _shown_training(
-    group: str, part: Literal["completed", "rate"], gender: Gender
+    group: str, part: Literal["required", "completed", "rate"], gender: Gender
 ) -> Callable[[YearFigures], object]:
     return lambda f: shown_training(f, group, part, gender)
 
@@ -327,7 +342,7 @@ THEMES = (
         "性別意識培力",
         "性別意識培力完訓情形（依性別）",
         (
-            *_by_gender("應訓人數", REQUIRED),
+            *_by_gender("應訓人數", REQUIRED, "required"),
             *_by_gender("完訓人數", COMPLETED, "completed"),
             *_by_gender("完訓率", COMPLETION, "rate"),
             *(
@@ -426,21 +441,21 @@ def agency_table(year: int, sheet: Sheet, agencies: Agencies) -> Table:
         cols.append(Col(c.header, c.measure.kind))
         if c.rank:
             cols.append(Col(f"{c.header.splitlines()[0]}\n排名", C))
-    ranked = [ranks(c.measure, agencies) if c.rank else {} for c in columns]
+    ranked = [ranks(c, agencies) if c.rank else {} for c in columns]
     rows: list[tuple[Any, ...]] = []
     for agency, figures in agencies.items():
         row: list[Any] = [agency]
         for c, rank in zip(columns, ranked, strict=True):
-            row.append(plain((c.shown or c.measure.of)(figures)))
+            row.append(plain(c.value(figures)))
             row += [rank[agency]] if c.rank else []
         rows.append(tuple(row))
     for label, value in (
-        (TOTAL_LABEL, lambda m: m.total(agencies)),
-        (MEDIAN_LABEL, lambda m: median(m, agencies)),
+        (TOTAL_LABEL, lambda c: c.total(agencies)),
+        (MEDIAN_LABEL, lambda c: median(c, agencies)),
     ):
         row = [label]
         for c in columns:
-            row += [plain(value(c.measure)), *([None] if c.rank else [])]
+            row += [plain(value(c)), *([None] if c.rank else [])]
         rows.append(tuple(row))
     texts = {
         (r, j): T

@@ -25,7 +25,7 @@ from .problems import (
     count_by_severity,
     problem,
 )
-from .read import Locks, RawWorkbook, list_workbooks, read_listed
+from .read import Listing, RawWorkbook, list_workbooks, read_listed
 from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS
 from .validate import (
     CleanWorkbook,
@@ -120,7 +120,7 @@ def check(paths: list[Path], config: Config) -> Outcome:
     if missing:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
     unreadable, read = _read(paths, config)
-    if not read and not unreadable:
+    if not read and not _any_error(unreadable):
         raise UsageError(
             f"在「{'、'.join(map(str, paths))}」中找不到任何填報檔（.xlsx、.xlsm 或 .ods）。"
         )
@@ -180,8 +180,8 @@ def _gather(
     history: list[Path] | None,
 ) -> Outcome:
     """The year's figures from the workbooks in `input_dir` and the earlier years' files."""
-    unreadable, read = _read([input_dir], config)
-    if not read and not unreadable:
+    unreadable, read = _read([input_dir], config, skip=(output_dir,))
+    if not read and not _any_error(unreadable):
         raise UsageError(
             f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx、.xlsm 或 .ods）。"
             "請將各單位的填報活頁簿放入此資料夾，或以 --input 指定其他資料夾。"
@@ -255,6 +255,10 @@ def _gather(
     return outcome
 
 
+def _any_error(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
 def _check_folder(path: Path, option: str, what: str) -> None:
     if path.is_file():
         raise UsageError(f"「{path}」是檔案，不是資料夾；{option} 請指定{what}。")
@@ -269,7 +273,7 @@ def _check_output(path: Path, option: str) -> None:
 
 def _causes(unreadable: list[Problem], identified: list[tuple[RawWorkbook, Identity]]) -> str:
     """Why the workbooks could not be placed in a unit and year, as `check` tells it."""
-    found = list(unreadable)
+    found = [p for p in unreadable if p.is_error]
     for raw, who in identified:
         found += [p for p in (*raw.problems, *who.problems) if p.is_error]
     if not found:
@@ -293,13 +297,16 @@ Read = tuple[RawWorkbook, Identity, CleanWorkbook]
 """A workbook as read (its sheets' cells let go), whose it is, and its rows checked."""
 
 
-def _read(paths: list[Path], config: Config) -> tuple[list[Problem], list[Read]]:
-    """Read, identify and check every workbook among `paths`; the problems of files that
-    could not be read at all, and the workbooks read."""
-    files, locks = list_workbooks(paths)
-    unreadable: list[Problem] = []
+def _read(
+    paths: list[Path], config: Config, skip: tuple[Path, ...] = ()
+) -> tuple[list[Problem], list[Read]]:
+    """Read, identify and check every workbook among `paths` (folders in `skip` left out);
+    the problems of files that could not be read at all or were set aside unread (a
+    warning), and the workbooks read."""
+    files, listing = list_workbooks(paths, skip)
+    unreadable: list[Problem] = list(listing.skipped)
     read: list[Read] = []
-    for result in (_read_file(f, locks, config) for f in files):
+    for result in (_read_file(f, listing, config) for f in files):
         if isinstance(result, Problem):
             unreadable.append(result)
         else:
@@ -307,8 +314,8 @@ def _read(paths: list[Path], config: Config) -> tuple[list[Problem], list[Read]]
     return unreadable, read
 
 
-def _read_file(f: Path, locks: Locks, config: Config) -> Problem | Read:
-    raw = read_listed(f, locks)
+def _read_file(f: Path, listing: Listing, config: Config) -> Problem | Read:
+    raw = read_listed(f, listing)
     if isinstance(raw, Problem):
         return raw
     who = identify(raw, config)

@@ -25,6 +25,7 @@ from .schema import (
     INFO_SHEET,
     KNOWN_SHEETS,
     SHEETS,
+    SHEETS_BY_NAME,
     Kind,
     Sheet,
 )
@@ -81,10 +82,11 @@ class RawWorkbook:
     sheets: dict[str, SheetData]  # Sheet.key → data
     problems: list[Problem]
     unread_rows: dict[str, int]  # sheet name → data rows that could not be read at all
+    shown: str = ""  # the file as messages name it, when not its name (113/民政課.xlsx)
 
     @property
     def file(self) -> str:
-        return display_name(self.path)
+        return self.shown or display_name(self.path)
 
 
 def display_name(path: Path) -> str:
@@ -101,60 +103,165 @@ def display_name(path: Path) -> str:
 
 
 @dataclass(frozen=True)
-class Locks:
-    """The lock files beside open workbooks in a folder: whose workbook each one locks."""
+class Listing:
+    """What was found in the folders given, beside the workbooks to read: the lock files
+    beside open workbooks (the workbook's folder and name, or its name less the first two
+    characters for Excel's), each workbook's name as a person reads it, and the files set
+    aside unread, each with a warning that says why (SPEC §2: never skipped without a word)."""
 
-    excel: frozenset[str]  # a workbook's name, or its name less the first two characters
-    libreoffice: frozenset[str]
+    excel: frozenset[tuple[Path, str]] = frozenset()
+    libreoffice: frozenset[tuple[Path, str]] = frozenset()
+    names: dict[Path, str] = field(default_factory=dict)
+    skipped: list[Problem] = field(default_factory=list)
+
+    def name(self, path: Path) -> str:
+        return self.names.get(path) or display_name(path)
 
 
-def list_workbooks(paths: list[Path]) -> tuple[list[Path], Locks]:
-    """The files among `paths` (files, or folders whose files are listed) to read as
-    workbooks, in order, and the lock files found beside them."""
-    files: list[Path] = []
+PHOTOS_FOLDER = "佐證照片"
+"""A subfolder of the input folder holding the report's photos (SPEC §8), not workbooks."""
+MACOS_FOLDER = "__MACOSX"
+APPLE_DOUBLE = b"\x00\x05\x16\x07"
+"""How a macOS resource file (._民政課.xlsx, made when a Mac writes to a USB stick) begins."""
+
+
+def list_workbooks(paths: list[Path], skip: tuple[Path, ...] = ()) -> tuple[list[Path], Listing]:
+    """The files among `paths` (files, or folders whose files are listed, subfolders
+    included) to read as workbooks, in order, each once; and what else was found.
+
+    Folders in `skip` (the output folder, when it lies inside the input folder) are not
+    entered, nor a folder of photos. Every other file is either listed to be read or set
+    aside with a warning: a lock file, a file the system or a Mac adds, a linked folder.
+    """
+    skipped: list[Problem] = []
+    found: list[tuple[Path, str]] = []
+    avoid = {s.resolve() for s in skip}
     for path in paths:
-        files.extend(sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path])
+        if path.is_dir():
+            found += _walk(path, avoid, skipped)
+        else:
+            found.append((path, display_name(path)))
+    unique: dict[Path, tuple[Path, str]] = {}
+    for f, shown in found:
+        unique.setdefault(_identity(f), (f, shown))
+    files = list(unique.values())
+    # Names compared as read (display_name): a lock named in Unicode beside a Big5 name.
     prefix, suffix = LIBREOFFICE_LOCK
-    locks = Locks(
-        frozenset(f.name[len(LOCK_PREFIX) :] for f in files if f.name.startswith(LOCK_PREFIX)),
-        frozenset(
-            f.name[len(prefix) : -len(suffix)]
-            for f in files
-            if f.name.startswith(prefix) and f.name.endswith(suffix)
-        ),
+    named = [(f.parent, display_name(f)) for f, _ in files]
+    excel = frozenset((d, n[len(LOCK_PREFIX) :]) for d, n in named if n.startswith(LOCK_PREFIX))
+    libreoffice = frozenset(
+        (d, n[len(prefix) : -len(suffix)])
+        for d, n in named
+        if n.startswith(prefix) and n.endswith(suffix)
     )
-    workbooks = [
-        f
-        for f in files
-        if not (
-            f.name.startswith(LOCK_PREFIX)
-            or f.name.startswith(".")
-            or f.name.lower() in IGNORED_FILES
-        )
-    ]
-    return workbooks, locks
+    by_folder: dict[Path, set[str]] = {}
+    for d, n in named:
+        by_folder.setdefault(d, set()).add(n)
+    workbooks: list[Path] = []
+    names: dict[Path, str] = {}
+    for f, shown in files:
+        reason = _set_aside(f, by_folder)
+        if reason is None:
+            workbooks.append(f)
+            names[f] = shown
+        elif reason:
+            skipped.append(problem("skipped-file", file=shown, detail=reason))
+    return workbooks, Listing(excel, libreoffice, names, skipped)
 
 
-def read_listed(f: Path, locks: Locks) -> RawWorkbook | Problem:
+def _identity(path: Path) -> Path:
+    """One path for a file however it is named (check DIR DIR/a.xlsx lists a.xlsx once)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: its own name, then
+        return path.absolute()
+
+
+def _walk(folder: Path, avoid: set[Path], skipped: list[Problem]) -> list[tuple[Path, str]]:
+    """The files of `folder` and of its subfolders, each with its path from `folder` as a
+    person reads it (民政課.xlsx, 113/民政課.xlsx), sorted by that path."""
+    found: list[tuple[tuple[str, ...], Path]] = []
+    for top, dirs, names in os.walk(folder, onerror=None, followlinks=False):
+        here = Path(top)
+        parts = here.relative_to(folder).parts
+        kept = []
+        for d in sorted(dirs):
+            sub = here / d
+            shown = _shown((*parts, d))
+            if d == PHOTOS_FOLDER or _identity(sub) in avoid:
+                continue
+            if sub.is_symlink():
+                skipped.append(
+                    problem("skipped-file", file=shown, detail="資料夾捷徑（連結），未進入讀取")
+                )
+            elif d == MACOS_FOLDER:
+                skipped.append(
+                    problem(
+                        "skipped-file",
+                        file=shown,
+                        detail="Mac 壓縮時附帶的資訊資料夾，不含填報資料",
+                    )
+                )
+            else:
+                kept.append(d)
+        dirs[:] = kept
+        found += [((*parts, n), here / n) for n in names]
+    found.sort(key=lambda item: item[0])
+    return [(path, _shown(parts)) for parts, path in found]
+
+
+def _shown(parts: tuple[str, ...]) -> str:
+    return os.sep.join(display_name(Path(p)) for p in parts)
+
+
+def _set_aside(f: Path, files: dict[Path, set[str]]) -> str | None:
+    """Why the listed file `f` is not read as a workbook (None: it is read; "": a lock file
+    of a workbook beside it, which that workbook's warning names)."""
+    name = display_name(f)
+    prefix, suffix = LIBREOFFICE_LOCK
+    beside = files.get(f.parent, set())
+    if name.startswith(LOCK_PREFIX):
+        locked = name[len(LOCK_PREFIX) :]
+        if any(n == locked or n[2:] == locked for n in beside if n != name):
+            return ""
+        return "Excel 開啟活頁簿時產生的暫存檔（對應的活頁簿不在資料夾中），可刪除"
+    if name.startswith(prefix) and name.endswith(suffix):
+        if name[len(prefix) : -len(suffix)] in beside:
+            return ""
+        return "LibreOffice 開啟檔案時產生的鎖定檔（對應的檔案不在資料夾中），可刪除"
+    if name.lower() in IGNORED_FILES:
+        return "Windows 或 Mac 自動產生的系統檔，不含填報資料"
+    if name.startswith("._") and _starts_with(f, APPLE_DOUBLE):
+        return "Mac 複製檔案時附帶的資訊檔（不是活頁簿），可刪除"
+    if not f.is_file():
+        return "不是一般檔案（可能是失效的捷徑或連結），未讀取"
+    return None
+
+
+def _starts_with(f: Path, magic: bytes) -> bool:
+    try:
+        with open(f, "rb") as stream:
+            return stream.read(len(magic)) == magic
+    except OSError:
+        return False
+
+
+def read_listed(f: Path, listing: Listing) -> RawWorkbook | Problem:
     """Read the workbook `f` of a listing, noting a lock file beside it; a file that cannot
     be read at all gives the problem that says why."""
+    shown = listing.name(f)
     try:
-        workbook = read_workbook(f)
+        workbook = read_workbook(f, shown)
     except Refused as e:
-        return e.problem(file=display_name(f))
-    lock = next((LOCK_PREFIX + n for n in (f.name, f.name[2:]) if n in locks.excel), None)
+        return e.problem(file=shown)
+    folder, name = f.parent, display_name(f)
+    lock = next((LOCK_PREFIX + n for n in (name, name[2:]) if (folder, n) in listing.excel), None)
     if lock:
-        workbook.problems.append(
-            problem("open-in-excel", file=workbook.file, detail=display_name(f.with_name(lock)))
-        )
-    if f.name in locks.libreoffice:
+        workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=lock))
+    if (folder, name) in listing.libreoffice:
         prefix, suffix = LIBREOFFICE_LOCK
         workbook.problems.append(
-            problem(
-                "open-in-libreoffice",
-                file=workbook.file,
-                detail=display_name(f.with_name(prefix + f.name + suffix)),
-            )
+            problem("open-in-libreoffice", file=workbook.file, detail=prefix + name + suffix)
         )
     return workbook
 
@@ -163,12 +270,13 @@ Grid = list[list[object]]
 """A sheet's cells from A1, row by row, as a reader gives them (an empty cell is "")."""
 
 
-def read_workbook(path: Path) -> RawWorkbook:
-    """Read one workbook; raise Refused when the file is not a safe, readable workbook."""
+def read_workbook(path: Path, shown: str = "") -> RawWorkbook:
+    """Read one workbook, named `shown` in messages (by default its file name); raise
+    Refused when the file is not a safe, readable workbook."""
     infos = {i.name: i for i in inspect_workbook(path)}
     grids = read_grids(path)
-    workbook = RawWorkbook(path, {}, {}, {}, [], {})
-    by_name = {_sheet_name(name): name for name in grids}
+    workbook = RawWorkbook(path, {}, {}, {}, [], {}, shown)
+    by_name = _contract_sheets(workbook, grids)
     if INFO_SHEET in by_name:
         _read_info(workbook, grids[by_name[INFO_SHEET]])
     else:
@@ -178,9 +286,10 @@ def read_workbook(path: Path) -> RawWorkbook:
             name = by_name[sheet.name]
             _read_sheet(workbook, sheet, grids[name], infos.get(name))
     for name, grid in grids.items():
-        if _sheet_name(name) not in KNOWN_SHEETS and (rows := _data_rows(grid)):
+        if _sheet_name(name) not in _KNOWN and (rows := _data_rows(grid)):
             workbook.unread_rows[name] = len(rows)
-            close = difflib.get_close_matches(_sheet_name(name), [s.name for s in SHEETS], n=1)
+            keys = {_sheet_name(s.name): s.name for s in SHEETS}
+            close = [keys[k] for k in difflib.get_close_matches(_sheet_name(name), keys, n=1)]
             workbook.problems.append(
                 problem(
                     "unknown-sheet",
@@ -260,7 +369,55 @@ def _julian(day: datetime) -> tuple[int, int, int]:
 
 
 def _sheet_name(name: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    """A sheet's name as it is matched: NFKC, no spaces or invisible characters, Latin
+    letters in one case (「ＣＥＤＡＷ 宣導」 is 「CEDAW宣導」)."""
+    return re.sub(r"\s+", "", cells.visible(unicodedata.normalize("NFKC", name))).casefold()
+
+
+_KNOWN = {_sheet_name(name): name for name in KNOWN_SHEETS}
+"""Each sheet of the contract by its name as matched."""
+
+
+def _rows_of(contract: str, grid: Grid) -> int:
+    """How many rows of data the sheet `contract` holds in `grid`: those below its header
+    (the title and the header are no data), or every row holding anything when it has none."""
+    sheet = SHEETS_BY_NAME.get(contract)
+    found = _find_header(sheet, grid) if sheet is not None else None
+    start = found[0] + 1 if found is not None else 0
+    return len(_data_rows(grid[start:]))
+
+
+def _contract_sheets(workbook: RawWorkbook, grids: dict[str, Grid]) -> dict[str, str]:
+    """The workbook's sheet for each sheet of the contract it has: contract name → its own
+    name. Of two sheets whose names match the same one (「CEDAW宣導」 and 「CEDAW 宣導」),
+    one with data is read, the contract's spelling first; any other with data is an error
+    naming both, its rows counted as not read (SPEC §2 ◆)."""
+    groups: dict[str, list[str]] = {}
+    for name in grids:
+        if (contract := _KNOWN.get(_sheet_name(name))) is not None:
+            groups.setdefault(contract, []).append(name)
+    chosen: dict[str, str] = {}
+    for contract, names in groups.items():
+        filled = {name: _rows_of(contract, grids[name]) for name in names}
+        ranked = sorted(names, key=lambda n: (filled[n] == 0, n != contract))
+        chosen[contract] = ranked[0]
+        if contract == INFO_SHEET or contract not in SHEETS_BY_NAME:
+            continue  # 基本資料 holds keys, not rows; 填報說明 is never read
+        for other in ranked[1:]:
+            if not filled[other]:
+                continue  # an empty copy loses nothing
+            workbook.unread_rows[other] = filled[other]
+            workbook.problems.append(
+                problem(
+                    "duplicate-sheet",
+                    file=workbook.file,
+                    sheet=other,
+                    value=contract,
+                    detail="」、「".join(ranked),
+                    row=filled[other],
+                )
+            )
+    return chosen
 
 
 def _header(value: object) -> str:
@@ -355,6 +512,8 @@ def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
         _mark_errors(workbook, sheet_data, info.errors, header_row)
+        uncomputed = [ref for ref in info.formulas if not _filled(_at(grid, ref))]
+        _mark_errors(workbook, sheet_data, tuple(uncomputed), header_row, "formula-no-value")
     workbook.sheets[sheet.key] = sheet_data
 
 
@@ -390,10 +549,27 @@ def _find_header(
     return best
 
 
+def _at(grid: Grid, ref: str) -> object:
+    """The value of the cell `ref` in `grid` ("" outside it)."""
+    position = cells.cell_position(ref)
+    if position is None:
+        return ""
+    row, col = position
+    if row > len(grid) or col > len(grid[row - 1]):
+        return ""
+    return grid[row - 1][col - 1]
+
+
 def _mark_errors(
-    workbook: RawWorkbook, data: SheetData, errors: tuple[str, ...], header_row: int
+    workbook: RawWorkbook,
+    data: SheetData,
+    errors: tuple[str, ...],
+    header_row: int,
+    code: str = "excel-error",
 ) -> None:
-    """Excel error values (#N/A, #REF!) read as blank: name each one, count none of its rows."""
+    """Cells read as blank that are not blank: Excel error values (#N/A, #REF!), or formulas
+    whose result the file does not hold (`code` formula-no-value). Name each one, count
+    none of its rows."""
     columns = set(data.letters.values())
     present = set(data.rows)
     lost: set[int] = set()
@@ -404,9 +580,7 @@ def _mark_errors(
         row = position[0]
         if row <= header_row or cells.column_letters(position[1]) not in columns:
             continue
-        workbook.problems.append(
-            problem("excel-error", file=workbook.file, sheet=data.sheet.name, cell=ref)
-        )
+        workbook.problems.append(problem(code, file=workbook.file, sheet=data.sheet.name, cell=ref))
         data.error_cells.add(ref)
         if row in present:
             data.bad_rows.add(row)

@@ -117,7 +117,7 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
         )
         unit = None
     agency = values["agency"]
-    if agency and agency != config.agency:
+    if agency and cells.normalize(agency) != cells.normalize(config.agency):
         found.append(
             problem(
                 "other-agency",

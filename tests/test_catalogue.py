@@ -201,6 +201,21 @@ def _above_header(wb):
         ws.cell(1, col, value)
 
 
+def _twin_cedaw(tmp_path, make_workbook, valid_rows):
+    def twin(wb) -> None:
+        ws = wb.create_sheet("CEDAW 宣導")
+        for col, value in enumerate(["座談", "113/5/5", "村里長"], start=1):
+            ws.cell(1, col, value)
+
+    return _check(make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=twin))
+
+
+def _skipped_file(tmp_path, make_workbook, valid_rows):
+    path = make_workbook(valid_rows, folder=tmp_path / "in")
+    (path.parent / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+    return _check(path.parent)
+
+
 def _rows_with(sheet: str, row: list) -> Maker:
     def make(tmp_path, make_workbook, valid_rows):
         return _check(make_workbook(valid_rows | {sheet: [*valid_rows.get(sheet, []), row]}))
@@ -220,6 +235,11 @@ MAKERS: dict[str, Maker] = {
     "huge-range": _file(hostile.dimension_bomb),
     "unreadable": _unreadable,
     "open-in-excel": _open_in_excel,
+    "skipped-file": _skipped_file,
+    "duplicate-sheet": _twin_cedaw,
+    "formula-no-value": _rows_with(
+        "CEDAW宣導", ["座談", "113/5/5", "村里長", "實體活動", "綜合", "=1+2"]
+    ),
     "open-in-libreoffice": _open_in_libreoffice,
     "no-info-sheet": _edit(lambda wb: wb.remove(wb["基本資料"])),
     "info-missing": _info(3, None),

@@ -15,12 +15,12 @@ CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合"
 
 def read_paths(paths: list[Path]) -> tuple[list[RawWorkbook], list[Problem]]:
     """Every workbook among `paths` read as a build lists and reads them, and a problem for
-    each file that could not be read at all."""
-    files, locks = list_workbooks(paths)
-    read = [read_listed(f, locks) for f in files]
+    each file that could not be read at all or was set aside unread."""
+    files, listing = list_workbooks(paths)
+    read = [read_listed(f, listing) for f in files]
     return (
         [r for r in read if not isinstance(r, Problem)],
-        [r for r in read if isinstance(r, Problem)],
+        listing.skipped + [r for r in read if isinstance(r, Problem)],
     )
 
 
@@ -139,7 +139,10 @@ def test_lock_files_and_system_files_are_skipped(make_workbook, valid_rows, tmp_
     (folder / "desktop.ini").write_text("[.ShellClassInfo]", encoding="utf-8")
     workbooks, problems = read_paths([folder])
     assert [w.file for w in workbooks] == [path.name]
-    assert problems == []
+    # The system's own file is named, as every file not read is (SPEC §2 ◆).
+    assert [(p.code, p.file, p.is_error) for p in problems] == [
+        ("skipped-file", "desktop.ini", False)
+    ]
     assert [p.code for p in workbooks[0].problems] == ["open-in-excel"]
 
 
@@ -152,7 +155,8 @@ def test_libreoffice_lock_files_are_skipped_with_a_warning(make_workbook, valid_
     (folder / ".~lock.不在資料夾.ods#").write_text("", encoding="utf-8")
     workbooks, problems = read_paths([folder])
     assert sorted(w.file for w in workbooks) == sorted([path.name, other.name])
-    assert problems == []
+    # A lock of a file not in the folder is named too, as not read.
+    assert [(p.code, p.file) for p in problems] == [("skipped-file", ".~lock.不在資料夾.ods#")]
     warned = {w.file: [(p.code, p.severity.value) for p in w.problems] for w in workbooks}
     assert warned == {path.name: [("open-in-libreoffice", "警告")], other.name: []}
     [warning] = next(w for w in workbooks if w.file == path.name).problems

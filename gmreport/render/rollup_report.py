@@ -11,15 +11,52 @@ import tempfile
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from docxtpl import DocxTemplate, InlineImage
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from .. import city
 from .. import format as fmt
 from ..atomic import atomic_path
+from ..city import (
+    AGENCY_COUNT,
+    ALLOCATED,
+    BENEFICIARIES,
+    CEDAW,
+    CEDAW_REACH,
+    COMPLETED,
+    COMPLETION,
+    CROSS_CLASSIFIED,
+    EXECUTED,
+    EXECUTION,
+    EXPERTS,
+    GIA,
+    INDICATORS,
+    MEASURE_PARTICIPANTS,
+    MEASURES,
+    MEASURES_REACH,
+    MEETINGS,
+    MEMBERS,
+    NEW_INDICATORS,
+    PARTICIPANTS,
+    REQUIRED,
+    REVISED_INDICATORS,
+    TARGETS_RATE,
+    Agencies,
+    Column,
+    Measure,
+    TargetSummary,
+    Year,
+    agencies,
+    female_ratio,
+    median,
+    plain,
+    ranks,
+    shown_training,
+    target_summaries,
+    trend,
+)
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
 from .charts import GREY, ChartFontWarning, _figure, _legend, _style_ticks, save_charts
@@ -37,63 +74,95 @@ COMPLETION_BINS = (
 )
 
 
-CITY: Mapping[str, city.Measure] = {
-    "meetings.count": city.MEETINGS,
-    "meetings.members.total": city.MEMBERS["total"],
-    "meetings.members.female_ratio": city.female_ratio(city.MEMBERS),
-    "all.required.total": city.REQUIRED["total"],
-    "all.completed.total": city.COMPLETED["total"],
-    **{f"all.rate.{g}": city.COMPLETION[g] for g in GENDER_FIELDS},
-    "gia.count": city.GIA,
-    "gia.expert_consulted": city.EXPERTS,
-    "indicators.count": city.INDICATORS,
-    "indicators.new": city.NEW_INDICATORS,
-    "indicators.revised": city.REVISED_INDICATORS,
-    "indicators.cross_classified": city.CROSS_CLASSIFIED,
-    "budget.allocated": city.ALLOCATED,
-    "budget.executed": city.EXECUTED,
-    "budget.execution_rate": city.EXECUTION,
-    "budget.beneficiaries.total": city.BENEFICIARIES["total"],
-    "cedaw.sessions": city.CEDAW,
-    "cedaw.participants.total": city.PARTICIPANTS["total"],
-    "cedaw.participants.female_ratio": city.female_ratio(city.PARTICIPANTS),
-    "cedaw.reach": city.CEDAW_REACH,
-    "other_measures.count": city.MEASURES,
-    "other_measures.participants.total": city.MEASURE_PARTICIPANTS["total"],
-    "other_measures.reach": city.MEASURES_REACH,
+CITY: Mapping[str, Measure] = {
+    "meetings.count": MEETINGS,
+    "meetings.members.total": MEMBERS["total"],
+    "meetings.members.female_ratio": female_ratio(MEMBERS),
+    "all.required.total": REQUIRED["total"],
+    "all.completed.total": COMPLETED["total"],
+    **{f"all.rate.{g}": COMPLETION[g] for g in GENDER_FIELDS},
+    "gia.count": GIA,
+    "gia.expert_consulted": EXPERTS,
+    "indicators.count": INDICATORS,
+    "indicators.new": NEW_INDICATORS,
+    "indicators.revised": REVISED_INDICATORS,
+    "indicators.cross_classified": CROSS_CLASSIFIED,
+    "budget.allocated": ALLOCATED,
+    "budget.executed": EXECUTED,
+    "budget.execution_rate": EXECUTION,
+    "budget.beneficiaries.total": BENEFICIARIES["total"],
+    "cedaw.sessions": CEDAW,
+    "cedaw.participants.total": PARTICIPANTS["total"],
+    "cedaw.participants.female_ratio": female_ratio(PARTICIPANTS),
+    "cedaw.reach": CEDAW_REACH,
+    "other_measures.count": MEASURES,
+    "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
+    "other_measures.reach": MEASURES_REACH,
 }
 """The city's figures the template reads (`city['gia.count']`), by the template's names."""
-AGENCY: Mapping[str, city.Measure] = {
-    "required": city.REQUIRED["total"],
-    "meetings": city.MEETINGS,
-    "indicators": city.INDICATORS,
-    "allocated": city.ALLOCATED,
-    "executed": city.EXECUTED,
-    "execution_rate": city.EXECUTION,
-    "cedaw": city.CEDAW,
-    "participants": city.PARTICIPANTS["total"],
-    "measures": city.MEASURES,
+AGENCY: Mapping[str, Measure] = {
+    "meetings": MEETINGS,
+    "indicators": INDICATORS,
+    "allocated": ALLOCATED,
+    "executed": EXECUTED,
+    "execution_rate": EXECUTION,
+    "cedaw": CEDAW,
+    "participants": PARTICIPANTS["total"],
+    "measures": MEASURES,
 }
 """Each agency's figures the template reads (`a.meetings`), by the template's names."""
-TREND: Mapping[str, city.Measure] = {
-    "agencies": city.AGENCY_COUNT,
-    "completion_rate": city.COMPLETION["total"],
-    "meetings": city.MEETINGS,
-    "cedaw_sessions": city.CEDAW,
-    "cedaw_participants": city.PARTICIPANTS["total"],
-    "execution_rate": city.EXECUTION,
-    "targets_rate": city.TARGETS_RATE,
+TREND: Mapping[str, Measure] = {
+    "agencies": AGENCY_COUNT,
+    "completion_rate": COMPLETION["total"],
+    "meetings": MEETINGS,
+    "cedaw_sessions": CEDAW,
+    "cedaw_participants": PARTICIPANTS["total"],
+    "execution_rate": EXECUTION,
+    "targets_rate": TARGETS_RATE,
 }
 """Each year's figures of the city's trend the template reads (`y.meetings`)."""
 
 
+Part = Literal["required", "completed", "rate"]
+CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], str]], ...] = (
+    ("應訓人數", "required", REQUIRED, fmt.number),
+    ("完訓人數", "completed", COMPLETED, fmt.number),
+    ("完訓率", "rate", COMPLETION, fmt.percent),
+)
+"""The city's training figures by 性別 in the report: label, part, measures, their text."""
+
+
+def _training(part: Part, measures: Mapping[Gender, Measure]) -> dict[Gender, Column]:
+    """The agency's training figure by 性別 as each agency's report showed it."""
+    return {
+        g: Column("", measures[g], lambda f, g=g: shown_training(f, "all", part, g))  # type: ignore[misc]
+        for g in GENDER_FIELDS
+    }
+
+
+SHOWN_RATE = _training("rate", COMPLETION)["total"]
+"""An agency's 完訓率 as its report showed it, and the city's (hidden if an agency's was)."""
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
 def rollup_context(rollup: Rollup) -> dict[str, Any]:
-    """What the template reads: the city's totals, each agency as its report showed it, the
-    targets across agencies, the trend over the years and the files left out."""
-    found = city.agencies(rollup)
-    completion_rank = city.ranks(city.COMPLETION["total"], found)
-    rates = [r for f in found.values() if (r := city.COMPLETION["total"].of(f)) is not None]
-    years = city.trend(rollup)
+    """What the template reads: the city's totals, each agency as its report showed it (a
+    city total of a figure some agency hid is hidden too), the targets across agencies, the
+    trend over the years and the files left out."""
+    found = agencies(rollup)
+    shown_rate = SHOWN_RATE
+    completion_rank = ranks(shown_rate, found)
+    training = {
+        f"all.{part}.{g}": plain(column.total(found))
+        for _, part, measures, _ in CITY_TRAINING
+        for g, column in _training(part, measures).items()
+    }
+    city = {key: training.get(key, plain(m.total(found))) for key, m in CITY.items()}
+    rates = [r for f in found.values() if (r := _number(shown_rate.value(f))) is not None]
+    years = trend(rollup)
     return {
         "year": rollup.year,
         "draft": False,
@@ -101,28 +170,29 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "expected_count": len(rollup.expected),
         "missing": rollup.missing,
         "unexpected": rollup.unexpected,
-        "city": {key: city.plain(m.total(found)) for key, m in CITY.items()},
-        "members": _genders(city.MEMBERS, found),
-        "beneficiaries": _genders(city.BENEFICIARIES, found),
-        "cedaw": _genders(city.PARTICIPANTS, found),
+        "city": city,
+        "training_sentence": _training_sentence(city),
+        "members": _genders(MEMBERS, found),
+        "beneficiaries": _genders(BENEFICIARIES, found),
+        "cedaw": _genders(PARTICIPANTS, found),
         "city_training": [
-            {"label": label, **{g: shown(v) for g, v in _genders(measures, found).items()}}
-            for label, measures, shown in (
-                ("應訓人數", city.REQUIRED, fmt.number),
-                ("完訓人數", city.COMPLETED, fmt.number),
-                ("完訓率", city.COMPLETION, fmt.percent),
-            )
+            {
+                "label": label,
+                **{g: shown(plain(c.total(found))) for g, c in _training(part, measures).items()},
+            }
+            for label, part, measures, shown in CITY_TRAINING
         ],
-        "median_completion": city.median(city.COMPLETION["total"], found),
+        "median_completion": median(shown_rate, found),
         "full_completion": sum(r >= 1 for r in rates),
-        "gia_agencies": sum((city.GIA.of(f) or 0) > 0 for f in found.values()),
+        "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
         "agencies": [
             {
                 "name": agency,
-                "completed": city.shown_training(f, "all", "completed", "total"),
-                "rate": {g: city.shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
+                "required": shown_training(f, "all", "required", "total"),
+                "completed": shown_training(f, "all", "completed", "total"),
+                "rate": {g: shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
                 "rank": completion_rank[agency],
-                **{key: city.plain(m.of(f)) for key, m in AGENCY.items()},
+                **{key: plain(m.of(f)) for key, m in AGENCY.items()},
             }
             for agency, f in found.items()
         ],
@@ -136,10 +206,20 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
                 "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
             }
-            for t in city.target_summaries(found)
+            for t in target_summaries(found)
         ],
         "trend": [
-            {"year": y.year, **{key: city.plain(m.total(y.agencies)) for key, m in TREND.items()}}
+            {
+                "year": y.year,
+                **{
+                    key: plain(
+                        shown_rate.total(y.agencies)
+                        if m is COMPLETION["total"]
+                        else m.total(y.agencies)
+                    )
+                    for key, m in TREND.items()
+                },
+            }
             for y in years
         ],
         "trend_sentence": trend_sentence(years),
@@ -149,15 +229,36 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
     }
 
 
-def _genders(measures: Mapping[Gender, city.Measure], found: city.Agencies) -> dict[str, Any]:
-    return {g: city.plain(measures[g].total(found)) for g in GENDER_FIELDS}
+def _genders(measures: Mapping[Gender, Measure], agencies: Agencies) -> dict[str, Any]:
+    return {g: plain(measures[g].total(agencies)) for g in GENDER_FIELDS}
 
 
-def trend_sentence(years: list[city.Year]) -> str:
+def _training_sentence(city: Mapping[str, Any]) -> str:
+    """The city's 應訓, 完訓 and 完訓率 in words; a figure an agency's report hid (and so the
+    city's) is left out, or said to be protected."""
+    said = ""
+    required, completed = city["all.required.total"], city["all.completed.total"]
+    if isinstance(required, int | float) and isinstance(completed, int | float):
+        said = f"各機關應訓人員合計 {fmt.number(required)} 人，完訓 {fmt.number(completed)} 人，"
+    rates = [
+        f"{label} {fmt.percent(city[f'all.rate.{g}'])}"
+        for g, label in (("male", "男性"), ("female", "女性"))
+        if isinstance(city[f"all.rate.{g}"], int | float)
+    ]
+    total = city["all.rate.total"]
+    said += (
+        f"全市完訓率 {fmt.percent(total)}"
+        if isinstance(total, int | float)
+        else "全市完訓率依個資保護原則不予揭露"
+    )
+    return said + (f"（{'、'.join(rates)}）" if rates else "")
+
+
+def trend_sentence(years: list[Year]) -> str:
     """The change of the city's 完訓率 from the first year to the last, in percentage points."""
     if len(years) < 2:
         return ""
-    first, last = (city.COMPLETION["total"].total(y.agencies) for y in (years[0], years[-1]))
+    first, last = (_number(SHOWN_RATE.total(y.agencies)) for y in (years[0], years[-1]))
     if first is None or last is None:
         return ""
     change = fmt.half_up(last - first, 1, scale=2)
@@ -171,9 +272,9 @@ def trend_sentence(years: list[city.Year]) -> str:
 def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     """The roll-up's charts as PNG files; {} (after a ChartFontWarning) without a CJK font."""
     drawers: dict[str, Callable[[Rollup, FontProperties], Figure | None]] = {
-        "completion": lambda r, font: _completion_chart(city.agencies(r), font),
-        "targets": lambda r, font: _targets_chart(city.target_summaries(city.agencies(r)), font),
-        "trend": lambda r, font: _trend_chart(city.trend(r), font),
+        "completion": lambda r, font: _completion_chart(agencies(r), font),
+        "targets": lambda r, font: _targets_chart(target_summaries(agencies(r)), font),
+        "trend": lambda r, font: _trend_chart(trend(r), font),
     }
     return save_charts(drawers, rollup, folder, "彙整報告")
 
@@ -193,7 +294,7 @@ def _annotate_counts(ax: Any, bars: Any, font: FontProperties) -> None:
             )
 
 
-def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) -> Figure | None:
+def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figure | None:
     """One bar per target: agencies that met it, did not, or had nothing to judge."""
     if not summaries:
         return None
@@ -221,9 +322,9 @@ def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) ->
     return fig
 
 
-def _completion_chart(found: city.Agencies, font: FontProperties) -> Figure | None:
+def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
     """How many agencies fall in each band of 完訓率."""
-    rates = [r for f in found.values() if (r := city.COMPLETION["total"].of(f)) is not None]
+    rates = [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
     if not rates:
         return None
     labels = [label for *_, label in COMPLETION_BINS] + ["100%"]
@@ -251,16 +352,16 @@ def _completion_chart(found: city.Agencies, font: FontProperties) -> Figure | No
     return fig
 
 
-def _trend_chart(years: list[city.Year], font: FontProperties) -> Figure | None:
+def _trend_chart(years: list[Year], font: FontProperties) -> Figure | None:
     if len(years) < 2:
         return None
     fig, ax = _figure(2.6)
     xs = [f"{y.year}年度" for y in years]
     for label, measure, style, marker in (
-        ("全市完訓率", city.COMPLETION["total"], "-", "o"),
-        ("目標達成比例", city.TARGETS_RATE, "--", "s"),
+        ("全市完訓率", SHOWN_RATE, "-", "o"),
+        ("目標達成比例", TARGETS_RATE, "--", "s"),
     ):
-        values = [measure.total(y.agencies) for y in years]
+        values = [_number(measure.total(y.agencies)) for y in years]
         points = [(x, v * 100) for x, v in zip(xs, values, strict=True) if v is not None]
         if points:
             ax.plot(*zip(*points, strict=True), style, marker=marker, color="#222222", label=label)

@@ -158,6 +158,7 @@ class ContentScan:
         "elements",
         "errors",
         "filled",
+        "formulas",
         "max_col",
         "max_row",
         "merged",
@@ -201,6 +202,7 @@ class ContentScan:
         self.max_row = self.max_col = 0
         self.merged: list[str] = []
         self.errors: list[str] = []
+        self.formulas: list[str] = []
 
     def scan(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[SheetInfo, ...]:
         """Parse content.xml and describe its sheets in document order."""
@@ -275,7 +277,12 @@ class ContentScan:
         assert self.sheet is not None
         self.sheets.append(
             SheetInfo(
-                self.sheet, self.max_row, self.max_col, tuple(self.merged), tuple(self.errors)
+                self.sheet,
+                self.max_row,
+                self.max_col,
+                tuple(self.merged),
+                tuple(self.errors),
+                tuple(self.formulas),
             )
         )
         self.sheet = None
@@ -344,7 +351,9 @@ class ContentScan:
             if rows > 1 or cols > 1:
                 self._merge(first, reps, rows, cols)
         if error:
-            self._error(first, reps)
+            self._error(first, reps, self.errors)
+        elif formula and not value and not string:
+            self._error(first, reps, self.formulas)
         self.cell_depth = depth
         self.cell_reps = reps
         self.cell_text = text
@@ -389,10 +398,11 @@ class ContentScan:
                     f"{column_letters(col)}{row}:{column_letters(col + cols - 1)}{row + rows - 1}"
                 )
 
-    def _error(self, first: int, reps: int) -> None:
-        """Note the cells of a run that hold an error value, as far as MAX_MERGED of them."""
+    def _error(self, first: int, reps: int, cells: list[str]) -> None:
+        """Note in `cells` the cells of a run (that hold an error value, or a formula without
+        its value), as far as MAX_MERGED of them."""
         for row in range(self.row_pos + 1, self.row_pos + self.row_reps + 1):
             for col in range(first + 1, first + reps + 1):
-                if len(self.errors) >= MAX_MERGED:
+                if len(cells) >= MAX_MERGED:
                     return
-                self.errors.append(f"{column_letters(col)}{row}")
+                cells.append(f"{column_letters(col)}{row}")

@@ -31,7 +31,9 @@ class SheetInfo:
     formula (0 for an empty sheet or a chart sheet); `merged` lists the merged ranges as
     written in the XML, e.g. ("A5:A7",) (in an .ods, as the spans of each merge's top-left
     cell give them); `errors` the cells holding an error value (#N/A, #REF!…), which
-    readers show as blank.
+    readers show as blank; `formulas` the cells holding a formula whose result may be
+    missing (in an .xlsx, one not of text type; in an .ods, one without a value), which
+    readers show as blank when the program that wrote the file computed nothing.
     """
 
     name: str
@@ -39,6 +41,7 @@ class SheetInfo:
     cols: int
     merged: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
+    formulas: tuple[str, ...] = ()
 
 
 def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: Budget) -> SheetInfo:
@@ -64,12 +67,14 @@ class SheetScan:
     __slots__ = (
         "anchor",
         "budget",
+        "cell_attrs",
         "cell_ref",
         "columns",
         "data_depth",
         "depth",
         "elements",
         "errors",
+        "formulas",
         "in_cell",
         "in_data",
         "kinds",
@@ -96,10 +101,12 @@ class SheetScan:
         self.anchor: str | None = None  # the last cell reference seen in this row
         self.since = 0  # cells seen in this row since `anchor`
         self.cell_ref: str | None = None
+        self.cell_attrs: list[str] = []
         self.in_data = False
         self.in_cell = False
         self.merged: list[str] = []
         self.errors: list[str] = []
+        self.formulas: list[str] = []
         self.kinds: dict[str, str] = {}  # element name → its local name, or "content"
         self.columns: dict[str, int] = {}  # column letters → column number
 
@@ -109,7 +116,12 @@ class SheetScan:
         self.part.feed(z, info)
         self.budget.left = self.elements
         return SheetInfo(
-            self.sheet, self.max_row, self.max_col, tuple(self.merged), tuple(self.errors)
+            self.sheet,
+            self.max_row,
+            self.max_col,
+            tuple(self.merged),
+            tuple(self.errors),
+            tuple(self.formulas),
         )
 
     def start(self, name: str, attrs: list[str]) -> None:
@@ -125,7 +137,9 @@ class SheetScan:
         except KeyError:
             kind = self._kind_of(name)
         if self.in_cell:
-            if kind == "content":
+            if kind == "content" or kind == "f":
+                if kind == "f" and "str" not in self.cell_attrs:
+                    self._formula_cell()
                 self.in_cell = False
                 cell_ref = self.cell_ref
                 if cell_ref is not None:  # the common case, inside the bounds found so far
@@ -141,6 +155,7 @@ class SheetScan:
             if kind == "c":
                 cell_ref = attrs[1] if attrs and attrs[0] == "r" else attribute(attrs, "r")
                 self.cell_ref = cell_ref
+                self.cell_attrs = attrs
                 if cell_ref is None:
                     self.since += 1
                 else:
@@ -192,15 +207,24 @@ class SheetScan:
 
     def _kind_of(self, name: str) -> str:
         local = name.rpartition(":")[2]
-        self.kinds[name] = kind = "content" if local in ("v", "f", "is") else local
+        self.kinds[name] = kind = "content" if local in ("v", "is") else local
         return kind
 
     def _error_cell(self) -> None:
         """Note the current cell, which holds an Excel error value."""
         if len(self.errors) < MAX_MERGED:
-            anchor = self.anchor
-            column = (self._position(anchor)[1] if anchor else 0) + self.since
-            self.errors.append(self.cell_ref or f"{column_letters(column)}{self.row}")
+            self.errors.append(self._here())
+
+    def _formula_cell(self) -> None:
+        """Note the current cell, which holds a formula whose result is a number, or none."""
+        if len(self.formulas) < MAX_MERGED:
+            self.formulas.append(self._here())
+
+    def _here(self) -> str:
+        """The current cell's reference."""
+        anchor = self.anchor
+        column = (self._position(anchor)[1] if anchor else 0) + self.since
+        return self.cell_ref or f"{column_letters(column)}{self.row}"
 
     def _position(self, ref: str) -> tuple[int, int]:
         found = cell_position(ref) if "$" not in ref else None  # the XML writes no $A$1

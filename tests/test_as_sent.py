@@ -1,0 +1,251 @@
+"""What systems and copy-paste put in cells (SPEC §2 ◆), handled without loss: formulas
+without their results, text pasted from Word, invisible characters, sheet names that
+collide once spaces and full-width forms are ignored."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gmreport.config import Config
+from gmreport.pipeline import build, check
+from gmreport.read import read_workbook
+from gmreport.safety import inspect_workbook
+from gmreport.schema import INFO_FIELDS, SHEETS, SHEETS_BY_NAME
+
+from .hostile import ods_cell, ods_row, write_ods
+
+CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 10, 8, 0]
+
+
+def codes(problems) -> list[tuple[str, str, str]]:
+    return sorted((p.code, p.sheet, p.cell) for p in problems)
+
+
+# --- Formulas without their results --------------------------------------------------------
+
+
+def test_a_formula_without_its_result_is_an_error_naming_the_cell(make_workbook, valid_rows):
+    rows = valid_rows | {"CEDAW宣導": [CEDAW, [*CEDAW[:5], "=10+8", 4, 0]]}
+    rows["培力紀錄"][1][5] = "=3+3"  # 李美玲's 6 hours, as a script writes them
+    path = make_workbook(rows)
+    outcome = build(path.parent, path.parent / "out", Config(), draft=True)
+    assert codes(p for p in outcome.problems if p.is_error) == [
+        ("formula-no-value", "CEDAW宣導", "F4"),
+        ("formula-no-value", "培力紀錄", "F4"),
+    ]
+    [message] = {p.hint for p in outcome.problems if p.code == "formula-no-value"}
+    assert "存檔" in message
+    figures = outcome.figures
+    assert figures is not None
+    # The row is not counted as 0 participants, nor the hours as none: both are left out.
+    assert figures["cedaw"]["sessions"] == 1
+    assert figures["cedaw"]["participants"]["male"] == CEDAW[5]
+    by_sheet = {s["sheet"]: s for s in figures["rows"]["by_sheet"]}
+    assert (by_sheet["CEDAW宣導"]["read"], by_sheet["CEDAW宣導"]["excluded"]) == (2, 1)
+    assert (by_sheet["培力紀錄"]["read"], by_sheet["培力紀錄"]["excluded"]) == (3, 1)
+
+
+def test_a_row_of_formulas_only_is_counted_as_read_and_not_counted(make_workbook, valid_rows):
+    row = ['="座談"', '="113/5/5"', '="村里長"', None, None, "=1", "=2", "=0"]
+    path = make_workbook(valid_rows | {"CEDAW宣導": [row]})
+    problems = check([path], Config()).problems
+    # The text formulas are not flagged unless their result is missing too: a missing
+    # result of any kind reads blank, so each is named.
+    flagged = [p.cell for p in problems if p.code == "formula-no-value"]
+    assert flagged == ["A3", "B3", "C3", "F3", "G3", "H3"]
+    raw = read_workbook(path)
+    assert raw.unread_rows == {"CEDAW宣導": 1}
+
+
+def _with_cached(path: Path, cell: str) -> None:
+    """Rewrite the package so that the formula cell `cell` holds `cell`'s XML as given."""
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    name = next(n for n, data in parts.items() if b"=10+8" in data or b">10+8<" in data)
+    parts[name] = parts[name].replace(b"<f>10+8</f><v></v>", cell.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        ("<f>10+8</f><v>18</v>", 18),  # as Excel saves it
+        ("<f>10+8</f><v>0</v>", 0),  # a result of 0 is a result
+    ],
+)
+def test_a_formula_with_its_result_is_read_by_its_result(make_workbook, valid_rows, xml, expected):
+    path = make_workbook(valid_rows | {"CEDAW宣導": [[*CEDAW[:5], "=10+8", 4, 0]]})
+    _with_cached(path, xml)
+    assert check([path], Config()).problems == []
+    assert read_workbook(path).sheets["cedaw"].values[0][5] == expected
+
+
+def test_a_text_formula_whose_result_is_empty_is_blank(make_workbook, valid_rows):
+    path = make_workbook(valid_rows | {"CEDAW宣導": [[*CEDAW[:5], 10, 8, 0, "=10+8"]]})
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    name = next(n for n, data in parts.items() if b"<f>10+8</f>" in data)
+    # Excel's =IF(…,"",…) that gave "": a text result, empty, which is no loss.
+    parts[name] = parts[name].replace(b'<c r="I3"', b'<c r="I3" t="str"')
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    assert check([path], Config()).problems == []
+
+
+def _ods_workbook(path: Path, cedaw_cells: str) -> Path:
+    info = {"agency": "高雄市旗津區公所", "unit": "人事室", "year": 113}
+    info_rows = "".join(
+        ods_row(ods_cell(f.label) + ods_cell(info.get(f.key, "x"))) for f in INFO_FIELDS
+    )
+    headers = "".join(ods_cell(h) for h in SHEETS_BY_NAME["CEDAW宣導"].headers)
+    return write_ods(
+        path, {"基本資料": info_rows, "CEDAW宣導": ods_row(headers) + ods_row(cedaw_cells)}
+    )
+
+
+def test_an_ods_formula_without_its_value_is_an_error_naming_the_cell(tmp_path):
+    uncomputed = '<table:table-cell table:formula="of:=10+8"/>'
+    computed = (
+        '<table:table-cell table:formula="of:=2+2" office:value-type="float" office:value="4">'
+        "<text:p>4</text:p></table:table-cell>"
+    )
+    cells = "".join(ods_cell(v) for v in CEDAW[:5]) + uncomputed + computed + ods_cell(0)
+    path = _ods_workbook(tmp_path / "人事室.ods", cells)
+    [info] = [i for i in inspect_workbook(path) if i.name == "CEDAW宣導"]
+    assert info.formulas == ("F2",)
+    assert codes(p for p in check([path], Config()).problems if p.is_error) == [
+        ("formula-no-value", "CEDAW宣導", "F2")
+    ]
+
+
+# --- Sheets whose names collide -------------------------------------------------------------
+
+
+def _copy_sheet_as(name: str, rows: list[list[object]] | None = None):
+    def edit(wb):
+        ws = wb.copy_worksheet(wb["CEDAW宣導"])
+        ws.title = name
+        for i, row in enumerate(rows or []):
+            for j, value in enumerate(row):
+                ws.cell(3 + i, j + 1, value)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "twin",
+    # (「cedaw宣導」 beside 「CEDAW宣導」 Excel itself refuses: its sheet names ignore case.)
+    ["CEDAW 宣導", "ＣＥＤＡＷ宣導", "Cedaw 宣導", "CEDAW\u200b宣導", " CEDAW宣導 ", "CEDAW　宣導"],
+)
+def test_two_sheets_of_one_name_once_spaces_and_forms_are_ignored_are_both_named(
+    make_workbook, valid_rows, twin
+):
+    second = [["村里座談", "113/6/5", "村里長", "實體活動", "綜合", 1, 2, 0]]
+    path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=_copy_sheet_as(twin, second))
+    outcome = build(path.parent, path.parent / "out", Config(), draft=True)
+    [clash] = [p for p in outcome.problems if p.code == "duplicate-sheet"]
+    assert clash.is_error and clash.sheet == twin
+    assert "CEDAW宣導" in clash.message and twin in clash.message
+    figures = outcome.figures
+    assert figures is not None
+    # The contract's own spelling is read; the other's row is counted as read, not counted.
+    assert figures["cedaw"]["sessions"] == 1
+    by_sheet = {s["sheet"]: s for s in figures["rows"]["by_sheet"]}
+    assert by_sheet[twin]["read"] == by_sheet[twin]["excluded"] == len(second)
+
+
+def test_an_empty_twin_sheet_loses_nothing(make_workbook, valid_rows):
+    def twin(wb):
+        wb.create_sheet("CEDAW 宣導")
+
+    path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=twin)
+    assert check([path], Config()).problems == []
+
+
+def test_the_twin_with_data_is_read_when_the_contract_spelling_is_empty(make_workbook, valid_rows):
+    def move(wb):
+        wb["CEDAW宣導"].title = "CEDAW 宣導"
+        wb.create_sheet("CEDAW宣導")
+
+    path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=move)
+    assert check([path], Config()).problems == []
+    assert len(read_workbook(path).sheets["cedaw"].rows) == 1
+
+
+FULL_WIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([s.name for s in SHEETS]),
+    st.lists(st.sampled_from(["space", "full", "case", "invisible", "ideographic"]), max_size=4),
+    st.randoms(use_true_random=False),
+)
+def test_a_sheet_name_as_typed_matches_its_contract_name(name, changes, random):
+    from gmreport.read import _KNOWN, _sheet_name
+
+    typed = list(name)
+    for change in changes:
+        i = random.randrange(len(typed) + 1)
+        if change == "space":
+            typed.insert(i, " ")
+        elif change == "ideographic":
+            typed.insert(i, "\u3000")
+        elif change == "invisible":
+            typed.insert(
+                i, random.choice(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad"])
+            )
+        else:
+            typed = [(FULL_WIDTH.get(c, c) if change == "full" else c.swapcase()) for c in typed]
+    assert _KNOWN.get(_sheet_name("".join(typed))) == name
+
+
+# --- Invisible characters in names and choices ---------------------------------------------
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\xad", "\u200e"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet=st.characters(whitelist_categories=("Lo",)), min_size=1, max_size=5),
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from(INVISIBLE)), max_size=4),
+)
+def test_invisible_characters_never_make_one_name_two(name, inserts):
+    from gmreport import cells
+
+    typed = name
+    for i, ch in inserts:
+        typed = typed[:i] + ch + typed[i:]
+    assert cells.name(typed) == cells.name(name)
+
+
+def test_a_zero_width_space_does_not_split_a_transferred_person(
+    make_workbook, valid_rows, tmp_path
+):
+    folder = tmp_path / "in"
+    make_workbook(valid_rows, folder=folder, unit="人事室")
+    moved = [["王\u200b小明", "男", "公務人員", "是", "否", "40-49歲", "113/1/1", "113/6/30"]]
+    make_workbook({"人員名冊": moved}, folder=folder, unit="民政課")
+    outcome = build(folder, tmp_path / "out", Config())
+    [transfer] = [p for p in outcome.problems if p.code == "transfer"]
+    assert "民政課" in transfer.message and "人事室" in transfer.message
+    figures = outcome.figures
+    assert figures is not None
+    assert figures["training"]["groups"]["all"]["required"]["total"] == len(valid_rows["人員名冊"])
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_a_trainee_with_an_invisible_character_is_on_the_roster(make_workbook, valid_rows, mark):
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["培力紀錄"][1][0] = "李美" + mark + "玲"
+    rows["人員名冊"][2][1] = "男" + mark  # a choice too
+    rows["培力紀錄"][0][3] = mark + "實體"
+    assert check([make_workbook(rows)], Config()).problems == []
