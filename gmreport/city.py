@@ -164,15 +164,21 @@ COMPLETION = _completion(EVERYONE.key)
 MEETINGS = Sum(lambda f: f["meetings"]["count"])
 MEMBERS = _genders(lambda f: f["meetings"]["members"])
 GIA = Sum(lambda f: f["gia"]["count"])
+EXPERTS = Sum(lambda f: f["gia"]["expert_consulted"])
 INDICATORS = Sum(lambda f: f["indicators"]["count"])
+NEW_INDICATORS = Sum(lambda f: f["indicators"]["new"])
+REVISED_INDICATORS = Sum(lambda f: f["indicators"]["revised"])
+CROSS_CLASSIFIED = Sum(lambda f: f["indicators"]["cross_classified"])
 ALLOCATED = Sum(lambda f: f["budget"]["allocated"], A)
 EXECUTED = Sum(lambda f: f["budget"]["executed"], A)
 EXECUTION = Ratio(EXECUTED, ALLOCATED)
 BENEFICIARIES = _genders(lambda f: f["budget"]["beneficiaries"])
 CEDAW = Sum(lambda f: f["cedaw"]["sessions"])
 PARTICIPANTS = _genders(lambda f: f["cedaw"]["participants"])
+CEDAW_REACH = Sum(lambda f: f["cedaw"]["reach"])
 MEASURES = Sum(lambda f: f["other_measures"]["count"])
 MEASURE_PARTICIPANTS = _genders(lambda f: f["other_measures"]["participants"])
+MEASURES_REACH = Sum(lambda f: f["other_measures"]["reach"])
 TARGETS_MET = _verdicts(MET, DONE)
 TARGETS_MISSED = _verdicts(MISSED, NOT_DONE)
 TARGETS_JUDGED = Sum(lambda f: len(targets_of(f)))
@@ -357,7 +363,7 @@ THEMES = (
         "性別影響評估辦理情形",
         (
             Column("辦理案數", GIA, rank=True),
-            Column("諮詢專家\n學者案數", Sum(lambda f: f["gia"]["expert_consulted"])),
+            Column("諮詢專家\n學者案數", EXPERTS),
         ),
     ),
     Sheet(
@@ -365,9 +371,9 @@ THEMES = (
         "性別統計指標",
         (
             Column("指標數", INDICATORS, rank=True),
-            Column("新增", Sum(lambda f: f["indicators"]["new"])),
-            Column("修訂", Sum(lambda f: f["indicators"]["revised"])),
-            Column("具複分類", Sum(lambda f: f["indicators"]["cross_classified"])),
+            Column("新增", NEW_INDICATORS),
+            Column("修訂", REVISED_INDICATORS),
+            Column("具複分類", CROSS_CLASSIFIED),
         ),
     ),
     Sheet(
@@ -388,7 +394,7 @@ THEMES = (
             Column("場次", CEDAW, rank=True),
             *_by_gender("參與人次", PARTICIPANTS),
             Column("參與者\n女性比例", female_ratio(PARTICIPANTS)),
-            Column("觸及人次", Sum(lambda f: f["cedaw"]["reach"])),
+            Column("觸及人次", CEDAW_REACH),
             Column("結合外部\n資源場次", Sum(lambda f: f["cedaw"]["external_resources"])),
         ),
     ),
@@ -399,7 +405,7 @@ THEMES = (
             Column("措施數", MEASURES),
             Column("對應指定\n項目", Sum(lambda f: f["other_measures"]["designated"])),
             *_by_gender("參與人次", MEASURE_PARTICIPANTS),
-            Column("觸及人次", Sum(lambda f: f["other_measures"]["reach"])),
+            Column("觸及人次", MEASURES_REACH),
         ),
     ),
 )
@@ -486,22 +492,22 @@ def trend(rollup: Rollup) -> list[Year]:
 
 TARGETS_RATE = Ratio(TARGETS_MET, TARGETS_JUDGED)
 TREND = (
-    (Col("機關數", C), AGENCY_COUNT),
-    (Col("應訓人數", C), REQUIRED["total"]),
-    (Col("完訓人數", C), COMPLETED["total"]),
-    (Col("完訓率", R), COMPLETION["total"]),
-    (Col("會議次數", C), MEETINGS),
-    (Col("CEDAW宣導場次", C), CEDAW),
-    (Col("CEDAW參與人次", C), PARTICIPANTS["total"]),
-    (Col("性別預算編列數（元）", A), ALLOCATED),
-    (Col("性別預算執行數（元）", A), EXECUTED),
-    (Col("執行率", R), EXECUTION),
-    (Col("目標達成比例", R), TARGETS_RATE),
+    Column("機關數", AGENCY_COUNT),
+    Column("應訓人數", REQUIRED["total"]),
+    Column("完訓人數", COMPLETED["total"]),
+    Column("完訓率", COMPLETION["total"]),
+    Column("會議次數", MEETINGS),
+    Column("CEDAW宣導場次", CEDAW),
+    Column("CEDAW參與人次", PARTICIPANTS["total"]),
+    Column("性別預算編列數（元）", ALLOCATED),
+    Column("性別預算執行數（元）", EXECUTED),
+    Column("執行率", EXECUTION),
+    Column("目標達成比例", TARGETS_RATE),
 )
-"""The columns of the city's trend: each year's total of each measure."""
+"""The city's trend: a row per year, of the city's total of each measure that year."""
 
 
 def trend_table(year: int, years: list[Year]) -> Table:
-    rows = [(f"{y.year}年度", *(plain(m.total(y.agencies)) for _, m in TREND)) for y in years]
-    title = f"全市歷年比較（{years[0].year}至{year}年度）"
-    return table("歷年趨勢", title, [Col("年度"), *(c for c, _ in TREND)], rows)
+    rows = [(f"{y.year}年度", *(plain(c.measure.total(y.agencies)) for c in TREND)) for y in years]
+    cols = [Col("年度"), *(Col(c.header, c.measure.kind) for c in TREND)]
+    return table("歷年趨勢", f"全市歷年比較（{years[0].year}至{year}年度）", cols, rows)

@@ -51,7 +51,7 @@ class InCity:
     and the theme sheet and column header of each agency's verdict."""
 
     name: str
-    theme: str  # a theme sheet's name (render.rollup_workbook.theme_columns)
+    theme: str  # the name of one of the city's theme sheets (city.THEMES)
     header: str
 
 

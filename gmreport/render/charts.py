@@ -62,7 +62,7 @@ def find_cjk_font() -> str | None:
 
 
 def draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str]]:
-    """`make_charts`, with its warnings as messages: what another process can send back."""
+    """`make_charts`, with its warnings as messages for the person."""
     with warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught:
         charts = make_charts(figures, folder)
     return charts, [str(w.message) for w in caught]

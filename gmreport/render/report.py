@@ -42,9 +42,10 @@ CHART_WIDTH = Cm(15)
 
 
 @contextlib.contextmanager
-def shipped_template() -> Iterator[Path]:
-    """The path of the Word template that ships with the package, while in use."""
-    with resources.as_file(resources.files("gmreport.templates") / TEMPLATE_NAME) as path:
+def shipped_template(name: str = TEMPLATE_NAME) -> Iterator[Path]:
+    """The path of a Word template that ships with the package (by default the report's),
+    while in use."""
+    with resources.as_file(resources.files("gmreport.templates") / name) as path:
         yield path
 
 

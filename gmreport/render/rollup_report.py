@@ -7,15 +7,12 @@ dates go through the same `gmreport.format` filters (`report.make_environment`).
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from importlib import resources
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -27,23 +24,28 @@ from ..city import (
     ALLOCATED,
     BENEFICIARIES,
     CEDAW,
+    CEDAW_REACH,
     COMPLETED,
     COMPLETION,
+    CROSS_CLASSIFIED,
     EXECUTED,
     EXECUTION,
+    EXPERTS,
     GIA,
     INDICATORS,
     MEASURE_PARTICIPANTS,
     MEASURES,
+    MEASURES_REACH,
     MEETINGS,
     MEMBERS,
+    NEW_INDICATORS,
     PARTICIPANTS,
     REQUIRED,
+    REVISED_INDICATORS,
     TARGETS_RATE,
     Agencies,
     Column,
     Measure,
-    Sum,
     TargetSummary,
     Year,
     agencies,
@@ -58,11 +60,10 @@ from ..city import (
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
 from .charts import GREY, ChartFontWarning, _figure, _legend, _style_ticks, save_charts
-from .report import make_environment
+from .report import CHART_WIDTH, make_environment, shipped_template
 
 ROLLUP_REPORT_NAME = "{year}年度各機關性別主流化執行成果彙整報告.docx"
 TEMPLATE_NAME = "各機關執行成果彙整報告.docx"
-CHART_WIDTH = Cm(15)
 MET_COLOR, MISSED_COLOR, OTHER_COLOR = "#404040", "#F4B183", "#D9D9D9"
 """Dark, light and lighter in grayscale print; 未達成 is also hatched."""
 COMPLETION_BINS = (
@@ -73,12 +74,6 @@ COMPLETION_BINS = (
 )
 
 
-@contextlib.contextmanager
-def shipped_template() -> Iterator[Path]:
-    with resources.as_file(resources.files("gmreport.templates") / TEMPLATE_NAME) as path:
-        yield path
-
-
 CITY: Mapping[str, Measure] = {
     "meetings.count": MEETINGS,
     "meetings.members.total": MEMBERS["total"],
@@ -87,11 +82,11 @@ CITY: Mapping[str, Measure] = {
     "all.completed.total": COMPLETED["total"],
     **{f"all.rate.{g}": COMPLETION[g] for g in GENDER_FIELDS},
     "gia.count": GIA,
-    "gia.expert_consulted": Sum(lambda f: f["gia"]["expert_consulted"]),
+    "gia.expert_consulted": EXPERTS,
     "indicators.count": INDICATORS,
-    "indicators.new": Sum(lambda f: f["indicators"]["new"]),
-    "indicators.revised": Sum(lambda f: f["indicators"]["revised"]),
-    "indicators.cross_classified": Sum(lambda f: f["indicators"]["cross_classified"]),
+    "indicators.new": NEW_INDICATORS,
+    "indicators.revised": REVISED_INDICATORS,
+    "indicators.cross_classified": CROSS_CLASSIFIED,
     "budget.allocated": ALLOCATED,
     "budget.executed": EXECUTED,
     "budget.execution_rate": EXECUTION,
@@ -99,10 +94,10 @@ CITY: Mapping[str, Measure] = {
     "cedaw.sessions": CEDAW,
     "cedaw.participants.total": PARTICIPANTS["total"],
     "cedaw.participants.female_ratio": female_ratio(PARTICIPANTS),
-    "cedaw.reach": Sum(lambda f: f["cedaw"]["reach"]),
+    "cedaw.reach": CEDAW_REACH,
     "other_measures.count": MEASURES,
     "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
-    "other_measures.reach": Sum(lambda f: f["other_measures"]["reach"]),
+    "other_measures.reach": MEASURES_REACH,
 }
 """The city's figures the template reads (`city['gia.count']`), by the template's names."""
 AGENCY: Mapping[str, Measure] = {
@@ -383,7 +378,7 @@ def render_rollup_report(rollup: Rollup, path: Path) -> list[str]:
     notes: list[str] = []
     context = rollup_context(rollup)
     with (
-        shipped_template() as template,
+        shipped_template(TEMPLATE_NAME) as template,
         tempfile.TemporaryDirectory(prefix="gmreport-rollup-") as charts_dir,
         warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught,
     ):

@@ -14,8 +14,7 @@ content the way calamine finds it (an .xlsx or .xlsm, else an .ods), whatever th
 - `xmlparts`: every XML part streamed with DTDs refused and tags, depth and elements bounded;
   the small parts that locate the worksheets parsed in memory;
 - `worksheet`: each worksheet of an .xlsx scanned for its used range, merged ranges and error
-  cells, which `SheetInfo` hands on to the reader (rows and cells in the usual plain forms
-  are matched by compiled patterns, anything else by the element-by-element scan);
+  cells, which `SheetInfo` hands on to the reader;
 - `opendocument`: an .ods package, and its content.xml scanned once for the same
   `SheetInfo`s, counting repeated rows and cells as calamine expands them.
 
