@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from .format import ROC_OFFSET, roc_date
+from .format import ROC_OFFSET, roc_date, writable
 
 
 class CellProblem(ValueError):
@@ -39,7 +39,7 @@ def text(raw: object) -> str:
         raw = raw.date()
     if isinstance(raw, date):
         return roc_date(raw)
-    return str(raw).strip()
+    return writable(str(raw)).strip()
 
 
 INVISIBLE = re.compile(

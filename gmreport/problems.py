@@ -13,6 +13,7 @@ from enum import Enum
 from functools import cached_property
 
 from .figures import Issues
+from .format import writable
 
 
 class Severity(Enum):
@@ -507,8 +508,10 @@ def problem(
     unknown = set(params) - FIELDS.keys()
     if unknown:
         raise TypeError(f"problem({code!r}) got unknown fields: {', '.join(sorted(unknown))}")
+    file, unit, sheet, cell = (writable(str(t)) for t in (file, unit, sheet, cell))
     located = {"sheet": sheet, "unit": unit}
     params = {k: v for k, v in located.items() if v} | params
+    params = {k: writable(v) if isinstance(v, str) else v for k, v in params.items()}
     if "value" in params:
         params["value"] = _short(params["value"])
     missing = rule.fields - params.keys()

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cells
+from .format import writable
 from .problems import Problem, os_reason, problem
 from .safety import Refused, SheetInfo, inspect_workbook
 from .schema import (
@@ -96,10 +97,10 @@ def display_name(path: Path) -> str:
     raw = os.fsencode(path.name)
     for encoding in ("utf-8", "cp950"):
         try:
-            return raw.decode(encoding)
+            return writable(raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    return raw.decode("utf-8", "replace")
+    return writable(raw.decode("utf-8", "replace"))
 
 
 @dataclass(frozen=True)

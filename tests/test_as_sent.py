@@ -4,6 +4,8 @@ collide once spaces and full-width forms are ignored."""
 
 from __future__ import annotations
 
+import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -249,3 +251,89 @@ def test_a_trainee_with_an_invisible_character_is_on_the_roster(make_workbook, v
     rows["人員名冊"][2][1] = "男" + mark  # a choice too
     rows["培力紀錄"][0][3] = mark + "實體"
     assert check([make_workbook(rows)], Config()).problems == []
+
+
+# --- Text pasted from Word, and control characters ------------------------------------------
+
+
+def _run(*argv: object) -> int:
+    from gmreport.cli import main
+
+    return main([str(a) for a in argv])
+
+
+def _texts(path: Path) -> list[str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [
+            v
+            for ws in workbook.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if isinstance(v, str)
+        ]
+    finally:
+        workbook.close()
+
+
+def test_text_pasted_from_word_is_kept_with_its_line_breaks_in_every_output(
+    make_workbook, valid_rows, tmp_path
+):
+    from docx import Document
+
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["CEDAW宣導"] = [["村里座談_x000B_第二場", *CEDAW[1:], None, "否", "說明_x0007__x001B_完"]]
+    rows["執行成果說明"] = [["性別意識培力", "辦理_x000B_情形_x000C_如下\r\n完", "檢討_x0001_"]]
+    rows["人員名冊"][2][0] = "陳志強_x0002_"  # a name pasted with a control character
+    rows["培力紀錄"][2][0] = "陳志強"
+    rows["培力紀錄"][2][5] = 1  # short of his hours: named in the 待補訓名單
+    folder = tmp_path / "in"
+    make_workbook(rows, folder=folder)
+    out = tmp_path / "out"
+    assert _run("check", folder) == 0
+    assert _run("build", "--input", folder, "--output", out) == 0
+    figures = json.loads((out / "113年度統計數據.json").read_text("utf-8"))
+    assert [c["name"] for c in figures["cedaw"]["list"]] == ["村里座談\n第二場"]
+    narrative = json.dumps(figures["narratives"], ensure_ascii=False)
+    assert "辦理\\n情形\\n如下\\n完" in narrative and "\x01" not in narrative
+    statistics = _texts(out / "113年度性別主流化統計總表.xlsx")
+    assert "村里座談\n第二場" in statistics
+    problems = _texts(out / "113年度填報檢核結果.xlsx")
+    assert "陳志強" in problems
+    report = "\n".join(
+        p.text for p in Document(out / "113年度性別主流化執行成果報告.docx").paragraphs
+    )
+    assert "辦理\n情形\n如下\n完" in report
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows file names cannot hold control characters")
+def test_a_file_name_with_a_control_character_is_named_without_it(
+    make_workbook, valid_rows, tmp_path
+):
+    folder = tmp_path / "in"
+    path = make_workbook(valid_rows | {"CEDAW宣導": [[*CEDAW[:5], "十", 1, 0]]}, folder=folder)
+    path.rename(folder / "人事室\x01\x1b[31m.xlsx")
+    out = tmp_path / "out"
+    assert _run("build", "--input", folder, "--output", out, "--draft") == 1
+    assert "人事室[31m.xlsx" in _texts(out / "113年度填報檢核結果.xlsx")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_made_writable_can_be_written_to_xlsx_and_docx(value):
+    from xml.sax.saxutils import escape
+
+    from lxml import etree
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from gmreport.format import writable
+
+    shown = writable(value)
+    assert not ILLEGAL_CHARACTERS_RE.search(shown)
+    etree.fromstring(f"<t>{escape(shown)}</t>".encode())
+    assert writable(shown) == shown
+    # Nothing a person can see is lost: only controls and lone surrogates go.
+    kept = [c for c in value if (c.isprintable() and not "\ud800" <= c <= "\udfff") or c in "\t\n"]
+    assert all(c in shown for c in kept if c not in "\ufffe\uffff\x85")
