@@ -11,8 +11,10 @@ import difflib
 import os
 import re
 import unicodedata
+import warnings
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -314,7 +316,7 @@ def read_grids(path: Path) -> dict[str, Grid]:
     try:
         with open(path, "rb") as f:
             book = CalamineWorkbook.from_filelike(f)
-        return {
+        grids = {
             sheet.name: _grid(book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False))
             for sheet in book.sheets_metadata
             if sheet.typ == SheetTypeEnum.WorkSheet
@@ -323,6 +325,42 @@ def read_grids(path: Path) -> dict[str, Grid]:
         raise Refused("unreadable", os_reason(e)) from None
     except Exception:  # calamine's own errors carry no stable type
         raise Refused("corrupt", "試算表內容無法解讀") from None
+    _restore_early_dates(path, grids)
+    return grids
+
+
+def _restore_early_dates(path: Path, grids: dict[str, Grid]) -> None:
+    """Dates before 1900 in an .xlsx, which calamine reads as the time 00:00:00: a zh-TW
+    LibreOffice saves a typed ROC date (113/3/5) as one of the year 113, a negative serial
+    number. openpyxl reads such a serial as the date it is; the ROC date is then given back
+    as typed, as for an .ods (see `_restore_typed_roc_date`)."""
+    wanted = {
+        name: {(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if v == _MIDNIGHT}
+        for name, grid in grids.items()
+    }
+    wanted = {name: places for name, places in wanted.items() if places}
+    if not wanted or not zipfile.is_zipfile(path):
+        return
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's word on serials out of its range
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                for name, places in wanted.items():
+                    rows = book[name].iter_rows(values_only=True)
+                    for i, row in enumerate(rows):
+                        for j, value in enumerate(row):
+                            if (i, j) in places and isinstance(value, datetime):
+                                grids[name][i][j] = _restore_typed_roc_date(value)
+            finally:
+                book.close()
+    except Exception:  # not an .xlsx openpyxl reads (an .ods): its dates are calamine's
+        return
+
+
+_MIDNIGHT = time(0, 0)
 
 
 _AS_READ = frozenset({str, int, bool})
