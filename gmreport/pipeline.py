@@ -94,7 +94,7 @@ def templates(
     `progress` hears of each unit's workbook as it is done."""
     from .blank_workbook import write_blank_workbook
 
-    _check_output(folder, "--out")
+    _check_output(folder, "--output")
     if file_format not in TEMPLATE_FORMATS:
         raise UsageError(
             f"不支援「{file_format}」格式的填報活頁簿，請用 {' 或 '.join(TEMPLATE_FORMATS)}。"
@@ -102,6 +102,8 @@ def templates(
     year = year if year is not None else date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
+    for unit in config.units:
+        _check_file_part(unit)
     done = []
     for unit in config.units:
         path = folder / BLANK_NAME.format(year=year, unit=unit, suffix=file_format)
@@ -112,6 +114,21 @@ def templates(
         if progress is not None:
             progress(path, written)
     return Blanks(year, done)
+
+
+NOT_IN_FILE_NAMES = '/\\:*?"<>|'
+"""What Windows does not allow in a file name."""
+
+
+def _check_file_part(unit: str) -> None:
+    """A unit's name can be part of its blank workbook's file name, on Windows too."""
+    bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
+    if bad:
+        raise UsageError(
+            f"單位名稱「{unit}」含有檔名不能使用的字元「{'」「'.join(bad)}」，無法產生該單位的"
+            "填報檔。請在設定檔 units 中改寫單位名稱（例如以「、」代替「/」），"
+            "並請該單位的填報檔「填報單位」填寫相同的名稱。"
+        )
 
 
 def check(paths: list[Path], config: Config) -> Outcome:
@@ -267,6 +284,17 @@ def _check_folder(path: Path, option: str, what: str) -> None:
 
 
 def _check_output(path: Path, option: str) -> None:
+    try:
+        path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a link that leads to itself (Python raises RuntimeError)
+        raise UsageError(
+            f"輸出位置「{path}」是一個指向自己的捷徑（連結），無法當作資料夾；"
+            f"{option} 請指定另一個資料夾。"
+        ) from None
+    if path.is_symlink() and not path.exists():
+        raise UsageError(
+            f"輸出位置「{path}」是失效的捷徑（連結），無法當作資料夾；{option} 請指定另一個資料夾。"
+        )
     if path.exists() and not path.is_dir():
         raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；{option} 請指定一個資料夾。")
 

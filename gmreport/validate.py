@@ -348,7 +348,7 @@ def _implausible(column: Column, raw: object, value: object) -> CellProblem | No
         return None
     if isinstance(raw, str) and _PHONE.fullmatch(re.sub(r"[\s-]", "", cells.normalize(raw))):
         return CellProblem("phone-like-number", value=cells.text(raw))
-    if value > MAX_COUNT_PER_ROW:
+    if value > MAX_COUNT_PER_ROW and not column.population:
         return CellProblem("implausible-count", value=cells.text(raw))
     return None
 
