@@ -195,18 +195,18 @@ def read_agency_list(path: Path) -> list[str]:
 
 
 def _xlsx_first_column(path: Path) -> list[Any]:
-    import openpyxl
+    """The first worksheet's first column, once the file has passed the safety gate that
+    units' workbooks pass (SPEC §5 ◆: a zip bomb named 清單.xlsx is refused, not opened)."""
+    from .read import read_grids
+    from .safety import Refused, inspect_workbook
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:
+        inspect_workbook(path)
+        grids = read_grids(path)
+    except Refused as e:
         raise UsageError(
-            f"無法開啟機關清單「{path.name}」：檔案不是 Excel 活頁簿（.xlsx）或已損毀。"
+            f"無法開啟機關清單「{path.name}」：{e.problem().message}"
+            "請另存為只有機關名稱一欄的 .xlsx，或改用文字檔（.txt，每行一個機關）。"
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            row[0] for row in sheet.iter_rows(max_col=1, values_only=True) if row[0] is not None
-        ]
-    finally:
-        workbook.close()
+    first = next(iter(grids.values()), [])
+    return [row[0] for row in first if row and row[0] not in (None, "")]
