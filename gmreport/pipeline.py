@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cells
+from .atomic import commit, output_lock, staged
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
@@ -422,45 +423,59 @@ def _write(
             f"報告範本「{template}」與要產出的報告同名同位置，產出時會覆寫範本。"
             "請將範本改名或移到其他資料夾，並更新設定檔的 report_template。"
         )
-    with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
-        reported = draft or not outcome.has_errors
-        write_figures_json(figures, names["figures"])
-        outcome.written.append(names["figures"])
+    # One build's outputs are one set (SPEC §5 ◆): written into a folder of their own while
+    # this run holds the output folder, then moved into place together, the report first
+    # (the file a person may hold open in Word, which would stop the rest).
+    reported = draft or not outcome.has_errors
+    with (
+        output_lock(output_dir),
+        staged(output_dir) as stage,
+        tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir,
+    ):
+        here = {key: stage / path.name for key, path in names.items()}
+        write_figures_json(figures, here["figures"])
         write_problems(
             outcome.problems,
             outcome.shortfalls,
-            names["problems"],
+            here["problems"],
             unit_order=figures["units"]["expected"],
             figures=figures,
         )
-        outcome.written.append(names["problems"])
+        kept = ["figures", "problems"]
         if not reported:
+            commit([(here[k], names[k]) for k in reversed(kept)])
+            outcome.written += [names[k] for k in kept]
             stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
             if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
                 outcome.notes.append(
                     f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
                 )
             return
-        write_statistics(figures, names["statistics"])
-        outcome.written.append(names["statistics"])
+        write_statistics(figures, here["statistics"])
         drawn, warned = draw_charts(figures, Path(charts_dir))
         outcome.notes += warned
-        unused = render_report(figures, names["report"], charts=drawn, template=template)
-    outcome.written.append(names["report"])
+        unused = render_report(figures, here["report"], charts=drawn, template=template)
+        kept += ["statistics", "report"]
+        moves = [(here[k], names[k]) for k in reversed(kept)]
+        printed: list[Path] = []
+        if pdf:
+            from .render.pdf import convert_to_pdf, missing_fonts
+
+            try:
+                made = convert_to_pdf(here["report"], stage)
+            except OutputError as e:  # the report itself is written; only the PDF is missing
+                outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
+            else:
+                printed.append(output_dir / made.name)
+                moves.insert(1, (made, printed[0]))
+                outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
+        commit(moves)
+        outcome.written += [names[k] for k in kept] + printed
     if unused:
         outcome.notes.append(
             f"報告範本「{template}」未使用下列資料，報告中不會出現這些內容："
             f"{'、'.join(unused)}。若非刻意刪除，請由內建範本複製相關段落。"
         )
-    if pdf:
-        from .render.pdf import convert_to_pdf, missing_fonts
-
-        try:
-            outcome.written.append(convert_to_pdf(names["report"], output_dir))
-        except OutputError as e:  # the report itself is written; only the PDF is missing
-            outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
-        else:
-            outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
 
 
 @dataclass
@@ -491,8 +506,11 @@ def rollup(
     outcome = RollupOutcome(gathered)
     workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
     city = city_figures(gathered)
-    rollup_workbook.write_rollup_workbook(rollup_workbook.rollup_sheets(gathered, city), workbook)
     report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-    outcome.notes += render_rollup_report(gathered, report, city=city)
+    with output_lock(output_dir):
+        rollup_workbook.write_rollup_workbook(
+            rollup_workbook.rollup_sheets(gathered, city), workbook
+        )
+        outcome.notes += render_rollup_report(gathered, report, city=city)
     outcome.written += [workbook, report]
     return outcome

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cells
+from .atomic import LOCK_NAME, TEMP_PREFIX
 from .format import writable
 from .problems import Problem, os_reason, problem
 from .safety import Refused, SheetInfo, inspect_workbook
@@ -232,6 +233,8 @@ def _set_aside(f: Path, files: dict[Path, set[str]]) -> str | None:
         if name[len(prefix) : -len(suffix)] in beside:
             return ""
         return "LibreOffice 開啟檔案時產生的鎖定檔（對應的檔案不在資料夾中），可刪除"
+    if name == LOCK_NAME or name.startswith(TEMP_PREFIX):
+        return "gmreport 執行時使用的鎖定檔或暫存檔（不是填報檔），可刪除"
     if name.lower() in IGNORED_FILES:
         return "Windows 或 Mac 自動產生的系統檔，不含填報資料"
     if name.startswith("._") and _starts_with(f, APPLE_DOUBLE):
