@@ -72,23 +72,43 @@ def output_lock(folder: Path) -> Iterator[None]:
     (even with kill -9) releases it. Holding it, the temporary files that a killed run left
     behind are removed: no other run can be writing them.
     """
+    lock = folder / LOCK_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = open(folder / LOCK_NAME, "a+b")  # noqa: SIM115 — held until the run ends
+        handle = open(lock, "a+b")  # noqa: SIM115 — held until the run ends
     except OSError as e:
         raise OutputError(
             f"無法在「{folder}」建立輸出檔（{os_reason(e)}），請確認資料夾存在且有寫入權限。"
         ) from None
+    # Locked, the file must still be the one at its place: a run that ended just then has
+    # removed it, and a third run may be locking a new one.
+    if not (_try_lock(handle) and _same_file(handle, lock)):
+        handle.close()
+        raise OutputError(
+            f"另一個 gmreport 正在寫入輸出資料夾「{folder}」，請待其完成後再執行，"
+            "或以 --output 指定另一個資料夾。"
+        )
     try:
-        if not _try_lock(handle):
-            raise OutputError(
-                f"另一個 gmreport 正在寫入輸出資料夾「{folder}」，請待其完成後再執行，"
-                "或以 --output 指定另一個資料夾。"
-            )
         _remove_leftovers(folder)
         yield
     finally:
-        handle.close()  # closing releases the lock
+        # Removed while still locked where the system allows it (POSIX), so that no run
+        # can lock it in between; closing releases the lock.
+        if sys.platform != "win32":
+            with contextlib.suppress(OSError):
+                lock.unlink()
+        handle.close()
+        with contextlib.suppress(OSError):
+            lock.unlink(missing_ok=True)
+
+
+def _same_file(handle: Any, path: Path) -> bool:
+    """Whether the open file `handle` is the file now at `path`."""
+    try:
+        held, there = os.fstat(handle.fileno()), path.stat()
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _try_lock(handle: Any) -> bool:

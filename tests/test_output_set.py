@@ -68,10 +68,11 @@ def test_a_second_build_into_a_folder_being_written_is_refused(small_input, tmp_
         holder.communicate()
     assert done.returncode == 2, done.stderr
     assert "另一個 gmreport 正在寫入輸出資料夾" in done.stderr
-    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # the holder's
     # The holder killed (SIGKILL), the system has released its lock: the next build runs.
     again = _gmreport("build", "--input", small_input, "--output", out)
     assert again.returncode == 0, again.stderr
+    assert LOCK_NAME not in {p.name for p in out.iterdir()}  # released and removed
 
 
 def test_two_builds_at_once_leave_one_whole_set(small_input, tmp_path):
