@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import cells
 from .config import Config
+from .disclosure import protect
 from .figures import (
     SCHEMA_ID,
     Breakdown,
@@ -42,7 +43,6 @@ from .figures import (
     YearFigures,
     rate,
 )
-from .privacy import suppressed_cells
 from .schema import (
     AGE_GROUPS,
     BUDGET_CATEGORIES,
@@ -56,6 +56,7 @@ from .schema import (
     REVISED,
     SHEETS,
     SHEETS_BY_KEY,
+    SUPERVISOR_ROWS,
     TRAINING_GROUPS,
     TRAINING_MODES,
     WORK_ITEMS,
@@ -121,7 +122,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
         "suppressed": [],
     }
     figures["targets"] = evaluate(figures, config)
-    figures["suppressed"] = suppressed_cells(figures, config.privacy.min_cell)
+    figures["suppressed"] = protect(figures)
     short = people[people["required"] & ~people["completed"]]
     shortfalls = [
         Shortfall(r.units, r.name, r.staff_type, r.target, r.hours, round(r.target - r.hours, 2))
@@ -327,7 +328,7 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> T
         ],
         "by_supervisor": [
             _labelled(label, people[people["supervisor"] == flag])
-            for label, flag in (("主管", True), ("非主管", False))
+            for label, flag in SUPERVISOR_ROWS.items()
         ],
     }
 

@@ -1,15 +1,21 @@
-"""The city's figures from the agencies a roll-up gathered: one frame of every agency's
-exact figures (pandas), the city's totals and medians, ranks, each target across the
-agencies, and the trend over the years where the files carry `history`.
+"""The city's figures and tables from the agencies a roll-up gathered.
+
+Each column of the city's tables is a typed measure of an agency's figures, declared once:
+a figure the city adds up (`Sum`, a function of `YearFigures`), a rate of two of them
+(`Ratio`) or a target's verdict (`Verdict`, of the table of targets). A measure gives each
+agency's value, the city's (counts summed, rates from the summed counts, how many agencies
+met a target) and the median agency's. The workbook's sheets, a row per agency then 合計
+and 中位數, the city's trend over the years where the files carry `history`, and the Word
+report all read them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import statistics
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-
-import pandas as pd
 
 from .figures import (
     GENDER_FIELDS,
@@ -24,97 +30,160 @@ from .format import SUPPRESSED
 from .privacy import cell_hidden
 from .rollup import Rollup
 from .schema import EVERYONE, TRAINING_GROUPS
-from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS, TARGETS_BY_ID
+from .tables import COUNT_LABELS, TOTAL_LABEL, Col, Table, ValueKind
+from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS, TARGETS_BY_ID, Target
 
-PARTS: tuple[Literal["required", "completed"], ...] = ("required", "completed")
-Get = Callable[[YearFigures], float | None]
-"""A figure of one agency-year (None: the year's figures do not have it)."""
-
-
-def _group(figures: YearFigures, key: str) -> TrainingGroupFigures | None:
-    """A training group's figures; None for a group the file does not have."""
-    return figures["training"]["groups"].get(key)
-
-
-def _group_count(key: str, part: Literal["required", "completed"], gender: Gender) -> Get:
-    def get(figures: YearFigures) -> float | None:
-        group = _group(figures, key)
-        return None if group is None else group[part][gender]
-
-    return get
+Agencies = Mapping[str, YearFigures]
+"""The figures of one year's agencies, by agency."""
+AGENCY = "機關"
+MEDIAN_LABEL = "中位數"
+NO_VERDICT = "－"
+C, R, A, H, T = ValueKind.COUNT, ValueKind.RATE, ValueKind.AMOUNT, ValueKind.HOURS, ValueKind.TEXT
 
 
-def _group_hours(key: str) -> Get:
-    def get(figures: YearFigures) -> float | None:
-        group = _group(figures, key)
-        return None if group is None else group["hours"]
-
-    return get
+def agencies(rollup: Rollup) -> dict[str, YearFigures]:
+    """The figures of the agencies the roll-up gathered, in its order."""
+    return {s.agency: s.figures for s in rollup.submissions}
 
 
-def _genders(name: str, counts: Callable[[YearFigures], Genders]) -> dict[str, Get]:
-    def count(gender: Gender) -> Get:
-        return lambda f: counts(f)[gender]
-
-    return {f"{name}.{g}": count(g) for g in GENDER_FIELDS}
+# --- Measures -----------------------------------------------------------------------------
 
 
-COUNTS: Mapping[str, Get] = {
-    **{
-        f"{group.key}.{part}.{g}": _group_count(group.key, part, g)
-        for group in TRAINING_GROUPS
-        for part in PARTS
-        for g in GENDER_FIELDS
-    },
-    **{f"{group.key}.hours": _group_hours(group.key) for group in TRAINING_GROUPS},
-    "training.total_hours": lambda f: f["training"]["total_hours"],
-    "meetings.count": lambda f: f["meetings"]["count"],
-    "gia.count": lambda f: f["gia"]["count"],
-    "gia.expert_consulted": lambda f: f["gia"]["expert_consulted"],
-    "indicators.count": lambda f: f["indicators"]["count"],
-    "indicators.new": lambda f: f["indicators"]["new"],
-    "indicators.revised": lambda f: f["indicators"]["revised"],
-    "indicators.cross_classified": lambda f: f["indicators"]["cross_classified"],
-    "budget.count": lambda f: f["budget"]["count"],
-    "budget.allocated": lambda f: f["budget"]["allocated"],
-    "budget.executed": lambda f: f["budget"]["executed"],
-    "cedaw.sessions": lambda f: f["cedaw"]["sessions"],
-    "cedaw.reach": lambda f: f["cedaw"]["reach"],
-    "cedaw.external_resources": lambda f: f["cedaw"]["external_resources"],
-    "other_measures.count": lambda f: f["other_measures"]["count"],
-    "other_measures.designated": lambda f: f["other_measures"]["designated"],
-    "other_measures.reach": lambda f: f["other_measures"]["reach"],
-    **_genders("meetings.members", lambda f: f["meetings"]["members"]),
-    **_genders("budget.beneficiaries", lambda f: f["budget"]["beneficiaries"]),
-    **_genders("cedaw.participants", lambda f: f["cedaw"]["participants"]),
-    **_genders("other_measures.participants", lambda f: f["other_measures"]["participants"]),
-}
-"""Each figure the city sums over its agencies, by its column in `agency_frame`."""
+@dataclass(frozen=True)
+class Sum:
+    """A figure of each agency that the city adds up; None where an agency's figures lack
+    it (a training group an older file does not have)."""
 
-RATIOS: Mapping[str, tuple[str, str]] = {
-    **{
-        f"{group.key}.rate.{g}": (f"{group.key}.completed.{g}", f"{group.key}.required.{g}")
-        for group in TRAINING_GROUPS
-        for g in GENDER_FIELDS
-    },
-    "budget.execution_rate": ("budget.executed", "budget.allocated"),
-    **{
-        f"{section}.female_ratio": (f"{section}.female", f"{section}.total")
-        for section in (
-            "meetings.members",
-            "cedaw.participants",
-            "other_measures.participants",
-            "budget.beneficiaries",
-        )
-    },
-}
-"""Each rate of the city, by its column: (part, whole), both in COUNTS. An agency's rate is
-its part / whole; the city's, from the summed counts."""
+    of: Callable[[YearFigures], float | None]
+    kind: ValueKind = C
 
-TARGET_COUNTS = ("targets.met", "targets.missed", "targets.count")
-"""The columns of how many targets an agency met, missed and had judged."""
-COLUMNS = frozenset({*COUNTS, *RATIOS, *TARGET_COUNTS})
-"""Every column of `agency_frame`, the city's totals and medians."""
+    def total(self, agencies: Agencies) -> float:
+        return sum(v for f in agencies.values() if (v := self.of(f)) is not None)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """part / whole: an agency's of its own figures, the city's of the city's totals; None
+    where the whole is 0."""
+
+    part: Sum
+    whole: Sum
+    kind = R
+
+    def of(self, figures: YearFigures) -> float | None:
+        return rate(self.part.of(figures), self.whole.of(figures))
+
+    def total(self, agencies: Agencies) -> float | None:
+        return rate(self.part.total(agencies), self.whole.total(agencies))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A target's verdict: an agency's as its file gave it, the city's how many agencies met
+    it of how many were judged (`tally`)."""
+
+    target: Target
+    kind = T
+
+    def of(self, figures: YearFigures) -> str:
+        found = targets_of(figures).get(self.target.id)
+        return found["verdict"] if found else NO_VERDICT
+
+    def total(self, agencies: Agencies) -> str:
+        return tally(target_summary(self.target, agencies))
+
+
+Measure = Sum | Ratio | Verdict
+
+
+def median(measure: Measure | Column, agencies: Agencies) -> float | None:
+    """The median agency's value (agencies without one, e.g. no rate, left out); of a
+    column, of the values the agencies' reports showed."""
+    of = measure.value if isinstance(measure, Column) else measure.of
+    values = [v for f in agencies.values() if isinstance(v := of(f), int | float)]
+    return statistics.median(values) if values else None
+
+
+def ranks(measure: Measure | Column, agencies: Agencies) -> dict[str, int | None]:
+    """Each agency's rank by `measure`, highest first (ties share a rank; no value, no rank);
+    of a column, by the values the agencies' reports showed."""
+    of = measure.value if isinstance(measure, Column) else measure.of
+    values = {a: v for a, f in agencies.items() if isinstance(v := of(f), int | float)}
+    ordered = sorted(values.values())
+    return {
+        a: len(ordered) - bisect_right(ordered, values[a]) + 1 if a in values else None
+        for a in agencies
+    }
+
+
+def plain(value: Any) -> Any:
+    """A value as a cell holds it: a whole number as an int."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _genders(counts: Callable[[YearFigures], Genders]) -> dict[Gender, Sum]:
+    """男, 女, 其他 and 合計 of a count by gender."""
+
+    def one(gender: Gender) -> Sum:
+        return Sum(lambda f: counts(f)[gender])
+
+    return {g: one(g) for g in GENDER_FIELDS}
+
+
+def _group(key: str, get: Callable[[TrainingGroupFigures], float], kind: ValueKind = C) -> Sum:
+    """A figure of a training group; None for a group an agency's file does not have."""
+
+    def of(figures: YearFigures) -> float | None:
+        group = figures["training"]["groups"].get(key)
+        return None if group is None else get(group)
+
+    return Sum(of, kind)
+
+
+def _group_counts(key: str, part: Literal["required", "completed"]) -> dict[Gender, Sum]:
+    def one(gender: Gender) -> Sum:
+        return _group(key, lambda group: group[part][gender])
+
+    return {g: one(g) for g in GENDER_FIELDS}
+
+
+def _completion(key: str) -> dict[Gender, Ratio]:
+    """A training group's 完訓率 by gender, from its exact counts."""
+    required, completed = _group_counts(key, "required"), _group_counts(key, "completed")
+    return {g: Ratio(completed[g], required[g]) for g in GENDER_FIELDS}
+
+
+def _verdicts(*verdicts: str) -> Sum:
+    """How many of the plan's targets an agency's file judges with one of `verdicts`."""
+    return Sum(lambda f: sum(t["verdict"] in verdicts for t in targets_of(f).values()))
+
+
+REQUIRED = _group_counts(EVERYONE.key, "required")
+COMPLETED = _group_counts(EVERYONE.key, "completed")
+COMPLETION = _completion(EVERYONE.key)
+MEETINGS = Sum(lambda f: f["meetings"]["count"])
+MEMBERS = _genders(lambda f: f["meetings"]["members"])
+GIA = Sum(lambda f: f["gia"]["count"])
+INDICATORS = Sum(lambda f: f["indicators"]["count"])
+ALLOCATED = Sum(lambda f: f["budget"]["allocated"], A)
+EXECUTED = Sum(lambda f: f["budget"]["executed"], A)
+EXECUTION = Ratio(EXECUTED, ALLOCATED)
+BENEFICIARIES = _genders(lambda f: f["budget"]["beneficiaries"])
+CEDAW = Sum(lambda f: f["cedaw"]["sessions"])
+PARTICIPANTS = _genders(lambda f: f["cedaw"]["participants"])
+MEASURES = Sum(lambda f: f["other_measures"]["count"])
+MEASURE_PARTICIPANTS = _genders(lambda f: f["other_measures"]["participants"])
+TARGETS_MET = _verdicts(MET, DONE)
+TARGETS_MISSED = _verdicts(MISSED, NOT_DONE)
+TARGETS_JUDGED = Sum(lambda f: len(targets_of(f)))
+AGENCY_COUNT = Sum(lambda f: 1)
+
+
+def female_ratio(counts: Mapping[Gender, Sum]) -> Ratio:
+    return Ratio(counts["female"], counts["total"])
+
+
+# --- Targets ------------------------------------------------------------------------------
 
 
 def shown_training(
@@ -127,17 +196,8 @@ def shown_training(
     suppressed it; None for a group its file does not have."""
     if cell_hidden(figures["suppressed"], group, part, gender):
         return SUPPRESSED
-    found = _group(figures, group)
+    found = figures["training"]["groups"].get(group)
     return None if found is None else found[part][gender]
-
-
-def plain(value: Any) -> Any:
-    """A frame value as people's tools take it: a whole number as an int, none as None."""
-    if hasattr(value, "item"):  # a numpy number
-        value = value.item()
-    if isinstance(value, float):
-        return None if pd.isna(value) else int(value) if value.is_integer() else value
-    return value
 
 
 def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
@@ -154,179 +214,294 @@ def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
 class TargetSummary:
     """One target across agencies: who met it, who did not, who had nothing to judge."""
 
-    id: str
-    name: str
-    work_item: str
+    target: Target
     met: list[str]
     missed: list[str]
     other: list[str]  # e.g. 無應訓人員: neither met nor missed
     done_kind: bool  # an item to be done (已辦理 / 未辦理) rather than a number
 
     @property
+    def name(self) -> str:
+        return self.target.city.name
+
+    @property
+    def work_item(self) -> str:
+        return self.target.work_item
+
+    @property
     def judged(self) -> int:
         return len(self.met) + len(self.missed)
 
 
-def target_summaries(rollup: Rollup) -> list[TargetSummary]:
+def target_summary(target: Target, agencies: Agencies) -> TargetSummary | None:
+    """The target across the agencies whose files judge it; None if none does."""
+    verdicts = {a: t["verdict"] for a, f in agencies.items() if (t := targets_of(f).get(target.id))}
+    if not verdicts:
+        return None
+    return TargetSummary(
+        target,
+        [a for a, v in verdicts.items() if v in (MET, DONE)],
+        [a for a, v in verdicts.items() if v in (MISSED, NOT_DONE)],
+        [a for a, v in verdicts.items() if v not in (MET, DONE, MISSED, NOT_DONE)],
+        any(v in (DONE, NOT_DONE) for v in verdicts.values()),
+    )
+
+
+def target_summaries(agencies: Agencies) -> list[TargetSummary]:
     """Each target of the plan that the agencies' files judge, in the plan's order."""
-    summaries = []
-    found = {s.agency: targets_of(s.figures) for s in rollup.submissions}
-    for target in TARGETS:
-        judged = {agency: t for agency, targets in found.items() if (t := targets.get(target.id))}
-        if not judged:
-            continue
-        verdicts = {agency: t["verdict"] for agency, t in judged.items()}
-        first = next(iter(judged.values()))
-        summaries.append(
-            TargetSummary(
-                target.id,
-                target.city.name,
-                first["work_item"],
-                [a for a, v in verdicts.items() if v in (MET, DONE)],
-                [a for a, v in verdicts.items() if v in (MISSED, NOT_DONE)],
-                [a for a, v in verdicts.items() if v not in (MET, DONE, MISSED, NOT_DONE)],
-                any(v in (DONE, NOT_DONE) for v in verdicts.values()),
-            )
+    return [s for t in TARGETS if (s := target_summary(t, agencies))]
+
+
+def tally(target: TargetSummary | None) -> str:
+    """How many agencies met a target of how many judged: 「達成 3／4」, 「已辦理 2／4」."""
+    if target is None:
+        return NO_VERDICT
+    return f"{'已辦理' if target.done_kind else '達成'} {len(target.met)}／{target.judged}"
+
+
+# --- The tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table with a row per agency: its header, its measure, an agency's cell
+    as that agency's report showed it where not the exact value (「*」), and whether a rank
+    column follows it, highest first."""
+
+    header: str
+    measure: Measure
+    shown: Callable[[YearFigures], object] | None = None
+    rank: bool = False
+
+    def value(self, figures: YearFigures) -> object:
+        """An agency's cell: as its report showed it."""
+        return (self.shown or self.measure.of)(figures)
+
+    def total(self, agencies: Agencies) -> object:
+        """The city's cell: 「*」 where an agency's report hid its part (the city's total
+        would give back the hidden figure, less the others shown)."""
+        if any(self.value(f) == SUPPRESSED for f in agencies.values()):
+            return SUPPRESSED
+        return self.measure.total(agencies)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of the city's workbook with a row per agency: name, title, columns."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+
+    @property
+    def with_targets(self) -> tuple[Column, ...]:
+        """Its columns, then the verdict of each target the table of targets puts on it."""
+        verdicts = (Column(t.city.header, Verdict(t)) for t in TARGETS if t.city.theme == self.name)
+        return (*self.columns, *verdicts)
+
+
+def _by_gender(
+    header: str,
+    measures: Mapping[Gender, Measure],
+    shown: Literal["required", "completed", "rate"] | None = None,
+) -> list[Column]:
+    """男, 女, 其他 and 合計 columns; `shown`: of the agency's training as its report showed it."""
+
+    def column(label: str, gender: Gender) -> Column:
+        cell = None if shown is None else _shown_training(EVERYONE.key, shown, gender)
+        return Column(
+            f"{header}\n{label}", measures[gender], cell, rank=shown == "rate" and gender == "total"
         )
-    return summaries
+
+    return [column(label, g) for label, g in zip(COUNT_LABELS, GENDER_FIELDS, strict=True)]
 
 
-def agency_frame(rollup: Rollup) -> pd.DataFrame:
-    """One row per agency (index: its name) of its exact figures, for totals, medians, ranks:
-    a column per figure of COUNTS, TARGET_COUNTS and RATIOS."""
-    rows = []
-    for s in rollup.submissions:
-        row: dict[str, Any] = {"agency": s.agency}
-        row.update((key, get(s.figures)) for key, get in COUNTS.items())
-        verdicts = [t["verdict"] for t in targets_of(s.figures).values()]
-        row["targets.met"] = sum(v in (MET, DONE) for v in verdicts)
-        row["targets.missed"] = sum(v in (MISSED, NOT_DONE) for v in verdicts)
-        row["targets.count"] = len(verdicts)
-        rows.append(row)
-    frame = pd.DataFrame(rows).set_index("agency").apply(pd.to_numeric, errors="coerce")
-    for column, (part, whole) in RATIOS.items():
-        frame[column] = _ratio(frame, part, whole)
-    return frame
+def _shown_training(
+    group: str, part: Literal["required", "completed", "rate"], gender: Gender
+) -> Callable[[YearFigures], object]:
+    return lambda f: shown_training(f, group, part, gender)
 
 
-def _ratio(frame: pd.DataFrame, part: str, whole: str) -> pd.Series:
-    """part / whole by agency; NaN where the whole is 0 or unknown."""
-    return frame[part] / frame[whole].where(frame[whole] > 0)
+THEMES = (
+    Sheet(
+        "性平小組",
+        "性別平等執行小組會議及組員",
+        (
+            Column("會議次數", MEETINGS),
+            *_by_gender("組員", MEMBERS),
+            Column("組員\n女性比例", female_ratio(MEMBERS)),
+        ),
+    ),
+    Sheet(
+        "性別意識培力",
+        "性別意識培力完訓情形（依性別）",
+        (
+            *_by_gender("應訓人數", REQUIRED, "required"),
+            *_by_gender("完訓人數", COMPLETED, "completed"),
+            *_by_gender("完訓率", COMPLETION, "rate"),
+            *(
+                Column(
+                    f"{group.label}\n完訓率",
+                    _completion(group.key)["total"],
+                    _shown_training(group.key, "rate", "total"),
+                )
+                for group in TRAINING_GROUPS
+                if group.key != EVERYONE.key
+            ),
+            Column("應訓人員\n研習時數", _group(EVERYONE.key, lambda g: g["hours"], H)),
+            Column("全年研習\n總時數", Sum(lambda f: f["training"]["total_hours"], H)),
+        ),
+    ),
+    Sheet(
+        "性別影響評估",
+        "性別影響評估辦理情形",
+        (
+            Column("辦理案數", GIA, rank=True),
+            Column("諮詢專家\n學者案數", Sum(lambda f: f["gia"]["expert_consulted"])),
+        ),
+    ),
+    Sheet(
+        "性別統計",
+        "性別統計指標",
+        (
+            Column("指標數", INDICATORS, rank=True),
+            Column("新增", Sum(lambda f: f["indicators"]["new"])),
+            Column("修訂", Sum(lambda f: f["indicators"]["revised"])),
+            Column("具複分類", Sum(lambda f: f["indicators"]["cross_classified"])),
+        ),
+    ),
+    Sheet(
+        "性別預算",
+        "性別預算編列及執行情形",
+        (
+            Column("計畫數", Sum(lambda f: f["budget"]["count"])),
+            Column("編列數（元）", ALLOCATED),
+            Column("執行數（元）", EXECUTED),
+            Column("執行率", EXECUTION, rank=True),
+            *_by_gender("受益人數", BENEFICIARIES),
+        ),
+    ),
+    Sheet(
+        "CEDAW宣導",
+        "CEDAW宣導辦理情形",
+        (
+            Column("場次", CEDAW, rank=True),
+            *_by_gender("參與人次", PARTICIPANTS),
+            Column("參與者\n女性比例", female_ratio(PARTICIPANTS)),
+            Column("觸及人次", Sum(lambda f: f["cedaw"]["reach"])),
+            Column("結合外部\n資源場次", Sum(lambda f: f["cedaw"]["external_resources"])),
+        ),
+    ),
+    Sheet(
+        "其他性平措施",
+        "其他性別平等措施辦理情形",
+        (
+            Column("措施數", MEASURES),
+            Column("對應指定\n項目", Sum(lambda f: f["other_measures"]["designated"])),
+            *_by_gender("參與人次", MEASURE_PARTICIPANTS),
+            Column("觸及人次", Sum(lambda f: f["other_measures"]["reach"])),
+        ),
+    ),
+)
+"""The theme sheets, each with a row per agency; each target's verdict follows on the sheet
+its `Target.city` names."""
 
 
-def city_totals(frame: pd.DataFrame) -> dict[str, Any]:
-    """The city's figures: counts and amounts summed, rates from the summed exact counts."""
-    sums = frame.drop(columns=list(RATIOS)).sum()
-    totals: dict[str, Any] = {
-        k: int(v) if float(v).is_integer() else float(v) for k, v in sums.items()
+def targets_sheet(summaries: Sequence[TargetSummary]) -> Sheet:
+    """The 目標達成 sheet: how many targets each agency met, then each judged target."""
+    counts = (
+        Column("達成項數", TARGETS_MET),
+        Column("未達成項數", TARGETS_MISSED),
+        Column("目標項數", TARGETS_JUDGED),
+    )
+    verdicts = (Column(s.name, Verdict(s.target)) for s in summaries)
+    return Sheet("目標達成", "目標達成情形", (*counts, *verdicts))
+
+
+def table(
+    name: str, title: str, cols: Sequence[Col], rows: list[tuple[Any, ...]], **kw: Any
+) -> Table:
+    """A table of the city's workbook from its columns."""
+    kinds = tuple(c.kind for c in cols)
+    return Table(name, title, tuple(c.name for c in cols), kinds, rows, cols=tuple(cols), **kw)
+
+
+def agency_table(year: int, sheet: Sheet, agencies: Agencies) -> Table:
+    """A row per agency, then the city's 合計 and the 中位數; a text in a number's column
+    (「*」, a verdict) is shown as text."""
+    columns = sheet.with_targets
+    cols = [Col(AGENCY)]
+    for c in columns:
+        cols.append(Col(c.header, c.measure.kind))
+        if c.rank:
+            cols.append(Col(f"{c.header.splitlines()[0]}\n排名", C))
+    ranked = [ranks(c, agencies) if c.rank else {} for c in columns]
+    rows: list[tuple[Any, ...]] = []
+    for agency, figures in agencies.items():
+        row: list[Any] = [agency]
+        for c, rank in zip(columns, ranked, strict=True):
+            row.append(plain(c.value(figures)))
+            row += [rank[agency]] if c.rank else []
+        rows.append(tuple(row))
+    for label, value in (
+        (TOTAL_LABEL, lambda c: c.total(agencies)),
+        (MEDIAN_LABEL, lambda c: median(c, agencies)),
+    ):
+        row = [label]
+        for c in columns:
+            row += [plain(value(c)), *([None] if c.rank else [])]
+        rows.append(tuple(row))
+    texts = {
+        (r, j): T
+        for r, row in enumerate(rows)
+        for j, v in enumerate(row)
+        if isinstance(v, str) and j
     }
-    for column, (part, whole) in RATIOS.items():
-        totals[column] = rate(totals.get(part), totals.get(whole))
-    return totals
-
-
-def medians(frame: pd.DataFrame) -> dict[str, float | None]:
-    """The median agency of each figure (agencies without a value, e.g. no rate, left out)."""
-    result: dict[str, float | None] = {}
-    for column in frame:
-        values = pd.to_numeric(frame[column], errors="coerce").dropna()
-        result[column] = float(values.median()) if len(values) else None
-    return result
-
-
-def ranks(frame: pd.DataFrame, column: str) -> dict[str, int | None]:
-    """Each agency's rank by `column`, highest first (ties share a rank; no value, no rank)."""
-    values = pd.to_numeric(frame[column], errors="coerce")
-    ranked = values.rank(method="min", ascending=False)
-    return {a: (None if pd.isna(r) else int(r)) for a, r in ranked.items()}
+    return table(sheet.name, f"{year}年度各機關{sheet.title}", cols, rows, cell_kinds=texts)
 
 
 # --- History: the city over the years -----------------------------------------------------
 
 
 @dataclass(frozen=True)
-class YearTrend:
-    """The city's figures of one year, over the agencies that have that year's figures."""
+class Year:
+    """The figures of one year of the city's trend, of the agencies that have that year's."""
 
     year: int
-    agencies: int
-    required: int
-    completed: int
-    meetings: int
-    cedaw_sessions: int
-    cedaw_participants: int
-    allocated: float
-    executed: float
-    targets_met: int
-    targets_count: int
-
-    @property
-    def completion_rate(self) -> float | None:
-        return rate(self.completed, self.required)
-
-    @property
-    def execution_rate(self) -> float | None:
-        return rate(self.executed, self.allocated)
-
-    @property
-    def targets_rate(self) -> float | None:
-        return rate(self.targets_met, self.targets_count)
+    agencies: dict[str, YearFigures]
 
 
-def trend(rollup: Rollup) -> list[YearTrend]:
-    """The city's figures by year when the agencies' files carry `history`; [] otherwise."""
-    by_year: dict[int, list[YearFigures]] = {}
+def trend(rollup: Rollup) -> list[Year]:
+    """The city's years when the agencies' files carry `history`; [] otherwise."""
+    by_year: dict[int, dict[str, YearFigures]] = {}
     for s in rollup.submissions:
         for key, figures in s.figures["history"].items():
             if int(key) < rollup.year:
-                by_year.setdefault(int(key), []).append(figures)
+                by_year.setdefault(int(key), {})[s.agency] = figures
     if not by_year:
         return []
-    by_year[rollup.year] = [s.figures for s in rollup.submissions]
-    return [_year_trend(y, by_year[y]) for y in sorted(by_year)]
+    by_year[rollup.year] = agencies(rollup)
+    return [Year(y, by_year[y]) for y in sorted(by_year)]
 
 
-def _year_trend(year: int, figures: list[YearFigures]) -> YearTrend:
-    def total(get: Get) -> float:
-        return sum(get(f) or 0 for f in figures)
-
-    everyone = EVERYONE.key
-    targets = [t for f in figures for t in targets_of(f).values()]
-    return YearTrend(
-        year,
-        len(figures),
-        int(total(COUNTS[f"{everyone}.required.total"])),
-        int(total(COUNTS[f"{everyone}.completed.total"])),
-        int(total(lambda f: f["meetings"]["count"])),
-        int(total(lambda f: f["cedaw"]["sessions"])),
-        int(total(lambda f: f["cedaw"]["participants"]["total"])),
-        total(lambda f: f["budget"]["allocated"]),
-        total(lambda f: f["budget"]["executed"]),
-        sum(t["verdict"] in (MET, DONE) for t in targets),
-        len(targets),
-    )
+TARGETS_RATE = Ratio(TARGETS_MET, TARGETS_JUDGED)
+TREND = (
+    (Col("機關數", C), AGENCY_COUNT),
+    (Col("應訓人數", C), REQUIRED["total"]),
+    (Col("完訓人數", C), COMPLETED["total"]),
+    (Col("完訓率", R), COMPLETION["total"]),
+    (Col("會議次數", C), MEETINGS),
+    (Col("CEDAW宣導場次", C), CEDAW),
+    (Col("CEDAW參與人次", C), PARTICIPANTS["total"]),
+    (Col("性別預算編列數（元）", A), ALLOCATED),
+    (Col("性別預算執行數（元）", A), EXECUTED),
+    (Col("執行率", R), EXECUTION),
+    (Col("目標達成比例", R), TARGETS_RATE),
+)
+"""The columns of the city's trend: each year's total of each measure."""
 
 
-@dataclass(frozen=True)
-class CityFigures:
-    """A roll-up's figures, computed once for both the workbook and the report."""
-
-    frame: pd.DataFrame  # one row per agency: its exact figures (NaN where it has none)
-    agencies: dict[str, dict[str, Any]]  # the frame's rows, by agency
-    totals: dict[str, Any]
-    medians: dict[str, float | None]
-    targets: list[TargetSummary]
-    trend: list[YearTrend]
-
-
-def city_figures(rollup: Rollup) -> CityFigures:
-    """Every figure of the city from the agencies `rollup` gathered."""
-    frame = agency_frame(rollup)
-    return CityFigures(
-        frame,
-        frame.to_dict("index"),
-        city_totals(frame),
-        medians(frame),
-        target_summaries(rollup),
-        trend(rollup),
-    )
+def trend_table(year: int, years: list[Year]) -> Table:
+    rows = [(f"{y.year}年度", *(plain(m.total(y.agencies)) for _, m in TREND)) for y in years]
+    title = f"全市歷年比較（{years[0].year}至{year}年度）"
+    return table("歷年趨勢", title, [Col("年度"), *(c for c, _ in TREND)], rows)

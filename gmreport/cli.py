@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gettext
 import json
 import os
@@ -18,7 +19,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .config import MAX_ROC_YEAR, Config, load_config
-from .format import ROC_OFFSET, display_width
+from .format import ROC_OFFSET
 from .problems import GmreportError, Problem, UsageError, count_by_severity
 from .schema import TEMPLATE_FORMATS
 
@@ -108,12 +109,23 @@ def _argparse_in_chinese() -> Iterator[None]:
 COMMAND = "指令"
 
 
+# argparse wraps help at a count of characters, and a Chinese character is two columns wide.
+# Each option's help goes on its own line, 6 columns in, at most 43 - 6 characters: 80 columns.
+# Descriptions and examples are kept as written, in lines of at most 80 columns.
+HELP_LAYOUT = functools.partial(argparse.RawDescriptionHelpFormatter, max_help_position=6, width=43)
+
+
 class _Parser(argparse.ArgumentParser):
-    """Usage errors as gmreport's own: `錯誤：…` and where to find the help."""
+    """Help laid out for Chinese, and usage errors as gmreport's own: `錯誤：…` and where to
+    find the help."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("formatter_class", HELP_LAYOUT)
         super().__init__(*args, **kwargs)
+
+    def format_help(self) -> str:
+        # Before Python 3.13 argparse ends each heading with an ASCII colon, not through gettext.
+        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.M)
 
     def error(self, message: str) -> NoReturn:
         # argparse lists choices as repr()s joined by ", ": 'xlsx', 'ods' reads xlsx、ods.
@@ -124,33 +136,6 @@ class _Parser(argparse.ArgumentParser):
             message,
         )
         raise UsageError(f"{message}。請執行「{self.prog} --help」查看用法。")
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    """Help laid out for Chinese: headings end in 「：」, columns line up by display width,
-    and the commands are listed without argparse's own line for them."""
-
-    def format_help(self) -> str:
-        # Before Python 3.13 argparse ends each heading with an ASCII colon, not through gettext.
-        return re.sub(r"^(\S[^\n]*):$", r"\1：", super().format_help(), flags=re.M)
-
-    def add_argument(self, action: argparse.Action) -> None:
-        super().add_argument(action)
-        if action.help is not argparse.SUPPRESS:  # a Chinese 年度 is four columns wide, not two
-            width = display_width(self._format_action_invocation(action)) + self._current_indent
-            self._action_max_length = max(self._action_max_length, width)
-
-    def _format_action(self, action: argparse.Action) -> str:
-        if isinstance(action, argparse._SubParsersAction):
-            return "".join(self._format_action(sub) for sub in action._get_subactions())
-        text = super()._format_action(action)
-        invocation = self._format_action_invocation(action)
-        wide = display_width(invocation) - len(invocation)
-        head, _, rest = text.partition(invocation)
-        spaces = len(rest) - len(rest.lstrip(" "))
-        if wide and spaces > 2:  # argparse padded by characters; pad by columns instead
-            text = head + invocation + rest[min(wide, spaces - 2) :]
-        return text
 
 
 def _roc_year(text: str) -> int:
@@ -185,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     templates = commands.add_parser(
         "templates",
         help="產生各單位的空白標準填報活頁簿",
-        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿"
+        description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿\n"
         "（Excel 的 .xlsx，或以 --format ods 產生 LibreOffice 的 .ods）。"
         "\n已存在的檔案不會被覆寫。",
         epilog="範例：\n  gmreport templates --year 114 --output 114年度範本\n"
@@ -217,7 +202,7 @@ def _parser() -> argparse.ArgumentParser:
         "沒有錯誤時結束代碼為 0（可有警告），有錯誤時為 1。",
         epilog="範例：\n  gmreport check 113年度_民政課.xlsx\n  gmreport check 填報資料夾 --json",
     )
-    check.add_argument("paths", nargs="+", type=Path, metavar="路徑", help="活頁簿檔案或資料夾")
+    check.add_argument("paths", nargs="+", type=Path, metavar="活頁簿", help="活頁簿檔案或資料夾")
     check.add_argument("--json", action="store_true", help="以 JSON 格式（UTF-8）輸出問題清單")
     _config_option(check)
     check.set_defaults(run=_check)
@@ -225,8 +210,8 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build",
         help="年度彙整：讀取所有填報檔，產出成果報告與統計",
-        description="讀取資料夾內所有單位的填報活頁簿，產出 Word 年度執行成果報告、統計總表、"
-        "填報檢核結果與統計數據 JSON。\n"
+        description="讀取資料夾內所有單位的填報活頁簿，產出 Word 年度執行成果報告、\n"
+        "統計總表、填報檢核結果與統計數據 JSON。\n"
         f"不加參數時讀取範例資料 {DEFAULT_INPUT}/ 中最新年度，輸出到 {DEFAULT_OUTPUT}/。",
         epilog="範例：\n  gmreport build\n"
         "  gmreport build --input 113年度填報 --output 113年度成果 --year 113\n"
@@ -261,14 +246,14 @@ def _parser() -> argparse.ArgumentParser:
     rollup = commands.add_parser(
         "rollup",
         help="市府彙整：比較各機關的年度統計數據",
-        description="讀取各機關的「年度統計數據.json」（檔案或資料夾，含子資料夾），逐一依格式"
-        "（JSON Schema）檢核，產出各機關執行成果彙整活頁簿與 Word 彙整報告。\n"
+        description="讀取各機關的「年度統計數據.json」（檔案或資料夾，含子資料夾），\n"
+        "逐一依格式（JSON Schema）檢核，產出各機關執行成果彙整活頁簿與 Word 彙整報告。\n"
         "格式不符的檔案列出原因、不納入彙整；有這類檔案時結束代碼為 1。",
         epilog="範例：\n  gmreport rollup 各機關提報 --output 113年度彙整\n"
         "  gmreport rollup 各機關提報 --year 113 --agencies 機關清單.txt",
     )
     rollup.add_argument(
-        "paths", nargs="+", type=Path, metavar="路徑", help="統計數據檔（.json）或資料夾"
+        "paths", nargs="+", type=Path, metavar="統計數據檔", help="統計數據檔（.json）或資料夾"
     )
     rollup.add_argument(
         "--year", type=_roc_year, metavar="年度", help="民國年度（預設為檔案中最新的年度）"

@@ -96,12 +96,14 @@ def number(value: float | str | None) -> str:
     return f"{int(value):,}"
 
 
-def hours(value: float | None, digits: int = 1) -> str:
+def hours(value: float | str | None, digits: int = 1) -> str:
     """Hours with a fixed number of decimals, so a column lines up (29.0, 213.5)."""
+    if isinstance(value, str):
+        return value  # SUPPRESSED
     return NONE if value is None else f"{half_up(value, digits):,}"
 
 
-def average_hours(value: float | None) -> str:
+def average_hours(value: float | str | None) -> str:
     """Average hours per person, with two decimals (2.46)."""
     return hours(value, 2)
 

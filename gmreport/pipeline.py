@@ -495,7 +495,6 @@ def rollup(
     agencies: Path | None = None,
 ) -> RollupOutcome:
     """The city's view: many agencies' figures files into the 彙整 workbook and Word report."""
-    from .city import city_figures
     from .render import rollup_workbook
     from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .rollup import read_agency_list, roll_up
@@ -505,12 +504,9 @@ def rollup(
     gathered = roll_up(paths, year=year, expected=expected)
     outcome = RollupOutcome(gathered)
     workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
-    city = city_figures(gathered)
     report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
     with output_lock(output_dir):
-        rollup_workbook.write_rollup_workbook(
-            rollup_workbook.rollup_sheets(gathered, city), workbook
-        )
-        outcome.notes += render_rollup_report(gathered, report, city=city)
+        rollup_workbook.write_rollup_workbook(rollup_workbook.rollup_sheets(gathered), workbook)
+        outcome.notes += render_rollup_report(gathered, report)
     outcome.written += [workbook, report]
     return outcome

@@ -86,6 +86,8 @@ TRAINING_GROUPS = (
 STAFF_GROUPS = tuple(g for g in TRAINING_GROUPS if g.staff_types and g.hours)
 """The groups that divide the staff types between them: each type is in exactly one."""
 
+SUPERVISOR_ROWS: Mapping[str, bool] = MappingProxyType({"主管": True, "非主管": False})
+"""The rows of the 性別×主管職務 table, by the 主管 flag of their people."""
 AGE_GROUPS = ("未滿30歲", "30-39歲", "40-49歲", "50-59歲", "60歲以上")
 COURSE_TYPES = ("性別主流化基礎", "性別主流化進階", "CEDAW", "性騷擾防治", "其他性別議題")
 TRAINING_MODES = ("實體", "數位", "混成")

@@ -34,12 +34,15 @@ from .figures import (
 from .figures import female_ratio as _female_ratio
 from .findings import target_rows
 from .format import average_hours, dimensions, hours, number, percent, roc_short_date, yes_no
+from .privacy import EVERYONE as ALL_STAFF
+from .privacy import Figure, Measure, Population, completion_figures
 from .privacy import note as privacy_note
 from .schema import (
     EVERYONE,
     GENDER_KEYS,
     GENDERS,
     SHEETS_BY_KEY,
+    SUPERVISOR_ROWS,
     TRAINING_GROUPS,
     WORK_ITEM_LIST,
     Kind,
@@ -106,6 +109,8 @@ class Col:
     """"male", "female", "other" or "total": a count of its group by 性別."""
     short: str | None = None
     """The header in the report, where narrower than `header`."""
+    measure: Measure | None = None
+    """In a staff table, what its figures measure (with `gender`, or 合計 without)."""
 
     @property
     def name(self) -> str:
@@ -158,8 +163,8 @@ class Table:
     """The key of the work item whose chapter shows the table."""
     marked: frozenset[tuple[int, int]] = frozenset()
     """Cells the report marks (a target 未達成)."""
-    staff: bool = False
-    """Its 性別 count cells count staff: the cells the privacy rule may show as 「*」."""
+    figures_at: Mapping[tuple[int, int], Figure] = field(default_factory=dict)
+    """The staff figure at each (row, column) that shows one: what the privacy audit reads."""
     adds_up: bool = False
     """Its total rows are the sums of the rows above them, in every count, amount and hours
     column (the rows part the whole: each person has one 年齡層, each event one 宣導對象)."""
@@ -200,6 +205,7 @@ class Table:
             cell_kinds={(r, at[c]): k for (r, c), k in self.cell_kinds.items() if c in at},
             cols=tuple(self.cols[i] for i in keep),
             marked=frozenset((r, at[c]) for r, c in self.marked if c in at),
+            figures_at={(r, at[c]): f for (r, c), f in self.figures_at.items() if c in at},
         )
 
     @property
@@ -229,18 +235,6 @@ class Table:
                 parts = tuple((r, c) for r in range(first_total) if self.rows[r][c] != NOT_COUNTED)
                 found.append(Identity((t, c), parts))
         return found
-
-    @property
-    def protected(self) -> list[tuple[int, int]]:
-        """The cells the privacy rule may suppress: a staff table's 性別 counts."""
-        if not self.staff:
-            return []
-        return [
-            (r, c)
-            for r in range(len(self.rows))
-            for c, col in enumerate(self.cols)
-            if col.gender and col.kind is ValueKind.COUNT
-        ]
 
 
 def declare(
@@ -325,12 +319,44 @@ def _genders(counts: Genders | GenderRates) -> tuple[Any, ...]:
     return counts["male"], counts["female"], counts["other"], counts["total"]
 
 
-def _counts(group: str, width: float, kind: ValueKind = C, **kw: Any) -> list[Col]:
-    """男/女/其他/合計 columns under `group`."""
+def _counts(
+    group: str, width: float, kind: ValueKind = C, measure: Measure | None = None, **kw: Any
+) -> list[Col]:
+    """男/女/其他/合計 columns under `group`, of the staff figure `measure` if given."""
     return [
-        Col(label, kind, width, group=group, gender=key, **kw)
+        Col(label, kind, width, group=group, gender=key, measure=measure, **kw)
         for label, key in zip(COUNT_LABELS, COUNT_KEYS, strict=True)
     ]
+
+
+def _staff_figures(
+    rows: Sequence[tuple[str, Population]], cols: Sequence[Col]
+) -> dict[tuple[int, int], Figure]:
+    """The staff figure of each cell of a table whose row r shows the completion of the
+    population `rows[r]` (its figures under the path prefix) by the columns' measures."""
+    found = {}
+    for r, (prefix, population) in enumerate(rows):
+        counted = completion_figures(prefix, population)
+        for c, col in enumerate(cols):
+            if col.measure in ("hours", "average_hours"):
+                found[r, c] = Figure(f"{prefix}.{col.measure}", population, "total", col.measure)
+            elif col.measure:
+                found[r, c] = counted[col.measure, col.gender or "total"]
+    return found
+
+
+GROUP_POPULATIONS: Mapping[str, Population] = {
+    "civil_servants": Population(category="civil_servants"),
+    "other_staff": Population(category="other_staff"),
+    "supervisors": Population(supervisor=True),
+    "gender_officers": Population(gender_officer=True),
+    EVERYONE.key: ALL_STAFF,
+}
+"""The people of each training group (schema.TRAINING_GROUPS), for the privacy audit."""
+
+
+def _group_rows() -> list[tuple[str, Population]]:
+    return [(f"training.groups.{g.key}", GROUP_POPULATIONS[g.key]) for g in TRAINING_GROUPS]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -522,11 +548,11 @@ def _training_groups(figures: Figures) -> Table:
     ]
     cols = [
         Col("類別", T, 2.7, left=True),
-        *_counts("應訓人數", 1.0),
-        *_counts("完訓人數", 1.0),
-        Col("完訓率", R, 1.45),
-        Col("總時數", H, 1.45),
-        Col("平均時數", ValueKind.AVERAGE_HOURS, 1.55),
+        *_counts("應訓人數", 1.0, measure="required"),
+        *_counts("完訓人數", 1.0, measure="completed"),
+        Col("完訓率", R, 1.45, measure="rate"),
+        Col("總時數", H, 1.45, measure="hours"),
+        Col("平均時數", ValueKind.AVERAGE_HOURS, 1.55, measure="average_hours"),
     ]
     said = (
         "註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
@@ -544,14 +570,14 @@ def _training_groups(figures: Figures) -> Table:
         keep=True,
         note=_staff_note(figures, said),
         work_item="training",
-        staff=True,
+        figures_at=_staff_figures(_group_rows(), cols),
     )
 
 
 def _training_rates(figures: Figures) -> Table:
     groups = figures["training"]["groups"]
     rows = [(groups[g.key]["label"], *_genders(groups[g.key]["rate"])) for g in TRAINING_GROUPS]
-    cols = [Col("類別", T, 4.4, left=True), *_counts("完訓率", 2.3, R)]
+    cols = [Col("類別", T, 4.4, left=True), *_counts("完訓率", 2.3, R, measure="rate")]
     return declare(
         figures,
         "training_rates",
@@ -561,7 +587,7 @@ def _training_rates(figures: Figures) -> Table:
         keep=True,
         note=_staff_note(figures, "註：該性別無應訓人員者以「—」表示。"),
         work_item="training",
-        staff=True,
+        figures_at=_staff_figures(_group_rows(), cols),
     )
 
 
@@ -576,6 +602,12 @@ def _training_people(figures: Figures) -> Table:
         (f"未列入應訓：留職停薪致在職未滿 {days} 日", not_required["on_leave"]),
     ]
     cols = [Col("項目", T), Col("人數", C)]
+    measures: tuple[tuple[str, Measure], ...] = (
+        ("training.people.roster", "roster"),
+        ("training.people.required", "required"),
+        ("training.not_required.short_service", "short"),
+        ("training.not_required.on_leave", "on_leave"),
+    )
     return declare(
         figures,
         "training_people",
@@ -584,6 +616,10 @@ def _training_people(figures: Figures) -> Table:
         rows,
         in_report=False,
         work_item="training",
+        figures_at={
+            (r, 1): Figure(path, ALL_STAFF, "total", measure)
+            for r, (path, measure) in enumerate(measures)
+        },
     )
 
 
@@ -618,10 +654,11 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
     ]
     cols = [
         Col(label, T, 2.4),
-        *_counts("應訓人數", 1.3),
-        *_counts("完訓人數", 1.3, report=False),
-        *_counts("完訓率", 1.6, R),
+        *_counts("應訓人數", 1.3, measure="required"),
+        *_counts("完訓人數", 1.3, measure="completed", report=False),
+        *_counts("完訓率", 1.6, R, measure="rate"),
     ]
+    crossed_rows = [(f"training.{key}.{i['label']}", _crossed(key, i["label"])) for i in items]
     said = f"註：{privacy_note(figures['privacy']['min_cell'])}" if figures["suppressed"] else ""
     return declare(
         figures,
@@ -634,8 +671,17 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         keep=True,
         note=said,
         work_item="training",
-        staff=True,
+        figures_at=_staff_figures(
+            [*crossed_rows, (f"training.groups.{EVERYONE.key}", ALL_STAFF)], cols
+        ),
     )
+
+
+def _crossed(key: str, label: str) -> Population:
+    """The people of a row of a 交織分析 table: an age band, or 主管 / 非主管."""
+    if key == "by_age":
+        return Population(age=label)
+    return Population(supervisor=SUPERVISOR_ROWS[label])
 
 
 def _gia(figures: Figures) -> list[Table]:

@@ -408,16 +408,33 @@ def test_outputs_get_the_users_normal_permissions(tmp_path, samples_build):
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
 
 
-@pytest.mark.parametrize("command", ["templates", "check", "build"])
-def test_help_columns_line_up_with_chinese_placeholders(command, tmp_path):
+HELP_SECTIONS = ("選項：", "必填參數：", "指令：")
+
+
+@pytest.mark.parametrize("command", ["", "templates", "check", "build", "rollup"])
+def test_help_fits_80_columns_with_each_help_on_its_own_line(command, tmp_path):
+    """argparse lines up help by characters, and 年度 is two characters but four columns:
+    each option's help on the line below it, at one indent, lines up whatever the widths."""
     from gmreport.format import display_width
 
-    text = run(command, "--help", cwd=tmp_path).stdout
-    starts = set()
-    for line in text.splitlines():
-        if found := re.match(r"(  (?:-|路徑).*?\s{2,})\S", line):  # options and 路徑
-            starts.add(display_width(found[1]))
-    assert len(starts) == 1, text
+    text = run(*[command][: bool(command)], "--help", cwd=tmp_path).stdout
+    assert max(display_width(line) for line in text.splitlines()) <= 80, text
+    entries = 0
+    for section in text.split("\n\n"):
+        heading, *lines = section.splitlines()
+        if heading not in HELP_SECTIONS:
+            continue
+        for line, below in zip(lines, [*lines[1:], ""], strict=True):
+            indent = len(line) - len(line.lstrip(" "))
+            assert indent in (2, 4, 6), line
+            if indent < 6 and line.strip() != "指令":  # an option, argument or command
+                entries += 1
+                assert "  " not in line.strip(), line  # its help is not on its line
+                assert re.match(r" {6}\S", below), (line, below)
+    expected = {"": 6, "templates": 5, "check": 4, "build": 8, "rollup": 5}[command]
+    assert entries == expected, text
+    if command == "build":
+        assert "\n  --history 資料夾\n      以前年度統計數據（○○○年度統計數據.json）" in text
 
 
 def test_year_messages_survive_a_cp950_console(tmp_path):

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from gmreport import figures_file
-from gmreport.city import COUNTS, RATIOS, city_figures
+from gmreport.city import THEMES, agencies, targets_sheet
 from gmreport.config import Config
 from gmreport.figures import Figures
 from gmreport.figures_file import Unusable, figures_of, read_figures
 from gmreport.history import read_history
-from gmreport.render.rollup_report import rollup_context
-from gmreport.render.rollup_workbook import C, Column, rollup_sheets, theme_columns
+from gmreport.render.rollup_report import AGENCY, CITY, TREND, rollup_context
+from gmreport.render.rollup_workbook import rollup_sheets
 from gmreport.render.trends import TREND_TABLES, GroupMeasure, Measure
 from gmreport.rollup import roll_up
 from gmreport.schema import EVERYONE
@@ -59,21 +59,23 @@ def test_every_trend_measure_resolves(read: Figures) -> None:
     assert unresolved == []
 
 
-def test_every_figure_of_the_city_resolves(read: Figures) -> None:
-    assert [k for k, get in COUNTS.items() if not _is_number(get(read))] == []
-    assert all(part in COUNTS and whole in COUNTS for part, whole in RATIOS.values())
-
-
-def test_every_roll_up_column_and_the_report_resolve(samples_build: SamplesBuild) -> None:
+def test_every_measure_of_the_city_and_its_report_resolves(
+    samples_build: SamplesBuild, read: Figures
+) -> None:
+    """Each column of the city's tables, and each figure its report reads, is a number for
+    the agency and the city on a real build (a verdict's is text)."""
     rollup = roll_up([samples_build.out / FIGURES])
-    city = city_figures(rollup)
-    empty = []
-    for name, (_, columns) in theme_columns({t.id: t for t in city.targets}).items():
-        for c in columns:
-            if c.key is not None and not _is_number(city.totals[c.key]):
-                empty.append((name, c.header, city.totals[c.key]))
-    assert empty == []
-    [agency] = rollup_context(rollup, city)["agencies"]
+    found = agencies(rollup)
+    sheets = [*THEMES, targets_sheet([])]
+    columns = [(s.name, c.header, c.measure) for s in sheets for c in s.columns]
+    reads = [*CITY.items(), *AGENCY.items(), *TREND.items()]
+    unresolved = [
+        (name, header)
+        for name, header, m in [*columns, *(("report", k, m) for k, m in reads)]
+        if not _is_number(m.of(read)) or not _is_number(m.total(found))
+    ]
+    assert unresolved == []
+    [agency] = rollup_context(rollup)["agencies"]
     assert agency["meetings"] == samples_build.outcome.figures["meetings"]["count"]
 
 
@@ -84,9 +86,17 @@ def test_every_target_resolves(read: Figures) -> None:
     assert [r["id"] for r in evaluate(read, Config())] == [t.id for t in TARGETS]
 
 
-def test_a_column_of_a_figure_the_city_does_not_have_fails() -> None:
-    with pytest.raises(ValueError, match=r"cedaw\.reaches"):
-        Column("觸及人次", C, "cedaw.reaches")
+def test_a_figure_the_figures_do_not_have_fails_the_type_check(tmp_path: Path) -> None:
+    """A typo in a city column's figure is a type error, not a column of 「—」."""
+    from mypy import api
+
+    code = "from gmreport.city import Sum\nSum(lambda f: f['cedaw']['reach'])\n"
+    typo = write(tmp_path, "typo.py", code + code.replace("reach", "reaches"))
+    cache = str(tmp_path / "cache")
+    out, _, status = api.run(["--strict", "--cache-dir", cache, str(typo)])
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    assert status == 1 and len(errors) == 1, out
+    assert 'typo.py:4: error: TypedDict "Cedaw" has no key "reaches"' in errors[0]
 
 
 # --- A new target reaches the city with no second edit ------------------------------------
@@ -126,14 +136,14 @@ def test_a_target_added_to_the_table_reaches_the_citys_workbook_and_report(
     cedaw = sheets["CEDAW宣導"]
     assert cedaw.columns[-1] == "觸及目標"
     assert cedaw.rows[0][-1] == figures["targets"][-1]["verdict"]
-    names = [t["name"] for t in rollup_context(rollup, city_figures(rollup))["targets"]]
+    names = [t["name"] for t in rollup_context(rollup)["targets"]]
     assert names[-1] == "CEDAW 宣導觸及人次"
 
 
 def test_every_target_is_on_a_theme_sheet() -> None:
-    themes = theme_columns({})
+    themes = {s.name: [c.header for c in s.with_targets] for s in THEMES}
     for target in TARGETS:
-        assert target.city.header in [c.header for c in themes[target.city.theme][1]]
+        assert target.city.header in themes[target.city.theme]
 
 
 # --- The boundary: what a file holds never crashes a reader -------------------------------

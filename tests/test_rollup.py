@@ -139,9 +139,12 @@ def verdict(target: str, met: bool | None) -> str:
     return "達成" if met else "未達成"
 
 
-def hidden(e: dict[str, Any], gender: str) -> bool:
-    """Whether the agency's report showed its 完訓人數 and 完訓率 of `gender` as 「*」."""
-    return 0 < e[f"required.{gender}"] < 3
+PARTS = {"應訓人數": "required", "完訓人數": "completed", "完訓率": "rate"}
+
+
+def hidden(rolled: Rolled, agency: str, part: str, gender: str) -> bool:
+    """Whether the agency's report showed its 全機關 `part` of `gender` as 「*」."""
+    return f"training.groups.all.{part}.{gender}" in rolled.hidden[agency]
 
 
 # --- Running the command ------------------------------------------------------------------
@@ -188,6 +191,8 @@ class Rolled:
     run: Run
     out: Path
     expect: dict[str, dict[str, Any]]
+    hidden: dict[str, set[str]]
+    """Each agency's figures its own report hid (its file's `suppressed`)."""
 
 
 @pytest.fixture(scope="session")
@@ -200,7 +205,11 @@ def rolled(agency_files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
     listed.write_text("\ufeff" + "\n".join(TOOL.EXPECTED) + "\n\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("rolled")
     result = run("rollup", folder, "--agencies", listed, "--output", out)
-    return Rolled(result, out, {a.name: expected(a) for a in TOOL.AGENCIES})
+    hidden = {
+        name: set(json.loads(path.read_text(encoding="utf-8"))["suppressed"])
+        for name, path in agency_files.items()
+    }
+    return Rolled(result, out, {a.name: expected(a) for a in TOOL.AGENCIES}, hidden)
 
 
 # --- The workbook -------------------------------------------------------------------------
@@ -324,24 +333,22 @@ def test_each_theme_sheet_holds_every_agency_the_city_and_the_median(
     expect = [rolled.expect[a.name] for a in TOOL.AGENCIES]
     assert list(by_name) == [*(a.name for a in TOOL.AGENCIES), "合計", "中位數"]
     for header, spec in SHEETS[sheet].items():
+        gender = next((g for g, label in LABELS.items() if header.endswith(f"\n{label}")), None)
+        part = PARTS.get(header.split("\n")[0]) if sheet == "性別意識培力" and gender else None
+        gone = [a.name for a in TOOL.AGENCIES if part and hidden(rolled, a.name, part, gender)]
         for agency, e in zip(TOOL.AGENCIES, expect, strict=True):
             cell = by_name[agency.name][header]
-            gender = next((g for g, label in LABELS.items() if header.endswith(f"\n{label}")), None)
-            if (
-                sheet == "性別意識培力"
-                and header.startswith("完訓")
-                and gender
-                and gender != "total"
-                and hidden(e, gender)
-            ):
+            if agency.name in gone:
                 assert cell == "*", (agency.name, header)
             else:
                 assert same(cell, agency_value(e, spec)), (agency.name, header, cell)
-        assert same(by_name["合計"][header], city_value(expect, spec)), (
-            header,
-            by_name["合計"][header],
-        )
-        assert same(by_name["中位數"][header], median_value(expect, spec)), header
+        # a city total would give back a figure an agency hid, less the others shown
+        city = "*" if gone else city_value(expect, spec)
+        assert same(by_name["合計"][header], city), (header, by_name["合計"][header])
+        shown = [e for a, e in zip(TOOL.AGENCIES, expect, strict=True) if a.name not in gone]
+        assert same(by_name["中位數"][header], median_value(shown, spec)), header
+    if sheet == "性別意識培力":  # the samples' agencies include small groups
+        assert any(by_name[a.name]["應訓人數\n其他"] == "*" for a in TOOL.AGENCIES)
 
 
 @pytest.mark.parametrize(("sheet", "column"), RANKED.items())
@@ -350,7 +357,12 @@ def test_ranks_put_the_highest_first_and_share_ties(
 ) -> None:
     rows = sheet_rows(rolled.out / WORKBOOK, sheet)[:-2]
     spec = SHEETS[sheet][column]
-    values = {a.name: agency_value(rolled.expect[a.name], spec) for a in TOOL.AGENCIES}
+    values = {
+        a.name: None
+        if sheet == "性別意識培力" and hidden(rolled, a.name, "rate", "total")
+        else agency_value(rolled.expect[a.name], spec)
+        for a in TOOL.AGENCIES
+    }
     rank_header = f"{column.splitlines()[0]}\n排名"
     for row in rows:
         mine = values[row["機關"]]
@@ -398,13 +410,23 @@ def test_the_report_states_the_citys_totals(rolled: Rolled) -> None:
 
     required, completed = total("required.total"), total("completed.total")
     assert "應提報機關 5 個，已提報 4 個，未提報 1 個：高雄市燈塔區公所。" in text
-    assert (
-        f"各機關應訓人員合計 {fmt.number(required)} 人，完訓 {fmt.number(completed)} 人，"
-        f"全市完訓率 {fmt.percent(completed / required)}（男性 "
-        f"{fmt.percent(total('completed.male') / total('required.male'))}、女性 "
-        f"{fmt.percent(total('completed.female') / total('required.female'))}）"
-    ) in text
-    rates = [e["rate.total"] for e in expect]
+
+    def gone(part: str, gender: str) -> bool:
+        return any(hidden(rolled, a, part, gender) for a in rolled.expect)
+
+    said = "" if gone("required", "total") else f"各機關應訓人員合計 {fmt.number(required)} 人，"
+    rate = (
+        "全市完訓率依個資保護原則不予揭露"
+        if gone("rate", "total")
+        else f"全市完訓率 {fmt.percent(completed / required)}"
+    )
+    assert rate in text and said in text
+    for gender, label in (("male", "男性"), ("female", "女性")):
+        share = f"{label} {fmt.percent(total(f'completed.{gender}') / total(f'required.{gender}'))}"
+        assert (share in text) is not gone("rate", gender)
+    rates = [
+        e["rate.total"] for a, e in rolled.expect.items() if not hidden(rolled, a, "rate", "total")
+    ]
     assert f"各機關完訓率之中位數為 {fmt.percent(statistics.median(rates))}" in text
     assert f"共召開會議 {total('meetings')} 次；小組組員計 {total('members.total')} 人" in text
     assert (
@@ -429,19 +451,25 @@ def test_the_report_gives_each_agencys_training_as_its_own_report_showed_it(
     _, tables = docx_text(rolled.out / REPORT)
     table = next(t for t in tables if t[0][0] == "機關" and t[1][3] == "男")
     rows = {r[0]: r for r in table[2:]}
-    rates = {a: e["rate.total"] for a, e in rolled.expect.items()}
-    for agency, e in rolled.expect.items():
-        shown = [
-            "*" if g != "total" and hidden(e, g) else fmt.percent(e[f"rate.{g}"]) for g in LABELS
-        ]
-        completed = fmt.number(e["completed.total"])
-        rank = 1 + sum(r > rates[agency] for r in rates.values())
+    rates = {
+        a: e["rate.total"]
+        for a, e in rolled.expect.items()
+        if not hidden(rolled, a, "rate", "total")
+    }
+
+    def cell(agency: str, part: str, gender: str, text: Callable[[Any], str]) -> str:
+        if hidden(rolled, agency, part, gender):
+            return "*"
+        return text(rolled.expect[agency][f"{part}.{gender}"])
+
+    for agency in rolled.expect:
+        rank = 1 + sum(r > rates[agency] for r in rates.values()) if agency in rates else None
         assert rows[agency] == [
             agency,
-            fmt.number(e["required.total"]),
-            completed,
-            *shown,
-            str(rank),
+            cell(agency, "required", "total", fmt.number),
+            cell(agency, "completed", "total", fmt.number),
+            *(cell(agency, "rate", g, fmt.percent) for g in LABELS),
+            "—" if rank is None else str(rank),
         ]
     assert any("*" in r for r in rows.values())  # the small group of one agency stays hidden
 
@@ -679,7 +707,7 @@ def test_no_usable_file_is_an_input_error_that_names_each(tmp_path: Path) -> Non
         (["IN", "--agencies", "清單.doc"], "須為文字檔"),
         (["IN", "--agencies", "BIG5"], "不是 UTF-8 編碼"),
         (["IN", "--output", "FILE"], "是檔案，不是資料夾"),
-        ([], "缺少必要的參數：路徑"),
+        ([], "缺少必要的參數：統計數據檔"),
     ],
 )
 def test_usage_errors_exit_2_in_chinese(

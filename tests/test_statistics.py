@@ -11,7 +11,7 @@ import pytest
 
 from gmreport.figures import female_ratio
 from gmreport.format import roc_short_date
-from gmreport.render.statistics import (
+from gmreport.tables import (
     MAX_SHEET_NAME,
     TOTAL_LABEL,
     Table,

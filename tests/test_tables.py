@@ -160,12 +160,27 @@ def test_a_drift_between_the_outputs_is_caught(
         assert_same_cells(table, docx_tables(doc)[table.name], workbook[table.name])
 
 
-def test_staff_tables_say_which_cells_may_be_suppressed_and_their_sums(figures: dict) -> None:
-    tables = {t.key: t for t in report_tables(as_shown(figures))}
+def test_staff_tables_say_which_staff_figure_each_cell_shows(figures: dict) -> None:
+    """Every cell of a staff table that shows a number about staff names the figure, and
+    the figure named is the number the cell shows."""
+    tables = {t.key: t for t in report_tables(figures)}
     groups = tables["training_groups"]
-    assert groups.staff and not tables["beneficiaries"].staff
-    assert len(groups.protected) == len(groups.rows) * 8  # 應訓 and 完訓 by 性別 and 合計
-    assert not tables["beneficiaries"].protected
+    # 應訓, 完訓 by 性別 and 合計, the 完訓率, 總時數 and 平均時數 of each row
+    assert len(groups.figures_at) == len(groups.rows) * 11
+    assert not tables["beneficiaries"].figures_at  # counts of the public: not staff
+    checked = 0
+    for table in tables.values():
+        for (r, c), figure in table.figures_at.items():
+            node: Any = figures
+            for key in figure.path.split("."):
+                node = (
+                    node[key]
+                    if isinstance(node, dict)
+                    else next(row for row in node if row["label"] == key)
+                )
+            assert table.rows[r][c] == node, (table.key, r, c, figure.path)
+            checked += 1
+    assert checked > 100
     first = tables["beneficiaries"].identities[0]
     assert first == Identity((0, 4), ((0, 1), (0, 2), (0, 3)))
     by_age = tables["by_age"]  # its rows part the agency: the total row is their sum

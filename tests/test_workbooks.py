@@ -16,8 +16,8 @@ from gmreport import atomic
 from gmreport.aggregate import Shortfall
 from gmreport.privacy import as_shown
 from gmreport.problems import OutputError, Problem, Severity, problem
-from gmreport.render.statistics import NO_RATE_NOTE, ValueKind, report_tables
 from gmreport.render.workbooks import write_problems, write_statistics
+from gmreport.tables import NO_RATE_NOTE, ValueKind, report_tables
 
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
 GENERATED = dt.datetime(2025, 1, 15, 9, 30)

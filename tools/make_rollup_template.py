@@ -107,9 +107,7 @@ def _training(b: Builder) -> None:
     b.h2("性別意識培力")
     t = b.next_table()
     b.p(
-        "各機關應訓人員合計 {{ city['all.required.total']|num }} 人，完訓 "
-        "{{ city['all.completed.total']|num }} 人，全市完訓率 {{ city['all.rate.total']|pct }}"
-        "（男性 {{ city['all.rate.male']|pct }}、女性 {{ city['all.rate.female']|pct }}）；"
+        "{{ training_sentence }}；"
         "各機關完訓率之中位數為 {{ median_completion|pct }}，完訓率達 100% 之機關 "
         "{{ full_completion|num }} 個。全市合計如表"
         + str(t)

@@ -7,9 +7,9 @@ ChartFontWarning) rather than drawn with empty boxes in place of the characters.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -48,6 +48,7 @@ LABEL_COLORS = {"male": "white", "female": "#222222", "other": "#222222"}
 """The colour of a count written inside a bar: legible on that bar's colour."""
 GENDERS = tuple((key, label, GENDER_COLORS[key]) for label, key in GENDER_KEYS.items())
 GREY = "#555555"
+T = TypeVar("T")
 
 
 class ChartFontWarning(UserWarning):
@@ -74,26 +75,38 @@ def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
     small to show (SPEC §3) draws no bar and reads 「*」.
     """
     figures = as_shown(figures)
-    family = find_cjk_font()
-    if family is None:
-        warnings.warn(
-            "找不到可顯示中文的字型（如微軟正黑體、標楷體、Noto Sans CJK TC），"
-            "報告將不含統計圖。請安裝中文字型後重新產製。",
-            ChartFontWarning,
-            stacklevel=2,
-        )
-        return {}
-    font = FontProperties(family=family)
-    folder.mkdir(parents=True, exist_ok=True)
     drawers = {
         "training_completion": _training_completion,
         "cedaw_participants": _cedaw_participants,
         "other_measures_participants": _other_measures,
         "training_trend": _training_trend,
     }
+    return save_charts(drawers, figures, folder, "報告")
+
+
+def save_charts(
+    drawers: Mapping[str, Callable[[T, FontProperties], Figure | None]],
+    data: T,
+    folder: Path,
+    document: str,
+) -> dict[str, Path]:
+    """Draw each chart of `data` with the preferred CJK font and save it as `{name}.png` in
+    `folder` (a drawer may draw nothing); {} after a ChartFontWarning when no such font is
+    installed, for `document` (「報告」) to be made without charts."""
+    family = find_cjk_font()
+    if family is None:
+        warnings.warn(
+            "找不到可顯示中文的字型（如微軟正黑體、標楷體、Noto Sans CJK TC），"
+            f"{document}將不含統計圖。請安裝中文字型後重新產製。",
+            ChartFontWarning,
+            stacklevel=3,
+        )
+        return {}
+    font = FontProperties(family=family)
+    folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, draw in drawers.items():
-        fig = draw(figures, font)
+        fig = draw(data, font)
         if fig is None:
             continue
         path = folder / f"{name}.png"

@@ -10,32 +10,54 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import pandas as pd
 from docx.shared import Cm
 from docxtpl import DocxTemplate, InlineImage
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from .. import format as fmt
 from ..atomic import atomic_path
 from ..city import (
-    CityFigures,
+    AGENCY_COUNT,
+    ALLOCATED,
+    BENEFICIARIES,
+    CEDAW,
+    COMPLETED,
+    COMPLETION,
+    EXECUTED,
+    EXECUTION,
+    GIA,
+    INDICATORS,
+    MEASURE_PARTICIPANTS,
+    MEASURES,
+    MEETINGS,
+    MEMBERS,
+    PARTICIPANTS,
+    REQUIRED,
+    TARGETS_RATE,
+    Agencies,
+    Column,
+    Measure,
+    Sum,
     TargetSummary,
-    YearTrend,
-    city_figures,
+    Year,
+    agencies,
+    female_ratio,
+    median,
     plain,
     ranks,
     shown_training,
+    target_summaries,
+    trend,
 )
-from ..figures import GENDER_FIELDS, rate
+from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
-from .charts import DPI, GREY, ChartFontWarning, _figure, _legend, _style_ticks, find_cjk_font
+from .charts import GREY, ChartFontWarning, _figure, _legend, _style_ticks, save_charts
 from .report import make_environment
 
 ROLLUP_REPORT_NAME = "{year}年度各機關性別主流化執行成果彙整報告.docx"
@@ -57,40 +79,95 @@ def shipped_template() -> Iterator[Path]:
         yield path
 
 
-def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
-    """What the template reads: the city's totals, each agency as its report showed it, the
-    targets across agencies, the trend over the years and the files left out."""
-    frame = figures.frame
-    city = {k: plain(v) for k, v in figures.totals.items()}
-    middle = figures.medians
-    completion_rank = ranks(frame, "all.rate.total")
-    agencies = []
-    for s in rollup.submissions:
-        row = figures.agencies[s.agency]
-        agencies.append(
-            {
-                "name": s.agency,
-                "required": s.figures["training"]["groups"]["all"]["required"]["total"],
-                "completed": shown_training(s.figures, "all", "completed", "total"),
-                "rate": {g: shown_training(s.figures, "all", "rate", g) for g in GENDER_FIELDS},
-                "rank": completion_rank[s.agency],
-                **{
-                    key: plain(row[column])
-                    for key, column in (
-                        ("meetings", "meetings.count"),
-                        ("indicators", "indicators.count"),
-                        ("allocated", "budget.allocated"),
-                        ("executed", "budget.executed"),
-                        ("execution_rate", "budget.execution_rate"),
-                        ("cedaw", "cedaw.sessions"),
-                        ("participants", "cedaw.participants.total"),
-                        ("measures", "other_measures.count"),
-                    )
-                },
-            }
-        )
-    summaries, years = figures.targets, figures.trend
-    rates = pd.to_numeric(frame["all.rate.total"], errors="coerce").dropna()
+CITY: Mapping[str, Measure] = {
+    "meetings.count": MEETINGS,
+    "meetings.members.total": MEMBERS["total"],
+    "meetings.members.female_ratio": female_ratio(MEMBERS),
+    "all.required.total": REQUIRED["total"],
+    "all.completed.total": COMPLETED["total"],
+    **{f"all.rate.{g}": COMPLETION[g] for g in GENDER_FIELDS},
+    "gia.count": GIA,
+    "gia.expert_consulted": Sum(lambda f: f["gia"]["expert_consulted"]),
+    "indicators.count": INDICATORS,
+    "indicators.new": Sum(lambda f: f["indicators"]["new"]),
+    "indicators.revised": Sum(lambda f: f["indicators"]["revised"]),
+    "indicators.cross_classified": Sum(lambda f: f["indicators"]["cross_classified"]),
+    "budget.allocated": ALLOCATED,
+    "budget.executed": EXECUTED,
+    "budget.execution_rate": EXECUTION,
+    "budget.beneficiaries.total": BENEFICIARIES["total"],
+    "cedaw.sessions": CEDAW,
+    "cedaw.participants.total": PARTICIPANTS["total"],
+    "cedaw.participants.female_ratio": female_ratio(PARTICIPANTS),
+    "cedaw.reach": Sum(lambda f: f["cedaw"]["reach"]),
+    "other_measures.count": MEASURES,
+    "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
+    "other_measures.reach": Sum(lambda f: f["other_measures"]["reach"]),
+}
+"""The city's figures the template reads (`city['gia.count']`), by the template's names."""
+AGENCY: Mapping[str, Measure] = {
+    "meetings": MEETINGS,
+    "indicators": INDICATORS,
+    "allocated": ALLOCATED,
+    "executed": EXECUTED,
+    "execution_rate": EXECUTION,
+    "cedaw": CEDAW,
+    "participants": PARTICIPANTS["total"],
+    "measures": MEASURES,
+}
+"""Each agency's figures the template reads (`a.meetings`), by the template's names."""
+TREND: Mapping[str, Measure] = {
+    "agencies": AGENCY_COUNT,
+    "completion_rate": COMPLETION["total"],
+    "meetings": MEETINGS,
+    "cedaw_sessions": CEDAW,
+    "cedaw_participants": PARTICIPANTS["total"],
+    "execution_rate": EXECUTION,
+    "targets_rate": TARGETS_RATE,
+}
+"""Each year's figures of the city's trend the template reads (`y.meetings`)."""
+
+
+Part = Literal["required", "completed", "rate"]
+CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], str]], ...] = (
+    ("應訓人數", "required", REQUIRED, fmt.number),
+    ("完訓人數", "completed", COMPLETED, fmt.number),
+    ("完訓率", "rate", COMPLETION, fmt.percent),
+)
+"""The city's training figures by 性別 in the report: label, part, measures, their text."""
+
+
+def _training(part: Part, measures: Mapping[Gender, Measure]) -> dict[Gender, Column]:
+    """The agency's training figure by 性別 as each agency's report showed it."""
+    return {
+        g: Column("", measures[g], lambda f, g=g: shown_training(f, "all", part, g))  # type: ignore[misc]
+        for g in GENDER_FIELDS
+    }
+
+
+SHOWN_RATE = _training("rate", COMPLETION)["total"]
+"""An agency's 完訓率 as its report showed it, and the city's (hidden if an agency's was)."""
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def rollup_context(rollup: Rollup) -> dict[str, Any]:
+    """What the template reads: the city's totals, each agency as its report showed it (a
+    city total of a figure some agency hid is hidden too), the targets across agencies, the
+    trend over the years and the files left out."""
+    found = agencies(rollup)
+    shown_rate = SHOWN_RATE
+    completion_rank = ranks(shown_rate, found)
+    training = {
+        f"all.{part}.{g}": plain(column.total(found))
+        for _, part, measures, _ in CITY_TRAINING
+        for g, column in _training(part, measures).items()
+    }
+    city = {key: training.get(key, plain(m.total(found))) for key, m in CITY.items()}
+    rates = [r for f in found.values() if (r := _number(shown_rate.value(f))) is not None]
+    years = trend(rollup)
     return {
         "year": rollup.year,
         "draft": False,
@@ -99,24 +176,31 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
         "missing": rollup.missing,
         "unexpected": rollup.unexpected,
         "city": city,
-        "members": _genders(city, "meetings.members"),
-        "beneficiaries": _genders(city, "budget.beneficiaries"),
-        "cedaw": _genders(city, "cedaw.participants"),
+        "training_sentence": _training_sentence(city),
+        "members": _genders(MEMBERS, found),
+        "beneficiaries": _genders(BENEFICIARIES, found),
+        "cedaw": _genders(PARTICIPANTS, found),
         "city_training": [
             {
-                "label": "應訓人數",
-                **{g: fmt.number(city[f"all.required.{g}"]) for g in GENDER_FIELDS},
-            },
-            {
-                "label": "完訓人數",
-                **{g: fmt.number(city[f"all.completed.{g}"]) for g in GENDER_FIELDS},
-            },
-            {"label": "完訓率", **{g: fmt.percent(city[f"all.rate.{g}"]) for g in GENDER_FIELDS}},
+                "label": label,
+                **{g: shown(plain(c.total(found))) for g, c in _training(part, measures).items()},
+            }
+            for label, part, measures, shown in CITY_TRAINING
         ],
-        "median_completion": middle["all.rate.total"],
-        "full_completion": int((rates >= 1).sum()),
-        "gia_agencies": int((frame["gia.count"] > 0).sum()),
-        "agencies": agencies,
+        "median_completion": median(shown_rate, found),
+        "full_completion": sum(r >= 1 for r in rates),
+        "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
+        "agencies": [
+            {
+                "name": agency,
+                "required": shown_training(f, "all", "required", "total"),
+                "completed": shown_training(f, "all", "completed", "total"),
+                "rate": {g: shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
+                "rank": completion_rank[agency],
+                **{key: plain(m.of(f)) for key, m in AGENCY.items()},
+            }
+            for agency, f in found.items()
+        ],
         "targets": [
             {
                 "name": t.name,
@@ -127,9 +211,22 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
                 "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
             }
-            for t in summaries
+            for t in target_summaries(found)
         ],
-        "trend": years,
+        "trend": [
+            {
+                "year": y.year,
+                **{
+                    key: plain(
+                        shown_rate.total(y.agencies)
+                        if m is COMPLETION["total"]
+                        else m.total(y.agencies)
+                    )
+                    for key, m in TREND.items()
+                },
+            }
+            for y in years
+        ],
         "trend_sentence": trend_sentence(years),
         "left_out": [{"file": p.file, "reason": p.message} for p in rollup.left_out],
         "set_aside": [{"file": p.file, "reason": p.message} for p in rollup.set_aside],
@@ -137,51 +234,54 @@ def rollup_context(rollup: Rollup, figures: CityFigures) -> dict[str, Any]:
     }
 
 
-def _genders(city: dict[str, Any], section: str) -> dict[str, Any]:
-    return {g: city[f"{section}.{g}"] for g in GENDER_FIELDS}
+def _genders(measures: Mapping[Gender, Measure], agencies: Agencies) -> dict[str, Any]:
+    return {g: plain(measures[g].total(agencies)) for g in GENDER_FIELDS}
 
 
-def trend_sentence(years: list[YearTrend]) -> str:
+def _training_sentence(city: Mapping[str, Any]) -> str:
+    """The city's 應訓, 完訓 and 完訓率 in words; a figure an agency's report hid (and so the
+    city's) is left out, or said to be protected."""
+    said = ""
+    required, completed = city["all.required.total"], city["all.completed.total"]
+    if isinstance(required, int | float) and isinstance(completed, int | float):
+        said = f"各機關應訓人員合計 {fmt.number(required)} 人，完訓 {fmt.number(completed)} 人，"
+    rates = [
+        f"{label} {fmt.percent(city[f'all.rate.{g}'])}"
+        for g, label in (("male", "男性"), ("female", "女性"))
+        if isinstance(city[f"all.rate.{g}"], int | float)
+    ]
+    total = city["all.rate.total"]
+    said += (
+        f"全市完訓率 {fmt.percent(total)}"
+        if isinstance(total, int | float)
+        else "全市完訓率依個資保護原則不予揭露"
+    )
+    return said + (f"（{'、'.join(rates)}）" if rates else "")
+
+
+def trend_sentence(years: list[Year]) -> str:
     """The change of the city's 完訓率 from the first year to the last, in percentage points."""
     if len(years) < 2:
         return ""
-    first, last = years[0], years[-1]
-    if first.completion_rate is None or last.completion_rate is None:
+    first, last = (_number(SHOWN_RATE.total(y.agencies)) for y in (years[0], years[-1]))
+    if first is None or last is None:
         return ""
-    change = fmt.half_up(last.completion_rate - first.completion_rate, 1, scale=2)
+    change = fmt.half_up(last - first, 1, scale=2)
     way = "持平" if change == 0 else f"{'提高' if change > 0 else '降低'} {abs(change)} 個百分點"
     return (
-        f"全市性別意識培力完訓率由{first.year}年度之 {fmt.percent(first.completion_rate)}"
-        f"，至{last.year}年度為 {fmt.percent(last.completion_rate)}，{way}。"
+        f"全市性別意識培力完訓率由{years[0].year}年度之 {fmt.percent(first)}"
+        f"，至{years[-1].year}年度為 {fmt.percent(last)}，{way}。"
     )
 
 
-def make_rollup_charts(rollup: Rollup, city: CityFigures, folder: Path) -> dict[str, Path]:
+def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     """The roll-up's charts as PNG files; {} (after a ChartFontWarning) without a CJK font."""
-    family = find_cjk_font()
-    if family is None:
-        warnings.warn(
-            "找不到可顯示中文的字型（如微軟正黑體、標楷體、Noto Sans CJK TC），"
-            "彙整報告將不含統計圖。請安裝中文字型後重新產製。",
-            ChartFontWarning,
-            stacklevel=2,
-        )
-        return {}
-    font = FontProperties(family=family)
-    drawn = {
-        "completion": _completion_chart(rollup, font),
-        "targets": _targets_chart(city.targets, font),
-        "trend": _trend_chart(city.trend, font),
+    drawers: dict[str, Callable[[Rollup, FontProperties], Figure | None]] = {
+        "completion": lambda r, font: _completion_chart(agencies(r), font),
+        "targets": lambda r, font: _targets_chart(target_summaries(agencies(r)), font),
+        "trend": lambda r, font: _trend_chart(trend(r), font),
     }
-    paths = {}
-    for name, fig in drawn.items():
-        if fig is None:
-            continue
-        FigureCanvasAgg(fig)
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=DPI, facecolor="white")
-        paths[name] = path
-    return paths
+    return save_charts(drawers, rollup, folder, "彙整報告")
 
 
 def _annotate_counts(ax: Any, bars: Any, font: FontProperties) -> None:
@@ -227,13 +327,9 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     return fig
 
 
-def _completion_chart(rollup: Rollup, font: FontProperties) -> Figure | None:
+def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
     """How many agencies fall in each band of 完訓率."""
-    rates = [
-        r
-        for s in rollup.submissions
-        if isinstance(r := s.figures["training"]["groups"]["all"]["rate"]["total"], int | float)
-    ]
+    rates = [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
     if not rates:
         return None
     labels = [label for *_, label in COMPLETION_BINS] + ["100%"]
@@ -261,15 +357,16 @@ def _completion_chart(rollup: Rollup, font: FontProperties) -> Figure | None:
     return fig
 
 
-def _trend_chart(years: list[YearTrend], font: FontProperties) -> Figure | None:
+def _trend_chart(years: list[Year], font: FontProperties) -> Figure | None:
     if len(years) < 2:
         return None
     fig, ax = _figure(2.6)
     xs = [f"{y.year}年度" for y in years]
-    for label, values, style, marker in (
-        ("全市完訓率", [y.completion_rate for y in years], "-", "o"),
-        ("目標達成比例", [y.targets_rate for y in years], "--", "s"),
+    for label, measure, style, marker in (
+        ("全市完訓率", SHOWN_RATE, "-", "o"),
+        ("目標達成比例", TARGETS_RATE, "--", "s"),
     ):
+        values = [_number(measure.total(y.agencies)) for y in years]
         points = [(x, v * 100) for x, v in zip(xs, values, strict=True) if v is not None]
         if points:
             ax.plot(*zip(*points, strict=True), style, marker=marker, color="#222222", label=label)
@@ -280,21 +377,18 @@ def _trend_chart(years: list[YearTrend], font: FontProperties) -> Figure | None:
     return fig
 
 
-def render_rollup_report(
-    rollup: Rollup, path: Path, *, city: CityFigures | None = None
-) -> list[str]:
+def render_rollup_report(rollup: Rollup, path: Path) -> list[str]:
     """Render the roll-up into the Word 彙整報告 at `path` (atomically); returns notes for
-    the person (e.g. no charts without a Chinese font). `city` as for the workbook."""
+    the person (e.g. no charts without a Chinese font)."""
     notes: list[str] = []
-    city = city or city_figures(rollup)
-    context = rollup_context(rollup, city)
+    context = rollup_context(rollup)
     with (
         shipped_template() as template,
         tempfile.TemporaryDirectory(prefix="gmreport-rollup-") as charts_dir,
         warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught,
     ):
         doc = DocxTemplate(template)
-        for name, png in make_rollup_charts(rollup, city, Path(charts_dir)).items():
+        for name, png in make_rollup_charts(rollup, Path(charts_dir)).items():
             context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
         notes += [str(w.message) for w in caught]
         doc.render(context, make_environment(), autoescape=True)

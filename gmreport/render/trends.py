@@ -18,8 +18,8 @@ from ..figures import Figures, Genders, TrainingGroupFigures, YearFigures, femal
 from ..format import NONE, SUPPRESSED, number, percent, points
 from ..privacy import as_shown
 from ..schema import EVERYONE, TRAINING_GROUPS, WORK_ITEMS_BY_KEY
+from ..tables import Table, ValueKind
 from ..targets import DONE, MET, MISSED, NOT_DONE, TARGETS
-from .statistics import Table, ValueKind
 
 NO_DATA = "無資料"
 """A year of the plan whose figures were not found, as its row and verdicts read."""

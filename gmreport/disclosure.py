@@ -1,0 +1,532 @@
+"""The disclosure audit of the staff figures, and the suppression it chooses (SPEC §3 ◆).
+
+The audit works as statistical offices audit a set of tables (τ-ARGUS's audit): the
+unknowns are how many of the agency's 應訓 people fall in each combination of 性別, staff
+group, 主管, 性別業務承辦人, 年齡層 and 完訓 — the finest partition the tables are sums of.
+Every published staff figure is a linear constraint on them: a count is a sum of
+partition cells, a shown 完訓率 r bounds |完訓 − r·應訓| by the rounding of r, a shown
+平均時數 beside its 總時數 bounds the 應訓 people, 「—」 for a rate says nobody. So every
+identity between the tables (男 + 女 + 其他 = 合計, the groups and age bands that add up to
+the agency, the same people in several tables, 0 ≤ 完訓 ≤ 應訓) holds without being listed.
+
+A protected group is a 性別 of a population the tables show with 1 to `min_cell` − 1 of
+its people (or any population, when that 性別 has so few people in the whole agency: then
+a shown 0 would tell where they are not). It is disclosed when the published figures
+allow its people, or those of them who completed, only one whole value, or only values
+in 1 … `min_cell` − 1: decided by whole-number solutions (integer programs, HiGHS), the
+linear relaxation answering first where it can. (That everyone, or no one, of a larger
+group completed — a 100% the 考核 verdict states anyway — says the same of every part of
+it; that is not a disclosure of the part.)
+
+`protect` chooses what to hide: the protected groups' figures; the 合計 of each row that
+shows one (so 男 and 女 stay comparable) and, down rows that add up to the agency, the
+smallest other row, until no sum has one term hidden; the 平均時數 of a row whose 合計 is
+hidden, and the roster's count beside the agency's; then, with the audit in the loop, the
+cheapest further figure that breaks a disclosure the audit still finds.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import cast
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from .figures import Figures, YearFigures
+from .format import SUPPRESSED, shown_rate
+from .privacy import EVERYONE, Figure, Measure, Population, as_shown
+from .privacy import _node as figure_at
+from .schema import GENDER_KEYS
+
+GENDERS = tuple(GENDER_KEYS.values())
+CATEGORIES = ("civil_servants", "other_staff")
+"""The staff groups that divide the agency's 應訓 people between them."""
+AVERAGE_ROUNDING = 0.005  # 平均時數 to 0.01
+HOURS_ROUNDING = 0.05  # 總時數 to 0.1
+Vector = NDArray[np.float64]
+Values = Mapping[Figure, float | str | None]
+"""Each staff figure of the tables with its exact value."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A protected group: the people of one 性別 in `population`; `size` of them, `done`
+    of whom completed."""
+
+    population: Population
+    gender: str
+    size: int
+    done: int
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """A protected group's 人數 or 完訓人數 (`what`) that the published figures pin to its
+    real value (`value`) or confine to 1 … min_cell − 1."""
+
+    group: Group
+    what: str
+    value: int
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What the audit of one set of published staff figures found."""
+
+    published: int
+    """Staff figures shown."""
+    hidden: int
+    """Staff figures hidden."""
+    hidden_large: int
+    """Hidden counts and rates of `min_cell` or more people: the loss of information."""
+    checked: int
+    """Protected figures checked (two per protected group)."""
+    disclosures: tuple[Disclosure, ...]
+
+
+def staff_figures(figures: YearFigures) -> dict[str, Figure]:
+    """Every staff figure the report and the statistics workbook show, by path."""
+    from .tables import report_tables  # the tables are declared after this stage's inputs
+
+    tables = report_tables(cast(Figures, {"history": {}, **figures}))
+    return {f.path: f for t in tables for f in t.figures_at.values()}
+
+
+def audit(figures: YearFigures) -> Audit:
+    """The audit of the staff figures as the report and the statistics workbook publish
+    them (`figures["suppressed"]` hidden), against the exact figures."""
+    found = staff_figures(figures)
+    exact = _values(figures, found.values())
+    shown = as_shown(figures)
+    hidden = {f for f in exact if figure_at(shown, f.path.split(".")) == SUPPRESSED}
+    min_cell = figures["privacy"]["min_cell"]
+    groups = protected_groups(figures, found.values(), min_cell)
+    model = _Model(exact, min_cell)
+    model.hide(hidden)
+    return Audit(
+        published=len(exact) - len(hidden),
+        hidden=len(hidden),
+        hidden_large=sum(_people(figures, f) >= min_cell for f in hidden if _counted(f)),
+        checked=2 * len(groups),
+        disclosures=tuple(d for g in groups for d in model.disclosures(g)),
+    )
+
+
+def protect(figures: YearFigures) -> list[str]:
+    """The paths of the staff figures to hide (see the module's docstring), in the order
+    the tables show them."""
+    min_cell = figures["privacy"]["min_cell"]
+    found = staff_figures(figures)
+    groups = protected_groups(figures, found.values(), min_cell)
+    if not groups:
+        return []
+    exact = _values(figures, found.values())
+    cost = {f: _people(figures, f) for f in exact}
+    hidden = _alike(exact, {f for f in exact for g in groups if _of(f, g)})
+    hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+    model = _Model(exact, min_cell)
+    while True:
+        model.hide(hidden)
+        disclosure = next((d for g in groups for d in model.disclosures(g)), None)
+        if disclosure is None:
+            return [f.path for f in found.values() if f in hidden]
+        more = _breaking(model, exact, hidden, disclosure, cost)
+        if not more:  # nothing left to hide: the audit reports it
+            return [f.path for f in found.values() if f in hidden]
+        hidden = _alike(exact, hidden | more)
+        hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+
+
+def protected_groups(figures: YearFigures, found: Iterable[Figure], min_cell: int) -> list[Group]:
+    """The groups the published figures must not single out (see the module's docstring)."""
+    counts = {(f.population, f.gender, f.measure): f for f in found if f.gender in GENDERS}
+    sizes = {(p, g): _value(figures, f) for (p, g, m), f in counts.items() if m == "required"}
+    few = {g for g in GENDERS if 0 < sizes.get((EVERYONE, g), 0) < min_cell}
+    return [
+        Group(p, g, size, _value(figures, counts[p, g, "completed"]))
+        for (p, g), size in sizes.items()
+        if (g in few or 0 < size < min_cell) and (p, g, "completed") in counts
+    ]
+
+
+def _alike(exact: Iterable[Figure], hidden: set[Figure]) -> set[Figure]:
+    """`hidden` and every figure that shows the same number as one of them (主管人員 in the
+    groups' table and 主管 in the 交織分析; the agency's 應訓 in two tables)."""
+    same = {_key(f) for f in hidden}
+    return {f for f in exact if _key(f) in same}
+
+
+def _complements(
+    exact: Mapping[Figure, object], hidden: set[Figure], cost: Mapping[Figure, float]
+) -> set[Figure]:
+    """The figures to hide beside `hidden` so that no sum of counts has exactly one term
+    hidden: a row's 男 + 女 + 其他 = 合計 (the 合計 goes first), and the rows of a table that
+    divide the agency between them (the smallest other row goes)."""
+    by_key = {(f.population, f.gender, f.measure): f for f in exact}
+    sums = [
+        [by_key.get((p, g, m)) for g in (*GENDERS, "total")]
+        for p in {f.population for f in exact}
+        for m in ("required", "completed")
+    ]
+    for parts in _divisions({f.population for f in exact}):
+        for g in (*GENDERS, "total"):
+            for m in ("required", "completed"):
+                sums.append([*(by_key.get((p, g, m)) for p in parts), by_key.get((EVERYONE, g, m))])
+    added: set[Figure] = set()
+    changed = True
+    while changed:
+        changed = False
+        for terms in sums:
+            present = [f for f in terms if f is not None]
+            if len(present) < len(terms):
+                continue  # a sum the tables do not show whole
+            gone = [f for f in present if f in hidden or f in added]
+            if len(gone) == 1:
+                last = present[-1]
+                shown = [f for f in present if f not in gone]
+                pick = (
+                    last
+                    if last in shown and last.gender == "total"
+                    else min(
+                        (f for f in shown if f is not last or last.gender == "total"),
+                        key=lambda f: cost[f],
+                    )
+                )
+                added.add(pick)
+                changed = True
+    lifted = {_key(f) for f in hidden | added}
+    # a rate goes with its counts; a 平均時數 with its row's 應訓 people
+    added |= {f for f in exact if f.measure != "hours" and lifted & set(_behind(f))}
+    if (EVERYONE, "total", "required") in lifted:  # 在職 − 未列入應訓 gives it too
+        added |= {f for f in exact if f.measure == "roster"}
+    return added
+
+
+def _divisions(populations: set[Population]) -> list[list[Population]]:
+    """The sets of rows that divide the agency between them: by staff group, by 年齡層,
+    主管 and 非主管."""
+    found = []
+    for name in ("category", "supervisor", "gender_officer", "age"):
+        parts = [
+            p for p in populations if p != EVERYONE and p == Population(**{name: getattr(p, name)})
+        ]
+        values = {getattr(p, name) for p in parts}
+        complete = name == "age" or values in ({True, False}, set(CATEGORIES))
+        if parts and complete:
+            found.append(sorted(parts, key=str))
+    return found
+
+
+def _breaking(
+    model: _Model,
+    exact: Values,
+    hidden: set[Figure],
+    disclosure: Disclosure,
+    cost: Mapping[Figure, float],
+) -> set[Figure]:
+    """What to hide further to break `disclosure`: the cheapest shown figure of its row, or
+    of the agency's row, about people who may be of its group, whose hiding breaks it; if no
+    single one does, the cheapest of them; if none is left, every shown figure about people
+    who may be of the group; nothing if that is none."""
+    group = disclosure.group
+    rows = {group.population, EVERYONE}
+    near = sorted(
+        (f for f in exact if f not in hidden and f.population in rows and _overlaps(f, group)),
+        key=lambda f: cost[f],
+    )
+    for candidate in near:
+        model.hide(_alike(exact, hidden | {candidate}))
+        if not any(d.what == disclosure.what for d in model.disclosures(group)):
+            return {candidate}
+    if near:
+        return {near[0]}
+    return {f for f in exact if f not in hidden and (_overlaps(f, group) or not _counted(f))}
+
+
+def _values(figures: YearFigures, found: Iterable[Figure]) -> dict[Figure, float | str | None]:
+    return {f: figure_at(figures, f.path.split(".")) for f in found}
+
+
+Key = tuple[Population, str, Measure]
+"""A figure's population, 性別 and measure: two figures of one key show the same number."""
+
+
+def _key(figure: Figure) -> Key:
+    return figure.population, figure.gender, figure.measure
+
+
+def _behind(figure: Figure) -> tuple[Key, ...]:
+    """The counts a rate or a 平均時數 (and its 總時數) is read with (none for a count)."""
+    p, g = figure.population, figure.gender
+    if figure.measure == "rate":
+        return (p, g, "required"), (p, g, "completed")
+    if figure.measure in ("hours", "average_hours"):
+        return ((p, "total", "required"),)
+    return ()
+
+
+def _of(figure: Figure, group: Group) -> bool:
+    return figure.population == group.population and figure.gender == group.gender
+
+
+def _overlaps(figure: Figure, group: Group) -> bool:
+    """Whether `figure` sums people who may be of `group`."""
+    if figure.gender not in (group.gender, "total"):
+        return False
+    a, b = figure.population, group.population
+    return all(
+        x is None or y is None or x == y
+        for x, y in (
+            (a.category, b.category),
+            (a.supervisor, b.supervisor),
+            (a.gender_officer, b.gender_officer),
+            (a.age, b.age),
+        )
+    )
+
+
+def _counted(figure: Figure) -> bool:
+    return figure.measure in ("required", "completed", "rate")
+
+
+def _value(figures: YearFigures, figure: Figure) -> int:
+    value = figure_at(figures, figure.path.split("."))
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def _people(figures: YearFigures, figure: Figure) -> float:
+    """How many people a figure is about: its row's 應訓 people of its 性別 (the count
+    itself for the roster's rows)."""
+    if figure.measure in ("roster", "short", "on_leave"):
+        value = figure_at(figures, figure.path.split("."))
+        return float(value) if isinstance(value, int | float) else 0.0
+    prefix = figure.path.rsplit(".", 2 if _counted(figure) else 1)[0]
+    value = figure_at(figures, [*prefix.split("."), "required", figure.gender])
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+class _Model:
+    """Every staff figure as linear constraints on the partition of the agency's 應訓
+    people (and, for the roster's rows, two counts of those not 應訓: short service, on
+    leave), in one HiGHS model; a hidden figure's constraints are lifted (`hide`)."""
+
+    def __init__(self, exact: Values, min_cell: int) -> None:
+        self.min_cell = min_cell
+        ages: list[str | None] = [*sorted({f.population.age for f in exact if f.population.age})]
+        cells = list(
+            itertools.product(GENDERS, CATEGORIES, (True, False), (True, False), ages or [None])
+        )
+        self.cells = [(*c, done) for c in cells for done in (True, False)]
+        self.size = len(self.cells) + 2
+        self.dims = {
+            name: np.array([c[i] for c in self.cells], dtype=object)
+            for i, name in enumerate(
+                ("gender", "category", "supervisor", "gender_officer", "age", "completed")
+            )
+        }
+        self.rows: list[Vector] = []
+        self.bounds: list[tuple[float, float]] = []
+        self.rows_of: dict[Figure, list[int]] = {}
+        averages: dict[Population, dict[str, Figure]] = {}
+        for f, value in exact.items():
+            if f.measure in ("hours", "average_hours"):
+                averages.setdefault(f.population, {})[f.measure] = f
+            elif f.measure in ("required", "completed"):
+                counted = self.people(f.population, f.gender, f.measure == "completed")
+                self._bound(f, counted, _number(value), _number(value))
+            elif f.measure == "rate":
+                self._rate(f, value)
+            else:
+                self._bound(f, self.roster(f.measure), _number(value), _number(value))
+        for population, pair in averages.items():
+            if len(pair) == 2:
+                self._average(population, pair, exact)
+        self.solver = _solver()
+        self._load()
+
+    def people(self, population: Population, gender: str, completed: bool = False) -> Vector:
+        """The partition cells summed by a count (of those who completed, if `completed`)."""
+        d = self.dims
+        mask = np.ones(len(self.cells), dtype=bool)
+        if gender != "total":
+            mask &= d["gender"] == gender
+        for name in ("category", "supervisor", "gender_officer", "age"):
+            wanted = getattr(population, name)
+            if wanted is not None:
+                mask &= d[name] == wanted
+        if completed:
+            mask &= d["completed"].astype(bool)
+        return np.concatenate([mask.astype(float), np.zeros(2)])
+
+    def roster(self, measure: str) -> Vector:
+        vector = np.zeros(self.size)
+        vector[-2] = measure in ("roster", "short")
+        vector[-1] = measure in ("roster", "on_leave")
+        if measure == "roster":
+            vector[: len(self.cells)] = 1
+        return vector
+
+    def _bound(
+        self, figure: Figure | tuple[Figure, ...], vector: Vector, low: float, high: float
+    ) -> None:
+        for f in figure if isinstance(figure, tuple) else (figure,):
+            self.rows_of.setdefault(f, []).append(len(self.rows))
+        self.rows.append(vector)
+        self.bounds.append((low, high))
+
+    def _rate(self, f: Figure, rate: float | str | None) -> None:
+        """A shown 完訓率: 「—」 says nobody; 100.0% that all completed; any other rate, that
+        the 完訓 lie within its rounding, and (a rate short of 100% never reads 100.0%)
+        that someone did not."""
+        people = self.people(f.population, f.gender)
+        done = self.people(f.population, f.gender, completed=True)
+        if not isinstance(rate, int | float):
+            self._bound(f, people, 0, 0)
+            return
+        self._bound(f, people, 1, math.inf)
+        if rate >= 1:
+            self._bound(f, done - people, 0, 0)
+            return
+        self._bound(f, done - people, -math.inf, -1)
+        # as shown, to 0.1%: 97.8% is 0.9775 ≤ 完訓/應訓 ≤ 0.9785, here times 2,000 so that
+        # the coefficients are whole (1,955 and 1,957), which the integer programs solve fast
+        tenths = round(shown_rate(rate) * 1000)
+        self._bound(f, 2000 * done - (2 * tenths - 1) * people, 0, math.inf)
+        self._bound(f, 2000 * done - (2 * tenths + 1) * people, -math.inf, 0)
+
+    def _average(self, population: Population, pair: Mapping[str, Figure], exact: Values) -> None:
+        """A shown 平均時數 beside its 總時數: the 應訓 people are their quotient, within
+        the rounding of both; 「—」 says nobody."""
+        both = (pair["hours"], pair["average_hours"])
+        people = self.people(population, "total")
+        average, total = exact[both[1]], _number(exact[both[0]])
+        if not isinstance(average, int | float):
+            self._bound(both, people, 0, 0)
+            return
+        self._bound(both, people * (average + AVERAGE_ROUNDING), total - HOURS_ROUNDING, math.inf)
+        if average > AVERAGE_ROUNDING:
+            bound = total + HOURS_ROUNDING
+            self._bound(both, people * (average - AVERAGE_ROUNDING), -math.inf, bound)
+
+    def _load(self) -> None:
+        matrix = np.array(self.rows) if self.rows else np.zeros((0, self.size))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.size, len(self.rows)
+        lp.col_cost_ = np.zeros(self.size)
+        lp.col_lower_ = np.zeros(self.size)
+        lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
+        lp.row_lower_ = np.array([_finite(lo) for lo, _ in self.bounds])
+        lp.row_upper_ = np.array([_finite(hi) for _, hi in self.bounds])
+        columns, rows = np.nonzero(matrix.T)  # by column, then row
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(self.size + 1))
+        lp.a_matrix_.index_ = rows
+        lp.a_matrix_.value_ = matrix[rows, columns]
+        self.solver.passModel(lp)
+        self._all = np.arange(len(self.rows), dtype=np.int32)
+        self._columns = np.arange(self.size, dtype=np.int32)
+
+    def hide(self, hidden: Iterable[Figure]) -> None:
+        """Lift the constraints of the figures `hidden`; those of the others hold, except a
+        rate's or a 平均時數's whose counts are shown (implied by them, and with fractional
+        coefficients that make the integer programs slow)."""
+        gone = set(hidden)
+        shown = {_key(f) for f in self.rows_of if f not in gone}
+        low = np.array([_finite(lo) for lo, _ in self.bounds])
+        high = np.array([_finite(hi) for _, hi in self.bounds])
+        for f, rows in self.rows_of.items():
+            behind = _behind(f)
+            if f in gone or (behind and all(k in shown for k in behind)):
+                low[rows], high[rows] = -highspy.kHighsInf, highspy.kHighsInf
+        if len(self._all):
+            self.solver.changeRowsBounds(len(self._all), self._all, low, high)  # type: ignore[attr-defined]
+
+    def disclosures(self, group: Group) -> list[Disclosure]:
+        """The figures of `group` the constraints pin to their value or confine to 1 …
+        min_cell − 1."""
+        found = []
+        for what, value, completed in (("人數", group.size, False), ("完訓人數", group.done, True)):
+            vector = self.people(group.population, group.gender, completed)
+            if value == 0:
+                safe = self._exists(vector, 1, math.inf)
+            elif value >= self.min_cell:
+                safe = self._exists(vector, value + 1, math.inf) or self._exists(
+                    vector, -math.inf, value - 1
+                )
+            else:
+                safe = self._exists(vector, self.min_cell, math.inf) or self._exists(
+                    vector, -math.inf, 0
+                )
+            if not safe:
+                found.append(Disclosure(group, what, value))
+        return found
+
+    def _exists(self, vector: Vector, low: float, high: float) -> bool:
+        """Whether some whole-number partition the constraints allow has low ≤ vector ·
+        partition ≤ high: none if the linear relaxation has none, one if its solution is
+        whole, else the integer program decides."""
+        solver = self.solver
+        at = np.nonzero(vector)[0].astype(np.int32)
+        solver.addRow(_finite(low), _finite(high), len(at), at, vector[at])
+        try:
+            if not self._feasible():
+                return False
+            x = np.array(solver.getSolution().col_value)
+            if np.allclose(x, np.round(x), atol=1e-7):
+                return True
+            solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
+            try:
+                return self._feasible()
+            finally:
+                solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, False))
+        finally:
+            solver.deleteRows(1, np.array([solver.getNumRow() - 1], dtype=np.int32))
+
+    def _feasible(self) -> bool:
+        self.solver.run()
+        status = self.solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return False
+        if status != highspy.HighsModelStatus.kOptimal:
+            message = self.solver.modelStatusToString(status)
+            raise RuntimeError(f"個資保護稽核未能求解（{message}）")
+        return True
+
+
+def _number(value: float | str | None) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _finite(bound: float) -> float:
+    return bound if math.isfinite(bound) else math.copysign(highspy.kHighsInf, bound)
+
+
+@functools.cache
+def _kinds(size: int, integer: bool) -> NDArray[np.uint8]:
+    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+    return np.full(size, int(kind), dtype=np.uint8)
+
+
+@functools.cache
+def _solver() -> highspy.Highs:
+    """A silent HiGHS, one per process: it greets on the process's own output, below
+    Python, when made, so that output is closed for the moment."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    solver.setOptionValue("output_flag", False)
+    return solver

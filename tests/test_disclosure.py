@@ -1,0 +1,136 @@
+"""The disclosure audit (SPEC v3 §3 ◆): every published staff figure as a linear constraint
+on the agency's people, and each small group's range computed by linear programming."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gmreport.blank_workbook import blank_workbook
+from gmreport.config import Config
+from gmreport.disclosure import Audit, audit, protect
+from gmreport.pipeline import build
+from gmreport.privacy import EVERYONE, Population
+
+from .conftest import fill
+
+YEAR = 113
+ONE_OTHER = [
+    # 20 men and 20 women 公務人員 of 30–49, and one 未滿30歲 約僱人員 of 其他 gender
+    *[[f"男{i}", "男", "公務人員", "", "", "30-39歲"] for i in range(20)],
+    *[[f"女{i}", "女", "公務人員", "", "", "40-49歲"] for i in range(20)],
+    ["獨一", "其他", "約僱人員", "", "", "未滿30歲"],
+]
+TWO_OTHER = [*ONE_OTHER, ["另一", "其他", "技工", "是", "", "50-59歲"]]
+THREE_PEOPLE = [
+    ["甲", "男", "公務人員", "是", "", "40-49歲"],
+    ["乙", "女", "公務人員", "", "是", "30-39歲"],
+    ["丙", "女", "職工", "", "", "50-59歲"],
+]
+ONE_GENDER = [[f"女{i}", "女", "公務人員", "", "", "30-39歲"] for i in range(12)]
+
+
+def _figures(tmp: Path, roster: list[list[Any]], short: int = 0) -> Any:
+    """The exact figures of an agency of `roster`, each with 2 hours (the first `short` 1)."""
+    folder = tmp / "in"
+    folder.mkdir()
+    wb = blank_workbook(agency="高雄市旗津區公所", unit="人事室", year=YEAR, data_rows=60)
+    fill(wb["人員名冊"], roster)
+    hours = [1 if i < short else 2 for i in range(len(roster))]
+    fill(
+        wb["培力紀錄"],
+        [[r[0], "講座", "CEDAW", "實體", "113/5/1", h] for r, h in zip(roster, hours, strict=True)],
+    )
+    wb.save(folder / f"{YEAR}年度_人事室.xlsx")
+    return build(folder, tmp / "out", Config(), draft=True).figures
+
+
+def _pinned(found: Audit, population: Population, gender: str) -> list[str]:
+    return [
+        d.what
+        for d in found.disclosures
+        if d.group.population == population and d.group.gender == gender
+    ]
+
+
+def test_the_samples_reports_pass_the_audit(samples_build) -> None:
+    """Every build of the samples: no protected group is pinned or confined."""
+    for path in sorted(samples_build.out.glob("*統計數據.json")):
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        found = audit(figures)
+        assert found.checked > 0, path.name  # the samples have one 其他 colleague
+        assert found.disclosures == (), path.name
+        assert found.hidden == len(figures["suppressed"])
+
+
+def test_hiding_only_the_colleagues_own_cells_is_flagged_at_their_real_figures(
+    samples_build,
+) -> None:
+    """The samples' one 其他 colleague with only their own cells hidden, as a row-by-row
+    rule does: 合計 − 男 − 女 gives them back, and the audit pins them at their real
+    figures."""
+    path = samples_build.out / f"{YEAR}年度統計數據.json"
+    figures = json.loads(path.read_text(encoding="utf-8"))
+    own = [p for p in figures["suppressed"] if p.endswith(".other")]
+    found = audit({**figures, "suppressed": own})
+    civil = figures["training"]["groups"]["civil_servants"]
+    assert 0 < civil["required"]["other"] < figures["privacy"]["min_cell"]
+    pinned = {
+        d.what: d.value
+        for d in found.disclosures
+        if d.group.population == Population(category="civil_servants") and d.group.gender == "other"
+    }
+    assert pinned == {"人數": civil["required"]["other"], "完訓人數": civil["completed"]["other"]}
+
+
+@pytest.fixture(scope="module")
+def one_other(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return _figures(tmp_path_factory.mktemp("one"), ONE_OTHER, short=3)
+
+
+def test_a_table_recoverable_by_subtraction_is_flagged_and_a_protected_one_is_not(
+    one_other: Any,
+) -> None:
+    hidden = protect({**one_other, "suppressed": []})
+    protected = audit({**one_other, "suppressed": hidden})
+    assert protected.disclosures == ()
+    assert protected.checked > 0
+    # show the agency's 合計 of 應訓 again: 合計 − 男 − 女 gives the colleague back
+    total = "training.groups.all.required.total"
+    assert total in hidden
+    shown_again = audit({**one_other, "suppressed": [p for p in hidden if p != total]})
+    assert "人數" in _pinned(shown_again, EVERYONE, "other")
+    # only the colleague's own cells hidden, as a row-by-row rule would: found at once
+    own = [p for p in hidden if p.endswith(".other")]
+    assert "人數" in _pinned(audit({**one_other, "suppressed": own}), EVERYONE, "other")
+
+
+def test_the_protection_keeps_men_and_women_comparable(one_other: Any) -> None:
+    """With one colleague of 其他, each row's 合計 goes, not its 男 and 女: the counts of the
+    large groups that the report exists to compare stay shown."""
+    hidden = set(protect({**one_other, "suppressed": []}))
+    for part in ("required", "completed"):
+        for gender in ("male", "female"):
+            assert f"training.groups.all.{part}.{gender}" not in hidden
+        assert f"training.groups.all.{part}.other" in hidden
+        assert f"training.groups.all.{part}.total" in hidden
+
+
+@pytest.mark.parametrize(
+    "roster",
+    [TWO_OTHER, THREE_PEOPLE, ONE_GENDER],
+    ids=["two-other", "three-people", "one-gender"],
+)
+def test_the_chosen_protection_passes_the_audit(roster: list[list[Any]], tmp_path: Path) -> None:
+    figures = _figures(tmp_path, roster, short=1)
+    hidden = protect({**figures, "suppressed": []})
+    found = audit({**figures, "suppressed": hidden})
+    assert found.disclosures == ()
+    men = sum(r[1] == "男" for r in roster)
+    if not 0 < men < 3:  # no small group of men: their figures of the agency stay
+        assert "training.groups.all.required.male" not in hidden
+    if roster is ONE_GENDER:  # nobody to protect: nothing hidden
+        assert hidden == [] and found.hidden == 0
