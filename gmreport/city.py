@@ -200,9 +200,9 @@ def shown_training(
 ) -> float | str | None:
     """An agency's training figure as its own report showed it: 「*」 where that report
     suppressed it; None for a group its file does not have."""
-    if cell_hidden(figures["suppressed"], group, part, gender):
-        return SUPPRESSED
     found = figures["training"]["groups"].get(group)
+    if found is not None and cell_hidden(figures["suppressed"], group, part, gender):
+        return SUPPRESSED
     return None if found is None else found[part][gender]
 
 
