@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from .format import ROC_OFFSET, roc_date
+from .format import ROC_OFFSET, roc_date, writable
 
 
 class CellProblem(ValueError):
@@ -39,7 +39,7 @@ def text(raw: object) -> str:
         raw = raw.date()
     if isinstance(raw, date):
         return roc_date(raw)
-    return str(raw).strip()
+    return writable(str(raw)).strip()
 
 
 INVISIBLE = re.compile(
@@ -83,26 +83,40 @@ def name(raw: object) -> str:
     return re.sub(r"\s+", "", normalize(raw))
 
 
-_ROC_DATE = re.compile(r"(?:民國)?(\d{2,3})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})")
-_ROC_WORDS = re.compile(r"(?:民國)?\s*(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+# An ROC year may be written with a leading zero (0114/5/6), as some systems export it.
+_ROC_DATE = re.compile(r"(?:民國)?0?(\d{2,3})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})")
+_ROC_WORDS = re.compile(r"(?:民國)?\s*0?(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 _AD_DATE = re.compile(r"(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:[ T]00:00(?::00)?)?")
 
 
+FIRST_DAY, LAST_DAY = date(ROC_OFFSET + 1, 1, 1), date(ROC_OFFSET + 300, 12, 31)
+"""The dates a cell may hold: ROC years 1 to 300. Outside them a date is a typo or a
+system's stand-in for "none" (9999/12/31), and would overflow what counts days."""
+
+
 def parse_date(raw: object) -> date:
-    """A real Excel date, or 113/3/5, 113.03.05, 113年3月5日, 2024-03-05, 2024/3/5."""
+    """A real Excel date, or 113/3/5, 0113/3/5, 113.03.05, 113年3月5日, 2024-03-05, 2024/3/5;
+    between FIRST_DAY and LAST_DAY."""
     if isinstance(raw, datetime):
-        return raw.date()
+        raw = raw.date()
     if isinstance(raw, date):
-        return raw
+        return _within(raw, f"{raw.year}/{raw.month}/{raw.day}")
     value = normalize(raw)
     for pattern, offset in ((_ROC_DATE, ROC_OFFSET), (_ROC_WORDS, ROC_OFFSET), (_AD_DATE, 0)):
         if m := pattern.fullmatch(value):
             y, mo, d = (int(g) for g in m.groups())
             try:
-                return date(y + offset, mo, d)
+                found = date(y + offset, mo, d)
             except ValueError:
                 break
+            return _within(found, text(raw))
     raise CellProblem("bad-date", value=text(raw))
+
+
+def _within(day: date, typed: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CellProblem("date-out-of-range", value=typed)
+    return day
 
 
 def year_bounds(roc_year: int) -> tuple[date, date]:

@@ -173,12 +173,14 @@ def _parser() -> argparse.ArgumentParser:
         description="依設定檔的單位清單，為每個單位產生一份空白標準填報活頁簿\n"
         "（Excel 的 .xlsx，或以 --format ods 產生 LibreOffice 的 .ods）。"
         "\n已存在的檔案不會被覆寫。",
-        epilog="範例：\n  gmreport templates --year 114 --out 114年度範本\n"
+        epilog="範例：\n  gmreport templates --year 114 --output 114年度範本\n"
         "  gmreport templates --year 114 --format ods   （使用 LibreOffice 的單位）",
     )
     templates.add_argument("--year", type=_roc_year, metavar="年度", help="民國年度（預設為今年）")
     templates.add_argument(
-        "--out",
+        "--output",
+        "--out",  # the option's first name, still accepted
+        dest="out",
         type=Path,
         metavar="資料夾",
         help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）",
@@ -290,7 +292,7 @@ def _templates(args: argparse.Namespace) -> int:
     def say(path: Path, written: bool) -> None:
         _echo(f"已產生 {path}" if written else f"略過 {path}（檔案已存在，未覆寫）")
 
-    folder = _output(args.out, DEFAULT_TEMPLATES, "--out")
+    folder = _output(args.out, DEFAULT_TEMPLATES, "--output")
     blanks = templates(_config(args), folder, args.year, file_format=args.format, progress=say)
     count = sum(w for _, w in blanks.paths)
     _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{folder}」。")

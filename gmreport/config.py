@@ -186,8 +186,39 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(
                 f"設定檔「{path}」{_where(str(e))}的項目或區段與前面重複，請刪除或合併其中一個。"
             ) from None
+        quoted = _quoted_keys(text, str(e))
+        if quoted is not None:
+            line, fixed = quoted
+            raise ConfigError(
+                f"設定檔「{path}」{_where(str(e))}的「{line}」中，中文的名稱要加半形雙引號，"
+                f"請改寫成「{fixed}」。"
+            ) from None
         raise ConfigError(f"設定檔「{path}」{_where(str(e))}格式錯誤，{_TOML_HINT}") from None
     return config_from_dict(data, base=path.parent)
+
+
+_BARE_KEY_PART = re.compile(r'(?<![\w"\'])([^\s."\'\[\]=#]*[^\x00-\x7f][^\s."\'\[\]=#]*)')
+
+
+def _quoted_keys(text: str, message: str) -> tuple[str, str] | None:
+    """The line tomllib stopped at and that line with its Chinese key parts quoted, when
+    such a part (`[aliases.人員類別]`, `替代役 = "…"`: not TOML, whose bare keys are ASCII)
+    is what it stopped at; else None."""
+    found = re.search(r"at line (\d+)", message)
+    lines = text.splitlines()
+    if not found or not 0 < int(found[1]) <= len(lines):
+        return None
+    line = lines[int(found[1]) - 1].strip()
+    header = re.fullmatch(r"(\[\[?)([^\]]*)(\]\]?)(\s*#.*)?", line)
+    if header:
+        opening, keys, closing = header[1], header[2], header[3]
+        fixed = opening + _BARE_KEY_PART.sub(r'"\1"', keys) + closing
+    else:
+        key, equals, value = line.partition("=")
+        if not equals:
+            return None
+        fixed = _BARE_KEY_PART.sub(r'"\1"', key.rstrip()) + " =" + value
+    return (line, fixed) if fixed != line else None
 
 
 _TOML_HINT = (
@@ -202,11 +233,39 @@ def _where(message: str) -> str:
     return f"第 {found[1]} 行第 {found[2]} 字" if found else ""
 
 
+MAX_TEXT = 100
+"""The longest text a config value may be: a name, not a paragraph (a unit's name becomes
+part of file names, which Windows limits)."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _check_texts(value: object, key: str = "") -> None:
+    """Every text of the config (keys included) without control characters, and short."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_texts(str(k), key or _CONTROL.sub("", str(k)))  # named by its section
+            _check_texts(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(value, list):
+        for v in value:
+            _check_texts(v, key)
+    elif isinstance(value, str):
+        if _CONTROL.search(value):
+            raise ConfigError(
+                f"設定檔「{key}」的文字含有控制字元（例如由其他程式貼上的不可見符號），"
+                "請刪除後重新輸入該文字。"
+            )
+        if len(value) > MAX_TEXT and key != "report_template":  # a path may be long
+            raise ConfigError(
+                f"設定檔「{key}」的文字長達 {len(value)} 字，超過 {MAX_TEXT} 字，請改用簡短的名稱。"
+            )
+
+
 def config_from_dict(data: dict[str, Any], *, base: Path | None = None) -> Config:
     """Build a Config from parsed TOML, naming any unknown key, wrong type or bad value.
 
     A relative `report_template` is taken from `base`, the config file's folder.
     """
+    _check_texts(data)
     config = Config()
     known = [f.name for f in fields(Config)]
     for key in data:

@@ -133,16 +133,17 @@ def protect(figures: YearFigures) -> list[str]:
     hidden = _alike(exact, {f for f in exact for g in groups if _of(f, g)})
     hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
     model = _Model(exact, min_cell)
-    while True:
-        model.hide(hidden)
-        disclosure = next((d for g in groups for d in model.disclosures(g)), None)
-        if disclosure is None:
-            return [f.path for f in found.values() if f in hidden]
-        more = _breaking(model, exact, hidden, disclosure, cost)
-        if not more:  # nothing left to hide: the audit reports it
-            return [f.path for f in found.values() if f in hidden]
-        hidden = _alike(exact, hidden | more)
-        hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+    # hiding more only widens what the figures allow: a group found safe stays safe
+    for group in groups:
+        while True:
+            model.hide(hidden)
+            disclosure = next(iter(model.disclosures(group)), None)
+            more = _breaking(model, exact, hidden, disclosure, cost) if disclosure else set()
+            if not more:  # safe, or nothing left to hide (the audit reports it)
+                break
+            hidden = _alike(exact, hidden | more)
+            hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+    return [f.path for f in found.values() if f in hidden]
 
 
 def protected_groups(figures: YearFigures, found: Iterable[Figure], min_cell: int) -> list[Group]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -85,6 +87,33 @@ def load_json(path: Path) -> Loaded | Unusable:
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return Unusable("not-json")
     return Loaded(data, stat.st_mtime)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """A string from a file as it may be shown: no control or direction characters, trimmed."""
+    if text.isascii() and text.isprintable():  # nothing to take out or normalise: most keys
+        return text.strip()
+    return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
+
+
+def shown_path(path: Path) -> str:
+    """A path as it may be shown: a name the system could not decode gets 「?」, and no
+    control characters (a file name may hold them)."""
+    return clean_text(str(path).encode("utf-8", errors="replace").decode("utf-8"))
+
+
+def clean(value: object) -> object:
+    """`value` (a file's JSON) with every string (keys included) through `clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
 
 
 def figures_of(data: object) -> Figures | Unusable:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,21 @@ from .schema import NO, YES
 ROC_OFFSET = 1911
 NONE = "—"
 """What a person reads where there is no value (a rate of nobody, a blank date)."""
+
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""What Word and other programs put where a person sees a new line: Word's manual line
+break (Shift+Enter) is the vertical tab that .xlsx files write as `_x000B_`."""
+_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no .xlsx, .docx or .ods can hold (controls, lone surrogates, non-characters)."""
+
+
+def writable(value: str) -> str:
+    """`value` as every file gmreport writes can hold it: line breaks as `\n`, tabs kept,
+    control characters dropped (SPEC §2 ◆: text pasted from Word is kept, with its line
+    breaks, and never crashes a writer)."""
+    if value.isascii() and value.isprintable():
+        return value
+    return _UNWRITABLE.sub("", _LINE_BREAKS.sub("\n", value))
 
 
 def half_up(value: float, digits: int, *, scale: int = 0) -> Decimal:

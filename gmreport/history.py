@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .figures import SCHEMA_ID, EarlierYear, Figures, built_at
-from .figures_file import FiguresFile, Unusable, figures_of, load_json
+from .figures_file import FiguresFile, Unusable, clean, figures_of, load_json
 from .problems import Problem, problem
 
 FIGURES_GLOB = "*年度統計數據.json"
@@ -100,7 +100,7 @@ def _read(
     if isinstance(loaded, Unusable):
         reject("history-unreadable", detail=loaded.reason)
         return None
-    data = loaded.data
+    data = clean(loaded.data)  # its strings as the roll-up reads them: no control characters
     if isinstance(data, dict):  # which agency and year, before the whole file is checked
         if data.get("schema") != SCHEMA_ID:
             reject("history-other-schema", value=data.get("schema") or "未載明", expected=SCHEMA_ID)

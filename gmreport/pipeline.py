@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cells
+from .atomic import commit, output_lock, staged
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
@@ -94,7 +95,7 @@ def templates(
     `progress` hears of each unit's workbook as it is done."""
     from .blank_workbook import write_blank_workbook
 
-    _check_output(folder, "--out")
+    _check_output(folder, "--output")
     if file_format not in TEMPLATE_FORMATS:
         raise UsageError(
             f"不支援「{file_format}」格式的填報活頁簿，請用 {' 或 '.join(TEMPLATE_FORMATS)}。"
@@ -102,6 +103,8 @@ def templates(
     year = year if year is not None else date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
+    for unit in config.units:
+        _check_file_part(unit)
     done = []
     for unit in config.units:
         path = folder / BLANK_NAME.format(year=year, unit=unit, suffix=file_format)
@@ -112,6 +115,21 @@ def templates(
         if progress is not None:
             progress(path, written)
     return Blanks(year, done)
+
+
+NOT_IN_FILE_NAMES = '/\\:*?"<>|'
+"""What Windows does not allow in a file name."""
+
+
+def _check_file_part(unit: str) -> None:
+    """A unit's name can be part of its blank workbook's file name, on Windows too."""
+    bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
+    if bad:
+        raise UsageError(
+            f"單位名稱「{unit}」含有檔名不能使用的字元「{'」「'.join(bad)}」，無法產生該單位的"
+            "填報檔。請在設定檔 units 中改寫單位名稱（例如以「、」代替「/」），"
+            "並請該單位的填報檔「填報單位」填寫相同的名稱。"
+        )
 
 
 def check(paths: list[Path], config: Config) -> Outcome:
@@ -267,6 +285,17 @@ def _check_folder(path: Path, option: str, what: str) -> None:
 
 
 def _check_output(path: Path, option: str) -> None:
+    try:
+        path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a link that leads to itself (Python raises RuntimeError)
+        raise UsageError(
+            f"輸出位置「{path}」是一個指向自己的捷徑（連結），無法當作資料夾；"
+            f"{option} 請指定另一個資料夾。"
+        ) from None
+    if path.is_symlink() and not path.exists():
+        raise UsageError(
+            f"輸出位置「{path}」是失效的捷徑（連結），無法當作資料夾；{option} 請指定另一個資料夾。"
+        )
     if path.exists() and not path.is_dir():
         raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；{option} 請指定一個資料夾。")
 
@@ -394,45 +423,59 @@ def _write(
             f"報告範本「{template}」與要產出的報告同名同位置，產出時會覆寫範本。"
             "請將範本改名或移到其他資料夾，並更新設定檔的 report_template。"
         )
-    with tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir:
-        reported = draft or not outcome.has_errors
-        write_figures_json(figures, names["figures"])
-        outcome.written.append(names["figures"])
+    # One build's outputs are one set (SPEC §5 ◆): written into a folder of their own while
+    # this run holds the output folder, then moved into place together, the report first
+    # (the file a person may hold open in Word, which would stop the rest).
+    reported = draft or not outcome.has_errors
+    with (
+        output_lock(output_dir),
+        staged(output_dir) as stage,
+        tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir,
+    ):
+        here = {key: stage / path.name for key, path in names.items()}
+        write_figures_json(figures, here["figures"])
         write_problems(
             outcome.problems,
             outcome.shortfalls,
-            names["problems"],
+            here["problems"],
             unit_order=figures["units"]["expected"],
             figures=figures,
         )
-        outcome.written.append(names["problems"])
+        kept = ["figures", "problems"]
         if not reported:
+            commit([(here[k], names[k]) for k in reversed(kept)])
+            outcome.written += [names[k] for k in kept]
             stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
             if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
                 outcome.notes.append(
                     f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
                 )
             return
-        write_statistics(figures, names["statistics"])
-        outcome.written.append(names["statistics"])
+        write_statistics(figures, here["statistics"])
         drawn, warned = draw_charts(figures, Path(charts_dir))
         outcome.notes += warned
-        unused = render_report(figures, names["report"], charts=drawn, template=template)
-    outcome.written.append(names["report"])
+        unused = render_report(figures, here["report"], charts=drawn, template=template)
+        kept += ["statistics", "report"]
+        moves = [(here[k], names[k]) for k in reversed(kept)]
+        printed: list[Path] = []
+        if pdf:
+            from .render.pdf import convert_to_pdf, missing_fonts
+
+            try:
+                made = convert_to_pdf(here["report"], stage)
+            except OutputError as e:  # the report itself is written; only the PDF is missing
+                outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
+            else:
+                printed.append(output_dir / made.name)
+                moves.insert(1, (made, printed[0]))
+                outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
+        commit(moves)
+        outcome.written += [names[k] for k in kept] + printed
     if unused:
         outcome.notes.append(
             f"報告範本「{template}」未使用下列資料，報告中不會出現這些內容："
             f"{'、'.join(unused)}。若非刻意刪除，請由內建範本複製相關段落。"
         )
-    if pdf:
-        from .render.pdf import convert_to_pdf, missing_fonts
-
-        try:
-            outcome.written.append(convert_to_pdf(names["report"], output_dir))
-        except OutputError as e:  # the report itself is written; only the PDF is missing
-            outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
-        else:
-            outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
 
 
 @dataclass
@@ -461,8 +504,9 @@ def rollup(
     gathered = roll_up(paths, year=year, expected=expected)
     outcome = RollupOutcome(gathered)
     workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
-    rollup_workbook.write_rollup_workbook(rollup_workbook.rollup_sheets(gathered), workbook)
     report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-    outcome.notes += render_rollup_report(gathered, report)
+    with output_lock(output_dir):
+        rollup_workbook.write_rollup_workbook(rollup_workbook.rollup_sheets(gathered), workbook)
+        outcome.notes += render_rollup_report(gathered, report)
     outcome.written += [workbook, report]
     return outcome

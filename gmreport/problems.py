@@ -13,6 +13,7 @@ from enum import Enum
 from functools import cached_property
 
 from .figures import Issues
+from .format import writable
 
 
 class Severity(Enum):
@@ -282,6 +283,12 @@ CATALOGUE: dict[str, Rule] = {
         "「{column}」填寫「{value}」不是有效日期。",
         "請填 Excel 日期，或 113/3/5、113年3月5日、2024-03-05 等格式。",
     ),
+    "date-out-of-range": Rule(
+        E,
+        "日期不合理",
+        "「{column}」填寫「{value}」，年份不合理（早於民國元年或晚於民國 300 年）。",
+        "請填實際日期，例如 113/3/5；迄日或離職日期尚未確定（仍在職、仍在留職停薪）請留空。",
+    ),
     "date-outside-year": Rule(
         W,
         "日期不在本年度",
@@ -323,6 +330,12 @@ CATALOGUE: dict[str, Rule] = {
         "數字過大",
         "「{column}」填寫「{value}」，數字大得不合理（1 兆以上），此列不列入統計。",
         "請確認數值與單位：金額以元、人數以人計。",
+    ),
+    "number-too-small": Rule(
+        E,
+        "數值過小",
+        "「{column}」填寫「{value}」，金額不足 1 分錢，不像實際的金額。",
+        "請填以元為單位的實際金額，例如 120000；沒有金額請填 0。",
     ),
     "implausible-count": Rule(
         W,
@@ -507,8 +520,10 @@ def problem(
     unknown = set(params) - FIELDS.keys()
     if unknown:
         raise TypeError(f"problem({code!r}) got unknown fields: {', '.join(sorted(unknown))}")
+    file, unit, sheet, cell = (writable(str(t)) for t in (file, unit, sheet, cell))
     located = {"sheet": sheet, "unit": unit}
     params = {k: v for k, v in located.items() if v} | params
+    params = {k: writable(v) if isinstance(v, str) else v for k, v in params.items()}
     if "value" in params:
         params["value"] = _short(params["value"])
     missing = rule.fields - params.keys()

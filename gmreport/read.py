@@ -11,12 +11,16 @@ import difflib
 import os
 import re
 import unicodedata
+import warnings
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cells
+from .atomic import LOCK_NAME, TEMP_PREFIX
+from .format import writable
 from .problems import Problem, os_reason, problem
 from .safety import Refused, SheetInfo, inspect_workbook
 from .schema import (
@@ -96,10 +100,10 @@ def display_name(path: Path) -> str:
     raw = os.fsencode(path.name)
     for encoding in ("utf-8", "cp950"):
         try:
-            return raw.decode(encoding)
+            return writable(raw.decode(encoding))
         except UnicodeDecodeError:
             continue
-    return raw.decode("utf-8", "replace")
+    return writable(raw.decode("utf-8", "replace"))
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,8 @@ def _set_aside(f: Path, files: dict[Path, set[str]]) -> str | None:
         if name[len(prefix) : -len(suffix)] in beside:
             return ""
         return "LibreOffice 開啟檔案時產生的鎖定檔（對應的檔案不在資料夾中），可刪除"
+    if name == LOCK_NAME or name.startswith(TEMP_PREFIX):
+        return "gmreport 執行時使用的鎖定檔或暫存檔（不是填報檔），可刪除"
     if name.lower() in IGNORED_FILES:
         return "Windows 或 Mac 自動產生的系統檔，不含填報資料"
     if name.startswith("._") and _starts_with(f, APPLE_DOUBLE):
@@ -313,7 +319,7 @@ def read_grids(path: Path) -> dict[str, Grid]:
     try:
         with open(path, "rb") as f:
             book = CalamineWorkbook.from_filelike(f)
-        return {
+        grids = {
             sheet.name: _grid(book.get_sheet_by_name(sheet.name).to_python(skip_empty_area=False))
             for sheet in book.sheets_metadata
             if sheet.typ == SheetTypeEnum.WorkSheet
@@ -322,6 +328,42 @@ def read_grids(path: Path) -> dict[str, Grid]:
         raise Refused("unreadable", os_reason(e)) from None
     except Exception:  # calamine's own errors carry no stable type
         raise Refused("corrupt", "試算表內容無法解讀") from None
+    _restore_early_dates(path, grids)
+    return grids
+
+
+def _restore_early_dates(path: Path, grids: dict[str, Grid]) -> None:
+    """Dates before 1900 in an .xlsx, which calamine reads as the time 00:00:00: a zh-TW
+    LibreOffice saves a typed ROC date (113/3/5) as one of the year 113, a negative serial
+    number. openpyxl reads such a serial as the date it is; the ROC date is then given back
+    as typed, as for an .ods (see `_restore_typed_roc_date`)."""
+    wanted = {
+        name: {(i, j) for i, row in enumerate(grid) for j, v in enumerate(row) if v == _MIDNIGHT}
+        for name, grid in grids.items()
+    }
+    wanted = {name: places for name, places in wanted.items() if places}
+    if not wanted or not zipfile.is_zipfile(path):
+        return
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's word on serials out of its range
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                for name, places in wanted.items():
+                    rows = book[name].iter_rows(values_only=True)
+                    for i, row in enumerate(rows):
+                        for j, value in enumerate(row):
+                            if (i, j) in places and isinstance(value, datetime):
+                                grids[name][i][j] = _restore_typed_roc_date(value)
+            finally:
+                book.close()
+    except Exception:  # not an .xlsx openpyxl reads (an .ods): its dates are calamine's
+        return
+
+
+_MIDNIGHT = time(0, 0)
 
 
 _AS_READ = frozenset({str, int, bool})

@@ -8,15 +8,13 @@ a workbook or the Word report, and the renderers write every text as text.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .figures import EarlierYear, Figures, built_at
-from .figures_file import Unusable, figures_of, load_json
+from .figures_file import Unusable, clean, clean_text, figures_of, load_json, shown_path
 from .problems import GmreportError, Problem, UsageError, os_reason, problem
 
 Y = TypeVar("Y", Figures, EarlierYear)
@@ -87,33 +85,6 @@ def _summary(figures: Y) -> Y:
         "narratives": [],
         "files": {"read": [], "set_aside": [], "rejected": []},
     }
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def clean_text(text: str) -> str:
-    """A string from a file as it may be shown: no control or direction characters, trimmed."""
-    if text.isascii() and text.isprintable():  # nothing to take out or normalise: most keys
-        return text.strip()
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text)).strip()
-
-
-def shown_path(path: Path) -> str:
-    """A path as it may be shown: a name the system could not decode gets 「?」, and no
-    control characters (a file name may hold them)."""
-    return clean_text(str(path).encode("utf-8", errors="replace").decode("utf-8"))
-
-
-def clean(value: object) -> object:
-    """`value` (a file's JSON) with every string (keys included) through `clean_text`."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_text(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean(v) for v in value]
-    return value
 
 
 # --- The roll-up --------------------------------------------------------------------------
@@ -224,18 +195,18 @@ def read_agency_list(path: Path) -> list[str]:
 
 
 def _xlsx_first_column(path: Path) -> list[Any]:
-    import openpyxl
+    """The first worksheet's first column, once the file has passed the safety gate that
+    units' workbooks pass (SPEC §5 ◆: a zip bomb named 清單.xlsx is refused, not opened)."""
+    from .read import read_grids
+    from .safety import Refused, inspect_workbook
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:
+        inspect_workbook(path)
+        grids = read_grids(path)
+    except Refused as e:
         raise UsageError(
-            f"無法開啟機關清單「{path.name}」：檔案不是 Excel 活頁簿（.xlsx）或已損毀。"
+            f"無法開啟機關清單「{path.name}」：{e.problem().message}"
+            "請另存為只有機關名稱一欄的 .xlsx，或改用文字檔（.txt，每行一個機關）。"
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            row[0] for row in sheet.iter_rows(max_col=1, values_only=True) if row[0] is not None
-        ]
-    finally:
-        workbook.close()
+    first = next(iter(grids.values()), [])
+    return [row[0] for row in first if row and row[0] not in (None, "")]

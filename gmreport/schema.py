@@ -162,6 +162,9 @@ class Column:
     optional: bool = False
     """New in the v2 template (SPEC ★): a workbook made from the v1 template lacks the column
     and is read as before, without a warning."""
+    population: bool = False
+    """A count of a population (性別統計's 男/女/其他, e.g. 土地所有權人數), not of the people
+    of one activity: no count is too many to be plausible (SPEC §2 ◆)."""
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -432,9 +435,11 @@ SHEETS: tuple[Sheet, ...] = (
                 "有複分類而不列明填「是」。可選可打字。",
                 width=16,
             ),
-            Column("男", "male", Kind.COUNT, help="男性數值，整數。", width=8),
-            Column("女", "female", Kind.COUNT, help="女性數值，整數。", width=8),
-            Column("其他", "other", Kind.COUNT, help="其他性別數值，整數。", width=8),
+            Column("男", "male", Kind.COUNT, help="男性數值，整數。", width=8, population=True),
+            Column("女", "female", Kind.COUNT, help="女性數值，整數。", width=8, population=True),
+            Column(
+                "其他", "other", Kind.COUNT, help="其他性別數值，整數。", width=8, population=True
+            ),
             _text("資料時間", "period", "資料統計時間，例如「113年底」。", width=14),
             _text("應用情形", "application", "應用於政策、方案或宣導之情形。", width=36),
         ),

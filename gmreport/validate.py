@@ -35,6 +35,10 @@ from .schema import (
 INTERNAL_AUDIENCE_WORDS = ("同仁", "員工", "公務人員", "本所", "內部", "職員", "主管")
 TOO_LARGE = 10**12
 """A number this large is no real count or amount (and would overflow what draws it)."""
+MIN_HOURS = 0.01
+"""Less than this (36 seconds) is no course: a typo, or 1E-300 from a system."""
+MIN_AMOUNT = 0.01
+"""An amount in 元 above 0 and below one cent is no amount (1E-300 from a system)."""
 MAX_COUNT_PER_ROW = 100_000
 """More people than this in one row is likely a typo: a warning."""
 _PHONE = re.compile(r"0\d{8,9}")
@@ -305,13 +309,15 @@ def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = N
             return int(n)
         case Kind.HOURS:
             n = cells.parse_number(raw)
-            if not 0 < n <= 24:
+            if not MIN_HOURS <= n <= 24:
                 raise CellProblem("hours-out-of-range", value=cells.text(raw))
             return n
         case Kind.AMOUNT:
             n = _number(raw)
             if n < 0:
                 raise CellProblem("negative", value=cells.text(raw))
+            if 0 < n < MIN_AMOUNT:
+                raise CellProblem("number-too-small", value=cells.text(raw))
             return n
 
 
@@ -342,7 +348,7 @@ def _implausible(column: Column, raw: object, value: object) -> CellProblem | No
         return None
     if isinstance(raw, str) and _PHONE.fullmatch(re.sub(r"[\s-]", "", cells.normalize(raw))):
         return CellProblem("phone-like-number", value=cells.text(raw))
-    if value > MAX_COUNT_PER_ROW:
+    if value > MAX_COUNT_PER_ROW and not column.population:
         return CellProblem("implausible-count", value=cells.text(raw))
     return None
 

@@ -145,3 +145,23 @@ def write(folder: Path, name: str, content: Any) -> Path:
         text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
         path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _every_build_is_audited() -> Any:
+    """Every build of the test suite passes the disclosure audit (SPEC §3 ◆): what the
+    build hides is checked by the audit's integer programs before anything is written."""
+    import gmreport.aggregate
+    from gmreport.disclosure import audit
+
+    chosen = gmreport.aggregate.protect
+
+    def audited(figures: Any) -> list[str]:
+        hidden = chosen(figures)
+        found = audit({**figures, "suppressed": hidden})
+        assert found.disclosures == (), found.disclosures
+        return hidden
+
+    gmreport.aggregate.protect = audited  # type: ignore[assignment]
+    yield
+    gmreport.aggregate.protect = chosen  # type: ignore[assignment]

@@ -4,7 +4,10 @@ collide once spaces and full-width forms are ignored."""
 
 from __future__ import annotations
 
+import json
+import os
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,7 +20,9 @@ from gmreport.read import read_workbook
 from gmreport.safety import inspect_workbook
 from gmreport.schema import INFO_FIELDS, SHEETS, SHEETS_BY_NAME
 
+from .conftest import write
 from .hostile import ods_cell, ods_row, write_ods
+from .test_opendocument import convert, soffice
 
 CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 10, 8, 0]
 
@@ -249,3 +254,183 @@ def test_a_trainee_with_an_invisible_character_is_on_the_roster(make_workbook, v
     rows["人員名冊"][2][1] = "男" + mark  # a choice too
     rows["培力紀錄"][0][3] = mark + "實體"
     assert check([make_workbook(rows)], Config()).problems == []
+
+
+# --- Text pasted from Word, and control characters ------------------------------------------
+
+
+def _run(*argv: object) -> int:
+    from gmreport.cli import main
+
+    return main([str(a) for a in argv])
+
+
+def _texts(path: Path) -> list[str]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [
+            v
+            for ws in workbook.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if isinstance(v, str)
+        ]
+    finally:
+        workbook.close()
+
+
+def test_text_pasted_from_word_is_kept_with_its_line_breaks_in_every_output(
+    make_workbook, valid_rows, tmp_path
+):
+    from docx import Document
+
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["CEDAW宣導"] = [["村里座談_x000B_第二場", *CEDAW[1:], None, "否", "說明_x0007__x001B_完"]]
+    rows["執行成果說明"] = [["性別意識培力", "辦理_x000B_情形_x000C_如下\r\n完", "檢討_x0001_"]]
+    rows["人員名冊"][2][0] = "陳志強_x0002_"  # a name pasted with a control character
+    rows["培力紀錄"][2][0] = "陳志強"
+    rows["培力紀錄"][2][5] = 1  # short of his hours: named in the 待補訓名單
+    folder = tmp_path / "in"
+    make_workbook(rows, folder=folder)
+    out = tmp_path / "out"
+    assert _run("check", folder) == 0
+    assert _run("build", "--input", folder, "--output", out) == 0
+    figures = json.loads((out / "113年度統計數據.json").read_text("utf-8"))
+    assert [c["name"] for c in figures["cedaw"]["list"]] == ["村里座談\n第二場"]
+    narrative = json.dumps(figures["narratives"], ensure_ascii=False)
+    assert "辦理\\n情形\\n如下\\n完" in narrative and "\x01" not in narrative
+    statistics = _texts(out / "113年度性別主流化統計總表.xlsx")
+    assert "村里座談\n第二場" in statistics
+    problems = _texts(out / "113年度填報檢核結果.xlsx")
+    assert "陳志強" in problems
+    report = "\n".join(
+        p.text for p in Document(out / "113年度性別主流化執行成果報告.docx").paragraphs
+    )
+    assert "辦理\n情形\n如下\n完" in report
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows file names cannot hold control characters")
+def test_a_file_name_with_a_control_character_is_named_without_it(
+    make_workbook, valid_rows, tmp_path
+):
+    folder = tmp_path / "in"
+    path = make_workbook(valid_rows | {"CEDAW宣導": [[*CEDAW[:5], "十", 1, 0]]}, folder=folder)
+    path.rename(folder / "人事室\x01\x1b[31m.xlsx")
+    out = tmp_path / "out"
+    assert _run("build", "--input", folder, "--output", out, "--draft") == 1
+    assert "人事室[31m.xlsx" in _texts(out / "113年度填報檢核結果.xlsx")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_text_made_writable_can_be_written_to_xlsx_and_docx(value):
+    from xml.sax.saxutils import escape
+
+    from lxml import etree
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from gmreport.format import writable
+
+    shown = writable(value)
+    assert not ILLEGAL_CHARACTERS_RE.search(shown)
+    etree.fromstring(f"<t>{escape(shown)}</t>".encode())
+    assert writable(shown) == shown
+    # Nothing a person can see is lost: only controls and lone surrogates go.
+    kept = [c for c in value if (c.isprintable() and not "\ud800" <= c <= "\udfff") or c in "\t\n"]
+    assert all(c in shown for c in kept if c not in "\ufffe\uffff\x85")
+
+
+# --- Numbers and dates bounded before arithmetic -------------------------------------------
+
+BUDGET = ["課程", "計畫類", 600000, 580000, 20, 180, 0]
+
+
+@pytest.mark.parametrize(
+    ("sheet", "row", "code"),
+    [
+        ("性別預算", ["計畫", "計畫類", 1e-300, 5, 1, 2, 0], "number-too-small"),
+        ("性別預算", ["計畫", "計畫類", 5, 1e-300, 1, 2, 0], "number-too-small"),
+        ("性別預算", ["計畫", "計畫類", 0.001, 0, 1, 2, 0], "number-too-small"),
+        ("培力紀錄", ["王小明", "課", "CEDAW", "實體", "113/3/5", 1e-300], "hours-out-of-range"),
+        ("CEDAW宣導", [*CEDAW, 1e-300], "not-whole"),
+    ],
+)
+def test_a_vanishing_number_is_an_error_and_the_build_ends(
+    make_workbook, valid_rows, tmp_path, sheet, row, code
+):
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["性別預算"] = [BUDGET]
+    rows[sheet] = [*rows.get(sheet, []), row]
+    folder = tmp_path / "in"
+    make_workbook(rows, folder=folder)
+    outcome = build(folder, tmp_path / "out", Config(), draft=True)
+    assert [p.code for p in outcome.problems if p.is_error] == [code]
+    figures = outcome.figures
+    assert figures is not None
+    assert figures["budget"]["allocated"] == BUDGET[2]
+    assert (tmp_path / "out" / "113年度性別主流化執行成果報告.docx").is_file()
+
+
+@pytest.mark.parametrize("end", ["9999/12/31", date(9999, 12, 31), "0114/12/31"])
+def test_a_transferred_person_on_leave_until_a_system_s_no_end(
+    make_workbook, valid_rows, tmp_path, end
+):
+    folder = tmp_path / "in"
+    first = [list(r) + [None] * 4 for r in valid_rows["人員名冊"]]
+    first[0][6:10] = ["113/1/1", "113/6/30", "113/2/1", end]
+    make_workbook({**valid_rows, "人員名冊": first}, folder=folder)
+    moved = [["王小明", "男", "公務人員", "是", "否", "40-49歲", "113/7/1", None, "113/7/1", end]]
+    make_workbook({"人員名冊": moved}, folder=folder, unit="民政課")
+    outcome = build(folder, tmp_path / "out", Config(), draft=True)
+    errors = [(p.code, p.cell) for p in outcome.problems if p.is_error]
+    if isinstance(end, str) and end.startswith("0114"):
+        assert errors == []  # 114/12/31: a real date, read as the ROC year it is
+        figures = outcome.figures
+        assert figures is not None
+        # On leave all his time in service: not 應訓.
+        assert figures["training"]["not_required"]["on_leave"] == 1
+    else:
+        assert sorted(errors) == [("date-out-of-range", "J3"), ("date-out-of-range", "J3")]
+        [message] = {p.hint for p in outcome.problems if p.code == "date-out-of-range"}
+        assert "留空" in message
+
+
+def test_a_date_before_1900_in_an_xlsx_is_read_as_libreoffice_meant_it(make_workbook, valid_rows):
+    # A zh-TW LibreOffice takes 113/3/5 typed in a cell for 5 March 113 (Julian), which an
+    # .xlsx stores as a negative serial: days from 1899-12-30 to 0113-03-04 (Gregorian).
+    serial = (date(113, 3, 4) - date(1899, 12, 30)).days
+
+    def typed_in_libreoffice(wb):
+        cell = wb["培力紀錄"]["E3"]
+        cell.value = serial
+        cell.number_format = "yyyy/m/d"
+
+    path = make_workbook(valid_rows, edit=typed_in_libreoffice)
+    assert check([path], Config()).problems == []
+    assert read_workbook(path).sheets["training"].values[0][4] == "113/3/5"
+
+
+def test_a_date_cell_of_serial_0_is_named_not_shown_as_a_time(make_workbook, valid_rows):
+    def zero(wb):
+        cell = wb["培力紀錄"]["E3"]
+        cell.value = 0
+        cell.number_format = "yyyy/m/d"
+
+    [problem] = check([make_workbook(valid_rows, edit=zero)], Config()).problems
+    assert (problem.code, problem.cell) == ("bad-date", "E3")
+
+
+@pytest.mark.slow
+@soffice
+def test_a_libreoffice_xlsx_of_typed_roc_dates_reads_like_its_ods(tmp_path):
+    from gmreport.read import read_grids
+
+    # What a zh-TW LibreOffice makes of 113/3/5 typed in a cell (locale 1028 = zh-TW).
+    typed = write(tmp_path, "名冊.csv", "姓名,上課日期\n王小明,113/3/5\n李美玲,113年12月31日\n")
+    zh_tw = "--infilter=CSV:44,34,76,1,,1028"
+    for suffix in ("xlsx", "ods"):
+        [saved] = convert([typed], tmp_path / suffix, suffix, zh_tw)
+        [grid] = read_grids(saved).values()
+        assert [row[1] for row in grid[1:]] == ["113/3/5", "113/12/31"], saved

@@ -236,6 +236,8 @@ MAKERS: dict[str, Maker] = {
     "unreadable": _unreadable,
     "open-in-excel": _open_in_excel,
     "skipped-file": _skipped_file,
+    "date-out-of-range": _rows_with("培力紀錄", ["王小明", "課", "CEDAW", "實體", "9999/12/31", 1]),
+    "number-too-small": _rows_with("性別預算", ["計畫", "計畫類", 1e-300, 0, 1, 2, 0]),
     "duplicate-sheet": _twin_cedaw,
     "formula-no-value": _rows_with(
         "CEDAW宣導", ["座談", "113/5/5", "村里長", "實體活動", "綜合", "=1+2"]

@@ -1,6 +1,8 @@
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gmreport import cells, format
 from gmreport.cells import CellProblem
@@ -21,6 +23,9 @@ from gmreport.cells import CellProblem
         "２０２４/３/５",
         " 113/03/05 ",
         "2024-03-05 00:00:00",
+        "0113/3/5",  # a system's export, with the ROC year's leading zero
+        "0113.03.05",
+        "民國0113年3月5日",
     ],
 )
 def test_dates_as_people_type_them(raw):
@@ -34,6 +39,40 @@ def test_impossible_or_unknown_dates(raw):
     with pytest.raises(CellProblem) as e:
         cells.parse_date(raw)
     assert e.value.code == "bad-date"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (datetime(1900, 2, 28), "1900/2/28"),  # Excel's serial 60, its 1900/2/29, read
+        (date(1900, 1, 1), "1900/1/1"),  # serial 1
+        (date(9999, 12, 31), "9999/12/31"),  # a system's "no end"
+        ("9999/12/31", "9999/12/31"),
+        ("1024/3/5", "1024/3/5"),  # 2024 mistyped
+        ("2912-01-01", "2912-01-01"),
+        (date(1, 1, 1), "1/1/1"),
+    ],
+)
+def test_dates_outside_roc_years_1_to_300_are_errors_quoting_the_cell(raw, shown):
+    with pytest.raises(CellProblem) as e:
+        cells.parse_date(raw)
+    assert (e.value.code, e.value.params["value"]) == ("date-out-of-range", shown)
+
+
+@settings(max_examples=300)
+@given(st.dates(), st.sampled_from(["{y}/{m}/{d}", "{y}.{m:02}.{d:02}", "{y}年{m}月{d}日"]))
+def test_any_date_typed_is_read_in_range_or_named_never_a_negative_year(day, form):
+    roc = day.year - format.ROC_OFFSET
+    typed = form.format(y=roc if 1 <= roc <= 999 else day.year, m=day.month, d=day.day)
+    for raw in (day, typed):
+        try:
+            found = cells.parse_date(raw)
+        except CellProblem as e:
+            assert e.code in ("bad-date", "date-out-of-range")
+            assert "-" not in str(e.params["value"]).split("/")[0]
+            continue
+        assert cells.FIRST_DAY <= found <= cells.LAST_DAY
+        assert format.roc_date(found)[0].isdigit()
 
 
 def test_roc_date():

@@ -156,6 +156,47 @@ def test_templates_writes_one_workbook_per_unit(tmp_path):
     assert again.stdout.count("未覆寫") == 9
 
 
+def test_templates_takes_output_as_the_other_commands_do(tmp_path):
+    done = run("templates", "--year", "114", "--output", "範本", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "範本").iterdir())) == 9
+
+
+@pytest.mark.parametrize("unit", ["行政/人事", "會計:出納", "里民?", "秘書\\室", '研考"室', "a|b"])
+def test_a_unit_name_that_cannot_be_in_a_file_name_is_named_before_writing(tmp_path, unit):
+    config = tmp_path / "gmreport.toml"
+    config.write_text(
+        f'units = ["人事室", {json.dumps(unit, ensure_ascii=False)}]\n', encoding="utf-8"
+    )
+    done = run("templates", "--year", "114", "--output", "範本", cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"單位名稱「{unit}」含有檔名不能使用的字元" in done.stderr
+    assert not (tmp_path / "範本").exists()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="links need privileges on Windows")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("build", "--input", "填報", "--output"),
+        ("templates", "--output"),
+        ("rollup", "填報", "--output"),
+    ],
+)
+def test_an_output_that_is_a_loop_of_links_is_a_usage_error(tmp_path, command):
+    (tmp_path / "填報").mkdir()
+    (tmp_path / "迴圈").symlink_to(tmp_path / "迴圈")
+    (tmp_path / "失效").symlink_to(tmp_path / "不存在" / "成果")
+    for out, said in (
+        ("迴圈", "指向自己的捷徑"),
+        ("迴圈/成果", "指向自己的捷徑"),
+        ("失效", "失效的捷徑"),
+    ):
+        done = run(*command, out, cwd=tmp_path)
+        assert done.returncode == 2, (command, out, done.stderr)
+        assert said in done.stderr
+
+
 def test_templates_as_ods_writes_one_opendocument_per_unit(tmp_path):
     from gmreport.config import Config
 
@@ -275,7 +316,8 @@ def test_paths_of_the_wrong_kind_are_usage_errors(tmp_path, encoding):
         (("build", "--input", "檔案.txt"), "「檔案.txt」是檔案，不是資料夾；--input"),
         (("build", "--input", "不存在"), "找不到資料夾「不存在」"),
         (("build", "--input", "空的", "--output", "檔案.txt"), "--output 請指定一個資料夾"),
-        (("templates", "--out", "檔案.txt"), "--out 請指定一個資料夾"),
+        (("templates", "--out", "檔案.txt"), "--output 請指定一個資料夾"),
+        (("templates", "--output", "檔案.txt"), "--output 請指定一個資料夾"),
     ]
     for args, message in cases:
         done = run(*args, cwd=tmp_path, encoding=encoding)

@@ -90,6 +90,55 @@ def test_unreadable_config_files(tmp_path):
         load_config(bad)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "fixed"),
+    [
+        (
+            '[aliases.人員類別]\n"替代役" = "自僱非公務人員"\n',
+            "[aliases.人員類別]",
+            '[aliases."人員類別"]',
+        ),
+        (
+            '[aliases."人員類別"]\n替代役 = "自僱非公務人員"\n',
+            "替代役",
+            '"替代役" = "自僱非公務人員"',
+        ),
+        ('[aliases.性別]\nM = "男"\n', "[aliases.性別]", '[aliases."性別"]'),
+        ('[lead_units]\n性別影響評估 = "秘書室"\n', "性別影響評估", '"性別影響評估" = "秘書室"'),
+    ],
+)
+def test_a_chinese_key_without_quotes_gets_the_quoted_form(tmp_path, text, line, fixed):
+    path = tmp_path / "gmreport.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert line in str(e.value) and f"「{fixed}」" in str(e.value)
+    # The line as the message writes it is what TOML reads.
+    lines = [fixed if ln.startswith(line) else ln for ln in text.splitlines()]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('agency = "高雄市旗津區公所\\u0007"\n', "agency"),
+        ('units = ["民政課", "人事\\u001b室"]\n', "units"),
+        ('[aliases."人員類別"]\n"替代\\u0000役" = "自僱非公務人員"\n', "aliases.人員類別"),
+        ('[report]\nself_name = "本所\\u0085"\n', "report.self_name"),
+        (f'units = ["{"民政課" * 40}"]\n', "units"),
+        (f'agency = "{"高" * 101}"\n', "agency"),
+    ],
+)
+def test_control_characters_and_overlong_texts_in_the_config_are_named(tmp_path, text, key):
+    path = tmp_path / "gmreport.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert f"設定檔「{key}」" in str(e.value)
+    assert e.value.exit_code == 2
+
+
 def test_report_template_is_taken_from_the_config_files_folder(tmp_path):
     folder = tmp_path / "人事室設定"
     folder.mkdir()

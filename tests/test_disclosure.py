@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gmreport.blank_workbook import blank_workbook
 from gmreport.config import Config
@@ -134,3 +136,34 @@ def test_the_chosen_protection_passes_the_audit(roster: list[list[Any]], tmp_pat
         assert "training.groups.all.required.male" not in hidden
     if roster is ONE_GENDER:  # nobody to protect: nothing hidden
         assert hidden == [] and found.hidden == 0
+
+
+STAFF_TYPES = ("公務人員", "約僱人員", "技工", "臨時人員")
+AGES = ("未滿30歲", "30-39歲", "40-49歲", "50-59歲", "60歲以上", "")
+PERSON = st.tuples(
+    st.sampled_from(("男", "女", "其他")),
+    st.sampled_from(STAFF_TYPES),
+    st.sampled_from(("是", "")),
+    st.sampled_from(("是", "")),
+    st.sampled_from(AGES),
+    st.booleans(),
+)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@given(people=st.lists(PERSON, min_size=1, max_size=14))
+def test_random_agencies_pass_the_audit(people: list[tuple[Any, ...]], tmp_path_factory) -> None:
+    """Agencies of any mix of 性別, staff type, 主管, 承辦人 and age, some short of hours:
+    what the build hides passes the audit, which every build of the suite runs."""
+    roster = [
+        [f"員{i}", g, kind, boss, officer, age]
+        for i, (g, kind, boss, officer, age, _) in enumerate(people)
+    ]
+    short = sum(1 for *_, s in people if s)
+    ordered = [r for r, p in zip(roster, people, strict=True) if p[-1]] + [
+        r for r, p in zip(roster, people, strict=True) if not p[-1]
+    ]
+    figures = _figures(tmp_path_factory.mktemp("random"), ordered, short=short)
+    found = audit(figures)
+    assert found.disclosures == ()
+    assert found.hidden == len(figures["suppressed"])

@@ -100,6 +100,8 @@ def test_a_dot_named_file_that_is_no_workbook_is_named(make_workbook, valid_rows
         ("._人事室.xlsx", APPLE_DOUBLE + b"\x00\x02\x00\x00Mac OS X"),
         ("~$不在資料夾.xlsx", b"\x00lock"),
         (".~lock.不在資料夾.ods#", b",user,host;"),
+        (".~gmreport.lock", b""),  # an earlier output folder given as the input
+        (".~gmreport-x1y2.xlsx", b"PK\x03\x04 half written"),
     ],
 )
 def test_files_a_system_adds_are_named_as_not_read(

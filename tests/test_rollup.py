@@ -31,6 +31,7 @@ from gmreport.render.charts import find_cjk_font
 from gmreport.schema import CIVIL_SERVANT, WORKER
 from gmreport.targets import TARGETS
 
+from . import hostile
 from .conftest import load_tool, write
 
 TOOL = load_tool("make_rollup_samples")
@@ -752,6 +753,40 @@ def test_the_agency_list_may_be_an_xlsx_first_column(
     )
     assert result.code == 0, result.err
     assert "未提報機關：高雄市燈塔區公所。" in result.out
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: hostile.zip_bomb(p, size=2 * hostile.GB), "檔案內容過大"),
+        (lambda p: hostile.laughs_in_shared_strings(p), "不允許的內容"),
+        (lambda p: p.write_text("高雄市海濱區公所\n", encoding="utf-8"), "不是可讀取的活頁簿"),
+    ],
+)
+def test_an_agency_list_xlsx_passes_the_safety_gate_of_workbooks(
+    tmp_path: Path, second: dict[str, Any], make: Callable[[Path], object], said: str
+) -> None:
+    import tracemalloc
+
+    write(tmp_path / "in", "b.json", second)
+    make(tmp_path / "清單.xlsx")
+    tracemalloc.start()
+    try:
+        result = run(
+            "rollup",
+            tmp_path / "in",
+            "--agencies",
+            tmp_path / "清單.xlsx",
+            "--output",
+            tmp_path / "out",
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.code == 2, result.err
+    assert "機關清單「清單.xlsx」" in result.err and said in result.err
+    assert peak < 100 * hostile.MB
+    assert not (tmp_path / "out").exists()
 
 
 def test_help_speaks_chinese_with_an_example() -> None:

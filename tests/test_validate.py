@@ -296,3 +296,14 @@ def test_no_number_a_person_types_crashes_the_build(tmp_path, make_workbook, val
         ("phone-like-number", "E3"),
     ]
     assert (tmp_path / "out" / "113年度性別主流化執行成果報告.docx").is_file()
+
+
+def test_a_population_in_gender_statistics_is_never_implausible(make_workbook, valid_rows):
+    """性別統計 counts a population (土地所有權人數), not one activity's people (SPEC §2 ◆)."""
+    owners = ["土地所有權人數", "既有", "否", 254_310, 198_702, 0, "113年底", "地政業務參考"]
+    cedaw = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 254_310, 4, 0]
+    rows = valid_rows | {"性別統計": [owners], "CEDAW宣導": [cedaw]}
+    problems = check([make_workbook(rows)], Config()).problems
+    assert [(p.code, p.sheet, p.cell) for p in problems] == [
+        ("implausible-count", "CEDAW宣導", "F3")
+    ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ..format import writable
 from ..tables import Table
 
 TEXT_WIDTH_CM = 16.0  # A4 21 cm minus 2 × 2.5 cm
@@ -37,7 +38,7 @@ def run(text: str, style: str | None = None) -> str:
     """A run of text; a line break where the text has one."""
     rpr = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
     lines = "<w:br/>".join(
-        f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n")
+        f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in writable(text).split("\n")
     )
     return f"<w:r>{rpr}{lines}</w:r>" if text else ""
 

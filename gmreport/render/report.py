@@ -49,9 +49,14 @@ def shipped_template(name: str = TEMPLATE_NAME) -> Iterator[Path]:
         yield path
 
 
+def _writable(value: Any) -> Any:
+    """Every text the template prints, as a .docx can hold it (see `format.writable`)."""
+    return fmt.writable(value) if isinstance(value, str) else value
+
+
 def make_environment() -> jinja2.Environment:
     """The Jinja environment the report renders with: autoescape on, undefined is an error."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=_writable)
     env.filters.update(
         roc_date=fmt.roc_date,
         roc_short_date=fmt.roc_short_date,

@@ -24,6 +24,7 @@ from ..format import (
     cell_rate,
     display_width,
     roc_short_date,
+    writable,
 )
 from ..privacy import as_shown
 from ..problems import Problem, Severity
@@ -275,7 +276,7 @@ def _write_info(
     year = figures["year"]
     issues = figures["issues"]
     missing = figures["units"]["missing"]
-    ws.append([f"{figures['agency']}{year}年度性別主流化統計總表"])
+    ws.append([writable(f"{figures['agency']}{year}年度性別主流化統計總表")])
     ws["A1"].font = Font(bold=True, size=14)
     info = [
         ("機關名稱", figures["agency"]),
@@ -293,7 +294,7 @@ def _write_info(
         ),
     ]
     for key, value in info:
-        ws.append([key, value])
+        ws.append([key, writable(value)])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         if key == "版本" and draft:
             ws.cell(ws.max_row, 2).font = Font(bold=True, color="C00000")
@@ -321,9 +322,10 @@ def _write_table(
 ) -> None:
     """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). No value is a
     formula: a text a person typed that looks like one (「=HYPERLINK(…)」) stays text."""
-    ws.cell(1, 1, table.title + ("（草稿）" if draft else "")).font = Font(bold=True, size=14)
+    title = writable(table.title + ("（草稿）" if draft else ""))
+    ws.cell(1, 1, title).font = Font(bold=True, size=14)
     for col, header in enumerate(table.columns, 1):
-        cell = ws.cell(2, col, header)
+        cell = ws.cell(2, col, writable(header))
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -421,7 +423,7 @@ def _cell_value(value: Any, kind: ValueKind) -> Any:
     nothing to divide by is left blank, which the table's note explains."""
     if kind is ValueKind.RATE and isinstance(value, float | int):
         return cell_rate(value)
-    return value
+    return writable(value) if isinstance(value, str) else value
 
 
 def _display_text(value: Any, kind: ValueKind) -> str:
