@@ -31,8 +31,8 @@ from .conftest import SamplesBuild
 
 @pytest.fixture
 def agencies(samples_build: SamplesBuild) -> dict[str, Any]:
-    """Four agencies: the samples' figures with other counts, one without a training group
-    and one whose budget has nothing allocated (no 執行率)."""
+    """Four agencies: the samples' figures with other counts and nothing hidden, one without
+    a training group and one whose budget has nothing allocated (no 執行率)."""
     made: dict[str, Any] = {}
     for i, (gia, allocated) in enumerate([(3, 100.0), (1, 0.0), (3, 50.0), (0, 80.0)]):
         f: Any = copy.deepcopy(samples_build.outcome.figures)
@@ -42,6 +42,7 @@ def agencies(samples_build: SamplesBuild) -> dict[str, Any]:
         everyone = f["training"]["groups"][EVERYONE.key]
         everyone["required"]["total"] += i
         f["targets"] = evaluate(f, Config())
+        f["suppressed"] = []  # nothing hidden: what the city hides is test_rollup's
         made[f["agency"]] = f
     del made["機關3"]["training"]["groups"][EVERYONE.key]
     return made
