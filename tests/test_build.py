@@ -17,6 +17,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from gmreport.privacy import hidden
+
 from .conftest import SAMPLE_FILES, SAMPLES, WORKBOOK_SUFFIXES, sheet_values
 
 YEAR = 113
@@ -326,8 +328,14 @@ def test_report_shows_the_same_numbers(built, expected):
     text = _docx_text(out / f"{YEAR}年度性別主流化執行成果報告.docx")
     req, done = expected["required"], expected["completed"]
     rate = done["total"] / req["total"]
-    assert f"應訓人員計 {req['total']} 人" in text
-    assert f"完訓率 {rate * 100:.1f}%" in text
+    everyone = "training.groups.all"
+    if hidden(figures, f"{everyone}.required.total"):  # privacy: the sentence leaves it out
+        assert f"應訓人員，男性 {req['male']} 人、女性 {req['female']} 人，" in text
+        assert "應訓人員計" not in text
+    else:
+        assert f"應訓人員計 {req['total']} 人" in text
+    said = f"完訓率 {rate * 100:.1f}%" in text
+    assert said is not hidden(figures, f"{everyone}.rate.total")
     assert f"CEDAW 宣導 {expected['cedaw_sessions']} 場次" in text
     assert f"{expected['cedaw_participants']['total']:,} 人次" in text
     assert "調解委員會" in text
@@ -335,10 +343,14 @@ def test_report_shows_the_same_numbers(built, expected):
     assert f"具複分類 {expected['cross_classified']} 項（{tally}）" in text
     rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
     assert any("年齡、里別" in r for r in rows)  # the indicator table names each one's dimensions
-    everyone = next(r for r in rows if r[0] == "全機關")
-    # the agency's counts by 性別 are shown; who of a group under 3 completed is not
-    shown_done = {k: "*" if 0 < req[k] < 3 and k != "total" else str(v) for k, v in done.items()}
-    assert everyone[1:9] == [*(str(x) for x in req.values()), *shown_done.values()]
+    agency = next(r for r in rows if r[0] == "全機關")
+    # the agency's counts by 性別, each as computed here or 「*」 where privacy hides it
+    assert agency[1:9] == [
+        "*" if hidden(figures, f"{everyone}.{part}.{k}") else str(v)
+        for part, counts in (("required", req), ("completed", done))
+        for k, v in counts.items()
+    ]
+    assert not [k for k in ("male", "female") if hidden(figures, f"{everyone}.required.{k}")]
     for t in figures["targets"]:
         row = next(r for r in rows if any(cell.startswith(t["label"]) for cell in r))
         assert row[-1] == t["verdict"]
