@@ -2,7 +2,10 @@
 the findings of 檢討與精進.
 
 Pure functions of the figures and the declarative target table (`gmreport.targets`), so
-the wording can be tested without rendering.
+the wording can be tested without rendering. Verdicts are judged on the exact figures; the
+text never states a figure privacy hides (`figures["suppressed"]`): the 考核 table reads
+「—（個資保護）」 and a finding states the verdict alone. Nor does it count 1 or 2 people short
+of their hours: they are 「部分人員」 (SPEC §3).
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from .figures import Figures, GenderRates, Genders, TargetResult
+from .figures import Figures, Gender, TargetResult, TrainingGroupFigures, YearFigures
 from .format import NONE, goal_percent, number, percent
+from .privacy import PROTECTED_TEXT, hidden, small
 from .schema import EVERYONE, WORK_ITEMS
 from .targets import (
     DONE,
@@ -24,7 +28,13 @@ from .targets import (
     InCity,
     Rule,
     Target,
+    rate_path,
 )
+
+UNDISCLOSED = "依個資保護原則不予揭露"
+"""Said of a figure privacy hides, where a finding would state it."""
+SOME = "部分人員"
+"""Who missed their hours, when saying how many would tell who (SPEC §3)."""
 
 
 class TargetRow(TypedDict):
@@ -67,8 +77,14 @@ def _value(value: Any, target: Target, *, goal: bool = False) -> str:
     return f"{number(value)} {target.unit}".rstrip()
 
 
+def _hides(target: Target, figures: YearFigures) -> bool:
+    """Whether privacy hides a figure the target's actual value states."""
+    return any(hidden(figures, path) for path in target.stated)
+
+
 def target_row(result: TargetResult, figures: Figures) -> TargetRow:
-    """One row of the 考核 table: label, 目標值, 實際值 as text, and the verdict."""
+    """One row of the 考核 table: label, 目標值, 實際值 as text, and the verdict. `figures`
+    exact or as shown: a figure privacy hides reads 「—（個資保護）」."""
     target = declared(result)
     required = _value(result["required"], target, goal=True)
     actual = _value(result["actual"], target)
@@ -86,8 +102,10 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
         case Rule.RATES_AT_LEAST:
             required = f"均達 {required}" if len(target.training_groups) > 1 else required
             actual = "、".join(
-                f"{label} {percent(rate)}" for label, rate in _group_rates(target, figures)
+                f"{g['label']} {_rate(figures, key)}" for key, g in _groups(target, figures)
             )
+    if target.rule is not Rule.RATES_AT_LEAST and _hides(target, figures):
+        actual = PROTECTED_TEXT
     if result["required"] is None or result.get("verdict") in (DONE, NOT_DONE):
         required = "應辦理"  # an item the plan asks to be done, without a number
     return {
@@ -122,21 +140,45 @@ def target_rows(figures: Figures) -> list[TargetRow]:
     return rows
 
 
-def _group_rates(target: Target, figures: Figures) -> list[tuple[str, float | None]]:
-    """Each training group a rates target judges: its label and 完訓率 (None: nobody 應訓)."""
+def _groups(target: Target, figures: YearFigures) -> list[tuple[str, TrainingGroupFigures]]:
+    """Each training group a rates target judges, by key, that the figures have."""
     groups = figures["training"]["groups"]
-    return [
-        (groups[k]["label"], groups[k]["rate"]["total"])
-        for k in target.training_groups
-        if k in groups
-    ]
+    return [(k, groups[k]) for k in target.training_groups if k in groups]
 
 
-def _gender_rates(rate: GenderRates, required: Genders) -> str:
-    parts = [f"男 {percent(rate['male'])}", f"女 {percent(rate['female'])}"]
-    if required["other"]:
-        parts.append(f"其他 {percent(rate['other'])}")
-    return "、".join(parts)
+def _rate(figures: YearFigures, group: str) -> str:
+    """A training group's 完訓率 (合計) as the 考核 table shows it."""
+    if hidden(figures, rate_path(group)):
+        return PROTECTED_TEXT
+    return percent(figures["training"]["groups"][group]["rate"]["total"])
+
+
+_GENDER_WORDS: tuple[tuple[Gender, str], ...] = (
+    ("male", "男"),
+    ("female", "女"),
+    ("other", "其他"),
+)
+
+
+def _gender_rates(group: str, figures: YearFigures) -> str:
+    """「男 95.2%、女 98.1%」: the 完訓率 of each 性別 of a training group that privacy lets
+    the report show; 其他 only when someone is counted there."""
+    rates = figures["training"]["groups"][group]["rate"]
+    return "、".join(
+        f"{word} {percent(rates[key])}"
+        for key, word in _GENDER_WORDS
+        if not hidden(figures, f"training.groups.{group}.rate.{key}")
+        and (key != "other" or rates[key] is not None)
+    )
+
+
+def _undisclosed(target: Target, figures: YearFigures) -> str:
+    """「完訓率依個資保護原則不予揭露」 of a target's 完訓率 privacy hides, naming the groups
+    when a rates target has others shown."""
+    groups = _groups(target, figures)
+    hidden_ones = [g["label"] for key, g in groups if hidden(figures, rate_path(key))]
+    named = "、".join(hidden_ones) if len(hidden_ones) < len(groups) else ""
+    return f"{named}完訓率{UNDISCLOSED}"
 
 
 def _wording(text: str, result: TargetResult, figures: Figures) -> str:
@@ -145,10 +187,17 @@ def _wording(text: str, result: TargetResult, figures: Figures) -> str:
     required, actual = result["required"], result["actual"]
     low, high = required if isinstance(required, list) else (None, None)
     members = figures["meetings"]["members"]
-    everyone = figures["training"]["groups"][EVERYONE.key]
-    detail = f"（{_gender_rates(everyone['rate'], everyone['required'])}）"
+    undisclosed = ""
     if target.rule is Rule.RATES_AT_LEAST:
         detail = "；".join(_short_groups(target, figures))
+        if _hides(target, figures):
+            undisclosed = f"（{_undisclosed(target, figures)}）"
+            detail = detail or _undisclosed(target, figures)  # for `missed_hidden`
+    elif _hides(target, figures):
+        detail = _undisclosed(target, figures)
+    else:
+        parts = _gender_rates(EVERYONE.key, figures)
+        detail = f"（{parts}）" if parts else ""
     return text.format(
         label=result["label"],
         required_text=_value(required, target),
@@ -164,42 +213,60 @@ def _wording(text: str, result: TargetResult, figures: Figures) -> str:
         female=number(members["female"]),
         fewer="男性" if members["male"] <= members["female"] else "女性",
         detail=detail,
+        undisclosed=undisclosed,
     )
 
 
-def _short_groups(target: Target, figures: Figures) -> list[str]:
-    """Each training group of a rates target short of the completion target, as a clause."""
-    training = figures["training"]
-    goal = training["completion_rate_target"]
+def short_of_hours(group: TrainingGroupFigures, key: str, figures: YearFigures) -> str:
+    """「尚有 5 人未達目標時數」, or 「部分人員未達目標時數」 when so few that the count would
+    tell who (1 to min_cell − 1), or when privacy hides the counts it is the difference of."""
+    counts = (f"training.groups.{key}.{part}.total" for part in ("required", "completed"))
+    short = group["required"]["total"] - group["completed"]["total"]
+    if any(hidden(figures, path) for path in counts) or small(short, figures):
+        return f"{SOME}未達目標時數"
+    return f"尚有 {number(short)} 人未達目標時數"
+
+
+def _short_groups(target: Target, figures: YearFigures) -> list[str]:
+    """Each training group of a rates target short of the completion target whose 完訓率 the
+    report shows, as a clause. A group whose 完訓率 privacy hides is not named as short:
+    with the 性別 shown beside it, that could tell who missed."""
+    goal = figures["training"]["completion_rate_target"]
     clauses = []
-    for key in target.training_groups:
-        g = training["groups"].get(key)
-        if g is None:
-            continue
+    for key, g in _groups(target, figures):
         rate = g["rate"]["total"]
         if not isinstance(rate, int | float) or rate >= goal - RATE_TOLERANCE:
-            continue  # nobody 應訓, met, or too few people to say (「*」)
-        short = g["required"]["total"] - g["completed"]["total"]
+            continue  # nobody 應訓, or met
+        if hidden(figures, rate_path(key)):
+            continue
+        parts = _gender_rates(key, figures)
+        detail = f"（{parts}）" if parts else ""
         clauses.append(
-            f"{g['label']}完訓率 {percent(g['rate']['total'])}"
-            f"（{_gender_rates(g['rate'], g['required'])}），"
-            f"尚有 {number(short)} 人未達目標時數"
+            f"{g['label']}完訓率 {percent(rate)}{detail}，{short_of_hours(g, key, figures)}"
         )
     return clauses
 
 
 def missed(result: TargetResult, figures: Figures) -> str:
-    """The finding for a target that was not met (or an item not done)."""
+    """The finding for a target that was not met (or an item not done). `figures` are the
+    exact figures (with their `suppressed` list): the finding names the training groups
+    that missed, and states no figure privacy hides — the verdict then stands alone."""
     target = declared(result)
     text = target.missed_none if target.missed_none and not result["actual"] else target.missed
+    hides = _hides(target, figures)
+    if target.rule is Rule.RATES_AT_LEAST:
+        hides = hides and not _short_groups(target, figures)
+    if hides:
+        text = target.missed_hidden or f"「{{label}}」未達成（實際值{UNDISCLOSED}）。"
     return _wording(text, result, figures)
 
 
 def at_risk(result: TargetResult, figures: Figures) -> str | None:
-    """The finding for a met target with no margin left: one change next year would miss it."""
+    """The finding for a met target with no margin left: one change next year would miss it
+    (none when it would state a figure privacy hides)."""
     target = declared(result)
     required, actual = result["required"], result["actual"]
-    if not target.at_risk or not isinstance(actual, int | float):
+    if not target.at_risk or not isinstance(actual, int | float) or _hides(target, figures):
         return None
     if target.rule is Rule.RANGE:
         low, high = required
@@ -217,7 +284,9 @@ def _by_lead_unit(text: str, result: TargetResult) -> str:
 def findings(figures: Figures) -> list[str]:
     """The report's 檢討 points, in the plan's order of work items: every target missed or
     item not done, then every target met with no margin left, each naming its 主辦單位; then
-    units that did not submit, or sent a blank workbook, and rows left out of the statistics."""
+    units that did not submit, or sent a blank workbook, and rows left out of the statistics.
+
+    `figures` are the exact figures, not as shown: which groups missed is judged on them."""
     targets = sorted(figures["targets"], key=_plan_order)
     out = [_by_lead_unit(missed(t, figures), t) for t in targets if not t["met"]]
     out += [_by_lead_unit(s, t) for t in targets if t["met"] and (s := at_risk(t, figures))]

@@ -79,6 +79,21 @@ def percent(rate: float | str | None) -> str:
     return f"{_percentage(float(rate))}%"
 
 
+def genders(values: Mapping[str, Any], *, rates: bool = False) -> str:
+    """「男性 39 人、女性 53 人、其他 1 人」, or with `rates` 「男性 100.0%、女性 96.2%」: each
+    性別 of `values` that the report shows. One privacy hides (SUPPRESSED) is left out, and
+    其他 when no one is counted there; "" when none is shown."""
+    parts = []
+    for key, word in (("male", "男性"), ("female", "女性"), ("other", "其他")):
+        value = values[key]
+        if value == SUPPRESSED or (
+            key == "other" and (value is None or (value == 0 and not rates))
+        ):
+            continue
+        parts.append(f"{word} {percent(value)}" if rates else f"{word} {number(value)} 人")
+    return "、".join(parts)
+
+
 def goal_percent(rate: float) -> str:
     """A target's rate as the plan writes it: 1.0 → 100%, 0.95 → 95%, 0.975 → 97.5%."""
     shown = half_up(rate, 1, scale=2)

@@ -18,6 +18,7 @@ from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
 from .history import built_now, earlier_workbook_years, read_history
+from .privacy_warnings import privacy_warnings, staff_indicators
 from .problems import (
     GmreportError,
     OutputError,
@@ -150,6 +151,7 @@ def check(paths: list[Path], config: Config) -> Outcome:
             by_year.setdefault(who.year, []).append(clean)
     for workbooks in by_year.values():
         problems += check_across(workbooks).problems
+        problems += staff_indicators(workbooks, config.privacy.min_cell)
     years = sorted(by_year)
     return Outcome(years[-1] if years else None, ordered(problems))
 
@@ -236,6 +238,7 @@ def _gather(
     from .aggregate import aggregate  # pandas: not imported by `check`
 
     result = aggregate(counted, config, year)
+    problems += privacy_warnings(across.accepted, result.shortfalls, config)
     order = {unit: i for i, unit in enumerate(config.units)}
     figures: Figures = {
         **result.figures,

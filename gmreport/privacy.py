@@ -76,6 +76,24 @@ def cell_hidden(suppressed: Iterable[str], group: str, part: str, gender: str) -
     return f"{prefix}.{part}.{gender}" in hidden or f"{prefix}.{gender}" in hidden
 
 
+def hidden(figures: YearFigures, path: str) -> bool:
+    """Whether the figure at `path` ("training.groups.all.rate.total") is hidden from what
+    is published: listed in `figures["suppressed"]`, or in a file written before v3 its
+    row's 性別 ("training.groups.all.other" hides that 性別's 應訓, 完訓 and 完訓率)."""
+    suppressed = figures["suppressed"]
+    if path in suppressed:
+        return True
+    parents, _, gender = path.rpartition(".")
+    parents, _, part = parents.rpartition(".")
+    return part in COUNTED and f"{parents}.{gender}" in suppressed
+
+
+def small(count: int, figures: YearFigures) -> bool:
+    """Whether a count of people (「尚有 2 人未達目標時數」) is too small to state: 1 to
+    `min_cell` − 1. Text says 「部分人員」 instead (SPEC §3)."""
+    return 0 < count < figures["privacy"]["min_cell"]
+
+
 def as_shown(figures: F) -> F:
     """A copy of `figures` with each figure of `figures["suppressed"]` as 「*」 (so its
     numbers there are text: what the report shows). A path of a file written before v3

@@ -420,6 +420,22 @@ CATALOGUE: dict[str, Rule] = {
         "性平小組會議由多個單位填寫（{detail}），會次與開會日期相同者只計一次。",
         "性平小組會議原則上由人事室統一填寫，其他單位可留空。",
     ),
+    # Privacy (SPEC §3 ◆): a unit's entries that the report prints as they are
+    "staff-indicator-small-cell": Rule(
+        W,
+        "本所人員統計人數過少",
+        "性別統計指標「{value}」統計本所人員，其中「{column}」僅 {detail} 人（未達 {expected} 人），"
+        "此列將原樣列入成果報告，可能辨識出個別同仁。",
+        "請改為不分列該性別的數值（例如併入其他欄位後於應用情形說明），"
+        "或確認當事人同意揭露；人數未達 {expected} 人之性別不宜單獨列示。",
+    ),
+    "narrative-names-small-group": Rule(
+        W,
+        "說明文字可能辨識個人",
+        "「{column}」提及「{value}」，而本所{detail}未達目標時數者不足 {expected} 人；"
+        "此段文字將納入成果報告，與報告中的培力數據並列可能辨識出當事人。",
+        "請改以不指明人員類別及人數的方式敘述，例如「部分同仁尚未完成訓練時數，已個別通知補訓」。",
+    ),
     # The roll-up: an agency's figures file not used (its `unit` is the agency). Each message
     # is a reason as the roll-up lists it after the file's name, so it has no final 「。」.
     "rollup-unreadable": Rule(

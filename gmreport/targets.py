@@ -63,9 +63,12 @@ class Target:
     is a required value the plan fixes itself. `actual` is the judged figure of a year's
     figures: a number (None: a rate of nobody), for ALL_PRESENT the roles' counts, for
     BALANCE the members by gender, for RATES_AT_LEAST the groups' rates (`GroupRates`).
-    `city` is how the city's roll-up shows it.
+    `city` is how the city's roll-up shows it. `states` are the paths of the staff figures
+    its actual value states ("training.groups.all.rate.total"): when privacy hides one, the
+    report does not state it, and the verdict stands alone (`missed_hidden`).
     The texts may use {required}, {low}, {high}, {actual}, {missing}, {male},
-    {female}, {fewer} and {detail}, each already formatted for people.
+    {female}, {fewer}, {detail} and {undisclosed} (「（…完訓率依個資保護原則不予揭露）」 or
+    nothing), each already formatted for people.
     """
 
     id: str
@@ -86,6 +89,8 @@ class Target:
     lead_part: int | None = None  # which of the work item's 主辦單位 (listed with 、) leads this
     done_when_zero: bool = False  # a required 0 makes it an item to do: 已辦理 / 未辦理
     label_done: str = ""  # the label of such an item (or of a DONE target)
+    states: tuple[str, ...] = ()  # the figures `actual` states, by path (see privacy.hidden)
+    missed_hidden: str = ""  # the finding when missed and a figure it states is hidden
 
     @property
     def is_rate(self) -> bool:
@@ -95,6 +100,17 @@ class Target:
     def training_groups(self) -> tuple[str, ...]:
         """The keys of the training groups whose rates a RATES_AT_LEAST target judges."""
         return self.actual.groups if isinstance(self.actual, GroupRates) else ()
+
+    @property
+    def stated(self) -> tuple[str, ...]:
+        """The paths of every staff figure the target's actual value states: `states`, and
+        the 完訓率 of each training group a RATES_AT_LEAST target judges."""
+        return self.states + tuple(rate_path(g) for g in self.training_groups)
+
+
+def rate_path(group: str) -> str:
+    """The path of a training group's 完訓率 (合計) in the figures."""
+    return f"training.groups.{group}.rate.total"
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,7 @@ TARGETS = (
         at_risk="性平執行小組組員 {actual} 人，恰為規定下限，組員異動時請即時補實。",
         at_risk_high="性平執行小組組員 {actual} 人，已達規定上限，增派組員前請先調整。",
         source="本計畫肆、一、(一)1",
+        states=("meetings.members.total",),
     ),
     Target(
         "convener",
@@ -181,6 +198,7 @@ TARGETS = (
         unit="人",
         at_risk="性平執行小組{fewer}組員 {actual} 人，恰為三分之一門檻，改派組員時請注意性別比例。",
         source=NOT_IN_PLAN,
+        states=("meetings.members.male", "meetings.members.female"),
     ),
     Target(
         "training_completion",
@@ -192,6 +210,8 @@ TARGETS = (
         InCity("全機關性別意識培力完訓率", "性別意識培力", "全機關完訓率\n目標"),
         config=lambda c: (c.training.completion_rate,),
         source="本計畫肆、二；目標值依市府所訂",
+        states=(rate_path(EVERYONE.key),),
+        missed_hidden="全機關性別意識培力完訓率未達 {required} 之目標（{detail}）。",
     ),
     Target(
         "training_civil_servants",
@@ -199,13 +219,14 @@ TARGETS = (
         Rule.RATES_AT_LEAST,
         GroupRates(("civil_servants", "supervisors", "gender_officers")),
         "公務人員、主管人員及性別業務承辦人完訓率均達 {required}",
-        "{detail}，未達 {required} 之目標。",
+        "{detail}，未達 {required} 之目標{undisclosed}。",
         InCity(
             "公務人員、主管人員及性別業務承辦人完訓率", "性別意識培力", "公務人員等\n完訓率目標"
         ),
         config=lambda c: (c.training.completion_rate,),
         source="本計畫肆、二、(一)1",
         lead_part=0,
+        missed_hidden="公務人員、主管人員及性別業務承辦人完訓率未達 {required} 之目標（{detail}）。",
     ),
     Target(
         "training_other_staff",
@@ -213,11 +234,12 @@ TARGETS = (
         Rule.RATES_AT_LEAST,
         GroupRates(("other_staff",)),
         "職工及自僱非公務人員完訓率達 {required}",
-        "{detail}，未達 {required} 之目標。",
+        "{detail}，未達 {required} 之目標{undisclosed}。",
         InCity("職工及自僱非公務人員完訓率", "性別意識培力", "職工等\n完訓率目標"),
         config=lambda c: (c.training.completion_rate,),
         source="本計畫肆、二、(一)2",
         lead_part=1,
+        missed_hidden="職工及自僱非公務人員完訓率未達 {required} 之目標（{detail}）。",
     ),
     Target(
         "gia_done",

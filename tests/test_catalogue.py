@@ -223,6 +223,15 @@ def _rows_with(sheet: str, row: list) -> Maker:
     return make
 
 
+def _narrative_names(tmp_path, make_workbook, valid_rows):
+    """陳志強, the one 職工, short of hours, and a narrative about the 駕駛 who missed."""
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["培力紀錄"][2][5] = 1
+    rows["執行成果說明"] = [["性別意識培力", "", "駕駛同仁因勤務未完成時數，已通知補訓。"]]
+    make_workbook(rows, folder=tmp_path / "in")
+    return build(tmp_path / "in", tmp_path / "out", Config()).problems
+
+
 CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]
 MAKERS: dict[str, Maker] = {
     **{code: _cell_case(code) for code in CASES},
@@ -275,6 +284,10 @@ MAKERS: dict[str, Maker] = {
     "above-header": _edit(_above_header),
     "duplicate-header": _edit(lambda wb: setattr(wb["培力紀錄"]["H2"], "value", "時數")),
     "column-missing": _edit(lambda wb: setattr(wb["培力紀錄"]["G2"], "value", None)),
+    "staff-indicator-small-cell": _rows_with(
+        "性別統計", ["本所員工人數按性別分", "既有", "否", 40, 50, 1, "113年底", "培力規劃"]
+    ),
+    "narrative-names-small-group": _narrative_names,
     "not-employed-in-year": _rows_with(
         "人員名冊", ["離職", "男", "公務人員", "", "", "", "", "112/12/1"]
     ),

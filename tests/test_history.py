@@ -26,6 +26,7 @@ from gmreport.figures_file import Unusable, figures_of
 from gmreport.format import number, percent
 from gmreport.history import read_history
 from gmreport.pipeline import build
+from gmreport.privacy import hidden
 from gmreport.render.trends import TREND_TABLES_BY_KEY, Years, change, report_trends
 
 from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild
@@ -192,9 +193,17 @@ def test_the_findings_state_each_change(two_years: TwoYears) -> None:
     meetings = (after["meetings"]["count"], before["meetings"]["count"])
     gia = (after["gia"]["count"], before["gia"]["count"])
     allocated = (after["budget"]["allocated"], before["budget"]["allocated"])
+    # A rate privacy hides in either year is not compared (SPEC §3: no sentence states it).
+    total = "training.groups.all.rate.total"
+    if hidden(after, total) or hidden(before, total):
+        assert not [t for t in texts if t.startswith(("全機關完訓率", "應訓人員"))]
+        assert not any(f"完訓率 {percent(everyone_now['total'])}" in t for t in texts)
+    else:
+        assert (
+            f"全機關完訓率 {percent(everyone_now['total'])}，較 113 年度"
+            f"{_points(everyone_now['total'], everyone_then['total'])}。"
+        ) in texts
     expected = [
-        f"全機關完訓率 {percent(everyone_now['total'])}，較 113 年度"
-        f"{_points(everyone_now['total'], everyone_then['total'])}。",
         f"女性完訓率 {percent(everyone_now['female'])}，較 113 年度"
         f"{_points(everyone_now['female'], everyone_then['female'])}。",
         f"CEDAW 宣導 {sessions[0]} 場次，{_counted(*sessions, '場次')}。",
@@ -555,6 +564,9 @@ def test_the_plans_last_year_reviews_every_target_year_by_year(period, tmp_path:
     meetings = _table(report, "性別平等執行小組歷年比較")
     assert [r[0] for r in meetings[1:]] == ["113", "114", "115（無資料）", "116"]
     assert any("（113 年度至 116 年度）：" in t for t in texts)
+    stated = any(t.startswith("性別意識培力（113 年度至 116 年度）：全機關完訓率") for t in texts)
+    total = "training.groups.all.rate.total"  # not compared where privacy hides it
+    assert stated is not (hidden(figures, total) or hidden(earlier["113"], total))
 
 
 def test_the_period_review_is_in_the_statistics_workbook(period, tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from docx.shared import Cm, Twips
 from docx.table import Table
 from reproducible import write_reproducibly
 
+from gmreport.privacy import PROTECTED_TEXT
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
 from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS
@@ -790,6 +791,9 @@ def _people(counts: str) -> str:
     )
 
 
+PROTECTED = PROTECTED_TEXT
+"""A figure privacy hides, where the text expects a number."""
+
 ALL_UNITS_CAVEAT = (
     "{% if units.missing or units.empty %}上開全機關數據僅含已繳交資料之單位，不含"
     "{{ (units.missing + units.empty)|join('、') }}。{% endif %}"
@@ -905,23 +909,41 @@ def _training(b: Builder) -> None:
         "{{ training.targets.hours_supervisor|num }} 小時、性別業務承辦人 "
         "{{ training.targets.hours_gender_officer|num }} 小時。"
     )
+    # A figure privacy hides (「*」 in the tables, `is hidden` here) is left out of the
+    # sentence, or reads 「—（個資保護）」 where a number is expected; `genders` lists only the
+    # 性別 shown (SPEC §3: never 「*」 in running text).
+    hidden_total = " or ".join(
+        f"{all_}.{f} is hidden"
+        for f in ("required.total", "completed.total", "rate.total", "average_hours")
+    )
+    short, leave = "training.not_required.short_service", "training.not_required.on_leave"
     b.p(
-        "本年度在職滿 {{ training.min_service_days|num }} 日之應訓人員計 "
-        f"{{{{ {all_}.required.total|num }}}} 人（"
-        + _people(f"{all_}.required")
-        + f"），達目標時數者（完訓）{{{{ {all_}.completed.total|num }}}} 人，完訓率 "
-        f"{{{{ {all_}.rate.total|pct }}}}（男性 {{{{ {all_}.rate.male|pct }}}}、女性 "
-        f"{{{{ {all_}.rate.female|pct }}}}）；全年研習總時數 {{{{ training.total_hours|hours }}}} "
-        f"小時，應訓人員平均每人 {{{{ {all_}.average_hours|hours(2) }}}} 小時。"
+        "本年度在職滿 {{ training.min_service_days|num }} 日之應訓人員"
+        f"{{% set required = {all_}.required|genders %}}"
+        f"{{% set completed = {all_}.completed|genders %}}"
+        f"{{% set rates = {all_}.rate|genders(rates=True) %}}"
+        f"{{% if {all_}.required.total is hidden %}}，{{{{ required or '{PROTECTED}' }}}}"
+        f"{{% else %}}計 {{{{ {all_}.required.total|num }}}} 人"
+        "{% if required %}（{{ required }}）{% endif %}{% endif %}，達目標時數者（完訓）"
+        f"{{% if {all_}.completed.total is hidden %}}{{{{ completed or '{PROTECTED}' }}}}"
+        f"{{% else %}}{{{{ {all_}.completed.total|num }}}} 人{{% endif %}}，完訓率"
+        f"{{% if {all_}.rate.total is hidden %}}{{{{ rates or ' {PROTECTED}' }}}}"
+        f"{{% else %}} {{{{ {all_}.rate.total|pct }}}}"
+        "{% if rates %}（{{ rates }}）{% endif %}{% endif %}；全年研習總時數 "
+        "{{ training.total_hours|hours }} 小時"
+        f"{{% if {all_}.average_hours is not hidden %}}，應訓人員平均每人 "
+        f"{{{{ {all_}.average_hours|hours(2) }}}} 小時{{% endif %}}。"
+        f"{{% if {hidden_total} %}}未列出之全機關合計數據，係依個資保護原則不予揭露。{{% endif %}}"
         + ALL_UNITS_CAVEAT
-        + "{% if training.not_required.short_service or training.not_required.on_leave %}"
-        "另有 {{ (training.not_required.short_service + training.not_required.on_leave)|num }} "
+        + f"{{% if {short} is hidden or {leave} is hidden %}}"
+        "本年度在職未滿 {{ training.min_service_days|num }} 日者（含留職停薪）未列入應訓人員，"
+        "其人數依個資保護原則不予揭露。"
+        f"{{% elif {short} or {leave} %}}"
+        f"另有 {{{{ ({short} + {leave})|num }}}} "
         "人本年度在職未滿 {{ training.min_service_days|num }} 日，未列入應訓人員（"
-        "{% if training.not_required.short_service %}到職或離職致在職日數不足 "
-        "{{ training.not_required.short_service|num }} 人{% endif %}"
-        "{% if training.not_required.short_service and training.not_required.on_leave %}、"
-        "{% endif %}{% if training.not_required.on_leave %}留職停薪 "
-        "{{ training.not_required.on_leave|num }} 人{% endif %}）。{% endif %}"
+        f"{{% if {short} %}}到職或離職致在職日數不足 {{{{ {short}|num }}}} 人{{% endif %}}"
+        f"{{% if {short} and {leave} %}}、{{% endif %}}"
+        f"{{% if {leave} %}}留職停薪 {{{{ {leave}|num }}}} 人{{% endif %}}）。{{% endif %}}"
         f"各類人員辦理情形如{_see('training_groups')}、{_see('training_rates')}"
         + b.see_figure("training_completion")
         + "。"

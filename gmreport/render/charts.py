@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from ..figures import Figures, Genders, YearFigures
-from ..format import goal_percent, percent
+from ..format import SUPPRESSED, goal_percent, percent
 from ..privacy import as_shown
 from ..schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
 
@@ -151,20 +151,42 @@ def _genders_present(counts: Sequence[Genders]) -> list[tuple[str, str, str]]:
     return [g for g in GENDERS if g[0] != "other" or any(c["other"] for c in counts)]
 
 
+HIDDEN_NOTE = "註：依個資保護原則不予揭露之數值未予繪製。"
+"""Said under a chart that leaves out a figure privacy hides (「*」 in the tables)."""
+
+
+def _note_hidden(ax: Any, font: FontProperties) -> None:
+    """Say under the plot that figures privacy hides are not drawn: where a bar or a point
+    would be there is nothing, never a 「*」 that could be read as a value."""
+    ax.set_xlabel(HIDDEN_NOTE, fontproperties=font, fontsize=8, color=GREY, loc="left")
+
+
 def _training_completion(figures: Figures, font: FontProperties) -> Figure | None:
+    """完訓率 of each training group by gender; a rate privacy hides draws no bar and no
+    label, and a 性別 none of whose rates is shown is left out."""
     training = figures["training"]
     groups = [training["groups"][g.key] for g in TRAINING_GROUPS]
     if not any(g["required"]["total"] for g in groups):
         return None
     fig, ax = _figure(3.0)
-    genders = _genders_present([g["required"] for g in groups])
-    width = 0.8 / len(genders)
+    rates_of = {
+        key: [cast("dict[str, float | str | None]", g["rate"])[key] for g in groups]
+        for key, _, _ in GENDERS
+    }
+    genders = [
+        g
+        for g in _genders_present([g["required"] for g in groups])
+        if any(r != SUPPRESSED for r in rates_of[g[0]])
+        and (g[0] != "other" or any(isinstance(r, float | int) for r in rates_of[g[0]]))
+    ]
+    width = 0.8 / max(len(genders), 1)
     for i, (key, label, color) in enumerate(genders):
         xs = [j + (i - (len(genders) - 1) / 2) * width for j in range(len(groups))]
-        rates = [cast("dict[str, float | str | None]", g["rate"])[key] for g in groups]
-        heights = [r * 100 if isinstance(r, float | int) else 0 for r in rates]
+        rates = rates_of[key]
+        drawn = [(x, r) for x, r in zip(xs, rates, strict=True) if r != SUPPRESSED]
+        heights = [r * 100 if isinstance(r, float | int) else 0 for _, r in drawn]
         bars = ax.bar(
-            xs,
+            [x for x, _ in drawn],
             heights,
             width * 0.92,
             color=color,
@@ -173,7 +195,7 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
             edgecolor="white" if GENDER_HATCHES[key] else color,
             zorder=2,
         )
-        for bar, r in zip(bars, rates, strict=True):
+        for bar, (_, r) in zip(bars, drawn, strict=True):
             # Above the bar: a label inside a narrow bar spills onto the white background.
             ax.annotate(
                 percent(r),
@@ -203,6 +225,8 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
     ax.set_xticks(range(len(groups)), [_wrap(g["label"], 6) for g in groups])
     ax.set_ylim(0, 118)
     ax.set_yticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)])
+    if any(r == SUPPRESSED for rates in rates_of.values() for r in rates):
+        _note_hidden(ax, font)
     _style_ticks(ax, font)
     _legend(ax, font, columns)
     return fig
@@ -309,7 +333,9 @@ def _everyone_rate(figures: YearFigures | None, gender: str) -> object:
 
 
 def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
-    """全機關完訓率 by gender across the years compared (歷年比較); None without history."""
+    """全機關完訓率 by gender across the years compared (歷年比較); None without history. A
+    rate privacy hides in its year draws no point and no label; a line with none shown is
+    left out."""
     from .trends import years  # the trends module reads the statistics tables' kinds
 
     compared = years(figures)
@@ -322,8 +348,8 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     for key, label in lines:
         rates = [_everyone_rate(compared.shown.get(y), key) for y in xs]
         values = [r * 100 if isinstance(r, int | float) else None for r in rates]
-        if key == "other" and not any(v is not None for v in values):
-            continue
+        if not any(v is not None for v in values):
+            continue  # 其他 of nobody, or a rate hidden in every year
         dash, marker = TREND_STYLES[key]
         color = GENDER_COLORS.get(key, "#000000")
         ax.plot(
@@ -376,6 +402,8 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     ax.set_ylim(bottom, 108)
     ax.set_yticks(range(bottom, 101, 10), [f"{v}%" for v in range(bottom, 101, 10)])
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.5, zorder=0)
+    if any(_everyone_rate(compared.shown.get(y), k) == SUPPRESSED for y in xs for k, _ in lines):
+        _note_hidden(ax, font)
     _style_ticks(ax, font)
     _legend(ax, font, drawn)
     return fig

@@ -68,7 +68,9 @@ def make_environment() -> jinja2.Environment:
         yesno=fmt.yes_no,
         dimensions=fmt.dimensions,
         tally=fmt.tally,
+        genders=fmt.genders,
     )
+    env.tests["hidden"] = lambda value: value == fmt.SUPPRESSED  # privacy hides it
     return env
 
 
@@ -76,8 +78,9 @@ def report_context(figures: Figures) -> dict[str, Any]:
     """The template's context: the figures as the report shows them (a staff cell too small
     to show reads 「*」), plus what the report derives from them: `tables`, each declared
     table by its key, and `work_items`, the plan's work items in order with their tables,
-    over which the chapters of 貳、辦理情形 loop."""
-    figures = as_shown(figures)
+    over which the chapters of 貳、辦理情形 loop. The findings are judged on the exact
+    figures and state none that privacy hides."""
+    exact, figures = figures, as_shown(figures)
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
     for block in figures["narratives"]:
@@ -103,7 +106,7 @@ def report_context(figures: Figures) -> dict[str, Any]:
         "narrative": narratives,
         "reviews": reviews,
         "target_rows": target_rows(figures),
-        "findings": findings(figures),
+        "findings": findings(exact),
         "charts": dict.fromkeys(CHART_NAMES),
         **_trends(figures),
     }
