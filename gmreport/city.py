@@ -493,9 +493,9 @@ def trend(rollup: Rollup) -> list[Year]:
 TARGETS_RATE = Ratio(TARGETS_MET, TARGETS_JUDGED)
 TREND = (
     Column("機關數", AGENCY_COUNT),
-    Column("應訓人數", REQUIRED["total"]),
-    Column("完訓人數", COMPLETED["total"]),
-    Column("完訓率", COMPLETION["total"]),
+    Column("應訓人數", REQUIRED["total"], _shown_training(EVERYONE.key, "required", "total")),
+    Column("完訓人數", COMPLETED["total"], _shown_training(EVERYONE.key, "completed", "total")),
+    Column("完訓率", COMPLETION["total"], _shown_training(EVERYONE.key, "rate", "total")),
     Column("會議次數", MEETINGS),
     Column("CEDAW宣導場次", CEDAW),
     Column("CEDAW參與人次", PARTICIPANTS["total"]),
@@ -508,6 +508,6 @@ TREND = (
 
 
 def trend_table(year: int, years: list[Year]) -> Table:
-    rows = [(f"{y.year}年度", *(plain(c.measure.total(y.agencies)) for c in TREND)) for y in years]
+    rows = [(f"{y.year}年度", *(plain(c.total(y.agencies)) for c in TREND)) for y in years]
     cols = [Col("年度"), *(Col(c.header, c.measure.kind) for c in TREND)]
     return table("歷年趨勢", f"全市歷年比較（{years[0].year}至{year}年度）", cols, rows)

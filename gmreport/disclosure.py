@@ -32,7 +32,7 @@ import itertools
 import math
 import os
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -51,9 +51,14 @@ CATEGORIES = ("civil_servants", "other_staff")
 """The staff groups that divide the agency's 應訓 people between them."""
 AVERAGE_ROUNDING = 0.005  # 平均時數 to 0.01
 HOURS_ROUNDING = 0.05  # 總時數 to 0.1
+VERDICT_MARGIN = 1e-6  # 未達成: 完訓 − goal × 應訓 < 0, by at least this
+MAX_PASSES = 4
+"""Passes of `protect` over the groups (see there)."""
 Vector = NDArray[np.float64]
 Values = Mapping[Figure, float | str | None]
 """Each staff figure of the tables with its exact value."""
+Verdicts = Sequence[tuple[Sequence[Population], float, bool]]
+"""The published 考核 verdicts on 完訓率: the groups judged, the goal, whether met."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,22 @@ class Audit:
     disclosures: tuple[Disclosure, ...]
 
 
+def verdicts(figures: YearFigures) -> list[tuple[list[Population], float, bool]]:
+    """The 考核 verdicts on 完訓率 the report publishes, as the audit reads them."""
+    from .tables import GROUP_POPULATIONS
+    from .targets import TARGETS_BY_ID
+
+    found = []
+    for result in figures["targets"]:
+        target = TARGETS_BY_ID.get(result["id"])
+        if target is None or not target.is_rate or not isinstance(result["required"], int | float):
+            continue
+        keys = target.training_groups or ("all",)
+        populations = [GROUP_POPULATIONS[k] for k in keys if k in GROUP_POPULATIONS]
+        found.append((populations, float(result["required"]), result["verdict"] == "達成"))
+    return found
+
+
 def staff_figures(figures: YearFigures) -> dict[str, Figure]:
     """Every staff figure the report and the statistics workbook show, by path."""
     from .tables import report_tables  # the tables are declared after this stage's inputs
@@ -109,7 +130,7 @@ def audit(figures: YearFigures) -> Audit:
     hidden = {f for f in exact if figure_at(shown, f.path.split(".")) == SUPPRESSED}
     min_cell = figures["privacy"]["min_cell"]
     groups = protected_groups(figures, found.values(), min_cell)
-    model = _Model(exact, min_cell)
+    model = _Model(exact, min_cell, verdicts(figures))
     model.hide(hidden)
     return Audit(
         published=len(exact) - len(hidden),
@@ -132,17 +153,22 @@ def protect(figures: YearFigures) -> list[str]:
     cost = {f: _people(figures, f) for f in exact}
     hidden = _alike(exact, {f for f in exact for g in groups if _of(f, g)})
     hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
-    model = _Model(exact, min_cell)
-    # hiding more only widens what the figures allow: a group found safe stays safe
-    for group in groups:
-        while True:
-            model.hide(hidden)
-            disclosure = next(iter(model.disclosures(group)), None)
-            more = _breaking(model, exact, hidden, disclosure, cost) if disclosure else set()
-            if not more:  # safe, or nothing left to hide (the audit reports it)
-                break
-            hidden = _alike(exact, hidden | more)
-            hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+    model = _Model(exact, min_cell, verdicts(figures))
+    # hiding more widens what the figures allow, so a group found safe mostly stays safe;
+    # not always: what is known of a larger population no longer excuses (`_Model._of_all`)
+    for _ in range(MAX_PASSES):
+        before = len(hidden)
+        for group in groups:
+            while True:
+                model.hide(hidden)
+                disclosure = next(iter(model.disclosures(group)), None)
+                more = _breaking(model, exact, hidden, disclosure, cost) if disclosure else set()
+                if not more:  # safe, or nothing left to hide (the audit reports it)
+                    break
+                hidden = _alike(exact, hidden | more)
+                hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+        if len(hidden) == before:
+            break
     return [f.path for f in found.values() if f in hidden]
 
 
@@ -193,15 +219,13 @@ def _complements(
             if len(gone) == 1:
                 last = present[-1]
                 shown = [f for f in present if f not in gone]
-                pick = (
-                    last
-                    if last in shown and last.gender == "total"
-                    else min(
-                        (f for f in shown if f is not last or last.gender == "total"),
-                        key=lambda f: cost[f],
-                    )
-                )
-                added.add(pick)
+                # the 合計 of a row first; down a column, the smallest other row; the
+                # agency's own cell only when nothing else is left
+                others = [f for f in shown if f is not last]
+                if (last in shown and last.gender == "total") or not others:
+                    added.add(last)
+                else:
+                    added.add(min(others, key=lambda f: cost[f]))
                 changed = True
     lifted = {_key(f) for f in hidden | added}
     # a rate goes with its counts; a 平均時數 with its row's 應訓 people
@@ -233,18 +257,21 @@ def _breaking(
     disclosure: Disclosure,
     cost: Mapping[Figure, float],
 ) -> set[Figure]:
-    """What to hide further to break `disclosure`: the cheapest shown figure of its row, or
-    of the agency's row, about people who may be of its group, whose hiding breaks it; if no
-    single one does, the cheapest of them; if none is left, every shown figure about people
-    who may be of the group; nothing if that is none."""
+    """What to hide further to break `disclosure`: the cheapest shown figure of its 性別 or
+    合計 whose hiding (with what then goes with it) breaks it; if no single one does, the
+    cheapest of its row or the agency's about people who may be of its group; if none is
+    left, every shown figure about people who may be of the group; nothing if that is
+    none."""
     group = disclosure.group
     rows = {group.population, EVERYONE}
+    shown = [f for f in exact if f not in hidden and f.gender in (group.gender, "total")]
     near = sorted(
-        (f for f in exact if f not in hidden and f.population in rows and _overlaps(f, group)),
-        key=lambda f: cost[f],
+        (f for f in shown if f.population in rows and _overlaps(f, group)), key=lambda f: cost[f]
     )
-    for candidate in near:
-        model.hide(_alike(exact, hidden | {candidate}))
+    beside = sorted((f for f in shown if f not in near), key=lambda f: cost[f])
+    for candidate in sorted((*near, *beside), key=lambda f: cost[f]):
+        trial = _alike(exact, hidden | {candidate})
+        model.hide(_alike(exact, trial | _complements(exact, trial, cost)))
         if not any(d.what == disclosure.what for d in model.disclosures(group)):
             return {candidate}
     if near:
@@ -294,6 +321,14 @@ def _overlaps(figure: Figure, group: Group) -> bool:
     )
 
 
+def _contains(outer: Population, inner: Population) -> bool:
+    """Whether every person of `inner` is of `outer`."""
+    return all(
+        getattr(outer, name) in (None, getattr(inner, name))
+        for name in ("category", "supervisor", "gender_officer", "age")
+    )
+
+
 def _counted(figure: Figure) -> bool:
     return figure.measure in ("required", "completed", "rate")
 
@@ -319,7 +354,7 @@ class _Model:
     people (and, for the roster's rows, two counts of those not 應訓: short service, on
     leave), in one HiGHS model; a hidden figure's constraints are lifted (`hide`)."""
 
-    def __init__(self, exact: Values, min_cell: int) -> None:
+    def __init__(self, exact: Values, min_cell: int, verdicts: Verdicts = ()) -> None:
         self.min_cell = min_cell
         ages: list[str | None] = [*sorted({f.population.age for f in exact if f.population.age})]
         cells = list(
@@ -350,6 +385,14 @@ class _Model:
         for population, pair in averages.items():
             if len(pair) == 2:
                 self._average(population, pair, exact)
+        for populations, goal, met in verdicts:
+            self._verdict(populations, goal, met)
+        self.judged = {p for populations, _, _ in verdicts for p in populations}
+        self.sizes = {
+            (f.population, f.gender): float(v)
+            for f, v in exact.items()
+            if f.measure == "required" and isinstance(v, int | float)
+        }
         self.solver = _solver()
         self._load()
 
@@ -417,6 +460,17 @@ class _Model:
             bound = total + HOURS_ROUNDING
             self._bound(both, people * (average - AVERAGE_ROUNDING), -math.inf, bound)
 
+    def _verdict(self, populations: Sequence[Population], goal: float, met: bool) -> None:
+        """A published 考核 verdict on 完訓率: met, each group's 完訓 ≥ goal × 應訓; missed, a
+        single group's 完訓 < goal × 應訓 (of several, one of them: not a linear fact)."""
+        for population in populations:
+            people = self.people(population, "total")
+            done = self.people(population, "total", completed=True)
+            if met:
+                self._bound((), done - goal * people, 0, math.inf)
+            elif len(populations) == 1:
+                self._bound((), done - goal * people, -math.inf, -VERDICT_MARGIN)
+
     def _load(self) -> None:
         matrix = np.array(self.rows) if self.rows else np.zeros((0, self.size))
         lp = highspy.HighsLp()
@@ -468,7 +522,42 @@ class _Model:
                 )
             if not safe:
                 found.append(Disclosure(group, what, value))
+        short = group.size - group.done
+        if short >= 1:  # known that some of them did not complete?
+            told = not self._exists(self._short(group.population, group.gender), -math.inf, 0)
+            told = told and not self._of_all(group, completed=False)
+        else:  # known that all of them completed, when there may be some?
+            told = group.size > 0 and not self._exists(
+                self._short(group.population, group.gender), 1, math.inf
+            )
+            told = told and not self._of_all(group, completed=True)
+        if told:
+            found.append(Disclosure(group, "未完訓人數", short))
         return found
+
+    def _short(self, population: Population, gender: str) -> Vector:
+        """Those of the population and 性別 who did not complete."""
+        return self.people(population, gender) - self.people(population, gender, completed=True)
+
+    def _of_all(self, group: Group, *, completed: bool) -> bool:
+        """Whether the same is known of everyone of a larger published population that holds
+        the group (of its 性別 or all), of `min_cell` or more people or judged by a 考核
+        verdict — all of them completed (a 100%, a verdict met at 100%), or none did: then it
+        is said of every part of that population, and is no disclosure of the group."""
+        for (population, gender), size in self.sizes.items():
+            if (
+                (size < self.min_cell and population not in self.judged)
+                or gender not in (group.gender, "total")
+                or (population, gender) == (group.population, group.gender)
+                or not _contains(population, group.population)
+            ):
+                continue
+            if completed and not self._exists(self._short(population, gender), 1, math.inf):
+                return True
+            done = self.people(population, gender, completed=True)
+            if not completed and not self._exists(done, 1, math.inf):
+                return True
+        return False
 
     def _exists(self, vector: Vector, low: float, high: float) -> bool:
         """Whether some whole-number partition the constraints allow has low ≤ vector ·

@@ -814,9 +814,15 @@ def test_the_citys_trend_when_files_carry_history(
     rows = sheet_rows(tmp_path / "out" / WORKBOOK, "歷年趨勢")
     now = [f["training"]["groups"]["all"]["completed"]["total"] for f in (base, second)]
     assert [r["年度"] for r in rows] == [f"{YEAR - 1}年度", f"{YEAR}年度"]
+    text, _ = docx_text(tmp_path / "out" / REPORT)
+    # the city's rate is shown where no agency's report hid its own
+    hid = any("training.groups.all.rate.total" in f["suppressed"] for f in (base, second))
+    if hid:
+        assert rows[0]["完訓率"] == rows[1]["完訓率"] == "*"
+        assert "全市性別意識培力完訓率由" not in text
+        return
     assert rows[0]["完訓率"] == pytest.approx(12 / sum(required))
     assert rows[1]["完訓率"] == pytest.approx(sum(now) / sum(required))
-    text, _ = docx_text(tmp_path / "out" / REPORT)
     change = fmt.half_up(sum(now) / sum(required) - 12 / sum(required), 1, scale=2)
     assert (
         f"全市性別意識培力完訓率由{YEAR - 1}年度之 {fmt.percent(12 / sum(required))}，"
