@@ -34,6 +34,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import cast
 
 import highspy
@@ -51,7 +52,6 @@ CATEGORIES = ("civil_servants", "other_staff")
 """The staff groups that divide the agency's 應訓 people between them."""
 AVERAGE_ROUNDING = 0.005  # 平均時數 to 0.01
 HOURS_ROUNDING = 0.05  # 總時數 to 0.1
-VERDICT_MARGIN = 1e-6  # 未達成: 完訓 − goal × 應訓 < 0, by at least this
 MAX_PASSES = 4
 """Passes of `protect` over the groups (see there)."""
 Vector = NDArray[np.float64]
@@ -100,7 +100,7 @@ class Audit:
 def verdicts(figures: YearFigures) -> list[tuple[list[Population], float, bool]]:
     """The 考核 verdicts on 完訓率 the report publishes, as the audit reads them."""
     from .tables import GROUP_POPULATIONS
-    from .targets import TARGETS_BY_ID
+    from .targets import MET, MISSED, TARGETS_BY_ID
 
     found = []
     for result in figures["targets"]:
@@ -109,7 +109,8 @@ def verdicts(figures: YearFigures) -> list[tuple[list[Population], float, bool]]
             continue
         keys = target.training_groups or ("all",)
         populations = [GROUP_POPULATIONS[k] for k in keys if k in GROUP_POPULATIONS]
-        found.append((populations, float(result["required"]), result["verdict"] == "達成"))
+        if result["verdict"] in (MET, MISSED):  # not a verdict on partial data
+            found.append((populations, float(result["required"]), result["verdict"] == MET))
     return found
 
 
@@ -257,14 +258,14 @@ def _breaking(
     disclosure: Disclosure,
     cost: Mapping[Figure, float],
 ) -> set[Figure]:
-    """What to hide further to break `disclosure`: the cheapest shown figure of its 性別 or
-    合計 whose hiding (with what then goes with it) breaks it; if no single one does, the
+    """What to hide further to break `disclosure`: the cheapest shown figure whose hiding
+    (with what then goes with it) breaks it; if no single one does, the
     cheapest of its row or the agency's about people who may be of its group; if none is
     left, every shown figure about people who may be of the group; nothing if that is
     none."""
     group = disclosure.group
     rows = {group.population, EVERYONE}
-    shown = [f for f in exact if f not in hidden and f.gender in (group.gender, "total")]
+    shown = [f for f in exact if f not in hidden]
     near = sorted(
         (f for f in shown if f.population in rows and _overlaps(f, group)), key=lambda f: cost[f]
     )
@@ -276,6 +277,11 @@ def _breaking(
             return {candidate}
     if near:
         return {near[0]}
+    # a figure of another 性別 of a population that holds the group's (男 beside a missed
+    # verdict): the cheapest, and the next pass looks again
+    holding = [f for f in beside if _contains(f.population, group.population)]
+    if holding:
+        return {holding[0]}
     return {f for f in exact if f not in hidden and (_overlaps(f, group) or not _counted(f))}
 
 
@@ -462,14 +468,17 @@ class _Model:
 
     def _verdict(self, populations: Sequence[Population], goal: float, met: bool) -> None:
         """A published 考核 verdict on 完訓率: met, each group's 完訓 ≥ goal × 應訓; missed, a
-        single group's 完訓 < goal × 應訓 (of several, one of them: not a linear fact)."""
+        single group's 完訓 < goal × 應訓 (of several, one of them: not a linear fact). With
+        goal = p/q, q × 完訓 − p × 應訓 is whole, so "< 0" is "≤ −1"."""
+        ratio = Fraction(goal).limit_denominator(10_000)
         for population in populations:
             people = self.people(population, "total")
             done = self.people(population, "total", completed=True)
+            vector = ratio.denominator * done - ratio.numerator * people
             if met:
-                self._bound((), done - goal * people, 0, math.inf)
+                self._bound((), vector, 0, math.inf)
             elif len(populations) == 1:
-                self._bound((), done - goal * people, -math.inf, -VERDICT_MARGIN)
+                self._bound((), vector, -math.inf, -1)
 
     def _load(self) -> None:
         matrix = np.array(self.rows) if self.rows else np.zeros((0, self.size))
@@ -570,7 +579,7 @@ class _Model:
             if not self._feasible():
                 return False
             x = np.array(solver.getSolution().col_value)
-            if np.allclose(x, np.round(x), atol=1e-7):
+            if np.allclose(x, np.round(x), rtol=0, atol=1e-7):
                 return True
             solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
             try:

@@ -113,12 +113,18 @@ def test_the_training_paragraph_states_only_what_the_tables_show(built: Built) -
     }
     assert _numbers(sentence) <= allowed
     if hidden(figures, f"{EVERYONE}.required.total"):
-        men, women = everyone["required"]["male"], everyone["required"]["female"]
-        done_men, done_women = everyone["completed"]["male"], everyone["completed"]["female"]
-        rate_men, rate_women = everyone["rate"]["male"], everyone["rate"]["female"]
+
+        def listed(part: str, text: Any) -> str:
+            """The 性別 of `part` the tables show, as the sentence lists them."""
+            return "、".join(
+                f"{label}{text(everyone[part][g])}"
+                for g, label in (("male", "男性"), ("female", "女性"))
+                if not hidden(figures, f"{EVERYONE}.{part}.{g}")
+            )
+
         assert (
-            f"應訓人員，男性 {men} 人、女性 {women} 人，達目標時數者（完訓）男性 {done_men} 人、"
-            f"女性 {done_women} 人，完訓率男性 {percent(rate_men)}、女性 {percent(rate_women)}；"
+            f"應訓人員，{listed('required', lambda n: f' {n} 人')}，達目標時數者（完訓）"
+            f"{listed('completed', lambda n: f' {n} 人')}，完訓率{listed('rate', lambda r: f' {percent(r)}')}；"
         ) in sentence
         assert "未列出之全機關合計數據，係依個資保護原則不予揭露。" in sentence
         assert f"計 {everyone['required']['total']} 人" not in sentence
