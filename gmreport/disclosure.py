@@ -11,12 +11,13 @@ the agency, the same people in several tables, 0 ≤ 完訓 ≤ 應訓) holds wi
 
 A protected group is a 性別 of a population the tables show with 1 to `min_cell` − 1 of
 its people (or any population, when that 性別 has so few people in the whole agency: then
-a shown 0 would tell where they are not). It is disclosed when the published figures
-allow its people, or those of them who completed, only one whole value, or only values
-in 1 … `min_cell` − 1: decided by whole-number solutions (integer programs, HiGHS), the
-linear relaxation answering first where it can. (That everyone, or no one, of a larger
-group completed — a 100% the 考核 verdict states anyway — says the same of every part of
-it; that is not a disclosure of the part.)
+a shown 0 would tell where they are not). It is disclosed when the published figures —
+and the 考核 verdicts on 完訓率, published too — allow its people, or those of them who
+completed, only one whole value, or only values in 1 … `min_cell` − 1; or tell that some of
+them did not complete, or that all did: decided by whole-number solutions (integer
+programs, HiGHS), the linear relaxation answering first where it can. (That everyone, or
+no one, of a larger group completed — a 100%, a verdict met — says the same of every part
+of it; that is not a disclosure of the part.)
 
 `protect` chooses what to hide: the protected groups' figures; the 合計 of each row that
 shows one (so 男 and 女 stay comparable) and, down rows that add up to the agency, the
@@ -75,7 +76,8 @@ class Group:
 @dataclass(frozen=True)
 class Disclosure:
     """A protected group's 人數 or 完訓人數 (`what`) that the published figures pin to its
-    real value (`value`) or confine to 1 … min_cell − 1."""
+    real value (`value`) or confine to 1 … min_cell − 1; or its 未完訓人數 when they tell
+    that some of the group did not complete, or that all did."""
 
     group: Group
     what: str
@@ -93,7 +95,7 @@ class Audit:
     hidden_large: int
     """Hidden counts and rates of `min_cell` or more people: the loss of information."""
     checked: int
-    """Protected figures checked (two per protected group)."""
+    """Facts checked: three per protected group (人數, 完訓人數, 未完訓人數)."""
     disclosures: tuple[Disclosure, ...]
 
 
@@ -137,7 +139,7 @@ def audit(figures: YearFigures) -> Audit:
         published=len(exact) - len(hidden),
         hidden=len(hidden),
         hidden_large=sum(_people(figures, f) >= min_cell for f in hidden if _counted(f)),
-        checked=2 * len(groups),
+        checked=3 * len(groups),
         disclosures=tuple(d for g in groups for d in model.disclosures(g)),
     )
 
