@@ -27,7 +27,7 @@ from .figures import (
     rate,
 )
 from .format import SUPPRESSED
-from .privacy import cell_hidden
+from .privacy import hidden
 from .rollup import Rollup
 from .schema import EVERYONE, TRAINING_GROUPS
 from .tables import COUNT_LABELS, TOTAL_LABEL, Col, Table, ValueKind
@@ -201,7 +201,7 @@ def shown_training(
     """An agency's training figure as its own report showed it: 「*」 where that report
     suppressed it; None for a group its file does not have."""
     found = figures["training"]["groups"].get(group)
-    if found is not None and cell_hidden(figures["suppressed"], group, part, gender):
+    if found is not None and hidden(figures, f"training.groups.{group}.{part}.{gender}"):
         return SUPPRESSED
     return None if found is None else found[part][gender]
 
@@ -314,7 +314,7 @@ def _by_gender(
     """男, 女, 其他 and 合計 columns; `shown`: of the agency's training as its report showed it."""
 
     def column(label: str, gender: Gender) -> Column:
-        cell = None if shown is None else _shown_training(EVERYONE.key, shown, gender)
+        cell = None if shown is None else shown_by(EVERYONE.key, shown, gender)
         return Column(
             f"{header}\n{label}", measures[gender], cell, rank=shown == "rate" and gender == "total"
         )
@@ -322,9 +322,10 @@ def _by_gender(
     return [column(label, g) for label, g in zip(COUNT_LABELS, GENDER_FIELDS, strict=True)]
 
 
-def _shown_training(
+def shown_by(
     group: str, part: Literal["required", "completed", "rate"], gender: Gender
 ) -> Callable[[YearFigures], object]:
+    """A training figure of each agency as its own report showed it (`shown_training`)."""
     return lambda f: shown_training(f, group, part, gender)
 
 
@@ -349,7 +350,7 @@ THEMES = (
                 Column(
                     f"{group.label}\n完訓率",
                     _completion(group.key)["total"],
-                    _shown_training(group.key, "rate", "total"),
+                    shown_by(group.key, "rate", "total"),
                 )
                 for group in TRAINING_GROUPS
                 if group.key != EVERYONE.key
@@ -493,9 +494,9 @@ def trend(rollup: Rollup) -> list[Year]:
 TARGETS_RATE = Ratio(TARGETS_MET, TARGETS_JUDGED)
 TREND = (
     Column("機關數", AGENCY_COUNT),
-    Column("應訓人數", REQUIRED["total"], _shown_training(EVERYONE.key, "required", "total")),
-    Column("完訓人數", COMPLETED["total"], _shown_training(EVERYONE.key, "completed", "total")),
-    Column("完訓率", COMPLETION["total"], _shown_training(EVERYONE.key, "rate", "total")),
+    Column("應訓人數", REQUIRED["total"], shown_by(EVERYONE.key, "required", "total")),
+    Column("完訓人數", COMPLETED["total"], shown_by(EVERYONE.key, "completed", "total")),
+    Column("完訓率", COMPLETION["total"], shown_by(EVERYONE.key, "rate", "total")),
     Column("會議次數", MEETINGS),
     Column("CEDAW宣導場次", CEDAW),
     Column("CEDAW參與人次", PARTICIPANTS["total"]),

@@ -43,9 +43,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .figures import Figures, YearFigures
-from .format import SUPPRESSED, shown_rate
-from .privacy import EVERYONE, Figure, Measure, Population, as_shown
-from .privacy import _node as figure_at
+from .format import shown_rate
+from .privacy import EVERYONE, Figure, Measure, Population, figure_at
+from .privacy import hidden as is_hidden
 from .schema import GENDER_KEYS
 
 GENDERS = tuple(GENDER_KEYS.values())
@@ -131,16 +131,15 @@ def audit(figures: YearFigures) -> Audit:
     them (`figures["suppressed"]` hidden), against the exact figures."""
     found = staff_figures(figures)
     exact = _values(figures, found.values())
-    shown = as_shown(figures)
-    hidden = {f for f in exact if figure_at(shown, f.path.split(".")) == SUPPRESSED}
+    gone = {f for f in exact if is_hidden(figures, f.path)}
     min_cell = figures["privacy"]["min_cell"]
     groups = protected_groups(figures, found.values(), min_cell)
     model = _Model(exact, min_cell, verdicts(figures))
-    model.hide(hidden)
+    model.hide(gone)
     return Audit(
-        published=len(exact) - len(hidden),
-        hidden=len(hidden),
-        hidden_large=sum(_people(figures, f) >= min_cell for f in hidden if _counted(f)),
+        published=len(exact) - len(gone),
+        hidden=len(gone),
+        hidden_large=sum(_people(figures, f) >= min_cell for f in gone if _counted(f)),
         checked=3 * len(groups),
         disclosures=tuple(d for g in groups for d in model.disclosures(g)),
     )
@@ -491,8 +490,9 @@ class _Model:
         lp.col_cost_ = np.zeros(self.size)
         lp.col_lower_ = np.zeros(self.size)
         lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
-        lp.row_lower_ = np.array([_finite(lo) for lo, _ in self.bounds])
-        lp.row_upper_ = np.array([_finite(hi) for _, hi in self.bounds])
+        self._low = np.array([_finite(lo) for lo, _ in self.bounds])
+        self._high = np.array([_finite(hi) for _, hi in self.bounds])
+        lp.row_lower_, lp.row_upper_ = self._low, self._high
         columns, rows = np.nonzero(matrix.T)  # by column, then row
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(self.size + 1))
@@ -508,8 +508,7 @@ class _Model:
         coefficients that make the integer programs slow)."""
         gone = set(hidden)
         shown = {_key(f) for f in self.rows_of if f not in gone}
-        low = np.array([_finite(lo) for lo, _ in self.bounds])
-        high = np.array([_finite(hi) for _, hi in self.bounds])
+        low, high = self._low.copy(), self._high.copy()
         for f, rows in self.rows_of.items():
             behind = _behind(f)
             if f in gone or (behind and all(k in shown for k in behind)):

@@ -13,7 +13,6 @@ figures as published.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -68,14 +67,6 @@ def completion_figures(prefix: str, population: Population) -> dict[tuple[str, s
     }
 
 
-def cell_hidden(suppressed: Iterable[str], group: str, part: str, gender: str) -> bool:
-    """Whether a training group's figure (part: required, completed or rate) is hidden; a
-    file written before v3 names a hidden 性別 of a row without the part."""
-    hidden = set(suppressed)
-    prefix = f"training.groups.{group}"
-    return f"{prefix}.{part}.{gender}" in hidden or f"{prefix}.{gender}" in hidden
-
-
 def hidden(figures: YearFigures, path: str) -> bool:
     """Whether the figure at `path` ("training.groups.all.rate.total") is hidden from what
     is published: listed in `figures["suppressed"]`, or in a file written before v3 its
@@ -101,7 +92,7 @@ def as_shown(figures: F) -> F:
     shown = copy.deepcopy(figures)
     for path in figures["suppressed"]:
         *parents, last = path.split(".")
-        node = _node(shown, parents)
+        node = figure_at(shown, parents)
         if isinstance(node, dict) and last in node:
             node[last] = SUPPRESSED
         elif isinstance(node, dict) and all(isinstance(node.get(m), dict) for m in COUNTED):
@@ -111,7 +102,7 @@ def as_shown(figures: F) -> F:
     return shown
 
 
-def _node(figures: Any, keys: list[str]) -> Any:
+def figure_at(figures: Any, keys: list[str]) -> Any:
     """The part of the figures at `keys`: a key of a mapping, or the label of a list's row;
     None where the figures have no such part (a name they do not know: nothing to hide)."""
     node = figures

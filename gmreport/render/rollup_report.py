@@ -53,6 +53,7 @@ from ..city import (
     median,
     plain,
     ranks,
+    shown_by,
     shown_training,
     target_summaries,
     trend,
@@ -134,10 +135,7 @@ CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], 
 
 def _training(part: Part, measures: Mapping[Gender, Measure]) -> dict[Gender, Column]:
     """The agency's training figure by 性別 as each agency's report showed it."""
-    return {
-        g: Column("", measures[g], lambda f, g=g: shown_training(f, "all", part, g))  # type: ignore[misc]
-        for g in GENDER_FIELDS
-    }
+    return {g: Column("", measures[g], shown_by("all", part, g)) for g in GENDER_FIELDS}
 
 
 SHOWN_RATE = _training("rate", COMPLETION)["total"]
