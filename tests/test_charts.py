@@ -69,10 +69,14 @@ def test_no_cjk_font_means_no_charts_and_a_warning(
     assert list(tmp_path.iterdir()) == []
 
 
+@needs_cjk_font
+def test_drawn_with_a_font_there_is_no_message(figures: dict, tmp_path: Path) -> None:
+    assert draw_charts(figures, tmp_path / "有字型")[1] == []
+
+
 def test_drawn_elsewhere_the_warning_comes_back_as_a_message(
     figures: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert draw_charts(figures, tmp_path / "有字型")[1] == []
     monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
     drawn, messages = draw_charts(figures, tmp_path / "無字型")
     assert drawn == {}

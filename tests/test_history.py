@@ -27,6 +27,7 @@ from gmreport.format import number, percent
 from gmreport.history import read_history
 from gmreport.pipeline import build
 from gmreport.privacy import hidden
+from gmreport.render.charts import find_cjk_font
 from gmreport.render.trends import TREND_TABLES_BY_KEY, Years, change, report_trends
 
 from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild
@@ -225,6 +226,7 @@ def test_the_findings_state_each_change(two_years: TwoYears) -> None:
     assert f"「{newly[0]}」本年度達成（113 年度未達成）。" in texts
 
 
+@pytest.mark.skipif(find_cjk_font() is None, reason="需要中文字型才能繪製統計圖")
 def test_the_trend_chart_is_in_the_report_and_referred_to(two_years: TwoYears) -> None:
     texts = _texts(two_years.out / REPORT.format(year=114))
     caption = next(t for t in texts if t.endswith("全機關性別意識培力完訓率歷年趨勢（依性別）"))
