@@ -28,12 +28,13 @@ cheapest further figure that breaks a disclosure the audit still finds.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import cast
@@ -165,7 +166,7 @@ def protect(figures: YearFigures) -> list[str]:
         for group in groups:
             while True:
                 model.hide(hidden)
-                disclosure = next(iter(model.disclosures(group)), None)
+                disclosure = next(model.disclosures(group), None)
                 more = _breaking(model, exact, hidden, disclosure, cost) if disclosure else set()
                 if not more:  # safe, or nothing left to hide (the audit reports it)
                     break
@@ -262,7 +263,8 @@ def _breaking(
     cost: Mapping[Figure, float],
 ) -> set[Figure]:
     """What to hide further to break `disclosure`: the cheapest shown figure whose hiding
-    (with what then goes with it) breaks it; if no single one does, the
+    (with what then goes with it) breaks it — tried only where that lifts a constraint of
+    the proof the linear relaxation gives, when it gives one; if no single one does, the
     cheapest of its row or the agency's about people who may be of its group; if none is
     left, every shown figure about people who may be of the group; nothing if that is
     none."""
@@ -273,11 +275,19 @@ def _breaking(
         (f for f in shown if f.population in rows and _overlaps(f, group)), key=lambda f: cost[f]
     )
     beside = sorted((f for f in shown if f not in near), key=lambda f: cost[f])
-    for candidate in sorted((*near, *beside), key=lambda f: cost[f])[:MAX_TRIALS]:
+    need = model.why(group, disclosure.what)  # None: any figure may be the one
+    tried = 0
+    for candidate in sorted((*near, *beside), key=lambda f: cost[f]):
         trial = _alike(exact, hidden | {candidate})
-        model.hide(_alike(exact, trial | _complements(exact, trial, cost)))
-        if not any(d.what == disclosure.what for d in model.disclosures(group)):
+        trial = _alike(exact, trial | _complements(exact, trial, cost))
+        if need is not None and not need & trial:
+            continue  # the proof stands without it
+        model.hide(trial)
+        if not model.discloses(group, disclosure.what):
             return {candidate}
+        tried += 1
+        if tried == MAX_TRIALS:
+            break
     if near:
         return {near[0]}
     # a figure of another 性別 of a population that holds the group's (男 beside a missed
@@ -516,36 +526,49 @@ class _Model:
         if len(self._all):
             self.solver.changeRowsBounds(len(self._all), self._all, low, high)  # type: ignore[attr-defined]
 
-    def disclosures(self, group: Group) -> list[Disclosure]:
-        """The figures of `group` the constraints pin to their value or confine to 1 …
-        min_cell − 1."""
-        found = []
-        for what, value, completed in (("人數", group.size, False), ("完訓人數", group.done, True)):
-            vector = self.people(group.population, group.gender, completed)
-            if value == 0:
-                safe = self._exists(vector, 1, math.inf)
-            elif value >= self.min_cell:
-                safe = self._exists(vector, value + 1, math.inf) or self._exists(
-                    vector, -math.inf, value - 1
-                )
-            else:
-                safe = self._exists(vector, self.min_cell, math.inf) or self._exists(
-                    vector, -math.inf, 0
-                )
-            if not safe:
-                found.append(Disclosure(group, what, value))
-        short = group.size - group.done
-        if short >= 1:  # known that some of them did not complete?
-            told = not self._exists(self._short(group.population, group.gender), -math.inf, 0)
-            told = told and not self._of_all(group, completed=False)
-        else:  # known that all of them completed, when there may be some?
-            told = group.size > 0 and not self._exists(
-                self._short(group.population, group.gender), 1, math.inf
-            )
-            told = told and not self._of_all(group, completed=True)
-        if told:
-            found.append(Disclosure(group, "未完訓人數", short))
+    def disclosures(self, group: Group) -> Iterator[Disclosure]:
+        """The facts of `group` the constraints disclose (see `discloses`), one by one."""
+        for what, value in _facts(group):
+            if self.discloses(group, what):
+                yield Disclosure(group, what, value)
+
+    def discloses(self, group: Group, what: str) -> bool:
+        """Whether the constraints pin the group's 人數 or 完訓人數 to its value or confine it
+        to 1 … min_cell − 1; or, for its 未完訓人數, tell that some of the group did not
+        complete, or that all did (and do not say the same of a larger population)."""
+        if any(self._exists(*probe) for probe in self._probes(group, what)):
+            return False
+        if what == "未完訓人數":
+            return group.size > 0 and not self._of_all(group, completed=group.done == group.size)
+        return True
+
+    def why(self, group: Group, what: str) -> set[Figure] | None:
+        """The figures whose constraints prove a disclosure of `group` (`what`) by the
+        linear relaxation alone — one of them at least must go to break it; None when
+        only whole numbers prove it."""
+        found: set[Figure] = set()
+        for vector, low, high in self._probes(group, what):
+            rows = self._certificate(vector, low, high)
+            if rows is None:
+                return None
+            found |= {f for f, at in self.rows_of.items() if rows.intersection(at)}
         return found
+
+    def _probes(self, group: Group, what: str) -> list[tuple[Vector, float, float]]:
+        """What the figures must leave possible for the fact `what` of `group` to stay
+        undisclosed (any one of them): for a count of value v, another value (v ≥ min_cell),
+        a value ≥ 1 (v = 0), or one outside 1 … min_cell − 1; for its 未完訓人數, that all
+        completed (someone did not) or that someone did not (all did)."""
+        value = dict(_facts(group))[what]
+        if what == "未完訓人數":
+            short = self._short(group.population, group.gender)
+            return [(short, -math.inf, 0)] if value >= 1 else [(short, 1, math.inf)]
+        vector = self.people(group.population, group.gender, what == "完訓人數")
+        if value == 0:
+            return [(vector, 1, math.inf)]
+        if value >= self.min_cell:
+            return [(vector, value + 1, math.inf), (vector, -math.inf, value - 1)]
+        return [(vector, self.min_cell, math.inf), (vector, -math.inf, 0)]
 
     def _short(self, population: Population, gender: str) -> Vector:
         """Those of the population and 性別 who did not complete."""
@@ -575,22 +598,42 @@ class _Model:
         """Whether some whole-number partition the constraints allow has low ≤ vector ·
         partition ≤ high: none if the linear relaxation has none, one if its solution is
         whole, else the integer program decides."""
-        solver = self.solver
-        at = np.nonzero(vector)[0].astype(np.int32)
-        solver.addRow(_finite(low), _finite(high), len(at), at, vector[at])
-        try:
+        with self._probe(vector, low, high):
             if not self._feasible():
                 return False
-            x = np.array(solver.getSolution().col_value)
+            x = np.array(self.solver.getSolution().col_value)
             if np.allclose(x, np.round(x), rtol=0, atol=1e-7):
                 return True
-            solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
+            self.solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
             try:
                 return self._feasible()
             finally:
-                solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, False))
+                self.solver.changeColsIntegrality(
+                    self.size, self._columns, _kinds(self.size, False)
+                )
+
+    def _certificate(self, vector: Vector, low: float, high: float) -> set[int] | None:
+        """The rows of the constraints that together rule out low ≤ vector · partition ≤
+        high in the linear relaxation (the support of its Farkas certificate); None if the
+        relaxation allows it."""
+        with self._probe(vector, low, high):
+            if self._feasible():
+                return None
+            _, has_ray, ray = self.solver.getDualRay()  # type: ignore[attr-defined]
+            if not has_ray:
+                return None
+            return {int(i) for i in np.nonzero(np.abs(ray[: len(self.rows)]) > 1e-9)[0]}
+
+    @contextlib.contextmanager
+    def _probe(self, vector: Vector, low: float, high: float) -> Iterator[None]:
+        """The constraint low ≤ vector · partition ≤ high, for the moment."""
+        at = np.nonzero(vector)[0].astype(np.int32)
+        self.solver.addRow(_finite(low), _finite(high), len(at), at, vector[at])
+        try:
+            yield
         finally:
-            solver.deleteRows(1, np.array([solver.getNumRow() - 1], dtype=np.int32))
+            last = np.array([self.solver.getNumRow() - 1], dtype=np.int32)
+            self.solver.deleteRows(1, last)
 
     def _feasible(self) -> bool:
         self.solver.run()
@@ -601,6 +644,11 @@ class _Model:
             message = self.solver.modelStatusToString(status)
             raise RuntimeError(f"個資保護稽核未能求解（{message}）")
         return True
+
+
+def _facts(group: Group) -> tuple[tuple[str, int], ...]:
+    """The three facts the audit keeps of a protected group, with their real values."""
+    return ("人數", group.size), ("完訓人數", group.done), ("未完訓人數", group.size - group.done)
 
 
 def _number(value: float | str | None) -> float:

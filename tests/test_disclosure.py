@@ -13,9 +13,17 @@ from hypothesis import strategies as st
 
 from gmreport.blank_workbook import blank_workbook
 from gmreport.config import Config
-from gmreport.disclosure import Audit, audit, protect
+from gmreport.disclosure import (
+    Audit,
+    _Model,
+    audit,
+    protect,
+    protected_groups,
+    staff_figures,
+    verdicts,
+)
 from gmreport.pipeline import build
-from gmreport.privacy import EVERYONE, Population
+from gmreport.privacy import EVERYONE, Population, figure_at
 
 from .conftest import fill
 
@@ -119,6 +127,26 @@ def test_the_protection_keeps_men_and_women_comparable(one_other: Any) -> None:
             assert f"training.groups.all.{part}.{gender}" not in hidden
         assert f"training.groups.all.{part}.other" in hidden
         assert f"training.groups.all.{part}.total" in hidden
+
+
+def test_the_proof_of_a_disclosure_names_the_figures_one_of_which_must_go(one_other: Any) -> None:
+    """`protect` tries only the figures of the linear relaxation's proof: with all the
+    others hidden the disclosure still stands, and the 合計 that gives it away is among them."""
+    own = [p for p in protect({**one_other, "suppressed": []}) if p.endswith(".other")]
+    figures = {**one_other, "suppressed": own}
+    exact = {f: figure_at(figures, f.path.split(".")) for f in staff_figures(figures).values()}
+    model = _Model(exact, figures["privacy"]["min_cell"], verdicts(figures))
+    model.hide({f for f in exact if f.path in own})
+    group = next(g for g in protected_groups(figures, exact, 3) if g.population == EVERYONE)
+    assert model.discloses(group, "人數")
+    proof = model.why(group, "人數")
+    assert proof is not None
+    assert "training.groups.all.required.total" in {f.path for f in proof}
+    assert not {f.path for f in proof} & set(own)
+    model.hide(set(exact) - proof)
+    assert model.discloses(group, "人數")
+    model.hide(set(exact))  # and with nothing shown, nothing is known
+    assert not model.discloses(group, "人數")
 
 
 @pytest.mark.parametrize(
