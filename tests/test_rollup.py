@@ -27,6 +27,7 @@ from docx import Document
 
 from gmreport import format as fmt
 from gmreport.cli import main
+from gmreport.disclosure import audit
 from gmreport.render.charts import find_cjk_font
 from gmreport.schema import CIVIL_SERVANT, WORKER
 from gmreport.targets import TARGETS
@@ -322,6 +323,20 @@ def test_the_command_succeeds_and_names_the_agency_that_sent_nothing(rolled: Rol
     assert rolled.run.code == 0, rolled.run.err
     assert "彙整 4 個機關" in rolled.run.out
     assert "未提報機關：高雄市燈塔區公所。" in rolled.run.out
+
+
+def test_what_the_rollup_publishes_of_staff_passes_the_audit(
+    rolled: Rolled, agency_files: dict[str, Path]
+) -> None:
+    """The roll-up shows each agency's staff figures as its report did, and a city figure
+    only where every agency's is shown (the next test): each agency's published figures pass
+    the audit, and the city's add nothing a reader could not sum from them."""
+    for name, path in agency_files.items():
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        found = audit(figures)
+        assert found.disclosures == (), name
+        assert found.hidden == len(rolled.hidden[name])
+    assert any(rolled.hidden.values())  # the example has small groups to protect
 
 
 @pytest.mark.parametrize("sheet", list(SHEETS))
