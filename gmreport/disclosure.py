@@ -15,7 +15,8 @@ a shown 0 would tell where they are not). It is disclosed when the published fig
 and the 考核 verdicts on 完訓率, published too — allow its people, or those of them who
 completed, only one whole value, or only values in 1 … `min_cell` − 1; or tell that some of
 them did not complete, or that all did: decided by whole-number solutions (integer
-programs, HiGHS), the linear relaxation answering first where it can. (That everyone, or
+programs, HiGHS), the linear relaxation answering first where it can; a verdict missed by
+one of several groups is read branch by branch, one group's shortfall in each. (That everyone, or
 no one, of a larger group completed — a 100%, a verdict met — says the same of every part
 of it; that is not a disclosure of the part.)
 
@@ -390,6 +391,7 @@ class _Model:
         self.rows: list[Vector] = []
         self.bounds: list[tuple[float, float]] = []
         self.rows_of: dict[Figure, list[int]] = {}
+        alternatives: list[list[int]] = []
         averages: dict[Population, dict[str, Figure]] = {}
         for f, value in exact.items():
             if f.measure in ("hours", "average_hours"):
@@ -405,7 +407,11 @@ class _Model:
             if len(pair) == 2:
                 self._average(population, pair, exact)
         for populations, goal, met in verdicts:
-            self._verdict(populations, goal, met)
+            alternatives += self._verdict(populations, goal, met)
+        self.branches = [*itertools.product(*alternatives)]
+        """Each way the verdicts missed by one of several groups may hold: a row of each
+        such verdict, the shortfall of one of its groups, in force (`_exists`)."""
+        self.branch_rows = np.array(sorted({r for rows in alternatives for r in rows}), np.int32)
         self.judged = {p for populations, _, _ in verdicts for p in populations}
         self.sizes = {
             (f.population, f.gender): float(v)
@@ -479,19 +485,22 @@ class _Model:
             bound = total + HOURS_ROUNDING
             self._bound(both, people * (average - AVERAGE_ROUNDING), -math.inf, bound)
 
-    def _verdict(self, populations: Sequence[Population], goal: float, met: bool) -> None:
-        """A published 考核 verdict on 完訓率: met, each group's 完訓 ≥ goal × 應訓; missed, a
-        single group's 完訓 < goal × 應訓 (of several, one of them: not a linear fact). With
-        goal = p/q, q × 完訓 − p × 應訓 is whole, so "< 0" is "≤ −1"."""
+    def _verdict(
+        self, populations: Sequence[Population], goal: float, met: bool
+    ) -> list[list[int]]:
+        """A published 考核 verdict on 完訓率: met, each group's 完訓 ≥ goal × 應訓; missed, some
+        group's 完訓 < goal × 應訓. With goal = p/q, q × 完訓 − p × 應訓 is whole, so "< 0" is
+        "≤ −1". Missed by one of several groups is no linear fact: their rows are returned,
+        one of which holds in each branch."""
         ratio = Fraction(goal).limit_denominator(10_000)
+        rows = []
         for population in populations:
             people = self.people(population, "total")
             done = self.people(population, "total", completed=True)
             vector = ratio.denominator * done - ratio.numerator * people
-            if met:
-                self._bound((), vector, 0, math.inf)
-            elif len(populations) == 1:
-                self._bound((), vector, -math.inf, -1)
+            rows.append(len(self.rows))
+            self._bound((), vector, *((0, math.inf) if met else (-math.inf, -1)))
+        return [rows] if not met and len(rows) > 1 else []
 
     def _load(self) -> None:
         matrix = np.array(self.rows) if self.rows else np.zeros((0, self.size))
@@ -523,6 +532,7 @@ class _Model:
             behind = _behind(f)
             if f in gone or (behind and all(k in shown for k in behind)):
                 low[rows], high[rows] = -highspy.kHighsInf, highspy.kHighsInf
+        low[self.branch_rows], high[self.branch_rows] = -highspy.kHighsInf, highspy.kHighsInf
         if len(self._all):
             self.solver.changeRowsBounds(len(self._all), self._all, low, high)  # type: ignore[attr-defined]
 
@@ -595,34 +605,59 @@ class _Model:
         return False
 
     def _exists(self, vector: Vector, low: float, high: float) -> bool:
-        """Whether some whole-number partition the constraints allow has low ≤ vector ·
-        partition ≤ high: none if the linear relaxation has none, one if its solution is
-        whole, else the integer program decides."""
+        """Whether some whole-number partition the constraints allow (in some branch) has
+        low ≤ vector · partition ≤ high."""
         with self._probe(vector, low, high):
-            if not self._feasible():
-                return False
-            x = np.array(self.solver.getSolution().col_value)
-            if np.allclose(x, np.round(x), rtol=0, atol=1e-7):
-                return True
-            self.solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
-            try:
-                return self._feasible()
-            finally:
-                self.solver.changeColsIntegrality(
-                    self.size, self._columns, _kinds(self.size, False)
-                )
+            for rows in self.branches:
+                with self._branch(rows):
+                    if self._whole():
+                        return True
+        return False
+
+    def _whole(self) -> bool:
+        """Whether the constraints allow a whole-number partition: not if the linear
+        relaxation allows none; yes if its solution is whole; else the integer program
+        decides."""
+        if not self._feasible():
+            return False
+        x = np.array(self.solver.getSolution().col_value)
+        if np.allclose(x, np.round(x), rtol=0, atol=1e-7):
+            return True
+        self.solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
+        try:
+            return self._feasible()
+        finally:
+            self.solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, False))
 
     def _certificate(self, vector: Vector, low: float, high: float) -> set[int] | None:
         """The rows of the constraints that together rule out low ≤ vector · partition ≤
-        high in the linear relaxation (the support of its Farkas certificate); None if the
-        relaxation allows it."""
+        high in the linear relaxation, in every branch (the support of their Farkas
+        certificates); None if the relaxation allows it."""
+        found: set[int] = set()
         with self._probe(vector, low, high):
-            if self._feasible():
-                return None
-            _, has_ray, ray = self.solver.getDualRay()  # type: ignore[attr-defined]
-            if not has_ray:
-                return None
-            return {int(i) for i in np.nonzero(np.abs(ray[: len(self.rows)]) > 1e-9)[0]}
+            for rows in self.branches:
+                with self._branch(rows):
+                    if self._feasible():
+                        return None
+                    _, has_ray, ray = self.solver.getDualRay()  # type: ignore[attr-defined]
+                    if not has_ray:
+                        return None
+                    found |= {int(i) for i in np.nonzero(np.abs(ray[: len(self.rows)]) > 1e-9)[0]}
+        return found
+
+    @contextlib.contextmanager
+    def _branch(self, rows: Sequence[int]) -> Iterator[None]:
+        """The shortfall rows `rows` (one of each verdict missed by one of several groups)
+        in force, for the moment."""
+        at = np.array(rows, dtype=np.int32)
+        inf = np.full(len(at), highspy.kHighsInf)
+        if len(at):
+            self.solver.changeRowsBounds(len(at), at, -inf, np.full(len(at), -1.0))  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            if len(at):
+                self.solver.changeRowsBounds(len(at), at, -inf, inf)  # type: ignore[attr-defined]
 
     @contextlib.contextmanager
     def _probe(self, vector: Vector, low: float, high: float) -> Iterator[None]:

@@ -57,6 +57,9 @@ class Figure:
     gender: str
     measure: Measure
 
+    def __hash__(self) -> int:  # a path names one figure; the audit hashes them by the thousand
+        return hash(self.path)
+
 
 def completion_figures(prefix: str, population: Population) -> dict[tuple[str, str], Figure]:
     """The figures of a completion row (`prefix` "training.groups.all"), by (measure, gender)."""
