@@ -284,10 +284,13 @@ class YearFigures(TypedDict):
 
 
 class PlanPeriod(TypedDict):
-    """計畫期程 (the plan's 參、推動期程): its first and last ROC year."""
+    """計畫期程 (the plan's 參、推動期程): its first and last ROC year; and each work item's
+    units as the config names them (「民政課（協辦：社會課）」; files built before they were
+    kept lack them)."""
 
     first_year: int
     last_year: int
+    lead_units: NotRequired[dict[str, str]]
 
 
 class EarlierYear(YearFigures):

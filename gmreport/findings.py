@@ -295,17 +295,17 @@ def findings(figures: Figures) -> list[str]:
     if missing:
         out.append(
             f"{'、'.join(missing)}未繳交本年度填報資料，其執行成果未納入本報告"
-            f"（{caveat}），請督促繳交。"
+            f"（{caveat}），本所將督促其補送。"
         )
     if empty:
         out.append(
             f"{'、'.join(empty)}繳交之填報表未填任何資料，其執行成果未納入本報告"
-            f"（{caveat}），請督促補正。"
+            f"（{caveat}），本所將督促其補正。"
         )
     excluded = figures["rows"]["excluded"]
     if excluded and figures.get("draft"):  # only a draft is made from data with errors
         out.append(
             f"尚有 {number(excluded)} 筆填報資料因錯誤或不屬本年度而未納入本草稿之統計，"
-            "請相關單位依填報檢核結果更正。"
+            "本所將請相關單位依填報檢核結果更正。"
         )
     return out

@@ -18,6 +18,7 @@ from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
 from .history import built_now, earlier_workbook_years, read_history
+from .narrative_checks import narrative_warnings
 from .privacy_warnings import privacy_warnings, staff_indicators
 from .problems import (
     GmreportError,
@@ -28,7 +29,7 @@ from .problems import (
     problem,
 )
 from .read import Listing, RawWorkbook, list_workbooks, read_listed
-from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS
+from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS, WORK_ITEM_LIST
 from .validate import (
     CleanWorkbook,
     Identity,
@@ -239,6 +240,7 @@ def _gather(
 
     result = aggregate(counted, config, year)
     problems += privacy_warnings(across.accepted, result.shortfalls, config)
+    problems += narrative_warnings(across.accepted, result.figures["targets"], config)
     order = {unit: i for i, unit in enumerate(config.units)}
     figures: Figures = {
         **result.figures,
@@ -257,7 +259,11 @@ def _gather(
                 for w in across.duplicates
             ],
         },
-        "plan": {"first_year": config.plan.first_year, "last_year": config.plan.last_year},
+        "plan": {
+            "first_year": config.plan.first_year,
+            "last_year": config.plan.last_year,
+            "lead_units": {w.name: config.lead_units.get(w.name, "") for w in WORK_ITEM_LIST},
+        },
         "built_at": built_now(),
         "history": earlier.as_json(),
     }

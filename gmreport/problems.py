@@ -436,6 +436,22 @@ CATALOGUE: dict[str, Rule] = {
         "此段文字將納入成果報告，與報告中的培力數據並列可能辨識出當事人。",
         "請改以不指明人員類別及人數的方式敘述，例如「部分同仁尚未完成訓練時數，已個別通知補訓」。",
     ),
+    # What a lead unit owes the report (SPEC §8 ◆): the chapter of its work item describes
+    # what it did, and a missed target says why and what it will do
+    "narrative-missing": Rule(
+        W,
+        "主辦單位未填辦理情形",
+        "{unit}為工作項目「{value}」之主辦單位，未於「{sheet}」填寫該工作項目之辦理情形；"
+        "報告該章僅能依統計數據敘述。",
+        "請於「{sheet}」新增一列，工作項目選「{value}」，於「辦理情形」說明本年度辦理情形。",
+    ),
+    "review-missing": Rule(
+        W,
+        "未達成目標未填檢討",
+        "目標「{detail}」未達成，{unit}為主辦單位，未於「{sheet}」就工作項目「{value}」"
+        "填寫檢討與精進；報告中此目標之未達成原因及改善措施將列為「—」。",
+        "請於「{sheet}」工作項目「{value}」之列填寫「檢討與精進」，說明未達成原因及改善措施。",
+    ),
     # The roll-up: an agency's figures file not used (its `unit` is the agency). Each message
     # is a reason as the roll-up lists it after the file's name, so it has no final 「。」.
     "rollup-unreadable": Rule(

@@ -6,6 +6,7 @@ and the validator all derive from the declarations below; adding a column is one
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -133,6 +134,19 @@ class WorkItem:
     name: str
     key: str
     lead_unit: str
+
+
+SUPPORTING = re.compile(r"[（(]\s*協辦\s*[：:]\s*([^）)]*)[）)]")
+"""「（協辦：社會課）」 in a work item's units, as the plan writes them."""
+
+
+def lead_and_support(units: str) -> tuple[list[str], list[str]]:
+    """A work item's 主辦單位 and 協辦單位 from its units as the plan and the config write
+    them: 「民政課（協辦：社會課）」 → [民政課], [社會課]; 「人事室、秘書室」 → both lead."""
+    parts = r"[、,，]"
+    support = [u.strip() for m in SUPPORTING.finditer(units) for u in re.split(parts, m[1])]
+    lead = [u.strip() for u in re.split(parts, SUPPORTING.sub("", units))]
+    return [u for u in lead if u], [u for u in support if u]
 
 
 WORK_ITEM_LIST = (

@@ -32,8 +32,17 @@ from .figures import (
     rate,
 )
 from .figures import female_ratio as _female_ratio
-from .findings import target_rows
-from .format import average_hours, dimensions, hours, number, percent, roc_short_date, yes_no
+from .findings import target_row, target_rows
+from .format import (
+    NONE,
+    average_hours,
+    dimensions,
+    hours,
+    number,
+    percent,
+    roc_short_date,
+    yes_no,
+)
 from .privacy import EVERYONE as ALL_STAFF
 from .privacy import Figure, Measure, Population, completion_figures
 from .privacy import note as privacy_note
@@ -45,7 +54,9 @@ from .schema import (
     SUPERVISOR_ROWS,
     TRAINING_GROUPS,
     WORK_ITEM_LIST,
+    WORK_ITEMS_BY_KEY,
     Kind,
+    lead_and_support,
 )
 from .schema import Column as SheetColumn
 
@@ -288,6 +299,7 @@ def report_tables(figures: Figures) -> list[Table]:
     them (「表4 各類人員性別意識培力情形」); a table only the workbook shows follows the
     table it belongs with, named 「補充資料」. `figures` are as shown (`privacy.as_shown`)."""
     tables = [
+        *(_results(figures, w.key) for w in WORK_ITEM_LIST),
         _meetings(figures),
         _member_composition(figures),
         _member_roles(figures),
@@ -971,6 +983,56 @@ def _targets(figures: Figures) -> Table:
         note="註：各目標之依據為本計畫條次；完訓率目標值依市府所訂每年每人訓練目標；"
         "註明「非本計畫所定」者為通例，供參考。",
         marked=frozenset(marked),
+    )
+
+
+RESULTS_NOTE = "註：未達成原因及改善措施摘自主辦單位之檢討與精進。"
+
+
+def _results(figures: Figures, key: str) -> Table:
+    """A work item's results (SPEC §8 ◆), at the head of its chapter: each of its targets
+    with 目標值, 實際值 and 達成情形, and where missed, the reasons and measures its lead
+    unit wrote under the item's 檢討與精進 (「—」 where met, or where the unit wrote none)."""
+    item = WORK_ITEMS_BY_KEY[key]
+    reviews = {
+        e["unit"]: e["review"]
+        for block in figures["narratives"]
+        if block["item"] == item.name
+        for e in block["entries"]
+        if e["review"]
+    }
+    rows: list[tuple[Any, ...]] = []
+    marked = set()
+    for result in figures["targets"]:
+        if result["work_item"] != item.name:
+            continue
+        row = target_row(result, figures)
+        reason = NONE
+        if row["verdict"] in ("未達成", "未辦理"):
+            marked.add((len(rows), 3))
+            units = [u for u in lead_and_support(row["lead_unit"])[0] if u in reviews]
+            if len(units) == 1:
+                reason = reviews[units[0]]
+            elif units:
+                reason = "\n".join(f"{u}：{reviews[u]}" for u in units)
+        rows.append((row["label"], row["required"], row["actual"], row["verdict"], reason))
+    cols = [
+        Col("指標", T, 4.2, left=True),
+        Col("目標值", T, 2.4),
+        Col("實際值", T, 2.8),
+        Col("達成情形", T, 1.6),
+        Col("未達成原因及改善措施", T, 5.0, left=True),
+    ]
+    return declare(
+        figures,
+        f"results_{key}",
+        f"{item.name}目標達成情形",
+        cols,
+        rows,
+        note=RESULTS_NOTE if marked else "",
+        marked=frozenset(marked),
+        work_item=key,
+        keep=True,
     )
 
 

@@ -232,6 +232,16 @@ def _narrative_names(tmp_path, make_workbook, valid_rows):
     return build(tmp_path / "in", tmp_path / "out", Config()).problems
 
 
+def _lead_unit_silent(tmp_path, make_workbook, valid_rows):
+    """人事室, the lead unit of 性平執行小組會議 and 性別意識培力, writes nothing in 執行成果說明,
+    and one of its staff is short of hours: the training targets are missed."""
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["培力紀錄"][2][5] = 1
+    rows["執行成果說明"] = []
+    make_workbook(rows, folder=tmp_path / "in")
+    return build(tmp_path / "in", tmp_path / "out", Config()).problems
+
+
 CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]
 MAKERS: dict[str, Maker] = {
     **{code: _cell_case(code) for code in CASES},
@@ -288,6 +298,8 @@ MAKERS: dict[str, Maker] = {
         "性別統計", ["本所員工人數按性別分", "既有", "否", 40, 50, 1, "113年底", "培力規劃"]
     ),
     "narrative-names-small-group": _narrative_names,
+    "narrative-missing": _lead_unit_silent,
+    "review-missing": _lead_unit_silent,
     "not-employed-in-year": _rows_with(
         "人員名冊", ["離職", "男", "公務人員", "", "", "", "", "112/12/1"]
     ),

@@ -113,7 +113,9 @@ def test_114_carries_113_as_its_file_said(two_years: TwoYears) -> None:
     assert two_years.after["history"]["113"] == expected
     assert two_years.before["history"] == {}  # nothing before 113 in the output folder
     assert two_years.after["built_at"] >= two_years.before["built_at"]  # to the second
-    assert two_years.after["plan"] == {"first_year": 113, "last_year": 116}
+    plan = two_years.after["plan"]
+    assert (plan["first_year"], plan["last_year"]) == (113, 116)
+    assert plan["lead_units"] == dict(Config().lead_units)
 
 
 def test_history_does_not_nest(two_years: TwoYears, tmp_path: Path) -> None:
@@ -261,7 +263,7 @@ def _captions(report: Path) -> list[str]:
 def test_the_statistics_workbook_has_the_comparisons_as_numbers(two_years: TwoYears) -> None:
     workbook = openpyxl.load_workbook(two_years.out / STATISTICS.format(year=114))
     assert _numbered_sheets(workbook) == _captions(two_years.out / REPORT.format(year=114))
-    sheet = workbook["表20 性別意識培力歷年比較"]
+    sheet = workbook["表25 性別意識培力歷年比較"]
     headers = [c.value for c in sheet[2]]
     assert headers[:4] == ["類別", "年度", "應訓人數", "完訓人數"]
     rows = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=3)}
@@ -279,7 +281,7 @@ def test_the_statistics_workbook_has_the_comparisons_as_numbers(two_years: TwoYe
         assert cell.number_format == "0.0%"
     assert "training.groups.all.rate.total" in hidden  # one 其他 colleague: 合計 hidden
     assert rows["全機關", "114"][headers.index("完訓率-合計")].value == "*"
-    cedaw = workbook["表23 CEDAW宣導及其他性別平等措施歷年比較"]
+    cedaw = workbook["表28 CEDAW宣導及其他性別平等措施歷年比較"]
     assert [r[1].value for r in cedaw.iter_rows(min_row=3)] == [
         f["cedaw"]["sessions"] for f in (two_years.before, two_years.after)
     ]

@@ -79,7 +79,7 @@ def test_the_report_shows_a_star_and_says_why(built) -> None:
 
 def test_the_statistics_workbook_shows_the_same_stars(built) -> None:
     wb = openpyxl.load_workbook(built[1] / "113年度性別主流化統計總表.xlsx")
-    ws = wb["表4 各類人員性別意識培力情形"]
+    ws = wb["表6 各類人員性別意識培力情形"]
     headers = [c.value for c in ws[2]]
     civil = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "公務人員")
     assert civil[headers.index("應訓人數(其他)")] == SUPPRESSED

@@ -266,7 +266,7 @@ def test_the_statistics_workbook_targets_sheet_hides_the_same(tmp_path: Path) ->
     figures = _figures(tmp_path, ONE_OTHER, 1)
     assert hidden(figures, f"{EVERYONE}.rate.total")
     wb = openpyxl.load_workbook(tmp_path / "out" / "113年度性別主流化統計總表.xlsx")
-    sheet = next(ws for ws in wb.worksheets if ws.title.endswith("目標達成情形"))
+    sheet = next(ws for ws in wb.worksheets if ws.title.split(" ")[-1] == "目標達成情形")
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert PROTECTED_TEXT in values
     assert percent(figures["training"]["groups"]["all"]["rate"]["total"]) not in values

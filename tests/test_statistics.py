@@ -24,25 +24,30 @@ from gmreport.tables import (
 EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
 
 REPORT_ORDER = [
-    "表1 性別平等執行小組會議辦理情形",
-    "表2 性別平等執行小組組員性別組成",
-    "表3 性別平等執行小組組員角色",
-    "表4 各類人員性別意識培力情形",
-    "表5 各類人員性別意識培力完訓率（依性別）",
+    "表1 性平執行小組會議目標達成情形",
+    "表2 性別平等執行小組會議辦理情形",
+    "表3 性別平等執行小組組員性別組成",
+    "表4 性別平等執行小組組員角色",
+    "表5 性別意識培力目標達成情形",
+    "表6 各類人員性別意識培力情形",
+    "表7 各類人員性別意識培力完訓率（依性別）",
     "補充資料 性別意識培力應訓人員認定",
-    "表6 性別意識培力研習時數（依辦理方式）",
-    "表7 性別意識培力完訓率交織分析（性別×年齡層）",
-    "表8 性別意識培力完訓率交織分析（性別×主管職務）",
-    "表9 性別影響評估辦理情形",
-    "表10 性別統計指標",
-    "表11 性別預算編列及執行情形（依預算類別）",
-    "表12 性別預算計畫編列及執行情形",
-    "表13 性別預算受益人數",
-    "表14 CEDAW宣導參與人數（依宣導對象）",
-    "表15 CEDAW宣導參與人數（依宣導方式）",
-    "表16 CEDAW宣導辦理情形",
-    "表17 其他性別平等措施辦理情形",
-    "表18 目標達成情形",
+    "表8 性別意識培力研習時數（依辦理方式）",
+    "表9 性別意識培力完訓率交織分析（性別×年齡層）",
+    "表10 性別意識培力完訓率交織分析（性別×主管職務）",
+    "表11 性別影響評估目標達成情形",
+    "表12 性別影響評估辦理情形",
+    "表13 性別統計與性別預算目標達成情形",
+    "表14 性別統計指標",
+    "表15 性別預算編列及執行情形（依預算類別）",
+    "表16 性別預算計畫編列及執行情形",
+    "表17 性別預算受益人數",
+    "表18 CEDAW宣導及其他性平措施目標達成情形",
+    "表19 CEDAW宣導參與人數（依宣導對象）",
+    "表20 CEDAW宣導參與人數（依宣導方式）",
+    "表21 CEDAW宣導辦理情形",
+    "表22 其他性別平等措施辦理情形",
+    "表23 目標達成情形",
 ]
 
 
@@ -79,7 +84,7 @@ def test_tables_in_report_order_with_valid_unique_names(figures: dict) -> None:
 @pytest.mark.parametrize(
     ("name", "valid"),
     [
-        ("表4 各類人員性別意識培力情形", True),
+        ("表6 各類人員性別意識培力情形", True),
         ("x" * MAX_SHEET_NAME, True),
         ("x" * (MAX_SHEET_NAME + 1), False),
         ("", False),
@@ -106,7 +111,7 @@ def test_no_table_holds_a_person_column(figures: dict) -> None:
 
 
 def test_training_groups_match_figures(figures: dict, tables: dict[str, Table]) -> None:
-    table = tables["表4 各類人員性別意識培力情形"]
+    table = tables["表6 各類人員性別意識培力情形"]
     assert column(table, "類別") == [
         "公務人員",
         "主管人員",
@@ -131,7 +136,7 @@ def test_training_groups_match_figures(figures: dict, tables: dict[str, Table]) 
 
 
 def test_training_modes_add_up(figures: dict, tables: dict[str, Table]) -> None:
-    table = tables["表6 性別意識培力研習時數（依辦理方式）"]
+    table = tables["表8 性別意識培力研習時數（依辦理方式）"]
     modes = figures["training"]["hours_by_mode"]
     assert column(table, "辦理方式") == [*modes, TOTAL_LABEL]
     assert row_of(table, TOTAL_LABEL)["時數"] == pytest.approx(sum(modes.values()))
@@ -141,8 +146,8 @@ def test_training_modes_add_up(figures: dict, tables: dict[str, Table]) -> None:
 @pytest.mark.parametrize(
     ("name", "key"),
     [
-        ("表7 性別意識培力完訓率交織分析（性別×年齡層）", "by_age"),
-        ("表8 性別意識培力完訓率交織分析（性別×主管職務）", "by_supervisor"),
+        ("表9 性別意識培力完訓率交織分析（性別×年齡層）", "by_age"),
+        ("表10 性別意識培力完訓率交織分析（性別×主管職務）", "by_supervisor"),
     ],
 )
 def test_intersection_tables(figures: dict, tables: dict[str, Table], name: str, key: str) -> None:
@@ -163,15 +168,15 @@ def test_members_and_roles(figures: dict, tables: dict[str, Table]) -> None:
     members = figures["meetings"]["members"]
     row = dict(
         zip(
-            tables["表2 性別平等執行小組組員性別組成"].columns,
-            tables["表2 性別平等執行小組組員性別組成"].rows[0],
+            tables["表3 性別平等執行小組組員性別組成"].columns,
+            tables["表3 性別平等執行小組組員性別組成"].rows[0],
             strict=True,
         )
     )
     counts = [row[f"組員人數({g})"] for g in ("男", "女", "其他", "合計")]
     assert counts == [members["male"], members["female"], members["other"], members["total"]]
     assert row["女性比例"] == pytest.approx(members["female"] / members["total"])
-    roles = tables["表3 性別平等執行小組組員角色"]
+    roles = tables["表4 性別平等執行小組組員角色"]
     assert dict(roles.rows[:-1]) == figures["meetings"]["roles"]
     assert roles.rows[-1] == (TOTAL_LABEL, 10)
 
@@ -179,7 +184,7 @@ def test_members_and_roles(figures: dict, tables: dict[str, Table]) -> None:
 def test_meeting_list_has_unit_dates_and_female_ratio(
     figures: dict, tables: dict[str, Table]
 ) -> None:
-    table = tables["表1 性別平等執行小組會議辦理情形"]
+    table = tables["表2 性別平等執行小組會議辦理情形"]
     first = dict(zip(table.columns, table.rows[0], strict=True))
     meeting = figures["meetings"]["list"][0]
     assert first["單位"] == "人事室"
@@ -190,43 +195,43 @@ def test_meeting_list_has_unit_dates_and_female_ratio(
 
 
 def test_lists_carry_every_entry(figures: dict, tables: dict[str, Table]) -> None:
-    assert column(tables["表9 性別影響評估辦理情形"], "諮詢專家學者") == ["是", "否"]
-    assert column(tables["表10 性別統計指標"], "女性比例") == [
+    assert column(tables["表12 性別影響評估辦理情形"], "諮詢專家學者") == ["是", "否"]
+    assert column(tables["表14 性別統計指標"], "女性比例") == [
         i["female_ratio"] for i in figures["indicators"]["list"]
     ]
-    assert column(tables["表12 性別預算計畫編列及執行情形"], "執行數(元)") == [
+    assert column(tables["表16 性別預算計畫編列及執行情形"], "執行數(元)") == [
         b["executed"] for b in figures["budget"]["list"]
     ]
-    assert column(tables["表16 CEDAW宣導辦理情形"], "參與人數(合計)") == [
+    assert column(tables["表21 CEDAW宣導辦理情形"], "參與人數(合計)") == [
         *(c["participants"]["total"] for c in figures["cedaw"]["list"]),
         figures["cedaw"]["participants"]["total"],
     ]
     dates = [dt.date(2024, 7, 20), dt.date(2024, 10, 5), ""]  # and the total row
-    assert column(tables["表17 其他性別平等措施辦理情形"], "辦理日期") == dates
+    assert column(tables["表22 其他性別平等措施辦理情形"], "辦理日期") == dates
     for name in (
-        "表1 性別平等執行小組會議辦理情形",
-        "表9 性別影響評估辦理情形",
-        "表10 性別統計指標",
-        "表12 性別預算計畫編列及執行情形",
-        "表16 CEDAW宣導辦理情形",
+        "表2 性別平等執行小組會議辦理情形",
+        "表12 性別影響評估辦理情形",
+        "表14 性別統計指標",
+        "表16 性別預算計畫編列及執行情形",
+        "表21 CEDAW宣導辦理情形",
     ):
         assert tables[name].columns[0] == "單位"
 
 
 def test_breakdowns_end_with_the_figures_totals(figures: dict, tables: dict[str, Table]) -> None:
-    budget = row_of(tables["表11 性別預算編列及執行情形（依預算類別）"], TOTAL_LABEL)
+    budget = row_of(tables["表15 性別預算編列及執行情形（依預算類別）"], TOTAL_LABEL)
     assert budget["編列數(元)"] == figures["budget"]["allocated"]
     assert budget["執行數(元)"] == figures["budget"]["executed"]
     assert budget["執行率"] == figures["budget"]["execution_rate"]
     assert budget["計畫數"] == len(figures["budget"]["list"])
-    for name in ("表14 CEDAW宣導參與人數（依宣導對象）", "表15 CEDAW宣導參與人數（依宣導方式）"):
+    for name in ("表19 CEDAW宣導參與人數（依宣導對象）", "表20 CEDAW宣導參與人數（依宣導方式）"):
         total = row_of(tables[name], TOTAL_LABEL)
         assert total["場次"] == figures["cedaw"]["sessions"]
         assert total["參與人數(合計)"] == figures["cedaw"]["participants"]["total"]
 
 
 def test_targets_state_whether_each_was_met(figures: dict, tables: dict[str, Table]) -> None:
-    table = tables["表18 目標達成情形"]
+    table = tables["表23 目標達成情形"]
     targets = figures["targets"]
     assert [t.split("（依據")[0] for t in column(table, "目標")] == [t["label"] for t in targets]
     assert column(table, "達成情形") == [t["verdict"] for t in targets]
@@ -245,7 +250,7 @@ def test_targets_state_whether_each_was_met(figures: dict, tables: dict[str, Tab
 def test_target_note_names_missing_ex_officio_roles(figures: dict) -> None:
     ex_officio = next(t for t in figures["targets"] if t["id"] == "ex_officio")
     ex_officio.update(met=False, verdict="未達成", actual=4, missing=["研考當然成員"])
-    table = next(t for t in report_tables(figures) if t.name == "表18 目標達成情形")
+    table = next(t for t in report_tables(figures) if t.name == "表23 目標達成情形")
     row = row_of(table, ex_officio["label"])
     assert row["達成情形"] == "未達成"
     assert row["說明"] == "缺：研考當然成員"
@@ -268,18 +273,18 @@ def test_empty_sections_give_empty_lists_and_zero_totals(figures: dict) -> None:
     empty["other_measures"]["list"] = []
     tables = {t.name: t for t in report_tables(empty)}
     for name in (
-        "表1 性別平等執行小組會議辦理情形",
-        "表9 性別影響評估辦理情形",
-        "表10 性別統計指標",
-        "表12 性別預算計畫編列及執行情形",
-        "表17 其他性別平等措施辦理情形",
+        "表2 性別平等執行小組會議辦理情形",
+        "表12 性別影響評估辦理情形",
+        "表14 性別統計指標",
+        "表16 性別預算計畫編列及執行情形",
+        "表22 其他性別平等措施辦理情形",
     ):
         assert tables[name].rows == []
-    assert tables["表2 性別平等執行小組組員性別組成"].rows[0][-1] is None
-    assert tables["表11 性別預算編列及執行情形（依預算類別）"].rows == [
+    assert tables["表3 性別平等執行小組組員性別組成"].rows[0][-1] is None
+    assert tables["表15 性別預算編列及執行情形（依預算類別）"].rows == [
         (TOTAL_LABEL, 0, 0, 0, None)
     ]
-    assert tables["表14 CEDAW宣導參與人數（依宣導對象）"].rows == [
+    assert tables["表19 CEDAW宣導參與人數（依宣導對象）"].rows == [
         (TOTAL_LABEL, 0, 0, 0, 0, 0, None, 0)
     ]
 
@@ -303,9 +308,9 @@ def test_female_ratio() -> None:
 
 
 def test_the_targets_table_has_no_empty_column(figures: dict) -> None:
-    table = next(t for t in report_tables(figures) if t.name == "表18 目標達成情形")
+    table = next(t for t in report_tables(figures) if t.name == "表23 目標達成情形")
     assert "說明" not in table.columns  # the example misses no ex-officio role
     ex_officio = next(t for t in figures["targets"] if t["id"] == "ex_officio")
     ex_officio.update(met=False, verdict="未達成", actual=4, missing=["研考當然成員"])
-    table = next(t for t in report_tables(figures) if t.name == "表18 目標達成情形")
+    table = next(t for t in report_tables(figures) if t.name == "表23 目標達成情形")
     assert row_of(table, ex_officio["label"])["說明"] == "缺：研考當然成員"

@@ -120,7 +120,7 @@ def test_the_report_and_the_workbook_show_the_same_cells(figures: dict, tmp_path
     doc, workbook = both(figures, tmp_path)
     in_docx = docx_tables(doc)
     declared = [t for t in report_tables(as_shown(figures)) if t.in_report]
-    assert len(declared) == 18
+    assert len(declared) == 18 + len(WORK_ITEM_LIST)  # and each work item's results
     for table in declared:
         assert table.name in in_docx, table.name
         assert_same_cells(table, in_docx[table.name], workbook[table.name])
@@ -245,7 +245,8 @@ def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
     assert doc.paragraphs[at].style.style_id == "Heading2"
     assert texts.index("目標達成情形") > at
     after = [t for t in texts[at:] if t]
-    assert after[1].endswith("宣導成效評估")  # its table's caption
+    assert after[1] == f"主辦單位：{sixth.lead_unit}"
+    assert after[2].endswith("宣導成效評估")  # its table's caption
     assert "社會課：完成宣導成效問卷。" in after[: after.index("目標達成情形")]
-    table = docx_tables(doc)["表19 宣導成效評估"]
+    table = docx_tables(doc)["表24 宣導成效評估"]
     assert [c.text for c in table.rows[1].cells] == ["問卷回收", "1,234"]

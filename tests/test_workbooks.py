@@ -92,7 +92,7 @@ def test_every_cell_holds_the_table_value(figures: dict, statistics: openpyxl.Wo
 
 
 def test_training_sheet_equals_figures(figures: dict, statistics: openpyxl.Workbook) -> None:
-    rows = {r["類別"]: r for r in sheet_rows(statistics["表4 各類人員性別意識培力情形"])}
+    rows = {r["類別"]: r for r in sheet_rows(statistics["表6 各類人員性別意識培力情形"])}
     everyone = figures["training"]["groups"]["all"]
     assert rows["全機關"]["應訓人數(合計)"] == everyone["required"]["total"]
     assert rows["全機關"]["完訓人數(合計)"] == everyone["completed"]["total"]
@@ -103,14 +103,14 @@ def test_training_sheet_equals_figures(figures: dict, statistics: openpyxl.Workb
 
 
 def test_number_formats_by_kind(statistics: openpyxl.Workbook) -> None:
-    training = statistics["表4 各類人員性別意識培力情形"]
+    training = statistics["表6 各類人員性別意識培力情形"]
     assert training["E3"].number_format == "#,##0"  # 應訓人數(合計)
     assert training["J3"].number_format == "0.0%"  # 完訓率
     assert training["K3"].number_format == "#,##0.0"  # 總時數
-    budget = statistics["表12 性別預算計畫編列及執行情形"]
+    budget = statistics["表16 性別預算計畫編列及執行情形"]
     assert budget["D3"].number_format == "#,##0"  # 編列數(元)
     assert budget["F3"].number_format == "0.0%"  # 執行率
-    targets = statistics["表18 目標達成情形"]  # the target's values read as the report says them
+    targets = statistics["表23 目標達成情形"]  # the target's values read as the report says them
     completion = next(
         row for row in targets.iter_rows(min_row=FIRST_ROW) if "完訓率" in row[2].value
     )
@@ -119,7 +119,7 @@ def test_number_formats_by_kind(statistics: openpyxl.Workbook) -> None:
 
 
 def test_dates_are_dates_shown_in_the_roc_calendar(statistics: openpyxl.Workbook) -> None:
-    ws = statistics["表1 性別平等執行小組會議辦理情形"]
+    ws = statistics["表2 性別平等執行小組會議辦理情形"]
     assert [m["開會日期"] for m in sheet_rows(ws)] == [
         dt.datetime(2024, 5, 20),
         dt.datetime(2024, 11, 18),
@@ -128,7 +128,7 @@ def test_dates_are_dates_shown_in_the_roc_calendar(statistics: openpyxl.Workbook
 
 
 def test_rates_with_nobody_counted_are_blank_and_said_so(statistics: openpyxl.Workbook) -> None:
-    ws = statistics["表7 性別意識培力完訓率交織分析（性別×年齡層）"]
+    ws = statistics["表9 性別意識培力完訓率交織分析（性別×年齡層）"]
     assert {r["完訓率(其他)"] for r in sheet_rows(ws)} == {None}
     notes = [c.value for c in ws["A"] if c.value and NO_RATE_NOTE in str(c.value)]
     assert len(notes) == 1
@@ -153,7 +153,7 @@ def test_sheets_are_named_and_numbered_as_the_report_tables(samples_build) -> No
 
 
 def test_targets_sheet_states_met(figures: dict, statistics: openpyxl.Workbook) -> None:
-    rows = sheet_rows(statistics["表18 目標達成情形"])
+    rows = sheet_rows(statistics["表23 目標達成情形"])
     assert [r["目標"].split("（依據")[0] for r in rows] == [t["label"] for t in figures["targets"]]
     for row, target in zip(rows, figures["targets"], strict=True):
         assert row["達成情形"] == target["verdict"]
@@ -162,7 +162,7 @@ def test_targets_sheet_states_met(figures: dict, statistics: openpyxl.Workbook) 
 
 
 def test_columns_fit_chinese_text(statistics: openpyxl.Workbook) -> None:
-    gia = statistics["表9 性別影響評估辦理情形"]
+    gia = statistics["表12 性別影響評估辦理情形"]
     assert gia.column_dimensions["B"].width >= 2 * len("旗津區里民活動中心使用管理要點修正")
     for ws in statistics.worksheets:
         for dim in ws.column_dimensions.values():
@@ -215,7 +215,7 @@ def test_empty_list_sheet_says_none(figures: dict, tmp_path: Path) -> None:
     figures["gia"]["list"] = []
     path = tmp_path / "統計總表.xlsx"
     write_statistics(figures, path, generated=GENERATED)
-    ws = openpyxl.load_workbook(path)["表9 性別影響評估辦理情形"]
+    ws = openpyxl.load_workbook(path)["表12 性別影響評估辦理情形"]
     assert ws["A3"].value == "本年度未辦理性別影響評估"  # as the report says it
     assert ws.max_row == 3
 
@@ -224,13 +224,13 @@ def test_pandas_reads_the_statistics_back(figures: dict, tmp_path: Path) -> None
     path = tmp_path / "統計總表.xlsx"
     write_statistics(figures, path, generated=GENERATED)
     budget = pd.read_excel(
-        path, sheet_name="表11 性別預算編列及執行情形（依預算類別）", header=1, engine="calamine"
+        path, sheet_name="表15 性別預算編列及執行情形（依預算類別）", header=1, engine="calamine"
     )
     total = budget.set_index("預算類別").loc["合計"]
     assert total["編列數(元)"] == figures["budget"]["allocated"]
     assert total["執行數(元)"] == figures["budget"]["executed"]
     assert total["執行率"] == shown(figures["budget"]["execution_rate"], ValueKind.RATE)
-    cedaw = pd.read_excel(path, sheet_name="表16 CEDAW宣導辦理情形", header=1, engine="calamine")
+    cedaw = pd.read_excel(path, sheet_name="表21 CEDAW宣導辦理情形", header=1, engine="calamine")
     events = cedaw[cedaw["單位"] != "合計"]
     assert events["參與人數(合計)"].sum() == figures["cedaw"]["participants"]["total"]
     assert cedaw["參與人數(合計)"].iloc[-1] == figures["cedaw"]["participants"]["total"]
@@ -449,6 +449,6 @@ def test_rate_cells_read_as_the_report_rounds(figures: dict, tmp_path: Path, rat
     write_statistics(figures, path)
     rows = {
         r["類別"]: r
-        for r in sheet_rows(openpyxl.load_workbook(path)["表4 各類人員性別意識培力情形"])
+        for r in sheet_rows(openpyxl.load_workbook(path)["表6 各類人員性別意識培力情形"])
     }
     assert rows["公務人員"]["完訓率"] == pytest.approx(held)  # 0.0% shows 97.3%, 99.9%, 0.1%

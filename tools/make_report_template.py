@@ -181,6 +181,7 @@ PARA_STYLES = (
     ParaStyle("BodyText2", "本文（一）", _ind(H2_TEXT), 14),
     ParaStyle("BodyText3", "本文（（一））", _ind(H3_TEXT), 14),
     ParaStyle("BodyText2Next", "本文（一）接下段", "<w:keepNext/>" + _ind(H2_TEXT), 14),
+    ParaStyle("LeadUnits", "主協辦單位", "<w:keepNext/>" + _ind(H2_TEXT), 14),
     ParaStyle("Closing", "結語", "<w:keepNext/>" + _spacing(12, 0, None) + _ind(H1_TEXT), 14),
     ParaStyle(
         "Finding",
@@ -801,14 +802,30 @@ ALL_UNITS_CAVEAT = (
 """Said wherever the report states a 全機關 figure while units are missing (SPEC §3)."""
 
 
+def _results(b: Builder) -> None:
+    """Under a work item's heading: its 主辦單位 and 協辦單位, and its results table."""
+    b.p(
+        "主辦單位：{{ item.lead }}{% if item.support %}；協辦單位：{{ item.support }}{% endif %}",
+        "LeadUnits",
+    )
+    b.tag("{%p if item.results %}")
+    b.p(
+        "本工作項目目標達成情形如表{{ item.results.number }}"
+        "{% if item.results.table.marked %}，未達成者之原因及改善措施並列於表內{% endif %}。"
+    )
+    b.p("{{p item.results }}", "BodyText1")
+    b.tag("{%p endif %}")
+
+
 def _narrative(b: Builder) -> None:
-    """What each unit wrote it did under the work item `item` of the chapters' loop."""
+    """What each unit wrote it did under the work item `item` of the chapters' loop; nothing
+    when none wrote (the chapter's figures describe it, and 人事室 was warned)."""
+    b.tag("{%p if narrative[item.key]|selectattr('done')|list %}")
     b.h3("各單位辦理說明")
     b.tag("{%p for e in narrative[item.key] if e.done %}")
     b.p("{{ e.unit }}：{{ e.done }}")
-    b.tag("{%p else %}")
-    b.p("各單位未另提辦理情形說明。")
     b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
 
 
 def _see(key: str) -> str:
@@ -856,16 +873,21 @@ def build_content(b: Builder) -> None:
         "BodyText1",
     )
 
+    _summary(b)
+
     b.h1("辦理情形")
     # One chapter per work item of the plan, in its order: the wording of the five known
     # items, and for any other its name, its declared tables and what the units wrote.
     b.tag("{%p for item in work_items %}")
-    for key, chapter in CHAPTERS.items():
+    for key, (heading, chapter) in CHAPTERS.items():
         b.tag(f"{{%p if item.key == '{key}' %}}")
+        b.h2(heading)
+        _results(b)
         chapter(b)
         b.tag("{%p endif %}")
     b.tag(f"{{%p if item.key not in {list(CHAPTERS)!r} %}}")
     b.h2("{{ item.name }}")
+    _results(b)
     b.tag("{%p for t in item.tables %}")
     b.p("{{p t }}", "BodyText1")
     b.tag("{%p endfor %}")
@@ -879,8 +901,47 @@ def build_content(b: Builder) -> None:
     _sign_off(b)
 
 
+def _count(expr: str, unit: str, done: str, none: str) -> str:
+    """「{done} N {unit}」, or `none` in words when the count is 0 (SPEC §8 ◆)."""
+    return f"{{% if {expr} %}}{done} {{{{ {expr}|num }}}} {unit}{{% else %}}{none}{{% endif %}}"
+
+
+def _verdicts(value: str) -> str:
+    """How many of the 考核 table's rows read `value`."""
+    return f"target_rows|selectattr('verdict', 'eq', '{value}')|list|length"
+
+
+def _summary(b: Builder) -> None:
+    """成果摘要: one paragraph over the five work items and the targets, before the details."""
+    rate = f"training.groups.{EVERYONE.key}.rate.total"
+    b.h1("成果摘要")
+    b.p(
+        "本年度本所依本計畫推動性別主流化，"
+        + _count("meetings.count", "次", "召開性別平等執行小組會議", "未召開性別平等執行小組會議")
+        + f"；{{% if {rate} is hidden %}}辦理性別意識培力，全機關完訓率依個資保護原則不予揭露"
+        f"{{% elif {rate} is none %}}本年度無應訓人員"
+        f"{{% else %}}全機關性別意識培力完訓率 {{{{ {rate}|pct }}}}{{% endif %}}；"
+        + _count("gia.count", "案", "辦理性別影響評估", "未辦理性別影響評估")
+        + "；"
+        + _count("indicators.count", "項", "檢討性別統計指標", "未檢討性別統計指標")
+        + "，"
+        + _count("budget.allocated", "元", "編列性別預算", "未編列性別預算")
+        + "；"
+        + _count("cedaw.sessions", "場次", "辦理 CEDAW 宣導", "未辦理 CEDAW 宣導")
+        + "，"
+        + _count("other_measures.count", "項", "推動其他性別平等措施", "未推動其他性別平等措施")
+        + "。本計畫所訂目標計 {{ target_rows|length }} 項，"
+        f"達成 {{{{ {_verdicts('達成')} }}}} 項"
+        f"{{% if {_verdicts('未達成')} %}}、未達成 {{{{ {_verdicts('未達成')} }}}} 項{{% endif %}}"
+        f"{{% if {_verdicts('已辦理')} %}}、應辦理事項已辦理 {{{{ {_verdicts('已辦理')} }}}} 項"
+        "{% endif %}"
+        f"{{% if {_verdicts('未辦理')} %}}、未辦理 {{{{ {_verdicts('未辦理')} }}}} 項{{% endif %}}"
+        "，各工作項目之辦理情形及目標達成情形詳如下述。",
+        "BodyText1",
+    )
+
+
 def _meetings(b: Builder) -> None:
-    b.h2("召開本所性別平等執行小組會議")
     b.h3("會議辦理情形")
     b.p(
         "本年度召開性別平等執行小組會議 {{ meetings.count|num }} 次，"
@@ -900,7 +961,6 @@ def _meetings(b: Builder) -> None:
 
 def _training(b: Builder) -> None:
     all_ = f"training.groups.{EVERYONE.key}"
-    b.h2("落實性別意識培力")
     b.h3("培力辦理情形")
     b.p(
         "每人每年性別意識培力目標時數：公務人員及約聘僱人員 "
@@ -963,7 +1023,6 @@ def _training(b: Builder) -> None:
 
 
 def _gia(b: Builder) -> None:
-    b.h2("精進性別影響評估辦理品質運用")
     b.h3("性別影響評估辦理情形")
     b.p(
         "本年度辦理性別影響評估 {{ gia.count|num }} 案，其中諮詢性別平等專家學者 "
@@ -973,7 +1032,6 @@ def _gia(b: Builder) -> None:
 
 
 def _statistics_budget(b: Builder) -> None:
-    b.h2("性別統計與分析與政策規劃成效評估及加強性別預算說明")
     b.h3("性別統計")
     b.p(
         "本年度性別統計指標計 {{ indicators.count|num }} 項，其中新增 "
@@ -997,7 +1055,6 @@ def _statistics_budget(b: Builder) -> None:
 
 
 def _cedaw_measures(b: Builder) -> None:
-    b.h2("加強落實外部性別意識培力及性別平等宣導")
     b.h3("CEDAW宣導")
     b.p(
         "本年度辦理 CEDAW 宣導 {{ cedaw.sessions|num }} 場次，參與 "
@@ -1030,26 +1087,24 @@ def _cedaw_measures(b: Builder) -> None:
 
 
 CHAPTERS = {
-    "meetings": _meetings,
-    "training": _training,
-    "gia": _gia,
-    "statistics_budget": _statistics_budget,
-    "cedaw_measures": _cedaw_measures,
+    "meetings": ("召開本所性別平等執行小組會議", _meetings),
+    "training": ("落實性別意識培力", _training),
+    "gia": ("精進性別影響評估辦理品質運用", _gia),
+    "statistics_budget": ("性別統計與分析與政策規劃成效評估及加強性別預算說明", _statistics_budget),
+    "cedaw_measures": ("加強落實外部性別意識培力及性別平等宣導", _cedaw_measures),
 }
-"""The wording of each work item's chapter, by the work item's key."""
+"""The heading and the wording of each work item's chapter, by the work item's key."""
 
 
 def _targets(b: Builder) -> None:
     b.h1("目標達成情形")
     b.p(
         "本計畫所訂目標計 {{ target_rows|length }} 項，依工作項目及主辦單位檢核如"
-        f"{_see('targets')}：數量目標達成 "
-        "{{ target_rows|selectattr('verdict', 'eq', '達成')|list|length }} 項、未達成 "
-        "{{ target_rows|selectattr('verdict', 'eq', '未達成')|list|length }} 項"
+        f"{_see('targets')}：數量目標達成 {{{{ {_verdicts('達成')} }}}} 項、未達成 "
+        f"{{{{ {_verdicts('未達成')} }}}} 項"
         "{% if target_rows|selectattr('verdict', 'in', ['已辦理', '未辦理'])|list %}；"
-        "應辦理事項已辦理 {{ target_rows|selectattr('verdict', 'eq', '已辦理')|list|length }} 項"
-        "{% if target_rows|selectattr('verdict', 'eq', '未辦理')|list %}、未辦理 "
-        "{{ target_rows|selectattr('verdict', 'eq', '未辦理')|list|length }} 項{% endif %}"
+        f"應辦理事項已辦理 {{{{ {_verdicts('已辦理')} }}}} 項"
+        f"{{% if {_verdicts('未辦理')} %}}、未辦理 {{{{ {_verdicts('未辦理')} }}}} 項{{% endif %}}"
         "{% endif %}。",
         "BodyText1",
     )

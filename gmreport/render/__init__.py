@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from ..figures import Figures
+
 CHART_NAMES = (
     "training_completion",
     "cedaw_participants",
@@ -10,3 +14,11 @@ CHART_NAMES = (
 )
 """The report's charts, by the names its template uses; `charts.py` draws them. Declared
 here so that the report knows them without loading matplotlib."""
+
+
+def built_utc(figures: Figures) -> dt.datetime:
+    """When the figures were built, in UTC without a zone, as documents' properties keep it
+    (now, for figures that do not say)."""
+    built = figures.get("built_at")
+    moment = dt.datetime.fromisoformat(built) if built else dt.datetime.now().astimezone()
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)

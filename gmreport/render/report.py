@@ -31,9 +31,15 @@ from ..figures import Figures, female_ratio, rate
 from ..findings import findings, target_rows
 from ..privacy import as_shown
 from ..problems import ConfigError, OutputError
-from ..schema import WORK_ITEM_LIST, WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
-from ..tables import report_tables
-from . import CHART_NAMES
+from ..schema import (
+    WORK_ITEM_LIST,
+    WORK_ITEMS_BY_KEY,
+    WORK_ITEMS_BY_NAME,
+    WorkItem,
+    lead_and_support,
+)
+from ..tables import Table, report_tables
+from . import CHART_NAMES, built_utc
 from .docx_tables import DocxTable
 from .trends import report_trends
 
@@ -95,20 +101,29 @@ def report_context(figures: Figures) -> dict[str, Any]:
         **figures,
         "tables": {t.key: DocxTable(t) for t in tables},
         "first_trend_table": len(tables) + 1,
-        "work_items": [
-            {
-                "key": w.key,
-                "name": w.name,
-                "tables": [DocxTable(t) for t in tables if t.work_item == w.key],
-            }
-            for w in WORK_ITEM_LIST
-        ],
+        "work_items": [_work_item(w, figures, tables) for w in WORK_ITEM_LIST],
         "narrative": narratives,
         "reviews": reviews,
         "target_rows": target_rows(figures),
         "findings": findings(exact),
         "charts": dict.fromkeys(CHART_NAMES),
         **_trends(figures),
+    }
+
+
+def _work_item(item: WorkItem, figures: Figures, tables: list[Table]) -> dict[str, Any]:
+    """A chapter of 貳、辦理情形: the work item, its 主辦單位 and 協辦單位 (the config's, else
+    the plan's), its results table and its other tables."""
+    units = figures.get("plan", {}).get("lead_units", {}).get(item.name) or item.lead_unit
+    lead, support = lead_and_support(units)
+    results = f"results_{item.key}"
+    return {
+        "key": item.key,
+        "name": item.name,
+        "lead": "、".join(lead),
+        "support": "、".join(support),
+        "results": next((DocxTable(t) for t in tables if t.key == results), None),
+        "tables": [DocxTable(t) for t in tables if t.work_item == item.key and t.key != results],
     }
 
 
@@ -324,9 +339,18 @@ def render_report(
             ) from None
         except (OSError, UnrecognizedImageError) as e:
             raise OutputError(f"無法將統計圖放入報告（{e}），請重新產製統計圖。") from None
+    _name_the_agency(doc.docx.core_properties, figures)
     with atomic_path(path) as tmp:  # a failed write is said by atomic_path
         doc.save(tmp)
     return unused
+
+
+def _name_the_agency(props: Any, figures: Figures) -> None:
+    """The document's properties (檔案 → 資訊) name the agency and the build time, not the
+    template or the tool (SPEC §8 ◆)."""
+    props.title = f"{figures['agency']}{figures['year']}年度性別主流化推動計畫執行成果報告"
+    props.author = props.last_modified_by = figures["agency"]
+    props.created = props.modified = built_utc(figures)
 
 
 def _undefined_name(message: str) -> str:

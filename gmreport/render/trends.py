@@ -324,7 +324,9 @@ def _target_changes(compared: Years, before_year: int) -> list[str]:
         if is_ in (MET, DONE):
             out.append(f"「{label}」本年度{is_}（{before_year} 年度{was}）")
         else:
-            out.append(f"「{label}」本年度{is_}（{before_year} 年度{was}），請主辦單位檢討")
+            out.append(
+                f"「{label}」本年度{is_}（{before_year} 年度{was}），本所將由主辦單位檢討改善"
+            )
     return out
 
 

@@ -37,6 +37,7 @@ from ..tables import (
     rows_check,
     text,
 )
+from . import built_utc
 from .trends import trend_tables
 
 INFO_SHEET = "說明"
@@ -102,6 +103,7 @@ def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | N
     tables += trend_tables(figures, first=numbered + 1)
     draft = figures["draft"]
     wb = Workbook()
+    _name_the_agency(wb, figures, "性別主流化統計總表")
     _write_info(_first_sheet(wb), figures, tables, generated or dt.datetime.now(), draft)
     for table in tables:
         ws = wb.create_sheet(table.name)
@@ -113,6 +115,13 @@ def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | N
             ws.cell(ws.max_row + 2, 1, "\n".join(said)).font = Font(italic=True)
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def _name_the_agency(wb: Workbook, figures: Figures, title: str) -> None:
+    """The workbook's properties name the agency and the build time, not the tool."""
+    wb.properties.creator = wb.properties.lastModifiedBy = figures["agency"]
+    wb.properties.title = f"{figures['agency']}{figures['year']}年度{title}"
+    wb.properties.created = built_utc(figures)
 
 
 def write_problems(
@@ -149,6 +158,8 @@ def write_problems(
     )
     T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
     wb = Workbook()
+    if figures is not None:
+        _name_the_agency(wb, figures, "填報檢核結果")
     ws = _first_sheet(wb)
     ws.title = PROBLEMS_SHEET
     _write_table(

@@ -1,0 +1,64 @@
+"""Warnings to 人事室 where a lead unit left its part of the report unwritten (SPEC §8 ◆).
+
+Each work item's chapter describes what its 主辦單位 did in its own words, and each missed
+target's row gives the reasons and the measures from that unit's 檢討與精進. A lead unit
+that sent its workbook without them gets a warning naming its 執行成果說明 sheet, so that
+人事室 can ask for the text before the report is signed (a unit that sent nothing is
+warned of already, as 未繳交).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .config import Config
+from .figures import TargetResult
+from .problems import Problem, problem
+from .schema import SHEETS_BY_KEY, WORK_ITEM_LIST, lead_and_support
+from .targets import MISSED, NOT_DONE
+from .validate import CleanWorkbook
+
+NARRATIVES = SHEETS_BY_KEY["narratives"]
+
+
+def narrative_warnings(
+    workbooks: Sequence[CleanWorkbook], targets: Sequence[TargetResult], config: Config
+) -> list[Problem]:
+    """The warnings of both checks over the year's accepted workbooks."""
+    by_unit = {w.unit: w for w in workbooks}
+    written = {w.unit: _written(w) for w in workbooks}
+    found = []
+    for item in WORK_ITEM_LIST:
+        lead, _ = lead_and_support(config.lead_units.get(item.name, ""))
+        for unit in lead:
+            if unit in by_unit and item.name not in written[unit]["done"]:
+                found.append(_problem("narrative-missing", by_unit[unit], item.name))
+    for target in targets:
+        if target["verdict"] not in (MISSED, NOT_DONE):
+            continue
+        name = target["work_item"]
+        for unit in lead_and_support(target["lead_unit"])[0]:
+            if unit in by_unit and name not in written[unit]["review"]:
+                found.append(_problem("review-missing", by_unit[unit], name, target["label"]))
+    return found
+
+
+def _written(workbook: CleanWorkbook) -> Mapping[str, set[str]]:
+    """The work items under which the unit wrote 辦理情形 (done) and 檢討與精進 (review)."""
+    rows = workbook.records.get(NARRATIVES.key, {}).values()
+    return {
+        part: {str(r["item"]) for r in rows if str(r.get(part) or "").strip()}
+        for part in ("done", "review")
+    }
+
+
+def _problem(code: str, workbook: CleanWorkbook, item: str, label: str = "") -> Problem:
+    detail = {"detail": label} if label else {}
+    return problem(
+        code,
+        file=workbook.file,
+        unit=workbook.unit,
+        sheet=NARRATIVES.name,
+        value=item,
+        **detail,
+    )
