@@ -469,8 +469,13 @@ def _write(
         printed: list[Path] = []
         if pdf:
             from .render.pdf import convert_to_pdf, missing_fonts
+            from .render.report import number_the_contents
 
             try:
+                # twice when the report has a 目錄: its pages are read off the first PDF
+                if number_the_contents(here["report"], None):
+                    made = convert_to_pdf(here["report"], stage)
+                    number_the_contents(here["report"], made)
                 made = convert_to_pdf(here["report"], stage)
             except OutputError as e:  # the report itself is written; only the PDF is missing
                 outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")

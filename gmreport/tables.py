@@ -1017,11 +1017,11 @@ def _results(figures: Figures, key: str) -> Table:
                 reason = "\n".join(f"{u}：{reviews[u]}" for u in units)
         rows.append((row["label"], row["required"], row["actual"], row["verdict"], reason))
     cols = [
-        Col("指標", T, 4.2, left=True),
-        Col("目標值", T, 2.4),
-        Col("實際值", T, 2.8),
-        Col("達成情形", T, 1.6),
-        Col("未達成原因及改善措施", T, 5.0, left=True),
+        Col("指標", T, 4.3, left=True),
+        Col("目標值", T, 2.3),
+        Col("實際值", T, 3.0),
+        Col("達成情形", T, 1.9),
+        Col("未達成原因及改善措施", T, 4.5, left=True),
     ]
     return declare(
         figures,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from docx import Document
+from pypdf import PdfReader
 
 from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import build
@@ -296,7 +299,7 @@ def test_pdf_without_libreoffice_still_writes_the_report_and_says_so(tmp_path, m
 @pytest.mark.skipif(
     shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能轉出 PDF"
 )
-def test_pdf_is_written_with_a_kai_font(tmp_path):
+def test_pdf_is_written_with_a_kai_font_and_its_contents_name_the_pages(tmp_path):
     outcome = build(SAMPLES, tmp_path, Config(), pdf=True)
     pdf = tmp_path / "113年度性別主流化執行成果報告.pdf"
     assert pdf in outcome.written
@@ -305,6 +308,17 @@ def test_pdf_is_written_with_a_kai_font(tmp_path):
             ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
         ).stdout
         assert "Kai" in fonts
+    # each entry of the 目錄 names the page its heading is on, in the PDF and the docx
+    reader = PdfReader(pdf)
+    doc = Document(str(tmp_path / "113年度性別主流化執行成果報告.docx"))
+    entries = [p.text.split("\t") for p in doc.paragraphs if p.style.style_id in ("TOC1", "TOC2")]
+    headings = [p.text for p in doc.paragraphs if p.style.style_id in ("Heading1", "Heading2")]
+    assert [title.split("、", 1)[1] for title, _ in entries] == headings
+    for title, page in entries:
+        text = reader.pages[int(page) - 1].extract_text()
+        assert re.sub(r"\s+", "", title) in [re.sub(r"\s+", "", line) for line in text.splitlines()]
+    assert [int(page) for _, page in entries] == sorted(int(page) for _, page in entries)
+    assert int(entries[0][1]) > 1  # the body begins after the 目錄
 
 
 def test_a_workbook_of_an_unknown_unit_is_still_checked_and_its_rows_excluded(

@@ -275,6 +275,33 @@ def test_all_targets_met_says_so(figures: dict, render) -> None:
     assert "各單位辦理說明" not in text
 
 
+def test_the_contents_list_every_heading_numbered_as_the_headings(figures: dict, render) -> None:
+    """A TOC field that Word rebuilds on opening, its entries written from the headings of
+    levels 1 and 2 with their numbers (壹、 … and 一、 … again under each)."""
+    doc = render(figures)
+    legal, counting = "壹貳參肆伍陸柒捌玖", "一二三四五六七八九"
+    expected, top, sub = [], 0, 0
+    for p in doc.paragraphs:
+        if p.style.style_id == "Heading1":
+            top, sub = top + 1, 0
+            expected.append(("TOC1", f"{legal[top - 1]}、{p.text}"))
+        elif p.style.style_id == "Heading2":
+            sub += 1
+            expected.append(("TOC2", f"{counting[sub - 1]}、{p.text}"))
+    entries = [
+        (p.style.style_id, p.text.split("\t")[0])
+        for p in doc.paragraphs
+        if p.style.style_id in ("TOC1", "TOC2")
+    ]
+    assert entries == expected
+    assert ("TOC2", "五、加強落實外部性別意識培力及性別平等宣導") in entries
+    fields = "".join(t.text for t in doc.element.body.iter(qn("w:instrText")))
+    assert 'TOC \\o "1-2"' in fields
+    assert doc.settings.element.find(qn("w:updateFields")) is not None
+    first = next(i for i, p in enumerate(doc.paragraphs) if p.style.style_id == "Heading1")
+    assert all(p.style.style_id != "Heading1" for p in doc.paragraphs[:first])
+
+
 def test_units_narratives_under_each_work_item(figures: dict, render) -> None:
     doc = render(figures)
     text = body_text(doc)

@@ -39,6 +39,7 @@ from docx import Document
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -48,6 +49,7 @@ from reproducible import write_reproducibly
 
 from gmreport.privacy import PROTECTED_TEXT
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
+from gmreport.render.toc import TOC_FIELD
 from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS
 
@@ -110,6 +112,11 @@ def _ind(left: int, hanging: int = 0, first: int = 0) -> str:
 
 
 HEADING_NUM, APPENDIX_NUM, FINDING_NUM = 1, 2, 3
+
+TOC_TABS = (
+    f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{round(TEXT_WIDTH_CM * 567)}"/></w:tabs>'
+)
+"""The 目錄's page numbers at the right edge of the text, dots leading to them."""
 
 # Geometry of the three heading levels: where the number starts and where the text starts.
 H1_TEXT = 2 * 320  # "壹、" at 16 pt
@@ -182,6 +189,16 @@ PARA_STYLES = (
     ParaStyle("BodyText3", "本文（（一））", _ind(H3_TEXT), 14),
     ParaStyle("BodyText2Next", "本文（一）接下段", "<w:keepNext/>" + _ind(H2_TEXT), 14),
     ParaStyle("LeadUnits", "主協辦單位", "<w:keepNext/>" + _ind(H2_TEXT), 14),
+    ParaStyle(
+        "TOCHeading",
+        "TOC Heading",
+        _spacing(12, 12, None) + '<w:jc w:val="center"/>',
+        16,
+        bold=True,
+        builtin=True,
+    ),
+    ParaStyle("TOC1", "toc 1", TOC_TABS + _spacing(6, 0, None) + _ind(0), 14, builtin=True),
+    ParaStyle("TOC2", "toc 2", TOC_TABS + _spacing(0, 0, None) + _ind(H1_TEXT), 14, builtin=True),
     ParaStyle("Closing", "結語", "<w:keepNext/>" + _spacing(12, 0, None) + _ind(H1_TEXT), 14),
     ParaStyle(
         "Finding",
@@ -301,7 +318,7 @@ def _para_style(s: ParaStyle):
         xml += LANG
     xml += "</w:rPr></w:style>"
     order = [
-        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr",
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "numPr", "tabs",
         "adjustRightInd", "snapToGrid", "spacing", "ind", "jc", "outlineLvl",
     ]  # fmt: skip
     style = parse_xml(xml)
@@ -457,6 +474,10 @@ def _setup_package(doc: DocumentObject) -> None:
         el = settings.find(qn(tag))
         if el is not None:
             settings.remove(el)
+    # Word rebuilds the 目錄 when the report is opened (the shown entries are gmreport's)
+    later = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars")
+    following = next(el for tag in later if (el := settings.find(qn(tag))) is not None)
+    following.addprevious(parse_xml(f'<w:updateFields {NS} w:val="true"/>'))
     props = doc.core_properties
     props.title = "{{ year }}年度性別主流化推動計畫執行成果報告"
     props.subject = "性別主流化推動計畫年度執行成果報告"
@@ -811,7 +832,8 @@ def _results(b: Builder) -> None:
     b.tag("{%p if item.results %}")
     b.p(
         "本工作項目目標達成情形如表{{ item.results.number }}"
-        "{% if item.results.table.marked %}，未達成者之原因及改善措施並列於表內{% endif %}。"
+        "{% if item.results.table.marked %}，未達成者之原因及改善措施並列於表內{% endif %}。",
+        "BodyText2Next",  # kept with its table
     )
     b.p("{{p item.results }}", "BodyText1")
     b.tag("{%p endif %}")
@@ -858,6 +880,7 @@ def build_content(b: Builder) -> None:
         "Subtitle",
     )
     b.tag("{%p endif %}")
+    _contents(b)
 
     b.h1("依據")
     b.p(
@@ -899,6 +922,16 @@ def build_content(b: Builder) -> None:
     _period_review(b)
     _review(b)
     _sign_off(b)
+
+
+def _contents(b: Builder) -> None:
+    """目錄: a TOC field of the headings of levels 1 and 2, filled when the report is made
+    (gmreport.render.toc), then the report's body on a new page."""
+    b.p("目　　錄", "TOCHeading")
+    para = b.doc.add_paragraph(style=_style(b.doc, "TOC1"))
+    for r in parse_xml(f"<w:p {NS}>{field(TOC_FIELD, '目錄')}</w:p>"):
+        para._p.append(r)
+    b.doc.add_paragraph(style=_style(b.doc, "BodyText1")).add_run().add_break(WD_BREAK.PAGE)
 
 
 def _count(expr: str, unit: str, done: str, none: str) -> str:

@@ -39,7 +39,7 @@ from ..schema import (
     lead_and_support,
 )
 from ..tables import Table, report_tables
-from . import CHART_NAMES, built_utc
+from . import CHART_NAMES, built_utc, toc
 from .docx_tables import DocxTable
 from .trends import report_trends
 
@@ -340,9 +340,24 @@ def render_report(
         except (OSError, UnrecognizedImageError) as e:
             raise OutputError(f"無法將統計圖放入報告（{e}），請重新產製統計圖。") from None
     _name_the_agency(doc.docx.core_properties, figures)
+    toc.fill(doc.docx)  # the headings, without pages: Word numbers them on opening
     with atomic_path(path) as tmp:  # a failed write is said by atomic_path
         doc.save(tmp)
     return unused
+
+
+def number_the_contents(report: Path, pdf: Path | None) -> bool:
+    """The 目錄 of the Word `report` with the page of each heading in `pdf`, a PDF made
+    from it; with placeholder pages (0) when `pdf` is None, so that a PDF made before the
+    pages are known is laid out as the final one. False when the report has no 目錄."""
+    document = Document(str(report))
+    entries = toc.headings(document)
+    pages = toc.pages_of(pdf, entries) if pdf is not None else [0] * len(entries)
+    if not toc.fill(document, pages):
+        return False
+    with atomic_path(report) as tmp:
+        document.save(str(tmp))
+    return True
 
 
 def _name_the_agency(props: Any, figures: Figures) -> None:
