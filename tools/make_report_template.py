@@ -241,7 +241,9 @@ PARA_STYLES = (
     ParaStyle(
         "Photo",
         "佐證照片",
-        "<w:keepNext/>" + _spacing(6, 0, None) + _ind(0) + '<w:jc w:val="center"/>',
+        # no keepNext: in a table cell it would chain every row of photos into one block;
+        # a photo keeps with its caption by sharing a row that never splits
+        _spacing(6, 0, None) + _ind(0) + '<w:jc w:val="center"/>',
         12,
     ),
     ParaStyle(
