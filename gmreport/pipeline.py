@@ -41,6 +41,7 @@ from .validate import (
 
 if TYPE_CHECKING:
     from .aggregate import Shortfall
+    from .photos import Photo
     from .rollup import Rollup
 
 REPORT_NAME = "{year}年度性別主流化執行成果報告.docx"
@@ -60,6 +61,7 @@ class Outcome:
     shortfalls: list[Shortfall] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things to tell the person, e.g. no charts
+    photos: list[Photo] = field(default_factory=list)  # 佐證照片 for the report
 
     @property
     def has_errors(self) -> bool:
@@ -237,10 +239,13 @@ def _gather(
     # submit, and its emptied workbooks add no figures.
     counted = across.accepted + [w.emptied() for w in across.duplicates]
     from .aggregate import aggregate  # pandas: not imported by `check`
+    from .photos import read_photos  # Pillow: not imported by `check`
 
     result = aggregate(counted, config, year)
     problems += privacy_warnings(across.accepted, result.shortfalls, config)
     problems += narrative_warnings(across.accepted, result.figures["targets"], config)
+    photos, refused = read_photos(input_dir, skip=(output_dir,))
+    problems += refused
     order = {unit: i for i, unit in enumerate(config.units)}
     figures: Figures = {
         **result.figures,
@@ -267,7 +272,7 @@ def _gather(
         "built_at": built_now(),
         "history": earlier.as_json(),
     }
-    outcome = Outcome(year, ordered(problems), figures, result.shortfalls)
+    outcome = Outcome(year, ordered(problems), figures, result.shortfalls, photos=photos)
     unbuilt = [
         y
         for y in earlier_workbook_years([f["year"] for f in sorted_.set_aside], earlier, year)
@@ -463,7 +468,9 @@ def _write(
         write_statistics(figures, here["statistics"])
         drawn, warned = draw_charts(figures, Path(charts_dir))
         outcome.notes += warned
-        unused = render_report(figures, here["report"], charts=drawn, template=template)
+        unused = render_report(
+            figures, here["report"], charts=drawn, template=template, photos=outcome.photos
+        )
         kept += ["statistics", "report"]
         moves = [(here[k], names[k]) for k in reversed(kept)]
         printed: list[Path] = []

@@ -452,6 +452,35 @@ CATALOGUE: dict[str, Rule] = {
         "填寫檢討與精進；報告中此目標之未達成原因及改善措施將列為「—」。",
         "請於「{sheet}」工作項目「{value}」之列填寫「檢討與精進」，說明未達成原因及改善措施。",
     ),
+    # 佐證照片 (SPEC §8 ◆): each file of the photo folder not put in the report, and why
+    "photo-misnamed": Rule(
+        W,
+        "佐證照片檔名不符",
+        "佐證照片的檔名不符命名方式（{detail}），未放入報告。",
+        "請將檔名改為「工作項目序號-照片說明.jpg」，序號為{choices}，"
+        "例如「二-性別意識培力課程.jpg」。",
+    ),
+    "photo-not-image": Rule(
+        W,
+        "非照片檔案",
+        "此檔不是可放入報告的照片（{detail}），未放入報告。",
+        "若為照片，請以看圖或修圖軟體開啟後另存為 .jpg 或 .png，再放入「佐證照片」資料夾；"
+        "若不是照片，請移出該資料夾。",
+    ),
+    "photo-too-large": Rule(
+        W,
+        "照片過大",
+        "照片過大（{detail}），為安全起見未開啟，未放入報告。",
+        "請以修圖軟體將照片縮小（例如長邊 4,000 像素以下）後另存為 .jpg，再放入「佐證照片」"
+        "資料夾；來源不明的檔案請勿開啟。",
+    ),
+    "photo-elsewhere": Rule(
+        W,
+        "照片位置不符",
+        "此檔不在填報資料夾最上層的「{expected}」資料夾中，未放入報告。",
+        "報告只採用填報資料夾最上層「{expected}」資料夾內的照片，請將照片移入該資料夾"
+        "（不要放在其中的子資料夾）。",
+    ),
     # The roll-up: an agency's figures file not used (its `unit` is the agency). Each message
     # is a reason as the roll-up lists it after the file's name, so it has no final 「。」.
     "rollup-unreadable": Rule(

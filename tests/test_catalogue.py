@@ -29,6 +29,7 @@ from gmreport.problems import (
 )
 
 from . import hostile
+from .test_photos import photo, png_declaring
 from .test_safety import encrypted, legacy_xls
 from .test_validate import CASES, SETUP, _set
 
@@ -242,6 +243,19 @@ def _lead_unit_silent(tmp_path, make_workbook, valid_rows):
     return build(tmp_path / "in", tmp_path / "out", Config()).problems
 
 
+def _photo(name: str, write: Callable[[Path], object]) -> Maker:
+    """A build whose input folder holds the file `name` (a path from the input folder)."""
+
+    def make(tmp_path, make_workbook, valid_rows):
+        folder = tmp_path / "in"
+        make_workbook(valid_rows, folder=folder)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        write(folder / name)
+        return build(folder, tmp_path / "out", Config()).problems
+
+    return make
+
+
 CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]
 MAKERS: dict[str, Maker] = {
     **{code: _cell_case(code) for code in CASES},
@@ -300,6 +314,12 @@ MAKERS: dict[str, Maker] = {
     "narrative-names-small-group": _narrative_names,
     "narrative-missing": _lead_unit_silent,
     "review-missing": _lead_unit_silent,
+    "photo-misnamed": _photo("佐證照片/活動照片.jpg", lambda p: photo(p)),
+    "photo-not-image": _photo("佐證照片/一-會議.jpg", lambda p: p.write_text("會議紀錄")),
+    "photo-too-large": _photo(
+        "佐證照片/一-會議.png", lambda p: p.write_bytes(png_declaring(20_000, 20_000))
+    ),
+    "photo-elsewhere": _photo("附件/佐證照片/一-會議.jpg", lambda p: photo(p)),
     "not-employed-in-year": _rows_with(
         "人員名冊", ["離職", "男", "公務人員", "", "", "", "", "112/12/1"]
     ),

@@ -257,6 +257,33 @@ PARA_STYLES = (
         12,
     ),
     ParaStyle(
+        "Photo",
+        "佐證照片",
+        # no keepNext: in a table cell it would chain every row of photos into one block;
+        # a photo keeps with its caption by sharing a row that never splits
+        _spacing(6, 0, None) + _ind(0) + '<w:jc w:val="center"/>',
+        12,
+    ),
+    ParaStyle(
+        "PhotoCaption",
+        "照片說明",
+        "<w:keepLines/>" + _spacing(3, 6, None) + _ind(0) + '<w:jc w:val="center"/>',
+        12,
+    ),
+    ParaStyle(
+        "Attachments",
+        "附件",
+        "<w:keepNext/>" + _spacing(12, 0, None) + _ind(H1_TEXT),
+        14,
+    ),
+    ParaStyle(
+        "AttachmentItem",
+        "附件項目",
+        # 「一、」 under 「附件：」's text, its wrapped lines after 「一、」
+        "<w:keepNext/>" + _ind(H1_TEXT + 5 * CHAR, 2 * CHAR),
+        14,
+    ),
+    ParaStyle(
         "TableNote",
         "表註",
         _spacing(2, 6, None) + _ind(0) + '<w:jc w:val="left"/>',
@@ -850,6 +877,45 @@ def _narrative(b: Builder) -> None:
     b.tag("{%p endif %}")
 
 
+def _photos(b: Builder) -> None:
+    """The 佐證照片 of the work item `item`: two to a row in a borderless table, each
+    caption below its photo, in one cell that never splits; nothing when it has none."""
+    b.tag("{%p if item.photos %}")
+    b.h3("佐證照片")
+    table = b.doc.add_table(rows=3, cols=2)
+    _table_geometry(table, [8.0, 8.0])
+    borders = "".join(
+        f'<w:{side} w:val="nil"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+    layout.addprevious(parse_xml(f"<w:tblBorders {NS}>{borders}</w:tblBorders>"))
+    for r, tag in ((0, "{%tr for row in item.photo_rows %}"), (2, "{%tr endfor %}")):
+        cells = table.rows[r].cells
+        _cell_text(cells[0].merge(cells[1]), tag, "TableTextLeft")
+    for j, cell in enumerate(table.rows[1].cells):
+        _cell_text(cell, f"{{{{ row[{j}].image }}}}", "Photo")
+        cell.add_paragraph(f"{{{{ row[{j}].caption }}}}", style=_style(b.doc, "PhotoCaption"))
+        # captions of a row on one line, however tall its photos
+        cell._tc.tcPr.find(qn("w:vAlign")).set(qn("w:val"), "bottom")
+    b.tag("{%p endif %}")
+
+
+def _attachments(b: Builder) -> None:
+    """附件: the 佐證 the report shows, by work item, closing the text before the sign-off
+    as an official report lists its 附件 (and kept with it)."""
+    b.tag("{%p if photo_count %}")
+    b.p("附件：佐證照片 {{ photo_count }} 張（附於各工作項目辦理情形之後）", "Attachments")
+    b.tag("{%p for item in work_items if item.photos %}")
+    b.p(
+        "{{ item.numeral }}、{{ item.name }}（{{ item.photos|length }} 張）："
+        "{{ item.photos|map(attribute='caption')|join('、') }}",
+        "AttachmentItem",
+    )
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
+
+
 def _see(key: str) -> str:
     """「表N」 of the declared table `key`."""
     return f"表{{{{ tables.{key}.number }}}}"
@@ -916,11 +982,13 @@ def build_content(b: Builder) -> None:
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
     _narrative(b)
+    _photos(b)
     b.tag("{%p endfor %}")
     _targets(b)
     _history(b)
     _period_review(b)
     _review(b)
+    _attachments(b)
     _sign_off(b)
 
 

@@ -10,8 +10,9 @@ from `gmreport.format`.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from .. import format as fmt
 from ..atomic import atomic_path
 from ..figures import Figures, female_ratio, rate
 from ..findings import findings, target_rows
+from ..photos import NUMERALS, Photo
 from ..privacy import as_shown
 from ..problems import ConfigError, OutputError
 from ..schema import (
@@ -45,6 +47,8 @@ from .trends import report_trends
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
 CHART_WIDTH = Cm(15)
+PHOTO_BOX = (7.4, 5.6)
+"""The box in cm each 佐證照片 fits in: half the text width, two to a row, 4:3."""
 
 
 @contextlib.contextmanager
@@ -80,12 +84,13 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-def report_context(figures: Figures) -> dict[str, Any]:
+def report_context(figures: Figures, photos: Sequence[Photo] = ()) -> dict[str, Any]:
     """The template's context: the figures as the report shows them (a staff cell too small
     to show reads 「*」), plus what the report derives from them: `tables`, each declared
-    table by its key, and `work_items`, the plan's work items in order with their tables,
-    over which the chapters of 貳、辦理情形 loop. The findings are judged on the exact
-    figures and state none that privacy hides."""
+    table by its key, and `work_items`, the plan's work items in order with their tables
+    and 佐證照片 (`photos`, and `photo_rows` of two, an odd one beside a blank), over which
+    the chapters of 貳、辦理情形 loop. The findings are judged on the exact figures and
+    state none that privacy hides. A photo's `image` is set by `render_report`."""
     exact, figures = figures, as_shown(figures)
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
@@ -101,7 +106,15 @@ def report_context(figures: Figures) -> dict[str, Any]:
         **figures,
         "tables": {t.key: DocxTable(t) for t in tables},
         "first_trend_table": len(tables) + 1,
-        "work_items": [_work_item(w, figures, tables) for w in WORK_ITEM_LIST],
+        "work_items": [
+            {
+                **_work_item(w, figures, tables),
+                "numeral": NUMERALS[i],
+                **_photos([p for p in photos if p.item.key == w.key]),
+            }
+            for i, w in enumerate(WORK_ITEM_LIST)
+        ],
+        "photo_count": len(photos),
         "narrative": narratives,
         "reviews": reviews,
         "target_rows": target_rows(figures),
@@ -125,6 +138,22 @@ def _work_item(item: WorkItem, figures: Figures, tables: list[Table]) -> dict[st
         "results": next((DocxTable(t) for t in tables if t.key == results), None),
         "tables": [DocxTable(t) for t in tables if t.work_item == item.key and t.key != results],
     }
+
+
+def _photos(photos: list[Photo]) -> dict[str, Any]:
+    """A work item's photos, each `caption` and `image` (with the `photo` it shows), and
+    the same in rows of two for the template's table."""
+    shown = [{"caption": p.caption, "image": "", "photo": p} for p in photos]
+    blank = {"caption": "", "image": "", "photo": None}
+    rows = [[*shown[i : i + 2], blank][:2] for i in range(0, len(shown), 2)]
+    return {"photos": shown, "photo_rows": rows}
+
+
+def _photo_image(doc: DocxTemplate, photo: Photo) -> InlineImage:
+    """The photo as the report shows it, fit in PHOTO_BOX."""
+    width, height = photo.size
+    scale = min(PHOTO_BOX[0] / width, PHOTO_BOX[1] / height)
+    return InlineImage(doc, io.BytesIO(photo.jpeg), width=Cm(width * scale))
 
 
 def _trends(figures: Figures) -> dict[str, Any]:
@@ -293,11 +322,13 @@ def render_report(
     *,
     charts: Mapping[str, Path] | None = None,
     template: Path | None = None,
+    photos: Sequence[Photo] = (),
 ) -> list[str]:
     """Render the figures into the Word report at `path` (written atomically).
 
     `charts` maps chart names (see `charts.make_charts`) to PNG files; a chart not given is
-    left out of the report with its caption. `template` is an edited copy of the shipped
+    left out of the report with its caption. `photos` (see `photos.read_photos`) go under
+    their work items and in the 附件 list. `template` is an edited copy of the shipped
     template, which is used when it is None. Raises OutputError naming any data the
     template uses that the figures lack; returns the data the shipped template shows and
     `template` leaves out, for the person to confirm.
@@ -314,7 +345,7 @@ def render_report(
                 "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
             ) from None
         try:
-            context = report_context(figures)
+            context = report_context(figures, photos)
         except KeyError as e:  # a figure a table is made of: named as the template's are
             raise OutputError(_missing_message([str(e.args[0])])) from None
         # An edited template is checked against the data before rendering; the shipped one
@@ -328,6 +359,9 @@ def render_report(
         for name, png in (charts or {}).items():
             if name in context["charts"]:
                 context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
+        for item in context["work_items"]:
+            for shown in item["photos"]:
+                shown["image"] = _photo_image(doc, shown["photo"])
         try:
             doc.render(context, make_environment(), autoescape=True)
         except jinja2.UndefinedError as e:
