@@ -32,10 +32,10 @@ from ..findings import findings, target_rows
 from ..privacy import as_shown
 from ..problems import ConfigError, OutputError
 from ..schema import WORK_ITEM_LIST, WORK_ITEMS_BY_KEY, WORK_ITEMS_BY_NAME
-from ..tables import report_tables
-from . import CHART_NAMES
+from ..tables import report_tables, units_note
+from . import CHART_NAMES, WHOLE_AGENCY_CHARTS
 from .docx_tables import DocxTable
-from .trends import report_trends
+from .trends import report_trends, years, years_note
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
 CHART_WIDTH = Cm(15)
@@ -108,8 +108,19 @@ def report_context(figures: Figures) -> dict[str, Any]:
         "target_rows": target_rows(figures),
         "findings": findings(exact),
         "charts": dict.fromkeys(CHART_NAMES),
+        "chart_notes": chart_notes(figures),
         **_trends(figures),
     }
+
+
+def chart_notes(figures: Figures) -> dict[str, str]:
+    """The note under each chart of the agency as a whole naming the units it leaves out,
+    this year's or each year's compared ("" when none, and for the other charts)."""
+    compared = years(figures)
+    said = {"year": units_note(figures), "years": years_note(compared) if compared else ""}
+    notes = dict.fromkeys(CHART_NAMES, "")
+    notes.update({name: said[span] for name, span in WHOLE_AGENCY_CHARTS.items()})
+    return notes
 
 
 def _trends(figures: Figures) -> dict[str, Any]:
