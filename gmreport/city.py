@@ -14,7 +14,7 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .figures import (
@@ -31,7 +31,7 @@ from .privacy import hidden
 from .rollup import Rollup
 from .schema import EVERYONE, TRAINING_GROUPS
 from .tables import COUNT_LABELS, TOTAL_LABEL, Col, Table, ValueKind
-from .targets import DONE, MET, MISSED, NOT_DONE, TARGETS, TARGETS_BY_ID, Target
+from .targets import DONE, INCOMPLETE, MET, MISSED, NOT_DONE, TARGETS, TARGETS_BY_ID, Target
 
 Agencies = Mapping[str, YearFigures]
 """The figures of one year's agencies, by agency."""
@@ -181,6 +181,7 @@ MEASURE_PARTICIPANTS = _genders(lambda f: f["other_measures"]["participants"])
 MEASURES_REACH = Sum(lambda f: f["other_measures"]["reach"])
 TARGETS_MET = _verdicts(MET, DONE)
 TARGETS_MISSED = _verdicts(MISSED, NOT_DONE)
+TARGETS_INCOMPLETE = _verdicts(INCOMPLETE)
 TARGETS_JUDGED = Sum(lambda f: len(targets_of(f)))
 AGENCY_COUNT = Sum(lambda f: 1)
 
@@ -218,13 +219,15 @@ def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
 
 @dataclass(frozen=True)
 class TargetSummary:
-    """One target across agencies: who met it, who did not, who had nothing to judge."""
+    """One target across agencies: who met it, who did not, whose verdict waits for units'
+    data (資料不全), who had nothing to judge."""
 
     target: Target
     met: list[str]
     missed: list[str]
     other: list[str]  # e.g. 無應訓人員: neither met nor missed
     done_kind: bool  # an item to be done (已辦理 / 未辦理) rather than a number
+    incomplete: list[str] = field(default_factory=list)  # 資料不全: not judged
 
     @property
     def name(self) -> str:
@@ -248,8 +251,9 @@ def target_summary(target: Target, agencies: Agencies) -> TargetSummary | None:
         target,
         [a for a, v in verdicts.items() if v in (MET, DONE)],
         [a for a, v in verdicts.items() if v in (MISSED, NOT_DONE)],
-        [a for a, v in verdicts.items() if v not in (MET, DONE, MISSED, NOT_DONE)],
+        [a for a, v in verdicts.items() if v not in (MET, DONE, MISSED, NOT_DONE, INCOMPLETE)],
         any(v in (DONE, NOT_DONE) for v in verdicts.values()),
+        [a for a, v in verdicts.items() if v == INCOMPLETE],
     )
 
 
@@ -259,10 +263,12 @@ def target_summaries(agencies: Agencies) -> list[TargetSummary]:
 
 
 def tally(target: TargetSummary | None) -> str:
-    """How many agencies met a target of how many judged: 「達成 3／4」, 「已辦理 2／4」."""
+    """How many agencies met a target of how many judged: 「達成 3／4」, 「已辦理 2／4」, and
+    how many are 資料不全 (not judged): 「達成 3／4（資料不全 1）」."""
     if target is None:
         return NO_VERDICT
-    return f"{'已辦理' if target.done_kind else '達成'} {len(target.met)}／{target.judged}"
+    said = f"{'已辦理' if target.done_kind else '達成'} {len(target.met)}／{target.judged}"
+    return f"{said}（{INCOMPLETE} {len(target.incomplete)}）" if target.incomplete else said
 
 
 # --- The tables ---------------------------------------------------------------------------
@@ -419,6 +425,7 @@ def targets_sheet(summaries: Sequence[TargetSummary]) -> Sheet:
     counts = (
         Column("達成項數", TARGETS_MET),
         Column("未達成項數", TARGETS_MISSED),
+        Column(f"{INCOMPLETE}項數", TARGETS_INCOMPLETE),
         Column("目標項數", TARGETS_JUDGED),
     )
     verdicts = (Column(s.name, Verdict(s.target)) for s in summaries)

@@ -106,7 +106,7 @@ class Audit:
 def verdicts(figures: YearFigures) -> list[tuple[list[Population], float, bool]]:
     """The 考核 verdicts on 完訓率 the report publishes, as the audit reads them."""
     from .tables import GROUP_POPULATIONS
-    from .targets import MET, MISSED, TARGETS_BY_ID
+    from .targets import INCOMPLETE, MET, MISSED, TARGETS_BY_ID
 
     found = []
     for result in figures["targets"]:
@@ -115,8 +115,12 @@ def verdicts(figures: YearFigures) -> list[tuple[list[Population], float, bool]]
             continue
         keys = target.training_groups or ("all",)
         populations = [GROUP_POPULATIONS[k] for k in keys if k in GROUP_POPULATIONS]
-        if result["verdict"] in (MET, MISSED):  # not a verdict on partial data
-            found.append((populations, float(result["required"]), result["verdict"] == MET))
+        # 資料不全 is said only where the published (partial) figures meet the goal — had
+        # they missed it, it would read 未達成 (SPEC §3 ◆) — so a reader learns from it what
+        # 達成 tells: each group's 完訓 ≥ goal × 應訓 in the figures published. Read it as met.
+        if result["verdict"] in (MET, MISSED, INCOMPLETE):
+            met = result["verdict"] != MISSED
+            found.append((populations, float(result["required"]), met))
     return found
 
 

@@ -193,11 +193,12 @@ class _TargetResult(TypedDict):
     required: Any  # a number, [low, high] for a range, None for an item to be done
     actual: Any
     met: bool  # for an item to be done: whether it was
-    verdict: str  # 達成 / 未達成, or 已辦理 / 未辦理
+    verdict: str  # 達成 / 未達成, 已辦理 / 未辦理, 無應訓人員, or 資料不全 (then `met` is false)
 
 
 class TargetResult(_TargetResult, total=False):
     missing: list[str]  # what an "all present" target lacks
+    incomplete: list[str]  # a 資料不全 target's units 未繳交 or 繳交空白表 that it depends on
 
 
 class Units(TypedDict):

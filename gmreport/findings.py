@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from .figures import Figures, Gender, TargetResult, TrainingGroupFigures, YearFigures
+from .figures import Figures, Gender, TargetResult, TrainingGroupFigures, Units, YearFigures
 from .format import NONE, goal_percent, number, percent
 from .privacy import PROTECTED_TEXT, hidden, small
 from .schema import EVERYONE, WORK_ITEMS
 from .targets import (
     DONE,
+    INCOMPLETE,
     MET,
     MISSED,
     NOT_DONE,
@@ -28,6 +29,7 @@ from .targets import (
     InCity,
     Rule,
     Target,
+    left_out,
     rate_path,
 )
 
@@ -276,6 +278,34 @@ def at_risk(result: TargetResult, figures: Figures) -> str | None:
     return _wording(text, result, figures) if text else None
 
 
+def why_absent(units: list[str], figures: YearFigures) -> list[str]:
+    """Each unit with why its data is absent: 「調解委員會未繳交資料」, 「社會課繳交空白表」."""
+    return [f"{u}{_reason(u, figures['units'])}" for u in units]
+
+
+def incomplete(result: TargetResult, figures: YearFigures) -> str:
+    """The finding for a 資料不全 target: which units' data it waits for, in the office's
+    voice (SPEC §3 ◆)."""
+    units = result.get("incomplete") or []
+    because = "、".join(why_absent(units, figures))
+    return f"「{result['label']}」因{because}，本項無法判定是否達成，本所將於資料補齊後再行檢核。"
+
+
+def _absent_from(result: TargetResult, figures: YearFigures, text: str) -> str:
+    """A missed target's finding, with the units its figures leave out (SPEC §3 ◆: every
+    全機關 figure says which units it does not hold)."""
+    target = TARGETS_BY_ID.get(result["id"])
+    units = left_out(target, result.get("lead_unit", ""), figures["units"]) if target else []
+    if not units:
+        return text
+    said = "、".join(f"{u}（{_reason(u, figures['units'])}）" for u in units)
+    return f"{text}上開數據不含{said}。"
+
+
+def _reason(unit: str, units: Units) -> str:
+    return "繳交空白表" if unit in units["empty"] else "未繳交資料"
+
+
 def _by_lead_unit(text: str, result: TargetResult) -> str:
     lead = result.get("lead_unit")
     return f"{text}（主辦單位：{lead}）" if lead else text
@@ -283,12 +313,21 @@ def _by_lead_unit(text: str, result: TargetResult) -> str:
 
 def findings(figures: Figures) -> list[str]:
     """The report's 檢討 points, in the plan's order of work items: every target missed or
-    item not done, then every target met with no margin left, each naming its 主辦單位; then
+    item not done (with the units its figures leave out), then every target 資料不全 (the
+    units it waits for), then every target met with no margin left, each naming its
+    主辦單位; then
     units that did not submit, or sent a blank workbook, and rows left out of the statistics.
 
     `figures` are the exact figures, not as shown: which groups missed is judged on them."""
     targets = sorted(figures["targets"], key=_plan_order)
-    out = [_by_lead_unit(missed(t, figures), t) for t in targets if not t["met"]]
+    out = [
+        _by_lead_unit(_absent_from(t, figures, missed(t, figures)), t)
+        for t in targets
+        if not t["met"] and t.get("verdict") != INCOMPLETE  # a file of v1 has no verdict
+    ]
+    out += [
+        _by_lead_unit(incomplete(t, figures), t) for t in targets if t.get("verdict") == INCOMPLETE
+    ]
     out += [_by_lead_unit(s, t) for t in targets if t["met"] and (s := at_risk(t, figures))]
     missing, empty = figures["units"]["missing"], figures["units"]["empty"]
     caveat = "全機關完訓率等數據僅含已繳交資料之單位" if missing or empty else ""

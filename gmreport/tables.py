@@ -29,10 +29,11 @@ from .figures import (
     Genders,
     LabelledCompletion,
     ListRow,
+    YearFigures,
     rate,
 )
 from .figures import female_ratio as _female_ratio
-from .findings import target_row, target_rows
+from .findings import target_row, target_rows, why_absent
 from .format import (
     NONE,
     average_hours,
@@ -59,6 +60,7 @@ from .schema import (
     lead_and_support,
 )
 from .schema import Column as SheetColumn
+from .targets import INCOMPLETE, not_in
 
 TOTAL_LABEL = "合計"
 COUNT_KEYS = (*GENDER_KEYS.values(), "total")
@@ -68,6 +70,10 @@ MAX_SHEET_NAME = 31
 NOT_COUNTED = "－"
 """A count not taken: the participants of an event reported by its 觸及人次 alone (SPEC §3)."""
 NO_ROWS = "本年度無資料"
+INCOMPLETE_NOTE = (
+    "「資料不全」係該目標所依據之單位未繳交資料或繳交空白表，依已繳交資料無法判定是否達成。"
+)
+"""Said under the 考核 table when a target is 資料不全 (SPEC §3 ◆)."""
 
 
 class ValueKind(Enum):
@@ -179,6 +185,9 @@ class Table:
     adds_up: bool = False
     """Its total rows are the sums of the rows above them, in every count, amount and hours
     column (the rows part the whole: each person has one 年齡層, each event one 宣導對象)."""
+    whole_agency: bool = False
+    """It states figures of the agency as a whole (全機關): while units are 未繳交 or 繳交空白表
+    its note names them (`units_note`), in the report and the workbook alike (SPEC §3 ◆)."""
 
     def __post_init__(self) -> None:
         if len(self.kinds) != len(self.columns):
@@ -294,6 +303,21 @@ NO_RATE_NOTE = "比率欄空白者，其分母為 0（無應訓人員或無參�
 """Said under a workbook table with a blank rate (the report reads 「—」)."""
 
 
+def units_note(figures: YearFigures) -> str:
+    """「全機關數據僅含已繳交資料之單位，不含○○。」 while units are 未繳交 or 繳交空白表, else
+    "": said under every table and chart of the agency as a whole (SPEC §3 ◆)."""
+    missing = not_in(figures["units"])
+    return f"全機關數據僅含已繳交資料之單位，不含{'、'.join(missing)}。" if missing else ""
+
+
+def with_units_note(table: Table, figures: YearFigures) -> Table:
+    """The table with `units_note` after its own note, if it states the agency as a whole."""
+    said = units_note(figures) if table.whole_agency else ""
+    if not said:
+        return table
+    return replace(table, note=f"{table.note}{said}" if table.note else f"註：{said}")
+
+
 def report_tables(figures: Figures) -> list[Table]:
     """Every table the Word report shows, in report order, numbered as the report numbers
     them (「表4 各類人員性別意識培力情形」); a table only the workbook shows follows the
@@ -314,6 +338,7 @@ def report_tables(figures: Figures) -> list[Table]:
         *_cedaw_measures(figures),
         _targets(figures),
     ]
+    tables = [with_units_note(t, figures) for t in tables]
     # In the order of the chapters, which follow the plan's work items; the rest after.
     chapter = {w.key: i for i, w in enumerate(WORK_ITEM_LIST)}
     tables.sort(key=lambda t: chapter.get(t.work_item, len(chapter)))
@@ -541,10 +566,6 @@ def _staff_note(figures: Figures, said: str = "") -> str:
     return said
 
 
-def _missing_units(figures: Figures) -> list[str]:
-    return [*figures["units"]["missing"], *figures["units"]["empty"]]
-
-
 def _training_groups(figures: Figures) -> Table:
     groups = figures["training"]["groups"]
     rows = [
@@ -571,8 +592,6 @@ def _training_groups(figures: Figures) -> Table:
         "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
         f"{hours(figures['training']['total_hours'])} 小時。"
     )
-    if missing := _missing_units(figures):
-        said += f"3. 全機關數據僅含已繳交資料之單位，不含{'、'.join(missing)}。"
     return declare(
         figures,
         "training_groups",
@@ -582,6 +601,7 @@ def _training_groups(figures: Figures) -> Table:
         keep=True,
         note=_staff_note(figures, said),
         work_item="training",
+        whole_agency=True,
         figures_at=_staff_figures(_group_rows(), cols),
     )
 
@@ -599,6 +619,7 @@ def _training_rates(figures: Figures) -> Table:
         keep=True,
         note=_staff_note(figures, "註：該性別無應訓人員者以「—」表示。"),
         work_item="training",
+        whole_agency=True,
         figures_at=_staff_figures(_group_rows(), cols),
     )
 
@@ -628,6 +649,7 @@ def _training_people(figures: Figures) -> Table:
         rows,
         in_report=False,
         work_item="training",
+        whole_agency=True,
         figures_at={
             (r, 1): Figure(path, ALL_STAFF, "total", measure)
             for r, (path, measure) in enumerate(measures)
@@ -653,6 +675,7 @@ def _training_modes(figures: Figures) -> Table:
         adds_up=True,
         keep=True,
         work_item="training",
+        whole_agency=True,
     )
 
 
@@ -683,6 +706,7 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         keep=True,
         note=said,
         work_item="training",
+        whole_agency=True,
         figures_at=_staff_figures(
             [*crossed_rows, (f"training.groups.{EVERYONE.key}", ALL_STAFF)], cols
         ),
@@ -955,11 +979,16 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
 def _targets(figures: Figures) -> Table:
     rows: list[tuple[Any, ...]] = []
     marked = set()
+    incomplete = False
     for i, (t, result) in enumerate(zip(target_rows(figures), _by_plan(figures), strict=True)):
         missing = result.get("missing") or []
+        waits = result.get("incomplete") or []
+        incomplete = incomplete or t["verdict"] == INCOMPLETE
         label = t["label"] + (f"（依據：{t['source']}）" if t["source"] else "")
         row = (t["work_item"], t["lead_unit"], label, t["required"], t["actual"], t["verdict"])
-        rows.append((*row, f"缺：{'、'.join(missing)}" if missing else ""))
+        said = [f"缺：{'、'.join(missing)}"] if missing else []
+        said += [f"{INCOMPLETE}：{'、'.join(why_absent(waits, figures))}"] if waits else []
+        rows.append((*row, "；".join(said)))
         if t["verdict"] in ("未達成", "未辦理"):
             marked.add((i, 5))
     cols = [
@@ -981,8 +1010,9 @@ def _targets(figures: Figures) -> Table:
         cols,
         rows,
         note="註：各目標之依據為本計畫條次；完訓率目標值依市府所訂每年每人訓練目標；"
-        "註明「非本計畫所定」者為通例，供參考。",
+        "註明「非本計畫所定」者為通例，供參考。" + (INCOMPLETE_NOTE if incomplete else ""),
         marked=frozenset(marked),
+        whole_agency=True,
     )
 
 
@@ -1008,6 +1038,9 @@ def _results(figures: Figures, key: str) -> Table:
             continue
         row = target_row(result, figures)
         reason = NONE
+        if row["verdict"] == INCOMPLETE:
+            absent = "、".join(why_absent(result.get("incomplete") or [], figures))
+            reason = f"{absent}，俟資料補齊後再行檢核。"
         if row["verdict"] in ("未達成", "未辦理"):
             marked.add((len(rows), 3))
             units = [u for u in lead_and_support(row["lead_unit"])[0] if u in reviews]

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .config import Config
-from .figures import TargetResult, YearFigures
+from .figures import TargetResult, Units, YearFigures
 from .format import goal_percent, number
 from .schema import CONVENER, EVERYONE, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
 
@@ -40,6 +40,10 @@ class Rule(Enum):
 MET, MISSED, DONE, NOT_DONE = "達成", "未達成", "已辦理", "未辦理"
 """The verdicts of the 考核 table: a numeric target is 達成 or 未達成; an item the plan asks
 to be done without a number is 已辦理 or 未辦理 (SPEC §3)."""
+INCOMPLETE = "資料不全"
+"""The verdict of a target that its figures would meet (or an item they show done) while
+units it depends on are 未繳交 or 繳交空白表: not judged on partial data (SPEC §3 ◆). A
+target the partial figures already miss stays 未達成."""
 NOBODY = "無應訓人員"
 """The verdict of a group's 完訓率 target when the office has nobody 應訓 in those groups."""
 NOT_IN_PLAN = "非本計畫所定，依通例"
@@ -91,6 +95,7 @@ class Target:
     label_done: str = ""  # the label of such an item (or of a DONE target)
     states: tuple[str, ...] = ()  # the figures `actual` states, by path (see privacy.hidden)
     missed_hidden: str = ""  # the finding when missed and a figure it states is hidden
+    every_unit: bool = False  # judged on every unit's data (人員名冊, 培力紀錄), not its leads'
 
     @property
     def is_rate(self) -> bool:
@@ -212,6 +217,7 @@ TARGETS = (
         source="本計畫肆、二；目標值依市府所訂",
         states=(rate_path(EVERYONE.key),),
         missed_hidden="全機關性別意識培力完訓率未達 {required} 之目標（{detail}）。",
+        every_unit=True,
     ),
     Target(
         "training_civil_servants",
@@ -227,6 +233,7 @@ TARGETS = (
         source="本計畫肆、二、(一)1",
         lead_part=0,
         missed_hidden="公務人員、主管人員及性別業務承辦人完訓率未達 {required} 之目標（{detail}）。",
+        every_unit=True,
     ),
     Target(
         "training_other_staff",
@@ -240,6 +247,7 @@ TARGETS = (
         source="本計畫肆、二、(一)2",
         lead_part=1,
         missed_hidden="職工及自僱非公務人員完訓率未達 {required} 之目標（{detail}）。",
+        every_unit=True,
     ),
     Target(
         "gia_done",
@@ -355,18 +363,27 @@ def evaluate_one(target: Target, figures: YearFigures, config: Config) -> Target
     done = target.rule is Rule.DONE or (target.done_when_zero and required == 0)
     if done:
         met = actual >= 1
+    lead = lead_unit(target, config)
+    verdict = _verdict(target, actual, met, done)
+    # What the partial figures meet, or show done, is not judged on them (SPEC §3 ◆); what
+    # they already miss stays missed. 無應訓人員 too: a missing unit may have had some.
+    incomplete = left_out(target, lead, figures["units"])
+    if incomplete and verdict in (MET, DONE, NOBODY):
+        verdict, met = INCOMPLETE, False
     result: TargetResult = {
         "id": target.id,
         "work_item": target.work_item,
-        "lead_unit": lead_unit(target, config),
+        "lead_unit": lead,
         "label": target.label_done if done and target.label_done else label(target, required),
         "required": required,
         "actual": actual,
         "met": bool(met),
-        "verdict": _verdict(target, actual, met, done),
+        "verdict": verdict,
     }
     if missing is not None:
         result["missing"] = missing
+    if verdict == INCOMPLETE:
+        result["incomplete"] = incomplete
     return result
 
 
@@ -376,6 +393,30 @@ def _verdict(target: Target, actual: Any, met: bool, done: bool) -> str:
     if target.rule is Rule.RATES_AT_LEAST and actual is None:
         return NOBODY
     return MET if met else MISSED
+
+
+def not_in(units: Units) -> list[str]:
+    """The units whose data no figure holds: 未繳交, then 繳交空白表."""
+    return [*units["missing"], *units["empty"]]
+
+
+def lead_names(lead: str) -> list[str]:
+    """The units a 主辦單位 text names, 協辦 ones included: 「民政課（協辦：社會課）」 →
+    民政課, 社會課; 「人事室、秘書室」 → 人事室, 秘書室."""
+    text = re.sub(r"[（(]\s*協辦\s*[：:]?", "、", lead)
+    return [n.strip() for n in re.split(r"[、，,）)]", text) if n.strip()]
+
+
+def left_out(target: Target, lead: str, units: Units) -> list[str]:
+    """The units 未繳交 or 繳交空白表 whose data the target's figure depends on: every unit
+    for a training target (each unit's 人員名冊 and 培力紀錄); for the others, the units that
+    lead (or assist in) its work item, whose counts they would have reported. `lead` is the
+    target's 主辦單位 as its result states it."""
+    absent = not_in(units)
+    if target.every_unit:
+        return absent
+    leads = set(lead_names(lead))
+    return [u for u in absent if u in leads]
 
 
 def lead_unit(target: Target, config: Config) -> str:

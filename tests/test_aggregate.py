@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from gmreport.aggregate import aggregate
 from gmreport.config import Config, config_from_dict
 from gmreport.read import read_workbook
+from gmreport.schema import WORK_ITEMS_BY_KEY
 from gmreport.validate import CleanWorkbook, RowCount, check_across, validate_workbook
 
 
@@ -194,6 +196,9 @@ def test_group_targets_missed(figures_of):
     assert targets["meetings_per_year"]["met"] is False
 
 
+CEDAW_ITEM = WORK_ITEMS_BY_KEY["cedaw_measures"].name
+
+
 def test_budget_cedaw_and_measures(figures_of):
     rows = {
         "性別預算": [
@@ -224,7 +229,10 @@ def test_budget_cedaw_and_measures(figures_of):
     assert cedaw["external_resources"] == 1
     assert [a["label"] for a in cedaw["by_audience"]] == ["村里長", "一般民眾"]
     assert figures["other_measures"]["count"] == 1
-    assert _targets(figures_of(rows))["cedaw_sessions"]["met"] is True
+    only = replace(Config(), units=("人事室",), lead_units={CEDAW_ITEM: "人事室"})
+    assert _targets(figures_of(rows, only))["cedaw_sessions"]["met"] is True
+    # with its lead unit 民政課 未繳交, 2 sessions are not judged met on partial data
+    assert _targets(figures_of(rows))["cedaw_sessions"]["verdict"] == "資料不全"
 
 
 def test_members_listed_by_two_units_are_counted_once(make_workbook, tmp_path):

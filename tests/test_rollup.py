@@ -126,18 +126,43 @@ def expected(agency: Any) -> dict[str, Any]:
         "cedaw_sessions": e["cedaw.count"] >= agency.cedaw_sessions,
         "other_measures": e["measures.count"] >= 1,
     }
+    # A unit of the config that sent nothing leaves undecided (資料不全) what the partial
+    # figures meet: every training target, and the targets of the work items it leads.
+    e["waits"] = {
+        t: bool(set(agency.missing) & set(LEADS.get(t, agency.missing))) for t in e["verdicts"]
+    }
     return e
 
 
 DONE_TARGETS = ("gia_done", "budget_reviewed")
+LEADS = {
+    **dict.fromkeys(
+        ("meetings_per_year", "members_range", "convener", "ex_officio", "gender_balance"),
+        ("人事室",),
+    ),
+    "gia_done": ("秘書室",),
+    "indicators_reviewed": ("會計室",),
+    "budget_reviewed": ("會計室",),
+    "cedaw_sessions": ("民政課", "社會課"),
+    "other_measures": ("民政課", "社會課"),
+}
+"""The plan's 主辦 (and 協辦) units of each target's work item; training: every unit."""
+INCOMPLETE = "資料不全"
 
 
-def verdict(target: str, met: bool | None) -> str:
+def verdict(target: str, met: bool | None, waits: bool = False) -> str:
+    if waits and met is not False:
+        return INCOMPLETE
     if met is None:
         return "無應訓人員"
     if target in DONE_TARGETS:
         return "已辦理" if met else "未辦理"
     return "達成" if met else "未達成"
+
+
+def words(e: dict[str, Any]) -> dict[str, str]:
+    """Each target's verdict of an agency's expected figures."""
+    return {t: verdict(t, met, e["waits"][t]) for t, met in e["verdicts"].items()}
 
 
 PARTS = {"應訓人數": "required", "完訓人數": "completed", "完訓率": "rate"}
@@ -290,7 +315,7 @@ def agency_value(e: dict[str, Any], spec: Any) -> Any:
     if isinstance(spec, str):
         return e[spec]
     if spec[0] == "verdict":
-        return verdict(spec[1], e["verdicts"][spec[1]])
+        return words(e)[spec[1]]
     return _rate(e[spec[0]], e[spec[1]])
 
 
@@ -298,9 +323,11 @@ def city_value(expect: list[dict[str, Any]], spec: Any) -> Any:
     if isinstance(spec, str):
         return sum(e[spec] for e in expect)
     if spec[0] == "verdict":
-        results = [e["verdicts"][spec[1]] for e in expect if e["verdicts"][spec[1]] is not None]
-        word = "已辦理" if spec[1] in DONE_TARGETS else "達成"
-        return f"{word} {sum(results)}／{len(results)}"
+        said = [words(e)[spec[1]] for e in expect]
+        met, missed = ("已辦理", "未辦理") if spec[1] in DONE_TARGETS else ("達成", "未達成")
+        judged = said.count(met) + said.count(missed)
+        waiting = f"（{INCOMPLETE} {n}）" if (n := said.count(INCOMPLETE)) else ""
+        return f"{met} {said.count(met)}／{judged}{waiting}"
     return _rate(sum(e[spec[0]] for e in expect), sum(e[spec[1]] for e in expect))
 
 
@@ -392,13 +419,15 @@ def test_the_targets_sheet_gives_each_agencys_verdicts_and_the_count_met(rolled:
     by_name = {r["機關"]: r for r in rows}
     for agency in TOOL.AGENCIES:
         e = rolled.expect[agency.name]
-        verdicts = {t: verdict(t, met) for t, met in e["verdicts"].items()}
+        verdicts = words(e)
         row = by_name[agency.name]
         for target, word in verdicts.items():
             assert row[TARGET_NAMES[target]] == word, (agency.name, target)
         assert row["達成項數"] == sum(w in ("達成", "已辦理") for w in verdicts.values())
         assert row["未達成項數"] == sum(w in ("未達成", "未辦理") for w in verdicts.values())
+        assert row[f"{INCOMPLETE}項數"] == sum(w == INCOMPLETE for w in verdicts.values())
         assert row["目標項數"] == len(verdicts)
+    assert any(INCOMPLETE in words(e).values() for e in rolled.expect.values())
 
 
 def test_missed_targets_are_formatted_to_stand_out(rolled: Rolled) -> None:
@@ -494,19 +523,23 @@ def test_the_report_names_the_agencies_short_of_each_target(rolled: Rolled) -> N
     table = next(t for t in tables if t[0][1] == "目標")
     rows = {r[1]: r for r in table[1:]}
     for target, name in TARGET_NAMES.items():
-        results = {a: e["verdicts"][target] for a, e in rolled.expect.items()}
-        missed = [a for a in rolled.expect if results[a] is False]
-        met = [a for a in rolled.expect if results[a]]
+        results = {a: words(e)[target] for a, e in rolled.expect.items()}
+        missed = [a for a, w in results.items() if w in ("未達成", "未辦理")]
+        met = [a for a, w in results.items() if w in ("達成", "已辦理")]
+        waiting = [a for a, w in results.items() if w == INCOMPLETE]
         judged = len(met) + len(missed)
         assert rows[name][2:] == [
             str(len(met)),
             str(len(missed)),
+            str(len(waiting)),
             str(judged),
             fmt.percent(len(met) / judged),
         ]
         word = "未辦理" if target in DONE_TARGETS else "未達成"
         line = f"「{name}」{word}（{len(missed)} 個）：{'、'.join(missed)}。"
         assert (line in text) == bool(missed), name
+        line = f"「{name}」{INCOMPLETE}（{len(waiting)} 個）：{'、'.join(waiting)}，"
+        assert (line in text) == bool(waiting), name
 
 
 def test_the_report_says_nothing_of_files_when_every_file_was_used(rolled: Rolled) -> None:
@@ -890,7 +923,7 @@ def test_nothing_in_a_file_crashes_the_command(
     assert result.code in (0, 1), result.err
     assert "未預期" not in result.err
     ws = openpyxl.load_workbook(tmp_path / "out" / WORKBOOK)["目標達成"]
-    assert ws.max_column <= 4 + len(TARGET_NAMES)
+    assert ws.max_column <= 5 + len(TARGET_NAMES)  # 機關, 達成, 未達成, 資料不全, 目標項數
     text, _ = docx_text(tmp_path / "out" / REPORT)
     if how == "markup in names":
         assert "<w:p>&amp;{{ year }}{% if %}" in json.dumps(

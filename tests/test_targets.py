@@ -19,7 +19,12 @@ EXAMPLE = json.loads(
 
 @pytest.fixture
 def figures() -> dict:
-    return copy.deepcopy(EXAMPLE)
+    """The example's figures with every unit's data: each rule judged on whole data (a unit
+    未繳交 makes a met target 資料不全, tests/test_partial_data.py)."""
+    figures = copy.deepcopy(EXAMPLE)
+    units = figures["units"]
+    units["submitted"], units["missing"], units["empty"] = list(units["expected"]), [], []
+    return figures
 
 
 def judged(figures: dict, target_id: str, config: Config | None = None) -> dict:

@@ -48,6 +48,7 @@ from docx.table import Table
 from reproducible import write_reproducibly
 
 from gmreport.privacy import PROTECTED_TEXT
+from gmreport.render import WHOLE_AGENCY_CHARTS
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
 from gmreport.render.toc import TOC_FIELD
 from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
@@ -746,11 +747,21 @@ class Builder:
         return f"{{% if charts.{name} %}}，並如圖{self.figures + 1}{{% endif %}}"
 
     def figure(self, name: str, title: str) -> None:
-        """An optional chart: shown only when the chart `name` was made."""
+        """An optional chart: shown only when the chart `name` was made; a chart of the
+        agency as a whole (`WHOLE_AGENCY_CHARTS`) with the note naming the units it leaves
+        out, when some are."""
         self.tag(f"{{%p if charts.{name} %}}")
         self.p(f"{{{{ charts.{name} }}}}", "Figure")
         self.figures += 1
         self._caption("圖", self.figures, title, "FigureCaption")
+        if name in WHOLE_AGENCY_CHARTS:
+            self.note_if(f"chart_notes.{name}")
+        self.tag("{%p endif %}")
+
+    def note_if(self, expr: str) -> None:
+        """「註：…」 under a table or chart, of the text `expr`, when it is not empty."""
+        self.tag(f"{{%p if {expr} %}}")
+        self.p(f"註：{{{{ {expr} }}}}", "TableNote")
         self.tag("{%p endif %}")
 
 
@@ -1203,6 +1214,8 @@ def _targets(b: Builder) -> None:
         "本計畫所訂目標計 {{ target_rows|length }} 項，依工作項目及主辦單位檢核如"
         f"{_see('targets')}：數量目標達成 {{{{ {_verdicts('達成')} }}}} 項、未達成 "
         f"{{{{ {_verdicts('未達成')} }}}} 項"
+        f"{{% if {_verdicts('資料不全')} %}}、資料不全 {{{{ {_verdicts('資料不全')} }}}} 項"
+        "（所依據之單位資料未齊，俟補齊後再行檢核）{% endif %}"
         "{% if target_rows|selectattr('verdict', 'in', ['已辦理', '未辦理'])|list %}；"
         f"應辦理事項已辦理 {{{{ {_verdicts('已辦理')} }}}} 項"
         f"{{% if {_verdicts('未辦理')} %}}、未辦理 {{{{ {_verdicts('未辦理')} }}}} 項{{% endif %}}"
@@ -1241,14 +1254,17 @@ def _history(b: Builder) -> None:
             Col(m.header, width, f"{{{{ r[{i}] }}}}", group=m.group)
             for i, m in enumerate(t.columns, start=len(labels))
         ]
+        units = f"{{{{ trends.{t.key}.units_note }}}}" if t.whole_agency else ""
         b.table(
             t.title,
             cols,
             loop=f"r in trends.{t.key}.rows",
             keep=not t.by_group,
-            note=TREND_NOTE if t.key == "training" else None,
+            note=TREND_NOTE + units if t.key == "training" else None,
             number=number,
         )
+        if t.whole_agency and t.key != "training":
+            b.note_if(f"trends.{t.key}.units_note")
         if t.key == "training":
             b.figure("training_trend", "全機關性別意識培力完訓率歷年趨勢（依性別）")
         b.tag(f"{{%p for f in trends.{t.key}.findings %}}")
@@ -1282,7 +1298,8 @@ def _period_review(b: Builder) -> None:
         ],
         loop=f"t in {pr}.targets",
         number=number,
-        note="註：達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。",
+        note="註：達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。"
+        f"{{{{ {pr}.units_note }}}}",
     )
     b.h2("期程趨勢")
     b.tag(f"{{%p for s in {pr}.trends %}}")

@@ -217,14 +217,16 @@ def _targets(b: Builder) -> None:
         [
             Col("工作項目", 3.0, "{{ t.work_item }}", left=True),
             Col("目標", 4.0, "{{ t.name }}", left=True),
-            Col("達成\n機關數", 1.6, "{{ t.met|length|num }}"),
-            Col("未達成\n機關數", 1.6, "{{ t.missed|length|num }}"),
-            Col("檢核\n機關數", 1.6, "{{ t.judged|num }}"),
-            Col("達成比例", 1.8, "{{ t.rate|pct }}"),
+            Col("達成\n機關數", 1.5, "{{ t.met|length|num }}"),
+            Col("未達成\n機關數", 1.5, "{{ t.missed|length|num }}"),
+            Col("資料不全\n機關數", 1.5, "{{ t.incomplete|length|num }}"),
+            Col("檢核\n機關數", 1.5, "{{ t.judged|num }}"),
+            Col("達成比例", 1.6, "{{ t.rate|pct }}"),
         ],
         loop="t in targets",
         note="註：「辦理性別影響評估」「檢視性別預算」等應辦理事項，以已辦理計為達成；"
-        "無應訓人員之機關不列入該類人員完訓率之檢核。",
+        "無應訓人員之機關不列入該類人員完訓率之檢核；「資料不全」係機關內所依據之單位"
+        "未繳交資料或繳交空白表而無法判定，不列入檢核機關數。",
     )
     b.figure("targets", "各項目標之機關達成情形")
     b.h2("未達成目標之機關")
@@ -237,6 +239,16 @@ def _targets(b: Builder) -> None:
     b.tag("{%p else %}")
     b.p("各機關均達成所訂目標。", "BodyText2")
     b.tag("{%p endfor %}")
+    b.tag("{%p if targets|selectattr('incomplete')|list %}")
+    b.h2("資料不全之機關")
+    b.tag("{%p for t in targets if t.incomplete %}")
+    b.p(
+        "「{{ t.name }}」資料不全（{{ t.incomplete|length|num }} 個）："
+        "{{ t.incomplete|join('、') }}，俟各該機關補齊資料後再行檢核。",
+        "Finding",
+    )
+    b.tag("{%p endfor %}")
+    b.tag("{%p endif %}")
 
 
 def _trend(b: Builder) -> None:

@@ -14,6 +14,9 @@ CHART_NAMES = (
 )
 """The report's charts, by the names its template uses; `charts.py` draws them. Declared
 here so that the report knows them without loading matplotlib."""
+WHOLE_AGENCY_CHARTS = {"training_completion": "year", "training_trend": "years"}
+"""The charts of the agency as a whole (of this year, or over the years compared): while
+units are 未繳交 or 繳交空白表 a note under each names them (SPEC §3 ◆)."""
 
 
 def built_utc(figures: Figures) -> dt.datetime:

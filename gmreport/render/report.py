@@ -40,10 +40,10 @@ from ..schema import (
     WorkItem,
     lead_and_support,
 )
-from ..tables import Table, report_tables
-from . import CHART_NAMES, built_utc, toc
+from ..tables import Table, report_tables, units_note
+from . import CHART_NAMES, WHOLE_AGENCY_CHARTS, built_utc, toc
 from .docx_tables import DocxTable
-from .trends import report_trends
+from .trends import report_trends, years, years_note
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
 CHART_WIDTH = Cm(15)
@@ -120,6 +120,7 @@ def report_context(figures: Figures, photos: Sequence[Photo] = ()) -> dict[str, 
         "target_rows": target_rows(figures),
         "findings": findings(exact),
         "charts": dict.fromkeys(CHART_NAMES),
+        "chart_notes": chart_notes(figures),
         **_trends(figures),
     }
 
@@ -154,6 +155,16 @@ def _photo_image(doc: DocxTemplate, photo: Photo) -> InlineImage:
     width, height = photo.size
     scale = min(PHOTO_BOX[0] / width, PHOTO_BOX[1] / height)
     return InlineImage(doc, io.BytesIO(photo.jpeg), width=Cm(width * scale))
+
+
+def chart_notes(figures: Figures) -> dict[str, str]:
+    """The note under each chart of the agency as a whole naming the units it leaves out,
+    this year's or each year's compared ("" when none, and for the other charts)."""
+    compared = years(figures)
+    said = {"year": units_note(figures), "years": years_note(compared) if compared else ""}
+    notes = dict.fromkeys(CHART_NAMES, "")
+    notes.update({name: said[span] for name, span in WHOLE_AGENCY_CHARTS.items()})
+    return notes
 
 
 def _trends(figures: Figures) -> dict[str, Any]:

@@ -200,6 +200,7 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
                 "work_item": t.work_item,
                 "met": t.met,
                 "missed": t.missed,
+                "incomplete": t.incomplete,
                 "judged": t.judged,
                 "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
@@ -293,7 +294,8 @@ def _annotate_counts(ax: Any, bars: Any, font: FontProperties) -> None:
 
 
 def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figure | None:
-    """One bar per target: agencies that met it, did not, or had nothing to judge."""
+    """One bar per target: agencies that met it, did not, whose verdict waits for units'
+    data (資料不全, dotted), or had nothing to judge."""
     if not summaries:
         return None
     fig, ax = _figure(max(2.2, 0.8 + 0.32 * len(summaries)))
@@ -302,6 +304,7 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     for label, values, color, hatch in (
         ("達成（已辦理）", [len(t.met) for t in summaries], MET_COLOR, ""),
         ("未達成（未辦理）", [len(t.missed) for t in summaries], MISSED_COLOR, "////"),
+        ("資料不全", [len(t.incomplete) for t in summaries], OTHER_COLOR, "...."),
         ("不適用（無應訓人員）", [len(t.other) for t in summaries], OTHER_COLOR, ""),
     ):
         if not any(values):

@@ -19,7 +19,7 @@ from ..format import NONE, SUPPRESSED, number, percent, points
 from ..privacy import as_shown
 from ..schema import EVERYONE, TRAINING_GROUPS, WORK_ITEMS_BY_KEY
 from ..tables import Table, ValueKind
-from ..targets import DONE, MET, MISSED, NOT_DONE, TARGETS
+from ..targets import DONE, INCOMPLETE, MET, MISSED, NOT_DONE, TARGETS, not_in
 
 NO_DATA = "無資料"
 """A year of the plan whose figures were not found, as its row and verdicts read."""
@@ -59,6 +59,9 @@ class TrendTable:
     title: str
     columns: tuple[Measure | GroupMeasure, ...]
     findings: tuple[Measure, ...]
+    whole_agency: bool = False
+    """It states figures of the agency as a whole: its note names each year's units 未繳交
+    or 繳交空白表 (`years_note`), in the report and the workbook (SPEC §3 ◆)."""
 
     @property
     def by_group(self) -> bool:
@@ -127,6 +130,7 @@ TREND_TABLES = (
             Measure("", lambda f: _everyone(f)["rate"]["female"], R, "女性完訓率"),
             Measure("", lambda f: _everyone(f)["required"]["total"], C, "應訓人員", "人"),
         ),
+        whole_agency=True,
     ),
     TrendTable(
         "gia",
@@ -197,8 +201,10 @@ TREND_TABLES = (
             Measure("目標項數", _all_targets, C),
             Measure("達成或已辦理", _count_verdicts(MET, DONE), C),
             Measure("未達成或未辦理", _count_verdicts(MISSED, NOT_DONE), C),
+            Measure(INCOMPLETE, _count_verdicts(INCOMPLETE), C),
         ),
         (Measure("", _count_verdicts(MET, DONE), C, "達成或已辦理之目標", "項"),),
+        whole_agency=True,
     ),
 )
 TREND_TABLES_BY_KEY: Mapping[str, TrendTable] = {t.key: t for t in TREND_TABLES}
@@ -236,6 +242,20 @@ def years(figures: Figures) -> Years | None:
     first = plan["first_year"] if plan else figures["year"]
     missing = [y for y in range(first, figures["year"]) if y not in shown]
     return Years(figures["year"], shown, missing)
+
+
+def years_note(compared: Years) -> str:
+    """「各年度全機關數據僅含已繳交資料之單位：113、114 年度不含調解委員會。」 when a year
+    compared had units 未繳交 or 繳交空白表, else ""."""
+    by_units: dict[tuple[str, ...], list[int]] = {}
+    for year in sorted(compared.shown):
+        if absent := tuple(not_in(compared.shown[year]["units"])):
+            by_units.setdefault(absent, []).append(year)
+    said = "；".join(
+        f"{'、'.join(str(y) for y in years_)} 年度不含{'、'.join(units)}"
+        for units, years_ in by_units.items()
+    )
+    return f"各年度全機關數據僅含已繳交資料之單位：{said}。" if said else ""
 
 
 def raw_rows(table: TrendTable, compared: Years) -> list[tuple[Any, ...]]:
@@ -321,7 +341,7 @@ def _target_changes(compared: Years, before_year: int) -> list[str]:
         if was is None or is_ is None or (was in (MET, DONE)) == (is_ in (MET, DONE)):
             continue
         label = labels.get(target.id, target.id)
-        if is_ in (MET, DONE):
+        if is_ in (MET, DONE) or INCOMPLETE in (was, is_):  # 資料不全: nothing to review yet
             out.append(f"「{label}」本年度{is_}（{before_year} 年度{was}）")
         else:
             out.append(
@@ -362,12 +382,14 @@ def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | 
     missing = [y for y in period if y not in shown]
     verdicts = {y: _verdicts(shown[y]) for y in period if y in shown}
     rows = []
+    incomplete = False
     for t in sorted(figures["targets"], key=lambda t: _order(t["id"])):
         by_year = [
             {"year": y, "verdict": verdicts[y].get(t["id"], NONE) if y in verdicts else NO_DATA}
             for y in period
         ]
-        met = sum(v["verdict"] in (MET, DONE) for v in by_year)
+        met = sum(v["verdict"] in (MET, DONE) for v in by_year)  # not 資料不全
+        incomplete = incomplete or any(v["verdict"] == INCOMPLETE for v in by_year)
         judged = sum(v["verdict"] not in (NONE, NO_DATA) for v in by_year)
         rows.append(
             {
@@ -389,6 +411,8 @@ def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | 
     return {
         "first_year": plan["first_year"],
         "last_year": plan["last_year"],
+        "units_note": (PERIOD_INCOMPLETE if incomplete else "")
+        + years_note(Years(figures["year"], {y: shown[y] for y in period if y in shown}, [])),
         "years": period,
         "missing": missing,
         "compared_from": first,
@@ -414,6 +438,7 @@ def report_trends(figures: Figures) -> dict[str, Any]:
         t.key: {
             "rows": text_rows(t, compared) if compared else [],
             "findings": findings(t, compared) if compared else [],
+            "units_note": years_note(compared) if compared and t.whole_agency else "",
         }
         for t in TREND_TABLES
     }
@@ -430,6 +455,7 @@ _NO_REVIEW: Mapping[str, Any] = {
     "shown": False,
     "first_year": None,
     "last_year": None,
+    "units_note": "",
     "years": [],
     "missing": [],
     "compared_from": None,
@@ -440,6 +466,8 @@ _NO_REVIEW: Mapping[str, Any] = {
 
 PERIOD_REVIEW = "計畫期程各目標逐年達成情形"
 """The caption of the 計畫期程總檢討 table, in the report and the 統計總表."""
+PERIOD_INCOMPLETE = "「資料不全」之年度不計為達成。"
+"""Said under the 計畫期程總檢討 table when a year's verdict is 資料不全."""
 
 
 def trend_tables(figures: Figures, first: int) -> list[Table]:
@@ -455,6 +483,7 @@ def trend_tables(figures: Figures, first: int) -> list[Table]:
             headers = [*(h for h, _ in labels), *(_header(m) for m in t.columns)]
             kinds = [*(k for _, k in labels), *(m.kind for m in t.columns)]
             rows = raw_rows(t, compared)  # a 「*」 stays text, as in the year's own 統計總表
+            said = years_note(compared) if t.whole_agency else ""
             tables.append(
                 Table(
                     f"表{first + len(tables)} {t.title}",
@@ -462,6 +491,8 @@ def trend_tables(figures: Figures, first: int) -> list[Table]:
                     tuple(headers),
                     tuple(kinds),
                     rows,
+                    note=f"註：{said}" if said else "",
+                    whole_agency=t.whole_agency,
                 )
             )
     review = period_review(figures, compared)
@@ -474,7 +505,11 @@ def trend_tables(figures: Figures, first: int) -> list[Table]:
         ]
         title = f"{review['first_year']}至{review['last_year']}年度{PERIOD_REVIEW}"
         name = f"表{first + len(tables)} {PERIOD_REVIEW}"
-        tables.append(Table(name, title, review_headers, review_kinds, rows))
+        said = review["units_note"]
+        note = f"註：{said}" if said else ""
+        tables.append(
+            Table(name, title, review_headers, review_kinds, rows, note=note, whole_agency=True)
+        )
     return tables
 
 
