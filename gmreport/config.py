@@ -114,6 +114,28 @@ class Privacy:
     """A staff cell of fewer people than this (and a rate from it) is shown as 「*」."""
 
 
+@dataclass(frozen=True)
+class Report:
+    """How the report names the agency and its units (empty: from the agency's name)."""
+
+    self_name: str = ""
+    """「本所」, 「本局」…: the agency speaking of itself."""
+    unit_word: str = ""
+    """「課室」 (區公所), 「科室」 (局處): what the agency calls its units."""
+
+
+SELF_NAMES = (
+    ("公所", "本所"),
+    ("事務所", "本所"),
+    ("局", "本局"),
+    ("處", "本處"),
+    ("府", "本府"),
+    ("會", "本會"),
+    ("署", "本署"),
+)
+"""How an agency whose name ends so speaks of itself (SPEC §4 ◆); any other: 本機關."""
+
+
 DEFAULT_LEAD_UNITS: Mapping[str, str] = MappingProxyType(
     {w.name: w.lead_unit for w in WORK_ITEM_LIST}
 )
@@ -132,6 +154,7 @@ class Config:
     gia: Gia = field(default_factory=Gia)
     indicators: Indicators = field(default_factory=Indicators)
     privacy: Privacy = field(default_factory=Privacy)
+    report: Report = field(default_factory=Report)
     lead_units: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LEAD_UNITS))
     """Each work item's 主辦單位 (成果報告考核表), by the work item's name."""
     contact_unit: str = "人事室"
@@ -140,6 +163,18 @@ class Config:
     """An edited copy of the Word template; None: the shipped one."""
     aliases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """The agency's own words for dropdown values: column header → {word: allowed value}."""
+
+    @property
+    def self_name(self) -> str:
+        """How the report names the agency: the config's `[report] self_name`, else by the
+        ending of its name (區公所 → 本所, 局 → 本局 …)."""
+        found = (said for ending, said in SELF_NAMES if self.agency.endswith(ending))
+        return self.report.self_name or next(found, "本機關")
+
+    @property
+    def unit_word(self) -> str:
+        """How the report names the units: `[report] unit_word`, else 課室 for a 所, 科室."""
+        return self.report.unit_word or ("課室" if self.self_name == "本所" else "科室")
 
 
 _KINDS = {"int": int, "float": float, "str": str, "tuple[str, ...]": tuple}
@@ -152,6 +187,7 @@ SECTIONS = {
     "gia": Gia,
     "indicators": Indicators,
     "privacy": Privacy,
+    "report": Report,
 }
 
 

@@ -189,7 +189,7 @@ def build(
             "請以 --output 指定另一個資料夾。"
         )
     outcome = _gather(input_dir, output_dir, config, year=year, draft=draft, history=history)
-    _write(outcome, output_dir, draft=draft, pdf=pdf, template=config.report_template)
+    _write(outcome, output_dir, draft=draft, pdf=pdf, config=config)
     return outcome
 
 
@@ -415,16 +415,17 @@ def _write(
     *,
     draft: bool,
     pdf: bool,
-    template: Path | None,
+    config: Config,
 ) -> None:
     # Imported here: rendering pulls in docxtpl, openpyxl and matplotlib, which `check` never needs.
     from .render.charts import draw_charts
     from .render.figures_json import write_figures_json
-    from .render.report import render_report
+    from .render.report import Voice, render_report
     from .render.workbooks import write_problems, write_statistics
 
     year = outcome.year
     figures = outcome.figures
+    template = config.report_template
     assert figures is not None and year is not None
     names = {
         "report": output_dir / REPORT_NAME.format(year=year),
@@ -469,7 +470,12 @@ def _write(
         drawn, warned = draw_charts(figures, Path(charts_dir))
         outcome.notes += warned
         unused = render_report(
-            figures, here["report"], charts=drawn, template=template, photos=outcome.photos
+            figures,
+            here["report"],
+            charts=drawn,
+            template=template,
+            photos=outcome.photos,
+            voice=Voice(config.self_name, config.unit_word),
         )
         kept += ["statistics", "report"]
         moves = [(here[k], names[k]) for k in reversed(kept)]

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from docx import Document
 
-from gmreport.config import Config
+from gmreport.config import Config, config_from_dict
 from gmreport.narrative_checks import narrative_warnings
-from gmreport.render.report import render_report
+from gmreport.render.report import Voice, render_report
 from gmreport.schema import WORK_ITEM_LIST
 from gmreport.validate import CleanWorkbook
 
@@ -198,3 +198,41 @@ def _item_of(message: str) -> str:
     found = re.search(r"工作項目「(.+?)」", message)
     assert found, message
     return found[1]
+
+
+@pytest.mark.parametrize(
+    ("agency", "said", "units"),
+    [
+        ("高雄市旗津區公所", "本所", "課室"),
+        ("高雄市政府社會局", "本局", "科室"),
+        ("高雄市政府工務局養護工程處", "本處", "科室"),
+        ("高雄市某某中心", "本機關", "科室"),
+    ],
+)
+def test_the_agency_is_named_as_it_names_itself(agency: str, said: str, units: str) -> None:
+    config = config_from_dict({"agency": agency})
+    assert (config.self_name, config.unit_word) == (said, units)
+    chosen = config_from_dict(
+        {"agency": agency, "report": {"self_name": "本中心", "unit_word": "組"}}
+    )
+    assert (chosen.self_name, chosen.unit_word) == ("本中心", "組")
+
+
+def test_a_bureaus_report_says_本局_and_科室_throughout(tmp_path: Path) -> None:
+    """Every sentence the report writes itself, findings included, in a 局's voice; what a
+    unit wrote is its own."""
+    figures = copy.deepcopy(EXAMPLE)
+    figures["agency"] = "高雄市政府社會局"
+    for t in figures["targets"]:
+        if t["id"] == "cedaw_sessions":
+            t["met"], t["verdict"] = False, "未達成"
+    render_report(figures, tmp_path / "報告.docx", voice=Voice("本局", "科室"))
+    doc = Document(str(tmp_path / "報告.docx"))
+    own = {e["done"] for n in figures["narratives"] for e in n["entries"]} | {
+        e["review"] for n in figures["narratives"] for e in n["entries"]
+    }
+    written = [p.text for p in doc.paragraphs if p.text and not any(o and o in p.text for o in own)]
+    assert not [p for p in written if "本所" in p or "課室" in p]
+    assert any("本局" in p for p in written)
+    assert any("各科室" in p for p in written)
+    assert "以上為本局" in "\n".join(written)

@@ -962,11 +962,11 @@ def build_content(b: Builder) -> None:
     b.h1("依據")
     b.p(
         "依據「{{ agency }}{{ plan.first_year }}年至{{ plan.last_year }}年性別主流化推動計畫」（下稱本計畫）伍、考核及獎勵措施，"
-        "彙整本所各課室{{ year }}年度推動性別主流化之執行成果，提報市府性別主流化工作小組。",
+        "彙整{{ self_name }}各{{ unit_word }}{{ year }}年度推動性別主流化之執行成果，提報市府性別主流化工作小組。",
         "BodyText1",
     )
     b.p(
-        "本報告彙整本所各課室填報之{{ year }}年度執行成果：應繳交 "
+        "本報告彙整{{ self_name }}各{{ unit_word }}填報之{{ year }}年度執行成果：應繳交 "
         "{{ units.expected|length }} 個單位，已繳交 {{ units.submitted|length }} 個單位"
         "{% if units.empty %}，繳交空白表：{{ units.empty|join('、') }}{% endif %}"
         "{% if units.missing %}，未繳交：{{ units.missing|join('、') }}{% endif %}。",
@@ -1028,7 +1028,7 @@ def _summary(b: Builder) -> None:
     rate = f"training.groups.{EVERYONE.key}.rate.total"
     b.h1("成果摘要")
     b.p(
-        "本年度本所依本計畫推動性別主流化，"
+        "本年度{{ self_name }}依本計畫推動性別主流化，"
         + _count("meetings.count", "次", "召開性別平等執行小組會議", "未召開性別平等執行小組會議")
         + f"；{{% if {rate} is hidden %}}辦理性別意識培力，全機關完訓率依個資保護原則不予揭露"
         f"{{% elif {rate} is none %}}本年度無應訓人員"
@@ -1062,7 +1062,7 @@ def _meetings(b: Builder) -> None:
     b.declared("meetings")
     b.h3("小組組員組成")
     b.p(
-        "本所性別平等執行小組置組員 {{ meetings.members.total|num }} 人，其中"
+        "{{ self_name }}性別平等執行小組置組員 {{ meetings.members.total|num }} 人，其中"
         + _people("meetings.members")
         + "，女性比例 {{ meetings.members|female_ratio|pct }}；"
         f"組員性別及角色如{_see('members')}、{_see('roles')}。"
@@ -1199,7 +1199,7 @@ def _cedaw_measures(b: Builder) -> None:
 
 
 CHAPTERS = {
-    "meetings": ("召開本所性別平等執行小組會議", _meetings),
+    "meetings": ("召開{{ self_name }}性別平等執行小組會議", _meetings),
     "training": ("落實性別意識培力", _training),
     "gia": ("精進性別影響評估辦理品質運用", _gia),
     "statistics_budget": ("性別統計與分析與政策規劃成效評估及加強性別預算說明", _statistics_budget),
@@ -1236,7 +1236,7 @@ def _history(b: Builder) -> None:
     b.tag("{%p if trend_years %}")
     b.h1("歷年比較")
     b.p(
-        "本所就 {{ trend_years|join('、') }} 年度之執行成果，依本計畫工作項目逐項比較如下"
+        "{{ self_name }}就 {{ trend_years|join('、') }} 年度之執行成果，依本計畫工作項目逐項比較如下"
         "{% if trend_missing %}；{{ trend_missing|join('、') }} 年度未有統計數據，"
         "表中列為「無資料」{% endif %}。",
         "BodyText1",
@@ -1246,7 +1246,7 @@ def _history(b: Builder) -> None:
         b.h2(t.heading)
         chart = b.see_figure("training_trend") if t.key == "training" else ""
         done = "" if t.key == "targets" else "辦理情形"
-        b.p(f"本所歷年{t.heading}{done}如表{number}{chart}。")
+        b.p(f"{{{{ self_name }}}}歷年{t.heading}{done}如表{number}{chart}。")
         labels = [Col("類別", 2.8, "{{ r[0] }}", left=True)] if t.by_group else []
         labels.append(Col("年度", 2.0, f"{{{{ r[{len(labels)}] }}}}"))
         width = 1.6 if len(t.columns) > 4 else 2.6
@@ -1339,7 +1339,7 @@ def _sign_off(b: Builder) -> None:
     """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal.
 
     A closing sentence keeps with it, so the block never stands alone on the last page."""
-    b.p("以上為本所{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
+    b.p("以上為{{ self_name }}{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
     b.p("", "Closing")
     table = b.doc.add_table(rows=2, cols=3)
     _table_geometry(table, [5.3, 5.3, 5.4])

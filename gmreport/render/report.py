@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from docx import Document
@@ -84,7 +84,24 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
-def report_context(figures: Figures, photos: Sequence[Photo] = ()) -> dict[str, Any]:
+class Voice(NamedTuple):
+    """How the report names the agency and its units (config's `self_name`, `unit_word`)."""
+
+    self_name: str = "本所"
+    unit_word: str = "課室"
+
+    def say(self, text: str) -> str:
+        """`text`, worded for 本所 and its 課室, worded for this agency."""
+        return text.replace("本所", self.self_name).replace("課室", self.unit_word)
+
+
+OFFICE = Voice()
+"""A 區公所's: 本所 and its 課室."""
+
+
+def report_context(
+    figures: Figures, photos: Sequence[Photo] = (), voice: Voice = OFFICE
+) -> dict[str, Any]:
     """The template's context: the figures as the report shows them (a staff cell too small
     to show reads 「*」), plus what the report derives from them: `tables`, each declared
     table by its key, and `work_items`, the plan's work items in order with their tables
@@ -118,10 +135,12 @@ def report_context(figures: Figures, photos: Sequence[Photo] = ()) -> dict[str, 
         "narrative": narratives,
         "reviews": reviews,
         "target_rows": target_rows(figures),
-        "findings": findings(exact),
+        "findings": [voice.say(f) for f in findings(exact)],
+        "self_name": voice.self_name,
+        "unit_word": voice.unit_word,
         "charts": dict.fromkeys(CHART_NAMES),
         "chart_notes": chart_notes(figures),
-        **_trends(figures),
+        **_trends(figures, voice),
     }
 
 
@@ -167,9 +186,12 @@ def chart_notes(figures: Figures) -> dict[str, str]:
     return notes
 
 
-def _trends(figures: Figures) -> dict[str, Any]:
-    """歷年比較 and 計畫期程總檢討, with each target's verdicts a line per year."""
+def _trends(figures: Figures, voice: Voice) -> dict[str, Any]:
+    """歷年比較 and 計畫期程總檢討, with each target's verdicts a line per year and the
+    findings in the agency's voice."""
     context = report_trends(figures)
+    for part in (*context["trends"].values(), *context["period_review"]["trends"]):
+        part["findings"] = [voice.say(f) for f in part["findings"]]
     for row in context["period_review"]["targets"]:
         row["years_text"] = Listing(
             "\n".join(f"{v['year']} 年度：{v['verdict']}" for v in row["years"])
@@ -334,12 +356,14 @@ def render_report(
     charts: Mapping[str, Path] | None = None,
     template: Path | None = None,
     photos: Sequence[Photo] = (),
+    voice: Voice = OFFICE,
 ) -> list[str]:
     """Render the figures into the Word report at `path` (written atomically).
 
     `charts` maps chart names (see `charts.make_charts`) to PNG files; a chart not given is
     left out of the report with its caption. `photos` (see `photos.read_photos`) go under
-    their work items and in the 附件 list. `template` is an edited copy of the shipped
+    their work items and in the 附件 list; `voice` names the agency and its units.
+    `template` is an edited copy of the shipped
     template, which is used when it is None. Raises OutputError naming any data the
     template uses that the figures lack; returns the data the shipped template shows and
     `template` leaves out, for the person to confirm.
@@ -356,7 +380,7 @@ def render_report(
                 "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
             ) from None
         try:
-            context = report_context(figures, photos)
+            context = report_context(figures, photos, voice)
         except KeyError as e:  # a figure a table is made of: named as the template's are
             raise OutputError(_missing_message([str(e.args[0])])) from None
         # An edited template is checked against the data before rendering; the shipped one
