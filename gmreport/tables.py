@@ -941,7 +941,7 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
             item["sessions"],
             *_genders(item["participants"]),
             _female_ratio(item["participants"]),
-            item["reach"],
+            item["reach"] or NOT_COUNTED,  # none reached beyond those counted, as 表 of the list
         )
         for item in items
     ]
@@ -952,7 +952,7 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
             cedaw["sessions"],
             *_genders(everyone),
             _female_ratio(everyone),
-            cedaw["reach"],
+            cedaw["reach"] or NOT_COUNTED,
         )
     )
     cols = [

@@ -340,7 +340,7 @@ def test_report_shows_the_same_numbers(built, expected):
     assert f"{expected['cedaw_participants']['total']:,} 人次" in text
     assert "調解委員會" in text
     tally = "、".join(f"{d} {n} 項" for d, n in figures["indicators"]["dimensions"].items())
-    assert f"具複分類 {expected['cross_classified']} 項（{tally}）" in text
+    assert f"具複分類 {expected['cross_classified']} 項（依複分類別計：{tally}" in text
     rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
     assert any("年齡、里別" in r for r in rows)  # the indicator table names each one's dimensions
     agency = next(r for r in rows if r[0] == "全機關")

@@ -13,6 +13,7 @@ from gmreport.figures import female_ratio
 from gmreport.format import roc_short_date
 from gmreport.tables import (
     MAX_SHEET_NAME,
+    NOT_COUNTED,
     TOTAL_LABEL,
     Table,
     ValueKind,
@@ -285,7 +286,7 @@ def test_empty_sections_give_empty_lists_and_zero_totals(figures: dict) -> None:
         (TOTAL_LABEL, 0, 0, 0, None)
     ]
     assert tables["表19 CEDAW宣導參與人數（依宣導對象）"].rows == [
-        (TOTAL_LABEL, 0, 0, 0, 0, 0, None, 0)
+        (TOTAL_LABEL, 0, 0, 0, 0, 0, None, NOT_COUNTED)
     ]
 
 

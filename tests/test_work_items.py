@@ -18,6 +18,7 @@ from gmreport.config import Config, config_from_dict
 from gmreport.narrative_checks import narrative_warnings
 from gmreport.render.report import Voice, render_report
 from gmreport.schema import WORK_ITEM_LIST
+from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
 from gmreport.validate import CleanWorkbook
 
 from .test_report import captioned_tables
@@ -129,7 +130,9 @@ def test_the_summary_comes_before_the_details_and_counts_the_verdicts(
     paragraphs = [p.text for p in doc.paragraphs]
     summary = paragraphs[paragraphs.index("成果摘要") + 1]
     verdicts = [t["verdict"] for t in figures["targets"]]
-    assert f"本計畫所訂目標計 {len(verdicts)} 項，達成 {verdicts.count('達成')} 項" in summary
+    common = sum(TARGETS_BY_ID[t["id"]].source == NOT_IN_PLAN for t in figures["targets"])
+    assert f"本計畫所訂目標計 {len(verdicts) - common} 項，另依通例檢核 {common} 項" in summary
+    assert f"達成 {verdicts.count('達成')} 項" in summary
     assert f"未達成 {verdicts.count('未達成')} 項" in summary
     assert f"CEDAW 宣導 {figures['cedaw']['sessions']} 場次" in summary
 

@@ -1023,6 +1023,14 @@ def _verdicts(value: str) -> str:
     return f"target_rows|selectattr('verdict', 'eq', '{value}')|list|length"
 
 
+_TARGETS_COUNTED = (
+    "本計畫所訂目標計 {{ target_rows|selectattr('source')|list|length }} 項"
+    "{% if target_rows|rejectattr('source')|list %}，另依通例檢核 "
+    "{{ target_rows|rejectattr('source')|list|length }} 項{% endif %}"
+)
+"""How many targets the 考核 counts: the plan's, and the common rules beside them."""
+
+
 def _summary(b: Builder) -> None:
     """成果摘要: one paragraph over the five work items and the targets, before the details."""
     rate = f"training.groups.{EVERYONE.key}.rate.total"
@@ -1035,20 +1043,22 @@ def _summary(b: Builder) -> None:
         f"{{% else %}}全機關性別意識培力完訓率 {{{{ {rate}|pct }}}}{{% endif %}}；"
         + _count("gia.count", "案", "辦理性別影響評估", "未辦理性別影響評估")
         + "；"
-        + _count("indicators.count", "項", "檢討性別統計指標", "未檢討性別統計指標")
+        + _count("indicators.count", "項", "性別統計指標計", "未建置性別統計指標")
+        + "{% if indicators.count %}（新增或修訂 {{ indicators.reviewed|num }} 項）{% endif %}"
         + "，"
         + _count("budget.allocated", "元", "編列性別預算", "未編列性別預算")
         + "；"
         + _count("cedaw.sessions", "場次", "辦理 CEDAW 宣導", "未辦理 CEDAW 宣導")
         + "，"
         + _count("other_measures.count", "項", "推動其他性別平等措施", "未推動其他性別平等措施")
-        + "。本計畫所訂目標計 {{ target_rows|length }} 項，"
+        + f"。{_TARGETS_COUNTED}，"
         f"達成 {{{{ {_verdicts('達成')} }}}} 項"
         f"{{% if {_verdicts('未達成')} %}}、未達成 {{{{ {_verdicts('未達成')} }}}} 項{{% endif %}}"
         f"{{% if {_verdicts('已辦理')} %}}、應辦理事項已辦理 {{{{ {_verdicts('已辦理')} }}}} 項"
         "{% endif %}"
         f"{{% if {_verdicts('未辦理')} %}}、未辦理 {{{{ {_verdicts('未辦理')} }}}} 項{{% endif %}}"
-        "，各工作項目之辦理情形及目標達成情形詳如下述。",
+        f"{{% if {_verdicts('資料不全')} %}}、資料不全 {{{{ {_verdicts('資料不全')} }}}} 項"
+        "{% endif %}，各工作項目之辦理情形及目標達成情形詳如下述。",
         "BodyText1",
     )
 
@@ -1147,8 +1157,11 @@ def _statistics_budget(b: Builder) -> None:
     b.h3("性別統計")
     b.p(
         "本年度性別統計指標計 {{ indicators.count|num }} 項，其中新增 "
-        "{{ indicators.new|num }} 項、具複分類 {{ indicators.cross_classified|num }} 項"
-        "{% if indicators.dimensions %}（{{ indicators.dimensions|tally('項') }}）{% endif %}，"
+        "{{ indicators.new|num }} 項、修訂 {{ indicators.revised|num }} 項、具複分類 "
+        "{{ indicators.cross_classified|num }} 項"
+        "{% if indicators.dimensions %}（依複分類別計：{{ indicators.dimensions|tally('項') }}"
+        "{% if indicators.dimensions.values()|sum > indicators.cross_classified %}；"
+        "部分指標兼具二種以上複分類{% endif %}）{% endif %}，"
         f"如{_see('indicators')}。"
     )
     b.declared("indicators")
@@ -1172,8 +1185,9 @@ def _cedaw_measures(b: Builder) -> None:
         "本年度辦理 CEDAW 宣導 {{ cedaw.sessions|num }} 場次，參與 "
         "{{ cedaw.participants.total|num }} 人次（"
         + _people("cedaw.participants").replace(" 人", " 人次")
-        + "），女性比例 {{ cedaw.participants|female_ratio|pct }}；其中結合外部資源辦理 "
-        "{{ cedaw.external_resources|num }} 場次"
+        + "），女性比例 {{ cedaw.participants|female_ratio|pct }}；"
+        "{% if cedaw.external_resources %}其中結合外部資源辦理 "
+        "{{ cedaw.external_resources|num }} 場次{% else %}均未結合外部資源辦理{% endif %}"
         "{% if cedaw.reach %}；另以廣播、網路、刊物等無法清點參與者之方式宣導，觸及 "
         "{{ cedaw.reach|num }} 人次{% endif %}。依宣導對象及宣導方式統計如"
         f"{_see('cedaw_by_audience')}、{_see('cedaw_by_method')}"
@@ -1211,7 +1225,7 @@ CHAPTERS = {
 def _targets(b: Builder) -> None:
     b.h1("目標達成情形")
     b.p(
-        "本計畫所訂目標計 {{ target_rows|length }} 項，依工作項目及主辦單位檢核如"
+        f"{_TARGETS_COUNTED}，依工作項目及主辦單位檢核如"
         f"{_see('targets')}：數量目標達成 {{{{ {_verdicts('達成')} }}}} 項、未達成 "
         f"{{{{ {_verdicts('未達成')} }}}} 項"
         f"{{% if {_verdicts('資料不全')} %}}、資料不全 {{{{ {_verdicts('資料不全')} }}}} 項"
