@@ -146,6 +146,18 @@ def roc_date(value: str | dt.date | None) -> str:
     return f"{d.year - ROC_OFFSET}年{d.month}月{d.day}日"
 
 
+def roc_period(text: str) -> str:
+    """A 資料時間 as typed, in ROC form where it was typed (or read) as a western date:
+    2024-06-30 → 113年6月30日; 「113年底」 stays."""
+    found = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?)?", text.strip())
+    if found is None or not 1912 <= int(found[1]) <= 9999:
+        return text
+    try:
+        return roc_date(dt.date(int(found[1]), int(found[2]), int(found[3])))
+    except ValueError:  # not a day of the calendar: as typed
+        return text
+
+
 def roc_short_date(value: str | dt.date | None) -> str:
     """2024-05-20 → 113/05/20: the ROC date for a table cell (sortable within a year, and
     narrow enough never to break across lines); none → 「—」."""

@@ -41,6 +41,7 @@ from .format import (
     hours,
     number,
     percent,
+    roc_period,
     roc_short_date,
     yes_no,
 )
@@ -770,7 +771,7 @@ def _indicators(figures: Figures) -> Table:
     rows = [
         (
             i["unit"],
-            f"{i['name']}（{i['period']}）",
+            f"{i['name']}（{roc_period(i['period'])}）" if i["period"] else i["name"],
             i["name"],
             i["status"],
             dimensions(i),
@@ -779,7 +780,7 @@ def _indicators(figures: Figures) -> Table:
             i["other"],
             i["total"],
             i["female_ratio"],
-            i["period"],
+            roc_period(i["period"]),
             i["application"],
         )
         for i in listed

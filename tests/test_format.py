@@ -14,6 +14,7 @@ from gmreport.format import (
     number,
     percent,
     roc_date,
+    roc_period,
     roc_short_date,
     shown_rate,
     yes_no,
@@ -83,6 +84,14 @@ def test_roc_dates() -> None:
     assert roc_date(dt.datetime(2024, 1, 2, 15, 0)) == "113年1月2日"
     assert roc_date(None) == roc_date("") == "—"
     assert roc_short_date("2024-05-20") == roc_short_date(dt.date(2024, 5, 20)) == "113/05/20"
+
+
+def test_a_period_typed_as_a_western_date_reads_in_roc_form() -> None:
+    assert roc_period("2024-06-30") == roc_date(dt.date(2024, 6, 30)) == "113年6月30日"
+    assert roc_period("2024/6/30 00:00:00") == "113年6月30日"
+    assert roc_period("113年底") == "113年底"
+    assert roc_period("2024-02-30") == "2024-02-30"  # no such day: as typed
+    assert roc_period("") == ""
 
 
 def test_yes_no_and_widths() -> None:

@@ -6,6 +6,7 @@ speak as the office, never as instructions; 成果摘要 before the details."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ from docx import Document
 
 from gmreport.config import Config, config_from_dict
 from gmreport.narrative_checks import narrative_warnings
+from gmreport.pipeline import build
 from gmreport.render.report import Voice, render_report
 from gmreport.schema import WORK_ITEM_LIST
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
@@ -239,3 +241,16 @@ def test_a_bureaus_report_says_本局_and_科室_throughout(tmp_path: Path) -> N
     assert any("本局" in p for p in written)
     assert any("各科室" in p for p in written)
     assert "以上為本局" in "\n".join(written)
+
+
+def test_a_period_typed_as_a_date_reads_in_roc_form_in_the_report(
+    tmp_path: Path, make_workbook: Any, valid_rows: Any
+) -> None:
+    rows = valid_rows | {
+        "性別統計": [["里長人數按性別分", "既有", "否", 9, 4, 0, dt.date(2024, 6, 30), "運用"]]
+    }
+    make_workbook(rows, folder=tmp_path / "in")
+    build(tmp_path / "in", tmp_path / "out", Config())
+    doc = Document(str(tmp_path / "out" / "113年度性別主流化執行成果報告.docx"))
+    names = [r[1] for r in captioned_tables(doc)["性別統計指標"][2:]]
+    assert "里長人數按性別分（113年6月30日）" in names
