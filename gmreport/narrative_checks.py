@@ -1,24 +1,37 @@
-"""Warnings to 人事室 where a lead unit left its part of the report unwritten (SPEC §8 ◆).
+"""Warnings to 人事室 about the units' own words in the report (SPEC §8 ◆).
 
 Each work item's chapter describes what its 主辦單位 did in its own words, and each missed
 target's row gives the reasons and the measures from that unit's 檢討與精進. A lead unit
 that sent its workbook without them gets a warning naming its 執行成果說明 sheet, so that
 人事室 can ask for the text before the report is signed (a unit that sent nothing is
-warned of already, as 未繳交).
+warned of already, as 未繳交). A text that counts the people short of their hours
+(「尚有 1 名約僱人員未達目標時數」) is checked against the figures.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .figures import TargetResult
 from .problems import Problem, problem
-from .schema import SHEETS_BY_KEY, WORK_ITEM_LIST, lead_and_support
+from .schema import SHEETS_BY_KEY, STAFF_ALIASES, STAFF_TYPES, WORK_ITEM_LIST, lead_and_support
 from .targets import MISSED, NOT_DONE
 from .validate import CleanWorkbook
 
+if TYPE_CHECKING:
+    from .aggregate import Shortfall
+
 NARRATIVES = SHEETS_BY_KEY["narratives"]
+NUMERALS = "一二三四五六七八九十"
+SHORT_COUNT = re.compile(
+    r"(\d+|[一二兩三四五六七八九十]+)\s*(?:名|人|位)\s*([^，。；、\s\d]{0,8}?)\s*"
+    r"(?:同仁)?\s*(?:尚|仍)?未(?:能)?(?:達|完成|滿|足)[^，。；]{0,6}?時數"
+)
+"""「1 名約僱人員未達目標時數」, 「兩位同仁尚未完成訓練時數」: a count of people short of hours,
+and the 人員類別 it may name."""
 
 
 def narrative_warnings(
@@ -41,6 +54,55 @@ def narrative_warnings(
             if unit in by_unit and name not in written[unit]["review"]:
                 found.append(_problem("review-missing", by_unit[unit], name, target["label"]))
     return found
+
+
+def count_warnings(
+    workbooks: Sequence[CleanWorkbook], shortfalls: Sequence[Shortfall]
+) -> list[Problem]:
+    """A narrative that counts the people short of their hours otherwise than the figures:
+    the agency's count, or the 人員類別's it names."""
+    found = []
+    kinds = {**{t: t for t in STAFF_TYPES}, **STAFF_ALIASES}
+    for w in workbooks:
+        letters = w.letters.get(NARRATIVES.key, {})
+        for row, record in w.records.get(NARRATIVES.key, {}).items():
+            for key in ("done", "review"):
+                text = str(record.get(key) or "")
+                for match in SHORT_COUNT.finditer(text):
+                    stated = _count(match[1])
+                    kind = next((kinds[k] for k in kinds if k in match[2]), None)
+                    of_kind = sum(s.staff_type == kind for s in shortfalls)
+                    if stated == len(shortfalls):
+                        continue
+                    detail = f"全機關共 {len(shortfalls)} 人"
+                    if kind is not None:
+                        detail += f"（其中{kind} {of_kind} 人）"
+                    found.append(
+                        problem(
+                            "narrative-count-differs",
+                            file=w.file,
+                            unit=w.unit,
+                            sheet=NARRATIVES.name,
+                            cell=f"{letters[key]}{row}" if key in letters else "",
+                            column=NARRATIVES.column(key).header,
+                            value=match[0],
+                            detail=detail,
+                        )
+                    )
+    return found
+
+
+def _count(said: str) -> int:
+    """「2」, 「兩」, 「十二」 as a number."""
+    if said.isdigit():
+        return int(said)
+    said = said.replace("兩", "二")
+    tens, _, ones = said.rpartition("十")
+    if "十" not in said:
+        return NUMERALS.index(said) + 1 if said in NUMERALS else -1
+    return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
+        NUMERALS.index(ones) + 1 if ones else 0
+    )
 
 
 def _written(workbook: CleanWorkbook) -> Mapping[str, set[str]]:

@@ -18,7 +18,7 @@ from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
 from .history import built_now, earlier_workbook_years, read_history
-from .narrative_checks import narrative_warnings
+from .narrative_checks import count_warnings, narrative_warnings
 from .privacy_warnings import privacy_warnings, staff_indicators
 from .problems import (
     GmreportError,
@@ -244,6 +244,7 @@ def _gather(
     result = aggregate(counted, config, year)
     problems += privacy_warnings(across.accepted, result.shortfalls, config)
     problems += narrative_warnings(across.accepted, result.figures["targets"], config)
+    problems += count_warnings(across.accepted, result.shortfalls)
     photos, refused = read_photos(input_dir, skip=(output_dir,))
     problems += refused
     order = {unit: i for i, unit in enumerate(config.units)}

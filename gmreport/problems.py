@@ -452,6 +452,13 @@ CATALOGUE: dict[str, Rule] = {
         "填寫檢討與精進；報告中此目標之未達成原因及改善措施將列為「—」。",
         "請於「{sheet}」工作項目「{value}」之列填寫「檢討與精進」，說明未達成原因及改善措施。",
     ),
+    "narrative-count-differs": Rule(
+        W,
+        "說明文字人數與統計不符",
+        "「{column}」寫「{value}」，依填報資料計算，未達目標時數者{detail}；"
+        "此段文字將納入成果報告，與報告數據不一致。",
+        "請確認後修改文字，或以不寫人數的方式敘述（例如「部分同仁尚未完成訓練時數」）。",
+    ),
     # 佐證照片 (SPEC §8 ◆): each file of the photo folder not put in the report, and why
     "photo-misnamed": Rule(
         W,

@@ -233,6 +233,15 @@ def _narrative_names(tmp_path, make_workbook, valid_rows):
     return build(tmp_path / "in", tmp_path / "out", Config()).problems
 
 
+def _count_differs(tmp_path, make_workbook, valid_rows):
+    """One person short of hours, and a review that says five."""
+    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+    rows["培力紀錄"][2][5] = 1
+    rows["執行成果說明"] = [["性別意識培力", "", "尚有 5 名同仁未達目標時數，將通知補訓。"]]
+    make_workbook(rows, folder=tmp_path / "in")
+    return build(tmp_path / "in", tmp_path / "out", Config()).problems
+
+
 def _lead_unit_silent(tmp_path, make_workbook, valid_rows):
     """人事室, the lead unit of 性平執行小組會議 and 性別意識培力, writes nothing in 執行成果說明,
     and one of its staff is short of hours: the training targets are missed."""
@@ -312,6 +321,7 @@ MAKERS: dict[str, Maker] = {
         "性別統計", ["本所員工人數按性別分", "既有", "否", 40, 50, 1, "113年底", "培力規劃"]
     ),
     "narrative-names-small-group": _narrative_names,
+    "narrative-count-differs": _count_differs,
     "narrative-missing": _lead_unit_silent,
     "review-missing": _lead_unit_silent,
     "photo-misnamed": _photo("佐證照片/活動照片.jpg", lambda p: photo(p)),

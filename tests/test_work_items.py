@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from docx import Document
 
+from gmreport.aggregate import Shortfall
 from gmreport.config import Config, config_from_dict
-from gmreport.narrative_checks import narrative_warnings
+from gmreport.narrative_checks import count_warnings, narrative_warnings
 from gmreport.pipeline import build
 from gmreport.render.report import Voice, render_report
 from gmreport.schema import WORK_ITEM_LIST
@@ -254,3 +255,30 @@ def test_a_period_typed_as_a_date_reads_in_roc_form_in_the_report(
     doc = Document(str(tmp_path / "out" / "113年度性別主流化執行成果報告.docx"))
     names = [r[1] for r in captioned_tables(doc)["性別統計指標"][2:]]
     assert "里長人數按性別分（113年6月30日）" in names
+
+
+def _short(*kinds: str) -> list[Shortfall]:
+    return [Shortfall(("人事室",), f"甲{i}", k, 2, 1, 1) for i, k in enumerate(kinds)]
+
+
+@pytest.mark.parametrize(
+    ("text", "short", "warned"),
+    [
+        ("尚有1名約僱人員未達目標時數，已個別通知補訓。", ("約聘僱人員", "公務人員"), True),
+        ("尚有 2 名同仁未達目標時數。", ("約聘僱人員", "公務人員"), False),
+        ("兩位同仁尚未完成訓練時數，已通知。", ("公務人員", "公務人員"), False),
+        ("兩位同仁尚未完成訓練時數，已通知。", ("公務人員",), True),
+        ("十二人未達目標時數", ("公務人員",) * 12, False),
+        ("部分同仁尚未完成訓練時數。", ("公務人員",), False),  # no count: nothing to compare
+    ],
+)
+def test_a_narrative_that_counts_those_short_of_hours_is_checked(
+    text: str, short: tuple[str, ...], warned: bool
+) -> None:
+    workbook = _workbook("人事室", [("性別意識培力", "", text)])
+    workbook.letters["narratives"] = {"item": "A", "done": "B", "review": "C"}
+    found = count_warnings([workbook], _short(*short))
+    assert bool(found) is warned
+    for p in found:
+        assert (p.code, p.cell) == ("narrative-count-differs", "C5")
+        assert f"全機關共 {len(short)} 人" in p.message
