@@ -340,7 +340,13 @@ def test_the_cover_names_who_filed_and_the_end_is_signed(figures: dict, render) 
     text = body_text(doc)
     assert f"填報單位：{filed['unit']}　承辦人：{filed['name']}\n" in text
     assert f"聯絡電話：{filed['phone']}　填報日期：113年12月31日" in text
-    assert [c.text for c in doc.tables[-1].rows[0].cells] == ["承辦人", "單位主管", "機關首長"]
+    sign = doc.tables[-1]
+    assert [c.text for c in sign.rows[0].cells] == ["承辦人", "單位主管", "機關首長"]
+    assert {c.text for c in sign.rows[2].cells} == {"年　　月　　日"}  # a date line for each
+    assert sign.rows[1].height is not None and sign.rows[1].height.cm >= 3  # room for seals
+    body = doc.styles["Normal"].font.size  # at body size, not the tables' 10.5 pt
+    assert all(c.paragraphs[0].style.font.size == body for c in sign.rows[0].cells)
+    assert sign._tbl.tblPr.find(qn("w:tblBorders")) is not None  # a grid
     # The closing sentence, the last paragraph before it and the block keep together.
     last = [p for p in doc.paragraphs if p.text][-2:]
     assert last[1].text == "以上為本所113年度性別主流化推動計畫執行成果，敬請鑒核。"

@@ -191,6 +191,12 @@ PARA_STYLES = (
     ParaStyle("BodyText2Next", "本文（一）接下段", "<w:keepNext/>" + _ind(H2_TEXT), 14),
     ParaStyle("LeadUnits", "主協辦單位", "<w:keepNext/>" + _ind(H2_TEXT), 14),
     ParaStyle(
+        "SignOff",
+        "核章",
+        "<w:keepNext/>" + _spacing(3, 3, None) + _ind(0) + '<w:jc w:val="center"/>',
+        14,
+    ),
+    ParaStyle(
         "TOCHeading",
         "TOC Heading",
         _spacing(12, 12, None) + '<w:jc w:val="center"/>',
@@ -1350,18 +1356,27 @@ def _review(b: Builder) -> None:
 
 
 def _sign_off(b: Builder) -> None:
-    """The block the office signs: 承辦人, 單位主管, 機關首長, with room for each seal.
+    """The block the office signs: 承辦人, 單位主管, 機關首長 at body size, with room for
+    each seal and a line for the date each signs.
 
     A closing sentence keeps with it, so the block never stands alone on the last page."""
     b.p("以上為{{ self_name }}{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
     b.p("", "Closing")
-    table = b.doc.add_table(rows=2, cols=3)
+    table = b.doc.add_table(rows=3, cols=3)
     _table_geometry(table, [5.3, 5.3, 5.4])
+    lines = "".join(
+        f'<w:{side} w:val="single" w:sz="6" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    layout = table._tbl.tblPr.find(qn("w:tblLayout"))  # borders go before it (schema order)
+    layout.addprevious(parse_xml(f"<w:tblBorders {NS}>{lines}</w:tblBorders>"))
     for cell, text in zip(table.rows[0].cells, ("承辦人", "單位主管", "機關首長"), strict=True):
-        _cell_text(cell, text, "TableText")
-    table.rows[1].height = Cm(2.6)
+        _cell_text(cell, text, "SignOff")
+    table.rows[1].height = Cm(3.2)  # room for a seal (職章) and a signature
     for cell in table.rows[1].cells:
-        _cell_text(cell, "", "TableText")
+        _cell_text(cell, "", "SignOff")
+    for cell in table.rows[2].cells:  # the date each signs
+        _cell_text(cell, "年　　月　　日", "SignOff")
     _keep_together(table)
 
 
