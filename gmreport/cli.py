@@ -206,10 +206,17 @@ def _parser() -> argparse.ArgumentParser:
         help="檢核填報活頁簿，列出需要修正之處",
         description="檢核一個或多個填報活頁簿（檔案或資料夾），逐一列出問題與修正建議。\n"
         "沒有錯誤時結束代碼為 0（可有警告），有錯誤時為 1。",
-        epilog="範例：\n  gmreport check 113年度_民政課.xlsx\n  gmreport check 填報資料夾 --json",
+        epilog="範例：\n  gmreport check 113年度_民政課.xlsx\n  gmreport check 填報資料夾 --json\n"
+        "  gmreport check 填報資料夾 --output 檢核   （標示問題的檔案存入 檢核/退回修正）",
     )
     check.add_argument("paths", nargs="+", type=Path, metavar="活頁簿", help="活頁簿檔案或資料夾")
     check.add_argument("--json", action="store_true", help="以 JSON 格式（UTF-8）輸出問題清單")
+    check.add_argument(
+        "--output",
+        type=Path,
+        metavar="資料夾",
+        help="另將有問題的填報檔標示後存入此資料夾的「退回修正」子資料夾，可寄回各單位修正",
+    )
     _config_option(check)
     check.set_defaults(run=_check)
 
@@ -321,7 +328,7 @@ def _output(given: Path | None, default: Path, option: str) -> Path:
 def _check(args: argparse.Namespace) -> int:
     from .pipeline import check
 
-    outcome = check(args.paths, _config(args))
+    outcome = check(args.paths, _config(args), args.output)
     if args.json:
         counts = count_by_severity(outcome.problems)
         text = json.dumps(
@@ -337,6 +344,14 @@ def _check(args: argparse.Namespace) -> int:
         _print_problems(outcome.problems)
         if not outcome.problems:
             _echo("檢核完成，沒有發現問題。")
+        for note in outcome.notes:
+            _echo(f"注意：{note}")
+        if outcome.written:
+            _echo("已寫入（標示問題的檔案，可寄回各單位修正）：")
+            for path in outcome.written:
+                _echo(f"  {path}")
+        elif args.output is not None and outcome.problems:
+            _echo("沒有可標示的檔案（有問題的檔案無法判斷填報單位或年度）。")
     return EXIT_INPUT if outcome.has_errors else EXIT_OK
 
 

@@ -62,10 +62,22 @@ class Outcome:
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things to tell the person, e.g. no charts
     photos: list[Photo] = field(default_factory=list)  # 佐證照片 for the report
+    sources: list[Source] = field(default_factory=list)  # the units' files, for 退回修正
 
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A unit's file that passed the safety gate and was read: where it is, how problems
+    name it, and whose and which year's it is."""
+
+    path: Path
+    file: str
+    unit: str
+    year: int
 
 
 @dataclass
@@ -136,8 +148,12 @@ def _check_file_part(unit: str) -> None:
         )
 
 
-def check(paths: list[Path], config: Config) -> Outcome:
-    """Validate workbooks as a unit would before sending them: each against its own 年度."""
+def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> Outcome:
+    """Validate workbooks as a unit would before sending them: each against its own 年度.
+    With `output_dir`, the marked copies of the files with problems are written there
+    (退回修正/)."""
+    if output_dir is not None:
+        _check_output(output_dir, "--output")
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
@@ -156,7 +172,89 @@ def check(paths: list[Path], config: Config) -> Outcome:
         problems += check_across(workbooks).problems
         problems += staff_indicators(workbooks, config.privacy.min_cell)
     years = sorted(by_year)
-    return Outcome(years[-1] if years else None, ordered(problems))
+    outcome = Outcome(years[-1] if years else None, ordered(problems))
+    outcome.sources = _sources(read)
+    if output_dir is not None:
+        with output_lock(output_dir), staged(output_dir) as stage:
+            moves = _returned(outcome, stage, output_dir)
+            commit(moves)
+            _drop_stale(outcome, output_dir, moves)
+            outcome.written += [target for _, target in moves]
+    return outcome
+
+
+def _sources(read: list[Read], year: int | None = None) -> list[Source]:
+    """The files read whose unit and year are known (of `year` only, when given)."""
+    return [
+        Source(raw.path, raw.file, who.unit, who.year)
+        for raw, who, _ in read
+        if who.unit is not None and who.year is not None and (year is None or who.year == year)
+    ]
+
+
+def file_part(name: str) -> str:
+    """`name` made fit to be part of a file name on Windows: each character it may not
+    hold (see NOT_IN_FILE_NAMES, or a control character) becomes 「_」."""
+    kept = "".join("_" if c in NOT_IN_FILE_NAMES or ord(c) < 32 else c for c in name).rstrip(". ")
+    return kept or "_"
+
+
+def _drop_stale(outcome: Outcome, output_dir: Path, moves: list[tuple[Path, Path]]) -> None:
+    """Remove the marked copies an earlier run left for the years of this one's files whose
+    units now have no problems: 退回修正/ holds this run's copies only (one set)."""
+    from .render.returned import RETURNED_FOLDER, RETURNED_NAME
+
+    folder = output_dir / RETURNED_FOLDER
+    if not folder.is_dir():
+        return
+    written = {target.name for _, target in moves}
+    for year in sorted({s.year for s in outcome.sources}):
+        for old in folder.glob(
+            RETURNED_NAME.format(year=year, unit="*", suffix="*").replace(".", "*.")
+        ):
+            if old.name in written:
+                continue
+            try:
+                old.unlink()
+            except OSError:
+                outcome.notes.append(
+                    f"無法刪除前一次產出的「{old}」（檔案可能正在開啟），與本次檢核結果不符，請勿寄出。"
+                )
+
+
+def _returned(outcome: Outcome, stage: Path, output_dir: Path) -> list[tuple[Path, Path]]:
+    """Write into `stage` the marked copy (退回修正) of each unit's file with problems;
+    the moves that put them into `output_dir`. Copies of the same years left there by an
+    earlier run are removed once the moves are done (see `_drop_stale`)."""
+    from .render.returned import RETURNED_FOLDER, RETURNED_NAME, mark_copy
+
+    folder = output_dir / RETURNED_FOLDER
+    by_file: dict[str, list[Problem]] = {}
+    for p in outcome.problems:
+        by_file.setdefault(p.file, []).append(p)
+    moves: list[tuple[Path, Path]] = []
+    taken: set[str] = set()
+    for source in outcome.sources:
+        found = by_file.get(source.file)
+        if not found:
+            continue
+        stem = RETURNED_NAME.format(year=source.year, unit=file_part(source.unit), suffix="")
+        stem = stem[:-1]
+        n = 1
+        while stem.casefold() + (f"_{n}" if n > 1 else "") in taken:
+            n += 1
+        stem += f"_{n}" if n > 1 else ""
+        taken.add(stem.casefold())
+        made = mark_copy(source.path, stage, stem, found, unit=source.unit, year=source.year)
+        if made is None:
+            outcome.notes.append(
+                f"「{source.file}」在讀取後已變動，未產出其退回修正檔；請重新執行。"
+            )
+            continue
+        moves.append((made, folder / made.name))
+    if moves:
+        folder.mkdir(exist_ok=True)
+    return moves
 
 
 def build(
@@ -274,6 +372,7 @@ def _gather(
         "history": earlier.as_json(),
     }
     outcome = Outcome(year, ordered(problems), figures, result.shortfalls, photos=photos)
+    outcome.sources = _sources(read, year)
     unbuilt = [
         y
         for y in earlier_workbook_years([f["year"] for f in sorted_.set_aside], earlier, year)
@@ -458,9 +557,11 @@ def _write(
             figures=figures,
         )
         kept = ["figures", "problems"]
+        returned = _returned(outcome, stage, output_dir)
         if not reported:
-            commit([(here[k], names[k]) for k in reversed(kept)])
-            outcome.written += [names[k] for k in kept]
+            commit([(here[k], names[k]) for k in reversed(kept)] + returned)
+            _drop_stale(outcome, output_dir, returned)
+            outcome.written += [names[k] for k in kept] + [t for _, t in returned]
             stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
             if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
                 outcome.notes.append(
@@ -497,8 +598,9 @@ def _write(
                 printed.append(output_dir / made.name)
                 moves.insert(1, (made, printed[0]))
                 outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
-        commit(moves)
-        outcome.written += [names[k] for k in kept] + printed
+        commit(moves + returned)
+        _drop_stale(outcome, output_dir, returned)
+        outcome.written += [names[k] for k in kept] + printed + [t for _, t in returned]
     if unused:
         outcome.notes.append(
             f"報告範本「{template}」未使用下列資料，報告中不會出現這些內容："

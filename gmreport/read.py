@@ -416,6 +416,11 @@ def _sheet_name(name: str) -> str:
     return re.sub(r"\s+", "", cells.visible(unicodedata.normalize("NFKC", name))).casefold()
 
 
+def same_sheet(a: str, b: str) -> bool:
+    """Whether two sheet names are matched as one (「CEDAW 宣導」 is 「CEDAW宣導」)."""
+    return _sheet_name(a) == _sheet_name(b)
+
+
 _KNOWN = {_sheet_name(name): name for name in KNOWN_SHEETS}
 """Each sheet of the contract by its name as matched."""
 

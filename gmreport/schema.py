@@ -519,7 +519,9 @@ SHEETS: tuple[Sheet, ...] = (
 
 SHEETS_BY_NAME = MappingProxyType({s.name: s for s in SHEETS})
 SHEETS_BY_KEY = MappingProxyType({s.key: s for s in SHEETS})
-KNOWN_SHEETS = frozenset({INSTRUCTIONS_SHEET, INFO_SHEET, *SHEETS_BY_NAME})
+RETURNED_SHEET = "檢核結果"
+"""The first sheet of a marked copy (退回修正): a unit that sends the copy back is read as usual."""
+KNOWN_SHEETS = frozenset({INSTRUCTIONS_SHEET, INFO_SHEET, RETURNED_SHEET, *SHEETS_BY_NAME})
 
 DROPDOWN_HEADERS = frozenset(c.header for s in SHEETS for c in s.columns if c.has_dropdown)
 """The headers of dropdown columns: the config may add words for their values."""

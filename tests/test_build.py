@@ -189,15 +189,17 @@ def expected() -> dict:
     return expected_figures(SAMPLES, YEAR)
 
 
-def test_build_writes_the_four_outputs(built):
-    _, out = built
+def test_build_writes_the_four_outputs(samples_build):
+    outcome, out = samples_build
     names = sorted(p.name for p in out.iterdir())
+    marked = ["退回修正"] if any(p.file for p in outcome.problems) else []  # units' own copies
     assert names == sorted(
         [
             f"{YEAR}年度性別主流化執行成果報告.docx",
             f"{YEAR}年度性別主流化統計總表.xlsx",
             f"{YEAR}年度填報檢核結果.xlsx",
             f"{YEAR}年度統計數據.json",
+            *marked,
         ]
     )
 

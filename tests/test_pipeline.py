@@ -130,6 +130,11 @@ def test_input_errors_stop_the_report_but_not_the_problem_list(tmp_path, make_wo
     assert sorted(p.name for p in out.iterdir()) == [
         "113年度填報檢核結果.xlsx",
         "113年度統計數據.json",
+        "退回修正",  # the units' files marked, to be sent back (SPEC §5 ◆)
+    ]
+    units = sorted({p.unit for p in outcome.problems if p.file})
+    assert sorted(p.name for p in (out / "退回修正").iterdir()) == [
+        f"113年度_{unit}_檢核結果.xlsx" for unit in units
     ]
     figures = _outputs(out)
     assert figures["issues"]["errors"] == 1

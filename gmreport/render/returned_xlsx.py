@@ -1,0 +1,559 @@
+"""The marked copy of an .xlsx or .xlsm, made by editing its package's XML.
+
+Only these parts change: the styles (two fills and the cell formats that use them, added
+at the end), the worksheets with problems (the marked cells' `s`, a legacyDrawing), the
+workbook (the list sheet first: sheet-scoped names and the active tab shifted by one),
+its relationships and the content types; new parts are added for the list sheet and for
+each marked sheet's comments and their VML drawing. Every other part is copied as it is,
+the macros (vbaProject.bin) among them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..cells import cell_position, column_letters
+from ..format import writable
+from ..problems import Problem, Severity
+from .returned import (
+    AUTHOR,
+    FILLS,
+    HEADER_FILL,
+    LIST_HEADERS,
+    LIST_SHEET,
+    LIST_WIDTHS,
+    Listed,
+    Mark,
+    plan,
+)
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_R = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_WORKSHEET = R + "/worksheet"
+REL_COMMENTS = R + "/comments"
+REL_VML = R + "/vmlDrawing"
+CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
+CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    huge_tree=False,
+    remove_blank_text=False,
+)
+# Elements a worksheet may hold after <legacyDrawing>, in the schema's order.
+_AFTER_LEGACY = {
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+}
+
+
+def _q(tag: str, ns: str = MAIN) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _local(tag: Any) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _parse(data: bytes) -> Any:
+    return etree.fromstring(data, _PARSER)
+
+
+def _dump(root: Any) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _target(base: str, target: str) -> str:
+    """A relationship's target as a zip path, from the part `base` it belongs to."""
+    if target.startswith("/"):
+        return target[1:]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _relative(base: str, part: str) -> str:
+    return posixpath.relpath(part, posixpath.dirname(base) or ".")
+
+
+class _Package:
+    """The parts of one package: read on demand, changed ones kept to be written."""
+
+    def __init__(self, z: zipfile.ZipFile) -> None:
+        self.z = z
+        self.names = {i.filename for i in z.infolist()}
+        self.changed: dict[str, bytes] = {}
+        self.trees: dict[str, Any] = {}
+
+    def tree(self, part: str) -> Any:
+        if part not in self.trees:
+            self.trees[part] = _parse(self.z.read(part))
+        return self.trees[part]
+
+    def new_tree(self, part: str, root: Any) -> None:
+        self.trees[part] = root
+
+    def unused(self, pattern: str) -> str:
+        """A part name not yet taken: pattern with {n} filled."""
+        taken = {n.casefold() for n in self.names | self.trees.keys()}
+        n = 1
+        while pattern.format(n=n).casefold() in taken:
+            n += 1
+        return pattern.format(n=n)
+
+    def rels(self, part: str) -> Any:
+        name = _rels_name(part)
+        if name in self.trees or name in self.names:
+            return self.tree(name)
+        root = etree.Element(_q("Relationships", PKG_R), nsmap={None: PKG_R})
+        self.new_tree(name, root)
+        return root
+
+    def add_rel(self, part: str, kind: str, target: str) -> str:
+        root = self.rels(part)
+        ids = {el.get("Id") for el in root}
+        n = len(ids) + 1
+        while f"rId{n}" in ids:
+            n += 1
+        rid = f"rId{n}"
+        etree.SubElement(
+            root, _q("Relationship", PKG_R), Id=rid, Type=kind, Target=_relative(part, target)
+        )
+        return rid
+
+    def write(self, target: Path) -> None:
+        out = dict(self.changed)
+        out.update({part: _dump(root) for part, root in self.trees.items() if part not in out})
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as w:
+            for info in self.z.infolist():
+                data = out.pop(info.filename, None)
+                if data is None:
+                    data = self.z.read(info)
+                copy = zipfile.ZipInfo(info.filename, info.date_time)
+                copy.compress_type = info.compress_type
+                copy.external_attr = info.external_attr
+                w.writestr(copy, data)
+            for name, data in out.items():
+                w.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+
+def mark_xlsx(source: Path, target: Path, problems: list[Problem], heading: str) -> None:
+    """Write the marked copy of the .xlsx or .xlsm `source` to `target`."""
+    with zipfile.ZipFile(source) as z:
+        pkg = _Package(z)
+        package_rels = pkg.tree("_rels/.rels")
+        book_part = next(
+            _target("", el.get("Target", ""))
+            for el in package_rels
+            if el.get("Type", "").endswith("/officeDocument")
+        )
+        book = pkg.tree(book_part)
+        book_rels = {el.get("Id"): el for el in pkg.rels(book_part)}
+        sheets_el = book.find(_q("sheets"))
+        sheet_parts: dict[str, str] = {}
+        for el in sheets_el:
+            rel = book_rels.get(el.get(_q("id", R)))
+            if rel is not None and rel.get("Type", "").endswith("/worksheet"):
+                sheet_parts[el.get("name", "")] = _target(book_part, rel.get("Target", ""))
+        marks, listed = plan(problems, list(sheet_parts))
+        styles_part = next(
+            _target(book_part, el.get("Target", ""))
+            for el in book_rels.values()
+            if el.get("Type", "").endswith("/styles")
+        )
+        styles = _Styles(pkg.tree(styles_part))
+        types = pkg.tree("[Content_Types].xml")
+        by_sheet: dict[str, list[Mark]] = {}
+        for m in marks:
+            by_sheet.setdefault(m.sheet, []).append(m)
+        for block, (sheet, found) in enumerate(by_sheet.items(), start=1):
+            _mark_sheet(pkg, types, sheet_parts[sheet], found, styles, block)
+        for part in sheet_parts.values():  # the list sheet is the one selected
+            if part not in pkg.trees and b"tabSelected" not in pkg.z.read(part):
+                continue
+            for view in pkg.tree(part).iter(_q("sheetView")):
+                view.attrib.pop("tabSelected", None)
+        list_part = pkg.unused("xl/worksheets/gmreport_list{n}.xml")
+        pkg.new_tree(list_part, _list_sheet(listed, heading, styles))
+        _override(types, list_part, CT_WORKSHEET)
+        rid = pkg.add_rel(book_part, REL_WORKSHEET, list_part)
+        _add_first_sheet(book, sheets_el, rid, _unused_name(list(sheet_parts)))
+        pkg.write(target)
+
+
+def _unused_name(names: list[str]) -> str:
+    taken = {n.casefold() for n in names}
+    name, n = LIST_SHEET, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{LIST_SHEET}({n})"
+    return name
+
+
+def _override(types: Any, part: str, content_type: str) -> None:
+    etree.SubElement(types, _q("Override", CT), PartName="/" + part, ContentType=content_type)
+
+
+def _default(types: Any, extension: str, content_type: str) -> None:
+    if not any(
+        el.get("Extension", "").lower() == extension for el in types.iter(_q("Default", CT))
+    ):
+        defaults = list(types.iter(_q("Default", CT)))
+        el = etree.Element(_q("Default", CT), Extension=extension, ContentType=content_type)
+        if defaults:
+            defaults[-1].addnext(el)
+        else:
+            types.insert(0, el)
+
+
+def _add_first_sheet(book: Any, sheets_el: Any, rid: str, name: str) -> None:
+    ids = [int(el.get("sheetId", "0")) for el in sheets_el if el.get("sheetId", "").isdigit()]
+    first = etree.Element(_q("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
+    first.set(_q("id", R), rid)
+    sheets_el.insert(0, first)
+    names = book.find(_q("definedNames"))
+    for el in names if names is not None else ():
+        local = el.get("localSheetId")
+        if local is not None and local.isdigit():
+            el.set("localSheetId", str(int(local) + 1))
+    views = book.find(_q("bookViews"))
+    for view in views if views is not None else ():
+        view.set("activeTab", "0")
+        view.set("firstSheet", "0")
+
+
+class _Styles:
+    """The stylesheet, to which fills and cell formats are added at the end (every existing
+    index keeps its meaning)."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.fills = self._list("fills")
+        self.fonts = self._list("fonts")
+        self.xfs = self._list("cellXfs")
+        self.fill_ids: dict[str, int] = {}
+        self.marked: dict[tuple[int, Severity], int] = {}
+        self.own: dict[str, int] = {}
+
+    def _list(self, tag: str) -> Any:
+        el = self.root.find(_q(tag))
+        if el is None:  # a minimal stylesheet: the lists it lacks, in the schema's order
+            order = ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs"]
+            el = etree.Element(_q(tag))
+            later = [self.root.find(_q(t)) for t in order[order.index(tag) + 1 :]]
+            later_el = next((e for e in later if e is not None), None)
+            if later_el is not None:
+                later_el.addprevious(el)
+            else:
+                self.root.insert(len(order), el)
+            if tag == "cellXfs":
+                etree.SubElement(el, _q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
+        return el
+
+    def _append(self, parent: Any, el: Any) -> int:
+        parent.append(el)
+        parent.set("count", str(len(parent)))
+        return len(parent) - 1
+
+    def fill(self, rgb: str) -> int:
+        if rgb not in self.fill_ids:
+            fill = etree.Element(_q("fill"))
+            pattern = etree.SubElement(fill, _q("patternFill"), patternType="solid")
+            etree.SubElement(pattern, _q("fgColor"), rgb="FF" + rgb)
+            etree.SubElement(pattern, _q("bgColor"), indexed="64")
+            self.fill_ids[rgb] = self._append(self.fills, fill)
+        return self.fill_ids[rgb]
+
+    def marked_xf(self, base: int, severity: Severity) -> int:
+        """The cell format `base` with the severity's fill: number format, font, borders,
+        alignment and protection as they were."""
+        key = (base, severity)
+        if key not in self.marked:
+            xfs = list(self.xfs)
+            xf = deepcopy(xfs[base]) if 0 <= base < len(xfs) else etree.Element(_q("xf"))
+            for attr, default in (("numFmtId", "0"), ("fontId", "0"), ("borderId", "0")):
+                xf.set(attr, xf.get(attr, default))
+            xf.set("fillId", str(self.fill(FILLS[severity])))
+            xf.set("applyFill", "1")
+            self.marked[key] = self._append(self.xfs, xf)
+        return self.marked[key]
+
+    def list_xf(self, kind: str) -> int:
+        """The list sheet's own formats: header, link, error, warning, text."""
+        if kind not in self.own:
+            xf = etree.Element(_q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
+            if kind in ("header", "link"):
+                font = etree.Element(_q("font"))
+                if kind == "header":
+                    etree.SubElement(font, _q("b"))
+                else:
+                    etree.SubElement(font, _q("u"))
+                    etree.SubElement(font, _q("color"), rgb="FF0563C1")
+                etree.SubElement(font, _q("sz"), val="11")
+                etree.SubElement(font, _q("name"), val="微軟正黑體")
+                xf.set("fontId", str(self._append(self.fonts, font)))
+                xf.set("applyFont", "1")
+            fill = {"header": HEADER_FILL, "error": FILLS[Severity.ERROR]}.get(kind)
+            fill = FILLS[Severity.WARNING] if kind == "warning" else fill
+            if fill:
+                xf.set("fillId", str(self.fill(fill)))
+                xf.set("applyFill", "1")
+            xf.set("applyAlignment", "1")
+            etree.SubElement(xf, _q("alignment"), vertical="top", wrapText="1")
+            self.own[kind] = self._append(self.xfs, xf)
+        return self.own[kind]
+
+
+def _positions(sheet_data: Any) -> dict[int, Any]:
+    """Row number → its <row>, numbering rows that omit `r` as Excel does."""
+    rows: dict[int, Any] = {}
+    n = 0
+    for row in sheet_data.iterchildren(_q("row")):
+        r = row.get("r")
+        n = int(r) if r and r.isdigit() else n + 1
+        rows[n] = row
+    return rows
+
+
+def _cell(row_el: Any, row: int, col: int, base: int) -> Any:
+    """The <c> at column `col` of `row_el`, made (with the row's or column's format) if absent."""
+    n = 0
+    for c in row_el.iterchildren(_q("c")):
+        position = cell_position(c.get("r", ""))
+        n = position[1] if position else n + 1
+        if n == col:
+            return c
+        if n > col:
+            new = etree.Element(_q("c"), r=f"{column_letters(col)}{row}")
+            if base:
+                new.set("s", str(base))
+            c.addprevious(new)
+            return new
+    new = etree.SubElement(row_el, _q("c"), r=f"{column_letters(col)}{row}")
+    if base:
+        new.set("s", str(base))
+    spans = row_el.get("spans", "")
+    first, _, last = spans.partition(":")
+    if first.isdigit() and last.isdigit() and col > int(last):
+        row_el.set("spans", f"{first}:{col}")
+    return new
+
+
+def _column_style(root: Any, col: int) -> int:
+    cols = root.find(_q("cols"))
+    for el in cols if cols is not None else ():
+        low, high = el.get("min", "0"), el.get("max", "0")
+        if low.isdigit() and high.isdigit() and int(low) <= col <= int(high):
+            style = el.get("style", "0")
+            return int(style) if style.isdigit() else 0
+    return 0
+
+
+def _mark_sheet(
+    pkg: _Package, types: Any, part: str, marks: list[Mark], styles: _Styles, block: int
+) -> None:
+    root = pkg.tree(part)
+    sheet_data = root.find(_q("sheetData"))
+    rows = _positions(sheet_data)
+    for m in marks:
+        row_el = rows.get(m.row)
+        if row_el is None:
+            row_el = etree.Element(_q("row"), r=str(m.row))
+            later = [r for n, r in rows.items() if n > m.row]
+            if later:
+                later[0].addprevious(row_el)
+            else:
+                sheet_data.append(row_el)
+            rows = dict(sorted({**rows, m.row: row_el}.items()))
+        base = 0
+        if row_el.get("customFormat") in ("1", "true") and (row_el.get("s") or "").isdigit():
+            base = int(row_el.get("s"))
+        else:
+            base = _column_style(root, m.col)
+        c = _cell(row_el, m.row, m.col, base)
+        s = c.get("s", "0")
+        c.set("s", str(styles.marked_xf(int(s) if s.isdigit() else 0, m.severity)))
+    _add_comments(pkg, types, part, root, marks, block)
+
+
+def _add_comments(
+    pkg: _Package, types: Any, part: str, root: Any, marks: list[Mark], block: int
+) -> None:
+    """The marks' comments: into the sheet's comments part and its VML drawing, added if
+    the sheet has none, else extended."""
+    rels = pkg.rels(part)
+    comments_part = vml_part = None
+    for el in rels:
+        kind = el.get("Type", "")
+        if kind == REL_COMMENTS:
+            comments_part = _target(part, el.get("Target", ""))
+        elif kind == REL_VML:
+            vml_part = _target(part, el.get("Target", ""))
+    if comments_part is None:
+        comments_part = pkg.unused("xl/gmreport_comments{n}.xml")
+        comments = etree.Element(_q("comments"), nsmap={None: MAIN})
+        etree.SubElement(comments, _q("authors"))
+        etree.SubElement(comments, _q("commentList"))
+        pkg.new_tree(comments_part, comments)
+        pkg.add_rel(part, REL_COMMENTS, comments_part)
+        _override(types, comments_part, CT_COMMENTS)
+    comments = pkg.tree(comments_part)
+    authors = comments.find(_q("authors"))
+    author_id = len(authors)
+    etree.SubElement(authors, _q("author")).text = AUTHOR
+    listing = comments.find(_q("commentList"))
+    existing = {el.get("ref"): el for el in listing}
+    for m in marks:
+        el = existing.get(m.ref)
+        prefix = ""
+        if el is None:
+            el = etree.SubElement(listing, _q("comment"), ref=m.ref, authorId=str(author_id))
+            text = etree.SubElement(el, _q("text"))
+        else:  # the unit's own note stays, ours follows it
+            prefix = "\n"
+            text = el.find(_q("text"))
+            if text is None:
+                text = etree.SubElement(el, _q("text"))
+        run = etree.SubElement(text, _q("r"))
+        props = etree.SubElement(run, _q("rPr"))
+        etree.SubElement(props, _q("sz"), val="10")
+        etree.SubElement(props, _q("rFont"), val="微軟正黑體")
+        t = etree.SubElement(run, _q("t"))
+        t.text = writable(prefix + m.text)
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    if vml_part is None:
+        vml_part = pkg.unused("xl/drawings/gmreport_vmlDrawing{n}.vml")
+        pkg.new_tree(vml_part, _parse(_VML_ROOT.format(block=block + 1000).encode()))
+        rid = pkg.add_rel(part, REL_VML, vml_part)
+        _default(types, "vml", CT_VML)
+        legacy = etree.Element(_q("legacyDrawing"))
+        legacy.set(_q("id", R), rid)
+        later = next((el for el in root if _local(el.tag) in _AFTER_LEGACY), None)
+        if later is not None:
+            later.addprevious(legacy)
+        else:
+            root.append(legacy)
+    vml = pkg.tree(vml_part)
+    first = (block + 1000) * 1024 + len(vml)
+    for i, m in enumerate(marks):
+        r, c = m.row - 1, m.col - 1
+        anchor = f"{c + 1}, 15, {r}, 2, {c + 5}, 15, {r + 6}, 16"
+        shape = _VML_SHAPE.format(id=first + i, row=r, col=c, anchor=anchor)
+        vml.append(_parse(shape.encode()))
+
+
+_VML_NS = (
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:x="urn:schemas-microsoft-com:office:excel"'
+)
+_VML_ROOT = (
+    f"<xml {_VML_NS}>"
+    '<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/></o:shapelayout>'
+    '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+    'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+    '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype></xml>'
+)
+_VML_SHAPE = (
+    f"<v:shape {_VML_NS} "
+    'id="_x0000_s{id}" type="#_x0000_t202" style="position:absolute;margin-left:80pt;'
+    'margin-top:2pt;width:260pt;height:90pt;z-index:1;visibility:hidden" '
+    'fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/>'
+    '<v:shadow on="t" color="black" obscured="t"/><v:path o:connecttype="none"/>'
+    '<v:textbox style="mso-direction-alt:auto"><div style="text-align:left"/></v:textbox>'
+    '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+    "<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{col}</x:Column>"
+    "</x:ClientData></v:shape>"
+)
+
+
+def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
+    """The 檢核結果 sheet: a heading, then one row per problem, its cell linked."""
+    root = etree.Element(_q("worksheet"), nsmap={None: MAIN, "r": R})
+    props = etree.SubElement(root, _q("sheetPr"))
+    etree.SubElement(props, _q("tabColor"), rgb="FFC00000")
+    views = etree.SubElement(root, _q("sheetViews"))
+    view = etree.SubElement(views, _q("sheetView"), tabSelected="1", workbookViewId="0")
+    etree.SubElement(
+        view, _q("pane"), ySplit="2", topLeftCell="A3", activePane="bottomLeft", state="frozen"
+    )
+    etree.SubElement(root, _q("sheetFormatPr"), defaultRowHeight="15")
+    cols = etree.SubElement(root, _q("cols"))
+    for i, width in enumerate(LIST_WIDTHS, start=1):
+        etree.SubElement(
+            cols, _q("col"), min=str(i), max=str(i), width=str(width * 1.8), customWidth="1"
+        )
+    data = etree.SubElement(root, _q("sheetData"))
+    text_xf = styles.list_xf("text")
+
+    def row(n: int, values: list[tuple[str, int]]) -> None:
+        el = etree.SubElement(data, _q("row"), r=str(n))
+        for j, (value, xf) in enumerate(values, start=1):
+            c = etree.SubElement(el, _q("c"), r=f"{column_letters(j)}{n}", s=str(xf), t="inlineStr")
+            t = etree.SubElement(etree.SubElement(c, _q("is")), _q("t"))
+            t.text = writable(value)
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    row(1, [(heading, styles.list_xf("header"))])
+    data[0].set("ht", "48")
+    data[0].set("customHeight", "1")
+    header = styles.list_xf("header")
+    row(2, [(h, header) for h in LIST_HEADERS])
+    links = []
+    for n, item in enumerate(listed, start=3):
+        p = item.problem
+        severity = styles.list_xf("error" if p.is_error else "warning")
+        link = styles.list_xf("link") if item.sheet is not None else text_xf
+        row(
+            n,
+            [
+                (str(n - 2), text_xf),
+                (p.severity.value, severity),
+                (p.sheet or "", text_xf),
+                (item.place, link),
+                (p.title, text_xf),
+                (p.message, text_xf),
+                (p.hint, text_xf),
+            ],
+        )
+        if item.sheet is not None:
+            quoted = item.sheet.replace("'", "''")
+            links.append((f"D{n}", f"'{quoted}'!{item.ref}", item.place))
+    merge = etree.SubElement(root, _q("mergeCells"), count="1")
+    etree.SubElement(merge, _q("mergeCell"), ref=f"A1:{column_letters(len(LIST_HEADERS))}1")
+    if links:
+        hyperlinks = etree.SubElement(root, _q("hyperlinks"))
+        for ref, location, display in links:
+            etree.SubElement(
+                hyperlinks, _q("hyperlink"), ref=ref, location=location, display=display
+            )
+    etree.SubElement(
+        root,
+        _q("pageMargins"),
+        left="0.5",
+        right="0.5",
+        top="0.6",
+        bottom="0.6",
+        header="0.3",
+        footer="0.3",
+    )
+    return root

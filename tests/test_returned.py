@@ -1,0 +1,409 @@
+"""退回修正 (SPEC §5 ◆): each unit with problems gets its own file back, marked.
+
+Every problem cell is filled in its severity's colour and carries a comment with the
+message and the fix; a first sheet 檢核結果 lists the problems, each linked to its cell;
+and everything else of the unit's file is as it was, cell by cell.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from lxml import etree
+from openpyxl.workbook.defined_name import DefinedName
+
+from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
+from gmreport.config import Config
+from gmreport.ods_writer import write_ods
+from gmreport.pipeline import build, check, file_part
+from gmreport.problems import Problem, Severity
+from gmreport.render.returned import (
+    FILLS,
+    LIST_SHEET,
+    RETURNED_FOLDER,
+    RETURNED_NAME,
+    first_cell,
+)
+
+from .conftest import ROSTER, TRAINING, fill, sheet_values
+from .test_opendocument import convert, soffice
+from .test_safety import macro_enabled
+from .test_validate import _set_info
+
+CONFIG = Config()
+UNIT = "人事室"
+
+
+def _rows() -> dict[str, list[list[object]]]:
+    roster = [list(r) for r in ROSTER]
+    roster[1][1] = "M"  # bad-choice: an error
+    training = [list(r) for r in TRAINING]
+    training[0][5] = None  # 時數 left blank: required-blank, an error
+    return {"人員名冊": roster, "培力紀錄": training}
+
+
+def _edit(wb: Any) -> None:
+    """What a unit's own file may hold beside its data: a hidden sheet, a name, a width."""
+    wb["填報說明"].sheet_state = "hidden"
+    wb.defined_names["單位名單"] = DefinedName("單位名單", attr_text="'人員名冊'!$A$3:$A$5")
+    wb["培力紀錄"].column_dimensions["B"].width = 31.5
+    _set_info(wb, "填報日期", "下週一")  # bad-filed-date: a warning
+
+
+def _workbook(folder: Path, suffix: str, unit: str = UNIT, mistakes: bool = True) -> Path:
+    clean = [[f"{unit}{name}", *rest] for name, *rest in ROSTER]  # nobody in two units
+    rows = _rows() if mistakes else {"人員名冊": clean}
+    wb = blank_workbook(agency="高雄市旗津區公所", unit=unit, year=113, data_rows=8)
+    for sheet, sheet_rows in rows.items():
+        fill(wb[sheet], sheet_rows, FIRST_DATA_ROW)
+    if mistakes:
+        _edit(wb)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"113年度_{unit}.{suffix}"
+    if suffix == "ods":
+        write_ods(wb, path)
+    else:
+        wb.save(path)
+    return path
+
+
+def _copy_of(out: Path, unit: str = UNIT, suffix: str = "xlsx") -> Path:
+    return out / RETURNED_FOLDER / RETURNED_NAME.format(year=113, unit=unit, suffix=suffix)
+
+
+def _marked(problems: list[Problem]) -> dict[tuple[str, str], list[Problem]]:
+    """(sheet, cell) → the problems marked there, as the copy should show them."""
+    found: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        if p.sheet:
+            row, col = first_cell(p.cell)
+            ref = f"{openpyxl.utils.get_column_letter(col)}{row}"
+            found.setdefault((p.sheet, ref), []).append(p)
+    return found
+
+
+def _worst(problems: list[Problem]) -> Severity:
+    return Severity.ERROR if any(p.is_error for p in problems) else Severity.WARNING
+
+
+# --- .xlsx ----------------------------------------------------------------------------------
+
+
+def _style(cell: Any) -> tuple[Any, ...]:
+    return (
+        cell.number_format,
+        repr(cell.font),
+        repr(cell.border),
+        repr(cell.alignment),
+        repr(cell.protection),
+    )
+
+
+def _assert_xlsx_unchanged_but_marks(
+    original: Path, copy: Path, marked: dict[tuple[str, str], list[Problem]]
+) -> int:
+    """Every cell, format, validation, merge, width, sheet state and name of `original` is
+    in `copy`; the marked cells differ by fill and comment only. Returns the cells compared."""
+    a = openpyxl.load_workbook(original)
+    b = openpyxl.load_workbook(copy)
+    assert b.sheetnames == [LIST_SHEET, *a.sheetnames]
+    assert b.active.title == LIST_SHEET
+    assert {k: v.attr_text for k, v in b.defined_names.items()} == {
+        k: v.attr_text for k, v in a.defined_names.items()
+    }
+    compared = 0
+    for ws in a.worksheets:
+        other = b[ws.title]
+        assert other.sheet_state == ws.sheet_state
+        assert other.max_row == ws.max_row and other.max_column == ws.max_column
+        assert sorted(map(str, other.merged_cells.ranges)) == sorted(
+            map(str, ws.merged_cells.ranges)
+        )
+        assert [
+            (str(v.sqref), v.type, v.formula1, v.allow_blank)
+            for v in other.data_validations.dataValidation
+        ] == [
+            (str(v.sqref), v.type, v.formula1, v.allow_blank)
+            for v in ws.data_validations.dataValidation
+        ]
+        assert {k: (d.width, d.hidden) for k, d in other.column_dimensions.items()} == {
+            k: (d.width, d.hidden) for k, d in ws.column_dimensions.items()
+        }
+        assert {k: d.height for k, d in other.row_dimensions.items()} == {
+            k: d.height for k, d in ws.row_dimensions.items()
+        }
+        assert [str(r.sqref) for r in other.conditional_formatting] == [
+            str(r.sqref) for r in ws.conditional_formatting
+        ]
+        held = set(ws._cells)  # before iter_rows, which makes the cells it passes
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
+            for cell in row:
+                twin = other[cell.coordinate]
+                assert twin.value == cell.value, cell.coordinate
+                assert twin.data_type == cell.data_type
+                # a cell the file does not hold shows in its column's format, as Excel does
+                shown = (
+                    cell
+                    if (cell.row, cell.column) in held
+                    else ws.column_dimensions[cell.column_letter]
+                )
+                assert _style(twin) == _style(shown if twin.fill.fill_type else cell), (
+                    ws.title,
+                    cell.coordinate,
+                )
+                problems = marked.get((ws.title, cell.coordinate))
+                if problems is None:
+                    assert repr(twin.fill) == repr(cell.fill), (ws.title, cell.coordinate)
+                    assert twin.comment is None
+                else:
+                    colour = FILLS[_worst(problems)]
+                    assert twin.fill.fgColor.rgb == "FF" + colour
+                    assert twin.fill.fill_type == "solid"
+                    for p in problems:
+                        assert p.message in twin.comment.text and p.hint in twin.comment.text
+                compared += 1
+    return compared
+
+
+def _assert_list_links(copy: Path, problems: list[Problem]) -> None:
+    """The list sheet has one row per problem; each link leads to a cell the problem names."""
+    b = openpyxl.load_workbook(copy)
+    ws = b[LIST_SHEET]
+    rows = list(ws.iter_rows(min_row=3))
+    assert len(rows) == len(problems)
+    listed = sorted((r[5].value, r[1].value) for r in rows)
+    assert listed == sorted((p.message, p.severity.value) for p in problems)
+    by_message = {p.message: p for p in problems}
+    for row in rows:
+        p = by_message[row[5].value]
+        if not p.sheet:
+            assert row[3].hyperlink is None
+            continue
+        sheet, _, ref = row[3].hyperlink.location.rpartition("!")
+        sheet = sheet.strip("'")
+        r, c = first_cell(p.cell)
+        assert (sheet, ref) == (p.sheet, f"{openpyxl.utils.get_column_letter(c)}{r}")
+        assert sheet in b.sheetnames  # the link works: the sheet is there
+        assert b[sheet][ref].comment is not None
+
+
+def test_xlsx_copy_marks_each_problem_and_keeps_everything_else(tmp_path: Path) -> None:
+    source = _workbook(tmp_path / "in", "xlsx")
+    outcome = check([source], CONFIG, tmp_path / "out")
+    codes = {p.code for p in outcome.problems}
+    assert {"bad-choice", "required-blank", "bad-filed-date"} <= codes
+    copy = _copy_of(tmp_path / "out")
+    assert outcome.written == [copy]
+    marked = _marked(outcome.problems)
+    assert _assert_xlsx_unchanged_but_marks(source, copy, marked) > 100
+    _assert_list_links(copy, outcome.problems)
+
+
+def test_a_unit_without_problems_gets_no_copy(tmp_path: Path) -> None:
+    clean = _workbook(tmp_path / "in", "xlsx", unit="民政課", mistakes=False)
+    faulty = _workbook(tmp_path / "in", "ods", unit="社會課")
+    outcome = check([clean, faulty], CONFIG, tmp_path / "out")
+    assert not [p for p in outcome.problems if p.file == clean.name]
+    assert sorted(p.name for p in (tmp_path / "out" / RETURNED_FOLDER).iterdir()) == [
+        _copy_of(tmp_path / "out", "社會課", "ods").name
+    ]
+
+
+LEADING = {u for units in CONFIG.lead_units.values() for u in CONFIG.units if u in units}
+FOLLOWER = next(u for u in CONFIG.units if u not in LEADING)
+"""A unit that leads no work item, so owes no narrative: corrected, it has no problem."""
+
+
+def test_build_writes_copies_and_drops_those_of_units_since_corrected(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    source = _workbook(inbox, "xlsx", unit=FOLLOWER)
+    outcome = build(inbox, out, CONFIG, year=113)
+    copy = _copy_of(out, FOLLOWER)
+    assert copy in outcome.written and copy.is_file()
+    _assert_list_links(copy, [p for p in outcome.problems if p.file == source.name])
+    _workbook(inbox, "xlsx", unit=FOLLOWER, mistakes=False)  # the unit sends it corrected
+    again = build(inbox, out, CONFIG, year=113)
+    assert not [p for p in again.problems if p.file == source.name]
+    assert not copy.exists()
+    assert not list((out / RETURNED_FOLDER).iterdir())
+
+
+def test_a_file_refused_by_the_safety_gate_gets_no_copy(tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "113年度_人事室.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    outcome = check([inbox], CONFIG, tmp_path / "out")
+    assert outcome.has_errors
+    assert outcome.written == []
+    assert not (tmp_path / "out" / RETURNED_FOLDER).exists()
+
+
+def test_xlsm_keeps_its_macros_byte_for_byte(tmp_path: Path) -> None:
+    xlsm = macro_enabled(_workbook(tmp_path / "in", "xlsx"))
+    (tmp_path / "in" / "113年度_人事室.xlsx").unlink()
+    outcome = check([xlsm], CONFIG, tmp_path / "out")
+    copy = _copy_of(tmp_path / "out", suffix="xlsm")
+    assert outcome.written == [copy]
+    with zipfile.ZipFile(xlsm) as a, zipfile.ZipFile(copy) as b:
+        assert b.read("xl/vbaProject.bin") == a.read("xl/vbaProject.bin")
+        assert b"macroEnabled" in b.read("[Content_Types].xml")
+    _assert_xlsx_unchanged_but_marks(xlsm, copy, _marked(outcome.problems))
+
+
+def test_unit_names_are_made_safe_for_windows_file_names() -> None:
+    assert file_part("民政課/社會課") == "民政課_社會課"
+    assert file_part('a:b*c?"<>|.') == "a_b_c" + "_" * len('?"<>|')
+
+
+# --- .ods -----------------------------------------------------------------------------------
+
+NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "xlink": "http://www.w3.org/1999/xlink",
+}
+T = "{" + NS["table"] + "}"
+ROWS, COLS = 40, 12
+
+
+def _n(prefix: str, tag: str) -> str:
+    return f"{{{NS[prefix]}}}{tag}"
+
+
+def _content(path: Path) -> Any:
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read("content.xml"))
+
+
+def _grid(table: Any) -> dict[tuple[int, int], Any]:
+    """(row, column), 1-based, → the cell element, repeats expanded, within ROWS × COLS."""
+    grid: dict[tuple[int, int], Any] = {}
+    r = 0
+    for row in table.iter(T + "table-row"):
+        for _ in range(int(row.get(T + "number-rows-repeated", "1"))):
+            r += 1
+            if r > ROWS:
+                return grid
+            c = 0
+            for cell in row:
+                if cell.tag not in (T + "table-cell", T + "covered-table-cell"):
+                    continue
+                for _ in range(int(cell.get(T + "number-columns-repeated", "1"))):
+                    c += 1
+                    if c <= COLS:
+                        grid[r, c] = cell
+    return grid
+
+
+def _cell_key(cell: Any) -> tuple[Any, ...]:
+    """A cell apart from its style and annotation: its attributes, and its text."""
+    attrs = {
+        k: v
+        for k, v in cell.attrib.items()
+        if k not in (T + "style-name", T + "number-columns-repeated")
+    }
+    texts = [etree.tostring(el) for el in cell if el.tag != _n("office", "annotation")]
+    return cell.tag, sorted(attrs.items()), texts
+
+
+def _style_xml(styles: dict[str, Any], name: str | None) -> bytes:
+    """A cell style as XML, without its name and background colour."""
+    if name is None or name not in styles:
+        return (name or "").encode()
+    style = deepcopy(styles[name])
+    style.attrib.pop(_n("style", "name"), None)
+    for props in style.iter(_n("style", "table-cell-properties")):
+        props.attrib.pop(_n("fo", "background-color"), None)
+        if not props.attrib and not len(props):
+            style.remove(props)
+    return etree.tostring(style)
+
+
+def test_ods_copy_marks_each_problem_and_keeps_everything_else(tmp_path: Path) -> None:
+    source = _workbook(tmp_path / "in", "ods")
+    outcome = check([source], CONFIG, tmp_path / "out")
+    copy = _copy_of(tmp_path / "out", suffix="ods")
+    assert outcome.written == [copy]
+    marked = _marked(outcome.problems)
+    a, b = _content(source), _content(copy)
+    styles_a = {s.get(_n("style", "name")): s for s in a.iter(_n("style", "style"))}
+    styles_b = {s.get(_n("style", "name")): s for s in b.iter(_n("style", "style"))}
+    tables_a = a.findall(".//table:table", NS)
+    tables_b = b.findall(".//table:table", NS)
+    names = [t.get(T + "name") for t in tables_b]
+    assert names == [LIST_SHEET] + [t.get(T + "name") for t in tables_a]
+    for name in ("table:content-validations", "table:named-expressions"):
+        found = [
+            etree.tostring(el)
+            for el in (a.find(f".//{name}", NS), b.find(f".//{name}", NS))
+            if el is not None
+        ]
+        assert len(set(found)) <= 1
+    seen = set()
+    for ta, tb in zip(tables_a, tables_b[1:], strict=True):
+        assert sorted(ta.attrib.items()) == sorted(tb.attrib.items())  # hidden sheets stay hidden
+        cols_a = [etree.tostring(c) for c in ta.iter(T + "table-column")]
+        assert [etree.tostring(c) for c in tb.iter(T + "table-column")] == cols_a
+        ga, gb = _grid(ta), _grid(tb)
+        assert ga.keys() <= gb.keys()
+        for (r, c), cell in ga.items():
+            twin = gb[r, c]
+            assert _cell_key(twin) == _cell_key(cell), (ta.get(T + "name"), r, c)
+            ref = f"{openpyxl.utils.get_column_letter(c)}{r}"
+            problems = marked.get((ta.get(T + "name"), ref))
+            style_a, style_b = cell.get(T + "style-name"), twin.get(T + "style-name")
+            if problems is None:
+                assert style_b == style_a
+                assert twin.find("office:annotation", NS) is None
+                continue
+            seen.add((ta.get(T + "name"), ref))
+            colour = FILLS[_worst(problems)]
+            props = styles_b[style_b].find("style:table-cell-properties", NS)
+            assert props.get(_n("fo", "background-color")) == "#" + colour.lower()
+            if style_a in styles_a:  # a copy of its own style but for the colour
+                assert _style_xml(styles_b, style_b) == _style_xml(styles_a, style_a)
+            note = "".join(twin.find("office:annotation", NS).itertext())
+            for p in problems:
+                assert p.message in note and p.hint in note
+    assert seen == set(marked)
+    links = [a_.get(_n("xlink", "href")) for a_ in tables_b[0].iter(_n("text", "a"))]
+    assert sorted(links) == sorted(
+        f"#'{s}'.{ref}" for (s, ref) in ((p.sheet, k[1]) for k, ps in marked.items() for p in ps)
+    )
+
+
+# --- LibreOffice ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@soffice
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_libreoffice_opens_the_copy_and_reads_the_same_values(tmp_path: Path, suffix: str) -> None:
+    source = _workbook(tmp_path / "in", suffix)
+    check([source], CONFIG, tmp_path / "out")
+    copy = _copy_of(tmp_path / "out", suffix=suffix)
+    other = "ods" if suffix == "xlsx" else "xlsx"
+    (converted,) = convert([copy], tmp_path / "lo", other)
+    assert converted.is_file()
+    read_back = sheet_values(converted)
+    original = sheet_values(source)
+    assert list(read_back) == [LIST_SHEET, *original]
+
+    def trimmed(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        # LibreOffice keeps no cell of empty text: read as blank
+        rows = [tuple(None if v == "" else v for v in row) for row in rows]
+        while rows and all(v is None for v in rows[-1]):
+            rows.pop()
+        width = max((i + 1 for row in rows for i, v in enumerate(row) if v is not None), default=0)
+        return [tuple(row[:width]) + (None,) * (width - len(row)) for row in rows]
+
+    for name, rows in original.items():
+        assert trimmed(read_back[name]) == trimmed(rows), name
