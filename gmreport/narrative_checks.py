@@ -1,4 +1,5 @@
-"""Warnings to 人事室 where a lead unit left its part of the report unwritten (SPEC §8 ◆).
+"""Warnings to 人事室 where a lead unit left its part of the report unwritten (SPEC §8 ◆),
+and where a unit wrote a whole-period review (計畫期程總檢討) in a year that does not print it.
 
 Each work item's chapter describes what its 主辦單位 did in its own words, and each missed
 target's row gives the reasons and the measures from that unit's 檢討與精進. A lead unit
@@ -14,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from .config import Config
 from .figures import TargetResult
 from .problems import Problem, problem
-from .schema import SHEETS_BY_KEY, WORK_ITEM_LIST, lead_and_support
+from .schema import PERIOD_REVIEW_ITEM, SHEETS_BY_KEY, WORK_ITEM_LIST, lead_and_support
 from .targets import MISSED, NOT_DONE
 from .validate import CleanWorkbook
 
@@ -22,12 +23,15 @@ NARRATIVES = SHEETS_BY_KEY["narratives"]
 
 
 def narrative_warnings(
-    workbooks: Sequence[CleanWorkbook], targets: Sequence[TargetResult], config: Config
+    workbooks: Sequence[CleanWorkbook],
+    targets: Sequence[TargetResult],
+    config: Config,
+    year: int,
 ) -> list[Problem]:
-    """The warnings of both checks over the year's accepted workbooks."""
+    """The warnings of the checks over the year's accepted workbooks."""
     by_unit = {w.unit: w for w in workbooks}
     written = {w.unit: _written(w) for w in workbooks}
-    found = []
+    found = _period_reviews(workbooks, written, config, year)
     for item in WORK_ITEM_LIST:
         lead, _ = lead_and_support(config.lead_units.get(item.name, ""))
         for unit in lead:
@@ -40,6 +44,49 @@ def narrative_warnings(
         for unit in lead_and_support(target["lead_unit"])[0]:
             if unit in by_unit and name not in written[unit]["review"]:
                 found.append(_problem("review-missing", by_unit[unit], name, target["label"]))
+    return found
+
+
+def _period_reviews(
+    workbooks: Sequence[CleanWorkbook],
+    written: Mapping[str, Mapping[str, set[str]]],
+    config: Config,
+    year: int,
+) -> list[Problem]:
+    """In the plan's last year, each lead unit that wrote no whole-period review (工作項目
+    「計畫期程總檢討」); in another year, each row that has one, which that year's report
+    leaves out."""
+    last = config.plan.last_year
+    if year == last:
+        leads = {
+            u
+            for w in WORK_ITEM_LIST
+            for u in lead_and_support(config.lead_units.get(w.name, ""))[0]
+        }
+        return [
+            _problem("period-review-missing", w, PERIOD_REVIEW_ITEM)
+            for w in workbooks
+            if w.unit in leads
+            and PERIOD_REVIEW_ITEM not in written[w.unit]["done"] | written[w.unit]["review"]
+        ]
+    found = []
+    for w in workbooks:
+        column = w.letters.get(NARRATIVES.key, {}).get("item", "")
+        for row, record in w.records.get(NARRATIVES.key, {}).items():
+            text = any(str(record.get(k) or "").strip() for k in ("done", "review"))
+            if record.get("item") == PERIOD_REVIEW_ITEM and text:
+                found.append(
+                    problem(
+                        "period-review-not-last-year",
+                        file=w.file,
+                        unit=w.unit,
+                        sheet=NARRATIVES.name,
+                        cell=f"{column}{row}" if column else "",
+                        value=PERIOD_REVIEW_ITEM,
+                        detail=year,
+                        expected=last,
+                    )
+                )
     return found
 
 

@@ -243,7 +243,7 @@ def _gather(
 
     result = aggregate(counted, config, year)
     problems += privacy_warnings(across.accepted, result.shortfalls, config)
-    problems += narrative_warnings(across.accepted, result.figures["targets"], config)
+    problems += narrative_warnings(across.accepted, result.figures["targets"], config, year)
     photos, refused = read_photos(input_dir, skip=(output_dir,))
     problems += refused
     order = {unit: i for i, unit in enumerate(config.units)}

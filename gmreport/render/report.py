@@ -23,7 +23,7 @@ from docx import Document
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import parse_xml
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage, Listing
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import nodes
 
 from .. import format as fmt
@@ -95,6 +95,8 @@ def report_context(figures: Figures, photos: Sequence[Photo] = ()) -> dict[str, 
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
     for block in figures["narratives"]:
+        if block["item"] not in WORK_ITEMS_BY_NAME:  # 計畫期程總檢討: in its own chapter
+            continue
         narratives[WORK_ITEMS_BY_NAME[block["item"]].key].extend(block["entries"])
         reviews += [
             {"unit": e["unit"], "item": block["item"], "text": e["review"]}
@@ -121,7 +123,7 @@ def report_context(figures: Figures, photos: Sequence[Photo] = ()) -> dict[str, 
         "findings": findings(exact),
         "charts": dict.fromkeys(CHART_NAMES),
         "chart_notes": chart_notes(figures),
-        **_trends(figures),
+        **report_trends(figures),
     }
 
 
@@ -165,16 +167,6 @@ def chart_notes(figures: Figures) -> dict[str, str]:
     notes = dict.fromkeys(CHART_NAMES, "")
     notes.update({name: said[span] for name, span in WHOLE_AGENCY_CHARTS.items()})
     return notes
-
-
-def _trends(figures: Figures) -> dict[str, Any]:
-    """歷年比較 and 計畫期程總檢討, with each target's verdicts a line per year."""
-    context = report_trends(figures)
-    for row in context["period_review"]["targets"]:
-        row["years_text"] = Listing(
-            "\n".join(f"{v['year']} 年度：{v['verdict']}" for v in row["years"])
-        )
-    return context
 
 
 @dataclass(frozen=True)
