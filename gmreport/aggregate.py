@@ -53,6 +53,7 @@ from .schema import (
     GENDER_KEYS,
     MEMBER_ROLES,
     NEW,
+    PERIOD_REVIEW_ITEM,
     REVISED,
     SHEETS,
     SHEETS_BY_KEY,
@@ -116,7 +117,7 @@ def aggregate(workbooks: list[CleanWorkbook], config: Config, year: int) -> Aggr
         "budget": _budget(frames["budget"]),
         "cedaw": _cedaw(frames["cedaw"]),
         "other_measures": _measures(frames["measures"], config.measures.designated_items),
-        "narratives": _narratives(frames["narratives"], config),
+        "narratives": _narratives(frames["narratives"], config, year),
         "targets": [],
         "privacy": {"min_cell": config.privacy.min_cell},
         "suppressed": [],
@@ -499,11 +500,15 @@ def _measures(measures: pd.DataFrame, designated_items: tuple[str, ...]) -> Othe
     }
 
 
-def _narratives(narratives: pd.DataFrame, config: Config) -> list[Narratives]:
+def _narratives(narratives: pd.DataFrame, config: Config, year: int) -> list[Narratives]:
+    """What the units wrote, under each work item in the plan's order, each unit in the
+    config's order; in the plan's last year also their whole-period reviews (工作項目
+    「計畫期程總檢討」, a sixth block), which other years leave out (narrative_checks warns)."""
     order = {u: i for i, u in enumerate(config.units)}
     ordered = narratives.assign(_order=narratives["unit"].map(order)).sort_values(
         "_order", kind="stable"
     )
+    items = (*WORK_ITEMS, PERIOD_REVIEW_ITEM) if year == config.plan.last_year else WORK_ITEMS
     return [
         {
             "item": item,
@@ -513,5 +518,5 @@ def _narratives(narratives: pd.DataFrame, config: Config) -> list[Narratives]:
                 if r.done or r.review
             ],
         }
-        for item in WORK_ITEMS
+        for item in items
     ]

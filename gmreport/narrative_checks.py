@@ -1,4 +1,5 @@
-"""Warnings to 人事室 about the units' own words in the report (SPEC §8 ◆).
+"""Warnings to 人事室 about the units' own words in the report (SPEC §8 ◆), and where a
+unit wrote a whole-period review (計畫期程總檢討) in a year that does not print it.
 
 Each work item's chapter describes what its 主辦單位 did in its own words, and each missed
 target's row gives the reasons and the measures from that unit's 檢討與精進. A lead unit
@@ -17,7 +18,14 @@ from typing import TYPE_CHECKING
 from .config import Config
 from .figures import TargetResult
 from .problems import Problem, problem
-from .schema import SHEETS_BY_KEY, STAFF_ALIASES, STAFF_TYPES, WORK_ITEM_LIST, lead_and_support
+from .schema import (
+    PERIOD_REVIEW_ITEM,
+    SHEETS_BY_KEY,
+    STAFF_ALIASES,
+    STAFF_TYPES,
+    WORK_ITEM_LIST,
+    lead_and_support,
+)
 from .targets import MISSED, NOT_DONE
 from .validate import CleanWorkbook
 
@@ -35,12 +43,15 @@ and the 人員類別 it may name."""
 
 
 def narrative_warnings(
-    workbooks: Sequence[CleanWorkbook], targets: Sequence[TargetResult], config: Config
+    workbooks: Sequence[CleanWorkbook],
+    targets: Sequence[TargetResult],
+    config: Config,
+    year: int,
 ) -> list[Problem]:
-    """The warnings of both checks over the year's accepted workbooks."""
+    """The warnings of the checks over the year's accepted workbooks."""
     by_unit = {w.unit: w for w in workbooks}
     written = {w.unit: _written(w) for w in workbooks}
-    found = []
+    found = _period_reviews(workbooks, written, config, year)
     for item in WORK_ITEM_LIST:
         lead, _ = lead_and_support(config.lead_units.get(item.name, ""))
         for unit in lead:
@@ -103,6 +114,49 @@ def _count(said: str) -> int:
     return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
         NUMERALS.index(ones) + 1 if ones else 0
     )
+
+
+def _period_reviews(
+    workbooks: Sequence[CleanWorkbook],
+    written: Mapping[str, Mapping[str, set[str]]],
+    config: Config,
+    year: int,
+) -> list[Problem]:
+    """In the plan's last year, each lead unit that wrote no whole-period review (工作項目
+    「計畫期程總檢討」); in another year, each row that has one, which that year's report
+    leaves out."""
+    last = config.plan.last_year
+    if year == last:
+        leads = {
+            u
+            for w in WORK_ITEM_LIST
+            for u in lead_and_support(config.lead_units.get(w.name, ""))[0]
+        }
+        return [
+            _problem("period-review-missing", w, PERIOD_REVIEW_ITEM)
+            for w in workbooks
+            if w.unit in leads
+            and PERIOD_REVIEW_ITEM not in written[w.unit]["done"] | written[w.unit]["review"]
+        ]
+    found = []
+    for w in workbooks:
+        column = w.letters.get(NARRATIVES.key, {}).get("item", "")
+        for row, record in w.records.get(NARRATIVES.key, {}).items():
+            text = any(str(record.get(k) or "").strip() for k in ("done", "review"))
+            if record.get("item") == PERIOD_REVIEW_ITEM and text:
+                found.append(
+                    problem(
+                        "period-review-not-last-year",
+                        file=w.file,
+                        unit=w.unit,
+                        sheet=NARRATIVES.name,
+                        cell=f"{column}{row}" if column else "",
+                        value=PERIOD_REVIEW_ITEM,
+                        detail=year,
+                        expected=last,
+                    )
+                )
+    return found
 
 
 def _written(workbook: CleanWorkbook) -> Mapping[str, set[str]]:

@@ -341,7 +341,7 @@ def _gather(
 
     result = aggregate(counted, config, year)
     problems += privacy_warnings(across.accepted, result.shortfalls, config)
-    problems += narrative_warnings(across.accepted, result.figures["targets"], config)
+    problems += narrative_warnings(across.accepted, result.figures["targets"], config, year)
     problems += count_warnings(across.accepted, result.shortfalls)
     photos, refused = read_photos(input_dir, skip=(output_dir,))
     problems += refused

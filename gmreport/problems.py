@@ -459,6 +459,23 @@ CATALOGUE: dict[str, Rule] = {
         "此段文字將納入成果報告，與報告數據不一致。",
         "請確認後修改文字，或以不寫人數的方式敘述（例如「部分同仁尚未完成訓練時數」）。",
     ),
+    # 計畫期程總檢討 (SPEC §8 ◆): the units' review of the whole plan period, printed in the
+    # plan's last year only
+    "period-review-missing": Rule(
+        W,
+        "主辦單位未填計畫期程總檢討",
+        "本年度為計畫最末年度，{unit}為主辦單位，未於「{sheet}」以工作項目「{value}」"
+        "填寫整個計畫期程之檢討；報告「計畫期程總檢討」章僅能依統計數據敘述。",
+        "請於「{sheet}」新增一列，工作項目選「{value}」，於「辦理情形」說明計畫期程內之整體"
+        "辦理成果，於「檢討與精進」說明檢討及後續精進作為。",
+    ),
+    "period-review-not-last-year": Rule(
+        W,
+        "非計畫最末年度之期程總檢討",
+        "工作項目「{value}」僅於計畫最末年度（{expected} 年度）之成果報告使用，"
+        "本年度（{detail} 年度）報告不列入此列內容。",
+        "本年度之辦理情形請改填於對應之工作項目；計畫期程總檢討請於 {expected} 年度填報時填寫。",
+    ),
     # 佐證照片 (SPEC §8 ◆): each file of the photo folder not put in the report, and why
     "photo-misnamed": Rule(
         W,

@@ -159,6 +159,9 @@ WORK_ITEM_LIST = (
 WORK_ITEMS = tuple(w.name for w in WORK_ITEM_LIST)
 WORK_ITEMS_BY_KEY: Mapping[str, WorkItem] = MappingProxyType({w.key: w for w in WORK_ITEM_LIST})
 WORK_ITEMS_BY_NAME: Mapping[str, WorkItem] = MappingProxyType({w.name: w for w in WORK_ITEM_LIST})
+PERIOD_REVIEW_ITEM = "計畫期程總檢討"
+"""A choice of 執行成果說明's 工作項目 that is no work item of the plan: a unit's review of
+the whole plan period, which the report prints in the plan's last year (SPEC §2 ◆)."""
 
 
 @dataclass(frozen=True)
@@ -510,7 +513,14 @@ SHEETS: tuple[Sheet, ...] = (
         "執行成果說明（文字將納入成果報告）",
         "依工作項目撰寫本單位辦理情形與檢討精進，文字將直接納入成果報告。",
         (
-            _choice("工作項目", "item", WORK_ITEMS, "計畫之工作項目。", required=True, width=24),
+            _choice(
+                "工作項目",
+                "item",
+                (*WORK_ITEMS, PERIOD_REVIEW_ITEM),
+                "計畫之工作項目；「計畫期程總檢討」僅於計畫最末年度填寫整個期程之檢討。",
+                required=True,
+                width=24,
+            ),
             _text("辦理情形", "done", "辦理情形說明。", width=60),
             _text("檢討與精進", "review", "檢討與精進作為。", width=60),
         ),

@@ -83,7 +83,7 @@ def fill(ws, rows: list[list[object]], first_row: int = FIRST_DATA_ROW) -> None:
                 ws.cell(first_row + i, j + 1, value)
 
 
-OWED_BY_LEAD_UNITS = frozenset({"narrative-missing", "review-missing"})
+OWED_BY_LEAD_UNITS = frozenset({"narrative-missing", "review-missing", "period-review-missing"})
 """The warnings a lead unit gets for the narratives it did not write: a fixture's unit that
 writes none gets them beside what a test is about."""
 

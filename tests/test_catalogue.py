@@ -252,6 +252,23 @@ def _lead_unit_silent(tmp_path, make_workbook, valid_rows):
     return build(tmp_path / "in", tmp_path / "out", Config()).problems
 
 
+def _period_review(year: int) -> Maker:
+    """人事室 writes a 計畫期程總檢討 in a year that is not the plan's last (113), or writes
+    none in the last (116)."""
+
+    def make(tmp_path, make_workbook, valid_rows):
+        rows = {
+            k: [[str(v).replace("113/", f"{year}/") for v in r] for r in records]
+            for k, records in valid_rows.items()
+        }
+        if year != Config().plan.last_year:
+            rows["執行成果說明"] = [["計畫期程總檢討", "四年來持續辦理培力課程。", ""]]
+        make_workbook(rows, year=year, folder=tmp_path / "in")
+        return build(tmp_path / "in", tmp_path / "out", Config(), year=year).problems
+
+    return make
+
+
 def _photo(name: str, write: Callable[[Path], object]) -> Maker:
     """A build whose input folder holds the file `name` (a path from the input folder)."""
 
@@ -324,6 +341,8 @@ MAKERS: dict[str, Maker] = {
     "narrative-count-differs": _count_differs,
     "narrative-missing": _lead_unit_silent,
     "review-missing": _lead_unit_silent,
+    "period-review-missing": _period_review(116),
+    "period-review-not-last-year": _period_review(113),
     "photo-misnamed": _photo("佐證照片/活動照片.jpg", lambda p: photo(p)),
     "photo-not-image": _photo("佐證照片/一-會議.jpg", lambda p: p.write_text("會議紀錄")),
     "photo-too-large": _photo(

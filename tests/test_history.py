@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,8 +30,9 @@ from gmreport.pipeline import build
 from gmreport.privacy import hidden
 from gmreport.render.charts import find_cjk_font
 from gmreport.render.trends import TREND_TABLES_BY_KEY, Years, change, report_trends
+from gmreport.schema import WORK_ITEMS
 
-from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild
+from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, load_tool
 
 REPORT = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS = "{year}年度性別主流化統計總表.xlsx"
@@ -540,28 +542,25 @@ def test_the_plans_last_year_reviews_every_target_year_by_year(period, tmp_path:
     texts = _texts(report)
     assert "計畫期程總檢討" in texts
     assert any("115 年度未有統計數據" in t for t in texts)
-    table = _table(report, "計畫期程各目標逐年達成情形")
-    assert table[0] == ["工作項目", "目標", "各年度達成情形", "達成年度數"]
-    assert len(table) - 1 == len(figures["targets"])
-    by_label = {row[1]: row for row in table[1:]}
+    table = _rows(report, "計畫期程各目標逐年達成情形")
+    assert table[0] == ["目標", "年度", "年度", "年度", "年度", "達成年度數"]
+    assert table[1][1:5] == ["113", "114", "115", "116"]
+    by_label = {row[0]: row[1:] for rows in _sections(table[2:]).values() for row in rows}
+    assert len(by_label) == len(figures["targets"])
     for t in figures["targets"]:
-        row = by_label[t["label"]]
-        verdicts = [
-            earlier["113"]["targets"][i]["verdict"]
-            for i, e in enumerate(earlier["113"]["targets"])
-            if e["id"] == t["id"]
+        said = [
+            next(e["verdict"] for e in earlier["113"]["targets"] if e["id"] == t["id"]),
+            next(e["verdict"] for e in earlier["114"]["targets"] if e["id"] == t["id"]),
+            t["verdict"],
         ]
-        then = {e["id"]: e["verdict"] for e in earlier["114"]["targets"]}
-        assert row[2].split("\n") == [
-            f"113 年度：{verdicts[0]}",
-            f"114 年度：{then[t['id']]}",
-            "115 年度：無資料",
-            f"116 年度：{t['verdict']}",
+        met = sum(v in ("達成", "已辦理") for v in said)
+        assert by_label[t["label"]] == [
+            *(MARK.get(v, "－") for v in said[:2]),
+            "無資料",
+            MARK.get(said[2], "－"),
+            f"{met}／3",
         ]
-        met = sum(v in ("達成", "已辦理") for v in (verdicts[0], then[t["id"]], t["verdict"]))
-        assert row[3] == f"{met}／3"
-    cedaw = by_label["CEDAW 宣導每年至少 2 場次"]
-    assert cedaw[2].split("\n")[:2] == ["113 年度：未達成", "114 年度：達成"]
+    assert by_label["CEDAW 宣導每年至少 2 場次"][:2] == ["×", "√"]
     # The 歷年比較 names the missing year in its rows, and the period's trend is stated.
     meetings = _table(report, "性別平等執行小組歷年比較")
     assert [r[0] for r in meetings[1:]] == ["113", "114", "115（無資料）", "116"]
@@ -575,8 +574,8 @@ def test_the_period_review_is_in_the_statistics_workbook(period, tmp_path: Path)
     figures, earlier = period
     workbook = openpyxl.load_workbook(tmp_path / "out" / STATISTICS.format(year=116))
     assert _numbered_sheets(workbook) == _captions(tmp_path / "out" / REPORT.format(year=116))
-    sheet = workbook[workbook.sheetnames[-1]]
-    assert sheet.title.endswith(" 計畫期程各目標逐年達成情形")
+    [name] = [n for n in workbook.sheetnames if n.endswith(" 計畫期程各目標逐年達成情形")]
+    sheet = workbook[name]
     headers = [c.value for c in sheet[2]]
     assert headers == ["工作項目", "目標", "113年度", "114年度", "115年度", "116年度", "達成年度數"]
     first = [c.value for c in sheet[3]]
@@ -618,3 +617,265 @@ def test_a_file_made_before_small_groups_were_hidden_is_hidden_by_todays_rule(
 
     assert hidden("113") == hidden("114")  # the same figures, hidden by the same rule
     assert any(cells for _, cells in hidden("113"))
+
+
+# --- 計畫期程總檢討 over four generated years ---------------------------------------------
+
+PLAN_UNITS = ("人事室", "秘書室", "會計室", "民政課", "社會課")
+"""The generated agency: the plan's lead units (and 社會課, which assists with CEDAW)."""
+PERIOD_REVIEWS = {
+    "人事室": ("四年來每年召開性平執行小組會議並辦理培力課程。", "將持續追蹤未完訓同仁。"),
+    "秘書室": ("四年來完成多案性別影響評估。", ""),
+    "社會課": ("協助辦理 CEDAW 宣導。", "擴大宣導對象。"),
+}
+"""The units' whole-period reviews written in the plan's last year (會計室 writes none)."""
+EARLY_REVIEW = "不應列入之期程檢討文字。"
+"""A whole-period review 人事室 writes in 115, which no report prints."""
+
+
+class FourYears(NamedTuple):
+    out: Path
+    built: dict[int, Any]  # each built year's Outcome
+    figures: dict[int, dict]  # each built year's figures as its file says
+
+
+def _unit_year(tool: Any, unit: str, year: int) -> Any:
+    """`unit`'s data in `year`: counts that differ from year to year (113 → 116)."""
+    n = year - 112  # 1..4
+    spec = tool.UnitSpec
+    staff = tool.staff
+    if unit == "人事室":
+        return spec(
+            unit,
+            staff(3, "女", 2) + staff(2, "男", 2 if n != 2 else 0),
+            members=tool.FULL_GROUP,
+            meetings=1 + n % 3,
+        )
+    if unit == "秘書室":
+        return spec(unit, staff(2, "女", 2), gia=(True,) * n + (False,) * (n % 2))
+    if unit == "會計室":
+        return spec(
+            unit,
+            staff(2, "男", 2),
+            indicators=("新增",) * (n % 2) + ("修訂",) + ("既有",) * n,
+            budget=((100_000 * n, 90_000 * n + 5_000, 10 + n, 12), (50_000, 40_000 + n, 5, 5)),
+        )
+    if unit == "民政課":
+        return spec(
+            unit,
+            staff(2, "女", 2),
+            cedaw=tuple((5 + i, 7 + n) for i in range(n if n != 3 else 1)),
+            measures=((2, 3 * n),) * (n % 3),
+        )
+    return spec(unit, staff(1, "男", 2), cedaw=((4, 4),) if n == 4 else ())
+
+
+def _write_year(tool: Any, folder: Path, year: int, units: tuple[str, ...]) -> None:
+    from gmreport.blank_workbook import blank_workbook
+
+    make_samples = load_tool("make_samples")
+    for unit in units:
+        sheets = {
+            k: v for k, v in tool.unit_sheets(_unit_year(tool, unit, year), year).items() if v
+        }
+        if year == 116 and unit in PERIOD_REVIEWS:
+            done, review = PERIOD_REVIEWS[unit]
+            sheets["narratives"] = [{"item": "計畫期程總檢討", "done": done, "review": review}]
+        if year == 115 and unit == "人事室":
+            sheets["narratives"] = [{"item": "計畫期程總檢討", "done": EARLY_REVIEW}]
+        workbook = blank_workbook(agency=Config().agency, unit=unit, year=year, data_rows=20)
+        make_samples.fill(workbook, {}, sheets)
+        workbook.save(folder / f"{year}年度_{unit}_性別主流化填報.xlsx")
+
+
+@pytest.fixture(scope="module")
+def four_years(tmp_path_factory: pytest.TempPathFactory) -> FourYears:
+    """113, 115 and 116 of a generated agency built in turn into one output folder (114 never
+    built: 無資料); in 115 會計室 sends nothing (未繳交)."""
+    tool = load_tool("make_rollup_samples")
+    config = Config(units=PLAN_UNITS)
+    out = tmp_path_factory.mktemp("four-years-out")
+    built = {}
+    for year in (113, 115, 116):
+        inbox = tmp_path_factory.mktemp(f"in-{year}")
+        units = tuple(u for u in PLAN_UNITS if not (year == 115 and u == "會計室"))
+        _write_year(tool, inbox, year, units)
+        built[year] = build(inbox, out, config, year=year)
+    figures = {
+        y: json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in built
+    }
+    return FourYears(out, built, figures)
+
+
+def _rows(path: Path, title: str) -> list[list[str]]:
+    """A table's rows as _table gives them, a row across the table (a work item's heading)
+    as its one text."""
+    return [row[:1] if len(set(row)) == 1 else row for row in _table(path, title)]
+
+
+def _sections(rows: list[list[str]]) -> dict[str, list[list[str]]]:
+    """The rows of a table under each heading row across it."""
+    out: dict[str, list[list[str]]] = {}
+    heading = ""
+    for row in rows:
+        if len(row) == 1:
+            heading = row[0]
+            out[heading] = []
+        elif heading:
+            out[heading].append(row)
+    return out
+
+
+def test_the_generated_years_differ(four_years: FourYears) -> None:
+    f = four_years.figures
+    for key in ("meetings", "gia", "cedaw"):
+        counts = [f[y][key]["count" if key != "cedaw" else "sessions"] for y in (113, 115, 116)]
+        assert len(set(counts)) > 1, (key, counts)
+    assert f[115]["units"]["missing"] == ["會計室"]
+    assert sorted(f[116]["history"]) == ["113", "115"]
+
+
+def test_the_period_totals_add_up_the_years_with_figures(four_years: FourYears) -> None:
+    report = four_years.out / REPORT.format(year=116)
+    rows = _rows(report, "計畫期程各工作項目辦理成果")
+    assert rows[1][1:5] == ["113", "114", "115", "116"]  # under 「年度」
+    sections = _sections(rows[2:])
+    assert list(sections) == [
+        "性平執行小組會議",
+        "性別意識培力",
+        "性別影響評估",
+        "性別統計與性別預算",
+        "CEDAW宣導及其他性平措施",
+    ]
+    by_label = {r[0]: r[1:] for rows_ in sections.values() for r in rows_}
+    f = four_years.figures
+    with_data = (113, 115, 116)
+    sums = {
+        "召開會議（次）": lambda g: g["meetings"]["count"],
+        "辦理案數": lambda g: g["gia"]["count"],
+        "諮詢專家學者案數": lambda g: g["gia"]["expert_consulted"],
+        "新增或修訂性別統計指標（項）": lambda g: g["indicators"]["reviewed"],
+        "性別預算編列數（元）": lambda g: g["budget"]["allocated"],
+        "性別預算執行數（元）": lambda g: g["budget"]["executed"],
+        "CEDAW 宣導（場次）": lambda g: g["cedaw"]["sessions"],
+        "CEDAW 宣導參與（人次）": lambda g: g["cedaw"]["participants"]["total"],
+        "其他性平措施（項）": lambda g: g["other_measures"]["count"],
+        "其他性平措施參與（人次）": lambda g: g["other_measures"]["participants"]["total"],
+    }
+    for label, get in sums.items():
+        each = {y: get(f[y]) for y in with_data}
+        assert by_label[label] == [
+            number(each[113]),
+            "無資料",
+            number(each[115]),
+            number(each[116]),
+            number(sum(each.values())),
+        ], label
+    executed = sum(f[y]["budget"]["executed"] for y in with_data)
+    allocated = sum(f[y]["budget"]["allocated"] for y in with_data)
+    assert by_label["性別預算執行率"][-1] == percent(executed / allocated)
+    assert by_label["全機關完訓率"][-1] == "—"  # a rate is not added up
+    note = next(t for t in _texts(report) if t.startswith("註：「期程合計」"))
+    assert "114 年度無資料，未計入" in note and "113、115、116 年度" in note
+    assert "115 年度不含會計室" in note  # the year 會計室 sent nothing
+
+
+def test_the_period_totals_are_numbers_in_the_statistics_workbook(four_years: FourYears) -> None:
+    workbook = openpyxl.load_workbook(four_years.out / STATISTICS.format(year=116))
+    assert _numbered_sheets(workbook) == _captions(four_years.out / REPORT.format(year=116))
+    [name] = [n for n in workbook.sheetnames if n.endswith(" 計畫期程各工作項目辦理成果")]
+    sheet = workbook[name]
+    headers = [c.value for c in sheet[2]]
+    assert headers == ["工作項目", "項目", "113年度", "114年度", "115年度", "116年度", "期程合計"]
+    rows = {r[1].value: [c.value for c in r[2:]] for r in sheet.iter_rows(min_row=3) if r[1].value}
+    sessions = [four_years.figures[y]["cedaw"]["sessions"] for y in (113, 115, 116)]
+    assert rows["CEDAW 宣導（場次）"] == [sessions[0], "無資料", *sessions[1:], sum(sessions)]
+    amounts = [four_years.figures[y]["budget"]["allocated"] for y in (113, 115, 116)]
+    assert rows["性別預算編列數（元）"] == [amounts[0], "無資料", *amounts[1:], sum(amounts)]
+
+
+MARK = {"達成": "√", "已辦理": "√", "未達成": "×", "未辦理": "×", "資料不全": "△"}
+
+
+def test_the_grid_marks_each_years_verdict(four_years: FourYears) -> None:
+    report = four_years.out / REPORT.format(year=116)
+    rows = _rows(report, "計畫期程各目標逐年達成情形")
+    assert rows[0][0] == "目標" and rows[1][1:5] == ["113", "114", "115", "116"]
+    grid = {r[0]: r[1:] for rows_ in _sections(rows[2:]).values() for r in rows_}
+    f = four_years.figures
+    verdicts = {y: {t["label"]: t["verdict"] for t in f[y]["targets"]} for y in (113, 115, 116)}
+    assert set(grid) == set(verdicts[116])
+    for label, row in grid.items():
+        said = [verdicts[y].get(label, "—") for y in (113, 115, 116)]
+        marks = [MARK.get(v, "－") for v in said]
+        met = sum(v in ("達成", "已辦理") for v in said)
+        judged = sum(v != "—" for v in said)
+        assert row == [marks[0], "無資料", *marks[1:], f"{met}／{judged}"], label
+    every = [m for row in grid.values() for m in row[:4]]
+    assert {"√", "×", "△", "無資料"} <= set(every)  # the generated years show every mark
+    assert all("\n" not in m for m in every)  # one line per cell
+    note = next(t for t in _texts(report) if t.startswith("註：√ 達成"))
+    assert "△ 資料不全" in note and "無資料" in note
+
+
+def _chapter(path: Path, heading: str) -> list[Paragraph]:
+    """The paragraphs of the chapter `heading` (a 壹、 heading) up to the next chapter."""
+    blocks = [b for b in _blocks(path) if isinstance(b, Paragraph)]
+    start = next(i for i, b in enumerate(blocks) if b.text == heading and _level(b) == 1)
+    end = next((i for i, b in enumerate(blocks[start + 1 :], start + 1) if _level(b) == 1), None)
+    return blocks[start + 1 : end]
+
+
+def _level(paragraph: Paragraph) -> int | None:
+    style = paragraph.style.style_id if paragraph.style is not None else ""
+    return int(style[-1]) if style.startswith("Heading") and style[-1].isdigit() else None
+
+
+def test_the_chapter_numbers_its_parts_and_prints_the_units_reviews(four_years: FourYears) -> None:
+    chapter = _chapter(four_years.out / REPORT.format(year=116), "計畫期程總檢討")
+    parts = [p.text for p in chapter if _level(p) == 2]
+    assert parts == ["各目標逐年達成情形", "各工作項目期程辦理成果", "綜合檢討"]  # 一、二、三
+    after = [p.text for p in chapter[[p.text for p in chapter].index("綜合檢討") + 1 :]]
+    lead = dict(Config().lead_units)
+    for unit, (done, review) in PERIOD_REVIEWS.items():
+        [line] = [t for t in after if t.startswith(unit) and t.endswith(done)]
+        led = [
+            i
+            for i, units in lead.items()
+            if unit in re.sub(r"（協辦：.*?）", "", units).split("、")
+        ]
+        if led:
+            assert f"主辦：{'、'.join(led)}" in line
+        if review:
+            assert after[after.index(line) + 1] == f"檢討與精進：{review}"
+    assert "社會課（協辦：CEDAW宣導及其他性平措施）：協助辦理 CEDAW 宣導。" in after
+    # in the config's order; the lead units that wrote none are warned and not named
+    named = [u for t in after for u in PLAN_UNITS if t.startswith(u + "（")]
+    assert named == [u for u in PLAN_UNITS if u in PERIOD_REVIEWS]
+    leads = {u for units in lead.values() for u in re.sub(r"（協辦：.*?）", "", units).split("、")}
+    warned = {p.unit for p in four_years.built[116].problems if p.code == "period-review-missing"}
+    assert warned == leads - set(PERIOD_REVIEWS) == {"會計室", "民政課"}
+    # what the targets came to, from the figures, opens the part
+    targets = four_years.figures[116]["targets"]
+    assert after[0].startswith(f"本計畫所列目標 {len(targets)} 項")
+
+
+def test_a_period_review_before_the_last_year_is_warned_and_not_printed(
+    four_years: FourYears,
+) -> None:
+    [warning] = [
+        p for p in four_years.built[115].problems if p.code == "period-review-not-last-year"
+    ]
+    assert warning.unit == "人事室" and warning.cell == "A3"
+    assert "116 年度" in warning.message and "115 年度" in warning.message
+    assert [b["item"] for b in four_years.figures[115]["narratives"]] == list(WORK_ITEMS)
+    for year in (115, 116):
+        text = "".join(_texts(four_years.out / REPORT.format(year=year)))
+        assert EARLY_REVIEW not in text
+    assert not [
+        p for p in four_years.built[116].problems if p.code == "period-review-not-last-year"
+    ]
+    # the last year's reviews are a block of their own, never a chapter of 辦理情形
+    assert four_years.figures[116]["narratives"][-1]["item"] == "計畫期程總檢討"
+    reviews = _chapter(four_years.out / REPORT.format(year=116), "檢討與精進")
+    assert not any(done in p.text for p in reviews for done, _ in PERIOD_REVIEWS.values())

@@ -11,6 +11,7 @@ from gmreport.schema import (
     GENDER_KEYS,
     GENDERS,
     MEMBER_ROLES,
+    PERIOD_REVIEW_ITEM,
     ROLES,
     SHEETS,
     SHEETS_BY_KEY,
@@ -19,6 +20,7 @@ from gmreport.schema import (
     TRAINING_GROUPS,
     WORK_ITEM_LIST,
     WORK_ITEMS,
+    WORK_ITEMS_BY_NAME,
     Kind,
 )
 
@@ -51,7 +53,9 @@ def test_roles_declare_the_convener_and_the_ex_officio_seats() -> None:
 def test_work_items_have_unique_keys() -> None:
     assert tuple(w.name for w in WORK_ITEM_LIST) == WORK_ITEMS
     assert len({w.key for w in WORK_ITEM_LIST}) == len(WORK_ITEM_LIST)
-    assert SHEETS_BY_KEY["narratives"].column("item").choices == WORK_ITEMS
+    # 計畫期程總檢討 is a choice of the sheet only, never a work item (a chapter) of the plan
+    assert SHEETS_BY_KEY["narratives"].column("item").choices == (*WORK_ITEMS, PERIOD_REVIEW_ITEM)
+    assert PERIOD_REVIEW_ITEM not in WORK_ITEMS_BY_NAME
 
 
 def test_gender_count_columns_are_found_by_their_keys() -> None:

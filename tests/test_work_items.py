@@ -179,7 +179,7 @@ def test_a_silent_lead_unit_is_warned_by_name() -> None:
         "lead_unit": "人事室",
         "label": "公務人員完訓率達 100%",
     }
-    found = narrative_warnings(workbooks, [missed], Config())  # type: ignore[list-item]
+    found = narrative_warnings(workbooks, [missed], Config(), 114)  # type: ignore[list-item]
     said = {(p.code, p.unit, p.message) for p in found}
     lead = Config().lead_units
     expected_missing = {

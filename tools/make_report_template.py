@@ -51,7 +51,7 @@ from gmreport.privacy import PROTECTED_TEXT
 from gmreport.render import WHOLE_AGENCY_CHARTS
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
 from gmreport.render.toc import TOC_FIELD
-from gmreport.render.trends import PERIOD_REVIEW, TREND_TABLES
+from gmreport.render.trends import PERIOD_REVIEW, PERIOD_TOTALS_TITLE, PLAN_COLUMNS, TREND_TABLES
 from gmreport.schema import EVERYONE, GENDER_KEYS
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
@@ -661,8 +661,12 @@ class Builder:
         note: str | None = None,
         keep: bool = False,
         number: str | None = None,
+        sections: tuple[str, str] | None = None,
     ) -> None:
         """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
+
+        `sections` (a loop and the text of its row) puts the rows under headings across the
+        table: one row of that text per item of the outer loop, then `loop`'s rows of it.
 
         `keep` keeps a short table on one page (with its caption) instead of splitting it.
         A `total` row never stands alone at the top of a page: the last item's row keeps
@@ -688,6 +692,18 @@ class Builder:
                 ("last span", empty),
                 ("tag", "{%tr endfor %}"),
             ]
+        elif loop and sections:
+            outer, heading = sections
+            body += [
+                ("tag", f"{{%tr for {outer} %}}"),
+                ("section", heading),
+                ("tag", f"{{%tr for {loop} %}}"),
+                ("data", cells),
+                ("tag", "{%tr endfor %}"),
+                ("tag", "{%tr else %}"),
+                ("span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
         elif loop:
             body += [
                 ("tag", f"{{%tr for {loop} %}}"),
@@ -706,9 +722,13 @@ class Builder:
         self._header(table, cols, n_header)
         for i, (kind, content) in enumerate(body, start=n_header):
             row = table.rows[i]
-            if kind in ("tag", "span", "last span"):
+            if kind in ("tag", "span", "last span", "section"):
                 cell = row.cells[0].merge(row.cells[-1])
-                _cell_text(cell, content, "TableTextLeft" if kind == "tag" else "TableText")
+                left = kind in ("tag", "section")
+                _cell_text(cell, content, "TableTextLeft" if left else "TableText")
+                if kind == "section":
+                    cell.paragraphs[0].runs[0].bold = True
+                    _keep_with_next(row)
             else:
                 style = "TableHeading" if kind == "total" else "TableText"
                 for c, cell, text in zip(cols, row.cells, content, strict=True):
@@ -1294,42 +1314,85 @@ def _history(b: Builder) -> None:
 
 
 def _period_review(b: Builder) -> None:
-    """計畫期程總檢討: in the plan's last year, every target year by year (SPEC §3)."""
-    after = len(TREND_TABLES)  # its table follows the 歷年比較 tables, when they are shown
-    number = f"{{{{ first_trend_table + ({after} if trend_years else 0) }}}}"
+    """計畫期程總檢討, in the plan's last year (SPEC §3, §8 ◆): each work item's figures over
+    the period with their totals, every target's verdict year by year in one compact grid,
+    and what the targets came to with the units' own reviews of the period."""
+    after = len(TREND_TABLES)  # its tables follow the 歷年比較 tables, when they are shown
+    grid = f"{{{{ first_trend_table + ({after} if trend_years else 0) }}}}"
+    totals = f"{{{{ first_trend_table + ({after + 1} if trend_years else 1) }}}}"
     pr = "period_review"
     b.tag(f"{{%p if {pr}.shown %}}")
     b.h1("計畫期程總檢討")
     b.p(
         f"本計畫推動期程為 {{{{ {pr}.first_year }}}} 年至 {{{{ {pr}.last_year }}}} 年"
-        "（本計畫參、推動期程），本年度為期程最末年度。各目標逐年達成情形如"
-        f"表{number}"
+        "（本計畫參、推動期程），本年度為期程最末年度，爰就期程內各工作項目之辦理成果及各目標之"
+        "達成情形總體檢討如下"
         f"{{% if {pr}.missing %}}；其中 {{{{ {pr}.missing|join('、') }}}} 年度未有統計數據，"
-        "列為「無資料」，未納入檢討{% endif %}。",
+        "表中列為「無資料」，未納入合計及檢討{% endif %}。",
         "BodyText1",
     )
+    b.h2("各目標逐年達成情形")
+    b.p(f"本計畫各目標於期程內逐年之達成情形如表{grid}。", "BodyText2Next")
     b.table(
         PERIOD_REVIEW,
         [
-            Col("工作項目", 2.6, "{{ t.work_item }}", left=True),
-            Col("目標", 5.0, "{{ t.label }}", left=True),
-            Col("各年度達成情形", 4.6, "{{ t.years_text }}", left=True),
-            Col("達成年度數", 2.0, "{{ t.met }}／{{ t.judged }}"),
+            Col("目標", 8.0, "{{ t.label }}", left=True),
+            *(
+                Col(f"{{{{ {pr}.columns[{i}] }}}}", 1.4, f"{{{{ t.marks[{i}] }}}}", group="年度")
+                for i in range(PLAN_COLUMNS)
+            ),
+            Col("達成年度數", 2.4, "{{ t.met }}／{{ t.judged }}"),
         ],
-        loop=f"t in {pr}.targets",
-        number=number,
-        note="註：達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。"
+        loop="t in g.rows",
+        sections=(f"g in {pr}.targets_by_item", "{{ g.name }}"),
+        keep=True,
+        number=grid,
+        note=f"註：{{{{ {pr}.legend }}}}達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。"
         f"{{{{ {pr}.units_note }}}}",
     )
-    b.h2("期程趨勢")
+    b.h2("各工作項目期程辦理成果")
+    b.p(f"本計畫期程內各工作項目逐年辦理成果及期程合計如表{totals}。", "BodyText2Next")
+    year_width = 2.2
+    b.table(
+        PERIOD_TOTALS_TITLE,
+        [
+            Col("項目", 4.6, "{{ r.header }}", left=True),
+            *(
+                Col(
+                    f"{{{{ {pr}.columns[{i}] }}}}",
+                    year_width,
+                    f"{{{{ r.cells[{i}] }}}}",
+                    group="年度",
+                )
+                for i in range(PLAN_COLUMNS)
+            ),
+            Col("期程合計", 2.4, "{{ r.total_text }}"),
+        ],
+        loop="r in g.rows",
+        sections=(f"g in {pr}.totals_by_item", "{{ g.name }}"),
+        keep=True,
+        number=totals,
+        note=f"註：{{{{ {pr}.totals_note }}}}{{{{ {pr}.hidden_note }}}}",
+    )
     b.tag(f"{{%p for s in {pr}.trends %}}")
     b.p(
         f"{{{{ s.heading }}}}（{{{{ {pr}.compared_from }}}} 年度至 {{{{ year }}}} 年度）："
         "{{ s.findings|join('') }}",
         "BodyText2",
     )
-    b.tag("{%p else %}")
-    b.p("本計畫期程內僅有本年度之統計數據，無從比較期程趨勢。", "BodyText2")
+    b.tag("{%p endfor %}")
+    b.h2("綜合檢討")
+    b.tag(f"{{%p for s in {pr}.summary %}}")
+    b.p("{{ s }}", "BodyText2")
+    b.tag("{%p endfor %}")
+    b.tag(f"{{%p if {pr}.reviews %}}")
+    b.p("各單位就本計畫期程之辦理成果及檢討如下：", "BodyText2")
+    b.tag("{%p endif %}")
+    b.tag(f"{{%p for r in {pr}.reviews %}}")
+    b.p("{{ r.unit }}{% if r.role %}（{{ r.role }}）{% endif %}：{{ r.done }}", "BodyText2")
+    b.tag("{%p if r.review %}")
+    b.p("檢討與精進：{{ r.review }}", "BodyText2")
+    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
 

@@ -23,7 +23,7 @@ from docx import Document
 from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml import parse_xml
 from docx.shared import Cm
-from docxtpl import DocxTemplate, InlineImage, Listing
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import nodes
 
 from .. import format as fmt
@@ -112,6 +112,8 @@ def report_context(
     narratives: dict[str, list[Any]] = {key: [] for key in WORK_ITEMS_BY_KEY}
     reviews = []
     for block in figures["narratives"]:
+        if block["item"] not in WORK_ITEMS_BY_NAME:  # 計畫期程總檢討: in its own chapter
+            continue
         narratives[WORK_ITEMS_BY_NAME[block["item"]].key].extend(block["entries"])
         reviews += [
             {"unit": e["unit"], "item": block["item"], "text": e["review"]}
@@ -187,15 +189,12 @@ def chart_notes(figures: Figures) -> dict[str, str]:
 
 
 def _trends(figures: Figures, voice: Voice) -> dict[str, Any]:
-    """歷年比較 and 計畫期程總檢討, with each target's verdicts a line per year and the
-    findings in the agency's voice."""
+    """歷年比較 and 計畫期程總檢討, their findings in the agency's voice."""
     context = report_trends(figures)
     for part in (*context["trends"].values(), *context["period_review"]["trends"]):
         part["findings"] = [voice.say(f) for f in part["findings"]]
-    for row in context["period_review"]["targets"]:
-        row["years_text"] = Listing(
-            "\n".join(f"{v['year']} 年度：{v['verdict']}" for v in row["years"])
-        )
+    review = context["period_review"]
+    review["summary"] = [voice.say(f) for f in review["summary"]]
     return context
 
 

@@ -17,9 +17,16 @@ from typing import Any
 from ..figures import Figures, Genders, TrainingGroupFigures, YearFigures, female_ratio
 from ..format import NONE, SUPPRESSED, number, percent, points
 from ..privacy import as_shown
-from ..schema import EVERYONE, TRAINING_GROUPS, WORK_ITEMS_BY_KEY
+from ..schema import (
+    EVERYONE,
+    PERIOD_REVIEW_ITEM,
+    TRAINING_GROUPS,
+    WORK_ITEM_LIST,
+    WORK_ITEMS_BY_KEY,
+    lead_and_support,
+)
 from ..tables import Table, ValueKind
-from ..targets import DONE, INCOMPLETE, MET, MISSED, NOT_DONE, TARGETS, not_in
+from ..targets import DONE, INCOMPLETE, MET, MISSED, NOBODY, NOT_DONE, TARGETS, not_in
 
 NO_DATA = "無資料"
 """A year of the plan whose figures were not found, as its row and verdicts read."""
@@ -370,10 +377,170 @@ def findings(table: TrendTable, compared: Years, before_year: int | None = None)
 # --- 計畫期程總檢討 -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PeriodTotal:
+    """One figure of a work item over the plan's years (SPEC §8 ◆ 計畫期程總檢討): each
+    year's value and their total over the years with figures. A rate is not added up: its
+    total is the quotient of two other totals (`of`: the keys of numerator and denominator),
+    or none (「—」)."""
+
+    key: str
+    item: str  # the work item's key
+    header: str
+    get: Callable[[YearFigures], object]
+    kind: ValueKind
+    of: tuple[str, str] | None = None
+
+
+PERIOD_TOTALS = (
+    PeriodTotal("meetings", "meetings", "召開會議（次）", lambda f: f["meetings"]["count"], C),
+    PeriodTotal(
+        "training_rate", "training", "全機關完訓率", lambda f: _everyone(f)["rate"]["total"], R
+    ),
+    PeriodTotal("gia", "gia", "辦理案數", lambda f: f["gia"]["count"], C),
+    PeriodTotal(
+        "gia_experts", "gia", "諮詢專家學者案數", lambda f: f["gia"]["expert_consulted"], C
+    ),
+    PeriodTotal(
+        "indicators_reviewed",
+        "statistics_budget",
+        "新增或修訂性別統計指標（項）",
+        lambda f: f["indicators"]["reviewed"],
+        C,
+    ),
+    PeriodTotal(
+        "allocated",
+        "statistics_budget",
+        "性別預算編列數（元）",
+        lambda f: f["budget"]["allocated"],
+        A,
+    ),
+    PeriodTotal(
+        "executed",
+        "statistics_budget",
+        "性別預算執行數（元）",
+        lambda f: f["budget"]["executed"],
+        A,
+    ),
+    PeriodTotal(
+        "execution_rate",
+        "statistics_budget",
+        "性別預算執行率",
+        lambda f: f["budget"]["execution_rate"],
+        R,
+        of=("executed", "allocated"),
+    ),
+    PeriodTotal(
+        "cedaw_sessions",
+        "cedaw_measures",
+        "CEDAW 宣導（場次）",
+        lambda f: f["cedaw"]["sessions"],
+        C,
+    ),
+    PeriodTotal(
+        "cedaw_participants",
+        "cedaw_measures",
+        "CEDAW 宣導參與（人次）",
+        lambda f: f["cedaw"]["participants"]["total"],
+        C,
+    ),
+    PeriodTotal(
+        "measures",
+        "cedaw_measures",
+        "其他性平措施（項）",
+        lambda f: f["other_measures"]["count"],
+        C,
+    ),
+    PeriodTotal(
+        "measures_participants",
+        "cedaw_measures",
+        "其他性平措施參與（人次）",
+        lambda f: f["other_measures"]["participants"]["total"],
+        C,
+    ),
+)
+"""The 計畫期程總檢討's totals, in the plan's order: the report's table and the 統計總表's."""
+
+PERIOD_TOTALS_TITLE = "計畫期程各工作項目辦理成果"
+"""The caption of the totals table, in the report and the 統計總表."""
+PERIOD_REVIEW = "計畫期程各目標逐年達成情形"
+"""The caption of the targets × years table, in the report and the 統計總表."""
+PERIOD_INCOMPLETE = "「資料不全」之年度不計為達成。"
+"""Said under the 計畫期程總檢討 tables when a year's verdict is 資料不全."""
+PERIOD_ITEM = PERIOD_REVIEW_ITEM
+"""The 工作項目 under which units write their whole-period review (執行成果說明)."""
+
+MARKS: Mapping[str, str] = {
+    MET: "√",
+    DONE: "√",
+    MISSED: "×",
+    NOT_DONE: "×",
+    INCOMPLETE: "△",
+    NOBODY: "－",
+    NONE: "－",
+    NO_DATA: NO_DATA,
+}
+"""Each verdict as the report's grid marks it, one short line per cell. √ and × rather than
+✓ and ✗, which the report's typefaces (楷書, Times New Roman) lack."""
+MARKS_LEGEND = (
+    "√ 達成或已辦理；× 未達成或未辦理；△ 資料不全（有單位未繳交或繳交空白表，不計為達成）；"
+    "－ 該年度無應訓人員或未列此目標；無資料：該年度未有統計數據。"
+)
+
+
+def _total(total: PeriodTotal, values: Mapping[int, object], sums: Mapping[str, object]) -> object:
+    """The total of `total` over the years with figures (`values`): their sum, or for a rate
+    the quotient of two totals (`sums`); None when a year's value is unknown or hidden."""
+    if total.kind is ValueKind.RATE:
+        if total.of is None:
+            return None
+        top, bottom = (sums[k] for k in total.of)
+        ok = isinstance(top, int | float) and isinstance(bottom, int | float) and bottom
+        return top / bottom if ok else None  # type: ignore[operator]
+    found = list(values.values())
+    if not found or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in found):
+        return None
+    return sum(found)  # type: ignore[arg-type]
+
+
+def period_totals(shown: Mapping[int, YearFigures], period: list[int]) -> list[dict[str, Any]]:
+    """Each of `PERIOD_TOTALS`: its year's values (NO_DATA for a year without figures) and
+    its total over the years with figures."""
+    rows = []
+    sums: dict[str, object] = {}
+    for t in PERIOD_TOTALS:
+        values = {y: t.get(shown[y]) for y in period if y in shown}
+        sums[t.key] = _total(t, values, sums)
+        rows.append(
+            {
+                "key": t.key,
+                "item": t.item,
+                "header": t.header,
+                "kind": t.kind,
+                "years": [values.get(y, NO_DATA) if y in shown else NO_DATA for y in period],
+                "total": sums[t.key],
+            }
+        )
+    return rows
+
+
+def _grouped(
+    rows: list[dict[str, Any]], item_of: Callable[[dict[str, Any]], str]
+) -> list[dict[str, Any]]:
+    """`rows` under their work items, in the plan's order: [{"name", "rows"}]."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(item_of(row), []).append(row)
+    order = [w.name for w in WORK_ITEM_LIST]
+    names = sorted(groups, key=lambda n: order.index(n) if n in order else len(order))
+    return [{"name": name, "rows": groups[name]} for name in names]
+
+
 def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | None:
     """The whole-period review when the year built is the plan's last year, else None:
-    the plan's years, those without figures, each target's verdict year by year, and each
-    work item's change over the period."""
+    the plan's years, those without figures, each work item's totals (`totals`), each
+    target's verdict year by year (`targets`), each work item's change over the period
+    (`trends`) and what the targets came to (`summary`)."""
     plan = figures.get("plan")
     if not plan or figures["year"] != plan["last_year"]:
         return None
@@ -408,22 +575,75 @@ def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | 
             said = findings(table, compared, first)
             if said:
                 trends.append({"heading": table.heading, "findings": said})
+    with_data = [y for y in period if y in shown]
+    absent = years_note(Years(figures["year"], {y: shown[y] for y in with_data}, []))
     return {
         "first_year": plan["first_year"],
         "last_year": plan["last_year"],
-        "units_note": (PERIOD_INCOMPLETE if incomplete else "")
-        + years_note(Years(figures["year"], {y: shown[y] for y in period if y in shown}, [])),
+        "units_note": (PERIOD_INCOMPLETE if incomplete else "") + absent,
+        "years_note": absent,
         "years": period,
         "missing": missing,
+        "with_data": with_data,
         "compared_from": first,
+        "totals": period_totals(shown, period),
         "targets": rows,
         "trends": trends,
+        "summary": _summary(rows),
     }
+
+
+def _summary(rows: list[dict[str, Any]]) -> list[str]:
+    """What the targets came to over the period, from the figures: how many were met in
+    every year with figures, and each one missed in a year, with those years."""
+    if not rows:
+        return []
+    always = [r for r in rows if r["judged"] and r["met"] == r["judged"]]
+    said = [
+        f"本計畫所列目標 {len(rows)} 項，於有統計數據之各年度均達成（或已辦理）者 {len(always)} 項。"
+    ]
+    for r in rows:
+        by_verdict: dict[str, list[int]] = {}
+        for v in r["years"]:
+            if v["verdict"] in (MISSED, NOT_DONE, INCOMPLETE):
+                by_verdict.setdefault(v["verdict"], []).append(v["year"])
+        if by_verdict:
+            parts = (f"{'、'.join(map(str, ys))} 年度{w}" for w, ys in by_verdict.items())
+            said.append(f"「{r['label']}」{'，'.join(parts)}。")
+    return said
 
 
 def _order(target_id: str) -> int:
     ids = [t.id for t in TARGETS]
     return ids.index(target_id) if target_id in ids else len(ids)
+
+
+def period_reviews(figures: Figures) -> list[dict[str, str]]:
+    """The units' own whole-period reviews (工作項目 「計畫期程總檢討」), in the config's
+    order: each unit, what it leads or assists (「主辦：性別影響評估」), what it did over
+    the period (`done`) and its 檢討與精進 (`review`)."""
+    units = figures.get("plan", {}).get("lead_units", {})
+    out = []
+    for block in figures["narratives"]:
+        if block["item"] != PERIOD_ITEM:
+            continue
+        for entry in block["entries"]:
+            lead = [w for w, u in units.items() if entry["unit"] in lead_and_support(u)[0]]
+            support = [w for w, u in units.items() if entry["unit"] in lead_and_support(u)[1]]
+            role = "；".join(
+                f"{word}：{'、'.join(items)}"
+                for word, items in (("主辦", lead), ("協辦", support))
+                if items
+            )
+            out.append(
+                {
+                    "unit": entry["unit"],
+                    "role": role,
+                    "done": entry["done"],
+                    "review": entry["review"],
+                }
+            )
+    return out
 
 
 # --- What the report and the 統計總表 get ----------------------------------------------
@@ -447,8 +667,66 @@ def report_trends(figures: Figures) -> dict[str, Any]:
         "trends": sections,
         "trend_years": [f"{y}" for y in sorted(compared.shown)] if compared else [],
         "trend_missing": compared.missing if compared else [],
-        "period_review": {"shown": True, **review} if review else _NO_REVIEW,
+        "period_review": _shown_review(review, figures) if review else _NO_REVIEW,
     }
+
+
+PLAN_COLUMNS = 4
+"""The columns the report's 計畫期程總檢討 tables have for the plan's years (a plan of four
+years, as 113 to 116): a longer plan shows its last years, those before are in the totals
+and the 統計總表; a shorter one leaves columns blank."""
+
+
+def _columns(values: list[Any], blank: Any = "") -> list[Any]:
+    """The last PLAN_COLUMNS of `values`, or `values` then blanks."""
+    return [*values[-PLAN_COLUMNS:], *[blank] * (PLAN_COLUMNS - len(values))]
+
+
+def _shown_review(review: dict[str, Any], figures: Figures) -> dict[str, Any]:
+    """The 計畫期程總檢討 as the report shows it: the totals and the targets' marks as
+    text, each under its work item, in PLAN_COLUMNS columns of years; and the units' own
+    reviews."""
+    names = {w.key: w.name for w in WORK_ITEM_LIST}
+    totals = [
+        {
+            **r,
+            "cells": _columns(
+                [_text(v, r["kind"]) if v != NO_DATA else NO_DATA for v in r["years"]]
+            ),
+            "total_text": _text(r["total"], r["kind"]),
+        }
+        for r in review["totals"]
+    ]
+    grid = [
+        {**r, "marks": _columns([MARKS.get(v["verdict"], v["verdict"]) for v in r["years"]])}
+        for r in review["targets"]
+    ]
+    hidden = review["years"][:-PLAN_COLUMNS]
+    return {
+        "shown": True,
+        **review,
+        "columns": _columns([str(y) for y in review["years"]]),
+        "hidden_note": f"{'、'.join(map(str, hidden))} 年度未列欄位，詳統計總表。"
+        if hidden
+        else "",
+        "totals_by_item": _grouped(totals, lambda r: names[r["item"]]),
+        "totals_note": _totals_note(review),
+        "targets_by_item": _grouped(grid, lambda r: r["work_item"]),
+        "legend": MARKS_LEGEND,
+        "reviews": period_reviews(figures),
+    }
+
+
+def _totals_note(review: Mapping[str, Any]) -> str:
+    """The note under the totals table: the years without figures and what the totals
+    count, and the units each year's figures lack."""
+    said = "「期程合計」為有統計數據之年度合計"
+    if review["missing"]:
+        missing = "、".join(map(str, review["missing"]))
+        with_data = "、".join(map(str, review["with_data"]))
+        said += f"（{missing} 年度無資料，未計入；合計僅含 {with_data} 年度）"
+    said += "；比率不予加總，期程之性別預算執行率為執行數合計除以編列數合計。"
+    return said + str(review["years_note"])
 
 
 _NO_REVIEW: Mapping[str, Any] = {
@@ -456,18 +734,23 @@ _NO_REVIEW: Mapping[str, Any] = {
     "first_year": None,
     "last_year": None,
     "units_note": "",
+    "years_note": "",
     "years": [],
     "missing": [],
+    "with_data": [],
+    "columns": [""] * PLAN_COLUMNS,
+    "hidden_note": "",
     "compared_from": None,
+    "totals": [],
+    "totals_by_item": [],
+    "totals_note": "",
     "targets": [],
+    "targets_by_item": [],
+    "legend": "",
     "trends": [],
+    "summary": [],
+    "reviews": [],
 }
-
-
-PERIOD_REVIEW = "計畫期程各目標逐年達成情形"
-"""The caption of the 計畫期程總檢討 table, in the report and the 統計總表."""
-PERIOD_INCOMPLETE = "「資料不全」之年度不計為達成。"
-"""Said under the 計畫期程總檢討 table when a year's verdict is 資料不全."""
 
 
 def trend_tables(figures: Figures, first: int) -> list[Table]:
@@ -497,20 +780,53 @@ def trend_tables(figures: Figures, first: int) -> list[Table]:
             )
     review = period_review(figures, compared)
     if review is not None:
-        review_headers = ("工作項目", "目標", *(f"{y}年度" for y in review["years"]), "達成年度數")
-        review_kinds = (ValueKind.TEXT,) * (len(review_headers) - 1) + (ValueKind.COUNT,)
-        rows = [
-            (r["work_item"], r["label"], *(v["verdict"] for v in r["years"]), r["met"])
-            for r in review["targets"]
-        ]
-        title = f"{review['first_year']}至{review['last_year']}年度{PERIOD_REVIEW}"
-        name = f"表{first + len(tables)} {PERIOD_REVIEW}"
-        said = review["units_note"]
-        note = f"註：{said}" if said else ""
-        tables.append(
-            Table(name, title, review_headers, review_kinds, rows, note=note, whole_agency=True)
-        )
+        tables += _period_tables(review, first + len(tables))
     return tables
+
+
+def _period_tables(review: Mapping[str, Any], first: int) -> list[Table]:
+    """The 計畫期程總檢討's tables of the 統計總表, numbered from 「表`first`」 as the report
+    numbers them: each target's verdicts year by year (as words), and each work item's
+    figures year by year with their total."""
+    span = f"{review['first_year']}至{review['last_year']}年度"
+    said = review["units_note"]
+    years_ = tuple(f"{y}年度" for y in review["years"])
+    names = {w.key: w.name for w in WORK_ITEM_LIST}
+    headers = ("工作項目", "項目", *years_, "期程合計")
+    kinds = (ValueKind.TEXT, ValueKind.TEXT) + (ValueKind.COUNT,) * (len(years_) + 1)
+    rows = [(names[r["item"]], r["header"], *r["years"], r["total"]) for r in review["totals"]]
+    cell_kinds = {
+        (i, j): r["kind"]
+        for i, r in enumerate(review["totals"])
+        if r["kind"] is not ValueKind.COUNT
+        for j in range(2, len(headers))
+    }
+    totals = Table(
+        f"表{first + 1} {PERIOD_TOTALS_TITLE}",
+        f"{span}{PERIOD_TOTALS_TITLE}",
+        headers,
+        kinds,
+        rows,
+        cell_kinds=cell_kinds,
+        note=f"註：{_totals_note(review)}",
+        whole_agency=True,
+    )
+    review_headers = ("工作項目", "目標", *years_, "達成年度數")
+    review_kinds = (ValueKind.TEXT,) * (len(review_headers) - 1) + (ValueKind.COUNT,)
+    verdict_rows = [
+        (r["work_item"], r["label"], *(v["verdict"] for v in r["years"]), r["met"])
+        for r in review["targets"]
+    ]
+    grid = Table(
+        f"表{first} {PERIOD_REVIEW}",
+        f"{span}{PERIOD_REVIEW}",
+        review_headers,
+        review_kinds,
+        verdict_rows,
+        note=f"註：{said}" if said else "",
+        whole_agency=True,
+    )
+    return [grid, totals]
 
 
 def _header(measure: Measure | GroupMeasure) -> str:
