@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import OutputError, os_reason
+from .processes import PROCESS_NOTE, stop_noted
 
 
 @contextlib.contextmanager
@@ -129,8 +130,11 @@ def _try_lock(handle: Any) -> bool:
 
 
 def _remove_leftovers(folder: Path) -> None:
-    """The temporary files and folders of runs that were killed while writing here."""
-    for path in folder.glob(TEMP_PREFIX + "*"):
+    """The temporary files and folders of runs that were killed while writing here, once
+    the side processes (LibreOffice) they noted there are stopped."""
+    leftovers = list(folder.glob(TEMP_PREFIX + "*"))
+    stop_noted(path / PROCESS_NOTE for path in leftovers)
+    for path in leftovers:
         with contextlib.suppress(OSError):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)

@@ -31,12 +31,24 @@ from .privacy import hidden
 from .rollup import Rollup
 from .schema import EVERYONE, TRAINING_GROUPS
 from .tables import COUNT_LABELS, TOTAL_LABEL, Col, Table, ValueKind
-from .targets import DONE, INCOMPLETE, MET, MISSED, NOT_DONE, TARGETS, TARGETS_BY_ID, Target
+from .targets import (
+    DONE,
+    INCOMPLETE,
+    MET,
+    MISSED,
+    NOT_DONE,
+    TARGETS,
+    TARGETS_BY_ID,
+    Target,
+    left_out,
+)
 
 Agencies = Mapping[str, YearFigures]
 """The figures of one year's agencies, by agency."""
 AGENCY = "機關"
 MEDIAN_LABEL = "中位數"
+NOTE = "備註"
+"""The column of an agency's row that names its units whose data its figures lack."""
 NO_VERDICT = "－"
 C, R, A, H, T = ValueKind.COUNT, ValueKind.RATE, ValueKind.AMOUNT, ValueKind.HOURS, ValueKind.TEXT
 
@@ -215,6 +227,38 @@ def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
         if t["id"] in TARGETS_BY_ID:
             found.setdefault(t["id"], t)
     return found
+
+
+def absent_units(figures: YearFigures, among: Sequence[str] | None = None) -> str:
+    """The agency's units whose data its figures lack (of `among`, when given), as the
+    roll-up notes them beside the agency: 「會計室未繳交」, 「會計室未繳交，民政課繳交空白表」;
+    "" when every unit reported."""
+    units = figures["units"]
+    said = []
+    for names, word in ((units["missing"], "未繳交"), (units["empty"], "繳交空白表")):
+        chosen = [u for u in names if among is None or u in among]
+        if chosen:
+            said.append(f"{'、'.join(chosen)}{word}")
+    return "，".join(said)
+
+
+def target_absent_units(figures: YearFigures, target: Target) -> str:
+    """Why an agency's verdict on `target` rests on partial data: the units its figure
+    depends on (training: every unit; others: the work item's 主辦 and 協辦 units, as the
+    agency's file names them) that sent nothing; "" when none did."""
+    found = targets_of(figures).get(target.id)
+    if found is None:
+        return ""
+    return absent_units(figures, left_out(target, found["lead_unit"], figures["units"]))
+
+
+def with_absent_units(names: Sequence[str], agencies: Agencies, target: Target) -> list[str]:
+    """Agencies' names, each followed by the units the target's figure lacks:
+    「高雄市山林區公所（會計室未繳交）」."""
+    return [
+        f"{name}（{note}）" if (note := target_absent_units(agencies[name], target)) else name
+        for name in names
+    ]
 
 
 @dataclass(frozen=True)
@@ -449,6 +493,7 @@ def agency_table(year: int, sheet: Sheet, agencies: Agencies) -> Table:
         cols.append(Col(c.header, c.measure.kind))
         if c.rank:
             cols.append(Col(f"{c.header.splitlines()[0]}\n排名", C))
+    cols.append(Col(NOTE))
     ranked = [ranks(c, agencies) if c.rank else {} for c in columns]
     rows: list[tuple[Any, ...]] = []
     for agency, figures in agencies.items():
@@ -456,7 +501,7 @@ def agency_table(year: int, sheet: Sheet, agencies: Agencies) -> Table:
         for c, rank in zip(columns, ranked, strict=True):
             row.append(plain(c.value(figures)))
             row += [rank[agency]] if c.rank else []
-        rows.append(tuple(row))
+        rows.append((*row, absent_units(figures) or None))
     for label, value in (
         (TOTAL_LABEL, lambda c: c.total(agencies)),
         (MEDIAN_LABEL, lambda c: median(c, agencies)),
@@ -464,7 +509,7 @@ def agency_table(year: int, sheet: Sheet, agencies: Agencies) -> Table:
         row = [label]
         for c in columns:
             row += [plain(value(c)), *([None] if c.rank else [])]
-        rows.append(tuple(row))
+        rows.append((*row, None))
     texts = {
         (r, j): T
         for r, row in enumerate(rows)

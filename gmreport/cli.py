@@ -263,7 +263,8 @@ def _parser() -> argparse.ArgumentParser:
         "逐一依格式（JSON Schema）檢核，產出各機關執行成果彙整活頁簿與 Word 彙整報告。\n"
         "格式不符的檔案列出原因、不納入彙整；有這類檔案時結束代碼為 1。",
         epilog="範例：\n  gmreport rollup 各機關提報 --output 113年度彙整\n"
-        "  gmreport rollup 各機關提報 --year 113 --agencies 機關清單.txt",
+        "  gmreport rollup 各機關提報 --year 113 --agencies 機關清單.txt\n"
+        "  gmreport rollup 各機關提報 --output 113年度彙整 --pdf   （另轉出 PDF）",
     )
     rollup.add_argument(
         "paths", nargs="+", type=Path, metavar="統計數據檔", help="統計數據檔（.json）或資料夾"
@@ -280,6 +281,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="機關清單",
         help="應提報機關清單：文字檔（每行一個機關，UTF-8）或 Excel 檔（第一欄），用以列出未提報機關",
     )
+    rollup.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
     rollup.set_defaults(run=_rollup)
     return parser
 
@@ -439,6 +441,7 @@ def _rollup(args: argparse.Namespace) -> int:
         _output(args.output, DEFAULT_OUTPUT, "--output"),
         year=args.year,
         agencies=args.agencies,
+        pdf=args.pdf,
     )
     gathered = outcome.rollup
     for p in gathered.left_out:

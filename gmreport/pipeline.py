@@ -581,23 +581,7 @@ def _write(
         )
         kept += ["statistics", "report"]
         moves = [(here[k], names[k]) for k in reversed(kept)]
-        printed: list[Path] = []
-        if pdf:
-            from .render.pdf import convert_to_pdf, missing_fonts
-            from .render.report import number_the_contents
-
-            try:
-                # twice when the report has a 目錄: its pages are read off the first PDF
-                if number_the_contents(here["report"], None):
-                    made = convert_to_pdf(here["report"], stage)
-                    number_the_contents(here["report"], made)
-                made = convert_to_pdf(here["report"], stage)
-            except OutputError as e:  # the report itself is written; only the PDF is missing
-                outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
-            else:
-                printed.append(output_dir / made.name)
-                moves.insert(1, (made, printed[0]))
-                outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
+        printed = _print(here["report"], stage, output_dir, moves, outcome.notes) if pdf else []
         commit(moves + returned)
         _drop_stale(outcome, output_dir, returned)
         outcome.written += [names[k] for k in kept] + printed + [t for _, t in returned]
@@ -606,6 +590,30 @@ def _write(
             f"報告範本「{template}」未使用下列資料，報告中不會出現這些內容："
             f"{'、'.join(unused)}。若非刻意刪除，請由內建範本複製相關段落。"
         )
+
+
+def _print(
+    report: Path, stage: Path, output_dir: Path, moves: list[tuple[Path, Path]], notes: list[str]
+) -> list[Path]:
+    """The PDF of the Word `report` staged in `stage`, made beside it and put among the
+    `moves` right after the report; the path it will have, or none with a note saying why
+    (a missing LibreOffice stops only the PDF: the Word report is written)."""
+    from .render.pdf import convert_to_pdf, missing_fonts
+    from .render.report import number_the_contents
+
+    try:
+        # twice when the report has a 目錄: its pages are read off the first PDF
+        if number_the_contents(report, None):
+            made = convert_to_pdf(report, stage, work=stage)
+            number_the_contents(report, made)
+        made = convert_to_pdf(report, stage, work=stage)
+    except OutputError as e:  # the report itself is written; only the PDF is missing
+        notes.append(f"{e}（Word 報告及其他檔案已產出。）")
+        return []
+    printed = output_dir / made.name
+    moves.insert(1, (made, printed))
+    notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
+    return [printed]
 
 
 @dataclass
@@ -623,8 +631,10 @@ def rollup(
     *,
     year: int | None = None,
     agencies: Path | None = None,
+    pdf: bool = False,
 ) -> RollupOutcome:
-    """The city's view: many agencies' figures files into the 彙整 workbook and Word report."""
+    """The city's view: many agencies' figures files into the 彙整 workbook and Word report
+    (and its PDF with `pdf`), written as one set as a build's are."""
     from .render import rollup_workbook
     from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .rollup import read_agency_list, roll_up
@@ -635,8 +645,14 @@ def rollup(
     outcome = RollupOutcome(gathered)
     workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
     report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-    with output_lock(output_dir):
-        rollup_workbook.write_rollup_workbook(rollup_workbook.rollup_sheets(gathered), workbook)
-        outcome.notes += render_rollup_report(gathered, report)
-    outcome.written += [workbook, report]
+    with output_lock(output_dir), staged(output_dir) as stage:
+        here = {path: stage / path.name for path in (report, workbook)}
+        rollup_workbook.write_rollup_workbook(
+            rollup_workbook.rollup_sheets(gathered), here[workbook]
+        )
+        outcome.notes += render_rollup_report(gathered, here[report])
+        moves = [(here[path], path) for path in (report, workbook)]  # the report first
+        printed = _print(here[report], stage, output_dir, moves, outcome.notes) if pdf else []
+        commit(moves)
+    outcome.written += [workbook, report, *printed]
     return outcome

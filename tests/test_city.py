@@ -16,15 +16,18 @@ from gmreport.city import (
     REQUIRED,
     TARGETS_MET,
     THEMES,
+    absent_units,
     agency_table,
     median,
     ranks,
+    target_absent_units,
     target_summaries,
+    with_absent_units,
 )
 from gmreport.config import Config
 from gmreport.schema import EVERYONE
 from gmreport.tables import ValueKind
-from gmreport.targets import evaluate
+from gmreport.targets import TARGETS_BY_ID, evaluate, lead_names
 
 from .conftest import SamplesBuild
 
@@ -105,10 +108,38 @@ def test_a_sheet_has_a_row_per_agency_then_the_city_and_the_median(
     expected = [_verdict(f, "gia_done") for f in agencies.values()]
     met = sum(v in ("達成", "已辦理") for v in expected)
     word = "已辦理" if {"已辦理", "未辦理"} & set(expected) else "達成"
-    assert table.columns[-1] == "辦理情形"
-    assert [r[-1] for r in table.rows] == [*expected, f"{word} {met}／4", None]
+    assert table.columns[-2] == "辦理情形"
+    assert [r[-2] for r in table.rows] == [*expected, f"{word} {met}／4", None]
     assert expected.count("已辦理") + expected.count("達成") == 3
-    assert table.kind(0, len(table.columns) - 1) is ValueKind.TEXT
+    assert table.kind(0, len(table.columns) - 2) is ValueKind.TEXT
+    # last, the note of the units whose data each agency's figures lack (SPEC §5 ◆)
+    notes = [
+        "，".join(
+            f"{'、'.join(f['units'][k])}{word}"
+            for k, word in (("missing", "未繳交"), ("empty", "繳交空白表"))
+            if f["units"][k]
+        )
+        or None
+        for f in agencies.values()
+    ]
+    assert table.columns[-1] == "備註"
+    assert [r[-1] for r in table.rows] == [*notes, None, None]
+
+
+def test_the_note_names_the_units_a_target_lacks(agencies: dict[str, Any]) -> None:
+    figures = next(iter(agencies.values()))
+    units = {**figures["units"], "missing": ["會計室", "秘書室"], "empty": ["民政課"]}
+    figures = {**figures, "units": units}
+    assert absent_units(figures) == "會計室、秘書室未繳交，民政課繳交空白表"
+    assert absent_units(figures, ["民政課"]) == "民政課繳交空白表"
+    lead = {t["id"]: t["lead_unit"] for t in figures["targets"]}
+    budget, training = TARGETS_BY_ID["budget_reviewed"], TARGETS_BY_ID["training_completion"]
+    leads = lead_names(lead[budget.id])
+    assert "會計室" in leads  # the plan's 主辦 of 性別預算
+    assert target_absent_units(figures, budget) == absent_units(figures, leads)
+    assert target_absent_units(figures, training) == absent_units(figures)  # every unit
+    named = with_absent_units(["機關0"], {"機關0": figures}, training)
+    assert named == [f"機關0（{absent_units(figures)}）"]
 
 
 def test_the_targets_met_are_counted_from_the_verdicts(agencies: dict[str, Any]) -> None:

@@ -131,11 +131,12 @@ def test_a_target_added_to_the_table_reaches_the_citys_workbook_and_report(
     rollup = roll_up([path])
     sheets = {t.name: t for t in rollup_sheets(rollup).tables}
     targets = sheets["目標達成"]
-    assert targets.columns[-1] == "CEDAW 宣導觸及人次"
-    assert targets.rows[0][-1] == figures["targets"][-1]["verdict"]
+    # the last column of each agency sheet is its 備註 (the units it lacks); the target before
+    assert targets.columns[-2:] == ("CEDAW 宣導觸及人次", "備註")
+    assert targets.rows[0][-2] == figures["targets"][-1]["verdict"]
     cedaw = sheets["CEDAW宣導"]
-    assert cedaw.columns[-1] == "觸及目標"
-    assert cedaw.rows[0][-1] == figures["targets"][-1]["verdict"]
+    assert cedaw.columns[-2:] == ("觸及目標", "備註")
+    assert cedaw.rows[0][-2] == figures["targets"][-1]["verdict"]
     names = [t["name"] for t in rollup_context(rollup)["targets"]]
     assert names[-1] == "CEDAW 宣導觸及人次"
 

@@ -26,6 +26,7 @@ import pytest
 from docx import Document
 
 from gmreport import format as fmt
+from gmreport.atomic import TEMP_PREFIX
 from gmreport.cli import main
 from gmreport.disclosure import audit
 from gmreport.render.charts import find_cjk_font
@@ -128,10 +129,19 @@ def expected(agency: Any) -> dict[str, Any]:
     }
     # A unit of the config that sent nothing leaves undecided (資料不全) what the partial
     # figures meet: every training target, and the targets of the work items it leads.
-    e["waits"] = {
-        t: bool(set(agency.missing) & set(LEADS.get(t, agency.missing))) for t in e["verdicts"]
+    e["absent"] = {
+        t: [u for u in agency.missing if u in LEADS.get(t, agency.missing)] for t in e["verdicts"]
     }
+    e["waits"] = {t: bool(units) for t, units in e["absent"].items()}
+    e["missing_units"] = list(agency.missing)
     return e
+
+
+def named(rolled: Rolled, agency: str, target: str) -> str:
+    """An agency's name as the report lists it under a target, with the units the target's
+    figure lacks: 「高雄市山林區公所（會計室未繳交）」."""
+    absent = rolled.expect[agency]["absent"][target]
+    return f"{agency}（{'、'.join(absent)}未繳交）" if absent else agency
 
 
 DONE_TARGETS = ("gia_done", "budget_reviewed")
@@ -536,10 +546,41 @@ def test_the_report_names_the_agencies_short_of_each_target(rolled: Rolled) -> N
             fmt.percent(len(met) / judged),
         ]
         word = "未辦理" if target in DONE_TARGETS else "未達成"
-        line = f"「{name}」{word}（{len(missed)} 個）：{'、'.join(missed)}。"
+        listed = "、".join(named(rolled, a, target) for a in missed)
+        line = f"「{name}」{word}（{len(missed)} 個）：{listed}。"
         assert (line in text) == bool(missed), name
-        line = f"「{name}」{INCOMPLETE}（{len(waiting)} 個）：{'、'.join(waiting)}，"
+        listed = "、".join(named(rolled, a, target) for a in waiting)
+        line = f"「{name}」{INCOMPLETE}（{len(waiting)} 個）：{listed}，"
         assert (line in text) == bool(waiting), name
+
+
+def test_a_target_missed_while_its_lead_unit_sent_nothing_says_so(rolled: Rolled) -> None:
+    """Issue 22: an agency whose 會計室 sent nothing reads 「檢視性別預算」未辦理 — with the
+    reason beside its name, and its rows note the units its figures lack."""
+    partial = {a: e["missing_units"] for a, e in rolled.expect.items() if e["missing_units"]}
+    missed = [
+        (a, t)
+        for a, e in rolled.expect.items()
+        for t in DONE_TARGETS
+        if e["absent"][t] and words(e)[t] == "未辦理"
+    ]
+    assert partial and missed  # the samples hold such an agency
+    text, _ = docx_text(rolled.out / REPORT)
+    for agency, target in missed:
+        word = f"「{TARGET_NAMES[target]}」未辦理"
+        finding = next(line for line in text.splitlines() if line.startswith(word))
+        absent = "、".join(rolled.expect[agency]["absent"][target])
+        assert f"{agency}（{absent}未繳交）" in finding
+    notes = [f"{a}（{'、'.join(units)}未繳交）" for a, units in partial.items()]
+    said = f"另有 {len(partial)} 個機關之部分單位未繳交資料或繳交空白表"
+    assert f"{said}，其數據僅含已繳交資料之單位：{'、'.join(notes)}。" in text
+    assert f"註：{'、'.join(notes)}之數據僅含已繳交資料之單位。" in text
+    for sheet in ("目標達成", "性別預算", "性別意識培力"):
+        rows = {r["機關"]: r["備註"] for r in sheet_rows(rolled.out / WORKBOOK, sheet)}
+        for agency in rolled.expect:
+            units = partial.get(agency)
+            assert rows[agency] == (f"{'、'.join(units)}未繳交" if units else None), sheet
+        assert rows["合計"] is None and rows["中位數"] is None
 
 
 def test_the_report_says_nothing_of_files_when_every_file_was_used(rolled: Rolled) -> None:
@@ -575,6 +616,84 @@ def test_the_report_and_its_charts_print(rolled: Rolled, tmp_path: Path) -> None
         assert said in words
     assert "本所" not in words  # the city speaks, not an agency
     assert "以上彙整各機關113年度性別主流化推動計畫執行成果，敬請鑒核。" in words
+
+
+# --- The PDF and the set of files ---------------------------------------------------------
+
+PDF = REPORT.removesuffix(".docx") + ".pdf"
+
+
+@pytest.fixture
+def figures_folder(agency_files: dict[str, Path], tmp_path: Path) -> Path:
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    for name, path in agency_files.items():
+        shutil.copy(path, folder / f"{name}.json")
+    return folder
+
+
+def test_help_offers_the_pdf_in_chinese() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main(["rollup", "--help"])
+    assert "--pdf\n      另以 LibreOffice 轉出 PDF" in out.getvalue()  # as `build --pdf` says it
+
+
+def test_without_libreoffice_the_pdf_is_a_note_and_the_rest_is_written(
+    figures_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gmreport.render import pdf
+
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    out = tmp_path / "out"
+    result = run("rollup", figures_folder, "--output", out, "--pdf")
+    assert result.code == 0, result.err
+    assert "注意：找不到 LibreOffice（soffice），無法轉出 PDF。" in result.out
+    assert "（Word 報告及其他檔案已產出。）" in result.out
+    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT, WORKBOOK])
+
+
+def test_the_rollup_writes_its_files_as_one_set(figures_folder: Path, tmp_path: Path) -> None:
+    """As a build's (SPEC §5 ◆): a report that cannot be replaced (open in Word) leaves the
+    workbook as it was, and no temporary file stays behind, a killed run's included."""
+    out = tmp_path / "out"
+    assert run("rollup", figures_folder, "--output", out).code == 0
+    before = (out / WORKBOOK).read_bytes()
+    (out / REPORT).unlink()
+    (out / REPORT).mkdir()  # cannot be replaced by a file
+    (out / f"{TEMP_PREFIX}killed").mkdir()  # a killed run's
+    (out / "extra.json").write_text("{}", "utf-8")  # not the roll-up's: kept
+    result = run("rollup", figures_folder, "--output", out)
+    assert result.code == 2
+    assert f"無法寫入「{out / REPORT}」" in result.err
+    assert (out / WORKBOOK).read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT, WORKBOOK, "extra.json"])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="需要 poppler-utils（pdffonts）")
+def test_the_rollup_pdf_is_set_in_kai_and_liberation_serif(
+    figures_folder: Path, tmp_path: Path
+) -> None:
+    """Issue 22: plain LibreOffice set the roll-up in a Japanese sans face; `--pdf` maps
+    標楷體 to a Kai font and Times New Roman to Liberation Serif, as `build --pdf` does."""
+    out = tmp_path / "out"
+    result = run("rollup", figures_folder, "--output", out, "--pdf")
+    assert result.code == 0, result.err
+    assert str(out / PDF) in result.out.split("已寫入：")[1]
+    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT, WORKBOOK, PDF])
+    fonts = subprocess.run(
+        ["pdffonts", out / PDF], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    faces = {line.split()[0].split("+")[-1] for line in fonts}
+    assert any("Kai" in face for face in faces), faces
+    assert any(face.startswith("LiberationSerif") for face in faces), faces
+    assert all("Kai" in face or face.startswith("LiberationSerif") for face in faces), faces
+    text = subprocess.run(
+        ["pdftotext", "-layout", out / PDF, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "以上彙整各機關113年度性別主流化推動計畫執行成果，敬請鑒核。" in "".join(text.split())
 
 
 # --- Files that cannot be used ------------------------------------------------------------
@@ -923,7 +1042,7 @@ def test_nothing_in_a_file_crashes_the_command(
     assert result.code in (0, 1), result.err
     assert "未預期" not in result.err
     ws = openpyxl.load_workbook(tmp_path / "out" / WORKBOOK)["目標達成"]
-    assert ws.max_column <= 5 + len(TARGET_NAMES)  # 機關, 達成, 未達成, 資料不全, 目標項數
+    assert ws.max_column <= 6 + len(TARGET_NAMES)  # 機關, 達成, 未達成, 資料不全, 目標項數, 備註
     text, _ = docx_text(tmp_path / "out" / REPORT)
     if how == "markup in names":
         assert "<w:p>&amp;{{ year }}{% if %}" in json.dumps(

@@ -67,7 +67,9 @@ def build_content(b: Builder) -> None:
         "{% else %}本次彙整 {{ agency_count|num }} 個機關提報之執行成果{% endif %}"
         "{% if unexpected %}；另 {{ unexpected|join('、') }} 不在應提報機關清單中，仍納入彙整"
         "{% endif %}。{% if left_out %}另有 {{ left_out|length|num }} 份提報資料因格式不符等原因"
-        "未能納入，請相關機關重新提報（詳附件）。{% endif %}",
+        "未能納入，請相關機關重新提報（詳附件）。{% endif %}"
+        "{% if partial %}另有 {{ partial|length|num }} 個機關之部分單位未繳交資料或繳交空白表，"
+        "其數據僅含已繳交資料之單位：{{ partial|join('、') }}。{% endif %}",
         "BodyText1",
     )
     b.p(
@@ -140,7 +142,8 @@ def _training(b: Builder) -> None:
         ],
         loop="a in agencies",
         note="註：各機關人數未達 3 人之性別，其完訓人數及完訓率依該機關成果報告以「*」表示；"
-        "排名依全機關完訓率，無應訓人員者不列排名（「—」）。",
+        "排名依全機關完訓率，無應訓人員者不列排名（「—」）。"
+        "{% if partial %}{{ partial|join('、') }}之數據僅含已繳交資料之單位。{% endif %}",
     )
     b.figure("completion", "各機關性別意識培力完訓率分布")
 
@@ -186,6 +189,9 @@ def _statistics_budget(b: Builder) -> None:
             "{{ city['other_measures.count']|num }}",
         ],
     )
+    b.tag("{%p if partial %}")
+    b.p("註：{{ partial|join('、') }}之數據僅含已繳交資料之單位。", "TableNote")
+    b.tag("{%p endif %}")
 
 
 def _cedaw(b: Builder) -> None:
@@ -233,7 +239,7 @@ def _targets(b: Builder) -> None:
     b.tag("{%p for t in targets if t.missed %}")
     b.p(
         "「{{ t.name }}」{{ '未辦理' if t.done_kind else '未達成' }}"
-        "（{{ t.missed|length|num }} 個）：{{ t.missed|join('、') }}。",
+        "（{{ t.missed|length|num }} 個）：{{ t.missed_named|join('、') }}。",
         "Finding",
     )
     b.tag("{%p else %}")
@@ -244,7 +250,7 @@ def _targets(b: Builder) -> None:
     b.tag("{%p for t in targets if t.incomplete %}")
     b.p(
         "「{{ t.name }}」資料不全（{{ t.incomplete|length|num }} 個）："
-        "{{ t.incomplete|join('、') }}，俟各該機關補齊資料後再行檢核。",
+        "{{ t.incomplete_named|join('、') }}，俟各該機關補齊資料後再行檢核。",
         "Finding",
     )
     b.tag("{%p endfor %}")

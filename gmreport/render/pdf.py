@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..atomic import atomic_path
 from ..problems import OutputError, os_reason
+from ..processes import PROCESS_NOTE, run_side_process
 
 TIMEOUT_S = 180
 
@@ -93,8 +94,15 @@ def _fontconfig_file(folder: Path) -> Path | None:
     return conf
 
 
-def convert_to_pdf(docx: Path, out_dir: Path) -> Path:
+def convert_to_pdf(docx: Path, out_dir: Path, *, work: Path | None = None) -> Path:
     """Convert `docx` to `out_dir/<same name>.pdf` and return that path.
+
+    `work`: the folder of this run's temporary files in the output folder it holds
+    (`atomic.staged`). LibreOffice's files (its profile, a copy of the report) are made
+    there and its process is noted there, so that if the run is killed while converting,
+    the next run into that folder stops LibreOffice and removes them (`processes`). Without
+    it, and on Windows (where LibreOffice is given plain short paths), they are made in
+    the system's temporary folder. LibreOffice never outlives an interrupted run.
 
     Raises OutputError with a message a person can act on when LibreOffice is missing,
     fails or takes longer than a few minutes.
@@ -108,31 +116,32 @@ def convert_to_pdf(docx: Path, out_dir: Path) -> Path:
     if not docx.is_file():
         raise OutputError(f"找不到要轉成 PDF 的檔案「{docx}」。")
     target = out_dir / f"{docx.stem}.pdf"
-    with tempfile.TemporaryDirectory(prefix="gmreport-pdf-") as tmp:
-        work = Path(tmp)
-        source = work / "report.docx"  # an ASCII name: soffice mangles some paths on Windows
+    here = work if work is not None and sys.platform != "win32" else None
+    with tempfile.TemporaryDirectory(prefix="gmreport-pdf-", dir=here) as tmp:
+        folder = Path(tmp)
+        source = folder / "report.docx"  # an ASCII name: soffice mangles some paths on Windows
         shutil.copyfile(docx, source)
         env = dict(os.environ)
-        conf = _fontconfig_file(work)
+        conf = _fontconfig_file(folder)
         if conf is not None:
             env["FONTCONFIG_FILE"] = str(conf)
         env.setdefault("LANG", "C.UTF-8")
+        profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
         command = [
             soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            profile,
             "--headless",
             "--norestore",
             "--nolockcheck",
             "--convert-to",
             "pdf:writer_pdf_Export",
             "--outdir",
-            str(work / "out"),
+            str(folder / "out"),
             str(source),
         ]
+        note = here / PROCESS_NOTE if here is not None else None
         try:
-            done = subprocess.run(
-                command, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
-            )
+            done = run_side_process(command, env=env, timeout=TIMEOUT_S, mark=profile, note=note)
         except subprocess.TimeoutExpired:
             raise OutputError(
                 f"LibreOffice 轉換 PDF 超過 {TIMEOUT_S} 秒仍未完成，已中止。"
@@ -140,7 +149,7 @@ def convert_to_pdf(docx: Path, out_dir: Path) -> Path:
             ) from None
         except OSError as e:
             raise OutputError(f"無法執行 LibreOffice（{soffice}）：{os_reason(e)}。") from None
-        produced = work / "out" / "report.pdf"
+        produced = folder / "out" / "report.pdf"
         if done.returncode != 0 or not produced.is_file():
             raise OutputError(
                 f"LibreOffice 無法將「{docx.name}」轉成 PDF（結束代碼 {done.returncode}）。"

@@ -48,6 +48,7 @@ from ..city import (
     Measure,
     TargetSummary,
     Year,
+    absent_units,
     agencies,
     female_ratio,
     median,
@@ -57,6 +58,7 @@ from ..city import (
     shown_training,
     target_summaries,
     trend,
+    with_absent_units,
 )
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
@@ -167,6 +169,9 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "agency_count": len(rollup.submissions),
         "expected_count": len(rollup.expected),
         "missing": rollup.missing,
+        "partial": [
+            f"{agency}（{note}）" for agency, f in found.items() if (note := absent_units(f))
+        ],
         "unexpected": rollup.unexpected,
         "city": city,
         "training_sentence": _training_sentence(city),
@@ -201,6 +206,8 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
                 "met": t.met,
                 "missed": t.missed,
                 "incomplete": t.incomplete,
+                "missed_named": with_absent_units(t.missed, found, t.target),
+                "incomplete_named": with_absent_units(t.incomplete, found, t.target),
                 "judged": t.judged,
                 "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
