@@ -518,7 +518,8 @@ def _write(
     config: Config,
 ) -> None:
     # Imported here: rendering pulls in docxtpl, openpyxl and matplotlib, which `check` never needs.
-    from .render.charts import draw_charts
+    from .render import CHART_TITLES
+    from .render.charts import FONT_PACKAGE, KAI_FONTS, draw_charts
     from .render.figures_json import write_figures_json
     from .render.report import Voice, render_report
     from .render.workbooks import write_problems, write_statistics
@@ -541,7 +542,6 @@ def _write(
     # One build's outputs are one set (SPEC §5 ◆): written into a folder of their own while
     # this run holds the output folder, then moved into place together, the report first
     # (the file a person may hold open in Word, which would stop the rest).
-    reported = draft or not outcome.has_errors
     with (
         output_lock(output_dir),
         staged(output_dir) as stage,
@@ -549,6 +549,21 @@ def _write(
     ):
         here = {key: stage / path.name for key, path in names.items()}
         write_figures_json(figures, here["figures"])
+        reported = draft or not outcome.has_errors
+        drawn: dict[str, Path] = {}
+        if reported:  # before the 檢核結果, which names the charts that could not be drawn
+            drawn, warned, missing = draw_charts(figures, Path(charts_dir))
+            outcome.notes += warned
+            outcome.problems += [
+                problem(
+                    "chart-missing",
+                    file=names["report"].name,
+                    value=CHART_TITLES[name],
+                    detail=f"如{'、'.join(KAI_FONTS[:2])}",
+                    suggestion=FONT_PACKAGE,
+                )
+                for name in missing
+            ]
         write_problems(
             outcome.problems,
             outcome.shortfalls,
@@ -569,8 +584,6 @@ def _write(
                 )
             return
         write_statistics(figures, here["statistics"])
-        drawn, warned = draw_charts(figures, Path(charts_dir))
-        outcome.notes += warned
         unused = render_report(
             figures,
             here["report"],

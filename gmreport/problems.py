@@ -505,6 +505,13 @@ CATALOGUE: dict[str, Rule] = {
         "報告只採用填報資料夾最上層「{expected}」資料夾內的照片，請將照片移入該資料夾"
         "（不要放在其中的子資料夾）。",
     ),
+    # The build's own output (SPEC §8): a chart the report should have and lacks
+    "chart-missing": Rule(
+        W,
+        "統計圖未繪製",
+        "報告缺少統計圖「{value}」：此電腦找不到可顯示中文的字型（{detail}）。",
+        "請安裝中文字型（Windows 內建標楷體；Linux 請安裝 {suggestion} 套件）後重新產製報告。",
+    ),
     # The roll-up: an agency's figures file not used (its `unit` is the agency). Each message
     # is a reason as the roll-up lists it after the file's name, so it has no final 「。」.
     "rollup-unreadable": Rule(

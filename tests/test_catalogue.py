@@ -282,6 +282,19 @@ def _photo(name: str, write: Callable[[Path], object]) -> Maker:
     return make
 
 
+def _no_chinese_font(tmp_path, make_workbook, valid_rows):
+    """A build on a computer where matplotlib finds no font, even when it looks again."""
+    from matplotlib import font_manager
+
+    from gmreport.render import charts
+
+    make_workbook(valid_rows, folder=tmp_path / "in")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(font_manager.fontManager, "ttflist", [])
+        patch.setattr(charts, "rebuild_font_list", lambda: None)
+        return build(tmp_path / "in", tmp_path / "out", Config()).problems
+
+
 CEDAW = ["座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0]
 MAKERS: dict[str, Maker] = {
     **{code: _cell_case(code) for code in CASES},
@@ -349,6 +362,7 @@ MAKERS: dict[str, Maker] = {
         "佐證照片/一-會議.png", lambda p: p.write_bytes(png_declaring(20_000, 20_000))
     ),
     "photo-elsewhere": _photo("附件/佐證照片/一-會議.jpg", lambda p: photo(p)),
+    "chart-missing": _no_chinese_font,
     "not-employed-in-year": _rows_with(
         "人員名冊", ["離職", "男", "公務人員", "", "", "", "", "112/12/1"]
     ),

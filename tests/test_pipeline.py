@@ -259,8 +259,10 @@ def test_without_a_chinese_font_the_report_has_no_charts_and_says_why(
         >= 3
     )
     monkeypatch.setattr(charts, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(charts, "rebuild_font_list", lambda: None)
     outcome = build(SAMPLES, tmp_path, Config())
     assert any("字型" in note for note in outcome.notes)
+    assert [p.code for p in outcome.problems].count("chart-missing") >= 3
     document = docx.Document(tmp_path / "113年度性別主流化執行成果報告.docx")
     assert not document.inline_shapes
 

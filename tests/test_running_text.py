@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 
 import pytest
 from docx import Document
-from matplotlib.font_manager import FontProperties
 
 from gmreport.format import SUPPRESSED, average_hours, genders, hours, number, percent
 from gmreport.privacy import PROTECTED_TEXT, as_shown, hidden, small
 from gmreport.render import charts
+from gmreport.schema import GENDER_KEYS
 from gmreport.targets import MISSED
 
 from .test_disclosure import ONE_OTHER, TWO_OTHER, _figures
@@ -195,34 +195,44 @@ def test_the_targets_table_hides_what_privacy_hides_and_keeps_the_verdicts(built
         assert SUPPRESSED not in "".join(row)
 
 
-def test_the_completion_chart_draws_nothing_for_a_hidden_rate(built: Built) -> None:
+def _drawn(drawer: Any, figures: Any) -> Any:
+    """The Figure `drawer` makes of `figures`, in the charts' typefaces."""
+    families = charts.typefaces()
+    if families is None:
+        pytest.skip("需要中文字型才能繪製統計圖")
+    return charts.draw_figures({"chart": drawer}, figures, families).get("chart")
+
+
+def test_the_completion_chart_marks_a_hidden_rate_with_a_star(built: Built) -> None:
     shown = as_shown(built.figures)
-    fig = charts._training_completion(shown, FontProperties())
+    fig = _drawn(charts._training_completion, shown)
     assert fig is not None
     (ax,) = fig.axes
     labels = [t.get_text() for t in ax.texts]
-    assert SUPPRESSED not in labels
     groups = [shown["training"]["groups"][g] for g in ("civil_servants", "supervisors")]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    keys = [k for label, k in GENDER_KEYS.items() if label in legend]
     rates = [
-        r
-        for g in shown["training"]["groups"].values()
-        for k, r in g["rate"].items()
-        if k != "total" and (k != "other" or r is not None)
+        r for g in shown["training"]["groups"].values() for k, r in g["rate"].items() if k in keys
     ]
     drawn = [r for r in rates if r != SUPPRESSED]
-    assert len(ax.patches) == len(drawn) == len(labels)  # a bar and its label each
-    assert sorted(labels) == sorted(percent(r) for r in drawn)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(ax.patches) == len(drawn)  # a bar each, and a label each
+    assert sorted(t for t in labels if t != SUPPRESSED) == sorted(percent(r) for r in drawn)
+    assert labels.count(SUPPRESSED) == len(rates) - len(drawn)
+    renderer = fig.canvas.get_renderer()
+    spine = ax.spines["left"].get_window_extent(renderer)
+    for star in (t for t in ax.texts if t.get_text() == SUPPRESSED):
+        assert star.get_window_extent(renderer).x0 > spine.x1  # beside the axis, not under it
     other_shown = any(isinstance(g["rate"]["other"], float) for g in groups)
     assert ("其他" in legend) is other_shown
     said = ax.get_xlabel()
-    assert (said == charts.HIDDEN_NOTE) is any(r == SUPPRESSED for r in rates)
+    assert (said == charts.HIDDEN_NOTE) is (len(rates) > len(drawn))
 
 
 def test_the_trend_chart_draws_no_hidden_rate(built: Built) -> None:
     figures = copy.deepcopy(built.figures)
     figures["history"] = {"112": {**copy.deepcopy(built.figures), "year": 112, "history": {}}}
-    fig = charts._training_trend(figures, FontProperties())
+    fig = _drawn(charts._training_trend, figures)
     assert fig is not None
     (ax,) = fig.axes
     assert SUPPRESSED not in [t.get_text() for t in ax.texts]

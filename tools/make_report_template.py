@@ -48,7 +48,7 @@ from docx.table import Table
 from reproducible import write_reproducibly
 
 from gmreport.privacy import PROTECTED_TEXT
-from gmreport.render import WHOLE_AGENCY_CHARTS
+from gmreport.render import CHART_TITLES, WHOLE_AGENCY_CHARTS
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
 from gmreport.render.toc import TOC_FIELD
 from gmreport.render.trends import PERIOD_REVIEW, PERIOD_TOTALS_TITLE, PLAN_COLUMNS, TREND_TABLES
@@ -1158,7 +1158,7 @@ def _training(b: Builder) -> None:
     )
     b.declared("training_groups")
     b.declared("training_rates")
-    b.figure("training_completion", "各類人員性別意識培力完訓率（依性別）")
+    b.figure("training_completion", CHART_TITLES["training_completion"])
     b.p(f"性別意識培力依辦理方式之研習時數如{_see('training_modes')}。")
     b.declared("training_modes")
     b.h3("交織分析")
@@ -1222,7 +1222,7 @@ def _cedaw_measures(b: Builder) -> None:
     )
     b.declared("cedaw_by_audience")
     b.declared("cedaw_by_method")
-    b.figure("cedaw_participants", "CEDAW宣導參與人數（依性別）")
+    b.figure("cedaw_participants", CHART_TITLES["cedaw_participants"])
     b.declared("cedaw")
     b.h3("其他性別平等措施")
     b.p(
@@ -1235,7 +1235,7 @@ def _cedaw_measures(b: Builder) -> None:
         f"辦理情形如{_see('measures')}" + b.see_figure("other_measures_participants") + "。"
     )
     b.declared("measures")
-    b.figure("other_measures_participants", "其他性別平等措施參與人數（依性別）")
+    b.figure("other_measures_participants", CHART_TITLES["other_measures_participants"])
 
 
 CHAPTERS = {
@@ -1306,7 +1306,7 @@ def _history(b: Builder) -> None:
         if t.whole_agency and t.key != "training":
             b.note_if(f"trends.{t.key}.units_note")
         if t.key == "training":
-            b.figure("training_trend", "全機關性別意識培力完訓率歷年趨勢（依性別）")
+            b.figure("training_trend", CHART_TITLES["training_trend"])
         b.tag(f"{{%p for f in trends.{t.key}.findings %}}")
         b.p("{{ f }}", "BodyText2")
         b.tag("{%p endfor %}")

@@ -1,45 +1,80 @@
 """Charts for the report, drawn with matplotlib's object API (no pyplot global state).
 
-Chinese labels need a CJK font. When none is installed the charts are left out (with a
-ChartFontWarning) rather than drawn with empty boxes in place of the characters.
+They are set in the document's typefaces (SPEC §8 ◆): Chinese in a Kai face (標楷體, or
+AR PL UKai on Linux) and Latin letters and digits in Times New Roman or a font of its
+metrics, with no text under 8 pt as placed in the report. Data labels are placed where they
+cross neither each other nor a line. When no font can show Chinese, even after the font list
+is scanned again, the charts are left out (with a ChartFontWarning naming them) rather than
+drawn with empty boxes in place of the characters.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import itertools
+import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.path import Path as LinePath
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from ..figures import Figures, Genders, YearFigures
 from ..format import SUPPRESSED, goal_percent, percent
 from ..privacy import as_shown
 from ..schema import EVERYONE, GENDER_KEYS, TRAINING_GROUPS
+from . import CHART_WIDTH_CM
 
-# In order of preference: Windows fonts first, then what Linux distributions ship.
+KAI_FONTS = (
+    "標楷體",
+    "DFKai-SB",
+    "BiauKai",
+    "TW-Kai",
+    "AR PL UKai TW",
+    "AR PL UKai TW MBE",
+    "AR PL UKai HK",
+    "AR PL UKai CN",
+)
+"""The Kai faces the document is set in (Windows, macOS, 全字庫, Linux's fonts-arphic-ukai)."""
 CJK_FONTS = (
+    *KAI_FONTS,
     "Microsoft JhengHei",
     "微軟正黑體",
-    "DFKai-SB",
-    "標楷體",
     "PMingLiU",
     "新細明體",
     "Noto Sans CJK TC",
     "Noto Sans TC",
     "Noto Sans CJK JP",
-    "AR PL UKai TW",
-    "AR PL UKai CN",
     "PingFang TC",
     "Heiti TC",
 )
+"""Fonts that show Traditional Chinese, in order of preference: a Kai face first, as the
+document; other faces only where no Kai face is installed."""
+LATIN_FONTS = ("Times New Roman", "Liberation Serif")
+"""Latin letters and digits: Times New Roman as the document, or a font of its metrics;
+matplotlib's own serif (DejaVu Serif, always there) when neither is installed."""
+DEFAULT_LATIN = "serif"
+FONT_PACKAGE = "fonts-arphic-ukai"
 
 DPI = 200
-WIDTH_IN = 6.3  # 16 cm, the report's text width
+WIDTH_IN = 6.3  # 16 cm, the report's text width; placed at CHART_WIDTH_CM
+PRINT_SCALE = CHART_WIDTH_CM / (WIDTH_IN * 2.54)
+"""How much smaller a chart is printed than it is drawn: 15 cm of 16 cm."""
+SMALLEST_PRINTED_PT = 8.0
+TEXT_PT = math.ceil(SMALLEST_PRINTED_PT / PRINT_SCALE * 2) / 2
+"""Data labels, legends and notes: 9 pt drawn, 8.4 pt printed."""
+TICK_PT = TEXT_PT + 1
+"""The axes' category and scale labels: 10 pt drawn, 9.4 pt printed."""
+
 GENDER_COLORS = {"male": "#2F5597", "female": "#F4B183", "other": "#8FAF5A"}
 """Each gender's colour: dark, light and middle in grayscale print (luminance about 80,
 192 and 160), and 其他 hatched as well, so a black-and-white copy still tells them apart."""
@@ -48,11 +83,18 @@ LABEL_COLORS = {"male": "white", "female": "#222222", "other": "#222222"}
 """The colour of a count written inside a bar: legible on that bar's colour."""
 GENDERS = tuple((key, label, GENDER_COLORS[key]) for label, key in GENDER_KEYS.items())
 GREY = "#555555"
+TARGET_COLOR = "#C00000"
 T = TypeVar("T")
+Drawer = Callable[[T, FontProperties], Figure | None]
 
 
 class ChartFontWarning(UserWarning):
-    """No font that can show Chinese was found, so the report is made without charts."""
+    """No font that can show Chinese was found, so the document is made without charts;
+    `charts` names those it would have had."""
+
+    def __init__(self, message: str, charts: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.charts = tuple(charts)
 
 
 def find_cjk_font() -> str | None:
@@ -61,11 +103,64 @@ def find_cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str]]:
-    """`make_charts`, with its warnings as messages for the person."""
+def find_latin_font() -> str:
+    """The family name of the preferred installed font for Latin letters and digits."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in LATIN_FONTS if name in installed), DEFAULT_LATIN)
+
+
+def rebuild_font_list() -> None:
+    """Scan the system's fonts again, as matplotlib does when a font it cached is gone: its
+    cached list predates fonts installed since it first ran. The fresh list is also saved
+    as matplotlib's cache, for the next run."""
+    load = getattr(font_manager, "_load_fontmanager", None)  # no public way in 3.x
+    fresh = load(try_read_cache=False) if load is not None else font_manager.FontManager()
+    vars(font_manager.fontManager).update(vars(fresh))
+    cached = getattr(font_manager.FontManager, "_findfont_cached", None)
+    if cached is not None:
+        cached.cache_clear()
+
+
+def typefaces() -> list[str] | None:
+    """The font families of a chart's text, Latin first and Chinese as its fallback; None
+    when no font shows Chinese, after looking again with a fresh font list."""
+    cjk = find_cjk_font()
+    if cjk is None:
+        rebuild_font_list()
+        cjk = find_cjk_font()
+    if cjk is None:
+        return None
+    return [find_latin_font(), cjk]
+
+
+@contextlib.contextmanager
+def _set_in(families: list[str]) -> Iterator[None]:
+    """Every text of a chart made here, the axes' own included, in `families` and at least
+    TEXT_PT."""
+    with matplotlib.rc_context(
+        {
+            "font.family": families,
+            "font.size": TEXT_PT,
+            "axes.labelsize": TEXT_PT,
+            "xtick.labelsize": TICK_PT,
+            "ytick.labelsize": TICK_PT,
+            "legend.fontsize": TEXT_PT,
+            "axes.unicode_minus": False,  # U+2212 is missing from some fonts
+        }
+    ):
+        yield
+
+
+def draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str], list[str]]:
+    """`make_charts`, with its warnings as messages for the person; also returns the names
+    of the charts the report lacks for want of a font."""
     with warnings.catch_warnings(record=True, action="always", category=ChartFontWarning) as caught:
         charts = make_charts(figures, folder)
-    return charts, [str(w.message) for w in caught]
+    missing = [name for w in caught for name in cast(ChartFontWarning, w.message).charts]
+    return charts, [str(w.message) for w in caught], missing
+
+
+REPORT_DRAWERS: dict[str, Drawer[Figures]] = {}  # filled below, after the drawers
 
 
 def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
@@ -74,67 +169,100 @@ def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
     Returns {} (after a ChartFontWarning) when no CJK font is installed. A staff cell too
     small to show (SPEC §3) draws no bar and reads 「*」.
     """
-    figures = as_shown(figures)
-    drawers = {
-        "training_completion": _training_completion,
-        "cedaw_participants": _cedaw_participants,
-        "other_measures_participants": _other_measures,
-        "training_trend": _training_trend,
-    }
-    return save_charts(drawers, figures, folder, "報告")
+    return save_charts(REPORT_DRAWERS, as_shown(figures), folder, "報告")
+
+
+def draw_figures(
+    drawers: Mapping[str, Drawer[T]], data: T, families: list[str]
+) -> dict[str, Figure]:
+    """Each chart of `data` as a matplotlib Figure set in `families` (a drawer may draw
+    nothing)."""
+    font = FontProperties(family=families)
+    drawn = {}
+    with _set_in(families):
+        for name, draw in drawers.items():
+            fig = draw(data, font)
+            if fig is not None:
+                drawn[name] = fig
+    return drawn
 
 
 def save_charts(
-    drawers: Mapping[str, Callable[[T, FontProperties], Figure | None]],
+    drawers: Mapping[str, Drawer[T]],
     data: T,
     folder: Path,
     document: str,
 ) -> dict[str, Path]:
-    """Draw each chart of `data` with the preferred CJK font and save it as `{name}.png` in
-    `folder` (a drawer may draw nothing); {} after a ChartFontWarning when no such font is
-    installed, for `document` (「報告」) to be made without charts."""
-    family = find_cjk_font()
-    if family is None:
+    """Draw each chart of `data` in the document's typefaces and save it as `{name}.png` in
+    `folder`; {} after a ChartFontWarning naming the charts left out when no font shows
+    Chinese, for `document` (「報告」) to be made without them."""
+    families = typefaces()
+    if families is None:
+        wanted = _wanted(drawers, data)
         warnings.warn(
-            "找不到可顯示中文的字型（如微軟正黑體、標楷體、Noto Sans CJK TC），"
-            f"{document}將不含統計圖。請安裝中文字型後重新產製。",
-            ChartFontWarning,
+            ChartFontWarning(
+                "找不到可顯示中文的字型（如標楷體；Linux 可安裝 "
+                f"{FONT_PACKAGE} 套件），{document}將不含統計圖（{len(wanted)} 張）。"
+                "請安裝中文字型後重新產製。",
+                wanted,
+            ),
             stacklevel=3,
         )
         return {}
-    font = FontProperties(family=family)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for name, draw in drawers.items():
-        fig = draw(data, font)
-        if fig is None:
-            continue
+    for name, fig in draw_figures(drawers, data, families).items():
         path = folder / f"{name}.png"
-        FigureCanvasAgg(fig)  # attach a raster canvas without going through pyplot
         fig.savefig(path, dpi=DPI, facecolor="white")
         paths[name] = path
     return paths
 
 
+class _WouldDraw(Exception):
+    """A drawer asked for a figure: it has data to draw."""
+
+
+_probing: contextvars.ContextVar[bool] = contextvars.ContextVar("probing", default=False)
+
+
+def _wanted(drawers: Mapping[str, Drawer[T]], data: T) -> list[str]:
+    """The charts of `data` that have something to draw, found without drawing (which
+    needs a font): each drawer looks at its data before it asks for a figure."""
+    found = []
+    token = _probing.set(True)
+    try:
+        for name, draw in drawers.items():
+            try:
+                draw(data, FontProperties())
+            except _WouldDraw:
+                found.append(name)
+    finally:
+        _probing.reset(token)
+    return found
+
+
 def _figure(height_in: float) -> tuple[Figure, Any]:
-    fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    if _probing.get():
+        raise _WouldDraw
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)  # a raster canvas, without going through pyplot
     ax = fig.add_subplot()
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(colors=GREY, labelsize=9)
+    ax.tick_params(colors=GREY, labelsize=TICK_PT)
     return fig, ax
 
 
 def _style_ticks(ax: Any, font: FontProperties) -> None:
     for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
         label.set_fontproperties(font)
-        label.set_fontsize(9)
+        label.set_fontsize(TICK_PT)
 
 
 def _legend(ax: Any, font: FontProperties, columns: int) -> None:
     """The legend in one row above the plot, right-aligned, clear of the bars."""
     legend_font = font.copy()
-    legend_font.set_size(9)
+    legend_font.set_size(TEXT_PT)
     ax.legend(
         prop=legend_font,
         frameon=False,
@@ -142,8 +270,152 @@ def _legend(ax: Any, font: FontProperties, columns: int) -> None:
         bbox_to_anchor=(1.0, 1.0),
         ncols=columns,
         borderaxespad=0.2,
-        handlelength=1.2,
+        handlelength=1.6,
     )
+
+
+def _settle(fig: Figure) -> Any:
+    """Lay the figure out and keep that layout, so labels placed from now on stay where
+    they were measured; returns the renderer that measures them."""
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+
+
+def _thicken(ax: Any, bars: Sequence[Any], inches: float) -> None:
+    """Make horizontal `bars` `inches` thick on the page about their middles, however many
+    bars the plot holds (called once the figure is laid out)."""
+    fig = ax.get_figure()
+    low, high = ax.get_ylim()
+    per_inch = (high - low) / (ax.get_position().height * fig.get_figheight())
+    for bar in bars:
+        middle = bar.get_y() + bar.get_height() / 2
+        bar.set_height(inches * per_inch)
+        bar.set_y(middle - inches * per_inch / 2)
+
+
+def _pad(box: Bbox, points: float) -> Bbox:
+    return box.expanded(1, 1).padded(points * DPI / 72)
+
+
+class Labels:
+    """Data labels of one axes placed clear of each other, of the lines given and of
+    markers, inside the plot: each label takes the first of its candidate places that is
+    clear."""
+
+    def __init__(self, ax: Any, renderer: Any, font: FontProperties) -> None:
+        self.ax, self.renderer, self.font = ax, renderer, font
+        self.taken: list[Bbox] = []
+        self.segments: list[LinePath] = []
+        self.inside = ax.patch.get_window_extent(renderer)
+
+    def avoid_line(self, xs: Sequence[float], ys: Sequence[float]) -> None:
+        """The line through the data points (xs, ys); a NaN breaks it."""
+        points = self.ax.transData.transform(list(zip(xs, ys, strict=True)))
+        for a, b in itertools.pairwise(points):
+            if all(math.isfinite(v) for v in (*a, *b)):
+                self.segments.append(LinePath([a, b]))
+
+    def avoid_point(self, x: float, y: float, size_pt: float) -> None:
+        cx, cy = self.ax.transData.transform((x, y))
+        half = size_pt / 2 * DPI / 72
+        self.taken.append(Bbox([[cx - half, cy - half], [cx + half, cy + half]]))
+
+    def clear(self, box: Bbox) -> bool:
+        inside = self.inside
+        if not (
+            box.x0 >= inside.x0
+            and box.x1 <= inside.x1
+            and box.y0 >= inside.y0
+            and box.y1 <= inside.y1
+        ):
+            return False
+        padded = _pad(box, 1)
+        return not any(padded.overlaps(t) for t in self.taken) and not any(
+            s.intersects_bbox(padded, filled=False) for s in self.segments
+        )
+
+    def place(
+        self,
+        text: str,
+        xy: tuple[float, float],
+        places: Sequence[tuple[float, float, str, str]],
+        color: str = GREY,
+    ) -> Annotation:
+        """`text` at the first clear place (dx, dy in points from `xy`, ha, va) of `places`;
+        at the first of them when none is clear."""
+        for place in places:
+            label = self._annotate(text, xy, place, color)
+            box = label.get_window_extent(self.renderer)
+            if self.clear(box):
+                break
+            label.remove()
+        else:  # no place is clear
+            label = self._annotate(text, xy, places[0], color)
+            box = label.get_window_extent(self.renderer)
+        self.taken.append(box)
+        return label
+
+    def _annotate(
+        self, text: str, xy: tuple[float, float], place: tuple[float, float, str, str], color: str
+    ) -> Annotation:
+        dx, dy, ha, va = place
+        label: Annotation = self.ax.annotate(
+            text,
+            xy,
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontproperties=self.font,
+            fontsize=TEXT_PT,
+            color=color,
+            zorder=4,
+            annotation_clip=False,
+        )
+        return label
+
+    def fits_in_end(self, text: str, bar: Any, color: str) -> bool:
+        """Write `text` inside the end of the horizontal `bar` when it fits there."""
+        label = self.ax.annotate(
+            text,
+            (bar.get_x() + bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(-4, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontproperties=self.font,
+            fontsize=TEXT_PT,
+            color=color,
+            zorder=4,
+        )
+        box = label.get_window_extent(self.renderer)
+        room = bar.get_window_extent(self.renderer)
+        if box.x0 >= room.x0 + 3 * DPI / 72 and box.height <= room.height and self.clear(box):
+            self.taken.append(box)
+            return True
+        label.remove()
+        return False
+
+    def fits_in(self, text: str, bar: Any, color: str) -> bool:
+        """Write `text` in the middle of `bar` when it fits there with room to spare."""
+        label = self.ax.annotate(
+            text,
+            (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
+            ha="center",
+            va="center",
+            fontproperties=self.font,
+            fontsize=TEXT_PT,
+            color=color,
+            zorder=4,
+        )
+        box = label.get_window_extent(self.renderer)
+        room = bar.get_window_extent(self.renderer)
+        if box.width + 6 * DPI / 72 <= room.width and box.height <= room.height:
+            self.taken.append(box)
+            return True
+        label.remove()
+        return False
 
 
 def _genders_present(counts: Sequence[Genders]) -> list[tuple[str, str, str]]:
@@ -151,24 +423,32 @@ def _genders_present(counts: Sequence[Genders]) -> list[tuple[str, str, str]]:
     return [g for g in GENDERS if g[0] != "other" or any(c["other"] for c in counts)]
 
 
-HIDDEN_NOTE = "註：依個資保護原則不予揭露之數值未予繪製。"
+HIDDEN_NOTE = "註：「*」為依個資保護原則不予揭露之數值，未予繪製。"
 """Said under a chart that leaves out a figure privacy hides (「*」 in the tables)."""
+TREND_HIDDEN_NOTE = "註：依個資保護原則不予揭露之數值未予繪製。"
+"""Said under the trend chart, where a hidden rate is a gap in its line."""
 
 
-def _note_hidden(ax: Any, font: FontProperties) -> None:
-    """Say under the plot that figures privacy hides are not drawn: where a bar or a point
-    would be there is nothing, never a 「*」 that could be read as a value."""
-    ax.set_xlabel(HIDDEN_NOTE, fontproperties=font, fontsize=8, color=GREY, loc="left")
+def _note_hidden(ax: Any, font: FontProperties, note: str = HIDDEN_NOTE) -> None:
+    """Say under the plot that figures privacy hides are not drawn."""
+    ax.set_xlabel(note, fontproperties=font, fontsize=TEXT_PT, color=GREY, loc="left")
+
+
+BAR_IN = 0.2
+PARTICIPANTS_BAR_IN = 0.26
+"""The thickness of a bar, whatever the number of bars: a lone bar is no wider."""
+GROUP_GAP_IN = 0.16
 
 
 def _training_completion(figures: Figures, font: FontProperties) -> Figure | None:
-    """完訓率 of each training group by gender; a rate privacy hides draws no bar and no
-    label, and a 性別 none of whose rates is shown is left out."""
+    """完訓率 of each training group by gender, as horizontal bars with the rate at their
+    end: the labels of neighbouring bars can never meet, and the target is a vertical line
+    the labels stay inside of. A rate privacy hides draws no bar and reads 「*」 where it
+    would start; a 性別 none of whose rates is shown is left out."""
     training = figures["training"]
     groups = [training["groups"][g.key] for g in TRAINING_GROUPS]
     if not any(g["required"]["total"] for g in groups):
         return None
-    fig, ax = _figure(3.0)
     rates_of = {
         key: [cast("dict[str, float | str | None]", g["rate"])[key] for g in groups]
         for key, _, _ in GENDERS
@@ -179,69 +459,78 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
         if any(r != SUPPRESSED for r in rates_of[g[0]])
         and (g[0] != "other" or any(isinstance(r, float | int) for r in rates_of[g[0]]))
     ]
-    width = 0.8 / max(len(genders), 1)
+    hidden = any(r == SUPPRESSED for key, _, _ in genders for r in rates_of[key])
+    pitch = len(genders) * BAR_IN + GROUP_GAP_IN  # one group's height, in inches
+    fig, ax = _figure(0.85 + len(groups) * pitch + (0.25 if hidden else 0))
+    step = BAR_IN / pitch  # a bar's thickness in data units, one group being 1
+    ends: list[tuple[Any, float | str | None, str]] = []
+    stars: list[tuple[float, str]] = []
     for i, (key, label, color) in enumerate(genders):
-        xs = [j + (i - (len(genders) - 1) / 2) * width for j in range(len(groups))]
+        ys = [len(groups) - 1 - j + ((len(genders) - 1) / 2 - i) * step for j in range(len(groups))]
         rates = rates_of[key]
-        drawn = [(x, r) for x, r in zip(xs, rates, strict=True) if r != SUPPRESSED]
-        heights = [r * 100 if isinstance(r, float | int) else 0 for _, r in drawn]
-        bars = ax.bar(
-            [x for x, _ in drawn],
-            heights,
-            width * 0.92,
+        drawn = [(y, r) for y, r in zip(ys, rates, strict=True) if r != SUPPRESSED]
+        stars += [(y, key) for y, r in zip(ys, rates, strict=True) if r == SUPPRESSED]
+        bars = ax.barh(
+            [y for y, _ in drawn],
+            [r * 100 if isinstance(r, float | int) else 0 for _, r in drawn],
+            step * 0.9,
             color=color,
             label=label,
             hatch=GENDER_HATCHES[key],
             edgecolor="white" if GENDER_HATCHES[key] else color,
             zorder=2,
         )
-        for bar, (_, r) in zip(bars, drawn, strict=True):
-            # Above the bar: a label inside a narrow bar spills onto the white background.
-            ax.annotate(
-                percent(r),
-                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=6,
-                color=GREY,
-                fontproperties=font,
-                zorder=4,  # over the target line, on white, so the line never crosses it
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-            )
+        ends += [(bar, r, key) for bar, (_, r) in zip(bars, drawn, strict=True)]
     goal = training["completion_rate_target"]
     columns = len(genders)
     if goal:
-        ax.axhline(
+        ax.axvline(
             goal * 100,
-            color="#C00000",
-            linewidth=0.8,
+            color=TARGET_COLOR,
+            linewidth=0.9,
             linestyle="--",
             label=f"目標 {goal_percent(goal)}",
             zorder=3,
         )
         columns += 1
-    ax.set_xticks(range(len(groups)), [_wrap(g["label"], 6) for g in groups])
-    ax.set_ylim(0, 118)
-    ax.set_yticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)])
-    if any(r == SUPPRESSED for rates in rates_of.values() for r in rates):
+    ax.set_yticks(range(len(groups))[::-1], [_wrap(g["label"], 6) for g in groups])
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.5 - GROUP_GAP_IN / pitch / 2, len(groups) - 0.5 + GROUP_GAP_IN / pitch / 2)
+    ax.set_xlim(0, 112)
+    ax.set_xticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)])
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.5, zorder=0)
+    if hidden:
         _note_hidden(ax, font)
     _style_ticks(ax, font)
     _legend(ax, font, columns)
+    renderer = _settle(fig)
+    _thicken(ax, [bar for bar, _, _ in ends], BAR_IN * 0.9)
+    labels = Labels(ax, renderer, font)
+    if goal:
+        labels.avoid_line([goal * 100, goal * 100], list(ax.get_ylim()))
+    for bar, r, key in ends:
+        text = percent(r)
+        end = (bar.get_width(), bar.get_y() + bar.get_height() / 2)
+        if not labels.fits_in_end(text, bar, LABEL_COLORS[key]):
+            labels.place(text, end, [(3, 0, "left", "center")])
+    for y, _ in stars:
+        labels.place(SUPPRESSED, (0, y), [(3, 0, "left", "center")])
     return fig
 
 
 def _participants_bars(
     rows: Sequence[Mapping[str, Any]], labels: Sequence[str], font: FontProperties, unit: str
 ) -> Figure:
-    """Horizontal bars, one per row, stacked by gender and labelled with the counts."""
-    fig, ax = _figure(max(1.9, 0.9 + 0.45 * len(rows)))
+    """Horizontal bars, one per row, stacked by gender and labelled with the counts that
+    fit in their part; as thick for one row as for many, so a lone bar stays compact."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    row_in = max(0.42, 0.2 * lines + 0.12)
+    fig, ax = _figure(1.05 + row_in * len(rows))
     counts = [r["participants"] for r in rows]
     genders = _genders_present(counts)
     ys = list(range(len(rows)))[::-1]
     left = [0] * len(rows)
-    largest = max((c["total"] for c in counts), default=0) or 1
+    parts: list[tuple[Any, int, str]] = []
     for key, label, color in genders:
         values = [c[key] for c in counts]
         bars = ax.barh(
@@ -254,34 +543,23 @@ def _participants_bars(
             hatch=GENDER_HATCHES[key],
             edgecolor="white" if GENDER_HATCHES[key] else color,
         )
-        for bar, v in zip(bars, values, strict=True):
-            if v / largest >= 0.06:  # too narrow a segment has no room for its number
-                ax.annotate(
-                    f"{v:,}",
-                    (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color=LABEL_COLORS[key],
-                    fontproperties=font,
-                )
+        parts += [(bar, v, key) for bar, v in zip(bars, values, strict=True) if v]
         left = [a + b for a, b in zip(left, values, strict=True)]
-    for y, total in zip(ys, left, strict=True):
-        ax.annotate(
-            f"{total:,} {unit}",
-            (total, y),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=GREY,
-            fontproperties=font,
-        )
     ax.set_yticks(ys, labels)
-    ax.set_xlim(0, max(max(left), 1) * 1.15)
-    ax.set_xlabel(f"參與人數（{unit}）", fontproperties=font, fontsize=9, color=GREY)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.5, len(rows) - 0.5)
+    ax.set_xlim(0, max(max(left), 1) * 1.2)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(f"參與人數（{unit}）", fontproperties=font, fontsize=TEXT_PT, color=GREY)
     _style_ticks(ax, font)
     _legend(ax, font, len(genders))
+    renderer = _settle(fig)
+    _thicken(ax, [bar for bar, _, _ in parts], PARTICIPANTS_BAR_IN)
+    placed = Labels(ax, renderer, font)
+    for bar, v, key in parts:  # a part too narrow for its number leaves it to the table
+        placed.fits_in(f"{v:,}", bar, LABEL_COLORS[key])
+    for y, total in zip(ys, left, strict=True):
+        placed.place(f"{total:,} {unit}", (total, y), [(4, 0, "left", "center")])
     return fig
 
 
@@ -321,7 +599,21 @@ TREND_STYLES = {
     "total": ("-.", "D"),
 }
 """Each line of the trend chart: its dash and marker, so grayscale print tells them apart."""
-TREND_LABELS = {"female": ((0, -10), "center"), "total": ((-8, 0), "right")}
+MARKER_PT = 5.0
+TREND_PLACES = tuple(
+    place
+    for d in (6, 17, 28, 39)
+    for place in (
+        (0, d, "center", "bottom"),
+        (0, -d, "center", "top"),
+        (6, d - 1, "left", "bottom"),
+        (6, 1 - d, "left", "top"),
+        (-6, d - 1, "right", "bottom"),
+        (-6, 1 - d, "right", "top"),
+        *(((8, 0, "left", "center"), (-8, 0, "right", "center")) if d == 6 else ()),
+    )
+)
+"""Where a rate's label may go around its point, in order of preference (points)."""
 
 
 def _everyone_rate(figures: YearFigures | None, gender: str) -> object:
@@ -335,7 +627,7 @@ def _everyone_rate(figures: YearFigures | None, gender: str) -> object:
 def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     """全機關完訓率 by gender across the years compared (歷年比較); None without history. A
     rate privacy hides in its year draws no point and no label; a line with none shown is
-    left out."""
+    left out. Each rate's label goes where it crosses no line, marker or other label."""
     from .trends import years  # the trends module reads the statistics tables' kinds
 
     compared = years(figures)
@@ -343,67 +635,72 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
         return None
     xs = compared.rows
     lines = [*((key, label) for label, key in GENDER_KEYS.items()), ("total", "合計")]
-    fig, ax = _figure(2.8)
-    drawn = 0
+    fig, ax = _figure(3.2)
+    drawn: list[tuple[list[float], list[object]]] = []
     for key, label in lines:
         rates = [_everyone_rate(compared.shown.get(y), key) for y in xs]
-        values = [r * 100 if isinstance(r, int | float) else None for r in rates]
-        if not any(v is not None for v in values):
+        values = [r * 100 if isinstance(r, int | float) else math.nan for r in rates]
+        if all(math.isnan(v) for v in values):
             continue  # 其他 of nobody, or a rate hidden in every year
         dash, marker = TREND_STYLES[key]
         color = GENDER_COLORS.get(key, "#000000")
         ax.plot(
             range(len(xs)),
-            [float("nan") if v is None else v for v in values],
+            values,
             linestyle=dash,
             marker=marker,
             color="#000000" if key == "total" else color,
             markeredgecolor="#000000",
             linewidth=1.4,
-            markersize=5,
+            markersize=MARKER_PT,
             label=label,
             zorder=3,
         )
-        drawn += 1
-        for i, r in enumerate(rates):
-            if isinstance(r, int | float):
-                # 男 above its point, 女 below, 合計 beside it, away from its own line:
-                # close rates stay legible, and a white box keeps lines from crossing them.
-                offset, align = TREND_LABELS.get(key, ((0, 7), "center"))
-                if key == "total" and i == len(xs) - 1 and i:
-                    offset, align = (8, 0), "left"
-                ax.annotate(
-                    percent(r),
-                    (i, r * 100),
-                    xytext=offset,
-                    textcoords="offset points",
-                    ha=align,
-                    va="center",
-                    fontsize=6,
-                    color=GREY,
-                    fontproperties=font,
-                    zorder=4,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-                )
+        drawn.append((values, rates))
     ax.set_xticks(
         range(len(xs)), [f"{y}年度" if y in compared.shown else f"{y}年度\n（無資料）" for y in xs]
     )
     ax.set_xlim(-0.5, len(xs) - 0.5)
-    low = min(
-        (
-            r * 100
-            for y in xs
-            for k, _ in lines
-            if isinstance(r := _everyone_rate(compared.shown.get(y), k), int | float)
-        ),
-        default=0,
-    )
-    bottom = max(0, int(low // 10) * 10 - 10)
-    ax.set_ylim(bottom, 108)
-    ax.set_yticks(range(bottom, 101, 10), [f"{v}%" for v in range(bottom, 101, 10)])
+    shown = [v for values, _ in drawn for v in values if not math.isnan(v)]
+    low = min(shown, default=0)
+    bottom = max(0, int(low // 5) * 5 - 5)
+    top = 100 + max(8.0, (100 - bottom) * 0.16)  # room for a label above 100%
+    ax.set_ylim(bottom, top)
+    ticks = range(100, bottom - 1, -5 if 100 - bottom <= 30 else -10)[::-1]
+    ax.set_yticks(ticks, [f"{v}%" for v in ticks])
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.5, zorder=0)
     if any(_everyone_rate(compared.shown.get(y), k) == SUPPRESSED for y in xs for k, _ in lines):
-        _note_hidden(ax, font)
+        _note_hidden(ax, font, TREND_HIDDEN_NOTE)
     _style_ticks(ax, font)
-    _legend(ax, font, drawn)
+    _legend(ax, font, len(drawn))
+    labels = Labels(ax, _settle(fig), font)
+    for values, _ in drawn:
+        labels.avoid_line(list(range(len(xs))), values)
+        for i, v in enumerate(values):
+            if not math.isnan(v):
+                labels.avoid_point(i, v, MARKER_PT + 2)
+    below_first = [
+        p for pair in zip(TREND_PLACES[1::2], TREND_PLACES[::2], strict=True) for p in pair
+    ]
+    for i in range(len(xs)):  # each year's labels from the highest rate down: the highest
+        ranked = sorted(drawn, key=lambda d: -_or_low(d[0][i]))  # above its point, the rest below
+        for rank, (values, rates) in enumerate(ranked):
+            r = rates[i]
+            if isinstance(r, int | float):
+                places = TREND_PLACES if rank == 0 else below_first
+                labels.place(percent(r), (i, values[i]), places)
     return fig
+
+
+def _or_low(value: float) -> float:
+    return -math.inf if math.isnan(value) else value
+
+
+REPORT_DRAWERS.update(
+    {
+        "training_completion": _training_completion,
+        "cedaw_participants": _cedaw_participants,
+        "other_measures_participants": _other_measures,
+        "training_trend": _training_trend,
+    }
+)

@@ -41,12 +41,12 @@ from ..schema import (
     lead_and_support,
 )
 from ..tables import Table, report_tables, units_note
-from . import CHART_NAMES, WHOLE_AGENCY_CHARTS, built_utc, toc
+from . import CHART_NAMES, CHART_WIDTH_CM, WHOLE_AGENCY_CHARTS, built_utc, toc
 from .docx_tables import DocxTable
 from .trends import report_trends, years, years_note
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
-CHART_WIDTH = Cm(15)
+CHART_WIDTH = Cm(CHART_WIDTH_CM)
 PHOTO_BOX = (7.4, 5.6)
 """The box in cm each 佐證照片 fits in: half the text width, two to a row, 4:3."""
 

@@ -62,7 +62,17 @@ from ..city import (
 )
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
-from .charts import GREY, ChartFontWarning, _figure, _legend, _style_ticks, save_charts
+from .charts import (
+    GREY,
+    TEXT_PT,
+    ChartFontWarning,
+    Labels,
+    _figure,
+    _legend,
+    _settle,
+    _style_ticks,
+    save_charts,
+)
 from .report import CHART_WIDTH, make_environment, shipped_template
 
 ROLLUP_REPORT_NAME = "{year}年度各機關性別主流化執行成果彙整報告.docx"
@@ -285,19 +295,12 @@ def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     return save_charts(drawers, rollup, folder, "彙整報告")
 
 
-def _annotate_counts(ax: Any, bars: Any, font: FontProperties) -> None:
+def _annotate_counts(labels: Labels, bars: Any) -> None:
+    """Each bar's count in its middle, where it fits (the table has every count)."""
     for bar in bars:
-        width = bar.get_width()
-        if width:
-            ax.annotate(
-                f"{int(width)}",
-                (bar.get_x() + width / 2, bar.get_y() + bar.get_height() / 2),
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if bar.get_facecolor()[0] < 0.5 else "#222222",
-                fontproperties=font,
-            )
+        if bar.get_width():
+            color = "white" if bar.get_facecolor()[0] < 0.5 else "#222222"
+            labels.fits_in(f"{int(bar.get_width())}", bar, color)
 
 
 def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figure | None:
@@ -308,6 +311,7 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     fig, ax = _figure(max(2.2, 0.8 + 0.32 * len(summaries)))
     ys = list(range(len(summaries)))[::-1]
     left = [0] * len(summaries)
+    drawn: list[Any] = []
     for label, values, color, hatch in (
         ("達成（已辦理）", [len(t.met) for t in summaries], MET_COLOR, ""),
         ("未達成（未辦理）", [len(t.missed) for t in summaries], MISSED_COLOR, "////"),
@@ -319,14 +323,17 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
         bars = ax.barh(
             ys, values, 0.6, left=left, color=color, label=label, hatch=hatch, edgecolor="white"
         )
-        _annotate_counts(ax, bars, font)
+        drawn.append(bars)
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(ys, [t.name for t in summaries])
     ax.set_xlim(0, max(max(left), 1) * 1.05)
-    ax.set_xlabel("機關數", fontproperties=font, fontsize=9, color=GREY)
+    ax.set_xlabel("機關數", fontproperties=font, fontsize=TEXT_PT, color=GREY)
     ax.xaxis.get_major_locator().set_params(integer=True)
     _style_ticks(ax, font)
     _legend(ax, font, 3)
+    labels = Labels(ax, _settle(fig), font)
+    for bars in drawn:
+        _annotate_counts(labels, bars)
     return fig
 
 
@@ -340,23 +347,18 @@ def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
     counts.append(sum(r >= 1 for r in rates))
     fig, ax = _figure(2.6)
     bars = ax.bar(range(len(labels)), counts, 0.6, color=MET_COLOR, zorder=2)
-    for bar, n in zip(bars, counts, strict=True):
-        ax.annotate(
-            f"{n}",
-            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-            xytext=(0, 2),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=8,
-            color=GREY,
-            fontproperties=font,
-        )
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylim(0, max(counts) * 1.2 + 1)
-    ax.set_ylabel("機關數", fontproperties=font, fontsize=9, color=GREY)
+    ax.set_ylabel("機關數", fontproperties=font, fontsize=TEXT_PT, color=GREY)
     ax.yaxis.get_major_locator().set_params(integer=True)
     _style_ticks(ax, font)
+    placed = Labels(ax, _settle(fig), font)
+    for bar, n in zip(bars, counts, strict=True):
+        placed.place(
+            f"{n}",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            [(0, 2, "center", "bottom")],
+        )
     return fig
 
 
