@@ -6,16 +6,20 @@ the contract is written here a second time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from copy import copy
 from pathlib import Path
 from typing import Literal
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import self_check
 from .atomic import atomic_path
 from .format import display_width
 from .ods_writer import write_ods
@@ -23,6 +27,7 @@ from .schema import (
     INFO_FIELDS,
     INFO_SHEET,
     INSTRUCTIONS_SHEET,
+    OPTIONS_SHEET,
     SHEETS,
     SHEETS_BY_KEY,
     Column,
@@ -44,6 +49,8 @@ NUMBER_FORMATS = {
 }
 
 CREATOR = "gmreport"
+Aliases = Mapping[str, Mapping[str, str]]
+"""The config's own words for dropdown values: column header → {word: allowed value}."""
 
 _FONT = "微軟正黑體"
 _TITLE_FONT = Font(name=_FONT, size=14, bold=True)
@@ -58,6 +65,12 @@ _HAIR = Side(style="hair", color="BFBFBF")
 _HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CELL_BORDER = Border(left=_HAIR, right=_HAIR, top=_HAIR, bottom=_HAIR)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_MARK = FormulaRule(  # type: ignore[no-untyped-call]
+    formula=["TRUE"],  # each column's own formula replaces it (see _self_check)
+    fill=PatternFill("solid", fgColor=self_check.MARK_FILL, bgColor=self_check.MARK_FILL),
+    font=Font(color=self_check.MARK_FONT),
+)
+_STATUS_MARK = PatternFill("solid", fgColor=self_check.STATUS_FILL, bgColor=self_check.STATUS_FILL)
 _CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 # Excel's own limits for a data validation's messages.
@@ -68,27 +81,43 @@ LIST_FORMULA_MAX = 255
 
 
 def write_blank_workbook(
-    path: Path, *, agency: str, unit: str, year: int, data_rows: int = DATA_ROWS
+    path: Path,
+    *,
+    agency: str,
+    unit: str,
+    year: int,
+    data_rows: int = DATA_ROWS,
+    aliases: Aliases | None = None,
 ) -> None:
     """Write the blank standard workbook of `unit` for ROC `year` to `path`: an OpenDocument
     spreadsheet (LibreOffice) when `path` ends in .ods, otherwise an .xlsx. Both are written
     from the one workbook model that `blank_workbook` builds.
 
-    `data_rows` is how many rows below the header carry the validations.
+    `data_rows` is how many rows below the header carry the validations and the checks;
+    `aliases` the config's own words for dropdown values, accepted by the checks too.
     """
-    workbook = blank_workbook(agency=agency, unit=unit, year=year, data_rows=data_rows)
+    workbook = blank_workbook(
+        agency=agency, unit=unit, year=year, data_rows=data_rows, aliases=aliases
+    )
     if path.suffix.lower() == ".ods":
-        write_ods(workbook, path)
+        write_ods(workbook, path, blank_results())
         return
     with atomic_path(path) as tmp:
         workbook.save(tmp)
 
 
-def blank_workbook(*, agency: str, unit: str, year: int, data_rows: int = DATA_ROWS) -> Workbook:
+def blank_workbook(
+    *,
+    agency: str,
+    unit: str,
+    year: int,
+    data_rows: int = DATA_ROWS,
+    aliases: Aliases | None = None,
+) -> Workbook:
     """The blank standard workbook as an openpyxl Workbook, not yet saved.
 
-    `data_rows` is how many rows below the header carry the validations (DATA_ROWS in the
-    template).
+    `data_rows` is how many rows below the header carry the validations and the checks
+    (DATA_ROWS in the template); `aliases` the config's words the checks accept too.
     """
     if data_rows < 1:
         raise ValueError(f"data_rows must be at least 1, not {data_rows}")
@@ -96,15 +125,32 @@ def blank_workbook(*, agency: str, unit: str, year: int, data_rows: int = DATA_R
     instructions = workbook.active
     assert isinstance(instructions, Worksheet)
     instructions.title = INSTRUCTIONS_SHEET
-    _write_instructions(instructions, agency=agency, unit=unit, year=year)
+    _write_instructions(instructions, agency=agency, unit=unit, year=year, data_rows=data_rows)
     _write_info(workbook.create_sheet(INFO_SHEET), agency=agency, unit=unit, year=year)
-    for sheet in SHEETS:
-        _write_data_sheet(workbook.create_sheet(sheet.name), sheet, data_rows)
+    data_sheets = [workbook.create_sheet(sheet.name) for sheet in SHEETS]
+    options = workbook.create_sheet(OPTIONS_SHEET)
+    layout = self_check.Layout(
+        FIRST_DATA_ROW, FIRST_DATA_ROW + data_rows - 1, _write_options(options, aliases or {})
+    )
+    for i, (ws, sheet) in enumerate(zip(data_sheets, SHEETS, strict=True)):
+        _write_data_sheet(ws, sheet, data_rows)
+        count = options.cell(i + 2, 2, "=" + self_check.count(sheet, layout))
+        options.cell(i + 2, 1, sheet.name)
+        _self_check(ws, sheet, layout, f"'{OPTIONS_SHEET}'!${count.column_letter}${count.row}")
     workbook.properties.title = f"{agency}{year}年度性別主流化填報活頁簿（{unit}）"
     workbook.properties.subject = "性別主流化推動計畫年度執行成果填報"
     workbook.properties.creator = CREATOR
     workbook.properties.lastModifiedBy = CREATOR
     return workbook
+
+
+def blank_results() -> dict[tuple[str, str], str]:
+    """The status lines of the blank workbook, by (sheet, cell): what an .ods holds as their
+    last result (see `ods_writer.write_ods`)."""
+    return {
+        (sheet.name, f"A{TITLE_ROW}"): f"{sheet.title}\n{self_check.status_text(0)}"
+        for sheet in SHEETS
+    }
 
 
 def _write_data_sheet(ws: Worksheet, sheet: Sheet, data_rows: int) -> None:
@@ -133,6 +179,57 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet, data_rows: int) -> None:
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _print_on_a4(ws, "landscape")
+
+
+def _write_options(ws: Worksheet, aliases: Aliases) -> dict[tuple[str, str], str]:
+    """Fill the hidden sheet 選項: in columns A and B each data sheet's count of marked cells
+    (filled in by the caller), from column C each dropdown's accepted words (its choices, the
+    schema's aliases and the config's), one column per distinct list. Return where each
+    dropdown column's words are, by (sheet key, column key)."""
+    ws.sheet_state = "hidden"
+    ws.cell(1, 1, "工作表")
+    ws.cell(1, 2, "待確認處數")
+    lists: dict[tuple[str, ...], list[str]] = {}
+    for sheet in SHEETS:
+        for column in sheet.columns:
+            if column.has_dropdown and column.kind is not Kind.DIMENSIONS:
+                extra = aliases.get(column.header, {})
+                words = (*column.allowed, *column.aliases, *extra)
+                lists.setdefault(tuple(dict.fromkeys(words)), []).append(
+                    f"{sheet.key}\t{column.key}\t{sheet.name}／{column.header}"
+                )
+    where: dict[tuple[str, str], str] = {}
+    for col, (words, users) in enumerate(lists.items(), start=3):
+        letter = get_column_letter(col)
+        ws.cell(1, col, "、".join(u.split("\t")[2] for u in users))
+        for row, word in enumerate(words, start=2):
+            ws.cell(row, col, word)
+        span = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(words) + 1}"
+        for user in users:
+            sheet_key, column_key, _ = user.split("\t")
+            where[(sheet_key, column_key)] = span
+    return where
+
+
+def _self_check(ws: Worksheet, sheet: Sheet, layout: self_check.Layout, count: str) -> None:
+    """The sheet's checks as conditional formats, and its status line under the title."""
+    for i, column in enumerate(sheet.columns, start=1):
+        formula = self_check.rule(sheet, column, layout)
+        if formula is None:
+            continue
+        letter = get_column_letter(i)
+        mark = copy(_MARK)
+        mark.formula = [formula]
+        ws.conditional_formatting.add(f"{letter}{layout.first_row}:{letter}{layout.last_row}", mark)
+    title = ws.cell(TITLE_ROW, 1)
+    title.value = self_check.status(sheet.title, count)
+    title.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.row_dimensions[TITLE_ROW].height = 42
+    last = get_column_letter(len(sheet.columns))
+    ws.conditional_formatting.add(
+        f"A{TITLE_ROW}:{last}{TITLE_ROW}",
+        FormulaRule(formula=[f"{count}<>0"], fill=_STATUS_MARK),  # type: ignore[no-untyped-call]
+    )
 
 
 def _validation(column: Column, sqref: str) -> DataValidation:
@@ -208,7 +305,9 @@ def _write_info(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
     _print_on_a4(ws, "portrait")
 
 
-def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
+def _write_instructions(
+    ws: Worksheet, *, agency: str, unit: str, year: int, data_rows: int
+) -> None:
     roster = SHEETS_BY_KEY["roster"].name
     training = SHEETS_BY_KEY["training"].name
     narratives = SHEETS_BY_KEY["narratives"].name
@@ -225,8 +324,29 @@ def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> 
         "同名者請在名冊加註區分，例如 王小明(A)。",
         f"只有日期在 {year} 年 1 月 1 日至 12 月 31 日之間的資料列入 {year} 年度統計。",
         f"「{narratives}」的文字將直接納入年度執行成果報告，請以完整句子撰寫。",
+        "填寫時，本活頁簿會自動以淺紅色標示可能有誤的儲存格，各工作表標題下方並顯示"
+        "「本表尚有 N 處待確認」或「本表未發現待確認之處」（說明見下方「參、自動提示」）。"
+        "這些標示僅供參考，是否有誤以人事室的檢核結果為準。",
         "填畢可執行 gmreport check 自行檢核，或交人事室檢核；依檢核結果修正後，"
         "於規定期限內將本檔案送交人事室彙整。",
+    )
+    last_row = FIRST_DATA_ROW + data_rows - 1
+    hints = (
+        "必填欄位空白，而同一列已填有其他資料。",
+        "下拉選單欄位的值不在選項內（本機關慣用的同義詞，例如「約僱人員」「男性」，不會標示）。",
+        f"日期不在本活頁簿「{INFO_SHEET}」所填年度之內（含以文字輸入的日期）。",
+        "時數不是大於 0 且不超過 24 的數字；人數不是 0 以上的整數；金額不是 0 以上的數字。",
+        f"「{SHEETS_BY_KEY['training'].name}」的姓名不在本活頁簿的「{SHEETS_BY_KEY['roster'].name}」中；"
+        f"「{SHEETS_BY_KEY['roster'].name}」中有重複的姓名。",
+        "離職日期早於到職日期；留職停薪迄日早於起日。",
+    )
+    notes = (
+        "以下情形公式無法判斷或判斷不完整，請以人事室檢核結果為準：",
+        *(
+            "・" + t.format(rows=data_rows, first=FIRST_DATA_ROW, last=last_row)
+            for t in self_check.CANNOT_CHECK
+        ),
+        "本活頁簿未使用巨集；標示與處數皆由公式即時計算，以 Excel 或 LibreOffice 開啟皆可。",
     )
     widths = (24, 10, 8, 34, 60)
     for i, width in enumerate(widths, start=1):
@@ -238,14 +358,7 @@ def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> 
     row = 3
     row = _section(ws, row, "壹、填報流程")
     for n, step in enumerate(steps, start=1):
-        text = f"{n}. {step}"
-        cell = ws.cell(row, 1, text)
-        cell.alignment = Alignment(vertical="top", wrap_text=True, indent=1)
-        cell.font = _BODY_FONT
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-        lines = -(-display_width(text) // (sum(widths) - 4))
-        ws.row_dimensions[row].height = 16.5 * lines + 2
-        row += 1
+        row = _paragraph_row(ws, row, f"{n}. {step}", widths, last_col)
 
     row = _section(ws, row + 1, "貳、各工作表及欄位說明")
     for i, text in enumerate(("工作表／欄位", "類型", "必填", "可選填的值", "說明"), start=1):
@@ -274,7 +387,25 @@ def _write_instructions(ws: Worksheet, *, agency: str, unit: str, year: int) -> 
                     column.help,
                 ),
             )
+    row = _section(ws, row + 1, "參、自動提示（僅供參考，以人事室檢核結果為準）")
+    row = _paragraph_row(ws, row, "下列情形的儲存格會以淺紅色標示：", widths, last_col)
+    for n, hint in enumerate(hints, start=1):
+        row = _paragraph_row(ws, row, f"{n}. {hint}", widths, last_col)
+    for note in notes:
+        row = _paragraph_row(ws, row, note, widths, last_col)
     _print_on_a4(ws, "portrait")
+
+
+def _paragraph_row(
+    ws: Worksheet, row: int, text: str, widths: tuple[int, ...], last_col: int
+) -> int:
+    cell = ws.cell(row, 1, text)
+    cell.alignment = Alignment(vertical="top", wrap_text=True, indent=1)
+    cell.font = _BODY_FONT
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    lines = -(-display_width(text) // (sum(widths) - 4))
+    ws.row_dimensions[row].height = 16.5 * lines + 2
+    return row + 1
 
 
 def _section(ws: Worksheet, row: int, text: str) -> int:

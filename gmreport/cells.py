@@ -124,13 +124,15 @@ def year_bounds(roc_year: int) -> tuple[date, date]:
     return date(roc_year + ROC_OFFSET, 1, 1), date(roc_year + ROC_OFFSET, 12, 31)
 
 
-_UNITS = "人次|人|名|位|小時|時|hrs|hr|h|元|場次|場|次|件|項|個"
-_NUMBER = re.compile(rf"([+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?:{_UNITS})?", re.I)
+UNIT_WORDS = "人次|人|名|位|小時|時|hrs|hr|h|元|場次|場|次|件|項|個"
+"""The units a number may be typed with (3人, 1.5小時, 500元), longest first where one
+holds another."""
+_NUMBER = re.compile(rf"([+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)\s*(?:{UNIT_WORDS})?", re.I)
 _CHINESE_DIGITS = dict(
     zip("零〇一二兩三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
 )
 _CHINESE_SCALES = {"十": 10, "百": 100, "千": 1000, "萬": 10000}
-_CHINESE_NUMBER = re.compile(rf"([零〇一二兩三四五六七八九十百千萬]+)\s*(?:{_UNITS})?")
+_CHINESE_NUMBER = re.compile(rf"([零〇一二兩三四五六七八九十百千萬]+)\s*(?:{UNIT_WORDS})?")
 
 
 def parse_number(raw: object) -> float:

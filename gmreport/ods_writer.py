@@ -3,9 +3,14 @@
 The blank standard workbook is built once, as an openpyxl Workbook (`blank_workbook`); this
 module carries that model into ODF rather than describing the template a second time: sheets
 in order, values, merged cells, column widths and styles, row heights, fonts, fills, borders,
-alignment, number formats, frozen rows, print setup, print title rows and data validations
-(dropdowns with their prompts and error messages). A feature of the model it cannot carry
-raises ValueError, so the template cannot gain something the .ods silently drops.
+alignment, number formats, frozen rows, print setup, print title rows, data validations
+(dropdowns with their prompts and error messages), formulas and conditional formats of a
+formula (LibreOffice's calcext:conditional-formats), translated from Excel's syntax to
+OpenFormula; hidden sheets. A feature of the model it cannot carry raises ValueError, so the
+template cannot gain something the .ods silently drops.
+
+Formulas are matched as Excel matches them: without case, wildcards in COUNTIF's criteria
+(not regular expressions, ODF's default).
 
 The file is the same, byte for byte, each time it is written: its zip times are fixed and
 its meta.xml holds no dates.
@@ -17,7 +22,7 @@ import contextlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -35,15 +40,20 @@ from odf.namespaces import (
     SVGNS,
     TABLENS,
     TEXTNS,
+    nsdict,
 )
 from odf.opendocument import OpenDocument, OpenDocumentSpreadsheet
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.formatting.rule import Rule
+from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.styles.borders import Side
 from openpyxl.styles.colors import Color
+from openpyxl.styles.fills import PatternFill
 from openpyxl.styles.fonts import DEFAULT_FONT, Font
 from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import column_index_from_string
+from openpyxl.utils import get_column_letter as _letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,10 +61,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .atomic import atomic_path
 from .cells import cell_position
 
+CALCEXTNS = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+nsdict.setdefault(CALCEXTNS, "calcext")  # LibreOffice's own; odfpy knows it by no prefix
+
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip member's time: the earliest a zip can hold, so that equal files are equal bytes."""
 
 _NAMESPACES = {
+    "calcext": CALCEXTNS,
     "config": CONFIGNS,
     "dc": DCNS,
     "fo": FONS,
@@ -100,17 +114,25 @@ _EMPTY = ("cell", None, None, None, None)
 """A cell with nothing in it: no style, validation, merge or value."""
 
 
-def write_ods(workbook: Workbook, path: Path) -> None:
-    """Write `workbook` to `path` as an OpenDocument spreadsheet, atomically."""
-    data = ods_bytes(workbook)
+Results = Mapping[tuple[str, str], str]
+"""Known text results of formulas, by (sheet, cell): written as the formula's last result."""
+
+
+def write_ods(workbook: Workbook, path: Path, results: Results | None = None) -> None:
+    """Write `workbook` to `path` as an OpenDocument spreadsheet, atomically. A formula is
+    written without a result, for LibreOffice to compute, unless `results` gives it one:
+    LibreOffice computes no formula in or above a sheet's print title rows when it opens
+    the file (it keeps the result written, and computes the formula again when a cell it
+    depends on changes)."""
+    data = ods_bytes(workbook, results)
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
 
 
-def ods_bytes(workbook: Workbook) -> bytes:
+def ods_bytes(workbook: Workbook, results: Results | None = None) -> bytes:
     """`workbook` as the bytes of an .ods file; the same workbook gives the same bytes."""
     with _fresh_namespaces():
-        doc = _Writer(workbook).document()
+        doc = _Writer(workbook, results or {}).document()
         buffer = io.BytesIO()
         doc.write(buffer)
     return _fixed_zip_times(buffer.getvalue())
@@ -211,8 +233,9 @@ def _length(points: float) -> str:
 class _Writer:
     """One workbook's conversion: styles are named as they are first met, so always alike."""
 
-    def __init__(self, workbook: Workbook) -> None:
+    def __init__(self, workbook: Workbook, results: Results) -> None:
         self.workbook = workbook
+        self.results = results
         self.doc: OpenDocument = OpenDocumentSpreadsheet()
         self.default_font = _font_key(DEFAULT_FONT)
         self.fonts: set[str] = set()
@@ -224,6 +247,7 @@ class _Writer:
         self.page_layouts: dict[tuple[Any, ...], str] = {}
         self.table_styles: dict[tuple[Any, ...], str] = {}
         self.validations = _el("table:content-validations")
+        self.condition_styles: dict[tuple[Any, ...], str] = {}
 
     def document(self) -> OpenDocument:
         sheets: list[Worksheet] = []
@@ -233,6 +257,17 @@ class _Writer:
             sheets.append(ws)
         tables = [self._table(ws) for ws in sheets]
         self._default_style()
+        self.doc.spreadsheet.addElement(
+            _el(
+                "table:calculation-settings",
+                {
+                    "table:case-sensitive": "false",
+                    "table:use-regular-expressions": "false",
+                    "table:use-wildcards": "true",
+                    "table:automatic-find-labels": "false",
+                },
+            )
+        )
         if self.validations.childNodes:
             self.doc.spreadsheet.addElement(self.validations)
         for table in tables:
@@ -384,14 +419,71 @@ class _Writer:
                         style,
                         validation_of.get((r, c)),
                         spans.get((r, c)),
-                        _value(cell),
+                        _value(cell, self.results.get((ws.title, f"{_letter(c)}{r}"))),
                     )
                 )
             while cells and cells[-1] == _EMPTY:
                 cells.pop()
             rows.append((self._row_style(ws, r), tuple(cells)))
         flush()
+        if formats := self._conditional_formats(ws):
+            table.addElement(formats, check_grammar=False)  # not in odfpy's grammar
         return table
+
+    def _conditional_formats(self, ws: Worksheet) -> Element | None:
+        """`ws`'s conditional formats of a formula, each range with its rules in order."""
+        formats = _el("calcext:conditional-formats")
+        sheet = _sheet_name(ws.title)
+        for cf in ws.conditional_formatting:
+            ranges = list(cf.sqref.ranges)
+            target = " ".join(
+                f"{sheet}.{r.coord.split(':')[0]}:{sheet}.{r.coord.split(':')[-1]}" for r in ranges
+            )
+            element = _el("calcext:conditional-format", {"calcext:target-range-address": target})
+            for rule in sorted(cf.rules, key=lambda r: r.priority):
+                if rule.type != "expression" or len(rule.formula) != 1 or rule.dxf is None:
+                    raise _unsupported(f"the conditional format {rule.type!r} of {ws.title!r}")
+                element.addElement(
+                    _el(
+                        "calcext:condition",
+                        {
+                            "calcext:apply-style-name": self._condition_style(rule),
+                            "calcext:value": f"formula-is({_open_formula(rule.formula[0])})",
+                            "calcext:base-cell-address": f"{sheet}.{ranges[0].coord.split(':')[0]}",
+                        },
+                    )
+                )
+            formats.addElement(element)
+        return formats if formats.childNodes else None
+
+    def _condition_style(self, rule: Rule) -> str:
+        """The common style a conditional format applies: its fill and its font's colour."""
+        dxf = rule.dxf
+        assert dxf is not None
+        fill = None
+        if isinstance(dxf.fill, PatternFill) and dxf.fill.patternType == "solid":
+            fill = _color(dxf.fill.bgColor) or _color(dxf.fill.fgColor)
+        color = _color(dxf.font.color) if dxf.font is not None else None
+        if dxf.border is not None or dxf.numFmt is not None:
+            raise _unsupported("a conditional format's border or number format")
+        key = (fill, color)
+        if key not in self.condition_styles:
+            name = f"Mark{len(self.condition_styles) + 1}"
+            self.condition_styles[key] = name
+            style = _el(
+                "style:style",
+                {
+                    "style:name": name,
+                    "style:family": "table-cell",
+                    "style:parent-style-name": "Default",
+                },
+            )
+            if fill:
+                style.addElement(_el("style:table-cell-properties", {"fo:background-color": fill}))
+            if color:
+                style.addElement(_el("style:text-properties", {"fo:color": color}))
+            self.doc.styles.addElement(style)
+        return self.condition_styles[key]
 
     def _row(self, row: tuple[Any, ...], repeated: int) -> Element:
         style, cells = row
@@ -714,13 +806,16 @@ def _number_style(number_format: str, name: str) -> Element:
     return style
 
 
-def _value(cell: Cell | MergedCell | None) -> tuple[Any, ...] | None:
-    """A cell's value as (value type, ODF value attribute, value, text shown)."""
+def _value(cell: Cell | MergedCell | None, result: str | None = None) -> tuple[Any, ...] | None:
+    """A cell's value as (value type, ODF value attribute, value, text shown); a formula's
+    as ("formula", its OpenFormula, its known text `result` or None)."""
     value = None if cell is None else cell.value
     if value is None:
         return None
     if isinstance(cell, Cell) and cell.data_type == "f":
-        raise _unsupported(f"the formula in {cell.coordinate}")
+        if not isinstance(value, str):
+            raise _unsupported(f"the formula in {cell.coordinate}")
+        return ("formula", "of:=" + _open_formula(value), result)
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
         return ("boolean", "office:boolean-value", str(value).lower(), text)
@@ -744,7 +839,13 @@ def _cell_element(cell: tuple[Any, ...], repeated: int) -> Element:
         attrs["table:number-columns-spanned"] = str(span[0])
         attrs["table:number-rows-spanned"] = str(span[1])
     children = []
-    if value is not None:
+    if value is not None and value[0] == "formula":
+        _, attrs["table:formula"], result = value
+        if result is not None:
+            attrs["office:value-type"] = "string"
+            attrs["office:string-value"] = result
+            children = _paragraphs(result)
+    elif value is not None:
         value_type, attr, raw, text = value
         attrs["office:value-type"] = value_type
         if attr is not None:
@@ -799,6 +900,45 @@ def _validation(dv: DataValidation, name: str, base: str) -> Element:
     return element
 
 
+def _sheet_name(name: str) -> str:
+    """A sheet's name as an OpenFormula or cell-range address names it."""
+    return "'" + name.replace("'", "''") + "'" if re.search(r"[^\w]", name) else name
+
+
+_REFERENCE = re.compile(r"(?:(?P<sheet>'(?:[^']|'')+'|[^'!]+)!)?(?P<cells>[$A-Za-z0-9:]+)")
+
+
+def _open_formula(formula: str) -> str:
+    """An Excel formula (with or without its =) in OpenFormula's syntax, as ODF stores it:
+    references in brackets ([.A3], [$'選項'.$C$2:.$C$6]) and arguments parted by `;`."""
+    tokens = Tokenizer(formula if formula.startswith("=") else "=" + formula).items
+    out = []
+    for token in tokens:
+        if token.type == Token.OPERAND and token.subtype == Token.RANGE:
+            out.append(_open_reference(token.value))
+        elif token.type == Token.SEP and token.subtype == Token.ARG:
+            out.append(";")
+        elif token.type == Token.SEP or token.subtype == Token.ERROR:
+            raise _unsupported(f"the formula {formula!r}")
+        else:
+            out.append(token.value)
+    return "".join(out)
+
+
+def _open_reference(reference: str) -> str:
+    found = _REFERENCE.fullmatch(reference)
+    if found is None or found["cells"].upper() in ("TRUE", "FALSE"):
+        if reference.upper() in ("TRUE", "FALSE"):
+            return reference.upper() + "()"
+        raise _unsupported(f"the reference {reference!r}")
+    sheet = found["sheet"]
+    parts = found["cells"].split(":")
+    if sheet is None:
+        return "[" + ":".join("." + p for p in parts) + "]"
+    name = sheet if sheet.startswith("'") else _sheet_name(sheet)
+    return "[$" + name + "." + ":.".join(parts) + "]"
+
+
 def _list_items(formula: str | None) -> list[str]:
     """The choices of an Excel list literal ('"男,女,其他"') as OpenFormula strings."""
     if not formula or len(formula) < 2 or formula[0] != '"' or formula[-1] != '"':
@@ -839,7 +979,6 @@ def _column_span(letter: str, dim: Any) -> tuple[int, int]:
 
 def _refuse_unsupported(ws: Worksheet) -> None:
     for what, present in (
-        ("conditional formatting", bool(ws.conditional_formatting)),
         ("images", bool(ws._images)),  # type: ignore[attr-defined]
         ("charts", bool(ws._charts)),  # type: ignore[attr-defined]
         ("an autofilter", bool(ws.auto_filter.ref)),

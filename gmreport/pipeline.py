@@ -126,7 +126,9 @@ def templates(
         path = folder / BLANK_NAME.format(year=year, unit=unit, suffix=file_format)
         written = not path.exists()
         if written:
-            write_blank_workbook(path, agency=config.agency, unit=unit, year=year)
+            write_blank_workbook(
+                path, agency=config.agency, unit=unit, year=year, aliases=config.aliases
+            )
         done.append((path, written))
         if progress is not None:
             progress(path, written)

@@ -182,6 +182,14 @@ class Column:
     population: bool = False
     """A count of a population (性別統計's 男/女/其他, e.g. 土地所有權人數), not of the people
     of one activity: no count is too many to be plausible (SPEC §2 ◆)."""
+    unique: bool = False
+    """No two rows of the sheet hold the same value (the roster's 姓名)."""
+    listed_in: str = ""
+    """The key of a sheet whose column of the same key must hold each value (a 培力紀錄 姓名
+    is on the same workbook's 人員名冊)."""
+    after: str = ""
+    """The key of the column of the same row that this date may not precede (a period's end
+    and its start)."""
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -250,12 +258,20 @@ def _yesno(header: str, key: str, help: str) -> Column:
     return Column(header, key, Kind.YESNO, help=help + "（空白視為「否」）", width=10)
 
 
-def _name(help: str) -> Column:
-    return Column("姓名", "name", Kind.NAME, True, help=help, width=12)
+def _name(help: str, *, unique: bool = False, listed_in: str = "") -> Column:
+    return Column(
+        "姓名", "name", Kind.NAME, True, help=help, width=12, unique=unique, listed_in=listed_in
+    )
 
 
 def _date(
-    header: str, key: str, help: str, *, required: bool = False, optional: bool = False
+    header: str,
+    key: str,
+    help: str,
+    *,
+    required: bool = False,
+    optional: bool = False,
+    after: str = "",
 ) -> Column:
     return Column(
         header,
@@ -265,6 +281,7 @@ def _date(
         help=help + "可填 Excel 日期，或 113/3/5、113.03.05、113年3月5日、2024-03-05。",
         width=13,
         optional=optional,
+        after=after,
     )
 
 
@@ -342,7 +359,7 @@ SHEETS: tuple[Sheet, ...] = (
         "人員名冊（本年度在職人員，每人一列）",
         "列出本年度曾在本單位任職的每一位人員，作為計算應訓人數與完訓率的依據。",
         (
-            _name("同名者請加註記區分，例如 王小明(A)。"),
+            _name("同名者請加註記區分，例如 王小明(A)。", unique=True),
             _gender(),
             _choice(
                 "人員類別",
@@ -357,7 +374,7 @@ SHEETS: tuple[Sheet, ...] = (
             _yesno("性別業務承辦人", "gender_officer", "承辦性別平等業務者填「是」"),
             _choice("年齡層", "age_group", AGE_GROUPS, "可空白。", width=12),
             _date("到職日期", "start", "年度中到職者填寫；空白表示年度開始前即已在職。"),
-            _date("離職日期", "end", "年度中離職者填寫；空白表示仍在職。"),
+            _date("離職日期", "end", "年度中離職者填寫；空白表示仍在職。", after="start"),
             _date(
                 "留職停薪起日",
                 "leave_start",
@@ -369,6 +386,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "leave_end",
                 "留職停薪最後一日（復職日之前一日）；空白表示至年底仍在留職停薪。",
                 optional=True,
+                after="leave_start",
             ),
             _text("備註", "note", "其他說明。", width=20),
         ),
@@ -379,7 +397,7 @@ SHEETS: tuple[Sheet, ...] = (
         "性別意識培力紀錄（每人每次課程一列）",
         "填寫本單位人員參加性別意識培力課程的紀錄；姓名須與本活頁簿人員名冊一致。",
         (
-            _name("須與人員名冊之姓名完全相同。"),
+            _name("須與人員名冊之姓名完全相同。", listed_in="roster"),
             _text("課程名稱", "course", "課程或研習名稱。", width=28),
             _choice("課程類別", "course_type", COURSE_TYPES, "依課程內容選填。", width=16),
             _choice("辦理方式", "mode", TRAINING_MODES, "實體、數位或混成。", width=10),
@@ -531,7 +549,12 @@ SHEETS_BY_NAME = MappingProxyType({s.name: s for s in SHEETS})
 SHEETS_BY_KEY = MappingProxyType({s.key: s for s in SHEETS})
 RETURNED_SHEET = "檢核結果"
 """The first sheet of a marked copy (退回修正): a unit that sends the copy back is read as usual."""
-KNOWN_SHEETS = frozenset({INSTRUCTIONS_SHEET, INFO_SHEET, RETURNED_SHEET, *SHEETS_BY_NAME})
+OPTIONS_SHEET = "選項"
+"""The blank workbook's hidden sheet of the words each dropdown column accepts (aliases too)
+and of each data sheet's count of cells to look at; never read."""
+KNOWN_SHEETS = frozenset(
+    {INSTRUCTIONS_SHEET, INFO_SHEET, RETURNED_SHEET, OPTIONS_SHEET, *SHEETS_BY_NAME}
+)
 
 DROPDOWN_HEADERS = frozenset(c.header for s in SHEETS for c in s.columns if c.has_dropdown)
 """The headers of dropdown columns: the config may add words for their values."""

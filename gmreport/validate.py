@@ -436,11 +436,12 @@ def _row_checks(
     return found
 
 
-PERIODS = (
-    ("start", "end", "end-before-start"),
-    ("leave_start", "leave_end", "leave-end-before-start"),
+_REVERSED = {"end": "end-before-start", "leave_end": "leave-end-before-start"}
+PERIODS = tuple(
+    (c.after, c.key, _REVERSED[c.key]) for c in SHEETS_BY_KEY["roster"].columns if c.after
 )
-"""The roster's periods: first-day column, last-day column, the code when they are reversed."""
+"""The roster's periods (the schema's `after`): first-day column, last-day column, the code
+when they are reversed."""
 
 
 def _period_checks(

@@ -23,6 +23,7 @@ from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,
     INSTRUCTIONS_SHEET,
+    OPTIONS_SHEET,
     SHEETS,
     Column,
     Kind,
@@ -75,13 +76,20 @@ def _has_cjk(text: str | None) -> bool:
 
 
 def test_sheet_order(workbook: openpyxl.Workbook) -> None:
-    assert workbook.sheetnames == [INSTRUCTIONS_SHEET, INFO_SHEET, *(s.name for s in SHEETS)]
+    assert workbook.sheetnames == [
+        INSTRUCTIONS_SHEET,
+        INFO_SHEET,
+        *(s.name for s in SHEETS),
+        OPTIONS_SHEET,
+    ]
+    assert workbook[OPTIONS_SHEET].sheet_state == "hidden"
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
 def test_title_and_headers(workbook: openpyxl.Workbook, sheet: Sheet) -> None:
     ws = workbook[sheet.name]
-    assert ws["A1"].value == sheet.title
+    # The title is a formula that adds the status line (「本表未發現待確認之處」) below it.
+    assert ws["A1"].value.startswith(f'="{sheet.title}"&CHAR(10)&')
     assert ws["A1"].font.bold
     headers = tuple(ws.cell(2, i).value for i in range(1, len(sheet.columns) + 2))
     assert headers == (*sheet.headers, None)
@@ -100,8 +108,9 @@ def test_calamine_sees_no_data_rows(path: Path) -> None:
     frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", dtype=object)
     for sheet in SHEETS:
         frame = frames[sheet.name].dropna(how="all")
-        assert len(frame) == 2, sheet.name  # title and headers
-        assert tuple(frame.iloc[1].dropna()) == sheet.headers
+        # The title's formula has no result until a spreadsheet computes it: headers only.
+        assert len(frame) == 1, sheet.name
+        assert tuple(frame.iloc[0].dropna()) == sheet.headers
 
 
 @pytest.mark.parametrize("item", [x for x in _columns() if x[2].has_dropdown], ids=_column_id)

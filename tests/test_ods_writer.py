@@ -23,6 +23,7 @@ import pytest
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 
 from gmreport.blank_workbook import (
     FIRST_DATA_ROW,
@@ -39,11 +40,13 @@ from gmreport.schema import (
     INFO_FIELDS,
     INFO_SHEET,
     INSTRUCTIONS_SHEET,
+    OPTIONS_SHEET,
     SHEETS,
     Column,
     Kind,
     Sheet,
 )
+from gmreport.self_check import status_text
 
 from .conftest import SAMPLES, SamplesBuild
 
@@ -262,6 +265,7 @@ def test_sheet_order(ods: Ods) -> None:
         INSTRUCTIONS_SHEET,
         INFO_SHEET,
         *(s.name for s in SHEETS),
+        OPTIONS_SHEET,
     ]
 
 
@@ -269,7 +273,8 @@ def test_sheet_order(ods: Ods) -> None:
 def test_title_headers_and_frozen_header(ods: Ods, sheet: Sheet) -> None:
     found = ods.sheet(sheet.name)
     n = len(sheet.columns)
-    assert found.text(TITLE_ROW, 1) == sheet.title
+    # The title's formula adds the status line; the blank workbook's is written as its result.
+    assert found.text(TITLE_ROW, 1) == f"{sheet.title}\n{status_text(0)}"
     assert found.cells[(TITLE_ROW, 1)].span == (n, 1)
     assert all(found.cells[(TITLE_ROW, c)].covered for c in range(2, n + 1))
     assert tuple(found.text(HEADER_ROW, c) for c in range(1, n + 2)) == (*sheet.headers, None)
@@ -414,7 +419,12 @@ def test_calamine_sees_titles_and_headers_only(folder: Path) -> None:
     frames = pd.read_excel(
         folder / "blank.ods", sheet_name=None, header=None, engine="calamine", dtype=object
     )
-    assert list(frames) == [INSTRUCTIONS_SHEET, INFO_SHEET, *(s.name for s in SHEETS)]
+    assert list(frames) == [
+        INSTRUCTIONS_SHEET,
+        INFO_SHEET,
+        *(s.name for s in SHEETS),
+        OPTIONS_SHEET,
+    ]
     for sheet in SHEETS:
         frame = frames[sheet.name].dropna(how="all")
         assert len(frame) == 2, sheet.name
@@ -455,8 +465,8 @@ def test_values_of_every_type_read_back(tmp_path: Path) -> None:
     assert frame.iloc[1].tolist()[3] == -1
 
 
-def _formula(wb: openpyxl.Workbook) -> None:
-    wb.active["A1"] = "=1+1"
+def _array_formula(wb: openpyxl.Workbook) -> None:
+    wb.active["A1"] = ArrayFormula("A1", "=1+1")
 
 
 def _conditional_format(wb: openpyxl.Workbook) -> None:
@@ -476,7 +486,7 @@ def _whole_number(wb: openpyxl.Workbook) -> None:
     wb.active.add_data_validation(dv)
 
 
-@pytest.mark.parametrize("edit", [_formula, _conditional_format, _range_list, _whole_number])
+@pytest.mark.parametrize("edit", [_array_formula, _conditional_format, _range_list, _whole_number])
 def test_what_cannot_be_carried_is_refused_not_dropped(edit) -> None:
     wb = openpyxl.Workbook()
     edit(wb)
@@ -506,10 +516,15 @@ def test_libreoffice_reads_sheets_headers_and_dropdowns(
         timeout=300,
     )
     resaved = openpyxl.load_workbook(tmp_path / "blank.xlsx")
-    assert resaved.sheetnames == [INSTRUCTIONS_SHEET, INFO_SHEET, *(s.name for s in SHEETS)]
+    assert resaved.sheetnames == [
+        INSTRUCTIONS_SHEET,
+        INFO_SHEET,
+        *(s.name for s in SHEETS),
+        OPTIONS_SHEET,
+    ]
     for sheet in SHEETS:
         ws, original = resaved[sheet.name], xlsx[sheet.name]
-        assert ws.cell(TITLE_ROW, 1).value == sheet.title
+        assert str(ws.cell(TITLE_ROW, 1).value).startswith(f'="{sheet.title}"&CHAR(10)&')
         assert tuple(ws.cell(HEADER_ROW, c).value for c in range(1, len(sheet.columns) + 1)) == (
             sheet.headers
         )

@@ -29,6 +29,7 @@ from gmreport.render.returned import (
     RETURNED_NAME,
     first_cell,
 )
+from gmreport.schema import OPTIONS_SHEET, SHEETS_BY_NAME
 
 from .conftest import ROSTER, TRAINING, fill, sheet_values
 from .test_opendocument import convert, soffice
@@ -406,4 +407,10 @@ def test_libreoffice_opens_the_copy_and_reads_the_same_values(tmp_path: Path, su
         return [tuple(row[:width]) + (None,) * (width - len(row)) for row in rows]
 
     for name, rows in original.items():
-        assert trimmed(read_back[name]) == trimmed(rows), name
+        if name == OPTIONS_SHEET:
+            continue  # its counts are formulas the source holds no result of: computed here
+        if name in SHEETS_BY_NAME:  # its title's status line, likewise
+            rows, back = rows[1:], read_back[name][1:]
+        else:
+            back = read_back[name]
+        assert trimmed(back) == trimmed(rows), name
