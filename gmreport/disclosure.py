@@ -423,6 +423,8 @@ class _Model:
             if f.measure == "required" and isinstance(v, int | float)
         }
         self.solver = _solver()
+        self._state: frozenset[Figure] = frozenset()
+        self._known: dict[tuple[frozenset[Figure], Group, str], bool] = {}
         self._load()
 
     def people(self, population: Population, gender: str, completed: bool = False) -> Vector:
@@ -530,6 +532,7 @@ class _Model:
         rate's or a 平均時數's whose counts are shown (implied by them, and with fractional
         coefficients that make the integer programs slow)."""
         gone = set(hidden)
+        self._state = frozenset(gone)
         shown = {_key(f) for f in self.rows_of if f not in gone}
         low, high = self._low.copy(), self._high.copy()
         for f, rows in self.rows_of.items():
@@ -549,12 +552,17 @@ class _Model:
     def discloses(self, group: Group, what: str) -> bool:
         """Whether the constraints pin the group's 人數 or 完訓人數 to its value or confine it
         to 1 … min_cell − 1; or, for its 未完訓人數, tell that some of the group did not
-        complete, or that all did (and do not say the same of a larger population)."""
-        if any(self._exists(*probe) for probe in self._probes(group, what)):
-            return False
-        if what == "未完訓人數":
-            return group.size > 0 and not self._of_all(group, completed=group.done == group.size)
-        return True
+        complete, or that all did (and do not say the same of a larger population).
+        Answered once for each set of figures hidden (`protect` asks again and again)."""
+        key = (self._state, group, what)
+        if key not in self._known:
+            self._known[key] = not any(
+                self._exists(*probe) for probe in self._probes(group, what)
+            ) and (
+                what != "未完訓人數"
+                or (group.size > 0 and not self._of_all(group, completed=group.done == group.size))
+            )
+        return self._known[key]
 
     def why(self, group: Group, what: str) -> set[Figure] | None:
         """The figures whose constraints prove a disclosure of `group` (`what`) by the

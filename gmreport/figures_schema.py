@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:  # jsonschema loads when a file is first checked: a first year reads none
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_FILE = "figures.schema.json"
 
@@ -26,11 +27,15 @@ def figures_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(figures_schema())
 
 
 def schema_problem(data: Any) -> str | None:
     """Why `data` is not a valid figures document, in Chinese naming the key; None if it is."""
+    from jsonschema.exceptions import best_match
+
     error = best_match(_validator().iter_errors(data))
     return None if error is None else _explain(error)
 

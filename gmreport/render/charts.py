@@ -277,7 +277,7 @@ def _legend(ax: Any, font: FontProperties, columns: int) -> None:
 def _settle(fig: Figure) -> Any:
     """Lay the figure out and keep that layout, so labels placed from now on stay where
     they were measured; returns the renderer that measures them."""
-    fig.draw_without_rendering()
+    fig.get_layout_engine().execute(fig)  # type: ignore[union-attr]  # made constrained
     fig.set_layout_engine("none")
     return fig.canvas.get_renderer()  # type: ignore[attr-defined]
 
