@@ -132,14 +132,9 @@ def _plan_order(target: Mapping[str, Any]) -> int:
 
 
 def target_rows(figures: Figures) -> list[TargetRow]:
-    """The 考核 table of 參、目標達成情形: by work item in the plan's order, each named on its
-    first row."""
-    rows = sorted((target_row(t, figures) for t in figures["targets"]), key=_plan_order)
-    items = [r["work_item"] for r in rows]
-    for row, before in zip(rows[1:], items, strict=False):
-        if row["work_item"] == before:
-            row["work_item"] = ""
-    return rows
+    """The 考核 table of 目標達成情形: by work item in the plan's order, each row naming its
+    work item (a row continued on the next page still says which it belongs to)."""
+    return sorted((target_row(t, figures) for t in figures["targets"]), key=_plan_order)
 
 
 def _groups(target: Target, figures: YearFigures) -> list[tuple[str, TrainingGroupFigures]]:
