@@ -304,6 +304,23 @@ def test_the_contents_list_every_heading_numbered_as_the_headings(figures: dict,
     assert all(p.style.style_id != "Heading1" for p in doc.paragraphs[:first])
 
 
+def test_the_sentence_that_introduces_a_table_keeps_with_it(figures: dict, render) -> None:
+    """SPEC §8 ◆: a sentence just before a table's caption is kept on its page."""
+    doc = render(figures)
+    paragraphs = doc.paragraphs
+    introduced = 0
+    for before, caption in itertools.pairwise(paragraphs):
+        body = before.style.style_id.startswith("BodyText")  # not the note of a table above
+        if body and re.match(r"表\d+　", caption.text) and before.text.endswith("。"):
+            introduced += 1
+            keep = (
+                before.paragraph_format.keep_with_next
+                or before.style.paragraph_format.keep_with_next
+            )
+            assert keep, before.text
+    assert introduced >= 10
+
+
 def test_units_narratives_under_each_work_item(figures: dict, render) -> None:
     doc = render(figures)
     text = body_text(doc)

@@ -642,7 +642,11 @@ class Builder:
                 p.append(r)
 
     def declared(self, key: str) -> None:
-        """The declared table `key` (gmreport.tables), with its caption and note."""
+        """The declared table `key` (gmreport.tables), with its caption and note; the
+        sentence just before it (the one that refers to it) keeps with its caption."""
+        before = self.doc.paragraphs[-1] if self.doc.paragraphs else None
+        if before is not None and before.text.rstrip().endswith("。"):
+            before.paragraph_format.keep_with_next = True
         self.p(f"{{{{p tables.{key} }}}}", "BodyText1")
 
     def next_table(self) -> int:
