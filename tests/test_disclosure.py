@@ -16,7 +16,9 @@ from gmreport.blank_workbook import blank_workbook
 from gmreport.config import Config
 from gmreport.disclosure import (
     Audit,
+    _counted,
     _Model,
+    _people,
     audit,
     protect,
     protected_groups,
@@ -78,6 +80,38 @@ def test_the_samples_reports_pass_the_audit(samples_build) -> None:
         assert found.checked > 0, path.name  # the samples have one 其他 colleague
         assert found.disclosures == (), path.name
         assert found.hidden == len(figures["suppressed"])
+
+
+def test_the_samples_lose_only_the_totals_a_small_group_would_be_found_through(
+    samples_build,
+) -> None:
+    """The loss of information (SPEC §3 ◆: a cell of many people hidden only where a small
+    one would be found through it): each hidden count of `min_cell` or more people is the
+    合計 of a row whose small 性別 is hidden, or, down a table that divides the agency, the
+    other cell hidden beside one; 男 and 女 of the agency stay shown."""
+    for path in sorted(samples_build.out.glob("*統計數據.json")):
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        found = staff_figures(figures)
+        gone = {f for f in found.values() if f.path in set(figures["suppressed"])}
+        small_rows = {
+            (f.population, f.measure)
+            for f in gone
+            if f.gender in ("male", "female", "other") and _people(figures, f) < 3
+        }
+        large = [f for f in gone if _counted(f) and _people(figures, f) >= 3]
+        assert audit(figures).hidden_large == len(large)
+        for f in large:
+            row_total = f.gender == "total" and (f.population, f.measure) in small_rows
+            beside = any(
+                g.gender == f.gender
+                and g.measure == f.measure
+                and g is not f
+                and g.population != f.population
+                for g in gone
+            )
+            assert row_total or beside, f.path
+        for gender in ("male", "female"):
+            assert f"training.groups.all.required.{gender}" not in figures["suppressed"]
 
 
 def test_hiding_only_the_colleagues_own_cells_is_flagged_at_their_real_figures(
