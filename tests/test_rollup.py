@@ -1087,3 +1087,20 @@ def test_history_written_by_a_real_build_gives_the_trend(tmp_path: Path) -> None
     ]
     text, _ = docx_text(tmp_path / "out" / REPORT)
     assert "歷年比較" in text and "持平" in text
+
+
+def test_the_incomplete_list_numbers_from_one_again(rolled: Rolled) -> None:
+    """The agencies whose data is incomplete are a list of their own: （一） again, not the
+    missed targets' numbering continued."""
+    doc = Document(str(rolled.out / REPORT))
+    texts = [p.text for p in doc.paragraphs]
+    at = texts.index("資料不全之機關")
+    listed = [p for p in doc.paragraphs[at + 1 :] if p.style.style_id == "Finding"]
+    missed = [p for p in doc.paragraphs[:at] if p.style.style_id == "Finding"]
+    assert listed and missed  # the example has both lists
+    ids = {p._p.pPr.numPr.numId.val for p in listed}
+    assert len(ids) == 1 and all(p._p.pPr.numPr is None for p in missed)
+    numbering = doc.part.numbering_part.element
+    again = ids.pop()
+    [num] = [n for n in numbering.num_lst if n.numId == again]
+    assert num.xpath("./w:lvlOverride/w:startOverride/@w:val") == ["1"]

@@ -113,6 +113,8 @@ def _ind(left: int, hanging: int = 0, first: int = 0) -> str:
 
 
 HEADING_NUM, APPENDIX_NUM, FINDING_NUM = 1, 2, 3
+FINDINGS_AGAIN_NUM = 4
+"""The findings' numbering begun again at （一）, for a second list of them."""
 
 TOC_TABS = (
     f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{round(TEXT_WIDTH_CM * 567)}"/></w:tabs>'
@@ -462,6 +464,12 @@ def _setup_numbering(doc: DocumentObject) -> None:
         numbering.append(
             parse_xml(f'<w:num {NS} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>')
         )
+    numbering.append(
+        parse_xml(
+            f'<w:num {NS} w:numId="{FINDINGS_AGAIN_NUM}"><w:abstractNumId w:val="{FINDING_NUM}"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
 
 
 FONT_TABLE = (

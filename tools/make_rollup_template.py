@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_report_template import (
+    FINDINGS_AGAIN_NUM,
     Builder,
     Col,
     _cell_text,
@@ -252,6 +254,12 @@ def _targets(b: Builder) -> None:
         "「{{ t.name }}」資料不全（{{ t.incomplete|length|num }} 個）："
         "{{ t.incomplete_named|join('、') }}，俟各該機關補齊資料後再行檢核。",
         "Finding",
+    )
+    b.doc.paragraphs[-1]._p.get_or_add_pPr().append(
+        parse_xml(  # a list of its own: （一） again
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/>'
+            f'<w:numId w:val="{FINDINGS_AGAIN_NUM}"/></w:numPr>'
+        )
     )
     b.tag("{%p endfor %}")
     b.tag("{%p endif %}")
