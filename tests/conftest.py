@@ -83,9 +83,12 @@ def fill(ws, rows: list[list[object]], first_row: int = FIRST_DATA_ROW) -> None:
                 ws.cell(first_row + i, j + 1, value)
 
 
-OWED_BY_LEAD_UNITS = frozenset({"narrative-missing", "review-missing", "period-review-missing"})
-"""The warnings a lead unit gets for the narratives it did not write: a fixture's unit that
-writes none gets them beside what a test is about."""
+INCIDENTAL = frozenset(
+    {"narrative-missing", "review-missing", "period-review-missing", "chart-missing"}
+)
+"""The warnings a build adds beside what a test is about: the lead-unit warnings of a
+fixture's unit that writes no narratives, and the charts not drawn on a machine without a
+Chinese font."""
 
 
 @pytest.fixture
