@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree
 
 from ..cells import cell_position, column_letters
-from ..format import writable
+from ..format import display_width, writable
 from ..problems import Problem, Severity
 from .returned import (
     AUTHOR,
@@ -491,6 +491,7 @@ def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
     root = etree.Element(_q("worksheet"), nsmap={None: MAIN, "r": R})
     props = etree.SubElement(root, _q("sheetPr"))
     etree.SubElement(props, _q("tabColor"), rgb="FFC00000")
+    etree.SubElement(props, _q("pageSetUpPr"), fitToPage="1")  # printed one page wide
     views = etree.SubElement(root, _q("sheetViews"))
     view = etree.SubElement(views, _q("sheetView"), tabSelected="1", workbookViewId="0")
     etree.SubElement(
@@ -499,14 +500,19 @@ def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
     etree.SubElement(root, _q("sheetFormatPr"), defaultRowHeight="15")
     cols = etree.SubElement(root, _q("cols"))
     for i, width in enumerate(LIST_WIDTHS, start=1):
-        etree.SubElement(
-            cols, _q("col"), min=str(i), max=str(i), width=str(width * 1.8), customWidth="1"
-        )
+        etree.SubElement(cols, _q("col"), min=str(i), max=str(i), width=str(width), customWidth="1")
     data = etree.SubElement(root, _q("sheetData"))
     text_xf = styles.list_xf("text")
 
     def row(n: int, values: list[tuple[str, int]]) -> None:
         el = etree.SubElement(data, _q("row"), r=str(n))
+        # tall enough for the wrapped text (no program sizes a row of a file it opens)
+        lines = max(
+            -(-display_width(v) // w) for (v, _), w in zip(values, LIST_WIDTHS, strict=False)
+        )
+        if n > 1 and lines > 1:
+            el.set("ht", str(15 * lines))
+            el.set("customHeight", "1")
         for j, (value, xf) in enumerate(values, start=1):
             c = etree.SubElement(el, _q("c"), r=f"{column_letters(j)}{n}", s=str(xf), t="inlineStr")
             t = etree.SubElement(etree.SubElement(c, _q("is")), _q("t"))
@@ -555,5 +561,13 @@ def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
         bottom="0.6",
         header="0.3",
         footer="0.3",
+    )
+    etree.SubElement(  # A4 landscape, every column on the page, as many pages down as needed
+        root,
+        _q("pageSetup"),
+        paperSize="9",
+        orientation="landscape",
+        fitToWidth="1",
+        fitToHeight="0",
     )
     return root
