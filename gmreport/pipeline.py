@@ -63,6 +63,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # things to tell the person, e.g. no charts
     photos: list[Photo] = field(default_factory=list)  # 佐證照片 for the report
     sources: list[Source] = field(default_factory=list)  # the units' files, for 退回修正
+    copies: dict[str, Path] = field(default_factory=dict)  # unit → its 退回修正 copy, written
 
     @property
     def has_errors(self) -> bool:
@@ -254,6 +255,7 @@ def _returned(outcome: Outcome, stage: Path, output_dir: Path) -> list[tuple[Pat
             )
             continue
         moves.append((made, folder / made.name))
+        outcome.copies[source.unit] = folder / made.name
     if moves:
         folder.mkdir(exist_ok=True)
     return moves
@@ -566,15 +568,16 @@ def _write(
                 )
                 for name in missing
             ]
+        returned = _returned(outcome, stage, output_dir)
         write_problems(
             outcome.problems,
             outcome.shortfalls,
             here["problems"],
             unit_order=figures["units"]["expected"],
             figures=figures,
+            copies={u: p.relative_to(output_dir) for u, p in outcome.copies.items()},
         )
         kept = ["figures", "problems"]
-        returned = _returned(outcome, stage, output_dir)
         if not reported:
             commit([(here[k], names[k]) for k in reversed(kept)] + returned)
             _drop_stale(outcome, output_dir, returned)

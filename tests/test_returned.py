@@ -414,3 +414,19 @@ def test_libreoffice_opens_the_copy_and_reads_the_same_values(tmp_path: Path, su
         else:
             back = read_back[name]
         assert trimmed(back) == trimmed(rows), name
+
+
+def test_the_summary_links_each_unit_to_its_own_copy(samples_build: Any) -> None:
+    """SPEC §5 ◆ / issue 24: the 檢核結果 workbook's 摘要 links each unit to its marked copy."""
+    outcome, out = samples_build
+    summary = openpyxl.load_workbook(out / f"{outcome.year}年度填報檢核結果.xlsx")["摘要"]
+    linked = {
+        row[0].value: row[-1].hyperlink.target
+        for row in summary.iter_rows(min_row=3)
+        if row[-1].hyperlink is not None
+    }
+    copies = sorted((out / "退回修正").iterdir())
+    assert copies and len(linked) == len(copies)
+    assert {out / target for target in linked.values()} == set(copies)
+    for unit, target in linked.items():
+        assert f"_{unit}_" in target  # its own, not another unit's

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import copy
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from openpyxl import Workbook
@@ -66,7 +67,7 @@ SHORTFALL_COLUMNS = (
     "處理情形",
 )
 """The 待補訓名單: the last two columns are left blank for 人事室 to fill in."""
-SUMMARY_COLUMNS = ("單位", "錯誤", "警告", "合計", "待補訓人數")
+SUMMARY_COLUMNS = ("單位", "錯誤", "警告", "合計", "待補訓人數", "退回修正檔")
 NONE_TEXT = "無"
 ROC_DATE_FORMAT = "[$-404]e/mm/dd"
 """A date cell shown in the ROC calendar (113/12/30) by Excel; the cell stays a real date, so
@@ -92,6 +93,7 @@ _SEVERITY_STYLE = {
     Severity.WARNING: (PatternFill("solid", fgColor="FFEB9C"), Font(color="9C5700")),
 }
 _BOLD = Font(bold=True)
+_LINK_FONT = Font(color="0563C1", underline="single")
 _TOP = Alignment(vertical="top", wrap_text=True)
 _CENTER = Alignment(horizontal="center", vertical="top")
 
@@ -131,11 +133,13 @@ def write_problems(
     *,
     unit_order: Sequence[str] = (),
     figures: Figures | None = None,
+    copies: Mapping[str, Path] = MappingProxyType({}),
 ) -> None:
     """Write the `{Y}年度填報檢核結果.xlsx` that 人事室 sends back to units.
 
     `shortfalls` are the people short of their training hours. Units come in `unit_order` (the config's order), others
-    after them by name, and problems of no unit last.
+    after them by name, and problems of no unit last. `copies` are the units' marked copies
+    (退回修正), as paths from the output folder: the 摘要 links each unit to its own.
     """
     _unit_key = _unit_sort(unit_order)
     rows = sorted(
@@ -185,16 +189,18 @@ def write_problems(
         ),
         autofilter=True,
     )
+    summary = wb.create_sheet(SUMMARY_SHEET)
+    summed = _summary_rows(rows, short, _unit_key, unit_order)
+    named = [(*r, copies[r[0]].name if r[0] in copies else "") for r in summed]
     _write_table(
-        wb.create_sheet(SUMMARY_SHEET),
-        Table(
-            SUMMARY_SHEET,
-            "各單位檢核結果摘要",
-            SUMMARY_COLUMNS,
-            (T, C, C, C, C),
-            _summary_rows(rows, short, _unit_key, unit_order),
-        ),
+        summary,
+        Table(SUMMARY_SHEET, "各單位檢核結果摘要", SUMMARY_COLUMNS, (T, C, C, C, C, T), named),
     )
+    for r, row in enumerate(named, start=3):  # each unit's own marked copy, a click away
+        if row[0] in copies:
+            cell = summary.cell(r, len(SUMMARY_COLUMNS))
+            cell.hyperlink = copies[row[0]].as_posix()
+            cell.font = _LINK_FONT
     if figures is not None:  # where the figures came from: for 人事室, not the report
         for table in (_submissions(figures), _files(figures), rows_check(figures)):
             _write_table(wb.create_sheet(table.name), table)
@@ -275,7 +281,7 @@ def _summary_rows(
         (u or UNKNOWN_UNIT, errors[u], warnings[u], errors[u] + warnings[u], short[u])
         for u in units
     ]
-    totals = [sum(r[i] for r in rows) for i in range(1, len(SUMMARY_COLUMNS))]
+    totals = [sum(r[i] for r in rows) for i in range(1, len(rows[0]))]
     rows.append((TOTAL_LABEL, *totals))
     return rows
 
