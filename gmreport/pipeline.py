@@ -6,7 +6,7 @@ read → validate → aggregate → render. The CLI is a thin layer over these.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -179,7 +179,7 @@ def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> 
     outcome.sources = _sources(read)
     if output_dir is not None:
         with output_lock(output_dir), staged(output_dir) as stage:
-            moves = _returned(outcome, stage, output_dir)
+            moves = _returned(outcome, stage, output_dir, config.units)
             commit(moves)
             _drop_stale(outcome, output_dir, moves)
             outcome.written += [target for _, target in moves]
@@ -225,11 +225,15 @@ def _drop_stale(outcome: Outcome, output_dir: Path, moves: list[tuple[Path, Path
                 )
 
 
-def _returned(outcome: Outcome, stage: Path, output_dir: Path) -> list[tuple[Path, Path]]:
-    """Write into `stage` the marked copy (退回修正) of each unit's file with problems;
-    the moves that put them into `output_dir`. Copies of the same years left there by an
-    earlier run are removed once the moves are done (see `_drop_stale`)."""
-    from .render.returned import RETURNED_FOLDER, RETURNED_NAME, mark_copy
+def _returned(
+    outcome: Outcome, stage: Path, output_dir: Path, units: Sequence[str] = ()
+) -> list[tuple[Path, Path]]:
+    """Write into `stage` the marked copy (退回修正) of each unit's file with problems, and
+    for a file that could not be read at all whose name says its unit (one of `units`), a
+    short workbook saying why; the moves that put them into `output_dir`. Copies of the
+    same years left there by an earlier run are removed once the moves are done (see
+    `_drop_stale`)."""
+    from .render.returned import RETURNED_FOLDER, RETURNED_NAME, mark_copy, write_letter
 
     folder = output_dir / RETURNED_FOLDER
     by_file: dict[str, list[Problem]] = {}
@@ -256,6 +260,16 @@ def _returned(outcome: Outcome, stage: Path, output_dir: Path) -> list[tuple[Pat
             continue
         moves.append((made, folder / made.name))
         outcome.copies[source.unit] = folder / made.name
+    read = {s.file for s in outcome.sources}
+    for file, found in by_file.items():
+        unreadable = [p for p in found if p.is_error and not p.sheet]
+        unit = next((u for u in units if u in Path(file).name), None)
+        if not file or file in read or not unreadable or unit is None or unit in outcome.copies:
+            continue  # read, or nothing says whose: 人事室 has it in the 檢核結果
+        name = RETURNED_NAME.format(year=outcome.year or "", unit=file_part(unit), suffix="xlsx")
+        made = write_letter(stage / name, unit, outcome.year, file, unreadable)
+        moves.append((made, folder / made.name))
+        outcome.copies[unit] = folder / made.name
     if moves:
         folder.mkdir(exist_ok=True)
     return moves
@@ -568,7 +582,7 @@ def _write(
                 )
                 for name in missing
             ]
-        returned = _returned(outcome, stage, output_dir)
+        returned = _returned(outcome, stage, output_dir, config.units)
         write_problems(
             outcome.problems,
             outcome.shortfalls,

@@ -240,8 +240,11 @@ def test_a_file_refused_by_the_safety_gate_gets_no_copy(tmp_path: Path) -> None:
     (inbox / "113年度_人事室.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     outcome = check([inbox], CONFIG, tmp_path / "out")
     assert outcome.has_errors
-    assert outcome.written == []
-    assert not (tmp_path / "out" / RETURNED_FOLDER).exists()
+    # no copy of the refused file: only a letter made afresh saying why it was refused
+    [letter] = outcome.written
+    assert letter.parent == tmp_path / "out" / RETURNED_FOLDER
+    assert openpyxl.load_workbook(letter).sheetnames == ["檢核結果"]
+    assert b"not really a workbook" not in letter.read_bytes()
 
 
 def test_xlsm_keeps_its_macros_byte_for_byte(tmp_path: Path) -> None:
@@ -430,3 +433,23 @@ def test_the_summary_links_each_unit_to_its_own_copy(samples_build: Any) -> None
     assert {out / target for target in linked.values()} == set(copies)
     for unit, target in linked.items():
         assert f"_{unit}_" in target  # its own, not another unit's
+
+
+def test_a_file_that_cannot_be_read_gets_a_letter_saying_why(
+    tmp_path: Path, make_workbook: Any, valid_rows: Any
+) -> None:
+    """Issue 24: a unit whose file could not be read at all gets a short workbook naming the
+    file, the reason and what to do; a file whose name says no unit gets none."""
+    inbox = tmp_path / "in"
+    make_workbook(valid_rows, folder=inbox)
+    (inbox / "113年度_社會課_填報.xlsx").write_text("姓名,性別\n", encoding="utf-8")
+    (inbox / "不知是誰的檔案.xlsx").write_text("姓名,性別\n", encoding="utf-8")
+    outcome = build(inbox, tmp_path / "out", Config(), draft=True)
+    letters = sorted((tmp_path / "out" / "退回修正").glob("*社會課*"))
+    assert [p.name for p in letters] == ["113年度_社會課_檢核結果.xlsx"]
+    text = [r[0] for r in openpyxl.load_workbook(letters[0]).active.iter_rows(values_only=True)]
+    [refused] = [p for p in outcome.problems if p.file == "113年度_社會課_填報.xlsx"]
+    assert any("113年度_社會課_填報.xlsx" in t for t in text)
+    assert f"原因：{refused.message}" in text and f"處理方式：{refused.hint}" in text
+    assert not list((tmp_path / "out" / "退回修正").glob("*不知是誰*"))
+    assert outcome.copies["社會課"].name == letters[0].name  # linked from the 摘要 too

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..cells import cell_position, column_letters, reading_order
+from ..format import display_width, writable
 from ..problems import Problem, Severity
 from ..safety import Refused, inspect_workbook
 from ..safety.limits import EXCEL_COLS, EXCEL_ROWS
@@ -170,4 +171,35 @@ def mark_copy(
             mark_xlsx(checked, target, problems, heading)
     finally:
         checked.unlink(missing_ok=True)
+    return target
+
+
+def write_letter(
+    target: Path, unit: str, year: int | None, file: str, found: list[Problem]
+) -> Path:
+    """A unit's file that could not be read at all gets, instead of a marked copy, a short
+    workbook that says so: which file, why, and what to do (SPEC §5 ◆, issue 24)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = LIST_SHEET
+    when = f" {year} 年度" if year is not None else ""
+    lines = [
+        (f"{unit}{when}填報檢核結果", Font(bold=True, size=14)),
+        (f"貴單位繳交的檔案「{file}」無法讀取，其內容未納入彙整。", None),
+        *((f"原因：{p.message}", None) for p in found),
+        *((f"處理方式：{p.hint}", None) for p in found if p.hint),
+        ("修正後請將檔案重新送交人事室。", None),
+    ]
+    for r, (text, font) in enumerate(lines, start=1):
+        cell = ws.cell(r, 1, writable(text))
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if font is not None:
+            cell.font = font
+        ws.row_dimensions[r].height = 18 * max(1, -(-display_width(text) // 90))
+    ws.column_dimensions["A"].width = 100
+    wb.save(target)
     return target
