@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .cells import chinese_to_int
 from .config import Config
 from .figures import TargetResult
 from .problems import Problem, problem
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from .aggregate import Shortfall
 
 NARRATIVES = SHEETS_BY_KEY["narratives"]
-NUMERALS = "一二三四五六七八九十"
 SHORT_COUNT = re.compile(
     r"(\d+|[一二兩三四五六七八九十]+)\s*(?:名|人|位)\s*([^，。；、\s\d]{0,8}?)\s*"
     r"(?:同仁)?\s*(?:尚|仍)?未(?:能)?(?:達|完成|滿|足)[^，。；]{0,6}?時數"
@@ -80,11 +80,12 @@ def count_warnings(
             for key in ("done", "review"):
                 text = str(record.get(key) or "")
                 for match in SHORT_COUNT.finditer(text):
-                    stated = _count(match[1])
+                    said = match[1]
+                    stated = int(said) if said.isdigit() else chinese_to_int(said)
+                    if stated is None or stated == len(shortfalls):
+                        continue  # agrees, or no one count (「兩三位」)
                     kind = next((kinds[k] for k in kinds if k in match[2]), None)
                     of_kind = sum(s.staff_type == kind for s in shortfalls)
-                    if stated == len(shortfalls):
-                        continue
                     detail = f"全機關共 {len(shortfalls)} 人"
                     if kind is not None:
                         detail += f"（其中{kind} {of_kind} 人）"
@@ -101,19 +102,6 @@ def count_warnings(
                         )
                     )
     return found
-
-
-def _count(said: str) -> int:
-    """「2」, 「兩」, 「十二」 as a number."""
-    if said.isdigit():
-        return int(said)
-    said = said.replace("兩", "二")
-    tens, _, ones = said.rpartition("十")
-    if "十" not in said:
-        return NUMERALS.index(said) + 1 if said in NUMERALS else -1
-    return (NUMERALS.index(tens) + 1 if tens else 1) * 10 + (
-        NUMERALS.index(ones) + 1 if ones else 0
-    )
 
 
 def _period_reviews(

@@ -224,32 +224,28 @@ def _rows_with(sheet: str, row: list) -> Maker:
     return make
 
 
-def _narrative_names(tmp_path, make_workbook, valid_rows):
-    """陳志強, the one 職工, short of hours, and a narrative about the 駕駛 who missed."""
-    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
-    rows["培力紀錄"][2][5] = 1
-    rows["執行成果說明"] = [["性別意識培力", "", "駕駛同仁因勤務未完成時數，已通知補訓。"]]
-    make_workbook(rows, folder=tmp_path / "in")
-    return build(tmp_path / "in", tmp_path / "out", Config()).problems
+def _one_short_and_narratives(*narratives: list[str]) -> Maker:
+    """A build in which 陳志強, the one 職工, is short of hours (the training targets are
+    missed) and 人事室 writes `narratives` in 執行成果說明 (none: it writes nothing)."""
+
+    def make(tmp_path, make_workbook, valid_rows):
+        rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
+        rows["培力紀錄"][2][5] = 1
+        rows["執行成果說明"] = list(narratives)
+        make_workbook(rows, folder=tmp_path / "in")
+        return build(tmp_path / "in", tmp_path / "out", Config()).problems
+
+    return make
 
 
-def _count_differs(tmp_path, make_workbook, valid_rows):
-    """One person short of hours, and a review that says five."""
-    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
-    rows["培力紀錄"][2][5] = 1
-    rows["執行成果說明"] = [["性別意識培力", "", "尚有 5 名同仁未達目標時數，將通知補訓。"]]
-    make_workbook(rows, folder=tmp_path / "in")
-    return build(tmp_path / "in", tmp_path / "out", Config()).problems
-
-
-def _lead_unit_silent(tmp_path, make_workbook, valid_rows):
-    """人事室, the lead unit of 性平執行小組會議 and 性別意識培力, writes nothing in 執行成果說明,
-    and one of its staff is short of hours: the training targets are missed."""
-    rows = {k: [list(r) for r in v] for k, v in valid_rows.items()}
-    rows["培力紀錄"][2][5] = 1
-    rows["執行成果說明"] = []
-    make_workbook(rows, folder=tmp_path / "in")
-    return build(tmp_path / "in", tmp_path / "out", Config()).problems
+# a narrative about the 駕駛 who missed; one that says five; the lead unit writing nothing
+_narrative_names = _one_short_and_narratives(
+    ["性別意識培力", "", "駕駛同仁因勤務未完成時數，已通知補訓。"]
+)
+_count_differs = _one_short_and_narratives(
+    ["性別意識培力", "", "尚有 5 名同仁未達目標時數，將通知補訓。"]
+)
+_lead_unit_silent = _one_short_and_narratives()
 
 
 def _period_review(year: int) -> Maker:

@@ -377,41 +377,28 @@ class Labels:
 
     def fits_in_end(self, text: str, bar: Any, color: str) -> bool:
         """Write `text` inside the end of the horizontal `bar` when it fits there."""
-        label = self.ax.annotate(
-            text,
-            (bar.get_x() + bar.get_width(), bar.get_y() + bar.get_height() / 2),
-            xytext=(-4, 0),
-            textcoords="offset points",
-            ha="right",
-            va="center",
-            fontproperties=self.font,
-            fontsize=TEXT_PT,
-            color=color,
-            zorder=4,
+        xy = (bar.get_x() + bar.get_width(), bar.get_y() + bar.get_height() / 2)
+        return self._fits_in(
+            bar,
+            self._annotate(text, xy, (-4, 0, "right", "center"), color),
+            lambda box, room: (
+                box.x0 >= room.x0 + 3 * DPI / 72 and box.height <= room.height and self.clear(box)
+            ),
         )
-        box = label.get_window_extent(self.renderer)
-        room = bar.get_window_extent(self.renderer)
-        if box.x0 >= room.x0 + 3 * DPI / 72 and box.height <= room.height and self.clear(box):
-            self.taken.append(box)
-            return True
-        label.remove()
-        return False
 
     def fits_in(self, text: str, bar: Any, color: str) -> bool:
         """Write `text` in the middle of `bar` when it fits there with room to spare."""
-        label = self.ax.annotate(
-            text,
-            (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
-            ha="center",
-            va="center",
-            fontproperties=self.font,
-            fontsize=TEXT_PT,
-            color=color,
-            zorder=4,
+        xy = (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2)
+        return self._fits_in(
+            bar,
+            self._annotate(text, xy, (0, 0, "center", "center"), color),
+            lambda box, room: box.width + 6 * DPI / 72 <= room.width and box.height <= room.height,
         )
+
+    def _fits_in(self, bar: Any, label: Annotation, fits: Callable[[Bbox, Bbox], bool]) -> bool:
+        """Keep `label` where it was written if `fits` its box in the bar's; else take it away."""
         box = label.get_window_extent(self.renderer)
-        room = bar.get_window_extent(self.renderer)
-        if box.width + 6 * DPI / 72 <= room.width and box.height <= room.height:
+        if fits(box, bar.get_window_extent(self.renderer)):
             self.taken.append(box)
             return True
         label.remove()

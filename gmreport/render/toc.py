@@ -27,8 +27,8 @@ TOC_MARK = "TOC \\o"
 """How such a field's instruction begins."""
 LEVELS = {"Heading1": 0, "Heading2": 1}
 ENTRY_STYLES = ("TOC1", "TOC2")
-LEGAL = "壹貳參肆伍陸柒捌玖"
-COUNTING = "一二三四五六七八九"
+NUMBERS = (("壹貳參肆伍陸柒捌玖", "拾"), ("一二三四五六七八九", "十"))
+"""The digits and the ten of each level's numbering (壹、 and 一、), as the template's."""
 
 
 def headings(document: DocumentObject) -> list[tuple[int, str]]:
@@ -42,7 +42,7 @@ def headings(document: DocumentObject) -> list[tuple[int, str]]:
         counts[level] += 1
         if level == 0:
             counts[1] = 0
-        number = _legal(counts[0]) if level == 0 else _counting(counts[1])
+        number = _numeral(counts[level], *NUMBERS[level])
         found.append((level, f"{number}、{p.text.strip()}"))
     return found
 
@@ -109,23 +109,14 @@ def pages_of(pdf: Path, entries: Sequence[tuple[int, str]]) -> list[int | None]:
     return found
 
 
-def _legal(n: int) -> str:
-    """壹 … 玖, 拾, 拾壹 …: the numbers of the top headings (ideographLegalTraditional)."""
+def _numeral(n: int, digits: str, ten: str) -> str:
+    """n in Chinese numerals as Word's numbering writes a heading's: 壹 … 玖, 拾, 拾壹 …
+    (ideographLegalTraditional) or 一 … 九, 十, 十一 … (taiwaneseCountingThousand)."""
     tens, ones = divmod(n, 10)
     return (
-        (LEGAL[tens - 1] if tens > 1 else "")
-        + ("拾" if tens else "")
-        + (LEGAL[ones - 1] if ones else "")
-    )
-
-
-def _counting(n: int) -> str:
-    """一 … 九, 十, 十一 …: the numbers of the second headings (taiwaneseCountingThousand)."""
-    tens, ones = divmod(n, 10)
-    return (
-        (COUNTING[tens - 1] if tens > 1 else "")
-        + ("十" if tens else "")
-        + (COUNTING[ones - 1] if ones else "")
+        (digits[tens - 1] if tens > 1 else "")
+        + (ten if tens else "")
+        + (digits[ones - 1] if ones else "")
     )
 
 
