@@ -33,6 +33,7 @@ from gmreport.render.trends import TREND_TABLES_BY_KEY, Years, change, report_tr
 from gmreport.schema import WORK_ITEMS
 
 from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, load_tool
+from .conftest import read_cell as _read
 
 REPORT = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS = "{year}年度性別主流化統計總表.xlsx"
@@ -76,7 +77,7 @@ def _table(path: Path, title: str) -> list[list[str]]:
         if isinstance(block, Paragraph) and block.text.endswith(f"　{title}"):
             table = blocks[i + 1]
             assert isinstance(table, Table)
-            return [[c.text for c in row.cells] for row in table.rows]
+            return [[_read(c.text) for c in row.cells] for row in table.rows]
     raise AssertionError(f"no table {title}")
 
 

@@ -27,6 +27,7 @@ from gmreport.render.charts import find_cjk_font, make_charts
 from gmreport.render.report import render_report, shipped_template
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
 from tests import pdf_pages
+from .conftest import read_cell as _read
 
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
@@ -78,7 +79,7 @@ def captioned_tables(doc: DocumentObject) -> dict[str, list[list[str]]]:
     for block in doc.iter_inner_content():
         if isinstance(block, Table):
             if caption not in found:  # the caption's own table, not a later uncaptioned one
-                found[caption] = [[c.text for c in row.cells] for row in block.rows]
+                found[caption] = [[_read(c.text) for c in row.cells] for row in block.rows]
         elif re.match(r"表\d+　", block.text):
             caption = block.text.split("　", 1)[1]
     return found
@@ -89,7 +90,7 @@ def body_text(doc: DocumentObject) -> str:
 
 
 def all_text(doc: DocumentObject) -> str:
-    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    cells = [_read(c.text) for t in doc.tables for row in t.rows for c in row.cells]
     return body_text(doc) + "\n" + "\n".join(cells)
 
 

@@ -24,6 +24,7 @@ from gmreport.render.report import render_report
 from gmreport.render.workbooks import write_statistics
 from gmreport.schema import WORK_ITEM_LIST, WorkItem
 from gmreport.tables import TOTAL_LABEL, Col, Identity, Table, ValueKind, declare, report_tables
+from .conftest import read_cell as _read
 
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
@@ -85,11 +86,11 @@ def assert_same_cells(table: Table, in_docx: DocxTable, sheet: Any) -> None:
     sheet_at = {c: i for i, c in enumerate(on_sheet.cols)}
     n_header = 2 if any(table.cols[i].group for i in report_cols) else 1
     headers = [c.value for c in sheet[HEADER_ROW]]
-    docx_rows = [[c.text for c in row.cells] for row in in_docx.rows]
+    docx_rows = [[_read(c.text) for c in row.cells] for row in in_docx.rows]
     for j, i in enumerate(report_cols):
         col = table.cols[i]
         shown = col.short or col.header
-        assert docx_rows[n_header - 1][j] == shown, (table.name, shown)
+        assert docx_rows[n_header - 1][j] == _read(shown), (table.name, shown)
         if col.group:
             assert docx_rows[0][j] == col.group
     body = docx_rows[n_header:]

@@ -1299,8 +1299,8 @@ def _history(b: Builder) -> None:
         chart = b.see_figure("training_trend") if t.key == "training" else ""
         done = "" if t.key == "targets" else "辦理情形"
         b.p(f"{{{{ self_name }}}}歷年{t.heading}{done}如表{number}{chart}。")
-        labels = [Col("類別", 2.8, "{{ r[0] }}", left=True)] if t.by_group else []
-        labels.append(Col("年度", 2.0, f"{{{{ r[{len(labels)}] }}}}"))
+        labels = [Col("類別", 3.2, "{{ r[0] }}", left=True)] if t.by_group else []
+        labels.append(Col("年度", 2.4, f"{{{{ r[{len(labels)}] }}}}"))
         width = 1.6 if len(t.columns) > 4 else 2.6
         cols = labels + [
             Col(m.header, width, f"{{{{ r[{i}] }}}}", group=m.group)

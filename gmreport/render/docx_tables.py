@@ -9,14 +9,40 @@ the table style 成果報告表格 (borders, cell margins, 標楷體/Times New R
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
 from ..format import writable
-from ..tables import Table
+from ..tables import Col, Table
 
 TEXT_WIDTH_CM = 16.0  # A4 21 cm minus 2 × 2.5 cm
+TABLE_PT = 10.5  # 五號字, the tables' size in the template
+SMALL_PT = 9.0  # 小五, for a table too wide for 五號字
+CELL_MARGIN = 57  # twips (0.1 cm), left and right of a cell's text
+PAD_PT = 2 * CELL_MARGIN / 20 + 3.5  # the margins, the borders and a little room
+SLACK = 1.0
+"""A list of terms within this many characters of its column's width is broken by `lines`
+rather than left to the word processor, whose widths may differ a little from `_ems`."""
+TERM = 10
+"""A term of up to this many characters is never wrapped: 「職工及自僱非公務人員」."""
+NAME = 6
+"""In a column of long text (names of plans, events), a name wraps after this many."""
+SENTENCE = "，。；："
+"""A cell with these marks holds sentences, which may wrap between any two characters."""
+MARKS = re.compile(r"[、，。；：！？「」『』（）《》〔〕()]")
+BREAK = re.compile(
+    r"(?<=[、，。；：！？」』）》〕)])(?![、，。；：！？」』）》〕)])|(?<![—－*\s])(?=[「『（《〔(])|(?<=\s)(?=[—－])"
+)
+"""Where a line may break in a list of terms: after a closing mark, before an opening one
+and before a 「—（個資保護）」 (not inside it)."""
+MIXED = re.compile(r"(?<=[^\x00-\x7f])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%])(?=[^\x00-\x7f])")
+"""Where Chinese meets a Latin word or a number."""
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%/:()\-]*.?")
+"""A Latin word or a number, with the character after it (「6 人」 keeps 「6人」 together)."""
 HEADER_FILL = "D9D9D9"
 TWIPS_PER_CM = 567
 TABLE_STYLE = "ReportTable"
@@ -34,9 +60,12 @@ FONTS = (
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def run(text: str, style: str | None = None) -> str:
-    """A run of text; a line break where the text has one."""
-    rpr = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
+def run(text: str, style: str | None = None, size: float | None = None) -> str:
+    """A run of text (in `size` pt, else its style's); a line break where the text has one."""
+    props = f'<w:rStyle w:val="{style}"/>' if style else ""
+    if size:
+        props += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     lines = "<w:br/>".join(
         f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in writable(text).split("\n")
     )
@@ -66,10 +95,140 @@ def caption(label: str, number: str, title: str, style: str = CAPTION_STYLE) -> 
     )
 
 
-def _para(text: str, style: str, *, keep: bool = False, mark: bool = False) -> str:
+def _para(
+    text: str, style: str, *, keep: bool = False, mark: bool = False, size: float | None = None
+) -> str:
     keep_next = "<w:keepNext/>" if keep else ""
-    body = run(text, MARK_STYLE if mark else None)
+    body = run(text, MARK_STYLE if mark else None, size)
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>{body}</w:p>'
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a table is set: each shown column's width (twips) and header, and the size of
+    its text (None: the style's 10.5 pt)."""
+
+    widths: list[int]
+    headers: list[str]
+    rooms: list[float]
+    """Each column's room for text, in characters of the table's size."""
+    size: float | None = None
+
+
+def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
+    """The columns' widths on the text width, as a browser lays out a table: each column
+    first gets the room its widest unbreakable piece needs (a term up to `TERM` characters,
+    a name in a long-text column up to `NAME`, a number with its unit, half a header), then
+    the room left goes to the columns in proportion to how much more they would need to
+    hold each cell on one line. A table too wide for 五號字 (10.5 pt) is set in 小五 (9 pt).
+    A header wider than its column is set on two lines, split in its middle: 「觸及／人次」."""
+    size = None
+    low, high = _needs(cols, texts, PAD_PT / TABLE_PT)
+    if sum(low) > _room(None):
+        size = SMALL_PT
+        low, high = _needs(cols, texts, PAD_PT / SMALL_PT)
+    room = _room(size)
+    if sum(high) <= room:
+        ems = [h * room / sum(high) for h in high]
+    elif sum(low) >= room:
+        ems = [w * room / sum(low) for w in low]
+    else:
+        more = [h - w for w, h in zip(low, high, strict=True)]
+        ems = [w + m * (room - sum(low)) / sum(more) for w, m in zip(low, more, strict=True)]
+    rooms = [w - PAD_PT / (size or TABLE_PT) for w in ems]
+    headers = [_header_lines(c.short or c.header, r) for c, r in zip(cols, rooms, strict=True)]
+    twips = (size or TABLE_PT) / 72 * 2.54 * TWIPS_PER_CM
+    return Layout([round(w * twips) for w in ems], headers, rooms, size)
+
+
+def _room(size: float | None) -> float:
+    """The text width in characters of `size` pt."""
+    return TEXT_WIDTH_CM / 2.54 * 72 / (size or TABLE_PT)
+
+
+def _needs(cols: list[Col], texts: list[list[str]], pad: float) -> tuple[list[float], list[float]]:
+    """Each column's least width and the width that holds each of its cells on one line,
+    in characters, with `pad` for the cell's margins."""
+    low, high = [], []
+    for col, values in zip(cols, texts, strict=True):
+        header = col.short or col.header
+        term = NAME if col.left else TERM
+        least = [_header_least(header), *(_unbreakable(v, term) for v in values)]
+        low.append(max(least) + pad)
+        lines = [line for t in (header, *values) for line in t.split("\n")]
+        high.append(max(max(map(_ems, lines)) + pad, low[-1]))
+    for first, last, group in _groups(cols):
+        need = (_ems(group) + pad - sum(low[first:last])) / (last - first)
+        for j in range(first, last):
+            low[j] += max(need, 0)
+            high[j] = max(high[j], low[j])
+    return low, high
+
+
+def _groups(cols: list[Col]) -> Iterable[tuple[int, int, str]]:
+    """Each run of columns under one group header: (first, past the last, the header)."""
+    j = 0
+    while j < len(cols):
+        k = j
+        while k < len(cols) and cols[k].group and cols[k].group == cols[j].group:
+            k += 1
+        if k > j:
+            yield j, k, str(cols[j].group)
+        j = max(k, j + 1)
+
+
+def _ems(text: str) -> float:
+    """The width of `text` in the tables' Chinese characters: a Latin letter or digit is
+    about half of one, a capital or 「%」 a little more, and the word processor sets a fifth of one
+    between Chinese and a Latin word or number (「113 年」)."""
+    wide = sum(unicodedata.east_asian_width(ch) in "WFA" for ch in text)  # 「—」 is wide in Kai
+    capitals = sum(ch.isupper() for ch in text) + 2 * text.count("%")
+    return wide + (len(text) - wide) / 2 + 0.2 * (capitals + len(MIXED.findall(text)))
+
+
+def _unbreakable(text: str, term: int = TERM) -> float:
+    """The widest piece of `text` that is not to be wrapped: its terms up to `term`
+    characters (marks not counted), its Latin words and numbers (see `layout`)."""
+    widest = max((_ems(m.group()) for m in WORD.finditer(text)), default=0.0)
+    if any(mark in text for mark in SENTENCE):
+        return max(widest, 4.0)
+    for line in text.split("\n"):
+        for piece in BREAK.split(line):
+            short = len(MARKS.sub("", "".join(piece.split()))) <= term
+            widest = max(widest, _ems(piece) if short else 4.0)
+    return widest
+
+
+def _halves(header: str) -> list[str] | None:
+    """A header of four or six characters and no marks as two lines, or None."""
+    if len(header) in (4, 6) and not BREAK.search(header[1:]) and not WORD.search(header):
+        return [header[: len(header) // 2], header[len(header) // 2 :]]
+    return None
+
+
+def _header_least(header: str) -> float:
+    halves = _halves(header)
+    return max(map(_ems, halves)) if halves else _unbreakable(header)
+
+
+def _header_lines(header: str, room: float) -> str:
+    """The header as set in a column `room` characters wide."""
+    halves = _halves(header)
+    return "\n".join(halves) if halves and _ems(header) > room + 0.01 else header
+
+
+def lines(text: str, room: float) -> str:
+    """A name or a list of names (no sentence) too wide for `room` characters, broken
+    between its parts so that no part wraps: 「男 5 人、女 6 人」 as 「男 5 人、」 over
+    「女 6 人」. Sentences, and text that fits, are left to the word processor."""
+    if _ems(text) <= room - SLACK or "\n" in text or any(mark in text for mark in SENTENCE):
+        return text
+    out = [""]
+    for piece in filter(None, BREAK.split(text)):
+        if out[-1] and _ems(out[-1] + piece) > room:
+            out.append("")
+        out[-1] += piece
+    return "\n".join(out)
 
 
 def _cell(
@@ -82,6 +241,7 @@ def _cell(
     shade: bool = False,
     keep: bool = False,
     mark: bool = False,
+    size: float | None = None,
 ) -> str:
     pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
@@ -91,7 +251,8 @@ def _cell(
     if shade:
         pr += f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
     pr += '<w:vAlign w:val="center"/>'
-    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{_para(text, style, keep=keep, mark=mark)}</w:tc>"
+    body = _para(text, style, keep=keep, mark=mark, size=size)
+    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
 
 
 def _row(cells: list[str], *, header: bool = False) -> str:
@@ -103,66 +264,64 @@ def table_xml(table: Table) -> str:
     """The caption, the table and its note, as the body of a Word document holds them."""
     shown = table.shown(report=True)
     cols = [table.cols[i] for i in shown]
-    scale = TEXT_WIDTH_CM / sum(c.width for c in cols)
-    widths = [round(c.width * scale * TWIPS_PER_CM) for c in cols]
+    texts = [[table.text(r, i) for r in range(len(table.rows))] for i in shown]
+    set_as = layout(cols, texts)
+    widths, size = set_as.widths, set_as.size
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     xml = caption("表", str(table.number or ""), table.caption)
     xml += (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{TABLE_STYLE}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0"'
+        f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0"'
         ' w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     )
-    xml += _header(cols, widths)
+    xml += _header(cols, set_as)
     n = len(table.rows)
     last_item = n - table.totals - 1  # the row a total row keeps with
     for r in range(n):
         keep = (table.keep and r < n - 1) or (r == last_item and table.totals > 0)
         total = r > last_item
         cells = []
-        for i, c, width in zip(shown, cols, widths, strict=True):
+        for i, c, width, room in zip(shown, cols, widths, set_as.rooms, strict=True):
             style = HEADING_STYLE if total else LEFT_STYLE if c.left else TEXT_STYLE
+            text = lines(table.text(r, i), room)
             mark = (r, i) in table.marked
-            cells.append(_cell(table.text(r, i), width, style, keep=keep, mark=mark))
+            cells.append(_cell(text, width, style, keep=keep, mark=mark, size=size))
         xml += _row(cells)
     if not n:
-        xml += _row([_cell(table.empty, sum(widths), TEXT_STYLE, span=len(cols))])
+        xml += _row([_cell(table.empty, sum(widths), TEXT_STYLE, span=len(cols), size=size)])
     xml += "</w:tbl>"
     if table.note:
         xml += _para(table.note, NOTE_STYLE)
     return xml
 
 
-def _header(cols: list[Any], widths: list[int]) -> str:
+def _header(cols: list[Col], set_as: Layout) -> str:
     """One header row, or two when some columns stand under a group header: a column of no
     group then spans both rows."""
+    widths, size = set_as.widths, set_as.size
+
+    def cell(text: str, width: int, **kw: Any) -> str:
+        return _cell(text, width, HEADING_STYLE, shade=True, size=size, **kw)
+
     if not any(c.group for c in cols):
-        cells = [
-            _cell(c.short or c.header, w, HEADING_STYLE, shade=True)
-            for c, w in zip(cols, widths, strict=True)
-        ]
-        return _row(cells, header=True)
+        return _row([cell(h, w) for h, w in zip(set_as.headers, widths, strict=True)], header=True)
     top, bottom = [], []
     j = 0
     while j < len(cols):
-        c = cols[j]
-        if c.group is None:
-            top.append(
-                _cell(c.short or c.header, widths[j], HEADING_STYLE, merge="restart", shade=True)
-            )
-            bottom.append(_cell("", widths[j], HEADING_STYLE, merge="", shade=True))
+        if cols[j].group is None:
+            top.append(cell(set_as.headers[j], widths[j], merge="restart"))
+            bottom.append(cell("", widths[j], merge=""))
             j += 1
             continue
         k = j
-        while k + 1 < len(cols) and cols[k + 1].group == c.group:
+        while k + 1 < len(cols) and cols[k + 1].group == cols[j].group:
             k += 1
-        span = sum(widths[j : k + 1])
-        top.append(_cell(c.group, span, HEADING_STYLE, span=k - j + 1, shade=True))
-        bottom += [
-            _cell(cols[m].short or cols[m].header, widths[m], HEADING_STYLE, shade=True)
-            for m in range(j, k + 1)
-        ]
+        top.append(cell(str(cols[j].group), sum(widths[j : k + 1]), span=k - j + 1))
+        bottom += [cell(set_as.headers[m], widths[m]) for m in range(j, k + 1)]
         j = k + 1
     return _row(top, header=True) + _row(bottom, header=True)
 

@@ -300,7 +300,7 @@ def text_rows(table: TrendTable, compared: Years) -> list[list[str]]:
     labels = 2 if table.by_group else 1
     return [
         [
-            *row[:labels],
+            *(label.replace("（", "\n（") for label in row[:labels]),  # 「114」 over 「（無資料）」
             *(_text(v, m.kind) for v, m in zip(row[labels:], table.columns, strict=True)),
         ]
         for row in raw_rows(table, compared)
