@@ -292,7 +292,10 @@ def test_rates_that_read_alike_share_one_label_by_their_point(
     _assert_clear(fig)
     (ax,) = fig.axes
     renderer = fig.canvas.get_renderer()
-    at = {t.get_text().split("年度")[0]: x for x, t in zip(ax.get_xticks(), ax.get_xticklabels())}
+    at = {
+        t.get_text().split("年度")[0]: x
+        for x, t in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+    }
     texts = sorted({percent(r) for r in year_rates if r is not None})
     for year in rates:
         x = at[str(year)]
