@@ -69,7 +69,8 @@ COUNT_LABELS = (*GENDERS, TOTAL_LABEL)
 INVALID_SHEET_CHARS = frozenset("[]:*?/\\")
 MAX_SHEET_NAME = 31
 NOT_COUNTED = "－"
-"""A count not taken: the participants of an event reported by its 觸及人次 alone (SPEC §3)."""
+"""A count not taken: the participants of an event reported by its 觸及人次 alone (SPEC §3),
+or a budget project's 受益人數 left blank."""
 NO_ROWS = "本年度無資料"
 INCOMPLETE_NOTE = (
     "「資料不全」係該目標所依據之單位未繳交資料或繳交空白表，依已繳交資料無法判定是否達成。"
@@ -357,6 +358,12 @@ def _genders(counts: Genders | GenderRates) -> tuple[Any, ...]:
     return counts["male"], counts["female"], counts["other"], counts["total"]
 
 
+def _counted(counts: Genders) -> tuple[Any, ...]:
+    """男/女/其他/合計 of a count taken; 「－」 in each of a count left blank, which the
+    figures keep as 0 in each (a project's 受益人數 not filled in, not nobody)."""
+    return _genders(counts) if counts["total"] else (NOT_COUNTED,) * len(COUNT_KEYS)
+
+
 def _counts(
     group: str, width: float, kind: ValueKind = C, measure: Measure | None = None, **kw: Any
 ) -> list[Col]:
@@ -451,7 +458,9 @@ def _count_getter(group: str, key: str, reach: bool) -> Callable[[ListRow], Any]
     if not group:
         return lambda row: row[key]
     if reach:
-        return lambda row: row[group][key] if row[group]["total"] or not row["reach"] else "－"
+        return lambda row: (
+            row[group][key] if row[group]["total"] or not row["reach"] else NOT_COUNTED
+        )
     return lambda row: row[group][key]
 
 
@@ -852,12 +861,13 @@ def _budget_by_category(figures: Figures) -> Table:
 def _budget_beneficiaries(figures: Figures) -> Table:
     budget = figures["budget"]
     rows: list[tuple[Any, ...]] = [
-        (b["name"], *_genders(b["beneficiaries"]), _female_ratio(b["beneficiaries"]))
+        (b["name"], *_counted(b["beneficiaries"]), _female_ratio(b["beneficiaries"]))
         for b in budget["list"]
     ]
-    total = budget["beneficiaries"]
+    total = budget["beneficiaries"]  # the sum of the projects that counted theirs
     if rows:
-        rows.append((TOTAL_LABEL, *_genders(total), _female_ratio(total)))
+        rows.append((TOTAL_LABEL, *_counted(total), _female_ratio(total)))
+    blank = any(not b["beneficiaries"]["total"] for b in budget["list"])
     cols = [Col("計畫名稱", T, 4.6, left=True), *_counts("受益人數", 1.9), Col("女性比例", R, 2.2)]
     return declare(
         figures,
@@ -867,6 +877,7 @@ def _budget_beneficiaries(figures: Figures) -> Table:
         rows,
         totals=1 if rows else 0,
         adds_up=True,
+        note=f"註：未填列受益人數之計畫以「{NOT_COUNTED}」表示，不計入合計。" if blank else "",
         empty="本年度無性別預算",
         work_item="statistics_budget",
     )

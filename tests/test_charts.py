@@ -24,6 +24,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from PIL import Image
 
+from gmreport.format import percent
 from gmreport.privacy import as_shown
 from gmreport.render import CHART_NAMES, CHART_TITLES, charts
 from gmreport.render.charts import (
@@ -144,20 +145,30 @@ TREND_RATES = {
 """全機關完訓率 (男, 女, 其他, 合計) of the plan's four years, close enough to collide."""
 
 
-def _year(y: int) -> dict:
+Rates = dict[int, tuple[float | None, ...]]
+
+
+def _year(y: int, rates: Rates) -> dict:
     year = {**copy.deepcopy(EXAMPLE), "year": y, "history": {}, "suppressed": []}
-    male, female, other, total = TREND_RATES[y]
+    male, female, other, total = rates[y]
     year["training"]["groups"]["all"]["rate"] = dict(
         male=male, female=female, other=other, total=total
     )
     return year
 
 
+def _trend_of(rates: Rates) -> dict:
+    """The figures of the last year of `rates` with the years before it as history."""
+    *before, last = sorted(rates)
+    figures = _year(last, rates)
+    figures["history"] = {str(y): _year(y, rates) for y in before}
+    return figures
+
+
 @pytest.fixture
 def plan_end() -> dict:
     """116's figures with 113–115 as history, 其他 counted in CEDAW's audiences."""
-    last = _year(116)
-    last["history"] = {str(y): _year(y) for y in (113, 114, 115)}
+    last = _trend_of(TREND_RATES)
     first = last["cedaw"]["by_audience"][0]["participants"]
     first["other"] = 4
     first["total"] += 4
@@ -240,6 +251,71 @@ def test_the_trend_of_four_close_years_has_no_label_crossed(plan_end: dict) -> N
     assert _assert_clear(fig) == len(rates)
     (ax,) = fig.axes
     assert len(ax.get_xticks()) == len(TREND_RATES)
+
+
+NEAR_PT = 12
+"""How far from its point, in points, a rate's label may be: clear of the marker, no more."""
+
+
+def _nearest_point_pt(
+    fig: Figure, text: str, box: Bbox, points: list[tuple[float, float]]
+) -> float:
+    """How far `box`, the label `text`, is from the nearest point whose rate it reads."""
+    (ax,) = fig.axes
+    gaps = []
+    for x, rate in points:
+        if percent(rate) != text:
+            continue
+        px, py = ax.transData.transform((x, rate * 100))
+        dx, dy = max(box.x0 - px, 0, px - box.x1), max(box.y0 - py, 0, py - box.y1)
+        gaps.append(math.hypot(dx, dy) * 72 / fig.dpi)
+    assert gaps, text
+    return min(gaps)
+
+
+@needs_cjk_font
+@pytest.mark.parametrize(
+    "year_rates",
+    [
+        pytest.param((1.0, 1.0, None, 1.0), id="all-100"),
+        pytest.param((0.9, 1.0, None, 0.95), id="all-differ"),
+        pytest.param((0.95, 0.98, None, 0.9804), id="two-alike"),
+        pytest.param((0.97, 0.97, None, 0.97), id="all-97"),
+    ],
+)
+def test_rates_that_read_alike_share_one_label_by_their_point(
+    year_rates: tuple[float | None, ...],
+) -> None:
+    """One label a year for each text the rates (男, 女, 其他, 合計) print, by its point."""
+    rates: Rates = {y: year_rates for y in (113, 115, 116)}
+    fig = _report_figures(_trend_of(rates))["training_trend"]
+    _assert_clear(fig)
+    (ax,) = fig.axes
+    renderer = fig.canvas.get_renderer()
+    at = {
+        t.get_text().split("年度")[0]: x
+        for x, t in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+    }
+    texts = sorted({percent(r) for r in year_rates if r is not None})
+    for year in rates:
+        x = at[str(year)]
+        placed = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.xy[0] == x]
+        assert sorted(text for text, _ in placed) == texts, year
+        points = [(x, r) for r in year_rates if r is not None]
+        for text, box in placed:
+            assert _nearest_point_pt(fig, text, box, points) <= NEAR_PT, (year, text)
+
+
+@needs_cjk_font
+def test_rates_all_100_do_not_make_a_sliver_of_the_axis() -> None:
+    fig = _report_figures(_trend_of({y: (1.0, 1.0, None, 1.0) for y in (113, 116)}))[
+        "training_trend"
+    ]
+    (ax,) = fig.axes
+    bottom, top = ax.get_ylim()
+    assert 100 - bottom >= charts.MIN_TREND_SPAN
+    assert bottom >= 0 and top > 100
+    assert len(ax.get_yticks()) >= 3
 
 
 @needs_cjk_font

@@ -719,3 +719,56 @@ def test_missing_fonts_are_named_so_a_person_can_install_them(monkeypatch) -> No
     assert "fonts-arphic-ukai" in missing[0] and "Liberation Serif" in missing[1]
     Listed.stdout = "AR PL UKai TW\nLiberation Serif\n"
     assert pdf.missing_fonts() == []
+
+
+def leave_beneficiaries_blank(figures: dict, projects: list[dict]) -> dict:
+    """`projects` with their 受益人數 left blank (0 in each, as the figures keep it) and the
+    budget's total the sum of the rest, as aggregate makes it; returns that total."""
+    for project in projects:
+        project["beneficiaries"] = dict.fromkeys(("male", "female", "other", "total"), 0)
+    listed = figures["budget"]["list"]
+    total = {k: sum(p["beneficiaries"][k] for p in listed) for k in ("male", "female", "other")}
+    total["total"] = sum(total.values())
+    figures["budget"]["beneficiaries"] = total
+    return total
+
+
+def test_beneficiaries_left_blank_read_as_not_counted_never_as_zero(figures: dict, render) -> None:
+    listed = figures["budget"]["list"]
+    blank, *counted = listed
+    total = leave_beneficiaries_blank(figures, [blank])
+    assert total["total"]  # the others counted theirs
+    doc = render(figures)
+    rows = captioned_tables(doc)["性別預算受益人數"]
+    at = rows[1].index("男")  # the second header row: 男/女/其他/合計 under 受益人數, then 女性比例
+    shown = next(row for row in rows if blank["name"] in row)
+    assert shown[at : at + 5] == ["－"] * 4 + ["—"]
+    for project in counted:
+        row = next(row for row in rows if project["name"] in row)
+        assert row[at + 3] == f"{project['beneficiaries']['total']:,}"
+    assert rows[-1][at : at + 4] == [f"{total[k]:,}" for k in ("male", "female", "other", "total")]
+    text = body_text(doc)
+    assert f"受益人數 {total['total']:,} 人（男性 {total['male']:,} 人" in text
+    assert "（另 1 項計畫未填列受益人數）" in text
+    assert "未填列受益人數之計畫以「－」表示" in all_text(doc)
+
+
+def test_no_project_counting_its_beneficiaries_is_said_so(figures: dict, render) -> None:
+    leave_beneficiaries_blank(figures, figures["budget"]["list"])
+    doc = render(figures)
+    rows = captioned_tables(doc)["性別預算受益人數"]
+    at = rows[1].index("男")
+    assert all(row[at : at + 5] == ["－"] * 4 + ["—"] for row in rows[2:])  # 合計 too
+    text = body_text(doc)
+    assert "各計畫均未填列受益人數" in text
+    assert "受益人數 0 人" not in text and "未填列受益人數）" not in text
+
+
+def test_beneficiaries_counted_by_every_project_say_nothing_of_blanks(
+    figures: dict, render
+) -> None:
+    assert all(p["beneficiaries"]["total"] for p in figures["budget"]["list"])
+    doc = render(figures)
+    total = figures["budget"]["beneficiaries"]["total"]
+    assert f"受益人數 {total:,} 人" in body_text(doc)
+    assert "未填列受益人數" not in all_text(doc)

@@ -26,6 +26,8 @@ from gmreport.schema import WORK_ITEM_LIST, WorkItem
 from gmreport.tables import TOTAL_LABEL, Col, Identity, Table, ValueKind, declare, report_tables
 from .conftest import read_cell as _read
 
+from .test_report import leave_beneficiaries_blank
+
 EXAMPLE = json.loads(
     (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
 )
@@ -141,6 +143,25 @@ def test_the_same_holds_with_suppressed_cells_and_empty_tables(
             assert_same_cells(table, in_docx[table.name], workbook[table.name])
             stars += sum(v == fmt.SUPPRESSED for row in table.rows for v in row)
     assert stars > 0
+
+
+def test_beneficiaries_left_blank_read_alike_in_both_and_add_up_without_them(
+    figures: dict, tmp_path: Path
+) -> None:
+    blank = figures["budget"]["list"][0]
+    total = leave_beneficiaries_blank(figures, [blank])
+    doc, workbook = both(figures, tmp_path)
+    table = next(t for t in report_tables(as_shown(figures)) if t.key == "beneficiaries")
+    sheet = workbook[table.name]
+    assert_same_cells(table, docx_tables(doc)[table.name], sheet)
+    on_row = next(
+        row for row in sheet.iter_rows(min_row=FIRST_ROW) if row[0].value == blank["name"]
+    )
+    assert [as_read(c) for c in on_row[1:6]] == ["－"] * 4 + [None]  # 女性比例 blank: 「—」
+    last = len(table.rows) - 1
+    assert table.rows[last][1:5] == tuple(total[k] for k in ("male", "female", "other", "total"))
+    column = Identity((last, 4), tuple((r, 4) for r in range(1, last)))  # the blank row no part
+    assert column in table.identities
 
 
 def test_a_drift_between_the_outputs_is_caught(

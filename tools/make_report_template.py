@@ -1206,9 +1206,14 @@ def _statistics_budget(b: Builder) -> None:
     b.h3("性別預算")
     b.p(
         "本年度性別預算編列 {{ budget.allocated|num }} 元，執行 {{ budget.executed|num }} 元，"
-        "執行率 {{ budget.execution_rate|pct }}；受益人數 {{ budget.beneficiaries.total|num }} 人（"
+        "執行率 {{ budget.execution_rate|pct }}；"
+        "{% set blank = budget.list|rejectattr('beneficiaries.total')|list|length %}"
+        "{% if budget.beneficiaries.total or not blank %}"
+        "受益人數 {{ budget.beneficiaries.total|num }} 人（"
         + _people("budget.beneficiaries")
-        + "），女性比例 {{ budget.beneficiaries|female_ratio|pct }}。依預算類別統計如"
+        + "），女性比例 {{ budget.beneficiaries|female_ratio|pct }}"
+        "{% if blank %}（另 {{ blank|num }} 項計畫未填列受益人數）{% endif %}"
+        "{% else %}各計畫均未填列受益人數{% endif %}。依預算類別統計如"
         f"{_see('budget_by_category')}，各計畫編列執行及受益情形如{_see('budget')}、"
         f"{_see('beneficiaries')}。"
     )

@@ -587,6 +587,8 @@ TREND_STYLES = {
 }
 """Each line of the trend chart: its dash and marker, so grayscale print tells them apart."""
 MARKER_PT = 5.0
+MIN_TREND_SPAN = 20
+"""The least span of the trend chart's rate scale under 100%, in percentage points."""
 TREND_PLACES = tuple(
     place
     for d in (6, 17, 28, 39)
@@ -648,13 +650,7 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
         range(len(xs)), [f"{y}年度" if y in compared.shown else f"{y}年度\n（無資料）" for y in xs]
     )
     ax.set_xlim(-0.5, len(xs) - 0.5)
-    shown = [v for values, _ in drawn for v in values if not math.isnan(v)]
-    low = min(shown, default=0)
-    bottom = max(0, int(low // 5) * 5 - 5)
-    top = 100 + max(8.0, (100 - bottom) * 0.16)  # room for a label above 100%
-    ax.set_ylim(bottom, top)
-    ticks = range(100, bottom - 1, -5 if 100 - bottom <= 30 else -10)[::-1]
-    ax.set_yticks(ticks, [f"{v}%" for v in ticks])
+    _rate_axis(ax, [v for values, _ in drawn for v in values if not math.isnan(v)])
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.5, zorder=0)
     if any(_everyone_rate(compared.shown.get(y), k) == SUPPRESSED for y in xs for k, _ in lines):
         _note_hidden(ax, font, TREND_HIDDEN_NOTE)
@@ -669,14 +665,35 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     below_first = [
         p for pair in zip(TREND_PLACES[1::2], TREND_PLACES[::2], strict=True) for p in pair
     ]
-    for i in range(len(xs)):  # each year's labels from the highest rate down: the highest
-        ranked = sorted(drawn, key=lambda d: -_or_low(d[0][i]))  # above its point, the rest below
-        for rank, (values, rates) in enumerate(ranked):
-            r = rates[i]
-            if isinstance(r, int | float):
-                places = TREND_PLACES if rank == 0 else below_first
-                labels.place(percent(r), (i, values[i]), places)
+    for i in range(len(xs)):  # the highest label above its point, the rest below
+        for rank, (text, value) in enumerate(_year_labels(drawn, i)):
+            labels.place(text, (i, value), TREND_PLACES if rank == 0 else below_first)
     return fig
+
+
+def _rate_axis(ax: Any, shown: Sequence[float]) -> None:
+    """The rate scale: from 5 points under the lowest rate shown, or from 100% less
+    MIN_TREND_SPAN when that is lower, so rates alike (all 100%, say) do not make a sliver
+    of the axis that magnifies a tenth of a point; with room for a label above 100%."""
+    low = min(shown, default=0)
+    bottom = max(0, min(int(low // 5) * 5 - 5, 100 - MIN_TREND_SPAN))
+    ax.set_ylim(bottom, 100 + max(8.0, (100 - bottom) * 0.16))
+    ticks = range(100, bottom - 1, -5 if 100 - bottom <= 30 else -10)[::-1]
+    ax.set_yticks(ticks, [f"{v}%" for v in ticks])
+
+
+def _year_labels(
+    drawn: Sequence[tuple[list[float], list[object]]], i: int
+) -> list[tuple[str, float]]:
+    """The labels of the `i`th year, each with the rate it stands at, from the highest rate
+    down: one per text, so lines whose rates print alike share a single label (「100.0%」
+    once for 男, 女 and 合計) rather than a stack of copies."""
+    found: dict[str, float] = {}
+    for values, rates in sorted(drawn, key=lambda d: -_or_low(d[0][i])):
+        rate = rates[i]
+        if isinstance(rate, int | float):
+            found.setdefault(percent(rate), values[i])
+    return list(found.items())
 
 
 def _or_low(value: float) -> float:
