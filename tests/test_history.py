@@ -8,9 +8,12 @@ module's percentages, not copied from an output.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import os
 import re
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,9 +32,11 @@ from gmreport.history import read_history
 from gmreport.pipeline import build
 from gmreport.privacy import hidden
 from gmreport.render.charts import find_cjk_font
+from gmreport.render.pdf import convert_to_pdf
 from gmreport.render.trends import TREND_TABLES_BY_KEY, Years, change, report_trends
 from gmreport.schema import WORK_ITEMS
 
+from . import pdf_cells, pdf_pages
 from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, load_tool
 from .conftest import read_cell as _read
 
@@ -795,7 +800,7 @@ def test_the_period_totals_are_numbers_in_the_statistics_workbook(four_years: Fo
     assert rows["性別預算編列數（元）"] == [amounts[0], "無資料", *amounts[1:], sum(amounts)]
 
 
-MARK = {"達成": "√", "已辦理": "√", "未達成": "×", "未辦理": "×", "資料不全": "△"}
+MARK = {"達成": "√", "已辦理": "√", "未達成": "×", "未辦理": "×", "資料不全": "？"}
 
 
 def test_the_grid_marks_each_years_verdict(four_years: FourYears) -> None:
@@ -813,10 +818,10 @@ def test_the_grid_marks_each_years_verdict(four_years: FourYears) -> None:
         judged = sum(v != "—" for v in said)
         assert row == [marks[0], "無資料", *marks[1:], f"{met}／{judged}"], label
     every = [m for row in grid.values() for m in row[:4]]
-    assert {"√", "×", "△", "無資料"} <= set(every)  # the generated years show every mark
+    assert {"√", "×", "？", "無資料"} <= set(every)  # the generated years show every mark
     assert all("\n" not in m for m in every)  # one line per cell
     note = next(t for t in _texts(report) if t.startswith("註：√ 達成"))
-    assert "△ 資料不全" in note and "無資料" in note
+    assert "？ 資料不全" in note and "無資料" in note
 
 
 def _chapter(path: Path, heading: str) -> list[Paragraph]:
@@ -880,3 +885,25 @@ def test_a_period_review_before_the_last_year_is_warned_and_not_printed(
     assert four_years.figures[116]["narratives"][-1]["item"] == "計畫期程總檢討"
     reviews = _chapter(four_years.out / REPORT.format(year=116), "檢討與精進")
     assert not any(done in p.text for p in reviews for done, _ in PERIOD_REVIEWS.values())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）才能轉出 PDF"
+)
+def test_the_last_years_pdf_breaks_no_word_and_leaves_no_page_half_empty(
+    four_years: FourYears, tmp_path: Path
+) -> None:
+    """Issue 22, on the plan's last year of a generated agency (歷年比較, 計畫期程總檢討): no
+    word broken in a table cell, no page under half full but the last of a chapter, and the
+    fonts UKai and Liberation Serif only."""
+    docx = four_years.out / REPORT.format(year=116)
+    out = convert_to_pdf(docx, tmp_path)
+    assert pdf_cells.broken_words(out, docx) == []
+    read = pdf_pages.pages(out)
+    for page, following in itertools.pairwise(read):
+        if page.fill < 0.5:
+            assert re.match(r"[壹貳參肆伍陸柒捌玖拾]、", following.first_words), (page, following)
+    fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True, check=True).stdout
+    faces = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert faces and all("Kai" in f or f.startswith("LiberationSerif") for f in faces), faces

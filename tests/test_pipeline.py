@@ -19,6 +19,7 @@ from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import build
 from gmreport.problems import UsageError
 
+from . import pdf_cells
 from .conftest import INCIDENTAL, SAMPLES
 from .test_build import _docx_text
 
@@ -327,6 +328,8 @@ def test_pdf_is_written_with_a_kai_font_and_its_contents_name_the_pages(tmp_path
         assert re.sub(r"\s+", "", title) in [re.sub(r"\s+", "", line) for line in text.splitlines()]
     assert [int(page) for _, page in entries] == sorted(int(page) for _, page in entries)
     assert int(entries[0][1]) > 1  # the body begins after the 目錄
+    # no word broken inside a table cell (issue 22): read off the PDF, cell by cell
+    assert pdf_cells.broken_words(pdf, tmp_path / "113年度性別主流化執行成果報告.docx") == []
 
 
 def test_a_workbook_of_an_unknown_unit_is_still_checked_and_its_rows_excluded(

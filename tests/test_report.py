@@ -27,6 +27,7 @@ from gmreport.render.charts import find_cjk_font, make_charts
 from gmreport.render.report import render_report, shipped_template
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
 from tests import pdf_pages
+
 from .conftest import read_cell as _read
 
 EXAMPLE = json.loads(

@@ -33,7 +33,7 @@ from gmreport.render.charts import find_cjk_font
 from gmreport.schema import CIVIL_SERVANT, WORKER
 from gmreport.targets import TARGETS
 
-from . import hostile
+from . import hostile, pdf_cells
 from .conftest import load_tool, write
 
 TOOL = load_tool("make_rollup_samples")
@@ -694,6 +694,7 @@ def test_the_rollup_pdf_is_set_in_kai_and_liberation_serif(
         ["pdftotext", "-layout", out / PDF, "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "以上彙整各機關113年度性別主流化推動計畫執行成果，敬請鑒核。" in "".join(text.split())
+    assert pdf_cells.broken_words(out / PDF, out / REPORT) == []
 
 
 # --- Files that cannot be used ------------------------------------------------------------

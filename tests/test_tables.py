@@ -24,8 +24,8 @@ from gmreport.render.report import render_report
 from gmreport.render.workbooks import write_statistics
 from gmreport.schema import WORK_ITEM_LIST, WorkItem
 from gmreport.tables import TOTAL_LABEL, Col, Identity, Table, ValueKind, declare, report_tables
-from .conftest import read_cell as _read
 
+from .conftest import read_cell as _read
 from .test_report import leave_beneficiaries_blank
 
 EXAMPLE = json.loads(

@@ -168,13 +168,13 @@ def _statistics_budget(b: Builder) -> None:
     b.table(
         "各機關性別統計、性別預算及宣導辦理情形",
         [
-            Col("機關", 3.6, "{{ a.name }}", left=True),
+            Col("機關", 3.0, "{{ a.name }}", left=True),
             Col("會議\n次數", 1.2, "{{ a.meetings|num }}"),
-            Col("性別統計\n指標", 1.5, "{{ a.indicators|num }}"),
-            Col("編列數（元）", 2.4, "{{ a.allocated|num }}"),
-            Col("執行數（元）", 2.4, "{{ a.executed|num }}"),
+            Col("性別統計\n指標", 1.9, "{{ a.indicators|num }}"),
+            Col("編列數（元）", 2.1, "{{ a.allocated|num }}"),
+            Col("執行數（元）", 2.1, "{{ a.executed|num }}"),
             Col("執行率", 1.5, "{{ a.execution_rate|pct }}"),
-            Col("CEDAW\n場次", 1.3, "{{ a.cedaw|num }}"),
+            Col("CEDAW\n場次", 1.9, "{{ a.cedaw|num }}"),
             Col("參與\n人次", 1.5, "{{ a.participants|num }}"),
             Col("其他\n措施", 1.2, "{{ a.measures|num }}"),
         ],

@@ -475,7 +475,7 @@ MARKS: Mapping[str, str] = {
     DONE: "√",
     MISSED: "×",
     NOT_DONE: "×",
-    INCOMPLETE: "△",
+    INCOMPLETE: "？",
     NOBODY: "－",
     NONE: "－",
     NO_DATA: NO_DATA,
@@ -483,7 +483,7 @@ MARKS: Mapping[str, str] = {
 """Each verdict as the report's grid marks it, one short line per cell. √ and × rather than
 ✓ and ✗, which the report's typefaces (楷書, Times New Roman) lack."""
 MARKS_LEGEND = (
-    "√ 達成或已辦理；× 未達成或未辦理；△ 資料不全（有單位未繳交或繳交空白表，不計為達成）；"
+    "√ 達成或已辦理；× 未達成或未辦理；？ 資料不全（有單位未繳交或繳交空白表，不計為達成）；"
     "－ 該年度無應訓人員或未列此目標；無資料：該年度未有統計數據。"
 )
 
