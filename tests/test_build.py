@@ -19,7 +19,7 @@ import pytest
 
 from gmreport.privacy import hidden
 
-from .conftest import SAMPLE_FILES, SAMPLES, WORKBOOK_SUFFIXES, sheet_values
+from .conftest import SAMPLE_FILES, SAMPLES, WORKBOOK_SUFFIXES, read_cell, sheet_values
 
 YEAR = 113
 # SPEC §4 defaults: 公務人員/約聘僱, 職工/自僱, 主管, 性別業務承辦人
@@ -321,7 +321,7 @@ def _docx_text(path: Path) -> str:
     document = docx.Document(path)
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
-        parts += ["\t".join(c.text for c in row.cells) for row in table.rows]
+        parts += ["\t".join(read_cell(c.text) for c in row.cells) for row in table.rows]
     return "\n".join(parts)
 
 
