@@ -365,10 +365,15 @@ def evaluate_one(target: Target, figures: YearFigures, config: Config) -> Target
         met = actual >= 1
     lead = lead_unit(target, config)
     verdict = _verdict(target, actual, met, done)
-    # What the partial figures meet, or show done, is not judged on them (SPEC §3 ◆); what
-    # they already miss stays missed. 無應訓人員 too: a missing unit may have had some.
+    # While units are missing (SPEC §3 ◆), a verdict their data could still change is
+    # 資料不全. A count ("at least N", done, every role present) can only grow with more
+    # data: reached on the partial figures it is reached, short of them it is open. A rate,
+    # a range or a balance can move either way: met (or 無應訓人員) on the partial figures it
+    # is open, missed it stays missed, as the SPEC says.
     incomplete = left_out(target, lead, figures["units"])
-    if incomplete and verdict in (MET, DONE, NOBODY):
+    grows = done or target.rule in (Rule.AT_LEAST, Rule.ALL_PRESENT)
+    open_verdicts = (MISSED, NOT_DONE) if grows else (MET, DONE, NOBODY)
+    if incomplete and verdict in open_verdicts:
         verdict, met = INCOMPLETE, False
     result: TargetResult = {
         "id": target.id,
