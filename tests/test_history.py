@@ -815,7 +815,7 @@ def test_the_grid_marks_each_years_verdict(four_years: FourYears) -> None:
         said = [verdicts[y].get(label, "—") for y in (113, 115, 116)]
         marks = [MARK.get(v, "－") for v in said]
         met = sum(v in ("達成", "已辦理") for v in said)
-        judged = sum(v != "—" for v in said)
+        judged = sum(v not in ("—", "無應訓人員") for v in said)  # nobody to train: not judged
         assert row == [marks[0], "無資料", *marks[1:], f"{met}／{judged}"], label
     every = [m for row in grid.values() for m in row[:4]]
     assert {"√", "×", "？", "無資料"} <= set(every)  # the generated years show every mark

@@ -773,3 +773,25 @@ def test_beneficiaries_counted_by_every_project_say_nothing_of_blanks(
     total = figures["budget"]["beneficiaries"]["total"]
     assert f"受益人數 {total:,} 人" in body_text(doc)
     assert "未填列受益人數" not in all_text(doc)
+
+
+@pytest.mark.parametrize("nobody", [False, True])
+def test_the_summary_and_the_targets_chapter_count_every_target(
+    figures: dict, render, nobody: bool
+) -> None:
+    """Issue 22: a 116 summary said 達成 10、已辦理 2 of 13 targets — the one with no one to
+    train was never counted. Each of the two sentences accounts for every target."""
+    if nobody:
+        target = next(t for t in figures["targets"] if t["id"] == "training_other_staff")
+        target["verdict"] = "無應訓人員"
+    text = body_text(render(figures))
+    total = len(figures["targets"])
+    for said in (
+        next(p for p in text.splitlines() if "各工作項目之辦理情形及目標達成情形詳如下述" in p),
+        next(p for p in text.splitlines() if "依工作項目及主辦單位檢核如" in p),
+    ):
+        counts = re.search(r"本計畫所訂目標計 (\d+) 項(?:，另依通例檢核 (\d+) 項)?", said)
+        assert int(counts[1]) + int(counts[2] or 0) == total
+        verdicts = [int(n) for n in re.findall(r"(\d+) 項", said[counts.end() :])]
+        assert sum(verdicts) == total, said
+        assert ("不予檢核" in said) == nobody, said

@@ -1096,7 +1096,10 @@ def _summary(b: Builder) -> None:
         "{% endif %}"
         f"{{% if {_verdicts('未辦理')} %}}、未辦理 {{{{ {_verdicts('未辦理')} }}}} 項{{% endif %}}"
         f"{{% if {_verdicts('資料不全')} %}}、資料不全 {{{{ {_verdicts('資料不全')} }}}} 項"
-        "{% endif %}，各工作項目之辦理情形及目標達成情形詳如下述。",
+        "{% endif %}"
+        f"{{% if {_verdicts('無應訓人員')} %}}、無應訓人員而不予檢核 "
+        f"{{{{ {_verdicts('無應訓人員')} }}}} 項{{% endif %}}"
+        "，各工作項目之辦理情形及目標達成情形詳如下述。",
         "BodyText1",
     )
 
@@ -1276,7 +1279,9 @@ def _targets(b: Builder) -> None:
         "{% if target_rows|selectattr('verdict', 'in', ['已辦理', '未辦理'])|list %}；"
         f"應辦理事項已辦理 {{{{ {_verdicts('已辦理')} }}}} 項"
         f"{{% if {_verdicts('未辦理')} %}}、未辦理 {{{{ {_verdicts('未辦理')} }}}} 項{{% endif %}}"
-        "{% endif %}。",
+        "{% endif %}"
+        f"{{% if {_verdicts('無應訓人員')} %}}；另 {{{{ {_verdicts('無應訓人員')} }}}} 項因"
+        "無應訓人員不予檢核{% endif %}。",
         "BodyText1",
     )
     b.declared("targets")

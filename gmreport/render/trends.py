@@ -557,7 +557,7 @@ def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | 
         ]
         met = sum(v["verdict"] in (MET, DONE) for v in by_year)  # not 資料不全
         incomplete = incomplete or any(v["verdict"] == INCOMPLETE for v in by_year)
-        judged = sum(v["verdict"] not in (NONE, NO_DATA) for v in by_year)
+        judged = sum(v["verdict"] not in (NONE, NOBODY, NO_DATA) for v in by_year)
         rows.append(
             {
                 "id": t["id"],
