@@ -907,3 +907,15 @@ def test_the_last_years_pdf_breaks_no_word_and_leaves_no_page_half_empty(
     fonts = subprocess.run(["pdffonts", out], capture_output=True, text=True, check=True).stdout
     faces = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
     assert faces and all("Kai" in f or f.startswith("LiberationSerif") for f in faces), faces
+
+
+def test_the_last_year_does_not_say_the_units_wrote_no_review_when_they_reviewed_the_period(
+    four_years: FourYears,
+) -> None:
+    """Issue 22: 116's 檢討與精進 said 「各單位未另提檢討與精進事項」 above the units' reviews
+    of the period in the chapter before it."""
+    texts = _texts(four_years.out / REPORT.format(year=116))
+    assert four_years.figures[116]["plan"]["last_year"] == 116 and PERIOD_REVIEWS
+    assert "各單位未另提檢討與精進事項。" not in texts
+    assert "各單位之檢討與精進，併於計畫期程總檢討敘明。" in texts
+    assert "各單位未另提檢討與精進事項。" in _texts(four_years.out / REPORT.format(year=115))

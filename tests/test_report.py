@@ -795,3 +795,20 @@ def test_the_summary_and_the_targets_chapter_count_every_target(
         verdicts = [int(n) for n in re.findall(r"(\d+) 項", said[counts.end() :])]
         assert sum(verdicts) == total, said
         assert ("不予檢核" in said) == nobody, said
+
+
+def test_a_work_item_with_one_part_does_not_number_it(figures: dict, render) -> None:
+    """Issue 22: 性別影響評估 with no unit's account and no photo read 「（一）」 with no
+    「（二）」. Its one part then stands unnumbered under the item's heading."""
+    heading = "性別影響評估辦理情形"
+
+    def numbered(doc: DocumentObject) -> bool:
+        return any(p.text == heading and p.style.style_id == "Heading3" for p in doc.paragraphs)
+
+    gia = next(n for n in figures["narratives"] if n["item"] == "性別影響評估")
+    gia["entries"] = [{"unit": "秘書室", "done": "辦理性別影響評估3案。", "review": ""}]
+    assert numbered(render(figures))
+    gia["entries"] = []
+    doc = render(figures)
+    assert not numbered(doc)
+    assert "本年度辦理性別影響評估" in body_text(doc)

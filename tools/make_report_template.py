@@ -1186,7 +1186,10 @@ def _training(b: Builder) -> None:
 
 
 def _gia(b: Builder) -> None:
+    # Its only part of its own: numbered 「（一）」 only when a （二） follows it.
+    b.tag("{%p if narrative[item.key]|selectattr('done')|list or item.photos %}")
     b.h3("性別影響評估辦理情形")
+    b.tag("{%p endif %}")
     b.p(
         "本年度辦理性別影響評估 {{ gia.count|num }} 案，其中諮詢性別平等專家學者 "
         f"{{{{ gia.expert_consulted|num }}}} 案，辦理情形如{_see('gia')}。"
@@ -1234,7 +1237,7 @@ def _cedaw_measures(b: Builder) -> None:
         + "），女性比例 {{ cedaw.participants|female_ratio|pct }}；"
         "{% if cedaw.external_resources %}其中結合外部資源辦理 "
         "{{ cedaw.external_resources|num }} 場次{% else %}均未結合外部資源辦理{% endif %}"
-        "{% if cedaw.reach %}；另以廣播、網路、刊物等無法清點參與者之方式宣導，觸及 "
+        "{% if cedaw.reach %}；另經社群媒體、廣播、刊物等管道觸及 "
         "{{ cedaw.reach|num }} 人次{% endif %}。依宣導對象及宣導方式統計如"
         f"{_see('cedaw_by_audience')}、{_see('cedaw_by_method')}"
         + b.see_figure("cedaw_participants")
@@ -1436,7 +1439,11 @@ def _review(b: Builder) -> None:
     b.tag("{%p for r in reviews[-1:] %}")
     b.p(review, "BodyText2Next")
     b.tag("{%p else %}")
+    b.tag("{%p if period_review.shown and period_review.reviews %}")
+    b.p("各單位之檢討與精進，併於計畫期程總檢討敘明。", "BodyText2Next")
+    b.tag("{%p else %}")
     b.p("各單位未另提檢討與精進事項。", "BodyText2Next")
+    b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
 
 
