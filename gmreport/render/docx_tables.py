@@ -235,7 +235,7 @@ def lines(text: str, room: float) -> str:
         return text
     out = [""]
     for piece in filter(None, BREAK.split(text)):
-        if out[-1] and _ems(out[-1] + piece) > room >= _ems(piece):  # a longer part wraps anyway
+        if out[-1] and _ems(out[-1] + piece) > room:
             out.append("")
         out[-1] += piece
     return "\n".join(out)
@@ -293,8 +293,10 @@ def table_xml(table: Table) -> str:
     n = len(table.rows)
     last_item = n - table.totals - 1  # the row a total row keeps with
     section = table.section
+    note = table.note if table.report_note is None else table.report_note
     for r in range(n):
         keep = (table.keep and r < n - 1) or (r == last_item and table.totals > 0)
+        keep = keep or (r == n - 1 and bool(note))  # a note never heads a page alone
         total = r > last_item
         if section is not None and (r == 0 or table.rows[r][section] != table.rows[r - 1][section]):
             heading = table.text(r, section)  # a row across the table, kept with its rows
@@ -312,7 +314,6 @@ def table_xml(table: Table) -> str:
     if not n:
         xml += _row([_cell(table.empty, sum(widths), TEXT_STYLE, span=len(cols), size=size)])
     xml += "</w:tbl>"
-    note = table.note if table.report_note is None else table.report_note
     if note:
         xml += _para(note, NOTE_STYLE)
     return xml
