@@ -2,7 +2,7 @@
 workbook (統計總表) are two writers of the same `Table`s.
 
 A table is its caption and number, its columns (header under an optional merged group
-header, value kind, width in the report, whether the report or the workbook shows it), its
+header, value kind, whether the report or the workbook shows it), its
 rows of raw values (counts and amounts as numbers, rates as fractions, dates as `date`;
 a staff cell too small to show is 「*」), how many of them are totals, the text when it
 has no rows, and the note under it. `Table.text` is what a person reads in a cell, in
@@ -113,12 +113,10 @@ def text(value: Any, kind: ValueKind) -> str:
 @dataclass(frozen=True)
 class Col:
     """One column of a table: its header (under `group`, a header merged over the columns
-    that share it), the kind of its values, its width in the report (cm, before the table is
-    scaled to the text width), and where it shows."""
+    that share it), the kind of its values, and where it shows."""
 
     header: str
     kind: ValueKind = ValueKind.TEXT
-    width: float = 2.0
     group: str | None = None
     left: bool = False
     """Set left in the report (long text), instead of centred."""
@@ -130,6 +128,9 @@ class Col:
     """The header in the report, where narrower than `header`."""
     measure: Measure | None = None
     """In a staff table, what its figures measure (with `gender`, or 合計 without)."""
+    section: bool = False
+    """The report shows its value as a row across the table above the rows that share it
+    (a work item over its targets), not as a column; the workbook as a column."""
 
     @property
     def name(self) -> str:
@@ -163,6 +164,9 @@ class Table:
     dict by default, so that a table can be sent to another process (the roll-up's)."""
     note: str = ""
     """Said under the table, in both outputs."""
+    report_note: str | None = None
+    """Said under the table in the report instead of `note`, when the report shows what
+    the workbook does not (marks and their legend, fewer years)."""
     key: str = ""
     """The name the report template knows the table by ("meetings")."""
     caption: str = ""
@@ -210,8 +214,17 @@ class Table:
         return text(self.rows[row][col], self.kind(row, col))
 
     def shown(self, *, report: bool) -> list[int]:
-        """The indexes of the columns the report (or the workbook) shows."""
-        return [i for i, c in enumerate(self.cols) if (c.report if report else c.workbook)]
+        """The indexes of the columns the report (or the workbook) shows; in the report, not
+        the `section` column, whose value heads its rows."""
+        if report:
+            return [i for i, c in enumerate(self.cols) if c.report and not c.section]
+        return [i for i, c in enumerate(self.cols) if c.workbook]
+
+    @property
+    def section(self) -> int | None:
+        """The index of the column whose value the report shows as a row across the table
+        above the rows that share it, if any."""
+        return next((i for i, c in enumerate(self.cols) if c.section and c.report), None)
 
     def for_workbook(self) -> Table:
         """The table with only the columns the workbook shows."""
@@ -365,11 +378,11 @@ def _counted(counts: Genders) -> tuple[Any, ...]:
 
 
 def _counts(
-    group: str, width: float, kind: ValueKind = C, measure: Measure | None = None, **kw: Any
+    group: str, kind: ValueKind = C, measure: Measure | None = None, **kw: Any
 ) -> list[Col]:
     """男/女/其他/合計 columns under `group`, of the staff figure `measure` if given."""
     return [
-        Col(label, kind, width, group=group, gender=key, measure=measure, **kw)
+        Col(label, kind, group=group, gender=key, measure=measure, **kw)
         for label, key in zip(COUNT_LABELS, COUNT_KEYS, strict=True)
     ]
 
@@ -414,21 +427,21 @@ Cell = tuple[Col, Callable[[ListRow], Any]]
 _KINDS = {Kind.DATE: D, Kind.COUNT: C, Kind.AMOUNT: A, Kind.HOURS: H}
 _HEADER_UNITS = {Kind.AMOUNT: "(元)"}
 
-Shown = tuple[float, bool] | None
-"""How the report shows a sheet's column: (width, set left), or None when only the
-workbook does."""
+Shown = bool | None
+"""How the report shows a sheet's column: set left (long text) or not, or None when only
+the workbook does."""
 
 
 def _sheet_cells(column: SheetColumn, shown: Shown, reach: bool) -> list[Cell]:
     """The table columns that show one sheet column (a gender group shows as four)."""
-    width, left = shown or (2.0, False)
+    left = bool(shown)
     report = shown is not None
     group = column.gender_group
     if group is None:
         key = column.key
         unit = _HEADER_UNITS.get(column.kind, "")
         header = column.header + unit
-        col = Col(header, T, width, left=left, report=report, short=_short(header))
+        col = Col(header, T, left=left, report=report, short=_short(header))
         if column.kind is Kind.YESNO:
             return [(col, lambda row: yes_no(row[key]))]
         if column.kind is Kind.DIMENSIONS:
@@ -443,7 +456,7 @@ def _sheet_cells(column: SheetColumn, shown: Shown, reach: bool) -> list[Cell]:
     header = column.header.removesuffix(f"({GENDERS[0]})") if group else "統計值"
     return [
         (col, _count_getter(group, col.gender or "", reach))
-        for col in _counts(header, width, report=shown is not None)
+        for col in _counts(header, report=report)
     ]
 
 
@@ -471,7 +484,7 @@ def _list_table(
     caption: str,
     shown: Mapping[str, Shown],
     *,
-    unit: float | None = 1.4,
+    unit: bool = True,
     derived: Mapping[str, Cell] | None = None,
     skip_group: str | None = None,
     total: tuple[Any, ...] | None = None,
@@ -480,13 +493,11 @@ def _list_table(
     """The rows of a sheet as the figures list them: 單位, then the sheet's columns (but
     the per-gender counts `skip_group`, which another table shows), with `derived` columns
     after the key they name ({"executed": (Col("執行率", R), fn)}). The report shows the
-    columns of `shown` (key: (width, left)) and 單位 if `unit` is its width; the workbook
+    columns of `shown` (key: set left or not) and 單位 if `unit`; the workbook
     shows all. `total` is a last row, in the order of the columns."""
     sheet = SHEETS_BY_KEY[sheet_key]
     reach = any(c.key == "reach" for c in sheet.columns)
-    cells: list[Cell] = [
-        (Col("單位", T, unit or 1.4, report=unit is not None), lambda r: r["unit"])
-    ]
+    cells: list[Cell] = [(Col("單位", T, report=unit), lambda r: r["unit"])]
     for column in sheet.columns:
         if skip_group is not None and column.gender_group == skip_group:
             continue
@@ -517,13 +528,13 @@ def _meetings(figures: Figures) -> Table:
         figures["meetings"]["list"],
         "性別平等執行小組會議辦理情形",
         {
-            "session": (3.0, False),
-            "date": (2.2, False),
-            "chair": (1.5, False),
-            "attendance": (0.95, False),
-            "resolution": (5.5, True),
+            "session": False,
+            "date": False,
+            "chair": False,
+            "attendance": False,
+            "resolution": True,
         },
-        unit=None,
+        unit=False,
         derived={
             "attendance": (
                 Col("女性比例", R, report=False),
@@ -538,7 +549,7 @@ def _meetings(figures: Figures) -> Table:
 def _member_composition(figures: Figures) -> Table:
     members = figures["meetings"]["members"]
     rows = [("執行小組組員", *_genders(members), _female_ratio(members))]
-    cols = [Col("項目", report=False), *_counts("組員人數", 2.2), Col("女性比例", R, 2.4)]
+    cols = [Col("項目", report=False), *_counts("組員人數"), Col("女性比例", R)]
     return declare(
         figures,
         "members",
@@ -555,7 +566,7 @@ def _member_roles(figures: Figures) -> Table:
     rows: list[tuple[Any, ...]] = list(roles.items())
     if rows:
         rows.append((TOTAL_LABEL, figures["meetings"]["members"]["total"]))
-    cols = [Col("角色", T, 8.0, left=True), Col("人數", C, 3.0)]
+    cols = [Col("角色", T, left=True), Col("人數", C)]
     return declare(
         figures,
         "roles",
@@ -590,12 +601,12 @@ def _training_groups(figures: Figures) -> Table:
         for g in TRAINING_GROUPS
     ]
     cols = [
-        Col("類別", T, 2.7, left=True),
-        *_counts("應訓人數", 1.0, measure="required"),
-        *_counts("完訓人數", 1.0, measure="completed"),
-        Col("完訓率", R, 1.45, measure="rate"),
-        Col("總時數", H, 1.45, measure="hours"),
-        Col("平均時數", ValueKind.AVERAGE_HOURS, 1.55, measure="average_hours"),
+        Col("類別", T, left=True),
+        *_counts("應訓人數", measure="required"),
+        *_counts("完訓人數", measure="completed"),
+        Col("完訓率", R, measure="rate"),
+        Col("總時數", H, measure="hours"),
+        Col("平均時數", ValueKind.AVERAGE_HOURS, measure="average_hours"),
     ]
     said = (
         "註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
@@ -619,7 +630,7 @@ def _training_groups(figures: Figures) -> Table:
 def _training_rates(figures: Figures) -> Table:
     groups = figures["training"]["groups"]
     rows = [(groups[g.key]["label"], *_genders(groups[g.key]["rate"])) for g in TRAINING_GROUPS]
-    cols = [Col("類別", T, 4.4, left=True), *_counts("完訓率", 2.3, R, measure="rate")]
+    cols = [Col("類別", T, left=True), *_counts("完訓率", R, measure="rate")]
     return declare(
         figures,
         "training_rates",
@@ -674,7 +685,7 @@ def _training_modes(figures: Figures) -> Table:
         (mode, hours_, rate(hours_, total)) for mode, hours_ in modes.items()
     ]
     rows.append((TOTAL_LABEL, total, 1.0 if total else None))
-    cols = [Col("辦理方式", T, 4.0), Col("時數", H, 3.0), Col("占比", R, 3.0)]
+    cols = [Col("辦理方式", T), Col("時數", H), Col("占比", R)]
     return declare(
         figures,
         "training_modes",
@@ -698,10 +709,10 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
     ]
     cols = [
-        Col(label, T, 2.4),
-        *_counts("應訓人數", 1.3, measure="required"),
-        *_counts("完訓人數", 1.3, measure="completed", report=False),
-        *_counts("完訓率", 1.6, R, measure="rate"),
+        Col(label, T),
+        *_counts("應訓人數", measure="required"),
+        *_counts("完訓人數", measure="completed", report=False),
+        *_counts("完訓率", R, measure="rate"),
     ]
     crossed_rows = [(f"training.{key}.{i['label']}", _crossed(key, i["label"])) for i in items]
     said = f"註：{privacy_note(figures['privacy']['min_cell'])}" if figures["suppressed"] else ""
@@ -737,12 +748,12 @@ def _gia(figures: Figures) -> list[Table]:
         figures["gia"]["list"],
         "性別影響評估辦理情形",
         {
-            "name": (3.1, True),
-            "type": (1.7, False),
-            "date": (2.2, False),
-            "expert": (1.4, False),
-            "statistics": (2.5, True),
-            "result": (3.7, True),
+            "name": True,
+            "type": False,
+            "date": False,
+            "expert": False,
+            "statistics": True,
+            "result": True,
         },
         empty="本年度未辦理性別影響評估",
         work_item="gia",
@@ -759,14 +770,13 @@ def _statistics_budget(figures: Figures) -> list[Table]:
         figures["budget"]["list"],
         "性別預算計畫編列及執行情形",
         {
-            "name": (3.4, True),
-            "category": (1.7, False),
-            "allocated": (2.3, False),
-            "executed": (2.3, False),
-            "note": (3.0, True),
+            "name": True,
+            "category": False,
+            "allocated": False,
+            "executed": False,
+            "note": True,
         },
-        unit=1.7,
-        derived={"executed": (Col("執行率", R, 1.6), lambda b: b["execution_rate"])},
+        derived={"executed": (Col("執行率", R), lambda b: b["execution_rate"])},
         skip_group="beneficiaries",
         empty="本年度無性別預算",
         work_item="statistics_budget",
@@ -795,20 +805,16 @@ def _indicators(figures: Figures) -> Table:
         for i in listed
     ]
     header = SHEETS_BY_KEY["indicators"].column
-    counts = [
-        replace(c, width=w)
-        for c, w in zip(_counts("統計值", 1.3), (1.3, 1.3, 1.0, 1.4), strict=True)
-    ]
     cols = [
-        Col("單位", T, 1.45),
-        Col("指標名稱\n（資料時間）", T, 3.2, left=True, workbook=False),
+        Col("單位", T),
+        Col("指標名稱\n（資料時間）", T, left=True, workbook=False),
         Col(header("name").header, T, report=False),
-        Col(header("status").header, T, 1.0, short="狀態"),
-        Col(header("cross").header, T, 1.8),
-        *counts,
-        Col("女性比例", R, 1.55),
+        Col(header("status").header, T, short="狀態"),
+        Col(header("cross").header, T),
+        *_counts("統計值"),
+        Col("女性比例", R),
         Col(header("period").header, T, report=False),
-        Col(header("application").header, T, 3.05, left=True),
+        Col(header("application").header, T, left=True),
     ]
     return declare(
         figures,
@@ -838,11 +844,11 @@ def _budget_by_category(figures: Figures) -> Table:
         )
     )
     cols = [
-        Col("預算類別", T, 3.2),
-        Col("計畫數", C, 2.0),
-        Col("編列數(元)", A, 3.4, short=_short("編列數(元)")),
-        Col("執行數(元)", A, 3.4, short=_short("執行數(元)")),
-        Col("執行率", R, 2.4),
+        Col("預算類別", T),
+        Col("計畫數", C),
+        Col("編列數(元)", A, short=_short("編列數(元)")),
+        Col("執行數(元)", A, short=_short("執行數(元)")),
+        Col("執行率", R),
     ]
     return declare(
         figures,
@@ -868,7 +874,7 @@ def _budget_beneficiaries(figures: Figures) -> Table:
     if rows:
         rows.append((TOTAL_LABEL, *_counted(total), _female_ratio(total)))
     blank = any(not b["beneficiaries"]["total"] for b in budget["list"])
-    cols = [Col("計畫名稱", T, 4.6, left=True), *_counts("受益人數", 1.9), Col("女性比例", R, 2.2)]
+    cols = [Col("計畫名稱", T, left=True), *_counts("受益人數"), Col("女性比例", R)]
     return declare(
         figures,
         "beneficiaries",
@@ -892,13 +898,13 @@ def _cedaw_measures(figures: Figures) -> list[Table]:
         cedaw["list"],
         "CEDAW宣導辦理情形",
         {
-            "name": (2.2, True),
-            "date": (2.2, False),
-            "audience": (1.55, False),
-            "method": (1.55, False),
-            "content": (1.9, False),
-            "participants": (1.0, False),
-            "reach": (1.2, False),
+            "name": True,
+            "date": False,
+            "audience": False,
+            "method": False,
+            "content": False,
+            "participants": False,
+            "reach": False,
         },
         total=(
             TOTAL_LABEL,
@@ -918,13 +924,13 @@ def _cedaw_measures(figures: Figures) -> list[Table]:
         measures["list"],
         "其他性別平等措施辦理情形",
         {
-            "name": (2.4, True),
-            "item": (1.9, False),
-            "date": (2.2, False),
-            "media": (1.5, False),
-            "participants": (1.0, False),
-            "reach": (1.2, False),
-            "result": (2.7, True),
+            "name": True,
+            "item": False,
+            "date": False,
+            "media": False,
+            "participants": False,
+            "reach": False,
+            "result": True,
         },
         total=(
             TOTAL_LABEL,
@@ -968,11 +974,11 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
         )
     )
     cols = [
-        Col(label, T, 3.2),
-        Col("場次", C, 1.3),
-        *_counts("參與人數", 1.4),
-        Col("女性比例", R, 1.8),
-        Col("觸及人次", C, 1.6),
+        Col(label, T),
+        Col("場次", C),
+        *_counts("參與人數"),
+        Col("女性比例", R),
+        Col("觸及人次", C),
     ]
     return declare(
         figures,
@@ -1004,12 +1010,12 @@ def _targets(figures: Figures) -> Table:
         if t["verdict"] in ("未達成", "未辦理"):
             marked.add((i, 5))
     cols = [
-        Col("工作項目", T, 2.6, left=True),
-        Col("主辦單位", T, 2.0),
-        Col("目標", T, 4.6, left=True),
-        Col("目標值", T, 2.4),
-        Col("實際值", T, 2.6),
-        Col("達成情形", T, 1.8),
+        Col("工作項目", T, left=True),
+        Col("主辦單位", T),
+        Col("目標", T, left=True),
+        Col("目標值", T),
+        Col("實際值", T),
+        Col("達成情形", T),
         Col("說明", T, report=False),
     ]
     if not any(row[-1] for row in rows):  # no empty column: 說明 only when something is missing
@@ -1062,11 +1068,11 @@ def _results(figures: Figures, key: str) -> Table:
                 reason = "\n".join(f"{u}：{reviews[u]}" for u in units)
         rows.append((row["label"], row["required"], row["actual"], row["verdict"], reason))
     cols = [
-        Col("指標", T, 4.3, left=True),
-        Col("目標值", T, 2.3),
-        Col("實際值", T, 3.0),
-        Col("達成情形", T, 1.9),
-        Col("未達成原因及改善措施", T, 4.5, left=True),
+        Col("指標", T, left=True),
+        Col("目標值", T),
+        Col("實際值", T),
+        Col("達成情形", T),
+        Col("未達成原因及改善措施", T, left=True),
     ]
     return declare(
         figures,

@@ -18,9 +18,11 @@ from docx.document import Document as DocumentObject
 from docx.table import Table as DocxTable
 
 from gmreport import format as fmt
+from gmreport.figures_file import Unusable, figures_of
 from gmreport.privacy import as_shown
 from gmreport.render import report
 from gmreport.render.report import render_report
+from gmreport.render.trends import HISTORY_KEYS, PLAN_COLUMNS, trend_tables
 from gmreport.render.workbooks import write_statistics
 from gmreport.schema import WORK_ITEM_LIST, WorkItem
 from gmreport.tables import TOTAL_LABEL, Col, Identity, Table, ValueKind, declare, report_tables
@@ -101,6 +103,17 @@ def assert_same_cells(table: Table, in_docx: DocxTable, sheet: Any) -> None:
         assert body == [[table.empty] * len(report_cols)]
         assert sheet.cell(FIRST_ROW, 1).value == table.empty
         return
+    section = table.section
+    if section is not None:  # the report heads each work item's rows with a row across it
+        at = sheet_at[table.cols[section]]
+        rows = []
+        for r, on_row in enumerate(sheet_rows):
+            if r == 0 or table.rows[r][section] != table.rows[r - 1][section]:
+                heading = body.pop(0)
+                assert heading == [as_read(on_row[at])] * len(report_cols), (table.name, r)
+            rows.append(body.pop(0))
+        assert not body, table.name  # no row beyond the table's
+        body = rows
     assert len(body) == len(sheet_rows) == len(table.rows), table.name
     compared = 0
     for r, (in_report, on_row) in enumerate(zip(body, sheet_rows, strict=True)):
@@ -108,7 +121,7 @@ def assert_same_cells(table: Table, in_docx: DocxTable, sheet: Any) -> None:
             if table.cols[i] not in sheet_at:
                 continue  # the report's alone (a name with its period)
             at = sheet_at[table.cols[i]]
-            assert headers[at] == table.cols[i].name
+            assert headers[at] == on_sheet.columns[at]
             read = as_read(on_row[at])
             expected = in_report[j]
             if read is None:
@@ -127,6 +140,58 @@ def test_the_report_and_the_workbook_show_the_same_cells(figures: dict, tmp_path
     for table in declared:
         assert table.name in in_docx, table.name
         assert_same_cells(table, in_docx[table.name], workbook[table.name])
+
+
+def _plans_last_year(figures: dict, first_year: int) -> dict:
+    """`figures` as of 116, the plan's last year (the plan from `first_year`), with the
+    figures of 113 and 115 as earlier years' files (one target missed in 115) and those of
+    the plan's other years not found."""
+    earlier = {}
+    for year in (113, 115):
+        then = copy.deepcopy(figures)
+        then["year"] = year
+        if year == 115:
+            then["targets"][0].update(verdict="未達成", met=False)
+        read = figures_of(then)
+        assert not isinstance(read, Unusable), read
+        earlier[str(year)] = {k: v for k, v in read.items() if k != "history"}
+    figures["year"], figures["history"] = 116, earlier
+    figures["plan"]["first_year"] = first_year
+    return figures
+
+
+@pytest.mark.parametrize("first_year", [113, 112])
+def test_the_history_tables_read_alike_in_both(
+    figures: dict, tmp_path: Path, first_year: int
+) -> None:
+    """The 歷年比較 and 計畫期程總檢討 tables too: each work item's rows under a row naming
+    it, the last four years of a longer plan in the report and all of them in the workbook."""
+    figures = _plans_last_year(figures, first_year)
+    doc, workbook = both(figures, tmp_path)
+    in_docx = docx_tables(doc)
+    declared = [t for t in report_tables(as_shown(figures)) if t.in_report]
+    history = trend_tables(figures, first=len(declared) + 1)
+    assert [t.key for t in history] == list(HISTORY_KEYS)
+    assert [t.number for t in history] == list(range(len(declared) + 1, len(in_docx) + 1))
+    for table in history:
+        assert table.name in in_docx, table.name
+        assert_same_cells(table, in_docx[table.name], workbook[table.name[:31]])
+    grid, totals = history[-2:]
+    years = list(range(first_year, 117))
+    on_sheet = [c.value for c in workbook[totals.name[:31]][HEADER_ROW]]
+    assert on_sheet[2:-1] == [f"{y}年度" for y in years]
+    in_report = [_read(c.text) for c in in_docx[totals.name].rows[1].cells]
+    assert in_report[1:-1] == [str(y) for y in years[-PLAN_COLUMNS:]]
+    items = [r[0] for r in grid.rows]
+    assert sum(
+        len(row.cells) == 1 or len({c._tc for c in row.cells}) == 1
+        for row in in_docx[grid.name].rows[2:]
+    ) == len(dict.fromkeys(items))
+    notes = [p.text for p in doc.paragraphs]
+    hidden = f"{first_year} 年度未列欄位，詳統計總表。"
+    assert any(t.startswith("註：「期程合計」") and t.endswith(hidden) for t in notes) is (
+        first_year < 113
+    )
 
 
 def test_the_same_holds_with_suppressed_cells_and_empty_tables(
@@ -245,7 +310,7 @@ def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
             shown,
             "outcomes",
             "宣導成效評估",
-            [Col("項目", width=6.0), Col("人數", ValueKind.COUNT, 3.0)],
+            [Col("項目"), Col("人數", ValueKind.COUNT)],
             [("問卷回收", 1234), (TOTAL_LABEL, 1234)],
             totals=1,
             work_item="outcomes",

@@ -51,8 +51,8 @@ from gmreport.privacy import PROTECTED_TEXT
 from gmreport.render import CHART_TITLES, WHOLE_AGENCY_CHARTS
 from gmreport.render.docx_tables import HEADER_FILL, KAI, LATIN, TEXT_WIDTH_CM, field, run
 from gmreport.render.toc import TOC_FIELD
-from gmreport.render.trends import PERIOD_REVIEW, PERIOD_TOTALS_TITLE, PLAN_COLUMNS, TREND_TABLES
-from gmreport.schema import EVERYONE, GENDER_KEYS
+from gmreport.render.trends import PERIOD_TARGETS_KEY, PERIOD_TOTALS_KEY, TREND_TABLES
+from gmreport.schema import EVERYONE
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "年度執行成果報告.docx"
 
@@ -597,27 +597,11 @@ def _style(doc: DocumentObject, style_id: str):
     raise KeyError(style_id)
 
 
-@dataclass(frozen=True)
-class Col:
-    """One table column: header text (under `group` when grouped), width in cm, cell text."""
-
-    header: str
-    width: float
-    cell: str
-    left: bool = False
-    group: str | None = None
-
-
-COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
-"""Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
-
-
 class Builder:
     """Appends the report's paragraphs and tables to a document, numbering captions."""
 
     def __init__(self, doc: DocumentObject) -> None:
         self.doc = doc
-        self.tables = 0
         self.figures = 0
 
     def p(self, text: str, style: str = "BodyText3") -> None:
@@ -656,129 +640,6 @@ class Builder:
         if before is not None and before.text.rstrip().endswith("。"):
             before.paragraph_format.keep_with_next = True
         self.p(f"{{{{p tables.{key} }}}}", "BodyText1")
-
-    def next_table(self) -> int:
-        """The number the next table will get (for text that refers to it)."""
-        return self.tables + 1
-
-    def table(
-        self,
-        title: str,
-        cols: list[Col],
-        *,
-        loop: str | None,
-        empty: str = "本年度無資料",
-        total: list[str] | None = None,
-        static: list[list[str]] | None = None,
-        note: str | None = None,
-        keep: bool = False,
-        number: str | None = None,
-        sections: tuple[str, str] | None = None,
-    ) -> None:
-        """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
-
-        `sections` (a loop and the text of its row) puts the rows under headings across the
-        table: one row of that text per item of the outer loop, then `loop`'s rows of it.
-
-        `keep` keeps a short table on one page (with its caption) instead of splitting it.
-        A `total` row never stands alone at the top of a page: the last item's row keeps
-        with it (the loop runs twice, over all items but the last, then over the last).
-        `number` is the caption's number as the template computes it (a table after an
-        optional chapter), instead of the count of tables so far.
-        """
-        self.tables += 1
-        self._caption("表", number or self.tables, title, "Caption")
-        grouped = any(c.group for c in cols)
-        n_header = 2 if grouped else 1
-        body: list[tuple[str, list[str] | str]] = []
-        cells = [c.cell for c in cols]
-        if loop and total:
-            item, items = loop.split(" in ", 1)
-            body += [
-                ("tag", f"{{%tr for {item} in ({items}|list)[:-1] %}}"),
-                ("data", cells),
-                ("tag", "{%tr endfor %}"),
-                ("tag", f"{{%tr for {item} in ({items}|list)[-1:] %}}"),
-                ("last", cells),
-                ("tag", "{%tr else %}"),
-                ("last span", empty),
-                ("tag", "{%tr endfor %}"),
-            ]
-        elif loop and sections:
-            outer, heading = sections
-            body += [
-                ("tag", f"{{%tr for {outer} %}}"),
-                ("section", heading),
-                ("tag", f"{{%tr for {loop} %}}"),
-                ("data", cells),
-                ("tag", "{%tr endfor %}"),
-                ("tag", "{%tr else %}"),
-                ("span", empty),
-                ("tag", "{%tr endfor %}"),
-            ]
-        elif loop:
-            body += [
-                ("tag", f"{{%tr for {loop} %}}"),
-                ("data", cells),
-                ("tag", "{%tr else %}"),
-                ("span", empty),
-                ("tag", "{%tr endfor %}"),
-            ]
-        for row in static or []:
-            body.append(("data", row))
-        if total:
-            body.append(("total", total))
-        table = self.doc.add_table(rows=n_header + len(body), cols=len(cols))
-        table.style = _style(self.doc, "ReportTable")
-        _table_geometry(table, [c.width for c in cols])
-        self._header(table, cols, n_header)
-        for i, (kind, content) in enumerate(body, start=n_header):
-            row = table.rows[i]
-            if kind in ("tag", "span", "last span", "section"):
-                cell = row.cells[0].merge(row.cells[-1])
-                left = kind in ("tag", "section")
-                _cell_text(cell, content, "TableTextLeft" if left else "TableText")
-                if kind == "section":
-                    cell.paragraphs[0].runs[0].bold = True
-                    _keep_with_next(row)
-            else:
-                style = "TableHeading" if kind == "total" else "TableText"
-                for c, cell, text in zip(cols, row.cells, content, strict=True):
-                    left = c.left and kind in ("data", "last")
-                    _cell_text(cell, text, "TableTextLeft" if left else style)
-            if kind.startswith("last"):
-                _keep_with_next(row)
-        if keep:
-            _keep_together(table)
-        if note:
-            self.p(note, "TableNote")
-
-    def _header(self, table: Table, cols: list[Col], n_header: int) -> None:
-        for r in range(n_header):
-            tr_pr = table.rows[r]._tr.get_or_add_trPr()
-            tr_pr.append(parse_xml(f"<w:tblHeader {NS}/>"))
-        if n_header == 1:
-            for c, cell in zip(cols, table.rows[0].cells, strict=True):
-                _cell_text(cell, c.header, "TableHeading")
-            _shade_header(table, 1)
-            return
-        j = 0
-        while j < len(cols):
-            c = cols[j]
-            if c.group is None:
-                cell = table.cell(0, j).merge(table.cell(1, j))
-                _cell_text(cell, c.header, "TableHeading")
-                j += 1
-                continue
-            k = j
-            while k + 1 < len(cols) and cols[k + 1].group == c.group:
-                k += 1
-            top = table.cell(0, j).merge(table.cell(0, k)) if k > j else table.cell(0, j)
-            _cell_text(top, c.group, "TableHeading")
-            for m in range(j, k + 1):
-                _cell_text(table.cell(1, m), cols[m].header, "TableHeading")
-            j = k + 1
-        _shade_header(table, n_header)
 
     def see_figure(self, name: str) -> str:
         """「，並如圖N」 for the next chart, said only when that chart is in the report."""
@@ -850,35 +711,6 @@ def _cell_text(cell, text: str, style: str) -> None:
     if text:
         para.add_run(text)
     cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {NS} w:val="center"/>'))
-
-
-def _shade_header(table: Table, n_header: int) -> None:
-    """Grey header cells, including the lower halves of vertically merged ones."""
-    for row in table.rows[:n_header]:
-        for tc in row._tr.tc_lst:
-            tc_pr = tc.get_or_add_tcPr()
-            shd = parse_xml(f'<w:shd {NS} w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>')
-            v_align = tc_pr.find(qn("w:vAlign"))
-            if v_align is None:
-                tc_pr.append(shd)
-                tc_pr.append(parse_xml(f'<w:vAlign {NS} w:val="center"/>'))
-            else:
-                v_align.addprevious(shd)
-
-
-def _genders(group: str, expr: str, width: float = 1.15) -> list[Col]:
-    """男/女/其他/合計 columns for the counts `expr` (a {male, female, other, total} dict)."""
-    return [
-        Col(label, width, f"{{{{ {expr}.{key}|num }}}}", group=group)
-        for label, key in COUNT_COLUMNS
-    ]
-
-
-def _rates(group: str, expr: str, width: float = 1.3) -> list[Col]:
-    return [
-        Col(label, width, f"{{{{ {expr}.{key}|pct }}}}", group=group)
-        for label, key in COUNT_COLUMNS
-    ]
 
 
 def _people(counts: str) -> str:
@@ -1290,12 +1122,6 @@ def _targets(b: Builder) -> None:
     b.declared("targets")
 
 
-TREND_NOTE = (
-    "註：「—」表示該年度無此項資料或無應訓人員；人數未達 {{ privacy.min_cell }} 人之性別，"
-    "依各該年度之揭露原則以「*」表示。"
-)
-
-
 def _history(b: Builder) -> None:
     """歷年比較: each work item's figures over the years, in the plan's order (SPEC §3)."""
     b.tag("{%p if trend_years %}")
@@ -1306,30 +1132,12 @@ def _history(b: Builder) -> None:
         "表中列為「無資料」{% endif %}。",
         "BodyText1",
     )
-    for i, t in enumerate(TREND_TABLES):
-        number = f"{{{{ first_trend_table + {i} }}}}"  # after the declared tables
+    for t in TREND_TABLES:
         b.h2(t.heading)
         chart = b.see_figure("training_trend") if t.key == "training" else ""
         done = "" if t.key == "targets" else "辦理情形"
-        b.p(f"{{{{ self_name }}}}歷年{t.heading}{done}如表{number}{chart}。")
-        labels = [Col("類別", 3.2, "{{ r[0] }}", left=True)] if t.by_group else []
-        labels.append(Col("年度", 2.4, f"{{{{ r[{len(labels)}] }}}}"))
-        width = 1.6 if len(t.columns) > 4 else 2.6
-        cols = labels + [
-            Col(m.header, width, f"{{{{ r[{i}] }}}}", group=m.group)
-            for i, m in enumerate(t.columns, start=len(labels))
-        ]
-        units = f"{{{{ trends.{t.key}.units_note }}}}" if t.whole_agency else ""
-        b.table(
-            t.title,
-            cols,
-            loop=f"r in trends.{t.key}.rows",
-            keep=not t.by_group,
-            note=TREND_NOTE + units if t.key == "training" else None,
-            number=number,
-        )
-        if t.whole_agency and t.key != "training":
-            b.note_if(f"trends.{t.key}.units_note")
+        b.p(f"{{{{ self_name }}}}歷年{t.heading}{done}如{_see(t.table_key)}{chart}。")
+        b.declared(t.table_key)
         if t.key == "training":
             b.figure("training_trend", CHART_TITLES["training_trend"])
         b.tag(f"{{%p for f in trends.{t.key}.findings %}}")
@@ -1342,9 +1150,6 @@ def _period_review(b: Builder) -> None:
     """計畫期程總檢討, in the plan's last year (SPEC §3, §8 ◆): each work item's figures over
     the period with their totals, every target's verdict year by year in one compact grid,
     and what the targets came to with the units' own reviews of the period."""
-    after = len(TREND_TABLES)  # its tables follow the 歷年比較 tables, when they are shown
-    grid = f"{{{{ first_trend_table + ({after} if trend_years else 0) }}}}"
-    totals = f"{{{{ first_trend_table + ({after + 1} if trend_years else 1) }}}}"
     pr = "period_review"
     b.tag(f"{{%p if {pr}.shown %}}")
     b.h1("計畫期程總檢討")
@@ -1357,48 +1162,14 @@ def _period_review(b: Builder) -> None:
         "BodyText1",
     )
     b.h2("各目標逐年達成情形")
-    b.p(f"本計畫各目標於期程內逐年之達成情形如表{grid}。", "BodyText2Next")
-    b.table(
-        PERIOD_REVIEW,
-        [
-            Col("目標", 8.0, "{{ t.label }}", left=True),
-            *(
-                Col(f"{{{{ {pr}.columns[{i}] }}}}", 1.4, f"{{{{ t.marks[{i}] }}}}", group="年度")
-                for i in range(PLAN_COLUMNS)
-            ),
-            Col("達成年度數", 2.4, "{{ t.met }}／{{ t.judged }}"),
-        ],
-        loop="t in g.rows",
-        sections=(f"g in {pr}.targets_by_item", "{{ g.name }}"),
-        keep=True,
-        number=grid,
-        note=f"註：{{{{ {pr}.legend }}}}達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。"
-        f"{{{{ {pr}.units_note }}}}",
-    )
+    b.p(f"本計畫各目標於期程內逐年之達成情形如{_see(PERIOD_TARGETS_KEY)}。", "BodyText2Next")
+    b.declared(PERIOD_TARGETS_KEY)
     b.h2("各工作項目期程辦理成果")
-    b.p(f"本計畫期程內各工作項目逐年辦理成果及期程合計如表{totals}。", "BodyText2Next")
-    year_width = 2.2
-    b.table(
-        PERIOD_TOTALS_TITLE,
-        [
-            Col("項目", 4.6, "{{ r.header }}", left=True),
-            *(
-                Col(
-                    f"{{{{ {pr}.columns[{i}] }}}}",
-                    year_width,
-                    f"{{{{ r.cells[{i}] }}}}",
-                    group="年度",
-                )
-                for i in range(PLAN_COLUMNS)
-            ),
-            Col("期程合計", 2.4, "{{ r.total_text }}"),
-        ],
-        loop="r in g.rows",
-        sections=(f"g in {pr}.totals_by_item", "{{ g.name }}"),
-        keep=True,
-        number=totals,
-        note=f"註：{{{{ {pr}.totals_note }}}}{{{{ {pr}.hidden_note }}}}",
+    b.p(
+        f"本計畫期程內各工作項目逐年辦理成果及期程合計如{_see(PERIOD_TOTALS_KEY)}。",
+        "BodyText2Next",
     )
+    b.declared(PERIOD_TOTALS_KEY)
     b.tag(f"{{%p for s in {pr}.trends %}}")
     b.p(
         f"{{{{ s.heading }}}}（{{{{ {pr}.compared_from }}}} 年度至 {{{{ year }}}} 年度）："

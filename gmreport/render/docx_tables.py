@@ -60,9 +60,13 @@ FONTS = (
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def run(text: str, style: str | None = None, size: float | None = None) -> str:
+def run(
+    text: str, style: str | None = None, size: float | None = None, *, bold: bool = False
+) -> str:
     """A run of text (in `size` pt, else its style's); a line break where the text has one."""
     props = f'<w:rStyle w:val="{style}"/>' if style else ""
+    if bold:
+        props += "<w:b/><w:bCs/>"
     if size:
         props += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
@@ -96,10 +100,16 @@ def caption(label: str, number: str, title: str, style: str = CAPTION_STYLE) -> 
 
 
 def _para(
-    text: str, style: str, *, keep: bool = False, mark: bool = False, size: float | None = None
+    text: str,
+    style: str,
+    *,
+    keep: bool = False,
+    mark: bool = False,
+    size: float | None = None,
+    bold: bool = False,
 ) -> str:
     keep_next = "<w:keepNext/>" if keep else ""
-    body = run(text, MARK_STYLE if mark else None, size)
+    body = run(text, MARK_STYLE if mark else None, size, bold=bold)
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>{body}</w:p>'
 
 
@@ -242,6 +252,7 @@ def _cell(
     keep: bool = False,
     mark: bool = False,
     size: float | None = None,
+    bold: bool = False,
 ) -> str:
     pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
@@ -251,7 +262,7 @@ def _cell(
     if shade:
         pr += f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
     pr += '<w:vAlign w:val="center"/>'
-    body = _para(text, style, keep=keep, mark=mark, size=size)
+    body = _para(text, style, keep=keep, mark=mark, size=size, bold=bold)
     return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
 
 
@@ -281,9 +292,18 @@ def table_xml(table: Table) -> str:
     xml += _header(cols, set_as)
     n = len(table.rows)
     last_item = n - table.totals - 1  # the row a total row keeps with
+    section = table.section
+    note = table.note if table.report_note is None else table.report_note
     for r in range(n):
         keep = (table.keep and r < n - 1) or (r == last_item and table.totals > 0)
+        keep = keep or (r == n - 1 and bool(note))  # a note never heads a page alone
         total = r > last_item
+        if section is not None and (r == 0 or table.rows[r][section] != table.rows[r - 1][section]):
+            heading = table.text(r, section)  # a row across the table, kept with its rows
+            across = _cell(
+                heading, sum(widths), LEFT_STYLE, span=len(cols), keep=True, size=size, bold=True
+            )
+            xml += _row([across])
         cells = []
         for i, c, width, room in zip(shown, cols, widths, set_as.rooms, strict=True):
             style = HEADING_STYLE if total else LEFT_STYLE if c.left else TEXT_STYLE
@@ -294,8 +314,8 @@ def table_xml(table: Table) -> str:
     if not n:
         xml += _row([_cell(table.empty, sum(widths), TEXT_STYLE, span=len(cols), size=size)])
     xml += "</w:tbl>"
-    if table.note:
-        xml += _para(table.note, NOTE_STYLE)
+    if note:
+        xml += _para(note, NOTE_STYLE)
     return xml
 
 

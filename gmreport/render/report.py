@@ -43,7 +43,7 @@ from ..schema import (
 from ..tables import Table, report_tables, units_note
 from . import CHART_NAMES, CHART_WIDTH_CM, WHOLE_AGENCY_CHARTS, built_utc, toc
 from .docx_tables import DocxTable
-from .trends import report_trends, years, years_note
+from .trends import HISTORY_KEYS, report_trends, trend_tables, years, years_note
 
 TEMPLATE_NAME = "年度執行成果報告.docx"
 CHART_WIDTH = Cm(CHART_WIDTH_CM)
@@ -104,7 +104,7 @@ def report_context(
 ) -> dict[str, Any]:
     """The template's context: the figures as the report shows them (a staff cell too small
     to show reads 「*」), plus what the report derives from them: `tables`, each declared
-    table by its key, and `work_items`, the plan's work items in order with their tables
+    table by its key (and the 歷年比較 and 計畫期程總檢討 tables, `trend_tables`), and `work_items`, the plan's work items in order with their tables
     and 佐證照片 (`photos`, and `photo_rows` of two, an odd one beside a blank), over which
     the chapters of 貳、辦理情形 loop. The findings are judged on the exact figures and
     state none that privacy hides. A photo's `image` is set by `render_report`."""
@@ -121,10 +121,13 @@ def report_context(
             if e["review"]
         ]
     tables = [t for t in report_tables(figures) if t.in_report]
+    history = trend_tables(exact, first=len(tables) + 1)
     return {
         **figures,
-        "tables": {t.key: DocxTable(t) for t in tables},
-        "first_trend_table": len(tables) + 1,
+        "tables": {
+            **dict.fromkeys(HISTORY_KEYS, NOT_SHOWN),
+            **{t.key: DocxTable(t) for t in [*tables, *history]},
+        },
         "work_items": [
             {
                 **_work_item(w, figures, tables),
@@ -144,6 +147,11 @@ def report_context(
         "chart_notes": chart_notes(figures),
         **_trends(figures, voice),
     }
+
+
+NOT_SHOWN = DocxTable(Table("", "", (), (), []))
+"""A 歷年比較 or 計畫期程總檢討 table the report has not (no earlier year, not the plan's
+last year): its key is there for the template, which shows it only with its chapter."""
 
 
 def _work_item(item: WorkItem, figures: Figures, tables: list[Table]) -> dict[str, Any]:

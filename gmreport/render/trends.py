@@ -2,7 +2,9 @@
 
 One declarative table per work item (`TREND_TABLES`, in the plan's order) says which
 figures are compared, how each is shown and how a finding states its change. The report,
-its template (tools/make_report_template.py) and the 統計總表 all read it. Every value is
+its template (tools/make_report_template.py) and the 統計總表 all read it: `trend_tables`
+makes the 歷年比較 and 計畫期程總檢討 tables once, as `Table`s, which the report writes
+(docx_tables) and the 統計總表 too. Every value is
 read from a year's typed figures by a function of them (`Measure`); the earlier years are
 whole figures (`figures_file`), and a training group an earlier file does not have shows
 「—」. A staff cell suppressed in that year's file (its `suppressed` list) stays 「*」.
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..figures import Figures, Genders, TrainingGroupFigures, YearFigures, female_ratio
-from ..format import NONE, SUPPRESSED, number, percent, points
+from ..format import NONE, number, percent, points
 from ..privacy import as_shown
 from ..schema import (
     EVERYONE,
@@ -25,7 +27,7 @@ from ..schema import (
     WORK_ITEMS_BY_KEY,
     lead_and_support,
 )
-from ..tables import Table, ValueKind
+from ..tables import Col, Table, ValueKind
 from ..targets import DONE, INCOMPLETE, MET, MISSED, NOBODY, NOT_DONE, TARGETS, not_in
 
 NO_DATA = "無資料"
@@ -74,6 +76,11 @@ class TrendTable:
     def by_group(self) -> bool:
         """One row per training group and year, not one per year."""
         return any(isinstance(m, GroupMeasure) for m in self.columns)
+
+    @property
+    def table_key(self) -> str:
+        """The key the report template knows its table by: 「trend_training」."""
+        return f"trend_{self.key}"
 
 
 def _female_ratio(counts: Callable[[YearFigures], Genders]) -> Callable[[YearFigures], object]:
@@ -285,26 +292,6 @@ def _values(table: TrendTable, figures: YearFigures, group: str) -> tuple[object
         m.get(figures) if isinstance(m, Measure) else m.get(found) if found is not None else None
         for m in table.columns
     )
-
-
-def _text(value: object, kind: ValueKind) -> str:
-    if value == SUPPRESSED:
-        return SUPPRESSED
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return NONE
-    return percent(value) if kind is ValueKind.RATE else number(value)
-
-
-def text_rows(table: TrendTable, compared: Years) -> list[list[str]]:
-    """The table's rows as the report shows them."""
-    labels = 2 if table.by_group else 1
-    return [
-        [
-            *(label.replace("（", "\n（") for label in row[:labels]),  # 「114」 over 「（無資料）」
-            *(_text(v, m.kind) for v, m in zip(row[labels:], table.columns, strict=True)),
-        ]
-        for row in raw_rows(table, compared)
-    ]
 
 
 # --- Findings -----------------------------------------------------------------------------
@@ -524,18 +511,6 @@ def period_totals(shown: Mapping[int, YearFigures], period: list[int]) -> list[d
     return rows
 
 
-def _grouped(
-    rows: list[dict[str, Any]], item_of: Callable[[dict[str, Any]], str]
-) -> list[dict[str, Any]]:
-    """`rows` under their work items, in the plan's order: [{"name", "rows"}]."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(item_of(row), []).append(row)
-    order = [w.name for w in WORK_ITEM_LIST]
-    names = sorted(groups, key=lambda n: order.index(n) if n in order else len(order))
-    return [{"name": name, "rows": groups[name]} for name in names]
-
-
 def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | None:
     """The whole-period review when the year built is the plan's last year, else None:
     the plan's years, those without figures, each work item's totals (`totals`), each
@@ -650,71 +625,29 @@ def period_reviews(figures: Figures) -> list[dict[str, str]]:
 
 
 def report_trends(figures: Figures) -> dict[str, Any]:
-    """The context of the report's 歷年比較 and 計畫期程總檢討: every key always there (the
-    template's data is checked before rendering); `trend_years` empty and
-    `period_review.shown` false when the report has no such chapter."""
+    """The context of the report's 歷年比較 and 計畫期程總檢討 (their tables are
+    `trend_tables`): every key always there (the template's data is checked before
+    rendering); `trend_years` empty and `period_review.shown` false when the report has no
+    such chapter."""
     compared = years(figures)
     sections = {
-        t.key: {
-            "rows": text_rows(t, compared) if compared else [],
-            "findings": findings(t, compared) if compared else [],
-            "units_note": years_note(compared) if compared and t.whole_agency else "",
-        }
-        for t in TREND_TABLES
+        t.key: {"findings": findings(t, compared) if compared else []} for t in TREND_TABLES
     }
     review = period_review(figures, compared)
     return {
         "trends": sections,
         "trend_years": [f"{y}" for y in sorted(compared.shown)] if compared else [],
         "trend_missing": compared.missing if compared else [],
-        "period_review": _shown_review(review, figures) if review else _NO_REVIEW,
+        "period_review": {"shown": True, **review, "reviews": period_reviews(figures)}
+        if review
+        else _NO_REVIEW,
     }
 
 
 PLAN_COLUMNS = 4
 """The columns the report's 計畫期程總檢討 tables have for the plan's years (a plan of four
 years, as 113 to 116): a longer plan shows its last years, those before are in the totals
-and the 統計總表; a shorter one leaves columns blank."""
-
-
-def _columns(values: list[Any], blank: Any = "") -> list[Any]:
-    """The last PLAN_COLUMNS of `values`, or `values` then blanks."""
-    return [*values[-PLAN_COLUMNS:], *[blank] * (PLAN_COLUMNS - len(values))]
-
-
-def _shown_review(review: dict[str, Any], figures: Figures) -> dict[str, Any]:
-    """The 計畫期程總檢討 as the report shows it: the totals and the targets' marks as
-    text, each under its work item, in PLAN_COLUMNS columns of years; and the units' own
-    reviews."""
-    names = {w.key: w.name for w in WORK_ITEM_LIST}
-    totals = [
-        {
-            **r,
-            "cells": _columns(
-                [_text(v, r["kind"]) if v != NO_DATA else NO_DATA for v in r["years"]]
-            ),
-            "total_text": _text(r["total"], r["kind"]),
-        }
-        for r in review["totals"]
-    ]
-    grid = [
-        {**r, "marks": _columns([MARKS.get(v["verdict"], v["verdict"]) for v in r["years"]])}
-        for r in review["targets"]
-    ]
-    hidden = review["years"][:-PLAN_COLUMNS]
-    return {
-        "shown": True,
-        **review,
-        "columns": _columns([str(y) for y in review["years"]]),
-        "hidden_note": f"{'、'.join(map(str, hidden))} 年度未列欄位，詳統計總表。"
-        if hidden
-        else "",
-        "totals_by_item": _grouped(totals, lambda r: names[r["item"]]),
-        "totals_note": _totals_note(review),
-        "targets_by_item": _grouped(grid, lambda r: r["work_item"]),
-        "legend": MARKS_LEGEND,
-        "reviews": period_reviews(figures),
-    }
+and the 統計總表."""
 
 
 def _totals_note(review: Mapping[str, Any]) -> str:
@@ -738,43 +671,57 @@ _NO_REVIEW: Mapping[str, Any] = {
     "years": [],
     "missing": [],
     "with_data": [],
-    "columns": [""] * PLAN_COLUMNS,
-    "hidden_note": "",
     "compared_from": None,
     "totals": [],
-    "totals_by_item": [],
-    "totals_note": "",
     "targets": [],
-    "targets_by_item": [],
-    "legend": "",
     "trends": [],
     "summary": [],
     "reviews": [],
 }
 
+TREND_NOTE = (
+    "註：「—」表示該年度無此項資料或無應訓人員；人數未達 {min_cell} 人之性別，"
+    "依各該年度之揭露原則以「*」表示。"
+)
+"""Said under the report's 性別意識培力歷年比較 (the 統計總表 leaves such cells blank)."""
+PERIOD_TARGETS_KEY = "period_targets"
+PERIOD_TOTALS_KEY = "period_totals"
+HISTORY_KEYS = (*(t.table_key for t in TREND_TABLES), PERIOD_TARGETS_KEY, PERIOD_TOTALS_KEY)
+"""The keys of the tables `trend_tables` may make, in their order."""
+
 
 def trend_tables(figures: Figures, first: int) -> list[Table]:
-    """The 歷年比較 (and 計畫期程總檢討) tables of the 統計總表: numbers as numbers, named
-    and numbered as the report numbers them, from 「表`first`」 on."""
+    """The 歷年比較 tables (when there are earlier years) and the 計畫期程總檢討's (in the
+    plan's last year), as the report and the 統計總表 show them (`Table.for_workbook`):
+    numbers as numbers, named and numbered from 「表`first`」 on."""
     compared = years(figures)
     tables: list[Table] = []
     year = figures["year"]
     if compared is not None:
         for t in TREND_TABLES:
-            labels = [("類別", ValueKind.TEXT)] if t.by_group else []
-            labels.append(("年度", ValueKind.TEXT))
-            headers = [*(h for h, _ in labels), *(_header(m) for m in t.columns)]
-            kinds = [*(k for _, k in labels), *(m.kind for m in t.columns)]
-            rows = raw_rows(t, compared)  # a 「*」 stays text, as in the year's own 統計總表
+            labels = [Col("類別")] if t.by_group else []  # a term: 「職工及自僱非公務人員」
+            labels.append(Col("年度"))
+            cols = [*labels, *(Col(m.header, m.kind, group=m.group) for m in t.columns)]
             said = years_note(compared) if t.whole_agency else ""
+            note = f"註：{said}" if said else ""
+            min_cell = figures["privacy"]["min_cell"]
+            number = first + len(tables)
             tables.append(
                 Table(
-                    f"表{first + len(tables)} {t.title}",
+                    f"表{number} {t.title}",
                     f"{year}年度{t.title}",
-                    tuple(headers),
-                    tuple(kinds),
-                    rows,
-                    note=f"註：{said}" if said else "",
+                    (*(c.header for c in labels), *(_header(m) for m in t.columns)),
+                    tuple(c.kind for c in cols),
+                    raw_rows(t, compared),  # a 「*」 stays text, as in the year's own 統計總表
+                    note=note,
+                    report_note=TREND_NOTE.format(min_cell=min_cell) + said
+                    if t.key == "training"
+                    else None,
+                    key=t.table_key,
+                    caption=t.title,
+                    number=number,
+                    cols=tuple(cols),
+                    keep=not t.by_group,
                     whole_agency=t.whole_agency,
                 )
             )
@@ -784,50 +731,90 @@ def trend_tables(figures: Figures, first: int) -> list[Table]:
     return tables
 
 
+def _in_plan_order(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows whose first value names a work item, those of each item together in the plan's
+    order (the report heads each item's rows with its name): a target of no known item last."""
+    order = [w.name for w in WORK_ITEM_LIST]
+    return sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else len(order))
+
+
 def _period_tables(review: Mapping[str, Any], first: int) -> list[Table]:
-    """The 計畫期程總檢討's tables of the 統計總表, numbered from 「表`first`」 as the report
-    numbers them: each target's verdicts year by year (as words), and each work item's
-    figures year by year with their total."""
+    """The 計畫期程總檢討's tables, numbered from 「表`first`」: each target's verdicts year
+    by year (the 統計總表 in words, the report as marks in its last PLAN_COLUMNS years),
+    and each work item's figures year by year with their total, each under its work item."""
     span = f"{review['first_year']}至{review['last_year']}年度"
     said = review["units_note"]
-    years_ = tuple(f"{y}年度" for y in review["years"])
+    years_ = review["years"]
+    shown = years_[-PLAN_COLUMNS:]  # the report's columns of years
     names = {w.key: w.name for w in WORK_ITEM_LIST}
-    headers = ("工作項目", "項目", *years_, "期程合計")
-    kinds = (ValueKind.TEXT, ValueKind.TEXT) + (ValueKind.COUNT,) * (len(years_) + 1)
-    rows = [(names[r["item"]], r["header"], *r["years"], r["total"]) for r in review["totals"]]
-    cell_kinds = {
-        (i, j): r["kind"]
-        for i, r in enumerate(review["totals"])
-        if r["kind"] is not ValueKind.COUNT
-        for j in range(2, len(headers))
-    }
-    totals = Table(
-        f"表{first + 1} {PERIOD_TOTALS_TITLE}",
-        f"{span}{PERIOD_TOTALS_TITLE}",
-        headers,
-        kinds,
-        rows,
-        cell_kinds=cell_kinds,
-        note=f"註：{_totals_note(review)}",
-        whole_agency=True,
+    item = Col("工作項目", section=True)
+    cols = (
+        item,
+        Col("目標", left=True),
+        *(Col(f"{y}年度", report=False) for y in years_),
+        *(Col(str(y), group="年度", workbook=False) for y in shown),
+        Col("達成年度數", ValueKind.COUNT, report=False),
+        Col("達成年度數", workbook=False),
     )
-    review_headers = ("工作項目", "目標", *years_, "達成年度數")
-    review_kinds = (ValueKind.TEXT,) * (len(review_headers) - 1) + (ValueKind.COUNT,)
     verdict_rows = [
-        (r["work_item"], r["label"], *(v["verdict"] for v in r["years"]), r["met"])
+        (
+            r["work_item"],
+            r["label"],
+            *(v["verdict"] for v in r["years"]),
+            *(MARKS.get(v["verdict"], v["verdict"]) for v in r["years"][-PLAN_COLUMNS:]),
+            r["met"],
+            f"{r['met']}／{r['judged']}",
+        )
         for r in review["targets"]
     ]
     grid = Table(
         f"表{first} {PERIOD_REVIEW}",
         f"{span}{PERIOD_REVIEW}",
-        review_headers,
-        review_kinds,
-        verdict_rows,
+        tuple(c.name for c in cols),
+        tuple(c.kind for c in cols),
+        _in_plan_order(verdict_rows),
         note=f"註：{said}" if said else "",
+        report_note=f"註：{MARKS_LEGEND}達成年度數為達成（或已辦理）之年度數／有統計數據之年度數。"
+        f"{said}",
+        key=PERIOD_TARGETS_KEY,
+        caption=PERIOD_REVIEW,
+        number=first,
+        cols=cols,
+        keep=True,
+        whole_agency=True,
+    )
+    year_cols = [Col(str(y), ValueKind.COUNT, group="年度", report=y in shown) for y in years_]
+    cols = (item, Col("項目", left=True), *year_cols, Col("期程合計", ValueKind.COUNT))
+    rows = [(names[r["item"]], r["header"], *r["years"], r["total"]) for r in review["totals"]]
+    cell_kinds = {  # PERIOD_TOTALS are in the plan's order
+        (i, j): r["kind"]
+        for i, r in enumerate(review["totals"])
+        if r["kind"] is not ValueKind.COUNT
+        for j in range(2, len(cols))
+    }
+    hidden = years_[:-PLAN_COLUMNS]
+    note = f"註：{_totals_note(review)}"
+    totals = Table(
+        f"表{first + 1} {PERIOD_TOTALS_TITLE}",
+        f"{span}{PERIOD_TOTALS_TITLE}",
+        ("工作項目", "項目", *(f"{y}年度" for y in years_), "期程合計"),
+        tuple(c.kind for c in cols),
+        rows,
+        cell_kinds=cell_kinds,
+        note=note,
+        report_note=f"{note}{'、'.join(map(str, hidden))} 年度未列欄位，詳統計總表。"
+        if hidden
+        else None,
+        key=PERIOD_TOTALS_KEY,
+        caption=PERIOD_TOTALS_TITLE,
+        number=first + 1,
+        cols=cols,
+        keep=True,
         whole_agency=True,
     )
     return [grid, totals]
 
 
 def _header(measure: Measure | GroupMeasure) -> str:
+    """A compared figure's header in the 統計總表: 「完訓率-女」."""
     return f"{measure.group}-{measure.header}" if measure.group else measure.header

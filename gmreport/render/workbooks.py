@@ -102,7 +102,7 @@ def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | N
     """Write the `{Y}年度性別主流化統計總表.xlsx`: a 說明 sheet, then one sheet per report table."""
     tables = [t.for_workbook() for t in report_tables(as_shown(figures))]
     numbered = sum(t.number is not None for t in tables)
-    tables += trend_tables(figures, first=numbered + 1)
+    tables += [t.for_workbook() for t in trend_tables(figures, first=numbered + 1)]
     draft = figures["draft"]
     wb = Workbook()
     _name_the_agency(wb, figures, "性別主流化統計總表")
