@@ -89,3 +89,25 @@ def test_the_pdf_reader_tells_a_broken_word(
 ) -> None:
     said = breaks(cell, written)
     assert (said[0].split("：")[-1] if said else None) == found, said
+
+
+def test_a_table_never_leaves_its_header_or_its_first_row_alone_at_a_page_foot() -> None:
+    """Issue 22: 表12, 表16 and 表23 began at a page foot with their header and one row.
+    The header keeps with the first row and the first row with the second, so the word
+    processor moves them over together; the rows after that may break across pages."""
+    from docx.oxml import parse_xml
+
+    from gmreport.render.docx_tables import W, table_xml
+    from gmreport.tables import Table
+
+    table = Table(
+        "表", "測試", ("單位", "人數"), (ValueKind.TEXT, C), [(f"第{i}課", i) for i in range(5)]
+    )
+    body = parse_xml(f"<w:body {W}>{table_xml(table)}</w:body>")
+    ns = {"w": W.split('"')[1]}
+    rows = body.findall(".//w:tr", ns)
+
+    def kept(row) -> bool:
+        return all(p.find("w:pPr/w:keepNext", ns) is not None for p in row.findall(".//w:p", ns))
+
+    assert [kept(r) for r in rows] == [True, True, False, False, False, False]

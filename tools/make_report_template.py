@@ -1224,6 +1224,12 @@ def _sign_off(b: Builder) -> None:
 
     A closing sentence keeps with it, so the block never stands alone on the last page."""
     b.p("以上為{{ self_name }}{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
+    sign_off_grid(b)
+
+
+def sign_off_grid(b: Builder) -> None:
+    """承辦人, 單位主管, 機關首長 over room for the seals and a date line each (the roll-up's
+    too), after a blank line under the closing sentence."""
     b.p("", "Closing")
     table = b.doc.add_table(rows=3, cols=3)
     _table_geometry(table, [5.3, 5.3, 5.4])

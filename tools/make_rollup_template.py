@@ -11,31 +11,207 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm
+from docx.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_report_template import (
     FINDINGS_AGAIN_NUM,
+    HEADER_FILL,
+    NS,
     Builder,
-    Col,
     _cell_text,
     _keep_together,
-    _rates,
+    _keep_with_next,
     _setup_numbering,
     _setup_package,
     _setup_section,
     _setup_styles,
+    _style,
     _table_geometry,
+    sign_off_grid,
 )
 from reproducible import write_reproducibly
 
+from gmreport.schema import GENDER_KEYS
+
 OUT = Path(__file__).resolve().parents[1] / "templates" / "各機關執行成果彙整報告.docx"
 CITY = "高雄市政府"
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a roll-up table: header text (under `group` when grouped), width in
+    cm, cell text. (The agency report's tables are declared in gmreport.tables instead.)"""
+
+    header: str
+    width: float
+    cell: str
+    left: bool = False
+    group: str | None = None
+
+
+COUNT_COLUMNS = (*GENDER_KEYS.items(), ("合計", "total"))
+"""Each 男/女/其他/合計 column: its header and the key of its count in the figures."""
+
+
+class RollupBuilder(Builder):
+    """The agency report's builder, with the roll-up's own captioned tables: their rows are
+    the template's loops over the agencies (docxtpl)."""
+
+    def __init__(self, doc: Any) -> None:
+        super().__init__(doc)
+        self.tables = 0
+
+    def next_table(self) -> int:
+        """The number the next table will get (for text that refers to it)."""
+        return self.tables + 1
+
+    def table(
+        self,
+        title: str,
+        cols: list[Col],
+        *,
+        loop: str | None,
+        empty: str = "本年度無資料",
+        total: list[str] | None = None,
+        static: list[list[str]] | None = None,
+        note: str | None = None,
+        keep: bool = False,
+        number: str | None = None,
+        sections: tuple[str, str] | None = None,
+    ) -> None:
+        """A captioned table: header row(s), then one row per item of `loop` (docxtpl).
+
+        `sections` (a loop and the text of its row) puts the rows under headings across the
+        table: one row of that text per item of the outer loop, then `loop`'s rows of it.
+
+        `keep` keeps a short table on one page (with its caption) instead of splitting it.
+        A `total` row never stands alone at the top of a page: the last item's row keeps
+        with it (the loop runs twice, over all items but the last, then over the last).
+        `number` is the caption's number as the template computes it (a table after an
+        optional chapter), instead of the count of tables so far.
+        """
+        self.tables += 1
+        self._caption("表", number or self.tables, title, "Caption")
+        grouped = any(c.group for c in cols)
+        n_header = 2 if grouped else 1
+        body: list[tuple[str, list[str] | str]] = []
+        cells = [c.cell for c in cols]
+        if loop and total:
+            item, items = loop.split(" in ", 1)
+            body += [
+                ("tag", f"{{%tr for {item} in ({items}|list)[:-1] %}}"),
+                ("data", cells),
+                ("tag", "{%tr endfor %}"),
+                ("tag", f"{{%tr for {item} in ({items}|list)[-1:] %}}"),
+                ("last", cells),
+                ("tag", "{%tr else %}"),
+                ("last span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        elif loop and sections:
+            outer, heading = sections
+            body += [
+                ("tag", f"{{%tr for {outer} %}}"),
+                ("section", heading),
+                ("tag", f"{{%tr for {loop} %}}"),
+                ("data", cells),
+                ("tag", "{%tr endfor %}"),
+                ("tag", "{%tr else %}"),
+                ("span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        elif loop:
+            body += [
+                ("tag", f"{{%tr for {loop} %}}"),
+                ("data", cells),
+                ("tag", "{%tr else %}"),
+                ("span", empty),
+                ("tag", "{%tr endfor %}"),
+            ]
+        for row in static or []:
+            body.append(("data", row))
+        if total:
+            body.append(("total", total))
+        table = self.doc.add_table(rows=n_header + len(body), cols=len(cols))
+        table.style = _style(self.doc, "ReportTable")
+        _table_geometry(table, [c.width for c in cols])
+        self._header(table, cols, n_header)
+        for i, (kind, content) in enumerate(body, start=n_header):
+            row = table.rows[i]
+            if kind in ("tag", "span", "last span", "section"):
+                cell = row.cells[0].merge(row.cells[-1])
+                left = kind in ("tag", "section")
+                _cell_text(cell, content, "TableTextLeft" if left else "TableText")
+                if kind == "section":
+                    cell.paragraphs[0].runs[0].bold = True
+                    _keep_with_next(row)
+            else:
+                style = "TableHeading" if kind == "total" else "TableText"
+                for c, cell, text in zip(cols, row.cells, content, strict=True):
+                    left = c.left and kind in ("data", "last")
+                    _cell_text(cell, text, "TableTextLeft" if left else style)
+            if kind.startswith("last"):
+                _keep_with_next(row)
+        if keep:
+            _keep_together(table)
+        if note:
+            self.p(note, "TableNote")
+
+    def _header(self, table: Table, cols: list[Col], n_header: int) -> None:
+        for r in range(n_header):
+            tr_pr = table.rows[r]._tr.get_or_add_trPr()
+            tr_pr.append(parse_xml(f"<w:tblHeader {NS}/>"))
+        if n_header == 1:
+            for c, cell in zip(cols, table.rows[0].cells, strict=True):
+                _cell_text(cell, c.header, "TableHeading")
+            _shade_header(table, 1)
+            return
+        j = 0
+        while j < len(cols):
+            c = cols[j]
+            if c.group is None:
+                cell = table.cell(0, j).merge(table.cell(1, j))
+                _cell_text(cell, c.header, "TableHeading")
+                j += 1
+                continue
+            k = j
+            while k + 1 < len(cols) and cols[k + 1].group == c.group:
+                k += 1
+            top = table.cell(0, j).merge(table.cell(0, k)) if k > j else table.cell(0, j)
+            _cell_text(top, c.group, "TableHeading")
+            for m in range(j, k + 1):
+                _cell_text(table.cell(1, m), cols[m].header, "TableHeading")
+            j = k + 1
+        _shade_header(table, n_header)
+
+
+def _shade_header(table: Table, n_header: int) -> None:
+    """Grey header cells, including the lower halves of vertically merged ones."""
+    for row in table.rows[:n_header]:
+        for tc in row._tr.tc_lst:
+            tc_pr = tc.get_or_add_tcPr()
+            shd = parse_xml(f'<w:shd {NS} w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>')
+            v_align = tc_pr.find(qn("w:vAlign"))
+            if v_align is None:
+                tc_pr.append(shd)
+                tc_pr.append(parse_xml(f'<w:vAlign {NS} w:val="center"/>'))
+            else:
+                v_align.addprevious(shd)
+
+
+def _rates(group: str, expr: str, width: float = 1.3) -> list[Col]:
+    return [
+        Col(label, width, f"{{{{ {expr}.{key}|pct }}}}", group=group)
+        for label, key in COUNT_COLUMNS
+    ]
 
 
 def _people(counts: str, unit: str = "人") -> str:
@@ -45,7 +221,7 @@ def _people(counts: str, unit: str = "人") -> str:
     )
 
 
-def build_content(b: Builder) -> None:
+def build_content(b: RollupBuilder) -> None:
     """The roll-up's text, tables and charts, in reading order."""
     b.p(CITY, "Title")
     b.p("各機關{{ year }}年度性別主流化推動計畫執行成果彙整報告", "Title")
@@ -97,7 +273,7 @@ def build_content(b: Builder) -> None:
     _appendix(b)
 
 
-def _meetings(b: Builder) -> None:
+def _meetings(b: RollupBuilder) -> None:
     b.h2("性別平等執行小組會議")
     b.p(
         "各機關性別平等執行小組共召開會議 {{ city['meetings.count']|num }} 次；小組組員計 "
@@ -107,12 +283,16 @@ def _meetings(b: Builder) -> None:
     )
 
 
-def _training(b: Builder) -> None:
+def _training(b: RollupBuilder) -> None:
     b.h2("性別意識培力")
     t = b.next_table()
     b.p(
         "{{ training_sentence }}；"
-        "各機關完訓率之中位數為 {{ median_completion|pct }}，完訓率達 100% 之機關 "
+        "{% if not rates_shown %}各機關完訓率均依個資保護原則不予揭露"
+        "{% elif rates_shown < agencies|length %}完訓率揭露之 {{ rates_shown }} 個機關"
+        "（其餘依個資保護原則不予揭露），其完訓率中位數為 {{ median_completion|pct }}"
+        "{% else %}各機關完訓率之中位數為 {{ median_completion|pct }}{% endif %}"
+        "，完訓率達 100% 之機關 "
         "{{ full_completion|num }} 個。全市合計如表"
         + str(t)
         + "，各機關完訓情形如表"
@@ -150,7 +330,7 @@ def _training(b: Builder) -> None:
     b.figure("completion", "各機關性別意識培力完訓率分布")
 
 
-def _statistics_budget(b: Builder) -> None:
+def _statistics_budget(b: RollupBuilder) -> None:
     b.h2("性別統計與性別預算")
     b.p(
         "各機關性別統計指標計 {{ city['indicators.count']|num }} 項，其中新增 "
@@ -196,7 +376,7 @@ def _statistics_budget(b: Builder) -> None:
     b.tag("{%p endif %}")
 
 
-def _cedaw(b: Builder) -> None:
+def _cedaw(b: RollupBuilder) -> None:
     b.h2("CEDAW宣導及其他性別平等措施")
     b.p(
         "各機關辦理 CEDAW 宣導 {{ city['cedaw.sessions']|num }} 場次，參與 "
@@ -211,7 +391,7 @@ def _cedaw(b: Builder) -> None:
     )
 
 
-def _targets(b: Builder) -> None:
+def _targets(b: RollupBuilder) -> None:
     b.h1("目標達成情形")
     b.p(
         "各機關依其推動計畫所訂目標檢核，各項目標之達成機關數如表"
@@ -265,7 +445,7 @@ def _targets(b: Builder) -> None:
     b.tag("{%p endif %}")
 
 
-def _trend(b: Builder) -> None:
+def _trend(b: RollupBuilder) -> None:
     b.tag("{%p if trend %}")
     b.h1("歷年比較")
     b.p(
@@ -294,21 +474,13 @@ def _trend(b: Builder) -> None:
     b.tag("{%p endif %}")
 
 
-def _sign_off(b: Builder) -> None:
+def _sign_off(b: RollupBuilder) -> None:
     """The block the office signs, after a closing sentence that keeps it company."""
     b.p("以上彙整各機關{{ year }}年度性別主流化推動計畫執行成果，敬請鑒核。", "Closing")
-    b.p("", "Closing")
-    table = b.doc.add_table(rows=2, cols=3)
-    _table_geometry(table, [5.3, 5.3, 5.4])
-    for cell, text in zip(table.rows[0].cells, ("承辦人", "單位主管", "機關首長"), strict=True):
-        _cell_text(cell, text, "TableText")
-    table.rows[1].height = Cm(2.6)
-    for cell in table.rows[1].cells:
-        _cell_text(cell, "", "TableText")
-    _keep_together(table)
+    sign_off_grid(b)
 
 
-def _appendix(b: Builder) -> None:
+def _appendix(b: RollupBuilder) -> None:
     b.tag("{%p if left_out or set_aside %}")
     b.p("附件　未納入彙整之提報資料", "AppendixTitle")
     b.tag("{%p if left_out %}")
@@ -348,7 +520,7 @@ def build_template(out: Path = OUT) -> Path:
     _setup_styles(doc)
     _setup_numbering(doc)
     _setup_section(doc)
-    build_content(Builder(doc))
+    build_content(RollupBuilder(doc))
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -297,6 +297,7 @@ def table_xml(table: Table) -> str:
     for r in range(n):
         keep = (table.keep and r < n - 1) or (r == last_item and table.totals > 0)
         keep = keep or (r == n - 1 and bool(note))  # a note never heads a page alone
+        keep = keep or (r == 0 and n > 2)  # nor does a table begin a page foot with one row
         total = r > last_item
         if section is not None and (r == 0 or table.rows[r][section] != table.rows[r - 1][section]):
             heading = table.text(r, section)  # a row across the table, kept with its rows
@@ -324,8 +325,8 @@ def _header(cols: list[Col], set_as: Layout) -> str:
     group then spans both rows."""
     widths, size = set_as.widths, set_as.size
 
-    def cell(text: str, width: int, **kw: Any) -> str:
-        return _cell(text, width, HEADING_STYLE, shade=True, size=size, **kw)
+    def cell(text: str, width: int, **kw: Any) -> str:  # kept with the rows under it
+        return _cell(text, width, HEADING_STYLE, shade=True, size=size, keep=True, **kw)
 
     if not any(c.group for c in cols):
         return _row([cell(h, w) for h, w in zip(set_as.headers, widths, strict=True)], header=True)

@@ -196,6 +196,7 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
             for label, part, measures, shown in CITY_TRAINING
         ],
         "median_completion": median(shown_rate, found),
+        "rates_shown": len(rates),  # the median is of these: a hidden rate is no value
         "full_completion": sum(r >= 1 for r in rates),
         "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
         "agencies": [
