@@ -210,8 +210,13 @@ class Table:
         return self.cell_kinds.get((row, col), self.kinds[col])
 
     def text(self, row: int, col: int) -> str:
-        """The value at `rows[row][col]` as a person reads it in the report and the workbook."""
-        return text(self.rows[row][col], self.kind(row, col))
+        """The value at `rows[row][col]` as a person reads it in the report and the workbook:
+        a text a unit left blank reads 「—」 (an empty cell looks unfinished), the blanks of
+        a total row stay blank."""
+        value, kind = self.rows[row][col], self.kind(row, col)
+        if value in (None, "") and kind is ValueKind.TEXT and row < len(self.rows) - self.totals:
+            return NONE
+        return text(value, kind)
 
     def shown(self, *, report: bool) -> list[int]:
         """The indexes of the columns the report (or the workbook) shows; in the report, not
