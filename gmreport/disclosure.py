@@ -25,6 +25,11 @@ shows one (so 男 and 女 stay comparable) and, down rows that add up to the age
 smallest other row, until no sum has one term hidden; the 平均時數 of a row whose 合計 is
 hidden, and the roster's count beside the agency's; then, with the audit in the loop, the
 cheapest further figure that breaks a disclosure the audit still finds.
+
+The 性別統計指標 rows are counts units typed, each a population of its own (the office's
+staff, the public of a 里): a row is audited alone, 男 + 女 + 其他 = 合計 and its shown
+女性比例 constraining its four counts (`_listed_disclosures`); `protect` hides what
+`privacy.indicator_cells` chooses for them.
 """
 
 from __future__ import annotations
@@ -45,8 +50,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .figures import Figures, YearFigures
-from .format import shown_rate
-from .privacy import EVERYONE, Figure, Measure, Population, figure_at
+from .format import SUPPRESSED, shown_rate
+from .privacy import EVERYONE, Figure, Measure, Population, figure_at, indicator_cells
 from .privacy import hidden as is_hidden
 from .schema import GENDER_KEYS
 
@@ -78,12 +83,23 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A protected count of a listed row of 男/女/其他/合計 (a 性別統計指標): the `gender`
+    count of the row at `path` ("indicators.list.2"), of `size` people."""
+
+    path: str
+    gender: str
+    size: int
+
+
+@dataclass(frozen=True)
 class Disclosure:
     """A protected group's 人數 or 完訓人數 (`what`) that the published figures pin to its
     real value (`value`) or confine to 1 … min_cell − 1; or its 未完訓人數 when they tell
-    that some of the group did not complete, or that all did."""
+    that some of the group did not complete, or that all did. For a `Listed` count, its
+    人數 alone."""
 
-    group: Group
+    group: Group | Listed
     what: str
     value: int
 
@@ -93,13 +109,14 @@ class Audit:
     """What the audit of one set of published staff figures found."""
 
     published: int
-    """Staff figures shown."""
+    """Staff figures shown, and 性別統計指標 counts and 女性比例."""
     hidden: int
-    """Staff figures hidden."""
+    """Staff figures hidden, and 性別統計指標 counts and 女性比例."""
     hidden_large: int
-    """Hidden counts and rates of `min_cell` or more people: the loss of information."""
+    """Hidden staff counts and rates of `min_cell` or more people: the loss of information."""
     checked: int
-    """Facts checked: three per protected group (人數, 完訓人數, 未完訓人數)."""
+    """Facts checked: three per protected group (人數, 完訓人數, 未完訓人數), one per
+    protected count of a 性別統計指標."""
     disclosures: tuple[Disclosure, ...]
 
 
@@ -142,18 +159,27 @@ def audit(figures: YearFigures) -> Audit:
     groups = protected_groups(figures, found.values(), min_cell)
     model = _Model(exact, min_cell, verdicts(figures))
     model.hide(gone)
+    found_staff = tuple(d for g in groups for d in model.disclosures(g))
+    listed = [_listed(figures, n, row) for n, row in enumerate(figures["indicators"]["list"])]
+    protected = [c for row in listed for c in row.protected(min_cell)]
+    cells = [(row, key) for row in listed for key in (*GENDER_COUNTS, "female_ratio")]
+    unseen = sum(is_hidden(figures, f"{row.path}.{key}") for row, key in cells)
     return Audit(
-        published=len(exact) - len(gone),
-        hidden=len(gone),
+        published=len(exact) - len(gone) + len(cells) - unseen,
+        hidden=len(gone) + unseen,
         hidden_large=sum(_people(figures, f) >= min_cell for f in gone if _counted(f)),
-        checked=3 * len(groups),
-        disclosures=tuple(d for g in groups for d in model.disclosures(g)),
+        checked=3 * len(groups) + len(protected),
+        disclosures=(*found_staff, *(d for row in listed for d in row.disclosures(min_cell))),
     )
 
 
 def protect(figures: YearFigures) -> list[str]:
     """The paths of the staff figures to hide (see the module's docstring), in the order
-    the tables show them."""
+    the tables show them; then the 性別統計指標 cells to hide."""
+    return [*_protect_staff(figures), *indicator_cells(figures)]
+
+
+def _protect_staff(figures: YearFigures) -> list[str]:
     min_cell = figures["privacy"]["min_cell"]
     found = staff_figures(figures)
     groups = protected_groups(figures, found.values(), min_cell)
@@ -172,7 +198,11 @@ def protect(figures: YearFigures) -> list[str]:
             while True:
                 model.hide(hidden)
                 disclosure = next(model.disclosures(group), None)
-                more = _breaking(model, exact, hidden, disclosure, cost) if disclosure else set()
+                more = (
+                    _breaking(model, exact, hidden, group, disclosure.what, cost)
+                    if disclosure
+                    else set()
+                )
                 if not more:  # safe, or nothing left to hide (the audit reports it)
                     break
                 hidden = _alike(exact, hidden | more)
@@ -264,23 +294,23 @@ def _breaking(
     model: _Model,
     exact: Values,
     hidden: set[Figure],
-    disclosure: Disclosure,
+    group: Group,
+    what: str,
     cost: Mapping[Figure, float],
 ) -> set[Figure]:
-    """What to hide further to break `disclosure`: the cheapest shown figure whose hiding
-    (with what then goes with it) breaks it — tried only where that lifts a constraint of
-    the proof the linear relaxation gives, when it gives one; if no single one does, the
-    cheapest of its row or the agency's about people who may be of its group; if none is
-    left, every shown figure about people who may be of the group; nothing if that is
-    none."""
-    group = disclosure.group
+    """What to hide further to break the disclosure of `what` of `group`: the cheapest
+    shown figure whose hiding (with what then goes with it) breaks it — tried only where
+    that lifts a constraint of the proof the linear relaxation gives, when it gives one;
+    if no single one does, the cheapest of its row or the agency's about people who may
+    be of its group; if none is left, every shown figure about people who may be of the
+    group; nothing if that is none."""
     rows = {group.population, EVERYONE}
     shown = [f for f in exact if f not in hidden]
     near = sorted(
         (f for f in shown if f.population in rows and _overlaps(f, group)), key=lambda f: cost[f]
     )
     beside = sorted((f for f in shown if f not in near), key=lambda f: cost[f])
-    need = model.why(group, disclosure.what)  # None: any figure may be the one
+    need = model.why(group, what)  # None: any figure may be the one
     tried = 0
     for candidate in sorted((*near, *beside), key=lambda f: cost[f]):
         trial = _alike(exact, hidden | {candidate})
@@ -288,7 +318,7 @@ def _breaking(
         if need is not None and not need & trial:
             continue  # the proof stands without it
         model.hide(trial)
-        if not model.discloses(group, disclosure.what):
+        if not model.discloses(group, what):
             return {candidate}
         tried += 1
         if tried == MAX_TRIALS:
@@ -693,6 +723,92 @@ class _Model:
         return True
 
 
+GENDER_COUNTS = (*GENDERS, "total")
+
+
+@dataclass(frozen=True)
+class _ListedRow:
+    """A row of 男/女/其他/合計 and 女性比例 as published: each count exact, or None if
+    hidden; the 女性比例 as shown (a number, None for 「—」), or `SUPPRESSED` if hidden."""
+
+    path: str
+    exact: Mapping[str, int]
+    shown: Mapping[str, int | None]
+    ratio: float | str | None
+
+    def protected(self, min_cell: int) -> list[Listed]:
+        return [
+            Listed(self.path, g, self.exact[g]) for g in GENDERS if 0 < self.exact[g] < min_cell
+        ]
+
+    def disclosures(self, min_cell: int) -> Iterator[Disclosure]:
+        """Each protected count the published row pins or confines to 1 … min_cell − 1:
+        no whole-number row it allows has that count 0 or min_cell and more."""
+        for listed in self.protected(min_cell):
+            at = GENDER_COUNTS.index(listed.gender)
+            if not any(
+                self._allows(at, low, high) for low, high in ((-math.inf, 0), (min_cell, math.inf))
+            ):
+                yield Disclosure(listed, "人數", listed.size)
+
+    def _allows(self, at: int, low: float, high: float) -> bool:
+        """Whether some whole-number 男, 女, 其他, 合計 with the row's sum, its shown counts
+        and its shown 女性比例 has low ≤ the count `at` ≤ high."""
+        rows: list[tuple[list[float], float, float]] = [([1, 1, 1, -1], 0, 0)]
+        for i, g in enumerate(GENDER_COUNTS):
+            value = self.shown[g]
+            if value is not None:
+                rows.append(([float(i == j) for j in range(4)], value, value))
+        if self.ratio is None:  # 「—」: nobody
+            rows.append(([0, 0, 0, 1], 0, 0))
+        elif isinstance(self.ratio, int | float):  # 女 / 合計 rounds to it (see _Model._rate)
+            tenths = round(shown_rate(self.ratio) * 1000)
+            rows.append(([0, 0, 0, 1], 1, math.inf))
+            rows.append(([0, 2000, 0, -(2 * tenths - 1)], 0, math.inf))
+            rows.append(([0, 2000, 0, -(2 * tenths + 1)], -math.inf, 0))
+        rows.append(([float(i == at) for i in range(4)], low, high))
+        return _whole_row(rows)
+
+
+def _listed(figures: YearFigures, n: int, row: Mapping[str, object]) -> _ListedRow:
+    path = f"indicators.list.{n}"
+    exact = {g: int(cast(int, row[g])) for g in GENDER_COUNTS}
+    shown = {g: None if is_hidden(figures, f"{path}.{g}") else exact[g] for g in GENDER_COUNTS}
+    ratio = row.get("female_ratio")
+    shown_ratio = float(ratio) if isinstance(ratio, int | float) else None
+    if is_hidden(figures, f"{path}.female_ratio"):
+        return _ListedRow(path, exact, shown, SUPPRESSED)
+    return _ListedRow(path, exact, shown, shown_ratio)
+
+
+def _whole_row(rows: Sequence[tuple[list[float], float, float]]) -> bool:
+    """Whether four whole numbers ≥ 0 satisfy every low ≤ vector · x ≤ high of `rows`
+    (an integer program of its own, HiGHS)."""
+    solver = _solver("listed")
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = 4, len(rows)
+    lp.col_cost_ = np.zeros(4)
+    lp.col_lower_ = np.zeros(4)
+    lp.col_upper_ = np.full(4, highspy.kHighsInf)
+    lp.row_lower_ = np.array([_finite(lo) for _, lo, _ in rows])
+    lp.row_upper_ = np.array([_finite(hi) for _, _, hi in rows])
+    matrix = np.array([vector for vector, _, _ in rows], dtype=float)
+    columns, at = np.nonzero(matrix.T)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(5))
+    lp.a_matrix_.index_ = at
+    lp.a_matrix_.value_ = matrix[at, columns]
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * 4
+    solver.passModel(lp)
+    solver.run()
+    status = solver.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return False
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise RuntimeError(f"個資保護稽核未能求解（{solver.modelStatusToString(status)}）")
+    return True
+
+
 def _facts(group: Group) -> tuple[tuple[str, int], ...]:
     """The three facts the audit keeps of a protected group, with their real values."""
     return ("人數", group.size), ("完訓人數", group.done), ("未完訓人數", group.size - group.done)
@@ -713,9 +829,10 @@ def _kinds(size: int, integer: bool) -> NDArray[np.uint8]:
 
 
 @functools.cache
-def _solver() -> highspy.Highs:
-    """A silent HiGHS, one per process: it greets on the process's own output, below
-    Python, when made, so that output is closed for the moment."""
+def _solver(use: str = "staff") -> highspy.Highs:
+    """A silent HiGHS, one per process and `use` (the staff model, the listed rows'): it
+    greets on the process's own output, below Python, when made, so that output is closed
+    for the moment."""
     sys.stdout.flush()
     saved = os.dup(1)
     try:

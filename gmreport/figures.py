@@ -281,7 +281,9 @@ class YearFigures(TypedDict):
     narratives: list[Narratives]
     targets: list[TargetResult]
     privacy: Privacy
-    suppressed: list[str]  # the staff cells the report and the 統計總表 show as 「*」
+    suppressed: list[
+        str
+    ]  # the staff and 性別統計指標 cells the report and the 統計總表 show as 「*」
 
 
 class PlanPeriod(TypedDict):

@@ -8,6 +8,10 @@ Every staff figure the report, the statistics workbook or the roll-up publishes 
 the agency's 應訓 people, named by its `path` in the figures ("training.groups.all.rate.other").
 The figures list the hidden ones' paths under `suppressed`, and `as_shown` gives the
 figures as published.
+
+A 性別統計指標 is a count a unit typed (its own staff, or the public of a small 里): a row with
+a 性別 of 1 to `min_cell` − 1 shows it as 「*」 with what would give it back (`indicator_cells`,
+"indicators.list.2.other" by the row's place in the list).
 """
 
 from __future__ import annotations
@@ -106,22 +110,48 @@ def as_shown(figures: F) -> F:
 
 
 def figure_at(figures: Any, keys: list[str]) -> Any:
-    """The part of the figures at `keys`: a key of a mapping, or the label of a list's row;
-    None where the figures have no such part (a name they do not know: nothing to hide)."""
+    """The part of the figures at `keys`: a key of a mapping, or the label of a list's row
+    (or, in a list of rows without labels, its place: "2"); None where the figures have no
+    such part (a name they do not know: nothing to hide)."""
     node = figures
     for key in keys:
         if isinstance(node, dict):
             node = node.get(key)
         elif isinstance(node, list):
-            node = next((r for r in node if isinstance(r, dict) and r.get("label") == key), None)
+            found = next((r for r in node if isinstance(r, dict) and r.get("label") == key), None)
+            if found is None and key.isdigit() and int(key) < len(node):
+                found = node[int(key)]
+            node = found
         else:
             return None
     return node
 
 
-def note(min_cell: int) -> str:
-    """The note of a table that holds hidden figures."""
+def indicator_cells(figures: YearFigures) -> list[str]:
+    """The paths of the 性別統計指標 cells to hide (SPEC §3): in a row with a 性別 of 1 to
+    `min_cell` − 1, that count and the row's 合計 (so 男 and 女 stay comparable, and no
+    subtraction gives it back), and its 女性比例, which beside a shown 女 would narrow the
+    合計 — and with it the hidden count, which a reader knows is 1 to `min_cell` − 1, a 0
+    being shown — to a value or two; unless 女 is 0, when it reads 0.0% whatever the 合計."""
+    min_cell = figures["privacy"]["min_cell"]
+    found = []
+    for n, row in enumerate(figures["indicators"]["list"]):
+        small = [g for g in GENDER_KEYS.values() if _small_count(row.get(g), min_cell)]
+        if not small:
+            continue
+        keys = [*small, "total", *(["female_ratio"] if row.get("female") else [])]
+        found += [f"indicators.list.{n}.{key}" for key in keys]
+    return found
+
+
+def _small_count(count: Any, min_cell: int) -> bool:
+    return isinstance(count, int | float) and not isinstance(count, bool) and 0 < count < min_cell
+
+
+def note(min_cell: int, derived: str = "其人數或完訓情形") -> str:
+    """The note of a table that holds hidden figures: what else is hidden for them,
+    `derived` (「其人數」 where no 完訓 is shown)."""
     return (
         f"為保護個人資料，人數未達 {min_cell} 人之性別不予分列，"
-        f"可據以推算其人數或完訓情形之數字亦不揭露，均以「{SUPPRESSED}」表示。"
+        f"可據以推算{derived}之數字亦不揭露，均以「{SUPPRESSED}」表示。"
     )

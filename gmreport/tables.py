@@ -790,7 +790,9 @@ def _statistics_budget(figures: Figures) -> list[Table]:
 
 
 def _indicators(figures: Figures) -> Table:
-    """性別統計指標: the report reads each name with its period, the workbook each apart."""
+    """性別統計指標: the report reads each name with its period, the workbook each apart.
+    A count of 1 to min_cell − 1 of one 性別 reads 「*」, with what would give it back
+    (`privacy.indicator_cells`; `figures` are as shown)."""
     listed = figures["indicators"]["list"]
     rows = [
         (
@@ -821,12 +823,14 @@ def _indicators(figures: Figures) -> Table:
         Col(header("period").header, T, report=False),
         Col(header("application").header, T, left=True),
     ]
+    hides = any(p.startswith("indicators.list.") for p in figures["suppressed"])
     return declare(
         figures,
         "indicators",
         "性別統計指標",
         cols,
         rows,
+        note=f"註：{privacy_note(figures['privacy']['min_cell'], '其人數')}" if hides else "",
         empty="本年度無性別統計指標",
         work_item="statistics_budget",
     )

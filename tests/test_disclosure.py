@@ -16,6 +16,7 @@ from gmreport.blank_workbook import blank_workbook
 from gmreport.config import Config
 from gmreport.disclosure import (
     Audit,
+    Group,
     _counted,
     _Model,
     _people,
@@ -68,7 +69,9 @@ def _pinned(found: Audit, population: Population, gender: str) -> list[str]:
     return [
         d.what
         for d in found.disclosures
-        if d.group.population == population and d.group.gender == gender
+        if isinstance(d.group, Group)
+        and d.group.population == population
+        and d.group.gender == gender
     ]
 
 
@@ -129,7 +132,9 @@ def test_hiding_only_the_colleagues_own_cells_is_flagged_at_their_real_figures(
     pinned = {
         d.what: d.value
         for d in found.disclosures
-        if d.group.population == Population(category="civil_servants") and d.group.gender == "other"
+        if isinstance(d.group, Group)
+        and d.group.population == Population(category="civil_servants")
+        and d.group.gender == "other"
     }
     assert pinned == {"人數": civil["required"]["other"], "完訓人數": civil["completed"]["other"]}
 
