@@ -934,7 +934,7 @@ def _cedaw_measures(figures: Figures) -> list[Table]:
         "其他性別平等措施辦理情形",
         {
             "name": True,
-            "item": False,
+            "item": True,  # 對應項目: long names of the designated items, set left
             "date": False,
             "media": False,
             "participants": False,

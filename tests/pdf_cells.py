@@ -30,7 +30,7 @@ CLOSING = "」』）》〕、，。；：！？％)]%,.;:"
 OPENING = "「『（《〔([$"
 LATIN = re.compile(r"[A-Za-z0-9]")
 SENTENCE = "，。；："
-MARGIN = 4.0  # points: a line starting this close to the cell's left edge is set left
+MARGIN = 6.0  # points: a line starting this close to the cell's left edge is set left
 MARKS = re.compile(r"[、，。；：！？「」『』（）《》〔〕()]")
 
 

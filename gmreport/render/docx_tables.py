@@ -31,6 +31,9 @@ TERM = 10
 """A term of up to this many characters is never wrapped: 「職工及自僱非公務人員」."""
 NAME = 6
 """In a column of long text (names of plans, events), a name wraps after this many."""
+PROSE = 6.0
+"""The least width of a column of sentences set left (a reason, a result): narrower, a
+reason runs to ten lines."""
 SENTENCE = "，。；："
 """A cell with these marks holds sentences, which may wrap between any two characters."""
 MARKS = re.compile(r"[、，。；：！？「」『』（）《》〔〕()]")
@@ -145,10 +148,23 @@ def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
     else:
         more = [h - w for w, h in zip(low, high, strict=True)]
         ems = [w + m * (room - sum(low)) / sum(more) for w, m in zip(low, more, strict=True)]
+    _fill_the_nearly_full(ems, low, high)
     rooms = [w - PAD_PT / (size or TABLE_PT) for w in ems]
     headers = [_header_lines(c.short or c.header, r) for c, r in zip(cols, rooms, strict=True)]
     twips = (size or TABLE_PT) / 72 * 2.54 * TWIPS_PER_CM
     return Layout([round(w * twips) for w in ems], headers, rooms, size)
+
+
+def _fill_the_nearly_full(ems: list[float], low: list[float], high: list[float]) -> None:
+    """A column up to two characters short of holding its longest cell on one line (a
+    name that would leave 「與」 alone on a second line) gets them from the column with the
+    most room above its least width, when that one can spare them."""
+    for j in sorted(range(len(ems)), key=lambda j: high[j] - ems[j]):
+        short = high[j] - ems[j]
+        donor = max(range(len(ems)), key=lambda k: ems[k] - low[k] if k != j else -1.0)
+        if 0 < short <= 2.0 and donor != j and ems[donor] - low[donor] >= short + 2.0:
+            ems[j] += short
+            ems[donor] -= short
 
 
 def _room(size: float | None) -> float:
@@ -162,17 +178,26 @@ def _needs(cols: list[Col], texts: list[list[str]], pad: float) -> tuple[list[fl
     low, high = [], []
     for col, values in zip(cols, texts, strict=True):
         header = col.short or col.header
-        term = NAME if col.left else TERM
-        least = [_header_least(header), *(_unbreakable(v, term) for v in values)]
+        term, prose = (NAME, PROSE) if col.left else (TERM, 4.0)
+        least = [_header_least(header), *(_unbreakable(v, term, prose) for v in values)]
         low.append(max(least) + pad)
         lines = [line for t in (header, *values) for line in t.split("\n")]
-        high.append(max(max(map(_ems, lines)) + pad, low[-1]))
+        high.append(max(max(map(_wanted, lines)) + pad, low[-1]))
     for first, last, group in _groups(cols):
         need = (_ems(group) + pad - sum(low[first:last])) / (last - first)
         for j in range(first, last):
             low[j] += max(need, 0)
             high[j] = max(high[j], low[j])
     return low, high
+
+
+def _wanted(text: str) -> float:
+    """The width `text` would like: a sentence, or a short text, on one line; a long list of
+    terms (「公務人員 —（個資保護）、主管人員 —（個資保護）、…」), which `lines` sets one
+    part to a line, its widest part — so the room left goes to the sentences."""
+    if any(mark in text for mark in SENTENCE) or len(text) <= 2 * TERM:
+        return _ems(text)
+    return max(_ems(piece) for piece in BREAK.split(text) if piece)
 
 
 def _groups(cols: list[Col]) -> Iterable[tuple[int, int, str]]:
@@ -196,12 +221,13 @@ def _ems(text: str) -> float:
     return wide + (len(text) - wide) / 2 + 0.2 * (capitals + len(MIXED.findall(text)))
 
 
-def _unbreakable(text: str, term: int = TERM) -> float:
+def _unbreakable(text: str, term: int = TERM, prose: float = 4.0) -> float:
     """The widest piece of `text` that is not to be wrapped: its terms up to `term`
-    characters (marks not counted), its Latin words and numbers (see `layout`)."""
+    characters (marks not counted), its Latin words and numbers, and for sentences the
+    width `prose` (see `layout`)."""
     widest = max((_ems(m.group()) for m in WORD.finditer(text)), default=0.0)
     if any(mark in text for mark in SENTENCE):
-        return max(widest, 4.0)
+        return max(widest, prose)
     for line in text.split("\n"):
         for piece in BREAK.split(line):
             short = len(MARKS.sub("", "".join(piece.split()))) <= term
