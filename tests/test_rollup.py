@@ -1127,3 +1127,12 @@ def test_the_incomplete_list_numbers_from_one_again(rolled: Rolled) -> None:
     again = ids.pop()
     [num] = [n for n in numbering.num_lst if n.numId == again]
     assert num.xpath("./w:lvlOverride/w:startOverride/@w:val") == ["1"]
+
+
+def test_the_title_breaks_where_it_is_written_to(rolled: Rolled) -> None:
+    """Issue 22: the title wrapped with 「報告」 alone on its second line; it is written as
+    two lines of its own, each short enough for the page."""
+    doc = Document(str(rolled.out / REPORT))
+    titles = [p.text for p in doc.paragraphs if p.style.style_id == "Title"]
+    assert titles[1:] == ["各機關113年度性別主流化推動計畫", "執行成果彙整報告"]
+    assert all(len(t) <= 18 for t in titles)  # a line of the title's 18 pt on A4

@@ -224,7 +224,8 @@ def _people(counts: str, unit: str = "人") -> str:
 def build_content(b: RollupBuilder) -> None:
     """The roll-up's text, tables and charts, in reading order."""
     b.p(CITY, "Title")
-    b.p("各機關{{ year }}年度性別主流化推動計畫執行成果彙整報告", "Title")
+    b.p("各機關{{ year }}年度性別主流化推動計畫", "Title")
+    b.p("執行成果彙整報告", "Title")  # two lines of their own, never 「報告」 alone
     b.p("資料期間：{{ year }}年1月1日至{{ year }}年12月31日", "Subtitle")
     b.p("彙整單位：本府性別主流化工作小組幕僚單位（社會局）", "Subtitle")
 
@@ -348,15 +349,15 @@ def _statistics_budget(b: RollupBuilder) -> None:
     b.table(
         "各機關性別統計、性別預算及宣導辦理情形",
         [
-            Col("機關", 3.0, "{{ a.name }}", left=True),
-            Col("會議\n次數", 1.2, "{{ a.meetings|num }}"),
-            Col("性別統計\n指標", 1.9, "{{ a.indicators|num }}"),
-            Col("編列數（元）", 2.1, "{{ a.allocated|num }}"),
-            Col("執行數（元）", 2.1, "{{ a.executed|num }}"),
+            Col("機關", 3.8, "{{ a.name }}", left=True),
+            Col("會議\n次數", 1.0, "{{ a.meetings|num }}"),
+            Col("性別統計\n指標", 2.0, "{{ a.indicators|num }}"),
+            Col("編列數（元）", 1.8, "{{ a.allocated|num }}"),
+            Col("執行數（元）", 1.8, "{{ a.executed|num }}"),
             Col("執行率", 1.5, "{{ a.execution_rate|pct }}"),
             Col("CEDAW\n場次", 1.9, "{{ a.cedaw|num }}"),
-            Col("參與\n人次", 1.5, "{{ a.participants|num }}"),
-            Col("其他\n措施", 1.2, "{{ a.measures|num }}"),
+            Col("參與\n人次", 1.1, "{{ a.participants|num }}"),
+            Col("其他\n措施", 1.1, "{{ a.measures|num }}"),
         ],
         loop="a in agencies",
         total=[
