@@ -101,11 +101,13 @@ def target_row(result: TargetResult, figures: Figures) -> TargetRow:
             required = f"{required}各 1 人"
             if result.get("missing"):
                 actual = f"{actual}（缺{'、'.join(result['missing'])}）"
-        case Rule.RATES_AT_LEAST:
-            required = f"均達 {required}" if len(target.training_groups) > 1 else required
+        case Rule.RATES_AT_LEAST if len(target.training_groups) > 1:
+            required = f"均達 {required}"
             actual = "、".join(
                 f"{g['label']} {_rate(figures, key)}" for key, g in _groups(target, figures)
             )
+        case Rule.RATES_AT_LEAST:  # one group, which the target names: its rate alone
+            actual = "、".join(_rate(figures, key) for key, _ in _groups(target, figures))
     if target.rule is not Rule.RATES_AT_LEAST and _hides(target, figures):
         actual = PROTECTED_TEXT
     if result["required"] is None or result.get("verdict") in (DONE, NOT_DONE):

@@ -5,7 +5,7 @@ each cell. Chinese may wrap between any two characters, but not everywhere a rea
 
 - a closing mark (」）、，。) never starts a line, an opening one (「（) never ends one;
 - a Latin word or a number is never split (「CEDA／W」, 「1,3／50」);
-- in a cell that is a term or a list of them rather than sentences (no 「，。；：」), a term —
+- in a cell that is a term or a list of them rather than sentences (no 「，。；」; a title 「甲：乙」 is a name), a term —
   the text between two marks or brackets, up to `TERM` characters (「宣導對象」,
   「職工及自僱非公務人員」, 「女 6 人」 in 「男 5 人、女 6 人」) — stays on one line; in a
   cell set left (the names of plans and events) a name may wrap after `NAME` characters.
@@ -29,7 +29,7 @@ NAME = 6
 CLOSING = "」』）》〕、，。；：！？％)]%,.;:"
 OPENING = "「『（《〔([$"
 LATIN = re.compile(r"[A-Za-z0-9]")
-SENTENCE = "，。；："
+SENTENCE = "，。；"
 MARGIN = 6.0  # points: a line starting this close to the cell's left edge is set left
 MARKS = re.compile(r"[、，。；：！？「」『』（）《》〔〕()]")
 

@@ -31,10 +31,13 @@ TERM = 10
 """A term of up to this many characters is never wrapped: 「職工及自僱非公務人員」."""
 NAME = 6
 """In a column of long text (names of plans, events), a name wraps after this many."""
+CROWDED = 0.85
+"""A table whose least widths take more of the line than this is set in 小五, so that its
+long text gets room to run (at 五號字 it would be squeezed into a narrow column)."""
 PROSE = 6.0
 """The least width of a column of sentences set left (a reason, a result): narrower, a
 reason runs to ten lines."""
-SENTENCE = "，。；："
+SENTENCE = "，。；"
 """A cell with these marks holds sentences, which may wrap between any two characters."""
 MARKS = re.compile(r"[、，。；：！？「」『』（）《》〔〕()]")
 BREAK = re.compile(
@@ -137,7 +140,7 @@ def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
     A header wider than its column is set on two lines, split in its middle: 「觸及／人次」."""
     size = None
     low, high = _needs(cols, texts, PAD_PT / TABLE_PT)
-    if sum(low) > _room(None):
+    if sum(low) > CROWDED * _room(None):
         size = SMALL_PT
         low, high = _needs(cols, texts, PAD_PT / SMALL_PT)
     room = _room(size)
@@ -182,7 +185,8 @@ def _needs(cols: list[Col], texts: list[list[str]], pad: float) -> tuple[list[fl
         least = [_header_least(header), *(_unbreakable(v, term, prose) for v in values)]
         low.append(max(least) + pad)
         lines = [line for t in (header, *values) for line in t.split("\n")]
-        high.append(max(max(map(_wanted, lines)) + pad, low[-1]))
+        wanted = _ems if col.left else _wanted  # a long text set left wants its whole line
+        high.append(max(max(map(wanted, lines)) + pad, low[-1]))
     for first, last, group in _groups(cols):
         need = (_ems(group) + pad - sum(low[first:last])) / (last - first)
         for j in range(first, last):
@@ -192,9 +196,10 @@ def _needs(cols: list[Col], texts: list[list[str]], pad: float) -> tuple[list[fl
 
 
 def _wanted(text: str) -> float:
-    """The width `text` would like: a sentence, or a short text, on one line; a long list of
-    terms (「公務人員 —（個資保護）、主管人員 —（個資保護）、…」), which `lines` sets one
-    part to a line, its widest part — so the room left goes to the sentences."""
+    """The width `text` in a centred column would like: a sentence, or a short text, on one
+    line; a long list of terms (「公務人員 —（個資保護）、主管人員 —（個資保護）、…」),
+    which `lines` sets one part to a line, its widest part — so the room left goes to the
+    columns of long text."""
     if any(mark in text for mark in SENTENCE) or len(text) <= 2 * TERM:
         return _ems(text)
     return max(_ems(piece) for piece in BREAK.split(text) if piece)
