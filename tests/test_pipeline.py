@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -19,7 +20,7 @@ from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import build
 from gmreport.problems import UsageError
 
-from . import pdf_cells
+from . import pdf_cells, pdf_pages
 from .conftest import INCIDENTAL, SAMPLES
 from .test_build import _docx_text
 
@@ -330,6 +331,10 @@ def test_pdf_is_written_with_a_kai_font_and_its_contents_name_the_pages(tmp_path
     assert int(entries[0][1]) > 1  # the body begins after the 目錄
     # no word broken inside a table cell (issue 22): read off the PDF, cell by cell
     assert pdf_cells.broken_words(pdf, tmp_path / "113年度性別主流化執行成果報告.docx") == []
+    # no page under half full but the last of a chapter (壹、貳、… starts the next)
+    for page, following in itertools.pairwise(pdf_pages.pages(pdf)):
+        if page.fill < 0.5:
+            assert re.match(r"[壹貳參肆伍陸柒捌玖拾]、", following.first_words), (page, following)
 
 
 def test_a_workbook_of_an_unknown_unit_is_still_checked_and_its_rows_excluded(

@@ -91,23 +91,30 @@ def test_the_pdf_reader_tells_a_broken_word(
     assert (said[0].split("：")[-1] if said else None) == found, said
 
 
-def test_a_table_never_leaves_its_header_or_its_first_row_alone_at_a_page_foot() -> None:
-    """Issue 22: 表12, 表16 and 表23 began at a page foot with their header and one row.
-    The header keeps with the first row and the first row with the second, so the word
-    processor moves them over together; the rows after that may break across pages."""
+def test_what_keeps_with_the_next_row_in_a_table() -> None:
+    """Issue 22: the header always keeps with the first row. In a table with a note, the
+    first row keeps with the second (never one row alone at a page foot), the last item with
+    the total and the last row with the note (never a note heading a page). A table without
+    a note keeps no row: LibreOffice then keeps the whole table's end with what follows,
+    and a chart after 114's 表22 left its page 40% empty."""
     from docx.oxml import parse_xml
 
     from gmreport.render.docx_tables import W, table_xml
     from gmreport.tables import Table
 
-    table = Table(
-        "表", "測試", ("單位", "人數"), (ValueKind.TEXT, C), [(f"第{i}課", i) for i in range(5)]
-    )
-    body = parse_xml(f"<w:body {W}>{table_xml(table)}</w:body>")
     ns = {"w": W.split('"')[1]}
-    rows = body.findall(".//w:tr", ns)
 
-    def kept(row) -> bool:
-        return all(p.find("w:pPr/w:keepNext", ns) is not None for p in row.findall(".//w:p", ns))
+    def keeps(note: str) -> list[bool]:
+        rows = [(f"第{i}課", i) for i in range(4)] + [("合計", 6)]
+        table = Table(
+            "表", "測試", ("單位", "人數"), (ValueKind.TEXT, C), rows, note=note, totals=1
+        )
+        body = parse_xml(f"<w:body {W}>{table_xml(table)}</w:body>")
+        return [
+            all(p.find("w:pPr/w:keepNext", ns) is not None for p in row.findall(".//w:p", ns))
+            for row in body.findall(".//w:tr", ns)
+        ]
 
-    assert [kept(r) for r in rows] == [True, True, False, False, False, False]
+    # header, 4 items, total
+    assert keeps("註：測試。") == [True, True, False, False, True, True]
+    assert keeps("") == [True, False, False, False, False, False]
