@@ -474,6 +474,18 @@ def test_an_unknown_or_hidden_value_is_not_compared() -> None:
     assert change(measure, 0.9, None, 113, 114) is None
 
 
+def test_nothing_in_both_years_is_not_said_and_the_period_names_its_year() -> None:
+    """Issue 22: 「CEDAW 宣導觸及 0 人次，與 113 年度持平」 said nothing; and under 「（113 年度
+    至 116 年度）」 a sentence stating 116's figure names its year."""
+    measure = TREND_TABLES_BY_KEY["cedaw_measures"].findings[0]
+    assert change(measure, 0, 0, 113, 116) is None
+    assert change(measure, 0, 2, 113, 116) == "CEDAW 宣導 0 場次，較 113 年度減少 2 場次"
+    said = change(measure, 5, 1, 113, 116, name_year=True)
+    assert said == "116 年度 CEDAW 宣導 5 場次，較 113 年度增加 4 場次"
+    training = TREND_TABLES_BY_KEY["training"].findings[0]
+    assert change(training, 1.0, 0.9, 113, 116, name_year=True).startswith("116 年度全機關完訓率")
+
+
 def _earlier(figures: dict) -> dict:
     """`figures` read as an earlier year's file is (gmreport.figures_file), less its history."""
     read = figures_of(figures)

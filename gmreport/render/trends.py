@@ -298,13 +298,20 @@ def _values(table: TrendTable, figures: YearFigures, group: str) -> tuple[object
 
 
 def change(
-    measure: Measure, now: object, before: object, before_year: int, year: int
+    measure: Measure,
+    now: object,
+    before: object,
+    before_year: int,
+    year: int,
+    *,
+    name_year: bool = False,
 ) -> str | None:
-    """「CEDAW 宣導 3 場次，較 113 年度增加 1 場次」, or None when either value is unknown
-    or not shown (「*」)."""
+    """「CEDAW 宣導 3 場次，較 113 年度增加 1 場次」 (「116 年度 CEDAW 宣導…」 with
+    `name_year`, in the review of the plan's years), or None when either value is unknown,
+    not shown (「*」), or nothing in both years (「觸及 0 人次，與上年度持平」 says nothing)."""
     if not isinstance(now, int | float) or not isinstance(before, int | float):
         return None
-    if isinstance(now, bool) or isinstance(before, bool):
+    if isinstance(now, bool) or isinstance(before, bool) or now == before == 0:
         return None
     unit = f" {measure.unit}" if measure.unit else ""
     if measure.kind is ValueKind.RATE:
@@ -318,6 +325,8 @@ def change(
         up, same, amount = diff > 0, not diff, f"{number(abs(diff))}{unit}"
         more, less = "增加", "減少"
     said = f"{measure.said} {shown}"
+    if name_year:  # 「116 年度性平執行小組…」, 「116 年度 CEDAW 宣導…」
+        said = f"{year} 年度{' ' if said[0].isascii() else ''}{said}"
     if same:
         since = "上年度" if before_year == year - 1 else f" {before_year} 年度"
         return f"{said}，與{since}持平"
@@ -344,16 +353,19 @@ def _target_changes(compared: Years, before_year: int) -> list[str]:
     return out
 
 
-def findings(table: TrendTable, compared: Years, before_year: int | None = None) -> list[str]:
+def findings(
+    table: TrendTable, compared: Years, before_year: int | None = None, *, name_year: bool = False
+) -> list[str]:
     """The changes of the table's findings figures against `before_year` (default: the
-    latest earlier year with figures), each as one sentence."""
+    latest earlier year with figures), each as one sentence; naming the year of each figure
+    with `name_year` (the review of the plan's years compares its last with its first)."""
     before_year = before_year or compared.previous
     if before_year is None:
         return []
     now, before = compared.shown[compared.year], compared.shown[before_year]
     out = []
     for m in table.findings:
-        said = change(m, m.get(now), m.get(before), before_year, compared.year)
+        said = change(m, m.get(now), m.get(before), before_year, compared.year, name_year=name_year)
         if said:
             out.append(said + "。")
     if table.key == "targets":
@@ -547,7 +559,7 @@ def period_review(figures: Figures, compared: Years | None) -> dict[str, Any] | 
     trends = []
     if compared and first != figures["year"]:
         for table in TREND_TABLES:
-            said = findings(table, compared, first)
+            said = findings(table, compared, first, name_year=True)
             if said:
                 trends.append({"heading": table.heading, "findings": said})
     with_data = [y for y in period if y in shown]
