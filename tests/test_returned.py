@@ -22,6 +22,7 @@ from gmreport.config import Config
 from gmreport.ods_writer import write_ods
 from gmreport.pipeline import build, check, file_part
 from gmreport.problems import Problem, Severity
+from gmreport.read import read_grids
 from gmreport.render.returned import (
     FILLS,
     LIST_SHEET,
@@ -262,6 +263,119 @@ def test_xlsm_keeps_its_macros_byte_for_byte(tmp_path: Path) -> None:
 def test_unit_names_are_made_safe_for_windows_file_names() -> None:
     assert file_part("民政課/社會課") == "民政課_社會課"
     assert file_part('a:b*c?"<>|.') == "a_b_c" + "_" * len('?"<>|')
+
+
+# --- a package whose parts are named unusually ------------------------------------------------
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS = "xl/_rels/workbook.xml.rels"
+_CHARTSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet"
+
+
+def _sheet_members(path: Path) -> dict[str, str]:
+    """Sheet name → its part, in a package as openpyxl writes it (every target absolute)."""
+    with zipfile.ZipFile(path) as z:
+        book = etree.fromstring(z.read("xl/workbook.xml"))
+        rels = etree.fromstring(z.read(_RELS))
+    targets = {el.get("Id"): el.get("Target") for el in rels}
+    found = {el.get("name"): targets[el.get(_R_ID)] for el in book.iter(f"{_MAIN}sheet")}
+    assert all(t.startswith("/xl/worksheets/") for t in found.values())
+    return {name: target[1:] for name, target in found.items()}
+
+
+def _unusual(source: Path, target: Path, how: str, part: str) -> str:
+    """`source` with the worksheet `part` found unusually; returns the member that holds it.
+
+    - odd-case: its member named in other letter case than its target;
+    - relative: its target relative to the workbook's folder;
+    - chartsheet-first: a chart sheet, tab selected, listed before every worksheet.
+    """
+    member = part
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            name = item.filename
+            if how == "odd-case" and name == part:
+                member = name = "xl/" + part[3:].replace("worksheets/sheet", "Worksheets/SHEET")
+            rels_el = etree.fromstring(data) if name == _RELS else None
+            for el in rels_el if rels_el is not None else ():
+                if el.get("Target") == "/" + part and how == "relative":
+                    el.set("Target", part.removeprefix("xl/"))
+            if rels_el is not None and how == "chartsheet-first":
+                etree.SubElement(
+                    rels_el,
+                    f"{_REL}Relationship",
+                    Id="rIdChart",
+                    Type=_CHARTSHEET,
+                    Target="/xl/chartsheets/sheet1.xml",
+                )
+            if rels_el is not None:
+                data = etree.tostring(rels_el)
+            if name == "xl/workbook.xml" and how == "chartsheet-first":
+                book = etree.fromstring(data)
+                sheets = book.find(f"{_MAIN}sheets")
+                chart = etree.Element(f"{_MAIN}sheet", name="圖表", sheetId="99")
+                chart.set(_R_ID, "rIdChart")
+                sheets.insert(0, chart)
+                for defined in book.iter(f"{_MAIN}definedName"):
+                    local = defined.get("localSheetId")
+                    if local is not None:
+                        defined.set("localSheetId", str(int(local) + 1))
+                data = etree.tostring(book)
+            dst.writestr(name, data)
+        if how == "chartsheet-first":
+            dst.writestr(
+                "xl/chartsheets/sheet1.xml",
+                f'<chartsheet xmlns="{_MAIN[1:-1]}"><sheetViews>'
+                '<sheetView tabSelected="1" workbookViewId="0"/></sheetViews></chartsheet>',
+            )
+    return member
+
+
+def _cells(root: Any) -> dict[str, str]:
+    return {c.get("r"): c.get("s", "0") for c in root.iter(f"{_MAIN}c")}
+
+
+@pytest.mark.parametrize("how", ["odd-case", "relative", "chartsheet-first"])
+def test_an_unusual_package_is_marked_where_calamine_reads_it(tmp_path: Path, how: str) -> None:
+    plain = _workbook(tmp_path / "plain", "xlsx")
+    members = _sheet_members(plain)
+    changed = members["人員名冊"]  # where the bad-choice error is
+    source = tmp_path / "in" / plain.name
+    source.parent.mkdir()
+    members["人員名冊"] = _unusual(plain, source, how, changed)
+    outcome = check([source], CONFIG, tmp_path / "out")
+    copy = _copy_of(tmp_path / "out")
+    assert outcome.written == [copy]
+    expected: dict[str, dict[str, Severity]] = {}
+    for (sheet, ref), found in _marked(outcome.problems).items():
+        if sheet in members:
+            expected.setdefault(sheet, {})[ref] = _worst(found)
+    assert expected["人員名冊"]  # the sheet whose part is found unusually has a mark
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(copy) as b:
+        keys = [name.lower() for name in b.namelist()]
+        assert len(keys) == len(set(keys))  # no second part beside the one read
+        styles = etree.fromstring(b.read("xl/styles.xml"))
+        xfs = list(styles.find(f"{_MAIN}cellXfs"))
+        fills = list(styles.find(f"{_MAIN}fills"))
+        for sheet, member in members.items():
+            before, after = (
+                _cells(etree.fromstring(a.read(member))),
+                _cells(etree.fromstring(b.read(member))),
+            )
+            marked = {ref for ref, s in after.items() if before.get(ref) != s}
+            assert marked == set(expected.get(sheet, {})), sheet
+            for ref, severity in expected.get(sheet, {}).items():
+                fill = fills[int(xfs[int(after[ref])].get("fillId"))]
+                colour = fill.find(f"{_MAIN}patternFill/{_MAIN}fgColor").get("rgb")
+                assert colour == "FF" + FILLS[severity], (sheet, ref)
+        if how == "chartsheet-first":  # the list sheet is the only one selected
+            assert b"tabSelected" not in b.read("xl/chartsheets/sheet1.xml")
+    read_back = read_grids(copy)
+    assert list(read_back) == [LIST_SHEET, *members]
+    assert {name: read_back[name] for name in members} == read_grids(source)
 
 
 # --- .ods -----------------------------------------------------------------------------------

@@ -18,9 +18,12 @@ from typing import Any
 
 from lxml import etree
 
+from .. import safety
 from ..cells import cell_position, column_letters
 from ..format import display_width, writable
 from ..problems import Problem, Severity
+from ..safety.container import check_members
+from ..safety.xmlparts import workbook_parts
 from .returned import (
     AUTHOR,
     FILLS,
@@ -86,7 +89,8 @@ def _rels_name(part: str) -> str:
 
 
 def _target(base: str, target: str) -> str:
-    """A relationship's target as a zip path, from the part `base` it belongs to."""
+    """A worksheet's relationship target as a zip path, from the part `base` it belongs to
+    (its comments and drawing, which Excel reads and calamine does not)."""
     if target.startswith("/"):
         return target[1:]
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
@@ -104,6 +108,7 @@ class _Package:
         self.names = {i.filename for i in z.infolist()}
         self.changed: dict[str, bytes] = {}
         self.trees: dict[str, Any] = {}
+        self.rels_of: dict[str, str] = {}  # part → its relationships' part, where not by name
 
     def tree(self, part: str) -> Any:
         if part not in self.trees:
@@ -122,7 +127,7 @@ class _Package:
         return pattern.format(n=n)
 
     def rels(self, part: str) -> Any:
-        name = _rels_name(part)
+        name = self.rels_of.get(part) or _rels_name(part)
         if name in self.trees or name in self.names:
             return self.tree(name)
         root = etree.Element(_q("Relationships", PKG_R), nsmap={None: PKG_R})
@@ -158,46 +163,43 @@ class _Package:
 
 
 def mark_xlsx(source: Path, target: Path, problems: list[Problem], heading: str) -> None:
-    """Write the marked copy of the .xlsx or .xlsm `source` to `target`."""
+    """Write the marked copy of the .xlsx or .xlsm `source` to `target`.
+
+    The parts are found as the safety gate found them, the way calamine reads them
+    (`safety.xmlparts.workbook_parts`), so the cells marked are those the problems were
+    found in.
+    """
     with zipfile.ZipFile(source) as z:
+        found = workbook_parts(z, check_members(z), safety.MAX_SMALL_PART_ELEMENTS)
         pkg = _Package(z)
-        package_rels = pkg.tree("_rels/.rels")
-        book_part = next(
-            _target("", el.get("Target", ""))
-            for el in package_rels
-            if el.get("Type", "").endswith("/officeDocument")
-        )
+        book_part = found.workbook.filename
+        pkg.rels_of[book_part] = found.rels.filename
         book = pkg.tree(book_part)
-        book_rels = {el.get("Id"): el for el in pkg.rels(book_part)}
         sheets_el = book.find(_q("sheets"))
-        sheet_parts: dict[str, str] = {}
-        for el in sheets_el:
-            rel = book_rels.get(el.get(_q("id", R)))
-            if rel is not None and rel.get("Type", "").endswith("/worksheet"):
-                sheet_parts[el.get("name", "")] = _target(book_part, rel.get("Target", ""))
+        sheet_parts = {name: info.filename for name, info in found.worksheets}
         marks, listed = plan(problems, list(sheet_parts))
-        styles_part = next(
-            _target(book_part, el.get("Target", ""))
-            for el in book_rels.values()
-            if el.get("Type", "").endswith("/styles")
-        )
-        styles = _Styles(pkg.tree(styles_part))
+        styles = _Styles(pkg.tree(found.read_parts("styles")[0].filename))
         types = pkg.tree("[Content_Types].xml")
         by_sheet: dict[str, list[Mark]] = {}
         for m in marks:
             by_sheet.setdefault(m.sheet, []).append(m)
-        for block, (sheet, found) in enumerate(by_sheet.items(), start=1):
-            _mark_sheet(pkg, types, sheet_parts[sheet], found, styles, block)
-        for part in sheet_parts.values():  # the list sheet is the one selected
+        for block, (sheet, found_marks) in enumerate(by_sheet.items(), start=1):
+            _mark_sheet(pkg, types, sheet_parts[sheet], found_marks, styles, block)
+        # the list sheet is the one selected
+        for _, info in found.worksheets + found.other_sheets:
+            part = info.filename
             if part not in pkg.trees and b"tabSelected" not in pkg.z.read(part):
                 continue
             for view in pkg.tree(part).iter(_q("sheetView")):
                 view.attrib.pop("tabSelected", None)
-        list_part = pkg.unused("xl/worksheets/gmreport_list{n}.xml")
+        folder = posixpath.dirname(book_part)
+        list_part = pkg.unused(f"{folder}/worksheets/gmreport_list{{n}}.xml")
         pkg.new_tree(list_part, _list_sheet(listed, heading, styles))
         _override(types, list_part, CT_WORKSHEET)
         rid = pkg.add_rel(book_part, REL_WORKSHEET, list_part)
-        _add_first_sheet(book, sheets_el, rid, _unused_name(list(sheet_parts)))
+        _add_first_sheet(
+            book, sheets_el, rid, _unused_name([el.get("name", "") for el in sheets_el])
+        )
         pkg.write(target)
 
 

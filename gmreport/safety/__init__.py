@@ -70,17 +70,13 @@ from .opendocument import (
 from .refused import Refused
 from .worksheet import SheetInfo, scan_sheet
 from .xmlparts import (
-    OFFICE_DOCUMENT,
     READ_RELS,
+    WORKBOOK,
+    WORKBOOK_RELS,
     XML_SUFFIXES,
     Budget,
     XmlPart,
-    document_folders,
-    last,
-    parse_small,
-    relationships,
-    resolve,
-    sheet_parts,
+    workbook_parts,
 )
 
 __all__ = [
@@ -173,28 +169,14 @@ def _inspect_package(z: zipfile.ZipFile) -> tuple[SheetInfo, ...]:
 def _inspect_xlsx(
     z: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], budget: Budget
 ) -> tuple[SheetInfo, ...]:
-    package_rels = members.get("_rels/.rels")
-    package = (
-        None if package_rels is None else parse_small(z, package_rels, MAX_SMALL_PART_ELEMENTS)
-    )
-    if package is None or not any(
-        kind in OFFICE_DOCUMENT for _, kind in relationships(package).values()
-    ):
-        raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
-    if any(part_key(folder) != "xl/" for folder in document_folders(package)):
-        raise Refused("corrupt", "活頁簿內容不在 xl 資料夾中（_rels/.rels）")
-    rels = members.get("xl/_rels/workbook.xml.rels")
-    if rels is None:
-        raise Refused("corrupt", "缺少活頁簿的關聯檔 xl/_rels/workbook.xml.rels")
-    targets = relationships(parse_small(z, rels, MAX_SMALL_PART_ELEMENTS))
-    workbook = parse_small(z, members["xl/workbook.xml"], MAX_SMALL_PART_ELEMENTS)
-    sheets = sheet_parts(workbook, targets, members)
+    found = workbook_parts(z, members, MAX_SMALL_PART_ELEMENTS)
+    sheets = found.worksheets
 
-    done = {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+    done = {"_rels/.rels", WORKBOOK, WORKBOOK_RELS}
     done.update(part_key(info.filename) for _, info in sheets)
     # calamine reads these whole, so they are checked whole; other parts only up to their root.
     read = {"xl/sharedstrings.xml", "xl/styles.xml", "[content_types].xml"}
-    read.update(part_key(resolve(t)) for t, kind in targets.values() if last(kind) in READ_RELS)
+    read.update(part_key(info.filename) for kind in READ_RELS for info in found.read_parts(kind))
     for key, info in members.items():
         if key.endswith(XML_SUFFIXES) and key not in done:
             XmlPart(info.filename, budget, prolog_only=key not in read).feed(z, info)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
@@ -215,14 +216,71 @@ def document_folders(root: Element) -> list[str]:
     ]
 
 
-def sheet_parts(
-    root: Element, targets: dict[str, tuple[str, str]], members: dict[str, zipfile.ZipInfo]
-) -> list[tuple[str, zipfile.ZipInfo]]:
-    """The workbook's worksheets in order, each with its part, found the way calamine does.
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 
-    Chart and dialog sheets are left out, as pandas does; their parts are checked as XML.
+
+@dataclass(frozen=True)
+class WorkbookParts:
+    """Where calamine reads an .xlsx: its workbook part, that part's relationships and the
+    sheets they lead to, each as the zip member calamine opens.
+
+    The safety gate inspects these parts and the marked copy (`render.returned_xlsx`) edits
+    them, so the cells marked are the cells read.
     """
-    sheets: list[tuple[str, zipfile.ZipInfo]] = []
+
+    workbook: zipfile.ZipInfo
+    rels: zipfile.ZipInfo
+    targets: dict[str, tuple[str, str]]
+    worksheets: list[tuple[str, zipfile.ZipInfo]]
+    # chart and dialog sheets, which pandas leaves out; their parts are checked as XML
+    other_sheets: list[tuple[str, zipfile.ZipInfo]]
+    members: dict[str, zipfile.ZipInfo]
+
+    def read_parts(self, kind: str) -> list[zipfile.ZipInfo]:
+        """The members of the workbook's relationships of type `kind` (e.g. "styles")."""
+        keys = [part_key(resolve(t)) for t, k in self.targets.values() if last(k) == kind]
+        return [self.members[key] for key in keys if key in self.members]
+
+
+def workbook_parts(
+    z: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], max_elements: int
+) -> WorkbookParts:
+    """The parts calamine reads the sheets from, or Refused if it would not find them.
+
+    `members` maps `part_key`s to members (see `container.check_members`); each small part is
+    parsed with at most `max_elements` elements.
+    """
+    package_rels = members.get("_rels/.rels")
+    package = None if package_rels is None else parse_small(z, package_rels, max_elements)
+    if package is None or not any(
+        kind in OFFICE_DOCUMENT for _, kind in relationships(package).values()
+    ):
+        raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
+    if any(part_key(folder) != "xl/" for folder in document_folders(package)):
+        raise Refused("corrupt", "活頁簿內容不在 xl 資料夾中（_rels/.rels）")
+    rels = members.get(WORKBOOK_RELS)
+    if rels is None:
+        raise Refused("corrupt", f"缺少活頁簿的關聯檔 {WORKBOOK_RELS}")
+    workbook = members[WORKBOOK]
+    targets = relationships(parse_small(z, rels, max_elements))
+    sheets = _sheets(parse_small(z, workbook, max_elements), targets, members)
+    return WorkbookParts(
+        workbook,
+        rels,
+        targets,
+        [(name, info) for name, info, folder in sheets if folder == "worksheets"],
+        [(name, info) for name, info, folder in sheets if folder != "worksheets"],
+        members,
+    )
+
+
+def _sheets(
+    root: Element, targets: dict[str, tuple[str, str]], members: dict[str, zipfile.ZipInfo]
+) -> list[tuple[str, zipfile.ZipInfo, str]]:
+    """The workbook's sheets in order, each with its part and folder, found the way calamine
+    does."""
+    sheets: list[tuple[str, zipfile.ZipInfo, str]] = []
     seen: set[str] = set()
     for el in root.iter():
         if _local(el.tag) != "sheet":
@@ -240,8 +298,7 @@ def sheet_parts(
         info = members.get(part_key(target))
         if last(kind) not in _SHEET_RELS or folder not in _SHEET_FOLDERS or info is None:
             raise Refused("corrupt", f"找不到工作表「{name}」的內容")
-        if folder == "worksheets":
-            sheets.append((name, info))
+        sheets.append((name, info, folder))
     if not seen:
         raise Refused("corrupt", "活頁簿中沒有任何工作表")
     return sheets
