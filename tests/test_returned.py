@@ -7,6 +7,7 @@ and everything else of the unit's file is as it was, cell by cell.
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from copy import deepcopy
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+import python_calamine
 from lxml import etree
 from openpyxl.workbook.defined_name import DefinedName
 
@@ -567,3 +569,38 @@ def test_a_file_that_cannot_be_read_gets_a_letter_saying_why(
     assert f"原因：{refused.message}" in text and f"處理方式：{refused.hint}" in text
     assert not list((tmp_path / "out" / "退回修正").glob("*不知是誰*"))
     assert outcome.copies["社會課"].name == letters[0].name  # linked from the 摘要 too
+
+
+def test_a_workbook_without_a_stylesheet_is_marked_with_one_of_its_own(tmp_path: Path) -> None:
+    """A package some systems write has no styles part (calamine reads it); the copy adds
+    one instead of failing, and its marked cells use it."""
+    import re
+
+    plain = _workbook(tmp_path / "plain", "xlsx")
+    source = tmp_path / "in" / plain.name
+    source.parent.mkdir()
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(source, "w") as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "xl/styles.xml":
+                continue
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = re.sub(rb"<(Relationship|Override)[^>]*styles[^>]*/>", b"", data)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb' s="\d+"', b"", data)  # no style to refer to
+            out.writestr(info, data)
+    outcome = check([source], CONFIG, tmp_path / "out")
+    copy = _copy_of(tmp_path / "out")
+    assert outcome.written == [copy]
+    with zipfile.ZipFile(copy) as b:
+        styles = [n for n in b.namelist() if "styles" in n]
+        assert len(styles) == 1
+        rels = b.read("xl/_rels/workbook.xml.rels").decode()
+        assert posixpath.basename(styles[0]) in rels and "/styles" in rels
+        sheet = etree.fromstring(b.read(_sheet_members(plain)["人員名冊"]))
+        xfs = list(etree.fromstring(b.read(styles[0])).find(f"{_MAIN}cellXfs"))
+        styled = {ref: int(s) for ref, s in _cells(sheet).items() if s != "0"}
+        expected = {ref for (name, ref) in _marked(outcome.problems) if name == "人員名冊"}
+        assert expected and expected == set(styled)  # no cell had a style before
+        assert all(index < len(xfs) for index in styled.values())
+    assert python_calamine.CalamineWorkbook.from_path(str(copy)).sheet_names[0] == "檢核結果"

@@ -43,9 +43,11 @@ CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_WORKSHEET = R + "/worksheet"
 REL_COMMENTS = R + "/comments"
 REL_VML = R + "/vmlDrawing"
+REL_STYLES = R + "/styles"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -178,8 +180,8 @@ def mark_xlsx(source: Path, target: Path, problems: list[Problem], heading: str)
         sheets_el = book.find(_q("sheets"))
         sheet_parts = {name: info.filename for name, info in found.worksheets}
         marks, listed = plan(problems, list(sheet_parts))
-        styles = _Styles(pkg.tree(found.read_parts("styles")[0].filename))
         types = pkg.tree("[Content_Types].xml")
+        styles = _Styles(pkg.tree(_styles_part(pkg, types, book_part, found.read_parts("styles"))))
         by_sheet: dict[str, list[Mark]] = {}
         for m in marks:
             by_sheet.setdefault(m.sheet, []).append(m)
@@ -210,6 +212,18 @@ def _unused_name(names: list[str]) -> str:
         n += 1
         name = f"{LIST_SHEET}({n})"
     return name
+
+
+def _styles_part(pkg: _Package, types: Any, book_part: str, parts: list[Any]) -> str:
+    """The workbook's stylesheet part; a new, empty one when it has none (a workbook some
+    systems write without styles is still a workbook calamine reads)."""
+    if parts:
+        return str(parts[0].filename)
+    part = pkg.unused(f"{posixpath.dirname(book_part)}/gmreport_styles{{n}}.xml")
+    pkg.new_tree(part, etree.Element(_q("styleSheet"), nsmap={None: MAIN}))
+    _override(types, part, CT_STYLES)
+    pkg.add_rel(book_part, REL_STYLES, part)
+    return part
 
 
 def _override(types: Any, part: str, content_type: str) -> None:
