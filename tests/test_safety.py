@@ -641,3 +641,36 @@ def test_damaged_parts_are_refused_or_pass(normal: Path, data: st.DataObject) ->
         inspect_workbook(path)
     except Refused as e:
         assert e.code in CATALOGUE
+
+
+def test_a_worksheet_filed_under_chartsheets_is_scanned_as_the_worksheet_calamine_reads(
+    tmp_path: Path,
+) -> None:
+    """calamine takes a sheet's kind from its relationship, not its folder: a worksheet
+    part moved to xl/chartsheets/ is read as a worksheet, so the gate scans it as one."""
+    import python_calamine
+
+    from gmreport.safety.container import check_members
+    from gmreport.safety.xmlparts import workbook_parts
+
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "名冊"
+    wb.active["A1"] = "王小明"
+    wb.save(plain)
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(moved, "w") as out:
+        for info in z.infolist():
+            data = z.read(info).replace(b"worksheets/sheet1.xml", b"chartsheets/sheet1.xml")
+            name = info.filename.replace("worksheets/sheet1.xml", "chartsheets/sheet1.xml")
+            out.writestr(name, data)
+    assert python_calamine.CalamineWorkbook.from_path(str(moved)).get_sheet_by_name(
+        "名冊"
+    ).to_python() == [["王小明"]]
+    with zipfile.ZipFile(moved) as z:
+        found = workbook_parts(z, check_members(z), safety.MAX_SMALL_PART_ELEMENTS)
+    assert [(name, info.filename) for name, info in found.worksheets] == [
+        ("名冊", "xl/chartsheets/sheet1.xml")
+    ]
+    assert found.other_sheets == []
+    assert [s.name for s in inspect_workbook(moved)] == ["名冊"]

@@ -269,8 +269,8 @@ def workbook_parts(
         workbook,
         rels,
         targets,
-        [(name, info) for name, info, folder in sheets if folder == "worksheets"],
-        [(name, info) for name, info, folder in sheets if folder != "worksheets"],
+        [(name, info) for name, info, kind in sheets if kind == "worksheet"],
+        [(name, info) for name, info, kind in sheets if kind != "worksheet"],
         members,
     )
 
@@ -278,8 +278,9 @@ def workbook_parts(
 def _sheets(
     root: Element, targets: dict[str, tuple[str, str]], members: dict[str, zipfile.ZipInfo]
 ) -> list[tuple[str, zipfile.ZipInfo, str]]:
-    """The workbook's sheets in order, each with its part and folder, found the way calamine
-    does."""
+    """The workbook's sheets in order, each with its part and kind ("worksheet", "chartsheet",
+    "dialogsheet"), found the way calamine does: the kind is the relationship's, whatever
+    folder its part is in, so a worksheet filed under xl/chartsheets/ is scanned as one."""
     sheets: list[tuple[str, zipfile.ZipInfo, str]] = []
     seen: set[str] = set()
     for el in root.iter():
@@ -298,7 +299,7 @@ def _sheets(
         info = members.get(part_key(target))
         if last(kind) not in _SHEET_RELS or folder not in _SHEET_FOLDERS or info is None:
             raise Refused("corrupt", f"找不到工作表「{name}」的內容")
-        sheets.append((name, info, folder))
+        sheets.append((name, info, last(kind)))
     if not seen:
         raise Refused("corrupt", "活頁簿中沒有任何工作表")
     return sheets
