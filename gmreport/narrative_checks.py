@@ -75,7 +75,6 @@ def count_warnings(
     found = []
     kinds = {**{t: t for t in STAFF_TYPES}, **STAFF_ALIASES}
     for w in workbooks:
-        letters = w.letters.get(NARRATIVES.key, {})
         for row, record in w.records.get(NARRATIVES.key, {}).items():
             for key in ("done", "review"):
                 text = str(record.get(key) or "")
@@ -90,12 +89,11 @@ def count_warnings(
                     if kind is not None:
                         detail += f"（其中{kind} {of_kind} 人）"
                     found.append(
-                        problem(
+                        w.problem_at(
                             "narrative-count-differs",
-                            file=w.file,
-                            unit=w.unit,
-                            sheet=NARRATIVES.name,
-                            cell=f"{letters[key]}{row}" if key in letters else "",
+                            NARRATIVES,
+                            key,
+                            row,
                             column=NARRATIVES.column(key).header,
                             value=match[0],
                             detail=detail,
@@ -128,17 +126,15 @@ def _period_reviews(
         ]
     found = []
     for w in workbooks:
-        column = w.letters.get(NARRATIVES.key, {}).get("item", "")
         for row, record in w.records.get(NARRATIVES.key, {}).items():
             text = any(str(record.get(k) or "").strip() for k in ("done", "review"))
             if record.get("item") == PERIOD_REVIEW_ITEM and text:
                 found.append(
-                    problem(
+                    w.problem_at(
                         "period-review-not-last-year",
-                        file=w.file,
-                        unit=w.unit,
-                        sheet=NARRATIVES.name,
-                        cell=f"{column}{row}" if column else "",
+                        NARRATIVES,
+                        "item",
+                        row,
                         value=PERIOD_REVIEW_ITEM,
                         detail=year,
                         expected=last,

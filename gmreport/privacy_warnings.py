@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .config import Config
-from .problems import Problem, problem
+from .problems import Problem
 from .schema import (
     CONTRACT_STAFF,
     GENDER_KEYS,
@@ -63,7 +63,8 @@ def counts_staff(name: str, application: str) -> bool:
 
 def staff_indicators(workbooks: Sequence[CleanWorkbook], min_cell: int) -> list[Problem]:
     """A 性別統計 row counting the office's staff with 1 to min_cell − 1 of one 性別: the
-    report prints the row as it is, so that colleague is told apart."""
+    report shows those counts as 「*」, but the unit should check that the indicator's name
+    and 應用情形 do not state the number."""
     sheet = SHEETS_BY_KEY["indicators"]
     found = []
     for w in workbooks:
@@ -76,12 +77,11 @@ def staff_indicators(workbooks: Sequence[CleanWorkbook], min_cell: int) -> list[
                 count = record.get(key)
                 if isinstance(count, int | float) and 0 < count < min_cell and key in letters:
                     found.append(
-                        problem(
+                        w.problem_at(
                             "staff-indicator-small-cell",
-                            file=w.file,
-                            unit=w.unit,
-                            sheet=sheet.name,
-                            cell=f"{letters[key]}{row}",
+                            sheet,
+                            key,
+                            row,
                             value=name,
                             column=header,
                             detail=f"{count:g}",
@@ -130,12 +130,11 @@ def named_groups(
                     continue
                 group, word = named
                 found.append(
-                    problem(
+                    w.problem_at(
                         "narrative-names-small-group",
-                        file=w.file,
-                        unit=w.unit,
-                        sheet=sheet.name,
-                        cell=f"{letters[key]}{row}",
+                        sheet,
+                        key,
+                        row,
                         column=sheet.column(key).header,
                         value=word,
                         detail=group,

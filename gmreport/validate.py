@@ -84,6 +84,13 @@ class CleanWorkbook:
         """No data row in any data sheet: a blank template sent back (繳交空白表)."""
         return not any(count.read for count in self.rows.values())
 
+    def problem_at(self, code: str, sheet: Sheet, key: str, row: int, **params: object) -> Problem:
+        """The problem `code` at row `row` of `sheet` in this workbook, in the cell of its
+        column `key` (no cell when the sheet as sent lacks that column)."""
+        letter = self.letters.get(sheet.key, {}).get(key, "")
+        cell = f"{letter}{row}" if letter else ""
+        return problem(code, file=self.file, unit=self.unit, sheet=sheet.name, cell=cell, **params)
+
     def emptied(self) -> CleanWorkbook:
         """This workbook counting none of its rows (it cannot be placed, or its unit sent two)."""
         rows = {name: RowCount(c.read, 0, c.read) for name, c in self.rows.items()}

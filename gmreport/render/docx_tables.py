@@ -136,7 +136,8 @@ def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
     first gets the room its widest unbreakable piece needs (a term up to `TERM` characters,
     a name in a long-text column up to `NAME`, a number with its unit, half a header), then
     the room left goes to the columns in proportion to how much more they would need to
-    hold each cell on one line. A table too wide for 五號字 (10.5 pt) is set in 小五 (9 pt).
+    hold each cell on one line. A table too crowded for 五號字 (10.5 pt) (see `CROWDED`) is
+    set in 小五 (9 pt).
     A header wider than its column is set on two lines, split in its middle: 「觸及／人次」."""
     size = None
     low, high = _needs(cols, texts, PAD_PT / TABLE_PT)
@@ -200,9 +201,14 @@ def _wanted(text: str) -> float:
     line; a long list of terms (「公務人員 —（個資保護）、主管人員 —（個資保護）、…」),
     which `lines` sets one part to a line, its widest part — so the room left goes to the
     columns of long text."""
-    if any(mark in text for mark in SENTENCE) or len(text) <= 2 * TERM:
+    if _is_prose(text) or len(text) <= 2 * TERM:
         return _ems(text)
     return max(_ems(piece) for piece in BREAK.split(text) if piece)
+
+
+def _is_prose(text: str) -> bool:
+    """Whether `text` holds sentences (see `SENTENCE`), not a term or a list of terms."""
+    return any(mark in text for mark in SENTENCE)
 
 
 def _groups(cols: list[Col]) -> Iterable[tuple[int, int, str]]:
@@ -231,7 +237,7 @@ def _unbreakable(text: str, term: int = TERM, prose: float = 4.0) -> float:
     characters (marks not counted), its Latin words and numbers, and for sentences the
     width `prose` (see `layout`)."""
     widest = max((_ems(m.group()) for m in WORD.finditer(text)), default=0.0)
-    if any(mark in text for mark in SENTENCE):
+    if _is_prose(text):
         return max(widest, prose)
     for line in text.split("\n"):
         for piece in BREAK.split(line):
@@ -262,7 +268,7 @@ def lines(text: str, room: float) -> str:
     """A name or a list of names (no sentence) too wide for `room` characters, broken
     between its parts so that no part wraps: 「男 5 人、女 6 人」 as 「男 5 人、」 over
     「女 6 人」. Sentences, and text that fits, are left to the word processor."""
-    if _ems(text) <= room - SLACK or "\n" in text or any(mark in text for mark in SENTENCE):
+    if _ems(text) <= room - SLACK or "\n" in text or _is_prose(text):
         return text
     out = [""]
     for piece in filter(None, BREAK.split(text)):
@@ -335,9 +341,9 @@ def table_xml(table: Table) -> str:
             )
             xml += _row([across])
         cells = []
-        for i, c, width, room in zip(shown, cols, widths, set_as.rooms, strict=True):
+        for j, (i, c) in enumerate(zip(shown, cols, strict=True)):
             style = HEADING_STYLE if total else LEFT_STYLE if c.left else TEXT_STYLE
-            text = lines(table.text(r, i), room)
+            text, width = lines(texts[j][r], set_as.rooms[j]), widths[j]
             mark = (r, i) in table.marked
             cells.append(_cell(text, width, style, keep=keep, mark=mark, size=size))
         xml += _row(cells)
@@ -355,7 +361,8 @@ def _kept(r: int, n: int, last_item: int) -> bool:
     last (the note never heads a page alone).
 
     Only a table with a note: LibreOffice keeps a table whose rows keep with the next with
-    whatever follows it, and a chart there left a page 40% empty (114 表22); a note is short."""
+    whatever follows it, and a chart there left a page about 60% empty (114 表22); a note is
+    short."""
     return (r == 0 and n > 2) or r == last_item or r == n - 1
 
 
@@ -369,20 +376,19 @@ def _header(cols: list[Col], set_as: Layout) -> str:
 
     if not any(c.group for c in cols):
         return _row([cell(h, w) for h, w in zip(set_as.headers, widths, strict=True)], header=True)
+    runs = {first: (last, group) for first, last, group in _groups(cols)}
     top, bottom = [], []
     j = 0
     while j < len(cols):
-        if cols[j].group is None:
+        if j not in runs:
             top.append(cell(set_as.headers[j], widths[j], merge="restart"))
             bottom.append(cell("", widths[j], merge=""))
             j += 1
             continue
-        k = j
-        while k + 1 < len(cols) and cols[k + 1].group == cols[j].group:
-            k += 1
-        top.append(cell(str(cols[j].group), sum(widths[j : k + 1]), span=k - j + 1))
-        bottom += [cell(set_as.headers[m], widths[m]) for m in range(j, k + 1)]
-        j = k + 1
+        last, group = runs[j]
+        top.append(cell(group, sum(widths[j:last]), span=last - j))
+        bottom += [cell(set_as.headers[m], widths[m]) for m in range(j, last)]
+        j = last
     return _row(top, header=True) + _row(bottom, header=True)
 
 
