@@ -179,3 +179,12 @@ def read_cell(text: str) -> str:
     """A report cell's text as a person reads it: the line breaks the report writes to fit
     a narrow column (「達成」 over 「情形」) left out."""
     return text.replace("\n", "")
+
+
+EXAMPLE_FIGURES = Path(__file__).parent / "data" / "figures_example.json"
+"""A build's figures written by hand: the fixture of the tests of every stage after aggregate."""
+
+
+def example_figures() -> dict[str, Any]:
+    """A fresh copy of the example figures, for a module to change as its tests need."""
+    return json.loads(EXAMPLE_FIGURES.read_text(encoding="utf-8"))  # type: ignore[no-any-return]

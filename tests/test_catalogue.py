@@ -29,6 +29,7 @@ from gmreport.problems import (
 )
 
 from . import hostile
+from .conftest import example_figures
 from .test_photos import photo, png_declaring
 from .test_safety import encrypted, legacy_xls
 from .test_validate import CASES, SETUP, _set
@@ -113,9 +114,7 @@ def _history(*files: tuple[str, str, object]) -> Maker:
     return make
 
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+EXAMPLE = example_figures()
 
 
 def _figures(**changed: object) -> dict:

@@ -35,9 +35,9 @@ from gmreport.render.charts import (
     make_charts,
 )
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+from .conftest import EXAMPLE_FIGURES, example_figures
+
+EXAMPLE = example_figures()
 needs_cjk_font = pytest.mark.skipif(find_cjk_font() is None, reason="需要中文字型才能繪製統計圖")
 
 
@@ -115,7 +115,7 @@ def test_find_cjk_font_prefers_a_kai_face(monkeypatch: pytest.MonkeyPatch) -> No
 
 @needs_cjk_font
 def test_charts_leave_no_pyplot_state(tmp_path: Path) -> None:
-    example = Path(__file__).parent / "data" / "figures_example.json"
+    example = EXAMPLE_FIGURES
     code = (
         "import json, sys; from pathlib import Path;"
         "from gmreport.render.charts import make_charts;"

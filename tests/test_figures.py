@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from typeguard import TypeCheckError, check_type
@@ -22,9 +21,9 @@ from gmreport.schema import (
     Kind,
 )
 
-from .conftest import SamplesBuild
+from .conftest import EXAMPLE_FIGURES, SamplesBuild
 
-EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
+EXAMPLE = EXAMPLE_FIGURES
 LISTS = {  # the lists of a sheet's rows: figures section → sheet key
     "meetings": "meetings",
     "gia": "gia",

@@ -13,7 +13,9 @@ from gmreport import atomic
 from gmreport.problems import OutputError
 from gmreport.render.figures_json import figures_json, write_figures_json
 
-EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
+from .conftest import EXAMPLE_FIGURES
+
+EXAMPLE = EXAMPLE_FIGURES
 
 # SPEC §6: these keys are stable.
 SPEC_KEYS = {

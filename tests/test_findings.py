@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
 
 from gmreport.findings import findings, missed, target_row, target_rows
 from gmreport.targets import TARGETS
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+from .conftest import example_figures
+
+EXAMPLE = example_figures()
 
 
 @pytest.fixture

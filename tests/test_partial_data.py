@@ -6,7 +6,6 @@ leaves out, in the report and the statistics workbook alike."""
 from __future__ import annotations
 
 import copy
-import json
 import re
 import shutil
 from pathlib import Path
@@ -45,11 +44,9 @@ from gmreport.targets import (
     evaluate_one,
     lead_names,
 )
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, example_figures
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+EXAMPLE = example_figures()
 BLANK_UNIT = "民政課"
 """The unit whose workbook the generated agency sends blank: it leads CEDAW宣導."""
 AT_LEAST = {"training_groups", "training_rates", "by_age", "by_supervisor", "targets"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-import json
 import re
 import shutil
 import subprocess
@@ -28,11 +27,10 @@ from gmreport.render.report import render_report, shipped_template
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
 from tests import pdf_pages
 
+from .conftest import example_figures
 from .conftest import read_cell as _read
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+EXAMPLE = example_figures()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
@@ -22,7 +21,9 @@ from gmreport.tables import (
     rows_check,
 )
 
-EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
+from .conftest import EXAMPLE_FIGURES
+
+EXAMPLE = EXAMPLE_FIGURES
 
 REPORT_ORDER = [
     "表1 性平執行小組會議目標達成情形",

@@ -27,12 +27,11 @@ from gmreport.render.workbooks import write_statistics
 from gmreport.schema import WORK_ITEM_LIST, WorkItem
 from gmreport.tables import TOTAL_LABEL, Col, Identity, Table, ValueKind, declare, report_tables
 
+from .conftest import example_figures
 from .conftest import read_cell as _read
 from .test_report import leave_beneficiaries_blank
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+EXAMPLE = example_figures()
 HEADER_ROW, FIRST_ROW = 2, 3
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +10,9 @@ from gmreport.config import Config, config_from_dict
 from gmreport.schema import CONVENER, EX_OFFICIO_ROLES, WORK_ITEMS
 from gmreport.targets import TARGETS, TARGETS_BY_ID, Rule, evaluate, evaluate_one
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+from .conftest import example_figures
+
+EXAMPLE = example_figures()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,10 @@ from gmreport.schema import WORK_ITEM_LIST
 from gmreport.targets import NOT_IN_PLAN, TARGETS_BY_ID
 from gmreport.validate import CleanWorkbook
 
+from .conftest import example_figures
 from .test_report import captioned_tables
 
-EXAMPLE = json.loads(
-    (Path(__file__).parent / "data" / "figures_example.json").read_text(encoding="utf-8")
-)
+EXAMPLE = example_figures()
 UNITS = {
     "性平執行小組會議": ("人事室", "人事室", ""),
     "性別意識培力": ("人事室、秘書室", "人事室、秘書室", ""),

@@ -19,7 +19,9 @@ from gmreport.problems import OutputError, Problem, Severity, problem
 from gmreport.render.workbooks import write_problems, write_statistics
 from gmreport.tables import NO_RATE_NOTE, ValueKind, report_tables
 
-EXAMPLE = Path(__file__).parent / "data" / "figures_example.json"
+from .conftest import EXAMPLE_FIGURES
+
+EXAMPLE = EXAMPLE_FIGURES
 GENERATED = dt.datetime(2025, 1, 15, 9, 30)
 HEADER_ROW, FIRST_ROW = 2, 3
 
