@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -22,6 +22,7 @@ from . import cells
 from .config import Config
 from .disclosure import protect
 from .figures import (
+    GENDER_FIELDS,
     SCHEMA_ID,
     Breakdown,
     Budget,
@@ -38,6 +39,7 @@ from .figures import (
     Meetings,
     Narratives,
     OtherMeasures,
+    Spending,
     TrainingFigures,
     TrainingGroupFigures,
     YearFigures,
@@ -250,8 +252,7 @@ def _days(periods: pd.DataFrame) -> pd.Series:
 
 
 def _genders(genders: pd.Series) -> Genders:
-    male, female, other = (int((genders == g).sum()) for g in GENDER_KEYS)
-    return {"male": male, "female": female, "other": other, "total": male + female + other}
+    return _counts({key: (genders == g).sum() for g, key in GENDER_KEYS.items()}, "")
 
 
 def _counts(values: Mapping[str, Any], prefix: str) -> Genders:
@@ -263,24 +264,15 @@ def _counts(values: Mapping[str, Any], prefix: str) -> Genders:
 
 
 def _sum_genders(frame: pd.DataFrame, prefix: str) -> Genders:
-    columns = [f"{prefix}_{key}" for key in GENDER_KEYS.values()]
-    return _counts({c: frame[c].sum() for c in columns}, prefix)
-
-
-def _rates(completed: Genders, required: Genders) -> GenderRates:
-    return {
-        "male": rate(completed["male"], required["male"]),
-        "female": rate(completed["female"], required["female"]),
-        "other": rate(completed["other"], required["other"]),
-        "total": rate(completed["total"], required["total"]),
-    }
+    return _counts(frame[[f"{prefix}_{key}" for key in GENDER_KEYS.values()]].sum(), prefix)
 
 
 def _completion(people: pd.DataFrame) -> Completion:
     """應訓/完訓 by gender and 完訓率 of `people` (any subset of the roster)."""
     required = people[people["required"]]
     counts = _genders(required["gender"]), _genders(required[required["completed"]]["gender"])
-    return {"required": counts[0], "completed": counts[1], "rate": _rates(counts[1], counts[0])}
+    rates = {g: rate(counts[1][g], counts[0][g]) for g in GENDER_FIELDS}
+    return {"required": counts[0], "completed": counts[1], "rate": cast(GenderRates, rates)}
 
 
 def _labelled(label: str, people: pd.DataFrame) -> LabelledCompletion:
@@ -430,30 +422,25 @@ def _amount(x: float) -> float:
     return int(x) if float(x).is_integer() else float(x)
 
 
-def _budget(budget: pd.DataFrame) -> Budget:
+def _spending(budget: pd.DataFrame) -> Spending:
     allocated, executed = float(budget["allocated"].sum()), float(budget["executed"].sum())
-    labels = budget["category"].replace("", UNFILLED)
-    by_category: list[BudgetCategory] = []
-    for label in (*BUDGET_CATEGORIES, UNFILLED):
-        part = budget[labels == label]
-        if part.empty:
-            continue
-        a, e = float(part["allocated"].sum()), float(part["executed"].sum())
-        by_category.append(
-            {
-                "label": label,
-                "count": len(part),
-                "allocated": _amount(a),
-                "executed": _amount(e),
-                "execution_rate": rate(e, a),
-            }
-        )
-    execution_rate = ("execution_rate", lambda row: rate(row["executed"], row["allocated"]))
     return {
         "count": len(budget),
         "allocated": _amount(allocated),
         "executed": _amount(executed),
         "execution_rate": rate(executed, allocated),
+    }
+
+
+def _budget(budget: pd.DataFrame) -> Budget:
+    labels = budget["category"].replace("", UNFILLED)
+    parts = ((label, budget[labels == label]) for label in (*BUDGET_CATEGORIES, UNFILLED))
+    by_category: list[BudgetCategory] = [
+        {"label": label, **_spending(part)} for label, part in parts if not part.empty
+    ]
+    execution_rate = ("execution_rate", lambda row: rate(row["executed"], row["allocated"]))
+    return {
+        **_spending(budget),
         "beneficiaries": _sum_genders(budget, "beneficiaries"),
         "by_category": by_category,
         "list": list_rows(budget, SHEETS_BY_KEY["budget"], {"executed": execution_rate}),

@@ -108,19 +108,21 @@ class Verdict:
 Measure = Sum | Ratio | Verdict
 
 
-def median(measure: Measure | Column, agencies: Agencies) -> float | None:
-    """The median agency's value (agencies without one, e.g. no rate, left out); of a
-    column, of the values the agencies' reports showed."""
+def _numbers(measure: Measure | Column, agencies: Agencies) -> dict[str, float]:
+    """Each agency's value that is a number; of a column, as the agency's report showed it."""
     of = measure.value if isinstance(measure, Column) else measure.of
-    values = [v for f in agencies.values() if isinstance(v := of(f), int | float)]
+    return {a: v for a, f in agencies.items() if isinstance(v := of(f), int | float)}
+
+
+def median(measure: Measure | Column, agencies: Agencies) -> float | None:
+    """The median agency's value (agencies without one, e.g. no rate, left out)."""
+    values = list(_numbers(measure, agencies).values())
     return statistics.median(values) if values else None
 
 
 def ranks(measure: Measure | Column, agencies: Agencies) -> dict[str, int | None]:
-    """Each agency's rank by `measure`, highest first (ties share a rank; no value, no rank);
-    of a column, by the values the agencies' reports showed."""
-    of = measure.value if isinstance(measure, Column) else measure.of
-    values = {a: v for a, f in agencies.items() if isinstance(v := of(f), int | float)}
+    """Each agency's rank by `measure`, highest first (ties share a rank; no value, no rank)."""
+    values = _numbers(measure, agencies)
     ordered = sorted(values.values())
     return {
         a: len(ordered) - bisect_right(ordered, values[a]) + 1 if a in values else None
@@ -221,12 +223,8 @@ def shown_training(
 
 def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
     """An agency's verdict on each target of the plan, by id. A target this version does not
-    know (a newer file's) is not compared, and an id given twice counts once."""
-    found: dict[str, TargetResult] = {}
-    for t in figures["targets"]:
-        if t["id"] in TARGETS_BY_ID:
-            found.setdefault(t["id"], t)
-    return found
+    know (a newer file's) is not compared, and an id given twice counts once (the first)."""
+    return {t["id"]: t for t in reversed(figures["targets"]) if t["id"] in TARGETS_BY_ID}
 
 
 def absent_units(figures: YearFigures, among: Sequence[str] | None = None) -> str:
@@ -272,14 +270,6 @@ class TargetSummary:
     other: list[str]  # e.g. 無應訓人員: neither met nor missed
     done_kind: bool  # an item to be done (已辦理 / 未辦理) rather than a number
     incomplete: list[str] = field(default_factory=list)  # 資料不全: not judged
-
-    @property
-    def name(self) -> str:
-        return self.target.city.name
-
-    @property
-    def work_item(self) -> str:
-        return self.target.work_item
 
     @property
     def judged(self) -> int:
@@ -362,14 +352,15 @@ def _by_gender(
     shown: Literal["required", "completed", "rate"] | None = None,
 ) -> list[Column]:
     """男, 女, 其他 and 合計 columns; `shown`: of the agency's training as its report showed it."""
-
-    def column(label: str, gender: Gender) -> Column:
-        cell = None if shown is None else shown_by(EVERYONE.key, shown, gender)
-        return Column(
-            f"{header}\n{label}", measures[gender], cell, rank=shown == "rate" and gender == "total"
+    return [
+        Column(
+            f"{header}\n{label}",
+            measures[g],
+            None if shown is None else shown_by(EVERYONE.key, shown, g),
+            rank=shown == "rate" and g == "total",
         )
-
-    return [column(label, g) for label, g in zip(COUNT_LABELS, GENDER_FIELDS, strict=True)]
+        for label, g in zip(COUNT_LABELS, GENDER_FIELDS, strict=True)
+    ]
 
 
 def shown_by(
@@ -472,7 +463,7 @@ def targets_sheet(summaries: Sequence[TargetSummary]) -> Sheet:
         Column(f"{INCOMPLETE}項數", TARGETS_INCOMPLETE),
         Column("目標項數", TARGETS_JUDGED),
     )
-    verdicts = (Column(s.name, Verdict(s.target)) for s in summaries)
+    verdicts = (Column(s.target.city.name, Verdict(s.target)) for s in summaries)
     return Sheet("目標達成", "目標達成情形", (*counts, *verdicts))
 
 
@@ -487,29 +478,18 @@ def table(
 def agency_table(year: int, sheet: Sheet, agencies: Agencies) -> Table:
     """A row per agency, then the city's 合計 and the 中位數; a text in a number's column
     (「*」, a verdict) is shown as text."""
-    columns = sheet.with_targets
     cols = [Col(AGENCY)]
-    for c in columns:
+    by_column: list[list[Any]] = [[*agencies, TOTAL_LABEL, MEDIAN_LABEL]]
+    for c in sheet.with_targets:
         cols.append(Col(c.header, c.measure.kind))
+        values = [c.value(f) for f in agencies.values()]
+        by_column.append([*values, c.total(agencies), median(c, agencies)])
         if c.rank:
             cols.append(Col(f"{c.header.splitlines()[0]}\n排名", C))
+            by_column.append([*ranks(c, agencies).values(), None, None])
     cols.append(Col(NOTE))
-    ranked = [ranks(c, agencies) if c.rank else {} for c in columns]
-    rows: list[tuple[Any, ...]] = []
-    for agency, figures in agencies.items():
-        row: list[Any] = [agency]
-        for c, rank in zip(columns, ranked, strict=True):
-            row.append(plain(c.value(figures)))
-            row += [rank[agency]] if c.rank else []
-        rows.append((*row, absent_units(figures) or None))
-    for label, value in (
-        (TOTAL_LABEL, lambda c: c.total(agencies)),
-        (MEDIAN_LABEL, lambda c: median(c, agencies)),
-    ):
-        row = [label]
-        for c in columns:
-            row += [plain(value(c)), *([None] if c.rank else [])]
-        rows.append((*row, None))
+    by_column.append([*(absent_units(f) or None for f in agencies.values()), None, None])
+    rows = [tuple(map(plain, row)) for row in zip(*by_column, strict=True)]
     texts = {
         (r, j): T
         for r, row in enumerate(rows)

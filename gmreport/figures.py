@@ -131,19 +131,18 @@ class Indicators(TypedDict):
     list: list[ListRow]
 
 
-class BudgetCategory(TypedDict):
+class Spending(TypedDict):
+    count: int
+    allocated: float
+    executed: float
+    execution_rate: float | None
+
+
+class BudgetCategory(Spending):
     label: str
-    count: int
-    allocated: float
-    executed: float
-    execution_rate: float | None
 
 
-class Budget(TypedDict):
-    count: int
-    allocated: float
-    executed: float
-    execution_rate: float | None
+class Budget(Spending):
     beneficiaries: Genders
     by_category: list[BudgetCategory]
     list: list[ListRow]
@@ -185,7 +184,7 @@ class Narratives(TypedDict):
     entries: list[NarrativeEntry]
 
 
-class _TargetResult(TypedDict):
+class TargetResult(TypedDict):
     id: str
     work_item: str  # a WorkItem.name
     lead_unit: str  # 主辦單位
@@ -194,11 +193,8 @@ class _TargetResult(TypedDict):
     actual: Any
     met: bool  # for an item to be done: whether it was
     verdict: str  # 達成 / 未達成, 已辦理 / 未辦理, 無應訓人員, or 資料不全 (then `met` is false)
-
-
-class TargetResult(_TargetResult, total=False):
-    missing: list[str]  # what an "all present" target lacks
-    incomplete: list[str]  # a 資料不全 target's units 未繳交 or 繳交空白表 that it depends on
+    missing: NotRequired[list[str]]  # what an "all present" target lacks
+    incomplete: NotRequired[list[str]]  # 資料不全: units it depends on 未繳交 or 繳交空白表
 
 
 class Units(TypedDict):
@@ -281,9 +277,7 @@ class YearFigures(TypedDict):
     narratives: list[Narratives]
     targets: list[TargetResult]
     privacy: Privacy
-    suppressed: list[
-        str
-    ]  # the staff and 性別統計指標 cells the report and the 統計總表 show as 「*」
+    suppressed: list[str]  # the staff and 性別統計指標 cells the report and 統計總表 show as 「*」
 
 
 class PlanPeriod(TypedDict):

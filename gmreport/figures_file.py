@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from .figures import SCHEMA_ID, EarlierYear, Figures, YearFigures, built_at
+from .figures import SCHEMA_ID, EarlierYear, Figures, YearFigures
 from .figures_schema import brief, schema_problem
 from .problems import Problem, os_reason, problem
 
@@ -82,7 +83,7 @@ def load_json(path: Path) -> Loaded | Unusable:
     except OSError as e:
         return Unusable("unreadable", detail=os_reason(e))
     try:
-        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite)
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_finite, parse_float=_finite)
         _check_depth(data)
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return Unusable("not-json")
@@ -128,17 +129,6 @@ def figures_of(data: object) -> Figures | Unusable:
     return cast(Figures, {**checked, "history": _whole_years(history)})
 
 
-def read_figures(path: Path) -> FiguresFile | Unusable:
-    """A figures file read and checked (`load_json`, then `figures_of`)."""
-    loaded = load_json(path)
-    if isinstance(loaded, Unusable):
-        return loaded
-    figures = figures_of(loaded.data)
-    if isinstance(figures, Unusable):
-        return figures
-    return FiguresFile(path, figures, built_at(figures, loaded.mtime))
-
-
 def _checked(data: object) -> dict[str, Any] | str:
     """`data` if it passes the schema, else why not. A file made before small groups were
     hidden lacks `suppressed`: it gets the cells today's rule hides."""
@@ -160,23 +150,17 @@ def _whole_years(history: dict[str, Any]) -> dict[str, EarlierYear]:
     return {y: cast(EarlierYear, f) for y, f in checked.items() if not isinstance(f, str)}
 
 
-def _no_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not a number")
-
-
 def _finite(token: str) -> float:
+    """A number of the file: NaN, Infinity and one too large for a float are not."""
     value = float(token)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{token} is too large")
+    if not math.isfinite(value):
+        raise ValueError(f"{token} is not a finite number")
     return value
 
 
 def _check_depth(value: object, depth: int = 0) -> None:
     if depth > MAX_NESTING:
         raise ValueError("nested too deeply")
-    if isinstance(value, dict):
-        for v in value.values():
-            _check_depth(v, depth + 1)
-    elif isinstance(value, list):
-        for v in value:
+    if isinstance(value, dict | list):
+        for v in value.values() if isinstance(value, dict) else value:
             _check_depth(v, depth + 1)

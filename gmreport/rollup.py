@@ -122,13 +122,9 @@ def roll_up(
             f"在「{'、'.join(map(str, paths))}」中找不到任何統計數據檔（*.json）。"
             "請指定各機關「年度統計數據.json」所在的檔案或資料夾。"
         )
-    loaded: list[Submission] = []
-    left_out: list[Problem] = []
-    for result in map(load, files):
-        if isinstance(result, Submission):
-            loaded.append(result)
-        else:
-            left_out.append(result)
+    results = [load(f) for f in files]
+    loaded = [r for r in results if isinstance(r, Submission)]
+    left_out = [r for r in results if isinstance(r, Problem)]
     years = sorted({s.year for s in loaded})
     if not years:
         reasons = "".join(f"\n  {p.file}：{p.message}" for p in left_out)

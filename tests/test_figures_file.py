@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 
 from gmreport import figures_file
-from gmreport.city import THEMES, agencies, targets_sheet
+from gmreport.city import THEMES, Column, agencies, targets_sheet
 from gmreport.config import Config
 from gmreport.figures import Figures
-from gmreport.figures_file import Unusable, figures_of, read_figures
+from gmreport.figures_file import Unusable, figures_of, load_json
 from gmreport.history import read_history
 from gmreport.render.rollup_report import AGENCY, CITY, TREND, rollup_context
 from gmreport.render.rollup_workbook import rollup_sheets
 from gmreport.render.trends import TREND_TABLES, GroupMeasure, Measure
-from gmreport.rollup import roll_up
+from gmreport.problems import Problem
+from gmreport.rollup import Submission, load, roll_up
 from gmreport.schema import EVERYONE
 from gmreport.targets import TARGETS, TARGETS_BY_ID, InCity, Rule, Target, evaluate
 
@@ -33,9 +34,11 @@ FIGURES = "113年度統計數據.json"
 @pytest.fixture(scope="module")
 def read(samples_build: SamplesBuild) -> Figures:
     """The session build's figures file, read as an earlier year or an agency is."""
-    found = read_figures(samples_build.out / FIGURES)
+    loaded = load_json(samples_build.out / FIGURES)
+    assert not isinstance(loaded, Unusable), loaded
+    found = figures_of(loaded.data)
     assert not isinstance(found, Unusable), found
-    return found.figures
+    return found
 
 
 def _is_number(value: object) -> bool:
@@ -68,7 +71,8 @@ def test_every_measure_of_the_city_and_its_report_resolves(
     found = agencies(rollup)
     sheets = [*THEMES, targets_sheet([])]
     columns = [(s.name, c.header, c.measure) for s in sheets for c in s.columns]
-    reads = [*CITY.items(), *AGENCY.items(), *TREND.items()]
+    trend = [(k, m.measure if isinstance(m, Column) else m) for k, m in TREND.items()]
+    reads = [*CITY.items(), *AGENCY.items(), *trend]
     unresolved = [
         (name, header)
         for name, header, m in [*columns, *(("report", k, m) for k, m in reads)]
@@ -157,9 +161,9 @@ def figures_113(samples_build: SamplesBuild) -> dict:
 
 def test_a_bom_is_read(figures_113: dict, tmp_path: Path) -> None:
     text = json.dumps(figures_113, ensure_ascii=False)
-    found = read_figures(write(tmp_path, "a.json", "\ufeff".encode() + text.encode()))
-    assert not isinstance(found, Unusable)
-    assert found.figures["agency"] == figures_113["agency"]
+    found = load(write(tmp_path, "a.json", "\ufeff".encode() + text.encode()))
+    assert isinstance(found, Submission), found
+    assert found.agency == figures_113["agency"]
 
 
 @pytest.mark.parametrize(
@@ -179,13 +183,13 @@ def test_hostile_content_is_a_reason_not_a_crash(
     figures_113: dict, tmp_path: Path, change: Any, code: str
 ) -> None:
     text = change(json.dumps(figures_113, ensure_ascii=False))
-    found = read_figures(write(tmp_path, "a.json", text))
-    assert isinstance(found, Unusable) and found.code == code, found
+    found = load(write(tmp_path, "a.json", text))
+    assert isinstance(found, Problem) and found.code == f"rollup-{code}", found
 
 
 def test_a_file_past_the_limit_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(figures_file, "MAX_FILE_BYTES", 10)
-    found = read_figures(write(tmp_path, "a.json", " " * 11))
+    found = load_json(write(tmp_path, "a.json", " " * 11))
     assert isinstance(found, Unusable) and found.code == "too-large"
     assert found.detail == "0.0 MB"
     assert found.problem("a.json").code == "rollup-too-large"

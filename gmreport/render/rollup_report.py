@@ -62,6 +62,7 @@ from ..city import (
 )
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
+from ..schema import EVERYONE
 from .charts import (
     GREY,
     TEXT_PT,
@@ -86,14 +87,26 @@ COMPLETION_BINS = (
     (0.95, 1.0, "95%～未滿100%"),
 )
 
+Part = Literal["required", "completed", "rate"]
+CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], str]], ...] = (
+    ("應訓人數", "required", REQUIRED, fmt.number),
+    ("完訓人數", "completed", COMPLETED, fmt.number),
+    ("完訓率", "rate", COMPLETION, fmt.percent),
+)
+"""The city's training figures by 性別 in the report: label, part, measures, their text."""
 
+
+def _shown(part: Part, measures: Mapping[Gender, Measure], gender: Gender) -> Column:
+    """An agency's training figure as its report showed it, and the city's (hidden if an
+    agency's was)."""
+    return Column("", measures[gender], shown_by(EVERYONE.key, part, gender))
+
+
+SHOWN_RATE = _shown("rate", COMPLETION, "total")
 CITY: Mapping[str, Measure] = {
     "meetings.count": MEETINGS,
     "meetings.members.total": MEMBERS["total"],
     "meetings.members.female_ratio": female_ratio(MEMBERS),
-    "all.required.total": REQUIRED["total"],
-    "all.completed.total": COMPLETED["total"],
-    **{f"all.rate.{g}": COMPLETION[g] for g in GENDER_FIELDS},
     "gia.count": GIA,
     "gia.expert_consulted": EXPERTS,
     "indicators.count": INDICATORS,
@@ -112,7 +125,8 @@ CITY: Mapping[str, Measure] = {
     "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
     "other_measures.reach": MEASURES_REACH,
 }
-"""The city's figures the template reads (`city['gia.count']`), by the template's names."""
+"""The city's figures the template reads (`city['gia.count']`), by the template's names;
+and its training figures (`city['all.rate.total']`) as the agencies' reports showed them."""
 AGENCY: Mapping[str, Measure] = {
     "meetings": MEETINGS,
     "indicators": INDICATORS,
@@ -124,9 +138,9 @@ AGENCY: Mapping[str, Measure] = {
     "measures": MEASURES,
 }
 """Each agency's figures the template reads (`a.meetings`), by the template's names."""
-TREND: Mapping[str, Measure] = {
+TREND: Mapping[str, Measure | Column] = {
     "agencies": AGENCY_COUNT,
-    "completion_rate": COMPLETION["total"],
+    "completion_rate": SHOWN_RATE,
     "meetings": MEETINGS,
     "cedaw_sessions": CEDAW,
     "cedaw_participants": PARTICIPANTS["total"],
@@ -134,24 +148,6 @@ TREND: Mapping[str, Measure] = {
     "targets_rate": TARGETS_RATE,
 }
 """Each year's figures of the city's trend the template reads (`y.meetings`)."""
-
-
-Part = Literal["required", "completed", "rate"]
-CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], str]], ...] = (
-    ("應訓人數", "required", REQUIRED, fmt.number),
-    ("完訓人數", "completed", COMPLETED, fmt.number),
-    ("完訓率", "rate", COMPLETION, fmt.percent),
-)
-"""The city's training figures by 性別 in the report: label, part, measures, their text."""
-
-
-def _training(part: Part, measures: Mapping[Gender, Measure]) -> dict[Gender, Column]:
-    """The agency's training figure by 性別 as each agency's report showed it."""
-    return {g: Column("", measures[g], shown_by("all", part, g)) for g in GENDER_FIELDS}
-
-
-SHOWN_RATE = _training("rate", COMPLETION)["total"]
-"""An agency's 完訓率 as its report showed it, and the city's (hidden if an agency's was)."""
 
 
 def _number(value: object) -> float | None:
@@ -163,15 +159,13 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
     city total of a figure some agency hid is hidden too), the targets across agencies, the
     trend over the years and the files left out."""
     found = agencies(rollup)
-    shown_rate = SHOWN_RATE
-    completion_rank = ranks(shown_rate, found)
-    training = {
-        f"all.{part}.{g}": plain(column.total(found))
-        for _, part, measures, _ in CITY_TRAINING
-        for g, column in _training(part, measures).items()
-    }
-    city = {key: training.get(key, plain(m.total(found))) for key, m in CITY.items()}
-    rates = [r for f in found.values() if (r := _number(shown_rate.value(f))) is not None]
+    completion_rank = ranks(SHOWN_RATE, found)
+    city = {key: plain(m.total(found)) for key, m in CITY.items()}
+    for _, part, measures, _ in CITY_TRAINING:
+        city |= {
+            f"all.{part}.{g}": plain(_shown(part, measures, g).total(found)) for g in GENDER_FIELDS
+        }
+    rates = [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
     years = trend(rollup)
     return {
         "year": rollup.year,
@@ -189,22 +183,19 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "beneficiaries": _genders(BENEFICIARIES, found),
         "cedaw": _genders(PARTICIPANTS, found),
         "city_training": [
-            {
-                "label": label,
-                **{g: shown(plain(c.total(found))) for g, c in _training(part, measures).items()},
-            }
-            for label, part, measures, shown in CITY_TRAINING
+            {"label": label, **{g: shown(city[f"all.{part}.{g}"]) for g in GENDER_FIELDS}}
+            for label, part, _, shown in CITY_TRAINING
         ],
-        "median_completion": median(shown_rate, found),
+        "median_completion": median(SHOWN_RATE, found),
         "rates_shown": len(rates),  # the median is of these: a hidden rate is no value
         "full_completion": sum(r >= 1 for r in rates),
         "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
         "agencies": [
             {
                 "name": agency,
-                "required": shown_training(f, "all", "required", "total"),
-                "completed": shown_training(f, "all", "completed", "total"),
-                "rate": {g: shown_training(f, "all", "rate", g) for g in GENDER_FIELDS},
+                "required": shown_training(f, EVERYONE.key, "required", "total"),
+                "completed": shown_training(f, EVERYONE.key, "completed", "total"),
+                "rate": {g: shown_training(f, EVERYONE.key, "rate", g) for g in GENDER_FIELDS},
                 "rank": completion_rank[agency],
                 **{key: plain(m.of(f)) for key, m in AGENCY.items()},
             }
@@ -212,8 +203,8 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         ],
         "targets": [
             {
-                "name": t.name,
-                "work_item": t.work_item,
+                "name": t.target.city.name,
+                "work_item": t.target.work_item,
                 "met": t.met,
                 "missed": t.missed,
                 "incomplete": t.incomplete,
@@ -228,14 +219,7 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "trend": [
             {
                 "year": y.year,
-                **{
-                    key: plain(
-                        shown_rate.total(y.agencies)
-                        if m is COMPLETION["total"]
-                        else m.total(y.agencies)
-                    )
-                    for key, m in TREND.items()
-                },
+                **{key: plain(m.total(y.agencies)) for key, m in TREND.items()},
             }
             for y in years
         ],
@@ -296,14 +280,6 @@ def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     return save_charts(drawers, rollup, folder, "彙整報告")
 
 
-def _annotate_counts(labels: Labels, bars: Any) -> None:
-    """Each bar's count in its middle, where it fits (the table has every count)."""
-    for bar in bars:
-        if bar.get_width():
-            color = "white" if bar.get_facecolor()[0] < 0.5 else "#222222"
-            labels.fits_in(f"{int(bar.get_width())}", bar, color)
-
-
 def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figure | None:
     """One bar per target: agencies that met it, did not, whose verdict waits for units'
     data (資料不全, dotted), or had nothing to judge."""
@@ -326,15 +302,17 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
         )
         drawn.append(bars)
         left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_yticks(ys, [t.name for t in summaries])
+    ax.set_yticks(ys, [t.target.city.name for t in summaries])
     ax.set_xlim(0, max(max(left), 1) * 1.05)
     ax.set_xlabel("機關數", fontproperties=font, fontsize=TEXT_PT, color=GREY)
     ax.xaxis.get_major_locator().set_params(integer=True)
     _style_ticks(ax, font)
     _legend(ax, font, 3)
     labels = Labels(ax, _settle(fig), font)
-    for bars in drawn:
-        _annotate_counts(labels, bars)
+    for bar in (bar for bars in drawn for bar in bars):
+        if bar.get_width():  # its count in its middle, where it fits (the table has every count)
+            color = "white" if bar.get_facecolor()[0] < 0.5 else "#222222"
+            labels.fits_in(f"{int(bar.get_width())}", bar, color)
     return fig
 
 

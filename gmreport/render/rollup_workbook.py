@@ -89,9 +89,7 @@ def rollup_sheets(rollup: Rollup, *, generated: dt.datetime | None = None) -> Ro
 def write_rollup_workbook(sheets: RollupSheets, path: Path) -> None:
     """Write the city's `{Y}年度各機關性別主流化執行成果彙整.xlsx` that `rollup_sheets` made."""
     wb = Workbook()
-    info = _first_sheet(wb)
-    _write_info(info, sheets)
-    _as_text(info)
+    _write_info(_first_sheet(wb), sheets)
     for t in sheets.tables:
         ws = wb.create_sheet(t.name)
         _write_table(ws, t)
@@ -113,6 +111,10 @@ def _write_info(ws: Worksheet, sheets: RollupSheets) -> None:
         ws.append([t.name, t.title])
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 80
+    for row in ws.iter_rows():  # no cell is a formula: 「=HYPERLINK(…)」 stays text
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _mark_missed(ws: Worksheet, rows: int, columns: int) -> None:
@@ -128,11 +130,3 @@ def _mark_missed(ws: Worksheet, rows: int, columns: int) -> None:
 
 
 _cell_is: Callable[..., Rule] = CellIsRule  # openpyxl does not type it
-
-
-def _as_text(ws: Worksheet) -> None:
-    """No cell is a formula: a text that looks like one (「=HYPERLINK(…)」) stays text."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
