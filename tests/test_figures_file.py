@@ -18,10 +18,10 @@ from gmreport.config import Config
 from gmreport.figures import Figures
 from gmreport.figures_file import Unusable, figures_of, load_json
 from gmreport.history import read_history
+from gmreport.problems import Problem
 from gmreport.render.rollup_report import AGENCY, CITY, TREND, rollup_context
 from gmreport.render.rollup_workbook import rollup_sheets
 from gmreport.render.trends import TREND_TABLES, GroupMeasure, Measure
-from gmreport.problems import Problem
 from gmreport.rollup import Submission, load, roll_up
 from gmreport.schema import EVERYONE
 from gmreport.targets import TARGETS, TARGETS_BY_ID, InCity, Rule, Target, evaluate
