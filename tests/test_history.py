@@ -33,7 +33,7 @@ from gmreport.pipeline import build
 from gmreport.privacy import hidden
 from gmreport.render.charts import find_cjk_font
 from gmreport.render.pdf import convert_to_pdf
-from gmreport.render.trends import TREND_TABLES_BY_KEY, Years, change, report_trends, trend_tables
+from gmreport.render.trends import TREND_TABLES, Years, change, report_trends, trend_tables
 from gmreport.schema import WORK_ITEMS
 
 from . import pdf_cells, pdf_pages
@@ -43,6 +43,8 @@ from .conftest import read_cell as _read
 REPORT = "{year}年度性別主流化執行成果報告.docx"
 STATISTICS = "{year}年度性別主流化統計總表.xlsx"
 FIGURES = "{year}年度統計數據.json"
+
+BY_KEY = {t.key: t for t in TREND_TABLES}
 
 
 class TwoYears(NamedTuple):
@@ -464,12 +466,12 @@ def test_a_history_folder_that_does_not_exist_is_a_usage_error(tmp_path: Path) -
     ],
 )
 def test_a_change_is_said_in_the_plans_terms(key, now, before, before_year, said) -> None:
-    measure = TREND_TABLES_BY_KEY[key].findings[0]
+    measure = BY_KEY[key].findings[0]
     assert change(measure, now, before, before_year, 114) == said
 
 
 def test_an_unknown_or_hidden_value_is_not_compared() -> None:
-    measure = TREND_TABLES_BY_KEY["training"].findings[1]
+    measure = BY_KEY["training"].findings[1]
     assert change(measure, "*", 0.9, 113, 114) is None
     assert change(measure, 0.9, None, 113, 114) is None
 
@@ -477,12 +479,12 @@ def test_an_unknown_or_hidden_value_is_not_compared() -> None:
 def test_nothing_in_both_years_is_not_said_and_the_period_names_its_year() -> None:
     """Issue 22: 「CEDAW 宣導觸及 0 人次，與 113 年度持平」 said nothing; and under 「（113 年度
     至 116 年度）」 a sentence stating 116's figure names its year."""
-    measure = TREND_TABLES_BY_KEY["cedaw_measures"].findings[0]
+    measure = BY_KEY["cedaw_measures"].findings[0]
     assert change(measure, 0, 0, 113, 116) is None
     assert change(measure, 0, 2, 113, 116) == "CEDAW 宣導 0 場次，較 113 年度減少 2 場次"
     said = change(measure, 5, 1, 113, 116, name_year=True)
     assert said == "116 年度 CEDAW 宣導 5 場次，較 113 年度增加 4 場次"
-    training = TREND_TABLES_BY_KEY["training"].findings[0]
+    training = BY_KEY["training"].findings[0]
     assert change(training, 1.0, 0.9, 113, 116, name_year=True).startswith("116 年度全機關完訓率")
 
 
@@ -495,7 +497,7 @@ def _earlier(figures: dict) -> dict:
 
 def _trend_rows(figures: dict, key: str) -> list[list[str]]:
     """The rows of the 歷年比較 table of `key`, each cell as the report shows it."""
-    table = TREND_TABLES_BY_KEY[key]
+    table = BY_KEY[key]
     [made] = [t for t in trend_tables(figures, first=1) if t.key == table.table_key]
     return [[made.text(r, c) for c in range(len(made.cols))] for r in range(len(made.rows))]
 

@@ -190,7 +190,7 @@ def chart_notes(figures: Figures) -> dict[str, str]:
     """The note under each chart of the agency as a whole naming the units it leaves out,
     this year's or each year's compared ("" when none, and for the other charts)."""
     compared = years(figures)
-    said = {"year": units_note(figures), "years": years_note(compared) if compared else ""}
+    said = {"year": units_note(figures), "years": years_note(compared.shown) if compared else ""}
     notes = dict.fromkeys(CHART_NAMES, "")
     notes.update({name: said[span] for name, span in WHOLE_AGENCY_CHARTS.items()})
     return notes
