@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from .figures import SCHEMA_ID, EarlierYear, Figures, built_at
+from .figures import SCHEMA_ID, EarlierYear, built_at
 from .figures_file import FiguresFile, Unusable, clean, figures_of, load_json
 from .problems import Problem, problem
 
@@ -78,13 +78,10 @@ def read_history(
                     detail=others,
                 )
             )
-        history.years[y] = _less_history(newest.figures)
+        # less its own `history`, so that files do not nest ever deeper
+        less = {k: v for k, v in newest.figures.items() if k != "history"}
+        history.years[y] = cast(EarlierYear, less)
     return history
-
-
-def _less_history(figures: Figures) -> EarlierYear:
-    """Figures without their own `history`, so that files do not nest ever deeper."""
-    return cast(EarlierYear, {k: v for k, v in figures.items() if k != "history"})
 
 
 def _read(

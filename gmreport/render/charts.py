@@ -99,14 +99,17 @@ class ChartFontWarning(UserWarning):
 
 def find_cjk_font() -> str | None:
     """The family name of the preferred installed font that can show Traditional Chinese."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    return _installed(CJK_FONTS)
 
 
 def find_latin_font() -> str:
     """The family name of the preferred installed font for Latin letters and digits."""
+    return _installed(LATIN_FONTS) or DEFAULT_LATIN
+
+
+def _installed(names: Sequence[str]) -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in LATIN_FONTS if name in installed), DEFAULT_LATIN)
+    return next((name for name in names if name in installed), None)
 
 
 def rebuild_font_list() -> None:
@@ -375,34 +378,27 @@ class Labels:
         )
         return label
 
-    def fits_in_end(self, text: str, bar: Any, color: str) -> bool:
-        """Write `text` inside the end of the horizontal `bar` when it fits there."""
-        xy = (bar.get_x() + bar.get_width(), bar.get_y() + bar.get_height() / 2)
-        return self._fits_in(
-            bar,
-            self._annotate(text, xy, (-4, 0, "right", "center"), color),
-            lambda box, room: (
+    def fits_in(self, text: str, bar: Any, color: str, *, end: bool = False) -> bool:
+        """Write `text` in the middle of `bar` when it fits there with room to spare, or
+        (`end`) inside the end of the horizontal `bar` when it fits there."""
+        middle = bar.get_y() + bar.get_height() / 2
+        if end:
+            xy, place = (bar.get_x() + bar.get_width(), middle), (-4, 0, "right", "center")
+        else:
+            xy, place = (bar.get_x() + bar.get_width() / 2, middle), (0, 0, "center", "center")
+        label = self._annotate(text, xy, place, color)
+        box, room = label.get_window_extent(self.renderer), bar.get_window_extent(self.renderer)
+        if end:
+            fits = (
                 box.x0 >= room.x0 + 3 * DPI / 72 and box.height <= room.height and self.clear(box)
-            ),
-        )
-
-    def fits_in(self, text: str, bar: Any, color: str) -> bool:
-        """Write `text` in the middle of `bar` when it fits there with room to spare."""
-        xy = (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2)
-        return self._fits_in(
-            bar,
-            self._annotate(text, xy, (0, 0, "center", "center"), color),
-            lambda box, room: box.width + 6 * DPI / 72 <= room.width and box.height <= room.height,
-        )
-
-    def _fits_in(self, bar: Any, label: Annotation, fits: Callable[[Bbox, Bbox], bool]) -> bool:
-        """Keep `label` where it was written if `fits` its box in the bar's; else take it away."""
-        box = label.get_window_extent(self.renderer)
-        if fits(box, bar.get_window_extent(self.renderer)):
+            )
+        else:
+            fits = box.width + 6 * DPI / 72 <= room.width and box.height <= room.height
+        if fits:
             self.taken.append(box)
-            return True
-        label.remove()
-        return False
+        else:
+            label.remove()
+        return fits
 
 
 def _genders_present(counts: Sequence[Genders]) -> list[tuple[str, str, str]]:
@@ -498,7 +494,7 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
     for bar, r, key in ends:
         text = percent(r)
         end = (bar.get_width(), bar.get_y() + bar.get_height() / 2)
-        if not labels.fits_in_end(text, bar, LABEL_COLORS[key]):
+        if not labels.fits_in(text, bar, LABEL_COLORS[key], end=True):
             labels.place(text, end, [(3, 0, "left", "center")])
     for y, _ in stars:
         labels.place(SUPPRESSED, (0, y), [(3, 0, "left", "center")])

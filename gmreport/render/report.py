@@ -316,31 +316,23 @@ def _names(target: nodes.Node) -> list[str]:
 
 
 def _exists(context: Mapping[str, Any], path: str) -> bool:
-    """Whether `path` can be read from the context; a list's item ("a.list[]") is checked
-    on its first element, and an empty list has nothing to contradict it."""
+    """Whether `path` can be read from the context, each key as an item of a mapping or an
+    attribute (a method such as dict.items); a list's item ("a.list[]") is checked on its
+    first element, and an empty list has nothing to contradict it."""
     value: Any = context
     for key in path.split("."):
-        if key.endswith("[]"):
-            if not _exists_key(value, key[:-2]):
-                return False
-            items = _get(value, key[:-2])
-            if not isinstance(items, list | tuple) or not items:
-                return isinstance(items, list | tuple)
-            value = items[0]
-            continue
-        if not _exists_key(value, key):
+        name = key.removesuffix("[]")
+        if isinstance(value, Mapping) and name in value:
+            value = value[name]
+        elif hasattr(value, name):
+            value = getattr(value, name)
+        else:
             return False
-        value = _get(value, key)
+        if key.endswith("[]"):
+            if not isinstance(value, list | tuple) or not value:
+                return isinstance(value, list | tuple)
+            value = value[0]
     return True
-
-
-def _exists_key(value: Any, key: str) -> bool:
-    # an object's attribute, or a method such as dict.items
-    return (isinstance(value, Mapping) and key in value) or hasattr(value, key)
-
-
-def _get(value: Any, key: str) -> Any:
-    return value[key] if isinstance(value, Mapping) and key in value else getattr(value, key)
 
 
 def _outermost(paths: set[str]) -> set[str]:

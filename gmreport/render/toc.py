@@ -70,7 +70,7 @@ def fill(document: DocumentObject, pages: Sequence[int | None] = ()) -> bool:
     for i, r in enumerate(opening):
         paragraphs[0].insert(i + 1, r)  # after its properties
     paragraphs[-1].append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'))
-    old = [first, *_after(first, _end_of_field(first))]
+    old = [first, *_rest_of_field(first)]
     for p in paragraphs:
         first.addprevious(p)
     for p in old:
@@ -129,22 +129,14 @@ def _char(r: Any) -> str:
     return found.get(qn("w:fldCharType")) if found is not None else ""
 
 
-def _end_of_field(first: Any) -> Any:
-    """The paragraph holding the end of the field that begins in `first`."""
-    p = first
-    while p is not None:
-        if any(_char(r) == "end" for r in p.findall(qn("w:r"))):
-            return p
-        p = p.getnext()
-    return first
-
-
-def _after(first: Any, last: Any) -> list[Any]:
-    """The paragraphs after `first` up to `last`, inclusive (none if they are one)."""
+def _rest_of_field(first: Any) -> list[Any]:
+    """The paragraphs after `first` up to the one holding the end of the field that begins
+    in `first` (none if `first` holds it, or no paragraph does)."""
     found = []
     p = first
-    while p is not last and p is not None:
+    while not any(_char(r) == "end" for r in p.findall(qn("w:r"))):
         p = p.getnext()
-        if p is not None:
-            found.append(p)
+        if p is None:
+            return []
+        found.append(p)
     return found
