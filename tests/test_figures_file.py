@@ -21,7 +21,7 @@ from gmreport.history import read_history
 from gmreport.problems import Problem
 from gmreport.render.rollup_report import AGENCY, CITY, TREND, rollup_context
 from gmreport.render.rollup_workbook import rollup_sheets
-from gmreport.render.trends import TREND_TABLES, GroupMeasure, Measure
+from gmreport.render.trends import TREND_TABLES, GroupMeasure
 from gmreport.rollup import Submission, load, roll_up
 from gmreport.schema import EVERYONE
 from gmreport.targets import TARGETS, TARGETS_BY_ID, InCity, Rule, Target, evaluate
@@ -51,14 +51,16 @@ def _is_number(value: object) -> bool:
 def test_every_trend_measure_resolves(read: Figures) -> None:
     unresolved = []
     for table in TREND_TABLES:
-        for m in (*table.columns, *table.findings):
+        for m in table.columns:
             if isinstance(m, GroupMeasure):
                 value = m.get(read["training"]["groups"][EVERYONE.key])
             else:
-                assert isinstance(m, Measure)
                 value = m.get(read)
             if not _is_number(value):
-                unresolved.append((table.key, m.header or m.get, value))
+                unresolved.append((table.key, m.header, value))
+        for f in table.findings:
+            if not _is_number(value := f.get(read)):
+                unresolved.append((table.key, f.said, value))
     assert unresolved == []
 
 

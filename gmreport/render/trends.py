@@ -12,14 +12,12 @@ whole figures (`figures_file`), and a training group an earlier file does not ha
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..figures import Figures, YearFigures, female_ratio
+from ..figures import Figures, Genders, TrainingGroupFigures, YearFigures, female_ratio
 from ..format import NONE, number, percent, points
 from ..privacy import as_shown
 from ..schema import (
@@ -37,20 +35,26 @@ NO_DATA = "無資料"
 C, A, R = ValueKind.COUNT, ValueKind.AMOUNT, ValueKind.RATE
 
 
-def _at(path: str) -> Callable[[Any], Any]:
-    """The value at `path` (「cedaw.participants.total」) of a year's or a group's figures."""
-    return lambda figures: functools.reduce(operator.getitem, path.split("."), figures)
+@dataclass(frozen=True)
+class Measure:
+    """One compared figure of a year: its column and the function of the year's figures (as
+    shown: 「*」 where suppressed) that gives it."""
+
+    header: str
+    get: Callable[[YearFigures], object]
+    kind: ValueKind = C
+    group: str | None = None  # the header above this column and its neighbours (docx)
 
 
 @dataclass(frozen=True)
-class Measure:
-    """One compared figure of a year (of each training group's, in a table `by_group`): its
-    column and the function of the figures (as shown: 「*」 where suppressed) that gives it."""
+class GroupMeasure:
+    """One compared figure of each training group (a table `by_group`): as `Measure`, of the
+    group's figures; a group a year's figures do not have shows 「—」."""
 
     header: str
-    get: Callable[[Any], object]
+    get: Callable[[TrainingGroupFigures], object]
     kind: ValueKind = C
-    group: str | None = None  # the header above this column and its neighbours (docx)
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,14 +75,16 @@ class TrendTable:
     key: str
     heading: str
     title: str
-    columns: tuple[Measure, ...]
+    columns: tuple[Measure | GroupMeasure, ...]
     findings: tuple[Finding, ...]
     whole_agency: bool = False
     """It states figures of the agency as a whole: its note names each year's units 未繳交
     or 繳交空白表 (`years_note`), in the report and the workbook (SPEC §3 ◆)."""
-    by_group: bool = False
-    """One row per training group and year, not one per year; its columns are of a group's
-    figures, and a group a year's figures do not have shows 「—」."""
+
+    @property
+    def by_group(self) -> bool:
+        """One row per training group and year, not one per year."""
+        return any(isinstance(m, GroupMeasure) for m in self.columns)
 
     @property
     def table_key(self) -> str:
@@ -86,8 +92,12 @@ class TrendTable:
         return f"trend_{self.key}"
 
 
-def _female_ratio(path: str) -> Callable[[YearFigures], object]:
-    return lambda f: female_ratio(_at(path)(f))
+def _female_ratio(counts: Callable[[YearFigures], Genders]) -> Callable[[YearFigures], object]:
+    return lambda f: female_ratio(counts(f))
+
+
+def _everyone(figures: YearFigures) -> TrainingGroupFigures:
+    return figures["training"]["groups"][EVERYONE.key]
 
 
 def _verdicts(figures: YearFigures) -> dict[str, str]:
@@ -107,8 +117,6 @@ def _all_targets(figures: YearFigures) -> int | None:
     return len(_verdicts(figures)) or None
 
 
-EVERYONE_RATE = f"training.groups.{EVERYONE.key}.rate"
-"""Where 全機關's 完訓率 by gender is in a year's figures."""
 CEDAW, OTHER = "CEDAW宣導", "其他性平措施"
 
 TREND_TABLES = (
@@ -117,14 +125,14 @@ TREND_TABLES = (
         WORK_ITEMS_BY_KEY["meetings"].name,
         "性別平等執行小組歷年比較",
         (
-            Measure("召開會議（次）", _at("meetings.count")),
-            Measure("組員人數", _at("meetings.members.total")),
-            Measure("女性組員", _at("meetings.members.female")),
-            Measure("女性比例", _female_ratio("meetings.members"), R),
+            Measure("召開會議（次）", lambda f: f["meetings"]["count"]),
+            Measure("組員人數", lambda f: f["meetings"]["members"]["total"]),
+            Measure("女性組員", lambda f: f["meetings"]["members"]["female"]),
+            Measure("女性比例", _female_ratio(lambda f: f["meetings"]["members"]), R),
         ),
         (
-            Finding("性平執行小組召開會議", _at("meetings.count"), "次"),
-            Finding("性平執行小組組員", _at("meetings.members.total"), "人"),
+            Finding("性平執行小組召開會議", lambda f: f["meetings"]["count"], "次"),
+            Finding("性平執行小組組員", lambda f: f["meetings"]["members"]["total"], "人"),
         ),
     ),
     TrendTable(
@@ -132,49 +140,48 @@ TREND_TABLES = (
         WORK_ITEMS_BY_KEY["training"].name,
         "性別意識培力歷年比較",
         (
-            Measure("應訓人數", _at("required.total")),
-            Measure("完訓人數", _at("completed.total")),
-            Measure("男", _at("rate.male"), R, group="完訓率"),
-            Measure("女", _at("rate.female"), R, group="完訓率"),
-            Measure("其他", _at("rate.other"), R, group="完訓率"),
-            Measure("合計", _at("rate.total"), R, group="完訓率"),
+            GroupMeasure("應訓人數", lambda g: g["required"]["total"]),
+            GroupMeasure("完訓人數", lambda g: g["completed"]["total"]),
+            GroupMeasure("男", lambda g: g["rate"]["male"], R, group="完訓率"),
+            GroupMeasure("女", lambda g: g["rate"]["female"], R, group="完訓率"),
+            GroupMeasure("其他", lambda g: g["rate"]["other"], R, group="完訓率"),
+            GroupMeasure("合計", lambda g: g["rate"]["total"], R, group="完訓率"),
         ),
         (
-            Finding("全機關完訓率", _at(f"{EVERYONE_RATE}.total")),
-            Finding("男性完訓率", _at(f"{EVERYONE_RATE}.male")),
-            Finding("女性完訓率", _at(f"{EVERYONE_RATE}.female")),
-            Finding("應訓人員", _at(f"training.groups.{EVERYONE.key}.required.total"), "人"),
+            Finding("全機關完訓率", lambda f: _everyone(f)["rate"]["total"]),
+            Finding("男性完訓率", lambda f: _everyone(f)["rate"]["male"]),
+            Finding("女性完訓率", lambda f: _everyone(f)["rate"]["female"]),
+            Finding("應訓人員", lambda f: _everyone(f)["required"]["total"], "人"),
         ),
         whole_agency=True,
-        by_group=True,
     ),
     TrendTable(
         "gia",
         WORK_ITEMS_BY_KEY["gia"].name,
         "性別影響評估歷年比較",
         (
-            Measure("辦理案數", _at("gia.count")),
-            Measure("諮詢專家學者案數", _at("gia.expert_consulted")),
+            Measure("辦理案數", lambda f: f["gia"]["count"]),
+            Measure("諮詢專家學者案數", lambda f: f["gia"]["expert_consulted"]),
         ),
-        (Finding("辦理性別影響評估", _at("gia.count"), "案"),),
+        (Finding("辦理性別影響評估", lambda f: f["gia"]["count"], "案"),),
     ),
     TrendTable(
         "statistics_budget",
         WORK_ITEMS_BY_KEY["statistics_budget"].name,
         "性別統計及性別預算歷年比較",
         (
-            Measure("指標數", _at("indicators.count"), group="性別統計指標"),
-            Measure("新增", _at("indicators.new"), group="性別統計指標"),
-            Measure("修訂", _at("indicators.revised"), group="性別統計指標"),
-            Measure("編列數（元）", _at("budget.allocated"), A, group="性別預算"),
-            Measure("執行數（元）", _at("budget.executed"), A, group="性別預算"),
-            Measure("執行率", _at("budget.execution_rate"), R, group="性別預算"),
+            Measure("指標數", lambda f: f["indicators"]["count"], group="性別統計指標"),
+            Measure("新增", lambda f: f["indicators"]["new"], group="性別統計指標"),
+            Measure("修訂", lambda f: f["indicators"]["revised"], group="性別統計指標"),
+            Measure("編列數（元）", lambda f: f["budget"]["allocated"], A, group="性別預算"),
+            Measure("執行數（元）", lambda f: f["budget"]["executed"], A, group="性別預算"),
+            Measure("執行率", lambda f: f["budget"]["execution_rate"], R, group="性別預算"),
         ),
         (
-            Finding("性別統計指標", _at("indicators.count"), "項"),
-            Finding("性別統計指標新增或修訂", _at("indicators.reviewed"), "項"),
-            Finding("性別預算編列", _at("budget.allocated"), "元"),
-            Finding("性別預算執行率", _at("budget.execution_rate")),
+            Finding("性別統計指標", lambda f: f["indicators"]["count"], "項"),
+            Finding("性別統計指標新增或修訂", lambda f: f["indicators"]["reviewed"], "項"),
+            Finding("性別預算編列", lambda f: f["budget"]["allocated"], "元"),
+            Finding("性別預算執行率", lambda f: f["budget"]["execution_rate"]),
         ),
     ),
     TrendTable(
@@ -182,19 +189,23 @@ TREND_TABLES = (
         WORK_ITEMS_BY_KEY["cedaw_measures"].name,
         "CEDAW宣導及其他性別平等措施歷年比較",
         (
-            Measure("場次", _at("cedaw.sessions"), group=CEDAW),
-            Measure("參與人次", _at("cedaw.participants.total"), group=CEDAW),
-            Measure("女性比例", _female_ratio("cedaw.participants"), R, group=CEDAW),
-            Measure("觸及人次", _at("cedaw.reach"), group=CEDAW),
-            Measure("項數", _at("other_measures.count"), group=OTHER),
-            Measure("參與人次", _at("other_measures.participants.total"), group=OTHER),
-            Measure("觸及人次", _at("other_measures.reach"), group=OTHER),
+            Measure("場次", lambda f: f["cedaw"]["sessions"], group=CEDAW),
+            Measure("參與人次", lambda f: f["cedaw"]["participants"]["total"], group=CEDAW),
+            Measure(
+                "女性比例", _female_ratio(lambda f: f["cedaw"]["participants"]), R, group=CEDAW
+            ),
+            Measure("觸及人次", lambda f: f["cedaw"]["reach"], group=CEDAW),
+            Measure("項數", lambda f: f["other_measures"]["count"], group=OTHER),
+            Measure(
+                "參與人次", lambda f: f["other_measures"]["participants"]["total"], group=OTHER
+            ),
+            Measure("觸及人次", lambda f: f["other_measures"]["reach"], group=OTHER),
         ),
         (
-            Finding("CEDAW 宣導", _at("cedaw.sessions"), "場次"),
-            Finding("CEDAW 宣導參與", _at("cedaw.participants.total"), "人次"),
-            Finding("CEDAW 宣導觸及", _at("cedaw.reach"), "人次"),
-            Finding("其他性別平等措施", _at("other_measures.count"), "項"),
+            Finding("CEDAW 宣導", lambda f: f["cedaw"]["sessions"], "場次"),
+            Finding("CEDAW 宣導參與", lambda f: f["cedaw"]["participants"]["total"], "人次"),
+            Finding("CEDAW 宣導觸及", lambda f: f["cedaw"]["reach"], "人次"),
+            Finding("其他性別平等措施", lambda f: f["other_measures"]["count"], "項"),
         ),
     ),
     TrendTable(
@@ -266,8 +277,17 @@ def raw_rows(table: TrendTable, compared: Years) -> list[tuple[Any, ...]]:
     for key, label in groups:
         for year in compared.rows:
             figures = compared.shown.get(year)
-            of = figures["training"]["groups"].get(key) if figures and key else figures
-            values = [m.get(of) if of is not None else None for m in table.columns]
+            group = figures["training"]["groups"].get(key) if figures else None
+            values = [
+                None
+                if figures is None
+                else m.get(figures)
+                if isinstance(m, Measure)
+                else m.get(group)
+                if group is not None
+                else None
+                for m in table.columns
+            ]
             rows.append((*label, f"{year}" if figures else f"{year}（{NO_DATA}）", *values))
     return rows
 
@@ -363,41 +383,57 @@ class PeriodTotal:
 
 
 PERIOD_TOTALS = (
-    PeriodTotal("meetings", "meetings", "召開會議（次）", _at("meetings.count")),
-    PeriodTotal("training_rate", "training", "全機關完訓率", _at(f"{EVERYONE_RATE}.total"), R),
-    PeriodTotal("gia", "gia", "辦理案數", _at("gia.count")),
-    PeriodTotal("gia_experts", "gia", "諮詢專家學者案數", _at("gia.expert_consulted")),
+    PeriodTotal("meetings", "meetings", "召開會議（次）", lambda f: f["meetings"]["count"]),
+    PeriodTotal(
+        "training_rate", "training", "全機關完訓率", lambda f: _everyone(f)["rate"]["total"], R
+    ),
+    PeriodTotal("gia", "gia", "辦理案數", lambda f: f["gia"]["count"]),
+    PeriodTotal("gia_experts", "gia", "諮詢專家學者案數", lambda f: f["gia"]["expert_consulted"]),
     PeriodTotal(
         "indicators_reviewed",
         "statistics_budget",
         "新增或修訂性別統計指標（項）",
-        _at("indicators.reviewed"),
+        lambda f: f["indicators"]["reviewed"],
     ),
     PeriodTotal(
-        "allocated", "statistics_budget", "性別預算編列數（元）", _at("budget.allocated"), A
+        "allocated",
+        "statistics_budget",
+        "性別預算編列數（元）",
+        lambda f: f["budget"]["allocated"],
+        A,
     ),
-    PeriodTotal("executed", "statistics_budget", "性別預算執行數（元）", _at("budget.executed"), A),
+    PeriodTotal(
+        "executed",
+        "statistics_budget",
+        "性別預算執行數（元）",
+        lambda f: f["budget"]["executed"],
+        A,
+    ),
     PeriodTotal(
         "execution_rate",
         "statistics_budget",
         "性別預算執行率",
-        _at("budget.execution_rate"),
+        lambda f: f["budget"]["execution_rate"],
         R,
         ("executed", "allocated"),
     ),
-    PeriodTotal("cedaw_sessions", "cedaw_measures", "CEDAW 宣導（場次）", _at("cedaw.sessions")),
+    PeriodTotal(
+        "cedaw_sessions", "cedaw_measures", "CEDAW 宣導（場次）", lambda f: f["cedaw"]["sessions"]
+    ),
     PeriodTotal(
         "cedaw_participants",
         "cedaw_measures",
         "CEDAW 宣導參與（人次）",
-        _at("cedaw.participants.total"),
+        lambda f: f["cedaw"]["participants"]["total"],
     ),
-    PeriodTotal("measures", "cedaw_measures", "其他性平措施（項）", _at("other_measures.count")),
+    PeriodTotal(
+        "measures", "cedaw_measures", "其他性平措施（項）", lambda f: f["other_measures"]["count"]
+    ),
     PeriodTotal(
         "measures_participants",
         "cedaw_measures",
         "其他性平措施參與（人次）",
-        _at("other_measures.participants.total"),
+        lambda f: f["other_measures"]["participants"]["total"],
     ),
 )
 """The 計畫期程總檢討's totals, in the plan's order: the report's table and the 統計總表's."""
