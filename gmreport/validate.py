@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from . import cells
 from .cells import CellProblem
@@ -107,7 +108,7 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     found: list[Problem] = []
     values = {f.key: cells.text(raw.info.get(f.key)) for f in INFO_FIELDS}
 
-    def report(code: str, key: str, **params: object) -> None:
+    def report(code: str, key: str, **params: Any) -> None:
         cell = raw.info_cells.get(key, "")
         found.append(problem(code, file=raw.file, sheet=INFO_SHEET, cell=cell, **params))
 
@@ -195,7 +196,6 @@ def _validate_sheet(
     lookups = {c.key: choice_lookup(c, aliases.get(c.header, {})) for c in sheet.columns}
     found: list[Problem] = []
     records: Records = {}
-    excluded = 0
     for row, values in zip(data.rows, data.values, strict=True):
         record: dict[str, object] = {}
         row_problems: list[Problem] = []
@@ -208,25 +208,18 @@ def _validate_sheet(
                     continue  # named already as an Excel error value
                 doubt = e
             if doubt is not None:
+                cell, header = _cell(data, column, row), column.header
                 row_problems.append(
-                    problem(
-                        doubt.code,
-                        sheet=sheet.name,
-                        cell=_cell(data, column, row),
-                        column=column.header,
-                        **doubt.params,
-                    )
+                    problem(doubt.code, sheet=sheet.name, cell=cell, column=header, **doubt.params)
                 )
         row_problems += _row_checks(sheet, data, row, record, year)
         found.extend(row_problems)
-        if row in data.bad_rows or any(
+        if row not in data.bad_rows and not any(
             p.is_error or p.code == "date-outside-year" for p in row_problems
         ):
-            excluded += 1
-        else:
             records[row] = record
-    count = RowCount(len(data.rows), len(records), excluded)
-    return records, count, found
+    read = len(data.rows)
+    return records, RowCount(read, len(records), read - len(records)), found
 
 
 def _cell(data: SheetData, column: Column, row: int) -> str:
@@ -337,7 +330,7 @@ def _row_checks(
     order (the schema's `after`) and in the year, a budget's execution within its allocation."""
     found: list[Problem] = []
 
-    def at(code: str, key: str, **params: object) -> None:
+    def at(code: str, key: str, **params: Any) -> None:
         cell = _cell(data, sheet.column(key), row)
         found.append(problem(code, sheet=sheet.name, cell=cell, **params))
 
@@ -386,13 +379,10 @@ def _check_lists(clean: CleanWorkbook, raw: RawWorkbook) -> None:
             for row, value in zip(data.rows, data.column(column.key), strict=True):
                 name = cells.name(value)
                 if name in first:
+                    other = data.cell(column.key, first[name])
                     clean.problems.append(
-                        problem(
-                            "duplicate-name",
-                            sheet=sheet.name,
-                            cell=data.cell(column.key, row),
-                            value=name,
-                            detail=data.cell(column.key, first[name]),
+                        clean.problem_at(
+                            "duplicate-name", sheet, column.key, row, value=name, detail=other
                         )
                     )
                     dropped.add(row)
@@ -403,9 +393,8 @@ def _check_lists(clean: CleanWorkbook, raw: RawWorkbook) -> None:
             names = {cells.name(v) for v in listing.column(column.key)} if listing else set()
             for row, record in records.items():
                 if (value := record[column.key]) not in names:
-                    cell = data.cell(column.key, row)
                     clean.problems.append(
-                        problem("not-on-roster", sheet=sheet.name, cell=cell, value=value)
+                        clean.problem_at("not-on-roster", sheet, column.key, row, value=value)
                     )
                     dropped.add(row)
         dropped &= records.keys()
@@ -435,17 +424,15 @@ def check_across(workbooks: list[CleanWorkbook]) -> Across:
     by_unit: dict[str, list[CleanWorkbook]] = {}
     for w in workbooks:
         by_unit.setdefault(w.unit, []).append(w)
-    accepted = []
     for unit, group in by_unit.items():
-        if len(group) == 1:
-            accepted.append(group[0])
-            continue
         files = "」、「".join(w.file for w in group)
-        for w in group:
-            found.append(
+        if len(group) > 1:
+            found += [
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
-            )
-    duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]  # in the folder's order
+                for w in group
+            ]
+    accepted = [w for w in workbooks if len(by_unit[w.unit]) == 1]  # in the folder's order
+    duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]
     found += _transfers(accepted)
     for key in ("members", "meetings"):  # both are 人事室's to fill in
         listing = [w.unit for w in accepted if w.records.get(key)]
