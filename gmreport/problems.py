@@ -588,9 +588,7 @@ class Problem:
         return " › ".join(p for p in (self.file, place) if p)
 
     def as_dict(self) -> dict[str, str]:
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        return d
+        return asdict(self) | {"severity": self.severity.value}
 
 
 def problem(
@@ -617,16 +615,8 @@ def problem(
         params["value"] = value[:60] + "…"  # a long cell value quoted back in part
     if missing := rule.fields - params.keys():
         raise MissingField(f"problem({code!r}) needs {', '.join(sorted(missing))}")
-    return Problem(
-        code,
-        rule.severity,
-        rule.message.format_map(params),
-        rule.hint.format_map(params),
-        file,
-        unit,
-        sheet,
-        cell,
-    )
+    message, hint = (template.format_map(params) for template in (rule.message, rule.hint))
+    return Problem(code, rule.severity, message, hint, file, unit, sheet, cell)
 
 
 class MissingField(KeyError):
