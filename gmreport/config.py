@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import math
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, get_type_hints
 
 from .cells import choice_key
-from .problems import ConfigError, os_reason
-from .schema import DROPDOWN_HEADERS, SHEETS, WORK_ITEM_LIST
+from .problems import UsageError, os_reason
+from .schema import SHEETS, WORK_ITEM_LIST
 
 DEFAULT_UNITS = (
     "民政課",
@@ -179,16 +180,9 @@ class Config:
 
 _KINDS = {"int": int, "float": float, "str": str, "tuple[str, ...]": tuple}
 SECTIONS = {
-    "training": Training,
-    "meetings": Meetings,
-    "cedaw": Cedaw,
-    "measures": Measures,
-    "plan": Plan,
-    "gia": Gia,
-    "indicators": Indicators,
-    "privacy": Privacy,
-    "report": Report,
+    k: t for k, t in get_type_hints(Config).items() if isinstance(t, type) and is_dataclass(t)
 }
+"""The config's sections ([training] …), by name."""
 
 
 def load_config(path: Path | None) -> Config:
@@ -198,38 +192,39 @@ def load_config(path: Path | None) -> Config:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"找不到設定檔「{path}」，請確認路徑。") from None
+        raise UsageError(f"找不到設定檔「{path}」，請確認路徑。") from None
     except IsADirectoryError:
-        raise ConfigError(f"設定檔「{path}」是資料夾，請指定 .toml 檔案。") from None
+        raise UsageError(f"設定檔「{path}」是資料夾，請指定 .toml 檔案。") from None
     except OSError as e:
-        raise ConfigError(f"無法讀取設定檔「{path}」：{os_reason(e)}。") from None
+        raise UsageError(f"無法讀取設定檔「{path}」：{os_reason(e)}。") from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ConfigError(
+        raise UsageError(
             f"設定檔「{path}」存成了 UTF-16（記事本的「Unicode」），無法讀取。"
             "請以記事本開啟，「另存新檔」時將「編碼」選為 UTF-8 後儲存。"
         )
     try:
         text = raw.decode("utf-8-sig")  # Windows Notepad may begin the file with a BOM
     except UnicodeDecodeError:
-        raise ConfigError(
+        raise UsageError(
             f"設定檔「{path}」不是 UTF-8 編碼（可能是 Big5），無法讀取。"
             "請以記事本開啟，「另存新檔」時將「編碼」選為 UTF-8 後儲存。"
         ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
+        where, quoted = f"設定檔「{path}」{_where(str(e))}", _quoted_keys(text, str(e))
         if re.search(r"overwrite|twice", str(e)):
-            raise ConfigError(
-                f"設定檔「{path}」{_where(str(e))}的項目或區段與前面重複，請刪除或合併其中一個。"
-            ) from None
-        quoted = _quoted_keys(text, str(e))
-        if quoted is not None:
-            line, fixed = quoted
-            raise ConfigError(
-                f"設定檔「{path}」{_where(str(e))}的「{line}」中，中文的名稱要加半形雙引號，"
-                f"請改寫成「{fixed}」。"
-            ) from None
-        raise ConfigError(f"設定檔「{path}」{_where(str(e))}格式錯誤，{_TOML_HINT}") from None
+            message = f"{where}的項目或區段與前面重複，請刪除或合併其中一個。"
+        elif quoted is not None:
+            message = (
+                f"{where}的「{quoted[0]}」中，中文的名稱要加半形雙引號，請改寫成「{quoted[1]}」。"
+            )
+        else:
+            message = (
+                f"{where}格式錯誤，請依範例修正：項目寫成「名稱 = 值」，文字要加半形雙引號"
+                '（agency = "高雄市旗津區公所"），區段寫成 [training]。'
+            )
+        raise UsageError(message) from None
     return config_from_dict(data, base=path.parent)
 
 
@@ -257,12 +252,6 @@ def _quoted_keys(text: str, message: str) -> tuple[str, str] | None:
     return (line, fixed) if fixed != line else None
 
 
-_TOML_HINT = (
-    '請依範例修正：項目寫成「名稱 = 值」，文字要加半形雙引號（agency = "高雄市旗津區公所"），'
-    "區段寫成 [training]。"
-)
-
-
 def _where(message: str) -> str:
     """「第 3 行第 7 字」 from tomllib's message "... (at line 3, column 7)"."""
     found = re.search(r"at line (\d+), column (\d+)", message)
@@ -286,12 +275,12 @@ def _check_texts(value: object, key: str = "") -> None:
             _check_texts(v, key)
     elif isinstance(value, str):
         if _CONTROL.search(value):
-            raise ConfigError(
+            raise UsageError(
                 f"設定檔「{key}」的文字含有控制字元（例如由其他程式貼上的不可見符號），"
                 "請刪除後重新輸入該文字。"
             )
         if len(value) > MAX_TEXT and key != "report_template":  # a path may be long
-            raise ConfigError(
+            raise UsageError(
                 f"設定檔「{key}」的文字長達 {len(value)} 字，超過 {MAX_TEXT} 字，請改用簡短的名稱。"
             )
 
@@ -302,44 +291,38 @@ def config_from_dict(data: dict[str, Any], *, base: Path | None = None) -> Confi
     A relative `report_template` is taken from `base`, the config file's folder.
     """
     _check_texts(data)
-    config = Config()
     known = [f.name for f in fields(Config)]
     for key in data:
         if key not in known:
-            raise ConfigError(f"設定檔有不認得的項目「{key}」，可用的項目：{'、'.join(known)}。")
-    if "agency" in data:
-        agency = _typed("agency", data["agency"], str)
-        if not agency.strip():
-            raise ConfigError("設定檔「agency」不可為空白。")
-        config = replace(config, agency=agency.strip())
-    if "units" in data:
-        config = replace(config, units=_units(data["units"]))
-    if "contact_unit" in data:
-        config = replace(
-            config, contact_unit=_typed("contact_unit", data["contact_unit"], str).strip()
-        )
-    if "aliases" in data:
-        config = replace(config, aliases=_aliases(data["aliases"]))
-    if "lead_units" in data:
-        config = replace(config, lead_units=_lead_units(data["lead_units"]))
-    if "report_template" in data:
-        template = _typed("report_template", data["report_template"], str)
-        config = replace(config, report_template=_template(template, base or Path.cwd()))
-    for name, cls in SECTIONS.items():
-        if name in data:
-            config = replace(config, **{name: _section(name, cls, data[name])})
+            raise UsageError(f"設定檔有不認得的項目「{key}」，可用的項目：{'、'.join(known)}。")
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "agency": _agency,
+        "units": _units,
+        "contact_unit": lambda v: _typed("contact_unit", v, str).strip(),
+        "aliases": _aliases,
+        "lead_units": _lead_units,
+        "report_template": lambda v: _template(v, base or Path.cwd()),
+    } | {name: functools.partial(_section, name, cls) for name, cls in SECTIONS.items()}
+    config = replace(Config(), **{k: parse(data[k]) for k, parse in parsers.items() if k in data})
     _check_values(config)
     return config
 
 
+def _agency(value: object) -> str:
+    agency: str = _typed("agency", value, str).strip()
+    if not agency:
+        raise UsageError("設定檔「agency」不可為空白。")
+    return agency
+
+
 def _units(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(u, str) and u.strip() for u in value):
-        raise ConfigError('設定檔「units」須為單位名稱的清單，例如 units = ["民政課", "人事室"]。')
+        raise UsageError('設定檔「units」須為單位名稱的清單，例如 units = ["民政課", "人事室"]。')
     units = tuple(u.strip() for u in value)
     if not units:
-        raise ConfigError("設定檔「units」至少要有一個單位。")
+        raise UsageError("設定檔「units」至少要有一個單位。")
     if len(set(units)) != len(units):
-        raise ConfigError("設定檔「units」有重複的單位名稱。")
+        raise UsageError("設定檔「units」有重複的單位名稱。")
     return units
 
 
@@ -347,24 +330,24 @@ def _aliases(value: object) -> dict[str, dict[str, str]]:
     """[aliases.<欄位>] tables: each word must lead to an allowed value of that column."""
     example = '例如 [aliases.人員類別] 之下寫 "替代役" = "自僱非公務人員"'
     if not isinstance(value, dict):
-        raise ConfigError(f"設定檔「aliases」須為區段，{example}。")
+        raise UsageError(f"設定檔「aliases」須為區段，{example}。")
     columns = {c.header: c for s in SHEETS for c in s.columns if c.has_dropdown}
     aliases: dict[str, dict[str, str]] = {}
     for header, words in value.items():
-        if header not in DROPDOWN_HEADERS:
-            raise ConfigError(
+        if header not in columns:
+            raise UsageError(
                 f"設定檔「[aliases.{header}]」：「{header}」不是有下拉選單的欄位。"
-                f"可用的欄位：{'、'.join(sorted(DROPDOWN_HEADERS))}。"
+                f"可用的欄位：{'、'.join(sorted(columns))}。"
             )
         if not isinstance(words, dict):
-            raise ConfigError(f"設定檔「aliases.{header}」須為區段，{example}。")
+            raise UsageError(f"設定檔「aliases.{header}」須為區段，{example}。")
         allowed = {choice_key(a): a for a in columns[header].allowed}
         aliases[header] = {}
         for word, target in words.items():
             key = f"aliases.{header}.{word}"
             chosen = allowed.get(choice_key(target)) if isinstance(target, str) else None
             if chosen is None:
-                raise ConfigError(
+                raise UsageError(
                     f"設定檔「{key}」對應到「{target}」，不是「{header}」的選項；"
                     f"可用的選項：{'、'.join(columns[header].allowed)}。"
                 )
@@ -376,26 +359,27 @@ def _lead_units(value: object) -> Mapping[str, str]:
     """[lead_units]: a work item's name = its 主辦單位; the plan's for those not given."""
     example = '例如 [lead_units] 之下寫 "性別影響評估" = "秘書室"'
     if not isinstance(value, dict):
-        raise ConfigError(f"設定檔「lead_units」須為區段，{example}。")
+        raise UsageError(f"設定檔「lead_units」須為區段，{example}。")
     units = dict(DEFAULT_LEAD_UNITS)
     for item, unit in value.items():
         if item not in DEFAULT_LEAD_UNITS:
-            raise ConfigError(
+            raise UsageError(
                 f"設定檔「lead_units.{item}」：「{item}」不是計畫的工作項目；"
                 f"可用的項目：{'、'.join(DEFAULT_LEAD_UNITS)}。"
             )
         if not isinstance(unit, str) or not unit.strip():
-            raise ConfigError(f"設定檔「lead_units.{item}」須為單位名稱，{example}。")
+            raise UsageError(f"設定檔「lead_units.{item}」須為單位名稱，{example}。")
         units[item] = unit.strip()
     return units
 
 
-def _template(value: str, base: Path) -> Path:
+def _template(value: object, base: Path) -> Path:
     """The template's path (its existence is checked by the build that uses it)."""
-    path = base / Path(value.strip()).expanduser()
+    text: str = _typed("report_template", value, str)
+    path = base / Path(text.strip()).expanduser()
     if path.suffix.lower() != ".docx":
-        raise ConfigError(
-            f"設定檔「report_template」須為 Word 文件（.docx），目前是「{value}」。"
+        raise UsageError(
+            f"設定檔「report_template」須為 Word 文件（.docx），目前是「{text}」。"
             "請在 Word 中另存為「Word 文件 (*.docx)」。"
         )
     return path
@@ -403,37 +387,36 @@ def _template(value: str, base: Path) -> Path:
 
 def _section(name: str, cls: type, value: object) -> Any:
     if not isinstance(value, dict):
-        raise ConfigError(f"設定檔「[{name}]」須為一個區段。")
-    defaults = cls()
+        raise UsageError(f"設定檔「[{name}]」須為一個區段。")
     kinds = {f.name: _KINDS[str(f.type)] for f in fields(cls)}
     for key in value:
         if key not in kinds:
-            raise ConfigError(
+            raise UsageError(
                 f"設定檔「[{name}]」有不認得的項目「{key}」，可用的項目：{'、'.join(kinds)}。"
             )
-    return replace(defaults, **{k: _typed(f"{name}.{k}", v, kinds[k]) for k, v in value.items()})
+    return replace(cls(), **{k: _typed(f"{name}.{k}", v, kinds[k]) for k, v in value.items()})
 
 
 def _typed(key: str, value: object, kind: type) -> Any:
     if kind is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise ConfigError(
+            raise UsageError(
                 f'設定檔「{key}」須為文字的清單，例如 {key.split(".")[-1]} = ["項目一"]。'
             )
         return tuple(v.strip() for v in value)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return value  # a whole number of hours stays whole, as in the plan and the JSON
     if kind is float and isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"設定檔「{key}」須為一般數字，目前是「{value}」。")
+        raise UsageError(f"設定檔「{key}」須為一般數字，目前是「{value}」。")
     if isinstance(value, bool) or not isinstance(value, kind):
         wanted = {int: "整數", float: "數字", str: "文字"}[kind]
-        raise ConfigError(f"設定檔「{key}」須為{wanted}，目前是「{value}」。")
+        raise UsageError(f"設定檔「{key}」須為{wanted}，目前是「{value}」。")
     return value
 
 
 def _check_values(config: Config) -> None:
     if config.contact_unit not in config.units:
-        raise ConfigError(
+        raise UsageError(
             f"設定檔「contact_unit」（{config.contact_unit}）須為 units 所列單位之一。"
         )
     for name in SECTIONS:
@@ -443,17 +426,17 @@ def _check_values(config: Config) -> None:
             value = getattr(section, f.name)
             if limits is not None and not limits.admits(value):
                 note = f"（{limits.note}）" if limits.note else ""
-                raise ConfigError(
+                raise UsageError(
                     f"設定檔「{name}.{f.name}」{limits.describe()}{note}，目前是「{value}」。"
                 )
     m, plan = config.meetings, config.plan
     if m.members_min > m.members_max:
-        raise ConfigError(
+        raise UsageError(
             f"設定檔「meetings.members_min」（{m.members_min}）不可大於"
             f"「meetings.members_max」（{m.members_max}）。"
         )
     if plan.first_year > plan.last_year:
-        raise ConfigError(
+        raise UsageError(
             f"設定檔「plan.first_year」（{plan.first_year}）不可晚於"
             f"「plan.last_year」（{plan.last_year}）。"
         )

@@ -557,8 +557,6 @@ CATALOGUE: dict[str, Rule] = {
         "若年度填錯，請該機關更正後重新提報；否則可將此檔移出資料夾。",
     ),
 }
-ROLLUP_CODES = frozenset(code for code in CATALOGUE if code.startswith("rollup-"))
-"""The codes of the roll-up's files not used; the rest are found in units' workbooks."""
 
 
 @dataclass(frozen=True)
@@ -590,9 +588,7 @@ class Problem:
         return " › ".join(p for p in (self.file, place) if p)
 
     def as_dict(self) -> dict[str, str]:
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        return d
+        return asdict(self) | {"severity": self.severity.value}
 
 
 def problem(
@@ -609,39 +605,22 @@ def problem(
     A template's field left unfilled is a mistake in the code that calls this, not in the
     input: it raises MissingField, as a name outside FIELDS raises TypeError."""
     rule = CATALOGUE[code]
-    unknown = set(params) - FIELDS.keys()
-    if unknown:
+    if unknown := set(params) - FIELDS.keys():
         raise TypeError(f"problem({code!r}) got unknown fields: {', '.join(sorted(unknown))}")
     file, unit, sheet, cell = (writable(str(t)) for t in (file, unit, sheet, cell))
-    located = {"sheet": sheet, "unit": unit}
-    params = {k: v for k, v in located.items() if v} | params
+    params = {k: v for k, v in {"sheet": sheet, "unit": unit}.items() if v} | params
     params = {k: writable(v) if isinstance(v, str) else v for k, v in params.items()}
-    if "value" in params:
-        params["value"] = _short(params["value"])
-    missing = rule.fields - params.keys()
-    if missing:
+    value = params.get("value")
+    if isinstance(value, str) and len(value) > 60:  # a message must fit in one Excel cell
+        params["value"] = value[:60] + "…"  # a long cell value quoted back in part
+    if missing := rule.fields - params.keys():
         raise MissingField(f"problem({code!r}) needs {', '.join(sorted(missing))}")
-    return Problem(
-        code,
-        rule.severity,
-        rule.message.format_map(params),
-        rule.hint.format_map(params),
-        file,
-        unit,
-        sheet,
-        cell,
-    )
+    message, hint = (template.format_map(params) for template in (rule.message, rule.hint))
+    return Problem(code, rule.severity, message, hint, file, unit, sheet, cell)
 
 
 class MissingField(KeyError):
     """A message template's field that its caller did not give."""
-
-
-def _short(value: object, limit: int = 60) -> object:
-    """A long cell value quoted back in part: a message must fit in one Excel cell."""
-    if isinstance(value, str) and len(value) > limit:
-        return value[:limit] + "…"
-    return value
 
 
 def count_by_severity(problems: list[Problem]) -> Issues:
@@ -675,17 +654,12 @@ class GmreportError(Exception):
 
 
 class UsageError(GmreportError):
-    """Bad command-line usage or a bad config file."""
+    """Bad command-line usage, or a config file that is unreadable, has an unknown key, a
+    wrong type or an impossible value."""
 
     exit_code = 2
 
 
-class ConfigError(UsageError):
-    """The config file is unreadable, has an unknown key, a wrong type or an impossible value."""
-
-
-class OutputError(GmreportError):
+class OutputError(UsageError):
     """An output file could not be written: a usage error (SPEC §5), since the input data are
     not at fault — another folder, free space or a closed file is what it takes."""
-
-    exit_code = 2

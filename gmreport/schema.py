@@ -94,27 +94,17 @@ COURSE_TYPES = ("性別主流化基礎", "性別主流化進階", "CEDAW", "性�
 TRAINING_MODES = ("實體", "數位", "混成")
 
 
-@dataclass(frozen=True)
-class Role:
-    """A role in the 性別平等執行小組 (plan 肆、一): the convener, an ex-officio seat, or appointed."""
-
-    name: str
-    convener: bool = False
-    ex_officio: bool = False
-
-
-ROLES = (
-    Role("召集人", convener=True),
-    Role("人事當然成員", ex_officio=True),
-    Role("會計當然成員", ex_officio=True),
-    Role("調解當然成員", ex_officio=True),
-    Role("研考當然成員", ex_officio=True),
-    Role("婦女社會參與促進小組連絡人", ex_officio=True),
-    Role("指派組員"),
+CONVENER = "召集人"
+EX_OFFICIO_ROLES = (
+    "人事當然成員",
+    "會計當然成員",
+    "調解當然成員",
+    "研考當然成員",
+    "婦女社會參與促進小組連絡人",
 )
-MEMBER_ROLES = tuple(r.name for r in ROLES)
-CONVENER = next(r.name for r in ROLES if r.convener)
-EX_OFFICIO_ROLES = tuple(r.name for r in ROLES if r.ex_officio)
+MEMBER_ROLES = (CONVENER, *EX_OFFICIO_ROLES, "指派組員")
+"""The roles in the 性別平等執行小組 (plan 肆、一): the convener, the ex-officio seats, and
+those appointed."""
 DIMENSION_SUGGESTIONS = ("年齡", "教育程度", "身分別", "里別", "職等", "族群")
 """Dimensions an indicator is commonly crossed with; any other is accepted too."""
 GIA_TYPES = ("施政計畫", "中長程計畫", "長期綱領", "法規制定", "法規修正")
@@ -206,21 +196,14 @@ class Column:
     def gender_group(self) -> str | None:
         """The per-gender counts this column is one of: "participants" for 參與人數(男),
         "" for a bare 男/女/其他, None for any other column."""
-        if self.kind is not Kind.COUNT:
-            return None
-        for key in GENDER_KEYS.values():
-            if self.key == key:
-                return ""
-            if self.key.endswith(f"_{key}"):
-                return self.key.removesuffix(f"_{key}")
-        return None
+        group, _, gender = self.key.rpartition("_")
+        return group if self.kind is Kind.COUNT and gender in GENDER_KEYS.values() else None
 
     @property
     def opens_gender_group(self) -> bool:
         """Whether this is the first column (男) of its per-gender counts."""
-        group = self.gender_group
         first = next(iter(GENDER_KEYS.values()))
-        return group is not None and self.key == (f"{group}_{first}" if group else first)
+        return self.gender_group is not None and self.key.rpartition("_")[2] == first
 
     @property
     def last_row_key(self) -> str:
@@ -233,68 +216,25 @@ class Column:
         return self.key if group is None else group or "total"
 
 
-def _text(header: str, key: str, help: str, *, required: bool = False, width: int = 14) -> Column:
-    return Column(header, key, Kind.TEXT, required, help=help, width=width)
+def _text(header: str, key: str, help: str, **kw: Any) -> Column:
+    return Column(header, key, Kind.TEXT, help=help, **kw)
 
 
 def _choice(header: str, key: str, choices: tuple[str, ...], help: str, **kw: Any) -> Column:
     return Column(header, key, Kind.CHOICE, choices=choices, help=help, **kw)
 
 
-def _gender(required: bool = True) -> Column:
-    return Column(
-        "性別",
-        "gender",
-        Kind.CHOICE,
-        required,
-        GENDERS,
-        GENDER_ALIASES,
-        help="男、女或其他（填「男性」「女性」亦可）。",
-        width=8,
-    )
-
-
 def _yesno(header: str, key: str, help: str) -> Column:
     return Column(header, key, Kind.YESNO, help=help + "（空白視為「否」）", width=10)
 
 
-def _name(help: str, *, unique: bool = False, listed_in: str = "") -> Column:
-    return Column(
-        "姓名", "name", Kind.NAME, True, help=help, width=12, unique=unique, listed_in=listed_in
-    )
+def _name(help: str, **kw: Any) -> Column:
+    return Column("姓名", "name", Kind.NAME, True, help=help, width=12, **kw)
 
 
-def _date(
-    header: str,
-    key: str,
-    help: str,
-    *,
-    required: bool = False,
-    optional: bool = False,
-    after: str = "",
-) -> Column:
-    return Column(
-        header,
-        key,
-        Kind.DATE,
-        required,
-        help=help + "可填 Excel 日期，或 113/3/5、113.03.05、113年3月5日、2024-03-05。",
-        width=13,
-        optional=optional,
-        after=after,
-    )
-
-
-def _reach() -> Column:
-    return Column(
-        "觸及人次",
-        "reach",
-        Kind.COUNT,
-        help="廣播、網路、Podcast、刊物等無法清點參與者的方式，填收聽、觀看或發行人次，整數；"
-        "無則空白。",
-        width=10,
-        optional=True,
-    )
+def _date(header: str, key: str, help: str, **kw: Any) -> Column:
+    formats = "可填 Excel 日期，或 113/3/5、113.03.05、113年3月5日、2024-03-05。"
+    return Column(header, key, Kind.DATE, help=help + formats, width=13, **kw)
 
 
 def _counts(header: str, key: str) -> list[Column]:
@@ -302,6 +242,27 @@ def _counts(header: str, key: str) -> list[Column]:
         Column(f"{header}({g})", f"{key}_{e}", Kind.COUNT, help=f"{g}性{header}，整數。", width=10)
         for g, e in GENDER_KEYS.items()
     ]
+
+
+_GENDER = Column(
+    "性別",
+    "gender",
+    Kind.CHOICE,
+    True,
+    GENDERS,
+    GENDER_ALIASES,
+    help="男、女或其他（填「男性」「女性」亦可）。",
+    width=8,
+)
+_REACH = Column(
+    "觸及人次",
+    "reach",
+    Kind.COUNT,
+    help="廣播、網路、Podcast、刊物等無法清點參與者的方式，填收聽、觀看或發行人次，整數；"
+    "無則空白。",
+    width=10,
+    optional=True,
+)
 
 
 @dataclass(frozen=True)
@@ -360,7 +321,7 @@ SHEETS: tuple[Sheet, ...] = (
         "列出本年度曾在本單位任職的每一位人員，作為計算應訓人數與完訓率的依據。",
         (
             _name("同名者請加註記區分，例如 王小明(A)。", unique=True),
-            _gender(),
+            _GENDER,
             _choice(
                 "人員類別",
                 "staff_type",
@@ -420,7 +381,7 @@ SHEETS: tuple[Sheet, ...] = (
         "列出本所性別平等執行小組成員及其角色。",
         (
             _name("成員姓名。"),
-            _gender(),
+            _GENDER,
             _text("職稱", "title", "現職職稱。", width=14),
             _choice("角色", "role", MEMBER_ROLES, "成員於小組中的角色。", required=True, width=26),
             _text("備註", "note", "其他說明。", width=20),
@@ -505,7 +466,7 @@ SHEETS: tuple[Sheet, ...] = (
             _choice("宣導方式", "method", CEDAW_METHODS, "宣導管道或方式。", width=12),
             _choice("宣導內容", "content", CEDAW_CONTENTS, "宣導之 CEDAW 內容。", width=18),
             *_counts("參與人數", "participants"),
-            _reach(),
+            _REACH,
             _yesno("結合外部資源", "external", "結合民間團體或其他外部資源者填「是」"),
             _text("說明", "note", "活動說明。", width=36),
         ),
@@ -521,7 +482,7 @@ SHEETS: tuple[Sheet, ...] = (
             _date("辦理日期", "date", "辦理日期。", required=True),
             _text("媒材", "media", "例如廣播、網路直播、Podcast、專文、刊物。", width=14),
             *_counts("參與人數", "participants"),
-            _reach(),
+            _REACH,
             _text("成果說明", "result", "辦理成果。", width=36),
         ),
     ),
@@ -555,9 +516,6 @@ and of each data sheet's count of cells to look at; never read."""
 KNOWN_SHEETS = frozenset(
     {INSTRUCTIONS_SHEET, INFO_SHEET, RETURNED_SHEET, OPTIONS_SHEET, *SHEETS_BY_NAME}
 )
-
-DROPDOWN_HEADERS = frozenset(c.header for s in SHEETS for c in s.columns if c.has_dropdown)
-"""The headers of dropdown columns: the config may add words for their values."""
 
 HEADER_SEARCH_ROWS = 10
 """A reader looks for the header row within this many rows at the top of a sheet."""

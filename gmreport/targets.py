@@ -18,7 +18,7 @@ from typing import Any
 from .config import Config
 from .figures import TargetResult, Units, YearFigures
 from .format import goal_percent, number
-from .schema import CONVENER, EVERYONE, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY
+from .schema import CONVENER, EVERYONE, EX_OFFICIO_ROLES, WORK_ITEMS_BY_KEY, lead_and_support
 
 RATE_TOLERANCE = 1e-9
 """A rate equal to its target up to floating-point noise counts as meeting it."""
@@ -330,17 +330,16 @@ def evaluate_one(target: Target, figures: YearFigures, config: Config) -> Target
     required: Any = list(target.config(config)) if target.config else []
     if target.fixed is not None:
         required = [target.fixed]
+    if len(required) == 1:  # a range has two; the others say theirs below
+        (required,) = required
     actual = target.actual(figures)
     missing: list[str] | None = None
     match target.rule:
         case Rule.AT_LEAST:
-            (required,) = required
             met = actual >= required
         case Rule.RATE_AT_LEAST:
-            (required,) = required
             met = actual is not None and actual >= required - RATE_TOLERANCE
         case Rule.RATES_AT_LEAST:
-            (required,) = required
             actual = min((r for r in actual if r is not None), default=None)
             # No one 應訓 in its groups (an office without 職工): nothing to miss.
             met = actual is None or actual >= required - RATE_TOLERANCE
@@ -348,7 +347,6 @@ def evaluate_one(target: Target, figures: YearFigures, config: Config) -> Target
             low, high = required
             met = low <= actual <= high
         case Rule.EXACTLY:
-            (required,) = required
             met = actual == required
         case Rule.ALL_PRESENT:
             present = [n for n in target.names if actual.get(n)]
@@ -363,13 +361,17 @@ def evaluate_one(target: Target, figures: YearFigures, config: Config) -> Target
     done = target.rule is Rule.DONE or (target.done_when_zero and required == 0)
     if done:
         met = actual >= 1
-    lead = lead_unit(target, config)
-    verdict = _verdict(target, actual, met, done)
+        verdict = DONE if met else NOT_DONE
+    elif target.rule is Rule.RATES_AT_LEAST and actual is None:
+        verdict = NOBODY
+    else:
+        verdict = MET if met else MISSED
     # While units are missing (SPEC §3 ◆), a verdict their data could still change is
     # 資料不全. A count ("at least N", done, every role present) can only grow with more
     # data: reached on the partial figures it is reached, short of them it is open. A rate,
     # a range or a balance can move either way: met (or 無應訓人員) on the partial figures it
     # is open, missed it stays missed, as the SPEC says.
+    lead = lead_unit(target, config)
     incomplete = left_out(target, lead, figures["units"])
     grows = done or target.rule in (Rule.AT_LEAST, Rule.ALL_PRESENT)
     open_verdicts = (MISSED, NOT_DONE) if grows else (MET, DONE, NOBODY)
@@ -392,14 +394,6 @@ def evaluate_one(target: Target, figures: YearFigures, config: Config) -> Target
     return result
 
 
-def _verdict(target: Target, actual: Any, met: bool, done: bool) -> str:
-    if done:
-        return DONE if met else NOT_DONE
-    if target.rule is Rule.RATES_AT_LEAST and actual is None:
-        return NOBODY
-    return MET if met else MISSED
-
-
 def not_in(units: Units) -> list[str]:
     """The units whose data no figure holds: 未繳交, then 繳交空白表."""
     return [*units["missing"], *units["empty"]]
@@ -408,8 +402,8 @@ def not_in(units: Units) -> list[str]:
 def lead_names(lead: str) -> list[str]:
     """The units a 主辦單位 text names, 協辦 ones included: 「民政課（協辦：社會課）」 →
     民政課, 社會課; 「人事室、秘書室」 → 人事室, 秘書室."""
-    text = re.sub(r"[（(]\s*協辦\s*[：:]?", "、", lead)
-    return [n.strip() for n in re.split(r"[、，,）)]", text) if n.strip()]
+    leads, supporting = lead_and_support(lead)
+    return leads + supporting
 
 
 def left_out(target: Target, lead: str, units: Units) -> list[str]:

@@ -7,11 +7,11 @@ accounted for (read = counted + excluded).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from . import cells
 from .cells import CellProblem
@@ -103,82 +103,42 @@ Records = dict[int, dict[str, object]]
 
 def identify(raw: RawWorkbook, config: Config) -> Identity:
     """Read 基本資料: the agency, unit and year the workbook belongs to."""
-    where = {"file": raw.file, "sheet": INFO_SHEET}
+    if any(p.code == "no-info-sheet" for p in raw.problems):
+        return Identity(None, None, [])  # read has reported it
     found: list[Problem] = []
     values = {f.key: cells.text(raw.info.get(f.key)) for f in INFO_FIELDS}
-    if any(p.code == "no-info-sheet" for p in raw.problems):
-        return Identity(None, None, found)  # read has reported it
+
+    def report(code: str, key: str, **params: Any) -> None:
+        cell = raw.info_cells.get(key, "")
+        found.append(problem(code, file=raw.file, sheet=INFO_SHEET, cell=cell, **params))
+
     for f in INFO_FIELDS:
         if f.required and not values[f.key]:
-            found.append(
-                problem("info-missing", cell=raw.info_cells.get(f.key, ""), field=f.label, **where)
-            )
+            report("info-missing", f.key, field=f.label)
     unit: str | None = cells.normalize(raw.info.get("unit")) or None
-    known, units = _units(config.units)
-    unit = known.get(unit, unit) if unit else unit
-    if unit and unit not in units:
-        found.append(
-            problem(
-                "unknown-unit",
-                cell=raw.info_cells["unit"],
-                value=unit,
-                choices="、".join(config.units),
-                **where,
-            )
-        )
-        unit = None
+    if unit:
+        # a unit's name as read (see `cells.normalize`) is the first unit of that name
+        unit = {cells.normalize(u): u for u in reversed(config.units)}.get(unit, unit)
+        if unit not in config.units:
+            report("unknown-unit", "unit", value=unit, choices="、".join(config.units))
+            unit = None
     agency = values["agency"]
     if agency and cells.normalize(agency) != cells.normalize(config.agency):
-        found.append(
-            problem(
-                "other-agency",
-                cell=raw.info_cells["agency"],
-                value=agency,
-                expected=config.agency,
-                **where,
-            )
-        )
+        report("other-agency", "agency", value=agency, expected=config.agency)
     year = None
     if values["year"]:
         year = parse_year(raw.info.get("year"))
-        western = _western_year(raw.info.get("year"))
-        if western is not None:
-            found.append(
-                problem(
-                    "western-year",
-                    cell=raw.info_cells["year"],
-                    value=values["year"],
-                    suggestion=western - ROC_OFFSET,
-                    **where,
-                )
-            )
+        typed = _year_number(raw.info.get("year"))
+        if typed is not None and ROC_OFFSET < typed < 10_000:  # a Western year (2025)
+            report("western-year", "year", value=values["year"], suggestion=typed - ROC_OFFSET)
         elif year is None:
-            found.append(
-                problem("bad-year", cell=raw.info_cells["year"], value=values["year"], **where)
-            )
+            report("bad-year", "year", value=values["year"])
     if values["filed_on"]:
         try:
             cells.parse_date(raw.info.get("filed_on"))
-        except cells.CellProblem:  # the cover then gives no date: said, not silently dropped
-            found.append(
-                problem(
-                    "bad-filed-date",
-                    cell=raw.info_cells.get("filed_on", ""),
-                    value=values["filed_on"],
-                    **where,
-                )
-            )
+        except CellProblem:  # the cover then gives no date: said, not silently dropped
+            report("bad-filed-date", "filed_on", value=values["filed_on"])
     return Identity(unit, year, [replace(p, unit=unit or "") for p in found])
-
-
-@functools.lru_cache(maxsize=4)
-def _units(units: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
-    """Each unit's name as read (see `cells.normalize`) → the unit (the first of a name);
-    and the units."""
-    known: dict[str, str] = {}
-    for u in units:
-        known.setdefault(cells.normalize(u), u)
-    return known, frozenset(units)
 
 
 def parse_year(raw: object) -> int | None:
@@ -189,15 +149,7 @@ def parse_year(raw: object) -> int | None:
     of a build and set every real workbook aside.
     """
     year = _year_number(raw)
-    if year is None or year > ROC_OFFSET:
-        return None
-    return year if 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
-
-
-def _western_year(raw: object) -> int | None:
-    """The year typed, when it is a Western one (2025)."""
-    year = _year_number(raw)
-    return year if year is not None and ROC_OFFSET < year < 10_000 else None
+    return year if year is not None and 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
 
 
 def _year_number(raw: object) -> int | None:
@@ -218,9 +170,8 @@ def validate_workbook(
     With `year` None (年度 unreadable) rows are checked but not against the year.
     `aliases` are the config's own words for dropdown values.
     """
-    clean = CleanWorkbook(raw.file, unit, year, {}, {}, [])
-    clean.letters = {key: data.letters for key, data in raw.sheets.items()}
-    clean.info = dict(raw.info)
+    letters = {key: data.letters for key, data in raw.sheets.items()}
+    clean = CleanWorkbook(raw.file, unit, year, {}, {}, [], letters, dict(raw.info))
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():
@@ -228,8 +179,7 @@ def validate_workbook(
         clean.records[data.sheet.key] = records
         clean.rows.setdefault(data.sheet.name, RowCount()).add(count)
         clean.problems.extend(found)
-    _check_roster(clean, raw)
-    _check_training(clean, raw)
+    _check_lists(clean, raw)
     if clean.blank:
         clean.problems.append(problem("empty-workbook"))
     clean.problems = [
@@ -243,54 +193,42 @@ def _validate_sheet(
     data: SheetData, year: int | None, aliases: Aliases
 ) -> tuple[Records, RowCount, list[Problem]]:
     sheet = data.sheet
-    lookups = {
-        c.key: choice_lookup(c, aliases.get(c.header, {}))
-        for c in sheet.columns
-        if c.has_dropdown and c.kind is not Kind.DIMENSIONS
-    }
+    lookups = {c.key: choice_lookup(c, aliases.get(c.header, {})) for c in sheet.columns}
     found: list[Problem] = []
     records: Records = {}
-    excluded = 0
     for row, values in zip(data.rows, data.values, strict=True):
         record: dict[str, object] = {}
         row_problems: list[Problem] = []
         for column, raw in zip(sheet.columns, values, strict=True):
             try:
-                record[column.key] = value = parse_cell(column, raw, lookups.get(column.key))
+                record[column.key] = value = parse_cell(column, raw, lookups[column.key])
                 doubt = _implausible(column, raw, value)
             except CellProblem as e:
                 if _cell(data, column, row) in data.error_cells:
                     continue  # named already as an Excel error value
                 doubt = e
             if doubt is not None:
+                cell, header = _cell(data, column, row), column.header
                 row_problems.append(
-                    problem(
-                        doubt.code,
-                        sheet=sheet.name,
-                        cell=_cell(data, column, row),
-                        column=column.header,
-                        **doubt.params,
-                    )
+                    problem(doubt.code, sheet=sheet.name, cell=cell, column=header, **doubt.params)
                 )
         row_problems += _row_checks(sheet, data, row, record, year)
         found.extend(row_problems)
-        if row in data.bad_rows or any(
+        if row not in data.bad_rows and not any(
             p.is_error or p.code == "date-outside-year" for p in row_problems
         ):
-            excluded += 1
-        else:
             records[row] = record
-    count = RowCount(len(data.rows), len(records), excluded)
-    return records, count, found
+    read = len(data.rows)
+    return records, RowCount(read, len(records), read - len(records)), found
 
 
 def _cell(data: SheetData, column: Column, row: int) -> str:
     return data.cell(column.key, row) if column.key in data.letters else f"第{row}列"
 
 
-def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = None) -> object:
+def parse_cell(column: Column, raw: object, lookup: Mapping[str, str]) -> object:
     """The typed value of one cell, or CellProblem. A dropdown column's value is found in
-    `lookup` (see `choice_lookup`), by default the schema's own."""
+    `lookup` (see `choice_lookup`)."""
     if cells.is_blank(raw):
         if column.required:
             raise CellProblem("required-blank")
@@ -301,7 +239,7 @@ def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = N
         case Kind.NAME:
             return cells.name(raw)
         case Kind.CHOICE | Kind.YESNO:
-            value = _choose(column, raw, lookup or choice_lookup(column))
+            value = _choose(column, raw, lookup)
             return value == YES if column.kind is Kind.YESNO else value
         case Kind.DIMENSIONS:
             return cells.dimensions(raw)
@@ -309,8 +247,6 @@ def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = N
             return cells.parse_date(raw)
         case Kind.COUNT:
             n = _number(raw)
-            if n < 0:
-                raise CellProblem("negative", value=cells.text(raw))
             if not n.is_integer():
                 raise CellProblem("not-whole", value=cells.text(raw))
             return int(n)
@@ -321,8 +257,6 @@ def parse_cell(column: Column, raw: object, lookup: Mapping[str, str] | None = N
             return n
         case Kind.AMOUNT:
             n = _number(raw)
-            if n < 0:
-                raise CellProblem("negative", value=cells.text(raw))
             if 0 < n < MIN_AMOUNT:
                 raise CellProblem("number-too-small", value=cells.text(raw))
             return n
@@ -342,9 +276,12 @@ _BLANK = {
 
 
 def _number(raw: object) -> float:
+    """A count or an amount: neither absurdly large nor negative."""
     n = cells.parse_number(raw)
     if abs(n) >= TOO_LARGE:
         raise CellProblem("number-too-large", value=cells.text(raw))
+    if n < 0:
+        raise CellProblem("negative", value=cells.text(raw))
     return n
 
 
@@ -360,10 +297,10 @@ def _implausible(column: Column, raw: object, value: object) -> CellProblem | No
     return None
 
 
-def choice_lookup(column: Column, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def choice_lookup(column: Column, extra: Mapping[str, str]) -> dict[str, str]:
     """Each way of typing a value of a dropdown column (see `cells.choice_key`) → the value:
     the allowed values, the schema's aliases and the config's `extra` words."""
-    words = {**column.aliases, **(extra or {})}
+    words = {**column.aliases, **extra}
     return {cells.choice_key(w): v for w, v in words.items()} | {
         cells.choice_key(c): c for c in column.allowed
     }
@@ -389,158 +326,83 @@ def quote(choices: Iterable[str]) -> str:
 def _row_checks(
     sheet: Sheet, data: SheetData, row: int, record: dict[str, object], year: int | None
 ) -> list[Problem]:
-    found = []
-    dated = sheet.date_column
-    when = record.get(dated.key) if dated is not None else None
-    if (
-        dated is not None
-        and year is not None
-        and isinstance(when, date)
-        and when.year - ROC_OFFSET != year
-    ):
-        found.append(
-            problem(
-                "date-outside-year",
-                sheet=sheet.name,
-                cell=_cell(data, dated, row),
-                column=dated.header,
-                value=roc_date(when),
-                year=year,
-            )
-        )
-    start, end = _date(record.get("start")), _date(record.get("end"))
+    """The checks of a row's cells together: its date in the year, the roster's periods in
+    order (the schema's `after`) and in the year, a budget's execution within its allocation."""
+    found: list[Problem] = []
+
+    def at(code: str, key: str, **params: Any) -> None:
+        cell = _cell(data, sheet.column(key), row)
+        found.append(problem(code, sheet=sheet.name, cell=cell, **params))
+
+    if (dated := sheet.date_column) is not None and year is not None:
+        when = record.get(dated.key)
+        if isinstance(when, date) and when.year - ROC_OFFSET != year:
+            at("date-outside-year", dated.key, column=dated.header, value=roc_date(when), year=year)
     if sheet.key == "roster" and year is not None:
+        start, end = _date(record.get("start")), _date(record.get("end"))
         first, last = cells.year_bounds(year)
-        late, gone = start is not None and start > last, end is not None and end < first
-        if late or gone:
-            found.append(
-                problem(
-                    "not-employed-in-year",
-                    sheet=sheet.name,
-                    cell=_cell(data, sheet.column("start" if late else "end"), row),
-                    year=year,
-                    detail=f"{'到職' if late else '離職'}日期 {roc_date(start if late else end)}",
-                )
-            )
-    if sheet.key == "roster":
-        found += _period_checks(sheet, data, row, record)
+        if start is not None and start > last:
+            at("not-employed-in-year", "start", year=year, detail=f"到職日期 {roc_date(start)}")
+        elif end is not None and end < first:
+            at("not-employed-in-year", "end", year=year, detail=f"離職日期 {roc_date(end)}")
+    for column in (c for c in sheet.columns if c.after):
+        since, until = _date(record.get(column.after)), _date(record.get(column.key))
+        if since is not None and until is not None and until < since:
+            at(_REVERSED[column.key], column.key, value=roc_date(until), detail=roc_date(since))
+    # a leave's end needs its start (SPEC §2); one that could not be read is named already
+    leave_end = _date(record.get("leave_end"))
+    if leave_end is not None and "leave_start" in record and record["leave_start"] is None:
+        at("leave-start-missing", "leave_start", value=roc_date(leave_end))
     allocated, executed = record.get("allocated"), record.get("executed")
-    if (
-        sheet.key == "budget"
-        and isinstance(allocated, float)
-        and isinstance(executed, float)
-        and executed > allocated
-    ):
-        found.append(
-            problem(
-                "executed-over-allocated",
-                sheet=sheet.name,
-                cell=_cell(data, sheet.column("executed"), row),
-                value=number(executed),
-                detail=number(allocated),
-            )
-        )
+    if isinstance(allocated, float) and isinstance(executed, float) and executed > allocated:
+        at("executed-over-allocated", "executed", value=number(executed), detail=number(allocated))
     return found
 
 
 _REVERSED = {"end": "end-before-start", "leave_end": "leave-end-before-start"}
-PERIODS = tuple(
-    (c.after, c.key, _REVERSED[c.key]) for c in SHEETS_BY_KEY["roster"].columns if c.after
-)
-"""The roster's periods (the schema's `after`): first-day column, last-day column, the code
-when they are reversed."""
-
-
-def _period_checks(
-    sheet: Sheet, data: SheetData, row: int, record: dict[str, object]
-) -> list[Problem]:
-    """A period ends on or after its start; a leave's end needs its start (SPEC §2)."""
-    found = []
-    for first_key, last_key, reversed_code in PERIODS:
-        first, last = _date(record.get(first_key)), _date(record.get(last_key))
-        if first is not None and last is not None and last < first:
-            found.append(
-                problem(
-                    reversed_code,
-                    sheet=sheet.name,
-                    cell=_cell(data, sheet.column(last_key), row),
-                    value=roc_date(last),
-                    detail=roc_date(first),
-                )
-            )
-    leave_end = _date(record.get("leave_end"))
-    if leave_end is not None and "leave_start" in record and record["leave_start"] is None:
-        found.append(
-            problem(
-                "leave-start-missing",
-                sheet=sheet.name,
-                cell=_cell(data, sheet.column("leave_start"), row),
-                value=roc_date(leave_end),
-            )
-        )
-    return found
+"""The code of each period (the schema's `after`) whose last day precedes its first."""
 
 
 def _date(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def _drop(clean: CleanWorkbook, sheet: Sheet, rows: list[int]) -> None:
-    if rows:
-        records = clean.records[sheet.key]
-        for row in rows:
+def _check_lists(clean: CleanWorkbook, raw: RawWorkbook) -> None:
+    """The schema's `unique` and `listed_in` columns: the roster's 姓名 once in a roster,
+    a 培力紀錄 姓名 on the same workbook's roster. A row that breaks either is not counted."""
+    for sheet in SHEETS:
+        if (data := raw.sheets.get(sheet.key)) is None:
+            continue
+        records, dropped = clean.records[sheet.key], set()
+        for column in (c for c in sheet.columns if c.unique):
+            first: dict[str, int] = {}
+            for row, value in zip(data.rows, data.column(column.key), strict=True):
+                name = cells.name(value)
+                if name in first:
+                    other = data.cell(column.key, first[name])
+                    clean.problems.append(
+                        clean.problem_at(
+                            "duplicate-name", sheet, column.key, row, value=name, detail=other
+                        )
+                    )
+                    dropped.add(row)
+                elif name:
+                    first[name] = row
+        for column in (c for c in sheet.columns if c.listed_in):
+            listing = raw.sheets.get(column.listed_in)
+            names = {cells.name(v) for v in listing.column(column.key)} if listing else set()
+            for row, record in records.items():
+                if (value := record[column.key]) not in names:
+                    clean.problems.append(
+                        clean.problem_at("not-on-roster", sheet, column.key, row, value=value)
+                    )
+                    dropped.add(row)
+        dropped &= records.keys()
+        for row in dropped:
             del records[row]
         count = clean.rows[sheet.name]
-        count.counted -= len(rows)
-        count.excluded += len(rows)
-
-
-def _check_roster(clean: CleanWorkbook, raw: RawWorkbook) -> None:
-    """姓名 is unique within a roster: a second row of one name is an error."""
-    if "roster" not in raw.sheets:
-        return
-    data = raw.sheets["roster"]
-    first: dict[str, int] = {}
-    duplicates = []
-    for row, value in zip(data.rows, data.column("name"), strict=True):
-        name = cells.name(value)
-        if not name:
-            continue
-        if name in first:
-            clean.problems.append(
-                problem(
-                    "duplicate-name",
-                    sheet=data.sheet.name,
-                    cell=data.cell("name", row),
-                    value=name,
-                    detail=data.cell("name", first[name]),
-                )
-            )
-            duplicates.append(row)
-        else:
-            first[name] = row
-    _drop(clean, data.sheet, [r for r in duplicates if r in clean.records["roster"]])
-
-
-def _check_training(clean: CleanWorkbook, raw: RawWorkbook) -> None:
-    """Every trainee must be on the same workbook's roster."""
-    if "training" not in raw.sheets:
-        return
-    data = raw.sheets["training"]
-    roster = raw.sheets.get("roster")
-    names = {cells.name(v) for v in roster.column("name")} if roster is not None else set()
-    records = clean.records["training"]
-    strangers = [row for row, record in records.items() if record["name"] not in names]
-    for row in strangers:
-        clean.problems.append(
-            problem(
-                "not-on-roster",
-                sheet=data.sheet.name,
-                cell=data.cell("name", row),
-                value=records[row]["name"],
-            )
-        )
-    _drop(clean, data.sheet, strangers)
+        count.counted -= len(dropped)
+        count.excluded += len(dropped)
 
 
 @dataclass
@@ -562,17 +424,15 @@ def check_across(workbooks: list[CleanWorkbook]) -> Across:
     by_unit: dict[str, list[CleanWorkbook]] = {}
     for w in workbooks:
         by_unit.setdefault(w.unit, []).append(w)
-    accepted = []
     for unit, group in by_unit.items():
-        if len(group) == 1:
-            accepted.append(group[0])
-            continue
         files = "」、「".join(w.file for w in group)
-        for w in group:
-            found.append(
+        if len(group) > 1:
+            found += [
                 problem("duplicate-unit", file=w.file, unit=unit, year=w.year, detail=files)
-            )
-    duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]  # in the folder's order
+                for w in group
+            ]
+    accepted = [w for w in workbooks if len(by_unit[w.unit]) == 1]  # in the folder's order
+    duplicates = [w for w in workbooks if len(by_unit[w.unit]) > 1]
     found += _transfers(accepted)
     for key in ("members", "meetings"):  # both are 人事室's to fill in
         listing = [w.unit for w in accepted if w.records.get(key)]
@@ -615,14 +475,13 @@ def _transfers(workbooks: list[CleanWorkbook]) -> list[Problem]:
 def row_totals(workbooks: list[CleanWorkbook]) -> Rows:
     """Rows read = rows counted + rows excluded, in all and by sheet (the reconciliation)."""
     by_sheet: dict[str, RowCount] = {}
+    total = RowCount()
     for w in workbooks:
         for name, count in w.rows.items():
             by_sheet.setdefault(name, RowCount()).add(count)
+            total.add(count)
     order = [s.name for s in SHEETS]
     names = sorted(by_sheet, key=lambda n: (order.index(n) if n in order else len(order), n))
-    total = RowCount()
-    for count in by_sheet.values():
-        total.add(count)
     return {
         "read": total.read,
         "counted": total.counted,

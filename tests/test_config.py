@@ -11,7 +11,7 @@ from gmreport.config import (
     config_from_dict,
     load_config,
 )
-from gmreport.problems import ConfigError
+from gmreport.problems import UsageError
 from gmreport.schema import WORK_ITEM_LIST
 
 
@@ -75,18 +75,18 @@ def test_a_file_overrides_what_it_names(tmp_path):
     ],
 )
 def test_config_errors_name_the_key(data, named):
-    with pytest.raises(ConfigError) as e:
+    with pytest.raises(UsageError) as e:
         config_from_dict(data)
     assert named in str(e.value)
     assert e.value.exit_code == 2
 
 
 def test_unreadable_config_files(tmp_path):
-    with pytest.raises(ConfigError, match="找不到設定檔"):
+    with pytest.raises(UsageError, match="找不到設定檔"):
         load_config(tmp_path / "none.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("agency = \n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="格式錯誤"):
+    with pytest.raises(UsageError, match="格式錯誤"):
         load_config(bad)
 
 
@@ -110,7 +110,7 @@ def test_unreadable_config_files(tmp_path):
 def test_a_chinese_key_without_quotes_gets_the_quoted_form(tmp_path, text, line, fixed):
     path = tmp_path / "gmreport.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError) as e:
+    with pytest.raises(UsageError) as e:
         load_config(path)
     assert line in str(e.value) and f"「{fixed}」" in str(e.value)
     # The line as the message writes it is what TOML reads.
@@ -133,7 +133,7 @@ def test_a_chinese_key_without_quotes_gets_the_quoted_form(tmp_path, text, line,
 def test_control_characters_and_overlong_texts_in_the_config_are_named(tmp_path, text, key):
     path = tmp_path / "gmreport.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError) as e:
+    with pytest.raises(UsageError) as e:
         load_config(path)
     assert f"設定檔「{key}」" in str(e.value)
     assert e.value.exit_code == 2
@@ -156,7 +156,7 @@ def test_a_bad_report_template_names_the_key(tmp_path, value, message):
     (tmp_path / "範本.doc").write_bytes(b"old Word")
     path = tmp_path / "gmreport.toml"
     path.write_text(f"report_template = {value}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=f"report_template.*{message}"):
+    with pytest.raises(UsageError, match=f"report_template.*{message}"):
         load_config(path)
 
 
@@ -186,7 +186,7 @@ def test_a_toml_file_with_an_absurd_number_is_a_config_error(tmp_path):
     path = tmp_path / "gmreport.toml"
     for value in ("1e30", "nan", "inf", "-inf", "0"):
         path.write_text(f"[training]\nhours_general = {value}\n", encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"training\.hours_general") as e:
+        with pytest.raises(UsageError, match=r"training\.hours_general") as e:
             load_config(path)
         assert e.value.exit_code == 2
 
@@ -203,7 +203,7 @@ def test_every_number_of_the_config_declares_its_limits_and_its_default_keeps_th
 
 
 def test_a_limit_message_says_the_range_and_the_value():
-    with pytest.raises(ConfigError) as e:
+    with pytest.raises(UsageError) as e:
         config_from_dict({"training": {"completion_rate": 1.5}})
     assert str(e.value) == (
         "設定檔「training.completion_rate」須大於 0，且不超過 1（1 代表 100%），目前是「1.5」。"

@@ -246,9 +246,9 @@ def test_an_agencys_own_words_from_the_config(make_workbook):
     ],
 )
 def test_an_alias_to_no_allowed_value_is_a_config_error_naming_the_key(aliases, named):
-    from gmreport.problems import ConfigError
+    from gmreport.problems import UsageError
 
-    with pytest.raises(ConfigError, match=re.escape(f"「{named}」")):
+    with pytest.raises(UsageError, match=re.escape(f"「{named}」")):
         config_from_dict({"aliases": aliases})
 
 

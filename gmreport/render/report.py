@@ -32,7 +32,7 @@ from ..figures import Figures, female_ratio, rate
 from ..findings import findings, target_rows
 from ..photos import NUMERALS, Photo
 from ..privacy import as_shown
-from ..problems import ConfigError, OutputError
+from ..problems import OutputError, UsageError
 from ..schema import (
     WORK_ITEM_LIST,
     WORK_ITEMS_BY_KEY,
@@ -374,7 +374,7 @@ def render_report(
             doc = DocxTemplate(template)
             doc.init_docx()
         except Exception:
-            raise ConfigError(
+            raise UsageError(
                 f"無法開啟報告範本「{template}」：檔案不是 Word 文件（.docx）或已損毀。"
                 "請在 Word 中開啟範本後另存為「Word 文件 (*.docx)」。"
             ) from None
