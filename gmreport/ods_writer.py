@@ -577,7 +577,8 @@ class _Writer:
             "text": self._text_properties(cell.font),
         }
         data_style = self._data_style(cell.number_format)
-        key = (*(tuple(p.items()) for p in properties.values()), data_style)
+        # Property names differ between kinds: one flat key of those set tells styles apart.
+        key = (*((k, v) for p in properties.values() for k, v in p.items() if v), data_style)
         if not any(key):
             return None
         attrs = {"style:parent-style-name": "Default", "style:data-style-name": data_style}
@@ -659,26 +660,20 @@ def _alignment(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | Non
         raise _unsupported(f"alignment {a!r}")
     if a.horizontal not in (None, "general", *_HORIZONTAL) or a.vertical not in (None, *_VERTICAL):
         raise _unsupported(f"alignment {a.horizontal!r}/{a.vertical!r}")
-    props: dict[str, str | None] = {}
-    if a.horizontal in _HORIZONTAL:
-        props["style:text-align-source"] = "fix"
-    if a.vertical:
-        props["style:vertical-align"] = _VERTICAL[a.vertical]
-    if a.wrap_text:
-        props["fo:wrap-option"] = "wrap"
-    if a.shrink_to_fit:
-        props["style:shrink-to-fit"] = "true"
-    return props
+    return {
+        "style:text-align-source": "fix" if a.horizontal in _HORIZONTAL else None,
+        "style:vertical-align": _VERTICAL[a.vertical] if a.vertical else None,
+        "fo:wrap-option": "wrap" if a.wrap_text else None,
+        "style:shrink-to-fit": "true" if a.shrink_to_fit else None,
+    }
 
 
 def _paragraph(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     a = cell.alignment
-    props: dict[str, str | None] = {}
-    if a.horizontal in _HORIZONTAL:
-        props["fo:text-align"] = _HORIZONTAL[a.horizontal]
-    if a.indent:
-        props["fo:margin-left"] = _length(a.indent * _INDENT_POINTS)
-    return props
+    return {
+        "fo:text-align": _HORIZONTAL.get(a.horizontal or ""),
+        "fo:margin-left": _length(a.indent * _INDENT_POINTS) if a.indent else None,
+    }
 
 
 def _number_style(number_format: str, name: str) -> Element:
@@ -777,28 +772,16 @@ def _validation(dv: DataValidation, name: str, base: str) -> Element:
             else ("none" if dv.showDropDown else "unsorted"),
         },
     )
-    element.addElement(
-        _el(
-            "table:help-message",
-            {
-                "table:title": dv.promptTitle,
-                "table:display": str(bool(dv.showInputMessage)).lower(),
-            },
-            *_paragraphs(dv.prompt or ""),
-        )
-    )
+    messages = {"help": (dv.promptTitle, dv.showInputMessage, dv.prompt)}
     if condition is not None:
-        element.addElement(
-            _el(
-                "table:error-message",
-                {
-                    "table:title": dv.errorTitle,
-                    "table:display": str(bool(dv.showErrorMessage)).lower(),
-                    "table:message-type": dv.errorStyle or "stop",
-                },
-                *_paragraphs(dv.error or ""),
-            )
-        )
+        messages["error"] = (dv.errorTitle, dv.showErrorMessage, dv.error)
+    for kind, (title, shown, text) in messages.items():
+        attrs = {
+            "table:title": title,
+            "table:display": str(bool(shown)).lower(),
+            "table:message-type": (dv.errorStyle or "stop") if kind == "error" else None,
+        }
+        element.addElement(_el(f"table:{kind}-message", attrs, *_paragraphs(text or "")))
     return element
 
 
