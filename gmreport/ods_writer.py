@@ -131,8 +131,14 @@ def _fixed_zip_times(package: bytes) -> bytes:
     return out.getvalue()
 
 
-def _el(qname: str, attrs: dict[str, str | None] | None = None, *children: Element) -> Element:
-    """The ODF element `qname` ("table:table-cell") with `attrs` (None values left out)."""
+def _el(
+    qname: str,
+    attrs: dict[str, str | None] | None = None,
+    *children: Element,
+    text: str | None = None,
+) -> Element:
+    """The ODF element `qname` ("table:table-cell") with `attrs` (None values left out),
+    `children` and `text`."""
     prefix, local = qname.split(":")
     qattributes = {}
     for name, value in (attrs or {}).items():
@@ -142,6 +148,8 @@ def _el(qname: str, attrs: dict[str, str | None] | None = None, *children: Eleme
     element = Element(qname=(_NAMESPACES[prefix], local), qattributes=qattributes)
     for child in children:
         element.addElement(child)
+    if text is not None:
+        element.addText(text)
     return element
 
 
@@ -269,17 +277,14 @@ class _Writer:
             ("meta:keyword", props.keywords),
         ):
             if value:
-                element = _el(qname)
-                element.addText(value)
-                self.doc.meta.addElement(element)
+                self.doc.meta.addElement(_el(qname, text=value))
 
     def _settings(self, sheets: list[Worksheet]) -> None:
         """The view: which sheet is open, and each sheet's frozen rows and columns."""
 
         def item(name: str, kind: str, value: object) -> Element:
-            element = _el("config:config-item", {"config:name": name, "config:type": kind})
-            element.addText(str(value).lower() if isinstance(value, bool) else str(value))
-            return element
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            return _el("config:config-item", {"config:name": name, "config:type": kind}, text=text)
 
         tables = _el("config:config-item-map-named", {"config:name": "Tables"})
         for ws in sheets:
@@ -695,9 +700,7 @@ def _number_style(number_format: str, name: str) -> Element:
     n = 0  # how many date or time fields so far
     for part in parts:
         if part[0] not in _DATE_FIELDS:
-            text = _el("number:text")
-            text.addText(part)
-            style.addElement(text)
+            style.addElement(_el("number:text", text=part))
             continue
         kind = part[0]
         if kind == "m" and {"h", "s"} & set(kinds[max(n - 1, 0) : n + 2]):

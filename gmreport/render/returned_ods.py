@@ -121,23 +121,20 @@ def _split(el: Any, attr: str, at: int) -> Any:
     n = _repeat(el, attr)
     if n == 1:
         return el
-    before, after = at, n - at - 1
     one = deepcopy(el)
     one.attrib.pop(attr, None)
-    if before:
-        if before > 1:
-            el.set(attr, str(before))
-        else:
-            el.attrib.pop(attr, None)
-        el.addnext(one)
-    else:
-        el.addprevious(one)
-        el.getparent().remove(el)
-    if after:
+    el.addnext(one)
+    if after := n - at - 1:
         rest = deepcopy(one)
         if after > 1:
             rest.set(attr, str(after))
         one.addnext(rest)
+    if at > 1:
+        el.set(attr, str(at))
+    elif at == 1:
+        el.attrib.pop(attr, None)
+    else:
+        el.getparent().remove(el)
     return one
 
 
