@@ -133,7 +133,7 @@ def _fixed_zip_times(package: bytes) -> bytes:
 
 def _el(
     qname: str,
-    attrs: dict[str, str | None] | None = None,
+    attrs: Mapping[str, str | None] | None = None,
     *children: Element,
     text: str | None = None,
 ) -> Element:
@@ -336,13 +336,8 @@ class _Writer:
         validation_of = self._validations(ws)
         column_spans = [(*_column_span(letter, d), d) for letter, d in ws.column_dimensions.items()]
         max_row = max([ws.max_row, *(r for (r, _) in validation_of)])
-        max_col = max(
-            [
-                ws.max_column,
-                *(c for (_, c) in validation_of),
-                *(last for _, last, _ in column_spans),
-            ]
-        )
+        ends = [last for _, last, _ in column_spans]
+        max_col = max([ws.max_column, *(c for (_, c) in validation_of), *ends])
         table = _el(
             "table:table", {"table:name": ws.title, "table:style-name": self._table_style(ws)}
         )
@@ -372,15 +367,9 @@ class _Writer:
                 if style is None and cell is not None and defaults[c - 1] is not None:
                     style = "Default"  # a cell of its own has no style, not its column's
                 value, text = _value(cell, self.results.get((ws.title, f"{_letter(c)}{r}")))
-                cells.append(
-                    (
-                        f"table:{'covered-' if isinstance(cell, MergedCell) else ''}table-cell",
-                        style,
-                        validation_of.get((r, c)),
-                        tuple({**spans.get((r, c), {}), **value}.items()),
-                        text,
-                    )
-                )
+                kind = "covered-table-cell" if isinstance(cell, MergedCell) else "table-cell"
+                attrs = tuple({**spans.get((r, c), {}), **value}.items())
+                cells.append((f"table:{kind}", style, validation_of.get((r, c)), attrs, text))
             while cells and cells[-1] == _EMPTY:
                 cells.pop()
             rows.append((r in header_rows, self._row_style(ws, r), tuple(cells)))
@@ -407,16 +396,12 @@ class _Writer:
             for rule in sorted(cf.rules, key=lambda r: r.priority):
                 if rule.type != "expression" or len(rule.formula) != 1 or rule.dxf is None:
                     raise _unsupported(f"the conditional format {rule.type!r} of {ws.title!r}")
-                element.addElement(
-                    _el(
-                        "calcext:condition",
-                        {
-                            "calcext:apply-style-name": self._condition_style(rule),
-                            "calcext:value": f"formula-is({_open_formula(rule.formula[0])})",
-                            "calcext:base-cell-address": f"{sheet}.{ranges[0].coord.split(':')[0]}",
-                        },
-                    )
-                )
+                condition = {
+                    "calcext:apply-style-name": self._condition_style(rule),
+                    "calcext:value": f"formula-is({_open_formula(rule.formula[0])})",
+                    "calcext:base-cell-address": f"{sheet}.{ranges[0].coord.split(':')[0]}",
+                }
+                element.addElement(_el("calcext:condition", condition))
             formats.addElement(element)
         return formats if formats.childNodes else None
 
