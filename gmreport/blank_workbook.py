@@ -200,25 +200,22 @@ def _write_options(ws: Worksheet, aliases: Aliases) -> dict[tuple[str, str], str
     ws.sheet_state = "hidden"
     ws.cell(1, 1, "工作表")
     ws.cell(1, 2, "待確認處數")
-    lists: dict[tuple[str, ...], list[str]] = {}
+    lists: dict[tuple[str, ...], list[tuple[Sheet, Column]]] = {}
     for sheet in SHEETS:
         for column in sheet.columns:
             if column.has_dropdown and column.kind is not Kind.DIMENSIONS:
                 extra = aliases.get(column.header, {})
                 words = (*column.allowed, *column.aliases, *extra)
-                lists.setdefault(tuple(dict.fromkeys(words)), []).append(
-                    f"{sheet.key}\t{column.key}\t{sheet.name}／{column.header}"
-                )
+                lists.setdefault(tuple(dict.fromkeys(words)), []).append((sheet, column))
     where: dict[tuple[str, str], str] = {}
     for col, (words, users) in enumerate(lists.items(), start=3):
         letter = get_column_letter(col)
-        ws.cell(1, col, "、".join(u.split("\t")[2] for u in users))
+        ws.cell(1, col, "、".join(f"{sheet.name}／{column.header}" for sheet, column in users))
         for row, word in enumerate(words, start=2):
             ws.cell(row, col, word)
         span = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(words) + 1}"
-        for user in users:
-            sheet_key, column_key, _ = user.split("\t")
-            where[(sheet_key, column_key)] = span
+        for sheet, column in users:
+            where[(sheet.key, column.key)] = span
     return where
 
 
