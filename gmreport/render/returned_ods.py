@@ -56,6 +56,10 @@ def _q(name: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
+def _qualified(attrs: dict[str, str]) -> dict[str, str]:
+    return {_q(name): value for name, value in attrs.items()}
+
+
 TABLE, ROW, CELL, COVERED, COLUMN = (
     _q(f"table:{tag}")
     for tag in ("table", "table-row", "table-cell", "covered-table-cell", "table-column")
@@ -169,12 +173,11 @@ def _at(parent: Any, items: list[Any], attr: str, index: int) -> Any:
         if tag == ROW:
             etree.SubElement(new[0], CELL)
         new.append(etree.Element(tag))
-    for el in new:
-        if items:
+    if items:
+        for el in reversed(new):
             items[-1].addnext(el)
-        else:
-            parent.append(el)
-        items = [el]
+    else:
+        parent.extend(new)
     return new[-1]
 
 
@@ -207,9 +210,8 @@ class _Styles:
         if own is not None:
             style = deepcopy(own)
         else:  # a common style (or none): based on it
-            style = etree.Element(_q("style:style"))
-            style.set(_q("style:family"), "table-cell")
-            style.set(_q("style:parent-style-name"), base or "Default")
+            parent = {"style:family": "table-cell", "style:parent-style-name": base or "Default"}
+            style = etree.Element(_q("style:style"), _qualified(parent))
         name = self._name("gmrMark")
         style.set(_q("style:name"), name)
         props = style.find("style:table-cell-properties", NS)
@@ -227,16 +229,14 @@ class _Styles:
         The elements are named with _ (style:table_cell_properties), as gmreport has always
         written them, which ODF's readers ignore (ODF's are style:table-cell-properties):
         the fix changes the output, so it is left to a change of its own."""
-        style = etree.SubElement(self.automatic, _q("style:style"))
-        style.set(_q("style:name"), self._name("gmrCol" if family == "table-column" else "gmrList"))
-        style.set(_q("style:family"), family)
+        name = self._name("gmrCol" if family == "table-column" else "gmrList")
+        attrs = {"style:name": name, "style:family": family}
         if family == "table-cell":
-            style.set(_q("style:parent-style-name"), "Default")
-        for kind, attrs in properties.items():
-            el = etree.SubElement(style, _q(f"style:{kind}"))
-            for attr, value in attrs.items():
-                el.set(_q(attr), value)
-        return str(style.get(_q("style:name")))
+            attrs["style:parent-style-name"] = "Default"
+        style = etree.SubElement(self.automatic, _q("style:style"), _qualified(attrs))
+        for kind, props in properties.items():
+            etree.SubElement(style, _q(f"style:{kind}"), _qualified(props))
+        return name
 
 
 def _mark(table: Any, m: Mark, styles: _Styles) -> None:
@@ -258,8 +258,7 @@ def _mark(table: Any, m: Mark, styles: _Styles) -> None:
 
 
 def _list_table(name: str, listed: list[Listed], heading: str, styles: _Styles) -> Any:
-    table = etree.Element(TABLE)
-    table.set(_q("table:name"), name)
+    table = etree.Element(TABLE, _qualified({"table:name": name}))
     for width in LIST_WIDTHS:
         column = {"table_column_properties": {"style:column-width": f"{width * 0.09:.2f}in"}}
         etree.SubElement(table, COLUMN).set(STYLE_NAME, styles.own("table-column", column))
@@ -277,17 +276,12 @@ def _list_table(name: str, listed: list[Listed], heading: str, styles: _Styles) 
     def row(values: list[tuple[str, str, str | None]]) -> Any:
         el = etree.SubElement(table, ROW)
         for value, style, href in values:
-            cell = etree.SubElement(el, CELL)
-            cell.set(STYLE_NAME, style)
-            cell.set(_q("office:value-type"), "string")
-            p = etree.SubElement(cell, _q("text:p"))
-            if href is None:
-                p.text = writable(value)
-            else:
-                a = etree.SubElement(p, _q("text:a"))
-                a.set(_q("xlink:type"), "simple")
-                a.set(_q("xlink:href"), href)
-                a.text = writable(value)
+            cell = {"table:style-name": style, "office:value-type": "string"}
+            p = etree.SubElement(etree.SubElement(el, CELL, _qualified(cell)), _q("text:p"))
+            if href is not None:  # a link to the cell
+                link = {"xlink:type": "simple", "xlink:href": href}
+                p = etree.SubElement(p, _q("text:a"), _qualified(link))
+            p.text = writable(value)
         return el
 
     top = row([(heading, header, None)])
