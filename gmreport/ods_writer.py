@@ -432,8 +432,7 @@ class _Writer:
             if not ranges:
                 continue
             name = f"val{len(self.validations.childNodes) + 1}"
-            first = ranges[0]
-            base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{first.coord.split(':')[0]}"
+            base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{ranges[0].coord.split(':')[0]}"
             self.validations.addElement(_validation(dv, name, base))
             for rng in ranges:
                 for row, col in rng.cells:
