@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -72,6 +73,8 @@ _MARK = FormulaRule(  # type: ignore[no-untyped-call]
 )
 _STATUS_MARK = PatternFill("solid", fgColor=self_check.STATUS_FILL, bgColor=self_check.STATUS_FILL)
 _CENTER_WRAP = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_GUIDE_WIDTHS = (24, 10, 8, 34, 60)
+"""The widths of the 填報說明's columns."""
 
 # Excel's own limits for a data validation's messages.
 PROMPT_TITLE_MAX = 32
@@ -133,10 +136,11 @@ def blank_workbook(
         FIRST_DATA_ROW, FIRST_DATA_ROW + data_rows - 1, _write_options(options, aliases or {})
     )
     for i, (ws, sheet) in enumerate(zip(data_sheets, SHEETS, strict=True)):
-        _write_data_sheet(ws, sheet, data_rows)
-        count = options.cell(i + 2, 2, "=" + self_check.count(sheet, layout))
         options.cell(i + 2, 1, sheet.name)
-        _self_check(ws, sheet, layout, f"'{OPTIONS_SHEET}'!${count.column_letter}${count.row}")
+        count = options.cell(i + 2, 2, "=" + self_check.count(sheet, layout))
+        _write_data_sheet(
+            ws, sheet, layout, f"'{OPTIONS_SHEET}'!${count.column_letter}${count.row}"
+        )
     workbook.properties.title = f"{agency}{year}年度性別主流化填報活頁簿（{unit}）"
     workbook.properties.subject = "性別主流化推動計畫年度執行成果填報"
     workbook.properties.creator = CREATOR
@@ -153,21 +157,19 @@ def blank_results() -> dict[tuple[str, str], str]:
     }
 
 
-def _write_data_sheet(ws: Worksheet, sheet: Sheet, data_rows: int) -> None:
-    last_col = len(sheet.columns)
-    last_row = FIRST_DATA_ROW + data_rows - 1
-    ws.cell(TITLE_ROW, 1, sheet.title).font = _TITLE_FONT
-    ws.cell(TITLE_ROW, 1).alignment = Alignment(vertical="center")
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_col)
-    ws.row_dimensions[TITLE_ROW].height = 26
+def _write_data_sheet(ws: Worksheet, sheet: Sheet, layout: self_check.Layout, count: str) -> None:
+    """The title with its status line (of the cell `count`), the headers, the data rows'
+    formats, prompts and dropdowns, and the checks as conditional formats."""
+    last = get_column_letter(len(sheet.columns))
+    title = ws.cell(TITLE_ROW, 1, self_check.status(sheet.title, count))
+    title.font = _TITLE_FONT
+    title.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.merge_cells(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
+    ws.row_dimensions[TITLE_ROW].height = 42
     ws.row_dimensions[HEADER_ROW].height = 36
     for i, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(i)
-        cell = ws.cell(HEADER_ROW, i, column.header)
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
-        cell.border = _HEADER_BORDER
-        cell.alignment = _CENTER_WRAP
+        _header(ws.cell(HEADER_ROW, i, column.header), column.required)
         # The column carries the data rows' style, so the blank rows are no cells at all:
         # a spreadsheet gives a cell typed into the column the column's style.
         dimension = ws.column_dimensions[letter]
@@ -175,7 +177,16 @@ def _write_data_sheet(ws: Worksheet, sheet: Sheet, data_rows: int) -> None:
         dimension.number_format = NUMBER_FORMATS.get(column.kind, "General")
         dimension.border = _CELL_BORDER
         dimension.alignment = Alignment(vertical="top", wrap_text=column.kind is Kind.TEXT)
-        ws.add_data_validation(_validation(column, f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"))
+        rows = f"{letter}{layout.first_row}:{letter}{layout.last_row}"
+        ws.add_data_validation(_validation(column, rows))
+        if (formula := self_check.rule(sheet, column, layout)) is not None:
+            mark = copy(_MARK)
+            mark.formula = [formula]
+            ws.conditional_formatting.add(rows, mark)
+    ws.conditional_formatting.add(
+        f"A{TITLE_ROW}:{last}{TITLE_ROW}",
+        FormulaRule(formula=[f"{count}<>0"], fill=_STATUS_MARK),  # type: ignore[no-untyped-call]
+    )
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     _print_on_a4(ws, "landscape")
@@ -189,58 +200,30 @@ def _write_options(ws: Worksheet, aliases: Aliases) -> dict[tuple[str, str], str
     ws.sheet_state = "hidden"
     ws.cell(1, 1, "工作表")
     ws.cell(1, 2, "待確認處數")
-    lists: dict[tuple[str, ...], list[str]] = {}
+    lists: dict[tuple[str, ...], list[tuple[Sheet, Column]]] = {}
     for sheet in SHEETS:
         for column in sheet.columns:
             if column.has_dropdown and column.kind is not Kind.DIMENSIONS:
                 extra = aliases.get(column.header, {})
                 words = (*column.allowed, *column.aliases, *extra)
-                lists.setdefault(tuple(dict.fromkeys(words)), []).append(
-                    f"{sheet.key}\t{column.key}\t{sheet.name}／{column.header}"
-                )
+                lists.setdefault(tuple(dict.fromkeys(words)), []).append((sheet, column))
     where: dict[tuple[str, str], str] = {}
     for col, (words, users) in enumerate(lists.items(), start=3):
         letter = get_column_letter(col)
-        ws.cell(1, col, "、".join(u.split("\t")[2] for u in users))
+        ws.cell(1, col, "、".join(f"{sheet.name}／{column.header}" for sheet, column in users))
         for row, word in enumerate(words, start=2):
             ws.cell(row, col, word)
         span = f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(words) + 1}"
-        for user in users:
-            sheet_key, column_key, _ = user.split("\t")
-            where[(sheet_key, column_key)] = span
+        for sheet, column in users:
+            where[(sheet.key, column.key)] = span
     return where
-
-
-def _self_check(ws: Worksheet, sheet: Sheet, layout: self_check.Layout, count: str) -> None:
-    """The sheet's checks as conditional formats, and its status line under the title."""
-    for i, column in enumerate(sheet.columns, start=1):
-        formula = self_check.rule(sheet, column, layout)
-        if formula is None:
-            continue
-        letter = get_column_letter(i)
-        mark = copy(_MARK)
-        mark.formula = [formula]
-        ws.conditional_formatting.add(f"{letter}{layout.first_row}:{letter}{layout.last_row}", mark)
-    title = ws.cell(TITLE_ROW, 1)
-    title.value = self_check.status(sheet.title, count)
-    title.alignment = Alignment(vertical="center", wrap_text=True)
-    ws.row_dimensions[TITLE_ROW].height = 42
-    last = get_column_letter(len(sheet.columns))
-    ws.conditional_formatting.add(
-        f"A{TITLE_ROW}:{last}{TITLE_ROW}",
-        FormulaRule(formula=[f"{count}<>0"], fill=_STATUS_MARK),  # type: ignore[no-untyped-call]
-    )
 
 
 def _validation(column: Column, sqref: str) -> DataValidation:
     """A dropdown for choice columns; for the others an input prompt that restricts nothing."""
-    required = "（必填）" if column.required else ""
+    title = column.header + ("（必填）" if column.required else "")
     if not column.has_dropdown:
-        validation = DataValidation(allow_blank=True, showInputMessage=True)
-        validation.promptTitle = _clip(column.header + required, PROMPT_TITLE_MAX)
-        validation.prompt = _clip(column.help, PROMPT_MAX)
-        validation.add(sqref)
-        return validation
+        return _prompt(title, column.help, sqref)
     choices = "、".join(column.allowed)
     formula = '"' + ",".join(column.allowed) + '"'
     if len(formula) > LIST_FORMULA_MAX or any("," in v or '"' in v for v in column.allowed):
@@ -248,7 +231,10 @@ def _validation(column: Column, sqref: str) -> DataValidation:
     # A value the reader accepts as an alias (男性→男) must not be refused outright;
     # the dimensions of 複分類 are suggestions, any text goes.
     lenient = bool(column.aliases)
-    validation = DataValidation(
+    pick = (
+        "可由下拉選單選擇，也可自行輸入" if column.kind is Kind.DIMENSIONS else "請由下拉選單選擇"
+    )
+    return DataValidation(
         type="list",
         formula1=formula,
         allow_blank=True,
@@ -256,20 +242,27 @@ def _validation(column: Column, sqref: str) -> DataValidation:
         showInputMessage=True,
         showErrorMessage=column.kind is not Kind.DIMENSIONS,
         errorStyle="warning" if lenient else "stop",
+        promptTitle=_clip(title, PROMPT_TITLE_MAX),
+        prompt=_clip(f"{_sentence(column.help)}{pick}：{choices}。", PROMPT_MAX),
+        errorTitle=_clip(f"「{column.header}」的值不在選項內", PROMPT_TITLE_MAX),
+        error=_clip(
+            f"請由下拉選單選擇：{choices}。"
+            + ("若確定要保留輸入的值，請按「是」。" if lenient else "請按「重試」後重新選擇。"),
+            ERROR_MAX,
+        ),
+        sqref=sqref,
     )
-    validation.promptTitle = _clip(column.header + required, PROMPT_TITLE_MAX)
-    pick = (
-        "可由下拉選單選擇，也可自行輸入" if column.kind is Kind.DIMENSIONS else "請由下拉選單選擇"
+
+
+def _prompt(title: str, text: str, sqref: str) -> DataValidation:
+    """An input prompt at `sqref` that restricts nothing."""
+    return DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        promptTitle=_clip(title, PROMPT_TITLE_MAX),
+        prompt=_clip(text, PROMPT_MAX),
+        sqref=sqref,
     )
-    validation.prompt = _clip(f"{_sentence(column.help)}{pick}：{choices}。", PROMPT_MAX)
-    validation.errorTitle = _clip(f"「{column.header}」的值不在選項內", PROMPT_TITLE_MAX)
-    validation.error = _clip(
-        f"請由下拉選單選擇：{choices}。"
-        + ("若確定要保留輸入的值，請按「是」。" if lenient else "請按「重試」後重新選擇。"),
-        ERROR_MAX,
-    )
-    validation.add(sqref)
-    return validation
 
 
 def _write_info(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
@@ -277,11 +270,7 @@ def _write_info(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
     ws.row_dimensions[1].height = 26
     prefilled: dict[str, str | int] = {"agency": agency, "unit": unit, "year": year}
     for row, info in enumerate(INFO_FIELDS, start=2):
-        label = ws.cell(row, 1, info.label)
-        label.font = _HEADER_FONT
-        label.fill = _REQUIRED_FILL if info.required else _HEADER_FILL
-        label.border = _HEADER_BORDER
-        label.alignment = Alignment(vertical="center")
+        _header(ws.cell(row, 1, info.label), info.required, Alignment(vertical="center"))
         value = ws.cell(row, 2, prefilled.get(info.key))
         value.font = _BODY_FONT
         value.border = _HEADER_BORDER
@@ -293,15 +282,10 @@ def _write_info(ws: Worksheet, *, agency: str, unit: str, year: int) -> None:
         note = ws.cell(row, 3, info.help)
         note.font = _NOTE_FONT
         note.alignment = Alignment(vertical="center", wrap_text=True)
-        validation = DataValidation(allow_blank=True, showInputMessage=True)
-        validation.promptTitle = _clip(info.label, PROMPT_TITLE_MAX)
-        validation.prompt = _clip(info.help, PROMPT_MAX)
-        validation.add(value.coordinate)
-        ws.add_data_validation(validation)
+        ws.add_data_validation(_prompt(info.label, info.help, value.coordinate))
         ws.row_dimensions[row].height = 22
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 32
-    ws.column_dimensions["C"].width = 56
+    for letter, width in zip("ABC", (14, 32, 56), strict=True):
+        ws.column_dimensions[letter].width = width
     _print_on_a4(ws, "portrait")
 
 
@@ -336,8 +320,7 @@ def _write_instructions(
         "下拉選單欄位的值不在選項內（本機關慣用的同義詞，例如「約僱人員」「男性」，不會標示）。",
         f"日期不在本活頁簿「{INFO_SHEET}」所填年度之內（含以文字輸入的日期）。",
         "時數不是大於 0 且不超過 24 的數字；人數不是 0 以上的整數；金額不是 0 以上的數字。",
-        f"「{SHEETS_BY_KEY['training'].name}」的姓名不在本活頁簿的「{SHEETS_BY_KEY['roster'].name}」中；"
-        f"「{SHEETS_BY_KEY['roster'].name}」中有重複的姓名。",
+        f"「{training}」的姓名不在本活頁簿的「{roster}」中；「{roster}」中有重複的姓名。",
         "離職日期早於到職日期；留職停薪迄日早於起日。",
     )
     notes = (
@@ -348,33 +331,25 @@ def _write_instructions(
         ),
         "本活頁簿未使用巨集；標示與處數皆由公式即時計算，以 Excel 或 LibreOffice 開啟皆可。",
     )
-    widths = (24, 10, 8, 34, 60)
-    for i, width in enumerate(widths, start=1):
+    for i, width in enumerate(_GUIDE_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    last_col = len(widths)
 
     ws.cell(1, 1, f"{agency} {year} 年度性別主流化填報活頁簿（{unit}）填報說明").font = _TITLE_FONT
     ws.row_dimensions[1].height = 26
     row = 3
     row = _section(ws, row, "壹、填報流程")
     for n, step in enumerate(steps, start=1):
-        row = _paragraph_row(ws, row, f"{n}. {step}", widths, last_col)
+        row = _paragraph_row(ws, row, f"{n}. {step}")
 
     row = _section(ws, row + 1, "貳、各工作表及欄位說明")
     for i, text in enumerate(("工作表／欄位", "類型", "必填", "可選填的值", "說明"), start=1):
-        cell = ws.cell(row, i, text)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.border = _HEADER_BORDER
-        cell.alignment = _CENTER_WRAP
+        _header(ws.cell(row, i, text))
     row += 1
-    row = _sheet_heading(
-        ws, row, INFO_SHEET, "本活頁簿的機關、單位及年度；B 欄填寫內容。", last_col
-    )
+    row = _sheet_heading(ws, row, INFO_SHEET, "本活頁簿的機關、單位及年度；B 欄填寫內容。")
     for info in INFO_FIELDS:
         row = _field_row(ws, row, (info.label, "", _mark(info.required), "", info.help))
     for sheet in SHEETS:
-        row = _sheet_heading(ws, row, sheet.name, sheet.help, last_col)
+        row = _sheet_heading(ws, row, sheet.name, sheet.help)
         for column in sheet.columns:
             row = _field_row(
                 ws,
@@ -388,22 +363,20 @@ def _write_instructions(
                 ),
             )
     row = _section(ws, row + 1, "參、自動提示（僅供參考，以人事室檢核結果為準）")
-    row = _paragraph_row(ws, row, "下列情形的儲存格會以淺紅色標示：", widths, last_col)
+    row = _paragraph_row(ws, row, "下列情形的儲存格會以淺紅色標示：")
     for n, hint in enumerate(hints, start=1):
-        row = _paragraph_row(ws, row, f"{n}. {hint}", widths, last_col)
+        row = _paragraph_row(ws, row, f"{n}. {hint}")
     for note in notes:
-        row = _paragraph_row(ws, row, note, widths, last_col)
+        row = _paragraph_row(ws, row, note)
     _print_on_a4(ws, "portrait")
 
 
-def _paragraph_row(
-    ws: Worksheet, row: int, text: str, widths: tuple[int, ...], last_col: int
-) -> int:
+def _paragraph_row(ws: Worksheet, row: int, text: str) -> int:
     cell = ws.cell(row, 1, text)
     cell.alignment = Alignment(vertical="top", wrap_text=True, indent=1)
     cell.font = _BODY_FONT
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    lines = -(-display_width(text) // (sum(widths) - 4))
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_GUIDE_WIDTHS))
+    lines = -(-display_width(text) // (sum(_GUIDE_WIDTHS) - 4))
     ws.row_dimensions[row].height = 16.5 * lines + 2
     return row + 1
 
@@ -414,16 +387,16 @@ def _section(ws: Worksheet, row: int, text: str) -> int:
     return row + 1
 
 
-def _sheet_heading(ws: Worksheet, row: int, name: str, help: str, last_col: int) -> int:
+def _sheet_heading(ws: Worksheet, row: int, name: str, help: str) -> int:
     ws.cell(row, 1, name)
     ws.cell(row, 2, help)
-    for i in range(1, last_col + 1):
+    for i in range(1, len(_GUIDE_WIDTHS) + 1):
         cell = ws.cell(row, i)
         cell.font = _HEADER_FONT if i == 1 else _BODY_FONT
         cell.fill = _SECTION_FILL
         cell.border = _HEADER_BORDER
         cell.alignment = _WRAP
-    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last_col)
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(_GUIDE_WIDTHS))
     return row + 1
 
 
@@ -439,6 +412,13 @@ def _field_row(ws: Worksheet, row: int, values: tuple[str, ...]) -> int:
     longest = max(display_width(values[3]) / 32, display_width(values[4]) / 58)
     ws.row_dimensions[row].height = 16.5 * max(1, -(-longest // 1))
     return row + 1
+
+
+def _header(cell: Cell, required: bool = False, alignment: Alignment = _CENTER_WRAP) -> None:
+    cell.font = _HEADER_FONT
+    cell.fill = _REQUIRED_FILL if required else _HEADER_FILL
+    cell.border = _HEADER_BORDER
+    cell.alignment = alignment
 
 
 def _mark(required: bool) -> str:

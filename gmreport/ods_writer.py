@@ -18,30 +18,18 @@ its meta.xml holds no dates.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from odf.element import Element
-from odf.namespaces import (
-    CONFIGNS,
-    DCNS,
-    FONS,
-    LOEXTNS,
-    METANS,
-    NUMBERNS,
-    OFFICENS,
-    STYLENS,
-    SVGNS,
-    TABLENS,
-    TEXTNS,
-    nsdict,
-)
+from odf.namespaces import nsdict
 from odf.opendocument import OpenDocument, OpenDocumentSpreadsheet
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -63,24 +51,10 @@ from .cells import cell_position
 
 CALCEXTNS = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 nsdict.setdefault(CALCEXTNS, "calcext")  # LibreOffice's own; odfpy knows it by no prefix
+_NAMESPACES = {prefix: uri for uri, prefix in nsdict.items()}
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip member's time: the earliest a zip can hold, so that equal files are equal bytes."""
-
-_NAMESPACES = {
-    "calcext": CALCEXTNS,
-    "config": CONFIGNS,
-    "dc": DCNS,
-    "fo": FONS,
-    "loext": LOEXTNS,
-    "meta": METANS,
-    "number": NUMBERNS,
-    "office": OFFICENS,
-    "style": STYLENS,
-    "svg": SVGNS,
-    "table": TABLENS,
-    "text": TEXTNS,
-}
 
 # How LibreOffice reads a width in Excel's character units, and Excel's border weights.
 _POINTS_PER_WIDTH_UNIT = 7.0
@@ -110,7 +84,7 @@ _DATE_FIELDS = {
     "s": "number:seconds",
 }
 """Excel's date and time codes (n: the minute, which Excel also writes m) and their ODF fields."""
-_EMPTY = ("cell", None, None, None, None)
+_EMPTY = ("table:table-cell", None, None, (), None)
 """A cell with nothing in it: no style, validation, merge or value."""
 
 
@@ -131,23 +105,15 @@ def write_ods(workbook: Workbook, path: Path, results: Results | None = None) ->
 
 def ods_bytes(workbook: Workbook, results: Results | None = None) -> bytes:
     """`workbook` as the bytes of an .ods file; the same workbook gives the same bytes."""
-    with _fresh_namespaces():
-        doc = _Writer(workbook, results or {}).document()
-        buffer = io.BytesIO()
-        doc.write(buffer)
-    return _fixed_zip_times(buffer.getvalue())
-
-
-@contextlib.contextmanager
-def _fresh_namespaces() -> Iterator[None]:
     # odfpy collects the namespaces an element declares in one dict shared by the whole
     # process, so a file written after another was read would declare more of them.
-    saved = Element.namespaces
-    Element.namespaces = {}
+    saved, Element.namespaces = Element.namespaces, {}
     try:
-        yield
+        buffer = io.BytesIO()
+        _Writer(workbook, results or {}).document().write(buffer)
     finally:
         Element.namespaces = saved
+    return _fixed_zip_times(buffer.getvalue())
 
 
 def _fixed_zip_times(package: bytes) -> bytes:
@@ -165,8 +131,14 @@ def _fixed_zip_times(package: bytes) -> bytes:
     return out.getvalue()
 
 
-def _el(qname: str, attrs: dict[str, str | None] | None = None, *children: Element) -> Element:
-    """The ODF element `qname` ("table:table-cell") with `attrs` (None values left out)."""
+def _el(
+    qname: str,
+    attrs: Mapping[str, str | None] | None = None,
+    *children: Element,
+    text: str | None = None,
+) -> Element:
+    """The ODF element `qname` ("table:table-cell") with `attrs` (None values left out),
+    `children` and `text`."""
     prefix, local = qname.split(":")
     qattributes = {}
     for name, value in (attrs or {}).items():
@@ -176,7 +148,25 @@ def _el(qname: str, attrs: dict[str, str | None] | None = None, *children: Eleme
     element = Element(qname=(_NAMESPACES[prefix], local), qattributes=qattributes)
     for child in children:
         element.addElement(child)
+    if text is not None:
+        element.addText(text)
     return element
+
+
+def _style(
+    name: str, family: str, attrs: dict[str, str | None], properties: dict[str, dict[str, Any]]
+) -> Element:
+    """A style:style and a properties element of each kind in `properties` that sets
+    anything ({"table-cell": ...} → style:table-cell-properties)."""
+    return _el(
+        "style:style",
+        {"style:name": name, "style:family": family, **attrs},
+        *(_el(f"style:{kind}-properties", p) for kind, p in properties.items() if any(p.values())),
+    )
+
+
+def _repeated(count: int) -> str | None:
+    return str(count) if count > 1 else None
 
 
 def _paragraphs(text: str) -> list[Element]:
@@ -218,9 +208,6 @@ def _color(color: Color | None) -> str | None:
     raise _unsupported(f"colour {color!r}")
 
 
-_STYLE_PREFIXES = {"table": "ta", "table-column": "co", "table-row": "ro"}
-
-
 def _every_script(prop: str, value: str) -> dict[str, str | None]:
     """A text property for Latin, East Asian (Chinese) and complex scripts alike."""
     return {f"fo:{prop}": value, f"style:{prop}-asian": value, f"style:{prop}-complex": value}
@@ -239,15 +226,9 @@ class _Writer:
         self.doc: OpenDocument = OpenDocumentSpreadsheet()
         self.default_font = _font_key(DEFAULT_FONT)
         self.fonts: set[str] = set()
-        self.cell_styles: dict[tuple[Any, ...], str] = {}
+        self.names: dict[str, dict[Any, str]] = defaultdict(dict)  # by prefix: key → name
         self.cell_style_of: dict[int, str | None] = {}  # openpyxl style id → name
-        self.data_styles: dict[str, str] = {}
-        self.column_styles: dict[str, str] = {}
-        self.row_styles: dict[str, str] = {}
-        self.page_layouts: dict[tuple[Any, ...], str] = {}
-        self.table_styles: dict[tuple[Any, ...], str] = {}
         self.validations = _el("table:content-validations")
-        self.condition_styles: dict[tuple[Any, ...], str] = {}
 
     def document(self) -> OpenDocument:
         sheets: list[Worksheet] = []
@@ -256,7 +237,8 @@ class _Writer:
                 raise _unsupported(f"sheet {ws.title!r} (a chart sheet)")
             sheets.append(ws)
         tables = [self._table(ws) for ws in sheets]
-        self._default_style()
+        default_text = self._text_properties(DEFAULT_FONT, always=True)
+        self.doc.styles.addElement(_style("Default", "table-cell", {}, {"text": default_text}))
         self.doc.spreadsheet.addElement(
             _el(
                 "table:calculation-settings",
@@ -283,15 +265,6 @@ class _Writer:
 
     # The document around the tables
 
-    def _default_style(self) -> None:
-        self.doc.styles.addElement(
-            _el(
-                "style:style",
-                {"style:name": "Default", "style:family": "table-cell"},
-                self._text_properties(DEFAULT_FONT, always=True),
-            )
-        )
-
     def _meta(self) -> None:
         props = self.workbook.properties
         for qname, value in (
@@ -301,23 +274,17 @@ class _Writer:
             ("meta:initial-creator", props.creator),
             ("dc:creator", props.lastModifiedBy),
             ("dc:language", props.language),
+            ("meta:keyword", props.keywords),
         ):
             if value:
-                element = _el(qname)
-                element.addText(value)
-                self.doc.meta.addElement(element)
-        if props.keywords:
-            keyword = _el("meta:keyword")
-            keyword.addText(props.keywords)
-            self.doc.meta.addElement(keyword)
+                self.doc.meta.addElement(_el(qname, text=value))
 
     def _settings(self, sheets: list[Worksheet]) -> None:
         """The view: which sheet is open, and each sheet's frozen rows and columns."""
 
         def item(name: str, kind: str, value: object) -> Element:
-            element = _el("config:config-item", {"config:name": name, "config:type": kind})
-            element.addText(str(value).lower() if isinstance(value, bool) else str(value))
-            return element
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            return _el("config:config-item", {"config:name": name, "config:type": kind}, text=text)
 
         tables = _el("config:config-item-map-named", {"config:name": "Tables"})
         for ws in sheets:
@@ -359,25 +326,25 @@ class _Writer:
 
     def _table(self, ws: Worksheet) -> Element:
         _refuse_unsupported(ws)
-        spans, covered = _merges(ws)
+        spans = {
+            (r.min_row, r.min_col): {
+                "table:number-columns-spanned": str(r.max_col - r.min_col + 1),
+                "table:number-rows-spanned": str(r.max_row - r.min_row + 1),
+            }
+            for r in ws.merged_cells.ranges
+        }
         validation_of = self._validations(ws)
-        max_row = max(
-            [ws.max_row, *(r for (r, _) in validation_of), *(r for (_, r) in spans.values())]
-        )
-        max_col = max(
-            [
-                ws.max_column,
-                *(c for (_, c) in validation_of),
-                *(c for (c, _) in spans.values()),
-                *(_column_span(letter, d)[1] for letter, d in ws.column_dimensions.items()),
-            ]
-        )
+        column_spans = [(*_column_span(letter, d), d) for letter, d in ws.column_dimensions.items()]
+        max_row = max([ws.max_row, *(r for (r, _) in validation_of)])
+        ends = [last for _, last, _ in column_spans]
+        max_col = max([ws.max_column, *(c for (_, c) in validation_of), *ends])
         table = _el(
             "table:table", {"table:name": ws.title, "table:style-name": self._table_style(ws)}
         )
-        defaults = [self._column_cell_style(ws, col) for col in range(1, max_col + 1)]
+        defaults = [self._column_cell_style(column_spans, col) for col in range(1, max_col + 1)]
         columns = [
-            (self._column_style(ws, col), defaults[col - 1]) for col in range(1, max_col + 1)
+            (self._column_style(ws, column_spans, col), defaults[col - 1])
+            for col in range(1, max_col + 1)
         ]
         for (style, default), count in _runs(columns):
             table.addElement(
@@ -385,47 +352,33 @@ class _Writer:
                     "table:table-column",
                     {
                         "table:style-name": style,
-                        "table:number-columns-repeated": str(count) if count > 1 else None,
+                        "table:number-columns-repeated": _repeated(count),
                         "table:default-cell-style-name": default,
                     },
                 )
             )
         header_rows = _print_title_rows(ws)
-        group: Element = table
-        rows: list[tuple[Any, ...]] = []
-
-        def flush() -> None:
-            for row, count in _runs(rows):
-                group.addElement(self._row(row, count))
-            rows.clear()
-
+        rows = []
         for r in range(1, max_row + 1):
-            if r in header_rows and group is table:
-                flush()
-                group = _el("table:table-header-rows")
-                table.addElement(group)
-            elif r not in header_rows and group is not table:
-                flush()
-                group = table
             cells = []
             for c in range(1, max_col + 1):
                 cell = ws._cells.get((r, c))
                 style = self._cell_style(cell)
                 if style is None and cell is not None and defaults[c - 1] is not None:
                     style = "Default"  # a cell of its own has no style, not its column's
-                cells.append(
-                    (
-                        "covered" if (r, c) in covered else "cell",
-                        style,
-                        validation_of.get((r, c)),
-                        spans.get((r, c)),
-                        _value(cell, self.results.get((ws.title, f"{_letter(c)}{r}"))),
-                    )
-                )
+                value, text = _value(cell, self.results.get((ws.title, f"{_letter(c)}{r}")))
+                kind = "covered-table-cell" if isinstance(cell, MergedCell) else "table-cell"
+                attrs = tuple({**spans.get((r, c), {}), **value}.items())
+                cells.append((f"table:{kind}", style, validation_of.get((r, c)), attrs, text))
             while cells and cells[-1] == _EMPTY:
                 cells.pop()
-            rows.append((self._row_style(ws, r), tuple(cells)))
-        flush()
+            rows.append((r in header_rows, self._row_style(ws, r), tuple(cells)))
+        for header, group in groupby(rows, key=lambda row: row[0]):
+            parent = _el("table:table-header-rows") if header else table
+            if header:
+                table.addElement(parent)
+            for (_, style, cells), count in _runs(group):
+                parent.addElement(_row(style, cells, count))
         if formats := self._conditional_formats(ws):
             table.addElement(formats, check_grammar=False)  # not in odfpy's grammar
         return table
@@ -443,16 +396,12 @@ class _Writer:
             for rule in sorted(cf.rules, key=lambda r: r.priority):
                 if rule.type != "expression" or len(rule.formula) != 1 or rule.dxf is None:
                     raise _unsupported(f"the conditional format {rule.type!r} of {ws.title!r}")
-                element.addElement(
-                    _el(
-                        "calcext:condition",
-                        {
-                            "calcext:apply-style-name": self._condition_style(rule),
-                            "calcext:value": f"formula-is({_open_formula(rule.formula[0])})",
-                            "calcext:base-cell-address": f"{sheet}.{ranges[0].coord.split(':')[0]}",
-                        },
-                    )
-                )
+                condition = {
+                    "calcext:apply-style-name": self._condition_style(rule),
+                    "calcext:value": f"formula-is({_open_formula(rule.formula[0])})",
+                    "calcext:base-cell-address": f"{sheet}.{ranges[0].coord.split(':')[0]}",
+                }
+                element.addElement(_el("calcext:condition", condition))
             formats.addElement(element)
         return formats if formats.childNodes else None
 
@@ -466,37 +415,14 @@ class _Writer:
         color = _color(dxf.font.color) if dxf.font is not None else None
         if dxf.border is not None or dxf.numFmt is not None:
             raise _unsupported("a conditional format's border or number format")
-        key = (fill, color)
-        if key not in self.condition_styles:
-            name = f"Mark{len(self.condition_styles) + 1}"
-            self.condition_styles[key] = name
-            style = _el(
-                "style:style",
-                {
-                    "style:name": name,
-                    "style:family": "table-cell",
-                    "style:parent-style-name": "Default",
-                },
-            )
-            if fill:
-                style.addElement(_el("style:table-cell-properties", {"fo:background-color": fill}))
-            if color:
-                style.addElement(_el("style:text-properties", {"fo:color": color}))
-            self.doc.styles.addElement(style)
-        return self.condition_styles[key]
-
-    def _row(self, row: tuple[Any, ...], repeated: int) -> Element:
-        style, cells = row
-        element = _el(
-            "table:table-row",
-            {
-                "table:style-name": style,
-                "table:number-rows-repeated": str(repeated) if repeated > 1 else None,
-            },
+        properties = {"table-cell": {"fo:background-color": fill}, "text": {"fo:color": color}}
+        return self._named(
+            "Mark",
+            (fill, color),
+            lambda name: self.doc.styles.addElement(
+                _style(name, "table-cell", {"style:parent-style-name": "Default"}, properties)
+            ),
         )
-        for cell, count in _runs(cells or [_EMPTY]):
-            element.addElement(_cell_element(cell, count))
-        return element
 
     def _validations(self, ws: Worksheet) -> dict[tuple[int, int], str]:
         """Declare each of `ws`'s validations; return the name that applies at each cell."""
@@ -506,41 +432,48 @@ class _Writer:
             if not ranges:
                 continue
             name = f"val{len(self.validations.childNodes) + 1}"
-            first = ranges[0]
-            base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{first.coord.split(':')[0]}"
+            base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{ranges[0].coord.split(':')[0]}"
             self.validations.addElement(_validation(dv, name, base))
             for rng in ranges:
-                for row in range(rng.min_row, rng.max_row + 1):
-                    for col in range(rng.min_col, rng.max_col + 1):
-                        applies[(row, col)] = name
+                for row, col in rng.cells:
+                    applies[(row, col)] = name
         return applies
 
     # Styles, each declared once and named in the order first met
 
+    def _named(self, prefix: str, key: Any, declare: Callable[[str], object]) -> str:
+        """The name of the style for `key` among those named `prefix` and a number (ce1,
+        co2, N3): numbered in the order met, and declared by `declare(name)` when first met."""
+        names = self.names[prefix]
+        if key not in names:
+            names[key] = f"{prefix}{len(names) + 1}"
+            declare(names[key])
+        return names[key]
+
     def _automatic_style(
         self,
-        styles: dict[Any, str],
-        key: Any,
+        prefix: str,
         family: str,
-        properties: Callable[[], Element],
-        extra: dict[str, str | None] | None = None,
+        key: Any,
+        properties: dict[str, dict[str, Any]],
+        attrs: dict[str, str | None] | None = None,
     ) -> str:
-        """The name of the automatic style of `family` for `key`: declared the first time
-        it is met, named by the family's prefix and the order met (ta1, co2, ro3)."""
-        if key not in styles:
-            styles[key] = name = f"{_STYLE_PREFIXES[family]}{len(styles) + 1}"
-            attrs = {"style:name": name, "style:family": family, **(extra or {})}
-            self.doc.automaticstyles.addElement(_el("style:style", attrs, properties()))
-        return styles[key]
+        return self._named(
+            prefix,
+            key,
+            lambda name: self.doc.automaticstyles.addElement(
+                _style(name, family, attrs or {}, properties)
+            ),
+        )
 
     def _table_style(self, ws: Worksheet) -> str:
-        key = (self._master_page(ws), ws.sheet_state == "visible")
+        page, display = self._master_page(ws), str(ws.sheet_state == "visible").lower()
         return self._automatic_style(
-            self.table_styles,
-            key,
+            "ta",
             "table",
-            lambda: _el("style:table-properties", {"table:display": str(key[1]).lower()}),
-            {"style:master-page-name": key[0]},
+            (page, display),
+            {"table": {"table:display": display}},
+            {"style:master-page-name": page},
         )
 
     def _master_page(self, ws: Worksheet) -> str:
@@ -552,67 +485,57 @@ class _Writer:
         paper = int(setup.paperSize) if setup.paperSize is not None else 9
         if paper not in _PAPER_CM:
             raise _unsupported(f"paper size {paper}")
-        key = (
-            paper,
-            setup.orientation or "portrait",
-            (setup.fitToWidth, setup.fitToHeight) if fit else None,
-            (margins.top, margins.bottom, margins.left, margins.right),
-        )
-        if key not in self.page_layouts:
-            n = len(self.page_layouts) + 1
-            self.page_layouts[key] = f"PageStyle{n}"
-            width, height = _PAPER_CM[paper]
-            if key[1] == "landscape":
-                width, height = height, width
-            properties: dict[str, str | None] = {
-                "fo:page-width": f"{width}cm",
-                "fo:page-height": f"{height}cm",
-                "style:print-orientation": key[1],
-                "fo:margin-top": f"{margins.top}in",
-                "fo:margin-bottom": f"{margins.bottom}in",
-                "fo:margin-left": f"{margins.left}in",
-                "fo:margin-right": f"{margins.right}in",
-            }
-            if fit:  # 0 pages: as many as it takes
-                properties["loext:scale-to-X"] = str(setup.fitToWidth or "") or None
-                properties["loext:scale-to-Y"] = str(setup.fitToHeight or "") or None
+        sides = ("top", "bottom", "left", "right")
+        orientation = setup.orientation or "portrait"
+        width, height = _PAPER_CM[paper]
+        if orientation == "landscape":
+            width, height = height, width
+        properties: dict[str, str | None] = {
+            "fo:page-width": f"{width}cm",
+            "fo:page-height": f"{height}cm",
+            "style:print-orientation": orientation,
+            **{f"fo:margin-{side}": f"{getattr(margins, side)}in" for side in sides},
+        }
+        if fit:  # 0 pages: as many as it takes
+            properties["loext:scale-to-X"] = str(setup.fitToWidth or "") or None
+            properties["loext:scale-to-Y"] = str(setup.fitToHeight or "") or None
+
+        def declare(name: str) -> None:
+            layout = "pm" + name.removeprefix("PageStyle")
             self.doc.automaticstyles.addElement(
                 _el(
                     "style:page-layout",
-                    {"style:name": f"pm{n}"},
+                    {"style:name": layout},
                     _el("style:page-layout-properties", properties),
                 )
             )
             self.doc.masterstyles.addElement(
-                _el(
-                    "style:master-page",
-                    {"style:name": f"PageStyle{n}", "style:page-layout-name": f"pm{n}"},
-                )
+                _el("style:master-page", {"style:name": name, "style:page-layout-name": layout})
             )
-        return self.page_layouts[key]
 
-    def _column_style(self, ws: Worksheet, col: int) -> str:
-        width = _DEFAULT_COLUMN_WIDTH
-        if ws.sheet_format.defaultColWidth:
-            width = ws.sheet_format.defaultColWidth
-        for letter, dim in ws.column_dimensions.items():
-            first, last = _column_span(letter, dim)
+        key = (
+            paper,
+            orientation,
+            (setup.fitToWidth, setup.fitToHeight) if fit else None,
+            tuple(getattr(margins, side) for side in sides),
+        )
+        return self._named("PageStyle", key, declare)
+
+    def _column_style(self, ws: Worksheet, spans: list[tuple[int, int, Any]], col: int) -> str:
+        width = ws.sheet_format.defaultColWidth or _DEFAULT_COLUMN_WIDTH
+        for first, last, dim in spans:
             if first <= col <= last:
                 if dim.hidden:
                     raise _unsupported("a hidden column")
                 width = dim.width or width
         inches = f"{width * _POINTS_PER_WIDTH_UNIT / 72:.4f}in"
         return self._automatic_style(
-            self.column_styles,
-            inches,
-            "table-column",
-            lambda: _el("style:table-column-properties", {"style:column-width": inches}),
+            "co", "table-column", inches, {"table-column": {"style:column-width": inches}}
         )
 
-    def _column_cell_style(self, ws: Worksheet, col: int) -> str | None:
+    def _column_cell_style(self, spans: list[tuple[int, int, Any]], col: int) -> str | None:
         """The style of the cells of column `col` that have none of their own."""
-        for letter, dim in ws.column_dimensions.items():
-            first, last = _column_span(letter, dim)
+        for first, last, dim in spans:
             if first <= col <= last and dim.has_style:
                 return self._cell_style(dim)
         return None
@@ -626,15 +549,8 @@ class _Writer:
         if dim.height is None:
             return None
         height = _length(dim.height)
-        return self._automatic_style(
-            self.row_styles,
-            height,
-            "table-row",
-            lambda: _el(
-                "style:table-row-properties",
-                {"style:row-height": height, "style:use-optimal-row-height": "false"},
-            ),
-        )
+        properties = {"style:row-height": height, "style:use-optimal-row-height": "false"}
+        return self._automatic_style("ro", "table-row", height, {"table-row": properties})
 
     def _cell_style(self, cell: Cell | MergedCell | ColumnDimension | None) -> str | None:
         if cell is None or not cell.has_style:
@@ -644,40 +560,22 @@ class _Writer:
         return self.cell_style_of[cell.style_id]
 
     def _declare_cell_style(self, cell: Cell | MergedCell | ColumnDimension) -> str | None:
-        cell_props = {**_fill(cell), **_borders(cell), **_alignment(cell)}
-        paragraph_props = _paragraph(cell)
-        text = self._text_properties(cell.font)
+        properties = {
+            "table-cell": {**_fill(cell), **_borders(cell), **_alignment(cell)},
+            "paragraph": _paragraph(cell),
+            "text": self._text_properties(cell.font),
+        }
         data_style = self._data_style(cell.number_format)
-        key = (
-            tuple(cell_props.items()),
-            tuple(paragraph_props.items()),
-            tuple(sorted(text.attributes.items())),
-            data_style,
-        )
+        # Property names differ between kinds: one flat key of those set tells styles apart.
+        key = (*((k, v) for p in properties.values() for k, v in p.items() if v), data_style)
         if not any(key):
             return None
-        if key not in self.cell_styles:
-            name = f"ce{len(self.cell_styles) + 1}"
-            self.cell_styles[key] = name
-            style = _el(
-                "style:style",
-                {
-                    "style:name": name,
-                    "style:family": "table-cell",
-                    "style:parent-style-name": "Default",
-                    "style:data-style-name": data_style,
-                },
-            )
-            if cell_props:
-                style.addElement(_el("style:table-cell-properties", cell_props))
-            if paragraph_props:
-                style.addElement(_el("style:paragraph-properties", paragraph_props))
-            if text.attributes:
-                style.addElement(text)
-            self.doc.automaticstyles.addElement(style)
-        return self.cell_styles[key]
+        attrs = {"style:parent-style-name": "Default", "style:data-style-name": data_style}
+        return self._automatic_style("ce", "table-cell", key, properties, attrs)
 
-    def _text_properties(self, font: Font | StyleProxy, *, always: bool = False) -> Element:
+    def _text_properties(
+        self, font: Font | StyleProxy, *, always: bool = False
+    ) -> dict[str, str | None]:
         """The font as text properties: only what differs from the default, unless `always`."""
         name, size, bold, italic, color = _font_key(font)
         default = self.default_font
@@ -694,16 +592,16 @@ class _Writer:
             attrs.update(_every_script("font-style", "italic" if italic else "normal"))
         if color != default[4]:
             attrs["fo:color"] = color
-        return _el("style:text-properties", attrs)
+        return attrs
 
     def _data_style(self, number_format: str) -> str | None:
         if number_format == "General":
             return None
-        if number_format not in self.data_styles:
-            name = f"N{len(self.data_styles) + 1}"
-            self.data_styles[number_format] = name
-            self.doc.automaticstyles.addElement(_number_style(number_format, name))
-        return self.data_styles[number_format]
+        return self._named(
+            "N",
+            number_format,
+            lambda name: self.doc.automaticstyles.addElement(_number_style(number_format, name)),
+        )
 
 
 def _font_key(font: Font | StyleProxy) -> tuple[str | None, float | None, bool, bool, str | None]:
@@ -751,26 +649,20 @@ def _alignment(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | Non
         raise _unsupported(f"alignment {a!r}")
     if a.horizontal not in (None, "general", *_HORIZONTAL) or a.vertical not in (None, *_VERTICAL):
         raise _unsupported(f"alignment {a.horizontal!r}/{a.vertical!r}")
-    props: dict[str, str | None] = {}
-    if a.horizontal in _HORIZONTAL:
-        props["style:text-align-source"] = "fix"
-    if a.vertical:
-        props["style:vertical-align"] = _VERTICAL[a.vertical]
-    if a.wrap_text:
-        props["fo:wrap-option"] = "wrap"
-    if a.shrink_to_fit:
-        props["style:shrink-to-fit"] = "true"
-    return props
+    return {
+        "style:text-align-source": "fix" if a.horizontal in _HORIZONTAL else None,
+        "style:vertical-align": _VERTICAL[a.vertical] if a.vertical else None,
+        "fo:wrap-option": "wrap" if a.wrap_text else None,
+        "style:shrink-to-fit": "true" if a.shrink_to_fit else None,
+    }
 
 
 def _paragraph(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     a = cell.alignment
-    props: dict[str, str | None] = {}
-    if a.horizontal in _HORIZONTAL:
-        props["fo:text-align"] = _HORIZONTAL[a.horizontal]
-    if a.indent:
-        props["fo:margin-left"] = _length(a.indent * _INDENT_POINTS)
-    return props
+    return {
+        "fo:text-align": _HORIZONTAL.get(a.horizontal or ""),
+        "fo:margin-left": _length(a.indent * _INDENT_POINTS) if a.indent else None,
+    }
 
 
 def _number_style(number_format: str, name: str) -> Element:
@@ -792,9 +684,7 @@ def _number_style(number_format: str, name: str) -> Element:
     n = 0  # how many date or time fields so far
     for part in parts:
         if part[0] not in _DATE_FIELDS:
-            text = _el("number:text")
-            text.addText(part)
-            style.addElement(text)
+            style.addElement(_el("number:text", text=part))
             continue
         kind = part[0]
         if kind == "m" and {"h", "s"} & set(kinds[max(n - 1, 0) : n + 2]):
@@ -806,54 +696,48 @@ def _number_style(number_format: str, name: str) -> Element:
     return style
 
 
-def _value(cell: Cell | MergedCell | None, result: str | None = None) -> tuple[Any, ...] | None:
-    """A cell's value as (value type, ODF value attribute, value, text shown); a formula's
-    as ("formula", its OpenFormula, its known text `result` or None)."""
+def _value(cell: Cell | MergedCell | None, result: str | None) -> tuple[dict[str, str], str | None]:
+    """A cell's value as its ODF attributes and the text shown; a formula's as its
+    OpenFormula and its known text `result`, if any."""
     value = None if cell is None else cell.value
     if value is None:
-        return None
+        return {}, None
     if isinstance(cell, Cell) and cell.data_type == "f":
         if not isinstance(value, str):
             raise _unsupported(f"the formula in {cell.coordinate}")
-        return ("formula", "of:=" + _open_formula(value), result)
+        formula = {"table:formula": "of:=" + _open_formula(value)}
+        if result is None:
+            return formula, None
+        return {**formula, "office:value-type": "string", "office:string-value": result}, result
     if isinstance(value, bool):
-        text = "TRUE" if value else "FALSE"
-        return ("boolean", "office:boolean-value", str(value).lower(), text)
+        boolean = {"office:value-type": "boolean", "office:boolean-value": str(value).lower()}
+        return boolean, str(value).upper()
     if isinstance(value, int | float):
-        return ("float", "office:value", repr(value), str(value))
+        return {"office:value-type": "float", "office:value": repr(value)}, str(value)
     if isinstance(value, datetime | date):
-        return ("date", "office:date-value", value.isoformat(), value.isoformat())
+        text = value.isoformat()
+        return {"office:value-type": "date", "office:date-value": text}, text
     if isinstance(value, str):
-        return ("string", None, None, value)
+        return {"office:value-type": "string"}, value
     raise _unsupported(f"the value {value!r}")
 
 
-def _cell_element(cell: tuple[Any, ...], repeated: int) -> Element:
-    kind, style, validation, span, value = cell
-    attrs: dict[str, str | None] = {
-        "table:style-name": style,
-        "table:content-validation-name": validation,
-        "table:number-columns-repeated": str(repeated) if repeated > 1 else None,
-    }
-    if span is not None:
-        attrs["table:number-columns-spanned"] = str(span[0])
-        attrs["table:number-rows-spanned"] = str(span[1])
-    children = []
-    if value is not None and value[0] == "formula":
-        _, attrs["table:formula"], result = value
-        if result is not None:
-            attrs["office:value-type"] = "string"
-            attrs["office:string-value"] = result
-            children = _paragraphs(result)
-    elif value is not None:
-        value_type, attr, raw, text = value
-        attrs["office:value-type"] = value_type
-        if attr is not None:
-            attrs[attr] = raw
-        children = _paragraphs(text)
-    return _el(
-        f"table:{'covered-table-cell' if kind == 'covered' else 'table-cell'}", attrs, *children
+def _row(style: str | None, cells: tuple[Any, ...], repeated: int) -> Element:
+    """A table:table-row of `cells`, each (element name, style, validation, other
+    attributes, text shown or None), equal cells side by side written once, repeated."""
+    element = _el(
+        "table:table-row",
+        {"table:style-name": style, "table:number-rows-repeated": _repeated(repeated)},
     )
+    for (qname, cell_style, validation, attrs, text), count in _runs(cells or [_EMPTY]):
+        attributes = {
+            "table:style-name": cell_style,
+            "table:content-validation-name": validation,
+            "table:number-columns-repeated": _repeated(count),
+            **dict(attrs),
+        }
+        element.addElement(_el(qname, attributes, *([] if text is None else _paragraphs(text))))
+    return element
 
 
 def _validation(dv: DataValidation, name: str, base: str) -> Element:
@@ -875,28 +759,16 @@ def _validation(dv: DataValidation, name: str, base: str) -> Element:
             else ("none" if dv.showDropDown else "unsorted"),
         },
     )
-    element.addElement(
-        _el(
-            "table:help-message",
-            {
-                "table:title": dv.promptTitle,
-                "table:display": str(bool(dv.showInputMessage)).lower(),
-            },
-            *_paragraphs(dv.prompt or ""),
-        )
-    )
+    messages = {"help": (dv.promptTitle, dv.showInputMessage, dv.prompt)}
     if condition is not None:
-        element.addElement(
-            _el(
-                "table:error-message",
-                {
-                    "table:title": dv.errorTitle,
-                    "table:display": str(bool(dv.showErrorMessage)).lower(),
-                    "table:message-type": dv.errorStyle or "stop",
-                },
-                *_paragraphs(dv.error or ""),
-            )
-        )
+        messages["error"] = (dv.errorTitle, dv.showErrorMessage, dv.error)
+    for kind, (title, shown, text) in messages.items():
+        attrs = {
+            "table:title": title,
+            "table:display": str(bool(shown)).lower(),
+            "table:message-type": (dv.errorStyle or "stop") if kind == "error" else None,
+        }
+        element.addElement(_el(f"table:{kind}-message", attrs, *_paragraphs(text or "")))
     return element
 
 
@@ -946,21 +818,6 @@ def _list_items(formula: str | None) -> list[str]:
     return ['"' + item.replace('"', '""') + '"' for item in formula[1:-1].split(",")]
 
 
-def _merges(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
-    """Each merged range's top-left cell with its (columns, rows) span, and the cells it covers."""
-    spans, covered = {}, set()
-    for rng in ws.merged_cells.ranges:
-        spans[(rng.min_row, rng.min_col)] = (
-            rng.max_col - rng.min_col + 1,
-            rng.max_row - rng.min_row + 1,
-        )
-        for row in range(rng.min_row, rng.max_row + 1):
-            for col in range(rng.min_col, rng.max_col + 1):
-                if (row, col) != (rng.min_row, rng.min_col):
-                    covered.add((row, col))
-    return spans, covered
-
-
 def _print_title_rows(ws: Worksheet) -> range:
     if ws.print_title_cols:
         raise _unsupported("print title columns")
@@ -989,12 +846,6 @@ def _refuse_unsupported(ws: Worksheet) -> None:
             raise _unsupported(f"{what} (sheet {ws.title!r})")
 
 
-def _runs(items: Any) -> list[tuple[Any, int]]:
+def _runs(items: Iterable[Any]) -> list[tuple[Any, int]]:
     """Consecutive equal items as (item, how many): ODF's repeated rows, columns and cells."""
-    runs: list[tuple[Any, int]] = []
-    for item in items:
-        if runs and runs[-1][0] == item:
-            runs[-1] = (item, runs[-1][1] + 1)
-        else:
-            runs.append((item, 1))
-    return runs
+    return [(item, len(list(group))) for item, group in groupby(items)]

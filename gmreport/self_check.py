@@ -62,11 +62,10 @@ class Layout:
     words: Mapping[tuple[str, str], str]
     """(sheet key, column key) → the absolute range of the words the column accepts."""
 
-    def column(self, sheet: Sheet, key: str, *, other_sheet: bool = False) -> str:
-        """The absolute range of column `key`'s data rows, named with its sheet when asked."""
+    def column(self, sheet: Sheet, key: str) -> str:
+        """The absolute range of column `key`'s data rows, named with its sheet."""
         letter = column_letters([c.key for c in sheet.columns].index(key) + 1)
-        where = f"${letter}${self.first_row}:${letter}${self.last_row}"
-        return f"{_quoted(sheet.name)}!{where}" if other_sheet else where
+        return f"{_quoted(sheet.name)}!${letter}${self.first_row}:${letter}${self.last_row}"
 
 
 YEAR_CELL = f"{_quoted(INFO_SHEET)}!$B${[f.key for f in INFO_FIELDS].index('year') + 2}"
@@ -125,7 +124,7 @@ def checks(sheet: Sheet, column: Column, layout: Layout, ref: Callable[[str], st
     found = []
     if column.required:
         row = "&".join(ref(c.key) for c in sheet.columns)
-        found.append(f"(LEN(TRIM({x}))=0)*(LEN(TRIM({row}))>0)")
+        found.append(f"(LEN(TRIM({x}))=0)*{_filled(row)}")
     if (sheet.key, column.key) in layout.words:
         words = layout.words[(sheet.key, column.key)]
         found.append(f"{_filled(x)}*(COUNTIF({words},TRIM({x}))=0)")
@@ -134,11 +133,11 @@ def checks(sheet: Sheet, column: Column, layout: Layout, ref: Callable[[str], st
     if (valid := _valid_number(column, x)) is not None:
         found.append(f"{_filled(x)}*({valid}=0)")
     if column.unique:
-        every = layout.column(sheet, column.key, other_sheet=True)
+        every = layout.column(sheet, column.key)
         found.append(f"{_filled(x)}*(COUNTIF({every},{x})>1)")
     if column.listed_in:
         other = SHEETS_BY_KEY[column.listed_in]
-        names = layout.column(other, column.key, other_sheet=True)
+        names = layout.column(other, column.key)
         found.append(f"{_filled(x)}*(COUNTIF({names},{x})=0)")
     if column.after:
         first = ref(column.after)
@@ -146,32 +145,22 @@ def checks(sheet: Sheet, column: Column, layout: Layout, ref: Callable[[str], st
     return found
 
 
-def cell_ref(sheet: Sheet, layout: Layout) -> Callable[[str], str]:
-    """References to the first data row, the column fixed: a conditional format's formula."""
-    letters = {c.key: column_letters(i) for i, c in enumerate(sheet.columns, start=1)}
-    return lambda key: f"${letters[key]}{layout.first_row}"
-
-
-def range_ref(sheet: Sheet, layout: Layout) -> Callable[[str], str]:
-    """References to the data rows, named with their sheet: the arrays SUMPRODUCT counts on
-    the hidden sheet."""
-    return lambda key: layout.column(sheet, key, other_sheet=True)
-
-
 def rule(sheet: Sheet, column: Column, layout: Layout) -> str | None:
-    """The conditional format's formula of `column`'s data cells (None: nothing to check)."""
-    found = checks(sheet, column, layout, cell_ref(sheet, layout))
+    """The conditional format's formula of `column`'s data cells (None: nothing to check):
+    its references are to the first data row, the column fixed."""
+    letters = {c.key: column_letters(i) for i, c in enumerate(sheet.columns, start=1)}
+    found = checks(sheet, column, layout, lambda key: f"${letters[key]}{layout.first_row}")
     return f"({'+'.join(found)})>0" if found else None
 
 
 def count(sheet: Sheet, layout: Layout) -> str:
     """A formula for how many of `sheet`'s cells are marked (each cell once), or -1 when a
-    cell holds an error value that makes the count impossible."""
-    ref = range_ref(sheet, layout)
+    cell holds an error value that makes the count impossible: the checks at the data rows,
+    named with their sheet, are the arrays SUMPRODUCT counts on the hidden sheet."""
     parts = [
         f"(({'+'.join(found)})>0)"
         for column in sheet.columns
-        if (found := checks(sheet, column, layout, ref))
+        if (found := checks(sheet, column, layout, lambda key: layout.column(sheet, key)))
     ]
     return f"IFERROR(SUMPRODUCT({'+'.join(parts) or '0'}),-1)"
 

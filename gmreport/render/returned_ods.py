@@ -30,14 +30,16 @@ from .returned import (
     plan,
 )
 
-OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
-FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
-XLINK = "http://www.w3.org/1999/xlink"
-DC = "http://purl.org/dc/elements/1.1/"
-CONFIG = "urn:oasis:names:tc:opendocument:xmlns:config:1.0"
+NS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "xlink": "http://www.w3.org/1999/xlink",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "config": "urn:oasis:names:tc:opendocument:xmlns:config:1.0",
+}
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -48,56 +50,55 @@ _PARSER = etree.XMLParser(
 )
 
 
-def _q(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
+def _q(name: str) -> str:
+    """An ODF name ("table:table-row") as lxml spells it, with its namespace."""
+    prefix, local = name.split(":")
+    return f"{{{NS[prefix]}}}{local}"
 
 
-ROW, CELL, COVERED, COLUMN = (
-    _q(TABLE, "table-row"),
-    _q(TABLE, "table-cell"),
-    _q(TABLE, "covered-table-cell"),
-    _q(TABLE, "table-column"),
+def _qualified(attrs: dict[str, str]) -> dict[str, str]:
+    return {_q(name): value for name, value in attrs.items()}
+
+
+TABLE, ROW, CELL, COVERED, COLUMN = (
+    _q(f"table:{tag}")
+    for tag in ("table", "table-row", "table-cell", "covered-table-cell", "table-column")
 )
-ROWS_REPEATED = _q(TABLE, "number-rows-repeated")
-COLS_REPEATED = _q(TABLE, "number-columns-repeated")
-STYLE_NAME = _q(TABLE, "style-name")
-DEFAULT_CELL_STYLE = _q(TABLE, "default-cell-style-name")
+ROWS_REPEATED = _q("table:number-rows-repeated")
+COLS_REPEATED = _q("table:number-columns-repeated")
+STYLE_NAME = _q("table:style-name")
 
 
 def mark_ods(source: Path, target: Path, problems: list[Problem], heading: str) -> None:
     """Write the marked copy of the .ods `source` to `target`."""
     with zipfile.ZipFile(source) as z:
         content = etree.fromstring(z.read("content.xml"), _PARSER)
-        spreadsheet = content.find(f"{_q(OFFICE, 'body')}/{_q(OFFICE, 'spreadsheet')}")
-        tables = {
-            t.get(_q(TABLE, "name"), ""): t for t in spreadsheet.iterchildren(_q(TABLE, "table"))
-        }
+        spreadsheet = content.find("office:body/office:spreadsheet", NS)
+        tables = {t.get(_q("table:name"), ""): t for t in spreadsheet.iterchildren(TABLE)}
         marks, listed = plan(problems, list(tables))
-        automatic = content.find(_q(OFFICE, "automatic-styles"))
+        automatic = content.find("office:automatic-styles", NS)
         if automatic is None:
-            automatic = etree.Element(_q(OFFICE, "automatic-styles"))
-            body = content.find(_q(OFFICE, "body"))
-            body.addprevious(automatic)
+            automatic = etree.Element(_q("office:automatic-styles"))
+            content.find("office:body", NS).addprevious(automatic)
         styles = _Styles(automatic)
         for m in marks:
             _mark(tables[m.sheet], m, styles)
         name = _unused_name(list(tables))
-        first = next(spreadsheet.iterchildren(_q(TABLE, "table")))
+        first = next(spreadsheet.iterchildren(TABLE))
         first.addprevious(_list_table(name, listed, heading, styles))
         changed = {"content.xml": _dump(content)}
         if "settings.xml" in z.namelist():
             settings = etree.fromstring(z.read("settings.xml"), _PARSER)
-            for item in settings.iter(_q(CONFIG, "config-item")):
-                if item.get(_q(CONFIG, "name")) == "ActiveTable":
+            for item in settings.iter(_q("config:config-item")):
+                if item.get(_q("config:name")) == "ActiveTable":
                     item.text = name
             changed["settings.xml"] = _dump(settings)
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as w:
             for info in z.infolist():
-                data = changed.get(info.filename)
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type = info.compress_type  # the mimetype stays first and stored
                 copy.external_attr = info.external_attr
-                w.writestr(copy, data if data is not None else z.read(info))
+                w.writestr(copy, changed.get(info.filename) or z.read(info))
 
 
 def _dump(root: Any) -> bytes:
@@ -124,36 +125,27 @@ def _split(el: Any, attr: str, at: int) -> Any:
     n = _repeat(el, attr)
     if n == 1:
         return el
-    before, after = at, n - at - 1
     one = deepcopy(el)
     one.attrib.pop(attr, None)
-    if before:
-        if before > 1:
-            el.set(attr, str(before))
-        else:
-            el.attrib.pop(attr, None)
-        el.addnext(one)
-    else:
-        el.addprevious(one)
-        el.getparent().remove(el)
-    if after:
+    el.addnext(one)
+    if after := n - at - 1:
         rest = deepcopy(one)
         if after > 1:
             rest.set(attr, str(after))
         one.addnext(rest)
+    if at > 1:
+        el.set(attr, str(at))
+    elif at == 1:
+        el.attrib.pop(attr, None)
+    else:
+        el.getparent().remove(el)
     return one
 
 
-def _rows(table: Any) -> list[Any]:
-    """The table's rows in order, in row groups and header rows too."""
-    return [r for r in table.iter(ROW) if _owner(r) is table]
-
-
-def _owner(el: Any) -> Any:
-    parent = el.getparent()
-    while parent is not None and parent.tag != _q(TABLE, "table"):
-        parent = parent.getparent()
-    return parent
+def _own(table: Any, tag: str) -> list[Any]:
+    """The table's elements `tag` in order, in row groups and header rows too (not those of
+    a table inside it)."""
+    return [el for el in table.iter(tag) if next(el.iterancestors(TABLE)) is table]
 
 
 def _nth(items: list[Any], attr: str, index: int) -> tuple[Any, int] | None:
@@ -167,51 +159,26 @@ def _nth(items: list[Any], attr: str, index: int) -> tuple[Any, int] | None:
     return None
 
 
-def _row(table: Any, index: int) -> Any:
-    rows = _rows(table)
-    found = _nth(rows, ROWS_REPEATED, index)
-    if found is None:  # past the table's last row: rows added up to it
-        n = sum(_repeat(r, ROWS_REPEATED) for r in rows)
-        anchor = rows[-1] if rows else None
-        gap = index - n
-        if gap:
-            filler = etree.Element(ROW)
-            if gap > 1:
-                filler.set(ROWS_REPEATED, str(gap))
-            etree.SubElement(filler, CELL)
-            _after(table, anchor, filler)
-            anchor = filler
-        row = etree.Element(ROW)
-        _after(table, anchor, row)
-        return row
-    return _split(found[0], ROWS_REPEATED, found[1])
-
-
-def _after(table: Any, anchor: Any, el: Any) -> None:
-    if anchor is not None:
-        anchor.addnext(el)
+def _at(parent: Any, items: list[Any], attr: str, index: int) -> Any:
+    """The row or cell at the 0-based position `index` among `items`, the rows or cells of
+    `parent`, made an element of its own; past the last, one added (after a filler)."""
+    found = _nth(items, attr, index)
+    if found is not None:
+        return _split(found[0], attr, found[1])
+    tag = ROW if attr == ROWS_REPEATED else CELL
+    new = [etree.Element(tag)]
+    if gap := index - sum(_repeat(el, attr) for el in items):
+        if gap > 1:
+            new[0].set(attr, str(gap))
+        if tag == ROW:
+            etree.SubElement(new[0], CELL)
+        new.append(etree.Element(tag))
+    if items:
+        for el in reversed(new):
+            items[-1].addnext(el)
     else:
-        table.append(el)
-
-
-def _cell(row: Any, index: int) -> Any:
-    cells = [c for c in row if c.tag in (CELL, COVERED)]
-    found = _nth(cells, COLS_REPEATED, index)
-    if found is None:
-        n = sum(_repeat(c, COLS_REPEATED) for c in cells)
-        gap = index - n
-        if gap:
-            filler = etree.SubElement(row, CELL)
-            if gap > 1:
-                filler.set(COLS_REPEATED, str(gap))
-        return etree.SubElement(row, CELL)
-    return _split(found[0], COLS_REPEATED, found[1])
-
-
-def _column_style(table: Any, index: int) -> str | None:
-    columns = [c for c in table.iter(COLUMN) if _owner(c) is table]
-    found = _nth(columns, COLS_REPEATED, index)
-    return None if found is None else found[0].get(DEFAULT_CELL_STYLE)
+        parent.extend(new)
+    return new[-1]
 
 
 class _Styles:
@@ -220,11 +187,11 @@ class _Styles:
     def __init__(self, automatic: Any) -> None:
         self.automatic = automatic
         self.by_name = {
-            s.get(_q(STYLE, "name")): s
-            for s in automatic.iterchildren(_q(STYLE, "style"))
-            if s.get(_q(STYLE, "family")) == "table-cell"
+            s.get(_q("style:name")): s
+            for s in automatic.iterchildren(_q("style:style"))
+            if s.get(_q("style:family")) == "table-cell"
         }
-        self.taken = {s.get(_q(STYLE, "name")) for s in automatic.iterchildren()}
+        self.taken = {s.get(_q("style:name")) for s in automatic.iterchildren()}
         self.made: dict[tuple[str, str], str] = {}
 
     def _name(self, stem: str) -> str:
@@ -243,99 +210,82 @@ class _Styles:
         if own is not None:
             style = deepcopy(own)
         else:  # a common style (or none): based on it
-            style = etree.Element(_q(STYLE, "style"))
-            style.set(_q(STYLE, "family"), "table-cell")
-            style.set(_q(STYLE, "parent-style-name"), base or "Default")
+            parent = {"style:family": "table-cell", "style:parent-style-name": base or "Default"}
+            style = etree.Element(_q("style:style"), _qualified(parent))
         name = self._name("gmrMark")
-        style.set(_q(STYLE, "name"), name)
-        props = style.find(_q(STYLE, "table-cell-properties"))
+        style.set(_q("style:name"), name)
+        props = style.find("style:table-cell-properties", NS)
         if props is None:
-            props = etree.Element(_q(STYLE, "table-cell-properties"))
+            props = etree.Element(_q("style:table-cell-properties"))
             style.insert(0, props)
-        props.set(_q(FO, "background-color"), "#" + colour.lower())
+        props.set(_q("fo:background-color"), "#" + colour.lower())
         self.automatic.append(style)
         self.made[key] = name
         return name
 
-    def own(self, family: str, **props: str) -> str:
-        """A style of the list sheet's: `props` as (properties element, attribute) pairs."""
-        style = etree.SubElement(self.automatic, _q(STYLE, "style"))
-        name = self._name({"table-column": "gmrCol", "table-row": "gmrRow"}.get(family, "gmrList"))
-        style.set(_q(STYLE, "name"), name)
-        style.set(_q(STYLE, "family"), family)
+    def own(self, family: str, properties: dict[str, dict[str, str]]) -> str:
+        """A style of the list sheet's: its properties elements' attributes by element.
+
+        The elements are named with _ (style:table_cell_properties), as gmreport has always
+        written them, which ODF's readers ignore (ODF's are style:table-cell-properties):
+        the fix changes the output, so it is left to a change of its own."""
+        name = self._name("gmrCol" if family == "table-column" else "gmrList")
+        attrs = {"style:name": name, "style:family": family}
         if family == "table-cell":
-            style.set(_q(STYLE, "parent-style-name"), "Default")
-        for key, value in props.items():
-            element, _, attr = key.partition("__")
-            ns, local = attr.split("_", 1)
-            el = style.find(_q(STYLE, element))
-            if el is None:
-                el = etree.SubElement(style, _q(STYLE, element))
-            el.set(_q({"fo": FO, "style": STYLE}[ns], local.replace("_", "-")), value)
+            attrs["style:parent-style-name"] = "Default"
+        style = etree.SubElement(self.automatic, _q("style:style"), _qualified(attrs))
+        for kind, props in properties.items():
+            etree.SubElement(style, _q(f"style:{kind}"), _qualified(props))
         return name
 
 
 def _mark(table: Any, m: Mark, styles: _Styles) -> None:
-    row = _row(table, m.row - 1)
-    cell = _cell(row, m.col - 1)
+    row = _at(table, _own(table, ROW), ROWS_REPEATED, m.row - 1)
+    cell = _at(row, [c for c in row if c.tag in (CELL, COVERED)], COLS_REPEATED, m.col - 1)
     if cell.tag == COVERED:  # inside a merged range, whose first cell is what shows
         return
-    base = cell.get(STYLE_NAME) or _column_style(table, m.col - 1) or "Default"
+    column = _nth(_own(table, COLUMN), COLS_REPEATED, m.col - 1)
+    column_style = None if column is None else column[0].get(_q("table:default-cell-style-name"))
+    base = cell.get(STYLE_NAME) or column_style or "Default"
     cell.set(STYLE_NAME, styles.filled(base, FILLS[m.severity]))
-    note = cell.find(_q(OFFICE, "annotation"))
+    note = cell.find("office:annotation", NS)
     if note is None:
-        note = etree.Element(_q(OFFICE, "annotation"))
-        etree.SubElement(note, _q(DC, "creator")).text = AUTHOR
+        note = etree.Element(_q("office:annotation"))
+        etree.SubElement(note, _q("dc:creator")).text = AUTHOR
         cell.insert(0, note)
     for line in m.text.split("\n"):
-        etree.SubElement(note, _q(TEXT, "p")).text = writable(line)
+        etree.SubElement(note, _q("text:p")).text = writable(line)
 
 
 def _list_table(name: str, listed: list[Listed], heading: str, styles: _Styles) -> Any:
-    table = etree.Element(_q(TABLE, "table"))
-    table.set(_q(TABLE, "name"), name)
+    table = etree.Element(TABLE, _qualified({"table:name": name}))
     for width in LIST_WIDTHS:
-        col = etree.SubElement(table, COLUMN)
-        col.set(
-            STYLE_NAME,
-            styles.own(
-                "table-column", table_column_properties__style_column_width=f"{width * 0.09:.2f}in"
-            ),
-        )
-    wrap = {"table_cell_properties__fo_wrap_option": "wrap"}
-    plain = styles.own("table-cell", **wrap)
-    bold = {"text_properties__fo_font_weight": "bold"}
-    header = styles.own(
-        "table-cell",
-        table_cell_properties__fo_background_color="#" + HEADER_FILL.lower(),
-        **wrap,
-        **bold,
-    )
-    severity = {
-        s: styles.own(
-            "table-cell", table_cell_properties__fo_background_color="#" + c.lower(), **wrap
-        )
-        for s, c in FILLS.items()
-    }
+        column = {"table_column_properties": {"style:column-width": f"{width * 0.09:.2f}in"}}
+        etree.SubElement(table, COLUMN).set(STYLE_NAME, styles.own("table-column", column))
+
+    def cell_style(fill: str | None = None, bold: bool = False) -> str:
+        cell = {"fo:background-color": "#" + fill.lower()} if fill else {}
+        text = {"text_properties": {"fo:font-weight": "bold"}} if bold else {}
+        cell["fo:wrap-option"] = "wrap"
+        return styles.own("table-cell", {"table_cell_properties": cell, **text})
+
+    plain = cell_style()
+    header = cell_style(HEADER_FILL, bold=True)
+    severity = {s: cell_style(c) for s, c in FILLS.items()}
 
     def row(values: list[tuple[str, str, str | None]]) -> Any:
         el = etree.SubElement(table, ROW)
         for value, style, href in values:
-            cell = etree.SubElement(el, CELL)
-            cell.set(STYLE_NAME, style)
-            cell.set(_q(OFFICE, "value-type"), "string")
-            p = etree.SubElement(cell, _q(TEXT, "p"))
-            if href is None:
-                p.text = writable(value)
-            else:
-                a = etree.SubElement(p, _q(TEXT, "a"))
-                a.set(_q(XLINK, "type"), "simple")
-                a.set(_q(XLINK, "href"), href)
-                a.text = writable(value)
+            cell = {"table:style-name": style, "office:value-type": "string"}
+            p = etree.SubElement(etree.SubElement(el, CELL, _qualified(cell)), _q("text:p"))
+            if href is not None:  # a link to the cell
+                link = {"xlink:type": "simple", "xlink:href": href}
+                p = etree.SubElement(p, _q("text:a"), _qualified(link))
+            p.text = writable(value)
         return el
 
     top = row([(heading, header, None)])
-    top[0].set(_q(TABLE, "number-columns-spanned"), str(len(LIST_HEADERS)))
+    top[0].set(_q("table:number-columns-spanned"), str(len(LIST_HEADERS)))
     for _ in LIST_HEADERS[1:]:
         etree.SubElement(top, COVERED)
     row([(h, header, None) for h in LIST_HEADERS])
