@@ -27,6 +27,7 @@ from gmreport.problems import Problem, Severity
 from gmreport.read import read_grids
 from gmreport.render.returned import (
     FILLS,
+    HEADER_FILL,
     LIST_SHEET,
     RETURNED_FOLDER,
     RETURNED_NAME,
@@ -498,6 +499,28 @@ def test_ods_copy_marks_each_problem_and_keeps_everything_else(tmp_path: Path) -
     assert sorted(links) == sorted(
         f"#'{s}'.{ref}" for (s, ref) in ((p.sheet, k[1]) for k, ps in marked.items() for p in ps)
     )
+
+
+def test_ods_list_sheet_styles_are_ones_odf_readers_apply(tmp_path: Path) -> None:
+    """The list sheet's widths, wrap, fills and bold header are ODF properties elements
+    (style:table-cell-properties …), not names a reader ignores."""
+    source = _workbook(tmp_path / "in", "ods")
+    check([source], CONFIG, tmp_path / "out")
+    content = _content(_copy_of(tmp_path / "out", suffix="ods"))
+    styles = {s.get(_n("style", "name")): s for s in content.iter(_n("style", "style"))}
+    listing = content.findall(".//table:table", NS)[0]
+    assert listing.get(T + "name") == LIST_SHEET
+    columns = [styles[c.get(T + "style-name")] for c in listing.iter(T + "table-column")]
+    widths = [c.find("style:table-column-properties", NS) for c in columns]
+    assert widths and all(w is not None and w.get(_n("style", "column-width")) for w in widths)
+    header_row, titles = listing.findall("table:table-row", NS)[:2]
+    for cell in (*header_row.findall("table:table-cell", NS), *titles):
+        style = styles[cell.get(T + "style-name")]
+        props = style.find("style:table-cell-properties", NS)
+        assert props is not None and props.get(_n("fo", "wrap-option")) == "wrap"
+        assert props.get(_n("fo", "background-color")) == "#" + HEADER_FILL.lower()
+        bold = style.find("style:text-properties", NS)
+        assert bold is not None and bold.get(_n("fo", "font-weight")) == "bold"
 
 
 # --- LibreOffice ----------------------------------------------------------------------------

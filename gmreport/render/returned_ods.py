@@ -224,11 +224,8 @@ class _Styles:
         return name
 
     def own(self, family: str, properties: dict[str, dict[str, str]]) -> str:
-        """A style of the list sheet's: its properties elements' attributes by element.
-
-        The elements are named with _ (style:table_cell_properties), as gmreport has always
-        written them, which ODF's readers ignore (ODF's are style:table-cell-properties):
-        the fix changes the output, so it is left to a change of its own."""
+        """A style of the list sheet's: its properties elements' attributes by element
+        (「table-cell-properties」: {"fo:wrap-option": "wrap"})."""
         name = self._name("gmrCol" if family == "table-column" else "gmrList")
         attrs = {"style:name": name, "style:family": family}
         if family == "table-cell":
@@ -260,14 +257,14 @@ def _mark(table: Any, m: Mark, styles: _Styles) -> None:
 def _list_table(name: str, listed: list[Listed], heading: str, styles: _Styles) -> Any:
     table = etree.Element(TABLE, _qualified({"table:name": name}))
     for width in LIST_WIDTHS:
-        column = {"table_column_properties": {"style:column-width": f"{width * 0.09:.2f}in"}}
+        column = {"table-column-properties": {"style:column-width": f"{width * 0.09:.2f}in"}}
         etree.SubElement(table, COLUMN).set(STYLE_NAME, styles.own("table-column", column))
 
     def cell_style(fill: str | None = None, bold: bool = False) -> str:
         cell = {"fo:background-color": "#" + fill.lower()} if fill else {}
-        text = {"text_properties": {"fo:font-weight": "bold"}} if bold else {}
+        text = {"text-properties": {"fo:font-weight": "bold"}} if bold else {}
         cell["fo:wrap-option"] = "wrap"
-        return styles.own("table-cell", {"table_cell_properties": cell, **text})
+        return styles.own("table-cell", {"table-cell-properties": cell, **text})
 
     plain = cell_style()
     header = cell_style(HEADER_FILL, bold=True)
