@@ -154,7 +154,7 @@ def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
         ems = [w + m * (room - sum(low)) / sum(more) for w, m in zip(low, more, strict=True)]
     _fill_the_nearly_full(ems, low, high)
     rooms = [w - PAD_PT / (size or TABLE_PT) for w in ems]
-    headers = [_header_lines(c.short or c.header, r) for c, r in zip(cols, rooms, strict=True)]
+    headers = [_header_lines(c.report_header, r) for c, r in zip(cols, rooms, strict=True)]
     twips = (size or TABLE_PT) / 72 * 2.54 * TWIPS_PER_CM
     return Layout([round(w * twips) for w in ems], headers, rooms, size)
 
@@ -181,7 +181,7 @@ def _needs(cols: list[Col], texts: list[list[str]], pad: float) -> tuple[list[fl
     in characters, with `pad` for the cell's margins."""
     low, high = [], []
     for col, values in zip(cols, texts, strict=True):
-        header = col.short or col.header
+        header = col.report_header
         term, prose = (NAME, PROSE) if col.left else (TERM, 4.0)
         least = [_header_least(header), *(_unbreakable(v, term, prose) for v in values)]
         low.append(max(least) + pad)
