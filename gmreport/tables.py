@@ -286,9 +286,15 @@ def declare(
     caption: str,
     cols: Sequence[Col],
     rows: list[tuple[Any, ...]],
+    *,
+    total: tuple[Any, ...] | None = None,
     **kw: Any,
 ) -> Table:
-    """A table named by its caption, which its title prefixes with the year."""
+    """A table named by its caption, which its title prefixes with the year; `total` is a
+    last row of totals."""
+    if total is not None:
+        rows = [*rows, total]
+        kw["totals"] = 1
     return Table(
         caption,
         f"{figures['year']}年度{caption}",
@@ -488,16 +494,16 @@ def _list_table(
         if made and derived and column.last_row_key in derived:
             cells.append(derived[column.last_row_key])
     rows = [tuple(get(row) for _, get in cells) for row in listed]
-    if total is not None and rows:
-        rows.append(total)
+    cols = [c for c, _ in cells]
+    adds_up = total is not None
     return declare(
         figures,
         sheet_key,
         caption,
-        [c for c, _ in cells],
+        cols,
         rows,
-        totals=1 if total is not None and rows else 0,
-        adds_up=total is not None,
+        total=total if rows else None,
+        adds_up=adds_up,
         **kw,
     )
 
@@ -528,16 +534,14 @@ def _member_composition(figures: Figures) -> Table:
 
 
 def _member_roles(figures: Figures) -> Table:
-    rows: list[tuple[Any, ...]] = list(figures["meetings"]["roles"].items())
-    if rows:
-        rows.append((TOTAL_LABEL, figures["meetings"]["members"]["total"]))
+    rows = list(figures["meetings"]["roles"].items())
     return declare(
         figures,
         "roles",
         "性別平等執行小組組員角色",
-        [Col("角色", T, left=True), Col("人數", C)],
+        [Col("角色", left=True), Col("人數", C)],
         rows,
-        totals=1 if rows else 0,
+        total=(TOTAL_LABEL, figures["meetings"]["members"]["total"]) if rows else None,
         keep=True,
         empty="未填報小組組員",
     )
@@ -639,18 +643,17 @@ def _training_people(figures: Figures) -> Table:
 
 def _training_modes(figures: Figures) -> Table:
     total = figures["training"]["total_hours"]
-    rows: list[tuple[Any, ...]] = [
+    rows = [
         (mode, spent, rate(spent, total))
         for mode, spent in figures["training"]["hours_by_mode"].items()
     ]
-    rows.append((TOTAL_LABEL, total, 1.0 if total else None))
     return declare(
         figures,
         "training_modes",
         "性別意識培力研習時數（依辦理方式）",
-        [Col("辦理方式", T), Col("時數", H), Col("占比", R)],
+        [Col("辦理方式"), Col("時數", H), Col("占比", R)],
         rows,
-        totals=1,
+        total=(TOTAL_LABEL, total, 1.0 if total else None),
         adds_up=True,
         keep=True,
         whole_agency=True,
@@ -765,13 +768,12 @@ def _indicators(figures: Figures) -> Table:
 
 def _budget_by_category(figures: Figures) -> Table:
     b = figures["budget"]
-    rows: list[tuple[Any, ...]] = [
+    rows = [
         (c["label"], c["count"], c["allocated"], c["executed"], c["execution_rate"])
         for c in b["by_category"]
     ]
-    rows.append((TOTAL_LABEL, len(b["list"]), b["allocated"], b["executed"], b["execution_rate"]))
     cols = [
-        Col("預算類別", T),
+        Col("預算類別"),
         Col("計畫數", C),
         Col("編列數(元)", A),
         Col("執行數(元)", A),
@@ -783,7 +785,7 @@ def _budget_by_category(figures: Figures) -> Table:
         "性別預算編列及執行情形（依預算類別）",
         cols,
         rows,
-        totals=1,
+        total=(TOTAL_LABEL, len(b["list"]), b["allocated"], b["executed"], b["execution_rate"]),
         adds_up=True,
         keep=True,
         empty="本年度無性別預算",
@@ -792,22 +794,20 @@ def _budget_by_category(figures: Figures) -> Table:
 
 def _budget_beneficiaries(figures: Figures) -> Table:
     budget = figures["budget"]
-    rows: list[tuple[Any, ...]] = [
+    rows = [
         (b["name"], *_counted(b["beneficiaries"]), _female_ratio(b["beneficiaries"]))
         for b in budget["list"]
     ]
     total = budget["beneficiaries"]  # the sum of the projects that counted theirs
-    if rows:
-        rows.append((TOTAL_LABEL, *_counted(total), _female_ratio(total)))
     blank = any(not b["beneficiaries"]["total"] for b in budget["list"])
-    cols = [Col("計畫名稱", T, left=True), *_counts("受益人數"), Col("女性比例", R)]
+    cols = [Col("計畫名稱", left=True), *_counts("受益人數"), Col("女性比例", R)]
     return declare(
         figures,
         "beneficiaries",
         "性別預算受益人數",
         cols,
         rows,
-        totals=1 if rows else 0,
+        total=(TOTAL_LABEL, *_counted(total), _female_ratio(total)) if rows else None,
         adds_up=True,
         note=f"註：未填列受益人數之計畫以「{NOT_COUNTED}」表示，不計入合計。" if blank else "",
         empty="本年度無性別預算",
@@ -859,28 +859,18 @@ def _measures(figures: Figures) -> Table:
 def _cedaw_breakdown(figures: Figures, by: str, label: str) -> Table:
     cedaw = figures["cedaw"]
     items: list[Breakdown] = cedaw[by]  # type: ignore[literal-required]
-    rows: list[tuple[Any, ...]] = [
+    rows = [
         (
-            item["label"],
+            label_,
             item["sessions"],
             *_genders(item["participants"]),
             _female_ratio(item["participants"]),
             item["reach"] or NOT_COUNTED,  # none reached beyond those counted, as 表 of the list
         )
-        for item in items
+        for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, cedaw)]
     ]
-    everyone = cedaw["participants"]
-    rows.append(
-        (
-            TOTAL_LABEL,
-            cedaw["sessions"],
-            *_genders(everyone),
-            _female_ratio(everyone),
-            cedaw["reach"] or NOT_COUNTED,
-        )
-    )
     cols = [
-        Col(label, T),
+        Col(label),
         Col("場次", C),
         *_counts("參與人數"),
         Col("女性比例", R),
@@ -903,7 +893,9 @@ def _targets(figures: Figures) -> Table:
     rows: list[tuple[Any, ...]] = []
     marked = set()
     incomplete = False
-    for i, (t, result) in enumerate(zip(target_rows(figures), _by_plan(figures), strict=True)):
+    results = {r["id"]: r for r in figures["targets"]}
+    for i, t in enumerate(target_rows(figures)):
+        result = results[t["id"]]
         missing = result.get("missing") or []
         waits = result.get("incomplete") or []
         incomplete = incomplete or t["verdict"] == INCOMPLETE
@@ -991,19 +983,11 @@ def _results(figures: Figures, key: str) -> Table:
     )
 
 
-def _by_plan(figures: Figures) -> list[Any]:
-    """The targets' results in the order of `target_rows`."""
-    order = {r["id"]: i for i, r in enumerate(target_rows(figures))}
-    return sorted(figures["targets"], key=lambda t: order[t["id"]])
-
-
 def rows_check(figures: Figures) -> Table:
     """The 填報資料列數核對 of the 檢核結果, for 人事室 (not in the report)."""
     counted = figures["rows"]
-    rows: list[tuple[Any, ...]] = [
-        (s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]
-    ]
-    rows.append((TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"]))
-    cols = [Col("工作表", T), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
-    table = declare(figures, "rows", "填報資料列數核對", cols, rows, totals=1)
+    rows = [(s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]]
+    total = (TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"])
+    cols = [Col("工作表"), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
+    table = declare(figures, "rows", "填報資料列數核對", cols, rows, total=total)
     return replace(table, name="資料列數核對")
