@@ -484,7 +484,7 @@ def _list_table(
     columns of `left` left (long text) and shows all but the `hidden` ones (a gender group
     by its name, 單位 as "unit"); the workbook shows all. `total` is a last row, in the
     order of the columns."""
-    cells: list[Cell] = [(Col("單位", T, report="unit" not in hidden), lambda r: r["unit"])]
+    cells: list[Cell] = [(Col("單位", report="unit" not in hidden), lambda r: r["unit"])]
     for column in SHEETS_BY_KEY[sheet_key].columns:
         if skip_group is not None and column.gender_group == skip_group:
             continue
@@ -568,7 +568,7 @@ def _training_groups(figures: Figures) -> Table:
         for g in groups
     ]
     cols = [
-        Col("類別", T, left=True),
+        Col("類別", left=True),
         *_counts("應訓人數", measure="required"),
         *_counts("完訓人數", measure="completed"),
         Col("完訓率", R, measure="rate"),
@@ -596,7 +596,7 @@ def _training_groups(figures: Figures) -> Table:
 def _training_rates(figures: Figures) -> Table:
     groups = [figures["training"]["groups"][g.key] for g in TRAINING_GROUPS]
     rows = [(g["label"], *_genders(g["rate"])) for g in groups]
-    cols = [Col("類別", T, left=True), *_counts("完訓率", R, measure="rate")]
+    cols = [Col("類別", left=True), *_counts("完訓率", R, measure="rate")]
     return declare(
         figures,
         "training_rates",
@@ -630,7 +630,7 @@ def _training_people(figures: Figures) -> Table:
         figures,
         "training_people",
         "性別意識培力應訓人員認定",
-        [Col("項目", T), Col("人數", C)],
+        [Col("項目"), Col("人數", C)],
         rows,
         in_report=False,
         whole_agency=True,
@@ -669,7 +669,7 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
     ]
     cols = [
-        Col(label, T),
+        Col(label),
         *_counts("應訓人數", measure="required"),
         *_counts("完訓人數", measure="completed", report=False),
         *_counts("完訓率", R, measure="rate"),
@@ -744,15 +744,15 @@ def _indicators(figures: Figures) -> Table:
     ]
     header = SHEETS_BY_KEY["indicators"].column
     cols = [
-        Col("單位", T),
-        Col("指標名稱\n（資料時間）", T, left=True, workbook=False),
-        Col(header("name").header, T, report=False),
-        Col(header("status").header, T, short="狀態"),
-        Col(header("cross").header, T),
+        Col("單位"),
+        Col("指標名稱\n（資料時間）", left=True, workbook=False),
+        Col(header("name").header, report=False),
+        Col(header("status").header, short="狀態"),
+        Col(header("cross").header),
         *_counts("統計值"),
         Col("女性比例", R),
-        Col(header("period").header, T, report=False),
-        Col(header("application").header, T, left=True),
+        Col(header("period").header, report=False),
+        Col(header("application").header, left=True),
     ]
     hides = any(p.startswith("indicators.list.") for p in figures["suppressed"])
     return declare(
@@ -907,13 +907,11 @@ def _targets(figures: Figures) -> Table:
         if t["verdict"] in ("未達成", "未辦理"):
             marked.add((i, 5))
     cols = [
-        Col("工作項目", T, left=True),
-        Col("主辦單位", T),
-        Col("目標", T, left=True),
-        Col("目標值", T),
-        Col("實際值", T),
-        Col("達成情形", T),
-        Col("說明", T, report=False),
+        Col("工作項目", left=True),
+        Col("主辦單位"),
+        Col("目標", left=True),
+        *VERDICT_COLS,
+        Col("說明", report=False),
     ]
     if not any(row[-1] for row in rows):  # no empty column: 說明 only when something is missing
         cols.pop()
@@ -931,6 +929,7 @@ def _targets(figures: Figures) -> Table:
     )
 
 
+VERDICT_COLS = (Col("目標值"), Col("實際值"), Col("達成情形"))
 RESULTS_NOTE = "註：未達成原因及改善措施摘自主辦單位之檢討與精進。"
 
 
@@ -964,13 +963,7 @@ def _results(figures: Figures, key: str) -> Table:
             elif units:
                 reason = "\n".join(f"{u}：{reviews[u]}" for u in units)
         rows.append((row["label"], row["required"], row["actual"], row["verdict"], reason))
-    cols = [
-        Col("指標", T, left=True),
-        Col("目標值", T),
-        Col("實際值", T),
-        Col("達成情形", T),
-        Col("未達成原因及改善措施", T, left=True),
-    ]
+    cols = [Col("指標", left=True), *VERDICT_COLS, Col("未達成原因及改善措施", left=True)]
     return declare(
         figures,
         f"results_{key}",
