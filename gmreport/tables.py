@@ -482,8 +482,8 @@ def _list_table(
     the per-gender counts `skip_group`, which another table shows), with `derived` columns
     after the key they name ({"executed": (Col("執行率", R), fn)}). The report sets the
     columns of `left` left (long text) and shows all but the `hidden` ones (a gender group
-    by its name, 單位 as "unit"); the workbook shows all. `total` is a last row, in the
-    order of the columns."""
+    by its name, 單位 as "unit"); the workbook shows all. `total` is a last row of totals
+    under any rows, in the order of the columns."""
     cells: list[Cell] = [(Col("單位", report="unit" not in hidden), lambda r: r["unit"])]
     for column in SHEETS_BY_KEY[sheet_key].columns:
         if skip_group is not None and column.gender_group == skip_group:
@@ -494,18 +494,9 @@ def _list_table(
         if made and derived and column.last_row_key in derived:
             cells.append(derived[column.last_row_key])
     rows = [tuple(get(row) for _, get in cells) for row in listed]
+    total = total if rows else None
     cols = [c for c, _ in cells]
-    adds_up = total is not None
-    return declare(
-        figures,
-        sheet_key,
-        caption,
-        cols,
-        rows,
-        total=total if rows else None,
-        adds_up=adds_up,
-        **kw,
-    )
+    return declare(figures, sheet_key, caption, cols, rows, total=total, adds_up=bool(total), **kw)
 
 
 def _meetings(figures: Figures) -> Table:
