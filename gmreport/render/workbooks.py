@@ -301,8 +301,11 @@ def _write_table(
     draft: bool = False,
     autofilter: bool = False,
 ) -> None:
-    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). No value is a
-    formula: a text a person typed that looks like one (「=HYPERLINK(…)」) stays text."""
+    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). A cell holds the
+    exact value, which its number format shows as the report does (a date in the ROC
+    calendar); a rate with nothing to divide by is blank, which the table's note explains.
+    No value is a formula: a text a person typed that looks like one (「=HYPERLINK(…)」)
+    stays text."""
     title = writable(table.title + ("（草稿）" if draft else ""))
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     for col, header in enumerate(table.columns, 1):
@@ -324,7 +327,9 @@ def _write_table(
         for c, value in enumerate(row):
             kind = table.kind(r, c)
             sizes[-1].append(display_width("" if value is None else text(value, kind)))
-            cell = Cell(ws, r + 3, c + 1, _cell_value(value, kind))
+            if kind is ValueKind.RATE and isinstance(value, float | int):
+                value = cell_rate(value)  # exact, but never shown 100.0% short of 100%
+            cell = Cell(ws, r + 3, c + 1, writable(value) if isinstance(value, str) else value)
             if cell.data_type == "f":
                 cell.data_type = "s"
             if value is None:
@@ -342,9 +347,9 @@ def _write_table(
         ws.append(cells)  # row r + 3 whole: ws.cell would first look each cell up by its place
     if not table.rows:
         ws.cell(3, 1, table.empty if table.number else NONE_TEXT)
-    last_col = get_column_letter(len(table.columns))
     ws.freeze_panes = "B3" if len(table.columns) > 4 else "A3"
     if autofilter:
+        last_col = get_column_letter(len(table.columns))
         ws.auto_filter.ref = f"A2:{last_col}{max(2 + len(table.rows), 3)}"
     ws.print_title_rows = "1:2"
     ws.page_setup.orientation = "landscape"
@@ -377,15 +382,6 @@ def _body_styles(ws: Worksheet) -> dict[str, str]:
         for key, attributes in named.items():
             wb.add_named_style(NamedStyle(names[key], border=_BORDER, **attributes))
     return names
-
-
-def _cell_value(value: Any, kind: ValueKind) -> Any:
-    """What a cell holds: the exact value, which its number format shows as the report
-    does (a rate short of 100% never as 100.0%, a date in the ROC calendar). A rate with
-    nothing to divide by is left blank, which the table's note explains."""
-    if kind is ValueKind.RATE and isinstance(value, float | int):
-        return cell_rate(value)
-    return writable(value) if isinstance(value, str) else value
 
 
 def _header_width(header: str) -> int:
