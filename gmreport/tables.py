@@ -540,9 +540,7 @@ def _member_roles(figures: Figures) -> Table:
 
 def _staff_note(figures: Figures, said: str = "") -> str:
     """A staff table's note, with the privacy rule's when it suppressed a cell (SPEC §3)."""
-    if figures["suppressed"]:
-        said += privacy_note(figures["privacy"]["min_cell"])
-    return said
+    return said + (privacy_note(figures["privacy"]["min_cell"]) if figures["suppressed"] else "")
 
 
 def _training_groups(figures: Figures) -> Table:

@@ -69,6 +69,7 @@ ROC_DATE_FORMAT = "[$-404]e/mm/dd"
 it sorts and computes as one (LibreOffice shows it in the western calendar)."""
 UNKNOWN_UNIT = "（未能判別單位）"
 ERROR = Severity.ERROR.value
+T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
 
 NUMBER_FORMATS = {
     ValueKind.COUNT: "#,##0",
@@ -162,7 +163,6 @@ def write_problems(
         ),
         key=lambda r: (unit_key(r[0]), -r[5], r[1]),
     )
-    T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
     wb = Workbook()
     if figures is not None:
         _name_the_agency(wb, figures, "填報檢核結果")
@@ -209,7 +209,6 @@ def _submissions(figures: Figures) -> Table:
     status |= {u: "繳交空白表：請填寫後重新繳交" for u in units["empty"]}
     status |= {u: "未繳交：請督促繳交" for u in units["missing"]}
     rows = [(u, status.get(u, ""), files.get(u, "")) for u in units["expected"]]
-    T = ValueKind.TEXT
     title = f"{figures['year']}年度各單位繳交情形"
     return Table("繳交情形", title, ("單位", "繳交情形", "檔案"), (T, T, T), rows)
 
@@ -225,11 +224,8 @@ def _files(figures: Figures) -> Table:
         for f in files["set_aside"]
     ]
     rows += [(f["file"], "", None, "無法讀取或未納入", f["reason"]) for f in files["rejected"]]
-    T = ValueKind.TEXT
     columns = ("檔案", "單位", "年度", "處理", "說明")
-    return Table(
-        "檔案清單", f"{figures['year']}年度彙整之檔案", columns, (T, T, ValueKind.COUNT, T, T), rows
-    )
+    return Table("檔案清單", f"{figures['year']}年度彙整之檔案", columns, (T, T, C, T, T), rows)
 
 
 def _first_sheet(wb: Workbook) -> Worksheet:
