@@ -17,7 +17,7 @@ Nothing here holds a trainee's name (SPEC §7).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -25,7 +25,6 @@ from typing import Any
 from .figures import (
     Breakdown,
     Figures,
-    GenderRates,
     Genders,
     LabelledCompletion,
     ListRow,
@@ -66,8 +65,6 @@ from .targets import INCOMPLETE, not_in
 TOTAL_LABEL = "合計"
 COUNT_KEYS = (*GENDER_KEYS.values(), "total")
 COUNT_LABELS = (*GENDERS, TOTAL_LABEL)
-INVALID_SHEET_CHARS = frozenset("[]:*?/\\")
-MAX_SHEET_NAME = 31
 NOT_COUNTED = "－"
 """A count not taken: the participants of an event reported by its 觸及人次 alone (SPEC §3),
 or a budget project's 受益人數 left blank."""
@@ -125,7 +122,7 @@ class Col:
     gender: str | None = None
     """"male", "female", "other" or "total": a count of its group by 性別."""
     short: str | None = None
-    """The header in the report, where narrower than `header`."""
+    """The header in the report, where narrower than `header` (see `report_header`)."""
     measure: Measure | None = None
     """In a staff table, what its figures measure (with `gender`, or 合計 without)."""
     section: bool = False
@@ -136,6 +133,12 @@ class Col:
     def name(self) -> str:
         """The column's header in one line, as the workbook shows it: 「應訓人數(男)」."""
         return f"{self.group}({self.header})" if self.group else self.header
+
+    @property
+    def report_header(self) -> str:
+        """The column's header in the report: `short`, or `header` with the report's
+        full-width marks (「編列數（元）」)."""
+        return self.short or self.header.replace("(元)", "（元）")
 
 
 @dataclass(frozen=True)
@@ -283,9 +286,15 @@ def declare(
     caption: str,
     cols: Sequence[Col],
     rows: list[tuple[Any, ...]],
+    *,
+    total: tuple[Any, ...] | None = None,
     **kw: Any,
 ) -> Table:
-    """A table named by its caption, which its title prefixes with the year."""
+    """A table named by its caption, which its title prefixes with the year; `total` is a
+    last row of totals."""
+    if total is not None:
+        rows = [*rows, total]
+        kw["totals"] = 1
     return Table(
         caption,
         f"{figures['year']}年度{caption}",
@@ -299,16 +308,6 @@ def declare(
     )
 
 
-def is_valid_sheet_name(name: str) -> bool:
-    """Whether Excel accepts `name` as a sheet name."""
-    return (
-        0 < len(name) <= MAX_SHEET_NAME
-        and not INVALID_SHEET_CHARS & set(name)
-        and not name.startswith("'")
-        and not name.endswith("'")
-    )
-
-
 T, C, A, R, H, D = (
     ValueKind.TEXT,
     ValueKind.COUNT,
@@ -318,7 +317,6 @@ T, C, A, R, H, D = (
     ValueKind.DATE,
 )
 
-TRAINING_RATES = "各類人員性別意識培力完訓率（依性別）"
 NO_RATE_NOTE = "比率欄空白者，其分母為 0（無應訓人員或無參與者），無從計算。"
 """Said under a workbook table with a blank rate (the report reads 「—」)."""
 
@@ -330,40 +328,45 @@ def units_note(figures: YearFigures) -> str:
     return f"全機關數據僅含已繳交資料之單位，不含{'、'.join(missing)}。" if missing else ""
 
 
-def with_units_note(table: Table, figures: YearFigures) -> Table:
-    """The table with `units_note` after its own note, if it states the agency as a whole."""
-    said = units_note(figures) if table.whole_agency else ""
-    if not said:
-        return table
-    return replace(table, note=f"{table.note}{said}" if table.note else f"註：{said}")
-
-
 def report_tables(figures: Figures) -> list[Table]:
     """Every table the Word report shows, in report order, numbered as the report numbers
     them (「表4 各類人員性別意識培力情形」); a table only the workbook shows follows the
-    table it belongs with, named 「補充資料」. `figures` are as shown (`privacy.as_shown`)."""
+    table it belongs with, named 「補充資料」. `figures` are as shown (`privacy.as_shown`).
+    A table of the agency as a whole says `units_note` after its own note."""
+    chapters = {  # the tables of each work item's chapter, after the item's results
+        "meetings": [_meetings(figures), _member_composition(figures), _member_roles(figures)],
+        "training": [
+            _training_groups(figures),
+            _training_rates(figures),
+            _training_people(figures),
+            _training_modes(figures),
+            _intersection(figures, "by_age", "年齡層", "性別×年齡層"),
+            _intersection(figures, "by_supervisor", "職務", "性別×主管職務"),
+        ],
+        "gia": [_gia(figures)],
+        "statistics_budget": [
+            _indicators(figures),
+            _budget_by_category(figures),
+            _budget(figures),
+            _budget_beneficiaries(figures),
+        ],
+        "cedaw_measures": [
+            _cedaw_breakdown(figures, "by_audience", "宣導對象"),
+            _cedaw_breakdown(figures, "by_method", "宣導方式"),
+            _cedaw(figures),
+            _measures(figures),
+        ],
+    }
     tables = [
-        *(_results(figures, w.key) for w in WORK_ITEM_LIST),
-        _meetings(figures),
-        _member_composition(figures),
-        _member_roles(figures),
-        _training_groups(figures),
-        _training_rates(figures),
-        _training_people(figures),
-        _training_modes(figures),
-        _intersection(figures, "by_age", "年齡層", "性別×年齡層"),
-        _intersection(figures, "by_supervisor", "職務", "性別×主管職務"),
-        *_gia(figures),
-        *_statistics_budget(figures),
-        *_cedaw_measures(figures),
-        _targets(figures),
+        replace(t, work_item=w.key)
+        for w in WORK_ITEM_LIST
+        for t in [_results(figures, w.key), *chapters.get(w.key, [])]
     ]
-    tables = [with_units_note(t, figures) for t in tables]
-    # In the order of the chapters, which follow the plan's work items; the rest after.
-    chapter = {w.key: i for i, w in enumerate(WORK_ITEM_LIST)}
-    tables.sort(key=lambda t: chapter.get(t.work_item, len(chapter)))
+    said = units_note(figures)
     numbered, n = [], 0
-    for t in tables:
+    for t in [*tables, _targets(figures)]:
+        if said and t.whole_agency:
+            t = replace(t, note=f"{t.note}{said}" if t.note else f"註：{said}")
         if t.in_report:
             n += 1
             numbered.append(replace(t, name=f"表{n} {t.caption}", number=n))
@@ -372,7 +375,7 @@ def report_tables(figures: Figures) -> list[Table]:
     return numbered
 
 
-def _genders(counts: Genders | GenderRates) -> tuple[Any, ...]:
+def _genders(counts: Mapping[str, Any]) -> tuple[Any, ...]:
     return counts["male"], counts["female"], counts["other"], counts["total"]
 
 
@@ -430,56 +433,36 @@ Cell = tuple[Col, Callable[[ListRow], Any]]
 """A column of a list table, and how to get its value from a row."""
 
 _KINDS = {Kind.DATE: D, Kind.COUNT: C, Kind.AMOUNT: A, Kind.HOURS: H}
-_HEADER_UNITS = {Kind.AMOUNT: "(元)"}
-
-Shown = bool | None
-"""How the report shows a sheet's column: set left (long text) or not, or None when only
-the workbook does."""
 
 
-def _sheet_cells(column: SheetColumn, shown: Shown, reach: bool) -> list[Cell]:
+def _sheet_cells(column: SheetColumn, left: bool, report: bool) -> list[Cell]:
     """The table columns that show one sheet column (a gender group shows as four)."""
-    left = bool(shown)
-    report = shown is not None
     group = column.gender_group
     if group is None:
         key = column.key
-        unit = _HEADER_UNITS.get(column.kind, "")
-        header = column.header + unit
-        col = Col(header, T, left=left, report=report, short=_short(header))
+        header = column.header + ("(元)" if column.kind is Kind.AMOUNT else "")
+        col = Col(header, _KINDS.get(column.kind, T), left=left, report=report)
         if column.kind is Kind.YESNO:
             return [(col, lambda row: yes_no(row[key]))]
         if column.kind is Kind.DIMENSIONS:
             return [(col, dimensions)]
         if column.kind is Kind.DATE:
-            return [(replace(col, kind=D), lambda row: _date(row[key]))]
+            return [(col, lambda row: _date(row[key]))]
         if key == "reach":  # nothing reached by media: no count was taken
-            return [(replace(col, kind=C), lambda row: row["reach"] or NOT_COUNTED)]
-        return [(replace(col, kind=_KINDS.get(column.kind, T)), lambda row: row[key])]
+            return [(col, lambda row: row["reach"] or NOT_COUNTED)]
+        return [(col, lambda row: row[key])]
     if not column.opens_gender_group:
         return []  # the group shows at its first column
-    header = column.header.removesuffix(f"({GENDERS[0]})") if group else "統計值"
-    return [
-        (col, _count_getter(group, col.gender or "", reach))
-        for col in _counts(header, report=report)
-    ]
+    header = column.header.removesuffix(f"({GENDERS[0]})")
+    return [(col, _count_getter(group, col.gender or "")) for col in _counts(header, report=report)]
 
 
-def _short(header: str) -> str | None:
-    """The report's header of an amount: 「編列數（元）」, with the report's full-width marks."""
-    return header.replace("(元)", "（元）") if "(元)" in header else None
-
-
-def _count_getter(group: str, key: str, reach: bool) -> Callable[[ListRow], Any]:
-    """The count `key` of a row's per-gender counts `group` ("" for the row's own); 「－」
-    for a row of a sheet with 觸及人次 that counted nobody but reached some (SPEC §3)."""
-    if not group:
-        return lambda row: row[key]
-    if reach:
-        return lambda row: (
-            row[group][key] if row[group]["total"] or not row["reach"] else NOT_COUNTED
-        )
-    return lambda row: row[group][key]
+def _count_getter(group: str, key: str) -> Callable[[ListRow], Any]:
+    """The count `key` of a row's per-gender counts `group`; 「－」 for a row of a sheet with
+    觸及人次 that counted nobody but reached some (SPEC §3)."""
+    return lambda row: (
+        row[group][key] if row[group]["total"] or not row.get("reach") else NOT_COUNTED
+    )
 
 
 def _list_table(
@@ -487,9 +470,9 @@ def _list_table(
     sheet_key: str,
     listed: list[ListRow],
     caption: str,
-    shown: Mapping[str, Shown],
     *,
-    unit: bool = True,
+    left: Collection[str] = (),
+    hidden: Collection[str] = (),
     derived: Mapping[str, Cell] | None = None,
     skip_group: str | None = None,
     total: tuple[Any, ...] | None = None,
@@ -497,33 +480,23 @@ def _list_table(
 ) -> Table:
     """The rows of a sheet as the figures list them: 單位, then the sheet's columns (but
     the per-gender counts `skip_group`, which another table shows), with `derived` columns
-    after the key they name ({"executed": (Col("執行率", R), fn)}). The report shows the
-    columns of `shown` (key: set left or not) and 單位 if `unit`; the workbook
-    shows all. `total` is a last row, in the order of the columns."""
-    sheet = SHEETS_BY_KEY[sheet_key]
-    reach = any(c.key == "reach" for c in sheet.columns)
-    cells: list[Cell] = [(Col("單位", T, report=unit), lambda r: r["unit"])]
-    for column in sheet.columns:
+    after the key they name ({"executed": (Col("執行率", R), fn)}). The report sets the
+    columns of `left` left (long text) and shows all but the `hidden` ones (a gender group
+    by its name, 單位 as "unit"); the workbook shows all. `total` is a last row of totals
+    under any rows, in the order of the columns."""
+    cells: list[Cell] = [(Col("單位", report="unit" not in hidden), lambda r: r["unit"])]
+    for column in SHEETS_BY_KEY[sheet_key].columns:
         if skip_group is not None and column.gender_group == skip_group:
             continue
-        key = column.key if column.gender_group is None else column.gender_group or "counts"
-        made = _sheet_cells(column, shown.get(key), reach)
+        key = column.gender_group or column.key
+        made = _sheet_cells(column, key in left, key not in hidden)
         cells += made
         if made and derived and column.last_row_key in derived:
             cells.append(derived[column.last_row_key])
     rows = [tuple(get(row) for _, get in cells) for row in listed]
-    if total is not None and rows:
-        rows.append(total)
-    return declare(
-        figures,
-        sheet_key,
-        caption,
-        [c for c, _ in cells],
-        rows,
-        totals=1 if total is not None and rows else 0,
-        adds_up=total is not None,
-        **kw,
-    )
+    total = total if rows else None
+    cols = [c for c, _ in cells]
+    return declare(figures, sheet_key, caption, cols, rows, total=total, adds_up=bool(total), **kw)
 
 
 def _meetings(figures: Figures) -> Table:
@@ -532,14 +505,8 @@ def _meetings(figures: Figures) -> Table:
         "meetings",
         figures["meetings"]["list"],
         "性別平等執行小組會議辦理情形",
-        {
-            "session": False,
-            "date": False,
-            "chair": False,
-            "attendance": False,
-            "resolution": True,
-        },
-        unit=False,
+        left={"resolution"},
+        hidden={"unit"},
         derived={
             "attendance": (
                 Col("女性比例", R, report=False),
@@ -547,7 +514,6 @@ def _meetings(figures: Figures) -> Table:
             )
         },
         empty="本年度未召開會議",
-        work_item="meetings",
     )
 
 
@@ -555,58 +521,43 @@ def _member_composition(figures: Figures) -> Table:
     members = figures["meetings"]["members"]
     rows = [("執行小組組員", *_genders(members), _female_ratio(members))]
     cols = [Col("項目", report=False), *_counts("組員人數"), Col("女性比例", R)]
-    return declare(
-        figures,
-        "members",
-        "性別平等執行小組組員性別組成",
-        cols,
-        rows,
-        keep=True,
-        work_item="meetings",
-    )
+    return declare(figures, "members", "性別平等執行小組組員性別組成", cols, rows, keep=True)
 
 
 def _member_roles(figures: Figures) -> Table:
-    roles = figures["meetings"]["roles"]
-    rows: list[tuple[Any, ...]] = list(roles.items())
-    if rows:
-        rows.append((TOTAL_LABEL, figures["meetings"]["members"]["total"]))
-    cols = [Col("角色", T, left=True), Col("人數", C)]
+    rows = list(figures["meetings"]["roles"].items())
     return declare(
         figures,
         "roles",
         "性別平等執行小組組員角色",
-        cols,
+        [Col("角色", left=True), Col("人數", C)],
         rows,
-        totals=1 if rows else 0,
+        total=(TOTAL_LABEL, figures["meetings"]["members"]["total"]) if rows else None,
         keep=True,
         empty="未填報小組組員",
-        work_item="meetings",
     )
 
 
 def _staff_note(figures: Figures, said: str = "") -> str:
     """A staff table's note, with the privacy rule's when it suppressed a cell (SPEC §3)."""
-    if figures["suppressed"]:
-        said += privacy_note(figures["privacy"]["min_cell"])
-    return said
+    return said + (privacy_note(figures["privacy"]["min_cell"]) if figures["suppressed"] else "")
 
 
 def _training_groups(figures: Figures) -> Table:
-    groups = figures["training"]["groups"]
+    groups = [figures["training"]["groups"][g.key] for g in TRAINING_GROUPS]
     rows = [
         (
-            groups[g.key]["label"],
-            *_genders(groups[g.key]["required"]),
-            *_genders(groups[g.key]["completed"]),
-            groups[g.key]["rate"]["total"],
-            groups[g.key]["hours"],
-            groups[g.key]["average_hours"],
+            g["label"],
+            *_genders(g["required"]),
+            *_genders(g["completed"]),
+            g["rate"]["total"],
+            g["hours"],
+            g["average_hours"],
         )
-        for g in TRAINING_GROUPS
+        for g in groups
     ]
     cols = [
-        Col("類別", T, left=True),
+        Col("類別", left=True),
         *_counts("應訓人數", measure="required"),
         *_counts("完訓人數", measure="completed"),
         Col("完訓率", R, measure="rate"),
@@ -626,25 +577,23 @@ def _training_groups(figures: Figures) -> Table:
         rows,
         keep=True,
         note=_staff_note(figures, said),
-        work_item="training",
         whole_agency=True,
         figures_at=_staff_figures(_group_rows(), cols),
     )
 
 
 def _training_rates(figures: Figures) -> Table:
-    groups = figures["training"]["groups"]
-    rows = [(groups[g.key]["label"], *_genders(groups[g.key]["rate"])) for g in TRAINING_GROUPS]
-    cols = [Col("類別", T, left=True), *_counts("完訓率", R, measure="rate")]
+    groups = [figures["training"]["groups"][g.key] for g in TRAINING_GROUPS]
+    rows = [(g["label"], *_genders(g["rate"])) for g in groups]
+    cols = [Col("類別", left=True), *_counts("完訓率", R, measure="rate")]
     return declare(
         figures,
         "training_rates",
-        TRAINING_RATES,
+        "各類人員性別意識培力完訓率（依性別）",
         cols,
         rows,
         keep=True,
         note=_staff_note(figures, "註：該性別無應訓人員者以「—」表示。"),
-        work_item="training",
         whole_agency=True,
         figures_at=_staff_figures(_group_rows(), cols),
     )
@@ -660,7 +609,6 @@ def _training_people(figures: Figures) -> Table:
         (f"未列入應訓：本年度在職未滿 {days} 日", not_required["short_service"]),
         (f"未列入應訓：留職停薪致在職未滿 {days} 日", not_required["on_leave"]),
     ]
-    cols = [Col("項目", T), Col("人數", C)]
     measures: tuple[tuple[str, Measure], ...] = (
         ("training.people.roster", "roster"),
         ("training.people.required", "required"),
@@ -671,10 +619,9 @@ def _training_people(figures: Figures) -> Table:
         figures,
         "training_people",
         "性別意識培力應訓人員認定",
-        cols,
+        [Col("項目"), Col("人數", C)],
         rows,
         in_report=False,
-        work_item="training",
         whole_agency=True,
         figures_at={
             (r, 1): Figure(path, ALL_STAFF, "total", measure)
@@ -684,23 +631,20 @@ def _training_people(figures: Figures) -> Table:
 
 
 def _training_modes(figures: Figures) -> Table:
-    modes = figures["training"]["hours_by_mode"]
     total = figures["training"]["total_hours"]
-    rows: list[tuple[Any, ...]] = [
-        (mode, hours_, rate(hours_, total)) for mode, hours_ in modes.items()
+    rows = [
+        (mode, spent, rate(spent, total))
+        for mode, spent in figures["training"]["hours_by_mode"].items()
     ]
-    rows.append((TOTAL_LABEL, total, 1.0 if total else None))
-    cols = [Col("辦理方式", T), Col("時數", H), Col("占比", R)]
     return declare(
         figures,
         "training_modes",
         "性別意識培力研習時數（依辦理方式）",
-        cols,
+        [Col("辦理方式"), Col("時數", H), Col("占比", R)],
         rows,
-        totals=1,
+        total=(TOTAL_LABEL, total, 1.0 if total else None),
         adds_up=True,
         keep=True,
-        work_item="training",
         whole_agency=True,
     )
 
@@ -714,7 +658,7 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
     ]
     cols = [
-        Col(label, T),
+        Col(label),
         *_counts("應訓人數", measure="required"),
         *_counts("完訓人數", measure="completed", report=False),
         *_counts("完訓率", R, measure="rate"),
@@ -731,7 +675,6 @@ def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table
         adds_up=True,
         keep=True,
         note=said,
-        work_item="training",
         whole_agency=True,
         figures_at=_staff_figures(
             [*crossed_rows, (f"training.groups.{EVERYONE.key}", ALL_STAFF)], cols
@@ -746,54 +689,34 @@ def _crossed(key: str, label: str) -> Population:
     return Population(supervisor=SUPERVISOR_ROWS[label])
 
 
-def _gia(figures: Figures) -> list[Table]:
-    gia = _list_table(
+def _gia(figures: Figures) -> Table:
+    return _list_table(
         figures,
         "gia",
         figures["gia"]["list"],
         "性別影響評估辦理情形",
-        {
-            "name": True,
-            "type": False,
-            "date": False,
-            "expert": False,
-            "statistics": True,
-            "result": True,
-        },
+        left={"name", "statistics", "result"},
         empty="本年度未辦理性別影響評估",
-        work_item="gia",
     )
-    return [gia]
 
 
-def _statistics_budget(figures: Figures) -> list[Table]:
-    indicators = _indicators(figures)
-    by_category = _budget_by_category(figures)
-    budget = _list_table(
+def _budget(figures: Figures) -> Table:
+    return _list_table(
         figures,
         "budget",
         figures["budget"]["list"],
         "性別預算計畫編列及執行情形",
-        {
-            "name": True,
-            "category": False,
-            "allocated": False,
-            "executed": False,
-            "note": True,
-        },
+        left={"name", "note"},
         derived={"executed": (Col("執行率", R), lambda b: b["execution_rate"])},
         skip_group="beneficiaries",
         empty="本年度無性別預算",
-        work_item="statistics_budget",
     )
-    return [indicators, by_category, budget, _budget_beneficiaries(figures)]
 
 
 def _indicators(figures: Figures) -> Table:
     """性別統計指標: the report reads each name with its period, the workbook each apart.
     A count of 1 to min_cell − 1 of one 性別 reads 「*」, with what would give it back
     (`privacy.indicator_cells`; `figures` are as shown)."""
-    listed = figures["indicators"]["list"]
     rows = [
         (
             i["unit"],
@@ -801,27 +724,24 @@ def _indicators(figures: Figures) -> Table:
             i["name"],
             i["status"],
             dimensions(i),
-            i["male"],
-            i["female"],
-            i["other"],
-            i["total"],
+            *_genders(i),
             i["female_ratio"],
             roc_period(i["period"]),
             i["application"],
         )
-        for i in listed
+        for i in figures["indicators"]["list"]
     ]
     header = SHEETS_BY_KEY["indicators"].column
     cols = [
-        Col("單位", T),
-        Col("指標名稱\n（資料時間）", T, left=True, workbook=False),
-        Col(header("name").header, T, report=False),
-        Col(header("status").header, T, short="狀態"),
-        Col(header("cross").header, T),
+        Col("單位"),
+        Col("指標名稱\n（資料時間）", left=True, workbook=False),
+        Col(header("name").header, report=False),
+        Col(header("status").header, short="狀態"),
+        Col(header("cross").header),
         *_counts("統計值"),
         Col("女性比例", R),
-        Col(header("period").header, T, report=False),
-        Col(header("application").header, T, left=True),
+        Col(header("period").header, report=False),
+        Col(header("application").header, left=True),
     ]
     hides = any(p.startswith("indicators.list.") for p in figures["suppressed"])
     return declare(
@@ -832,31 +752,20 @@ def _indicators(figures: Figures) -> Table:
         rows,
         note=f"註：{privacy_note(figures['privacy']['min_cell'], '其人數')}" if hides else "",
         empty="本年度無性別統計指標",
-        work_item="statistics_budget",
     )
 
 
 def _budget_by_category(figures: Figures) -> Table:
-    budget = figures["budget"]
-    by_category = budget["by_category"]
-    rows: list[tuple[Any, ...]] = [
+    b = figures["budget"]
+    rows = [
         (c["label"], c["count"], c["allocated"], c["executed"], c["execution_rate"])
-        for c in by_category
+        for c in b["by_category"]
     ]
-    rows.append(
-        (
-            TOTAL_LABEL,
-            len(budget["list"]),
-            budget["allocated"],
-            budget["executed"],
-            budget["execution_rate"],
-        )
-    )
     cols = [
-        Col("預算類別", T),
+        Col("預算類別"),
         Col("計畫數", C),
-        Col("編列數(元)", A, short=_short("編列數(元)")),
-        Col("執行數(元)", A, short=_short("執行數(元)")),
+        Col("編列數(元)", A),
+        Col("執行數(元)", A),
         Col("執行率", R),
     ]
     return declare(
@@ -865,56 +774,44 @@ def _budget_by_category(figures: Figures) -> Table:
         "性別預算編列及執行情形（依預算類別）",
         cols,
         rows,
-        totals=1,
+        total=(TOTAL_LABEL, len(b["list"]), b["allocated"], b["executed"], b["execution_rate"]),
         adds_up=True,
         keep=True,
         empty="本年度無性別預算",
-        work_item="statistics_budget",
     )
 
 
 def _budget_beneficiaries(figures: Figures) -> Table:
     budget = figures["budget"]
-    rows: list[tuple[Any, ...]] = [
+    rows = [
         (b["name"], *_counted(b["beneficiaries"]), _female_ratio(b["beneficiaries"]))
         for b in budget["list"]
     ]
     total = budget["beneficiaries"]  # the sum of the projects that counted theirs
-    if rows:
-        rows.append((TOTAL_LABEL, *_counted(total), _female_ratio(total)))
     blank = any(not b["beneficiaries"]["total"] for b in budget["list"])
-    cols = [Col("計畫名稱", T, left=True), *_counts("受益人數"), Col("女性比例", R)]
+    cols = [Col("計畫名稱", left=True), *_counts("受益人數"), Col("女性比例", R)]
     return declare(
         figures,
         "beneficiaries",
         "性別預算受益人數",
         cols,
         rows,
-        totals=1 if rows else 0,
+        total=(TOTAL_LABEL, *_counted(total), _female_ratio(total)) if rows else None,
         adds_up=True,
         note=f"註：未填列受益人數之計畫以「{NOT_COUNTED}」表示，不計入合計。" if blank else "",
         empty="本年度無性別預算",
-        work_item="statistics_budget",
     )
 
 
-def _cedaw_measures(figures: Figures) -> list[Table]:
+def _cedaw(figures: Figures) -> Table:
     cedaw = figures["cedaw"]
-    measures = figures["other_measures"]
-    listed = _list_table(
+    return _list_table(
         figures,
         "cedaw",
         cedaw["list"],
         "CEDAW宣導辦理情形",
-        {
-            "name": True,
-            "date": False,
-            "audience": False,
-            "method": False,
-            "content": False,
-            "participants": False,
-            "reach": False,
-        },
+        left={"name"},
+        hidden={"external", "note"},
         total=(
             TOTAL_LABEL,
             f"{number(cedaw['sessions'])} 場次",
@@ -925,22 +822,17 @@ def _cedaw_measures(figures: Figures) -> list[Table]:
             "",
         ),
         empty="本年度未辦理 CEDAW 宣導",
-        work_item="cedaw_measures",
     )
-    other = _list_table(
+
+
+def _measures(figures: Figures) -> Table:
+    measures = figures["other_measures"]
+    return _list_table(
         figures,
         "measures",
         measures["list"],
         "其他性別平等措施辦理情形",
-        {
-            "name": True,
-            "item": True,  # 對應項目: long names of the designated items, set left
-            "date": False,
-            "media": False,
-            "participants": False,
-            "reach": False,
-            "result": True,
-        },
+        left={"name", "item", "result"},  # 對應項目: long names of the designated items
         total=(
             TOTAL_LABEL,
             f"{number(measures['count'])} 項",
@@ -950,40 +842,24 @@ def _cedaw_measures(figures: Figures) -> list[Table]:
             "",
         ),
         empty="本年度未辦理其他性別平等措施",
-        work_item="cedaw_measures",
     )
-    return [
-        _cedaw_breakdown(figures, "cedaw_by_audience", cedaw["by_audience"], "宣導對象"),
-        _cedaw_breakdown(figures, "cedaw_by_method", cedaw["by_method"], "宣導方式"),
-        listed,
-        other,
-    ]
 
 
-def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: str) -> Table:
+def _cedaw_breakdown(figures: Figures, by: str, label: str) -> Table:
     cedaw = figures["cedaw"]
-    rows: list[tuple[Any, ...]] = [
+    items: list[Breakdown] = cedaw[by]  # type: ignore[literal-required]
+    rows = [
         (
-            item["label"],
+            label_,
             item["sessions"],
             *_genders(item["participants"]),
             _female_ratio(item["participants"]),
             item["reach"] or NOT_COUNTED,  # none reached beyond those counted, as 表 of the list
         )
-        for item in items
+        for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, cedaw)]
     ]
-    everyone = cedaw["participants"]
-    rows.append(
-        (
-            TOTAL_LABEL,
-            cedaw["sessions"],
-            *_genders(everyone),
-            _female_ratio(everyone),
-            cedaw["reach"] or NOT_COUNTED,
-        )
-    )
     cols = [
-        Col(label, T),
+        Col(label),
         Col("場次", C),
         *_counts("參與人數"),
         Col("女性比例", R),
@@ -991,7 +867,7 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
     ]
     return declare(
         figures,
-        key,
+        f"cedaw_{by}",
         f"CEDAW宣導參與人數（依{label}）",
         cols,
         rows,
@@ -999,7 +875,6 @@ def _cedaw_breakdown(figures: Figures, key: str, items: list[Breakdown], label: 
         adds_up=True,
         keep=True,
         empty="本年度未辦理 CEDAW 宣導",
-        work_item="cedaw_measures",
     )
 
 
@@ -1007,7 +882,9 @@ def _targets(figures: Figures) -> Table:
     rows: list[tuple[Any, ...]] = []
     marked = set()
     incomplete = False
-    for i, (t, result) in enumerate(zip(target_rows(figures), _by_plan(figures), strict=True)):
+    results = {r["id"]: r for r in figures["targets"]}
+    for i, t in enumerate(target_rows(figures)):
+        result = results[t["id"]]
         missing = result.get("missing") or []
         waits = result.get("incomplete") or []
         incomplete = incomplete or t["verdict"] == INCOMPLETE
@@ -1019,13 +896,11 @@ def _targets(figures: Figures) -> Table:
         if t["verdict"] in ("未達成", "未辦理"):
             marked.add((i, 5))
     cols = [
-        Col("工作項目", T, left=True),
-        Col("主辦單位", T),
-        Col("目標", T, left=True),
-        Col("目標值", T),
-        Col("實際值", T),
-        Col("達成情形", T),
-        Col("說明", T, report=False),
+        Col("工作項目", left=True),
+        Col("主辦單位"),
+        Col("目標", left=True),
+        *VERDICT_COLS,
+        Col("說明", report=False),
     ]
     if not any(row[-1] for row in rows):  # no empty column: 說明 only when something is missing
         cols.pop()
@@ -1043,6 +918,7 @@ def _targets(figures: Figures) -> Table:
     )
 
 
+VERDICT_COLS = (Col("目標值"), Col("實際值"), Col("達成情形"))
 RESULTS_NOTE = "註：未達成原因及改善措施摘自主辦單位之檢討與精進。"
 
 
@@ -1076,13 +952,7 @@ def _results(figures: Figures, key: str) -> Table:
             elif units:
                 reason = "\n".join(f"{u}：{reviews[u]}" for u in units)
         rows.append((row["label"], row["required"], row["actual"], row["verdict"], reason))
-    cols = [
-        Col("指標", T, left=True),
-        Col("目標值", T),
-        Col("實際值", T),
-        Col("達成情形", T),
-        Col("未達成原因及改善措施", T, left=True),
-    ]
+    cols = [Col("指標", left=True), *VERDICT_COLS, Col("未達成原因及改善措施", left=True)]
     return declare(
         figures,
         f"results_{key}",
@@ -1091,24 +961,15 @@ def _results(figures: Figures, key: str) -> Table:
         rows,
         note=RESULTS_NOTE if marked else "",
         marked=frozenset(marked),
-        work_item=key,
         keep=True,
     )
-
-
-def _by_plan(figures: Figures) -> list[Any]:
-    """The targets' results in the order of `target_rows`."""
-    order = {r["id"]: i for i, r in enumerate(target_rows(figures))}
-    return sorted(figures["targets"], key=lambda t: order[t["id"]])
 
 
 def rows_check(figures: Figures) -> Table:
     """The 填報資料列數核對 of the 檢核結果, for 人事室 (not in the report)."""
     counted = figures["rows"]
-    rows: list[tuple[Any, ...]] = [
-        (s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]
-    ]
-    rows.append((TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"]))
-    cols = [Col("工作表", T), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
-    table = declare(figures, "rows", "填報資料列數核對", cols, rows, totals=1)
+    rows = [(s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]]
+    total = (TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"])
+    cols = [Col("工作表"), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
+    table = declare(figures, "rows", "填報資料列數核對", cols, rows, total=total)
     return replace(table, name="資料列數核對")

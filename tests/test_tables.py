@@ -92,7 +92,7 @@ def assert_same_cells(table: Table, in_docx: DocxTable, sheet: Any) -> None:
     docx_rows = [[_read(c.text) for c in row.cells] for row in in_docx.rows]
     for j, i in enumerate(report_cols):
         col = table.cols[i]
-        shown = col.short or col.header
+        shown = col.report_header
         assert docx_rows[n_header - 1][j] == _read(shown), (table.name, shown)
         if col.group:
             assert docx_rows[0][j] == col.group

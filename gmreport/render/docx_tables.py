@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -94,24 +95,13 @@ def field(instr: str, shown: str) -> str:
     )
 
 
-def caption(label: str, number: str, title: str, style: str = CAPTION_STYLE) -> str:
-    """「表N　title」 with N a SEQ field, so Word's list of tables finds it."""
-    return (
-        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-        + run(label)
-        + field(f"SEQ {label} \\* ARABIC", number)
-        + run("　" + title)
-        + "</w:p>"
-    )
-
-
 def _para(
     text: str,
     style: str,
+    size: float | None = None,
     *,
     keep: bool = False,
     mark: bool = False,
-    size: float | None = None,
     bold: bool = False,
 ) -> str:
     keep_next = "<w:keepNext/>" if keep else ""
@@ -139,12 +129,11 @@ def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
     hold each cell on one line. A table too crowded for 五號字 (10.5 pt) (see `CROWDED`) is
     set in 小五 (9 pt).
     A header wider than its column is set on two lines, split in its middle: 「觸及／人次」."""
-    size = None
-    low, high = _needs(cols, texts, PAD_PT / TABLE_PT)
-    if sum(low) > CROWDED * _room(None):
-        size = SMALL_PT
-        low, high = _needs(cols, texts, PAD_PT / SMALL_PT)
-    room = _room(size)
+    for pt in (TABLE_PT, SMALL_PT):
+        low, high = _needs(cols, texts, PAD_PT / pt)
+        room = TEXT_WIDTH_CM / 2.54 * 72 / pt  # the text width in characters of `pt`
+        if sum(low) <= CROWDED * room:
+            break
     if sum(high) <= room:
         ems = [h * room / sum(high) for h in high]
     elif sum(low) >= room:
@@ -153,10 +142,11 @@ def layout(cols: list[Col], texts: list[list[str]]) -> Layout:
         more = [h - w for w, h in zip(low, high, strict=True)]
         ems = [w + m * (room - sum(low)) / sum(more) for w, m in zip(low, more, strict=True)]
     _fill_the_nearly_full(ems, low, high)
-    rooms = [w - PAD_PT / (size or TABLE_PT) for w in ems]
-    headers = [_header_lines(c.short or c.header, r) for c, r in zip(cols, rooms, strict=True)]
-    twips = (size or TABLE_PT) / 72 * 2.54 * TWIPS_PER_CM
-    return Layout([round(w * twips) for w in ems], headers, rooms, size)
+    rooms = [w - PAD_PT / pt for w in ems]
+    headers = [_header_lines(c.report_header, r) for c, r in zip(cols, rooms, strict=True)]
+    twips = pt / 72 * 2.54 * TWIPS_PER_CM
+    widths = [round(w * twips) for w in ems]
+    return Layout(widths, headers, rooms, None if pt == TABLE_PT else pt)
 
 
 def _fill_the_nearly_full(ems: list[float], low: list[float], high: list[float]) -> None:
@@ -171,24 +161,21 @@ def _fill_the_nearly_full(ems: list[float], low: list[float], high: list[float])
             ems[donor] -= short
 
 
-def _room(size: float | None) -> float:
-    """The text width in characters of `size` pt."""
-    return TEXT_WIDTH_CM / 2.54 * 72 / (size or TABLE_PT)
-
-
 def _needs(cols: list[Col], texts: list[list[str]], pad: float) -> tuple[list[float], list[float]]:
     """Each column's least width and the width that holds each of its cells on one line,
     in characters, with `pad` for the cell's margins."""
     low, high = [], []
     for col, values in zip(cols, texts, strict=True):
-        header = col.short or col.header
+        header = col.report_header
         term, prose = (NAME, PROSE) if col.left else (TERM, 4.0)
         least = [_header_least(header), *(_unbreakable(v, term, prose) for v in values)]
         low.append(max(least) + pad)
         lines = [line for t in (header, *values) for line in t.split("\n")]
         wanted = _ems if col.left else _wanted  # a long text set left wants its whole line
         high.append(max(max(map(wanted, lines)) + pad, low[-1]))
-    for first, last, group in _groups(cols):
+    for first, last, group in _runs(cols):
+        if not group:
+            continue
         need = (_ems(group) + pad - sum(low[first:last])) / (last - first)
         for j in range(first, last):
             low[j] += max(need, 0)
@@ -211,16 +198,14 @@ def _is_prose(text: str) -> bool:
     return any(mark in text for mark in SENTENCE)
 
 
-def _groups(cols: list[Col]) -> Iterable[tuple[int, int, str]]:
-    """Each run of columns under one group header: (first, past the last, the header)."""
+def _runs(cols: list[Col]) -> Iterable[tuple[int, int, str | None]]:
+    """Each run of columns under one group header, or of none: (first, past the last, the
+    header)."""
     j = 0
-    while j < len(cols):
-        k = j
-        while k < len(cols) and cols[k].group and cols[k].group == cols[j].group:
-            k += 1
-        if k > j:
-            yield j, k, str(cols[j].group)
-        j = max(k, j + 1)
+    for group, run_ in groupby(cols, key=lambda c: c.group):
+        k = j + len(list(run_))
+        yield j, k, group
+        j = k
 
 
 def _ems(text: str) -> float:
@@ -279,18 +264,10 @@ def lines(text: str, room: float) -> str:
 
 
 def _cell(
-    text: str,
-    width: int,
-    style: str,
-    *,
-    span: int = 1,
-    merge: str | None = None,
-    shade: bool = False,
-    keep: bool = False,
-    mark: bool = False,
-    size: float | None = None,
-    bold: bool = False,
+    width: int, para: str, *, span: int = 1, merge: str | None = None, shade: bool = False
 ) -> str:
+    """A cell holding `para`, across `span` columns, the first ("restart") or a next ("")
+    of cells merged down, shaded as a header if `shade`."""
     pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
         pr += f'<w:gridSpan w:val="{span}"/>'
@@ -298,9 +275,7 @@ def _cell(
         pr += f'<w:vMerge w:val="{merge}"/>' if merge else "<w:vMerge/>"
     if shade:
         pr += f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>'
-    pr += '<w:vAlign w:val="center"/>'
-    body = _para(text, style, keep=keep, mark=mark, size=size, bold=bold)
-    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{body}</w:tc>"
+    return f'<w:tc><w:tcPr>{pr}<w:vAlign w:val="center"/></w:tcPr>{para}</w:tc>'
 
 
 def _row(cells: list[str], *, header: bool = False) -> str:
@@ -309,15 +284,18 @@ def _row(cells: list[str], *, header: bool = False) -> str:
 
 
 def table_xml(table: Table) -> str:
-    """The caption, the table and its note, as the body of a Word document holds them."""
+    """The caption (「表N」 with N a SEQ field, so Word's list of tables finds it), the table
+    and its note, as the body of a Word document holds them."""
     shown = table.shown(report=True)
     cols = [table.cols[i] for i in shown]
     texts = [[table.text(r, i) for r in range(len(table.rows))] for i in shown]
     set_as = layout(cols, texts)
     widths, size = set_as.widths, set_as.size
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    xml = caption("表", str(table.number or ""), table.caption)
-    xml += (
+    number = field("SEQ 表 \\* ARABIC", str(table.number or ""))
+    xml = (
+        f'<w:p><w:pPr><w:pStyle w:val="{CAPTION_STYLE}"/></w:pPr>'
+        f"{run('表')}{number}{run('　' + table.caption)}</w:p>"
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{TABLE_STYLE}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
@@ -333,22 +311,19 @@ def table_xml(table: Table) -> str:
     note = table.note if table.report_note is None else table.report_note
     for r in range(n):
         keep = (table.keep and r < n - 1) or (bool(note) and _kept(r, n, last_item))
-        total = r > last_item
         if section is not None and (r == 0 or table.rows[r][section] != table.rows[r - 1][section]):
             heading = table.text(r, section)  # a row across the table, kept with its rows
-            across = _cell(
-                heading, sum(widths), LEFT_STYLE, span=len(cols), keep=True, size=size, bold=True
-            )
-            xml += _row([across])
+            para = _para(heading, LEFT_STYLE, size, keep=True, bold=True)
+            xml += _row([_cell(sum(widths), para, span=len(cols))])
         cells = []
         for j, (i, c) in enumerate(zip(shown, cols, strict=True)):
-            style = HEADING_STYLE if total else LEFT_STYLE if c.left else TEXT_STYLE
-            text, width = lines(texts[j][r], set_as.rooms[j]), widths[j]
-            mark = (r, i) in table.marked
-            cells.append(_cell(text, width, style, keep=keep, mark=mark, size=size))
+            style = HEADING_STYLE if r > last_item else LEFT_STYLE if c.left else TEXT_STYLE
+            text = lines(texts[j][r], set_as.rooms[j])
+            para = _para(text, style, size, keep=keep, mark=(r, i) in table.marked)
+            cells.append(_cell(widths[j], para))
         xml += _row(cells)
     if not n:
-        xml += _row([_cell(table.empty, sum(widths), TEXT_STYLE, span=len(cols), size=size)])
+        xml += _row([_cell(sum(widths), _para(table.empty, TEXT_STYLE, size), span=len(cols))])
     xml += "</w:tbl>"
     if note:
         xml += _para(note, NOTE_STYLE)
@@ -369,26 +344,21 @@ def _kept(r: int, n: int, last_item: int) -> bool:
 def _header(cols: list[Col], set_as: Layout) -> str:
     """One header row, or two when some columns stand under a group header: a column of no
     group then spans both rows."""
-    widths, size = set_as.widths, set_as.size
+    widths, headers = set_as.widths, set_as.headers
 
     def cell(text: str, width: int, **kw: Any) -> str:  # kept with the rows under it
-        return _cell(text, width, HEADING_STYLE, shade=True, size=size, keep=True, **kw)
+        return _cell(width, _para(text, HEADING_STYLE, set_as.size, keep=True), shade=True, **kw)
 
     if not any(c.group for c in cols):
-        return _row([cell(h, w) for h, w in zip(set_as.headers, widths, strict=True)], header=True)
-    runs = {first: (last, group) for first, last, group in _groups(cols)}
+        return _row([cell(h, w) for h, w in zip(headers, widths, strict=True)], header=True)
     top, bottom = [], []
-    j = 0
-    while j < len(cols):
-        if j not in runs:
-            top.append(cell(set_as.headers[j], widths[j], merge="restart"))
-            bottom.append(cell("", widths[j], merge=""))
-            j += 1
-            continue
-        last, group = runs[j]
-        top.append(cell(group, sum(widths[j:last]), span=last - j))
-        bottom += [cell(set_as.headers[m], widths[m]) for m in range(j, last)]
-        j = last
+    for first, last, group in _runs(cols):
+        if group:
+            top.append(cell(group, sum(widths[first:last]), span=last - first))
+            bottom += [cell(headers[m], widths[m]) for m in range(first, last)]
+        else:
+            top += [cell(headers[m], widths[m], merge="restart") for m in range(first, last)]
+            bottom += [cell("", widths[m], merge="") for m in range(first, last)]
     return _row(top, header=True) + _row(bottom, header=True)
 
 
@@ -409,5 +379,4 @@ class DocxTable:
     def __html__(self) -> str:
         return table_xml(self.table)
 
-    def __str__(self) -> str:
-        return table_xml(self.table)
+    __str__ = __html__

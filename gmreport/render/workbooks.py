@@ -21,12 +21,7 @@ from ..aggregate import Shortfall
 from ..atomic import atomic_path
 from ..cells import reading_order
 from ..figures import Figures
-from ..format import (
-    cell_rate,
-    display_width,
-    roc_short_date,
-    writable,
-)
+from ..format import cell_rate, display_width, roc_short_date, writable
 from ..privacy import as_shown
 from ..problems import Problem, Severity
 from ..tables import (
@@ -73,6 +68,8 @@ ROC_DATE_FORMAT = "[$-404]e/mm/dd"
 """A date cell shown in the ROC calendar (113/12/30) by Excel; the cell stays a real date, so
 it sorts and computes as one (LibreOffice shows it in the western calendar)."""
 UNKNOWN_UNIT = "（未能判別單位）"
+ERROR = Severity.ERROR.value
+T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
 
 NUMBER_FORMATS = {
     ValueKind.COUNT: "#,##0",
@@ -111,7 +108,11 @@ def write_statistics(figures: Figures, path: Path, *, generated: dt.datetime | N
         ws = wb.create_sheet(table.name)
         _write_table(ws, table, draft=draft)
         said = [table.note] if table.note else []
-        if _has_no_rate(table):
+        if any(  # a rate with nothing to divide by is blank, which its note says
+            v is None and table.kind(r, c) is ValueKind.RATE
+            for r, row in enumerate(table.rows)
+            for c, v in enumerate(row)
+        ):
             said.append(NO_RATE_NOTE)
         if said:
             ws.cell(ws.max_row + 2, 1, "\n".join(said)).font = Font(italic=True)
@@ -137,60 +138,52 @@ def write_problems(
 ) -> None:
     """Write the `{Y}年度填報檢核結果.xlsx` that 人事室 sends back to units.
 
-    `shortfalls` are the people short of their training hours. Units come in `unit_order` (the config's order), others
-    after them by name, and problems of no unit last. `copies` are the units' marked copies
-    (退回修正), as paths from the output folder: the 摘要 links each unit to its own.
+    `shortfalls` are the people short of their training hours. Units come in `unit_order`
+    (the config's order), others after them by name, and problems of no unit last. `copies`
+    are the units' marked copies (退回修正), as paths from the output folder: the 摘要 links
+    each unit to its own.
     """
-    _unit_key = _unit_sort(unit_order)
+    order = {unit: i for i, unit in enumerate(unit_order)}
+
+    def unit_key(unit: str) -> tuple[bool, int, str]:
+        return not unit, order.get(unit, len(order)), unit
+
     rows = sorted(
-        (_problem_row(p) for p in problems),
-        key=lambda r: (
-            _unit_key(r[1]),
-            r[0],
-            r[2],
-            reading_order(r[3]),
-            r[4] != Severity.ERROR.value,
+        (
+            (p.file, p.unit, p.sheet, p.cell, p.severity.value, p.title, p.message, p.hint, p.code)
+            for p in problems
         ),
+        key=lambda r: (unit_key(r[1]), r[0], r[2], reading_order(r[3]), r[4] != ERROR),
     )
-    errors = sum(r[4] == Severity.ERROR.value for r in rows)
+    errors = sum(r[4] == ERROR for r in rows)
     short = sorted(
         (
             ("、".join(s.units), s.name, s.staff_type, s.target, s.hours, s.gap, None, None)
             for s in shortfalls
         ),
-        key=lambda r: (_unit_key(r[0]), -r[5], r[1]),
+        key=lambda r: (unit_key(r[0]), -r[5], r[1]),
     )
-    T, C, H = ValueKind.TEXT, ValueKind.COUNT, ValueKind.HOURS
     wb = Workbook()
     if figures is not None:
         _name_the_agency(wb, figures, "填報檢核結果")
     ws = _first_sheet(wb)
     ws.title = PROBLEMS_SHEET
-    _write_table(
-        ws,
-        Table(
-            PROBLEMS_SHEET,
-            f"填報檢核結果（共 {len(rows)} 筆：錯誤 {errors} 筆、警告 {len(rows) - errors} 筆）",
-            PROBLEM_COLUMNS,
-            (T,) * len(PROBLEM_COLUMNS),
-            rows,
-        ),
-        autofilter=True,
-    )
-    _mark_severity(ws, PROBLEM_COLUMNS.index("嚴重度") + 1, len(rows))
+    title = f"填報檢核結果（共 {len(rows)} 筆：錯誤 {errors} 筆、警告 {len(rows) - errors} 筆）"
+    kinds = (T,) * len(PROBLEM_COLUMNS)
+    _write_table(ws, Table(PROBLEMS_SHEET, title, PROBLEM_COLUMNS, kinds, rows), autofilter=True)
+    styles = _body_styles(ws)
+    for r in range(3, 3 + len(rows)):  # each severity in its colours
+        cell = ws.cell(r, PROBLEM_COLUMNS.index("嚴重度") + 1)
+        cell.style = styles[str(cell.value)]
+    title = f"性別意識培力待補訓名單（共 {len(short)} 人；僅供人事室追蹤，請勿外流）"
+    kinds = (T, T, T, H, H, H, T, T)
     _write_table(
         wb.create_sheet(SHORTFALL_SHEET),
-        Table(
-            SHORTFALL_SHEET,
-            f"性別意識培力待補訓名單（共 {len(short)} 人；僅供人事室追蹤，請勿外流）",
-            SHORTFALL_COLUMNS,
-            (T, T, T, H, H, H, T, T),
-            short,
-        ),
+        Table(SHORTFALL_SHEET, title, SHORTFALL_COLUMNS, kinds, short),
         autofilter=True,
     )
     summary = wb.create_sheet(SUMMARY_SHEET)
-    summed = _summary_rows(rows, short, _unit_key, unit_order)
+    summed = _summary_rows(rows, short, unit_key, unit_order)
     named = [(*r, copies[r[0]].name if r[0] in copies else "") for r in summed]
     _write_table(
         summary,
@@ -216,7 +209,6 @@ def _submissions(figures: Figures) -> Table:
     status |= {u: "繳交空白表：請填寫後重新繳交" for u in units["empty"]}
     status |= {u: "未繳交：請督促繳交" for u in units["missing"]}
     rows = [(u, status.get(u, ""), files.get(u, "")) for u in units["expected"]]
-    T = ValueKind.TEXT
     title = f"{figures['year']}年度各單位繳交情形"
     return Table("繳交情形", title, ("單位", "繳交情形", "檔案"), (T, T, T), rows)
 
@@ -232,20 +224,8 @@ def _files(figures: Figures) -> Table:
         for f in files["set_aside"]
     ]
     rows += [(f["file"], "", None, "無法讀取或未納入", f["reason"]) for f in files["rejected"]]
-    T = ValueKind.TEXT
     columns = ("檔案", "單位", "年度", "處理", "說明")
-    return Table(
-        "檔案清單", f"{figures['year']}年度彙整之檔案", columns, (T, T, ValueKind.COUNT, T, T), rows
-    )
-
-
-def _has_no_rate(table: Table) -> bool:
-    """Whether a rate of the table is blank (nothing to divide by), which its note says."""
-    return any(
-        value is None and table.kind(r, c) is ValueKind.RATE
-        for r, row in enumerate(table.rows)
-        for c, value in enumerate(row)
-    )
+    return Table("檔案清單", f"{figures['year']}年度彙整之檔案", columns, (T, T, C, T, T), rows)
 
 
 def _first_sheet(wb: Workbook) -> Worksheet:
@@ -255,24 +235,15 @@ def _first_sheet(wb: Workbook) -> Worksheet:
     return ws
 
 
-def _problem_row(p: Problem) -> tuple[str, ...]:
-    return (p.file, p.unit, p.sheet, p.cell, p.severity.value, p.title, p.message, p.hint, p.code)
-
-
-def _unit_sort(unit_order: Sequence[str]) -> Callable[[str], tuple[bool, int, str]]:
-    order = {unit: i for i, unit in enumerate(unit_order)}
-    return lambda unit: (not unit, order.get(unit, len(order)), unit)
-
-
 def _summary_rows(
     problems: list[tuple[Any, ...]],
     shortfalls: list[tuple[Any, ...]],
     unit_key: Callable[[str], tuple[Any, ...]],
-    unit_order: Sequence[str] = (),
+    unit_order: Sequence[str],
 ) -> list[tuple[Any, ...]]:
     """Every unit of the config (those without a problem too), then any other."""
-    errors = Counter(r[1] for r in problems if r[4] == Severity.ERROR.value)
-    warnings = Counter(r[1] for r in problems if r[4] != Severity.ERROR.value)
+    errors = Counter(r[1] for r in problems if r[4] == ERROR)
+    warnings = Counter(r[1] for r in problems if r[4] != ERROR)
     short = Counter(r[0] for r in shortfalls)
     units = sorted(set(errors) | set(warnings) | set(short) | set(unit_order), key=unit_key)
     if not units:
@@ -281,8 +252,7 @@ def _summary_rows(
         (u or UNKNOWN_UNIT, errors[u], warnings[u], errors[u] + warnings[u], short[u])
         for u in units
     ]
-    totals = [sum(r[i] for r in rows) for i in range(1, len(rows[0]))]
-    rows.append((TOTAL_LABEL, *totals))
+    rows.append((TOTAL_LABEL, *(sum(r[i] for r in rows) for i in range(1, len(rows[0])))))
     return rows
 
 
@@ -292,23 +262,16 @@ def _write_info(
     ws.title = INFO_SHEET
     year = figures["year"]
     issues = figures["issues"]
-    missing = figures["units"]["missing"]
     ws.append([writable(f"{figures['agency']}{year}年度性別主流化統計總表")])
     ws["A1"].font = Font(bold=True, size=14)
     info = [
         ("機關名稱", figures["agency"]),
         ("年度", f"{year}年度"),
         ("產製時間", f"{roc_short_date(generated.date())} {generated:%H:%M}"),
-        (
-            "版本",
-            "草稿（尚有填報錯誤未更正，數字僅供參考）" if draft else "正式",
-        ),
-        ("未繳交單位", "、".join(missing) or NONE_TEXT),
+        ("版本", "草稿（尚有填報錯誤未更正，數字僅供參考）" if draft else "正式"),
+        ("未繳交單位", "、".join(figures["units"]["missing"]) or NONE_TEXT),
         ("繳交空白表單位", "、".join(figures["units"]["empty"]) or NONE_TEXT),
-        (
-            "檢核結果",
-            f"錯誤 {issues['errors']} 筆、警告 {issues['warnings']} 筆",
-        ),
+        ("檢核結果", f"錯誤 {issues['errors']} 筆、警告 {issues['warnings']} 筆"),
     ]
     for key, value in info:
         ws.append([key, writable(value)])
@@ -316,18 +279,15 @@ def _write_info(
         if key == "版本" and draft:
             ws.cell(ws.max_row, 2).font = Font(bold=True, color="C00000")
     ws.append([])
-    ws.append(["工作表", "內容"])
-    header_row = ws.max_row
-    for table in tables:
-        ws.append([table.name, table.title])
-    for row in ws.iter_rows(min_row=header_row, max_row=ws.max_row, max_col=2):
-        for cell in row:
+    listed = [("工作表", "內容"), *((t.name, t.title) for t in tables)]
+    for i, row in enumerate(listed):
+        ws.append(row)
+        for cell in ws[ws.max_row]:
             cell.border = _BORDER
-            if cell.row == header_row:
+            if not i:
                 cell.font = Font(bold=True)
                 cell.fill = _HEADER_FILL
-    rows = [["工作表", "內容"], *([t.name, t.title] for t in tables), *(list(i) for i in info)]
-    _fit_widths(ws, [0, 0], [[display_width(text) for text in row] for row in rows])
+    _fit_widths(ws, [0, 0], [[display_width(text) for text in row] for row in [*listed, *info]])
 
 
 def _write_table(
@@ -337,8 +297,11 @@ def _write_table(
     draft: bool = False,
     autofilter: bool = False,
 ) -> None:
-    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). No value is a
-    formula: a text a person typed that looks like one (「=HYPERLINK(…)」) stays text."""
+    """Title in row 1, headers in row 2, values from row 3 (or a line 「無」). A cell holds the
+    exact value, which its number format shows as the report does (a date in the ROC
+    calendar); a rate with nothing to divide by is blank, which the table's note explains.
+    No value is a formula: a text a person typed that looks like one (「=HYPERLINK(…)」)
+    stays text."""
     title = writable(table.title + ("（草稿）" if draft else ""))
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
     for col, header in enumerate(table.columns, 1):
@@ -348,7 +311,9 @@ def _write_table(
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     styles = _body_styles(ws)
-    style_of = _StyleCopier()
+    # A cell takes a style by copying that of the first cell that took it by name, since
+    # naming a style looks it up by name each time, which dominates a long table.
+    made: dict[str, Any] = {}
     sizes: list[list[int]] = []  # each value's display width, to size its column and row
     first_total = len(table.rows) - table.totals
     for r, row in enumerate(table.rows):
@@ -357,25 +322,30 @@ def _write_table(
         sizes.append([])
         for c, value in enumerate(row):
             kind = table.kind(r, c)
-            sizes[-1].append(display_width(_display_text(value, kind)))
-            cell = Cell(ws, r + 3, c + 1, _cell_value(value, kind))
+            sizes[-1].append(display_width("" if value is None else text(value, kind)))
+            if kind is ValueKind.RATE and isinstance(value, float | int):
+                value = cell_rate(value)  # exact, but never shown 100.0% short of 100%
+            cell = Cell(ws, r + 3, c + 1, writable(value) if isinstance(value, str) else value)
             if cell.data_type == "f":
                 cell.data_type = "s"
-            if kind in NUMBER_FORMATS and value is not None:
-                style_of(cell, styles[kind.value])
-            elif value is None:
-                style_of(cell, styles["center"])
+            if value is None:
+                name = styles["center"]
             else:
-                style_of(cell, styles["text"])
+                name = styles[kind.value if kind in NUMBER_FORMATS else "text"]
+            if name in made:
+                cell._style = copy(made[name])  # type: ignore[attr-defined]  # not in the stubs
+            else:
+                cell.style = name
+                made[name] = copy(cell._style)  # type: ignore[attr-defined]
             if bold:
                 cell.font = _BOLD
             cells.append(cell)
         ws.append(cells)  # row r + 3 whole: ws.cell would first look each cell up by its place
     if not table.rows:
         ws.cell(3, 1, table.empty if table.number else NONE_TEXT)
-    last_col = get_column_letter(len(table.columns))
     ws.freeze_panes = "B3" if len(table.columns) > 4 else "A3"
     if autofilter:
+        last_col = get_column_letter(len(table.columns))
         ws.auto_filter.ref = f"A2:{last_col}{max(2 + len(table.rows), 3)}"
     ws.print_title_rows = "1:2"
     ws.page_setup.orientation = "landscape"
@@ -386,23 +356,6 @@ def _write_table(
     widths = _fit_widths(ws, [_header_width(h) for h in table.columns], sizes)
     _fit_heights(ws, 2, [[display_width(h) for h in table.columns]], widths)
     _fit_heights(ws, 3, sizes, widths)
-
-
-class _StyleCopier:
-    """Gives a cell a named style: the first cell by name, the next ones by copying that
-    cell's style (openpyxl's own way of copying a cell's style), since naming the style
-    looks it up by name each time, which dominates a long table."""
-
-    def __init__(self) -> None:
-        self.made: dict[str, Any] = {}
-
-    def __call__(self, cell: Cell, name: str) -> None:
-        made = self.made.get(name)
-        if made is None:
-            cell.style = name
-            self.made[name] = copy(cell._style)  # type: ignore[attr-defined]  # not in the stubs
-        else:
-            cell._style = copy(made)  # type: ignore[attr-defined]
 
 
 def _body_styles(ws: Worksheet) -> dict[str, str]:
@@ -425,27 +378,6 @@ def _body_styles(ws: Worksheet) -> dict[str, str]:
         for key, attributes in named.items():
             wb.add_named_style(NamedStyle(names[key], border=_BORDER, **attributes))
     return names
-
-
-def _mark_severity(ws: Worksheet, col: int, count: int) -> None:
-    styles = _body_styles(ws)
-    for row in range(3, 3 + count):
-        cell = ws.cell(row, col)
-        cell.style = styles[str(cell.value)]
-
-
-def _cell_value(value: Any, kind: ValueKind) -> Any:
-    """What a cell holds: the exact value, which its number format shows as the report
-    does (a rate short of 100% never as 100.0%, a date in the ROC calendar). A rate with
-    nothing to divide by is left blank, which the table's note explains."""
-    if kind is ValueKind.RATE and isinstance(value, float | int):
-        return cell_rate(value)
-    return writable(value) if isinstance(value, str) else value
-
-
-def _display_text(value: Any, kind: ValueKind) -> str:
-    """The value as a person reads it, to size the column; a blank cell is blank."""
-    return "" if value is None else text(value, kind)
 
 
 def _header_width(header: str) -> int:
