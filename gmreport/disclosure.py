@@ -113,12 +113,8 @@ class Disclosure:
 class Audit:
     """What the audit of one set of published staff figures found."""
 
-    published: int
-    """Staff figures shown, and 性別統計指標 counts and 女性比例."""
     hidden: int
     """Staff figures hidden, and 性別統計指標 counts and 女性比例."""
-    hidden_large: int
-    """Hidden staff counts and rates of `min_cell` or more people: the loss of information."""
     checked: int
     """Facts checked: three per protected group (人數, 完訓人數, 未完訓人數), one per
     protected count of a 性別統計指標."""
@@ -167,11 +163,8 @@ def audit(figures: YearFigures) -> Audit:
     rows = dict(enumerate(figures["indicators"]["list"]))
     listed = [_listed(figures, f"indicators.list.{n}", row, min_cell) for n, row in rows.items()]
     cells = [f"indicators.list.{n}.{key}" for n in rows for key in (*GENDER_COUNTS, "female_ratio")]
-    unseen = sum(is_hidden(figures, path) for path in cells)
     return Audit(
-        published=len(exact) - len(gone) + len(cells) - unseen,
-        hidden=len(gone) + unseen,
-        hidden_large=sum(_people(figures, f) >= min_cell for f in gone if _counted(f)),
+        hidden=len(gone) + sum(is_hidden(figures, path) for path in cells),
         checked=3 * len(groups) + sum(len(protected) for protected, _ in listed),
         disclosures=(*found_staff, *(d for _, found in listed for d in found)),
     )
@@ -520,8 +513,7 @@ class _Model:
         """Lift the constraints of the figures `hidden`; those of the others hold, except a
         rate's or a 平均時數's whose counts are shown (implied by them, and with fractional
         coefficients that make the integer programs slow)."""
-        gone = set(hidden)
-        self._state = frozenset(gone)
+        gone = self._state = frozenset(hidden)
         shown = {_key(f) for f in self.rows_of if f not in gone}
         low, high = self._low.copy(), self._high.copy()
         for f, rows in self.rows_of.items():
