@@ -28,7 +28,7 @@ cheapest further figure that breaks a disclosure the audit still finds.
 
 The 性別統計指標 rows are counts units typed, each a population of its own (the office's
 staff, the public of a 里): a row is audited alone, 男 + 女 + 其他 = 合計 and its shown
-女性比例 constraining its four counts (`_listed_disclosures`); `protect` hides what
+女性比例 constraining its four counts (`_listed`); `protect` hides what
 `privacy.indicator_cells` chooses for them.
 """
 
@@ -43,28 +43,33 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import cast
+from typing import Any, cast
 
 import highspy
 import numpy as np
 from numpy.typing import NDArray
 
 from .figures import Figures, YearFigures
-from .format import SUPPRESSED, shown_rate
+from .format import shown_rate
 from .privacy import EVERYONE, Figure, Measure, Population, figure_at, indicator_cells
 from .privacy import hidden as is_hidden
 from .schema import GENDER_KEYS
 
 GENDERS = tuple(GENDER_KEYS.values())
+GENDER_COUNTS = (*GENDERS, "total")
 CATEGORIES = ("civil_servants", "other_staff")
 """The staff groups that divide the agency's 應訓 people between them."""
+ATTRIBUTES = ("category", "supervisor", "gender_officer", "age")
+"""The attributes of a `Population`, which the staff tables cross with 性別."""
 AVERAGE_ROUNDING = 0.005  # 平均時數 to 0.01
 HOURS_ROUNDING = 0.05  # 總時數 to 0.1
 MAX_PASSES = 4
+"""Passes of `protect` over the groups (see there)."""
 MAX_TRIALS = 60
 """Figures `_breaking` tries one by one before it falls back on the cheapest of the row."""
-"""Passes of `protect` over the groups (see there)."""
 Vector = NDArray[np.float64]
+Row = tuple[Vector | Sequence[float], float, float]
+"""A constraint low ≤ vector · x ≤ high: vector, low, high."""
 Values = Mapping[Figure, float | str | None]
 """Each staff figure of the tables with its exact value."""
 Verdicts = Sequence[tuple[Sequence[Population], float, bool]]
@@ -108,12 +113,8 @@ class Disclosure:
 class Audit:
     """What the audit of one set of published staff figures found."""
 
-    published: int
-    """Staff figures shown, and 性別統計指標 counts and 女性比例."""
     hidden: int
     """Staff figures hidden, and 性別統計指標 counts and 女性比例."""
-    hidden_large: int
-    """Hidden staff counts and rates of `min_cell` or more people: the loss of information."""
     checked: int
     """Facts checked: three per protected group (人數, 完訓人數, 未完訓人數), one per
     protected count of a 性別統計指標."""
@@ -136,8 +137,7 @@ def verdicts(figures: YearFigures) -> list[tuple[list[Population], float, bool]]
         # they missed it, it would read 未達成 (SPEC §3 ◆) — so a reader learns from it what
         # 達成 tells: each group's 完訓 ≥ goal × 應訓 in the figures published. Read it as met.
         if result["verdict"] in (MET, MISSED, INCOMPLETE):
-            met = result["verdict"] != MISSED
-            found.append((populations, float(result["required"]), met))
+            found.append((populations, float(result["required"]), result["verdict"] != MISSED))
     return found
 
 
@@ -160,16 +160,13 @@ def audit(figures: YearFigures) -> Audit:
     model = _Model(exact, min_cell, verdicts(figures))
     model.hide(gone)
     found_staff = tuple(d for g in groups for d in model.disclosures(g))
-    listed = [_listed(figures, n, row) for n, row in enumerate(figures["indicators"]["list"])]
-    protected = [c for row in listed for c in row.protected(min_cell)]
-    cells = [(row, key) for row in listed for key in (*GENDER_COUNTS, "female_ratio")]
-    unseen = sum(is_hidden(figures, f"{row.path}.{key}") for row, key in cells)
+    rows = dict(enumerate(figures["indicators"]["list"]))
+    listed = [_listed(figures, f"indicators.list.{n}", row, min_cell) for n, row in rows.items()]
+    cells = [f"indicators.list.{n}.{key}" for n in rows for key in (*GENDER_COUNTS, "female_ratio")]
     return Audit(
-        published=len(exact) - len(gone) + len(cells) - unseen,
-        hidden=len(gone) + unseen,
-        hidden_large=sum(_people(figures, f) >= min_cell for f in gone if _counted(f)),
-        checked=3 * len(groups) + len(protected),
-        disclosures=(*found_staff, *(d for row in listed for d in row.disclosures(min_cell))),
+        hidden=len(gone) + sum(is_hidden(figures, path) for path in cells),
+        checked=3 * len(groups) + sum(len(protected) for protected, _ in listed),
+        disclosures=(*found_staff, *(d for _, found in listed for d in found)),
     )
 
 
@@ -187,8 +184,8 @@ def _protect_staff(figures: YearFigures) -> list[str]:
         return []
     exact = _values(figures, found.values())
     cost = {f: _people(figures, f) for f in exact}
-    hidden = _alike(exact, {f for f in exact for g in groups if _of(f, g)})
-    hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+    own = {(g.population, g.gender) for g in groups}
+    hidden = _closed(exact, {f for f in exact if (f.population, f.gender) in own}, cost)
     model = _Model(exact, min_cell, verdicts(figures))
     # hiding more widens what the figures allow, so a group found safe mostly stays safe;
     # not always: what is known of a larger population no longer excuses (`_Model._of_all`)
@@ -198,15 +195,10 @@ def _protect_staff(figures: YearFigures) -> list[str]:
             while True:
                 model.hide(hidden)
                 disclosure = next(model.disclosures(group), None)
-                more = (
-                    _breaking(model, exact, hidden, group, disclosure.what, cost)
-                    if disclosure
-                    else set()
-                )
+                more = disclosure and _breaking(model, exact, hidden, group, disclosure.what, cost)
                 if not more:  # safe, or nothing left to hide (the audit reports it)
                     break
-                hidden = _alike(exact, hidden | more)
-                hidden = _alike(exact, hidden | _complements(exact, hidden, cost))
+                hidden = _closed(exact, hidden | more, cost)
         if len(hidden) == before:
             break
     return [f.path for f in found.values() if f in hidden]
@@ -215,19 +207,21 @@ def _protect_staff(figures: YearFigures) -> list[str]:
 def protected_groups(figures: YearFigures, found: Iterable[Figure], min_cell: int) -> list[Group]:
     """The groups the published figures must not single out (see the module's docstring)."""
     counts = {(f.population, f.gender, f.measure): f for f in found if f.gender in GENDERS}
-    sizes = {(p, g): _value(figures, f) for (p, g, m), f in counts.items() if m == "required"}
+    sizes = {(p, g): int(_value(figures, f)) for (p, g, m), f in counts.items() if m == "required"}
     few = {g for g in GENDERS if 0 < sizes.get((EVERYONE, g), 0) < min_cell}
     return [
-        Group(p, g, size, _value(figures, counts[p, g, "completed"]))
+        Group(p, g, size, int(_value(figures, counts[p, g, "completed"])))
         for (p, g), size in sizes.items()
         if (g in few or 0 < size < min_cell) and (p, g, "completed") in counts
     ]
 
 
-def _alike(exact: Iterable[Figure], hidden: set[Figure]) -> set[Figure]:
+def _closed(exact: Values, hidden: set[Figure], cost: Mapping[Figure, float]) -> set[Figure]:
     """`hidden` and every figure that shows the same number as one of them (主管人員 in the
-    groups' table and 主管 in the 交織分析; the agency's 應訓 in two tables)."""
+    groups' table and 主管 in the 交織分析; the agency's 應訓 in two tables), then their
+    `_complements` and every figure alike to those."""
     same = {_key(f) for f in hidden}
+    same |= {_key(f) for f in _complements(exact, {f for f in exact if _key(f) in same}, cost)}
     return {f for f in exact if _key(f) in same}
 
 
@@ -237,14 +231,14 @@ def _complements(
     """The figures to hide beside `hidden` so that no sum of counts has exactly one term
     hidden: a row's 男 + 女 + 其他 = 合計 (the 合計 goes first), and the rows of a table that
     divide the agency between them (the smallest other row goes)."""
-    by_key = {(f.population, f.gender, f.measure): f for f in exact}
+    by_key = {_key(f): f for f in exact}
     sums = [
-        [by_key.get((p, g, m)) for g in (*GENDERS, "total")]
+        [by_key.get((p, g, m)) for g in GENDER_COUNTS]
         for p in {f.population for f in exact}
         for m in ("required", "completed")
     ]
     for parts in _divisions({f.population for f in exact}):
-        for g in (*GENDERS, "total"):
+        for g in GENDER_COUNTS:
             for m in ("required", "completed"):
                 sums.append([*(by_key.get((p, g, m)) for p in parts), by_key.get((EVERYONE, g, m))])
     added: set[Figure] = set()
@@ -258,11 +252,10 @@ def _complements(
             gone = [f for f in present if f in hidden or f in added]
             if len(gone) == 1:
                 last = present[-1]
-                shown = [f for f in present if f not in gone]
                 # the 合計 of a row first; down a column, the smallest other row; the
                 # agency's own cell only when nothing else is left
-                others = [f for f in shown if f is not last]
-                if (last in shown and last.gender == "total") or not others:
+                others = [f for f in present if f not in gone and f is not last]
+                if (last not in gone and last.gender == "total") or not others:
                     added.add(last)
                 else:
                     added.add(min(others, key=lambda f: cost[f]))
@@ -279,7 +272,7 @@ def _divisions(populations: set[Population]) -> list[list[Population]]:
     """The sets of rows that divide the agency between them: by staff group, by 年齡層,
     主管 and 非主管."""
     found = []
-    for name in ("category", "supervisor", "gender_officer", "age"):
+    for name in ATTRIBUTES:
         parts = [
             p for p in populations if p != EVERYONE and p == Population(**{name: getattr(p, name)})
         ]
@@ -305,16 +298,13 @@ def _breaking(
     be of its group; if none is left, every shown figure about people who may be of the
     group; nothing if that is none."""
     rows = {group.population, EVERYONE}
-    shown = [f for f in exact if f not in hidden]
-    near = sorted(
-        (f for f in shown if f.population in rows and _overlaps(f, group)), key=lambda f: cost[f]
-    )
-    beside = sorted((f for f in shown if f not in near), key=lambda f: cost[f])
+    close = {f for f in exact if f.population in rows and _overlaps(f, group)}
+    # by cost; at equal cost, those of the group's row or the agency's first
+    shown = sorted((f for f in exact if f not in hidden), key=lambda f: (cost[f], f not in close))
     need = model.why(group, what)  # None: any figure may be the one
     tried = 0
-    for candidate in sorted((*near, *beside), key=lambda f: cost[f]):
-        trial = _alike(exact, hidden | {candidate})
-        trial = _alike(exact, trial | _complements(exact, trial, cost))
+    for candidate in shown:
+        trial = _closed(exact, hidden | {candidate}, cost)
         if need is not None and not need & trial:
             continue  # the proof stands without it
         model.hide(trial)
@@ -323,13 +313,13 @@ def _breaking(
         tried += 1
         if tried == MAX_TRIALS:
             break
-    if near:
-        return {near[0]}
-    # a figure of another 性別 of a population that holds the group's (男 beside a missed
-    # verdict): the cheapest, and the next pass looks again
-    holding = [f for f in beside if _contains(f.population, group.population)]
-    if holding:
-        return {holding[0]}
+    # else the cheapest of the group's row or the agency's; else a figure of another 性別
+    # of a population that holds the group's (男 beside a missed verdict): the cheapest, and
+    # the next pass looks again
+    near = [f for f in shown if f in close]
+    holding = [f for f in shown if _contains(f.population, group.population)]
+    if near or holding:
+        return {(near or holding)[0]}
     return {f for f in exact if f not in hidden and (_overlaps(f, group) or not _counted(f))}
 
 
@@ -355,52 +345,36 @@ def _behind(figure: Figure) -> tuple[Key, ...]:
     return ()
 
 
-def _of(figure: Figure, group: Group) -> bool:
-    return figure.population == group.population and figure.gender == group.gender
-
-
 def _overlaps(figure: Figure, group: Group) -> bool:
     """Whether `figure` sums people who may be of `group`."""
-    if figure.gender not in (group.gender, "total"):
-        return False
     a, b = figure.population, group.population
-    return all(
-        x is None or y is None or x == y
-        for x, y in (
-            (a.category, b.category),
-            (a.supervisor, b.supervisor),
-            (a.gender_officer, b.gender_officer),
-            (a.age, b.age),
-        )
+    return figure.gender in (group.gender, "total") and all(
+        None in (getattr(a, name), getattr(b, name)) or getattr(a, name) == getattr(b, name)
+        for name in ATTRIBUTES
     )
 
 
 def _contains(outer: Population, inner: Population) -> bool:
     """Whether every person of `inner` is of `outer`."""
-    return all(
-        getattr(outer, name) in (None, getattr(inner, name))
-        for name in ("category", "supervisor", "gender_officer", "age")
-    )
+    return all(getattr(outer, name) in (None, getattr(inner, name)) for name in ATTRIBUTES)
 
 
 def _counted(figure: Figure) -> bool:
     return figure.measure in ("required", "completed", "rate")
 
 
-def _value(figures: YearFigures, figure: Figure) -> int:
-    value = figure_at(figures, figure.path.split("."))
-    return int(value) if isinstance(value, int | float) else 0
+def _value(figures: YearFigures, figure: Figure) -> float:
+    """The figure's exact value; 0 for none (「—」)."""
+    return _number(figure_at(figures, figure.path.split(".")))
 
 
 def _people(figures: YearFigures, figure: Figure) -> float:
     """How many people a figure is about: its row's 應訓 people of its 性別 (the count
     itself for the roster's rows)."""
     if figure.measure in ("roster", "short", "on_leave"):
-        value = figure_at(figures, figure.path.split("."))
-        return float(value) if isinstance(value, int | float) else 0.0
+        return _value(figures, figure)
     prefix = figure.path.rsplit(".", 2 if _counted(figure) else 1)[0]
-    value = figure_at(figures, [*prefix.split("."), "required", figure.gender])
-    return float(value) if isinstance(value, int | float) else 0.0
+    return _number(figure_at(figures, [*prefix.split("."), "required", figure.gender]))
 
 
 class _Model:
@@ -418,12 +392,9 @@ class _Model:
         self.size = len(self.cells) + 2
         self.dims = {
             name: np.array([c[i] for c in self.cells], dtype=object)
-            for i, name in enumerate(
-                ("gender", "category", "supervisor", "gender_officer", "age", "completed")
-            )
+            for i, name in enumerate(("gender", *ATTRIBUTES, "completed"))
         }
-        self.rows: list[Vector] = []
-        self.bounds: list[tuple[float, float]] = []
+        self.rows: list[Row] = []
         self.rows_of: dict[Figure, list[int]] = {}
         alternatives: list[list[int]] = []
         averages: dict[Population, dict[str, Figure]] = {}
@@ -459,16 +430,12 @@ class _Model:
 
     def people(self, population: Population, gender: str, completed: bool = False) -> Vector:
         """The partition cells summed by a count (of those who completed, if `completed`)."""
-        d = self.dims
+        wanted = {name: getattr(population, name) for name in ATTRIBUTES}
+        wanted |= {"gender": None if gender == "total" else gender, "completed": completed or None}
         mask = np.ones(len(self.cells), dtype=bool)
-        if gender != "total":
-            mask &= d["gender"] == gender
-        for name in ("category", "supervisor", "gender_officer", "age"):
-            wanted = getattr(population, name)
-            if wanted is not None:
-                mask &= d[name] == wanted
-        if completed:
-            mask &= d["completed"].astype(bool)
+        for name, value in wanted.items():
+            if value is not None:
+                mask &= self.dims[name] == value
         return np.concatenate([mask.astype(float), np.zeros(2)])
 
     def roster(self, measure: str) -> Vector:
@@ -484,8 +451,7 @@ class _Model:
     ) -> None:
         for f in figure if isinstance(figure, tuple) else (figure,):
             self.rows_of.setdefault(f, []).append(len(self.rows))
-        self.rows.append(vector)
-        self.bounds.append((low, high))
+        self.rows.append((vector, low, high))
 
     def _rate(self, f: Figure, rate: float | str | None) -> None:
         """A shown 完訓率: 「—」 says nobody; 100.0% that all completed; any other rate, that
@@ -539,21 +505,7 @@ class _Model:
         return [rows] if not met and len(rows) > 1 else []
 
     def _load(self) -> None:
-        matrix = np.array(self.rows) if self.rows else np.zeros((0, self.size))
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = self.size, len(self.rows)
-        lp.col_cost_ = np.zeros(self.size)
-        lp.col_lower_ = np.zeros(self.size)
-        lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
-        self._low = np.array([_finite(lo) for lo, _ in self.bounds])
-        self._high = np.array([_finite(hi) for _, hi in self.bounds])
-        lp.row_lower_, lp.row_upper_ = self._low, self._high
-        columns, rows = np.nonzero(matrix.T)  # by column, then row
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(self.size + 1))
-        lp.a_matrix_.index_ = rows
-        lp.a_matrix_.value_ = matrix[rows, columns]
-        self.solver.passModel(lp)
+        self._low, self._high = _pass(self.solver, self.size, self.rows)
         self._all = np.arange(len(self.rows), dtype=np.int32)
         self._columns = np.arange(self.size, dtype=np.int32)
 
@@ -561,8 +513,7 @@ class _Model:
         """Lift the constraints of the figures `hidden`; those of the others hold, except a
         rate's or a 平均時數's whose counts are shown (implied by them, and with fractional
         coefficients that make the integer programs slow)."""
-        gone = set(hidden)
-        self._state = frozenset(gone)
+        gone = self._state = frozenset(hidden)
         shown = {_key(f) for f in self.rows_of if f not in gone}
         low, high = self._low.copy(), self._high.copy()
         for f, rows in self.rows_of.items():
@@ -660,14 +611,14 @@ class _Model:
         """Whether the constraints allow a whole-number partition: not if the linear
         relaxation allows none; yes if its solution is whole; else the integer program
         decides."""
-        if not self._feasible():
+        if not _feasible(self.solver):
             return False
         x = np.array(self.solver.getSolution().col_value)
         if np.allclose(x, np.round(x), rtol=0, atol=1e-7):
             return True
         self.solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, True))
         try:
-            return self._feasible()
+            return _feasible(self.solver)
         finally:
             self.solver.changeColsIntegrality(self.size, self._columns, _kinds(self.size, False))
 
@@ -679,7 +630,7 @@ class _Model:
         with self._probe(vector, low, high):
             for rows in self.branches:
                 with self._branch(rows):
-                    if self._feasible():
+                    if _feasible(self.solver):
                         return None
                     _, has_ray, ray = self.solver.getDualRay()  # type: ignore[attr-defined]
                     if not has_ray:
@@ -705,101 +656,82 @@ class _Model:
     def _probe(self, vector: Vector, low: float, high: float) -> Iterator[None]:
         """The constraint low ≤ vector · partition ≤ high, for the moment."""
         at = np.nonzero(vector)[0].astype(np.int32)
-        self.solver.addRow(_finite(low), _finite(high), len(at), at, vector[at])
+        self.solver.addRow(low, high, len(at), at, vector[at])
         try:
             yield
         finally:
             last = np.array([self.solver.getNumRow() - 1], dtype=np.int32)
             self.solver.deleteRows(1, last)
 
-    def _feasible(self) -> bool:
-        self.solver.run()
-        status = self.solver.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return False
-        if status != highspy.HighsModelStatus.kOptimal:
-            message = self.solver.modelStatusToString(status)
-            raise RuntimeError(f"個資保護稽核未能求解（{message}）")
-        return True
 
-
-GENDER_COUNTS = (*GENDERS, "total")
-
-
-@dataclass(frozen=True)
-class _ListedRow:
-    """A row of 男/女/其他/合計 and 女性比例 as published: each count exact, or None if
-    hidden; the 女性比例 as shown (a number, None for 「—」), or `SUPPRESSED` if hidden."""
-
-    path: str
-    exact: Mapping[str, int]
-    shown: Mapping[str, int | None]
-    ratio: float | str | None
-
-    def protected(self, min_cell: int) -> list[Listed]:
-        return [
-            Listed(self.path, g, self.exact[g]) for g in GENDERS if 0 < self.exact[g] < min_cell
-        ]
-
-    def disclosures(self, min_cell: int) -> Iterator[Disclosure]:
-        """Each protected count the published row pins or confines to 1 … min_cell − 1:
-        no whole-number row it allows has that count 0 or min_cell and more."""
-        for listed in self.protected(min_cell):
-            at = GENDER_COUNTS.index(listed.gender)
-            if not any(
-                self._allows(at, low, high) for low, high in ((-math.inf, 0), (min_cell, math.inf))
-            ):
-                yield Disclosure(listed, "人數", listed.size)
-
-    def _allows(self, at: int, low: float, high: float) -> bool:
-        """Whether some whole-number 男, 女, 其他, 合計 with the row's sum, its shown counts
-        and its shown 女性比例 has low ≤ the count `at` ≤ high."""
-        rows: list[tuple[list[float], float, float]] = [([1, 1, 1, -1], 0, 0)]
-        for i, g in enumerate(GENDER_COUNTS):
-            value = self.shown[g]
-            if value is not None:
-                rows.append(([float(i == j) for j in range(4)], value, value))
-        if self.ratio is None:  # 「—」: nobody
+def _listed(
+    figures: YearFigures, path: str, row: Mapping[str, Any], min_cell: int
+) -> tuple[list[Listed], list[Disclosure]]:
+    """The protected counts of the listed row at `path`, and those of them that the row as
+    published pins or confines to 1 … min_cell − 1: no whole-number 男, 女, 其他, 合計 with
+    the row's sum, its shown counts and its shown 女性比例 has that count 0 or min_cell and
+    more."""
+    exact = {g: int(row[g]) for g in GENDER_COUNTS}
+    rows: list[Row] = [([1, 1, 1, -1], 0, 0)]
+    for i, g in enumerate(GENDER_COUNTS):
+        if not is_hidden(figures, f"{path}.{g}"):
+            rows.append(([float(i == j) for j in range(4)], exact[g], exact[g]))
+    if not is_hidden(figures, f"{path}.female_ratio"):
+        ratio = row.get("female_ratio")
+        if not isinstance(ratio, int | float):  # 「—」: nobody
             rows.append(([0, 0, 0, 1], 0, 0))
-        elif isinstance(self.ratio, int | float):  # 女 / 合計 rounds to it (see _Model._rate)
-            tenths = round(shown_rate(self.ratio) * 1000)
+        else:  # 女 / 合計 rounds to it (see _Model._rate)
+            tenths = round(shown_rate(float(ratio)) * 1000)
             rows.append(([0, 0, 0, 1], 1, math.inf))
             rows.append(([0, 2000, 0, -(2 * tenths - 1)], 0, math.inf))
             rows.append(([0, 2000, 0, -(2 * tenths + 1)], -math.inf, 0))
-        rows.append(([float(i == at) for i in range(4)], low, high))
-        return _whole_row(rows)
+    protected = [Listed(path, g, exact[g]) for g in GENDERS if 0 < exact[g] < min_cell]
+    found = []
+    for listed in protected:
+        at = [float(g == listed.gender) for g in GENDER_COUNTS]
+        if not any(
+            _whole_row([*rows, (at, lo, hi)]) for lo, hi in ((-math.inf, 0), (min_cell, math.inf))
+        ):
+            found.append(Disclosure(listed, "人數", listed.size))
+    return protected, found
 
 
-def _listed(figures: YearFigures, n: int, row: Mapping[str, object]) -> _ListedRow:
-    path = f"indicators.list.{n}"
-    exact = {g: int(cast(int, row[g])) for g in GENDER_COUNTS}
-    shown = {g: None if is_hidden(figures, f"{path}.{g}") else exact[g] for g in GENDER_COUNTS}
-    ratio = row.get("female_ratio")
-    shown_ratio = float(ratio) if isinstance(ratio, int | float) else None
-    if is_hidden(figures, f"{path}.female_ratio"):
-        return _ListedRow(path, exact, shown, SUPPRESSED)
-    return _ListedRow(path, exact, shown, shown_ratio)
-
-
-def _whole_row(rows: Sequence[tuple[list[float], float, float]]) -> bool:
+def _whole_row(rows: Sequence[Row]) -> bool:
     """Whether four whole numbers ≥ 0 satisfy every low ≤ vector · x ≤ high of `rows`
     (an integer program of its own, HiGHS)."""
     solver = _solver("listed")
+    _pass(solver, 4, rows, whole=True)
+    return _feasible(solver)
+
+
+def _pass(
+    solver: highspy.Highs, size: int, rows: Sequence[Row], whole: bool = False
+) -> tuple[Vector, Vector]:
+    """Give `solver` the model of `size` unknowns x ≥ 0 (whole numbers if `whole`) and the
+    constraints low ≤ vector · x ≤ high of `rows`, with no objective: the question is
+    whether any x satisfies it. Returns the rows' lows and highs."""
+    matrix = np.array([vector for vector, _, _ in rows], dtype=float).reshape(len(rows), size)
+    low = np.array([lo for _, lo, _ in rows], dtype=float)
+    high = np.array([hi for _, _, hi in rows], dtype=float)
     lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 4, len(rows)
-    lp.col_cost_ = np.zeros(4)
-    lp.col_lower_ = np.zeros(4)
-    lp.col_upper_ = np.full(4, highspy.kHighsInf)
-    lp.row_lower_ = np.array([_finite(lo) for _, lo, _ in rows])
-    lp.row_upper_ = np.array([_finite(hi) for _, _, hi in rows])
-    matrix = np.array([vector for vector, _, _ in rows], dtype=float)
-    columns, at = np.nonzero(matrix.T)
+    lp.num_col_, lp.num_row_ = size, len(rows)
+    lp.col_cost_ = np.zeros(size)
+    lp.col_lower_ = np.zeros(size)
+    lp.col_upper_ = np.full(size, highspy.kHighsInf)
+    lp.row_lower_, lp.row_upper_ = low, high
+    columns, at = np.nonzero(matrix.T)  # by column, then row
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(5))
+    lp.a_matrix_.start_ = np.searchsorted(columns, np.arange(size + 1))
     lp.a_matrix_.index_ = at
     lp.a_matrix_.value_ = matrix[at, columns]
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * 4
+    if whole:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * size
     solver.passModel(lp)
+    return low, high
+
+
+def _feasible(solver: highspy.Highs) -> bool:
+    """Whether the model `solver` holds has a solution (an error if HiGHS cannot tell)."""
     solver.run()
     status = solver.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
@@ -816,10 +748,6 @@ def _facts(group: Group) -> tuple[tuple[str, int], ...]:
 
 def _number(value: float | str | None) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
-
-
-def _finite(bound: float) -> float:
-    return bound if math.isfinite(bound) else math.copysign(highspy.kHighsInf, bound)
 
 
 @functools.cache

@@ -326,18 +326,15 @@ def findings(figures: Figures) -> list[str]:
         _by_lead_unit(incomplete(t, figures), t) for t in targets if t.get("verdict") == INCOMPLETE
     ]
     out += [_by_lead_unit(s, t) for t in targets if t["met"] and (s := at_risk(t, figures))]
-    missing, empty = figures["units"]["missing"], figures["units"]["empty"]
-    caveat = "全機關完訓率等數據僅含已繳交資料之單位" if missing or empty else ""
-    if missing:
-        out.append(
-            f"{'、'.join(missing)}未繳交本年度填報資料，其執行成果未納入本報告"
-            f"（{caveat}），本所將督促其補送。"
-        )
-    if empty:
-        out.append(
-            f"{'、'.join(empty)}繳交之填報表未填任何資料，其執行成果未納入本報告"
-            f"（{caveat}），本所將督促其補正。"
-        )
+    for units, what, ask in (
+        (figures["units"]["missing"], "未繳交本年度填報資料", "補送"),
+        (figures["units"]["empty"], "繳交之填報表未填任何資料", "補正"),
+    ):
+        if units:
+            out.append(
+                f"{'、'.join(units)}{what}，其執行成果未納入本報告"
+                f"（全機關完訓率等數據僅含已繳交資料之單位），本所將督促其{ask}。"
+            )
     excluded = figures["rows"]["excluded"]
     if excluded and figures.get("draft"):  # only a draft is made from data with errors
         out.append(

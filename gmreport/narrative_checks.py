@@ -51,12 +51,14 @@ def narrative_warnings(
     """The warnings of the checks over the year's accepted workbooks."""
     by_unit = {w.unit: w for w in workbooks}
     written = {w.unit: _written(w) for w in workbooks}
-    found = _period_reviews(workbooks, written, config, year)
-    for item in WORK_ITEM_LIST:
-        lead, _ = lead_and_support(config.lead_units.get(item.name, ""))
-        for unit in lead:
-            if unit in by_unit and item.name not in written[unit]["done"]:
-                found.append(_problem("narrative-missing", by_unit[unit], item.name))
+    leads = {i.name: lead_and_support(config.lead_units.get(i.name, ""))[0] for i in WORK_ITEM_LIST}
+    found = _period_reviews(
+        workbooks, written, {u for us in leads.values() for u in us}, config, year
+    )
+    for name, units in leads.items():
+        for unit in units:
+            if unit in by_unit and name not in written[unit]["done"]:
+                found.append(_problem("narrative-missing", by_unit[unit], name))
     for target in targets:
         if target["verdict"] not in (MISSED, NOT_DONE):
             continue
@@ -105,19 +107,15 @@ def count_warnings(
 def _period_reviews(
     workbooks: Sequence[CleanWorkbook],
     written: Mapping[str, Mapping[str, set[str]]],
+    leads: set[str],
     config: Config,
     year: int,
 ) -> list[Problem]:
-    """In the plan's last year, each lead unit that wrote no whole-period review (工作項目
-    「計畫期程總檢討」); in another year, each row that has one, which that year's report
-    leaves out."""
+    """In the plan's last year, each lead unit (of `leads`) that wrote no whole-period review
+    (工作項目「計畫期程總檢討」); in another year, each row that has one, which that year's
+    report leaves out."""
     last = config.plan.last_year
     if year == last:
-        leads = {
-            u
-            for w in WORK_ITEM_LIST
-            for u in lead_and_support(config.lead_units.get(w.name, ""))[0]
-        }
         return [
             _problem("period-review-missing", w, PERIOD_REVIEW_ITEM)
             for w in workbooks
@@ -153,12 +151,11 @@ def _written(workbook: CleanWorkbook) -> Mapping[str, set[str]]:
 
 
 def _problem(code: str, workbook: CleanWorkbook, item: str, label: str = "") -> Problem:
-    detail = {"detail": label} if label else {}
     return problem(
         code,
         file=workbook.file,
         unit=workbook.unit,
         sheet=NARRATIVES.name,
         value=item,
-        **detail,
+        detail=label,
     )

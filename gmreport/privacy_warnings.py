@@ -46,10 +46,9 @@ def privacy_warnings(
     workbooks: Sequence[CleanWorkbook], shortfalls: Sequence[Shortfall], config: Config
 ) -> list[Problem]:
     """The warnings of both checks over the year's accepted workbooks."""
-    min_cell = config.privacy.min_cell
     return [
-        *staff_indicators(workbooks, min_cell),
-        *named_groups(workbooks, shortfalls, config, min_cell),
+        *staff_indicators(workbooks, config.privacy.min_cell),
+        *named_groups(workbooks, shortfalls, config),
     ]
 
 
@@ -91,25 +90,19 @@ def staff_indicators(workbooks: Sequence[CleanWorkbook], min_cell: int) -> list[
     return found
 
 
-def _group_words(config: Config) -> dict[str, tuple[str, ...]]:
-    """GROUP_WORDS, with the agency's own words for these 人員類別 (config [aliases])."""
-    own = config.aliases.get("人員類別", {})
-    return {
-        group: (*words, *(word for word, to in own.items() if to == group))
-        for group, words in GROUP_WORDS.items()
-    }
-
-
 def named_groups(
-    workbooks: Sequence[CleanWorkbook],
-    shortfalls: Sequence[Shortfall],
-    config: Config,
-    min_cell: int,
+    workbooks: Sequence[CleanWorkbook], shortfalls: Sequence[Shortfall], config: Config
 ) -> list[Problem]:
     """A narrative about training that names a 人員類別 of which 1 to min_cell − 1 people
     are short of their hours: beside the report's 「部分人員未達目標時數」 it tells who."""
+    min_cell = config.privacy.min_cell
     short = Counter(s.staff_type for s in shortfalls)
-    small = {g: words for g, words in _group_words(config).items() if 0 < short[g] < min_cell}
+    own = config.aliases.get("人員類別", {})  # the agency's own words for these 人員類別
+    small = {
+        g: (*words, *(word for word, to in own.items() if to == g))
+        for g, words in GROUP_WORDS.items()
+        if 0 < short[g] < min_cell
+    }
     if not small:
         return []
     sheet = SHEETS_BY_KEY["narratives"]
@@ -120,15 +113,11 @@ def named_groups(
         for row, record in w.records.get(sheet.key, {}).items():
             for key in ("done", "review"):
                 text = str(record.get(key) or "")
-                if record.get("item") != training and not any(t in text for t in TRAINING_WORDS):
+                about = record.get("item") == training or any(t in text for t in TRAINING_WORDS)
+                named = [(g, word) for g, words in small.items() for word in words if word in text]
+                if not (about and named and key in letters):
                     continue
-                named = next(
-                    ((g, word) for g, words in small.items() for word in words if word in text),
-                    None,
-                )
-                if named is None or key not in letters:
-                    continue
-                group, word = named
+                group, word = named[0]
                 found.append(
                     w.problem_at(
                         "narrative-names-small-group",
