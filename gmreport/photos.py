@@ -162,7 +162,7 @@ def shrink(path: Path, shown: str) -> tuple[bytes, tuple[int, int]] | Problem:
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 upright.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX), Image.Resampling.LANCZOS)
-                shown = _on_white(upright)
+                picture = _on_white(upright)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             return refused("photo-too-large", _megapixels(width, height))
         except UnidentifiedImageError:
@@ -172,9 +172,9 @@ def shrink(path: Path, shown: str) -> tuple[bytes, tuple[int, int]] | Problem:
         except Exception:  # a decoder fed a damaged or hostile file may raise anything
             return refused("photo-not-image", "圖片已損毀或不完整，無法解碼")
     buffer = io.BytesIO()
-    shown.info.clear()  # nothing of the original's metadata is written
-    shown.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return buffer.getvalue(), shown.size
+    picture.info.clear()  # nothing of the original's metadata is written
+    picture.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buffer.getvalue(), picture.size
 
 
 def _on_white(image: Image.Image) -> Image.Image:

@@ -104,7 +104,7 @@ def templates(
     overwritten, since a unit may have filled it in). `progress` hears of each as it is done."""
     from .blank_workbook import write_blank_workbook
 
-    _check_output(folder, "--output")
+    _check_output(folder)
     if file_format not in TEMPLATE_FORMATS:
         raise UsageError(
             f"不支援「{file_format}」格式的填報活頁簿，請用 {' 或 '.join(TEMPLATE_FORMATS)}。"
@@ -112,8 +112,14 @@ def templates(
     year = year if year is not None else date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
-    for unit in config.units:
-        _check_file_part(unit)
+    for unit in config.units:  # part of its blank workbook's file name, on Windows too
+        bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
+        if bad:
+            raise UsageError(
+                f"單位名稱「{unit}」含有檔名不能使用的字元「{'」「'.join(bad)}」，無法產生該單位的"
+                "填報檔。請在設定檔 units 中改寫單位名稱（例如以「、」代替「/」），"
+                "並請該單位的填報檔「填報單位」填寫相同的名稱。"
+            )
     done = []
     for unit in config.units:
         path = folder / BLANK_NAME.format(year=year, unit=unit, suffix=file_format)
@@ -132,23 +138,12 @@ NOT_IN_FILE_NAMES = '/\\:*?"<>|'
 """What Windows does not allow in a file name."""
 
 
-def _check_file_part(unit: str) -> None:
-    """A unit's name can be part of its blank workbook's file name, on Windows too."""
-    bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
-    if bad:
-        raise UsageError(
-            f"單位名稱「{unit}」含有檔名不能使用的字元「{'」「'.join(bad)}」，無法產生該單位的"
-            "填報檔。請在設定檔 units 中改寫單位名稱（例如以「、」代替「/」），"
-            "並請該單位的填報檔「填報單位」填寫相同的名稱。"
-        )
-
-
 def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> Outcome:
     """Validate workbooks as a unit would before sending them: each against its own 年度.
     With `output_dir`, the marked copies of the files with problems are written there
     (退回修正/)."""
     if output_dir is not None:
-        _check_output(output_dir, "--output")
+        _check_output(output_dir)
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
@@ -290,7 +285,7 @@ def build(
     _check_folder(
         input_dir, "--input", "各單位填報檔所在的資料夾（要檢核單一檔案請用 gmreport check）"
     )
-    _check_output(output_dir, "--output")
+    _check_output(output_dir)
     for folder in history or []:
         _check_folder(folder, "--history", "以前年度「○○○年度統計數據.json」所在的資料夾")
     if config.report_template is not None and not config.report_template.is_file():
@@ -324,17 +319,16 @@ def _gather(
             f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx、.xlsm 或 .ods）。"
             "請將各單位的填報活頁簿放入此資料夾，或以 --input 指定其他資料夾。"
         )
-    identified = [(raw, who) for raw, who, _ in read]
-    years = sorted({who.year for _, who in identified if who.year is not None})
+    years = sorted({who.year for _, who, _ in read if who.year is not None})
     if year is None and not years:
         raise GmreportError(
             f"「{input_dir}」中沒有可彙整的填報檔：每個檔案都無法判斷填報單位或年度。"
-            + _causes(unreadable, identified)
+            + _causes(unreadable, read)
         )
     year = year if year is not None else years[-1]
     sorted_ = _sort(unreadable, read, year)
-    if not sorted_.accepted and not any(who.year == year for _, who in identified):
-        causes = _causes(unreadable, identified)
+    if not sorted_.accepted and not any(who.year == year for _, who, _ in read):
+        causes = _causes(unreadable, read)
         if causes:  # files that could not be placed: the data is what must change
             raise GmreportError(f"「{input_dir}」中沒有可彙整的 {year} 年度填報檔。{causes}")
         found = "、".join(map(str, years))
@@ -411,26 +405,26 @@ def _check_folder(path: Path, option: str, what: str) -> None:
         raise UsageError(f"找不到資料夾「{path}」，請確認 {option} 的路徑。")
 
 
-def _check_output(path: Path, option: str) -> None:
+def _check_output(path: Path) -> None:
     try:
         path.resolve(strict=False)
     except (OSError, RuntimeError):  # a link that leads to itself (Python raises RuntimeError)
         raise UsageError(
             f"輸出位置「{path}」是一個指向自己的捷徑（連結），無法當作資料夾；"
-            f"{option} 請指定另一個資料夾。"
+            "--output 請指定另一個資料夾。"
         ) from None
     if path.is_symlink() and not path.exists():
         raise UsageError(
-            f"輸出位置「{path}」是失效的捷徑（連結），無法當作資料夾；{option} 請指定另一個資料夾。"
+            f"輸出位置「{path}」是失效的捷徑（連結），無法當作資料夾；--output 請指定另一個資料夾。"
         )
     if path.exists() and not path.is_dir():
-        raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；{option} 請指定一個資料夾。")
+        raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；--output 請指定一個資料夾。")
 
 
-def _causes(unreadable: list[Problem], identified: list[tuple[RawWorkbook, Identity]]) -> str:
+def _causes(unreadable: list[Problem], read: list[Read]) -> str:
     """Why the workbooks could not be placed in a unit and year, as `check` tells it."""
     found = [p for p in unreadable if p.is_error]
-    for raw, who in identified:
+    for raw, who, _ in read:
         found += [p for p in (*raw.problems, *who.problems) if p.is_error]
     if not found:
         return ""
@@ -656,7 +650,7 @@ def rollup(
     from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .rollup import read_agency_list, roll_up
 
-    _check_output(output_dir, "--output")
+    _check_output(output_dir)
     expected = read_agency_list(agencies) if agencies is not None else None
     gathered = roll_up(paths, year=year, expected=expected)
     outcome = RollupOutcome(gathered)

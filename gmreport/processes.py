@@ -117,12 +117,12 @@ def stop_noted(notes: Iterable[Path]) -> None:
     for path in notes:
         try:
             noted = json.loads(path.read_text("utf-8"))
-            group, mark = noted["group"], str(noted["mark"])
+            group, mark = noted["group"], noted["mark"]
         except (OSError, ValueError, LookupError, TypeError):
             continue  # no note, or not a whole one (a run killed while writing it)
-        if type(group) is not int or group <= 1 or not noted["mark"]:
+        if type(group) is not int or group <= 1 or not mark:
             continue
-        if not any(mark in line for line in group_members(group).values()):
+        if not any(str(mark) in line for line in group_members(group).values()):
             continue
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)

@@ -71,20 +71,18 @@ def _fontconfig_file(folder: Path) -> Path | None:
     if sys.platform == "win32":
         return None
     system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
-    prefer = "".join(f"<family>{name}</family>" for name in KAI_SUBSTITUTES)
-    aliases = "".join(
-        f'<alias binding="same"><family>{name}</family><prefer>{prefer}</prefer></alias>'
-        for name in KAI_NAMES
-    )
-    latin = (
-        '<alias binding="same"><family>Times New Roman</family>'
-        f"<prefer>{''.join(f'<family>{name}</family>' for name in LATIN_SUBSTITUTES)}</prefer>"
-        "</alias>"
+    aliases = [(name, KAI_SUBSTITUTES) for name in KAI_NAMES]
+    aliases.append(("Times New Roman", LATIN_SUBSTITUTES))
+    mapped = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer>'
+        + "".join(f"<family>{p}</family>" for p in prefer)
+        + "</prefer></alias>"
+        for name, prefer in aliases
     )
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        f'<fontconfig><include ignore_missing="yes">{system}</include>{aliases}{latin}'
+        f'<fontconfig><include ignore_missing="yes">{system}</include>{mapped}'
         "</fontconfig>\n",
         encoding="utf-8",
     )

@@ -253,10 +253,7 @@ class _Styles:
             el = etree.Element(_q(tag))
             later = [self.root.find(_q(t)) for t in order[order.index(tag) + 1 :]]
             later_el = next((e for e in later if e is not None), None)
-            if later_el is not None:
-                later_el.addprevious(el)
-            else:
-                self.root.insert(len(order), el)
+            self.root.insert(len(order) if later_el is None else self.root.index(later_el), el)
             if tag == "cellXfs":
                 etree.SubElement(el, _q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
         return el
@@ -294,15 +291,9 @@ class _Styles:
         if kind not in self.own:
             xf = etree.Element(_q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
             if kind in ("header", "link"):
-                font = etree.Element(_q("font"))
-                if kind == "header":
-                    etree.SubElement(font, _q("b"))
-                else:
-                    etree.SubElement(font, _q("u"))
-                    etree.SubElement(font, _q("color"), rgb="FF0563C1")
-                etree.SubElement(font, _q("sz"), val="11")
-                etree.SubElement(font, _q("name"), val="微軟正黑體")
-                xf.set("fontId", str(self._append(self.fonts, font)))
+                look = "<b/>" if kind == "header" else '<u/><color rgb="FF0563C1"/>'
+                font = f'<font xmlns="{MAIN}">{look}<sz val="11"/><name val="微軟正黑體"/></font>'
+                xf.set("fontId", str(self._append(self.fonts, _parse(font.encode()))))
                 xf.set("applyFont", "1")
             fill = {"header": HEADER_FILL, "error": FILLS[Severity.ERROR]}.get(kind)
             fill = FILLS[Severity.WARNING] if kind == "warning" else fill
@@ -369,10 +360,7 @@ def _mark_sheet(
         if row_el is None:
             row_el = etree.Element(_q("row"), r=str(m.row))
             later = [r for n, r in rows.items() if n > m.row]
-            if later:
-                later[0].addprevious(row_el)
-            else:
-                sheet_data.append(row_el)
+            sheet_data.insert(sheet_data.index(later[0]) if later else len(sheet_data), row_el)
             rows = dict(sorted({**rows, m.row: row_el}.items()))
         if row_el.get("customFormat") in ("1", "true") and (row_el.get("s") or "").isdigit():
             base = int(row_el.get("s"))
@@ -389,20 +377,15 @@ def _add_comments(
 ) -> None:
     """The marks' comments: into the sheet's comments part and its VML drawing, added if
     the sheet has none, else extended."""
-    rels = pkg.rels(part)
-    comments_part = vml_part = None
-    for el in rels:
-        kind = el.get("Type", "")
-        if kind == REL_COMMENTS:
-            comments_part = _target(part, el.get("Target", ""))
-        elif kind == REL_VML:
-            vml_part = _target(part, el.get("Target", ""))
+    targets = {
+        el.get("Type"): _target(part, el.get("Target", "")) for el in pkg.rels(part).iterfind("*")
+    }
+    comments_part, vml_part = targets.get(REL_COMMENTS), targets.get(REL_VML)
     if comments_part is None:
         comments_part = pkg.unused("xl/gmreport_comments{n}.xml")
-        comments = etree.Element(_q("comments"), nsmap={None: MAIN})
-        etree.SubElement(comments, _q("authors"))
-        etree.SubElement(comments, _q("commentList"))
-        pkg.trees[comments_part] = comments
+        pkg.trees[comments_part] = _parse(
+            f'<comments xmlns="{MAIN}"><authors/><commentList/></comments>'.encode()
+        )
         pkg.add_rel(part, REL_COMMENTS, comments_part)
         _override(types, comments_part, CT_COMMENTS)
     comments = pkg.tree(comments_part)
@@ -413,15 +396,12 @@ def _add_comments(
     existing = {el.get("ref"): el for el in listing}
     for m in marks:
         el = existing.get(m.ref)
-        prefix = ""
+        prefix = "" if el is None else "\n"  # the unit's own note stays, ours follows it
         if el is None:
             el = etree.SubElement(listing, _q("comment"), ref=m.ref, authorId=str(author_id))
+        text = el.find(_q("text"))
+        if text is None:
             text = etree.SubElement(el, _q("text"))
-        else:  # the unit's own note stays, ours follows it
-            prefix = "\n"
-            text = el.find(_q("text"))
-            if text is None:
-                text = etree.SubElement(el, _q("text"))
         run = etree.SubElement(text, _q("r"))
         props = etree.SubElement(run, _q("rPr"))
         etree.SubElement(props, _q("sz"), val="10")
@@ -436,11 +416,8 @@ def _add_comments(
         _default(types, "vml", CT_VML)
         legacy = etree.Element(_q("legacyDrawing"))
         legacy.set(_q("id", R), rid)
-        later = next((el for el in root if _local(el.tag) in _AFTER_LEGACY), None)
-        if later is not None:
-            later.addprevious(legacy)
-        else:
-            root.append(legacy)
+        later = next((i for i, el in enumerate(root) if _local(el.tag) in _AFTER_LEGACY), None)
+        root.insert(len(root) if later is None else later, legacy)
     vml = pkg.tree(vml_part)
     first = (block + 1000) * 1024 + len(vml)
     for i, m in enumerate(marks):
@@ -474,22 +451,27 @@ _VML_SHAPE = (
 )
 
 
+# The list sheet around its columns, rows and links: its tab red, printed on A4 landscape one
+# page wide (as many pages down as needed), the heading and the column titles kept in view.
+_LIST_SHEET = (
+    f'<worksheet xmlns="{MAIN}" xmlns:r="{R}"><sheetPr><tabColor rgb="FFC00000"/>'
+    '<pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView tabSelected="1" '
+    'workbookViewId="0"><pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" '
+    'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols/>'
+    '<sheetData/><mergeCells count="1"><mergeCell ref="A1:{last}1"/></mergeCells><hyperlinks/>'
+    '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    "</worksheet>"
+)
+
+
 def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
     """The 檢核結果 sheet: a heading, then one row per problem, its cell linked."""
-    root = etree.Element(_q("worksheet"), nsmap={None: MAIN, "r": R})
-    props = etree.SubElement(root, _q("sheetPr"))
-    etree.SubElement(props, _q("tabColor"), rgb="FFC00000")
-    etree.SubElement(props, _q("pageSetUpPr"), fitToPage="1")  # printed one page wide
-    views = etree.SubElement(root, _q("sheetViews"))
-    view = etree.SubElement(views, _q("sheetView"), tabSelected="1", workbookViewId="0")
-    etree.SubElement(
-        view, _q("pane"), ySplit="2", topLeftCell="A3", activePane="bottomLeft", state="frozen"
-    )
-    etree.SubElement(root, _q("sheetFormatPr"), defaultRowHeight="15")
-    cols = etree.SubElement(root, _q("cols"))
+    root = _parse(_LIST_SHEET.format(last=column_letters(len(LIST_HEADERS))).encode())
+    cols = root.find(_q("cols"))
     for i, width in enumerate(LIST_WIDTHS, start=1):
         etree.SubElement(cols, _q("col"), min=str(i), max=str(i), width=str(width), customWidth="1")
-    data = etree.SubElement(root, _q("sheetData"))
+    data = root.find(_q("sheetData"))
     text_xf = styles.list_xf("text")
 
     def row(n: int, values: list[tuple[str, int]]) -> None:
@@ -532,30 +514,9 @@ def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
         if item.sheet is not None:
             quoted = item.sheet.replace("'", "''")
             links.append((f"D{n}", f"'{quoted}'!{item.ref}", item.place))
-    merge = etree.SubElement(root, _q("mergeCells"), count="1")
-    etree.SubElement(merge, _q("mergeCell"), ref=f"A1:{column_letters(len(LIST_HEADERS))}1")
-    if links:
-        hyperlinks = etree.SubElement(root, _q("hyperlinks"))
-        for ref, location, display in links:
-            etree.SubElement(
-                hyperlinks, _q("hyperlink"), ref=ref, location=location, display=display
-            )
-    etree.SubElement(
-        root,
-        _q("pageMargins"),
-        left="0.5",
-        right="0.5",
-        top="0.6",
-        bottom="0.6",
-        header="0.3",
-        footer="0.3",
-    )
-    etree.SubElement(  # A4 landscape, every column on the page, as many pages down as needed
-        root,
-        _q("pageSetup"),
-        paperSize="9",
-        orientation="landscape",
-        fitToWidth="1",
-        fitToHeight="0",
-    )
+    hyperlinks = root.find(_q("hyperlinks"))
+    for ref, location, display in links:
+        etree.SubElement(hyperlinks, _q("hyperlink"), ref=ref, location=location, display=display)
+    if not links:
+        root.remove(hyperlinks)
     return root
