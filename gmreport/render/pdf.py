@@ -71,7 +71,7 @@ def _fontconfig_file(folder: Path) -> Path | None:
     if sys.platform == "win32":
         return None
     system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
-    aliases = [(name, KAI_SUBSTITUTES) for name in KAI_NAMES]
+    aliases: list[tuple[str, tuple[str, ...]]] = [(name, KAI_SUBSTITUTES) for name in KAI_NAMES]
     aliases.append(("Times New Roman", LATIN_SUBSTITUTES))
     mapped = "".join(
         f'<alias binding="same"><family>{name}</family><prefer>'
