@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -21,25 +22,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     An interrupted run never leaves a half-written file and never destroys the last good one.
     """
+    tmp_path = path.with_name(f"{TEMP_PREFIX}{secrets.token_hex(8)}{path.suffix}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
-        os.close(fd)
+        # Not mkstemp's private file (0600): an output gets the permissions any new file of
+        # the person's would, so a colleague on a shared folder can open it.
+        os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except OSError as e:
-        raise OutputError(
-            f"無法在「{path.parent}」建立輸出檔（{os_reason(e)}），請確認資料夾存在且有寫入權限。"
-        ) from None
-    tmp_path = Path(tmp)
+        raise _cannot_create(path.parent, e) from None
     try:
         try:
             yield tmp_path
         except OSError as e:  # while writing: a full disk, a device gone
             raise OutputError(f"無法寫入「{path}」（{os_reason(e)}）。") from None
-        # mkstemp makes the file private (0600); an output gets the permissions any new
-        # file of the person's would, so a colleague on a shared folder can open it. A
-        # file system without permissions (a USB stick) may refuse: that is no failure.
-        with contextlib.suppress(OSError):
-            os.chmod(tmp_path, 0o666 & ~_umask())
         try:
             os.replace(tmp_path, path)
         except PermissionError:
@@ -52,22 +47,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp_path.unlink(missing_ok=True)
 
 
-def _umask() -> int:
-    """The process's umask (reading it means setting it, so it is set straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _cannot_create(folder: Path, e: OSError) -> OutputError:
+    return OutputError(
+        f"無法在「{folder}」建立輸出檔（{os_reason(e)}），請確認資料夾存在且有寫入權限。"
+    )
 
 
 LOCK_NAME = ".~gmreport.lock"
 """The file a run holds locked while it writes into an output folder (SPEC §5 ◆)."""
 TEMP_PREFIX = ".~gmreport-"
-"""How the temporary files and folders of a run begin (see `atomic_path`, `staged`)."""
+"""How the temporary files and folders of a run begin (see `atomic_path`, `output_lock`)."""
 
 
 @contextlib.contextmanager
-def output_lock(folder: Path) -> Iterator[None]:
+def output_lock(folder: Path) -> Iterator[Path]:
     """Hold `folder` for this run: a second run into it is refused while this one writes.
+    Yield a temporary folder inside it where the run writes its files before `commit` moves
+    them into place; removed at the end, whatever happened.
 
     The lock is the operating system's, on a file in the folder, so a run that is killed
     (even with kill -9) releases it. Holding it, the temporary files that a killed run left
@@ -78,9 +74,7 @@ def output_lock(folder: Path) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         handle = open(lock, "a+b")  # noqa: SIM115 — held until the run ends
     except OSError as e:
-        raise OutputError(
-            f"無法在「{folder}」建立輸出檔（{os_reason(e)}），請確認資料夾存在且有寫入權限。"
-        ) from None
+        raise _cannot_create(folder, e) from None
     # Locked, the file must still be the one at its place: a run that ended just then has
     # removed it, and a third run may be locking a new one.
     if not (_try_lock(handle) and _same_file(handle, lock)):
@@ -91,7 +85,14 @@ def output_lock(folder: Path) -> Iterator[None]:
         )
     try:
         _remove_leftovers(folder)
-        yield
+        try:
+            stage = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder))
+        except OSError as e:
+            raise _cannot_create(folder, e) from None
+        try:
+            yield stage
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
     finally:
         # Removed while still locked where the system allows it (POSIX), so that no run
         # can lock it in between; closing releases the lock.
@@ -140,23 +141,6 @@ def _remove_leftovers(folder: Path) -> None:
                 shutil.rmtree(path)
             else:
                 path.unlink()
-
-
-@contextlib.contextmanager
-def staged(folder: Path) -> Iterator[Path]:
-    """A temporary folder inside `folder` where a run writes its files before `commit`
-    moves them into place; removed at the end, whatever happened."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=folder))
-    except OSError as e:
-        raise OutputError(
-            f"無法在「{folder}」建立輸出檔（{os_reason(e)}），請確認資料夾存在且有寫入權限。"
-        ) from None
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def commit(moves: list[tuple[Path, Path]]) -> None:

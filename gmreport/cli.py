@@ -183,14 +183,7 @@ def _parser() -> argparse.ArgumentParser:
         "  gmreport templates --year 114 --format ods   （使用 LibreOffice 的單位）",
     )
     templates.add_argument("--year", type=_roc_year, metavar="年度", help="民國年度（預設為今年）")
-    templates.add_argument(
-        "--output",
-        "--out",  # the option's first name, still accepted
-        dest="out",
-        type=Path,
-        metavar="資料夾",
-        help=f"輸出資料夾（預設 {DEFAULT_TEMPLATES}）",
-    )
+    _output_option(templates, DEFAULT_TEMPLATES, "--out")  # the option's first name, still accepted
     templates.add_argument(
         "--format",
         choices=TEMPLATE_FORMATS,
@@ -237,12 +230,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--input", type=Path, metavar="資料夾", help=f"填報檔資料夾（預設 {DEFAULT_INPUT}）"
     )
-    build.add_argument(
-        "--output",
-        type=Path,
-        metavar="資料夾",
-        help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）",
-    )
+    _output_option(build, DEFAULT_OUTPUT)
     build.add_argument(
         "--history",
         type=Path,
@@ -272,9 +260,7 @@ def _parser() -> argparse.ArgumentParser:
     rollup.add_argument(
         "--year", type=_roc_year, metavar="年度", help="民國年度（預設為檔案中最新的年度）"
     )
-    rollup.add_argument(
-        "--output", type=Path, metavar="資料夾", help=f"輸出資料夾（預設 {DEFAULT_OUTPUT}）"
-    )
+    _output_option(rollup, DEFAULT_OUTPUT)
     rollup.add_argument(
         "--agencies",
         type=Path,
@@ -284,6 +270,12 @@ def _parser() -> argparse.ArgumentParser:
     rollup.add_argument("--pdf", action="store_true", help="另以 LibreOffice 轉出 PDF")
     rollup.set_defaults(run=_rollup)
     return parser
+
+
+def _output_option(parser: argparse.ArgumentParser, default: Path, *aliases: str) -> None:
+    parser.add_argument(
+        "--output", *aliases, type=Path, metavar="資料夾", help=f"輸出資料夾（預設 {default}）"
+    )
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
@@ -307,22 +299,22 @@ def _templates(args: argparse.Namespace) -> int:
     def say(path: Path, written: bool) -> None:
         _echo(f"已產生 {path}" if written else f"略過 {path}（檔案已存在，未覆寫）")
 
-    folder = _output(args.out, DEFAULT_TEMPLATES, "--output")
-    blanks = templates(_config(args), folder, args.year, file_format=args.format, progress=say)
-    count = sum(w for _, w in blanks.paths)
-    _echo(f"共產生 {count} 個單位的 {blanks.year} 年度空白填報活頁簿，位於「{folder}」。")
+    folder = _output(args.output, DEFAULT_TEMPLATES)
+    year, done = templates(_config(args), folder, args.year, file_format=args.format, progress=say)
+    count = sum(written for _, written in done)
+    _echo(f"共產生 {count} 個單位的 {year} 年度空白填報活頁簿，位於「{folder}」。")
     return EXIT_OK
 
 
-def _output(given: Path | None, default: Path, option: str) -> Path:
-    """The output folder: the one given, or the default, which must be able to be a folder."""
+def _output(given: Path | None, default: Path) -> Path:
+    """The --output folder: the one given, or the default, which must be able to be a folder."""
     if given is not None:
         return given
     blocking = next((p for p in (default, *default.parents) if p.is_file()), None)
     if blocking is not None:
         raise UsageError(
-            f"沒有指定 {option}，預設輸出到「{default}」，但目前的資料夾中「{blocking}」是一個檔案。"
-            f"請以 {option} 指定另一個資料夾。"
+            f"沒有指定 --output，預設輸出到「{default}」，但目前的資料夾中「{blocking}」是一個檔案。"
+            "請以 --output 指定另一個資料夾。"
         )
     return default
 
@@ -357,25 +349,24 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_INPUT if outcome.has_errors else EXIT_OK
 
 
+def _sample_years() -> dict[int, Path]:
+    """input_samples/'s folders of one year each (input_samples/113, …/114), oldest first."""
+    found = [p for p in DEFAULT_INPUT.iterdir() if p.is_dir() and p.name.isdigit()]
+    return dict(sorted((int(p.name), p) for p in found))
+
+
 def _default_input(year: int | None) -> Path:
-    """input_samples/, or when it holds one folder per year (input_samples/113, …/114),
-    that of `year`, else the latest."""
-    years = sorted(
-        (int(p.name), p) for p in DEFAULT_INPUT.iterdir() if p.is_dir() and p.name.isdigit()
-    )
+    """input_samples/, or when it holds one folder per year, that of `year`, else the latest."""
+    years = _sample_years()
     if not years:
         return DEFAULT_INPUT
-    chosen = dict(years).get(year) if year is not None else None
-    return chosen or years[-1][1]
+    chosen = years.get(year) if year is not None else None
+    return chosen or years[max(years)]
 
 
 def _echo_sample_history_hint(year: int | None) -> None:
     """How to give the samples' latest year its 歷年比較: build the year before it first."""
-    earlier = sorted(
-        int(p.name)
-        for p in DEFAULT_INPUT.iterdir()
-        if p.is_dir() and p.name.isdigit() and year is not None and int(p.name) < year
-    )
+    earlier = [y for y in _sample_years() if year is not None and y < year]
     if earlier:
         _echo(
             f"注意：本次 {year} 年度報告不含歷年比較。範例資料另有 {earlier[-1]} 年度，"
@@ -399,7 +390,7 @@ def _build(args: argparse.Namespace) -> int:
         _echo(f"沒有指定 --input，讀取範例資料夾「{input_dir}」。")
     outcome = build(
         input_dir,
-        _output(args.output, DEFAULT_OUTPUT, "--output"),
+        _output(args.output, DEFAULT_OUTPUT),
         config,
         year=args.year,
         draft=args.draft,
@@ -438,7 +429,7 @@ def _rollup(args: argparse.Namespace) -> int:
 
     outcome = rollup(
         args.paths,
-        _output(args.output, DEFAULT_OUTPUT, "--output"),
+        _output(args.output, DEFAULT_OUTPUT),
         year=args.year,
         agencies=args.agencies,
         pdf=args.pdf,

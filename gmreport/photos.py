@@ -103,19 +103,8 @@ def _read_photo(path: Path, shown: str) -> Photo | Problem:
         return problem(
             "photo-not-image", file=shown, detail="不是一般檔案（可能是失效的捷徑或連結）"
         )
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return problem(
-                "photo-too-large",
-                file=shown,
-                detail=f"檔案超過 {MAX_FILE_BYTES // 1024 // 1024} MB",
-            )
-        jpeg, size = shrink(path)
-    except _TooLarge as e:
-        return problem("photo-too-large", file=shown, detail=str(e))
-    except _NotImage as e:
-        return problem("photo-not-image", file=shown, detail=str(e))
-    return Photo(item, caption, shown, jpeg, size)
+    made = shrink(path, shown)
+    return made if isinstance(made, Problem) else Photo(item, caption, shown, *made)
 
 
 def parse_name(stem: str) -> tuple[WorkItem | None, str]:
@@ -145,21 +134,20 @@ def _choices() -> str:
     return "、".join(f"{NUMERALS[i]}（{w.name}）" for i, w in enumerate(WORK_ITEM_LIST))
 
 
-class _TooLarge(Exception):
-    """A photo with more pixels than may be decoded safely."""
-
-
-class _NotImage(Exception):
-    """A file that is not a JPEG or PNG, or does not decode."""
-
-
-def shrink(path: Path) -> tuple[bytes, tuple[int, int]]:
+def shrink(path: Path, shown: str) -> tuple[bytes, tuple[int, int]] | Problem:
     """The photo at `path` as the report's JPEG: upright, its longest side at most
-    MAX_SIDE_PX, no metadata; and its size. Raises _TooLarge or _NotImage."""
+    MAX_SIDE_PX, no metadata; and its size. Or the warning, naming the file `shown`, that
+    says why it cannot be: too large to decode safely, not a JPEG or PNG, not decodable."""
+
+    def refused(code: str, detail: str) -> Problem:
+        return problem(code, file=shown, detail=detail)
+
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return refused("photo-too-large", f"檔案超過 {MAX_FILE_BYTES // 1024 // 1024} MB")
     try:
         stream = open(path, "rb")  # noqa: SIM115 (closed by Pillow's image below)
     except OSError as e:
-        raise _NotImage(f"無法開啟檔案（{os_reason(e)}）") from None
+        return refused("photo-not-image", f"無法開啟檔案（{os_reason(e)}）")
     width = height = 0
     with warnings.catch_warnings():
         # Pillow warns of, then refuses, images over its own limit (set for the whole
@@ -169,24 +157,24 @@ def shrink(path: Path) -> tuple[bytes, tuple[int, int]]:
             with stream, Image.open(stream, formats=FORMATS) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise _TooLarge(_megapixels(width, height))
+                    return refused("photo-too-large", _megapixels(width, height))
                 image.draft("RGB", (MAX_SIDE_PX, MAX_SIDE_PX))  # a JPEG decodes smaller
                 image.load()
                 upright = ImageOps.exif_transpose(image)
                 upright.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX), Image.Resampling.LANCZOS)
-                shown = _on_white(upright)
+                picture = _on_white(upright)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _TooLarge(_megapixels(width, height)) from None
+            return refused("photo-too-large", _megapixels(width, height))
         except UnidentifiedImageError:
-            raise _NotImage("檔案內容不是 JPEG 或 PNG 圖片，可能是改了副檔名的其他檔案") from None
-        except _TooLarge:
-            raise
+            return refused(
+                "photo-not-image", "檔案內容不是 JPEG 或 PNG 圖片，可能是改了副檔名的其他檔案"
+            )
         except Exception:  # a decoder fed a damaged or hostile file may raise anything
-            raise _NotImage("圖片已損毀或不完整，無法解碼") from None
+            return refused("photo-not-image", "圖片已損毀或不完整，無法解碼")
     buffer = io.BytesIO()
-    shown.info.clear()  # nothing of the original's metadata is written
-    shown.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return buffer.getvalue(), shown.size
+    picture.info.clear()  # nothing of the original's metadata is written
+    picture.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buffer.getvalue(), picture.size
 
 
 def _on_white(image: Image.Image) -> Image.Image:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cells
-from .atomic import commit, output_lock, staged
+from .atomic import commit, output_lock
 from .config import Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
@@ -28,7 +28,7 @@ from .problems import (
     count_by_severity,
     problem,
 )
-from .read import Listing, RawWorkbook, list_workbooks, read_listed
+from .read import RawWorkbook, list_workbooks, read_listed
 from .schema import INFO_SHEET, SHEETS_BY_NAME, TEMPLATE_FORMATS, WORK_ITEM_LIST
 from .validate import (
     CleanWorkbook,
@@ -90,15 +90,6 @@ class _Sorted:
     problems: list[Problem]
 
 
-@dataclass
-class Blanks:
-    """The blank workbooks of one year: each unit's path, and whether it was written now
-    (a file already there is never overwritten, since a unit may have filled it in)."""
-
-    year: int
-    paths: list[tuple[Path, bool]]
-
-
 def templates(
     config: Config,
     folder: Path,
@@ -106,13 +97,14 @@ def templates(
     *,
     file_format: str = TEMPLATE_FORMATS[0],
     progress: Callable[[Path, bool], None] | None = None,
-) -> Blanks:
+) -> tuple[int, list[tuple[Path, bool]]]:
     """Write a blank standard workbook for each unit of `config` into `folder` for the ROC
-    `year` (default: this year), as `file_format` (xlsx, or ods for LibreOffice).
-    `progress` hears of each unit's workbook as it is done."""
+    `year` (default: this year), as `file_format` (xlsx, or ods for LibreOffice); the year,
+    and each unit's path with whether it was written now (a file already there is never
+    overwritten, since a unit may have filled it in). `progress` hears of each as it is done."""
     from .blank_workbook import write_blank_workbook
 
-    _check_output(folder, "--output")
+    _check_output(folder)
     if file_format not in TEMPLATE_FORMATS:
         raise UsageError(
             f"不支援「{file_format}」格式的填報活頁簿，請用 {' 或 '.join(TEMPLATE_FORMATS)}。"
@@ -120,8 +112,14 @@ def templates(
     year = year if year is not None else date.today().year - ROC_OFFSET
     if not 1 <= year <= 300:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
-    for unit in config.units:
-        _check_file_part(unit)
+    for unit in config.units:  # part of its blank workbook's file name, on Windows too
+        bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
+        if bad:
+            raise UsageError(
+                f"單位名稱「{unit}」含有檔名不能使用的字元「{'」「'.join(bad)}」，無法產生該單位的"
+                "填報檔。請在設定檔 units 中改寫單位名稱（例如以「、」代替「/」），"
+                "並請該單位的填報檔「填報單位」填寫相同的名稱。"
+            )
     done = []
     for unit in config.units:
         path = folder / BLANK_NAME.format(year=year, unit=unit, suffix=file_format)
@@ -133,22 +131,11 @@ def templates(
         done.append((path, written))
         if progress is not None:
             progress(path, written)
-    return Blanks(year, done)
+    return year, done
 
 
 NOT_IN_FILE_NAMES = '/\\:*?"<>|'
 """What Windows does not allow in a file name."""
-
-
-def _check_file_part(unit: str) -> None:
-    """A unit's name can be part of its blank workbook's file name, on Windows too."""
-    bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
-    if bad:
-        raise UsageError(
-            f"單位名稱「{unit}」含有檔名不能使用的字元「{'」「'.join(bad)}」，無法產生該單位的"
-            "填報檔。請在設定檔 units 中改寫單位名稱（例如以「、」代替「/」），"
-            "並請該單位的填報檔「填報單位」填寫相同的名稱。"
-        )
 
 
 def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> Outcome:
@@ -156,12 +143,12 @@ def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> 
     With `output_dir`, the marked copies of the files with problems are written there
     (退回修正/)."""
     if output_dir is not None:
-        _check_output(output_dir, "--output")
+        _check_output(output_dir)
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"找不到「{missing[0]}」，請確認檔案或資料夾路徑。")
     unreadable, read = _read(paths, config)
-    if not read and not _any_error(unreadable):
+    if not read and not any(p.is_error for p in unreadable):
         raise UsageError(
             f"在「{'、'.join(map(str, paths))}」中找不到任何填報檔（.xlsx、.xlsm 或 .ods）。"
         )
@@ -178,11 +165,8 @@ def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> 
     outcome = Outcome(years[-1] if years else None, ordered(problems))
     outcome.sources = _sources(read)
     if output_dir is not None:
-        with output_lock(output_dir), staged(output_dir) as stage:
-            moves = _returned(outcome, stage, output_dir, config.units)
-            commit(moves)
-            _drop_stale(outcome, output_dir, moves)
-            outcome.written += [target for _, target in moves]
+        with output_lock(output_dir) as stage:
+            _commit(outcome, output_dir, [], _returned(outcome, stage, output_dir, config.units))
     return outcome
 
 
@@ -202,15 +186,24 @@ def file_part(name: str) -> str:
     return kept or "_"
 
 
-def _drop_stale(outcome: Outcome, output_dir: Path, moves: list[tuple[Path, Path]]) -> None:
-    """Remove the marked copies an earlier run left for the years of this one's files whose
-    units now have no problems: 退回修正/ holds this run's copies only (one set)."""
+def _commit(
+    outcome: Outcome,
+    output_dir: Path,
+    moves: list[tuple[Path, Path]],
+    returned: list[tuple[Path, Path]],
+) -> None:
+    """Move the staged files into place, `moves` first and then the 退回修正 copies
+    `returned`; then remove the marked copies an earlier run left for the years of this
+    one's files whose units now have no problems: 退回修正/ holds this run's copies only
+    (one set)."""
     from .render.returned import RETURNED_FOLDER, RETURNED_NAME
 
+    commit(moves + returned)
+    outcome.written += [target for _, target in returned]
     folder = output_dir / RETURNED_FOLDER
     if not folder.is_dir():
         return
-    written = {target.name for _, target in moves}
+    written = {target.name for _, target in returned}
     for year in sorted({s.year for s in outcome.sources}):
         for old in folder.glob(
             RETURNED_NAME.format(year=year, unit="*", suffix="*").replace(".", "*.")
@@ -232,7 +225,7 @@ def _returned(
     for a file that could not be read at all whose name says its unit (one of `units`), a
     short workbook saying why; the moves that put them into `output_dir`. Copies of the
     same years left there by an earlier run are removed once the moves are done (see
-    `_drop_stale`)."""
+    `_commit`)."""
     from .render.returned import RETURNED_FOLDER, RETURNED_NAME, mark_copy, write_letter
 
     folder = output_dir / RETURNED_FOLDER
@@ -245,12 +238,13 @@ def _returned(
         found = by_file.get(source.file)
         if not found:
             continue
-        stem = RETURNED_NAME.format(year=source.year, unit=file_part(source.unit), suffix="")
-        stem = stem[:-1]
+        stem = base = RETURNED_NAME.format(
+            year=source.year, unit=file_part(source.unit), suffix=""
+        )[:-1]
         n = 1
-        while stem.casefold() + (f"_{n}" if n > 1 else "") in taken:
+        while stem.casefold() in taken:
             n += 1
-        stem += f"_{n}" if n > 1 else ""
+            stem = f"{base}_{n}"
         taken.add(stem.casefold())
         made = mark_copy(source.path, stage, stem, found, unit=source.unit, year=source.year)
         if made is None:
@@ -291,7 +285,7 @@ def build(
     _check_folder(
         input_dir, "--input", "各單位填報檔所在的資料夾（要檢核單一檔案請用 gmreport check）"
     )
-    _check_output(output_dir, "--output")
+    _check_output(output_dir)
     for folder in history or []:
         _check_folder(folder, "--history", "以前年度「○○○年度統計數據.json」所在的資料夾")
     if config.report_template is not None and not config.report_template.is_file():
@@ -320,22 +314,21 @@ def _gather(
 ) -> Outcome:
     """The year's figures from the workbooks in `input_dir` and the earlier years' files."""
     unreadable, read = _read([input_dir], config, skip=(output_dir,))
-    if not read and not _any_error(unreadable):
+    if not read and not any(p.is_error for p in unreadable):
         raise UsageError(
             f"資料夾「{input_dir}」中沒有任何填報檔（.xlsx、.xlsm 或 .ods）。"
             "請將各單位的填報活頁簿放入此資料夾，或以 --input 指定其他資料夾。"
         )
-    identified = [(raw, who) for raw, who, _ in read]
-    years = sorted({who.year for _, who in identified if who.year is not None})
+    years = sorted({who.year for _, who, _ in read if who.year is not None})
     if year is None and not years:
         raise GmreportError(
             f"「{input_dir}」中沒有可彙整的填報檔：每個檔案都無法判斷填報單位或年度。"
-            + _causes(unreadable, identified)
+            + _causes(unreadable, read)
         )
     year = year if year is not None else years[-1]
     sorted_ = _sort(unreadable, read, year)
-    if not sorted_.accepted and not any(who.year == year for _, who in identified):
-        causes = _causes(unreadable, identified)
+    if not sorted_.accepted and not any(who.year == year for _, who, _ in read):
+        causes = _causes(unreadable, read)
         if causes:  # files that could not be placed: the data is what must change
             raise GmreportError(f"「{input_dir}」中沒有可彙整的 {year} 年度填報檔。{causes}")
         found = "、".join(map(str, years))
@@ -405,10 +398,6 @@ def _gather(
     return outcome
 
 
-def _any_error(problems: list[Problem]) -> bool:
-    return any(p.is_error for p in problems)
-
-
 def _check_folder(path: Path, option: str, what: str) -> None:
     if path.is_file():
         raise UsageError(f"「{path}」是檔案，不是資料夾；{option} 請指定{what}。")
@@ -416,26 +405,26 @@ def _check_folder(path: Path, option: str, what: str) -> None:
         raise UsageError(f"找不到資料夾「{path}」，請確認 {option} 的路徑。")
 
 
-def _check_output(path: Path, option: str) -> None:
+def _check_output(path: Path) -> None:
     try:
         path.resolve(strict=False)
     except (OSError, RuntimeError):  # a link that leads to itself (Python raises RuntimeError)
         raise UsageError(
             f"輸出位置「{path}」是一個指向自己的捷徑（連結），無法當作資料夾；"
-            f"{option} 請指定另一個資料夾。"
+            "--output 請指定另一個資料夾。"
         ) from None
     if path.is_symlink() and not path.exists():
         raise UsageError(
-            f"輸出位置「{path}」是失效的捷徑（連結），無法當作資料夾；{option} 請指定另一個資料夾。"
+            f"輸出位置「{path}」是失效的捷徑（連結），無法當作資料夾；--output 請指定另一個資料夾。"
         )
     if path.exists() and not path.is_dir():
-        raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；{option} 請指定一個資料夾。")
+        raise UsageError(f"輸出位置「{path}」是檔案，不是資料夾；--output 請指定一個資料夾。")
 
 
-def _causes(unreadable: list[Problem], identified: list[tuple[RawWorkbook, Identity]]) -> str:
+def _causes(unreadable: list[Problem], read: list[Read]) -> str:
     """Why the workbooks could not be placed in a unit and year, as `check` tells it."""
     found = [p for p in unreadable if p.is_error]
-    for raw, who in identified:
+    for raw, who, _ in read:
         found += [p for p in (*raw.problems, *who.problems) if p.is_error]
     if not found:
         return ""
@@ -467,22 +456,17 @@ def _read(
     files, listing = list_workbooks(paths, skip)
     unreadable: list[Problem] = list(listing.skipped)
     read: list[Read] = []
-    for result in (_read_file(f, listing, config) for f in files):
-        if isinstance(result, Problem):
-            unreadable.append(result)
-        else:
-            read.append(result)
+    for f in files:
+        raw = read_listed(f, listing)
+        if isinstance(raw, Problem):
+            unreadable.append(raw)
+            continue
+        who = identify(raw, config)
+        # Checked against its own year: a build sets other years' workbooks aside unused.
+        clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
+        read.append((replace(raw, sheets={}), who, clean))
+        del raw  # its sheets' cells, before the next file is read
     return unreadable, read
-
-
-def _read_file(f: Path, listing: Listing, config: Config) -> Problem | Read:
-    raw = read_listed(f, listing)
-    if isinstance(raw, Problem):
-        return raw
-    who = identify(raw, config)
-    # Checked against its own year: a build sets other years' workbooks aside unused.
-    clean = validate_workbook(raw, who.unit or "", who.year, config.aliases)
-    return replace(raw, sheets={}), who, clean
 
 
 def _sort(unreadable: list[Problem], read: list[Read], year: int) -> _Sorted:
@@ -516,15 +500,11 @@ def _sort(unreadable: list[Problem], read: list[Read], year: int) -> _Sorted:
         if who.unit is not None and who.year is not None:
             out.accepted.append(clean)
             continue
-        out.rejected.append({"file": raw.file, "reason": _reason(who.problems + raw.problems)})
+        reason = next((p.message for p in who.problems + raw.problems if p.is_error), None)
+        out.rejected.append({"file": raw.file, "reason": reason or "無法判斷填報單位或年度"})
         if who.year == year:
             out.unplaced.append(clean.emptied())
     return out
-
-
-def _reason(problems: list[Problem]) -> str:
-    errors = [p.message for p in problems if p.is_error]
-    return errors[0] if errors else "無法判斷填報單位或年度"
 
 
 def _write(
@@ -561,8 +541,7 @@ def _write(
     # this run holds the output folder, then moved into place together, the report first
     # (the file a person may hold open in Word, which would stop the rest).
     with (
-        output_lock(output_dir),
-        staged(output_dir) as stage,
+        output_lock(output_dir) as stage,
         tempfile.TemporaryDirectory(prefix="gmreport-charts-") as charts_dir,
     ):
         here = {key: stage / path.name for key, path in names.items()}
@@ -592,31 +571,28 @@ def _write(
             copies={u: p.relative_to(output_dir) for u, p in outcome.copies.items()},
         )
         kept = ["figures", "problems"]
-        if not reported:
-            commit([(here[k], names[k]) for k in reversed(kept)] + returned)
-            _drop_stale(outcome, output_dir, returned)
-            outcome.written += [names[k] for k in kept] + [t for _, t in returned]
-            stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
-            if stale:  # kept: a person may have edited them in Word; but they must not be mistaken
-                outcome.notes.append(
-                    f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
-                )
-            return
-        write_statistics(figures, here["statistics"])
-        unused = render_report(
-            figures,
-            here["report"],
-            charts=drawn,
-            template=template,
-            photos=outcome.photos,
-            voice=Voice(config.self_name, config.unit_word),
-        )
-        kept += ["statistics", "report"]
+        unused: list[str] = []
+        if reported:
+            write_statistics(figures, here["statistics"])
+            unused = render_report(
+                figures,
+                here["report"],
+                charts=drawn,
+                template=template,
+                photos=outcome.photos,
+                voice=Voice(config.self_name, config.unit_word),
+            )
+            kept += ["statistics", "report"]
         moves = [(here[k], names[k]) for k in reversed(kept)]
-        printed = _print(here["report"], stage, output_dir, moves, outcome.notes) if pdf else []
-        commit(moves + returned)
-        _drop_stale(outcome, output_dir, returned)
-        outcome.written += [names[k] for k in kept] + printed + [t for _, t in returned]
+        outcome.written += [names[k] for k in kept]
+        if reported and pdf:
+            _print(here["report"], stage, output_dir, moves, outcome)
+        _commit(outcome, output_dir, moves, returned)
+    stale = [p.name for p in (names["report"], names["statistics"]) if p.exists()]
+    if stale and not reported:  # kept: a person may have edited them; they must not be mistaken
+        outcome.notes.append(
+            f"「{'」、「'.join(stale)}」是前一次產出的檔案，與本次填報資料不符，請勿提報。"
+        )
     if unused:
         outcome.notes.append(
             f"報告範本「{template}」未使用下列資料，報告中不會出現這些內容："
@@ -625,11 +601,15 @@ def _write(
 
 
 def _print(
-    report: Path, stage: Path, output_dir: Path, moves: list[tuple[Path, Path]], notes: list[str]
-) -> list[Path]:
-    """The PDF of the Word `report` staged in `stage`, made beside it and put among the
-    `moves` right after the report; the path it will have, or none with a note saying why
-    (a missing LibreOffice stops only the PDF: the Word report is written)."""
+    report: Path,
+    stage: Path,
+    output_dir: Path,
+    moves: list[tuple[Path, Path]],
+    outcome: Outcome | RollupOutcome,
+) -> None:
+    """The PDF of the Word `report` staged in `stage`, made beside it, put among the `moves`
+    right after the report and among what `outcome` wrote; or a note saying why not (a
+    missing LibreOffice stops only the PDF: the Word report is written)."""
     from .render.pdf import convert_to_pdf, missing_fonts
     from .render.report import number_the_contents
 
@@ -640,12 +620,11 @@ def _print(
             number_the_contents(report, made)
         made = convert_to_pdf(report, stage, work=stage)
     except OutputError as e:  # the report itself is written; only the PDF is missing
-        notes.append(f"{e}（Word 報告及其他檔案已產出。）")
-        return []
-    printed = output_dir / made.name
-    moves.insert(1, (made, printed))
-    notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
-    return [printed]
+        outcome.notes.append(f"{e}（Word 報告及其他檔案已產出。）")
+        return
+    moves.insert(1, (made, output_dir / made.name))
+    outcome.written.append(output_dir / made.name)
+    outcome.notes += [f"PDF 已產出，但此電腦缺少{font}。" for font in missing_fonts()]
 
 
 @dataclass
@@ -671,20 +650,21 @@ def rollup(
     from .render.rollup_report import ROLLUP_REPORT_NAME, render_rollup_report
     from .rollup import read_agency_list, roll_up
 
-    _check_output(output_dir, "--output")
+    _check_output(output_dir)
     expected = read_agency_list(agencies) if agencies is not None else None
     gathered = roll_up(paths, year=year, expected=expected)
     outcome = RollupOutcome(gathered)
     workbook = output_dir / rollup_workbook.ROLLUP_WORKBOOK_NAME.format(year=gathered.year)
     report = output_dir / ROLLUP_REPORT_NAME.format(year=gathered.year)
-    with output_lock(output_dir), staged(output_dir) as stage:
+    with output_lock(output_dir) as stage:
         here = {path: stage / path.name for path in (report, workbook)}
         rollup_workbook.write_rollup_workbook(
             rollup_workbook.rollup_sheets(gathered), here[workbook]
         )
         outcome.notes += render_rollup_report(gathered, here[report])
         moves = [(here[path], path) for path in (report, workbook)]  # the report first
-        printed = _print(here[report], stage, output_dir, moves, outcome.notes) if pdf else []
+        outcome.written += [workbook, report]
+        if pdf:
+            _print(here[report], stage, output_dir, moves, outcome)
         commit(moves)
-    outcome.written += [workbook, report, *printed]
     return outcome

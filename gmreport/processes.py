@@ -27,7 +27,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 PROCESS_NOTE = "side-process.json"
 """The note of a running side process, in the folder of a run's temporary files."""
@@ -46,12 +45,6 @@ def run_side_process(
     timeout (subprocess.TimeoutExpired), Ctrl-C or SIGTERM (KeyboardInterrupt) the process
     and every process it started are stopped before the exception goes on. While it runs,
     `note` (POSIX) holds its group and `mark`, a text of its command line."""
-    posix = os.name != "nt"
-    started: dict[str, Any] = (
-        {"start_new_session": True}
-        if posix
-        else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-    )
     with _terminate_as_interrupt():
         process = subprocess.Popen(
             command,
@@ -60,10 +53,11 @@ def run_side_process(
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
-            **started,
+            start_new_session=True,  # its group, on POSIX; Windows ignores it
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),  # 0 but on Windows
         )
         try:
-            if note is not None and posix:
+            if note is not None and os.name != "nt":
                 note.write_text(json.dumps({"group": process.pid, "mark": mark}), "utf-8")
             out, err = process.communicate(timeout=timeout)
         except BaseException:
@@ -81,10 +75,8 @@ def _terminate_as_interrupt() -> Iterator[None]:
     """SIGTERM, while this lasts, is met as Ctrl-C is (KeyboardInterrupt), so that the side
     process is stopped and the run ends as an interrupted one. Only where Python would
     otherwise just die of it (the main thread, no handler of the program's own)."""
-    if os.name == "nt" or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+    main = os.name != "nt" and threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield
         return
 
@@ -123,32 +115,20 @@ def stop_noted(notes: Iterable[Path]) -> None:
     if os.name == "nt":
         return
     for path in notes:
-        noted = _read_note(path)
-        if noted is None:
+        try:
+            noted = json.loads(path.read_text("utf-8"))
+            group, mark = noted["group"], noted["mark"]
+        except (OSError, ValueError, LookupError, TypeError):
+            continue  # no note, or not a whole one (a run killed while writing it)
+        if type(group) is not int or group <= 1 or not mark:
             continue
-        group, mark = noted
-        if not any(mark in line for line in group_members(group).values()):
+        if not any(str(mark) in line for line in group_members(group).values()):
             continue
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)
         deadline = time.monotonic() + STOP_WAIT_S
         while group_members(group) and time.monotonic() < deadline:
             time.sleep(0.05)
-
-
-def _read_note(path: Path) -> tuple[int, str] | None:
-    """The group and mark a note holds; None for no note, or one that is not a whole note
-    (a run killed while writing it)."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    group, mark = data.get("group"), data.get("mark")
-    if isinstance(group, int) and not isinstance(group, bool) and group > 1 and mark:
-        return group, str(mark)
-    return None
 
 
 def group_members(group: int) -> dict[int, str]:

@@ -466,18 +466,6 @@ def test_a_write_that_fails_midway_is_a_chinese_message_and_leaves_nothing(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_file_system_that_refuses_permissions_still_gets_the_file(tmp_path, monkeypatch):
-    from gmreport import atomic
-
-    def refuse(*args, **kwargs):
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr(atomic.os, "chmod", refuse)
-    with atomic.atomic_path(tmp_path / "檢核結果.xlsx") as tmp:
-        tmp.write_bytes(b"content")
-    assert (tmp_path / "檢核結果.xlsx").read_bytes() == b"content"
-
-
 def test_a_unit_with_three_files_is_named_in_the_message(tmp_path, make_workbook, valid_rows):
     from gmreport.pipeline import check
 

@@ -109,9 +109,9 @@ def test_the_next_run_stops_what_a_killed_run_left_running(tmp_path: Path) -> No
     out = tmp_path / "out"
     group, left = _left_running(out, "-env:UserInstallation=file:///x/profile", tmp_path / "s")
     try:
-        with output_lock(out):
+        with output_lock(out) as stage:
             assert _gone(group)
-            assert not [p for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
+            assert [p for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)] == [stage]
     finally:
         left.kill()
         left.wait()

@@ -32,12 +32,9 @@ _MAC_PLACE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 
 def soffice_path() -> str | None:
     """Where LibreOffice's `soffice` is, or None when it is not installed."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
     places = _WINDOWS_PLACES if sys.platform == "win32" else (_MAC_PLACE,)
-    return next((p for p in places if Path(p).is_file()), None)
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((p for p in places if Path(p).is_file()), None)
 
 
 LATIN_SUBSTITUTES = ("Liberation Serif", "Tinos")
@@ -74,20 +71,18 @@ def _fontconfig_file(folder: Path) -> Path | None:
     if sys.platform == "win32":
         return None
     system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
-    prefer = "".join(f"<family>{name}</family>" for name in KAI_SUBSTITUTES)
-    aliases = "".join(
-        f'<alias binding="same"><family>{name}</family><prefer>{prefer}</prefer></alias>'
-        for name in KAI_NAMES
-    )
-    latin = (
-        '<alias binding="same"><family>Times New Roman</family>'
-        f"<prefer>{''.join(f'<family>{name}</family>' for name in LATIN_SUBSTITUTES)}</prefer>"
-        "</alias>"
+    aliases: list[tuple[str, tuple[str, ...]]] = [(name, KAI_SUBSTITUTES) for name in KAI_NAMES]
+    aliases.append(("Times New Roman", LATIN_SUBSTITUTES))
+    mapped = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer>'
+        + "".join(f"<family>{p}</family>" for p in prefer)
+        + "</prefer></alias>"
+        for name, prefer in aliases
     )
     conf = folder / "fonts.conf"
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        f'<fontconfig><include ignore_missing="yes">{system}</include>{aliases}{latin}'
+        f'<fontconfig><include ignore_missing="yes">{system}</include>{mapped}'
         "</fontconfig>\n",
         encoding="utf-8",
     )
@@ -98,7 +93,7 @@ def convert_to_pdf(docx: Path, out_dir: Path, *, work: Path | None = None) -> Pa
     """Convert `docx` to `out_dir/<same name>.pdf` and return that path.
 
     `work`: the folder of this run's temporary files in the output folder it holds
-    (`atomic.staged`). LibreOffice's files (its profile, a copy of the report) are made
+    (`atomic.output_lock`). LibreOffice's files (its profile, a copy of the report) are made
     there and its process is noted there, so that if the run is killed while converting,
     the next run into that folder stops LibreOffice and removes them (`processes`). Without
     it, and on Windows (where LibreOffice is given plain short paths), they are made in

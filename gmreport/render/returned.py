@@ -188,18 +188,17 @@ def write_letter(
     ws.title = LIST_SHEET
     when = f" {year} 年度" if year is not None else ""
     lines = [
-        (f"{unit}{when}填報檢核結果", Font(bold=True, size=14)),
-        (f"貴單位繳交的檔案「{file}」無法讀取，其內容未納入彙整。", None),
-        *((f"原因：{p.message}", None) for p in found),
-        *((f"處理方式：{p.hint}", None) for p in found if p.hint),
-        ("修正後請將檔案重新送交人事室。", None),
+        f"{unit}{when}填報檢核結果",
+        f"貴單位繳交的檔案「{file}」無法讀取，其內容未納入彙整。",
+        *(f"原因：{p.message}" for p in found),
+        *(f"處理方式：{p.hint}" for p in found if p.hint),
+        "修正後請將檔案重新送交人事室。",
     ]
-    for r, (text, font) in enumerate(lines, start=1):
+    for r, text in enumerate(lines, start=1):
         cell = ws.cell(r, 1, writable(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if font is not None:
-            cell.font = font
         ws.row_dimensions[r].height = 18 * max(1, -(-display_width(text) // 90))
+    ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 100
     wb.save(target)
     return target

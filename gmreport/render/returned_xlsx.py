@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable, Iterable
 from copy import deepcopy
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +51,7 @@ CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comme
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_blank_text=False,
-)
+_PARSER = etree.XMLParser(resolve_entities=False)  # and, by default, no DTD, no network
 # Elements a worksheet may hold after <legacyDrawing>, in the schema's order.
 _AFTER_LEGACY = {
     "legacyDrawingHF",
@@ -108,7 +104,6 @@ class _Package:
     def __init__(self, z: zipfile.ZipFile) -> None:
         self.z = z
         self.names = {i.filename for i in z.infolist()}
-        self.changed: dict[str, bytes] = {}
         self.trees: dict[str, Any] = {}
         self.rels_of: dict[str, str] = {}  # part → its relationships' part, where not by name
 
@@ -117,23 +112,15 @@ class _Package:
             self.trees[part] = _parse(self.z.read(part))
         return self.trees[part]
 
-    def new_tree(self, part: str, root: Any) -> None:
-        self.trees[part] = root
-
     def unused(self, pattern: str) -> str:
         """A part name not yet taken: pattern with {n} filled."""
-        taken = {n.casefold() for n in self.names | self.trees.keys()}
-        n = 1
-        while pattern.format(n=n).casefold() in taken:
-            n += 1
-        return pattern.format(n=n)
+        return _free(lambda n: pattern.format(n=n), self.names | self.trees.keys())
 
     def rels(self, part: str) -> Any:
         name = self.rels_of.get(part) or _rels_name(part)
         if name in self.trees or name in self.names:
             return self.tree(name)
-        root = etree.Element(_q("Relationships", PKG_R), nsmap={None: PKG_R})
-        self.new_tree(name, root)
+        root = self.trees[name] = etree.Element(_q("Relationships", PKG_R), nsmap={None: PKG_R})
         return root
 
     def add_rel(self, part: str, kind: str, target: str) -> str:
@@ -149,17 +136,14 @@ class _Package:
         return rid
 
     def write(self, target: Path) -> None:
-        out = dict(self.changed)
-        out.update({part: _dump(root) for part, root in self.trees.items() if part not in out})
+        out = {part: _dump(root) for part, root in self.trees.items()}
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as w:
             for info in self.z.infolist():
                 data = out.pop(info.filename, None)
-                if data is None:
-                    data = self.z.read(info)
                 copy = zipfile.ZipInfo(info.filename, info.date_time)
                 copy.compress_type = info.compress_type
                 copy.external_attr = info.external_attr
-                w.writestr(copy, data)
+                w.writestr(copy, data if data is not None else self.z.read(info))
             for name, data in out.items():
                 w.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
@@ -176,8 +160,6 @@ def mark_xlsx(source: Path, target: Path, problems: list[Problem], heading: str)
         pkg = _Package(z)
         book_part = found.workbook.filename
         pkg.rels_of[book_part] = found.rels.filename
-        book = pkg.tree(book_part)
-        sheets_el = book.find(_q("sheets"))
         sheet_parts = {name: info.filename for name, info in found.worksheets}
         marks, listed = plan(problems, list(sheet_parts))
         types = pkg.tree("[Content_Types].xml")
@@ -196,22 +178,16 @@ def mark_xlsx(source: Path, target: Path, problems: list[Problem], heading: str)
                 view.attrib.pop("tabSelected", None)
         folder = posixpath.dirname(book_part)
         list_part = pkg.unused(f"{folder}/worksheets/gmreport_list{{n}}.xml")
-        pkg.new_tree(list_part, _list_sheet(listed, heading, styles))
+        pkg.trees[list_part] = _list_sheet(listed, heading, styles)
         _override(types, list_part, CT_WORKSHEET)
-        rid = pkg.add_rel(book_part, REL_WORKSHEET, list_part)
-        _add_first_sheet(
-            book, sheets_el, rid, _unused_name([el.get("name", "") for el in sheets_el])
-        )
+        _add_first_sheet(pkg.tree(book_part), pkg.add_rel(book_part, REL_WORKSHEET, list_part))
         pkg.write(target)
 
 
-def _unused_name(names: list[str]) -> str:
-    taken = {n.casefold() for n in names}
-    name, n = LIST_SHEET, 1
-    while name.casefold() in taken:
-        n += 1
-        name = f"{LIST_SHEET}({n})"
-    return name
+def _free(name: Callable[[int], str], taken: Iterable[str]) -> str:
+    """The first of name(1), name(2), … not among `taken`, case aside."""
+    folded = {t.casefold() for t in taken}
+    return next(name(n) for n in count(1) if name(n).casefold() not in folded)
 
 
 def _styles_part(pkg: _Package, types: Any, book_part: str, parts: list[Any]) -> str:
@@ -220,7 +196,7 @@ def _styles_part(pkg: _Package, types: Any, book_part: str, parts: list[Any]) ->
     if parts:
         return str(parts[0].filename)
     part = pkg.unused(f"{posixpath.dirname(book_part)}/gmreport_styles{{n}}.xml")
-    pkg.new_tree(part, etree.Element(_q("styleSheet"), nsmap={None: MAIN}))
+    pkg.trees[part] = etree.Element(_q("styleSheet"), nsmap={None: MAIN})
     _override(types, part, CT_STYLES)
     pkg.add_rel(book_part, REL_STYLES, part)
     return part
@@ -231,29 +207,28 @@ def _override(types: Any, part: str, content_type: str) -> None:
 
 
 def _default(types: Any, extension: str, content_type: str) -> None:
-    if not any(
-        el.get("Extension", "").lower() == extension for el in types.iter(_q("Default", CT))
-    ):
-        defaults = list(types.iter(_q("Default", CT)))
+    defaults = list(types.iter(_q("Default", CT)))
+    if not any(el.get("Extension", "").lower() == extension for el in defaults):
         el = etree.Element(_q("Default", CT), Extension=extension, ContentType=content_type)
-        if defaults:
-            defaults[-1].addnext(el)
-        else:
-            types.insert(0, el)
+        types.insert(types.index(defaults[-1]) + 1 if defaults else 0, el)
 
 
-def _add_first_sheet(book: Any, sheets_el: Any, rid: str, name: str) -> None:
-    ids = [int(el.get("sheetId", "0")) for el in sheets_el if el.get("sheetId", "").isdigit()]
+def _add_first_sheet(book: Any, rid: str) -> None:
+    """The list sheet, first in the workbook `book` and its active tab."""
+    sheets = book.find(_q("sheets"))
+    name = _free(
+        lambda n: f"{LIST_SHEET}({n})" if n > 1 else LIST_SHEET,
+        (el.get("name", "") for el in sheets),
+    )
+    ids = [int(el.get("sheetId", "0")) for el in sheets if el.get("sheetId", "").isdigit()]
     first = etree.Element(_q("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
     first.set(_q("id", R), rid)
-    sheets_el.insert(0, first)
-    names = book.find(_q("definedNames"))
-    for el in names if names is not None else ():
-        local = el.get("localSheetId")
-        if local is not None and local.isdigit():
+    sheets.insert(0, first)
+    for el in book.iterfind(_q("definedNames") + "/*"):  # sheet-scoped names: one sheet on
+        local = el.get("localSheetId", "")
+        if local.isdigit():
             el.set("localSheetId", str(int(local) + 1))
-    views = book.find(_q("bookViews"))
-    for view in views if views is not None else ():
+    for view in book.iterfind(_q("bookViews") + "/*"):
         view.set("activeTab", "0")
         view.set("firstSheet", "0")
 
@@ -278,10 +253,7 @@ class _Styles:
             el = etree.Element(_q(tag))
             later = [self.root.find(_q(t)) for t in order[order.index(tag) + 1 :]]
             later_el = next((e for e in later if e is not None), None)
-            if later_el is not None:
-                later_el.addprevious(el)
-            else:
-                self.root.insert(len(order), el)
+            self.root.insert(len(order) if later_el is None else self.root.index(later_el), el)
             if tag == "cellXfs":
                 etree.SubElement(el, _q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
         return el
@@ -319,15 +291,9 @@ class _Styles:
         if kind not in self.own:
             xf = etree.Element(_q("xf"), numFmtId="0", fontId="0", fillId="0", borderId="0")
             if kind in ("header", "link"):
-                font = etree.Element(_q("font"))
-                if kind == "header":
-                    etree.SubElement(font, _q("b"))
-                else:
-                    etree.SubElement(font, _q("u"))
-                    etree.SubElement(font, _q("color"), rgb="FF0563C1")
-                etree.SubElement(font, _q("sz"), val="11")
-                etree.SubElement(font, _q("name"), val="微軟正黑體")
-                xf.set("fontId", str(self._append(self.fonts, font)))
+                look = "<b/>" if kind == "header" else '<u/><color rgb="FF0563C1"/>'
+                font = f'<font xmlns="{MAIN}">{look}<sz val="11"/><name val="微軟正黑體"/></font>'
+                xf.set("fontId", str(self._append(self.fonts, _parse(font.encode()))))
                 xf.set("applyFont", "1")
             fill = {"header": HEADER_FILL, "error": FILLS[Severity.ERROR]}.get(kind)
             fill = FILLS[Severity.WARNING] if kind == "warning" else fill
@@ -353,6 +319,9 @@ def _positions(sheet_data: Any) -> dict[int, Any]:
 
 def _cell(row_el: Any, row: int, col: int, base: int) -> Any:
     """The <c> at column `col` of `row_el`, made (with the row's or column's format) if absent."""
+    new = etree.Element(_q("c"), r=f"{column_letters(col)}{row}")
+    if base:
+        new.set("s", str(base))
     n = 0
     for c in row_el.iterchildren(_q("c")):
         position = cell_position(c.get("r", ""))
@@ -360,14 +329,9 @@ def _cell(row_el: Any, row: int, col: int, base: int) -> Any:
         if n == col:
             return c
         if n > col:
-            new = etree.Element(_q("c"), r=f"{column_letters(col)}{row}")
-            if base:
-                new.set("s", str(base))
             c.addprevious(new)
             return new
-    new = etree.SubElement(row_el, _q("c"), r=f"{column_letters(col)}{row}")
-    if base:
-        new.set("s", str(base))
+    row_el.append(new)
     spans = row_el.get("spans", "")
     first, _, last = spans.partition(":")
     if first.isdigit() and last.isdigit() and col > int(last):
@@ -396,12 +360,8 @@ def _mark_sheet(
         if row_el is None:
             row_el = etree.Element(_q("row"), r=str(m.row))
             later = [r for n, r in rows.items() if n > m.row]
-            if later:
-                later[0].addprevious(row_el)
-            else:
-                sheet_data.append(row_el)
+            sheet_data.insert(sheet_data.index(later[0]) if later else len(sheet_data), row_el)
             rows = dict(sorted({**rows, m.row: row_el}.items()))
-        base = 0
         if row_el.get("customFormat") in ("1", "true") and (row_el.get("s") or "").isdigit():
             base = int(row_el.get("s"))
         else:
@@ -417,20 +377,15 @@ def _add_comments(
 ) -> None:
     """The marks' comments: into the sheet's comments part and its VML drawing, added if
     the sheet has none, else extended."""
-    rels = pkg.rels(part)
-    comments_part = vml_part = None
-    for el in rels:
-        kind = el.get("Type", "")
-        if kind == REL_COMMENTS:
-            comments_part = _target(part, el.get("Target", ""))
-        elif kind == REL_VML:
-            vml_part = _target(part, el.get("Target", ""))
+    targets = {
+        el.get("Type"): _target(part, el.get("Target", "")) for el in pkg.rels(part).iterfind("*")
+    }
+    comments_part, vml_part = targets.get(REL_COMMENTS), targets.get(REL_VML)
     if comments_part is None:
         comments_part = pkg.unused("xl/gmreport_comments{n}.xml")
-        comments = etree.Element(_q("comments"), nsmap={None: MAIN})
-        etree.SubElement(comments, _q("authors"))
-        etree.SubElement(comments, _q("commentList"))
-        pkg.new_tree(comments_part, comments)
+        pkg.trees[comments_part] = _parse(
+            f'<comments xmlns="{MAIN}"><authors/><commentList/></comments>'.encode()
+        )
         pkg.add_rel(part, REL_COMMENTS, comments_part)
         _override(types, comments_part, CT_COMMENTS)
     comments = pkg.tree(comments_part)
@@ -441,15 +396,12 @@ def _add_comments(
     existing = {el.get("ref"): el for el in listing}
     for m in marks:
         el = existing.get(m.ref)
-        prefix = ""
+        prefix = "" if el is None else "\n"  # the unit's own note stays, ours follows it
         if el is None:
             el = etree.SubElement(listing, _q("comment"), ref=m.ref, authorId=str(author_id))
+        text = el.find(_q("text"))
+        if text is None:
             text = etree.SubElement(el, _q("text"))
-        else:  # the unit's own note stays, ours follows it
-            prefix = "\n"
-            text = el.find(_q("text"))
-            if text is None:
-                text = etree.SubElement(el, _q("text"))
         run = etree.SubElement(text, _q("r"))
         props = etree.SubElement(run, _q("rPr"))
         etree.SubElement(props, _q("sz"), val="10")
@@ -459,16 +411,13 @@ def _add_comments(
         t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     if vml_part is None:
         vml_part = pkg.unused("xl/drawings/gmreport_vmlDrawing{n}.vml")
-        pkg.new_tree(vml_part, _parse(_VML_ROOT.format(block=block + 1000).encode()))
+        pkg.trees[vml_part] = _parse(_VML_ROOT.format(block=block + 1000).encode())
         rid = pkg.add_rel(part, REL_VML, vml_part)
         _default(types, "vml", CT_VML)
         legacy = etree.Element(_q("legacyDrawing"))
         legacy.set(_q("id", R), rid)
-        later = next((el for el in root if _local(el.tag) in _AFTER_LEGACY), None)
-        if later is not None:
-            later.addprevious(legacy)
-        else:
-            root.append(legacy)
+        later = next((i for i, el in enumerate(root) if _local(el.tag) in _AFTER_LEGACY), None)
+        root.insert(len(root) if later is None else later, legacy)
     vml = pkg.tree(vml_part)
     first = (block + 1000) * 1024 + len(vml)
     for i, m in enumerate(marks):
@@ -502,22 +451,27 @@ _VML_SHAPE = (
 )
 
 
+# The list sheet around its columns, rows and links: its tab red, printed on A4 landscape one
+# page wide (as many pages down as needed), the heading and the column titles kept in view.
+_LIST_SHEET = (
+    f'<worksheet xmlns="{MAIN}" xmlns:r="{R}"><sheetPr><tabColor rgb="FFC00000"/>'
+    '<pageSetUpPr fitToPage="1"/></sheetPr><sheetViews><sheetView tabSelected="1" '
+    'workbookViewId="0"><pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" '
+    'state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols/>'
+    '<sheetData/><mergeCells count="1"><mergeCell ref="A1:{last}1"/></mergeCells><hyperlinks/>'
+    '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+    "</worksheet>"
+)
+
+
 def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
     """The 檢核結果 sheet: a heading, then one row per problem, its cell linked."""
-    root = etree.Element(_q("worksheet"), nsmap={None: MAIN, "r": R})
-    props = etree.SubElement(root, _q("sheetPr"))
-    etree.SubElement(props, _q("tabColor"), rgb="FFC00000")
-    etree.SubElement(props, _q("pageSetUpPr"), fitToPage="1")  # printed one page wide
-    views = etree.SubElement(root, _q("sheetViews"))
-    view = etree.SubElement(views, _q("sheetView"), tabSelected="1", workbookViewId="0")
-    etree.SubElement(
-        view, _q("pane"), ySplit="2", topLeftCell="A3", activePane="bottomLeft", state="frozen"
-    )
-    etree.SubElement(root, _q("sheetFormatPr"), defaultRowHeight="15")
-    cols = etree.SubElement(root, _q("cols"))
+    root = _parse(_LIST_SHEET.format(last=column_letters(len(LIST_HEADERS))).encode())
+    cols = root.find(_q("cols"))
     for i, width in enumerate(LIST_WIDTHS, start=1):
         etree.SubElement(cols, _q("col"), min=str(i), max=str(i), width=str(width), customWidth="1")
-    data = etree.SubElement(root, _q("sheetData"))
+    data = root.find(_q("sheetData"))
     text_xf = styles.list_xf("text")
 
     def row(n: int, values: list[tuple[str, int]]) -> None:
@@ -560,30 +514,9 @@ def _list_sheet(listed: list[Listed], heading: str, styles: _Styles) -> Any:
         if item.sheet is not None:
             quoted = item.sheet.replace("'", "''")
             links.append((f"D{n}", f"'{quoted}'!{item.ref}", item.place))
-    merge = etree.SubElement(root, _q("mergeCells"), count="1")
-    etree.SubElement(merge, _q("mergeCell"), ref=f"A1:{column_letters(len(LIST_HEADERS))}1")
-    if links:
-        hyperlinks = etree.SubElement(root, _q("hyperlinks"))
-        for ref, location, display in links:
-            etree.SubElement(
-                hyperlinks, _q("hyperlink"), ref=ref, location=location, display=display
-            )
-    etree.SubElement(
-        root,
-        _q("pageMargins"),
-        left="0.5",
-        right="0.5",
-        top="0.6",
-        bottom="0.6",
-        header="0.3",
-        footer="0.3",
-    )
-    etree.SubElement(  # A4 landscape, every column on the page, as many pages down as needed
-        root,
-        _q("pageSetup"),
-        paperSize="9",
-        orientation="landscape",
-        fitToWidth="1",
-        fitToHeight="0",
-    )
+    hyperlinks = root.find(_q("hyperlinks"))
+    for ref, location, display in links:
+        etree.SubElement(hyperlinks, _q("hyperlink"), ref=ref, location=location, display=display)
+    if not links:
+        root.remove(hyperlinks)
     return root
