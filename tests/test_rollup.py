@@ -696,14 +696,18 @@ def test_the_rollup_writes_its_files_as_one_set(figures_folder: Path, tmp_path: 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="需要 LibreOffice（soffice）")
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="需要 poppler-utils（pdffonts）")
 def test_the_rollup_pdf_is_set_in_kai_and_liberation_serif(
-    figures_folder: Path, tmp_path: Path
+    figures_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 22: plain LibreOffice set the roll-up in a Japanese sans face; `--pdf` maps
-    標楷體 to a Kai font and Times New Roman to Liberation Serif, as `build --pdf` does."""
+    標楷體 to a Kai font and Times New Roman to Liberation Serif, as `build --pdf` does.
+    The output folder is given relative to the current folder, as 人事室 types it (a
+    relative folder once ended the run with exit code 3: LibreOffice's profile needs a
+    file:// address, which only an absolute path has)."""
     out = tmp_path / "out"
-    result = run("rollup", figures_folder, "--output", out, "--pdf")
+    monkeypatch.chdir(tmp_path)
+    result = run("rollup", figures_folder, "--output", "out", "--pdf")
     assert result.code == 0, result.err
-    assert str(out / PDF) in result.out.split("已寫入：")[1]
+    assert str(Path("out") / PDF) in result.out.split("已寫入：")[1]
     assert sorted(p.name for p in out.iterdir()) == sorted([REPORT, WORKBOOK, PDF])
     fonts = subprocess.run(
         ["pdffonts", out / PDF], capture_output=True, text=True, check=True
