@@ -106,7 +106,7 @@ class XmlPart:
         if self.depth > MAX_DEPTH:
             raise self.too_deep()
         if self.budget.left < 0:
-            raise Refused("too-large", f"「{self.part}」等的 XML 元素超過 {self.budget.limit:,} 個")
+            raise self.too_many()
 
     def _count_end(self, name: str) -> None:
         self.depth -= 1
@@ -114,6 +114,14 @@ class XmlPart:
     def too_deep(self) -> Refused:
         """The refusal for nesting deeper than MAX_DEPTH, for handlers that count depth."""
         return Refused("unsafe-content", f"「{self.part}」的 XML 巢狀層數超過 {MAX_DEPTH} 層")
+
+    def too_many(self, sheet: str | None = None) -> Refused:
+        """The refusal for more elements than the budget: in the data of `sheet`, or else in
+        this part and those before it."""
+        limit = self.budget.limit
+        if sheet is not None:
+            return Refused("huge-range", f"XML 元素超過 {limit:,} 個", sheet)
+        return Refused("too-large", f"「{self.part}」等的 XML 元素超過 {limit:,} 個")
 
     def feed(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         """Parse the part, never reading past its declared size."""
