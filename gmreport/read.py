@@ -442,10 +442,7 @@ def _header(value: object) -> str:
 
 
 def _filled(value: object) -> bool:
-    """Not blank (see `cells.is_blank`), for the cells of a grid."""
-    if type(value) is str:
-        return bool(value) and not value.isspace()
-    return value is not None and value == value  # NaN and NaT are unequal to themselves
+    return not cells.is_blank(value)
 
 
 def _row_filled(row: list[object]) -> bool:
