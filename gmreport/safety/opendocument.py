@@ -226,7 +226,7 @@ class ContentScan(Scan):
 
     def _row(self, attrs: list[str], depth: int) -> None:
         self.row_depth = depth
-        self.row_reps = self._repeats(attrs, "table:number-rows-repeated")
+        self.row_reps = self._repeats(attribute(attrs, "table:number-rows-repeated"))
         self.col = self.pending = 0
 
     def _end_row(self) -> None:
@@ -238,8 +238,7 @@ class ContentScan(Scan):
         self.row_pos += self.row_reps
         self.row_depth = 0
 
-    def _repeats(self, attrs: list[str], key: str) -> int:
-        text = attribute(attrs, key)
+    def _repeats(self, text: str | None) -> int:
         if text is None:
             return 1
         count = _count(text)
@@ -266,7 +265,7 @@ class ContentScan(Scan):
             elif key == "calcext:value-type":
                 error = attrs[i + 1] == "error"
             elif key == "table:number-columns-repeated":
-                reps = self._repeats(attrs, key)
+                reps = self._repeats(attrs[i + 1])
             elif key == "table:number-rows-spanned":
                 rows_spanned = attrs[i + 1]
             elif key == "table:number-columns-spanned":
