@@ -565,13 +565,11 @@ def _find_header(
 
 def _at(grid: Grid, ref: str) -> object:
     """The value of the cell `ref` in `grid` ("" outside it)."""
-    position = cells.cell_position(ref)
-    if position is None:
+    position = cells.cell_position(ref)  # row and column from 1
+    try:
+        return "" if position is None else grid[position[0] - 1][position[1] - 1]
+    except IndexError:
         return ""
-    row, col = position
-    if row > len(grid) or col > len(grid[row - 1]):
-        return ""
-    return grid[row - 1][col - 1]
 
 
 def _mark_errors(
