@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import cells
 from .atomic import LOCK_NAME, TEMP_PREFIX
@@ -33,9 +33,6 @@ from .schema import (
     Kind,
     Sheet,
 )
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 INFO_SEARCH_ROWS = 30
 IGNORED_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
@@ -64,18 +61,6 @@ class SheetData:
         """The values of one column, row by row."""
         j = [c.key for c in self.sheet.columns].index(key)
         return [values[j] for values in self.values]
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The rows as a frame indexed by Excel row number, one column per column key."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            self.values,
-            index=pd.Index(self.rows, dtype="int64"),
-            columns=[c.key for c in self.sheet.columns],
-            dtype=object,
-        )
 
 
 @dataclass
@@ -108,15 +93,14 @@ def display_name(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Listing:
-    """What was found in the folders given, beside the workbooks to read: the lock files
-    beside open workbooks (the workbook's folder and name, or its name less the first two
-    characters for Excel's), each workbook's name as a person reads it, and the files set
-    aside unread, each with a warning that says why (SPEC §2: never skipped without a word)."""
+    """What was found in the folders given, beside the workbooks to read: the names of the
+    files of each folder as a person reads them (where the lock files beside open workbooks
+    are found), each workbook's name as shown, and the files set aside unread, each with a
+    warning that says why (SPEC §2: never skipped without a word)."""
 
-    excel: frozenset[tuple[Path, str]] = frozenset()
-    libreoffice: frozenset[tuple[Path, str]] = frozenset()
-    names: dict[Path, str] = field(default_factory=dict)
-    skipped: list[Problem] = field(default_factory=list)
+    folders: dict[Path, set[str]]
+    names: dict[Path, str]
+    skipped: list[Problem]
 
     def name(self, path: Path) -> str:
         return self.names.get(path) or display_name(path)
@@ -150,17 +134,9 @@ def list_workbooks(paths: list[Path], skip: tuple[Path, ...] = ()) -> tuple[list
         unique.setdefault(_identity(f), (f, shown))
     files = list(unique.values())
     # Names compared as read (display_name): a lock named in Unicode beside a Big5 name.
-    prefix, suffix = LIBREOFFICE_LOCK
-    named = [(f.parent, display_name(f)) for f, _ in files]
-    excel = frozenset((d, n[len(LOCK_PREFIX) :]) for d, n in named if n.startswith(LOCK_PREFIX))
-    libreoffice = frozenset(
-        (d, n[len(prefix) : -len(suffix)])
-        for d, n in named
-        if n.startswith(prefix) and n.endswith(suffix)
-    )
     by_folder: dict[Path, set[str]] = {}
-    for d, n in named:
-        by_folder.setdefault(d, set()).add(n)
+    for f, _ in files:
+        by_folder.setdefault(f.parent, set()).add(display_name(f))
     workbooks: list[Path] = []
     names: dict[Path, str] = {}
     for f, shown in files:
@@ -170,7 +146,7 @@ def list_workbooks(paths: list[Path], skip: tuple[Path, ...] = ()) -> tuple[list
             names[f] = shown
         elif reason:
             skipped.append(problem("skipped-file", file=shown, detail=reason))
-    return workbooks, Listing(excel, libreoffice, names, skipped)
+    return workbooks, Listing(by_folder, names, skipped)
 
 
 def _identity(path: Path) -> Path:
@@ -195,19 +171,13 @@ def _walk(folder: Path, avoid: set[Path], skipped: list[Problem]) -> list[tuple[
             if d == PHOTOS_FOLDER or _identity(sub) in avoid:
                 continue
             if sub.is_symlink():
-                skipped.append(
-                    problem("skipped-file", file=shown, detail="資料夾捷徑（連結），未進入讀取")
-                )
+                why = "資料夾捷徑（連結），未進入讀取"
             elif d == MACOS_FOLDER:
-                skipped.append(
-                    problem(
-                        "skipped-file",
-                        file=shown,
-                        detail="Mac 壓縮時附帶的資訊資料夾，不含填報資料",
-                    )
-                )
+                why = "Mac 壓縮時附帶的資訊資料夾，不含填報資料"
             else:
                 kept.append(d)
+                continue
+            skipped.append(problem("skipped-file", file=shown, detail=why))
         dirs[:] = kept
         found += [((*parts, n), here / n) for n in names]
     found.sort(key=lambda item: item[0])
@@ -260,12 +230,12 @@ def read_listed(f: Path, listing: Listing) -> RawWorkbook | Problem:
         workbook = read_workbook(f, shown)
     except Refused as e:
         return e.problem(file=shown)
-    folder, name = f.parent, display_name(f)
-    lock = next((LOCK_PREFIX + n for n in (name, name[2:]) if (folder, n) in listing.excel), None)
-    if lock:
-        workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=lock))
-    if (folder, name) in listing.libreoffice:
-        prefix, suffix = LIBREOFFICE_LOCK
+    name, beside = display_name(f), listing.folders.get(f.parent, set())
+    locks = [LOCK_PREFIX + n for n in (name, name[2:]) if LOCK_PREFIX + n in beside]
+    if locks:
+        workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=locks[0]))
+    prefix, suffix = LIBREOFFICE_LOCK
+    if prefix + name + suffix in beside:
         workbook.problems.append(
             problem("open-in-libreoffice", file=workbook.file, detail=prefix + name + suffix)
         )
@@ -468,14 +438,11 @@ def _contract_sheets(workbook: RawWorkbook, grids: dict[str, Grid]) -> dict[str,
 
 
 def _header(value: object) -> str:
-    return re.sub(r"\s+", "", cells.normalize(value)).rstrip(":")
+    return cells.name(value).rstrip(":")
 
 
 def _filled(value: object) -> bool:
-    """Not blank (see `cells.is_blank`), for the cells of a grid."""
-    if type(value) is str:
-        return bool(value) and not value.isspace()
-    return value is not None and value == value  # NaN and NaT are unequal to themselves
+    return not cells.is_blank(value)
 
 
 def _row_filled(row: list[object]) -> bool:
@@ -598,13 +565,11 @@ def _find_header(
 
 def _at(grid: Grid, ref: str) -> object:
     """The value of the cell `ref` in `grid` ("" outside it)."""
-    position = cells.cell_position(ref)
-    if position is None:
+    position = cells.cell_position(ref)  # row and column from 1
+    try:
+        return "" if position is None else grid[position[0] - 1][position[1] - 1]
+    except IndexError:
         return ""
-    row, col = position
-    if row > len(grid) or col > len(grid[row - 1]):
-        return ""
-    return grid[row - 1][col - 1]
 
 
 def _mark_errors(

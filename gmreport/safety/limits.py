@@ -53,3 +53,9 @@ CHUNK_BYTES = 256 * 1024
 def mb(n: int) -> str:
     """A byte count in whole megabytes, for a message."""
     return f"{n / MB:,.0f} MB"
+
+
+def beyond(rows: int, cols: int) -> bool:
+    """Whether a range from A1 to the `rows`th row and `cols`th column is more than a reader
+    can afford."""
+    return rows * cols > MAX_SHEET_CELLS or rows > EXCEL_ROWS or cols > EXCEL_COLS

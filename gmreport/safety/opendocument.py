@@ -36,9 +36,9 @@ import zipfile
 
 from gmreport.cells import column_letters
 
-from .limits import EXCEL_COLS, EXCEL_ROWS, MAX_DEPTH, MAX_MERGED, MAX_SHEET_CELLS, MAX_TEXT_CHARS
+from .limits import EXCEL_COLS, MAX_DEPTH, MAX_MERGED, MAX_SHEET_CELLS, MAX_TEXT_CHARS, beyond
 from .refused import Refused
-from .worksheet import SheetInfo, widen_used
+from .worksheet import Scan, SheetInfo
 from .xmlparts import XML_SUFFIXES, Budget, XmlPart, attribute, parse_small
 
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
@@ -66,17 +66,9 @@ _TABLE = "table:table"
 _ROW = "table:table-row"
 _CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
 _STRUCTURE = _CELLS | {_TABLE, _ROW}
-# The attributes that give a cell a value in calamine; the first one found is the value.
-_VALUES = frozenset(
-    {
-        "office:value",
-        "office:boolean-value",
-        "office:string-value",
-        "office:date-value",
-        "office:time-value",
-    }
-)
 _TEXT_VALUES = frozenset({"office:string-value", "office:date-value", "office:time-value"})
+# The attributes that give a cell a value in calamine; the first one found is the value.
+_VALUES = _TEXT_VALUES | {"office:value", "office:boolean-value"}
 
 
 def read_mimetype(z: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> str | None:
@@ -120,7 +112,9 @@ def inspect_opendocument(
     for key, info in members.items():
         if key.endswith(_PART_SUFFIXES) and info not in (manifest, content):
             XmlPart(info.filename, budget, prolog_only=True).feed(z, info)
-    sheets = ContentScan(budget).scan(z, content)
+    scan = ContentScan(budget)
+    scan.run(z, content)
+    sheets = tuple(scan.sheets)
     if not sheets:
         raise Refused("corrupt", "試算表中沒有任何工作表")
     return sheets
@@ -139,7 +133,7 @@ def _count(text: str) -> int | None:
     return (int(digits) if len(digits) < 20 else 10**20) or None
 
 
-class ContentScan:
+class ContentScan(Scan):
     """Stream content.xml once: each named table's used range, merges and error cells.
 
     `start`, `end` and `chars` are expat's handlers. A table, a row and a cell are each
@@ -148,68 +142,25 @@ class ContentScan:
     string-value, which is counted.
     """
 
-    __slots__ = (
-        "budget",
-        "cell_depth",
-        "cell_reps",
-        "cell_text",
-        "col",
-        "depth",
-        "elements",
-        "errors",
-        "filled",
-        "formulas",
-        "max_col",
-        "max_row",
-        "merged",
-        "names",
-        "part",
-        "pending",
-        "reading",
-        "row_depth",
-        "row_pos",
-        "row_reps",
-        "sheet",
-        "sheets",
-        "stored",
-        "table_depth",
-        "text",
-    )
-
-    part: XmlPart
-
     def __init__(self, budget: Budget) -> None:
-        self.budget = budget
-        self.elements = budget.left  # counted here, and handed back to the budget at the end
-        self.depth = 0
+        super().__init__(budget)
         self.sheets: list[SheetInfo] = []
         self.names: set[str] = set()
         self.text = 0  # characters of cell text and formulas, as calamine expands them
         self.sheet: str | None = None  # the named table being scanned
         self.table_depth = self.row_depth = self.cell_depth = 0
-        self._reset_table()
         self.cell_reps = 1
         self.cell_text = 0
         self.filled = False
         self.reading = False
 
-    def _reset_table(self) -> None:
+    def clear(self) -> None:
+        super().clear()
         self.row_pos = 0  # rows above the current row
         self.row_reps = 1
         self.col = 0  # columns taken in the current row
         self.pending = 0  # empty columns that take their place if another cell follows
         self.stored = 0  # cells calamine stores before repeating rows
-        self.max_row = self.max_col = 0
-        self.merged: list[str] = []
-        self.errors: list[str] = []
-        self.formulas: list[str] = []
-
-    def scan(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[SheetInfo, ...]:
-        """Parse content.xml and describe its sheets in document order."""
-        self.part = XmlPart(info.filename, self.budget, start=self.start, end=self.end)
-        self.part.feed(z, info)
-        self.budget.left = self.elements
-        return tuple(self.sheets)
 
     def start(self, name: str, attrs: list[str]) -> None:
         """expat's StartElementHandler."""
@@ -218,7 +169,7 @@ class ContentScan:
         if depth > MAX_DEPTH:
             raise self.part.too_deep()
         if elements < 0:
-            self._too_many()
+            raise self.part.too_many(self.sheet)
         if self.cell_depth:
             if name in _STRUCTURE:
                 raise self._corrupt("的儲存格中含有表格結構")
@@ -253,12 +204,6 @@ class ContentScan:
         """expat's CharacterDataHandler, set while calamine would read a cell's text."""
         self.cell_text += len(data)
 
-    def _too_many(self) -> None:
-        limit = self.budget.limit
-        if self.sheet is not None:
-            raise Refused("huge-range", f"XML 元素超過 {limit:,} 個", self.sheet)
-        raise Refused("too-large", f"「{self.part.part}」等的 XML 元素超過 {limit:,} 個")
-
     def _corrupt(self, what: str) -> Refused:
         return Refused("corrupt", f"工作表「{self.sheet}」{what}", self.sheet or "")
 
@@ -271,26 +216,17 @@ class ContentScan:
         self.names.add(name.casefold())
         self.sheet = name
         self.table_depth = depth
-        self._reset_table()
+        self.clear()
 
     def _end_table(self) -> None:
         assert self.sheet is not None
-        self.sheets.append(
-            SheetInfo(
-                self.sheet,
-                self.max_row,
-                self.max_col,
-                tuple(self.merged),
-                tuple(self.errors),
-                tuple(self.formulas),
-            )
-        )
+        self.sheets.append(self.described(self.sheet))
         self.sheet = None
         self.table_depth = 0
 
     def _row(self, attrs: list[str], depth: int) -> None:
         self.row_depth = depth
-        self.row_reps = self._repeats(attrs, "table:number-rows-repeated")
+        self.row_reps = self._repeats(attribute(attrs, "table:number-rows-repeated"))
         self.col = self.pending = 0
 
     def _end_row(self) -> None:
@@ -302,8 +238,7 @@ class ContentScan:
         self.row_pos += self.row_reps
         self.row_depth = 0
 
-    def _repeats(self, attrs: list[str], key: str) -> int:
-        text = attribute(attrs, key)
+    def _repeats(self, text: str | None) -> int:
         if text is None:
             return 1
         count = _count(text)
@@ -330,7 +265,7 @@ class ContentScan:
             elif key == "calcext:value-type":
                 error = attrs[i + 1] == "error"
             elif key == "table:number-columns-repeated":
-                reps = self._repeats(attrs, key)
+                reps = self._repeats(attrs[i + 1])
             elif key == "table:number-rows-spanned":
                 rows_spanned = attrs[i + 1]
             elif key == "table:number-columns-spanned":
@@ -341,7 +276,9 @@ class ContentScan:
         if filled:
             self.col = first + reps
             self.pending = 0
-            self._used(self.row_pos + self.row_reps, first + reps)
+            self.widen(
+                self.row_pos + self.row_reps, first + reps, self.sheet or "", "工作表範圍之外"
+            )
         else:
             self.col = first
             self.pending = reps
@@ -375,13 +312,6 @@ class ContentScan:
                 )
         self.cell_depth = 0
 
-    def _used(self, row: int, col: int) -> None:
-        """Widen the used range to (row, col), the last cell of a run with a value."""
-        if row > self.max_row or col > self.max_col:
-            self.max_row, self.max_col = widen_used(
-                (self.max_row, self.max_col), row, col, self.sheet or "", "工作表範圍之外"
-            )
-
     def _merge(self, first: int, reps: int, rows: int, cols: int) -> None:
         """Note the merges of a run of cells that each span rows × cols."""
         count = reps * self.row_reps
@@ -389,7 +319,7 @@ class ContentScan:
             raise Refused("huge-range", f"合併儲存格超過 {MAX_MERGED:,} 個", self.sheet or "")
         top, left = self.row_pos + self.row_reps, first + reps  # the last merge of the run
         bottom, right = top + rows - 1, left + cols - 1
-        if bottom * right > MAX_SHEET_CELLS or bottom > EXCEL_ROWS or right > EXCEL_COLS:
+        if beyond(bottom, right):
             ref = f"{column_letters(left)}{top}:{column_letters(right)}{bottom}"
             raise Refused("huge-range", f"合併儲存格 {ref}", self.sheet or "")
         for row in range(self.row_pos + 1, top + 1):

@@ -2,23 +2,19 @@
 
 It finds the cells' used bounds, the merged ranges, the cells holding Excel errors, and
 refuses a sheet whose data or declared ranges reach further than a reader can afford.
-`SheetScan` streams the part through expat with a Python handler for every element.
+`SheetScan` streams the part through expat with a Python handler for every element; what it
+shares with the scan of an .ods (`opendocument.ContentScan`) is in `Scan`.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gmreport.cells import cell_position, column_letters, range_bounds
 
-from .limits import (
-    EXCEL_COLS,
-    EXCEL_ROWS,
-    MAX_DEPTH,
-    MAX_MERGED,
-    MAX_SHEET_CELLS,
-)
+from .limits import EXCEL_COLS, EXCEL_ROWS, MAX_DEPTH, MAX_MERGED, beyond
 from .refused import Refused
 from .xmlparts import Budget, XmlPart, attribute
 
@@ -44,15 +40,58 @@ class SheetInfo:
     formulas: tuple[str, ...] = ()
 
 
-def scan_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, budget: Budget) -> SheetInfo:
-    """Stream the worksheet part `info` of `sheet` once and describe it; raise Refused if unsafe.
+class Scan:
+    """What the scans of an .xlsx sheet and of an .ods share: the elements left of the budget
+    and the depth, which their `start` handlers count themselves since expat calls them for
+    every element; the used bounds, the merged ranges and the cells noted."""
 
-    The elements parsed are taken from `budget`, which the whole inspection shares.
-    """
-    return SheetScan(sheet, budget).scan(z, info)
+    part: XmlPart
+    start: Callable[[str, list[str]], None]
+    end: Callable[[str], None]
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.elements = budget.left  # counted here, and handed back to the budget at the end
+        self.depth = 0
+        self.clear()
+
+    def clear(self) -> None:
+        """Start a sheet."""
+        self.max_row = self.max_col = 0
+        self.merged: list[str] = []
+        self.errors: list[str] = []
+        self.formulas: list[str] = []
+
+    def run(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Parse the part with the scan's handlers."""
+        self.part = XmlPart(info.filename, self.budget, start=self.start, end=self.end)
+        self.part.feed(z, info)
+        self.budget.left = self.elements
+
+    def described(self, sheet: str) -> SheetInfo:
+        return SheetInfo(
+            sheet,
+            self.max_row,
+            self.max_col,
+            tuple(self.merged),
+            tuple(self.errors),
+            tuple(self.formulas),
+        )
+
+    def widen(self, row: int, col: int, sheet: str, outside: str) -> None:
+        """Widen the used bounds to a cell holding a value; refuse a sheet whose data would
+        reach past what a reader can afford. `outside` names where a cell beyond the sheet's
+        own limits is, in the refusal."""
+        if row <= self.max_row and col <= self.max_col:
+            return
+        self.max_row, self.max_col = max(self.max_row, row), max(self.max_col, col)
+        if beyond(self.max_row, self.max_col):
+            inside = row <= EXCEL_ROWS and col <= EXCEL_COLS
+            where = f"{column_letters(col)}{row}" if inside else outside
+            raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", sheet)
 
 
-class SheetScan:
+class SheetScan(Scan):
     """Stream a worksheet once: the cells' used bounds, the merged ranges, the claimed range.
 
     A cell counts once a value or formula is seen in it; only then is its reference parsed,
@@ -64,39 +103,10 @@ class SheetScan:
     read each attribute into a local once and leave the rare work to other methods.
     """
 
-    __slots__ = (
-        "anchor",
-        "budget",
-        "cell_attrs",
-        "cell_ref",
-        "columns",
-        "data_depth",
-        "depth",
-        "elements",
-        "errors",
-        "formulas",
-        "in_cell",
-        "in_data",
-        "kinds",
-        "max_col",
-        "max_row",
-        "merged",
-        "part",
-        "row",
-        "sheet",
-        "since",
-    )
-
-    part: XmlPart
-
     def __init__(self, sheet: str, budget: Budget) -> None:
+        super().__init__(budget)
         self.sheet = sheet
-        self.budget = budget
-        self.elements = budget.left  # counted here, and handed back to the budget at the end
-        self.depth = 0
         self.data_depth = 0  # the depth of <sheetData>
-        self.max_row = 0
-        self.max_col = 0
         self.row = 0
         self.anchor: str | None = None  # the last cell reference seen in this row
         self.since = 0  # cells seen in this row since `anchor`
@@ -104,25 +114,16 @@ class SheetScan:
         self.cell_attrs: list[str] = []
         self.in_data = False
         self.in_cell = False
-        self.merged: list[str] = []
-        self.errors: list[str] = []
-        self.formulas: list[str] = []
         self.kinds: dict[str, str] = {}  # element name → its local name, or "content"
         self.columns: dict[str, int] = {}  # column letters → column number
 
     def scan(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetInfo:
-        """Parse the part and describe the sheet."""
-        self.part = XmlPart(info.filename, self.budget, start=self.start, end=self.end)
-        self.part.feed(z, info)
-        self.budget.left = self.elements
-        return SheetInfo(
-            self.sheet,
-            self.max_row,
-            self.max_col,
-            tuple(self.merged),
-            tuple(self.errors),
-            tuple(self.formulas),
-        )
+        """Stream the worksheet part `info` once and describe it; raise Refused if unsafe.
+
+        The elements parsed are taken from the budget, which the whole inspection shares.
+        """
+        self.run(z, info)
+        return self.described(self.sheet)
 
     def start(self, name: str, attrs: list[str]) -> None:
         """expat's StartElementHandler."""
@@ -131,7 +132,7 @@ class SheetScan:
         if depth > MAX_DEPTH:
             raise self.part.too_deep()
         if elements < 0:
-            raise Refused("huge-range", f"XML 元素超過 {self.budget.limit:,} 個", self.sheet)
+            raise self.part.too_many(self.sheet)
         try:
             kind = self.kinds[name]
         except KeyError:
@@ -139,7 +140,7 @@ class SheetScan:
         if self.in_cell:
             if kind == "content" or kind == "f":
                 if kind == "f" and "str" not in self.cell_attrs:
-                    self._formula_cell()
+                    self._note(self.formulas)  # a formula whose result is a number, or none
                 self.in_cell = False
                 cell_ref = self.cell_ref
                 if cell_ref is not None:  # the common case, inside the bounds found so far
@@ -164,7 +165,7 @@ class SheetScan:
                 self.in_cell = True
                 # t="e" puts "e" in the list; testing that first spares nearly every cell the loop.
                 if "e" in attrs and attribute(attrs, "t") == "e":
-                    self._error_cell()
+                    self._note(self.errors)
             elif kind == "row":
                 ref = attrs[1] if attrs and attrs[0] == "r" else attribute(attrs, "r")
                 if ref is None:
@@ -181,17 +182,10 @@ class SheetScan:
             self.in_data = True
             self.data_depth = depth
         elif kind == "dimension":
-            ref = attribute(attrs, "ref") or ""
-            if self._claim(ref, "宣告範圍") is None:
-                raise Refused(
-                    "corrupt", f"工作表「{self.sheet}」宣告的範圍「{ref}」無效", self.sheet
-                )
+            self._claim(attribute(attrs, "ref") or "", "宣告範圍", "宣告的範圍")
         elif kind == "mergeCell":
             ref = attribute(attrs, "ref") or ""
-            if self._claim(ref, "合併儲存格") is None:
-                raise Refused(
-                    "corrupt", f"工作表「{self.sheet}」的合併儲存格「{ref}」無效", self.sheet
-                )
+            self._claim(ref, "合併儲存格", "的合併儲存格")
             self.merged.append(ref)
             if len(self.merged) > MAX_MERGED:
                 raise Refused("huge-range", f"合併儲存格超過 {MAX_MERGED:,} 個", self.sheet)
@@ -210,21 +204,16 @@ class SheetScan:
         self.kinds[name] = kind = "content" if local in ("v", "is") else local
         return kind
 
-    def _error_cell(self) -> None:
-        """Note the current cell, which holds an Excel error value."""
-        if len(self.errors) < MAX_MERGED:
-            self.errors.append(self._here())
+    def _note(self, cells: list[str]) -> None:
+        """Note the current cell in `cells` (errors or formulas), as far as MAX_MERGED."""
+        if len(cells) < MAX_MERGED:
+            column = self._column()
+            cells.append(self.cell_ref or f"{column_letters(column)}{self.row}")
 
-    def _formula_cell(self) -> None:
-        """Note the current cell, which holds a formula whose result is a number, or none."""
-        if len(self.formulas) < MAX_MERGED:
-            self.formulas.append(self._here())
-
-    def _here(self) -> str:
-        """The current cell's reference."""
+    def _column(self) -> int:
+        """The column of a cell without `r`, right of the row's last cell with one."""
         anchor = self.anchor
-        column = (self._position(anchor)[1] if anchor else 0) + self.since
-        return self.cell_ref or f"{column_letters(column)}{self.row}"
+        return (self._position(anchor)[1] if anchor else 0) + self.since
 
     def _position(self, ref: str) -> tuple[int, int]:
         found = cell_position(ref) if "$" not in ref else None  # the XML writes no $A$1
@@ -236,35 +225,15 @@ class SheetScan:
     def _count_cell(self) -> None:
         """Widen the used bounds to the current cell, which holds a value or formula."""
         if self.cell_ref is not None:
-            cell_row, cell_col = self._position(self.cell_ref)
+            row, col = self._position(self.cell_ref)
         else:
-            anchor = self.anchor
-            cell_row = self.row
-            cell_col = (self._position(anchor)[1] if anchor else 0) + self.since
-        if cell_row > self.max_row or cell_col > self.max_col:
-            self.max_row, self.max_col = widen_used(
-                (self.max_row, self.max_col), cell_row, cell_col, self.sheet, "Excel 工作表範圍之外"
-            )
+            row, col = self.row, self._column()
+        self.widen(row, col, self.sheet, "Excel 工作表範圍之外")
 
-    def _claim(self, ref: str, what: str) -> tuple[int, int, int, int] | None:
-        """The bounds of a declared range (None if it is none); refuse a range too big to read."""
+    def _claim(self, ref: str, what: str, written: str) -> None:
+        """Refuse a declared range that is none, or too big to read."""
         bounds = range_bounds(ref) if "$" not in ref else None  # the XML writes no $A$1
-        if bounds:
-            rows, cols = max(bounds[1], bounds[3]), max(bounds[0], bounds[2])
-            if rows * cols > MAX_SHEET_CELLS or rows > EXCEL_ROWS or cols > EXCEL_COLS:
-                raise Refused("huge-range", f"{what} {ref}", self.sheet)
-        return bounds
-
-
-def widen_used(
-    bounds: tuple[int, int], row: int, col: int, sheet: str, outside: str
-) -> tuple[int, int]:
-    """The used bounds (last row, last column) widened to a cell holding a value; refuse a
-    sheet whose data would reach past what a reader can afford. `outside` names where a cell
-    beyond the sheet's own limits is, in the refusal."""
-    max_row, max_col = max(bounds[0], row), max(bounds[1], col)
-    if max_row * max_col > MAX_SHEET_CELLS or max_row > EXCEL_ROWS or max_col > EXCEL_COLS:
-        inside = row <= EXCEL_ROWS and col <= EXCEL_COLS
-        where = f"{column_letters(col)}{row}" if inside else outside
-        raise Refused("huge-range", f"有資料的儲存格延伸至 {where}", sheet)
-    return max_row, max_col
+        if bounds is None:
+            raise Refused("corrupt", f"工作表「{self.sheet}」{written}「{ref}」無效", self.sheet)
+        if beyond(max(bounds[1], bounds[3]), max(bounds[0], bounds[2])):
+            raise Refused("huge-range", f"{what} {ref}", self.sheet)

@@ -37,6 +37,7 @@ OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 )
+_OFFICE = "/relationships/officeDocument"
 _SHEET_RELS = ("worksheet", "chartsheet", "dialogsheet")
 _SHEET_FOLDERS = ("worksheets", "chartsheets", "dialogsheets")
 
@@ -106,7 +107,7 @@ class XmlPart:
         if self.depth > MAX_DEPTH:
             raise self.too_deep()
         if self.budget.left < 0:
-            raise Refused("too-large", f"「{self.part}」等的 XML 元素超過 {self.budget.limit:,} 個")
+            raise self.too_many()
 
     def _count_end(self, name: str) -> None:
         self.depth -= 1
@@ -114,6 +115,14 @@ class XmlPart:
     def too_deep(self) -> Refused:
         """The refusal for nesting deeper than MAX_DEPTH, for handlers that count depth."""
         return Refused("unsafe-content", f"「{self.part}」的 XML 巢狀層數超過 {MAX_DEPTH} 層")
+
+    def too_many(self, sheet: str | None = None) -> Refused:
+        """The refusal for more elements than the budget: in the data of `sheet`, or else in
+        this part and those before it."""
+        limit = self.budget.limit
+        if sheet is not None:
+            return Refused("huge-range", f"XML 元素超過 {limit:,} 個", sheet)
+        return Refused("too-large", f"「{self.part}」等的 XML 元素超過 {limit:,} 個")
 
     def feed(self, z: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         """Parse the part, never reading past its declared size."""
@@ -192,27 +201,12 @@ def last(uri: str) -> str:
     return uri.rpartition("/")[2]
 
 
-def relationships(root: Element) -> dict[str, tuple[str, str]]:
-    """Id → (target, type) of the relationships in a .rels part."""
-    return {
-        el.get("Id", ""): (el.get("Target", ""), el.get("Type", ""))
-        for el in root.iter()
-        if _local(el.tag) == "Relationship"
-    }
-
-
-def document_folders(root: Element) -> list[str]:
-    """The folders of the package's officeDocument targets in _rels/.rels.
-
-    calamine reads the workbook, its relationships and its parts from the folder of the
-    last relationship whose type ends so, whatever the folder is called.
-    """
+def relationships(root: Element) -> list[tuple[str, str, str]]:
+    """(Id, target, type) of each relationship in a .rels part, in order."""
     return [
-        target.lstrip("/").rpartition("/")[0] + "/"
+        (el.get("Id", ""), el.get("Target", ""), el.get("Type", ""))
         for el in root.iter()
         if _local(el.tag) == "Relationship"
-        and el.get("Type", "").endswith("/relationships/officeDocument")
-        for target in [el.get("Target", "")]
     ]
 
 
@@ -252,18 +246,22 @@ def workbook_parts(
     parsed with at most `max_elements` elements.
     """
     package_rels = members.get("_rels/.rels")
-    package = None if package_rels is None else parse_small(z, package_rels, max_elements)
-    if package is None or not any(
-        kind in OFFICE_DOCUMENT for _, kind in relationships(package).values()
-    ):
+    package = (
+        [] if package_rels is None else relationships(parse_small(z, package_rels, max_elements))
+    )
+    # Of two relationships with one Id, the last counts here, as everywhere in the workbook's.
+    if not any(kind in OFFICE_DOCUMENT for kind in {i: k for i, _, k in package}.values()):
         raise Refused("corrupt", "缺少指向活頁簿內容的關聯（_rels/.rels）")
-    if any(part_key(folder) != "xl/" for folder in document_folders(package)):
+    # calamine reads the workbook, its relationships and its parts from the folder of the last
+    # relationship whose type ends so, whatever the folder is called.
+    folders = [t.lstrip("/").rpartition("/")[0] + "/" for _, t, k in package if k.endswith(_OFFICE)]
+    if any(part_key(folder) != "xl/" for folder in folders):
         raise Refused("corrupt", "活頁簿內容不在 xl 資料夾中（_rels/.rels）")
     rels = members.get(WORKBOOK_RELS)
     if rels is None:
         raise Refused("corrupt", f"缺少活頁簿的關聯檔 {WORKBOOK_RELS}")
     workbook = members[WORKBOOK]
-    targets = relationships(parse_small(z, rels, max_elements))
+    targets = {i: (t, k) for i, t, k in relationships(parse_small(z, rels, max_elements))}
     sheets = _sheets(parse_small(z, workbook, max_elements), targets, members)
     return WorkbookParts(
         workbook,
