@@ -521,6 +521,8 @@ def test_ods_list_sheet_styles_are_ones_odf_readers_apply(tmp_path: Path) -> Non
         assert props.get(_n("fo", "background-color")) == "#" + HEADER_FILL.lower()
         bold = style.find("style:text-properties", NS)
         assert bold is not None and bold.get(_n("fo", "font-weight")) == "bold"
+    tall = styles[header_row.get(T + "style-name")].find("style:table-row-properties", NS)
+    assert tall is not None and tall.get(_n("style", "row-height")) == "48pt"
 
 
 # --- LibreOffice ----------------------------------------------------------------------------

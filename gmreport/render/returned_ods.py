@@ -283,6 +283,9 @@ def _list_table(name: str, listed: list[Listed], heading: str, styles: _Styles) 
 
     top = row([(heading, header, None)])
     top[0].set(_q("table:number-columns-spanned"), str(len(LIST_HEADERS)))
+    # 48 pt, as the .xlsx's: no reader sizes a row to the wrapped text of a merged cell
+    tall = {"style:row-height": "48pt", "style:use-optimal-row-height": "false"}
+    top.set(STYLE_NAME, styles.own("table-row", {"table-row-properties": tall}))
     for _ in LIST_HEADERS[1:]:
         etree.SubElement(top, COVERED)
     row([(h, header, None) for h in LIST_HEADERS])
