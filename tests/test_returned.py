@@ -525,6 +525,30 @@ def test_ods_list_sheet_styles_are_ones_odf_readers_apply(tmp_path: Path) -> Non
     assert tall is not None and tall.get(_n("style", "row-height")) == "48pt"
 
 
+def test_a_content_types_part_with_a_nested_default_is_still_marked(tmp_path: Path) -> None:
+    """A <Default> nested in an <Override> (a crafted [Content_Types].xml the safety gate
+    lets through) once ended `check --output` and `build` with an unexpected error, since
+    the comments' vml Default was inserted beside it."""
+    plain = _workbook(tmp_path / "plain", "xlsx")
+    source = tmp_path / "in" / plain.name
+    source.parent.mkdir()
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(source, "w") as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename == "[Content_Types].xml":
+                types = etree.fromstring(data)
+                override = types.find("{*}Override")
+                etree.SubElement(override, types.tag.replace("Types", "Default"), Extension="png")
+                data = etree.tostring(types)
+            out.writestr(info, data)
+    outcome = check([source], CONFIG, tmp_path / "out")
+    copy = _copy_of(tmp_path / "out")
+    assert outcome.written == [copy]
+    with zipfile.ZipFile(copy) as b:
+        types = etree.fromstring(b.read("[Content_Types].xml"))
+        assert [d.get("Extension") for d in types.iterchildren("{*}Default")][-1] == "vml"
+
+
 # --- LibreOffice ----------------------------------------------------------------------------
 
 

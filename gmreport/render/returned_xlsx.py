@@ -207,7 +207,9 @@ def _override(types: Any, part: str, content_type: str) -> None:
 
 
 def _default(types: Any, extension: str, content_type: str) -> None:
-    defaults = list(types.iter(_q("Default", CT)))
+    # The root's own <Default>s: one a hostile file nests elsewhere neither counts nor is a
+    # place to insert beside (`index` would fail on it).
+    defaults = list(types.iterchildren(_q("Default", CT)))
     if not any(el.get("Extension", "").lower() == extension for el in defaults):
         el = etree.Element(_q("Default", CT), Extension=extension, ContentType=content_type)
         types.insert(types.index(defaults[-1]) + 1 if defaults else 0, el)
