@@ -113,7 +113,9 @@ def convert_to_pdf(docx: Path, out_dir: Path, *, work: Path | None = None) -> Pa
     target = out_dir / f"{docx.stem}.pdf"
     here = work if work is not None and sys.platform != "win32" else None
     with tempfile.TemporaryDirectory(prefix="gmreport-pdf-", dir=here) as tmp:
-        folder = Path(tmp).resolve()  # absolute: the profile is given as a file:// address
+        # absolute, as a file:// address needs; not resolve(), which on Windows would turn
+        # the short (8.3) temporary folder into its long, possibly Chinese, name
+        folder = Path(os.path.abspath(tmp))
         source = folder / "report.docx"  # an ASCII name: soffice mangles some paths on Windows
         shutil.copyfile(docx, source)
         env = dict(os.environ)
