@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -22,7 +22,6 @@ from . import cells
 from .config import Config
 from .disclosure import protect
 from .figures import (
-    GENDER_FIELDS,
     SCHEMA_ID,
     Breakdown,
     Budget,
@@ -271,8 +270,14 @@ def _completion(people: pd.DataFrame) -> Completion:
     """應訓/完訓 by gender and 完訓率 of `people` (any subset of the roster)."""
     required = people[people["required"]]
     counts = _genders(required["gender"]), _genders(required[required["completed"]]["gender"])
-    rates = {g: rate(counts[1][g], counts[0][g]) for g in GENDER_FIELDS}
-    return {"required": counts[0], "completed": counts[1], "rate": cast(GenderRates, rates)}
+    required, completed = counts
+    rates: GenderRates = {
+        "male": rate(completed["male"], required["male"]),
+        "female": rate(completed["female"], required["female"]),
+        "other": rate(completed["other"], required["other"]),
+        "total": rate(completed["total"], required["total"]),
+    }
+    return {"required": required, "completed": completed, "rate": rates}
 
 
 def _labelled(label: str, people: pd.DataFrame) -> LabelledCompletion:

@@ -351,8 +351,8 @@ def report_tables(figures: Figures) -> list[Table]:
             _budget_beneficiaries(figures),
         ],
         "cedaw_measures": [
-            _cedaw_breakdown(figures, "by_audience", "宣導對象"),
-            _cedaw_breakdown(figures, "by_method", "宣導方式"),
+            _cedaw_breakdown(figures, "by_audience", figures["cedaw"]["by_audience"], "宣導對象"),
+            _cedaw_breakdown(figures, "by_method", figures["cedaw"]["by_method"], "宣導方式"),
             _cedaw(figures),
             _measures(figures),
         ],
@@ -845,9 +845,9 @@ def _measures(figures: Figures) -> Table:
     )
 
 
-def _cedaw_breakdown(figures: Figures, by: str, label: str) -> Table:
+def _cedaw_breakdown(figures: Figures, by: str, items: list[Breakdown], label: str) -> Table:
+    """The CEDAW 宣導 by `label`: the `items` of `figures["cedaw"][by]`, then the total."""
     cedaw = figures["cedaw"]
-    items: list[Breakdown] = cedaw[by]  # type: ignore[literal-required]
     rows = [
         (
             label_,

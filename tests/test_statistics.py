@@ -78,8 +78,9 @@ def test_tables_in_report_order_with_valid_unique_names(figures: dict) -> None:
     names = [t.name for t in report_tables(figures)]
     assert names == REPORT_ORDER
     assert len(set(names)) == len(names)
-    # as Excel takes a sheet's name: up to 31 characters, none of 「[]:*?/\」
+    # as Excel takes a sheet's name: up to 31 characters, none of 「[]:*?/\」, no ' at either end
     assert all(0 < len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert not [n for n in names if n.startswith("'") or n.endswith("'")]
 
 
 def test_every_table_has_a_kind_per_column_and_a_year_title(figures: dict) -> None:

@@ -40,6 +40,13 @@ def test_the_table_is_well_formed() -> None:
         assert target.missed and target.label
 
 
+def test_each_work_items_targets_are_together_in_the_plans_order() -> None:
+    """The 計畫期程總檢討's grid lists the targets as the figures do (in this order) under
+    one heading per work item: a target out of its item's run would repeat the heading."""
+    order = [WORK_ITEMS.index(t.work_item) for t in TARGETS]
+    assert order == sorted(order)
+
+
 def test_evaluation_follows_the_table_order(figures: dict) -> None:
     assert [t["id"] for t in evaluate(figures, Config())] == [t.id for t in TARGETS]
 

@@ -125,8 +125,9 @@ CITY: Mapping[str, Measure] = {
     "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
     "other_measures.reach": MEASURES_REACH,
 }
-"""The city's figures the template reads (`city['gia.count']`), by the template's names;
-and its training figures (`city['all.rate.total']`) as the agencies' reports showed them."""
+"""The city's figures the template reads (`city['gia.count']`), by the template's names. Its
+training figures (`city['all.rate.total']`), as the agencies' reports showed them, are
+added from `CITY_TRAINING` (`rollup_context`)."""
 AGENCY: Mapping[str, Measure] = {
     "meetings": MEETINGS,
     "indicators": INDICATORS,
