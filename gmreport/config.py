@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import functools
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -295,15 +294,24 @@ def config_from_dict(data: dict[str, Any], *, base: Path | None = None) -> Confi
     for key in data:
         if key not in known:
             raise UsageError(f"設定檔有不認得的項目「{key}」，可用的項目：{'、'.join(known)}。")
-    parsers: dict[str, Callable[[Any], Any]] = {
-        "agency": _agency,
-        "units": _units,
-        "contact_unit": lambda v: _typed("contact_unit", v, str).strip(),
-        "aliases": _aliases,
-        "lead_units": _lead_units,
-        "report_template": lambda v: _template(v, base or Path.cwd()),
-    } | {name: functools.partial(_section, name, cls) for name, cls in SECTIONS.items()}
-    config = replace(Config(), **{k: parse(data[k]) for k, parse in parsers.items() if k in data})
+    config = Config()  # field by field, so that mypy checks each parsed value's type
+    if "agency" in data:
+        config = replace(config, agency=_agency(data["agency"]))
+    if "units" in data:
+        config = replace(config, units=_units(data["units"]))
+    if "contact_unit" in data:
+        contact = _typed("contact_unit", data["contact_unit"], str).strip()
+        config = replace(config, contact_unit=contact)
+    if "aliases" in data:
+        config = replace(config, aliases=_aliases(data["aliases"]))
+    if "lead_units" in data:
+        config = replace(config, lead_units=_lead_units(data["lead_units"]))
+    if "report_template" in data:
+        template = _template(data["report_template"], base or Path.cwd())
+        config = replace(config, report_template=template)
+    for name, cls in SECTIONS.items():
+        if name in data:
+            config = replace(config, **{name: _section(name, cls, data[name])})
     _check_values(config)
     return config
 

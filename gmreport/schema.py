@@ -126,7 +126,7 @@ class WorkItem:
     lead_unit: str
 
 
-SUPPORTING = re.compile(r"[（(]\s*協辦\s*[：:]\s*([^）)]*)[）)]")
+SUPPORTING = re.compile(r"[（(]\s*協辦\s*[：:]?\s*([^）)]*)[）)]")
 """「（協辦：社會課）」 in a work item's units, as the plan writes them."""
 
 
@@ -216,8 +216,8 @@ class Column:
         return self.key if group is None else group or "total"
 
 
-def _text(header: str, key: str, help: str, **kw: Any) -> Column:
-    return Column(header, key, Kind.TEXT, help=help, **kw)
+def _text(header: str, key: str, help: str, *, required: bool = False, width: int = 14) -> Column:
+    return Column(header, key, Kind.TEXT, required, help=help, width=width)
 
 
 def _choice(header: str, key: str, choices: tuple[str, ...], help: str, **kw: Any) -> Column:
@@ -228,13 +228,32 @@ def _yesno(header: str, key: str, help: str) -> Column:
     return Column(header, key, Kind.YESNO, help=help + "（空白視為「否」）", width=10)
 
 
-def _name(help: str, **kw: Any) -> Column:
-    return Column("姓名", "name", Kind.NAME, True, help=help, width=12, **kw)
+def _name(help: str, *, unique: bool = False, listed_in: str = "") -> Column:
+    return Column(
+        "姓名", "name", Kind.NAME, True, help=help, width=12, unique=unique, listed_in=listed_in
+    )
 
 
-def _date(header: str, key: str, help: str, **kw: Any) -> Column:
+def _date(
+    header: str,
+    key: str,
+    help: str,
+    *,
+    required: bool = False,
+    optional: bool = False,
+    after: str = "",
+) -> Column:
     formats = "可填 Excel 日期，或 113/3/5、113.03.05、113年3月5日、2024-03-05。"
-    return Column(header, key, Kind.DATE, help=help + formats, width=13, **kw)
+    return Column(
+        header,
+        key,
+        Kind.DATE,
+        required,
+        help=help + formats,
+        width=13,
+        optional=optional,
+        after=after,
+    )
 
 
 def _counts(header: str, key: str) -> list[Column]:

@@ -357,10 +357,11 @@ def report_tables(figures: Figures) -> list[Table]:
             _measures(figures),
         ],
     }
+    assert chapters.keys() <= {w.key for w in WORK_ITEM_LIST}, "a chapter of no work item"
     tables = [
         replace(t, work_item=w.key)
         for w in WORK_ITEM_LIST
-        for t in [_results(figures, w.key), *chapters.get(w.key, [])]
+        for t in [_results(figures, w.key), *chapters.get(w.key, [])]  # a new item may have none
     ]
     said = units_note(figures)
     numbered, n = [], 0
@@ -471,8 +472,8 @@ def _list_table(
     listed: list[ListRow],
     caption: str,
     *,
+    shown: Collection[str],
     left: Collection[str] = (),
-    hidden: Collection[str] = (),
     derived: Mapping[str, Cell] | None = None,
     skip_group: str | None = None,
     total: tuple[Any, ...] | None = None,
@@ -480,16 +481,17 @@ def _list_table(
 ) -> Table:
     """The rows of a sheet as the figures list them: 單位, then the sheet's columns (but
     the per-gender counts `skip_group`, which another table shows), with `derived` columns
-    after the key they name ({"executed": (Col("執行率", R), fn)}). The report sets the
-    columns of `left` left (long text) and shows all but the `hidden` ones (a gender group
-    by its name, 單位 as "unit"); the workbook shows all. `total` is a last row of totals
+    after the key they name ({"executed": (Col("執行率", R), fn)}). The report shows the
+    columns `shown` (a gender group by its name, 單位 as "unit"), so that a column added to
+    the sheet reaches the report only when declared here, and sets those of `left` left
+    (long text); the workbook shows all. `total` is a last row of totals
     under any rows, in the order of the columns."""
-    cells: list[Cell] = [(Col("單位", report="unit" not in hidden), lambda r: r["unit"])]
+    cells: list[Cell] = [(Col("單位", report="unit" in shown), lambda r: r["unit"])]
     for column in SHEETS_BY_KEY[sheet_key].columns:
         if skip_group is not None and column.gender_group == skip_group:
             continue
         key = column.gender_group or column.key
-        made = _sheet_cells(column, key in left, key not in hidden)
+        made = _sheet_cells(column, key in left, key in shown)
         cells += made
         if made and derived and column.last_row_key in derived:
             cells.append(derived[column.last_row_key])
@@ -505,8 +507,8 @@ def _meetings(figures: Figures) -> Table:
         "meetings",
         figures["meetings"]["list"],
         "性別平等執行小組會議辦理情形",
+        shown={"session", "date", "chair", "attendance", "resolution"},
         left={"resolution"},
-        hidden={"unit"},
         derived={
             "attendance": (
                 Col("女性比例", R, report=False),
@@ -695,6 +697,7 @@ def _gia(figures: Figures) -> Table:
         "gia",
         figures["gia"]["list"],
         "性別影響評估辦理情形",
+        shown={"unit", "name", "type", "date", "expert", "statistics", "result"},
         left={"name", "statistics", "result"},
         empty="本年度未辦理性別影響評估",
     )
@@ -706,6 +709,7 @@ def _budget(figures: Figures) -> Table:
         "budget",
         figures["budget"]["list"],
         "性別預算計畫編列及執行情形",
+        shown={"unit", "name", "category", "allocated", "executed", "note"},
         left={"name", "note"},
         derived={"executed": (Col("執行率", R), lambda b: b["execution_rate"])},
         skip_group="beneficiaries",
@@ -810,8 +814,8 @@ def _cedaw(figures: Figures) -> Table:
         "cedaw",
         cedaw["list"],
         "CEDAW宣導辦理情形",
+        shown={"unit", "name", "date", "audience", "method", "content", "participants", "reach"},
         left={"name"},
-        hidden={"external", "note"},
         total=(
             TOTAL_LABEL,
             f"{number(cedaw['sessions'])} 場次",
@@ -832,6 +836,7 @@ def _measures(figures: Figures) -> Table:
         "measures",
         measures["list"],
         "其他性別平等措施辦理情形",
+        shown={"unit", "name", "item", "date", "media", "participants", "reach", "result"},
         left={"name", "item", "result"},  # 對應項目: long names of the designated items
         total=(
             TOTAL_LABEL,

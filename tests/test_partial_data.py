@@ -29,6 +29,7 @@ from gmreport.render import CHART_NAMES, WHOLE_AGENCY_CHARTS
 from gmreport.render.report import chart_notes, render_report
 from gmreport.render.trends import TREND_TABLES, period_review, trend_tables, years
 from gmreport.render.workbooks import write_statistics
+from gmreport.schema import lead_and_support
 from gmreport.tables import GROUP_POPULATIONS, report_tables, units_note
 from gmreport.targets import (
     DONE,
@@ -176,6 +177,8 @@ def test_a_lead_text_names_its_units_and_those_assisting() -> None:
     assert lead_names("人事室、秘書室") == ["人事室", "秘書室"]
     assert lead_names("會計室(協辦:人事室、秘書室)") == ["會計室", "人事室", "秘書室"]
     assert lead_names("") == []
+    assert lead_names("民政課（協辦 社會課）") == ["民政課", "社會課"]  # no colon, as people type
+    assert lead_and_support("民政課(協辦社會課)") == (["民政課"], ["社會課"])
 
 
 def test_the_privacy_audit_reads_incomplete_as_met(example: dict) -> None:

@@ -336,3 +336,33 @@ def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
     assert "社會課：完成宣導成效問卷。" in after[: after.index("目標達成情形")]
     table = docx_tables(doc)["表24 宣導成效評估"]
     assert [c.text for c in table.rows[1].cells] == ["問卷回收", "1,234"]
+
+
+def test_a_column_added_to_a_sheet_reaches_the_workbook_but_not_the_report(
+    figures: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list table's report columns are declared, not every column but some: a column the
+    schema adds (a colleague's phone, say) is not printed in the report until declared."""
+    import dataclasses
+
+    from gmreport import tables
+    from gmreport.schema import SHEETS_BY_KEY, Column
+
+    extra = Column("承辦人電話", "phone")
+    sheets = dict(SHEETS_BY_KEY)
+    for key in ("meetings", "gia", "budget"):  # those with no total row set by position
+        sheet = sheets[key]
+        sheets[key] = dataclasses.replace(sheet, columns=(*sheet.columns, extra))
+    monkeypatch.setattr(tables, "SHEETS_BY_KEY", MappingProxyType(sheets))
+    for listed in (figures["meetings"]["list"], figures["gia"]["list"], figures["budget"]["list"]):
+        for row in listed:
+            row["phone"] = "07-0000000"
+    checked = 0
+    for t in report_tables(as_shown(figures)):
+        phone = [c for c in t.cols if c.header == extra.header]
+        if not phone:
+            continue
+        checked += 1
+        assert [c.report for c in phone] == [False], t.caption
+        assert any(c.report for c in t.cols if c.header != extra.header), t.caption
+    assert checked == 3
