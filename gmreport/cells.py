@@ -79,7 +79,8 @@ def dimensions(raw: object) -> tuple[str, ...] | None:
 
 
 def name(raw: object) -> str:
-    """A person's name: NFKC, with all whitespace removed (王 小明 → 王小明)."""
+    """A person's name or a column's header as people type it: NFKC, with all whitespace
+    removed (王 小明 → 王小明, 「姓 名」 → 「姓名」)."""
     return re.sub(r"\s+", "", normalize(raw))
 
 

@@ -224,7 +224,11 @@ def shown_training(
 def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
     """An agency's verdict on each target of the plan, by id. A target this version does not
     know (a newer file's) is not compared, and an id given twice counts once (the first)."""
-    return {t["id"]: t for t in reversed(figures["targets"]) if t["id"] in TARGETS_BY_ID}
+    found: dict[str, TargetResult] = {}
+    for t in figures["targets"]:
+        if t["id"] in TARGETS_BY_ID:
+            found.setdefault(t["id"], t)
+    return found
 
 
 def absent_units(figures: YearFigures, among: Sequence[str] | None = None) -> str:

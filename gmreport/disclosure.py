@@ -195,8 +195,10 @@ def _protect_staff(figures: YearFigures) -> list[str]:
             while True:
                 model.hide(hidden)
                 disclosure = next(model.disclosures(group), None)
-                more = disclosure and _breaking(model, exact, hidden, group, disclosure.what, cost)
-                if not more:  # safe, or nothing left to hide (the audit reports it)
+                if disclosure is None:  # safe
+                    break
+                more = _breaking(model, exact, hidden, group, disclosure.what, cost)
+                if not more:  # nothing left to hide: the audit reports it
                     break
                 hidden = _closed(exact, hidden | more, cost)
         if len(hidden) == before:

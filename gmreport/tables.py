@@ -25,6 +25,7 @@ from typing import Any
 from .figures import (
     Breakdown,
     Figures,
+    GenderRates,
     Genders,
     LabelledCompletion,
     ListRow,
@@ -376,7 +377,7 @@ def report_tables(figures: Figures) -> list[Table]:
     return numbered
 
 
-def _genders(counts: Mapping[str, Any]) -> tuple[Any, ...]:
+def _genders(counts: Genders | GenderRates | ListRow) -> tuple[Any, ...]:
     return counts["male"], counts["female"], counts["other"], counts["total"]
 
 

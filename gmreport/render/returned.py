@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
+
+from lxml import etree
 
 from ..cells import cell_position, column_letters, reading_order
 from ..format import display_width, writable
@@ -24,6 +28,23 @@ from ..problems import Problem, Severity
 from ..safety import Refused, inspect_workbook
 from ..safety.limits import EXCEL_COLS, EXCEL_ROWS
 from ..schema import RETURNED_SHEET
+
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+"""How the marked copies parse a unit's XML parts: the safety gate has checked them, and
+this parser, too, expands no entity and reads no DTD or network resource."""
+
+
+def free_name(name: Callable[[int], str], taken: Iterable[str]) -> str:
+    """The first of name(1), name(2), … not among `taken`, case aside (a part's or a sheet's
+    name the unit's file does not use)."""
+    folded = {t.casefold() for t in taken}
+    return next(name(n) for n in count(1) if name(n).casefold() not in folded)
+
+
+def list_sheet_name(n: int) -> str:
+    """「檢核結果」, then 「檢核結果(2)」 … for the list sheet when the unit has one so named."""
+    return f"{LIST_SHEET}({n})" if n > 1 else LIST_SHEET
+
 
 RETURNED_FOLDER = "退回修正"
 RETURNED_NAME = "{year}年度_{unit}_檢核結果.{suffix}"

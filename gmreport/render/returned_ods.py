@@ -23,10 +23,12 @@ from .returned import (
     FILLS,
     HEADER_FILL,
     LIST_HEADERS,
-    LIST_SHEET,
     LIST_WIDTHS,
+    PARSER,
     Listed,
     Mark,
+    free_name,
+    list_sheet_name,
     plan,
 )
 
@@ -40,14 +42,6 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "config": "urn:oasis:names:tc:opendocument:xmlns:config:1.0",
 }
-
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    huge_tree=False,
-    remove_blank_text=False,
-)
 
 
 def _q(name: str) -> str:
@@ -72,7 +66,7 @@ STYLE_NAME = _q("table:style-name")
 def mark_ods(source: Path, target: Path, problems: list[Problem], heading: str) -> None:
     """Write the marked copy of the .ods `source` to `target`."""
     with zipfile.ZipFile(source) as z:
-        content = etree.fromstring(z.read("content.xml"), _PARSER)
+        content = etree.fromstring(z.read("content.xml"), PARSER)
         spreadsheet = content.find("office:body/office:spreadsheet", NS)
         tables = {t.get(_q("table:name"), ""): t for t in spreadsheet.iterchildren(TABLE)}
         marks, listed = plan(problems, list(tables))
@@ -83,12 +77,12 @@ def mark_ods(source: Path, target: Path, problems: list[Problem], heading: str) 
         styles = _Styles(automatic)
         for m in marks:
             _mark(tables[m.sheet], m, styles)
-        name = _unused_name(list(tables))
+        name = free_name(list_sheet_name, tables)
         first = next(spreadsheet.iterchildren(TABLE))
         first.addprevious(_list_table(name, listed, heading, styles))
         changed = {"content.xml": _dump(content)}
         if "settings.xml" in z.namelist():
-            settings = etree.fromstring(z.read("settings.xml"), _PARSER)
+            settings = etree.fromstring(z.read("settings.xml"), PARSER)
             for item in settings.iter(_q("config:config-item")):
                 if item.get(_q("config:name")) == "ActiveTable":
                     item.text = name
@@ -103,15 +97,6 @@ def mark_ods(source: Path, target: Path, problems: list[Problem], heading: str) 
 
 def _dump(root: Any) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-
-
-def _unused_name(names: list[str]) -> str:
-    taken = {n.casefold() for n in names}
-    name, n = LIST_SHEET, 1
-    while name.casefold() in taken:
-        n += 1
-        name = f"{LIST_SHEET}({n})"
-    return name
 
 
 def _repeat(el: Any, attr: str) -> int:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from collections.abc import Callable, Iterable
 from copy import deepcopy
-from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +29,12 @@ from .returned import (
     FILLS,
     HEADER_FILL,
     LIST_HEADERS,
-    LIST_SHEET,
     LIST_WIDTHS,
+    PARSER,
     Listed,
     Mark,
+    free_name,
+    list_sheet_name,
     plan,
 )
 
@@ -51,7 +51,6 @@ CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comme
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 
-_PARSER = etree.XMLParser(resolve_entities=False)  # and, by default, no DTD, no network
 # Elements a worksheet may hold after <legacyDrawing>, in the schema's order.
 _AFTER_LEGACY = {
     "legacyDrawingHF",
@@ -74,7 +73,7 @@ def _local(tag: Any) -> str:
 
 
 def _parse(data: bytes) -> Any:
-    return etree.fromstring(data, _PARSER)
+    return etree.fromstring(data, PARSER)
 
 
 def _dump(root: Any) -> bytes:
@@ -114,7 +113,7 @@ class _Package:
 
     def unused(self, pattern: str) -> str:
         """A part name not yet taken: pattern with {n} filled."""
-        return _free(lambda n: pattern.format(n=n), self.names | self.trees.keys())
+        return free_name(lambda n: pattern.format(n=n), self.names | self.trees.keys())
 
     def rels(self, part: str) -> Any:
         name = self.rels_of.get(part) or _rels_name(part)
@@ -184,12 +183,6 @@ def mark_xlsx(source: Path, target: Path, problems: list[Problem], heading: str)
         pkg.write(target)
 
 
-def _free(name: Callable[[int], str], taken: Iterable[str]) -> str:
-    """The first of name(1), name(2), … not among `taken`, case aside."""
-    folded = {t.casefold() for t in taken}
-    return next(name(n) for n in count(1) if name(n).casefold() not in folded)
-
-
 def _styles_part(pkg: _Package, types: Any, book_part: str, parts: list[Any]) -> str:
     """The workbook's stylesheet part; a new, empty one when it has none (a workbook some
     systems write without styles is still a workbook calamine reads)."""
@@ -218,10 +211,7 @@ def _default(types: Any, extension: str, content_type: str) -> None:
 def _add_first_sheet(book: Any, rid: str) -> None:
     """The list sheet, first in the workbook `book` and its active tab."""
     sheets = book.find(_q("sheets"))
-    name = _free(
-        lambda n: f"{LIST_SHEET}({n})" if n > 1 else LIST_SHEET,
-        (el.get("name", "") for el in sheets),
-    )
+    name = free_name(list_sheet_name, (el.get("name", "") for el in sheets))
     ids = [int(el.get("sheetId", "0")) for el in sheets if el.get("sheetId", "").isdigit()]
     first = etree.Element(_q("sheet"), name=name, sheetId=str(max(ids, default=0) + 1))
     first.set(_q("id", R), rid)

@@ -277,19 +277,19 @@ def raw_rows(table: TrendTable, compared: Years) -> list[tuple[Any, ...]]:
     for key, label in groups:
         for year in compared.rows:
             figures = compared.shown.get(year)
-            group = figures["training"]["groups"].get(key) if figures else None
-            values = [
-                None
-                if figures is None
-                else m.get(figures)
-                if isinstance(m, Measure)
-                else m.get(group)
-                if group is not None
-                else None
-                for m in table.columns
-            ]
+            values = _values(table, figures, key) if figures else [None] * len(table.columns)
             rows.append((*label, f"{year}" if figures else f"{year}（{NO_DATA}）", *values))
     return rows
+
+
+def _values(table: TrendTable, figures: YearFigures, group: str) -> list[object]:
+    """A year's values of the table's columns (of the training group `group` if by group;
+    None for a group the year's figures do not have)."""
+    found = figures["training"]["groups"].get(group)
+    return [
+        m.get(figures) if isinstance(m, Measure) else None if found is None else m.get(found)
+        for m in table.columns
+    ]
 
 
 # --- Findings -----------------------------------------------------------------------------
@@ -468,20 +468,18 @@ def period_totals(shown: Mapping[int, YearFigures], period: list[int]) -> list[d
     its total over the years with figures: their sum, or for a rate the quotient of two
     totals; None when a year's value is unknown or hidden."""
     rows = []
-    sums: dict[str, Any] = {}
+    sums: dict[str, float | None] = {}
     for t in PERIOD_TOTALS:
         values = {y: t.get(shown[y]) for y in period if y in shown}
         numbers = all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in values.values()
         )
-        total: Any = sum(values.values()) if values and numbers and t.kind is not R else None
-        if t.of:
+        total: float | None = None
+        if t.of:  # a rate over the period: the quotient of two totals
             top, bottom = (sums[k] for k in t.of)
-            total = (
-                top / bottom
-                if isinstance(top, int | float) and isinstance(bottom, int | float) and bottom
-                else None
-            )
+            total = top / bottom if top is not None and bottom else None
+        elif values and numbers and t.kind is not R:
+            total = sum(v for v in values.values() if isinstance(v, int | float))
         sums[t.key] = total
         rows.append(
             {
@@ -584,8 +582,11 @@ def period_reviews(figures: Figures) -> list[dict[str, str]]:
             "unit": entry["unit"],
             "role": "；".join(
                 f"{word}：{'、'.join(items)}"
-                for i, word in enumerate(("主辦", "協辦"))
-                if (items := [w for w, units in roles.items() if entry["unit"] in units[i]])
+                for word, items in (
+                    ("主辦", [w for w, (lead, _) in roles.items() if entry["unit"] in lead]),
+                    ("協辦", [w for w, (_, support) in roles.items() if entry["unit"] in support]),
+                )
+                if items
             ),
             "done": entry["done"],
             "review": entry["review"],
@@ -614,24 +615,28 @@ def report_trends(figures: Figures) -> dict[str, Any]:
         "trend_missing": compared.missing if compared else [],
         "period_review": {"shown": True, **review, "reviews": period_reviews(figures)}
         if review
-        else {
-            "shown": False,
-            **dict.fromkeys(("first_year", "last_year", "compared_from")),
-            **dict.fromkeys(("units_note", "years_note"), ""),
-            **{
-                k: []
-                for k in (
-                    "years",
-                    "missing",
-                    "with_data",
-                    "totals",
-                    "targets",
-                    "trends",
-                    "summary",
-                    "reviews",
-                )
-            },
-        },
+        else _no_review(),
+    }
+
+
+def _no_review() -> dict[str, Any]:
+    """The period review's keys when the report has none: a new dict each time, as the
+    report adds to what it is given."""
+    return {
+        "shown": False,
+        "first_year": None,
+        "last_year": None,
+        "units_note": "",
+        "years_note": "",
+        "years": [],
+        "missing": [],
+        "with_data": [],
+        "compared_from": None,
+        "totals": [],
+        "targets": [],
+        "trends": [],
+        "summary": [],
+        "reviews": [],
     }
 
 
