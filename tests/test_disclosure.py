@@ -26,11 +26,10 @@ from gmreport.disclosure import (
     staff_figures,
     verdicts,
 )
-from gmreport.pipeline import build
 from gmreport.privacy import EVERYONE, Population, figure_at
 from gmreport.targets import MISSED
 
-from .conftest import fill
+from .conftest import fill, gathered
 
 YEAR = 113
 ONE_OTHER = [
@@ -62,7 +61,7 @@ def _figures(
         [[r[0], "講座", "CEDAW", "實體", "113/5/1", h] for r, h in zip(roster, hours, strict=True)],
     )
     wb.save(folder / f"{YEAR}年度_人事室.xlsx")
-    return build(folder, tmp / "out", config or Config(), draft=True).figures
+    return gathered(folder, config, draft=True).figures  # a build's figures, none written
 
 
 def _pinned(found: Audit, population: Population, gender: str) -> list[str]:

@@ -37,7 +37,7 @@ from gmreport.render.trends import TREND_TABLES, Years, change, report_trends, t
 from gmreport.schema import WORK_ITEMS
 
 from . import pdf_cells, pdf_pages
-from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, load_tool
+from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, load_tool, once
 from .conftest import read_cell as _read
 
 REPORT = "{year}年度性別主流化執行成果報告.docx"
@@ -55,14 +55,18 @@ class TwoYears(NamedTuple):
 
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory: pytest.TempPathFactory) -> TwoYears:
-    """The samples' 113 built, then 114 into the same output folder."""
-    out = tmp_path_factory.mktemp("two-years")
-    build(SAMPLES, out, Config())
-    build(SAMPLES_ROOT / "114", out, Config())
-    before, after = (
-        json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in (113, 114)
-    )
-    return TwoYears(out, before, after)
+    """The samples' 113 built, then 114 into the same output folder (once for all workers)."""
+
+    def make(out: Path) -> TwoYears:
+        build(SAMPLES, out, Config())
+        build(SAMPLES_ROOT / "114", out, Config())
+        before, after = (
+            json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8"))
+            for y in (113, 114)
+        )
+        return TwoYears(out, before, after)
+
+    return once(tmp_path_factory, "two-years", make)  # type: ignore[no-any-return]
 
 
 def _blocks(path: Path) -> list[Paragraph | Table]:
@@ -718,20 +722,26 @@ def _write_year(tool: Any, folder: Path, year: int, units: tuple[str, ...]) -> N
 @pytest.fixture(scope="module")
 def four_years(tmp_path_factory: pytest.TempPathFactory) -> FourYears:
     """113, 115 and 116 of a generated agency built in turn into one output folder (114 never
-    built: 無資料); in 115 會計室 sends nothing (未繳交)."""
-    tool = load_tool("make_rollup_samples")
-    config = Config(units=PLAN_UNITS)
-    out = tmp_path_factory.mktemp("four-years-out")
-    built = {}
-    for year in (113, 115, 116):
-        inbox = tmp_path_factory.mktemp(f"in-{year}")
-        units = tuple(u for u in PLAN_UNITS if not (year == 115 and u == "會計室"))
-        _write_year(tool, inbox, year, units)
-        built[year] = build(inbox, out, config, year=year)
-    figures = {
-        y: json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in built
-    }
-    return FourYears(out, built, figures)
+    built: 無資料); in 115 會計室 sends nothing (未繳交). Once for all workers."""
+
+    def make(folder: Path) -> FourYears:
+        tool = load_tool("make_rollup_samples")
+        config = Config(units=PLAN_UNITS)
+        out = folder / "out"
+        out.mkdir()
+        built = {}
+        for year in (113, 115, 116):
+            inbox = folder / f"in-{year}"
+            inbox.mkdir()
+            units = tuple(u for u in PLAN_UNITS if not (year == 115 and u == "會計室"))
+            _write_year(tool, inbox, year, units)
+            built[year] = build(inbox, out, config, year=year)
+        figures = {
+            y: json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in built
+        }
+        return FourYears(out, built, figures)
+
+    return once(tmp_path_factory, "four-years", make)  # type: ignore[no-any-return]
 
 
 def _rows(path: Path, title: str) -> list[list[str]]:
