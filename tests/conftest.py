@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import openpyxl
 import pandas as pd
@@ -131,7 +131,10 @@ def valid_rows() -> dict[str, list[list[object]]]:
     return {"人員名冊": [list(r) for r in ROSTER], "培力紀錄": [list(r) for r in TRAINING]}
 
 
-def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Any]) -> Any:
+T = TypeVar("T")
+
+
+def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
     """`make(folder)` run once for the whole run, whichever xdist worker asks first, in a
     folder all the workers share: the others wait for it and get a copy of what it
     returned (pickled) and the same files. For session and module fixtures whose builds
@@ -145,7 +148,7 @@ def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Pa
     deadline = time.monotonic() + 600
     while True:
         if done.exists():
-            return pickle.loads(done.read_bytes())
+            return pickle.loads(done.read_bytes())  # type: ignore[no-any-return]
         try:
             os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:  # another worker is making it
@@ -178,7 +181,7 @@ def samples_build(tmp_path_factory: pytest.TempPathFactory) -> SamplesBuild:
     Tests must not change what it returns or the files in `out`; a test that needs other
     options, a patched environment or its own process runs its own build.
     """
-    return once(  # type: ignore[no-any-return]
+    return once(
         tmp_path_factory,
         "samples-build",
         lambda out: SamplesBuild(build(SAMPLES, out, Config()), out),

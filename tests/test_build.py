@@ -187,7 +187,7 @@ def built(samples_build) -> tuple[dict, Path]:
 @pytest.fixture(scope="module")
 def expected(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The samples' figures counted apart from gmreport, once for all workers."""
-    return once(tmp_path_factory, "expected", lambda _: expected_figures(SAMPLES, YEAR))  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "expected", lambda _: expected_figures(SAMPLES, YEAR))
 
 
 def test_build_writes_the_four_outputs(samples_build):

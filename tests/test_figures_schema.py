@@ -54,9 +54,9 @@ def built_with_history(
     def make(out: Path) -> dict[str, Any]:
         shutil.copy(samples_build.out / "113年度統計數據.json", out)
         build(SAMPLES_ROOT / "114", out, Config())
-        return json.loads((out / "114年度統計數據.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        return json.loads((out / "114年度統計數據.json").read_text(encoding="utf-8"))
 
-    return once(tmp_path_factory, "114-with-history", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "114-with-history", make)
 
 
 def test_a_file_with_history_is_valid(built_with_history: dict[str, Any]) -> None:

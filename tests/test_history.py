@@ -66,7 +66,7 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> TwoYears:
         )
         return TwoYears(out, before, after)
 
-    return once(tmp_path_factory, "two-years", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "two-years", make)
 
 
 def _blocks(path: Path) -> list[Paragraph | Table]:
@@ -746,7 +746,7 @@ def four_years(tmp_path_factory: pytest.TempPathFactory) -> FourYears:
         }
         return FourYears(out, built, figures)
 
-    return once(tmp_path_factory, "four-years", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "four-years", make)
 
 
 def _rows(path: Path, title: str) -> list[list[str]]:

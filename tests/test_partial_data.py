@@ -210,7 +210,7 @@ def partial(tmp_path_factory: pytest.TempPathFactory) -> dict:
         assert outcome.figures is not None
         return {"figures": outcome.figures, "out": out}
 
-    return once(tmp_path_factory, "partial", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "partial", make)
 
 
 def _absent(figures: dict) -> list[str]:

@@ -104,7 +104,7 @@ class PhotosBuild(NamedTuple):
 def photos_build(tmp_path_factory: pytest.TempPathFactory) -> PhotosBuild:
     """input_samples' 113 with a 佐證照片 folder of ACCEPTED and REFUSED files, built once
     for all workers."""
-    return once(tmp_path_factory, "photos", _photos_build)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "photos", _photos_build)
 
 
 def _photos_build(root: Path) -> PhotosBuild:

@@ -226,7 +226,7 @@ def docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
 @pytest.fixture(scope="session")
 def agency_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each made-up agency through the real build, once (for all workers): its figures file."""
-    return once(  # type: ignore[no-any-return]
+    return once(
         tmp_path_factory,
         "agencies",
         lambda work: {a.name: TOOL.build_agency(a, work) for a in TOOL.AGENCIES},
@@ -262,7 +262,7 @@ def rolled(agency_files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
         }
         return Rolled(result, out, {a.name: expected(a) for a in TOOL.AGENCIES}, hidden)
 
-    return once(tmp_path_factory, "rolled", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "rolled", make)
 
 
 # --- The workbook -------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         numbered = [p.text for p in doc.paragraphs if p.style.style_id == "Finding"]
         return Built(figures, paragraphs, numbered, captioned_tables(doc), short)
 
-    return once(tmp_path_factory, f"running-text-{request.param}", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, f"running-text-{request.param}", make)
 
 
 def _running(built: Built) -> list[str]:

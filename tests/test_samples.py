@@ -25,7 +25,7 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         load_tool("make_samples").make_samples(out)  # as committed: the 填報說明 states the rows
         return out
 
-    return once(tmp_path_factory, "samples", make)  # type: ignore[no-any-return]
+    return once(tmp_path_factory, "samples", make)
 
 
 def _values(path: Path) -> dict[str, dict[tuple[int, int], object]]:
