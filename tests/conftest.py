@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import pickle
+import shutil
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import openpyxl
 import pandas as pd
@@ -16,7 +20,7 @@ import pytest
 
 from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
 from gmreport.config import Config
-from gmreport.pipeline import Outcome, build
+from gmreport.pipeline import Outcome, _gather, build
 from gmreport.schema import SHEETS_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +131,44 @@ def valid_rows() -> dict[str, list[list[object]]]:
     return {"人員名冊": [list(r) for r in ROSTER], "培力紀錄": [list(r) for r in TRAINING]}
 
 
+T = TypeVar("T")
+
+
+def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """`make(folder)` run once for the whole run, whichever xdist worker asks first, in a
+    folder all the workers share: the others wait for it and get a copy of what it
+    returned (pickled) and the same files. For session and module fixtures whose builds
+    would otherwise run once in each worker; what `make` returns must pickle.
+
+    If `make` fails in one worker, the next to ask runs it again (and fails in its turn)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if worker else base  # each worker's basetemp is in the run's own
+    folder, done, lock = (shared / f"once-{name}{end}" for end in ("", ".pickle", ".lock"))
+    deadline = time.monotonic() + 600
+    while True:
+        if done.exists():
+            return pickle.loads(done.read_bytes())  # type: ignore[no-any-return]
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:  # another worker is making it
+            assert time.monotonic() < deadline, f"{name}: made by another worker too long"
+            time.sleep(0.05)
+            continue
+        try:
+            if done.exists():  # made while this worker waited for the lock
+                continue
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed try left
+            folder.mkdir()
+            made = make(folder)
+            tmp = done.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(made))
+            os.replace(tmp, done)
+            return made
+        finally:
+            lock.unlink()
+
+
 class SamplesBuild(NamedTuple):
     outcome: Outcome
     out: Path
@@ -139,8 +181,33 @@ def samples_build(tmp_path_factory: pytest.TempPathFactory) -> SamplesBuild:
     Tests must not change what it returns or the files in `out`; a test that needs other
     options, a patched environment or its own process runs its own build.
     """
-    out = tmp_path_factory.mktemp("samples-build")
-    return SamplesBuild(build(SAMPLES, out, Config()), out)
+    return once(
+        tmp_path_factory,
+        "samples-build",
+        lambda out: SamplesBuild(build(SAMPLES, out, Config()), out),
+    )
+
+
+def gathered(
+    input_dir: Path,
+    config: Config | None = None,
+    *,
+    year: int | None = None,
+    draft: bool = False,
+    history: list[Path] | None = None,
+    output_dir: Path | None = None,
+) -> Outcome:
+    """What a build of `input_dir` reads and works out, its outputs not written: the
+    stage of `build` before the report, the charts and the workbooks (about half a
+    build's time), for tests that check only its problems, figures, shortfalls or notes.
+
+    The problems that only writing finds (a chart not drawn, `chart-missing`) are not
+    among them; earlier years' figures are read from `output_dir` (default: none there)
+    and `history`, as a build reads them."""
+    output_dir = output_dir or input_dir.parent / "gathered-out"
+    return _gather(
+        input_dir, output_dir, config or Config(), year=year, draft=draft, history=history
+    )
 
 
 def write(folder: Path, name: str, content: Any) -> Path:

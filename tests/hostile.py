@@ -123,6 +123,7 @@ def write_raw_zip(path: Path, members: list[tuple[str, bytes, int, int]]) -> Pat
 
 
 @functools.cache
+@functools.cache  # the CRC-32 of gigabytes takes a second: each size once per process
 def deflated_zeros(size: int) -> tuple[bytes, int]:
     """Raw deflate data inflating to `size` zero bytes (a multiple of 1 MB), and its CRC-32."""
     block = bytes(MB)

@@ -20,7 +20,7 @@ from gmreport.read import read_workbook
 from gmreport.safety import inspect_workbook
 from gmreport.schema import INFO_FIELDS, SHEETS, SHEETS_BY_NAME
 
-from .conftest import write
+from .conftest import gathered, write
 from .hostile import ods_cell, ods_row, write_ods
 from .test_opendocument import convert, soffice
 
@@ -38,7 +38,7 @@ def test_a_formula_without_its_result_is_an_error_naming_the_cell(make_workbook,
     rows = valid_rows | {"CEDAW宣導": [CEDAW, [*CEDAW[:5], "=10+8", 4, 0]]}
     rows["培力紀錄"][1][5] = "=3+3"  # 李美玲's 6 hours, as a script writes them
     path = make_workbook(rows)
-    outcome = build(path.parent, path.parent / "out", Config(), draft=True)
+    outcome = gathered(path.parent, draft=True)
     assert codes(p for p in outcome.problems if p.is_error) == [
         ("formula-no-value", "CEDAW宣導", "F4"),
         ("formula-no-value", "培力紀錄", "F4"),
@@ -155,7 +155,7 @@ def test_two_sheets_of_one_name_once_spaces_and_forms_are_ignored_are_both_named
 ):
     second = [["村里座談", "113/6/5", "村里長", "實體活動", "綜合", 1, 2, 0]]
     path = make_workbook(valid_rows | {"CEDAW宣導": [CEDAW]}, edit=_copy_sheet_as(twin, second))
-    outcome = build(path.parent, path.parent / "out", Config(), draft=True)
+    outcome = gathered(path.parent, draft=True)
     [clash] = [p for p in outcome.problems if p.code == "duplicate-sheet"]
     assert clash.is_error and clash.sheet == twin
     assert "CEDAW宣導" in clash.message and twin in clash.message
@@ -239,7 +239,7 @@ def test_a_zero_width_space_does_not_split_a_transferred_person(
     make_workbook(valid_rows, folder=folder, unit="人事室")
     moved = [["王\u200b小明", "男", "公務人員", "是", "否", "40-49歲", "113/1/1", "113/6/30"]]
     make_workbook({"人員名冊": moved}, folder=folder, unit="民政課")
-    outcome = build(folder, tmp_path / "out", Config())
+    outcome = gathered(folder)
     [transfer] = [p for p in outcome.problems if p.code == "transfer"]
     assert "民政課" in transfer.message and "人事室" in transfer.message
     figures = outcome.figures
@@ -383,7 +383,7 @@ def test_a_transferred_person_on_leave_until_a_system_s_no_end(
     make_workbook({**valid_rows, "人員名冊": first}, folder=folder)
     moved = [["王小明", "男", "公務人員", "是", "否", "40-49歲", "113/7/1", None, "113/7/1", end]]
     make_workbook({"人員名冊": moved}, folder=folder, unit="民政課")
-    outcome = build(folder, tmp_path / "out", Config(), draft=True)
+    outcome = gathered(folder, draft=True)
     errors = [(p.code, p.cell) for p in outcome.problems if p.is_error]
     if isinstance(end, str) and end.startswith("0114"):
         assert errors == []  # 114/12/31: a real date, read as the ROC year it is

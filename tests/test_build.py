@@ -19,7 +19,7 @@ import pytest
 
 from gmreport.privacy import hidden
 
-from .conftest import SAMPLE_FILES, SAMPLES, WORKBOOK_SUFFIXES, read_cell, sheet_values
+from .conftest import SAMPLE_FILES, SAMPLES, WORKBOOK_SUFFIXES, once, read_cell, sheet_values
 
 YEAR = 113
 # SPEC §4 defaults: 公務人員/約聘僱, 職工/自僱, 主管, 性別業務承辦人
@@ -185,8 +185,9 @@ def built(samples_build) -> tuple[dict, Path]:
 
 
 @pytest.fixture(scope="module")
-def expected() -> dict:
-    return expected_figures(SAMPLES, YEAR)
+def expected(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The samples' figures counted apart from gmreport, once for all workers."""
+    return once(tmp_path_factory, "expected", lambda _: expected_figures(SAMPLES, YEAR))
 
 
 def test_build_writes_the_four_outputs(samples_build):

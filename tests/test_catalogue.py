@@ -3,6 +3,10 @@
 Cell-level codes have their cell checked in test_validate.py; this file makes sure that no
 code in the catalogue is left without an input that produces it, and that a message cannot
 be made with a field of its template left blank.
+
+The codes a build finds before it writes anything are made with `gathered` (the build's
+reading and figures, its outputs not written); `chart-missing`, found while writing the
+report, by a whole build.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from gmreport.problems import (
 )
 
 from . import hostile
-from .conftest import example_figures
+from .conftest import example_figures, gathered
 from .test_photos import photo, png_declaring
 from .test_safety import encrypted, legacy_xls
 from .test_validate import CASES, SETUP, _set
@@ -96,7 +100,7 @@ def _other_year(tmp_path, make_workbook, valid_rows):
     folder = tmp_path / "in"
     make_workbook(valid_rows, folder=folder, year=112)
     make_workbook(valid_rows, folder=folder, year=113)
-    return build(folder, tmp_path / "out", Config()).problems
+    return gathered(folder).problems
 
 
 def _history(*files: tuple[str, str, object]) -> Maker:
@@ -111,7 +115,7 @@ def _history(*files: tuple[str, str, object]) -> Maker:
             text = content if isinstance(content, str) else json.dumps(content)
             (tmp_path / sub / name).write_text(text, encoding="utf-8")
         folders = sorted({tmp_path / sub for sub, _, _ in files})
-        return build(folder, tmp_path / "out", Config(), history=folders).problems
+        return gathered(folder, history=folders).problems
 
     return make
 
@@ -234,7 +238,7 @@ def _one_short_and_narratives(*narratives: list[str]) -> Maker:
         rows["培力紀錄"][2][5] = 1
         rows["執行成果說明"] = list(narratives)
         make_workbook(rows, folder=tmp_path / "in")
-        return build(tmp_path / "in", tmp_path / "out", Config()).problems
+        return gathered(tmp_path / "in").problems
 
     return make
 
@@ -261,7 +265,7 @@ def _period_review(year: int) -> Maker:
         if year != Config().plan.last_year:
             rows["執行成果說明"] = [["計畫期程總檢討", "四年來持續辦理培力課程。", ""]]
         make_workbook(rows, year=year, folder=tmp_path / "in")
-        return build(tmp_path / "in", tmp_path / "out", Config(), year=year).problems
+        return gathered(tmp_path / "in", year=year).problems
 
     return make
 
@@ -274,7 +278,7 @@ def _photo(name: str, write: Callable[[Path], object]) -> Maker:
         make_workbook(valid_rows, folder=folder)
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         write(folder / name)
-        return build(folder, tmp_path / "out", Config()).problems
+        return gathered(folder).problems
 
     return make
 

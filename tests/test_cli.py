@@ -466,8 +466,8 @@ def test_config_mistakes_are_named_in_chinese(tmp_path, content, message):
     assert _english(done.stderr) == []
 
 
-def test_a_report_template_that_is_no_docx_is_a_config_error(tmp_path):
-    shutil.copytree(SAMPLES, tmp_path / "input_samples")
+def test_a_report_template_that_is_no_docx_is_a_config_error(tmp_path, make_workbook, valid_rows):
+    make_workbook(valid_rows, folder=tmp_path / "input_samples")  # one unit: a report is due
     (tmp_path / "範本.docx").write_text("not a Word file", encoding="utf-8")
     (tmp_path / "gmreport.toml").write_text('report_template = "範本.docx"\n', encoding="utf-8")
     done = run("build", cwd=tmp_path)
@@ -497,8 +497,8 @@ def test_a_file_name_the_system_cannot_decode_does_not_break_json(
     assert figures["files"]["read"][0]["file"] == "測試.xlsx"  # the Big5 name, read as such
 
 
-def test_an_output_file_that_cannot_be_written_exits_2(tmp_path):
-    shutil.copytree(SAMPLES, tmp_path / "in")
+def test_an_output_file_that_cannot_be_written_exits_2(tmp_path, make_workbook, valid_rows):
+    make_workbook(valid_rows, folder=tmp_path / "in")
     (tmp_path / "out" / "113年度統計數據.json").mkdir(parents=True)  # a folder in its place
     done = run("build", "--input", "in", "--output", "out", cwd=tmp_path)
     assert done.returncode == 2

@@ -30,7 +30,7 @@ from gmreport.pipeline import build
 from gmreport.privacy import EVERYONE, Population, figure_at
 from gmreport.targets import MISSED
 
-from .conftest import fill
+from .conftest import fill, gathered
 
 YEAR = 113
 ONE_OTHER = [
@@ -49,9 +49,15 @@ ONE_GENDER = [[f"女{i}", "女", "公務人員", "", "", "30-39歲"] for i in ra
 
 
 def _figures(
-    tmp: Path, roster: list[list[Any]], short: int = 0, config: Config | None = None
+    tmp: Path,
+    roster: list[list[Any]],
+    short: int = 0,
+    config: Config | None = None,
+    *,
+    written: bool = False,
 ) -> Any:
-    """The exact figures of an agency of `roster`, each with 2 hours (the first `short` 1)."""
+    """The exact figures of an agency of `roster`, each with 2 hours (the first `short` 1);
+    `written`: the whole build, its outputs in `tmp / "out"` (else its figures alone)."""
     folder = tmp / "in"
     folder.mkdir()
     wb = blank_workbook(agency="高雄市旗津區公所", unit="人事室", year=YEAR, data_rows=60)
@@ -62,7 +68,9 @@ def _figures(
         [[r[0], "講座", "CEDAW", "實體", "113/5/1", h] for r, h in zip(roster, hours, strict=True)],
     )
     wb.save(folder / f"{YEAR}年度_人事室.xlsx")
-    return build(folder, tmp / "out", config or Config(), draft=True).figures
+    if written:
+        return build(folder, tmp / "out", config or Config(), draft=True).figures
+    return gathered(folder, config, draft=True).figures
 
 
 def _pinned(found: Audit, population: Population, gender: str) -> list[str]:

@@ -11,6 +11,7 @@ import copy
 import json
 import shutil
 import typing
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from gmreport.figures import EarlierYear, Figures
 from gmreport.figures_schema import figures_schema, schema_problem
 from gmreport.pipeline import build
 
-from .conftest import SAMPLES_ROOT, SamplesBuild
+from .conftest import SAMPLES_ROOT, SamplesBuild, once
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +48,15 @@ def test_every_file_a_build_writes_is_valid(samples_build: SamplesBuild) -> None
 def built_with_history(
     samples_build: SamplesBuild, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
-    """The samples' 114 built where 113's figures lie: a file that carries `history`."""
-    out = tmp_path_factory.mktemp("114-with-history")
-    shutil.copy(samples_build.out / "113年度統計數據.json", out)
-    build(SAMPLES_ROOT / "114", out, Config())
-    return json.loads((out / "114年度統計數據.json").read_text(encoding="utf-8"))
+    """The samples' 114 built where 113's figures lie: a file that carries `history`
+    (built once for all workers)."""
+
+    def make(out: Path) -> dict[str, Any]:
+        shutil.copy(samples_build.out / "113年度統計數據.json", out)
+        build(SAMPLES_ROOT / "114", out, Config())
+        return json.loads((out / "114年度統計數據.json").read_text(encoding="utf-8"))
+
+    return once(tmp_path_factory, "114-with-history", make)
 
 
 def test_a_file_with_history_is_valid(built_with_history: dict[str, Any]) -> None:

@@ -37,7 +37,7 @@ from gmreport.render.trends import TREND_TABLES, Years, change, report_trends, t
 from gmreport.schema import WORK_ITEMS
 
 from . import pdf_cells, pdf_pages
-from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, load_tool
+from .conftest import SAMPLES, SAMPLES_ROOT, SamplesBuild, gathered, load_tool, once
 from .conftest import read_cell as _read
 
 REPORT = "{year}年度性別主流化執行成果報告.docx"
@@ -55,14 +55,18 @@ class TwoYears(NamedTuple):
 
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory: pytest.TempPathFactory) -> TwoYears:
-    """The samples' 113 built, then 114 into the same output folder."""
-    out = tmp_path_factory.mktemp("two-years")
-    build(SAMPLES, out, Config())
-    build(SAMPLES_ROOT / "114", out, Config())
-    before, after = (
-        json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in (113, 114)
-    )
-    return TwoYears(out, before, after)
+    """The samples' 113 built, then 114 into the same output folder (once for all workers)."""
+
+    def make(out: Path) -> TwoYears:
+        build(SAMPLES, out, Config())
+        build(SAMPLES_ROOT / "114", out, Config())
+        before, after = (
+            json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8"))
+            for y in (113, 114)
+        )
+        return TwoYears(out, before, after)
+
+    return once(tmp_path_factory, "two-years", make)
 
 
 def _blocks(path: Path) -> list[Paragraph | Table]:
@@ -315,14 +319,19 @@ def _write(folder: Path, name: str, figures: dict | str) -> Path:
     return path
 
 
-def _build_year(tmp_path: Path, make_workbook, valid_rows, year: int, **kwargs) -> Any:
-    """A build of `year` from one small workbook (the valid rows, dated in that year)."""
+def _build_year(
+    tmp_path: Path, make_workbook, valid_rows, year: int, *, written: bool = True, **kwargs
+) -> Any:
+    """A build of `year` from one small workbook (the valid rows, dated in that year);
+    not `written`: its figures and problems only, its outputs not written."""
     inbox = tmp_path / "in"
     rows = {
         sheet: [[str(v).replace("113/", f"{year}/") for v in r] for r in records]
         for sheet, records in valid_rows.items()
     }
     make_workbook(rows, year=year, folder=inbox)
+    if not written:
+        return gathered(inbox, year=year, output_dir=tmp_path / "out", **kwargs)
     return build(inbox, tmp_path / "out", Config(), year=year, **kwargs)
 
 
@@ -380,7 +389,7 @@ def test_of_two_files_for_one_year_the_newer_is_used(
     first = _write(tmp_path / "a", "113年度統計數據.json", newer)
     second = _write(tmp_path / "b", "113年度統計數據.json", older)
     outcome = _build_114(
-        tmp_path, make_workbook, valid_rows, history=[tmp_path / "a", tmp_path / "b"]
+        tmp_path, make_workbook, valid_rows, history=[tmp_path / "a", tmp_path / "b"], written=False
     )
     assert outcome.figures["history"]["113"]["meetings"]["count"] == 2
     (warning,) = [p for p in outcome.problems if p.code == "history-duplicate-year"]
@@ -434,13 +443,13 @@ def test_last_years_workbooks_without_its_figures_get_a_note(
         k: [[str(v).replace("113/", "114/") for v in r] for r in v] for k, v in valid_rows.items()
     }
     make_workbook(rows, year=114, folder=inbox)
-    outcome = build(inbox, tmp_path / "out", Config())
+    outcome = gathered(inbox, output_dir=tmp_path / "out")  # the note: before writing
     assert outcome.year == 114 and not outcome.figures["history"]
     (note,) = [n for n in outcome.notes if "歷年比較" in n]
     assert "113 年度的填報檔" in note and "--year 113" in note
     again = build(inbox, tmp_path / "out", Config(), year=113)  # as the note says
     assert not [n for n in again.notes if "歷年比較" in n]
-    assert not [n for n in build(inbox, tmp_path / "out", Config()).notes if "歷年比較" in n]
+    assert not [n for n in gathered(inbox, output_dir=tmp_path / "out").notes if "歷年比較" in n]
 
 
 def test_a_history_folder_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
@@ -718,20 +727,26 @@ def _write_year(tool: Any, folder: Path, year: int, units: tuple[str, ...]) -> N
 @pytest.fixture(scope="module")
 def four_years(tmp_path_factory: pytest.TempPathFactory) -> FourYears:
     """113, 115 and 116 of a generated agency built in turn into one output folder (114 never
-    built: 無資料); in 115 會計室 sends nothing (未繳交)."""
-    tool = load_tool("make_rollup_samples")
-    config = Config(units=PLAN_UNITS)
-    out = tmp_path_factory.mktemp("four-years-out")
-    built = {}
-    for year in (113, 115, 116):
-        inbox = tmp_path_factory.mktemp(f"in-{year}")
-        units = tuple(u for u in PLAN_UNITS if not (year == 115 and u == "會計室"))
-        _write_year(tool, inbox, year, units)
-        built[year] = build(inbox, out, config, year=year)
-    figures = {
-        y: json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in built
-    }
-    return FourYears(out, built, figures)
+    built: 無資料); in 115 會計室 sends nothing (未繳交). Once for all workers."""
+
+    def make(folder: Path) -> FourYears:
+        tool = load_tool("make_rollup_samples")
+        config = Config(units=PLAN_UNITS)
+        out = folder / "out"
+        out.mkdir()
+        built = {}
+        for year in (113, 115, 116):
+            inbox = folder / f"in-{year}"
+            inbox.mkdir()
+            units = tuple(u for u in PLAN_UNITS if not (year == 115 and u == "會計室"))
+            _write_year(tool, inbox, year, units)
+            built[year] = build(inbox, out, config, year=year)
+        figures = {
+            y: json.loads((out / FIGURES.format(year=y)).read_text(encoding="utf-8")) for y in built
+        }
+        return FourYears(out, built, figures)
+
+    return once(tmp_path_factory, "four-years", make)
 
 
 def _rows(path: Path, title: str) -> list[list[str]]:

@@ -12,7 +12,7 @@ from gmreport.config import Config
 from gmreport.pipeline import build, check
 from gmreport.read import APPLE_DOUBLE, list_workbooks
 
-from .conftest import SAMPLES_ROOT, WORKBOOK_SUFFIXES
+from .conftest import SAMPLES_ROOT, WORKBOOK_SUFFIXES, gathered
 from .test_read import read_paths
 
 SEP = os.sep
@@ -43,7 +43,7 @@ def test_workbooks_in_subfolders_are_read_and_named_by_their_path(
     assert sorted(w.file for w in workbooks) == sorted(
         ["113年度_人事室.xlsx", f"民政課回覆{SEP}附件{SEP}a.xlsx", f"社會課{SEP}a.xlsx"]
     )
-    outcome = build(folder, tmp_path / "out", Config())
+    outcome = gathered(folder)
     figures = outcome.figures
     assert figures is not None
     assert sorted(f["unit"] for f in figures["files"]["read"]) == ["人事室", "民政課", "社會課"]
@@ -175,7 +175,7 @@ def test_a_folder_of_year_folders_builds_the_latest_year_and_sets_the_others_asi
     folder = tmp_path / "input_samples"
     shutil.copytree(SAMPLES_ROOT, folder)
     years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir())
-    outcome = build(folder, tmp_path / "out", Config())
+    outcome = gathered(folder)
     assert outcome.year == years[-1]
     figures = outcome.figures
     assert figures is not None
@@ -185,7 +185,7 @@ def test_a_folder_of_year_folders_builds_the_latest_year_and_sets_the_others_asi
         if p.suffix in WORKBOOK_SUFFIXES
     ]
     assert sorted(f["file"] for f in figures["files"]["set_aside"]) == sorted(earlier)
-    alone = build(folder / str(years[-1]), tmp_path / "alone", Config()).figures
+    alone = gathered(folder / str(years[-1])).figures
     assert alone is not None
     for key in ("training", "meetings", "cedaw", "budget", "targets", "units", "rows"):
         assert figures[key] == alone[key], key

@@ -106,7 +106,7 @@ def test_two_builds_at_once_leave_one_whole_set(small_input, tmp_path):
 
 
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
-def test_a_killed_build_leaves_nothing_behind_at_the_next_run(tmp_path):
+def test_a_killed_build_leaves_nothing_behind_at_the_next_run(small_input, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / f"{TEMP_PREFIX}abc123.xlsx").write_bytes(b"half written")
@@ -126,7 +126,7 @@ def test_a_killed_build_leaves_nothing_behind_at_the_next_run(tmp_path):
         time.sleep(0.05)
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    again = _gmreport("build", "--input", SAMPLES, "--output", out)
+    again = _gmreport("build", "--input", small_input, "--output", out)  # any next run
     assert again.returncode == 0, again.stderr
     assert not [p.name for p in out.iterdir() if p.name.startswith(TEMP_PREFIX)]
 

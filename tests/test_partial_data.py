@@ -45,7 +45,7 @@ from gmreport.targets import (
     evaluate_one,
     lead_names,
 )
-from tests.conftest import SAMPLES, example_figures
+from tests.conftest import SAMPLES, example_figures, once
 
 EXAMPLE = example_figures()
 BLANK_UNIT = "民政課"
@@ -199,17 +199,21 @@ def test_the_privacy_audit_reads_incomplete_as_met(example: dict) -> None:
 @pytest.fixture(scope="module")
 def partial(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The 113 samples (調解委員會 未繳交) with 民政課's workbook sent blank, built with a
-    completion target every group meets."""
-    folder = tmp_path_factory.mktemp("partial-in")
-    for path in SAMPLES.iterdir():
-        if path.is_file() and not (path.name.startswith("113") and BLANK_UNIT in path.name):
-            shutil.copy(path, folder / path.name)
-    blank = blank_workbook(agency=Config().agency, unit=BLANK_UNIT, year=113, data_rows=5)
-    blank.save(folder / f"113年度_{BLANK_UNIT}_性別主流化填報.xlsx")
-    out = tmp_path_factory.mktemp("partial-out")
-    outcome = build(folder, out, config_from_dict(LOOSE))
-    assert outcome.figures is not None
-    return {"figures": outcome.figures, "out": out}
+    completion target every group meets. Once for all workers."""
+
+    def make(work: Path) -> dict:
+        folder, out = work / "in", work / "out"
+        folder.mkdir()
+        for path in SAMPLES.iterdir():
+            if path.is_file() and not (path.name.startswith("113") and BLANK_UNIT in path.name):
+                shutil.copy(path, folder / path.name)
+        blank = blank_workbook(agency=Config().agency, unit=BLANK_UNIT, year=113, data_rows=5)
+        blank.save(folder / f"113年度_{BLANK_UNIT}_性別主流化填報.xlsx")
+        outcome = build(folder, out, config_from_dict(LOOSE))
+        assert outcome.figures is not None
+        return {"figures": outcome.figures, "out": out}
+
+    return once(tmp_path_factory, "partial", make)
 
 
 def _absent(figures: dict) -> list[str]:

@@ -27,7 +27,7 @@ from gmreport.problems import Severity
 from gmreport.read import PHOTOS_FOLDER
 from gmreport.schema import WORK_ITEM_LIST
 
-from .conftest import SAMPLES, SamplesBuild
+from .conftest import SAMPLES, SamplesBuild, once
 
 PHOTO_CODES = {"photo-misnamed", "photo-not-image", "photo-too-large", "photo-elsewhere"}
 
@@ -102,8 +102,12 @@ class PhotosBuild(NamedTuple):
 
 @pytest.fixture(scope="module")
 def photos_build(tmp_path_factory: pytest.TempPathFactory) -> PhotosBuild:
-    """input_samples' 113 with a 佐證照片 folder of ACCEPTED and REFUSED files, built once."""
-    root = tmp_path_factory.mktemp("photos")
+    """input_samples' 113 with a 佐證照片 folder of ACCEPTED and REFUSED files, built once
+    for all workers."""
+    return once(tmp_path_factory, "photos", _photos_build)
+
+
+def _photos_build(root: Path) -> PhotosBuild:
     folder = root / "in"
     shutil.copytree(SAMPLES, folder)
     photos = folder / PHOTOS_FOLDER

@@ -21,7 +21,7 @@ from gmreport.pipeline import build
 from gmreport.problems import UsageError
 
 from . import pdf_cells, pdf_pages
-from .conftest import INCIDENTAL, SAMPLES
+from .conftest import INCIDENTAL, SAMPLES, gathered
 from .test_build import _docx_text
 
 REPORT = "113年度性別主流化執行成果報告.docx"
@@ -167,12 +167,12 @@ def test_latest_year_is_taken_and_other_years_set_aside(tmp_path, make_workbook,
     inbox = tmp_path / "in"
     make_workbook(valid_rows, year=112, folder=inbox)
     make_workbook(valid_rows, year=113, folder=inbox)
-    outcome = build(inbox, tmp_path / "out", Config())
+    outcome = gathered(inbox)  # the year is chosen before anything is written
     assert outcome.year == 113
     assert [f["year"] for f in outcome.figures["files"]["set_aside"]] == [112]
     codes = [p.code for p in outcome.problems if p.code not in INCIDENTAL]
     assert codes == ["other-year"]
-    older = build(inbox, tmp_path / "out112", Config(), year=112)
+    older = gathered(inbox, year=112)
     assert older.figures["files"]["set_aside"][0]["year"] == 113
 
 
@@ -207,7 +207,7 @@ def test_every_row_of_a_messy_folder_is_counted_or_excluded(tmp_path, make_workb
     make_workbook(messy, folder=inbox, edit=misspell)
     make_workbook(valid_rows, unit="民政課", folder=inbox, name="民政課.xlsx")
     make_workbook(valid_rows, unit="民政課", folder=inbox, name="民政課-新版.xlsx")
-    outcome = build(inbox, tmp_path / "out", Config(), draft=True)
+    outcome = gathered(inbox, draft=True)
     rows = outcome.figures["rows"]
     read = 3 + 6 + 1 + 1 + (3 + 3) * 2  # 人事室: roster, training, CEDAW, stray; 民政課 twice
     assert rows["read"] == read
@@ -344,7 +344,7 @@ def test_a_workbook_of_an_unknown_unit_is_still_checked_and_its_rows_excluded(
     valid_rows["培力紀錄"][0][5] = "十二"
     make_workbook(valid_rows, unit="總務課", folder=inbox)
     make_workbook({"人員名冊": [["甲", "女", "公務人員"]]}, unit="民政課", folder=inbox)
-    outcome = build(inbox, tmp_path / "out", Config(), draft=True)
+    outcome = gathered(inbox, draft=True)
     codes = {(p.code, p.cell) for p in outcome.problems}
     assert ("unknown-unit", "B3") in codes
     assert ("chinese-numeral", "F3") in codes
@@ -361,7 +361,7 @@ def test_a_unit_that_sent_two_files_submitted_but_neither_counts(
     make_workbook(valid_rows, folder=inbox, name="人事室.xlsx")
     make_workbook(valid_rows, folder=inbox, name="人事室-修正.xlsx")
     make_workbook({"人員名冊": [["甲", "女", "公務人員"]]}, unit="民政課", folder=inbox)
-    figures = build(inbox, tmp_path / "out", Config(), draft=True).figures
+    figures = gathered(inbox, draft=True).figures
     assert "人事室" in figures["units"]["submitted"]
     assert "人事室" not in figures["units"]["missing"]
     assert figures["training"]["people"]["roster"] == 1

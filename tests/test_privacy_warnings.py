@@ -12,11 +12,11 @@ import pytest
 
 from gmreport.blank_workbook import FIRST_DATA_ROW
 from gmreport.config import Config, Privacy
-from gmreport.pipeline import build, check
+from gmreport.pipeline import check
 from gmreport.privacy_warnings import counts_staff
 from gmreport.problems import Severity
 
-from .conftest import ROSTER, TRAINING
+from .conftest import ROSTER, TRAINING, gathered
 
 INDICATOR = "staff-indicator-small-cell"
 NARRATIVE = "narrative-names-small-group"
@@ -85,8 +85,9 @@ def _narrative_build(
     config: Config | None = None,
     staff_type: str = "職工",
 ) -> list:
-    """A build of 人事室's workbook: the conftest's three, plus workers of `staff_type`, the
-    first `short_workers` of all the workers short of their hours; then `narrative`."""
+    """The narrative warnings a build finds in 人事室's workbook: the conftest's three, plus
+    workers of `staff_type`, the first `short_workers` of all the workers short of their
+    hours; then `narrative`."""
     roster = [list(r) for r in ROSTER] + [
         [f"工{i}", "男", staff_type, "", "", "50-59歲"] for i in range(3)
     ]
@@ -100,7 +101,7 @@ def _narrative_build(
     make_workbook(
         {"人員名冊": roster, "培力紀錄": training, "執行成果說明": [narrative]}, folder=folder
     )
-    outcome = build(folder, tmp_path / "out", config or Config(), draft=True)
+    outcome = gathered(folder, config, draft=True)  # the warnings: found before writing
     return [p for p in outcome.problems if p.code == NARRATIVE]
 
 

@@ -34,7 +34,7 @@ from gmreport.schema import CIVIL_SERVANT, WORKER
 from gmreport.targets import TARGETS
 
 from . import hostile, pdf_cells
-from .conftest import load_tool, write
+from .conftest import load_tool, once, write
 
 TOOL = load_tool("make_rollup_samples")
 YEAR = TOOL.YEAR
@@ -225,9 +225,12 @@ def docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
 
 @pytest.fixture(scope="session")
 def agency_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Each made-up agency through the real build, once: its figures file."""
-    work = tmp_path_factory.mktemp("agencies")
-    return {a.name: TOOL.build_agency(a, work) for a in TOOL.AGENCIES}
+    """Each made-up agency through the real build, once (for all workers): its figures file."""
+    return once(
+        tmp_path_factory,
+        "agencies",
+        lambda work: {a.name: TOOL.build_agency(a, work) for a in TOOL.AGENCIES},
+    )
 
 
 @dataclass
@@ -241,19 +244,25 @@ class Rolled:
 
 @pytest.fixture(scope="session")
 def rolled(agency_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Rolled:
-    folder = tmp_path_factory.mktemp("figures")
-    for name, path in agency_files.items():
-        (folder / name).mkdir()
-        shutil.copy(path, folder / name / path.name)  # one folder each: found at any depth
-    listed = folder.parent / "機關清單.txt"
-    listed.write_text("\ufeff" + "\n".join(TOOL.EXPECTED) + "\n\n", encoding="utf-8")
-    out = tmp_path_factory.mktemp("rolled")
-    result = run("rollup", folder, "--agencies", listed, "--output", out)
-    hidden = {
-        name: set(json.loads(path.read_text(encoding="utf-8"))["suppressed"])
-        for name, path in agency_files.items()
-    }
-    return Rolled(result, out, {a.name: expected(a) for a in TOOL.AGENCIES}, hidden)
+    """The agencies' files rolled up, once for all workers."""
+
+    def make(work: Path) -> Rolled:
+        folder = work / "figures"
+        for name, path in agency_files.items():
+            (folder / name).mkdir(parents=True)
+            shutil.copy(path, folder / name / path.name)  # one folder each: found at any depth
+        listed = work / "機關清單.txt"
+        listed.write_text("\ufeff" + "\n".join(TOOL.EXPECTED) + "\n\n", encoding="utf-8")
+        out = work / "rolled"
+        out.mkdir()
+        result = run("rollup", folder, "--agencies", listed, "--output", out)
+        hidden = {
+            name: set(json.loads(path.read_text(encoding="utf-8"))["suppressed"])
+            for name, path in agency_files.items()
+        }
+        return Rolled(result, out, {a.name: expected(a) for a in TOOL.AGENCIES}, hidden)
+
+    return once(tmp_path_factory, "rolled", make)
 
 
 # --- The workbook -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from gmreport.render import charts
 from gmreport.schema import GENDER_KEYS
 from gmreport.targets import MISSED
 
+from .conftest import once
 from .test_disclosure import ONE_OTHER, TWO_OTHER, _figures
 from .test_report import captioned_tables
 
@@ -56,13 +57,17 @@ class Built(NamedTuple):
 
 @pytest.fixture(scope="module", params=list(CASES))
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """Each case built once for all workers."""
     roster, short = CASES[request.param]
-    tmp = tmp_path_factory.mktemp(request.param)
-    figures = _figures(tmp, roster, short)
-    doc = Document(str(tmp / "out" / REPORT))
-    paragraphs = [p.text for p in doc.paragraphs if p.text]
-    numbered = [p.text for p in doc.paragraphs if p.style.style_id == "Finding"]
-    return Built(figures, paragraphs, numbered, captioned_tables(doc), short)
+
+    def make(tmp: Path) -> Built:
+        figures = _figures(tmp, roster, short, written=True)
+        doc = Document(str(tmp / "out" / REPORT))
+        paragraphs = [p.text for p in doc.paragraphs if p.text]
+        numbered = [p.text for p in doc.paragraphs if p.style.style_id == "Finding"]
+        return Built(figures, paragraphs, numbered, captioned_tables(doc), short)
+
+    return once(tmp_path_factory, f"running-text-{request.param}", make)
 
 
 def _running(built: Built) -> list[str]:
@@ -273,7 +278,7 @@ def test_the_statistics_workbook_targets_sheet_hides_the_same(tmp_path: Path) ->
     """The 考核 table of the 統計總表 is the same declared table: 「—（個資保護）」 there too."""
     import openpyxl
 
-    figures = _figures(tmp_path, ONE_OTHER, 1)
+    figures = _figures(tmp_path, ONE_OTHER, 1, written=True)
     assert hidden(figures, f"{EVERYONE}.rate.total")
     wb = openpyxl.load_workbook(tmp_path / "out" / "113年度性別主流化統計總表.xlsx")
     sheet = next(ws for ws in wb.worksheets if ws.title.split(" ")[-1] == "目標達成情形")

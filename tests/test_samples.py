@@ -10,7 +10,7 @@ import pytest
 
 from gmreport.schema import INFO_SHEET, SHEETS
 
-from .conftest import SAMPLES, SAMPLES_ROOT, WORKBOOK_SUFFIXES, load_tool, sheet_values
+from .conftest import SAMPLES, SAMPLES_ROOT, WORKBOOK_SUFFIXES, load_tool, once, sheet_values
 
 # More than any sample sheet's rows (at most 29). The cell values make_samples writes do not
 # depend on how many rows the blank template formats; 50 instead of 500 makes this 5x faster.
@@ -19,9 +19,13 @@ FORMATTED_ROWS = 50
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("samples")
-    load_tool("make_samples").make_samples(out)  # as committed: the 填報說明 states the rows
-    return out
+    """The samples written anew by tools/make_samples.py, once for all workers."""
+
+    def make(out: Path) -> Path:
+        load_tool("make_samples").make_samples(out)  # as committed: the 填報說明 states the rows
+        return out
+
+    return once(tmp_path_factory, "samples", make)
 
 
 def _values(path: Path) -> dict[str, dict[tuple[int, int], object]]:

@@ -11,7 +11,7 @@ from gmreport.config import Config, config_from_dict
 from gmreport.pipeline import check
 from gmreport.problems import CATALOGUE, Severity
 
-from .conftest import INCIDENTAL
+from .conftest import INCIDENTAL, gathered
 
 CEDAW_ROW = ["村里長座談", "113/5/5", "村里長", "實體活動", "綜合", 3, 4, 0, None, "否", ""]
 BUDGET_ROW = ["婦女成長課程", "計畫類", 600000, 580000, 20, 180, 0, ""]
@@ -155,14 +155,11 @@ def test_unit_spelled_as_in_the_config_is_known_despite_fullwidth_parentheses(ma
 def test_duplicates_across_units_are_listed_in_the_folders_order(
     tmp_path, make_workbook, valid_rows
 ):
-    from gmreport.config import Config
-    from gmreport.pipeline import build
-
     inbox = tmp_path / "in"
     for name, unit in (("000.xlsx", "社會課"), ("111.xlsx", "民政課"), ("zzz.xlsx", "社會課")):
         make_workbook(valid_rows, unit=unit, folder=inbox, name=name)
     make_workbook(valid_rows, unit="民政課", folder=inbox, name="aaa.xlsx")
-    figures = build(inbox, tmp_path / "out", Config(), draft=True).figures
+    figures = gathered(inbox, draft=True).figures
     assert figures is not None
     rejected = [f["file"] for f in figures["files"]["rejected"]]
     assert rejected == ["000.xlsx", "111.xlsx", "aaa.xlsx", "zzz.xlsx"]
@@ -185,15 +182,13 @@ def test_duplicates_across_units_are_listed_in_the_folders_order(
     ],
 )
 def test_staff_words_personnel_offices_use(make_workbook, typed, group):
-    from gmreport.pipeline import build
-
     path = make_workbook({"人員名冊": [["王小明", "男", typed]]})
     problems = _problems(path)
     if group is None:
         assert [(p.code, p.cell) for p in problems] == [("bad-choice", "C3")]
         return
     assert problems == []
-    figures = build(path.parent, path.parent / "out", Config()).figures
+    figures = gathered(path.parent).figures
     assert figures is not None
     assert figures["training"]["groups"][group]["required"]["total"] == 1
 

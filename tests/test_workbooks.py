@@ -32,11 +32,19 @@ def figures() -> dict:
         return json.load(f)
 
 
+@pytest.fixture(scope="module")
+def statistics_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The statistics workbook of the example figures, written once for the module."""
+    path = tmp_path_factory.mktemp("statistics") / "113年度性別主流化統計總表.xlsx"
+    with EXAMPLE.open(encoding="utf-8") as f:
+        write_statistics(json.load(f), path, generated=GENERATED)
+    return path
+
+
 @pytest.fixture
-def statistics(figures: dict, tmp_path: Path) -> openpyxl.Workbook:
-    path = tmp_path / "113年度性別主流化統計總表.xlsx"
-    write_statistics(figures, path, generated=GENERATED)
-    return openpyxl.load_workbook(path)
+def statistics(statistics_file: Path) -> openpyxl.Workbook:
+    """The example's statistics workbook, read anew for each test."""
+    return openpyxl.load_workbook(statistics_file)
 
 
 def sheet_rows(ws) -> list[dict[str, Any]]:
