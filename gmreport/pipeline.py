@@ -298,12 +298,12 @@ def build(
             "輸出資料夾不可與填報檔資料夾相同，否則產出的活頁簿下次會被當成填報檔讀取。"
             "請以 --output 指定另一個資料夾。"
         )
-    outcome = _gather(input_dir, output_dir, config, year=year, draft=draft, history=history)
+    outcome = gather(input_dir, output_dir, config, year=year, draft=draft, history=history)
     _write(outcome, output_dir, draft=draft, pdf=pdf, config=config)
     return outcome
 
 
-def _gather(
+def gather(
     input_dir: Path,
     output_dir: Path,
     config: Config,
@@ -312,7 +312,9 @@ def _gather(
     draft: bool,
     history: list[Path] | None,
 ) -> Outcome:
-    """The year's figures from the workbooks in `input_dir` and the earlier years' files."""
+    """The year's figures from the workbooks in `input_dir` and the earlier years' files:
+    `build` before it writes anything (the tests that check only the figures, problems and
+    notes call it alone)."""
     unreadable, read = _read([input_dir], config, skip=(output_dir,))
     if not read and not any(p.is_error for p in unreadable):
         raise UsageError(

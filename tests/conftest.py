@@ -20,7 +20,7 @@ import pytest
 
 from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
 from gmreport.config import Config
-from gmreport.pipeline import Outcome, _gather, build
+from gmreport.pipeline import Outcome, build, gather
 from gmreport.schema import SHEETS_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,7 +205,7 @@ def gathered(
     among them; earlier years' figures are read from `output_dir` (default: none there)
     and `history`, as a build reads them."""
     output_dir = output_dir or input_dir.parent / "gathered-out"
-    return _gather(
+    return gather(
         input_dir, output_dir, config or Config(), year=year, draft=draft, history=history
     )
 
