@@ -15,7 +15,7 @@ import statistics
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .figures import (
     GENDER_FIELDS,
@@ -51,6 +51,9 @@ NOTE = "備註"
 """The column of an agency's row that names its units whose data its figures lack."""
 NO_VERDICT = "－"
 C, R, A, H, T = ValueKind.COUNT, ValueKind.RATE, ValueKind.AMOUNT, ValueKind.HOURS, ValueKind.TEXT
+V = TypeVar("V")
+Part = Literal["required", "completed", "rate"]
+"""A training group's figures by gender: 應訓, 完訓 or 完訓率."""
 
 
 def agencies(rollup: Rollup) -> dict[str, YearFigures]:
@@ -135,35 +138,24 @@ def plain(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _genders(counts: Callable[[YearFigures], Genders]) -> dict[Gender, Sum]:
-    """男, 女, 其他 and 合計 of a count by gender."""
+def _genders(counts: Callable[[YearFigures], Genders | None]) -> dict[Gender, Sum]:
+    """男, 女, 其他 and 合計 of a count by gender; None where an agency's figures lack it."""
 
     def one(gender: Gender) -> Sum:
-        return Sum(lambda f: counts(f)[gender])
+        return Sum(lambda f: None if (found := counts(f)) is None else found[gender])
 
     return {g: one(g) for g in GENDER_FIELDS}
 
 
-def _group(key: str, get: Callable[[TrainingGroupFigures], float], kind: ValueKind = C) -> Sum:
+def _group(key: str, get: Callable[[TrainingGroupFigures], V]) -> Callable[[YearFigures], V | None]:
     """A figure of a training group; None for a group an agency's file does not have."""
-
-    def of(figures: YearFigures) -> float | None:
-        group = figures["training"]["groups"].get(key)
-        return None if group is None else get(group)
-
-    return Sum(of, kind)
-
-
-def _group_counts(key: str, part: Literal["required", "completed"]) -> dict[Gender, Sum]:
-    def one(gender: Gender) -> Sum:
-        return _group(key, lambda group: group[part][gender])
-
-    return {g: one(g) for g in GENDER_FIELDS}
+    return lambda f: None if (group := f["training"]["groups"].get(key)) is None else get(group)
 
 
 def _completion(key: str) -> dict[Gender, Ratio]:
     """A training group's 完訓率 by gender, from its exact counts."""
-    required, completed = _group_counts(key, "required"), _group_counts(key, "completed")
+    required = _genders(_group(key, lambda group: group["required"]))
+    completed = _genders(_group(key, lambda group: group["completed"]))
     return {g: Ratio(completed[g], required[g]) for g in GENDER_FIELDS}
 
 
@@ -172,8 +164,8 @@ def _verdicts(*verdicts: str) -> Sum:
     return Sum(lambda f: sum(t["verdict"] in verdicts for t in targets_of(f).values()))
 
 
-REQUIRED = _group_counts(EVERYONE.key, "required")
-COMPLETED = _group_counts(EVERYONE.key, "completed")
+REQUIRED = _genders(_group(EVERYONE.key, lambda group: group["required"]))
+COMPLETED = _genders(_group(EVERYONE.key, lambda group: group["completed"]))
 COMPLETION = _completion(EVERYONE.key)
 MEETINGS = Sum(lambda f: f["meetings"]["count"])
 MEMBERS = _genders(lambda f: f["meetings"]["members"])
@@ -205,20 +197,6 @@ def female_ratio(counts: Mapping[Gender, Sum]) -> Ratio:
 
 
 # --- Targets ------------------------------------------------------------------------------
-
-
-def shown_training(
-    figures: YearFigures,
-    group: str,
-    part: Literal["required", "completed", "rate"],
-    gender: Gender,
-) -> float | str | None:
-    """An agency's training figure as its own report showed it: 「*」 where that report
-    suppressed it; None for a group its file does not have."""
-    found = figures["training"]["groups"].get(group)
-    if found is not None and hidden(figures, f"training.groups.{group}.{part}.{gender}"):
-        return SUPPRESSED
-    return None if found is None else found[part][gender]
 
 
 def targets_of(figures: YearFigures) -> dict[str, TargetResult]:
@@ -353,7 +331,7 @@ class Sheet:
 def _by_gender(
     header: str,
     measures: Mapping[Gender, Measure],
-    shown: Literal["required", "completed", "rate"] | None = None,
+    shown: Part | None = None,
 ) -> list[Column]:
     """男, 女, 其他 and 合計 columns; `shown`: of the agency's training as its report showed it."""
     return [
@@ -367,11 +345,17 @@ def _by_gender(
     ]
 
 
-def shown_by(
-    group: str, part: Literal["required", "completed", "rate"], gender: Gender
-) -> Callable[[YearFigures], object]:
-    """A training figure of each agency as its own report showed it (`shown_training`)."""
-    return lambda f: shown_training(f, group, part, gender)
+def shown_by(group: str, part: Part, gender: Gender) -> Callable[[YearFigures], object]:
+    """A training figure of each agency as its own report showed it: 「*」 where that report
+    suppressed it; None for a group its file does not have."""
+
+    def shown(figures: YearFigures) -> float | str | None:
+        found = figures["training"]["groups"].get(group)
+        if found is not None and hidden(figures, f"training.groups.{group}.{part}.{gender}"):
+            return SUPPRESSED
+        return None if found is None else found[part][gender]
+
+    return shown
 
 
 THEMES = (
@@ -400,7 +384,7 @@ THEMES = (
                 for group in TRAINING_GROUPS
                 if group.key != EVERYONE.key
             ),
-            Column("應訓人員\n研習時數", _group(EVERYONE.key, lambda g: g["hours"], H)),
+            Column("應訓人員\n研習時數", Sum(_group(EVERYONE.key, lambda g: g["hours"]), H)),
             Column("全年研習\n總時數", Sum(lambda f: f["training"]["total_hours"], H)),
         ),
     ),

@@ -11,55 +11,15 @@ import tempfile
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from docxtpl import DocxTemplate, InlineImage
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
+from .. import city
 from .. import format as fmt
 from ..atomic import atomic_path
-from ..city import (
-    AGENCY_COUNT,
-    ALLOCATED,
-    BENEFICIARIES,
-    CEDAW,
-    CEDAW_REACH,
-    COMPLETED,
-    COMPLETION,
-    CROSS_CLASSIFIED,
-    EXECUTED,
-    EXECUTION,
-    EXPERTS,
-    GIA,
-    INDICATORS,
-    MEASURE_PARTICIPANTS,
-    MEASURES,
-    MEASURES_REACH,
-    MEETINGS,
-    MEMBERS,
-    NEW_INDICATORS,
-    PARTICIPANTS,
-    REQUIRED,
-    REVISED_INDICATORS,
-    TARGETS_RATE,
-    Agencies,
-    Column,
-    Measure,
-    TargetSummary,
-    Year,
-    absent_units,
-    agencies,
-    female_ratio,
-    median,
-    plain,
-    ranks,
-    shown_by,
-    shown_training,
-    target_summaries,
-    trend,
-    with_absent_units,
-)
 from ..figures import GENDER_FIELDS, Gender, rate
 from ..rollup import Rollup
 from ..schema import EVERYONE
@@ -87,66 +47,68 @@ COMPLETION_BINS = (
     (0.95, 1.0, "95%～未滿100%"),
 )
 
-Part = Literal["required", "completed", "rate"]
-CITY_TRAINING: tuple[tuple[str, Part, Mapping[Gender, Measure], Callable[[Any], str]], ...] = (
-    ("應訓人數", "required", REQUIRED, fmt.number),
-    ("完訓人數", "completed", COMPLETED, fmt.number),
-    ("完訓率", "rate", COMPLETION, fmt.percent),
+CITY_TRAINING: tuple[
+    tuple[str, city.Part, Mapping[Gender, city.Measure], Callable[[Any], str]], ...
+] = (
+    ("應訓人數", "required", city.REQUIRED, fmt.number),
+    ("完訓人數", "completed", city.COMPLETED, fmt.number),
+    ("完訓率", "rate", city.COMPLETION, fmt.percent),
 )
 """The city's training figures by 性別 in the report: label, part, measures, their text."""
 
 
-def _shown(part: Part, measures: Mapping[Gender, Measure], gender: Gender) -> Column:
-    """An agency's training figure as its report showed it, and the city's (hidden if an
-    agency's was)."""
-    return Column("", measures[gender], shown_by(EVERYONE.key, part, gender))
-
-
-SHOWN_RATE = _shown("rate", COMPLETION, "total")
-CITY: Mapping[str, Measure] = {
-    "meetings.count": MEETINGS,
-    "meetings.members.total": MEMBERS["total"],
-    "meetings.members.female_ratio": female_ratio(MEMBERS),
-    "gia.count": GIA,
-    "gia.expert_consulted": EXPERTS,
-    "indicators.count": INDICATORS,
-    "indicators.new": NEW_INDICATORS,
-    "indicators.revised": REVISED_INDICATORS,
-    "indicators.cross_classified": CROSS_CLASSIFIED,
-    "budget.allocated": ALLOCATED,
-    "budget.executed": EXECUTED,
-    "budget.execution_rate": EXECUTION,
-    "budget.beneficiaries.total": BENEFICIARIES["total"],
-    "cedaw.sessions": CEDAW,
-    "cedaw.participants.total": PARTICIPANTS["total"],
-    "cedaw.participants.female_ratio": female_ratio(PARTICIPANTS),
-    "cedaw.reach": CEDAW_REACH,
-    "other_measures.count": MEASURES,
-    "other_measures.participants.total": MEASURE_PARTICIPANTS["total"],
-    "other_measures.reach": MEASURES_REACH,
+SHOWN = {
+    part: {
+        g: city.Column("", measures[g], city.shown_by(EVERYONE.key, part, g)) for g in GENDER_FIELDS
+    }
+    for _, part, measures, _ in CITY_TRAINING
 }
-"""The city's figures the template reads (`city['gia.count']`), by the template's names. Its
-training figures (`city['all.rate.total']`), as the agencies' reports showed them, are
-added from `CITY_TRAINING` (`rollup_context`)."""
-AGENCY: Mapping[str, Measure] = {
-    "meetings": MEETINGS,
-    "indicators": INDICATORS,
-    "allocated": ALLOCATED,
-    "executed": EXECUTED,
-    "execution_rate": EXECUTION,
-    "cedaw": CEDAW,
-    "participants": PARTICIPANTS["total"],
-    "measures": MEASURES,
+"""The whole agency's training figures by 性別: an agency's as its report showed it, and the
+city's (hidden if an agency's was)."""
+SHOWN_RATE = SHOWN["rate"]["total"]
+CITY: Mapping[str, city.Measure] = {
+    "meetings.count": city.MEETINGS,
+    "meetings.members.total": city.MEMBERS["total"],
+    "meetings.members.female_ratio": city.female_ratio(city.MEMBERS),
+    "gia.count": city.GIA,
+    "gia.expert_consulted": city.EXPERTS,
+    "indicators.count": city.INDICATORS,
+    "indicators.new": city.NEW_INDICATORS,
+    "indicators.revised": city.REVISED_INDICATORS,
+    "indicators.cross_classified": city.CROSS_CLASSIFIED,
+    "budget.allocated": city.ALLOCATED,
+    "budget.executed": city.EXECUTED,
+    "budget.execution_rate": city.EXECUTION,
+    "budget.beneficiaries.total": city.BENEFICIARIES["total"],
+    "cedaw.sessions": city.CEDAW,
+    "cedaw.participants.total": city.PARTICIPANTS["total"],
+    "cedaw.participants.female_ratio": city.female_ratio(city.PARTICIPANTS),
+    "cedaw.reach": city.CEDAW_REACH,
+    "other_measures.count": city.MEASURES,
+    "other_measures.participants.total": city.MEASURE_PARTICIPANTS["total"],
+    "other_measures.reach": city.MEASURES_REACH,
+}
+"""The city's figures the template reads (`city['gia.count']`), by the template's names; its
+training figures, as the agencies' reports showed them, are `SHOWN`'s."""
+AGENCY: Mapping[str, city.Measure] = {
+    "meetings": city.MEETINGS,
+    "indicators": city.INDICATORS,
+    "allocated": city.ALLOCATED,
+    "executed": city.EXECUTED,
+    "execution_rate": city.EXECUTION,
+    "cedaw": city.CEDAW,
+    "participants": city.PARTICIPANTS["total"],
+    "measures": city.MEASURES,
 }
 """Each agency's figures the template reads (`a.meetings`), by the template's names."""
-TREND: Mapping[str, Measure | Column] = {
-    "agencies": AGENCY_COUNT,
+TREND: Mapping[str, city.Measure | city.Column] = {
+    "agencies": city.AGENCY_COUNT,
     "completion_rate": SHOWN_RATE,
-    "meetings": MEETINGS,
-    "cedaw_sessions": CEDAW,
-    "cedaw_participants": PARTICIPANTS["total"],
-    "execution_rate": EXECUTION,
-    "targets_rate": TARGETS_RATE,
+    "meetings": city.MEETINGS,
+    "cedaw_sessions": city.CEDAW,
+    "cedaw_participants": city.PARTICIPANTS["total"],
+    "execution_rate": city.EXECUTION,
+    "targets_rate": city.TARGETS_RATE,
 }
 """Each year's figures of the city's trend the template reads (`y.meetings`)."""
 
@@ -159,15 +121,11 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
     """What the template reads: the city's totals, each agency as its report showed it (a
     city total of a figure some agency hid is hidden too), the targets across agencies, the
     trend over the years and the files left out."""
-    found = agencies(rollup)
-    completion_rank = ranks(SHOWN_RATE, found)
-    city = {key: plain(m.total(found)) for key, m in CITY.items()}
-    for _, part, measures, _ in CITY_TRAINING:
-        city |= {
-            f"all.{part}.{g}": plain(_shown(part, measures, g).total(found)) for g in GENDER_FIELDS
-        }
-    rates = [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
-    years = trend(rollup)
+    found = city.agencies(rollup)
+    completion_rank = city.ranks(SHOWN_RATE, found)
+    training = {part: _genders(columns, found) for part, columns in SHOWN.items()}
+    rates = _rates(found)
+    years = city.trend(rollup)
     return {
         "year": rollup.year,
         "draft": False,
@@ -175,30 +133,30 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
         "expected_count": len(rollup.expected),
         "missing": rollup.missing,
         "partial": [
-            f"{agency}（{note}）" for agency, f in found.items() if (note := absent_units(f))
+            f"{agency}（{note}）" for agency, f in found.items() if (note := city.absent_units(f))
         ],
         "unexpected": rollup.unexpected,
-        "city": city,
-        "training_sentence": _training_sentence(city),
-        "members": _genders(MEMBERS, found),
-        "beneficiaries": _genders(BENEFICIARIES, found),
-        "cedaw": _genders(PARTICIPANTS, found),
+        "city": {key: city.plain(m.total(found)) for key, m in CITY.items()},
+        "training_sentence": _training_sentence(training),
+        "members": _genders(city.MEMBERS, found),
+        "beneficiaries": _genders(city.BENEFICIARIES, found),
+        "cedaw": _genders(city.PARTICIPANTS, found),
         "city_training": [
-            {"label": label, **{g: shown(city[f"all.{part}.{g}"]) for g in GENDER_FIELDS}}
-            for label, part, _, shown in CITY_TRAINING
+            {"label": label, **{g: text(v) for g, v in training[part].items()}}
+            for label, part, _, text in CITY_TRAINING
         ],
-        "median_completion": median(SHOWN_RATE, found),
+        "median_completion": city.median(SHOWN_RATE, found),
         "rates_shown": len(rates),  # the median is of these: a hidden rate is no value
         "full_completion": sum(r >= 1 for r in rates),
-        "gia_agencies": sum((GIA.of(f) or 0) > 0 for f in found.values()),
+        "gia_agencies": sum((city.GIA.of(f) or 0) > 0 for f in found.values()),
         "agencies": [
             {
                 "name": agency,
-                "required": shown_training(f, EVERYONE.key, "required", "total"),
-                "completed": shown_training(f, EVERYONE.key, "completed", "total"),
-                "rate": {g: shown_training(f, EVERYONE.key, "rate", g) for g in GENDER_FIELDS},
+                "required": SHOWN["required"]["total"].value(f),
+                "completed": SHOWN["completed"]["total"].value(f),
+                "rate": {g: column.value(f) for g, column in SHOWN["rate"].items()},
                 "rank": completion_rank[agency],
-                **{key: plain(m.of(f)) for key, m in AGENCY.items()},
+                **{key: city.plain(m.of(f)) for key, m in AGENCY.items()},
             }
             for agency, f in found.items()
         ],
@@ -209,18 +167,18 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
                 "met": t.met,
                 "missed": t.missed,
                 "incomplete": t.incomplete,
-                "missed_named": with_absent_units(t.missed, found, t.target),
-                "incomplete_named": with_absent_units(t.incomplete, found, t.target),
+                "missed_named": city.with_absent_units(t.missed, found, t.target),
+                "incomplete_named": city.with_absent_units(t.incomplete, found, t.target),
                 "judged": t.judged,
                 "done_kind": t.done_kind,
                 "rate": rate(len(t.met), t.judged),
             }
-            for t in target_summaries(found)
+            for t in city.target_summaries(found)
         ],
         "trend": [
             {
                 "year": y.year,
-                **{key: plain(m.total(y.agencies)) for key, m in TREND.items()},
+                **{key: city.plain(m.total(y.agencies)) for key, m in TREND.items()},
             }
             for y in years
         ],
@@ -231,23 +189,30 @@ def rollup_context(rollup: Rollup) -> dict[str, Any]:
     }
 
 
-def _genders(measures: Mapping[Gender, Measure], agencies: Agencies) -> dict[str, Any]:
-    return {g: plain(measures[g].total(agencies)) for g in GENDER_FIELDS}
+def _genders(
+    measures: Mapping[Gender, city.Measure | city.Column], agencies: city.Agencies
+) -> dict[str, Any]:
+    return {g: city.plain(measures[g].total(agencies)) for g in GENDER_FIELDS}
 
 
-def _training_sentence(city: Mapping[str, Any]) -> str:
+def _rates(found: city.Agencies) -> list[float]:
+    """The agencies' 完訓率 that their reports showed (a hidden rate is no value)."""
+    return [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
+
+
+def _training_sentence(training: Mapping[city.Part, Mapping[str, Any]]) -> str:
     """The city's 應訓, 完訓 and 完訓率 in words; a figure an agency's report hid (and so the
     city's) is left out, or said to be protected."""
     said = ""
-    required, completed = city["all.required.total"], city["all.completed.total"]
+    required, completed = training["required"]["total"], training["completed"]["total"]
     if isinstance(required, int | float) and isinstance(completed, int | float):
         said = f"各機關應訓人員合計 {fmt.number(required)} 人，完訓 {fmt.number(completed)} 人，"
     rates = [
-        f"{label} {fmt.percent(city[f'all.rate.{g}'])}"
+        f"{label} {fmt.percent(training['rate'][g])}"
         for g, label in (("male", "男性"), ("female", "女性"))
-        if isinstance(city[f"all.rate.{g}"], int | float)
+        if isinstance(training["rate"][g], int | float)
     ]
-    total = city["all.rate.total"]
+    total = training["rate"]["total"]
     said += (
         f"全市完訓率 {fmt.percent(total)}"
         if isinstance(total, int | float)
@@ -256,7 +221,7 @@ def _training_sentence(city: Mapping[str, Any]) -> str:
     return said + (f"（{'、'.join(rates)}）" if rates else "")
 
 
-def trend_sentence(years: list[Year]) -> str:
+def trend_sentence(years: list[city.Year]) -> str:
     """The change of the city's 完訓率 from the first year to the last, in percentage points."""
     if len(years) < 2:
         return ""
@@ -274,14 +239,14 @@ def trend_sentence(years: list[Year]) -> str:
 def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     """The roll-up's charts as PNG files; {} (after a ChartFontWarning) without a CJK font."""
     drawers: dict[str, Callable[[Rollup, FontProperties], Figure | None]] = {
-        "completion": lambda r, font: _completion_chart(agencies(r), font),
-        "targets": lambda r, font: _targets_chart(target_summaries(agencies(r)), font),
-        "trend": lambda r, font: _trend_chart(trend(r), font),
+        "completion": lambda r, font: _completion_chart(city.agencies(r), font),
+        "targets": lambda r, font: _targets_chart(city.target_summaries(city.agencies(r)), font),
+        "trend": lambda r, font: _trend_chart(city.trend(r), font),
     }
     return save_charts(drawers, rollup, folder, "彙整報告")
 
 
-def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figure | None:
+def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) -> Figure | None:
     """One bar per target: agencies that met it, did not, whose verdict waits for units'
     data (資料不全, dotted), or had nothing to judge."""
     if not summaries:
@@ -317,9 +282,9 @@ def _targets_chart(summaries: list[TargetSummary], font: FontProperties) -> Figu
     return fig
 
 
-def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
+def _completion_chart(found: city.Agencies, font: FontProperties) -> Figure | None:
     """How many agencies fall in each band of 完訓率."""
-    rates = [r for f in found.values() if (r := _number(SHOWN_RATE.value(f))) is not None]
+    rates = _rates(found)
     if not rates:
         return None
     labels = [label for *_, label in COMPLETION_BINS] + ["100%"]
@@ -342,14 +307,14 @@ def _completion_chart(found: Agencies, font: FontProperties) -> Figure | None:
     return fig
 
 
-def _trend_chart(years: list[Year], font: FontProperties) -> Figure | None:
+def _trend_chart(years: list[city.Year], font: FontProperties) -> Figure | None:
     if len(years) < 2:
         return None
     fig, ax = _figure(2.6)
     xs = [f"{y.year}年度" for y in years]
     for label, measure, style, marker in (
         ("全市完訓率", SHOWN_RATE, "-", "o"),
-        ("目標達成比例", TARGETS_RATE, "--", "s"),
+        ("目標達成比例", city.TARGETS_RATE, "--", "s"),
     ):
         values = [_number(measure.total(y.agencies)) for y in years]
         points = [(x, v * 100) for x, v in zip(xs, values, strict=True) if v is not None]
