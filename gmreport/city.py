@@ -111,21 +111,20 @@ class Verdict:
 Measure = Sum | Ratio | Verdict
 
 
-def _numbers(measure: Measure | Column, agencies: Agencies) -> dict[str, float]:
-    """Each agency's value that is a number; of a column, as the agency's report showed it."""
-    of = measure.value if isinstance(measure, Column) else measure.of
-    return {a: v for a, f in agencies.items() if isinstance(v := of(f), int | float)}
+def _numbers(column: Column, agencies: Agencies) -> dict[str, float]:
+    """Each agency's value that is a number, as the agency's report showed it."""
+    return {a: v for a, f in agencies.items() if isinstance(v := column.value(f), int | float)}
 
 
-def median(measure: Measure | Column, agencies: Agencies) -> float | None:
+def median(column: Column, agencies: Agencies) -> float | None:
     """The median agency's value (agencies without one, e.g. no rate, left out)."""
-    values = list(_numbers(measure, agencies).values())
+    values = list(_numbers(column, agencies).values())
     return statistics.median(values) if values else None
 
 
-def ranks(measure: Measure | Column, agencies: Agencies) -> dict[str, int | None]:
-    """Each agency's rank by `measure`, highest first (ties share a rank; no value, no rank)."""
-    values = _numbers(measure, agencies)
+def ranks(column: Column, agencies: Agencies) -> dict[str, int | None]:
+    """Each agency's rank by `column`, highest first (ties share a rank; no value, no rank)."""
+    values = _numbers(column, agencies)
     ordered = sorted(values.values())
     return {
         a: len(ordered) - bisect_right(ordered, values[a]) + 1 if a in values else None

@@ -16,6 +16,7 @@ from gmreport.city import (
     REQUIRED,
     TARGETS_MET,
     THEMES,
+    Column,
     absent_units,
     agency_table,
     median,
@@ -58,8 +59,8 @@ def _verdict(figures: Any, target: str) -> str:
 def test_a_count_is_summed_and_its_median_and_ranks_share_ties(agencies: dict[str, Any]) -> None:
     counts = [f["gia"]["count"] for f in agencies.values()]
     assert GIA.total(agencies) == sum(counts) == 7
-    assert median(GIA, agencies) == statistics.median(counts) == 2
-    assert ranks(GIA, agencies) == {"機關0": 1, "機關1": 3, "機關2": 1, "機關3": 4}
+    assert median(Column("", GIA), agencies) == statistics.median(counts) == 2
+    assert ranks(Column("", GIA), agencies) == {"機關0": 1, "機關1": 3, "機關2": 1, "機關3": 4}
 
 
 def test_a_rate_is_the_citys_from_its_totals_and_nothing_to_divide_is_no_rate(
@@ -70,8 +71,8 @@ def test_a_rate_is_the_citys_from_its_totals_and_nothing_to_divide_is_no_rate(
     assert EXECUTION.total(agencies) == pytest.approx(executed / allocated)
     assert EXECUTION.of(agencies["機關1"]) is None  # nothing allocated
     rates = [b["executed"] / b["allocated"] for b in budgets if b["allocated"]]
-    assert median(EXECUTION, agencies) == pytest.approx(statistics.median(rates))
-    assert ranks(EXECUTION, agencies)["機關1"] is None
+    assert median(Column("", EXECUTION), agencies) == pytest.approx(statistics.median(rates))
+    assert ranks(Column("", EXECUTION), agencies)["機關1"] is None
 
 
 def test_a_training_group_a_file_lacks_is_left_out_not_counted_as_zero(
@@ -81,8 +82,8 @@ def test_a_training_group_a_file_lacks_is_left_out_not_counted_as_zero(
     required = [f["training"]["groups"][EVERYONE.key]["required"]["total"] for f in with_group]
     assert REQUIRED["total"].of(agencies["機關3"]) is None
     assert REQUIRED["total"].total(agencies) == sum(required)
-    assert median(REQUIRED["total"], agencies) == statistics.median(required)
-    assert ranks(COMPLETION["total"], agencies)["機關3"] is None
+    assert median(Column("", REQUIRED["total"]), agencies) == statistics.median(required)
+    assert ranks(Column("", COMPLETION["total"]), agencies)["機關3"] is None
     training = next(s for s in THEMES if s.name == "性別意識培力")
     rows = {r[0]: r for r in agency_table(113, training, agencies).rows}
     assert rows["機關3"][1:5] == (None,) * 4  # 應訓 by gender: none, not 0

@@ -254,7 +254,6 @@ def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) ->
     fig, ax = _figure(max(2.2, 0.8 + 0.32 * len(summaries)))
     ys = list(range(len(summaries)))[::-1]
     left = [0] * len(summaries)
-    drawn: list[Any] = []
     for label, values, color, hatch in (
         ("達成（已辦理）", [len(t.met) for t in summaries], MET_COLOR, ""),
         ("未達成（未辦理）", [len(t.missed) for t in summaries], MISSED_COLOR, "////"),
@@ -263,10 +262,9 @@ def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) ->
     ):
         if not any(values):
             continue
-        bars = ax.barh(
+        ax.barh(
             ys, values, 0.6, left=left, color=color, label=label, hatch=hatch, edgecolor="white"
         )
-        drawn.append(bars)
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(ys, [t.target.city.name for t in summaries])
     ax.set_xlim(0, max(max(left), 1) * 1.05)
@@ -275,7 +273,7 @@ def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) ->
     _style_ticks(ax, font)
     _legend(ax, font, 3)
     labels = Labels(ax, _settle(fig), font)
-    for bar in (bar for bars in drawn for bar in bars):
+    for bar in (bar for bars in ax.containers for bar in bars):
         if bar.get_width():  # its count in its middle, where it fits (the table has every count)
             color = "white" if bar.get_facecolor()[0] < 0.5 else "#222222"
             labels.fits_in(f"{int(bar.get_width())}", bar, color)
