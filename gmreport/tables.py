@@ -869,12 +869,11 @@ def _targets(figures: Figures) -> Table:
     for i, t in enumerate(target_rows(figures)):
         result = results[t["id"]]
         missing = result.get("missing") or []
-        waits = result.get("incomplete") or []
         incomplete = incomplete or t["verdict"] == INCOMPLETE
         label = t["label"] + (f"（依據：{t['source']}）" if t["source"] else "")
         row = (t["work_item"], t["lead_unit"], label, t["required"], t["actual"], t["verdict"])
         said = [f"缺：{'、'.join(missing)}"] if missing else []
-        said += [f"{INCOMPLETE}：{'、'.join(why_absent(waits, figures))}"] if waits else []
+        said += [f"{INCOMPLETE}：{why_absent(result, figures)}"] if result.get("incomplete") else []
         rows.append((*row, "；".join(said)))
         if t["verdict"] in ("未達成", "未辦理"):
             marked.add((i, 5))
@@ -924,8 +923,7 @@ def _results(figures: Figures, key: str) -> Table:
         row = target_row(result, figures)
         reason = NONE
         if row["verdict"] == INCOMPLETE:
-            absent = "、".join(why_absent(result.get("incomplete") or [], figures))
-            reason = f"{absent}，俟資料補齊後再行檢核。"
+            reason = f"{why_absent(result, figures)}，俟資料補齊後再行檢核。"
         if row["verdict"] in ("未達成", "未辦理"):
             marked.add((len(rows), 3))
             units = [u for u in lead_and_support(row["lead_unit"])[0] if u in reviews]
