@@ -839,23 +839,23 @@ def _cedaw_breakdowns(figures: Figures) -> list[Table]:
                 item["sessions"],
                 *_genders(item["participants"]),
                 _female_ratio(item["participants"]),
-                item["reach"]
-                or NOT_COUNTED,  # none reached beyond those counted, as 表 of the list
+                # none reached beyond those counted, as 表 of the list
+                item["reach"] or NOT_COUNTED,
             )
             for name, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, cedaw)]
         ]
-        cols = [Col(label), Col("場次", C), *_counts("參與人數"), Col("女性比例", R)]
+        cols = [
+            Col(label),
+            Col("場次", C),
+            *_counts("參與人數"),
+            Col("女性比例", R),
+            Col("觸及人次", C),
+        ]
         caption = f"CEDAW宣導參與人數（依{label}）"
+        empty = "本年度未辦理 CEDAW 宣導"
         tables.append(
             declare(
-                f"cedaw_{by}",
-                caption,
-                [*cols, Col("觸及人次", C)],
-                rows,
-                totals=1,
-                adds_up=True,
-                keep=True,
-                empty="本年度未辦理 CEDAW 宣導",
+                f"cedaw_{by}", caption, cols, rows, totals=1, adds_up=True, keep=True, empty=empty
             )
         )
     return tables
