@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypedDict
 
-from .figures import Figures, Gender, TargetResult, TrainingGroupFigures, Units, YearFigures
+from .figures import GENDER_FIELDS, Figures, TargetResult, TrainingGroupFigures, Units, YearFigures
 from .format import NONE, goal_percent, number, percent
 from .privacy import PROTECTED_TEXT, hidden, small
-from .schema import EVERYONE, WORK_ITEMS
+from .schema import EVERYONE, GENDERS, WORK_ITEMS
 from .targets import (
     DONE,
     INCOMPLETE,
@@ -152,20 +152,13 @@ def _rate(figures: YearFigures, group: str) -> str:
     return percent(figures["training"]["groups"][group]["rate"]["total"])
 
 
-_GENDER_WORDS: tuple[tuple[Gender, str], ...] = (
-    ("male", "男"),
-    ("female", "女"),
-    ("other", "其他"),
-)
-
-
 def _gender_rates(group: str, figures: YearFigures) -> str:
     """「男 95.2%、女 98.1%」: the 完訓率 of each 性別 of a training group that privacy lets
     the report show; 其他 only when someone is counted there."""
     rates = figures["training"]["groups"][group]["rate"]
     return "、".join(
         f"{word} {percent(rates[key])}"
-        for key, word in _GENDER_WORDS
+        for key, word in zip(GENDER_FIELDS[:-1], GENDERS, strict=True)  # not the total
         if not hidden(figures, f"training.groups.{group}.rate.{key}")
         and (key != "other" or rates[key] is not None)
     )
@@ -275,16 +268,17 @@ def at_risk(result: TargetResult, figures: Figures) -> str | None:
     return _wording(text, result, figures) if text else None
 
 
-def why_absent(units: list[str], figures: YearFigures) -> list[str]:
-    """Each unit with why its data is absent: 「調解委員會未繳交資料」, 「社會課繳交空白表」."""
-    return [f"{u}{_reason(u, figures['units'])}" for u in units]
+def why_absent(result: TargetResult, figures: YearFigures) -> str:
+    """The units a 資料不全 target waits for, each with why its data is absent:
+    「調解委員會未繳交資料、社會課繳交空白表」."""
+    units = result.get("incomplete") or []
+    return "、".join(f"{u}{_reason(u, figures['units'])}" for u in units)
 
 
 def incomplete(result: TargetResult, figures: YearFigures) -> str:
     """The finding for a 資料不全 target: which units' data it waits for, in the office's
     voice (SPEC §3 ◆)."""
-    units = result.get("incomplete") or []
-    because = "、".join(why_absent(units, figures))
+    because = why_absent(result, figures)
     return f"「{result['label']}」因{because}，本項無法判定是否達成，本所將於資料補齊後再行檢核。"
 
 

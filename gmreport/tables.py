@@ -23,11 +23,9 @@ from enum import Enum
 from typing import Any
 
 from .figures import (
-    Breakdown,
     Figures,
     GenderRates,
     Genders,
-    LabelledCompletion,
     ListRow,
     YearFigures,
     rate,
@@ -282,7 +280,6 @@ class Table:
 
 
 def declare(
-    figures: Figures,
     key: str,
     caption: str,
     cols: Sequence[Col],
@@ -291,14 +288,14 @@ def declare(
     total: tuple[Any, ...] | None = None,
     **kw: Any,
 ) -> Table:
-    """A table named by its caption, which its title prefixes with the year; `total` is a
-    last row of totals."""
+    """A table named by its caption, the title too until `report_tables` prefixes it with
+    the year; `total` is a last row of totals."""
     if total is not None:
         rows = [*rows, total]
         kw["totals"] = 1
     return Table(
         caption,
-        f"{figures['year']}年度{caption}",
+        caption,
         tuple(c.name for c in cols),
         tuple(c.kind for c in cols),
         rows,
@@ -337,12 +334,10 @@ def report_tables(figures: Figures) -> list[Table]:
     chapters = {  # the tables of each work item's chapter, after the item's results
         "meetings": [_meetings(figures), _member_composition(figures), _member_roles(figures)],
         "training": [
-            _training_groups(figures),
-            _training_rates(figures),
+            *_training_groups(figures),
             _training_people(figures),
             _training_modes(figures),
-            _intersection(figures, "by_age", "年齡層", "性別×年齡層"),
-            _intersection(figures, "by_supervisor", "職務", "性別×主管職務"),
+            *_intersections(figures),
         ],
         "gia": [_gia(figures)],
         "statistics_budget": [
@@ -352,8 +347,7 @@ def report_tables(figures: Figures) -> list[Table]:
             _budget_beneficiaries(figures),
         ],
         "cedaw_measures": [
-            _cedaw_breakdown(figures, "by_audience", figures["cedaw"]["by_audience"], "宣導對象"),
-            _cedaw_breakdown(figures, "by_method", figures["cedaw"]["by_method"], "宣導方式"),
+            *_cedaw_breakdowns(figures),
             _cedaw(figures),
             _measures(figures),
         ],
@@ -369,6 +363,7 @@ def report_tables(figures: Figures) -> list[Table]:
     for t in [*tables, _targets(figures)]:
         if said and t.whole_agency:
             t = replace(t, note=f"{t.note}{said}" if t.note else f"註：{said}")
+        t = replace(t, title=f"{figures['year']}年度{t.caption}")
         if t.in_report:
             n += 1
             numbered.append(replace(t, name=f"表{n} {t.caption}", number=n))
@@ -397,22 +392,6 @@ def _counts(
     ]
 
 
-def _staff_figures(
-    rows: Sequence[tuple[str, Population]], cols: Sequence[Col]
-) -> dict[tuple[int, int], Figure]:
-    """The staff figure of each cell of a table whose row r shows the completion of the
-    population `rows[r]` (its figures under the path prefix) by the columns' measures."""
-    found = {}
-    for r, (prefix, population) in enumerate(rows):
-        counted = completion_figures(prefix, population)
-        for c, col in enumerate(cols):
-            if col.measure in ("hours", "average_hours"):
-                found[r, c] = Figure(f"{prefix}.{col.measure}", population, "total", col.measure)
-            elif col.measure:
-                found[r, c] = counted[col.measure, col.gender or "total"]
-    return found
-
-
 GROUP_POPULATIONS: Mapping[str, Population] = {
     "civil_servants": Population(category="civil_servants"),
     "other_staff": Population(category="other_staff"),
@@ -421,10 +400,6 @@ GROUP_POPULATIONS: Mapping[str, Population] = {
     EVERYONE.key: ALL_STAFF,
 }
 """The people of each training group (schema.TRAINING_GROUPS), for the privacy audit."""
-
-
-def _group_rows() -> list[tuple[str, Population]]:
-    return [(f"training.groups.{g.key}", GROUP_POPULATIONS[g.key]) for g in TRAINING_GROUPS]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -468,7 +443,6 @@ def _count_getter(group: str, key: str) -> Callable[[ListRow], Any]:
 
 
 def _list_table(
-    figures: Figures,
     sheet_key: str,
     listed: list[ListRow],
     caption: str,
@@ -499,12 +473,11 @@ def _list_table(
     rows = [tuple(get(row) for _, get in cells) for row in listed]
     total = total if rows else None
     cols = [c for c, _ in cells]
-    return declare(figures, sheet_key, caption, cols, rows, total=total, adds_up=bool(total), **kw)
+    return declare(sheet_key, caption, cols, rows, total=total, adds_up=bool(total), **kw)
 
 
 def _meetings(figures: Figures) -> Table:
     return _list_table(
-        figures,
         "meetings",
         figures["meetings"]["list"],
         "性別平等執行小組會議辦理情形",
@@ -524,13 +497,12 @@ def _member_composition(figures: Figures) -> Table:
     members = figures["meetings"]["members"]
     rows = [("執行小組組員", *_genders(members), _female_ratio(members))]
     cols = [Col("項目", report=False), *_counts("組員人數"), Col("女性比例", R)]
-    return declare(figures, "members", "性別平等執行小組組員性別組成", cols, rows, keep=True)
+    return declare("members", "性別平等執行小組組員性別組成", cols, rows, keep=True)
 
 
 def _member_roles(figures: Figures) -> Table:
     rows = list(figures["meetings"]["roles"].items())
     return declare(
-        figures,
         "roles",
         "性別平等執行小組組員角色",
         [Col("角色", left=True), Col("人數", C)],
@@ -541,13 +513,41 @@ def _member_roles(figures: Figures) -> Table:
     )
 
 
-def _staff_note(figures: Figures, said: str = "") -> str:
-    """A staff table's note, with the privacy rule's when it suppressed a cell (SPEC §3)."""
-    return said + (privacy_note(figures["privacy"]["min_cell"]) if figures["suppressed"] else "")
+def _staff_table(
+    figures: Figures,
+    key: str,
+    caption: str,
+    cols: list[Col],
+    rows: list[tuple[Any, ...]],
+    staff: Sequence[tuple[str, Population]],
+    said: str = "",
+    **kw: Any,
+) -> Table:
+    """A table of the whole agency's staff on one page, whose row r shows the population
+    `staff[r]` (its figures under the path prefix) by the columns' measures: the staff
+    figure of each such cell is what the privacy audit reads. Its note is `said`, with the
+    privacy rule's when a cell is suppressed (SPEC §3)."""
+    found = {}
+    for r, (prefix, population) in enumerate(staff):
+        counted = completion_figures(prefix, population)
+        for c, col in enumerate(cols):
+            if col.measure in ("hours", "average_hours"):
+                found[r, c] = Figure(f"{prefix}.{col.measure}", population, "total", col.measure)
+            elif col.measure:
+                found[r, c] = counted[col.measure, col.gender or "total"]
+    if figures["suppressed"]:
+        said += privacy_note(figures["privacy"]["min_cell"])
+    note = f"註：{said}" if said else ""
+    return declare(
+        key, caption, cols, rows, keep=True, note=note, whole_agency=True, figures_at=found, **kw
+    )
 
 
-def _training_groups(figures: Figures) -> Table:
-    groups = [figures["training"]["groups"][g.key] for g in TRAINING_GROUPS]
+def _training_groups(figures: Figures) -> list[Table]:
+    """各類人員性別意識培力情形, and its 完訓率 by 性別: a row per training group."""
+    training = figures["training"]
+    groups = [training["groups"][g.key] for g in TRAINING_GROUPS]
+    staff = [(f"training.groups.{g.key}", GROUP_POPULATIONS[g.key]) for g in TRAINING_GROUPS]
     rows = [
         (
             g["label"],
@@ -568,38 +568,26 @@ def _training_groups(figures: Figures) -> Table:
         Col("平均時數", ValueKind.AVERAGE_HOURS, measure="average_hours"),
     ]
     said = (
-        "註：1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
+        "1. 同一人可能分屬多個類別（如主管人員亦屬公務人員），各類別人數不宜加總。"
         "2. 總時數及平均時數僅計應訓人員；全年研習總時數（含非應訓人員）為 "
-        f"{hours(figures['training']['total_hours'])} 小時。"
+        f"{hours(training['total_hours'])} 小時。"
     )
-    return declare(
-        figures,
-        "training_groups",
-        "各類人員性別意識培力情形",
-        cols,
-        rows,
-        keep=True,
-        note=_staff_note(figures, said),
-        whole_agency=True,
-        figures_at=_staff_figures(_group_rows(), cols),
-    )
-
-
-def _training_rates(figures: Figures) -> Table:
-    groups = [figures["training"]["groups"][g.key] for g in TRAINING_GROUPS]
-    rows = [(g["label"], *_genders(g["rate"])) for g in groups]
-    cols = [Col("類別", left=True), *_counts("完訓率", R, measure="rate")]
-    return declare(
-        figures,
-        "training_rates",
-        "各類人員性別意識培力完訓率（依性別）",
-        cols,
-        rows,
-        keep=True,
-        note=_staff_note(figures, "註：該性別無應訓人員者以「—」表示。"),
-        whole_agency=True,
-        figures_at=_staff_figures(_group_rows(), cols),
-    )
+    rates = [(g["label"], *_genders(g["rate"])) for g in groups]
+    rate_cols = [Col("類別", left=True), *_counts("完訓率", R, measure="rate")]
+    return [
+        _staff_table(
+            figures, "training_groups", "各類人員性別意識培力情形", cols, rows, staff, said
+        ),
+        _staff_table(
+            figures,
+            "training_rates",
+            "各類人員性別意識培力完訓率（依性別）",
+            rate_cols,
+            rates,
+            staff,
+            "該性別無應訓人員者以「—」表示。",
+        ),
+    ]
 
 
 def _training_people(figures: Figures) -> Table:
@@ -619,7 +607,6 @@ def _training_people(figures: Figures) -> Table:
         ("training.not_required.on_leave", "on_leave"),
     )
     return declare(
-        figures,
         "training_people",
         "性別意識培力應訓人員認定",
         [Col("項目"), Col("人數", C)],
@@ -640,7 +627,6 @@ def _training_modes(figures: Figures) -> Table:
         for mode, spent in figures["training"]["hours_by_mode"].items()
     ]
     return declare(
-        figures,
         "training_modes",
         "性別意識培力研習時數（依辦理方式）",
         [Col("辦理方式"), Col("時數", H), Col("占比", R)],
@@ -652,37 +638,32 @@ def _training_modes(figures: Figures) -> Table:
     )
 
 
-def _intersection(figures: Figures, key: str, label: str, crossed: str) -> Table:
+def _intersections(figures: Figures) -> list[Table]:
+    """性別意識培力完訓率交織分析: a row per age band, or per 主管 and 非主管, then all."""
     training = figures["training"]
-    items: list[LabelledCompletion] = training[key]  # type: ignore[literal-required]
     everyone = training["groups"][EVERYONE.key]
-    rows = [
-        (label_, *_genders(item["required"]), *_genders(item["completed"]), *_genders(item["rate"]))
-        for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
-    ]
-    cols = [
-        Col(label),
-        *_counts("應訓人數", measure="required"),
-        *_counts("完訓人數", measure="completed", report=False),
-        *_counts("完訓率", R, measure="rate"),
-    ]
-    crossed_rows = [(f"training.{key}.{i['label']}", _crossed(key, i["label"])) for i in items]
-    said = f"註：{privacy_note(figures['privacy']['min_cell'])}" if figures["suppressed"] else ""
-    return declare(
-        figures,
-        key,
-        f"性別意識培力完訓率交織分析（{crossed}）",
-        cols,
-        rows,
-        totals=1,
-        adds_up=True,
-        keep=True,
-        note=said,
-        whole_agency=True,
-        figures_at=_staff_figures(
-            [*crossed_rows, (f"training.groups.{EVERYONE.key}", ALL_STAFF)], cols
-        ),
-    )
+    tables = []
+    for key, items, label, crossed in (
+        ("by_age", training["by_age"], "年齡層", "性別×年齡層"),
+        ("by_supervisor", training["by_supervisor"], "職務", "性別×主管職務"),
+    ):
+        rows = [
+            (name, *_genders(i["required"]), *_genders(i["completed"]), *_genders(i["rate"]))
+            for name, i in [*((i["label"], i) for i in items), (TOTAL_LABEL, everyone)]
+        ]
+        cols = [
+            Col(label),
+            *_counts("應訓人數", measure="required"),
+            *_counts("完訓人數", measure="completed", report=False),
+            *_counts("完訓率", R, measure="rate"),
+        ]
+        staff = [(f"training.{key}.{i['label']}", _crossed(key, i["label"])) for i in items]
+        staff.append((f"training.groups.{EVERYONE.key}", ALL_STAFF))
+        caption = f"性別意識培力完訓率交織分析（{crossed}）"
+        tables.append(
+            _staff_table(figures, key, caption, cols, rows, staff, totals=1, adds_up=True)
+        )
+    return tables
 
 
 def _crossed(key: str, label: str) -> Population:
@@ -694,7 +675,6 @@ def _crossed(key: str, label: str) -> Population:
 
 def _gia(figures: Figures) -> Table:
     return _list_table(
-        figures,
         "gia",
         figures["gia"]["list"],
         "性別影響評估辦理情形",
@@ -706,7 +686,6 @@ def _gia(figures: Figures) -> Table:
 
 def _budget(figures: Figures) -> Table:
     return _list_table(
-        figures,
         "budget",
         figures["budget"]["list"],
         "性別預算計畫編列及執行情形",
@@ -750,7 +729,6 @@ def _indicators(figures: Figures) -> Table:
     ]
     hides = any(p.startswith("indicators.list.") for p in figures["suppressed"])
     return declare(
-        figures,
         "indicators",
         "性別統計指標",
         cols,
@@ -774,7 +752,6 @@ def _budget_by_category(figures: Figures) -> Table:
         Col("執行率", R),
     ]
     return declare(
-        figures,
         "budget_by_category",
         "性別預算編列及執行情形（依預算類別）",
         cols,
@@ -796,7 +773,6 @@ def _budget_beneficiaries(figures: Figures) -> Table:
     blank = any(not b["beneficiaries"]["total"] for b in budget["list"])
     cols = [Col("計畫名稱", left=True), *_counts("受益人數"), Col("女性比例", R)]
     return declare(
-        figures,
         "beneficiaries",
         "性別預算受益人數",
         cols,
@@ -811,7 +787,6 @@ def _budget_beneficiaries(figures: Figures) -> Table:
 def _cedaw(figures: Figures) -> Table:
     cedaw = figures["cedaw"]
     return _list_table(
-        figures,
         "cedaw",
         cedaw["list"],
         "CEDAW宣導辦理情形",
@@ -833,7 +808,6 @@ def _cedaw(figures: Figures) -> Table:
 def _measures(figures: Figures) -> Table:
     measures = figures["other_measures"]
     return _list_table(
-        figures,
         "measures",
         measures["list"],
         "其他性別平等措施辦理情形",
@@ -851,37 +825,40 @@ def _measures(figures: Figures) -> Table:
     )
 
 
-def _cedaw_breakdown(figures: Figures, by: str, items: list[Breakdown], label: str) -> Table:
-    """The CEDAW 宣導 by `label`: the `items` of `figures["cedaw"][by]`, then the total."""
+def _cedaw_breakdowns(figures: Figures) -> list[Table]:
+    """The CEDAW 宣導 by 宣導對象 and by 宣導方式: a row per audience or method, then all."""
     cedaw = figures["cedaw"]
-    rows = [
-        (
-            label_,
-            item["sessions"],
-            *_genders(item["participants"]),
-            _female_ratio(item["participants"]),
-            item["reach"] or NOT_COUNTED,  # none reached beyond those counted, as 表 of the list
+    tables = []
+    for by, items, label in (
+        ("by_audience", cedaw["by_audience"], "宣導對象"),
+        ("by_method", cedaw["by_method"], "宣導方式"),
+    ):
+        rows = [
+            (
+                name,
+                item["sessions"],
+                *_genders(item["participants"]),
+                _female_ratio(item["participants"]),
+                # none reached beyond those counted, as 表 of the list
+                item["reach"] or NOT_COUNTED,
+            )
+            for name, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, cedaw)]
+        ]
+        cols = [
+            Col(label),
+            Col("場次", C),
+            *_counts("參與人數"),
+            Col("女性比例", R),
+            Col("觸及人次", C),
+        ]
+        caption = f"CEDAW宣導參與人數（依{label}）"
+        empty = "本年度未辦理 CEDAW 宣導"
+        tables.append(
+            declare(
+                f"cedaw_{by}", caption, cols, rows, totals=1, adds_up=True, keep=True, empty=empty
+            )
         )
-        for label_, item in [*((i["label"], i) for i in items), (TOTAL_LABEL, cedaw)]
-    ]
-    cols = [
-        Col(label),
-        Col("場次", C),
-        *_counts("參與人數"),
-        Col("女性比例", R),
-        Col("觸及人次", C),
-    ]
-    return declare(
-        figures,
-        f"cedaw_{by}",
-        f"CEDAW宣導參與人數（依{label}）",
-        cols,
-        rows,
-        totals=1,
-        adds_up=True,
-        keep=True,
-        empty="本年度未辦理 CEDAW 宣導",
-    )
+    return tables
 
 
 def _targets(figures: Figures) -> Table:
@@ -892,12 +869,11 @@ def _targets(figures: Figures) -> Table:
     for i, t in enumerate(target_rows(figures)):
         result = results[t["id"]]
         missing = result.get("missing") or []
-        waits = result.get("incomplete") or []
         incomplete = incomplete or t["verdict"] == INCOMPLETE
         label = t["label"] + (f"（依據：{t['source']}）" if t["source"] else "")
         row = (t["work_item"], t["lead_unit"], label, t["required"], t["actual"], t["verdict"])
         said = [f"缺：{'、'.join(missing)}"] if missing else []
-        said += [f"{INCOMPLETE}：{'、'.join(why_absent(waits, figures))}"] if waits else []
+        said += [f"{INCOMPLETE}：{why_absent(result, figures)}"] if result.get("incomplete") else []
         rows.append((*row, "；".join(said)))
         if t["verdict"] in ("未達成", "未辦理"):
             marked.add((i, 5))
@@ -912,7 +888,6 @@ def _targets(figures: Figures) -> Table:
         cols.pop()
         rows = [row[:-1] for row in rows]
     return declare(
-        figures,
         "targets",
         "目標達成情形",
         cols,
@@ -948,8 +923,7 @@ def _results(figures: Figures, key: str) -> Table:
         row = target_row(result, figures)
         reason = NONE
         if row["verdict"] == INCOMPLETE:
-            absent = "、".join(why_absent(result.get("incomplete") or [], figures))
-            reason = f"{absent}，俟資料補齊後再行檢核。"
+            reason = f"{why_absent(result, figures)}，俟資料補齊後再行檢核。"
         if row["verdict"] in ("未達成", "未辦理"):
             marked.add((len(rows), 3))
             units = [u for u in lead_and_support(row["lead_unit"])[0] if u in reviews]
@@ -960,7 +934,6 @@ def _results(figures: Figures, key: str) -> Table:
         rows.append((row["label"], row["required"], row["actual"], row["verdict"], reason))
     cols = [Col("指標", left=True), *VERDICT_COLS, Col("未達成原因及改善措施", left=True)]
     return declare(
-        figures,
         f"results_{key}",
         f"{item.name}目標達成情形",
         cols,
@@ -977,5 +950,5 @@ def rows_check(figures: Figures) -> Table:
     rows = [(s["sheet"], s["read"], s["counted"], s["excluded"]) for s in counted["by_sheet"]]
     total = (TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"])
     cols = [Col("工作表"), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
-    table = declare(figures, "rows", "填報資料列數核對", cols, rows, total=total)
-    return replace(table, name="資料列數核對")
+    table = declare("rows", "填報資料列數核對", cols, rows, total=total)
+    return replace(table, name="資料列數核對", title=f"{figures['year']}年度{table.caption}")

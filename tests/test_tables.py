@@ -306,7 +306,6 @@ def test_a_sixth_work_item_gets_its_chapter_tables_and_narratives(
     def with_sixth(shown: Any) -> list[Table]:
         tables = declared(shown)
         extra = declare(
-            shown,
             "outcomes",
             "宣導成效評估",
             [Col("項目"), Col("人數", ValueKind.COUNT)],

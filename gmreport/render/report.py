@@ -13,7 +13,6 @@ import contextlib
 import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -129,12 +128,7 @@ def report_context(
             **{t.key: DocxTable(t) for t in [*tables, *history]},
         },
         "work_items": [
-            {
-                **_work_item(w, figures, tables),
-                "numeral": NUMERALS[i],
-                **_photos([p for p in photos if p.item.key == w.key]),
-            }
-            for i, w in enumerate(WORK_ITEM_LIST)
+            _work_item(i, w, figures, tables, photos) for i, w in enumerate(WORK_ITEM_LIST)
         ],
         "photo_count": len(photos),
         "narrative": narratives,
@@ -154,29 +148,31 @@ NOT_SHOWN = DocxTable(Table("", "", (), (), []))
 last year): its key is there for the template, which shows it only with its chapter."""
 
 
-def _work_item(item: WorkItem, figures: Figures, tables: list[Table]) -> dict[str, Any]:
-    """A chapter of 貳、辦理情形: the work item, its 主辦單位 and 協辦單位 (the config's, else
-    the plan's), its results table and its other tables."""
+def _work_item(
+    n: int, item: WorkItem, figures: Figures, tables: list[Table], photos: Sequence[Photo]
+) -> dict[str, Any]:
+    """The `n`th chapter of 貳、辦理情形: the work item, its 主辦單位 and 協辦單位 (the config's,
+    else the plan's), its results table, its other tables, and its photos, each `caption`
+    and `image` (with the `photo` it shows), and the same in rows of two for the template's
+    table, an odd one beside a blank."""
     units = figures.get("plan", {}).get("lead_units", {}).get(item.name) or item.lead_unit
     lead, support = lead_and_support(units)
     results = f"results_{item.key}"
+    shown = [
+        {"caption": p.caption, "image": "", "photo": p} for p in photos if p.item.key == item.key
+    ]
+    blank = {"caption": "", "image": "", "photo": None}
     return {
         "key": item.key,
         "name": item.name,
+        "numeral": NUMERALS[n],
         "lead": "、".join(lead),
         "support": "、".join(support),
         "results": next((DocxTable(t) for t in tables if t.key == results), None),
         "tables": [DocxTable(t) for t in tables if t.work_item == item.key and t.key != results],
+        "photos": shown,
+        "photo_rows": [[*shown[i : i + 2], blank][:2] for i in range(0, len(shown), 2)],
     }
-
-
-def _photos(photos: list[Photo]) -> dict[str, Any]:
-    """A work item's photos, each `caption` and `image` (with the `photo` it shows), and
-    the same in rows of two for the template's table."""
-    shown = [{"caption": p.caption, "image": "", "photo": p} for p in photos]
-    blank = {"caption": "", "image": "", "photo": None}
-    rows = [[*shown[i : i + 2], blank][:2] for i in range(0, len(shown), 2)]
-    return {"photos": shown, "photo_rows": rows}
 
 
 def _photo_image(doc: DocxTemplate, photo: Photo) -> InlineImage:
@@ -206,16 +202,10 @@ def _trends(figures: Figures, voice: Voice) -> dict[str, Any]:
     return context
 
 
-@dataclass(frozen=True)
-class TemplateCheck:
-    """What a template uses that the data lacks, and what it leaves out of the report."""
-
-    unknown: list[str]  # data the template uses that does not exist: the report cannot be made
-    unused: list[str]  # data the shipped template shows and this one does not
-
-
-def check_template(template: Path, context: Mapping[str, Any]) -> TemplateCheck:
-    """Compare the data a template uses with the context and with the shipped template.
+def check_template(template: Path, context: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """Compare the data a template uses with the context and with the shipped template:
+    the data it uses that does not exist (the report cannot be made), and the data the
+    shipped template shows and it does not.
 
     Raises OutputError when the template's {{ }} or {% %} marks are malformed.
     """
@@ -224,7 +214,7 @@ def check_template(template: Path, context: Mapping[str, Any]) -> TemplateCheck:
     with shipped_template() as shipped:
         standard = template_data(shipped, env)[0] if shipped != template else used
     unknown = {p for p in used - guarded if not _exists(context, p)}
-    return TemplateCheck(sorted(_outermost(unknown)), sorted(_outermost(standard - used)))
+    return sorted(_outermost(unknown)), sorted(_outermost(standard - used))
 
 
 def template_data(template: Path, env: jinja2.Environment) -> tuple[set[str], set[str]]:
@@ -247,65 +237,56 @@ def template_data(template: Path, env: jinja2.Environment) -> tuple[set[str], se
             "請檢查範本中 {{ }} 與 {% %} 是否成對、標記內是否多打或少打了文字"
             "（可與內建範本 templates/年度執行成果報告.docx 比對）。"
         ) from None
-    walk = _DataWalk(local={"loop", *env.globals})
-    walk.visit(tree, {})
-    return walk.used, walk.guarded
+    local = {"loop", *env.globals}  # names Jinja itself provides
+    used: set[str] = set()
+    guarded: set[str] = set()
 
-
-class _DataWalk:
-    """Collects the data paths a Jinja template reads, following loop variables."""
-
-    def __init__(self, local: set[str]) -> None:
-        self.local = local  # names Jinja itself provides
-        self.used: set[str] = set()
-        self.guarded: set[str] = set()
-
-    def visit(self, node: nodes.Node, scope: dict[str, str | None]) -> None:
-        if isinstance(node, nodes.For):
-            self.visit(node.iter, scope)
-            inner = dict(scope)
-            item = self.path(node.iter, scope)
-            single = isinstance(node.target, nodes.Name)
-            for name in _names(node.target):
-                # `for x in a.list`: x is an item of a.list; `for k, v in …`: not followed.
-                inner[name] = f"{item}[]" if item and single else None
-            for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
-                self.visit(child, inner)
-            return
-        if isinstance(node, nodes.Assign | nodes.AssignBlock):
-            for name in _names(node.target):
-                scope[name] = None  # set by the template itself
-        if isinstance(node, nodes.Getattr | nodes.Name):
-            path = self.path(node, scope)
-            if path:
-                self.used.add(path)  # the whole path only: "gia.count", not also "gia"
-            elif isinstance(node, nodes.Getattr):
-                self.visit(node.node, scope)
-            return
-        if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
-            self._guard(node.node, scope)
-        if isinstance(node, nodes.Filter) and node.name in ("default", "d") and node.node:
-            self._guard(node.node, scope)
-        for child in node.iter_child_nodes():
-            self.visit(child, scope)
-
-    def _guard(self, node: nodes.Node, scope: dict[str, str | None]) -> None:
-        path = self.path(node, scope)
-        if path:
-            self.guarded.add(path)
-
-    def path(self, node: nodes.Node, scope: dict[str, str | None]) -> str | None:
+    def path(node: nodes.Node, scope: dict[str, str | None]) -> str | None:
         """ "a.b.c" for a chain of attributes rooted at a context name, else None."""
         parts: list[str] = []
         while isinstance(node, nodes.Getattr):
             parts.append(node.attr)
             node = node.node
-        if not isinstance(node, nodes.Name) or node.ctx != "load" or node.name in self.local:
+        if not isinstance(node, nodes.Name) or node.ctx != "load" or node.name in local:
             return None
         root = scope.get(node.name, node.name)
-        if root is None:
-            return None
-        return ".".join([root, *reversed(parts)])
+        return None if root is None else ".".join([root, *reversed(parts)])
+
+    def visit(node: nodes.Node, scope: dict[str, str | None]) -> None:
+        """Collect the paths `node` reads, following loop variables."""
+        if isinstance(node, nodes.For):
+            visit(node.iter, scope)
+            inner = dict(scope)
+            item = path(node.iter, scope)
+            single = isinstance(node.target, nodes.Name)
+            for name in _names(node.target):
+                # `for x in a.list`: x is an item of a.list; `for k, v in …`: not followed.
+                inner[name] = f"{item}[]" if item and single else None
+            for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
+                visit(child, inner)
+            return
+        if isinstance(node, nodes.Assign | nodes.AssignBlock):
+            for name in _names(node.target):
+                scope[name] = None  # set by the template itself
+        if isinstance(node, nodes.Getattr | nodes.Name):
+            found = path(node, scope)
+            if found:
+                used.add(found)  # the whole path only: "gia.count", not also "gia"
+            elif isinstance(node, nodes.Getattr):
+                visit(node.node, scope)
+            return
+        tested = None
+        if isinstance(node, nodes.Test) and node.name in ("defined", "undefined"):
+            tested = path(node.node, scope)
+        if isinstance(node, nodes.Filter) and node.name in ("default", "d") and node.node:
+            tested = path(node.node, scope)
+        if tested:
+            guarded.add(tested)
+        for child in node.iter_child_nodes():
+            visit(child, scope)
+
+    visit(tree, {})
+    return used, guarded
 
 
 def _names(target: nodes.Node) -> list[str]:
@@ -386,10 +367,9 @@ def render_report(
         # uses only what the figures hold, so it is checked only to name what is missing.
         unused: list[str] = []
         if edited:
-            check = check_template(template, context)
-            if check.unknown:
-                raise OutputError(_missing_message(check.unknown))
-            unused = check.unused
+            unknown, unused = check_template(template, context)
+            if unknown:
+                raise OutputError(_missing_message(unknown))
         for name, png in (charts or {}).items():
             if name in context["charts"]:
                 context["charts"][name] = InlineImage(doc, str(png), width=CHART_WIDTH)
@@ -399,7 +379,7 @@ def render_report(
         try:
             doc.render(context, make_environment(), autoescape=True)
         except jinja2.UndefinedError as e:
-            missing = check_template(template, report_context(figures)).unknown
+            missing = check_template(template, report_context(figures))[0]
             raise OutputError(_missing_message(missing or [_undefined_name(str(e))])) from None
         except jinja2.TemplateError:
             raise OutputError(
