@@ -61,13 +61,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.command is None:
                 parser.print_help()
                 return EXIT_USAGE
-        code: int = args.run(args)
-        return code
+        return int(args.run(args))
     except GmreportError as e:
-        _echo(f"錯誤：{e}", sys.stderr)
+        _echo(f"錯誤：{e}", stream=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        _echo("已中斷。輸出檔未變更。", sys.stderr)
+        _echo("已中斷。輸出檔未變更。", stream=sys.stderr)
         return 130
     except Exception:
         if os.environ.get("GMREPORT_DEBUG"):
@@ -76,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         log.write_text(traceback.format_exc(), encoding="utf-8")
         _echo(
             f"錯誤：gmreport 發生未預期的問題，未完成執行。請將「{log}」與輸入檔案提供給維護人員。",
-            sys.stderr,
+            stream=sys.stderr,
         )
         return EXIT_BUG
 
@@ -338,12 +337,12 @@ def _check(args: argparse.Namespace) -> int:
         _print_problems(outcome.problems)
         if not outcome.problems:
             _echo("檢核完成，沒有發現問題。")
-        for note in outcome.notes:
-            _echo(f"注意：{note}")
+        _echo(*(f"注意：{note}" for note in outcome.notes))
         if outcome.written:
-            _echo("已寫入（標示問題的檔案，可寄回各單位修正）：")
-            for path in outcome.written:
-                _echo(f"  {path}")
+            _echo(
+                "已寫入（標示問題的檔案，可寄回各單位修正）：",
+                *(f"  {path}" for path in outcome.written),
+            )
         elif args.output is not None and outcome.problems:
             _echo("沒有可標示的檔案（有問題的檔案無法判斷填報單位或年度）。")
     return EXIT_INPUT if outcome.has_errors else EXIT_OK
@@ -355,38 +354,21 @@ def _sample_years() -> dict[int, Path]:
     return dict(sorted((int(p.name), p) for p in found))
 
 
-def _default_input(year: int | None) -> Path:
-    """input_samples/, or when it holds one folder per year, that of `year`, else the latest."""
-    years = _sample_years()
-    if not years:
-        return DEFAULT_INPUT
-    chosen = years.get(year) if year is not None else None
-    return chosen or years[max(years)]
-
-
-def _echo_sample_history_hint(year: int | None) -> None:
-    """How to give the samples' latest year its 歷年比較: build the year before it first."""
-    earlier = [y for y in _sample_years() if year is not None and y < year]
-    if earlier:
-        _echo(
-            f"注意：本次 {year} 年度報告不含歷年比較。範例資料另有 {earlier[-1]} 年度，"
-            f"請先執行「gmreport build --year {earlier[-1]}」，再執行「gmreport build」，"
-            f"{year} 年度報告即會與 {earlier[-1]} 年度比較。"
-        )
-
-
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
     config = _config(args)
-    if args.input is None and not DEFAULT_INPUT.is_dir():
-        raise UsageError(
-            f"沒有指定 --input，預設讀取範例資料夾「{DEFAULT_INPUT}」，但目前的資料夾"
-            f"（{Path.cwd()}）中沒有它。要彙整本年度的資料，請以 --input 指定各單位填報檔"
-            "所在的資料夾，例如：gmreport build --input 113年度填報 --output 113年度成果"
-        )
-    input_dir = args.input or _default_input(args.year)
-    if args.input is None:
+    input_dir = args.input
+    if input_dir is None:
+        if not DEFAULT_INPUT.is_dir():
+            raise UsageError(
+                f"沒有指定 --input，預設讀取範例資料夾「{DEFAULT_INPUT}」，但目前的資料夾"
+                f"（{Path.cwd()}）中沒有它。要彙整本年度的資料，請以 --input 指定各單位填報檔"
+                "所在的資料夾，例如：gmreport build --input 113年度填報 --output 113年度成果"
+            )
+        # input_samples/, or when it holds one folder per year, that of --year, else the latest
+        years = _sample_years()
+        input_dir = years.get(args.year) or (years[max(years)] if years else DEFAULT_INPUT)
         _echo(f"沒有指定 --input，讀取範例資料夾「{input_dir}」。")
     outcome = build(
         input_dir,
@@ -397,28 +379,32 @@ def _build(args: argparse.Namespace) -> int:
         pdf=args.pdf,
         history=args.history,
     )
-    figures = outcome.figures
-    assert figures is not None  # a build that returns has written its figures
+    figures, year = outcome.figures, outcome.year
+    assert figures is not None and year is not None  # a build that returns has written its figures
     _print_problems(outcome.problems)
-    for note in outcome.notes:
-        _echo(f"注意：{note}")
+    _echo(*(f"注意：{note}" for note in outcome.notes))
     if args.input is None and not figures["history"]:
-        _echo_sample_history_hint(outcome.year)
+        # How to give the samples' latest year its 歷年比較: build the year before it first.
+        earlier = [y for y in _sample_years() if y < year]
+        if earlier:
+            _echo(
+                f"注意：本次 {year} 年度報告不含歷年比較。範例資料另有 {earlier[-1]} 年度，"
+                f"請先執行「gmreport build --year {earlier[-1]}」，再執行「gmreport build」，"
+                f"{year} 年度報告即會與 {earlier[-1]} 年度比較。"
+            )
     _echo(
-        f"{outcome.year} 年度：讀取 {len(figures['files']['read'])} 個單位的填報檔，"
-        f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。"
+        f"{year} 年度：讀取 {len(figures['files']['read'])} 個單位的填報檔，"
+        f"未繳交：{'、'.join(figures['units']['missing']) or '無'}。",
+        *(f"  {t['verdict']}：{t['label']}" for t in figures["targets"]),
+        "已寫入：",
+        *(f"  {path}" for path in outcome.written),
     )
-    for t in figures["targets"]:
-        _echo(f"  {t['verdict']}：{t['label']}")
-    _echo("已寫入：")
-    for path in outcome.written:
-        _echo(f"  {path}")
     if outcome.has_errors:
         done = "已產出標示「草稿」的報告" if args.draft else "未產出成果報告"
         _echo(
             f"填報資料有錯誤，{done}。請依「填報檢核結果」請各單位修正後重新執行"
             + ("。" if args.draft else "；若需先看報告，可加上 --draft。"),
-            sys.stderr,
+            stream=sys.stderr,
         )
         return EXIT_INPUT
     return EXIT_OK
@@ -436,19 +422,22 @@ def _rollup(args: argparse.Namespace) -> int:
     )
     gathered = outcome.rollup
     for p in gathered.left_out:
-        _echo(f"未納入：{p.file}：{p.message}", sys.stderr if p.is_error else None)
-    for p in gathered.set_aside:
-        _echo(f"擱置：{p.file}：{p.message}")
-    _echo(f"{gathered.year} 年度：彙整 {len(gathered.submissions)} 個機關的統計數據。")
+        _echo(f"未納入：{p.file}：{p.message}", stream=sys.stderr if p.is_error else None)
+    _echo(
+        *(f"擱置：{p.file}：{p.message}" for p in gathered.set_aside),
+        f"{gathered.year} 年度：彙整 {len(gathered.submissions)} 個機關的統計數據。",
+    )
     if gathered.expected:
         _echo(f"未提報機關：{'、'.join(gathered.missing) or '無'}。")
-    for note in outcome.notes:
-        _echo(f"注意：{note}")
-    _echo("已寫入：")
-    for path in outcome.written:
-        _echo(f"  {path}")
+    _echo(
+        *(f"注意：{note}" for note in outcome.notes),
+        "已寫入：",
+        *(f"  {path}" for path in outcome.written),
+    )
     if gathered.has_bad_files:
-        _echo("有統計數據檔格式不符，未納入彙整（原因如上）；請相關機關重新提報。", sys.stderr)
+        _echo(
+            "有統計數據檔格式不符，未納入彙整（原因如上）；請相關機關重新提報。", stream=sys.stderr
+        )
         return EXIT_INPUT
     return EXIT_OK
 
@@ -464,19 +453,20 @@ def _print_problems(problems: list[Problem]) -> None:
             _echo(f"  [{p.severity.value}] {where}：{p.message}")
             if p.hint:
                 _echo(f"      → {p.hint}")
-    counts = count_by_severity(problems)
     if problems:
+        counts = count_by_severity(problems)
         _echo(f"\n共 {counts['errors']} 項錯誤、{counts['warnings']} 項警告。")
 
 
-def _echo(text: str, stream: TextIO | None = None) -> None:
-    """Print so that any console survives it, a cp950 one included."""
+def _echo(*lines: str, stream: TextIO | None = None) -> None:
+    """Print each line so that any console survives it, a cp950 one included."""
     stream = stream or sys.stdout
     encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except UnicodeEncodeError:
-        text = text.translate(CONSOLE_FALLBACK).encode(encoding, "replace").decode(encoding)
-    except LookupError:
-        pass
-    print(text, file=stream)
+    for text in lines:
+        try:
+            text.encode(encoding)
+        except UnicodeEncodeError:
+            text = text.translate(CONSOLE_FALLBACK).encode(encoding, "replace").decode(encoding)
+        except LookupError:
+            pass
+        print(text, file=stream)

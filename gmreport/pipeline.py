@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cells
 from .atomic import commit, output_lock
-from .config import Config
+from .config import MAX_ROC_YEAR, Config
 from .figures import Figures, FileRejected, FileSetAside
 from .format import ROC_OFFSET
 from .history import built_now, earlier_workbook_years, read_history
@@ -110,7 +110,7 @@ def templates(
             f"不支援「{file_format}」格式的填報活頁簿，請用 {' 或 '.join(TEMPLATE_FORMATS)}。"
         )
     year = year if year is not None else date.today().year - ROC_OFFSET
-    if not 1 <= year <= 300:
+    if not 1 <= year <= MAX_ROC_YEAR:
         raise UsageError(f"年度「{year}」不合理，請填民國年度，例如 --year 114。")
     for unit in config.units:  # part of its blank workbook's file name, on Windows too
         bad = [c for c in NOT_IN_FILE_NAMES if c in unit]
@@ -161,9 +161,7 @@ def check(paths: list[Path], config: Config, output_dir: Path | None = None) -> 
     for workbooks in by_year.values():
         problems += check_across(workbooks).problems
         problems += staff_indicators(workbooks, config.privacy.min_cell)
-    years = sorted(by_year)
-    outcome = Outcome(years[-1] if years else None, ordered(problems))
-    outcome.sources = _sources(read)
+    outcome = Outcome(max(by_year, default=None), ordered(problems), sources=_sources(read))
     if output_dir is not None:
         with output_lock(output_dir) as stage:
             _commit(outcome, output_dir, [], _returned(outcome, stage, output_dir, config.units))
@@ -201,8 +199,6 @@ def _commit(
     commit(moves + returned)
     outcome.written += [target for _, target in returned]
     folder = output_dir / RETURNED_FOLDER
-    if not folder.is_dir():
-        return
     written = {target.name for _, target in returned}
     for year in sorted({s.year for s in outcome.sources}):
         for old in folder.glob(
@@ -219,7 +215,7 @@ def _commit(
 
 
 def _returned(
-    outcome: Outcome, stage: Path, output_dir: Path, units: Sequence[str] = ()
+    outcome: Outcome, stage: Path, output_dir: Path, units: Sequence[str]
 ) -> list[tuple[Path, Path]]:
     """Write into `stage` the marked copy (退回修正) of each unit's file with problems, and
     for a file that could not be read at all whose name says its unit (one of `units`), a
@@ -328,8 +324,7 @@ def gather(
             + _causes(unreadable, read)
         )
     year = year if year is not None else years[-1]
-    sorted_ = _sort(unreadable, read, year)
-    if not sorted_.accepted and not any(who.year == year for _, who, _ in read):
+    if year not in years:
         causes = _causes(unreadable, read)
         if causes:  # files that could not be placed: the data is what must change
             raise GmreportError(f"「{input_dir}」中沒有可彙整的 {year} 年度填報檔。{causes}")
@@ -338,6 +333,7 @@ def gather(
             f"「{input_dir}」中沒有 {year} 年度的填報檔（找到的年度：{found}），"
             f"請改以 --year {years[-1]} 執行，或確認資料夾。"
         )
+    sorted_ = _sort(unreadable, read, year)
     across = check_across(sorted_.accepted)
     earlier = read_history(
         [output_dir, *(history or [])],
@@ -524,9 +520,7 @@ def _write(
     from .render.report import Voice, render_report
     from .render.workbooks import write_problems, write_statistics
 
-    year = outcome.year
-    figures = outcome.figures
-    template = config.report_template
+    year, figures, template = outcome.year, outcome.figures, config.report_template
     assert figures is not None and year is not None
     names = {
         "report": output_dir / REPORT_NAME.format(year=year),
