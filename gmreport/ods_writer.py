@@ -66,10 +66,18 @@ _VERTICAL = {"top": "top", "center": "middle"}
 _A4 = 9  # openpyxl's paperSize
 _SIDES = ("top", "bottom", "left", "right")
 _NUMBER = re.compile(r"(?P<grouping>#,##)?0(?:\.(?P<decimals>0+))?")
-_DATE_PART = re.compile(r"yyyy|mm|dd|[/-]")
+_DATE_PART = re.compile(r"yyyy|mm|dd|h|ss|[-/ :]")
 _SPACES = re.compile(r"^ +| {2,}")
-_DATE_FIELDS = {"yyyy": "number:year", "mm": "number:month", "dd": "number:day"}
-"""Excel's date codes and their ODF fields."""
+_DATE_FIELDS = {
+    "yyyy": "number:year",
+    "mm": "number:month",
+    "dd": "number:day",
+    "h": "number:hours",
+    "ss": "number:seconds",
+}
+"""The date and time codes of the formats gmreport's workbooks hold: a date column's
+(yyyy/mm/dd) and openpyxl's for a date or a datetime typed into a cell (yyyy-mm-dd h:mm:ss,
+where mm after a colon is the minute)."""
 _EMPTY = ("table:table-cell", None, None, (), None)
 """A cell with nothing in it: no style, validation, merge or value."""
 
@@ -564,7 +572,7 @@ def _fill(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
         return {}
     if fill.patternType != "solid":
         raise _unsupported(f"fill pattern {fill.patternType!r}")
-    return {"fo:background-color": _color(fill.fgColor) or "transparent"}
+    return {"fo:background-color": _color(fill.fgColor)}
 
 
 def _borders(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
@@ -611,8 +619,7 @@ def _paragraph(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | Non
 
 
 def _number_style(number_format: str, name: str) -> Element:
-    """The ODF data style of a simple Excel number format, or of a date's year, month and
-    day (yyyy/mm/dd, or yyyy-mm-dd as openpyxl gives a date typed into a cell)."""
+    """The ODF data style of a simple Excel number or date format."""
     if found := _NUMBER.fullmatch(number_format):
         decimals = str(len(found["decimals"] or ""))
         attrs: dict[str, str | None] = {
@@ -625,16 +632,14 @@ def _number_style(number_format: str, name: str) -> Element:
     parts = _DATE_PART.findall(number_format)
     if "".join(parts) != number_format or not _DATE_FIELDS.keys() & parts:
         raise _unsupported(f"number format {number_format!r}")
-    return _el(
-        "number:date-style",
-        {"style:name": name},
-        *(
-            _el(_DATE_FIELDS[part], {"number:style": "long"})
-            if part in _DATE_FIELDS
-            else _el("number:text", text=part)
-            for part in parts
-        ),
-    )
+    style = _el("number:date-style", {"style:name": name})
+    for before, part in zip(["", *parts], parts, strict=False):
+        if part not in _DATE_FIELDS:
+            style.addElement(_el("number:text", text=part))
+            continue
+        field = "number:minutes" if part == "mm" and before == ":" else _DATE_FIELDS[part]
+        style.addElement(_el(field, {"number:style": "short" if part == "h" else "long"}))
+    return style
 
 
 def _value(cell: Cell | MergedCell | None, result: str | None) -> tuple[dict[str, str], str | None]:
