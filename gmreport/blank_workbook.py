@@ -94,11 +94,8 @@ def write_blank_workbook(
 ) -> None:
     """Write the blank standard workbook of `unit` for ROC `year` to `path`: an OpenDocument
     spreadsheet (LibreOffice) when `path` ends in .ods, otherwise an .xlsx. Both are written
-    from the one workbook model that `blank_workbook` builds.
-
-    `data_rows` is how many rows below the header carry the validations and the checks;
-    `aliases` the config's own words for dropdown values, accepted by the checks too.
-    """
+    from the one workbook model that `blank_workbook` builds (see it for `data_rows` and
+    `aliases`)."""
     workbook = blank_workbook(
         agency=agency, unit=unit, year=year, data_rows=data_rows, aliases=aliases
     )
@@ -120,7 +117,8 @@ def blank_workbook(
     """The blank standard workbook as an openpyxl Workbook, not yet saved.
 
     `data_rows` is how many rows below the header carry the validations and the checks
-    (DATA_ROWS in the template); `aliases` the config's words the checks accept too.
+    (DATA_ROWS in the template); `aliases` the config's own words for dropdown values,
+    accepted by the checks too.
     """
     if data_rows < 1:
         raise ValueError(f"data_rows must be at least 1, not {data_rows}")
@@ -336,8 +334,7 @@ def _write_instructions(
 
     ws.cell(1, 1, f"{agency} {year} 年度性別主流化填報活頁簿（{unit}）填報說明").font = _TITLE_FONT
     ws.row_dimensions[1].height = 26
-    row = 3
-    row = _section(ws, row, "壹、填報流程")
+    row = _section(ws, 3, "壹、填報流程")
     for n, step in enumerate(steps, start=1):
         row = _paragraph_row(ws, row, f"{n}. {step}")
 

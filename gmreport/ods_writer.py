@@ -23,7 +23,7 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -60,30 +60,24 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _POINTS_PER_WIDTH_UNIT = 7.0
 _DEFAULT_COLUMN_WIDTH = 8.43
 _INDENT_POINTS = 10.5
-_BORDERS = {
-    "hair": "0.06pt solid",
-    "thin": "0.74pt solid",
-    "medium": "1.76pt solid",
-    "thick": "2.49pt solid",
-    "dashed": "0.74pt dashed",
-    "dotted": "0.74pt dotted",
-    "double": "2.49pt double",
-}
-_HORIZONTAL = {"left": "start", "center": "center", "right": "end", "justify": "justify"}
-_VERTICAL = {"top": "top", "center": "middle", "bottom": "bottom"}
-_PAPER_CM = {1: (21.59, 27.94), 9: (21.0, 29.7)}  # openpyxl's paperSize: Letter, A4
+_BORDERS = {"hair": "0.06pt solid", "thin": "0.74pt solid"}
+_HORIZONTAL = {"left": "start", "center": "center"}
+_VERTICAL = {"top": "top", "center": "middle"}
+_A4 = 9  # openpyxl's paperSize
+_SIDES = ("top", "bottom", "left", "right")
 _NUMBER = re.compile(r"(?P<grouping>#,##)?0(?:\.(?P<decimals>0+))?")
-_DATE_PART = re.compile(r"yyyy|yy|mm|m|dd|d|hh|h|ss|s|[/\-.: ]")
-_SPACES = re.compile(r"\t|^ +| {2,}")
+_DATE_PART = re.compile(r"yyyy|mm|dd|h|ss|[-/ :]")
+_SPACES = re.compile(r"^ +| {2,}")
 _DATE_FIELDS = {
-    "y": "number:year",
-    "m": "number:month",
-    "d": "number:day",
+    "yyyy": "number:year",
+    "mm": "number:month",
+    "dd": "number:day",
     "h": "number:hours",
-    "n": "number:minutes",
-    "s": "number:seconds",
+    "ss": "number:seconds",
 }
-"""Excel's date and time codes (n: the minute, which Excel also writes m) and their ODF fields."""
+"""The date and time codes of the formats gmreport's workbooks hold: a date column's
+(yyyy/mm/dd) and openpyxl's for a date or a datetime typed into a cell (yyyy-mm-dd h:mm:ss,
+where mm after a colon is the minute)."""
 _EMPTY = ("table:table-cell", None, None, (), None)
 """A cell with nothing in it: no style, validation, merge or value."""
 
@@ -170,20 +164,18 @@ def _repeated(count: int) -> str | None:
 
 
 def _paragraphs(text: str) -> list[Element]:
-    """`text` as text:p elements, one a line, its spaces and tabs kept (ODF collapses
-    spaces a reader sees at the start of a line or after another space)."""
+    """`text` as text:p elements, one a line, its spaces kept (ODF collapses spaces a
+    reader sees at the start of a line or after another space)."""
     paragraphs = []
     for line in text.split("\n"):
         p, start = _el("text:p"), 0
         for found in _SPACES.finditer(line):
             before, run = line[start : found.start()], found.group()
-            if run != "\t" and found.start() > 0:
+            if found.start() > 0:
                 before, run = before + " ", run[1:]
             if before:
                 p.addText(before)
-            p.addElement(
-                _el("text:tab") if run == "\t" else _el("text:s", {"text:c": str(len(run))})
-            )
+            p.addElement(_el("text:s", {"text:c": str(len(run))}))
             start = found.end()
         if line[start:]:
             p.addText(line[start:])
@@ -201,9 +193,7 @@ def _color(color: Color | None) -> str | None:
         return None
     if color.type == "rgb" and isinstance(color.rgb, str):
         return "#" + color.rgb[-6:].lower()
-    if (color.type == "theme" and color.theme == 1 and not color.tint) or (
-        color.type == "indexed" and color.indexed == 64
-    ):
+    if color.type == "theme" and color.theme == 1 and not color.tint:
         return None
     raise _unsupported(f"colour {color!r}")
 
@@ -255,9 +245,8 @@ class _Writer:
         for table in tables:
             self.doc.spreadsheet.addElement(table)
         for name in sorted(self.fonts):
-            family = f"'{name}'" if " " in name else name
             self.doc.fontfacedecls.addElement(
-                _el("style:font-face", {"style:name": name, "svg:font-family": family})
+                _el("style:font-face", {"style:name": name, "svg:font-family": name})
             )
         self._settings(sheets)
         self._meta()
@@ -270,42 +259,39 @@ class _Writer:
         for qname, value in (
             ("dc:title", props.title),
             ("dc:subject", props.subject),
-            ("dc:description", props.description),
             ("meta:initial-creator", props.creator),
             ("dc:creator", props.lastModifiedBy),
-            ("dc:language", props.language),
-            ("meta:keyword", props.keywords),
         ):
             if value:
                 self.doc.meta.addElement(_el(qname, text=value))
 
     def _settings(self, sheets: list[Worksheet]) -> None:
-        """The view: which sheet is open, and each sheet's frozen rows and columns."""
+        """The view: which sheet is open, and each sheet's frozen rows (no frozen columns,
+        see `_refuse_unsupported`)."""
 
-        def item(name: str, kind: str, value: object) -> Element:
-            text = str(value).lower() if isinstance(value, bool) else str(value)
+        def item(name: str, kind: str, text: str) -> Element:
             return _el("config:config-item", {"config:name": name, "config:type": kind}, text=text)
 
         tables = _el("config:config-item-map-named", {"config:name": "Tables"})
         for ws in sheets:
             entry = _el("config:config-item-map-entry", {"config:name": ws.title})
             if position := cell_position(ws.freeze_panes or ""):
-                rows, cols = position[0] - 1, position[1] - 1
+                rows = str(position[0] - 1)
                 for name, kind, value in (
-                    ("CursorPositionX", "int", cols),
+                    ("CursorPositionX", "int", "0"),
                     ("CursorPositionY", "int", rows),
-                    ("HorizontalSplitMode", "short", 2 if cols else 0),
-                    ("VerticalSplitMode", "short", 2 if rows else 0),
-                    ("HorizontalSplitPosition", "int", cols),
+                    ("HorizontalSplitMode", "short", "0"),
+                    ("VerticalSplitMode", "short", "2"),
+                    ("HorizontalSplitPosition", "int", "0"),
                     ("VerticalSplitPosition", "int", rows),
-                    ("ActiveSplitRange", "short", (2 if rows else 0) + (1 if cols else 0)),
-                    ("PositionLeft", "int", 0),
-                    ("PositionRight", "int", cols),
-                    ("PositionTop", "int", 0),
+                    ("ActiveSplitRange", "short", "2"),
+                    ("PositionLeft", "int", "0"),
+                    ("PositionRight", "int", "0"),
+                    ("PositionTop", "int", "0"),
                     ("PositionBottom", "int", rows),
                 ):
                     entry.addElement(item(name, kind, value))
-            entry.addElement(item("ShowGrid", "boolean", ws.sheet_view.showGridLines is not False))
+            entry.addElement(item("ShowGrid", "boolean", "true"))
             tables.addElement(entry)
         view = _el(
             "config:config-item-map-entry",
@@ -334,17 +320,16 @@ class _Writer:
             for r in ws.merged_cells.ranges
         }
         validation_of = self._validations(ws)
-        column_spans = [(*_column_span(letter, d), d) for letter, d in ws.column_dimensions.items()]
+        # Each of gmreport's column dimensions is the one column of its letter (min = max).
+        dims = {column_index_from_string(k): d for k, d in ws.column_dimensions.items()}
         max_row = max([ws.max_row, *(r for (r, _) in validation_of)])
-        ends = [last for _, last, _ in column_spans]
-        max_col = max([ws.max_column, *(c for (_, c) in validation_of), *ends])
+        max_col = max([ws.max_column, *(c for (_, c) in validation_of), *dims])
         table = _el(
             "table:table", {"table:name": ws.title, "table:style-name": self._table_style(ws)}
         )
-        defaults = [self._column_cell_style(column_spans, col) for col in range(1, max_col + 1)]
+        defaults = [self._cell_style(dims.get(col)) for col in range(1, max_col + 1)]
         columns = [
-            (self._column_style(ws, column_spans, col), defaults[col - 1])
-            for col in range(1, max_col + 1)
+            (self._column_style(dims.get(col)), defaults[col - 1]) for col in range(1, max_col + 1)
         ]
         for (style, default), count in _runs(columns):
             table.addElement(
@@ -388,10 +373,9 @@ class _Writer:
         formats = _el("calcext:conditional-formats")
         sheet = _sheet_name(ws.title)
         for cf in ws.conditional_formatting:
-            ranges = list(cf.sqref.ranges)
-            target = " ".join(
-                f"{sheet}.{r.coord.split(':')[0]}:{sheet}.{r.coord.split(':')[-1]}" for r in ranges
-            )
+            (cells,) = cf.sqref.ranges  # gmreport's formats apply to one range each
+            first, _, last = cells.coord.partition(":")
+            target = f"{sheet}.{first}:{sheet}.{last or first}"
             element = _el("calcext:conditional-format", {"calcext:target-range-address": target})
             for rule in sorted(cf.rules, key=lambda r: r.priority):
                 if rule.type != "expression" or len(rule.formula) != 1 or rule.dxf is None:
@@ -399,7 +383,7 @@ class _Writer:
                 condition = {
                     "calcext:apply-style-name": self._condition_style(rule),
                     "calcext:value": f"formula-is({_open_formula(rule.formula[0])})",
-                    "calcext:base-cell-address": f"{sheet}.{ranges[0].coord.split(':')[0]}",
+                    "calcext:base-cell-address": f"{sheet}.{first}",
                 }
                 element.addElement(_el("calcext:condition", condition))
             formats.addElement(element)
@@ -409,12 +393,12 @@ class _Writer:
         """The common style a conditional format applies: its fill and its font's colour."""
         dxf = rule.dxf
         assert dxf is not None
-        fill = None
-        if isinstance(dxf.fill, PatternFill) and dxf.fill.patternType == "solid":
-            fill = _color(dxf.fill.bgColor) or _color(dxf.fill.fgColor)
-        color = _color(dxf.font.color) if dxf.font is not None else None
+        if not isinstance(dxf.fill, PatternFill) or dxf.fill.patternType != "solid":
+            raise _unsupported("a conditional format without a solid fill")
         if dxf.border is not None or dxf.numFmt is not None:
             raise _unsupported("a conditional format's border or number format")
+        fill = _color(dxf.fill.bgColor)
+        color = _color(dxf.font.color) if dxf.font is not None else None
         properties = {"table-cell": {"fo:background-color": fill}, "text": {"fo:color": color}}
         return self._named(
             "Mark",
@@ -428,15 +412,11 @@ class _Writer:
         """Declare each of `ws`'s validations; return the name that applies at each cell."""
         applies: dict[tuple[int, int], str] = {}
         for dv in ws.data_validations.dataValidation:
-            ranges = list(dv.sqref.ranges)
-            if not ranges:
-                continue
+            (cells,) = dv.sqref.ranges  # gmreport's validations apply to one range each
             name = f"val{len(self.validations.childNodes) + 1}"
-            base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{ranges[0].coord.split(':')[0]}"
+            base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{cells.coord.partition(':')[0]}"
             self.validations.addElement(_validation(dv, name, base))
-            for rng in ranges:
-                for row, col in rng.cells:
-                    applies[(row, col)] = name
+            applies.update(dict.fromkeys(cells.cells, name))
         return applies
 
     # Styles, each declared once and named in the order first met
@@ -482,19 +462,15 @@ class _Writer:
             ws.sheet_properties.pageSetUpPr is not None
             and ws.sheet_properties.pageSetUpPr.fitToPage
         )
-        paper = int(setup.paperSize) if setup.paperSize is not None else 9
-        if paper not in _PAPER_CM:
-            raise _unsupported(f"paper size {paper}")
-        sides = ("top", "bottom", "left", "right")
+        if setup.paperSize not in (None, _A4):
+            raise _unsupported(f"paper size {setup.paperSize}")
         orientation = setup.orientation or "portrait"
-        width, height = _PAPER_CM[paper]
-        if orientation == "landscape":
-            width, height = height, width
+        width, height = ("29.7", "21.0") if orientation == "landscape" else ("21.0", "29.7")
         properties: dict[str, str | None] = {
             "fo:page-width": f"{width}cm",
             "fo:page-height": f"{height}cm",
             "style:print-orientation": orientation,
-            **{f"fo:margin-{side}": f"{getattr(margins, side)}in" for side in sides},
+            **{f"fo:margin-{side}": f"{getattr(margins, side)}in" for side in _SIDES},
         }
         if fit:  # 0 pages: as many as it takes
             properties["loext:scale-to-X"] = str(setup.fitToWidth or "") or None
@@ -513,40 +489,22 @@ class _Writer:
                 _el("style:master-page", {"style:name": name, "style:page-layout-name": layout})
             )
 
-        key = (
-            paper,
-            orientation,
-            (setup.fitToWidth, setup.fitToHeight) if fit else None,
-            tuple(getattr(margins, side) for side in sides),
-        )
-        return self._named("PageStyle", key, declare)
+        return self._named("PageStyle", tuple(properties.items()), declare)
 
-    def _column_style(self, ws: Worksheet, spans: list[tuple[int, int, Any]], col: int) -> str:
-        width = ws.sheet_format.defaultColWidth or _DEFAULT_COLUMN_WIDTH
-        for first, last, dim in spans:
-            if first <= col <= last:
-                if dim.hidden:
-                    raise _unsupported("a hidden column")
-                width = dim.width or width
+    def _column_style(self, dim: ColumnDimension | None) -> str:
+        if dim is not None and dim.hidden:
+            raise _unsupported("a hidden column")
+        width = (dim.width if dim else None) or _DEFAULT_COLUMN_WIDTH
         inches = f"{width * _POINTS_PER_WIDTH_UNIT / 72:.4f}in"
         return self._automatic_style(
             "co", "table-column", inches, {"table-column": {"style:column-width": inches}}
         )
 
-    def _column_cell_style(self, spans: list[tuple[int, int, Any]], col: int) -> str | None:
-        """The style of the cells of column `col` that have none of their own."""
-        for first, last, dim in spans:
-            if first <= col <= last and dim.has_style:
-                return self._cell_style(dim)
-        return None
-
     def _row_style(self, ws: Worksheet, row: int) -> str | None:
         dim = ws.row_dimensions.get(row)
-        if dim is None:
-            return None
-        if dim.hidden:
+        if dim is not None and dim.hidden:
             raise _unsupported("a hidden row")
-        if dim.height is None:
+        if dim is None or dim.height is None:
             return None
         height = _length(dim.height)
         properties = {"style:row-height": height, "style:use-optimal-row-height": "false"}
@@ -559,7 +517,7 @@ class _Writer:
             self.cell_style_of[cell.style_id] = self._declare_cell_style(cell)
         return self.cell_style_of[cell.style_id]
 
-    def _declare_cell_style(self, cell: Cell | MergedCell | ColumnDimension) -> str | None:
+    def _declare_cell_style(self, cell: Cell | MergedCell | ColumnDimension) -> str:
         properties = {
             "table-cell": {**_fill(cell), **_borders(cell), **_alignment(cell)},
             "paragraph": _paragraph(cell),
@@ -568,8 +526,6 @@ class _Writer:
         data_style = self._data_style(cell.number_format)
         # Property names differ between kinds: one flat key of those set tells styles apart.
         key = (*((k, v) for p in properties.values() for k, v in p.items() if v), data_style)
-        if not any(key):
-            return None
         attrs = {"style:parent-style-name": "Default", "style:data-style-name": data_style}
         return self._automatic_style("ce", "table-cell", key, properties, attrs)
 
@@ -577,7 +533,7 @@ class _Writer:
         self, font: Font | StyleProxy, *, always: bool = False
     ) -> dict[str, str | None]:
         """The font as text properties: only what differs from the default, unless `always`."""
-        name, size, bold, italic, color = _font_key(font)
+        name, size, bold, color = _font_key(font)
         default = self.default_font
         attrs: dict[str, str | None] = {}
         if name and (always or name != default[0]):
@@ -588,9 +544,7 @@ class _Writer:
             attrs.update(_every_script("font-size", _length(size)))
         if bold != default[2]:
             attrs.update(_every_script("font-weight", "bold" if bold else "normal"))
-        if italic != default[3]:
-            attrs.update(_every_script("font-style", "italic" if italic else "normal"))
-        if color != default[4]:
+        if color != default[3]:
             attrs["fo:color"] = color
         return attrs
 
@@ -604,10 +558,10 @@ class _Writer:
         )
 
 
-def _font_key(font: Font | StyleProxy) -> tuple[str | None, float | None, bool, bool, str | None]:
-    if font.u or font.strike or font.vertAlign or font.outline or font.shadow:
+def _font_key(font: Font | StyleProxy) -> tuple[str | None, float | None, bool, str | None]:
+    if font.i or font.u or font.strike or font.vertAlign or font.outline or font.shadow:
         raise _unsupported(f"font {font!r}")
-    return (font.name, font.sz, bool(font.b), bool(font.i), _color(font.color))
+    return (font.name, font.sz, bool(font.b), _color(font.color))
 
 
 def _fill(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
@@ -618,7 +572,7 @@ def _fill(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
         return {}
     if fill.patternType != "solid":
         raise _unsupported(f"fill pattern {fill.patternType!r}")
-    return {"fo:background-color": _color(fill.fgColor) or "transparent"}
+    return {"fo:background-color": _color(fill.fgColor)}
 
 
 def _borders(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
@@ -645,15 +599,14 @@ def _border_side(side: Side | None) -> str | None:
 
 def _alignment(cell: Cell | MergedCell | ColumnDimension) -> dict[str, str | None]:
     a = cell.alignment
-    if a.textRotation or a.readingOrder or a.relativeIndent or a.justifyLastLine:
+    if a.textRotation or a.readingOrder or a.relativeIndent or a.justifyLastLine or a.shrinkToFit:
         raise _unsupported(f"alignment {a!r}")
-    if a.horizontal not in (None, "general", *_HORIZONTAL) or a.vertical not in (None, *_VERTICAL):
+    if a.horizontal not in (None, *_HORIZONTAL) or a.vertical not in (None, *_VERTICAL):
         raise _unsupported(f"alignment {a.horizontal!r}/{a.vertical!r}")
     return {
         "style:text-align-source": "fix" if a.horizontal in _HORIZONTAL else None,
         "style:vertical-align": _VERTICAL[a.vertical] if a.vertical else None,
         "fo:wrap-option": "wrap" if a.wrap_text else None,
-        "style:shrink-to-fit": "true" if a.shrink_to_fit else None,
     }
 
 
@@ -677,22 +630,15 @@ def _number_style(number_format: str, name: str) -> Element:
         }
         return _el("number:number-style", {"style:name": name}, _el("number:number", attrs))
     parts = _DATE_PART.findall(number_format)
-    if "".join(parts) != number_format or not any(p[0] in "ymd" for p in parts):
+    if "".join(parts) != number_format or not _DATE_FIELDS.keys() & parts:
         raise _unsupported(f"number format {number_format!r}")
     style = _el("number:date-style", {"style:name": name})
-    kinds = [p[0] for p in parts if p[0] in _DATE_FIELDS]
-    n = 0  # how many date or time fields so far
-    for part in parts:
-        if part[0] not in _DATE_FIELDS:
+    for before, part in zip(["", *parts], parts, strict=False):
+        if part not in _DATE_FIELDS:
             style.addElement(_el("number:text", text=part))
             continue
-        kind = part[0]
-        if kind == "m" and {"h", "s"} & set(kinds[max(n - 1, 0) : n + 2]):
-            kind = "n"  # Excel's m beside an hour or a second is the minute
-        style.addElement(
-            _el(_DATE_FIELDS[kind], {"number:style": "long" if len(part) > 1 else "short"})
-        )
-        n += 1
+        field = "number:minutes" if part == "mm" and before == ":" else _DATE_FIELDS[part]
+        style.addElement(_el(field, {"number:style": "short" if part == "h" else "long"}))
     return style
 
 
@@ -709,12 +655,9 @@ def _value(cell: Cell | MergedCell | None, result: str | None) -> tuple[dict[str
         if result is None:
             return formula, None
         return {**formula, "office:value-type": "string", "office:string-value": result}, result
-    if isinstance(value, bool):
-        boolean = {"office:value-type": "boolean", "office:boolean-value": str(value).lower()}
-        return boolean, str(value).upper()
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return {"office:value-type": "float", "office:value": repr(value)}, str(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, date):  # a datetime too
         text = value.isoformat()
         return {"office:value-type": "date", "office:date-value": text}, text
     if isinstance(value, str):
@@ -743,10 +686,10 @@ def _row(style: str | None, cells: tuple[Any, ...], repeated: int) -> Element:
 def _validation(dv: DataValidation, name: str, base: str) -> Element:
     """An openpyxl data validation as a table:content-validation named `name`."""
     condition = None
-    if dv.type == "list":
+    if dv.type == "list" and not dv.showDropDown:  # openpyxl's True hides the arrow
         condition = f"of:cell-content-is-in-list({';'.join(_list_items(dv.formula1))})"
     elif dv.type is not None:
-        raise _unsupported(f"a validation of type {dv.type!r}")
+        raise _unsupported(f"a validation of type {dv.type!r} (or a list without its arrow)")
     element = _el(
         "table:content-validation",
         {
@@ -754,9 +697,7 @@ def _validation(dv: DataValidation, name: str, base: str) -> Element:
             "table:condition": condition,
             "table:allow-empty-cell": str(bool(dv.allow_blank)).lower(),
             "table:base-cell-address": base,
-            "table:display-list": None
-            if condition is None
-            else ("none" if dv.showDropDown else "unsorted"),
+            "table:display-list": None if condition is None else "unsorted",
         },
     )
     messages = {"help": (dv.promptTitle, dv.showInputMessage, dv.prompt)}
@@ -766,7 +707,7 @@ def _validation(dv: DataValidation, name: str, base: str) -> Element:
         attrs = {
             "table:title": title,
             "table:display": str(bool(shown)).lower(),
-            "table:message-type": (dv.errorStyle or "stop") if kind == "error" else None,
+            "table:message-type": dv.errorStyle if kind == "error" else None,
         }
         element.addElement(_el(f"table:{kind}-message", attrs, *_paragraphs(text or "")))
     return element
@@ -777,7 +718,8 @@ def _sheet_name(name: str) -> str:
     return "'" + name.replace("'", "''") + "'" if re.search(r"[^\w]", name) else name
 
 
-_REFERENCE = re.compile(r"(?:(?P<sheet>'(?:[^']|'')+'|[^'!]+)!)?(?P<cells>[$A-Za-z0-9:]+)")
+_REFERENCE = re.compile(r"(?:(?P<sheet>'(?:[^']|'')+')!)?(?P<cells>[$A-Za-z0-9:]+)")
+"""A reference as gmreport's formulas write it: a sheet's name always quoted."""
 
 
 def _open_formula(formula: str) -> str:
@@ -799,16 +741,12 @@ def _open_formula(formula: str) -> str:
 
 def _open_reference(reference: str) -> str:
     found = _REFERENCE.fullmatch(reference)
-    if found is None or found["cells"].upper() in ("TRUE", "FALSE"):
-        if reference.upper() in ("TRUE", "FALSE"):
-            return reference.upper() + "()"
+    if found is None:
         raise _unsupported(f"the reference {reference!r}")
-    sheet = found["sheet"]
     parts = found["cells"].split(":")
-    if sheet is None:
+    if found["sheet"] is None:
         return "[" + ":".join("." + p for p in parts) + "]"
-    name = sheet if sheet.startswith("'") else _sheet_name(sheet)
-    return "[$" + name + "." + ":.".join(parts) + "]"
+    return "[$" + found["sheet"] + "." + ":.".join(parts) + "]"
 
 
 def _list_items(formula: str | None) -> list[str]:
@@ -824,14 +762,7 @@ def _print_title_rows(ws: Worksheet) -> range:
     if not ws.print_title_rows:
         return range(0)
     first, _, last = ws.print_title_rows.replace("$", "").partition(":")
-    return range(int(first), int(last or first) + 1)
-
-
-def _column_span(letter: str, dim: Any) -> tuple[int, int]:
-    if dim.min and dim.max:
-        return dim.min, dim.max
-    index = column_index_from_string(letter)
-    return index, index
+    return range(int(first), int(last) + 1)
 
 
 def _refuse_unsupported(ws: Worksheet) -> None:
@@ -840,6 +771,8 @@ def _refuse_unsupported(ws: Worksheet) -> None:
         ("charts", bool(ws._charts)),  # type: ignore[attr-defined]
         ("an autofilter", bool(ws.auto_filter.ref)),
         ("sheet protection", bool(ws.protection.sheet)),
+        ("frozen columns", bool(ws.sheet_view.pane and ws.sheet_view.pane.xSplit)),
+        ("hidden grid lines", ws.sheet_view.showGridLines is False),
         ("comments or hyperlinks", any(c.comment or c.hyperlink for c in ws._cells.values())),
     ):
         if present:

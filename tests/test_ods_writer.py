@@ -445,10 +445,12 @@ def test_same_bytes_each_time(tmp_path: Path) -> None:
 
 
 def test_values_of_every_type_read_back(tmp_path: Path) -> None:
+    """The types a unit types into the template (openpyxl formats a date typed in as
+    yyyy-mm-dd, a datetime as yyyy-mm-dd h:mm:ss)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append(["文字", 12, 2.5, date(2024, 3, 5), datetime(2024, 3, 5, 9, 30), True])
+    ws.append(["文字", 12, 2.5, date(2024, 3, 5), datetime(2024, 3, 5, 9, 30)])
     ws.append(["兩行\n第二行", "  前後空白  與  多個空格", None, -1])
     path = tmp_path / "values.ods"
     write_ods(wb, path)
@@ -459,7 +461,6 @@ def test_values_of_every_type_read_back(tmp_path: Path) -> None:
         2.5,
         pd.Timestamp(2024, 3, 5),
         pd.Timestamp(2024, 3, 5, 9, 30),
-        True,
     ]
     assert frame.iloc[1].tolist()[:2] == ["兩行\n第二行", "  前後空白  與  多個空格"]
     assert frame.iloc[1].tolist()[3] == -1
@@ -486,7 +487,14 @@ def _whole_number(wb: openpyxl.Workbook) -> None:
     wb.active.add_data_validation(dv)
 
 
-@pytest.mark.parametrize("edit", [_array_formula, _conditional_format, _range_list, _whole_number])
+def _letter_paper(wb: openpyxl.Workbook) -> None:
+    wb.active.page_setup.paperSize = wb.active.PAPERSIZE_LETTER
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [_array_formula, _conditional_format, _range_list, _whole_number, _letter_paper],
+)
 def test_what_cannot_be_carried_is_refused_not_dropped(edit) -> None:
     wb = openpyxl.Workbook()
     edit(wb)
