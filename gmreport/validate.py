@@ -175,11 +175,11 @@ def validate_workbook(
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():
-        records, count, found = _validate_sheet(data, year, aliases or {})
+        records = _validate_sheet(clean, data, raw.sheets, aliases or {})
         clean.records[data.sheet.key] = records
+        read = len(data.rows)
+        count = RowCount(read, len(records), read - len(records))
         clean.rows.setdefault(data.sheet.name, RowCount()).add(count)
-        clean.problems.extend(found)
-    _check_lists(clean, raw)
     if clean.blank:
         clean.problems.append(problem("empty-workbook"))
     clean.problems = [
@@ -190,16 +190,36 @@ def validate_workbook(
 
 
 def _validate_sheet(
-    data: SheetData, year: int | None, aliases: Aliases
-) -> tuple[Records, RowCount, list[Problem]]:
+    clean: CleanWorkbook, data: SheetData, sheets: Mapping[str, SheetData], aliases: Aliases
+) -> Records:
+    """The rows of one sheet counted, their problems added to `clean`'s. Besides each cell
+    and each row's cells together, the schema's `unique` and `listed_in` columns: the
+    roster's 姓名 once in a roster, a 培力紀錄 姓名 on the same workbook's roster. A row
+    that breaks either is not counted."""
     sheet = data.sheet
     lookups = {c.key: choice_lookup(c, aliases.get(c.header, {})) for c in sheet.columns}
-    found: list[Problem] = []
+    first: dict[str, dict[str, int]] = {c.key: {} for c in sheet.columns if c.unique}
+    listed = {
+        c.key: {cells.name(v) for v in sheets[c.listed_in].column(c.key)}
+        if c.listed_in in sheets
+        else set()
+        for c in sheet.columns
+        if c.listed_in
+    }
     records: Records = {}
     for row, values in zip(data.rows, data.values, strict=True):
         record: dict[str, object] = {}
         row_problems: list[Problem] = []
         for column, raw in zip(sheet.columns, values, strict=True):
+            if column.unique and (name := cells.name(raw)):
+                first_row = first[column.key].setdefault(name, row)
+                if first_row != row:
+                    other = data.cell(column.key, first_row)
+                    row_problems.append(
+                        clean.problem_at(
+                            "duplicate-name", sheet, column.key, row, value=name, detail=other
+                        )
+                    )
             try:
                 record[column.key] = value = parse_cell(column, raw, lookups[column.key])
                 doubt = _implausible(column, raw, value)
@@ -212,14 +232,20 @@ def _validate_sheet(
                 row_problems.append(
                     problem(doubt.code, sheet=sheet.name, cell=cell, column=header, **doubt.params)
                 )
-        row_problems += _row_checks(sheet, data, row, record, year)
-        found.extend(row_problems)
+        row_problems += _row_checks(sheet, data, row, record, clean.year)
         if row not in data.bad_rows and not any(
             p.is_error or p.code == "date-outside-year" for p in row_problems
         ):
-            records[row] = record
-    read = len(data.rows)
-    return records, RowCount(read, len(records), read - len(records)), found
+            strays = [
+                clean.problem_at("not-on-roster", sheet, key, row, value=record[key])
+                for key, names in listed.items()
+                if record[key] not in names
+            ]
+            row_problems += strays
+            if not strays:
+                records[row] = record
+        clean.problems += row_problems
+    return records
 
 
 def _cell(data: SheetData, column: Column, row: int) -> str:
@@ -365,44 +391,6 @@ _REVERSED = {"end": "end-before-start", "leave_end": "leave-end-before-start"}
 
 def _date(value: object) -> date | None:
     return value if isinstance(value, date) else None
-
-
-def _check_lists(clean: CleanWorkbook, raw: RawWorkbook) -> None:
-    """The schema's `unique` and `listed_in` columns: the roster's 姓名 once in a roster,
-    a 培力紀錄 姓名 on the same workbook's roster. A row that breaks either is not counted."""
-    for sheet in SHEETS:
-        if (data := raw.sheets.get(sheet.key)) is None:
-            continue
-        records, dropped = clean.records[sheet.key], set()
-        for column in (c for c in sheet.columns if c.unique):
-            first: dict[str, int] = {}
-            for row, value in zip(data.rows, data.column(column.key), strict=True):
-                name = cells.name(value)
-                if name in first:
-                    other = data.cell(column.key, first[name])
-                    clean.problems.append(
-                        clean.problem_at(
-                            "duplicate-name", sheet, column.key, row, value=name, detail=other
-                        )
-                    )
-                    dropped.add(row)
-                elif name:
-                    first[name] = row
-        for column in (c for c in sheet.columns if c.listed_in):
-            listing = raw.sheets.get(column.listed_in)
-            names = {cells.name(v) for v in listing.column(column.key)} if listing else set()
-            for row, record in records.items():
-                if (value := record[column.key]) not in names:
-                    clean.problems.append(
-                        clean.problem_at("not-on-roster", sheet, column.key, row, value=value)
-                    )
-                    dropped.add(row)
-        dropped &= records.keys()
-        for row in dropped:
-            del records[row]
-        count = clean.rows[sheet.name]
-        count.counted -= len(dropped)
-        count.excluded += len(dropped)
 
 
 @dataclass
