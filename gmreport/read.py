@@ -170,7 +170,6 @@ def _walk(folder: Path, avoid: set[Path], skipped: list[Problem]) -> list[tuple[
         kept = []
         for d in sorted(dirs):
             sub = here / d
-            shown = _shown((*parts, d))
             if d == PHOTOS_FOLDER or _identity(sub) in avoid:
                 continue
             if sub.is_symlink():
@@ -180,7 +179,7 @@ def _walk(folder: Path, avoid: set[Path], skipped: list[Problem]) -> list[tuple[
             else:
                 kept.append(d)
                 continue
-            skipped.append(problem("skipped-file", file=shown, detail=why))
+            skipped.append(problem("skipped-file", file=_shown((*parts, d)), detail=why))
         dirs[:] = kept
         found += [((*parts, n), here / n) for n in names]
     found.sort(key=lambda item: item[0])
@@ -337,19 +336,15 @@ _AS_READ = frozenset({str, int, bool})
 def _grid(rows: list[list[Any]]) -> Grid:
     for row in rows:
         for j, value in enumerate(row):
-            if type(value) not in _AS_READ:
-                row[j] = _value(value)
+            if type(value) in _AS_READ:
+                continue
+            if isinstance(value, float) and value.is_integer():
+                row[j] = int(value)
+            elif isinstance(value, datetime):
+                row[j] = _restore_typed_roc_date(value)
+            elif isinstance(value, date):
+                row[j] = _restore_typed_roc_date(datetime(value.year, value.month, value.day))
     return rows
-
-
-def _value(value: object) -> object:
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, datetime):
-        return _restore_typed_roc_date(value)
-    if isinstance(value, date):
-        return _restore_typed_roc_date(datetime(value.year, value.month, value.day))
-    return value
 
 
 def _restore_typed_roc_date(value: datetime) -> object:
@@ -434,13 +429,9 @@ def _filled(value: object) -> bool:
     return not cells.is_blank(value)
 
 
-def _row_filled(row: list[object]) -> bool:
-    return any(map(_filled, row))
-
-
 def _data_rows(grid: Grid) -> list[int]:
     """Positions of rows holding anything."""
-    return [i for i, row in enumerate(grid) if _row_filled(row)]
+    return [i for i, row in enumerate(grid) if any(map(_filled, row))]
 
 
 def _read_info(workbook: RawWorkbook, grid: Grid) -> None:
@@ -487,15 +478,10 @@ def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo
                 workbook.unread_rows[sheet.name] = len(above) + len(unread)
             return
     taken = [positions.get(c.key) for c in sheet.columns]
-    rows: list[int] = []
-    values: list[list[object]] = []
-    for i, cells_ in enumerate(data, start=header_row + 1):
-        record = [None if j is None else cells_[j] for j in taken]
-        if _row_filled(record):
-            rows.append(i)
-            values.append(record)
+    picked = [[None if j is None else row[j] for j in taken] for row in data]
+    rows = {header_row + 1 + i: r for i, r in enumerate(picked) if any(map(_filled, r))}
     letters = {key: cells.column_letters(pos + 1) for key, pos in positions.items()}
-    sheet_data = SheetData(sheet, rows, values, letters)
+    sheet_data = SheetData(sheet, list(rows), list(rows.values()), letters)
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
         _mark_errors(workbook, sheet_data, info.errors, header_row)
@@ -572,9 +558,9 @@ def _spread_merged(
     workbook: RawWorkbook, data: SheetData, merged: tuple[str, ...], header_row: int
 ) -> None:
     """A value merged down over several rows applies to each row; numbers cannot be split."""
-    columns = {letter: key for key, letter in data.letters.items()}
+    sheet = data.sheet
+    columns = {data.letters[c.key]: j for j, c in enumerate(sheet.columns) if c.key in data.letters}
     position = {row: i for i, row in enumerate(data.rows)}
-    index = {c.key: j for j, c in enumerate(data.sheet.columns)}
     for ref in merged:
         bounds = cells.range_bounds(ref)
         if bounds is None:
@@ -582,19 +568,16 @@ def _spread_merged(
         min_col, min_row, max_col, max_row = bounds
         if min_row <= header_row or min_row == max_row:
             continue
+        rows = [r for r in range(min_row, max_row + 1) if r in position]
         for col in range(min_col, max_col + 1):
-            key = columns.get(cells.column_letters(col))
-            rows = [r for r in range(min_row, max_row + 1) if r in position]
-            if key is None or not rows:
+            j = columns.get(cells.column_letters(col))
+            if j is None or not rows:
                 continue
-            column = data.sheet.column(key)
-            j = index[key]
             value = data.values[position[rows[0]]][j]
-            if column.kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
+            if sheet.columns[j].kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
                 data.bad_rows.update(rows)
-                workbook.report("merged-numbers", data.sheet.name, ref, detail=ref)
+                workbook.report("merged-numbers", sheet.name, ref, detail=ref)
                 continue
             for r in rows:
                 data.values[position[r]][j] = value
-            value_text = cells.text(value)
-            workbook.report("merged-cells", data.sheet.name, ref, detail=ref, value=value_text)
+            workbook.report("merged-cells", sheet.name, ref, detail=ref, value=cells.text(value))
