@@ -127,11 +127,14 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
         report("other-agency", "agency", value=agency, expected=config.agency)
     year = None
     if values["year"]:
-        year = parse_year(raw.info.get("year"))
         typed = _year_number(raw.info.get("year"))
         if typed is not None and ROC_OFFSET < typed < 10_000:  # a Western year (2025)
             report("western-year", "year", value=values["year"], suggestion=typed - ROC_OFFSET)
-        elif year is None:
+        # A year later than next year is taken for a typo: it would otherwise become "the
+        # latest year" of a build and set every real workbook aside.
+        elif typed is not None and 1 <= typed <= date.today().year - ROC_OFFSET + 1:
+            year = typed
+        else:
             report("bad-year", "year", value=values["year"])
     if values["filed_on"]:
         try:
@@ -141,18 +144,8 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     return Identity(unit, year, [replace(p, unit=unit or "") for p in found])
 
 
-def parse_year(raw: object) -> int | None:
-    """The ROC year of 年度: 113, '113', '113年', '民國113年度', '１１３'; None otherwise.
-
-    A Western year (2024) is not taken (SPEC §2: an error suggesting the ROC year). A year
-    later than next year is taken for a typo: it would otherwise become "the latest year"
-    of a build and set every real workbook aside.
-    """
-    year = _year_number(raw)
-    return year if year is not None and 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
-
-
 def _year_number(raw: object) -> int | None:
+    """The whole number of 年度: 113, '113', '113年', '民國113年度', '１１３'; None otherwise."""
     if isinstance(raw, str):
         raw = re.sub(r"^民國|年度?$", "", cells.normalize(raw)).strip()
     try:
@@ -439,23 +432,15 @@ def _transfers(workbooks: list[CleanWorkbook]) -> list[Problem]:
             name, gender = str(record["name"]), str(record["gender"])
             places.setdefault(name, []).append((w, row, gender))
     found = []
-    sheet = SHEETS_BY_KEY["roster"].name
+    sheet = SHEETS_BY_KEY["roster"]
     for name, where in places.items():
         if len(where) < 2:
             continue
         first, row, _ = where[0]
-        cells_ = [f"{w.unit}（{sheet}!{w.letters['roster']['name']}{r}）" for w, r, _ in where]
-        genders = {g for _, _, g in where}
+        cells_ = [f"{w.unit}（{sheet.name}!{w.letters['roster']['name']}{r}）" for w, r, _ in where]
+        code = "transfer" if len({g for _, _, g in where}) == 1 else "same-name-other-gender"
         found.append(
-            problem(
-                "transfer" if len(genders) == 1 else "same-name-other-gender",
-                file=first.file,
-                unit=first.unit,
-                sheet=sheet,
-                cell=f"{first.letters['roster']['name']}{row}",
-                value=name,
-                detail="、".join(cells_),
-            )
+            first.problem_at(code, sheet, "name", row, value=name, detail="、".join(cells_))
         )
     return found
 
