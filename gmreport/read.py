@@ -13,6 +13,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -484,9 +485,9 @@ def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo
     sheet_data = SheetData(sheet, list(rows), list(rows.values()), letters)
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
-        _mark_errors(workbook, sheet_data, info.errors, header_row)
+        _mark_errors(workbook, sheet_data, info.errors, header_row, "excel-error")
         uncomputed = [ref for ref in info.formulas if not _filled(_at(grid, ref))]
-        _mark_errors(workbook, sheet_data, tuple(uncomputed), header_row, "formula-no-value")
+        _mark_errors(workbook, sheet_data, uncomputed, header_row, "formula-no-value")
     workbook.sheets[sheet.key] = sheet_data
 
 
@@ -524,15 +525,11 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _mark_errors(
-    workbook: RawWorkbook,
-    data: SheetData,
-    errors: tuple[str, ...],
-    header_row: int,
-    code: str = "excel-error",
+    workbook: RawWorkbook, data: SheetData, errors: Iterable[str], header_row: int, code: str
 ) -> None:
-    """Cells read as blank that are not blank: Excel error values (#N/A, #REF!), or formulas
-    whose result the file does not hold (`code` formula-no-value). Name each one, count
-    none of its rows."""
+    """Cells read as blank that are not blank: Excel error values (#N/A, #REF!, `code`
+    excel-error), or formulas whose result the file does not hold (formula-no-value). Name
+    each one, count none of its rows."""
     columns = set(data.letters.values())
     present = set(data.rows)
     lost: set[int] = set()
