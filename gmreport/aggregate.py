@@ -195,10 +195,8 @@ def training_people(
     on_leave = _days(_common(service, leave)).reindex(people.index, fill_value=0)
     people["days"] = people["service_days"] - on_leave
     people["required"] = people["days"] >= config.training.min_service_days
-    people["reason"] = [
-        "" if required else ON_LEAVE if service >= config.training.min_service_days else SHORT
-        for required, service in zip(people["required"], people["service_days"], strict=True)
-    ]
+    long_enough = people["service_days"] >= config.training.min_service_days
+    people["reason"] = long_enough.map({True: ON_LEAVE, False: SHORT}).mask(people["required"], "")
     for group in TRAINING_GROUPS:
         member = people[group.flag] if group.flag else people["staff_type"].isin(group.staff_types)
         people[f"group_{group.key}"] = member.astype(bool)
@@ -268,9 +266,9 @@ def _sum_genders(frame: pd.DataFrame, prefix: str) -> Genders:
 
 def _completion(people: pd.DataFrame) -> Completion:
     """應訓/完訓 by gender and 完訓率 of `people` (any subset of the roster)."""
-    required = people[people["required"]]
-    counts = _genders(required["gender"]), _genders(required[required["completed"]]["gender"])
-    required, completed = counts
+    counted = people[people["required"]]
+    required = _genders(counted["gender"])
+    completed = _genders(counted.loc[counted["completed"], "gender"])
     rates: GenderRates = {
         "male": rate(completed["male"], required["male"]),
         "female": rate(completed["female"], required["female"]),
@@ -303,7 +301,6 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> T
     unfilled = round(float(training.loc[~training["mode"].isin(TRAINING_MODES), "hours"].sum()), 6)
     if unfilled:
         modes[UNFILLED] = unfilled
-    ages = people["age_group"].where(people["age_group"].isin(AGE_GROUPS), UNFILLED)
     return {
         "targets": {
             "hours_general": t.hours_general,
@@ -322,7 +319,7 @@ def _training(people: pd.DataFrame, training: pd.DataFrame, config: Config) -> T
             "on_leave": int((people["reason"] == ON_LEAVE).sum()),
         },
         "by_age": [
-            _labelled(a, people[ages == a]) for a in (*AGE_GROUPS, UNFILLED) if (ages == a).any()
+            _labelled(age, part) for age, part in _parts(people, "age_group", AGE_GROUPS).items()
         ],
         "by_supervisor": [
             _labelled(label, people[people["supervisor"] == flag])
@@ -437,11 +434,17 @@ def _spending(budget: pd.DataFrame) -> Spending:
     }
 
 
+def _parts(frame: pd.DataFrame, column: str, labels: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The rows of each value of a dropdown `column` (its `labels`, then 未填 for a blank),
+    for each value some row holds."""
+    parts = dict(list(frame.groupby(frame[column].where(frame[column].isin(labels), UNFILLED))))
+    return {label: parts[label] for label in (*labels, UNFILLED) if label in parts}
+
+
 def _budget(budget: pd.DataFrame) -> Budget:
-    labels = budget["category"].replace("", UNFILLED)
-    parts = ((label, budget[labels == label]) for label in (*BUDGET_CATEGORIES, UNFILLED))
     by_category: list[BudgetCategory] = [
-        {"label": label, **_spending(part)} for label, part in parts if not part.empty
+        {"label": label, **_spending(part)}
+        for label, part in _parts(budget, "category", BUDGET_CATEGORIES).items()
     ]
     execution_rate = ("execution_rate", lambda row: rate(row["executed"], row["allocated"]))
     return {
@@ -453,16 +456,14 @@ def _budget(budget: pd.DataFrame) -> Budget:
 
 
 def _breakdown(frame: pd.DataFrame, column: str, labels: tuple[str, ...]) -> list[Breakdown]:
-    values = frame[column].replace("", UNFILLED)
     return [
         {
             "label": label,
-            "sessions": int((values == label).sum()),
-            "participants": _sum_genders(frame[values == label], "participants"),
-            "reach": int(frame.loc[values == label, "reach"].sum()),
+            "sessions": len(part),
+            "participants": _sum_genders(part, "participants"),
+            "reach": int(part["reach"].sum()),
         }
-        for label in (*labels, UNFILLED)
-        if (values == label).any()
+        for label, part in _parts(frame, column, labels).items()
     ]
 
 
@@ -497,9 +498,7 @@ def _narratives(narratives: pd.DataFrame, config: Config, year: int) -> list[Nar
     config's order; in the plan's last year also their whole-period reviews (工作項目
     「計畫期程總檢討」, a sixth block), which other years leave out (narrative_checks warns)."""
     order = {u: i for i, u in enumerate(config.units)}
-    ordered = narratives.assign(_order=narratives["unit"].map(order)).sort_values(
-        "_order", kind="stable"
-    )
+    ordered = narratives.sort_values("unit", key=lambda units: units.map(order), kind="stable")
     items = (*WORK_ITEMS, PERIOD_REVIEW_ITEM) if year == config.plan.last_year else WORK_ITEMS
     return [
         {

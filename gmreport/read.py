@@ -13,6 +13,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -77,6 +78,12 @@ class RawWorkbook:
     def file(self) -> str:
         return self.shown or display_name(self.path)
 
+    def report(self, code: str, sheet: str = "", cell: str = "", **params: object) -> None:
+        """Note the problem `code` of this workbook (whose unit is not known yet)."""
+        self.problems.append(
+            problem(code, file=self.file, unit="", sheet=sheet, cell=cell, **params)
+        )
+
 
 def display_name(path: Path) -> str:
     """The file's name as a person reads it. A name the system could not decode (on Linux,
@@ -101,9 +108,6 @@ class Listing:
     folders: dict[Path, set[str]]
     names: dict[Path, str]
     skipped: list[Problem]
-
-    def name(self, path: Path) -> str:
-        return self.names.get(path) or display_name(path)
 
 
 PHOTOS_FOLDER = "佐證照片"
@@ -167,7 +171,6 @@ def _walk(folder: Path, avoid: set[Path], skipped: list[Problem]) -> list[tuple[
         kept = []
         for d in sorted(dirs):
             sub = here / d
-            shown = _shown((*parts, d))
             if d == PHOTOS_FOLDER or _identity(sub) in avoid:
                 continue
             if sub.is_symlink():
@@ -177,7 +180,7 @@ def _walk(folder: Path, avoid: set[Path], skipped: list[Problem]) -> list[tuple[
             else:
                 kept.append(d)
                 continue
-            skipped.append(problem("skipped-file", file=shown, detail=why))
+            skipped.append(problem("skipped-file", file=_shown((*parts, d)), detail=why))
         dirs[:] = kept
         found += [((*parts, n), here / n) for n in names]
     found.sort(key=lambda item: item[0])
@@ -225,7 +228,7 @@ def _starts_with(f: Path, magic: bytes) -> bool:
 def read_listed(f: Path, listing: Listing) -> RawWorkbook | Problem:
     """Read the workbook `f` of a listing, noting a lock file beside it; a file that cannot
     be read at all gives the problem that says why."""
-    shown = listing.name(f)
+    shown = listing.names.get(f) or display_name(f)
     try:
         workbook = read_workbook(f, shown)
     except Refused as e:
@@ -233,12 +236,10 @@ def read_listed(f: Path, listing: Listing) -> RawWorkbook | Problem:
     name, beside = display_name(f), listing.folders.get(f.parent, set())
     locks = [LOCK_PREFIX + n for n in (name, name[2:]) if LOCK_PREFIX + n in beside]
     if locks:
-        workbook.problems.append(problem("open-in-excel", file=workbook.file, detail=locks[0]))
+        workbook.report("open-in-excel", detail=locks[0])
     prefix, suffix = LIBREOFFICE_LOCK
     if prefix + name + suffix in beside:
-        workbook.problems.append(
-            problem("open-in-libreoffice", file=workbook.file, detail=prefix + name + suffix)
-        )
+        workbook.report("open-in-libreoffice", detail=prefix + name + suffix)
     return workbook
 
 
@@ -256,7 +257,7 @@ def read_workbook(path: Path, shown: str = "") -> RawWorkbook:
     if INFO_SHEET in by_name:
         _read_info(workbook, grids[by_name[INFO_SHEET]])
     else:
-        workbook.problems.append(problem("no-info-sheet", file=workbook.file))
+        workbook.report("no-info-sheet")
     for sheet in SHEETS:
         if sheet.name in by_name:
             name = by_name[sheet.name]
@@ -266,14 +267,8 @@ def read_workbook(path: Path, shown: str = "") -> RawWorkbook:
             workbook.unread_rows[name] = len(rows)
             keys = {_sheet_name(s.name): s.name for s in SHEETS}
             close = [keys[k] for k in difflib.get_close_matches(_sheet_name(name), keys, n=1)]
-            workbook.problems.append(
-                problem(
-                    "unknown-sheet",
-                    file=workbook.file,
-                    sheet=name,
-                    suggestion=f"（是否為「{close[0]}」？）" if close else "",
-                )
-            )
+            suggestion = f"（是否為「{close[0]}」？）" if close else ""
+            workbook.report("unknown-sheet", sheet=name, suggestion=suggestion)
     return workbook
 
 
@@ -342,19 +337,15 @@ _AS_READ = frozenset({str, int, bool})
 def _grid(rows: list[list[Any]]) -> Grid:
     for row in rows:
         for j, value in enumerate(row):
-            if type(value) not in _AS_READ:
-                row[j] = _value(value)
+            if type(value) in _AS_READ:
+                continue
+            if isinstance(value, float) and value.is_integer():
+                row[j] = int(value)
+            elif isinstance(value, datetime):
+                row[j] = _restore_typed_roc_date(value)
+            elif isinstance(value, date):
+                row[j] = _restore_typed_roc_date(datetime(value.year, value.month, value.day))
     return rows
-
-
-def _value(value: object) -> object:
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, datetime):
-        return _restore_typed_roc_date(value)
-    if isinstance(value, date):
-        return _restore_typed_roc_date(datetime(value.year, value.month, value.day))
-    return value
 
 
 def _restore_typed_roc_date(value: datetime) -> object:
@@ -424,15 +415,9 @@ def _contract_sheets(workbook: RawWorkbook, grids: dict[str, Grid]) -> dict[str,
             if not filled[other]:
                 continue  # an empty copy loses nothing
             workbook.unread_rows[other] = filled[other]
-            workbook.problems.append(
-                problem(
-                    "duplicate-sheet",
-                    file=workbook.file,
-                    sheet=other,
-                    value=contract,
-                    detail="」、「".join(ranked),
-                    row=filled[other],
-                )
+            detail = "」、「".join(ranked)
+            workbook.report(
+                "duplicate-sheet", sheet=other, value=contract, detail=detail, row=filled[other]
             )
     return chosen
 
@@ -445,13 +430,9 @@ def _filled(value: object) -> bool:
     return not cells.is_blank(value)
 
 
-def _row_filled(row: list[object]) -> bool:
-    return any(map(_filled, row))
-
-
 def _data_rows(grid: Grid) -> list[int]:
     """Positions of rows holding anything."""
-    return [i for i, row in enumerate(grid) if _row_filled(row)]
+    return [i for i, row in enumerate(grid) if any(map(_filled, row))]
 
 
 def _read_info(workbook: RawWorkbook, grid: Grid) -> None:
@@ -466,77 +447,48 @@ def _read_info(workbook: RawWorkbook, grid: Grid) -> None:
 
 
 def _read_sheet(workbook: RawWorkbook, sheet: Sheet, grid: Grid, info: SheetInfo | None) -> None:
-    where = {"file": workbook.file, "sheet": sheet.name}
     found = _find_header(sheet, grid)
     if found is None:
         if unread := _data_rows(grid):
             workbook.unread_rows[sheet.name] = len(unread)
-            workbook.problems.append(
-                problem("header-missing", detail="、".join(sheet.headers), row=2, **where)
-            )
+            workbook.report("header-missing", sheet.name, detail="、".join(sheet.headers), row=2)
         return
     header_pos, positions, repeated = found
     header_row = header_pos + 1
     for key, pos in repeated:
-        workbook.problems.append(
-            problem(
-                "duplicate-header",
-                cell=f"{cells.column_letters(pos + 1)}{header_row}",
-                detail=sheet.column(key).header,
-                **where,
-            )
-        )
+        cell = f"{cells.column_letters(pos + 1)}{header_row}"
+        workbook.report("duplicate-header", sheet.name, cell, detail=sheet.column(key).header)
     above = [i for i, row in enumerate(grid[:header_pos]) if sum(map(_filled, row)) > 1]
     if above:
         workbook.unread_rows[sheet.name] = len(above)
-        workbook.problems.append(
-            problem(
-                "above-header",
-                cell=f"A{above[0] + 1}",
-                detail="、".join(str(i + 1) for i in above),
-                **where,
-            )
-        )
+        numbers = "、".join(str(i + 1) for i in above)
+        workbook.report("above-header", sheet.name, f"A{above[0] + 1}", detail=numbers)
     data = grid[header_pos + 1 :]
     # A column new in the v2 template is absent from a v1 workbook: not worth a word, unless
     # a column of data under an unknown header may be it, renamed.
-    renamed = _unknown_data_columns(data, {*positions.values(), *(p for _, p in repeated)})
+    known = {*positions.values(), *(p for _, p in repeated)}
+    renamed = any(_filled(v) for row in data for j, v in enumerate(row) if j not in known)
     missing = [c for c in sheet.columns if c.key not in positions and (renamed or not c.optional)]
     if missing:
         names = "「" + "」、「".join(c.header for c in missing) + "」"
         required = any(c.required for c in missing)
         code = "header-missing" if required else "column-missing"
-        workbook.problems.append(
-            problem(code, cell=f"A{header_row}", detail=names, row=header_row, **where)
-        )
+        workbook.report(code, sheet.name, f"A{header_row}", detail=names, row=header_row)
         if required:
             if unread := _data_rows(data):
                 workbook.unread_rows[sheet.name] = len(above) + len(unread)
             return
     taken = [positions.get(c.key) for c in sheet.columns]
-    rows: list[int] = []
-    values: list[list[object]] = []
-    for i, cells_ in enumerate(data, start=header_row + 1):
-        record = [None if j is None else cells_[j] for j in taken]
-        if _row_filled(record):
-            rows.append(i)
-            values.append(record)
+    picked = [[None if j is None else row[j] for j in taken] for row in data]
+    rows = {header_row + 1 + i: r for i, r in enumerate(picked) if any(map(_filled, r))}
     letters = {key: cells.column_letters(pos + 1) for key, pos in positions.items()}
-    sheet_data = SheetData(sheet, rows, values, letters)
+    sheet_data = SheetData(sheet, list(rows), list(rows.values()), letters)
     if info is not None:
         _spread_merged(workbook, sheet_data, info.merged, header_row)
-        _mark_errors(workbook, sheet_data, info.errors, header_row)
+        _mark_errors(workbook, sheet_data, info.errors, header_row, "excel-error")
         uncomputed = [ref for ref in info.formulas if not _filled(_at(grid, ref))]
-        _mark_errors(workbook, sheet_data, tuple(uncomputed), header_row, "formula-no-value")
+        _mark_errors(workbook, sheet_data, uncomputed, header_row, "formula-no-value")
     workbook.sheets[sheet.key] = sheet_data
-
-
-def _unknown_data_columns(data: Grid, known: set[int]) -> bool:
-    """Whether a column outside `known` holds a value below the header."""
-    if not data:
-        return False
-    unknown = [j for j in range(len(data[0])) if j not in known]
-    return any(_filled(row[j]) for row in data for j in unknown)
 
 
 def _find_header(
@@ -573,15 +525,11 @@ def _at(grid: Grid, ref: str) -> object:
 
 
 def _mark_errors(
-    workbook: RawWorkbook,
-    data: SheetData,
-    errors: tuple[str, ...],
-    header_row: int,
-    code: str = "excel-error",
+    workbook: RawWorkbook, data: SheetData, errors: Iterable[str], header_row: int, code: str
 ) -> None:
-    """Cells read as blank that are not blank: Excel error values (#N/A, #REF!), or formulas
-    whose result the file does not hold (`code` formula-no-value). Name each one, count
-    none of its rows."""
+    """Cells read as blank that are not blank: Excel error values (#N/A, #REF!, `code`
+    excel-error), or formulas whose result the file does not hold (formula-no-value). Name
+    each one, count none of its rows."""
     columns = set(data.letters.values())
     present = set(data.rows)
     lost: set[int] = set()
@@ -592,26 +540,24 @@ def _mark_errors(
         row = position[0]
         if row <= header_row or cells.column_letters(position[1]) not in columns:
             continue
-        workbook.problems.append(problem(code, file=workbook.file, sheet=data.sheet.name, cell=ref))
+        workbook.report(code, data.sheet.name, ref)
         data.error_cells.add(ref)
         if row in present:
             data.bad_rows.add(row)
         else:
             lost.add(row)  # the error was the row's only value
     if lost:
-        workbook.unread_rows[data.sheet.name] = workbook.unread_rows.get(data.sheet.name, 0) + len(
-            lost
-        )
+        unread = workbook.unread_rows.get(data.sheet.name, 0)
+        workbook.unread_rows[data.sheet.name] = unread + len(lost)
 
 
 def _spread_merged(
     workbook: RawWorkbook, data: SheetData, merged: tuple[str, ...], header_row: int
 ) -> None:
     """A value merged down over several rows applies to each row; numbers cannot be split."""
-    columns = {letter: key for key, letter in data.letters.items()}
-    where = {"file": workbook.file, "sheet": data.sheet.name}
+    sheet = data.sheet
+    columns = {data.letters[c.key]: j for j, c in enumerate(sheet.columns) if c.key in data.letters}
     position = {row: i for i, row in enumerate(data.rows)}
-    index = {c.key: j for j, c in enumerate(data.sheet.columns)}
     for ref in merged:
         bounds = cells.range_bounds(ref)
         if bounds is None:
@@ -619,20 +565,16 @@ def _spread_merged(
         min_col, min_row, max_col, max_row = bounds
         if min_row <= header_row or min_row == max_row:
             continue
+        rows = [r for r in range(min_row, max_row + 1) if r in position]
         for col in range(min_col, max_col + 1):
-            key = columns.get(cells.column_letters(col))
-            rows = [r for r in range(min_row, max_row + 1) if r in position]
-            if key is None or not rows:
+            j = columns.get(cells.column_letters(col))
+            if j is None or not rows:
                 continue
-            column = data.sheet.column(key)
-            j = index[key]
             value = data.values[position[rows[0]]][j]
-            if column.kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
+            if sheet.columns[j].kind in (Kind.COUNT, Kind.HOURS, Kind.AMOUNT):
                 data.bad_rows.update(rows)
-                workbook.problems.append(problem("merged-numbers", cell=ref, detail=ref, **where))
+                workbook.report("merged-numbers", sheet.name, ref, detail=ref)
                 continue
             for r in rows:
                 data.values[position[r]][j] = value
-            workbook.problems.append(
-                problem("merged-cells", cell=ref, detail=ref, value=cells.text(value), **where)
-            )
+            workbook.report("merged-cells", sheet.name, ref, detail=ref, value=cells.text(value))

@@ -127,11 +127,14 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
         report("other-agency", "agency", value=agency, expected=config.agency)
     year = None
     if values["year"]:
-        year = parse_year(raw.info.get("year"))
         typed = _year_number(raw.info.get("year"))
         if typed is not None and ROC_OFFSET < typed < 10_000:  # a Western year (2025)
             report("western-year", "year", value=values["year"], suggestion=typed - ROC_OFFSET)
-        elif year is None:
+        # A year later than next year is taken for a typo: it would otherwise become "the
+        # latest year" of a build and set every real workbook aside.
+        elif typed is not None and 1 <= typed <= date.today().year - ROC_OFFSET + 1:
+            year = typed
+        else:
             report("bad-year", "year", value=values["year"])
     if values["filed_on"]:
         try:
@@ -141,18 +144,8 @@ def identify(raw: RawWorkbook, config: Config) -> Identity:
     return Identity(unit, year, [replace(p, unit=unit or "") for p in found])
 
 
-def parse_year(raw: object) -> int | None:
-    """The ROC year of 年度: 113, '113', '113年', '民國113年度', '１１３'; None otherwise.
-
-    A Western year (2024) is not taken (SPEC §2: an error suggesting the ROC year). A year
-    later than next year is taken for a typo: it would otherwise become "the latest year"
-    of a build and set every real workbook aside.
-    """
-    year = _year_number(raw)
-    return year if year is not None and 1 <= year <= date.today().year - ROC_OFFSET + 1 else None
-
-
 def _year_number(raw: object) -> int | None:
+    """The whole number of 年度: 113, '113', '113年', '民國113年度', '１１３'; None otherwise."""
     if isinstance(raw, str):
         raw = re.sub(r"^民國|年度?$", "", cells.normalize(raw)).strip()
     try:
@@ -175,11 +168,11 @@ def validate_workbook(
     for sheet_name, n in raw.unread_rows.items():
         clean.rows[sheet_name] = RowCount(read=n, excluded=n)
     for data in raw.sheets.values():
-        records, count, found = _validate_sheet(data, year, aliases or {})
+        records = _validate_sheet(clean, data, raw.sheets, aliases or {})
         clean.records[data.sheet.key] = records
+        read = len(data.rows)
+        count = RowCount(read, len(records), read - len(records))
         clean.rows.setdefault(data.sheet.name, RowCount()).add(count)
-        clean.problems.extend(found)
-    _check_lists(clean, raw)
     if clean.blank:
         clean.problems.append(problem("empty-workbook"))
     clean.problems = [
@@ -190,16 +183,36 @@ def validate_workbook(
 
 
 def _validate_sheet(
-    data: SheetData, year: int | None, aliases: Aliases
-) -> tuple[Records, RowCount, list[Problem]]:
+    clean: CleanWorkbook, data: SheetData, sheets: Mapping[str, SheetData], aliases: Aliases
+) -> Records:
+    """The rows of one sheet counted, their problems added to `clean`'s. Besides each cell
+    and each row's cells together, the schema's `unique` and `listed_in` columns: the
+    roster's 姓名 once in a roster, a 培力紀錄 姓名 on the same workbook's roster. A row
+    that breaks either is not counted."""
     sheet = data.sheet
     lookups = {c.key: choice_lookup(c, aliases.get(c.header, {})) for c in sheet.columns}
-    found: list[Problem] = []
+    first: dict[str, dict[str, int]] = {c.key: {} for c in sheet.columns if c.unique}
+    listed = {
+        c.key: {cells.name(v) for v in sheets[c.listed_in].column(c.key)}
+        if c.listed_in in sheets
+        else set()
+        for c in sheet.columns
+        if c.listed_in
+    }
     records: Records = {}
     for row, values in zip(data.rows, data.values, strict=True):
         record: dict[str, object] = {}
         row_problems: list[Problem] = []
         for column, raw in zip(sheet.columns, values, strict=True):
+            if column.unique and (name := cells.name(raw)):
+                first_row = first[column.key].setdefault(name, row)
+                if first_row != row:
+                    other = data.cell(column.key, first_row)
+                    row_problems.append(
+                        clean.problem_at(
+                            "duplicate-name", sheet, column.key, row, value=name, detail=other
+                        )
+                    )
             try:
                 record[column.key] = value = parse_cell(column, raw, lookups[column.key])
                 doubt = _implausible(column, raw, value)
@@ -212,14 +225,20 @@ def _validate_sheet(
                 row_problems.append(
                     problem(doubt.code, sheet=sheet.name, cell=cell, column=header, **doubt.params)
                 )
-        row_problems += _row_checks(sheet, data, row, record, year)
-        found.extend(row_problems)
+        row_problems += _row_checks(sheet, data, row, record, clean.year)
         if row not in data.bad_rows and not any(
             p.is_error or p.code == "date-outside-year" for p in row_problems
         ):
-            records[row] = record
-    read = len(data.rows)
-    return records, RowCount(read, len(records), read - len(records)), found
+            strays = [
+                clean.problem_at("not-on-roster", sheet, key, row, value=record[key])
+                for key, names in listed.items()
+                if record[key] not in names
+            ]
+            row_problems += strays
+            if not strays:
+                records[row] = record
+        clean.problems += row_problems
+    return records
 
 
 def _cell(data: SheetData, column: Column, row: int) -> str:
@@ -367,44 +386,6 @@ def _date(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def _check_lists(clean: CleanWorkbook, raw: RawWorkbook) -> None:
-    """The schema's `unique` and `listed_in` columns: the roster's 姓名 once in a roster,
-    a 培力紀錄 姓名 on the same workbook's roster. A row that breaks either is not counted."""
-    for sheet in SHEETS:
-        if (data := raw.sheets.get(sheet.key)) is None:
-            continue
-        records, dropped = clean.records[sheet.key], set()
-        for column in (c for c in sheet.columns if c.unique):
-            first: dict[str, int] = {}
-            for row, value in zip(data.rows, data.column(column.key), strict=True):
-                name = cells.name(value)
-                if name in first:
-                    other = data.cell(column.key, first[name])
-                    clean.problems.append(
-                        clean.problem_at(
-                            "duplicate-name", sheet, column.key, row, value=name, detail=other
-                        )
-                    )
-                    dropped.add(row)
-                elif name:
-                    first[name] = row
-        for column in (c for c in sheet.columns if c.listed_in):
-            listing = raw.sheets.get(column.listed_in)
-            names = {cells.name(v) for v in listing.column(column.key)} if listing else set()
-            for row, record in records.items():
-                if (value := record[column.key]) not in names:
-                    clean.problems.append(
-                        clean.problem_at("not-on-roster", sheet, column.key, row, value=value)
-                    )
-                    dropped.add(row)
-        dropped &= records.keys()
-        for row in dropped:
-            del records[row]
-        count = clean.rows[sheet.name]
-        count.counted -= len(dropped)
-        count.excluded += len(dropped)
-
-
 @dataclass
 class Across:
     """What the checks between one year's workbooks found."""
@@ -451,23 +432,15 @@ def _transfers(workbooks: list[CleanWorkbook]) -> list[Problem]:
             name, gender = str(record["name"]), str(record["gender"])
             places.setdefault(name, []).append((w, row, gender))
     found = []
-    sheet = SHEETS_BY_KEY["roster"].name
+    sheet = SHEETS_BY_KEY["roster"]
     for name, where in places.items():
         if len(where) < 2:
             continue
         first, row, _ = where[0]
-        cells_ = [f"{w.unit}（{sheet}!{w.letters['roster']['name']}{r}）" for w, r, _ in where]
-        genders = {g for _, _, g in where}
+        cells_ = [f"{w.unit}（{sheet.name}!{w.letters['roster']['name']}{r}）" for w, r, _ in where]
+        code = "transfer" if len({g for _, _, g in where}) == 1 else "same-name-other-gender"
         found.append(
-            problem(
-                "transfer" if len(genders) == 1 else "same-name-other-gender",
-                file=first.file,
-                unit=first.unit,
-                sheet=sheet,
-                cell=f"{first.letters['roster']['name']}{row}",
-                value=name,
-                detail="、".join(cells_),
-            )
+            first.problem_at(code, sheet, "name", row, value=name, detail="、".join(cells_))
         )
     return found
 

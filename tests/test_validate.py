@@ -134,7 +134,7 @@ def test_merged_numbers_are_an_error(make_workbook, valid_rows):
 
 
 def test_year_typed_with_nian_is_accepted(make_workbook, valid_rows):
-    # SPEC §2: 年度 is the ROC year; validate.parse_year's own docstring promises '113年'.
+    # SPEC §2: 年度 is the ROC year; validate._year_number's own docstring promises '113年'.
     for typed in ("113年", "民國113年", "113年度"):
         path = make_workbook(
             valid_rows, name=f"{typed}.xlsx", edit=lambda wb, t=typed: _set_info(wb, "年度", t)
