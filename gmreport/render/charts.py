@@ -195,12 +195,10 @@ def save_charts(
         )
         return {}
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, fig in draw_figures(drawers, data, families).items():
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=DPI, facecolor="white")
-        paths[name] = path
-    return paths
+    drawn = draw_figures(drawers, data, families)
+    for name, fig in drawn.items():
+        fig.savefig(folder / f"{name}.png", dpi=DPI, facecolor="white")
+    return {name: folder / f"{name}.png" for name in drawn}
 
 
 class _WouldDraw(Exception):
@@ -311,7 +309,7 @@ class Labels:
         xy: tuple[float, float],
         places: Sequence[tuple[float, float, str, str]],
         color: str = GREY,
-    ) -> Annotation:
+    ) -> None:
         """`text` at the first clear place (dx, dy in points from `xy`, ha, va) of `places`;
         at the first of them when none is clear."""
         for place in places:
@@ -324,7 +322,6 @@ class Labels:
             label = self._annotate(text, xy, places[0], color)
             box = label.get_window_extent(self.renderer)
         self.taken.append(box)
-        return label
 
     def _annotate(
         self, text: str, xy: tuple[float, float], place: tuple[float, float, str, str], color: str
@@ -414,12 +411,12 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
     fig, ax = _figure(0.85 + len(groups) * pitch + (0.25 if hidden else 0))
     step = BAR_IN / pitch  # a bar's thickness in data units, one group being 1
     ends: list[tuple[Any, float | str | None, str]] = []
-    stars: list[tuple[float, str]] = []
+    stars: list[float] = []
     for i, (key, label, color) in enumerate(genders):
         ys = [len(groups) - 1 - j + ((len(genders) - 1) / 2 - i) * step for j in range(len(groups))]
         rates = rates_of[key]
         drawn = [(y, r) for y, r in zip(ys, rates, strict=True) if r != SUPPRESSED]
-        stars += [(y, key) for y, r in zip(ys, rates, strict=True) if r == SUPPRESSED]
+        stars += [y for y, r in zip(ys, rates, strict=True) if r == SUPPRESSED]
         bars = ax.barh(
             [y for y, _ in drawn],
             [r * 100 if isinstance(r, float | int) else 0 for _, r in drawn],
@@ -458,7 +455,7 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
         end = (bar.get_width(), bar.get_y() + bar.get_height() / 2)
         if not labels.fits_in(text, bar, LABEL_COLORS[key], end=True):
             labels.place(text, end, [(3, 0, "left", "center")])
-    for y, _ in stars:
+    for y in stars:
         labels.place(SUPPRESSED, (0, y), [(3, 0, "left", "center")])
     return fig
 
@@ -511,9 +508,12 @@ def _stacked(
 
 def _participants_bars(
     rows: Sequence[Mapping[str, Any]], names: Sequence[str], font: FontProperties
-) -> Figure:
+) -> Figure | None:
     """Horizontal bars, one per row, stacked by gender and labelled with the counts that
-    fit in their part; as thick for one row as for many, so a lone bar stays compact."""
+    fit in their part; as thick for one row as for many, so a lone bar stays compact. None
+    without rows."""
+    if not rows:
+        return None
     lines = max((name.count("\n") + 1 for name in names), default=1)
     row_in = max(0.42, 0.2 * lines + 0.12)
     fig, ax = _figure(1.05 + row_in * len(rows))
@@ -544,22 +544,15 @@ def _participants_bars(
 
 def _cedaw_participants(figures: Figures, font: FontProperties) -> Figure | None:
     cedaw = figures["cedaw"]
-    rows: list[Mapping[str, Any]] = list(cedaw["by_audience"])
-    if not rows or not cedaw["participants"]["total"]:
-        return None
     # No 合計 bar: beside its parts it would squash them; the total is in the text and table.
-    labels = [_wrap(r["label"], 8) for r in rows]
-    return _participants_bars(rows, labels, font)
+    rows = cedaw["by_audience"] if cedaw["participants"]["total"] else []
+    return _participants_bars(rows, [_wrap(r["label"], 8) for r in rows], font)
 
 
 def _other_measures(figures: Figures, font: FontProperties) -> Figure | None:
-    measures = figures["other_measures"]
     # A measure by media without a head count (reach only) has no bar to draw.
-    rows = [r for r in measures["list"] if r["participants"]["total"]]
-    if not rows:
-        return None
-    labels = [_wrap(r["name"], 9) for r in rows]
-    return _participants_bars(rows, labels, font)
+    rows = [r for r in figures["other_measures"]["list"] if r["participants"]["total"]]
+    return _participants_bars(rows, [_wrap(r["name"], 9) for r in rows], font)
 
 
 def _wrap(text: str, width: int) -> str:
