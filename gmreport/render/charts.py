@@ -313,19 +313,18 @@ class Labels:
         """`text` at the first clear place (dx, dy in points from `xy`, ha, va) of `places`;
         at the first of them when none is clear."""
         for place in places:
-            label = self._annotate(text, xy, place, color)
-            box = label.get_window_extent(self.renderer)
+            label, box = self._put(text, xy, place, color)
             if self.clear(box):
                 break
             label.remove()
         else:  # no place is clear
-            label = self._annotate(text, xy, places[0], color)
-            box = label.get_window_extent(self.renderer)
+            label, box = self._put(text, xy, places[0], color)
         self.taken.append(box)
 
-    def _annotate(
+    def _put(
         self, text: str, xy: tuple[float, float], place: tuple[float, float, str, str], color: str
-    ) -> Annotation:
+    ) -> tuple[Annotation, Bbox]:
+        """`text` at `place` (dx, dy, ha, va) from `xy`; returns it and the room it takes."""
         dx, dy, ha, va = place
         label: Annotation = self.ax.annotate(
             text,
@@ -340,7 +339,7 @@ class Labels:
             zorder=4,
             annotation_clip=False,
         )
-        return label
+        return label, label.get_window_extent(self.renderer)
 
     def fits_in(self, text: str, bar: Any, color: str, *, end: bool = False) -> bool:
         """Write `text` in the middle of `bar` when it fits there with room to spare, or
@@ -350,8 +349,8 @@ class Labels:
             xy, place = (bar.get_x() + bar.get_width(), middle), (-4, 0, "right", "center")
         else:
             xy, place = (bar.get_x() + bar.get_width() / 2, middle), (0, 0, "center", "center")
-        label = self._annotate(text, xy, place, color)
-        box, room = label.get_window_extent(self.renderer), bar.get_window_extent(self.renderer)
+        label, box = self._put(text, xy, place, color)
+        room = bar.get_window_extent(self.renderer)
         if end:
             fits = (
                 box.x0 >= room.x0 + 3 * DPI / 72 and box.height <= room.height and self.clear(box)
