@@ -10,14 +10,13 @@ drawn with empty boxes in place of the characters.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import matplotlib
 from matplotlib import font_manager
@@ -131,27 +130,7 @@ def typefaces() -> list[str] | None:
     if cjk is None:
         rebuild_font_list()
         cjk = find_cjk_font()
-    if cjk is None:
-        return None
-    return [find_latin_font(), cjk]
-
-
-@contextlib.contextmanager
-def _set_in(families: list[str]) -> Iterator[None]:
-    """Every text of a chart made here, the axes' own included, in `families` and at least
-    TEXT_PT."""
-    with matplotlib.rc_context(
-        {
-            "font.family": families,
-            "font.size": TEXT_PT,
-            "axes.labelsize": TEXT_PT,
-            "xtick.labelsize": TICK_PT,
-            "ytick.labelsize": TICK_PT,
-            "legend.fontsize": TEXT_PT,
-            "axes.unicode_minus": False,  # U+2212 is missing from some fonts
-        }
-    ):
-        yield
+    return None if cjk is None else [find_latin_font(), cjk]
 
 
 def draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[str], list[str]]:
@@ -161,9 +140,6 @@ def draw_charts(figures: Figures, folder: Path) -> tuple[dict[str, Path], list[s
         charts = make_charts(figures, folder)
     missing = [name for w in caught for name in cast(ChartFontWarning, w.message).charts]
     return charts, [str(w.message) for w in caught], missing
-
-
-REPORT_DRAWERS: dict[str, Drawer[Figures]] = {}  # filled below, after the drawers
 
 
 def make_charts(figures: Figures, folder: Path) -> dict[str, Path]:
@@ -181,13 +157,19 @@ def draw_figures(
     """Each chart of `data` as a matplotlib Figure set in `families` (a drawer may draw
     nothing)."""
     font = FontProperties(family=families)
-    drawn = {}
-    with _set_in(families):
-        for name, draw in drawers.items():
-            fig = draw(data, font)
-            if fig is not None:
-                drawn[name] = fig
-    return drawn
+    with matplotlib.rc_context(  # every text, the axes' own included, at least TEXT_PT
+        {
+            "font.family": families,
+            "font.size": TEXT_PT,
+            "axes.labelsize": TEXT_PT,
+            "xtick.labelsize": TICK_PT,
+            "ytick.labelsize": TICK_PT,
+            "legend.fontsize": TEXT_PT,
+            "axes.unicode_minus": False,  # U+2212 is missing from some fonts
+        }
+    ):
+        drawn = {name: draw(data, font) for name, draw in drawers.items()}
+    return {name: fig for name, fig in drawn.items() if fig is not None}
 
 
 def save_charts(
@@ -213,12 +195,10 @@ def save_charts(
         )
         return {}
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, fig in draw_figures(drawers, data, families).items():
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=DPI, facecolor="white")
-        paths[name] = path
-    return paths
+    drawn = draw_figures(drawers, data, families)
+    for name, fig in drawn.items():
+        fig.savefig(folder / f"{name}.png", dpi=DPI, facecolor="white")
+    return {name: folder / f"{name}.png" for name in drawn}
 
 
 class _WouldDraw(Exception):
@@ -256,33 +236,28 @@ def _figure(height_in: float) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def _style_ticks(ax: Any, font: FontProperties) -> None:
+def _finish(fig: Figure, ax: Any, font: FontProperties, columns: int = 0) -> Labels:
+    """Set the ticks in `font`, put a legend of `columns` (none when 0) in one row above
+    the plot, right-aligned, clear of the bars; then lay the figure out and keep that
+    layout, so the labels placed from now on stay where they were measured."""
     for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
         label.set_fontproperties(font)
         label.set_fontsize(TICK_PT)
-
-
-def _legend(ax: Any, font: FontProperties, columns: int) -> None:
-    """The legend in one row above the plot, right-aligned, clear of the bars."""
-    legend_font = font.copy()
-    legend_font.set_size(TEXT_PT)
-    ax.legend(
-        prop=legend_font,
-        frameon=False,
-        loc="lower right",
-        bbox_to_anchor=(1.0, 1.0),
-        ncols=columns,
-        borderaxespad=0.2,
-        handlelength=1.6,
-    )
-
-
-def _settle(fig: Figure) -> Any:
-    """Lay the figure out and keep that layout, so labels placed from now on stay where
-    they were measured; returns the renderer that measures them."""
+    if columns:
+        legend_font = font.copy()
+        legend_font.set_size(TEXT_PT)
+        ax.legend(
+            prop=legend_font,
+            frameon=False,
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            ncols=columns,
+            borderaxespad=0.2,
+            handlelength=1.6,
+        )
     fig.get_layout_engine().execute(fig)  # type: ignore[union-attr]  # made constrained
     fig.set_layout_engine("none")
-    return fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    return Labels(ax, fig.canvas.get_renderer(), font)  # type: ignore[attr-defined]
 
 
 def _thicken(ax: Any, bars: Sequence[Any], inches: float) -> None:
@@ -295,10 +270,6 @@ def _thicken(ax: Any, bars: Sequence[Any], inches: float) -> None:
         middle = bar.get_y() + bar.get_height() / 2
         bar.set_height(inches * per_inch)
         bar.set_y(middle - inches * per_inch / 2)
-
-
-def _pad(box: Bbox, points: float) -> Bbox:
-    return box.expanded(1, 1).padded(points * DPI / 72)
 
 
 class Labels:
@@ -325,15 +296,9 @@ class Labels:
         self.taken.append(Bbox([[cx - half, cy - half], [cx + half, cy + half]]))
 
     def clear(self, box: Bbox) -> bool:
-        inside = self.inside
-        if not (
-            box.x0 >= inside.x0
-            and box.x1 <= inside.x1
-            and box.y0 >= inside.y0
-            and box.y1 <= inside.y1
-        ):
+        if not all(self.inside.contains(x, y) for x, y in box.corners()):
             return False
-        padded = _pad(box, 1)
+        padded = box.padded(DPI / 72)  # a point
         return not any(padded.overlaps(t) for t in self.taken) and not any(
             s.intersects_bbox(padded, filled=False) for s in self.segments
         )
@@ -344,24 +309,22 @@ class Labels:
         xy: tuple[float, float],
         places: Sequence[tuple[float, float, str, str]],
         color: str = GREY,
-    ) -> Annotation:
+    ) -> None:
         """`text` at the first clear place (dx, dy in points from `xy`, ha, va) of `places`;
         at the first of them when none is clear."""
         for place in places:
-            label = self._annotate(text, xy, place, color)
-            box = label.get_window_extent(self.renderer)
+            label, box = self._put(text, xy, place, color)
             if self.clear(box):
                 break
             label.remove()
         else:  # no place is clear
-            label = self._annotate(text, xy, places[0], color)
-            box = label.get_window_extent(self.renderer)
+            label, box = self._put(text, xy, places[0], color)
         self.taken.append(box)
-        return label
 
-    def _annotate(
+    def _put(
         self, text: str, xy: tuple[float, float], place: tuple[float, float, str, str], color: str
-    ) -> Annotation:
+    ) -> tuple[Annotation, Bbox]:
+        """`text` at `place` (dx, dy, ha, va) from `xy`; returns it and the room it takes."""
         dx, dy, ha, va = place
         label: Annotation = self.ax.annotate(
             text,
@@ -376,7 +339,7 @@ class Labels:
             zorder=4,
             annotation_clip=False,
         )
-        return label
+        return label, label.get_window_extent(self.renderer)
 
     def fits_in(self, text: str, bar: Any, color: str, *, end: bool = False) -> bool:
         """Write `text` in the middle of `bar` when it fits there with room to spare, or
@@ -386,8 +349,8 @@ class Labels:
             xy, place = (bar.get_x() + bar.get_width(), middle), (-4, 0, "right", "center")
         else:
             xy, place = (bar.get_x() + bar.get_width() / 2, middle), (0, 0, "center", "center")
-        label = self._annotate(text, xy, place, color)
-        box, room = label.get_window_extent(self.renderer), bar.get_window_extent(self.renderer)
+        label, box = self._put(text, xy, place, color)
+        room = bar.get_window_extent(self.renderer)
         if end:
             fits = (
                 box.x0 >= room.x0 + 3 * DPI / 72 and box.height <= room.height and self.clear(box)
@@ -447,12 +410,12 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
     fig, ax = _figure(0.85 + len(groups) * pitch + (0.25 if hidden else 0))
     step = BAR_IN / pitch  # a bar's thickness in data units, one group being 1
     ends: list[tuple[Any, float | str | None, str]] = []
-    stars: list[tuple[float, str]] = []
+    stars: list[float] = []
     for i, (key, label, color) in enumerate(genders):
         ys = [len(groups) - 1 - j + ((len(genders) - 1) / 2 - i) * step for j in range(len(groups))]
         rates = rates_of[key]
         drawn = [(y, r) for y, r in zip(ys, rates, strict=True) if r != SUPPRESSED]
-        stars += [(y, key) for y, r in zip(ys, rates, strict=True) if r == SUPPRESSED]
+        stars += [y for y, r in zip(ys, rates, strict=True) if r == SUPPRESSED]
         bars = ax.barh(
             [y for y, _ in drawn],
             [r * 100 if isinstance(r, float | int) else 0 for _, r in drawn],
@@ -465,7 +428,6 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
         )
         ends += [(bar, r, key) for bar, (_, r) in zip(bars, drawn, strict=True)]
     goal = training["completion_rate_target"]
-    columns = len(genders)
     if goal:
         ax.axvline(
             goal * 100,
@@ -475,7 +437,6 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
             label=f"目標 {goal_percent(goal)}",
             zorder=3,
         )
-        columns += 1
     ax.set_yticks(range(len(groups))[::-1], [_wrap(g["label"], 6) for g in groups])
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(-0.5 - GROUP_GAP_IN / pitch / 2, len(groups) - 0.5 + GROUP_GAP_IN / pitch / 2)
@@ -484,11 +445,8 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.5, zorder=0)
     if hidden:
         _note_hidden(ax, font)
-    _style_ticks(ax, font)
-    _legend(ax, font, columns)
-    renderer = _settle(fig)
+    labels = _finish(fig, ax, font, len(genders) + bool(goal))
     _thicken(ax, [bar for bar, _, _ in ends], BAR_IN * 0.9)
-    labels = Labels(ax, renderer, font)
     if goal:
         labels.avoid_line([goal * 100, goal * 100], list(ax.get_ylim()))
     for bar, r, key in ends:
@@ -496,74 +454,104 @@ def _training_completion(figures: Figures, font: FontProperties) -> Figure | Non
         end = (bar.get_width(), bar.get_y() + bar.get_height() / 2)
         if not labels.fits_in(text, bar, LABEL_COLORS[key], end=True):
             labels.place(text, end, [(3, 0, "left", "center")])
-    for y, _ in stars:
+    for y in stars:
         labels.place(SUPPRESSED, (0, y), [(3, 0, "left", "center")])
     return fig
 
 
+class Stack(NamedTuple):
+    """One part of stacked bars: its legend label, each bar's count, its colour, hatch and
+    edge colour, and the colour of a count written inside it (legible on its colour)."""
+
+    label: str
+    counts: list[int]
+    color: str
+    hatch: str
+    edge: str = "white"
+    ink: str = "#222222"
+
+
+def _stacked(
+    ax: Any,
+    names: Sequence[str],
+    stacks: Sequence[Stack],
+    font: FontProperties,
+    scale: str,
+    room: float,
+) -> tuple[list[tuple[int, int]], list[tuple[Any, int, str]]]:
+    """Horizontal bars, one per name from the top, of `stacks` one after the other, on a
+    scale of whole numbers titled `scale` reaching `room` times the longest bar; returns
+    each bar's y and total, and its parts with a count (the part, its count and ink)."""
+    ys = list(range(len(names)))[::-1]
+    left = [0] * len(names)
+    parts: list[tuple[Any, int, str]] = []
+    for stack in stacks:
+        bars = ax.barh(
+            ys,
+            stack.counts,
+            0.6,
+            left=left,
+            color=stack.color,
+            label=stack.label,
+            hatch=stack.hatch,
+            edgecolor=stack.edge,
+        )
+        parts += [(bar, n, stack.ink) for bar, n in zip(bars, stack.counts, strict=True) if n]
+        left = [a + b for a, b in zip(left, stack.counts, strict=True)]
+    ax.set_yticks(ys, names)
+    ax.set_xlim(0, max(max(left), 1) * room)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel(scale, fontproperties=font, fontsize=TEXT_PT, color=GREY)
+    return list(zip(ys, left, strict=True)), parts
+
+
 def _participants_bars(
-    rows: Sequence[Mapping[str, Any]], labels: Sequence[str], font: FontProperties, unit: str
-) -> Figure:
+    rows: Sequence[Mapping[str, Any]], names: Sequence[str], font: FontProperties
+) -> Figure | None:
     """Horizontal bars, one per row, stacked by gender and labelled with the counts that
-    fit in their part; as thick for one row as for many, so a lone bar stays compact."""
-    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    fit in their part; as thick for one row as for many, so a lone bar stays compact. None
+    without rows."""
+    if not rows:
+        return None
+    lines = max((name.count("\n") + 1 for name in names), default=1)
     row_in = max(0.42, 0.2 * lines + 0.12)
     fig, ax = _figure(1.05 + row_in * len(rows))
     counts = [r["participants"] for r in rows]
     genders = _genders_present(counts)
-    ys = list(range(len(rows)))[::-1]
-    left = [0] * len(rows)
-    parts: list[tuple[Any, int, str]] = []
-    for key, label, color in genders:
-        values = [c[key] for c in counts]
-        bars = ax.barh(
-            ys,
-            values,
-            0.6,
-            left=left,
-            color=color,
-            label=label,
-            hatch=GENDER_HATCHES[key],
-            edgecolor="white" if GENDER_HATCHES[key] else color,
+    stacks = [
+        Stack(
+            label,
+            [c[key] for c in counts],
+            color,
+            GENDER_HATCHES[key],
+            "white" if GENDER_HATCHES[key] else color,
+            LABEL_COLORS[key],
         )
-        parts += [(bar, v, key) for bar, v in zip(bars, values, strict=True) if v]
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_yticks(ys, labels)
+        for key, label, color in genders
+    ]
+    totals, parts = _stacked(ax, names, stacks, font, "參與人數（人次）", 1.2)
     ax.tick_params(axis="y", length=0)
     ax.set_ylim(-0.5, len(rows) - 0.5)
-    ax.set_xlim(0, max(max(left), 1) * 1.2)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(f"參與人數（{unit}）", fontproperties=font, fontsize=TEXT_PT, color=GREY)
-    _style_ticks(ax, font)
-    _legend(ax, font, len(genders))
-    renderer = _settle(fig)
+    placed = _finish(fig, ax, font, len(genders))
     _thicken(ax, [bar for bar, _, _ in parts], PARTICIPANTS_BAR_IN)
-    placed = Labels(ax, renderer, font)
-    for bar, v, key in parts:  # a part too narrow for its number leaves it to the table
-        placed.fits_in(f"{v:,}", bar, LABEL_COLORS[key])
-    for y, total in zip(ys, left, strict=True):
-        placed.place(f"{total:,} {unit}", (total, y), [(4, 0, "left", "center")])
+    for bar, n, ink in parts:  # a part too narrow for its number leaves it to the table
+        placed.fits_in(f"{n:,}", bar, ink)
+    for y, total in totals:
+        placed.place(f"{total:,} 人次", (total, y), [(4, 0, "left", "center")])
     return fig
 
 
 def _cedaw_participants(figures: Figures, font: FontProperties) -> Figure | None:
     cedaw = figures["cedaw"]
-    rows: list[Mapping[str, Any]] = list(cedaw["by_audience"])
-    if not rows or not cedaw["participants"]["total"]:
-        return None
     # No 合計 bar: beside its parts it would squash them; the total is in the text and table.
-    labels = [_wrap(r["label"], 8) for r in rows]
-    return _participants_bars(rows, labels, font, "人次")
+    rows = cedaw["by_audience"] if cedaw["participants"]["total"] else []
+    return _participants_bars(rows, [_wrap(r["label"], 8) for r in rows], font)
 
 
 def _other_measures(figures: Figures, font: FontProperties) -> Figure | None:
-    measures = figures["other_measures"]
     # A measure by media without a head count (reach only) has no bar to draw.
-    rows = [r for r in measures["list"] if r["participants"]["total"]]
-    if not rows:
-        return None
-    labels = [_wrap(r["name"], 9) for r in rows]
-    return _participants_bars(rows, labels, font, "人次")
+    rows = [r for r in figures["other_measures"]["list"] if r["participants"]["total"]]
+    return _participants_bars(rows, [_wrap(r["name"], 9) for r in rows], font)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -628,13 +616,12 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
         if all(math.isnan(v) for v in values):
             continue  # 其他 of nobody, or a rate hidden in every year
         dash, marker = TREND_STYLES[key]
-        color = GENDER_COLORS.get(key, "#000000")
         ax.plot(
             range(len(xs)),
             values,
             linestyle=dash,
             marker=marker,
-            color="#000000" if key == "total" else color,
+            color=GENDER_COLORS.get(key, "#000000"),  # 合計 in black
             markeredgecolor="#000000",
             linewidth=1.4,
             markersize=MARKER_PT,
@@ -650,9 +637,7 @@ def _training_trend(figures: Figures, font: FontProperties) -> Figure | None:
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.5, zorder=0)
     if any(_everyone_rate(compared.shown.get(y), k) == SUPPRESSED for y in xs for k, _ in lines):
         _note_hidden(ax, font, TREND_HIDDEN_NOTE)
-    _style_ticks(ax, font)
-    _legend(ax, font, len(drawn))
-    labels = Labels(ax, _settle(fig), font)
+    labels = _finish(fig, ax, font, len(drawn))
     for values, _ in drawn:
         labels.avoid_line(list(range(len(xs))), values)
         for i, v in enumerate(values):
@@ -696,11 +681,9 @@ def _or_low(value: float) -> float:
     return -math.inf if math.isnan(value) else value
 
 
-REPORT_DRAWERS.update(
-    {
-        "training_completion": _training_completion,
-        "cedaw_participants": _cedaw_participants,
-        "other_measures_participants": _other_measures,
-        "training_trend": _training_trend,
-    }
-)
+REPORT_DRAWERS: dict[str, Drawer[Figures]] = {
+    "training_completion": _training_completion,
+    "cedaw_participants": _cedaw_participants,
+    "other_measures_participants": _other_measures,
+    "training_trend": _training_trend,
+}

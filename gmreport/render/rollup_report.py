@@ -27,11 +27,11 @@ from .charts import (
     GREY,
     TEXT_PT,
     ChartFontWarning,
-    Labels,
+    Drawer,
+    Stack,
     _figure,
-    _legend,
-    _settle,
-    _style_ticks,
+    _finish,
+    _stacked,
     save_charts,
 )
 from .report import CHART_WIDTH, make_environment, shipped_template
@@ -238,7 +238,7 @@ def trend_sentence(years: list[city.Year]) -> str:
 
 def make_rollup_charts(rollup: Rollup, folder: Path) -> dict[str, Path]:
     """The roll-up's charts as PNG files; {} (after a ChartFontWarning) without a CJK font."""
-    drawers: dict[str, Callable[[Rollup, FontProperties], Figure | None]] = {
+    drawers: dict[str, Drawer[Rollup]] = {
         "completion": lambda r, font: _completion_chart(city.agencies(r), font),
         "targets": lambda r, font: _targets_chart(city.target_summaries(city.agencies(r)), font),
         "trend": lambda r, font: _trend_chart(city.trend(r), font),
@@ -252,31 +252,17 @@ def _targets_chart(summaries: list[city.TargetSummary], font: FontProperties) ->
     if not summaries:
         return None
     fig, ax = _figure(max(2.2, 0.8 + 0.32 * len(summaries)))
-    ys = list(range(len(summaries)))[::-1]
-    left = [0] * len(summaries)
-    for label, values, color, hatch in (
-        ("達成（已辦理）", [len(t.met) for t in summaries], MET_COLOR, ""),
-        ("未達成（未辦理）", [len(t.missed) for t in summaries], MISSED_COLOR, "////"),
-        ("資料不全", [len(t.incomplete) for t in summaries], OTHER_COLOR, "...."),
-        ("不適用（無應訓人員）", [len(t.other) for t in summaries], OTHER_COLOR, ""),
-    ):
-        if not any(values):
-            continue
-        ax.barh(
-            ys, values, 0.6, left=left, color=color, label=label, hatch=hatch, edgecolor="white"
-        )
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.set_yticks(ys, [t.target.city.name for t in summaries])
-    ax.set_xlim(0, max(max(left), 1) * 1.05)
-    ax.set_xlabel("機關數", fontproperties=font, fontsize=TEXT_PT, color=GREY)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    _style_ticks(ax, font)
-    _legend(ax, font, 3)
-    labels = Labels(ax, _settle(fig), font)
-    for bar in (bar for bars in ax.containers for bar in bars):
-        if bar.get_width():  # its count in its middle, where it fits (the table has every count)
-            color = "white" if bar.get_facecolor()[0] < 0.5 else "#222222"
-            labels.fits_in(f"{int(bar.get_width())}", bar, color)
+    stacks = (
+        Stack("達成（已辦理）", [len(t.met) for t in summaries], MET_COLOR, "", ink="white"),
+        Stack("未達成（未辦理）", [len(t.missed) for t in summaries], MISSED_COLOR, "////"),
+        Stack("資料不全", [len(t.incomplete) for t in summaries], OTHER_COLOR, "...."),
+        Stack("不適用（無應訓人員）", [len(t.other) for t in summaries], OTHER_COLOR, ""),
+    )
+    names = [t.target.city.name for t in summaries]
+    _, parts = _stacked(ax, names, [s for s in stacks if any(s.counts)], font, "機關數", 1.05)
+    labels = _finish(fig, ax, font, 3)
+    for bar, n, ink in parts:  # its count in its middle, where it fits (the table has every count)
+        labels.fits_in(f"{n}", bar, ink)
     return fig
 
 
@@ -294,8 +280,7 @@ def _completion_chart(found: city.Agencies, font: FontProperties) -> Figure | No
     ax.set_ylim(0, max(counts) * 1.2 + 1)
     ax.set_ylabel("機關數", fontproperties=font, fontsize=TEXT_PT, color=GREY)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _style_ticks(ax, font)
-    placed = Labels(ax, _settle(fig), font)
+    placed = _finish(fig, ax, font)
     for bar, n in zip(bars, counts, strict=True):
         placed.place(
             f"{n}",
@@ -320,8 +305,7 @@ def _trend_chart(years: list[city.Year], font: FontProperties) -> Figure | None:
             ax.plot(*zip(*points, strict=True), style, marker=marker, color="#222222", label=label)
     ax.set_ylim(0, 110)
     ax.set_yticks(range(0, 101, 20), [f"{v}%" for v in range(0, 101, 20)])
-    _style_ticks(ax, font)
-    _legend(ax, font, 2)
+    _finish(fig, ax, font, 2)
     return fig
 
 
