@@ -256,6 +256,8 @@ class _Writer:
 
     def _meta(self) -> None:
         props = self.workbook.properties
+        if props.description or props.keywords or props.language:
+            raise _unsupported("a description, keywords or language of the workbook")
         for qname, value in (
             ("dc:title", props.title),
             ("dc:subject", props.subject),
@@ -766,6 +768,7 @@ def _print_title_rows(ws: Worksheet) -> range:
 
 
 def _refuse_unsupported(ws: Worksheet) -> None:
+    dims = ws.column_dimensions.values()
     for what, present in (
         ("images", bool(ws._images)),  # type: ignore[attr-defined]
         ("charts", bool(ws._charts)),  # type: ignore[attr-defined]
@@ -773,6 +776,8 @@ def _refuse_unsupported(ws: Worksheet) -> None:
         ("sheet protection", bool(ws.protection.sheet)),
         ("frozen columns", bool(ws.sheet_view.pane and ws.sheet_view.pane.xSplit)),
         ("hidden grid lines", ws.sheet_view.showGridLines is False),
+        ("a column dimension over several columns", any(d.min != d.max for d in dims)),
+        ("a default column width", ws.sheet_format.defaultColWidth is not None),
         ("comments or hyperlinks", any(c.comment or c.hyperlink for c in ws._cells.values())),
     ):
         if present:

@@ -491,9 +491,31 @@ def _letter_paper(wb: openpyxl.Workbook) -> None:
     wb.active.page_setup.paperSize = wb.active.PAPERSIZE_LETTER
 
 
+def _column_span(wb: openpyxl.Workbook) -> None:
+    wb.active.column_dimensions.group("A", "C")  # one dimension, min 1 and max 3
+    wb.active.column_dimensions["A"].width = 30
+
+
+def _default_width(wb: openpyxl.Workbook) -> None:
+    wb.active.sheet_format.defaultColWidth = 20
+
+
+def _description(wb: openpyxl.Workbook) -> None:
+    wb.properties.description = "說明"
+
+
 @pytest.mark.parametrize(
     "edit",
-    [_array_formula, _conditional_format, _range_list, _whole_number, _letter_paper],
+    [
+        _array_formula,
+        _conditional_format,
+        _range_list,
+        _whole_number,
+        _letter_paper,
+        _column_span,
+        _default_width,
+        _description,
+    ],
 )
 def test_what_cannot_be_carried_is_refused_not_dropped(edit) -> None:
     wb = openpyxl.Workbook()
