@@ -187,6 +187,14 @@ def _unsupported(what: str) -> ValueError:
     return ValueError(f"{what} cannot be written to an .ods by gmreport.ods_writer")
 
 
+def _one_range(ranges: Any, what: str) -> tuple[Any]:
+    """The one range `what` applies to (gmreport's apply to one range each)."""
+    found = tuple(ranges)
+    if len(found) != 1:
+        raise _unsupported(f"{what} over {len(found)} ranges")
+    return (found[0],)
+
+
 def _color(color: Color | None) -> str | None:
     """A colour as #rrggbb, or None for the automatic (theme text) colour."""
     if color is None:
@@ -375,7 +383,7 @@ class _Writer:
         formats = _el("calcext:conditional-formats")
         sheet = _sheet_name(ws.title)
         for cf in ws.conditional_formatting:
-            (cells,) = cf.sqref.ranges  # gmreport's formats apply to one range each
+            (cells,) = _one_range(cf.sqref.ranges, "a conditional format")
             first, _, last = cells.coord.partition(":")
             target = f"{sheet}.{first}:{sheet}.{last or first}"
             element = _el("calcext:conditional-format", {"calcext:target-range-address": target})
@@ -414,7 +422,7 @@ class _Writer:
         """Declare each of `ws`'s validations; return the name that applies at each cell."""
         applies: dict[tuple[int, int], str] = {}
         for dv in ws.data_validations.dataValidation:
-            (cells,) = dv.sqref.ranges  # gmreport's validations apply to one range each
+            (cells,) = _one_range(dv.sqref.ranges, "a data validation")
             name = f"val{len(self.validations.childNodes) + 1}"
             base = f"'{ws.title.replace(chr(39), chr(39) * 2)}'.{cells.coord.partition(':')[0]}"
             self.validations.addElement(_validation(dv, name, base))

@@ -288,8 +288,8 @@ def declare(
     total: tuple[Any, ...] | None = None,
     **kw: Any,
 ) -> Table:
-    """A table named by its caption, the title too until `report_tables` prefixes it with
-    the year; `total` is a last row of totals."""
+    """A table named by its caption, the title too until its caller (`report_tables`,
+    `rows_check`) prefixes it with the year (`titled`); `total` is a last row of totals."""
     if total is not None:
         rows = [*rows, total]
         kw["totals"] = 1
@@ -324,6 +324,11 @@ def units_note(figures: YearFigures) -> str:
     "": said under every table and chart of the agency as a whole (SPEC §3 ◆)."""
     missing = not_in(figures["units"])
     return f"全機關數據僅含已繳交資料之單位，不含{'、'.join(missing)}。" if missing else ""
+
+
+def titled(table: Table, figures: Figures) -> Table:
+    """`table` with its title: the year, then its caption (「113年度性別平等執行小組…」)."""
+    return replace(table, title=f"{figures['year']}年度{table.caption}")
 
 
 def report_tables(figures: Figures) -> list[Table]:
@@ -363,7 +368,7 @@ def report_tables(figures: Figures) -> list[Table]:
     for t in [*tables, _targets(figures)]:
         if said and t.whole_agency:
             t = replace(t, note=f"{t.note}{said}" if t.note else f"註：{said}")
-        t = replace(t, title=f"{figures['year']}年度{t.caption}")
+        t = titled(t, figures)
         if t.in_report:
             n += 1
             numbered.append(replace(t, name=f"表{n} {t.caption}", number=n))
@@ -951,4 +956,4 @@ def rows_check(figures: Figures) -> Table:
     total = (TOTAL_LABEL, counted["read"], counted["counted"], counted["excluded"])
     cols = [Col("工作表"), Col("讀取列數", C), Col("納入統計列數", C), Col("排除列數", C)]
     table = declare("rows", "填報資料列數核對", cols, rows, total=total)
-    return replace(table, name="資料列數核對", title=f"{figures['year']}年度{table.caption}")
+    return replace(titled(table, figures), name="資料列數核對")

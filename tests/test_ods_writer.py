@@ -21,6 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -504,9 +505,44 @@ def _description(wb: openpyxl.Workbook) -> None:
     wb.properties.description = "說明"
 
 
+def _boolean(wb: openpyxl.Workbook) -> None:
+    wb.active["A1"] = True
+
+
+def _italic(wb: openpyxl.Workbook) -> None:
+    wb.active["A1"] = "斜體"
+    wb.active["A1"].font = Font(italic=True)
+
+
+def _shrink(wb: openpyxl.Workbook) -> None:
+    wb.active["A1"] = "縮小"
+    wb.active["A1"].alignment = Alignment(shrink_to_fit=True)
+
+
+def _frozen_columns(wb: openpyxl.Workbook) -> None:
+    wb.active.freeze_panes = "B2"
+
+
+def _no_grid_lines(wb: openpyxl.Workbook) -> None:
+    wb.active.sheet_view.showGridLines = False
+
+
+def _two_range_list(wb: openpyxl.Workbook) -> None:
+    dv = DataValidation(type="list", formula1='"甲,乙"')
+    dv.add("A1:A3")
+    dv.add("C1:C3")
+    wb.active.add_data_validation(dv)
+
+
 @pytest.mark.parametrize(
     "edit",
     [
+        _boolean,
+        _italic,
+        _shrink,
+        _frozen_columns,
+        _no_grid_lines,
+        _two_range_list,
         _array_formula,
         _conditional_format,
         _range_list,
