@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
@@ -525,22 +526,36 @@ def test_ods_list_sheet_styles_are_ones_odf_readers_apply(tmp_path: Path) -> Non
     assert tall is not None and tall.get(_n("style", "row-height")) == "48pt"
 
 
-def test_a_content_types_part_with_a_nested_default_is_still_marked(tmp_path: Path) -> None:
-    """A <Default> nested in an <Override> (a crafted [Content_Types].xml the safety gate
-    lets through) once ended `check --output` and `build` with an unexpected error, since
-    the comments' vml Default was inserted beside it."""
+def _edited_workbook(
+    tmp_path: Path, edit: Callable[[str, bytes], bytes | None]
+) -> tuple[Path, Path]:
+    """The test workbook as an .xlsx, and a copy in `tmp_path / "in"` with each part passed
+    through `edit` (its name and bytes; None leaves the part out)."""
     plain = _workbook(tmp_path / "plain", "xlsx")
     source = tmp_path / "in" / plain.name
     source.parent.mkdir()
     with zipfile.ZipFile(plain) as z, zipfile.ZipFile(source, "w") as out:
         for info in z.infolist():
-            data = z.read(info)
-            if info.filename == "[Content_Types].xml":
-                types = etree.fromstring(data)
-                override = types.find("{*}Override")
-                etree.SubElement(override, types.tag.replace("Types", "Default"), Extension="png")
-                data = etree.tostring(types)
-            out.writestr(info, data)
+            data = edit(info.filename, z.read(info))
+            if data is not None:
+                out.writestr(info, data)
+    return plain, source
+
+
+def test_a_content_types_part_with_a_nested_default_is_still_marked(tmp_path: Path) -> None:
+    """A <Default> nested in an <Override> (a crafted [Content_Types].xml the safety gate
+    lets through) once ended `check --output` and `build` with an unexpected error, since
+    the comments' vml Default was inserted beside it."""
+
+    def nest_a_default(name: str, data: bytes) -> bytes | None:
+        if name != "[Content_Types].xml":
+            return data
+        types = etree.fromstring(data)
+        override = types.find("{*}Override")
+        etree.SubElement(override, types.tag.replace("Types", "Default"), Extension="png")
+        return bytes(etree.tostring(types))
+
+    _, source = _edited_workbook(tmp_path, nest_a_default)
     outcome = check([source], CONFIG, tmp_path / "out")
     copy = _copy_of(tmp_path / "out")
     assert outcome.written == [copy]
@@ -625,19 +640,16 @@ def test_a_workbook_without_a_stylesheet_is_marked_with_one_of_its_own(tmp_path:
     one instead of failing, and its marked cells use it."""
     import re
 
-    plain = _workbook(tmp_path / "plain", "xlsx")
-    source = tmp_path / "in" / plain.name
-    source.parent.mkdir()
-    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(source, "w") as out:
-        for info in z.infolist():
-            data = z.read(info)
-            if info.filename == "xl/styles.xml":
-                continue
-            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
-                data = re.sub(rb"<(Relationship|Override)[^>]*styles[^>]*/>", b"", data)
-            if info.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb' s="\d+"', b"", data)  # no style to refer to
-            out.writestr(info, data)
+    def drop_the_styles(name: str, data: bytes) -> bytes | None:
+        if name == "xl/styles.xml":
+            return None
+        if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+            data = re.sub(rb"<(Relationship|Override)[^>]*styles[^>]*/>", b"", data)
+        if name.startswith("xl/worksheets/"):
+            data = re.sub(rb' s="\d+"', b"", data)  # no style to refer to
+        return data
+
+    plain, source = _edited_workbook(tmp_path, drop_the_styles)
     outcome = check([source], CONFIG, tmp_path / "out")
     copy = _copy_of(tmp_path / "out")
     assert outcome.written == [copy]
