@@ -51,7 +51,8 @@ from .cells import cell_position
 
 CALCEXTNS = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 nsdict.setdefault(CALCEXTNS, "calcext")  # LibreOffice's own; odfpy knows it by no prefix
-_NAMESPACES = {prefix: uri for uri, prefix in nsdict.items()}
+NAMESPACES = {prefix: uri for uri, prefix in nsdict.items()}
+"""ODF's namespaces by prefix (「table」: its URI), as odfpy knows them."""
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 """Every zip member's time: the earliest a zip can hold, so that equal files are equal bytes."""
@@ -138,8 +139,8 @@ def _el(
     for name, value in (attrs or {}).items():
         if value is not None:
             ns, attr = name.split(":")
-            qattributes[(_NAMESPACES[ns], attr)] = value
-    element = Element(qname=(_NAMESPACES[prefix], local), qattributes=qattributes)
+            qattributes[(NAMESPACES[ns], attr)] = value
+    element = Element(qname=(NAMESPACES[prefix], local), qattributes=qattributes)
     for child in children:
         element.addElement(child)
     if text is not None:

@@ -35,7 +35,7 @@ from gmreport.blank_workbook import (
     write_blank_workbook,
 )
 from gmreport.config import Config
-from gmreport.ods_writer import ods_bytes, write_ods
+from gmreport.ods_writer import NAMESPACES, ods_bytes, write_ods
 from gmreport.pipeline import build
 from gmreport.schema import (
     INFO_FIELDS,
@@ -54,15 +54,7 @@ from .conftest import SAMPLES, SamplesBuild
 AGENCY, UNIT, YEAR = "高雄市旗津區公所", "民政課", 113
 DATA_ROWS = 5
 LAST_ROW = FIRST_DATA_ROW + DATA_ROWS - 1
-NS = {
-    "config": "urn:oasis:names:tc:opendocument:xmlns:config:1.0",
-    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
-    "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-}
+NS = NAMESPACES
 
 
 def _q(name: str) -> str:

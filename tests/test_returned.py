@@ -22,7 +22,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from gmreport.blank_workbook import FIRST_DATA_ROW, blank_workbook
 from gmreport.config import Config
-from gmreport.ods_writer import write_ods
+from gmreport.ods_writer import NAMESPACES, write_ods
 from gmreport.pipeline import build, check, file_part
 from gmreport.problems import Problem, Severity
 from gmreport.read import read_grids
@@ -384,14 +384,7 @@ def test_an_unusual_package_is_marked_where_calamine_reads_it(tmp_path: Path, ho
 
 # --- .ods -----------------------------------------------------------------------------------
 
-NS = {
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
-    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-    "xlink": "http://www.w3.org/1999/xlink",
-}
+NS = NAMESPACES
 T = "{" + NS["table"] + "}"
 ROWS, COLS = 40, 12
 

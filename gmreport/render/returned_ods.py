@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 
 from ..format import writable
+from ..ods_writer import NAMESPACES
 from ..problems import Problem
 from .returned import (
     AUTHOR,
@@ -32,16 +33,7 @@ from .returned import (
     plan,
 )
 
-NS = {
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
-    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
-    "xlink": "http://www.w3.org/1999/xlink",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "config": "urn:oasis:names:tc:opendocument:xmlns:config:1.0",
-}
+NS = NAMESPACES  # ODF's prefixes, for lxml's find
 
 
 def _q(name: str) -> str:
